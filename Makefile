@@ -1,0 +1,40 @@
+# khaibao — `make run` serves on http://127.0.0.1:8080; `make test` runs every test.
+# Both install what is missing (Debian packages, npm modules), then build.
+
+BUILD_DIR ?= build
+LISTEN ?= 127.0.0.1:8080
+DATA_DIR ?= var
+
+.PHONY: all deps build web cpp run test bench clean
+
+all: build
+
+deps:
+	./scripts/install-deps.sh
+
+# npm ci only when package-lock.json changed since the last install.
+node_modules/.package-lock.json: package-lock.json | deps
+	npm ci --no-audit --no-fund
+
+web: node_modules/.package-lock.json
+	npm run build
+
+cpp: deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD_DIR)
+
+build: web cpp
+
+run: build
+	mkdir -p $(DATA_DIR)
+	./$(BUILD_DIR)/khaibao serve --db sqlite:$(DATA_DIR)/khaibao.db --data-dir $(DATA_DIR) \
+	  --web-dir web/dist --listen $(LISTEN)
+
+test: build
+	./scripts/test.sh
+
+bench: build
+	./bench/run.sh
+
+clean:
+	rm -rf $(BUILD_DIR) web/dist

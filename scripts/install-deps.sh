@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages khaibao needs to build, test and benchmark.
+# Idempotent: exits at once when everything is present. Runs apt-get as root, or via sudo.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlite3-dev libpq-dev postgresql
+  libsodium-dev libqrencode-dev zbar-tools libpng-dev zlib1g-dev
+  prometheus-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libutf8proc-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  chromium ffmpeg wrk curl
+)
+# Node.js may come from elsewhere (a newer build than Debian's); Debian's only when none is there.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,113 @@
+// Accounts and sign-in. Citizens sign in with a phone number and a one-time code sent by SMS;
+// officials, venue staff and administrators with a username and password. Either way the
+// result is a bearer token: random, stored only as a hash, expiring and revocable.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "areas/area_directory.h"
+#include "core/result.h"
+#include "store/database.h"
+
+namespace kb::accounts {
+
+enum class Role { kCitizen, kVenueStaff, kOfficial, kAdmin };
+std::string_view role_name(Role role);
+// Errors name `field` (invalid_role).
+Result<Role> parse_role(std::string_view text, std::string_view field = "role");
+
+struct User {
+  int64_t id = 0;
+  Role role = Role::kCitizen;
+  std::string phone;     // E.164, citizens
+  std::string username;  // staff
+  std::optional<areas::Jurisdiction> jurisdiction;  // officials and admins
+  bool must_change_password = false;
+};
+
+struct AuthConfig {
+  int otp_ttl_seconds = 300;
+  int otp_max_attempts = 5;
+  int otp_resend_after_seconds = 60;
+  int otp_max_sends_per_hour = 5;
+  int otp_max_per_ip_per_hour = 100;
+  int login_max_failures = 10;  // per username per 15 minutes
+  int citizen_session_seconds = 30 * 86400;
+  int staff_session_seconds = 12 * 3600;
+};
+
+// Server-held secrets, shared by every server process through the database.
+struct Secrets {
+  std::string otp_pepper;  // keys the hash of one-time codes at rest
+};
+Result<Secrets> load_or_create_secrets(store::Connection& c);
+
+struct OtpIssued {
+  std::string phone;  // E.164
+  std::string code;   // to send by SMS; never stored in clear
+  int expires_in = 0;
+  int resend_after = 0;
+};
+
+// Issues a new code for `phone` (already normalised), throttled per phone and per client IP.
+Result<OtpIssued> issue_otp(store::Connection& c, const AuthConfig& config, const Secrets& secrets,
+                            std::string_view phone, std::string_view client_ip, int64_t now);
+
+struct Session {
+  std::string token;
+  int64_t expires_at = 0;
+  User user;
+};
+
+// The outcome of checking a code: a session, or a refusal whose bookkeeping (a counted
+// attempt) must still be committed — so a refusal is a value here, not an error.
+struct OtpCheck {
+  std::optional<Session> session;
+  std::optional<Error> refusal;
+};
+Result<OtpCheck> check_otp(store::Connection& c, const AuthConfig& config, const Secrets& secrets,
+                           std::string_view phone, std::string_view code, int64_t now);
+
+// Password sign-in in two steps, so the slow argon2id check runs outside the write queue:
+// find the account (read), verify the password (no database), then record the outcome (write).
+struct LoginCandidate {
+  User user;
+  std::string password_hash;
+};
+Result<LoginCandidate> find_login(store::Connection& c, const areas::AreaDirectory& areas,
+                                  const AuthConfig& config, std::string_view username, int64_t now);
+// Records a failed attempt (counted towards the lockout) and audits it.
+Status record_login_failure(store::Connection& c, std::string_view username, int64_t now);
+Result<Session> open_staff_session(store::Connection& c, const AuthConfig& config, const User& user,
+                                   std::string_view client_ip, int64_t now);
+
+// The user behind a bearer token; kUnauthenticated when unknown, expired or revoked.
+Result<User> authenticate(store::Connection& c, const areas::AreaDirectory& areas, std::string_view token,
+                          int64_t now);
+Status revoke_session(store::Connection& c, std::string_view token, int64_t now);
+
+struct NewStaff {
+  std::string username;
+  std::string password_hash;  // from hash_password
+  Role role = Role::kOfficial;
+  std::optional<areas::Jurisdiction> jurisdiction;
+  bool must_change_password = false;
+};
+// Validates a username: 3–64 of a-z 0-9 . _ - ; errors name `field`.
+Result<std::string> parse_username(std::string_view text, std::string_view field = "username");
+// Validates a new password's strength: at least 10 characters, at most 200 bytes.
+Status check_password_strength(std::string_view password, std::string_view field = "password");
+// Checks the role/jurisdiction pairing (officials need a jurisdiction; citizens are not
+// created here). Errors name the field.
+Status check_staff_roles(const NewStaff& staff);
+Result<User> create_staff(store::Connection& c, const NewStaff& staff, std::optional<int64_t> created_by,
+                          int64_t now);
+// True when no administrator account exists yet (first start).
+Result<bool> needs_first_admin(store::Connection& c);
+Status change_password(store::Connection& c, int64_t user_id, std::string_view new_hash, int64_t now);
+Result<std::string> password_hash_of(store::Connection& c, int64_t user_id);
+
+}  // namespace kb::accounts

@@ -1,0 +1,125 @@
+#include "http/app.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "http/static_files.h"
+
+namespace kb::http {
+namespace {
+
+RouteMetrics make_route_metrics(prometheus::Family<prometheus::Counter>& counters,
+                                prometheus::Family<prometheus::Histogram>& latencies, std::string_view method,
+                                const std::string& route) {
+  RouteMetrics m;
+  for (int cls = 1; cls <= 5; ++cls) {
+    m.by_class[cls] = &counters.Add(
+        {{"method", std::string(method)}, {"route", route}, {"status", std::to_string(cls) + "xx"}});
+  }
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {
+      0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+  m.latency = &latencies.Add({{"method", std::string(method)}, {"route", route}}, kBuckets);
+  return m;
+}
+
+void observe(const RouteMetrics& m, int status, double seconds) {
+  int cls = status / 100;
+  if (cls >= 1 && cls <= 5 && m.by_class[cls]) m.by_class[cls]->Increment();
+  if (m.latency) m.latency->Observe(seconds);
+}
+
+}  // namespace
+
+App::App(ServerConfig config, store::Database& db, areas::AreaDirectory areas, accounts::Secrets secrets,
+         outbox::MessageChannel& sms, Clock clock)
+    : config_(std::move(config)),
+      db_(db),
+      areas_(std::move(areas)),
+      secrets_(std::move(secrets)),
+      sms_(sms),
+      clock_(std::move(clock)),
+      registry_(std::make_shared<prometheus::Registry>()),
+      static_files_(std::make_unique<StaticFiles>(config_.web_dir)) {}
+
+App::~App() = default;
+
+void App::install_routes() {
+  register_system_routes(*this);
+  register_auth_routes(*this);
+  register_area_routes(*this);
+  register_admin_routes(*this);
+  auto& counters = prometheus::BuildCounter()
+                       .Name("khaibao_http_requests_total")
+                       .Help("HTTP requests by route, method and status class")
+                       .Register(*registry_);
+  auto& latencies = prometheus::BuildHistogram()
+                        .Name("khaibao_http_request_duration_seconds")
+                        .Help("Time from a parsed request to its response, by route")
+                        .Register(*registry_);
+  for (Route& r : router_.routes()) r.metrics = make_route_metrics(counters, latencies, method_name(r.method), r.pattern);
+  unmatched_metrics_ = make_route_metrics(counters, latencies, "ANY", "unmatched");
+}
+
+Result<accounts::User> App::authenticate(const Request& req) {
+  std::string_view token = req.bearer_token();
+  if (token.empty()) return make_error(ErrorKind::kUnauthenticated, "unauthenticated", "sign in first");
+  return db_.read([&](store::Connection& c) { return accounts::authenticate(c, areas_, token, now()); });
+}
+
+boost::asio::awaitable<Response> App::handle(Request& req) {
+  auto started = std::chrono::steady_clock::now();
+  Router::Match m = router_.match(req);
+  Response res;
+  const RouteMetrics* metrics = &unmatched_metrics_;
+  if (m.route) {
+    metrics = &m.route->metrics;
+    try {
+      res = co_await m.route->handler(req);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: unhandled exception: {}", method_name(req.method), m.route->pattern, e.what());
+      res = Response::error(internal(e.what()));
+    }
+  } else if (m.path_known) {
+    res = Response::error(make_error(ErrorKind::kInvalidArgument, "method_not_allowed", "method not allowed here"));
+    res.status = 405;
+  } else if (!req.path.starts_with("/api/") && (req.method == Method::kGet || req.method == Method::kHead)) {
+    auto file = static_files_->serve(req.path);
+    res = file ? std::move(*file)
+               : Response::error(make_error(ErrorKind::kNotFound, "not_found", "no such page"));
+  } else {
+    res = Response::error(make_error(ErrorKind::kNotFound, "not_found", "no such endpoint"));
+  }
+  if (res.status >= 500) spdlog::warn("{} {} → {}", method_name(req.method), req.path, res.status);
+  observe(*metrics, res.status,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  co_return res;
+}
+
+boost::json::object user_json(const accounts::User& u, const areas::AreaDirectory& areas) {
+  boost::json::object o{{"id", u.id}, {"role", accounts::role_name(u.role)}};
+  o["phone"] = u.phone.empty() ? boost::json::value(nullptr) : boost::json::value(u.phone);
+  o["username"] = u.username.empty() ? boost::json::value(nullptr) : boost::json::value(u.username);
+  if (u.jurisdiction) {
+    const auto& j = *u.jurisdiction;
+    boost::json::object jo{{"level", j.level_name()}};
+    jo["code"] = j.code.empty() ? boost::json::value(nullptr) : boost::json::value(j.code);
+    std::string name = "Việt Nam";
+    if (j.level == areas::Jurisdiction::Level::kProvince) {
+      if (auto* p = areas.province(j.code)) name = p->name;
+    } else if (j.level == areas::Jurisdiction::Level::kWard) {
+      if (auto* w = areas.ward(j.code)) name = w->name;
+    }
+    jo["name"] = name;
+    o["jurisdiction"] = std::move(jo);
+  } else {
+    o["jurisdiction"] = nullptr;
+  }
+  o["must_change_password"] = u.must_change_password;
+  return o;
+}
+
+}  // namespace kb::http

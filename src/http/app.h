@@ -1,0 +1,115 @@
+// The application as the HTTP layer sees it: configuration, the services handlers call, the
+// router, and metrics. Handlers parse the request, call a domain function, map the result.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/prefer.hpp>
+
+#include <memory>
+#include <string>
+
+#include "accounts/accounts.h"
+#include "areas/area_directory.h"
+#include "core/clock.h"
+#include "http/router.h"
+#include "outbox/outbox.h"
+#include "store/database.h"
+#include "store/writer.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace kb::http {
+
+struct ServerConfig {
+  std::string listen_host = "127.0.0.1";
+  int port = 8080;
+  std::string data_dir = "var";
+  std::string web_dir;          // built web app (web/dist); empty serves no pages
+  std::string public_base_url;  // e.g. https://khaibao.example.vn; default http://{listen}
+  size_t max_body_bytes = 1 << 20;
+  int read_timeout_seconds = 30;
+  int shutdown_grace_seconds = 10;
+  int threads = 0;  // 0: twice the cores, at least 4 (handlers do blocking reads)
+  accounts::AuthConfig auth;
+};
+
+class StaticFiles;
+
+class App {
+ public:
+  App(ServerConfig config, store::Database& db, areas::AreaDirectory areas, accounts::Secrets secrets,
+      outbox::MessageChannel& sms, Clock clock);
+  ~App();
+
+  const ServerConfig& config() const { return config_; }
+  store::Database& db() { return db_; }
+  const areas::AreaDirectory& areas() const { return areas_; }
+  const accounts::Secrets& secrets() const { return secrets_; }
+  outbox::MessageChannel& sms() { return sms_; }
+  int64_t now() const { return clock_.now(); }
+  Router& router() { return router_; }
+  prometheus::Registry& metrics() { return *registry_; }
+
+  // Routing, metrics and the last line of defence: an unexpected exception becomes a 500
+  // that is logged, never a dropped connection.
+  boost::asio::awaitable<Response> handle(Request& req);
+
+  // The signed-in user, or kUnauthenticated.
+  Result<accounts::User> authenticate(const Request& req);
+
+  // Runs `fn(Connection&)` through the group-commit writer and resumes the calling coroutine
+  // on its own executor once the write is durable.
+  //
+  // `fn` must be a named lvalue, which write() moves from: g++ 12 destroys a lambda temporary
+  // that appears inside a co_await expression twice (GCC bug 99576), so
+  // `co_await app.write([…]{…})` would corrupt memory; taking `F&` makes it not compile.
+  template <class F>
+  auto write(F& fn) {
+    using R = decltype(fn(std::declval<store::Connection&>()));
+    return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
+        [this](auto handler, F job) {
+          auto ex = boost::asio::get_associated_executor(handler);
+          auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
+          db_.writer().submit(std::move(job), [handler = std::move(handler), work](R r) mutable {
+            boost::asio::post(work, [handler = std::move(handler), r = std::move(r)]() mutable {
+              std::move(handler)(std::move(r));
+            });
+          });
+        },
+        boost::asio::use_awaitable, F(std::move(fn)));
+  }
+
+  // Registers every route and finalises metrics; call once before serving.
+  void install_routes();
+
+ private:
+  ServerConfig config_;
+  store::Database& db_;
+  areas::AreaDirectory areas_;
+  accounts::Secrets secrets_;
+  outbox::MessageChannel& sms_;
+  Clock clock_;
+  Router router_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<StaticFiles> static_files_;
+  RouteMetrics unmatched_metrics_;
+};
+
+// Route groups, one per part of the domain (each in its own api_*.cpp).
+void register_system_routes(App& app);
+void register_auth_routes(App& app);
+void register_area_routes(App& app);
+void register_admin_routes(App& app);
+
+// JSON shapes shared by several routes.
+boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);
+
+}  // namespace kb::http

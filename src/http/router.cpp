@@ -1,0 +1,57 @@
+#include "http/router.h"
+
+namespace kb::http {
+namespace {
+
+std::vector<std::string> split(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool is_param(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+void Router::add(Method method, std::string pattern, Handler handler, std::string summary) {
+  Route r{method, pattern, split(pattern), std::move(handler), {}, std::move(summary)};
+  routes_.push_back(std::move(r));
+}
+
+Router::Match Router::match(Request& req) {
+  Match m;
+  std::vector<std::string> parts = split(req.path);
+  for (Route& r : routes_) {
+    if (r.segments.size() != parts.size()) continue;
+    bool ok = true;
+    for (size_t i = 0; i < parts.size() && ok; ++i) {
+      ok = is_param(r.segments[i]) || r.segments[i] == parts[i];
+    }
+    if (!ok) continue;
+    Method want = req.method == Method::kHead ? Method::kGet : req.method;
+    if (r.method != want) {
+      m.path_known = true;
+      continue;
+    }
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (is_param(r.segments[i])) req.params[r.segments[i].substr(1, r.segments[i].size() - 2)] = parts[i];
+    }
+    m.route = &r;
+    return m;
+  }
+  return m;
+}
+
+}  // namespace kb::http

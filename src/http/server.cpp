@@ -1,0 +1,239 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <chrono>
+#include <list>
+#include <mutex>
+#include <thread>
+
+namespace kb::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto kAsTuple = asio::as_tuple(use_awaitable);
+
+Method method_of(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get: return Method::kGet;
+    case bhttp::verb::head: return Method::kHead;
+    case bhttp::verb::post: return Method::kPost;
+    case bhttp::verb::put: return Method::kPut;
+    case bhttp::verb::patch: return Method::kPatch;
+    case bhttp::verb::delete_: return Method::kDelete;
+    case bhttp::verb::options: return Method::kOptions;
+    default: return Method::kOther;
+  }
+}
+
+// Every open connection, so a graceful stop can close the idle ones. Touched on connect and
+// disconnect only, never per request.
+class ConnectionSet {
+ public:
+  struct Entry {
+    beast::tcp_stream* stream;
+    std::atomic<bool> busy{false};
+  };
+  std::list<Entry>::iterator add(beast::tcp_stream* s) {
+    std::lock_guard lock(mu_);
+    return entries_.emplace(entries_.end(), s);
+  }
+  void remove(std::list<Entry>::iterator it) {
+    std::lock_guard lock(mu_);
+    entries_.erase(it);
+  }
+  size_t size() {
+    std::lock_guard lock(mu_);
+    return entries_.size();
+  }
+  // Cancels the pending read of every idle connection (on its own strand).
+  void close_idle() {
+    std::lock_guard lock(mu_);
+    for (auto& e : entries_) {
+      if (e.busy) continue;
+      auto* s = e.stream;
+      asio::post(s->get_executor(), [s] { s->socket().cancel(); });
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::list<Entry> entries_;
+};
+
+struct ServerState {
+  App& app;
+  ConnectionSet connections;
+  std::atomic<bool> draining{false};
+};
+
+Error body_error(const beast::error_code& ec) {
+  if (ec == bhttp::error::body_limit) {
+    return make_error(ErrorKind::kPayloadTooLarge, "payload_too_large", "request body is too large");
+  }
+  if (ec == bhttp::error::header_limit) {
+    return make_error(ErrorKind::kPayloadTooLarge, "headers_too_large", "request headers are too large");
+  }
+  return make_error(ErrorKind::kInvalidArgument, "bad_request", "malformed HTTP request");
+}
+
+Request to_request(bhttp::request<bhttp::string_body>&& msg, const std::string& client_ip) {
+  Request req;
+  req.method = method_of(msg.method());
+  std::string_view target = msg.target();
+  size_t q = target.find('?');
+  std::string_view raw_path = target.substr(0, q);
+  if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+  auto parsed = boost::urls::parse_origin_form(target);
+  req.path = parsed ? std::string(parsed->path()) : std::string(raw_path);
+  req.body = std::move(msg.body());
+  req.client_ip = client_ip;
+  req.authorization = std::string(msg[bhttp::field::authorization]);
+  req.content_type = std::string(msg[bhttp::field::content_type]);
+  req.last_event_id = std::string(msg["Last-Event-ID"]);
+  return req;
+}
+
+bhttp::response<bhttp::string_body> to_message(Response&& res, unsigned version, bool keep_alive, bool head) {
+  bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(res.status), version};
+  msg.set(bhttp::field::server, "khaibao");
+  if (!res.content_type.empty()) msg.set(bhttp::field::content_type, res.content_type);
+  for (auto& [name, value] : res.headers) msg.set(name, value);
+  msg.keep_alive(keep_alive);
+  size_t length = res.body.size();
+  if (!head) msg.body() = std::move(res.body);
+  msg.prepare_payload();
+  if (head) msg.content_length(length);
+  return msg;
+}
+
+awaitable<void> run_session(ServerState& state, tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::error_code ignored;
+  std::string client_ip = stream.socket().remote_endpoint(ignored).address().to_string();
+  auto entry = state.connections.add(&stream);
+  const auto& config = state.app.config();
+  beast::flat_buffer buffer;
+  for (;;) {
+    if (state.draining) break;
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.body_limit(config.max_body_bytes);
+    parser.header_limit(16 * 1024);
+    // The whole request must arrive within the read timeout: slow senders cannot hold a
+    // connection (and its memory) forever.
+    stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
+    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+    if (ec) {
+      // Parse errors get an answer; a closed, reset or timed-out connection just ends.
+      bool client_fault = ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+                          ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+      if (client_fault) {
+        entry->busy = true;
+        auto msg = to_message(Response::error(body_error(ec)), 11, false, false);
+        stream.expires_after(std::chrono::seconds(5));
+        co_await bhttp::async_write(stream, msg, kAsTuple);
+      }
+      break;
+    }
+    entry->busy = true;
+    auto& msg = parser.get();
+    unsigned version = msg.version();
+    bool keep_alive = msg.keep_alive();
+    bool head = msg.method() == bhttp::verb::head;
+    Request req = to_request(parser.release(), client_ip);
+    Response res = co_await state.app.handle(req);
+    keep_alive = keep_alive && !state.draining;
+    auto out = to_message(std::move(res), version, keep_alive, head);
+    stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
+    auto [wec, wn] = co_await bhttp::async_write(stream, out, kAsTuple);
+    entry->busy = false;
+    if (wec || !keep_alive) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  state.connections.remove(entry);
+}
+
+awaitable<void> accept_loop(ServerState& state, tcp::acceptor& acceptor) {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), kAsTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto ex = socket.get_executor();
+    asio::co_spawn(ex, run_session(state, std::move(socket)), asio::detached);
+  }
+}
+
+// Closes idle connections until none is left or the grace period ends, then stops the loop.
+// (A free function, not a lambda: a coroutine lambda's captures die with the lambda.)
+awaitable<void> drain(ServerState& state, asio::io_context& io, int grace_seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(grace_seconds);
+  asio::steady_timer timer(io);
+  while (state.connections.size() > 0 && std::chrono::steady_clock::now() < deadline) {
+    state.connections.close_idle();
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(use_awaitable);
+  }
+  io.stop();
+}
+
+}  // namespace
+
+Status serve(App& app, const std::function<void(int)>& on_listening) {
+  const auto& config = app.config();
+  int threads = config.threads > 0 ? config.threads
+                                   : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  asio::io_context io(threads);
+  ServerState state{app, {}, {}};
+
+  tcp::acceptor acceptor(io);
+  beast::error_code ec;
+  auto address = asio::ip::make_address(config.listen_host, ec);
+  if (ec) return invalid("listen", "invalid_listen", "--listen host is not an IP address: " + config.listen_host);
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(config.port));
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return make_error(ErrorKind::kUnavailable, "listen_failed",
+                      fmt::format("cannot listen on {}:{}: {}", config.listen_host, config.port, ec.message()));
+  }
+  int port = acceptor.local_endpoint().port();
+  asio::co_spawn(io, accept_loop(state, acceptor), asio::detached);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const beast::error_code& sec, int signal) {
+    if (sec) return;
+    spdlog::info("signal {}: draining {} connections", signal, state.connections.size());
+    state.draining = true;
+    beast::error_code ignore;
+    acceptor.close(ignore);
+    asio::co_spawn(io, drain(state, io, config.shutdown_grace_seconds), asio::detached);
+  });
+
+  spdlog::info("listening on http://{}:{} with {} threads", config.listen_host, port, threads);
+  if (on_listening) on_listening(port);
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  spdlog::info("stopped");
+  return {};
+}
+
+}  // namespace kb::http

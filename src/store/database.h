@@ -1,0 +1,139 @@
+// The one place that talks to databases. Domain code writes portable SQL with `$1..$N`
+// parameters (SQLite gets them rewritten to `?1..?N`) and runs it through a Connection:
+// reads on a pooled connection on the calling thread, writes through the Writer, which
+// batches concurrent writes into one transaction (group commit) so that every acknowledged
+// write is durable without one fsync per request.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/result.h"
+
+namespace kb::store {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A named SQL statement. `text` must have static storage: connections cache the prepared
+// statement by its address.
+struct Sql {
+  const char* name;
+  const char* text;
+};
+
+// A bound parameter. Strings are borrowed for the duration of the call.
+using Param = std::variant<std::nullptr_t, int64_t, double, std::string_view>;
+
+using Cell = std::variant<std::monostate, int64_t, double, std::string>;
+
+class Row {
+ public:
+  explicit Row(std::vector<Cell> cells) : cells_(std::move(cells)) {}
+  size_t size() const { return cells_.size(); }
+  bool is_null(size_t i) const { return std::holds_alternative<std::monostate>(cells_.at(i)); }
+  // Integer value of a column (PostgreSQL's text results are parsed); 0 for NULL.
+  int64_t i64(size_t i) const;
+  double f64(size_t i) const;
+  // Text value of a column; empty for NULL.
+  std::string str(size_t i) const;
+  std::optional<std::string> opt_str(size_t i) const;
+  std::optional<int64_t> opt_i64(size_t i) const;
+
+ private:
+  std::vector<Cell> cells_;
+};
+
+using Rows = std::vector<Row>;
+
+// One database session. Not thread-safe: a connection is used by one thread at a time.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs one or more statements without parameters (DDL, BEGIN/COMMIT).
+  virtual Status exec_script(std::string_view sql) = 0;
+  // Runs a statement and returns all its rows.
+  virtual Result<Rows> query(const Sql& sql, std::span<const Param> params) = 0;
+  // Runs a statement and returns the number of rows it changed.
+  virtual Result<int64_t> exec(const Sql& sql, std::span<const Param> params) = 0;
+
+  Result<Rows> query(const Sql& sql, std::initializer_list<Param> params = {}) {
+    return query(sql, std::span<const Param>(params.begin(), params.size()));
+  }
+  Result<int64_t> exec(const Sql& sql, std::initializer_list<Param> params = {}) {
+    return exec(sql, std::span<const Param>(params.begin(), params.size()));
+  }
+  // The first row, or std::nullopt when there is none.
+  Result<std::optional<Row>> query_one(const Sql& sql, std::initializer_list<Param> params = {});
+};
+
+// Options shared by both implementations.
+struct DatabaseOptions {
+  int max_read_connections = 8;
+  int max_batch = 1024;  // writes committed together at most
+};
+
+class Writer;
+
+class Database {
+ public:
+  virtual ~Database();
+  // Opens `sqlite:PATH` or `postgres://…` (also `postgresql://…`), applies the migrations.
+  static Result<std::unique_ptr<Database>> open(const std::string& url, DatabaseOptions options = {});
+
+  virtual Dialect dialect() const = 0;
+  // A new connection of this database.
+  virtual Result<std::unique_ptr<Connection>> connect() = 0;
+
+  // Runs `fn(Connection&)` on a pooled read connection on the calling thread and returns its
+  // result. Sees every write that the Writer has acknowledged.
+  template <class F>
+  auto read(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+    auto lease = acquire();
+    if (!lease.ok()) return std::move(lease).error();
+    struct Release {
+      Database* db;
+      Connection* c;
+      ~Release() { db->release(c); }
+    } release{this, lease.value()};
+    return fn(*lease.value());
+  }
+
+  Writer& writer() { return *writer_; }
+
+  // Starts the writer thread; called by open().
+  Status start(DatabaseOptions options);
+  // Finishes queued writes and stops the writer thread.
+  void stop();
+
+ protected:
+  Result<Connection*> acquire();
+  void release(Connection* c);
+
+ private:
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Connection>> all_;  // guarded by pool_mu_
+  std::vector<Connection*> idle_;                 // guarded by pool_mu_
+  int opening_ = 0;                               // guarded by pool_mu_
+  int max_read_connections_ = 8;
+  std::unique_ptr<Writer> writer_;
+};
+
+// Every table of the schema with its row count, by name.
+Result<std::vector<std::pair<std::string, int64_t>>> table_counts(Connection& c);
+
+// Applies the schema migrations that have not run yet, in one transaction.
+Status migrate(Connection& c);
+
+}  // namespace kb::store

@@ -1,0 +1,148 @@
+#include "store/sqlite_connection.h"
+
+#include <spdlog/spdlog.h>
+
+namespace kb::store {
+namespace {
+
+// `$1..$N` (portable form) → `?1..?N` (SQLite's numbered parameters).
+std::string to_sqlite_params(std::string_view text) {
+  std::string out(text);
+  for (char& ch : out) {
+    if (ch == '$') ch = '?';
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return make_error(ErrorKind::kUnavailable, "db_unavailable", "cannot open SQLite database: " + msg);
+  }
+  std::unique_ptr<SqliteConnection> c(new SqliteConnection(db));
+  sqlite3_busy_timeout(db, 10000);
+  // WAL lets readers run beside the single writer; FULL makes each commit durable against
+  // power loss, which group commit keeps cheap.
+  KB_TRY(c->exec_script(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+      "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"));
+  return c;
+}
+
+SqliteConnection::~SqliteConnection() {
+  for (auto& [_, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+Error SqliteConnection::error_of(const Sql& sql, int rc) const {
+  std::string msg = fmt::format("{} failed: {}", sql.name, sqlite3_errmsg(db_));
+  int primary = rc & 0xff;
+  if (primary == SQLITE_CONSTRAINT) return make_error(ErrorKind::kConflict, "conflict", msg);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
+      primary == SQLITE_FULL) {
+    return make_error(ErrorKind::kUnavailable, "db_unavailable", msg);
+  }
+  return internal(msg);
+}
+
+Status SqliteConnection::exec_script(std::string_view sql) {
+  std::string text(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return make_error(ErrorKind::kUnavailable, "db_error", "SQLite: " + msg);
+  }
+  return {};
+}
+
+Result<sqlite3_stmt*> SqliteConnection::prepare(const Sql& sql, std::span<const Param> params) {
+  sqlite3_stmt* stmt = nullptr;
+  if (auto it = statements_.find(sql.text); it != statements_.end()) {
+    stmt = it->second;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  } else {
+    std::string text = to_sqlite_params(sql.text);
+    int rc = sqlite3_prepare_v3(db_, text.c_str(), static_cast<int>(text.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return error_of(sql, rc);
+    statements_.emplace(sql.text, stmt);
+  }
+  for (size_t i = 0; i < params.size(); ++i) {
+    int idx = static_cast<int>(i + 1);
+    int rc = std::visit(
+        [&](const auto& v) -> int {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::nullptr_t>) return sqlite3_bind_null(stmt, idx);
+          if constexpr (std::is_same_v<T, int64_t>) return sqlite3_bind_int64(stmt, idx, v);
+          if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt, idx, v);
+          if constexpr (std::is_same_v<T, std::string_view>) {
+            // An empty view may have no data pointer; SQLite would bind that as NULL.
+            return sqlite3_bind_text(stmt, idx, v.data() ? v.data() : "", static_cast<int>(v.size()), SQLITE_STATIC);
+          }
+        },
+        params[i]);
+    if (rc != SQLITE_OK) return error_of(sql, rc);
+  }
+  return stmt;
+}
+
+Result<Rows> SqliteConnection::query(const Sql& sql, std::span<const Param> params) {
+  KB_ASSIGN(sqlite3_stmt * stmt, prepare(sql, params));
+  Rows rows;
+  int columns = sqlite3_column_count(stmt);
+  for (;;) {
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) {
+      Error e = error_of(sql, rc);
+      sqlite3_reset(stmt);
+      return e;
+    }
+    std::vector<Cell> cells;
+    cells.reserve(columns);
+    for (int i = 0; i < columns; ++i) {
+      switch (sqlite3_column_type(stmt, i)) {
+        case SQLITE_NULL: cells.emplace_back(std::monostate{}); break;
+        case SQLITE_INTEGER: cells.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i))); break;
+        case SQLITE_FLOAT: cells.emplace_back(sqlite3_column_double(stmt, i)); break;
+        default: {
+          auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+          cells.emplace_back(std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
+        }
+      }
+    }
+    rows.emplace_back(std::move(cells));
+  }
+  sqlite3_reset(stmt);
+  return rows;
+}
+
+Result<int64_t> SqliteConnection::exec(const Sql& sql, std::span<const Param> params) {
+  KB_ASSIGN(sqlite3_stmt * stmt, prepare(sql, params));
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+  }
+  if (rc != SQLITE_DONE) {
+    Error e = error_of(sql, rc);
+    sqlite3_reset(stmt);
+    return e;
+  }
+  sqlite3_reset(stmt);
+  return static_cast<int64_t>(sqlite3_changes64(db_));
+}
+
+Result<std::unique_ptr<Connection>> SqliteDatabase::connect() {
+  KB_ASSIGN(auto c, SqliteConnection::open(path_));
+  return std::unique_ptr<Connection>(std::move(c));
+}
+
+}  // namespace kb::store

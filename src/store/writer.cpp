@@ -1,0 +1,68 @@
+#include "store/writer.h"
+
+#include <spdlog/spdlog.h>
+
+namespace kb::store {
+
+Writer::Writer(std::unique_ptr<Connection> connection, int max_batch)
+    : connection_(std::move(connection)), max_batch_(max_batch) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+Writer::~Writer() { stop(); }
+
+void Writer::enqueue(std::unique_ptr<WriteJob> job) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      cv_.notify_one();
+      return;
+    }
+  }
+  job->finish(nullptr);  // never ran: reports kUnavailable
+}
+
+void Writer::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+    cv_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void Writer::loop() {
+  std::vector<std::unique_ptr<WriteJob>> batch;
+  batch.reserve(max_batch_);
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && static_cast<int>(batch.size()) < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::optional<Error> failure;
+    if (auto st = connection_->exec_script("BEGIN"); !st.ok()) {
+      failure = st.error();
+    } else {
+      for (auto& job : batch) job->run(*connection_);
+      if (auto commit = connection_->exec_script("COMMIT"); !commit.ok()) {
+        spdlog::error("group commit of {} writes failed: {}", batch.size(), commit.error().message);
+        (void)connection_->exec_script("ROLLBACK");
+        failure = commit.error();
+      } else {
+        commits_.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    if (failure) failure->kind = ErrorKind::kUnavailable;
+    for (auto& job : batch) job->finish(failure ? &*failure : nullptr);
+    batch.clear();
+  }
+}
+
+}  // namespace kb::store

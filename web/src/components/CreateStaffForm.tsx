@@ -1,0 +1,145 @@
+// Administrator: create an official / venue-staff / admin account with its jurisdiction
+// (national, a province, or a ward inside it).
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Area, type Role } from '../api';
+import { useI18n } from '../i18n';
+import { Field, FormError, fieldErrors, type FieldErrors } from './ui';
+
+type Fields = 'username' | 'password' | 'role' | 'jurisdiction';
+type Scope = 'national' | 'province' | 'ward';
+const ROLES: Role[] = ['official', 'venue_staff', 'admin'];
+
+export function CreateStaffForm() {
+  const { t } = useI18n();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<Role>('official');
+  const [scope, setScope] = useState<Scope>('national');
+  const [province, setProvince] = useState('');
+  const [ward, setWard] = useState('');
+  const [provinces, setProvinces] = useState<Area[]>([]);
+  const [wards, setWards] = useState<Area[]>([]);
+  const [errors, setErrors] = useState<FieldErrors<Fields>>({});
+  const [done, setDone] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (scope !== 'national' && provinces.length === 0) {
+      api.provinces().then(setProvinces, (e) => setErrors(fieldErrors(e, t, [], 'jurisdiction')));
+    }
+  }, [scope]);
+
+  useEffect(() => {
+    setWard('');
+    setWards([]);
+    if (scope === 'ward' && province) {
+      api.wards(province).then(setWards, (e) => setErrors(fieldErrors(e, t, [], 'jurisdiction')));
+    }
+  }, [scope, province]);
+
+  function jurisdiction(): string {
+    if (scope === 'province') return province;
+    if (scope === 'ward') return ward;
+    return 'national';
+  }
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setDone('');
+    const missing: FieldErrors<Fields> = {};
+    if (!username.trim()) missing.username = t('err_required');
+    if (!password) missing.password = t('err_required');
+    if (!jurisdiction()) missing.jurisdiction = t('err_required');
+    if (Object.keys(missing).length) {
+      setErrors(missing);
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    try {
+      const u = await api.createStaff({
+        username: username.trim(), password, role, jurisdiction: jurisdiction(),
+      });
+      setDone(t('created', { username: u.username, role: t(`role_${u.role}`) }));
+      setUsername('');
+      setPassword('');
+    } catch (err) {
+      setErrors(fieldErrors(err, t, ['username', 'password', 'role', 'jurisdiction'] as const));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="card" data-testid="create-staff">
+      <h2>{t('createStaffTitle')}</h2>
+      <form onSubmit={submit} noValidate data-testid="create-staff-form">
+        <Field
+          name="new-username"
+          label={t('usernameLabel')}
+          autoComplete="off"
+          autoCapitalize="none"
+          spellcheck={false}
+          value={username}
+          onInput={(e) => setUsername((e.currentTarget as HTMLInputElement).value)}
+          error={errors.username}
+        />
+        <Field
+          name="new-password"
+          label={t('passwordLabel')}
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          hint={t('passwordHint')}
+          onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)}
+          error={errors.password}
+        />
+        <div class={`field${errors.role ? ' has-error' : ''}`}>
+          <label for="new-role">{t('roleLabel')}</label>
+          <select id="new-role" name="new-role" value={role}
+            onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as Role)}>
+            {ROLES.map((r) => <option value={r}>{t(`role_${r}`)}</option>)}
+          </select>
+          {errors.role && <p class="field-error" data-testid="error-role" role="alert">{errors.role}</p>}
+        </div>
+        <div class={`field${errors.jurisdiction ? ' has-error' : ''}`}>
+          <label for="new-scope">{t('scopeLabel')}</label>
+          <select id="new-scope" name="new-scope" value={scope}
+            onChange={(e) => setScope((e.currentTarget as HTMLSelectElement).value as Scope)}>
+            <option value="national">{t('jurNational')}</option>
+            <option value="province">{t('jurProvince')}</option>
+            <option value="ward">{t('jurWard')}</option>
+          </select>
+        </div>
+        {scope !== 'national' && (
+          <div class="field">
+            <label for="new-province">{t('provinceLabel')}</label>
+            <select id="new-province" name="new-province" value={province}
+              onChange={(e) => setProvince((e.currentTarget as HTMLSelectElement).value)}>
+              <option value="">{t('choose')}</option>
+              {provinces.map((p) => <option value={p.code}>{p.name} ({p.code})</option>)}
+            </select>
+          </div>
+        )}
+        {scope === 'ward' && (
+          <div class="field">
+            <label for="new-ward">{t('wardLabel')}</label>
+            <select id="new-ward" name="new-ward" value={ward} disabled={!province}
+              onChange={(e) => setWard((e.currentTarget as HTMLSelectElement).value)}>
+              <option value="">{t('choose')}</option>
+              {wards.map((w) => <option value={w.code}>{w.name} ({w.code})</option>)}
+            </select>
+          </div>
+        )}
+        {errors.jurisdiction && (
+          <p class="field-error standalone" data-testid="error-jurisdiction" role="alert">{errors.jurisdiction}</p>
+        )}
+        <FormError message={errors.form} />
+        {done && <p class="success" role="status" data-testid="create-staff-done">{done}</p>}
+        <button class="btn-primary" type="submit" data-testid="create-staff-submit" disabled={busy}>
+          {busy ? t('creating') : t('create')}
+        </button>
+      </form>
+    </section>
+  );
+}

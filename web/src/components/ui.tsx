@@ -1,0 +1,107 @@
+// Small building blocks shared by the pages: the page frame with its header, labelled fields
+// whose error sits right under the input, and a form-level alert.
+import type { ComponentChildren, InputHTMLAttributes } from 'preact';
+import { useI18n, errorKey, type Translate } from '../i18n';
+import { ApiError, api, setToken } from '../api';
+import { navigate } from '../router';
+
+export function Layout(props: { signedIn?: boolean; children: ComponentChildren }) {
+  const { lang, setLang, t } = useI18n();
+  async function signOut() {
+    try {
+      await api.logout();
+    } catch {
+      /* the token is dropped locally either way */
+    }
+    setToken(null);
+    navigate('/login');
+  }
+  return (
+    <div class="page">
+      <header class="topbar">
+        <a class="brand" href="/" onClick={(e) => { e.preventDefault(); navigate('/'); }}>
+          <span class="brand-mark" aria-hidden="true">+</span>
+          <span class="brand-text">{t('appName')}</span>
+        </a>
+        <div class="topbar-actions">
+          <div class="lang-switch" role="group" aria-label={t('langLabel')}>
+            {(['vi', 'en'] as const).map((l) => (
+              <button
+                type="button"
+                data-testid={`lang-${l}`}
+                aria-pressed={lang === l}
+                class={lang === l ? 'active' : ''}
+                onClick={() => setLang(l)}
+              >
+                {l.toUpperCase()}
+              </button>
+            ))}
+          </div>
+          {props.signedIn && (
+            <button type="button" class="btn-ghost" data-testid="sign-out" onClick={signOut}>
+              {t('signOut')}
+            </button>
+          )}
+        </div>
+      </header>
+      <main class="content">{props.children}</main>
+    </div>
+  );
+}
+
+type InputProps = InputHTMLAttributes<HTMLInputElement> & {
+  name: string;
+  label: string;
+  error?: string;
+  hint?: string;
+};
+
+export function Field({ name, label, error, hint, ...input }: InputProps) {
+  const describedBy = [error ? `${name}-error` : '', hint ? `${name}-hint` : '']
+    .filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' has-error' : ''}`}>
+      <label for={name}>{label}</label>
+      <input
+        id={name}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+      />
+      {hint && !error && <p class="hint" id={`${name}-hint`}>{hint}</p>}
+      {error && (
+        <p class="field-error" id={`${name}-error`} data-testid={`error-${name}`} role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function FormError(props: { message?: string }) {
+  if (!props.message) return null;
+  return <p class="form-error" role="alert" data-testid="form-error">{props.message}</p>;
+}
+
+/** Text for an error: our translation of the server's code, else the server's own message. */
+export function errorText(err: unknown, t: Translate): string {
+  if (err instanceof ApiError) {
+    const key = errorKey(err.code);
+    if (key) return t(key);
+    return err.message || t('err_generic');
+  }
+  return t('err_generic');
+}
+
+export type FieldErrors<F extends string> = Partial<Record<F | 'form', string>>;
+
+/** Puts an API error next to the field it names when that field is on this form. */
+export function fieldErrors<F extends string>(
+  err: unknown, t: Translate, fields: readonly F[], fallback: F | 'form' = 'form',
+): FieldErrors<F> {
+  const text = errorText(err, t);
+  const field = err instanceof ApiError ? err.field : undefined;
+  if (field && (fields as readonly string[]).includes(field)) return { [field]: text } as FieldErrors<F>;
+  return { [fallback]: text } as FieldErrors<F>;
+}

@@ -1,0 +1,124 @@
+// Home after GET /api/v1/me, one view per role. Not signed in → /login.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api, getToken, setToken, type Jurisdiction, type Me } from '../api';
+import { useI18n, type MessageKey } from '../i18n';
+import { navigate } from '../router';
+import { Layout, errorText } from '../components/ui';
+import { AreasBrowser } from '../components/AreasBrowser';
+import { CreateStaffForm } from '../components/CreateStaffForm';
+
+export function Home() {
+  const { t } = useI18n();
+  const [me, setMe] = useState<Me | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    if (!getToken()) {
+      navigate('/login', true);
+      return;
+    }
+    let live = true;
+    setError(null);
+    api.me().then(
+      (m) => live && setMe(m),
+      (e) => {
+        if (!live) return;
+        if (e instanceof ApiError && e.status === 401) {
+          setToken(null);
+          navigate('/login', true);
+        } else {
+          setError(e);
+        }
+      },
+    );
+    return () => { live = false; };
+  }, [attempt]);
+
+  if (error) {
+    return (
+      <Layout signedIn>
+        <div class="card form-error" role="alert">
+          {errorText(error, t)}{' '}
+          <button type="button" class="btn-link" onClick={() => setAttempt((a) => a + 1)}>
+            {t('retry')}
+          </button>
+        </div>
+      </Layout>
+    );
+  }
+  if (!me) {
+    return (
+      <Layout signedIn>
+        <p class="muted">{t('loading')}</p>
+      </Layout>
+    );
+  }
+  return (
+    <Layout signedIn>
+      <div class="stack" data-testid={`home-${me.role}`}>
+        {me.role === 'citizen' ? <CitizenHome me={me} /> : <StaffHome me={me} />}
+      </div>
+    </Layout>
+  );
+}
+
+function ComingSoonTiles(props: { features: MessageKey[] }) {
+  const { t } = useI18n();
+  return (
+    <ul class="tiles">
+      {props.features.map((f) => (
+        <li class="tile" aria-disabled="true" data-testid={`tile-${f}`}>
+          <span class="tile-title">{t(f)}</span>
+          <span class="badge">{t('comingSoon')}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function CitizenHome({ me }: { me: Me }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <section class="card">
+        <h1>
+          {t('hello')}, <span data-testid="me-phone">{me.phone}</span>
+        </h1>
+        <p class="muted">{t('citizenIntro')}</p>
+      </section>
+      <ComingSoonTiles features={['featDeclaration', 'featMyQr', 'featCheckin', 'featInbox']} />
+    </>
+  );
+}
+
+function jurisdictionText(j: Jurisdiction | null, t: (k: MessageKey) => string): string {
+  if (!j) return t('jurNone');
+  if (j.level === 'national') return t('jurNational');
+  const level = j.level === 'province' ? t('jurProvince') : t('jurWard');
+  const name = j.name ?? '';
+  return `${name}${j.code ? ` (${j.code})` : ''} · ${level}`.trim();
+}
+
+function StaffHome({ me }: { me: Me }) {
+  const { t } = useI18n();
+  const provinceCode = me.jurisdiction?.level === 'province' ? me.jurisdiction.code : null;
+  return (
+    <>
+      <section class="card">
+        <h1>
+          {t('hello')}, <span data-testid="me-username">{me.username ?? me.phone}</span>
+        </h1>
+        <dl class="facts">
+          <dt>{t('roleLabel')}</dt>
+          <dd data-testid="me-role">{t(`role_${me.role}` as MessageKey)}</dd>
+          <dt>{t('jurisdiction')}</dt>
+          <dd data-testid="me-jurisdiction">{jurisdictionText(me.jurisdiction, t)}</dd>
+        </dl>
+      </section>
+      {me.role === 'venue_staff' && <ComingSoonTiles features={['featVenues', 'featScanner']} />}
+      {me.role === 'admin' && <CreateStaffForm />}
+      {(me.role === 'official' || me.role === 'admin') && <AreasBrowser highlight={provinceCode} />}
+    </>
+  );
+}
