@@ -89,6 +89,28 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql"},
+    {2, R"sql(
+CREATE TABLE people (
+  id {{pk}},
+  account_id BIGINT REFERENCES users(id),
+  is_self INTEGER NOT NULL DEFAULT 0,
+  full_name TEXT NOT NULL DEFAULT '',
+  id_number TEXT,
+  id_kind TEXT,
+  birth_date TEXT,
+  sex TEXT,
+  phone TEXT,
+  province_code TEXT,
+  ward_code TEXT,
+  street TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX people_by_id_number ON people(id_number);
+CREATE INDEX people_by_account ON people(account_id);
+CREATE INDEX people_by_phone ON people(phone);
+CREATE INDEX people_by_ward ON people(province_code, ward_code);
+)sql"},
 };
 
 std::string render(const char* sql, Dialect dialect) {
