@@ -10,6 +10,7 @@ packages=(
   libsodium-dev libqrencode-dev zbar-tools libpng-dev zlib1g-dev
   prometheus-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcairo2-dev fonts-dejavu-core poppler-utils librsvg2-bin
   chromium ffmpeg wrk curl
 )
 # Node.js may come from elsewhere (a newer build than Debian's); Debian's only when none is there.
