@@ -233,21 +233,29 @@ Result<Session> open_staff_session(store::Connection& c, const AuthConfig& confi
   return open_session(c, user, config.staff_session_seconds, now);
 }
 
-Result<User> authenticate(store::Connection& c, const areas::AreaDirectory& areas, std::string_view token,
-                          int64_t now) {
+Result<Authenticated> authenticate_session(store::Connection& c, const areas::AreaDirectory& areas,
+                                           std::string_view token, int64_t now) {
   Error unauthenticated = make_error(ErrorKind::kUnauthenticated, "unauthenticated", "sign in first");
   if (token.size() < 10 || token.size() > 100) return unauthenticated;
   KB_ASSIGN(auto row, c.query_one(kSelectSession, {hash_token(token)}));
   if (!row || row->i64(6) <= now || !row->is_null(7) || row->i64(8) != 0) return unauthenticated;
   KB_ASSIGN(Role role, parse_role(row->str(1)));
-  User u;
+  Authenticated a;
+  User& u = a.user;
   u.id = row->i64(0);
   u.role = role;
   u.phone = row->str(2);
   u.username = row->str(3);
   u.jurisdiction = jurisdiction_of(areas, role, row->opt_str(4));
   u.must_change_password = row->i64(5) != 0;
-  return u;
+  a.expires_at = row->i64(6);
+  return a;
+}
+
+Result<User> authenticate(store::Connection& c, const areas::AreaDirectory& areas, std::string_view token,
+                          int64_t now) {
+  KB_ASSIGN(Authenticated a, authenticate_session(c, areas, token, now));
+  return std::move(a.user);
 }
 
 Status revoke_session(store::Connection& c, std::string_view token, int64_t now) {

@@ -84,6 +84,14 @@ Status record_login_failure(store::Connection& c, std::string_view username, int
 Result<Session> open_staff_session(store::Connection& c, const AuthConfig& config, const User& user,
                                    std::string_view client_ip, int64_t now);
 
+// The user behind a bearer token and when the session ends; kUnauthenticated when unknown,
+// expired or revoked.
+struct Authenticated {
+  User user;
+  int64_t expires_at = 0;
+};
+Result<Authenticated> authenticate_session(store::Connection& c, const areas::AreaDirectory& areas,
+                                           std::string_view token, int64_t now);
 // The user behind a bearer token; kUnauthenticated when unknown, expired or revoked.
 Result<User> authenticate(store::Connection& c, const areas::AreaDirectory& areas, std::string_view token,
                           int64_t now);

@@ -4,7 +4,11 @@
 
 #include <boost/json/value.hpp>
 
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,11 +40,35 @@ struct Request {
   std::string_view bearer_token() const;
 };
 
+// The open end of a streamed response (Server-Sent Events). Used only from the stream's own
+// coroutine, except wake(), which any thread may call.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // Writes bytes to the client; false once the client is gone or the server is stopping.
+  virtual boost::asio::awaitable<bool> write(std::string_view data) = 0;
+  // Waits until wake(), `max` elapses, or the server starts stopping.
+  virtual boost::asio::awaitable<void> wait(std::chrono::milliseconds max) = 0;
+  // Ends a wait() early (for example: a new message arrived). Thread-safe.
+  virtual void wake() = 0;
+  // True once the server is draining or a write failed: the stream should end.
+  virtual bool closing() const = 0;
+};
+
+// A response body produced over time. run() owns the connection until it returns; the
+// connection is closed afterwards.
+class StreamBody {
+ public:
+  virtual ~StreamBody() = default;
+  virtual boost::asio::awaitable<void> run(EventSink& sink) = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<StreamBody> stream;  // set: headers go first, then stream->run() writes the body
 
   static Response json(int status, const boost::json::value& body);
   static Response error(const Error& error);

@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
@@ -44,6 +43,7 @@ class ConnectionSet {
   struct Entry {
     beast::tcp_stream* stream;
     std::atomic<bool> busy{false};
+    std::atomic<EventSink*> sink{nullptr};  // set while the connection streams events
   };
   std::list<Entry>::iterator add(beast::tcp_stream* s) {
     std::lock_guard lock(mu_);
@@ -61,6 +61,10 @@ class ConnectionSet {
   void close_idle() {
     std::lock_guard lock(mu_);
     for (auto& e : entries_) {
+      if (EventSink* sink = e.sink.load()) {
+        sink->wake();  // the stream sees closing() and ends
+        continue;
+      }
       if (e.busy) continue;
       auto* s = e.stream;
       asio::post(s->get_executor(), [s] { s->socket().cancel(); });
@@ -118,6 +122,57 @@ bhttp::response<bhttp::string_body> to_message(Response&& res, unsigned version,
   return msg;
 }
 
+class SocketSink final : public EventSink {
+ public:
+  SocketSink(beast::tcp_stream& stream, const std::atomic<bool>& draining)
+      : stream_(stream), draining_(draining), timer_(stream.get_executor()) {}
+
+  awaitable<bool> write(std::string_view data) override {
+    if (closing()) co_return false;
+    stream_.expires_after(std::chrono::seconds(30));
+    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(data.data(), data.size()), kAsTuple);
+    if (ec) failed_ = true;
+    co_return !failed_;
+  }
+  awaitable<void> wait(std::chrono::milliseconds max) override {
+    if (closing() || woken_.exchange(false)) co_return;
+    timer_.expires_after(max);
+    co_await timer_.async_wait(kAsTuple);  // cancelled by wake(): not an error
+    woken_ = false;
+  }
+  void wake() override {
+    woken_ = true;
+    asio::post(timer_.get_executor(), [this] { timer_.cancel(); });
+  }
+  bool closing() const override { return failed_ || draining_; }
+
+ private:
+  beast::tcp_stream& stream_;
+  const std::atomic<bool>& draining_;
+  asio::steady_timer timer_;
+  std::atomic<bool> woken_{false};
+  bool failed_ = false;
+};
+
+// Sends the headers of a streamed response, then lets the stream write the body until it ends.
+awaitable<void> run_stream(ServerState& state, beast::tcp_stream& stream, ConnectionSet::Entry& entry,
+                           Response res, unsigned version) {
+  bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), version};
+  head.set(bhttp::field::server, "khaibao");
+  head.set(bhttp::field::content_type, res.content_type);
+  for (auto& [name, value] : res.headers) head.set(name, value);
+  head.keep_alive(false);  // the body ends when the connection closes
+  bhttp::response_serializer<bhttp::empty_body> serializer{head};
+  stream.expires_after(std::chrono::seconds(30));
+  auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kAsTuple);
+  if (ec) co_return;
+  SocketSink sink(stream, state.draining);
+  entry.sink = &sink;
+  co_await res.stream->run(sink);
+  entry.sink = nullptr;
+  stream.expires_never();
+}
+
 awaitable<void> run_session(ServerState& state, tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::error_code ignored;
@@ -153,6 +208,10 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
     bool head = msg.method() == bhttp::verb::head;
     Request req = to_request(parser.release(), client_ip);
     Response res = co_await state.app.handle(req);
+    if (res.stream) {
+      co_await run_stream(state, stream, *entry, std::move(res), version);
+      break;
+    }
     keep_alive = keep_alive && !state.draining;
     auto out = to_message(std::move(res), version, keep_alive, head);
     stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
