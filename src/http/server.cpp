@@ -8,7 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
-#include <list>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -45,11 +45,12 @@ class ConnectionSet {
     std::atomic<bool> busy{false};
     std::atomic<EventSink*> sink{nullptr};  // set while the connection streams events
   };
-  std::list<Entry>::iterator add(beast::tcp_stream* s) {
+  using Handle = std::map<uint64_t, Entry>::iterator;
+  Handle add(beast::tcp_stream* s) {
     std::lock_guard lock(mu_);
-    return entries_.emplace(entries_.end(), s);
+    return entries_.try_emplace(next_id_++, s).first;
   }
-  void remove(std::list<Entry>::iterator it) {
+  void remove(Handle it) {
     std::lock_guard lock(mu_);
     entries_.erase(it);
   }
@@ -57,23 +58,36 @@ class ConnectionSet {
     std::lock_guard lock(mu_);
     return entries_.size();
   }
-  // Cancels the pending read of every idle connection (on its own strand).
+  // Cancels the pending read of every idle connection. The cancel runs on the connection's own
+  // strand, where its session runs, and looks the connection up again there: by then it may have
+  // ended (its stream destroyed) or become busy. A connection whose next request has already
+  // arrived is left to answer it; the session ends after that answer.
   void close_idle() {
     std::lock_guard lock(mu_);
-    for (auto& e : entries_) {
+    for (auto& [id, e] : entries_) {
       if (EventSink* sink = e.sink.load()) {
         sink->wake();  // the stream sees closing() and ends
         continue;
       }
       if (e.busy) continue;
-      auto* s = e.stream;
-      asio::post(s->get_executor(), [s] { s->socket().cancel(); });
+      asio::post(e.stream->get_executor(), [this, id = id] { cancel_if_idle(id); });
     }
   }
 
  private:
+  void cancel_if_idle(uint64_t id) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(id);
+    if (it == entries_.end() || it->second.busy) return;
+    auto& socket = it->second.stream->socket();
+    beast::error_code ec;
+    if (socket.available(ec) > 0) return;
+    socket.cancel(ec);
+  }
+
   std::mutex mu_;
-  std::list<Entry> entries_;
+  std::map<uint64_t, Entry> entries_;  // by connection id, so a late cancel finds only its own
+  uint64_t next_id_ = 0;
 };
 
 struct ServerState {
@@ -177,7 +191,8 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::error_code ignored;
   std::string client_ip = stream.socket().remote_endpoint(ignored).address().to_string();
-  auto entry = state.connections.add(&stream);
+  auto connection = state.connections.add(&stream);
+  auto& entry = connection->second;
   const auto& config = state.app.config();
   beast::flat_buffer buffer;
   for (;;) {
@@ -194,14 +209,14 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
       bool client_fault = ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
                           ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
       if (client_fault) {
-        entry->busy = true;
+        entry.busy = true;
         auto msg = to_message(Response::error(body_error(ec)), 11, false, false);
         stream.expires_after(std::chrono::seconds(5));
         co_await bhttp::async_write(stream, msg, kAsTuple);
       }
       break;
     }
-    entry->busy = true;
+    entry.busy = true;
     auto& msg = parser.get();
     unsigned version = msg.version();
     bool keep_alive = msg.keep_alive();
@@ -209,18 +224,18 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
     Request req = to_request(parser.release(), client_ip);
     Response res = co_await state.app.handle(req);
     if (res.stream) {
-      co_await run_stream(state, stream, *entry, std::move(res), version);
+      co_await run_stream(state, stream, entry, std::move(res), version);
       break;
     }
     keep_alive = keep_alive && !state.draining;
     auto out = to_message(std::move(res), version, keep_alive, head);
     stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
     auto [wec, wn] = co_await bhttp::async_write(stream, out, kAsTuple);
-    entry->busy = false;
+    entry.busy = false;
     if (wec || !keep_alive) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  state.connections.remove(entry);
+  state.connections.remove(connection);
 }
 
 awaitable<void> accept_loop(ServerState& state, tcp::acceptor& acceptor) {
