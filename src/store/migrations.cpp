@@ -3,6 +3,8 @@
 // so the same SQL runs on both. Never edit a released migration: add a new one.
 #include <fmt/format.h>
 
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "store/database.h"
@@ -151,6 +153,20 @@ Status migrate(Connection& c) {
   return c.exec_script("COMMIT");
 }
 
+namespace {
+
+// Connections cache prepared statements by the address of their text, so a text built at run
+// time must keep one address for the life of the process (a temporary string's buffer is
+// reused by the next one, which would run the previous table's cached statement).
+const char* interned(std::string text) {
+  static std::mutex mu;
+  static std::set<std::string> texts;
+  std::lock_guard lock(mu);
+  return texts.insert(std::move(text)).first->c_str();
+}
+
+}  // namespace
+
 Result<std::vector<std::pair<std::string, int64_t>>> table_counts(Connection& c) {
   static constexpr Sql kSqliteTables{
       "list_tables_sqlite",
@@ -162,9 +178,8 @@ Result<std::vector<std::pair<std::string, int64_t>>> table_counts(Connection& c)
   KB_ASSIGN(Rows tables, c.query(c.dialect() == Dialect::kSqlite ? kSqliteTables : kPgTables));
   std::vector<std::pair<std::string, int64_t>> out;
   for (const auto& t : tables) {
-    // Table names come from the catalogue, not from input; the text must outlive the call.
-    std::string sql = fmt::format("SELECT COUNT(*) FROM \"{}\"", t.str(0));
-    Sql count{"count_table", sql.c_str()};
+    // Table names come from the catalogue, not from input.
+    Sql count{"count_table", interned(fmt::format("SELECT COUNT(*) FROM \"{}\"", t.str(0)))};
     KB_ASSIGN(Rows n, c.query(count));
     out.emplace_back(t.str(0), n.empty() ? 0 : n[0].i64(0));
   }
