@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <utf8proc.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -47,6 +48,17 @@ const boost::json::array* table(const boost::json::array& doc, std::string_view 
 }
 
 const std::vector<const Ward*> kNoWards;
+
+// The source spells some names with combining marks ("Hội" as ô + U+0323); stored in NFC, they
+// compare equal to what people type.
+std::string nfc(std::string_view text) {
+  std::string copy(text);  // NUL-terminated
+  auto* composed = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(copy.c_str()));
+  if (!composed) return copy;
+  std::string out(reinterpret_cast<const char*>(composed));
+  std::free(composed);
+  return out;
+}
 
 }  // namespace
 
@@ -126,20 +138,23 @@ Result<int> import_address_json(store::Connection& c, const std::string& path) {
   }
   for (const auto& p : *provinces) {
     const auto& o = p.as_object();
-    KB_TRY(c.exec(kInsertProvince, {text_of(o, "province_code"), text_of(o, "name"), text_of(o, "code"),
-                                    text_of(o, "place_type")}));
+    std::string name = nfc(text_of(o, "name"));
+    KB_TRY(c.exec(kInsertProvince,
+                  {text_of(o, "province_code"), name, text_of(o, "code"), text_of(o, "place_type")}));
   }
   for (const auto& w : *wards) {
     const auto& o = w.as_object();
-    KB_TRY(c.exec(kInsertWard, {text_of(o, "ward_code"), text_of(o, "name"), text_of(o, "province_code")}));
+    std::string name = nfc(text_of(o, "name"));
+    KB_TRY(c.exec(kInsertWard, {text_of(o, "ward_code"), name, text_of(o, "province_code")}));
   }
   for (const auto& m : *mappings) {
     const auto& o = m.as_object();
     std::string_view old_code = text_of(o, "old_ward_code");
-    KB_TRY(c.exec(kInsertWardMapping,
-                  {old_code.empty() ? store::Param{nullptr} : store::Param{old_code}, text_of(o, "old_ward_name"),
-                   text_of(o, "old_district_name"), text_of(o, "old_province_name"),
-                   text_of(o, "new_ward_code"), text_of(o, "new_ward_name"), text_of(o, "new_province_name")}));
+    std::string names[] = {nfc(text_of(o, "old_ward_name")), nfc(text_of(o, "old_district_name")),
+                           nfc(text_of(o, "old_province_name")), nfc(text_of(o, "new_ward_name")),
+                           nfc(text_of(o, "new_province_name"))};
+    KB_TRY(c.exec(kInsertWardMapping, {old_code.empty() ? store::Param{nullptr} : store::Param{old_code}, names[0],
+                                       names[1], names[2], text_of(o, "new_ward_code"), names[3], names[4]}));
   }
   return static_cast<int>(provinces->size());
 }
