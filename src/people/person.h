@@ -52,7 +52,7 @@ Result<Person> update(store::Connection& c, int64_t id, const PersonFields& fiel
 // spaces, apostrophes, dots or hyphens.
 Result<std::string> normalize_name(std::string_view input, std::string_view field = "full_name");
 
-// The name with all but initials hidden, for scanners and verifiers: "Nguyễn Văn An" → "N*** V** An".
+// The name with all but initials hidden, for scanners and verifiers: "Nguyễn Văn An" → "N*** V*** An".
 std::string mask_name(std::string_view full_name);
 
 }  // namespace kb::people

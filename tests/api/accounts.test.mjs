@@ -1,0 +1,220 @@
+// Accounts beyond the happy path: one-time code throttles and expiry, tokens that are not ours,
+// secrets kept hashed at rest, password lockout, and the admin CLI's refusals.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, admin, citizenToken, staffToken, dbKind } from '../lib/server.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server?.stop(); });
+
+const otp = (s, phone) => s.request('POST', '/api/v1/auth/otp', { body: { phone } });
+const verify = (s, phone, code) => s.request('POST', '/api/v1/auth/otp/verify', { body: { phone, code } });
+const users = (s) => JSON.parse(admin(s, ['stats'])).users;
+
+test('codes per client IP are limited (--otp-ip-limit), whatever the phone', async () => {
+  const s = await startServer({ args: ['--otp-ip-limit', '3'] });
+  try {
+    for (const phone of ['0912000001', '0912000002', '0912000003']) {
+      const r = await otp(s, phone);
+      assert.equal(r.status, 200, r.text);
+    }
+    const sent = s.outbox().length;
+    const r = await otp(s, '0912000004');
+    assert.equal(r.status, 429);
+    assert.equal(r.json.error.code, 'rate_limited');
+    assert.equal(s.outbox().length, sent, 'no SMS for a refused request');
+    assert.equal(s.lastOtp('+84912000004'), undefined);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('codes per phone are limited per hour even when resends are allowed at once', async () => {
+  const s = await startServer({ args: ['--otp-resend-after', '0'] });
+  try {
+    const codes = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await otp(s, '0933000111');
+      assert.equal(r.status, 200, `send ${i + 1}: ${r.text}`);
+      assert.equal(r.json.resend_after, 0);
+      codes.push(s.lastOtp('+84933000111'));
+    }
+    const r = await otp(s, '+84 933 000 111');  // the same phone in another form
+    assert.equal(r.status, 429);
+    assert.equal(r.json.error.code, 'rate_limited');
+    // Only the newest code works: a new code replaces the one before.
+    const older = codes[3];
+    const newest = codes[4];
+    if (older !== newest) {
+      const stale = await verify(s, '0933000111', older);
+      assert.equal(stale.status, 401);
+      assert.equal(stale.json.error.code, 'wrong_code');
+    }
+    assert.equal((await verify(s, '0933000111', newest)).status, 200);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('a code is refused once it expires (--otp-ttl)', async () => {
+  const s = await startServer({ args: ['--otp-ttl', '1'] });
+  try {
+    const sent = await otp(s, '0944000111');
+    assert.equal(sent.status, 200);
+    assert.equal(sent.json.expires_in, 1);
+    const code = s.lastOtp('+84944000111');
+    await new Promise((r) => setTimeout(r, 2100));
+    const r = await verify(s, '0944000111', code);
+    assert.equal(r.status, 410);
+    assert.equal(r.json.error.code, 'code_expired');
+    assert.equal(r.json.error.field, 'code');
+    assert.equal(users(s), 1, 'no citizen account was created (only the first administrator exists)');
+  } finally {
+    await s.stop();
+  }
+});
+
+test('the SMS says how long the code lasts: 5 minutes by default', async () => {
+  const r = await otp(server, '0955000111');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.expires_in, 300);
+  assert.equal(r.json.resend_after, 60);
+  const msg = server.outbox().filter((m) => m.to === '+84955000111').pop();
+  assert.equal(msg.channel, 'sms');
+  assert.match(msg.text, /\b\d{6}\b/);
+  assert.match(msg.text, /5 phut/);
+  assert.match(msg.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/);
+});
+
+test('every form of one phone number reaches the same citizen account', async () => {
+  const s = await startServer({ args: ['--otp-resend-after', '0'] });
+  try {
+    const ids = new Set();
+    for (const form of ['0966 123 456', '+84966123456', '84966123456', '0966.123.456']) {
+      const token = await citizenToken(s, form);
+      const me = await s.request('GET', '/api/v1/me', { token });
+      assert.equal(me.json.phone, '+84966123456');
+      ids.add(me.json.id);
+    }
+    assert.equal(ids.size, 1);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('tokens that are not ours, or are damaged, are refused with 401', async () => {
+  const good = await citizenToken(server, '0977123456');
+  assert.equal((await server.request('GET', '/api/v1/me', { token: good })).status, 200);
+  const flip = (t, i) => t.slice(0, i) + (t[i] === 'A' ? 'B' : 'A') + t.slice(i + 1);
+  for (const [what, header] of [
+    ['an unknown kind of token', `Bearer ${good.replace(/^kb_/, 'xx_')}`],
+    ['a token without its prefix', `Bearer ${good.slice(3)}`],
+    ['a truncated token', `Bearer ${good.slice(0, -1)}`],
+    ['one character changed', `Bearer ${flip(good, good.length - 5)}`],
+    ['a token with more appended', `Bearer ${good}x`],
+    ['a very long token', `Bearer ${good}${'a'.repeat(2000)}`],
+    ['an empty bearer', 'Bearer '],
+    ['another scheme', `Token ${good}`],
+    ['the token alone', good],
+  ]) {
+    const r = await server.request('GET', '/api/v1/me', { headers: { authorization: header } });
+    assert.equal(r.status, 401, what);
+    assert.equal(r.json.error.code, 'unauthenticated', what);
+  }
+});
+
+test('logout revokes only that token; other sessions of the account continue', async () => {
+  const a = await staffToken(server, { username: 'two.sessions', role: 'official', jurisdiction: '01' });
+  const login = await server.request('POST', '/api/v1/auth/login', { body: { username: 'two.sessions', password: 'correct horse battery 9' } });
+  const b = login.json.token;
+  assert.notEqual(a, b);
+  assert.equal((await server.request('POST', '/api/v1/auth/logout', { token: a })).status, 204);
+  assert.equal((await server.request('GET', '/api/v1/me', { token: a })).status, 401);
+  assert.equal((await server.request('GET', '/api/v1/me', { token: b })).status, 200);
+  assert.ok(Date.parse(login.json.expires_at) > Date.now(), 'sessions expire in the future');
+  assert.ok(Date.parse(login.json.expires_at) <= Date.now() + 13 * 3600 * 1000, 'staff sessions last at most half a day');
+});
+
+test('ten wrong passwords lock the account for a while, even for the right password', async () => {
+  await staffToken(server, { username: 'locked.out', role: 'official', jurisdiction: '79' });
+  for (let i = 0; i < 10; i++) {
+    const r = await server.request('POST', '/api/v1/auth/login', { body: { username: 'locked.out', password: `wrong password ${i}` } });
+    assert.equal(r.status, 401, `attempt ${i + 1}`);
+  }
+  const r = await server.request('POST', '/api/v1/auth/login', { body: { username: 'locked.out', password: 'correct horse battery 9' } });
+  assert.equal(r.status, 429);
+  assert.equal(r.json.error.code, 'rate_limited');
+});
+
+test('the one-time administrator password must be changed, then only the new one works', async () => {
+  const s = await startServer();
+  try {
+    const first = await s.request('POST', '/api/v1/auth/login', { body: { username: 'admin', password: s.adminPassword } });
+    assert.equal(first.json.user.must_change_password, true);
+    const changed = await s.request('POST', '/api/v1/me/password', {
+      token: first.json.token, body: { current_password: s.adminPassword, new_password: 'the operator chose this one' },
+    });
+    assert.equal(changed.status, 204, changed.text);
+    const me = await s.request('GET', '/api/v1/me', { token: first.json.token });
+    assert.equal(me.json.must_change_password, false);
+    assert.equal((await s.request('POST', '/api/v1/auth/login', { body: { username: 'admin', password: s.adminPassword } })).status, 401);
+    assert.equal((await s.request('POST', '/api/v1/auth/login', { body: { username: 'admin', password: 'the operator chose this one' } })).status, 200);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('tokens and passwords are stored only as hashes (SQLite file)', { skip: dbKind() !== 'sqlite' && 'reads the SQLite file' }, async () => {
+  const token = await citizenToken(server, '0988123456');
+  const staff = await staffToken(server, { username: 'hash.check', role: 'official', jurisdiction: '79', password: 'plain text never stored' });
+  const files = ['khaibao.db', 'khaibao.db-wal'].map((f) => join(server.dataDir, f)).filter(existsSync);
+  const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
+  for (const secret of [token, staff, token.slice(3), 'plain text never stored']) {
+    assert.equal(bytes.indexOf(secret), -1, `found in clear: ${secret.slice(0, 12)}…`);
+  }
+  assert.notEqual(bytes.indexOf('$argon2id$'), -1, 'passwords are argon2id hashes');
+});
+
+test('admin user add refuses bad input, writes nothing, and says why', async () => {
+  const pw = join(server.dataDir, 'pw-good');
+  writeFileSync(pw, 'a long enough password\n', { mode: 0o600 });
+  const weak = join(server.dataDir, 'pw-weak');
+  writeFileSync(weak, 'short\n', { mode: 0o600 });
+  const before = users(server);
+  const base = ['user', 'add', '--username', 'cli.user', '--password-file', pw];
+  for (const [what, args, message] of [
+    ['a weak password', ['user', 'add', '--username', 'cli.user', '--role', 'official', '--jurisdiction', '79', '--password-file', weak], /at least 10 characters/],
+    ['an unknown role', [...base, '--role', 'superuser', '--jurisdiction', '79'], /role/],
+    ['the citizen role', [...base, '--role', 'citizen'], /role|phone/],
+    ['an unknown jurisdiction', [...base, '--role', 'official', '--jurisdiction', '99'], /jurisdiction/],
+    ['a jurisdiction that is not a code', [...base, '--role', 'official', '--jurisdiction', 'Hà Nội'], /jurisdiction/],
+    ['an official without a jurisdiction', [...base, '--role', 'official'], /jurisdiction/],
+    ['venue staff with a jurisdiction', [...base, '--role', 'venue_staff', '--jurisdiction', '79'], /jurisdiction|venue/],
+    ['a username with spaces', ['user', 'add', '--username', 'Cli User', '--role', 'admin', '--password-file', pw], /username/],
+    ['a taken username', ['user', 'add', '--username', 'admin', '--role', 'admin', '--password-file', pw], /already in use/],
+    ['a missing password file', ['user', 'add', '--username', 'cli.user', '--role', 'admin', '--password-file', join(server.dataDir, 'nope')], /cannot read/],
+    ['no role at all', base, /role/],
+  ]) {
+    let failed;
+    try {
+      admin(server, args);
+    } catch (e) {
+      failed = e;
+    }
+    assert.ok(failed, `${what}: accepted`);
+    assert.notEqual(failed.status, 0, what);
+    assert.match(failed.stderr, message, `${what}: ${failed.stderr}`);
+  }
+  assert.equal(users(server), before, 'no account was created');
+
+  // And the same command with good input works, and the account signs in.
+  const out = admin(server, [...base, '--role', 'official', '--jurisdiction', '26882']);
+  assert.match(out, /created official cli\.user/);
+  const r = await server.request('POST', '/api/v1/auth/login', { body: { username: 'cli.user', password: 'a long enough password' } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.user.jurisdiction, { level: 'ward', code: '26882', name: r.json.user.jurisdiction.name });
+  assert.equal(users(server), before + 1);
+});
