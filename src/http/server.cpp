@@ -58,6 +58,11 @@ class ConnectionSet {
     std::lock_guard lock(mu_);
     return entries_.size();
   }
+  // Under the lock, so close_idle never wakes a sink that is being destroyed.
+  void set_sink(Handle it, EventSink* sink) {
+    std::lock_guard lock(mu_);
+    it->second.sink = sink;
+  }
   // Cancels the pending read of every idle connection. The cancel runs on the connection's own
   // strand, where its session runs, and looks the connection up again there: by then it may have
   // ended (its stream destroyed) or become busy. A connection whose next request has already
@@ -139,7 +144,7 @@ bhttp::response<bhttp::string_body> to_message(Response&& res, unsigned version,
 class SocketSink final : public EventSink {
  public:
   SocketSink(beast::tcp_stream& stream, const std::atomic<bool>& draining)
-      : stream_(stream), draining_(draining), timer_(stream.get_executor()) {}
+      : stream_(stream), draining_(draining), timer_(std::make_shared<asio::steady_timer>(stream.get_executor())) {}
 
   awaitable<bool> write(std::string_view data) override {
     if (closing()) co_return false;
@@ -150,26 +155,27 @@ class SocketSink final : public EventSink {
   }
   awaitable<void> wait(std::chrono::milliseconds max) override {
     if (closing() || woken_.exchange(false)) co_return;
-    timer_.expires_after(max);
-    co_await timer_.async_wait(kAsTuple);  // cancelled by wake(): not an error
+    timer_->expires_after(max);
+    co_await timer_->async_wait(kAsTuple);  // cancelled by wake(): not an error
     woken_ = false;
   }
   void wake() override {
     woken_ = true;
-    asio::post(timer_.get_executor(), [this] { timer_.cancel(); });
+    // The timer is shared with the posted cancel: it may run after this sink is gone.
+    asio::post(timer_->get_executor(), [timer = timer_] { timer->cancel(); });
   }
   bool closing() const override { return failed_ || draining_; }
 
  private:
   beast::tcp_stream& stream_;
   const std::atomic<bool>& draining_;
-  asio::steady_timer timer_;
+  std::shared_ptr<asio::steady_timer> timer_;
   std::atomic<bool> woken_{false};
   bool failed_ = false;
 };
 
 // Sends the headers of a streamed response, then lets the stream write the body until it ends.
-awaitable<void> run_stream(ServerState& state, beast::tcp_stream& stream, ConnectionSet::Entry& entry,
+awaitable<void> run_stream(ServerState& state, beast::tcp_stream& stream, ConnectionSet::Handle entry,
                            Response res, unsigned version) {
   bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), version};
   head.set(bhttp::field::server, "khaibao");
@@ -181,9 +187,9 @@ awaitable<void> run_stream(ServerState& state, beast::tcp_stream& stream, Connec
   auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kAsTuple);
   if (ec) co_return;
   SocketSink sink(stream, state.draining);
-  entry.sink = &sink;
+  state.connections.set_sink(entry, &sink);
   co_await res.stream->run(sink);
-  entry.sink = nullptr;
+  state.connections.set_sink(entry, nullptr);
   stream.expires_never();
 }
 
@@ -224,7 +230,7 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
     Request req = to_request(parser.release(), client_ip);
     Response res = co_await state.app.handle(req);
     if (res.stream) {
-      co_await run_stream(state, stream, entry, std::move(res), version);
+      co_await run_stream(state, stream, connection, std::move(res), version);
       break;
     }
     keep_alive = keep_alive && !state.draining;
