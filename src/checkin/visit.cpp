@@ -1,0 +1,214 @@
+#include "checkin/visit.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+
+namespace kb::checkin {
+namespace {
+
+using store::Param;
+using store::Sql;
+
+#define KB_VISIT_COLUMNS "v.id, v.venue_id, v.person_id, v.t_in, v.t_out, v.assumed_out, v.source, v.trust, v.recorded_by"
+
+// The (person_id, t_in) index finds the recent visit; the venue test filters its few rows.
+constexpr Sql kSelectRecent{
+    "select_recent_visit",
+    "SELECT " KB_VISIT_COLUMNS " FROM visits v WHERE v.person_id = $1 AND v.t_in >= $2 AND v.venue_id = $3 "
+    "ORDER BY v.t_in DESC LIMIT 1"};
+constexpr Sql kInsertVisit{
+    "insert_visit",
+    "INSERT INTO visits(venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $3) RETURNING id"};
+constexpr Sql kSelectVisit{"select_visit", "SELECT " KB_VISIT_COLUMNS " FROM visits v WHERE v.id = $1"};
+constexpr Sql kCheckOut{
+    "check_out_visit",
+    "UPDATE visits SET t_out = $2 WHERE id = $1 AND t_out IS NULL RETURNING id, venue_id, person_id, t_in, t_out, "
+    "assumed_out, source, trust, recorded_by"};
+constexpr Sql kSelectOpen{
+    "select_open_visits",
+    "SELECT " KB_VISIT_COLUMNS " FROM visits v WHERE v.person_id = $1 AND v.t_in >= $2 AND v.venue_id = $3 "
+    "AND v.t_out IS NULL ORDER BY v.t_in"};
+constexpr Sql kSelectOfPerson{
+    "select_visits_of_person",
+    "SELECT " KB_VISIT_COLUMNS ", w.name, w.code FROM visits v JOIN venues w ON w.id = v.venue_id "
+    "WHERE v.person_id = $1 AND v.t_in >= $2 ORDER BY v.t_in DESC LIMIT $3"};
+constexpr Sql kSelectAtVenue{
+    "select_visits_at_venue",
+    "SELECT " KB_VISIT_COLUMNS ", p.full_name, p.phone FROM visits v JOIN people p ON p.id = v.person_id "
+    "WHERE v.venue_id = $1 AND v.t_in >= $2 AND v.t_in < $3 ORDER BY v.t_in, v.id"};
+constexpr Sql kSelectDayCounts{
+    "select_visit_day_counts",
+    "SELECT (t_in + 25200) / 86400 AS d, COUNT(*), COUNT(t_out) FROM visits "
+    "WHERE venue_id = $1 AND t_in >= $2 AND t_in < $3 GROUP BY (t_in + 25200) / 86400 ORDER BY d"};
+constexpr Sql kSelectInside{
+    "select_visits_inside",
+    "SELECT COUNT(*) FROM visits WHERE venue_id = $1 AND t_in >= $2 AND t_in <= $3 AND t_out IS NULL "
+    "AND assumed_out > $3"};
+
+static_assert(kVietnamOffsetSeconds == 25200, "the day SQL above hard-codes UTC+07:00");
+
+Result<Visit> from_row(const store::Row& r) {
+  Visit v;
+  v.id = r.i64(0);
+  v.venue_id = r.i64(1);
+  v.person_id = r.i64(2);
+  v.t_in = r.i64(3);
+  v.t_out = r.opt_i64(4);
+  v.assumed_out = r.i64(5);
+  int64_t source = r.i64(6);
+  int64_t trust = r.i64(7);
+  if (source < 1 || source > 3) return internal(fmt::format("visit {} has unknown source {}", v.id, source));
+  if (trust < 1 || trust > 8) return internal(fmt::format("visit {} has unknown trust {}", v.id, trust));
+  v.source = static_cast<Source>(source);
+  v.trust = static_cast<Trust>(trust);
+  v.recorded_by = r.opt_i64(8);
+  return v;
+}
+
+}  // namespace
+
+std::string_view source_name(Source source) {
+  switch (source) {
+    case Source::kSelf: return "self";
+    case Source::kStaffScan: return "staff_scan";
+    case Source::kManual: return "manual";
+  }
+  return "self";
+}
+
+std::string_view trust_name(Trust trust) {
+  switch (trust) {
+    case Trust::kGuestForm: return "guest_form";
+    case Trust::kManual: return "manual";
+    case Trust::kSelfPoster: return "self_poster";
+    case Trust::kPhoneOtp: return "phone_otp";
+    case Trust::kSelfKiosk: return "self_kiosk";
+    case Trust::kBhyt: return "bhyt";
+    case Trust::kCccd: return "cccd";
+    case Trust::kPersonalQr: return "personal_qr";
+  }
+  return "manual";
+}
+
+int trust_level(Trust trust) {
+  switch (trust) {
+    case Trust::kGuestForm:
+    case Trust::kManual: return 1;
+    case Trust::kSelfPoster: return 2;
+    case Trust::kPhoneOtp:
+    case Trust::kSelfKiosk: return 3;
+    case Trust::kBhyt:
+    case Trust::kCccd: return 4;
+    case Trust::kPersonalQr: return 5;
+  }
+  return 1;
+}
+
+Result<Recorded> record(store::Connection& c, const NewVisit& n) {
+  KB_ASSIGN(auto recent, c.query_one(kSelectRecent, {n.person_id, n.at - kDuplicateWindowSeconds, n.venue_id}));
+  if (recent) {
+    KB_ASSIGN(Visit v, from_row(*recent));
+    return Recorded{std::move(v), true};
+  }
+  Visit v;
+  v.venue_id = n.venue_id;
+  v.person_id = n.person_id;
+  v.t_in = n.at;
+  v.assumed_out = n.at + n.stay_seconds;
+  v.source = n.source;
+  v.trust = n.trust;
+  v.recorded_by = n.recorded_by;
+  Param by = n.recorded_by ? Param{*n.recorded_by} : Param{nullptr};
+  KB_ASSIGN(auto row, c.query_one(kInsertVisit, {n.venue_id, n.person_id, n.at, v.assumed_out,
+                                                 static_cast<int64_t>(n.source), static_cast<int64_t>(n.trust), by}));
+  if (!row) return internal("insert into visits returned no id");
+  v.id = row->i64(0);
+  return Recorded{std::move(v), false};
+}
+
+Result<std::optional<Visit>> find(store::Connection& c, int64_t id) {
+  KB_ASSIGN(auto row, c.query_one(kSelectVisit, {id}));
+  if (!row) return std::optional<Visit>{};
+  KB_ASSIGN(Visit v, from_row(*row));
+  return std::optional<Visit>{std::move(v)};
+}
+
+Result<Visit> check_out(store::Connection& c, int64_t visit_id, int64_t now) {
+  KB_ASSIGN(auto row, c.query_one(kCheckOut, {visit_id, now}));
+  if (row) return from_row(*row);
+  KB_ASSIGN(auto existing, find(c, visit_id));
+  if (!existing) return Error{ErrorKind::kNotFound, "visit_not_found", "no such visit", "visit_id"};
+  return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out", "visit_id"};
+}
+
+Result<std::vector<Visit>> open_visits(store::Connection& c, int64_t venue_id, std::span<const int64_t> person_ids,
+                                       int64_t now) {
+  std::vector<Visit> out;
+  for (int64_t person : person_ids) {
+    KB_ASSIGN(store::Rows rows, c.query(kSelectOpen, {person, now - 86400, venue_id}));
+    for (const auto& r : rows) {
+      KB_ASSIGN(Visit v, from_row(r));
+      out.push_back(std::move(v));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<VisitAtVenue>> visits_of(store::Connection& c, std::span<const int64_t> person_ids, int64_t since,
+                                            int64_t limit) {
+  std::vector<VisitAtVenue> out;
+  for (int64_t person : person_ids) {
+    KB_ASSIGN(store::Rows rows, c.query(kSelectOfPerson, {person, since, limit}));
+    for (const auto& r : rows) {
+      KB_ASSIGN(Visit v, from_row(r));
+      out.push_back({std::move(v), r.str(9), r.str(10)});
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const VisitAtVenue& a, const VisitAtVenue& b) { return a.visit.t_in > b.visit.t_in; });
+  return out;
+}
+
+Result<std::vector<GuestLogEntry>> visits_at(store::Connection& c, int64_t venue_id, int64_t from, int64_t to) {
+  KB_ASSIGN(store::Rows rows, c.query(kSelectAtVenue, {venue_id, from, to}));
+  std::vector<GuestLogEntry> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    KB_ASSIGN(Visit v, from_row(r));
+    out.push_back({std::move(v), r.str(9), r.str(10)});
+  }
+  return out;
+}
+
+Result<std::vector<DayCount>> day_counts(store::Connection& c, int64_t venue_id, int64_t from, int64_t to) {
+  KB_ASSIGN(store::Rows rows, c.query(kSelectDayCounts, {venue_id, from, to}));
+  std::vector<DayCount> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back({day_of(r.i64(0) * 86400 - kVietnamOffsetSeconds), r.i64(1), r.i64(2)});
+  return out;
+}
+
+Result<int64_t> inside_now(store::Connection& c, int64_t venue_id, int64_t now) {
+  KB_ASSIGN(store::Rows rows, c.query(kSelectInside, {venue_id, now - 86400, now}));
+  return rows.empty() ? 0 : rows[0].i64(0);
+}
+
+std::optional<int64_t> day_start(std::string_view date) {
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return std::nullopt;
+  auto t = parse_rfc3339(fmt::format("{}T00:00:00+07:00", date));
+  if (!t || day_of(*t) != date) return std::nullopt;  // 2026-02-30 and the like
+  return t;
+}
+
+std::string checkout_token(std::string_view secret, const Visit& v) {
+  return keyed_hash(fmt::format("checkout|{}|{}|{}", v.id, v.person_id, v.t_in), secret).substr(0, 32);
+}
+
+std::string day_of(int64_t t) { return format_rfc3339(t).substr(0, 10); }
+
+}  // namespace kb::checkin

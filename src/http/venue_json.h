@@ -1,0 +1,24 @@
+// JSON shapes of venues and visits, shared by the venue and check-in routes.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <string>
+
+#include "areas/area_directory.h"
+#include "checkin/visit.h"
+#include "core/result.h"
+#include "venues/venue.h"
+
+namespace kb::http {
+
+class App;
+
+// `{base}/v/{code}`: the URL a venue's poster QR carries.
+std::string venue_url(const App& app, const venues::Venue& venue);
+boost::json::object venue_json(const App& app, const venues::Venue& venue);
+boost::json::object visit_json(const checkin::Visit& visit);
+// A numeric path parameter (an id); kNotFound with `code` when it is not a positive integer.
+Result<int64_t> path_id(std::string_view text, std::string code, std::string message);
+
+}  // namespace kb::http

@@ -1,0 +1,234 @@
+// /scan/{venue id}: the door scanner for venue staff. The phone camera reads a visitor's
+// personal QR, chip-ID card or health-insurance card (jsQR on video frames); a USB/Bluetooth
+// barcode reader types into the box and presses Enter; a phone number gets a texted code.
+// The server decides what the text is and answers with a big green or red result.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import jsQR from 'jsqr';
+import { ApiError, getToken } from '../api';
+import { useI18n, type MessageKey } from '../i18n';
+import { navigate } from '../router';
+import { Field, Layout, errorText } from '../components/ui';
+import { shortTime, venuesApi, type ScanResult, type Venue } from '../venuesApi';
+
+type Shown =
+  | { kind: 'ok'; colour: 'green' | 'yellow' | 'red'; name: string; detail: string; duplicate: boolean }
+  | { kind: 'error'; message: string };
+
+const SAME_TEXT_PAUSE_MS = 4000;
+
+export function Scanner({ venueId }: { venueId: string }) {
+  const { t } = useI18n();
+  const [venue, setVenue] = useState<Venue | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [shown, setShown] = useState<Shown | null>(null);
+  const [pendingPhone, setPendingPhone] = useState<{ payload: string; masked: string } | null>(null);
+  const [otp, setOtp] = useState('');
+  const [otpName, setOtpName] = useState('');
+  const [typed, setTyped] = useState('');
+  const [camera, setCamera] = useState<'off' | 'starting' | 'on' | 'failed'>('off');
+  const [busy, setBusy] = useState(false);
+  const [history, setHistory] = useState<{ at: string; name: string; colour: string }[]>([]);
+  const [manualName, setManualName] = useState('');
+  const [manualPhone, setManualPhone] = useState('');
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const busyRef = useRef(false);
+  const lastRef = useRef<{ text: string; at: number }>({ text: '', at: 0 });
+
+  useEffect(() => {
+    if (!getToken()) { navigate('/staff-login', true); return; }
+    venuesApi.get(venueId).then(setVenue, setLoadError);
+  }, [venueId]);
+
+  function showResult(r: ScanResult) {
+    if (r.result === 'code_sent') {
+      setShown(null);
+      return;
+    }
+    const trust = r.trust ? t(`trust_${r.trust}` as MessageKey) : '';
+    const detail = [r.duplicate ? t('alreadyCheckedIn') : t('checkedInAt', { time: shortTime(r.visit.t_in) }), trust,
+      r.warning === 'card_expired' ? t('cardExpired') : ''].filter(Boolean).join(' · ');
+    setShown({ kind: 'ok', colour: r.colour, name: r.masked_name, detail, duplicate: r.duplicate });
+    setHistory((h) => [{ at: r.visit.t_in, name: r.masked_name, colour: r.colour }, ...h].slice(0, 10));
+  }
+
+  async function submit(payload: string, code?: string, fullName?: string) {
+    if (!venue || busyRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    try {
+      const r = await venuesApi.scan({ venue_id: venue.id, payload, code, full_name: fullName || undefined });
+      if (r.result === 'code_sent') {
+        setPendingPhone({ payload, masked: r.phone });
+        setOtp('');
+        setOtpName('');
+      } else {
+        setPendingPhone(null);
+      }
+      showResult(r);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) { navigate('/staff-login'); return; }
+      setShown({ kind: 'error', message: errorText(e, t) });
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+    }
+  }
+
+  // The camera loop: decode a frame every ~120 ms; the same text is not sent twice in a row
+  // within a few seconds (a card held in front of the camera is one scan).
+  useEffect(() => {
+    if (!venue) return;
+    let stream: MediaStream | null = null;
+    let timer = 0;
+    let stopped = false;
+    const canvas = document.createElement('canvas');
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    async function start() {
+      if (!navigator.mediaDevices?.getUserMedia) { setCamera('failed'); return; }
+      setCamera('starting');
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+      } catch {
+        if (!stopped) setCamera('failed');
+        return;
+      }
+      if (stopped) { stream.getTracks().forEach((tr) => tr.stop()); return; }
+      const video = videoRef.current!;
+      video.srcObject = stream;
+      video.setAttribute('playsinline', 'true');
+      await video.play().catch(() => undefined);
+      setCamera('on');
+      tick();
+    }
+    function tick() {
+      if (stopped) return;
+      const video = videoRef.current;
+      if (video && ctx && video.readyState >= 2 && video.videoWidth > 0 && !busyRef.current) {
+        const w = video.videoWidth;
+        const h = video.videoHeight;
+        canvas.width = w;
+        canvas.height = h;
+        ctx.drawImage(video, 0, 0, w, h);
+        const img = ctx.getImageData(0, 0, w, h);
+        const found = jsQR(img.data, w, h, { inversionAttempts: 'dontInvert' });
+        const now = Date.now();
+        if (found && found.data) {
+          const last = lastRef.current;
+          if (found.data !== last.text || now - last.at > SAME_TEXT_PAUSE_MS) {
+            lastRef.current = { text: found.data, at: now };
+            void submit(found.data);
+          } else {
+            last.at = now;
+          }
+        }
+      }
+      timer = window.setTimeout(tick, 120);
+    }
+    void start();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      stream?.getTracks().forEach((tr) => tr.stop());
+    };
+  }, [venue]);
+
+  if (loadError) {
+    return <Layout signedIn><section class="card form-error" role="alert">{errorText(loadError, t)}</section></Layout>;
+  }
+  if (!venue) return <Layout signedIn><p class="muted">{t('loading')}</p></Layout>;
+
+  return (
+    <Layout signedIn>
+      <div class="stack scanner">
+        <section class="card">
+          <h1>{t('scannerTitle')}</h1>
+          <p class="muted" data-testid="scanner-venue">{venue.name}</p>
+        </section>
+        {shown && (
+          <div
+            class={`scan-result ${shown.kind === 'error' ? 'scan-red' : `scan-${shown.colour}`}`}
+            role="status"
+            aria-live="assertive"
+            data-testid="scan-result"
+            data-colour={shown.kind === 'error' ? 'red' : shown.colour}
+          >
+            {shown.kind === 'ok' ? (
+              <>
+                <span class="scan-mark" aria-hidden="true">{shown.colour === 'red' ? '!' : '✓'}</span>
+                <strong data-testid="scan-name">{shown.name}</strong>
+                <span>{shown.detail}</span>
+              </>
+            ) : (
+              <>
+                <span class="scan-mark" aria-hidden="true">✕</span>
+                <strong data-testid="scan-error">{shown.message}</strong>
+              </>
+            )}
+          </div>
+        )}
+        <section class="card">
+          <div class="camera-box">
+            <video ref={videoRef} muted playsInline data-testid="scanner-video" />
+            <p class="muted" data-testid="camera-state">
+              {camera === 'on' ? t('cameraOn') : camera === 'failed' ? t('cameraFailed') : t('cameraStarting')}
+            </p>
+          </div>
+          <form
+            onSubmit={(e) => { e.preventDefault(); const v = typed.trim(); if (v) { setTyped(''); void submit(v); } }}
+            data-testid="scan-form"
+          >
+            <Field name="scan-input" label={t('scanInputLabel')} hint={t('scanInputHint')} value={typed}
+              autoComplete="off" onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
+            <button type="submit" class="btn-ghost" disabled={busy}>{t('send')}</button>
+          </form>
+        </section>
+        {pendingPhone && (
+          <section class="card" data-testid="otp-panel">
+            <p>{t('codeSentTo')} <strong>{pendingPhone.masked}</strong></p>
+            <form onSubmit={(e) => { e.preventDefault(); void submit(pendingPhone.payload, otp.replace(/\D/g, ''), otpName); }}>
+              <Field name="otp-code" label={t('visitorCodeLabel')} inputMode="numeric" maxLength={6} value={otp}
+                onInput={(e) => setOtp((e.currentTarget as HTMLInputElement).value.replace(/\D/g, ''))} class="code-input" />
+              <Field name="otp-name" label={t('fullNameOptional')} value={otpName}
+                onInput={(e) => setOtpName((e.currentTarget as HTMLInputElement).value)} />
+              <button type="submit" class="btn-primary" data-testid="otp-confirm" disabled={busy}>{t('confirm')}</button>
+            </form>
+          </section>
+        )}
+        <section class="card">
+          <h2>{t('manualEntry')}</h2>
+          <form
+            data-testid="manual-form"
+            onSubmit={async (e) => {
+              e.preventDefault();
+              if (!manualName.trim()) { setShown({ kind: 'error', message: t('err_required') }); return; }
+              setBusy(true);
+              try {
+                showResult(await venuesApi.manualVisit(venue.id, { full_name: manualName, phone: manualPhone || undefined }));
+                setManualName('');
+                setManualPhone('');
+              } catch (err) {
+                setShown({ kind: 'error', message: errorText(err, t) });
+              } finally {
+                setBusy(false);
+              }
+            }}
+          >
+            <Field name="manual-name" label={t('fullNameLabel')} value={manualName}
+              onInput={(e) => setManualName((e.currentTarget as HTMLInputElement).value)} />
+            <Field name="manual-phone" label={t('phoneOptional')} type="tel" value={manualPhone}
+              onInput={(e) => setManualPhone((e.currentTarget as HTMLInputElement).value)} />
+            <button type="submit" class="btn-ghost" data-testid="manual-submit" disabled={busy}>{t('recordVisit')}</button>
+          </form>
+        </section>
+        {history.length > 0 && (
+          <section class="card">
+            <h2>{t('recentScans')}</h2>
+            <ul class="plain-list" data-testid="scan-history">
+              {history.map((h) => <li><span class={`dot dot-${h.colour}`} /> {shortTime(h.at)} · {h.name}</li>)}
+            </ul>
+          </section>
+        )}
+      </div>
+    </Layout>
+  );
+}

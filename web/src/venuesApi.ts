@@ -1,0 +1,175 @@
+// Venues, check-in and the staff scanner, as the server's /api/v1 speaks them.
+import { ApiError, getToken, request } from './api';
+
+export type VenueKind = 'office' | 'school' | 'market' | 'shop' | 'restaurant' | 'hospital' | 'transport' | 'other';
+export const VENUE_KINDS: VenueKind[] = ['shop', 'restaurant', 'market', 'office', 'school', 'hospital', 'transport', 'other'];
+export type VenueStatus = 'open' | 'closed' | 'suspended';
+
+export interface Venue {
+  id: number;
+  code: string;
+  url: string;
+  name: string;
+  kind: VenueKind;
+  province_code: string;
+  ward_code: string;
+  street: string;
+  address_line: string;
+  status: VenueStatus;
+  capacity: number | null;
+  contact_phone: string | null;
+  role?: 'manager' | 'staff' | 'official';
+}
+
+export interface NewVenue {
+  name: string;
+  kind: VenueKind;
+  province_code: string;
+  ward_code: string;
+  street: string;
+  capacity?: number;
+  contact_phone?: string;
+}
+
+export interface Visit {
+  id: number;
+  venue_id: number;
+  person_id: number;
+  t_in: string;
+  t_out: string | null;
+  assumed_out: string;
+  source: 'self' | 'staff_scan' | 'manual';
+  trust: string;
+  trust_level: number;
+  duplicate?: boolean;
+  checkout_token?: string;
+}
+
+export interface VenuePage {
+  id: number;
+  code: string;
+  url: string;
+  name: string;
+  kind: VenueKind;
+  address_line: string;
+  status: VenueStatus;
+  people?: { id: number; full_name: string; is_self: boolean }[];
+  open_visits?: Visit[];
+}
+
+export interface MyVisit extends Visit {
+  venue_name: string;
+  venue_code: string;
+  person_name: string;
+  open: boolean;
+}
+
+export interface StaffMember {
+  user_id: number;
+  username: string | null;
+  phone: string | null;
+  role: 'manager' | 'staff';
+}
+
+export interface KioskCode {
+  token: string;
+  url: string;
+  qr_svg: string;
+  expires_at: string;
+  refresh_in: number;
+  venue: Venue;
+}
+
+export interface GuestLogVisit extends Visit {
+  full_name: string;
+  phone: string | null;
+}
+
+export interface GuestLog {
+  venue: Venue;
+  date: string;
+  counts: { in: number; out: number; inside_now: number };
+  days: { date: string; in: number; out: number }[];
+  visits: GuestLogVisit[];
+}
+
+export type ScanResult =
+  | { result: 'checked_in'; duplicate: boolean; colour: 'green' | 'yellow' | 'red'; masked_name: string;
+      trust?: string; trust_level?: number; warning?: string; visit: Visit }
+  | { result: 'code_sent'; phone: string; expires_in: number };
+
+const enc = encodeURIComponent;
+
+export const venuesApi = {
+  list: () => request<{ venues: Venue[] }>('GET', '/venues'),
+  create: (v: NewVenue) => request<Venue>('POST', '/venues', v),
+  get: (id: string | number) => request<Venue>('GET', `/venues/${enc(String(id))}`),
+  setStatus: (id: number, status: VenueStatus) => request<Venue>('PATCH', `/venues/${id}`, { status }),
+  byCode: (code: string) => request<VenuePage>('GET', `/venues/by-code/${enc(code)}`),
+  staff: (id: number) => request<{ staff: StaffMember[] }>('GET', `/venues/${id}/staff`),
+  addStaff: (id: number, username: string, password?: string) =>
+    request<StaffMember>('POST', `/venues/${id}/staff`, password ? { username, password } : { username }),
+  removeStaff: (id: number, userId: number) => request<void>('DELETE', `/venues/${id}/staff/${userId}`),
+  kioskCode: (id: string | number) => request<KioskCode>('GET', `/venues/${enc(String(id))}/kiosk-code`),
+  guestLog: (id: string | number, date?: string, reason?: string) => {
+    const q = new URLSearchParams();
+    if (date) q.set('date', date);
+    if (reason) q.set('reason', reason);
+    const qs = q.toString();
+    return request<GuestLog>('GET', `/venues/${enc(String(id))}/visits${qs ? `?${qs}` : ''}`);
+  },
+  checkIn: (body: { venue_code: string; person_ids?: number[]; kiosk?: string;
+    guest?: { full_name: string; phone: string } }) =>
+    request<{ visits: Visit[]; venue: { id: number; name: string } }>('POST', '/checkins', body),
+  checkOut: (body: { visit_id?: number; venue_code?: string; checkout_token?: string }) =>
+    request<{ visits: Visit[] }>('POST', '/checkouts', body),
+  myVisits: () => request<{ visits: MyVisit[] }>('GET', '/me/visits'),
+  scan: (body: { venue_id: number; payload: string; code?: string; full_name?: string }) =>
+    request<ScanResult>('POST', '/scans', body),
+  manualVisit: (venueId: number, body: { full_name: string; phone?: string }) =>
+    request<ScanResult>('POST', `/venues/${venueId}/visits`, body),
+};
+
+/** Fetches a file the API serves only to a signed-in user and saves it (posters, CSV). */
+export async function download(path: string, filename: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { headers });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  if (!res.ok) {
+    let e: { code?: string; message?: string; field?: string } | undefined;
+    try { e = (await res.json())?.error; } catch { /* not JSON */ }
+    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText, e?.field);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** "09:30 21/11" in Vietnam's time, whatever the device's zone. */
+export function shortTime(rfc3339: string, withDate = false): string {
+  const d = new Date(rfc3339);
+  const opts: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Ho_Chi_Minh' };
+  if (withDate) Object.assign(opts, { day: '2-digit', month: '2-digit' });
+  return new Intl.DateTimeFormat('vi-VN', opts).format(d);
+}
+
+/** Guests' own visits, kept on their phone so they can check out later from the venue page. */
+const GUEST_KEY = 'kb_guest_visits';
+export interface GuestVisit { id: number; venue_code: string; token: string; t_in: string }
+export function guestVisits(): GuestVisit[] {
+  try { return JSON.parse(localStorage.getItem(GUEST_KEY) || '[]') as GuestVisit[]; } catch { return []; }
+}
+export function saveGuestVisits(v: GuestVisit[]): void {
+  try { localStorage.setItem(GUEST_KEY, JSON.stringify(v.slice(-20))); } catch { /* private mode */ }
+}
