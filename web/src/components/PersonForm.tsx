@@ -1,0 +1,123 @@
+// A person's details: name, ID document, birth date, sex, phone, address. Used for the
+// account holder and for dependants; errors from the server sit under the field they name.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Area } from '../api';
+import type { Person, PersonDetails } from '../api-declarations';
+import { useI18n } from '../i18n';
+import { Field, FormError, fieldErrors, type FieldErrors } from './ui';
+
+const FIELDS = ['full_name', 'id_kind', 'id_number', 'birth_date', 'sex', 'phone', 'province_code', 'ward_code',
+  'street'] as const;
+type F = typeof FIELDS[number];
+
+export const emptyDetails: PersonDetails = {
+  full_name: '', id_kind: 'cccd', id_number: '', birth_date: '', sex: '', phone: '', province_code: '', ward_code: '',
+  street: '',
+};
+
+export function detailsOf(p: Person): PersonDetails {
+  return {
+    full_name: p.full_name, id_kind: p.id_kind || 'cccd', id_number: p.id_number, birth_date: p.birth_date,
+    sex: p.sex, phone: p.phone, province_code: p.province_code, ward_code: p.ward_code, street: p.street,
+  };
+}
+
+/** Province and ward pickers shared by the person form and the entry declaration. */
+export function AddressPicker(props: {
+  prefix: string; province: string; ward: string; errors: Record<string, string | undefined>;
+  onChange: (province: string, ward: string) => void;
+}) {
+  const { t } = useI18n();
+  const [provinces, setProvinces] = useState<Area[]>([]);
+  const [wards, setWards] = useState<Area[]>([]);
+  useEffect(() => { api.provinces().then(setProvinces, () => setProvinces([])); }, []);
+  useEffect(() => {
+    if (!props.province) { setWards([]); return; }
+    api.wards(props.province).then(setWards, () => setWards([]));
+  }, [props.province]);
+  const pName = `${props.prefix}province_code`;
+  const wName = `${props.prefix}ward_code`;
+  return (
+    <>
+      <div class={`field${props.errors[pName] ? ' has-error' : ''}`}>
+        <label for={pName}>{t('provinceLabel')}</label>
+        <select id={pName} name={pName} value={props.province}
+          onChange={(e) => props.onChange((e.target as HTMLSelectElement).value, '')}>
+          <option value="">{t('choose')}</option>
+          {provinces.map((p) => <option value={p.code}>{p.name}</option>)}
+        </select>
+        {props.errors[pName] && <p class="field-error" role="alert">{props.errors[pName]}</p>}
+      </div>
+      <div class={`field${props.errors[wName] ? ' has-error' : ''}`}>
+        <label for={wName}>{t('wardLabel')}</label>
+        <select id={wName} name={wName} value={props.ward} disabled={!props.province}
+          onChange={(e) => props.onChange(props.province, (e.target as HTMLSelectElement).value)}>
+          <option value="">{t('choose')}</option>
+          {wards.map((w) => <option value={w.code}>{w.name}</option>)}
+        </select>
+        {props.errors[wName] && <p class="field-error" role="alert">{props.errors[wName]}</p>}
+      </div>
+    </>
+  );
+}
+
+export function PersonForm(props: {
+  initial: PersonDetails; isSelf: boolean; onSave: (d: PersonDetails) => Promise<void>;
+}) {
+  const { t } = useI18n();
+  const [d, setD] = useState<PersonDetails>(props.initial);
+  const [errors, setErrors] = useState<FieldErrors<F>>({});
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof PersonDetails) => (e: Event) => setD({ ...d, [k]: (e.target as HTMLInputElement).value });
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    try {
+      await props.onSave(d);
+    } catch (err) {
+      setErrors(fieldErrors(err, t, FIELDS));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate data-testid="person-form">
+      <FormError message={errors.form} />
+      <Field name="full_name" label={t('fullNameLabel')} value={d.full_name} onInput={set('full_name')}
+        autoComplete="name" error={errors.full_name} />
+      <div class="field">
+        <label for="id_kind">{t('idKindLabel')}</label>
+        <select id="id_kind" name="id_kind" value={d.id_kind} onChange={set('id_kind')}>
+          <option value="cccd">{t('idKind_cccd')}</option>
+          <option value="passport">{t('idKind_passport')}</option>
+        </select>
+      </div>
+      <Field name="id_number" label={t('idNumberLabel')} value={d.id_number} onInput={set('id_number')}
+        inputMode={d.id_kind === 'cccd' ? 'numeric' : 'text'} error={errors.id_number} />
+      <Field name="birth_date" type="date" label={t('birthDateLabel')} value={d.birth_date}
+        onInput={set('birth_date')} error={errors.birth_date} />
+      <fieldset class={`field choice-group${errors.sex ? ' has-error' : ''}`}>
+        <legend>{t('sexLabel')}</legend>
+        {(['male', 'female'] as const).map((s) => (
+          <label class="choice">
+            <input type="radio" name="sex" value={s} checked={d.sex === s} onChange={() => setD({ ...d, sex: s })} />
+            {t(`sex_${s}`)}
+          </label>
+        ))}
+        {errors.sex && <p class="field-error" role="alert">{errors.sex}</p>}
+      </fieldset>
+      <Field name="phone" type="tel" inputMode="tel" label={props.isSelf ? t('phoneLabel') : t('phoneOptional')}
+        value={d.phone} onInput={set('phone')} error={errors.phone} />
+      <AddressPicker prefix="" province={d.province_code} ward={d.ward_code} errors={errors}
+        onChange={(province, ward) => setD({ ...d, province_code: province, ward_code: ward })} />
+      <Field name="street" label={t('streetLabel')} value={d.street} onInput={set('street')}
+        autoComplete="street-address" error={errors.street} />
+      <button type="submit" class="btn-primary btn-big" disabled={busy} data-testid="save-person">
+        {busy ? t('saving') : t('save')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,131 @@
+// Offline verification of a personal QR, the same layout as src/qr/token.h:
+// "KB1." + base32(body ‖ Ed25519 signature); body (30 bytes, big-endian) = version 1 ·
+// colour (0 green, 1 yellow, 2 red) · key id (4) · token id (8) · person id (8) ·
+// issued-at (4) · expires-at (4). Public keys come from GET /api/v1/keys and are kept in
+// localStorage so a verifier without network still checks signatures.
+import type { Colour, PersonalQr, PublicKey } from '../api-declarations';
+
+const KEYS_STORAGE = 'kb_qr_keys';
+const QR_STORAGE = 'kb_qr_cache';
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const COLOURS: Colour[] = ['green', 'yellow', 'red'];
+
+export interface OfflineVerdict {
+  verdict: 'valid' | 'expired' | 'forged' | 'malformed' | 'unknown_key';
+  colour?: Colour;
+  personId?: number;
+  tokenId?: number;
+  keyId?: string;
+  issuedAt?: number;
+  expiresAt?: number;
+}
+
+export function base32Decode(text: string): Uint8Array<ArrayBuffer> | null {
+  const out: number[] = [];
+  let buffer = 0;
+  let bits = 0;
+  for (const ch of text) {
+    const v = ALPHABET.indexOf(ch);
+    if (v < 0) return null;
+    buffer = (buffer << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((buffer >> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+    buffer &= (1 << bits) - 1;
+  }
+  if (bits >= 5 || buffer !== 0) return null;
+  return Uint8Array.from(out);
+}
+
+function base64urlDecode(text: string): Uint8Array<ArrayBuffer> {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4);
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+export function storedKeys(): PublicKey[] {
+  try {
+    return JSON.parse(localStorage.getItem(KEYS_STORAGE) || '[]') as PublicKey[];
+  } catch {
+    return [];
+  }
+}
+
+/** Remembers keys; older ones we already had stay until their not_after has passed. */
+export function storeKeys(keys: PublicKey[]): void {
+  const now = Date.now();
+  const byId = new Map<string, PublicKey>();
+  for (const k of [...storedKeys(), ...keys]) {
+    if (k.not_after && Date.parse(k.not_after) < now) continue;
+    byId.set(k.key_id, k);
+  }
+  try {
+    localStorage.setItem(KEYS_STORAGE, JSON.stringify([...byId.values()]));
+  } catch {
+    /* storage full or unavailable: verification needs the network then */
+  }
+}
+
+export async function verifyOffline(payload: string, keys: PublicKey[], now = Date.now()): Promise<OfflineVerdict> {
+  const text = payload.trim();
+  if (!text.startsWith('KB1.')) return { verdict: 'malformed' };
+  const raw = base32Decode(text.slice(4));
+  if (!raw || raw.length !== 94 || raw[0] !== 1 || raw[1] > 2) return { verdict: 'malformed' };
+  const body = raw.slice(0, 30);
+  const signature = raw.slice(30);
+  const keyId = Array.from(body.slice(2, 6), (b) => b.toString(16).padStart(2, '0')).join('');
+  const key = keys.find((k) => k.key_id === keyId);
+  if (!key) return { verdict: 'unknown_key', keyId };
+  let ok = false;
+  try {
+    const imported = await crypto.subtle.importKey('raw', base64urlDecode(key.public_key), { name: 'Ed25519' }, true,
+      ['verify']);
+    ok = await crypto.subtle.verify({ name: 'Ed25519' }, imported, signature, body);
+  } catch {
+    ok = false;
+  }
+  if (!ok) return { verdict: 'forged', keyId };
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const result: OfflineVerdict = {
+    verdict: 'valid',
+    colour: COLOURS[body[1]],
+    keyId,
+    tokenId: Number(view.getBigUint64(6)),
+    personId: Number(view.getBigUint64(14)),
+    issuedAt: view.getUint32(22),
+    expiresAt: view.getUint32(26),
+  };
+  if (now / 1000 >= result.expiresAt!) result.verdict = 'expired';
+  return result;
+}
+
+type QrCache = Record<string, PersonalQr>;
+
+export function cachedQrs(): QrCache {
+  try {
+    return JSON.parse(localStorage.getItem(QR_STORAGE) || '{}') as QrCache;
+  } catch {
+    return {};
+  }
+}
+
+/** Keeps the last QR of each person, so "my QR" opens without network. */
+export function cacheQr(qr: PersonalQr): void {
+  const all = cachedQrs();
+  all[String(qr.person_id)] = qr;
+  try {
+    localStorage.setItem(QR_STORAGE, JSON.stringify(all));
+  } catch {
+    /* the QR just is not available offline */
+  }
+}
+
+/** Registers the service worker that keeps the app shell and the last QR for offline use. */
+export function registerServiceWorker(): void {
+  if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {
+      /* no offline support; everything else works */
+    });
+  }
+}

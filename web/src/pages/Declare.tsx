@@ -1,0 +1,240 @@
+// The health declaration: phone-first, big touch targets, prefilled from the person's last
+// declaration so an update takes seconds. On success it goes straight to the new QR.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Area } from '../api';
+import { declarationsApi, type DeclarationInput, type EntryDetails, type Person } from '../api-declarations';
+import { useI18n, type MessageKey } from '../i18n';
+import { linkClick, navigate } from '../router';
+import { Field, FormError, Layout, errorText } from '../components/ui';
+import { AddressPicker } from '../components/PersonForm';
+import { cacheQr } from '../lib/personalQr';
+import { StatusDot, useSignedIn } from './People';
+
+const SYMPTOMS = ['fever', 'cough', 'shortness_of_breath', 'sore_throat', 'loss_of_taste_smell', 'fatigue'];
+const EXPOSURES = ['confirmed_case', 'suspected_case', 'outbreak_area'];
+const TRANSPORTS = ['flight', 'ship', 'train', 'road'];
+
+const emptyEntry: EntryDetails = {
+  transport: 'flight', vehicle_number: '', seat: '', departure_country: '', arrival_date: '',
+  quarantine_province_code: '', quarantine_ward_code: '', quarantine_street: '',
+};
+
+/** /declare: pick whom to declare for. */
+export function DeclarePick() {
+  const { t } = useI18n();
+  const { data, error } = useSignedIn(() => declarationsApi.people());
+  useEffect(() => {
+    if (data && data.people.length === 1 && data.people[0].complete) navigate(`/declare/${data.people[0].id}`, true);
+  }, [data]);
+  return (
+    <Layout signedIn>
+      <section class="card narrow">
+        <h1>{t('declareTitle')}</h1>
+        <h2 class="h-sub">{t('choosePerson')}</h2>
+        {error ? <p class="form-error" role="alert">{errorText(error, t)}</p> : null}
+        <ul class="choice-list">
+          {data?.people.map((p) => (
+            <li>
+              <a class="choice-big" href={p.complete ? `/declare/${p.id}` : `/people/${p.id}`} onClick={linkClick}
+                data-testid={`declare-pick-${p.id}`}>
+                <StatusDot colour={p.last_declared_at ? p.status.colour : 'none'} />
+                <span>{p.full_name || t('yourself')}</span>
+                {!p.complete && <span class="badge">{t('profileIncomplete')}</span>}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <a href="/people/new" onClick={linkClick}>{t('addPerson')}</a>
+      </section>
+    </Layout>
+  );
+}
+
+function Checks(props: {
+  name: string; legend: string; options: string[]; labelPrefix: string; value: string[]; error?: string;
+  onChange: (v: string[]) => void;
+}) {
+  const { t } = useI18n();
+  const toggle = (o: string) => {
+    if (o === 'none') { props.onChange(props.value.includes('none') ? [] : ['none']); return; }
+    const rest = props.value.filter((x) => x !== 'none' && x !== o);
+    props.onChange(props.value.includes(o) ? rest : [...rest, o]);
+  };
+  return (
+    <fieldset class={`field choice-group${props.error ? ' has-error' : ''}`} data-testid={`group-${props.name}`}>
+      <legend>{props.legend}</legend>
+      {[...props.options, 'none'].map((o) => (
+        <label class="choice">
+          <input type="checkbox" name={props.name} value={o} checked={props.value.includes(o)}
+            onChange={() => toggle(o)} data-testid={`${props.name}-${o}`} />
+          {o === 'none' ? t('answerNone') : t(`${props.labelPrefix}${o}` as MessageKey)}
+        </label>
+      ))}
+      {props.error && <p class="field-error" role="alert">{props.error}</p>}
+    </fieldset>
+  );
+}
+
+/** /declare/:id */
+export function Declare({ personId }: { personId: string }) {
+  const { t } = useI18n();
+  const { data, error } = useSignedIn(async () => {
+    const [person, history] = await Promise.all([declarationsApi.person(personId), declarationsApi.history(personId)]);
+    return { person, last: history.declarations[0] ?? null };
+  }, [personId]);
+  const [form, setForm] = useState<DeclarationInput | null>(null);
+  const [entry, setEntry] = useState<EntryDetails>(emptyEntry);
+  const [countries, setCountries] = useState('');
+  const [provinces, setProvinces] = useState<Area[]>([]);
+  const [errors, setErrors] = useState<Record<string, string | undefined>>({});
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => { api.provinces().then(setProvinces, () => setProvinces([])); }, []);
+  useEffect(() => {
+    if (!data) return;
+    const last = data.last;
+    setForm({
+      person_id: Number(personId),
+      kind: last?.kind ?? 'domestic',
+      travel_provinces: last?.travel_provinces ?? [],
+      travel_countries: last?.travel_countries ?? [],
+      symptoms: last?.symptoms ?? [],
+      exposures: last?.exposures ?? [],
+      vaccine_doses: last?.vaccine_doses ?? 0,
+    });
+    setCountries((last?.travel_countries ?? []).join(', '));
+    if (last?.entry) setEntry(last.entry);
+  }, [data]);
+
+  if (error) {
+    return <Layout signedIn><p class="form-error card" role="alert">{errorText(error, t)}</p></Layout>;
+  }
+  if (!data || !form) return <Layout signedIn><p class="muted">{t('loading')}</p></Layout>;
+  const person: Person = data.person;
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (!form) return;
+    setBusy(true);
+    setErrors({});
+    const body: DeclarationInput = {
+      ...form,
+      travel_countries: countries.split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean),
+      ...(form.kind === 'entry' ? { entry } : {}),
+    };
+    try {
+      const r = await declarationsApi.declare(body);
+      cacheQr({
+        token_id: 0, person_id: r.person_id, payload: r.qr, svg: r.qr_svg, colour: r.colour, reason: r.reason,
+        issued_at: r.declaration.created_at, expires_at: r.qr_expires_at, key_id: '', full_name: person.full_name,
+        masked_name: '',
+      });
+      navigate(`/qr/${r.person_id}?declared=1`);
+    } catch (err) {
+      const field = (err as { field?: string }).field || 'form';
+      const key = field.startsWith('entry.') ? field.slice(6) : field.replace(/\[\d+\]$/, '');
+      setErrors({ [key]: errorText(err, t) });
+      document.querySelector('.has-error, .form-error')?.scrollIntoView({ block: 'center' });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const setEntryField = (k: keyof EntryDetails) => (e: Event) =>
+    setEntry({ ...entry, [k]: (e.target as HTMLInputElement).value });
+  const unvisited = provinces.filter((p) => !form.travel_provinces.includes(p.code));
+
+  return (
+    <Layout signedIn>
+      <section class="card narrow">
+        <p><a href="/people" onClick={linkClick}>← {t('peopleTitle')}</a></p>
+        <h1>{t('declareTitle')}</h1>
+        <p class="h-sub" data-testid="declare-for">{t('declareFor', { name: person.full_name })}</p>
+        {data.last && <p class="success" data-testid="prefilled">{t('prefilled')}</p>}
+        <form onSubmit={submit} noValidate data-testid="declaration-form">
+          <FormError message={errors.form ?? errors.person_id} />
+          <fieldset class="field choice-group">
+            <legend>{t('kindLabel')}</legend>
+            {(['domestic', 'entry'] as const).map((k) => (
+              <label class="choice">
+                <input type="radio" name="kind" value={k} checked={form.kind === k}
+                  onChange={() => setForm({ ...form, kind: k })} data-testid={`kind-${k}`} />
+                {t(`kind_${k}`)}
+              </label>
+            ))}
+          </fieldset>
+
+          <Checks name="symptoms" legend={t('symptomsLabel')} options={SYMPTOMS} labelPrefix="symptom_"
+            value={form.symptoms} error={errors.symptoms} onChange={(v) => setForm({ ...form, symptoms: v })} />
+          <Checks name="exposures" legend={t('exposuresLabel')} options={EXPOSURES} labelPrefix="exposure_"
+            value={form.exposures} error={errors.exposures} onChange={(v) => setForm({ ...form, exposures: v })} />
+
+          <div class={`field${errors.travel_provinces ? ' has-error' : ''}`}>
+            <label for="add_province">{t('travelProvincesLabel')}</label>
+            <ul class="chips">
+              {form.travel_provinces.map((code) => (
+                <li class="chip">
+                  {provinces.find((p) => p.code === code)?.name ?? code}
+                  <button type="button" aria-label={t('remove')} onClick={() =>
+                    setForm({ ...form, travel_provinces: form.travel_provinces.filter((c) => c !== code) })}>×</button>
+                </li>
+              ))}
+            </ul>
+            <select id="add_province" value="" onChange={(e) => {
+              const v = (e.target as HTMLSelectElement).value;
+              if (v) setForm({ ...form, travel_provinces: [...form.travel_provinces, v] });
+            }}>
+              <option value="">{t('addProvince')}</option>
+              {unvisited.map((p) => <option value={p.code}>{p.name}</option>)}
+            </select>
+            {errors.travel_provinces && <p class="field-error" role="alert">{errors.travel_provinces}</p>}
+          </div>
+          <Field name="travel_countries" label={t('travelCountriesLabel')} value={countries} autoCapitalize="characters"
+            onInput={(e) => setCountries((e.target as HTMLInputElement).value)} error={errors.travel_countries} />
+
+          <fieldset class={`field choice-group${errors.vaccine_doses ? ' has-error' : ''}`}>
+            <legend>{t('vaccineDosesLabel')}</legend>
+            <div class="segmented">
+              {[0, 1, 2, 3, 4].map((n) => (
+                <label class={form.vaccine_doses === n ? 'on' : ''}>
+                  <input type="radio" name="vaccine_doses" value={n} checked={form.vaccine_doses === n}
+                    onChange={() => setForm({ ...form, vaccine_doses: n })} />
+                  {n === 4 ? '4+' : n}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+
+          {form.kind === 'entry' && (
+            <fieldset class="field entry-box" data-testid="entry-fields">
+              <legend>{t('entryTitle')}</legend>
+              <div class="field">
+                <label for="transport">{t('transportLabel')}</label>
+                <select id="transport" value={entry.transport} onChange={setEntryField('transport')}>
+                  {TRANSPORTS.map((x) => <option value={x}>{t(`transport_${x}` as MessageKey)}</option>)}
+                </select>
+              </div>
+              <Field name="vehicle_number" label={t('vehicleNumberLabel')} value={entry.vehicle_number}
+                onInput={setEntryField('vehicle_number')} error={errors.vehicle_number} autoCapitalize="characters" />
+              <Field name="seat" label={t('seatLabel')} value={entry.seat} onInput={setEntryField('seat')}
+                error={errors.seat} />
+              <Field name="departure_country" label={t('departureCountryLabel')} value={entry.departure_country}
+                onInput={setEntryField('departure_country')} error={errors.departure_country} maxLength={2} />
+              <Field name="arrival_date" type="date" label={t('arrivalDateLabel')} value={entry.arrival_date}
+                onInput={setEntryField('arrival_date')} error={errors.arrival_date} />
+              <p class="field-label">{t('quarantineAddressLabel')}</p>
+              <AddressPicker prefix="quarantine_" province={entry.quarantine_province_code}
+                ward={entry.quarantine_ward_code} errors={errors}
+                onChange={(p, w) => setEntry({ ...entry, quarantine_province_code: p, quarantine_ward_code: w })} />
+              <Field name="quarantine_street" label={t('streetLabel')} value={entry.quarantine_street}
+                onInput={setEntryField('quarantine_street')} error={errors.quarantine_street} />
+            </fieldset>
+          )}
+          <button type="submit" class="btn-primary btn-big" disabled={busy} data-testid="submit-declaration">
+            {busy ? t('submitting') : t('submitDeclaration')}
+          </button>
+        </form>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,93 @@
+// The public verifier: checks a personal QR's Ed25519 signature in the browser with public
+// keys fetched earlier and kept in localStorage, then asks the server (revocation, name)
+// when the network allows, and says whether the answer was confirmed online.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../api';
+import { declarationsApi, type OnlineVerdict } from '../api-declarations';
+import { useI18n, type MessageKey } from '../i18n';
+import { Layout } from '../components/ui';
+import { registerServiceWorker, storeKeys, storedKeys, verifyOffline, type OfflineVerdict } from '../lib/personalQr';
+import { formatTime } from './People';
+
+export function Verify() {
+  const { t, lang } = useI18n();
+  const [payload, setPayload] = useState('');
+  const [keysCount, setKeysCount] = useState(storedKeys().length);
+  const [offline, setOffline] = useState<OfflineVerdict | null>(null);
+  const [online, setOnline] = useState<OnlineVerdict | 'unavailable' | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    registerServiceWorker();
+    declarationsApi.keys().then((k) => { storeKeys(k.keys); setKeysCount(storedKeys().length); },
+      () => { /* offline: the cached keys still work */ });
+  }, []);
+
+  async function check(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setOffline(null);
+    setOnline(null);
+    const text = payload.trim();
+    setOffline(await verifyOffline(text, storedKeys()));
+    try {
+      setOnline(await declarationsApi.verify(text));
+    } catch (err) {
+      setOnline(err instanceof ApiError && err.code === 'network' ? 'unavailable' : 'unavailable');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const finalVerdict = online && online !== 'unavailable' ? online.verdict : offline?.verdict;
+  const colour = (online && online !== 'unavailable' && online.colour) || offline?.colour;
+  const good = finalVerdict === 'valid';
+  return (
+    <Layout>
+      <div class="stack">
+        <section class="card narrow">
+          <h1>{t('verifyTitle')}</h1>
+          <p class="muted">{t('verifyIntro')}</p>
+          <form onSubmit={check} data-testid="verify-form">
+            <div class="field">
+              <label for="payload">{t('payloadLabel')}</label>
+              <textarea id="payload" name="payload" rows={4} value={payload} spellcheck={false}
+                autoCapitalize="characters" onInput={(e) => setPayload((e.target as HTMLTextAreaElement).value)} />
+            </div>
+            <button type="submit" class="btn-primary btn-big" disabled={busy || !payload.trim()}
+              data-testid="verify-button">{t('verifyButton')}</button>
+          </form>
+          <p class="muted small" data-testid="keys-count">{t('keysCached', { n: keysCount })}</p>
+        </section>
+        {finalVerdict && (
+          <section class={`card verify-result ${good && colour ? `scan-${colour}` : 'verify-bad'}`}
+            data-testid="verify-result" data-verdict={finalVerdict} data-colour={colour ?? ''}>
+            <p class="scan-mark" aria-hidden="true">{good ? '✓' : '✗'}</p>
+            <strong data-testid="verdict">{t(`verdict_${finalVerdict}` as MessageKey)}</strong>
+            {good && colour && <span data-testid="verify-colour">{t(`colour_${colour}` as MessageKey)}</span>}
+            <dl class="facts">
+              <dt>{t('offlineCheck')}</dt>
+              <dd data-testid="offline-verdict" data-verdict={offline?.verdict}>
+                {offline && t(`verdict_${offline.verdict}` as MessageKey)}
+              </dd>
+              <dt>{t('onlineCheck')}</dt>
+              <dd data-testid="online-status" data-online={online === 'unavailable' ? 'no' : online ? 'yes' : ''}>
+                {online === 'unavailable' ? t('onlineUnavailable') : online ? t('onlineConfirmed') : '…'}
+              </dd>
+              {online && online !== 'unavailable' && online.masked_name && (
+                <><dt>{t('personLabel')}</dt><dd data-testid="verify-name">{online.masked_name}</dd></>
+              )}
+              {online && online !== 'unavailable' && online.birth_year && (
+                <><dt>{t('birthYearLabel')}</dt><dd data-testid="verify-birth-year">{online.birth_year}</dd></>
+              )}
+              {offline?.expiresAt && (
+                <><dt>{t('qrValidUntil', { at: '' }).trim()}</dt>
+                  <dd>{formatTime(new Date(offline.expiresAt * 1000).toISOString(), lang)}</dd></>
+              )}
+            </dl>
+          </section>
+        )}
+      </div>
+    </Layout>
+  );
+}
