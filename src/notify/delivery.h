@@ -1,0 +1,139 @@
+// Outside delivery of messages: a persistent queue (table `deliveries`) filled in the same
+// transaction as the message, and a background worker that hands each due row to a channel —
+// an HTTP webhook (SMS gateway, chat official-account bridge) or, with no gateway configured,
+// the outbox file — with retries and exponential backoff. A row that keeps failing ends in
+// the dead-letter state `failed`; a recalled message's pending rows become `cancelled`.
+//
+// Delivery is at least once: a row is marked sent only after the channel accepted it, so a
+// crash in between sends it again. Every attempt carries the row's idempotency id
+// (`kb-delivery-{id}`) so the receiver can drop repeats.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "outbox/outbox.h"
+#include "store/database.h"
+
+namespace kb::notify {
+
+// Channels of a queued row: one SMS to a person's phone, or one area broadcast (the gateway
+// fans it out).
+inline constexpr std::string_view kChannelSms = "sms";
+inline constexpr std::string_view kChannelBroadcast = "broadcast";
+
+Status queue_delivery(store::Connection& c, int64_t message_id, std::string_view channel,
+                      std::string_view recipient, int64_t now);
+// Cancels the rows of a message that have not gone out yet; returns how many.
+Result<int64_t> cancel_deliveries(store::Connection& c, int64_t message_id, int64_t now);
+
+struct DeliveryCounts {
+  int64_t queued = 0, sent = 0, failed = 0, cancelled = 0;
+};
+Result<DeliveryCounts> delivery_counts(store::Connection& c, int64_t message_id);
+
+// A row due for an attempt, with what the channel needs of its message.
+struct DueDelivery {
+  int64_t id = 0;
+  int64_t message_id = 0;
+  std::string channel;
+  std::string recipient;  // E.164 phone, or the audience (JSON) of a broadcast
+  int attempts = 0;       // before this one
+  std::string kind, title, body, link;
+  int64_t published_at = 0;
+  int64_t expires_at = 0;
+  std::string sender_jurisdiction;
+
+  std::string idempotency_id() const { return "kb-delivery-" + std::to_string(id); }
+};
+
+struct DeliveryOptions {
+  int backoff_seconds = 2;   // first retry after this; doubles each attempt
+  int max_backoff_seconds = 600;
+  int max_attempts = 8;      // then the row is dead-lettered (`failed`)
+  int lease_seconds = 30;    // a claimed row is left alone by other workers this long
+  int batch = 50;
+  int poll_milliseconds = 500;
+};
+
+// Claims up to `limit` due rows (state queued, next attempt due, not leased, message still
+// sent) for `lease_seconds`. Safe with several workers on one PostgreSQL: a row is claimed
+// by one of them only.
+Result<std::vector<DueDelivery>> claim_due(store::Connection& c, int64_t now, int lease_seconds, int limit);
+Status record_sent(store::Connection& c, int64_t delivery_id, int64_t now);
+// Schedules the next attempt with backoff, or dead-letters the row after max_attempts.
+Status record_failure(store::Connection& c, const DueDelivery& d, std::string_view error,
+                      const DeliveryOptions& options, int64_t now);
+// Frees the leases of every queued row (a single-process store after a crash).
+Status release_leases(store::Connection& c);
+
+// Where a due row goes. Called from the worker thread only.
+class DeliveryChannel {
+ public:
+  virtual ~DeliveryChannel() = default;
+  virtual Status deliver(const DueDelivery& d) = 0;
+};
+
+// POSTs one JSON object per row to `url` (plain http://), header Idempotency-Key; any 2xx is
+// success.
+class WebhookChannel final : public DeliveryChannel {
+ public:
+  // Errors name `webhook-url` when the URL is not http://host[:port][/path].
+  static Result<std::unique_ptr<WebhookChannel>> make(std::string_view url, int timeout_seconds = 10);
+  Status deliver(const DueDelivery& d) override;
+  // The JSON body sent for a row (also what tests and gateways see).
+  static std::string payload(const DueDelivery& d);
+
+ private:
+  WebhookChannel() = default;
+  std::string host_, port_, target_;
+  int timeout_seconds_ = 10;
+};
+
+// No gateway configured: appends `{channel: "notification", to, text, at}` to the outbox file
+// (channel "notification", not "sms", so it is never mistaken for a sign-in code).
+class OutboxChannel final : public DeliveryChannel {
+ public:
+  explicit OutboxChannel(outbox::MessageChannel& out) : out_(out) {}
+  Status deliver(const DueDelivery& d) override;
+
+ private:
+  outbox::MessageChannel& out_;
+};
+
+// The background worker started by `serve`: claims due rows, delivers them, records the
+// outcome, sleeps poll_milliseconds when idle.
+class DeliveryWorker {
+ public:
+  DeliveryWorker(store::Database& db, DeliveryChannel& channel, DeliveryOptions options, Clock clock);
+  ~DeliveryWorker();
+  void start();
+  void stop();  // finishes the attempt in flight, then returns
+  // Wakes the worker now (a message was queued).
+  void poke();
+
+ private:
+  void loop();
+  // One pass: returns how many rows were attempted.
+  size_t run_once();
+
+  store::Database& db_;
+  DeliveryChannel& channel_;
+  DeliveryOptions options_;
+  Clock clock_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // guarded by mu_
+  bool poked_ = false;     // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace kb::notify

@@ -1,0 +1,66 @@
+#include "notify/messages.h"
+
+#include "notify/delivery.h"
+#include "notify/inbox_hub.h"
+#include "notify/text.h"
+
+namespace kb::notify {
+namespace {
+
+using store::Sql;
+
+constexpr Sql kSelectPersonPhone{"notify_select_person_phone", "SELECT phone FROM people WHERE id = $1"};
+constexpr Sql kInsertPersonal{
+    "insert_personal_message",
+    "INSERT INTO messages(kind, title, body, link, person_id, dedupe_key, sender_id, status, created_at, "
+    "published_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8, $8, $9) "
+    "ON CONFLICT (person_id, dedupe_key) DO NOTHING RETURNING id"};
+constexpr Sql kSelectByDedupeKey{"select_message_by_dedupe_key",
+                                 "SELECT id FROM messages WHERE person_id = $1 AND dedupe_key = $2"};
+
+}  // namespace
+
+std::string_view kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::kUrgent: return "urgent";
+    case Kind::kTracing: return "tracing";
+    case Kind::kVaccination: return "vaccination";
+    case Kind::kQuarantine: return "quarantine";
+    case Kind::kInfo: return "info";
+  }
+  return "info";
+}
+
+Result<Kind> parse_kind(std::string_view text, std::string_view field) {
+  for (Kind k : {Kind::kUrgent, Kind::kTracing, Kind::kVaccination, Kind::kQuarantine, Kind::kInfo}) {
+    if (kind_name(k) == text) return k;
+  }
+  return invalid(std::string(field), "invalid_kind", "kind must be urgent, tracing, vaccination, quarantine or info");
+}
+
+Result<Sent> send_personal(store::Connection& c, const PersonalMessage& m, int64_t now) {
+  KB_ASSIGN(MessageText text, check_text(m.title, m.body, m.link, m.expires_at, now));
+  if (m.dedupe_key.size() > 200) return invalid("dedupe_key", "too_long", "dedupe_key is at most 200 bytes");
+  KB_ASSIGN(auto person, c.query_one(kSelectPersonPhone, {m.person_id}));
+  if (!person) return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");
+  std::string phone = person->str(0);
+
+  store::Param link = text.link.empty() ? store::Param{nullptr} : store::Param{std::string_view(text.link)};
+  store::Param key = m.dedupe_key.empty() ? store::Param{nullptr} : store::Param{std::string_view(m.dedupe_key)};
+  store::Param sender = m.sender_id ? store::Param{*m.sender_id} : store::Param{nullptr};
+  store::Param expires = m.expires_at > 0 ? store::Param{m.expires_at} : store::Param{nullptr};
+  KB_ASSIGN(auto inserted, c.query(kInsertPersonal, {kind_name(m.kind), std::string_view(text.title),
+                                                    std::string_view(text.body), link, m.person_id, key, sender,
+                                                    now, expires}));
+  if (inserted.empty()) {
+    KB_ASSIGN(auto existing, c.query_one(kSelectByDedupeKey, {m.person_id, std::string_view(m.dedupe_key)}));
+    if (!existing) return internal("message vanished after a dedupe conflict");
+    return Sent{existing->i64(0), false};
+  }
+  int64_t id = inserted[0].i64(0);
+  if (!phone.empty()) KB_TRY(queue_delivery(c, id, kChannelSms, phone, now));
+  KB_TRY(announce(c, Wake{{m.person_id}, {}, false}));
+  return Sent{id, true};
+}
+
+}  // namespace kb::notify
