@@ -11,8 +11,13 @@
 #include "core/crypto.h"
 #include "http/app.h"
 #include "http/server.h"
+#include "notify/audience.h"
+#include "notify/delivery.h"
+#include "notify/inbox_hub.h"
 #include "outbox/outbox.h"
+#include "qr/signing_keys.h"
 #include "store/database.h"
+#include "synth/synth.h"
 #include "store/writer.h"
 
 namespace {
@@ -77,6 +82,12 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   auto& db = *opened->db;
   auto secrets = db.writer().write_sync([](store::Connection& c) { return accounts::load_or_create_secrets(c); });
   if (!secrets.ok()) return fail(secrets.error());
+  // A QR signing key exists before the first request, so GET /api/v1/keys is never empty.
+  auto signing = db.writer().write_sync([](store::Connection& c) {
+    auto k = qr::current_signing_key(c, ::time(nullptr));
+    return k.ok() ? Status{} : Status{std::move(k).error()};
+  });
+  if (!signing.ok()) return fail(signing.error());
 
   // First start: an administrator with a one-time password, shown once and never stored in clear.
   auto needs_admin = db.read([](store::Connection& c) { return accounts::needs_first_admin(c); });
@@ -98,7 +109,33 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   outbox::OutboxFile sms((std::filesystem::path(common.data_dir) / "outbox.jsonl").string());
   http::App app(config, db, std::move(opened->areas), std::move(*secrets), sms, Clock{});
   app.install_routes();
+  // Outside delivery of notifications (webhook, or the outbox file) and, on PostgreSQL, the
+  // listener that wakes this process's live inbox streams for messages other processes stored.
+  std::unique_ptr<notify::DeliveryChannel> channel;
+  if (config.webhook_url.empty()) {
+    channel = std::make_unique<notify::OutboxChannel>(sms);
+  } else {
+    auto webhook = notify::WebhookChannel::make(config.webhook_url);
+    if (!webhook.ok()) return fail(webhook.error());
+    channel = std::move(*webhook);
+  }
+  notify::DeliveryWorker deliveries(db, *channel, config.delivery, Clock{});
+  deliveries.start();
+  app.attach_delivery_worker(&deliveries);
+  std::unique_ptr<notify::PgInboxListener> listener;
+  if (db.dialect() == store::Dialect::kPostgres) {
+    listener = std::make_unique<notify::PgInboxListener>(common.db, app.inbox_hub());
+    listener->start();
+  }
+  // Head-counts of every area, refreshed in the background, so accepting a broadcast to a
+  // province of millions never waits for a count.
+  notify::CensusThread census(db, app.audience_counter(), app.areas(), app.audience_counter().max_age() / 2);
+  census.start();
   auto served = http::serve(app);
+  census.stop();
+  if (listener) listener->stop();
+  app.attach_delivery_worker(nullptr);
+  deliveries.stop();
   db.stop();
   if (!served.ok()) return fail(served.error());
   return 0;
@@ -144,6 +181,18 @@ int run_user_add(const Common& common, const std::string& username, const std::s
 }
 
 // Row counts of every table, as JSON: lets operators (and tests) see what a request wrote.
+int run_synth(const Common& common, const synth::SynthOptions& options, const char* argv0) {
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  auto report = synth::synthesize(*opened->db, opened->areas, options,
+                                  [](const std::string& line) { std::cerr << "synth: " << line << std::endl; });
+  if (!report.ok()) return fail(report.error());
+  std::cout << "{\"first_person_id\":" << report->first_person_id << ",\"people\":" << report->people
+            << ",\"first_venue_id\":" << report->first_venue_id << ",\"venues\":" << report->venues
+            << ",\"visits\":" << report->visits << ",\"seconds\":" << report->seconds << "}" << std::endl;
+  return 0;
+}
+
 int run_stats(const Common& common, const char* argv0) {
   auto opened = open_all(common, argv0);
   if (!opened.ok()) return fail(opened.error());
@@ -156,6 +205,18 @@ int run_stats(const Common& common, const char* argv0) {
     first = false;
   }
   std::cout << "}" << std::endl;
+  return 0;
+}
+
+// Retires the QR signing key and makes a new one; tokens signed by the old key verify until they expire.
+int run_keys_rotate(const Common& common, const char* argv0) {
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  auto key = opened->db->writer().write_sync(
+      [](store::Connection& c) { return qr::rotate_signing_key(c, ::time(nullptr)); });
+  if (!key.ok()) return fail(key.error());
+  std::cout << "new signing key " << key->key_id << "; the previous one verifies tokens until they expire"
+            << std::endl;
   return 0;
 }
 
@@ -191,12 +252,37 @@ int main(int argc, char** argv) {
   serve->add_option("--public-url", config.public_base_url, "base URL printed on posters (default http://LISTEN)");
   serve->add_option("--threads", config.threads, "HTTP worker threads (default 2 × cores, at least 4)");
   serve->add_option("--max-body", config.max_body_bytes, "largest request body in bytes")->capture_default_str();
+  serve->add_option("--webhook-url", config.webhook_url,
+                    "http:// URL that receives notifications as JSON (SMS gateway, chat bridge); default: the outbox file");
+  serve->add_option("--webhook-backoff", config.delivery.backoff_seconds,
+                    "seconds before the first retry of a failed delivery (doubles each time)")
+      ->capture_default_str();
+  serve->add_option("--webhook-max-attempts", config.delivery.max_attempts,
+                    "attempts before a delivery is dead-lettered")
+      ->capture_default_str();
+  serve->add_option("--broadcast-approval-threshold", config.broadcasts.approval_threshold,
+                    "people above which a broadcast needs a second official's approval")
+      ->capture_default_str();
+  serve->add_option("--sse-heartbeat", config.sse_heartbeat_seconds, "seconds between live-stream heartbeats")
+      ->capture_default_str();
   serve->add_option("--otp-ttl", config.auth.otp_ttl_seconds, "seconds a sign-in code stays valid")
       ->capture_default_str();
   serve->add_option("--otp-resend-after", config.auth.otp_resend_after_seconds,
                     "seconds before another code may be sent to the same phone")
       ->capture_default_str();
   serve->add_option("--otp-ip-limit", config.auth.otp_max_per_ip_per_hour, "sign-in codes per client IP per hour")
+      ->capture_default_str();
+  serve->add_option("--trace-margin", config.tracing.exposure.margin_seconds,
+                    "seconds before and after a case's stay that still count as contact")
+      ->capture_default_str();
+  serve->add_option("--trace-min-overlap", config.tracing.exposure.min_overlap_seconds,
+                    "least overlap in seconds that makes a contact")
+      ->capture_default_str();
+  serve->add_option("--trace-max-stay", config.tracing.exposure.max_stay_seconds,
+                    "longest a single stay counts, in seconds (forgotten check-outs)")
+      ->capture_default_str();
+  serve->add_option("--cluster-window", config.tracing.clusters.window_seconds,
+                    "seconds within which two cases at one venue make a cluster")
       ->capture_default_str();
 
   auto* admin = cli.add_subcommand("admin", "operator commands");
@@ -214,6 +300,22 @@ int main(int argc, char** argv) {
   auto* stats = admin->add_subcommand("stats", "row counts of every table, as JSON");
   Common stats_common;
   add_common(stats, stats_common);
+
+  auto* synth_cmd = admin->add_subcommand("synth", "append a synthetic nation (people, venues, visits) for benchmarks");
+  Common synth_common;
+  add_common(synth_cmd, synth_common);
+  synth::SynthOptions synth_options;
+  synth_cmd->add_option("--people", synth_options.people)->capture_default_str();
+  synth_cmd->add_option("--venues", synth_options.venues)->capture_default_str();
+  synth_cmd->add_option("--days", synth_options.days)->capture_default_str();
+  synth_cmd->add_option("--visits-per-day", synth_options.visits_per_day)->capture_default_str();
+  synth_cmd->add_option("--end-time", synth_options.end_time, "Unix time the last day ends (default now)");
+  synth_cmd->add_option("--seed", synth_options.seed)->capture_default_str();
+
+  auto* keys = admin->add_subcommand("keys", "personal QR signing keys")->require_subcommand(1);
+  auto* keys_rotate = keys->add_subcommand("rotate", "retire the signing key and make a new one");
+  Common keys_common;
+  add_common(keys_rotate, keys_common);
 
   auto* routes = cli.add_subcommand("routes", "print the HTTP routes this binary serves");
 
@@ -234,6 +336,8 @@ int main(int argc, char** argv) {
   }
   if (user_add->parsed()) return run_user_add(admin_common, username, role, jurisdiction, password_file, argv[0]);
   if (stats->parsed()) return run_stats(stats_common, argv[0]);
+  if (synth_cmd->parsed()) return run_synth(synth_common, synth_options, argv[0]);
+  if (keys_rotate->parsed()) return run_keys_rotate(keys_common, argv[0]);
   if (routes->parsed()) return run_routes();
   return 0;
 }

@@ -40,7 +40,8 @@ awaitable<Response> create_user(App& app, Request& req) {
     staff.jurisdiction = *j;
   }
   if (auto st = accounts::check_staff_roles(staff); !st.ok()) co_return Response::error(st.error());
-  auto hashed = hash_password(*password);
+  auto hash = [pw = *password] { return hash_password(pw); };
+  auto hashed = co_await app.offload(hash);
   if (!hashed.ok()) co_return Response::error(hashed.error());
   staff.password_hash = *hashed;
 

@@ -85,7 +85,11 @@ awaitable<Response> login(App& app, Request& req) {
   auto candidate = app.db().read([&](store::Connection& c) {
     return accounts::find_login(c, app.areas(), app.config().auth, *username, now);
   });
-  bool verified = candidate.ok() && verify_password(candidate->password_hash, *password);
+  bool verified = false;
+  if (candidate.ok()) {
+    auto check = [hash = candidate->password_hash, pw = *password] { return verify_password(hash, pw); };
+    verified = co_await app.offload(check);
+  }
   if (!verified) {
     if (!candidate.ok() && candidate.error().kind == ErrorKind::kRateLimited) {
       co_return Response::error(candidate.error());
@@ -114,6 +118,7 @@ awaitable<Response> logout(App& app, Request& req) {
   };
   auto done = co_await app.write(done_job);
   if (!done.ok()) co_return Response::error(done.error());
+  app.forget_session(req.bearer_token());
   co_return Response::no_content();
 }
 
@@ -135,17 +140,24 @@ awaitable<Response> change_password(App& app, Request& req) {
   if (auto st = body->no_unknown_fields(); !st.ok()) co_return Response::error(st.error());
   if (auto st = accounts::check_password_strength(*next, "new_password"); !st.ok()) co_return Response::error(st.error());
   auto stored = app.db().read([&](store::Connection& c) { return accounts::password_hash_of(c, user->id); });
-  if (!stored.ok() || !verify_password(*stored, *current)) {
+  bool current_ok = false;
+  if (stored.ok()) {
+    auto check = [hash = *stored, pw = *current] { return verify_password(hash, pw); };
+    current_ok = co_await app.offload(check);
+  }
+  if (!current_ok) {
     co_return Response::error(Error{ErrorKind::kForbidden, "bad_credentials", "the current password is wrong",
                                     "current_password"});
   }
-  auto hashed = hash_password(*next);
+  auto hash = [pw = *next] { return hash_password(pw); };
+  auto hashed = co_await app.offload(hash);
   if (!hashed.ok()) co_return Response::error(hashed.error());
   auto done_job = [id = user->id, h = *hashed, now = app.now()](store::Connection& c) {
     return accounts::change_password(c, id, h, now);
   };
   auto done = co_await app.write(done_job);
   if (!done.ok()) co_return Response::error(done.error());
+  app.forget_session(req.bearer_token());  // its cached user still says must_change_password
   co_return Response::no_content();
 }
 

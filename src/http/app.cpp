@@ -52,6 +52,13 @@ void App::install_routes() {
   register_auth_routes(*this);
   register_area_routes(*this);
   register_admin_routes(*this);
+  register_venue_routes(*this);
+  register_checkin_routes(*this);
+  register_people_routes(*this);
+  register_declaration_routes(*this);
+  register_qr_routes(*this);
+  register_case_routes(*this);
+  register_notify_routes(*this);
   auto& counters = prometheus::BuildCounter()
                        .Name("khaibao_http_requests_total")
                        .Help("HTTP requests by route, method and status class")
@@ -67,7 +74,12 @@ void App::install_routes() {
 Result<accounts::User> App::authenticate(const Request& req) {
   std::string_view token = req.bearer_token();
   if (token.empty()) return make_error(ErrorKind::kUnauthenticated, "unauthenticated", "sign in first");
-  return db_.read([&](store::Connection& c) { return accounts::authenticate(c, areas_, token, now()); });
+  int64_t t = now();
+  if (auto cached = sessions_.find(token, t)) return std::move(*cached);
+  auto found = db_.read([&](store::Connection& c) { return accounts::authenticate_session(c, areas_, token, t); });
+  if (!found.ok()) return std::move(found).error();
+  sessions_.put(token, found->user, found->expires_at, t);
+  return std::move(found->user);
 }
 
 boost::asio::awaitable<Response> App::handle(Request& req) {

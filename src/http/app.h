@@ -10,14 +10,19 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/prefer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <memory>
 #include <string>
 
 #include "accounts/accounts.h"
+#include "accounts/session_cache.h"
 #include "areas/area_directory.h"
+#include "cases/tracing_config.h"
 #include "core/clock.h"
 #include "http/router.h"
+#include "notify/broadcasts.h"
+#include "notify/inbox_hub.h"
 #include "outbox/outbox.h"
 #include "store/database.h"
 #include "store/writer.h"
@@ -39,6 +44,11 @@ struct ServerConfig {
   int shutdown_grace_seconds = 10;
   int threads = 0;  // 0: twice the cores, at least 4 (handlers do blocking reads)
   accounts::AuthConfig auth;
+  notify::BroadcastPolicy broadcasts;  // the mass-alert approval threshold (notify/)
+  int sse_heartbeat_seconds = 15;      // live inbox streams send a comment this often
+  std::string webhook_url;             // outside delivery gateway; empty: the outbox file
+  notify::DeliveryOptions delivery;    // retries and backoff of outside delivery
+  cases::TracingConfig tracing;  // exposure rule and cluster rule (cases/, trace/)
 };
 
 class StaticFiles;
@@ -62,8 +72,20 @@ class App {
   // that is logged, never a dropped connection.
   boost::asio::awaitable<Response> handle(Request& req);
 
-  // The signed-in user, or kUnauthenticated.
+  // The signed-in user, or kUnauthenticated. Sessions are cached for a few seconds (see
+  // accounts/session_cache.h); forget_session() drops one at logout.
   Result<accounts::User> authenticate(const Request& req);
+  void forget_session(std::string_view token) { sessions_.erase(token); }
+
+  // Live inbox streams: wake them after a write that stored messages has committed (see
+  // notify/messages.h). Area head-counts for broadcast previews. The outside-delivery worker,
+  // when serve started one: poke it after queueing deliveries.
+  notify::InboxHub& inbox_hub() { return inbox_hub_; }
+  notify::AudienceCounter& audience_counter() { return audience_counter_; }
+  void attach_delivery_worker(notify::DeliveryWorker* worker) { delivery_worker_ = worker; }
+  void poke_deliveries() {
+    if (delivery_worker_) delivery_worker_->poke();
+  }
 
   // Runs `fn(Connection&)` through the group-commit writer and resumes the calling coroutine
   // on its own executor once the write is durable.
@@ -87,6 +109,26 @@ class App {
         boost::asio::use_awaitable, F(std::move(fn)));
   }
 
+  // Runs `fn()` (slow CPU work: password hashing) on a small pool of its own, so the HTTP
+  // threads keep answering meanwhile, and resumes the caller on its executor with the result.
+  // `fn` must be a named lvalue, as for write().
+  template <class F>
+  auto offload(F& fn) {
+    using R = decltype(fn());
+    return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
+        [this](auto handler, F job) {
+          auto ex = boost::asio::get_associated_executor(handler);
+          auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
+          boost::asio::post(slow_pool_, [handler = std::move(handler), job = std::move(job), work]() mutable {
+            R r = job();
+            boost::asio::post(work, [handler = std::move(handler), r = std::move(r)]() mutable {
+              std::move(handler)(std::move(r));
+            });
+          });
+        },
+        boost::asio::use_awaitable, F(std::move(fn)));
+  }
+
   // Registers every route and finalises metrics; call once before serving.
   void install_routes();
 
@@ -98,6 +140,11 @@ class App {
   outbox::MessageChannel& sms_;
   Clock clock_;
   Router router_;
+  accounts::SessionCache sessions_;
+  boost::asio::thread_pool slow_pool_{2};
+  notify::InboxHub inbox_hub_;
+  notify::AudienceCounter audience_counter_;
+  notify::DeliveryWorker* delivery_worker_ = nullptr;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<StaticFiles> static_files_;
   RouteMetrics unmatched_metrics_;
@@ -108,6 +155,13 @@ void register_system_routes(App& app);
 void register_auth_routes(App& app);
 void register_area_routes(App& app);
 void register_admin_routes(App& app);
+void register_venue_routes(App& app);    // api_venues.cpp
+void register_checkin_routes(App& app);  // api_checkin.cpp
+void register_people_routes(App& app);       // api_people.cpp
+void register_declaration_routes(App& app);  // api_declarations.cpp
+void register_qr_routes(App& app);           // api_qr.cpp
+void register_case_routes(App& app);         // api_cases.cpp
+void register_notify_routes(App& app);       // api_notify.cpp
 
 // JSON shapes shared by several routes.
 boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);

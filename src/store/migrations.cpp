@@ -113,6 +113,220 @@ CREATE INDEX people_by_account ON people(account_id);
 CREATE INDEX people_by_phone ON people(phone);
 CREATE INDEX people_by_ward ON people(province_code, ward_code);
 )sql"},
+    {3, R"sql(
+-- Health declarations, the health-status colour, and the signed personal QR.
+ALTER TABLE people ADD COLUMN status_colour TEXT NOT NULL DEFAULT 'green';
+ALTER TABLE people ADD COLUMN status_reason TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE people ADD COLUMN status_updated_at BIGINT;
+ALTER TABLE people ADD COLUMN confirmed_case INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE people ADD COLUMN quarantine_until BIGINT;
+CREATE TABLE declarations (
+  id {{pk}},
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  declared_by BIGINT REFERENCES users(id),
+  kind TEXT NOT NULL,
+  travel_provinces TEXT NOT NULL,
+  travel_countries TEXT NOT NULL,
+  symptoms TEXT NOT NULL,
+  exposures TEXT NOT NULL,
+  vaccine_doses INTEGER NOT NULL,
+  entry TEXT,
+  created_at BIGINT NOT NULL,
+  superseded_at BIGINT
+);
+CREATE INDEX declarations_by_person ON declarations(person_id, id);
+CREATE INDEX declarations_by_time ON declarations(created_at);
+CREATE TABLE signing_keys (
+  key_id TEXT PRIMARY KEY,
+  public_key TEXT NOT NULL,
+  secret_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  retired_at BIGINT,
+  not_after BIGINT
+);
+CREATE TABLE personal_qr_tokens (
+  id {{pk}},
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  colour TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  issued_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+CREATE INDEX personal_qr_tokens_by_person ON personal_qr_tokens(person_id, id);
+)sql"},
+    {4, R"sql(
+-- Venues, their staff, and visits (check-ins). visits is the hottest table: no foreign keys
+-- (checked by the code that writes it), small integers for source and trust.
+CREATE TABLE venues (
+  id {{pk}},
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL,
+  street TEXT NOT NULL,
+  capacity BIGINT,
+  contact_phone TEXT,
+  status TEXT NOT NULL,
+  created_by BIGINT NOT NULL REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX venues_by_province ON venues(province_code, id);
+CREATE INDEX venues_by_ward ON venues(ward_code, id);
+CREATE TABLE venue_staff (
+  venue_id BIGINT NOT NULL REFERENCES venues(id),
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL,
+  added_at BIGINT NOT NULL,
+  PRIMARY KEY (venue_id, user_id)
+);
+CREATE INDEX venue_staff_by_user ON venue_staff(user_id);
+CREATE TABLE visits (
+  id {{pk}},
+  venue_id BIGINT NOT NULL,
+  person_id BIGINT NOT NULL,
+  t_in BIGINT NOT NULL,
+  t_out BIGINT,
+  assumed_out BIGINT NOT NULL,
+  source SMALLINT NOT NULL,
+  trust SMALLINT NOT NULL,
+  recorded_by BIGINT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX visits_by_venue ON visits(venue_id, t_in);
+CREATE INDEX visits_by_person ON visits(person_id, t_in);
+CREATE TABLE scan_otps (
+  venue_id BIGINT NOT NULL,
+  phone TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL,
+  sent_at BIGINT NOT NULL,
+  PRIMARY KEY (venue_id, phone)
+);
+)sql"},
+    {5, R"sql(
+-- Confirmed cases (F0), their contacts (F1, F2) and each contact's exposures (which of their
+-- visits overlapped which of the case's). A case's area is a province and/or ward code, '' for
+-- none (national).
+CREATE TABLE cases (
+  id {{pk}},
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL,
+  test_date BIGINT NOT NULL,
+  onset_date BIGINT,
+  isolation_date BIGINT,
+  status TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  close_note TEXT NOT NULL DEFAULT '',
+  from_contact_id BIGINT,
+  recorded_by BIGINT NOT NULL REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  closed_at BIGINT
+);
+CREATE INDEX cases_by_person ON cases(person_id, status);
+CREATE INDEX cases_by_province ON cases(province_code, id);
+CREATE INDEX cases_by_ward ON cases(ward_code, id);
+CREATE INDEX cases_by_isolation ON cases(isolation_date);
+CREATE TABLE contacts (
+  id {{pk}},
+  case_id BIGINT NOT NULL REFERENCES cases(id),
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  degree INTEGER NOT NULL,
+  via_person_id BIGINT,
+  basis TEXT NOT NULL,
+  first_exposure BIGINT NOT NULL,
+  last_exposure BIGINT NOT NULL,
+  overlap_seconds BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  quarantine_until BIGINT,
+  found_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  decided_by BIGINT,
+  notice_id BIGINT,
+  converted_case_id BIGINT,
+  UNIQUE (case_id, person_id)
+);
+CREATE INDEX contacts_by_person ON contacts(person_id, degree);
+CREATE TABLE contact_exposures (
+  contact_id BIGINT NOT NULL REFERENCES contacts(id),
+  case_id BIGINT NOT NULL,
+  venue_id BIGINT NOT NULL,
+  source_visit_id BIGINT NOT NULL,
+  visit_id BIGINT NOT NULL,
+  source_in BIGINT NOT NULL,
+  source_out BIGINT NOT NULL,
+  contact_in BIGINT NOT NULL,
+  contact_out BIGINT NOT NULL,
+  overlap_seconds BIGINT NOT NULL,
+  PRIMARY KEY (contact_id, source_visit_id, visit_id)
+);
+CREATE INDEX contact_exposures_by_case ON contact_exposures(case_id);
+CREATE INDEX contact_exposures_by_venue ON contact_exposures(venue_id, source_in);
+)sql"},
+    {6, R"sql(
+-- Notifications. A personal message has person_id; a broadcast has none and is stored once,
+-- with one message_areas row per area it covers ('*' for national) — never a row per
+-- recipient. Read state is per account. deliveries is the persistent queue of outside
+-- delivery (webhook / outbox) with retries and a dead-letter state.
+CREATE TABLE messages (
+  id {{pk}},
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  link TEXT,
+  person_id BIGINT,
+  dedupe_key TEXT,
+  audience TEXT,
+  audience_size BIGINT,
+  sender_id BIGINT,
+  sender_jurisdiction TEXT,
+  status TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  published_at BIGINT,
+  expires_at BIGINT,
+  approved_by BIGINT,
+  recalled_at BIGINT,
+  recalled_by BIGINT,
+  recall_reason TEXT
+);
+CREATE UNIQUE INDEX messages_by_dedupe_key ON messages(person_id, dedupe_key);
+CREATE INDEX messages_by_person ON messages(person_id, id);
+CREATE INDEX messages_by_recall ON messages(recalled_at);
+CREATE TABLE message_areas (
+  area_code TEXT NOT NULL,
+  message_id BIGINT NOT NULL,
+  audience_filter TEXT NOT NULL,
+  PRIMARY KEY (area_code, message_id)
+);
+CREATE TABLE message_reads (
+  account_id BIGINT NOT NULL,
+  message_id BIGINT NOT NULL,
+  read_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, message_id)
+);
+CREATE INDEX message_reads_by_message ON message_reads(message_id);
+CREATE TABLE deliveries (
+  id {{pk}},
+  message_id BIGINT NOT NULL,
+  channel TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
+CREATE INDEX deliveries_by_message ON deliveries(message_id, state);
+)sql"},
 };
 
 std::string render(const char* sql, Dialect dialect) {

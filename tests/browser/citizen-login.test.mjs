@@ -50,7 +50,8 @@ describe('citizen sign-in', () => {
       // English, and it survives a reload.
       await page.click('[data-testid=lang-en]');
       await page.getByText('Hello', { exact: false }).first().waitFor();
-      assert.match(await page.textContent('main'), /Coming soon/);
+      assert.match(await page.textContent('[data-testid=tile-featDeclaration]'), /Health declaration/);
+      assert.match(await page.textContent('[data-testid=tile-featMyQr]'), /My QR code/);
       assert.equal(await page.getAttribute('html', 'lang'), 'en');
       await page.reload();
       await page.locator('[data-testid=home-citizen]').waitFor();

@@ -5,6 +5,23 @@ import { Layout } from './components/ui';
 import { Login } from './pages/Login';
 import { StaffLogin } from './pages/StaffLogin';
 import { Home } from './pages/Home';
+import { CheckIn } from './pages/CheckIn';
+import { MyVisits } from './pages/MyVisits';
+import { Venues } from './pages/Venues';
+import { VenueDetail } from './pages/VenueDetail';
+import { GuestLog } from './pages/GuestLog';
+import { Scanner } from './pages/Scanner';
+import { Kiosk } from './pages/Kiosk';
+import { EditPerson, People } from './pages/People';
+import { Declare, DeclarePick } from './pages/Declare';
+import { MyQr, MyQrs } from './pages/MyQr';
+import { History } from './pages/History';
+import { Verify } from './pages/Verify';
+import { Cases } from './pages/Cases';
+import { CaseDetail } from './pages/CaseDetail';
+import { Clusters } from './pages/Clusters';
+import { Inbox } from './pages/Inbox';
+import { Compose } from './pages/Compose';
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -31,7 +48,9 @@ export function App() {
   if (route === '/') page = <Home />;
   else if (route === '/login') page = <Login />;
   else if (route === '/staff-login') page = <StaffLogin />;
-  else page = <NotFound />;
+  else if (route === '/inbox') page = <Inbox />;
+  else if (route === '/broadcasts') page = <Compose />;
+  else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? <NotFound />;
   return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
 }
 
@@ -45,4 +64,41 @@ function NotFound() {
       </section>
     </Layout>
   );
+}
+
+/** The venue and check-in pages (issue 3), or null for another path. */
+function venueRoute(route: string) {
+  let m;
+  if ((m = /^\/v\/([^/]+)$/.exec(route))) return <CheckIn code={decodeURIComponent(m[1])} />;
+  if (route === '/visits') return <MyVisits />;
+  if (route === '/venues') return <Venues />;
+  if ((m = /^\/venues\/(\d+)$/.exec(route))) return <VenueDetail venueId={m[1]} />;
+  if ((m = /^\/venues\/(\d+)\/log$/.exec(route))) return <GuestLog venueId={m[1]} />;
+  if ((m = /^\/scan\/(\d+)$/.exec(route))) return <Scanner venueId={m[1]} />;
+  if ((m = /^\/kiosk\/(\d+)$/.exec(route))) return <Kiosk venueId={m[1]} />;
+  return null;
+}
+
+/** People, declarations, personal QR and the public verifier (issue 4), or null. */
+function declarationRoute(route: string) {
+  let m;
+  if (route === '/people') return <People />;
+  if (route === '/people/new') return <EditPerson personId={null} />;
+  if ((m = /^\/people\/(\d+)$/.exec(route))) return <EditPerson personId={m[1]} />;
+  if ((m = /^\/people\/(\d+)\/history$/.exec(route))) return <History personId={m[1]} />;
+  if (route === '/declare') return <DeclarePick />;
+  if ((m = /^\/declare\/(\d+)$/.exec(route))) return <Declare personId={m[1]} />;
+  if (route === '/qr') return <MyQrs />;
+  if ((m = /^\/qr\/(\d+)$/.exec(route))) return <MyQr personId={m[1]} />;
+  if (route === '/verify') return <Verify />;
+  return null;
+}
+
+/** Cases, contact tracing and clusters for officials (issue 5), or null. */
+function caseRoute(route: string) {
+  let m;
+  if (route === '/cases') return <Cases />;
+  if ((m = /^\/cases\/(\d+)$/.exec(route))) return <CaseDetail caseId={m[1]} />;
+  if (route === '/clusters') return <Clusters />;
+  return null;
 }

@@ -2,8 +2,16 @@
 // by the type), so a missing translation is a build error rather than a blank on screen.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import { venuesEn, venuesVi } from './i18n-venues';
+import { declarationsEn, declarationsVi } from './i18n-declarations';
+import { casesEn, casesVi } from './i18n-cases';
+import { notifyEn, notifyVi } from './i18n-notify';
 
 const vi = {
+  ...venuesVi,
+  ...declarationsVi,
+  ...casesVi,
+  ...notifyVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -91,6 +99,10 @@ const vi = {
 export type MessageKey = keyof typeof vi;
 
 const en: Record<MessageKey, string> = {
+  ...venuesEn,
+  ...declarationsEn,
+  ...casesEn,
+  ...notifyEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',

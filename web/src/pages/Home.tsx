@@ -2,10 +2,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, getToken, setToken, type Jurisdiction, type Me } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
-import { navigate } from '../router';
+import { linkClick, navigate } from '../router';
 import { Layout, errorText } from '../components/ui';
 import { AreasBrowser } from '../components/AreasBrowser';
 import { CreateStaffForm } from '../components/CreateStaffForm';
+import { StaffVenues } from './Venues';
 
 export function Home() {
   const { t } = useI18n();
@@ -63,20 +64,6 @@ export function Home() {
   );
 }
 
-function ComingSoonTiles(props: { features: MessageKey[] }) {
-  const { t } = useI18n();
-  return (
-    <ul class="tiles">
-      {props.features.map((f) => (
-        <li class="tile" aria-disabled="true" data-testid={`tile-${f}`}>
-          <span class="tile-title">{t(f)}</span>
-          <span class="badge">{t('comingSoon')}</span>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 function CitizenHome({ me }: { me: Me }) {
   const { t } = useI18n();
   return (
@@ -87,7 +74,18 @@ function CitizenHome({ me }: { me: Me }) {
         </h1>
         <p class="muted">{t('citizenIntro')}</p>
       </section>
-      <ComingSoonTiles features={['featDeclaration', 'featMyQr', 'featCheckin', 'featInbox']} />
+      <ul class="tiles">
+        <li class="tile"><a href="/visits" onClick={linkClick} data-testid="tile-featCheckin">{t('featCheckin')}</a></li>
+        <li class="tile"><a href="/venues" onClick={linkClick} data-testid="tile-featVenues">{t('featVenues')}</a></li>
+      </ul>
+      <ul class="tiles">
+        <li class="tile"><a href="/declare" onClick={linkClick} data-testid="tile-featDeclaration">{t('featDeclaration')}</a></li>
+        <li class="tile"><a href="/qr" onClick={linkClick} data-testid="tile-featMyQr">{t('featMyQr')}</a></li>
+        <li class="tile"><a href="/people" onClick={linkClick} data-testid="tile-peopleTitle">{t('peopleTitle')}</a></li>
+      </ul>
+      <ul class="tiles">
+        <li class="tile"><a href="/inbox" onClick={linkClick} data-testid="tile-featInbox">{t('featInbox')}</a></li>
+      </ul>
     </>
   );
 }
@@ -116,8 +114,15 @@ function StaffHome({ me }: { me: Me }) {
           <dd data-testid="me-jurisdiction">{jurisdictionText(me.jurisdiction, t)}</dd>
         </dl>
       </section>
-      {me.role === 'venue_staff' && <ComingSoonTiles features={['featVenues', 'featScanner']} />}
+      {me.role === 'venue_staff' && <StaffVenues />}
       {me.role === 'admin' && <CreateStaffForm />}
+      {me.role === 'official' && (
+        <ul class="tiles">
+          <li class="tile"><a href="/cases" onClick={linkClick} data-testid="tile-featCases">{t('featCases')}</a></li>
+          <li class="tile"><a href="/clusters" onClick={linkClick} data-testid="tile-featClusters">{t('featClusters')}</a></li>
+          <li class="tile"><a href="/broadcasts" onClick={linkClick} data-testid="tile-composeTitle">{t('composeTitle')}</a></li>
+        </ul>
+      )}
       {(me.role === 'official' || me.role === 'admin') && <AreasBrowser highlight={provinceCode} />}
     </>
   );
