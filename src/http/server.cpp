@@ -193,6 +193,22 @@ awaitable<void> run_stream(ServerState& state, beast::tcp_stream& stream, Connec
   stream.expires_never();
 }
 
+// After refusing a request mid-body (413), closing at once would reset the connection while
+// the client is still sending, and the client would never read the answer. Instead: stop
+// sending, then read and drop what still arrives for a moment (a "lingering close").
+awaitable<void> linger(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(std::chrono::seconds(2));
+  std::array<char, 16384> sink;
+  size_t dropped = 0;
+  while (!ec && dropped < (8u << 20)) {
+    auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), kAsTuple);
+    ec = rec;
+    dropped += n;
+  }
+}
+
 awaitable<void> run_session(ServerState& state, tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::error_code ignored;
@@ -219,6 +235,7 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
         auto msg = to_message(Response::error(body_error(ec)), 11, false, false);
         stream.expires_after(std::chrono::seconds(5));
         co_await bhttp::async_write(stream, msg, kAsTuple);
+        co_await linger(stream);
       }
       break;
     }
