@@ -11,7 +11,7 @@ packages=(
   prometheus-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev fonts-dejavu-core poppler-utils librsvg2-bin
-  chromium ffmpeg wrk curl
+  chromium ffmpeg wrk curl sqlite3
 )
 # Node.js may come from elsewhere (a newer build than Debian's); Debian's only when none is there.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

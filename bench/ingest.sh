@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Check-in ingest over HTTP against a fresh server: wrk posts distinct check-ins over
+# keep-alive connections (each reply is sent only after its write is committed), then the
+# same server's /healthz rate, three runs each. Prints one markdown table row.
+# Usage: bench/ingest.sh sqlite|postgres   (postgres: run under scripts/with-postgres.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=${1:-sqlite}
+runs=${KB_BENCH_RUNS:-3}
+duration=${KB_BENCH_DURATION:-15s}
+work=$(mktemp -d /tmp/kb-bench.XXXXXX)
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+if [ "$kind" = postgres ]; then
+  db="${KB_TEST_PG_URL}?options=-csearch_path%3Dbench_$$"
+else
+  db="sqlite:$work/khaibao.db"
+fi
+./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
+  --otp-resend-after 0 >"$work/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+
+node bench/prepare.mjs "http://127.0.0.1:$port" "$work" "${KB_BENCH_CITIZENS:-2000}" "${KB_BENCH_VENUES:-400}" \
+  "$work/pairs.txt" >&2
+export KB_PAIRS="$work/pairs.txt"
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+rates=(); p50s=(); p99s=(); p999s=(); health=()
+for i in $(seq "$runs"); do
+  out=$(wrk -t2 -c64 -d"$duration" --latency -s bench/checkin.lua "http://127.0.0.1:$port")
+  echo "$out" >&2
+  rates+=("$(echo "$out" | awk '/Requests\/sec/ {print $2}')")
+  line=$(echo "$out" | grep latency_us)
+  p50s+=("$(echo "$line" | sed -E 's/.*p50=([0-9]+).*/\1/')")
+  p99s+=("$(echo "$line" | sed -E 's/.*p99=([0-9]+).*/\1/')")
+  p999s+=("$(echo "$line" | sed -E 's/.*p999=([0-9]+).*/\1/')")
+  hout=$(wrk -t2 -c64 -d"$duration" --latency "http://127.0.0.1:$port/healthz")
+  health+=("$(echo "$hout" | awk '/Requests\/sec/ {print $2}')")
+done
+rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+rate=$(printf '%s\n' "${rates[@]}" | median)
+hrate=$(printf '%s\n' "${health[@]}" | median)
+p50=$(printf '%s\n' "${p50s[@]}" | median)
+p99=$(printf '%s\n' "${p99s[@]}" | median)
+p999=$(printf '%s\n' "${p999s[@]}" | median)
+ratio=$(awk -v a="$rate" -v b="$hrate" 'BEGIN {printf "%.2f", a / b}')
+all=$(printf '%s / ' "${rates[@]}")
+printf '| %s | %.0f (%s) | %.1f / %.1f / %.1f ms | %.0f | %s | %d MB |\n' "$kind" "$rate" "${all% / }" \
+  "$(awk -v v="$p50" 'BEGIN {print v/1000}')" "$(awk -v v="$p99" 'BEGIN {print v/1000}')" \
+  "$(awk -v v="$p999" 'BEGIN {print v/1000}')" "$hrate" "$ratio" $((rss_kb / 1024))

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# A synthetic store of visits, the F1 query over it, and the server's memory at rest on it.
+# Usage: bench/store.sh sqlite|postgres PEOPLE DAYS VISITS_PER_DAY (postgres: under with-postgres.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=$1 people=$2 days=$3 per_day=$4
+work=$(mktemp -d /tmp/kb-store.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+if [ "$kind" = postgres ]; then db="${KB_TEST_PG_URL}?options=-csearch_path%3Dstore_$$"; else db="sqlite:$work/khaibao.db"; fi
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+start_server() {
+  ./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" >>"$work/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
+}
+start_server  # creates the schema and the administrator
+kill $pid; wait $pid || true
+t0=$(date +%s.%N)
+./build/khaibao admin synth --db "$db" --data-dir "$work" --people "$people" --days "$days" --visits-per-day "$per_day" >&2
+synth_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')
+f1=$(./build/bench_trace "$db" 1000)
+echo "$f1" >&2
+start_server
+for _ in $(seq 200); do curl -s "http://127.0.0.1:$port/api/v1/areas/provinces" >/dev/null; done
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+kill $pid; wait $pid || true
+p50=$(echo "$f1" | sed -E 's/.*p50_ms=([0-9.]+).*/\1/')
+p99=$(echo "$f1" | sed -E 's/.*p99_ms=([0-9.]+).*/\1/')
+contacts=$(echo "$f1" | sed -E 's/.*mean_contacts=([0-9.]+).*/\1/')
+echo "| $kind | ${synth_s} s | p50 ${p50} ms, p99 ${p99} ms (mean ${contacts} contacts) | $((rss_kb / 1024)) MB |"
