@@ -120,19 +120,22 @@ awaitable<Response> create_checkin(App& app, Request& req) {
   const CheckinRequest& r = *parsed;
   int64_t now = app.now();
 
-  auto found = app.db().read([&](store::Connection& c) -> Result<VenueForCheckin> {
+  auto found = [&]() -> Result<VenueForCheckin> {
     VenueForCheckin f;
-    KB_ASSIGN(auto venue, venues::find_by_code(c, r.venue_code));
+    KB_ASSIGN(auto venue, app.venue_by_code(r.venue_code));
     if (!venue) return Error{ErrorKind::kNotFound, "venue_not_found", "no venue has this code", "venue_code"};
     f.venue = std::move(*venue);
-    if (r.kiosk) {
-      KB_ASSIGN(f.kiosk_secret, venues::load_kiosk_secret(c));
-    }
-    if (user && !r.person_ids.empty()) {
-      KB_ASSIGN(f.managed, people::managed_by(c, user->id));
-    }
-    return f;
-  });
+    if (!r.kiosk && (!user || r.person_ids.empty())) return f;  // the common case: no more reads
+    return app.db().read([&](store::Connection& c) -> Result<VenueForCheckin> {
+      if (r.kiosk) {
+        KB_ASSIGN(f.kiosk_secret, venues::load_kiosk_secret(c));
+      }
+      if (user && !r.person_ids.empty()) {
+        KB_ASSIGN(f.managed, people::managed_by(c, user->id));
+      }
+      return std::move(f);
+    });
+  }();
   if (!found.ok()) co_return Response::error(found.error());
   const venues::Venue& venue = found->venue;
   if (venue.status != venues::VenueStatus::kOpen) co_return Response::error(venue_closed(venue));

@@ -210,6 +210,7 @@ awaitable<Response> update_venue(App& app, Request& req) {
   };
   auto done = co_await app.write(job);
   if (!done.ok()) co_return Response::error(done.error());
+  app.forget_venue(vr->va.venue.code);  // check-ins here see the new status at once
   venues::Venue v = vr->va.venue;
   v.status = *status;
   json::object o = venue_json(app, v);

@@ -82,6 +82,15 @@ Result<accounts::User> App::authenticate(const Request& req) {
   return std::move(found->user);
 }
 
+Result<std::optional<venues::Venue>> App::venue_by_code(std::string_view code) {
+  int64_t t = now();
+  if (auto cached = venues_.find(code, t)) return std::optional<venues::Venue>(std::move(*cached));
+  auto found = db_.read([&](store::Connection& c) { return venues::find_by_code(c, code); });
+  if (!found.ok() || !*found) return found;  // unknown codes are not cached: guessing costs a read
+  venues_.put(code, **found, t + kVenueCacheSeconds);
+  return found;
+}
+
 boost::asio::awaitable<Response> App::handle(Request& req) {
   auto started = std::chrono::steady_clock::now();
   Router::Match m = router_.match(req);

@@ -17,6 +17,8 @@
 
 #include "accounts/accounts.h"
 #include "accounts/session_cache.h"
+#include "core/ttl_cache.h"
+#include "venues/venue.h"
 #include "areas/area_directory.h"
 #include "cases/tracing_config.h"
 #include "core/clock.h"
@@ -76,6 +78,13 @@ class App {
   // accounts/session_cache.h); forget_session() drops one at logout.
   Result<accounts::User> authenticate(const Request& req);
   void forget_session(std::string_view token) { sessions_.erase(token); }
+
+  // A venue by its code for the check-in path, at most kVenueCacheSeconds old; a status change
+  // made through this process is seen at once (forget_venue), one made through another
+  // server process within that time.
+  Result<std::optional<venues::Venue>> venue_by_code(std::string_view code);
+  void forget_venue(std::string_view code) { venues_.erase(code); }
+  static constexpr int kVenueCacheSeconds = 5;
 
   // Live inbox streams: wake them after a write that stored messages has committed (see
   // notify/messages.h). Area head-counts for broadcast previews. The outside-delivery worker,
@@ -141,6 +150,7 @@ class App {
   Clock clock_;
   Router router_;
   accounts::SessionCache sessions_;
+  TtlCache<venues::Venue> venues_;
   boost::asio::thread_pool slow_pool_{2};
   notify::InboxHub inbox_hub_;
   notify::AudienceCounter audience_counter_;

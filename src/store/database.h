@@ -73,6 +73,10 @@ class Connection {
   Result<int64_t> exec(const Sql& sql, std::initializer_list<Param> params = {}) {
     return exec(sql, std::span<const Param>(params.begin(), params.size()));
   }
+  // Transaction control for the writer, called for every write: overridable so a
+  // connection can keep them prepared instead of parsing them each time.
+  virtual Status control(std::string_view statement) { return exec_script(statement); }
+
   // The first row, or std::nullopt when there is none.
   Result<std::optional<Row>> query_one(const Sql& sql, std::initializer_list<Param> params = {});
 };

@@ -37,6 +37,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
 
 SqliteConnection::~SqliteConnection() {
   for (auto& [_, stmt] : statements_) sqlite3_finalize(stmt);
+  for (auto& [_, stmt] : control_statements_) sqlite3_finalize(stmt);
   sqlite3_close(db_);
 }
 
@@ -59,6 +60,25 @@ Status SqliteConnection::exec_script(std::string_view sql) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
     return make_error(ErrorKind::kUnavailable, "db_error", "SQLite: " + msg);
+  }
+  return {};
+}
+
+Status SqliteConnection::control(std::string_view statement) {
+  sqlite3_stmt* stmt = nullptr;
+  for (auto& [text, prepared] : control_statements_) {
+    if (text == statement) stmt = prepared;
+  }
+  if (!stmt) {
+    int rc = sqlite3_prepare_v3(db_, statement.data(), static_cast<int>(statement.size()), SQLITE_PREPARE_PERSISTENT,
+                                &stmt, nullptr);
+    if (rc != SQLITE_OK) return make_error(ErrorKind::kUnavailable, "db_error", sqlite3_errmsg(db_));
+    control_statements_.emplace_back(std::string(statement), stmt);
+  }
+  int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) {
+    return make_error(ErrorKind::kUnavailable, "db_error", fmt::format("SQLite {}: {}", statement, sqlite3_errmsg(db_)));
   }
   return {};
 }

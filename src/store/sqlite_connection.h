@@ -4,6 +4,8 @@
 
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "store/database.h"
 #include "store/writer.h"
@@ -18,6 +20,7 @@ class SqliteConnection final : public Connection {
   Status exec_script(std::string_view sql) override;
   Result<Rows> query(const Sql& sql, std::span<const Param> params) override;
   Result<int64_t> exec(const Sql& sql, std::span<const Param> params) override;
+  Status control(std::string_view statement) override;
 
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
@@ -26,6 +29,7 @@ class SqliteConnection final : public Connection {
 
   sqlite3* db_;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
+  std::vector<std::pair<std::string, sqlite3_stmt*>> control_statements_;  // a handful; linear search
 };
 
 class SqliteDatabase final : public Database {

@@ -47,11 +47,11 @@ void Writer::loop() {
       }
     }
     std::optional<Error> failure;
-    if (auto st = connection_->exec_script("BEGIN"); !st.ok()) {
+    if (auto st = connection_->control("BEGIN"); !st.ok()) {
       failure = st.error();
     } else {
       for (auto& job : batch) job->run(*connection_);
-      if (auto commit = connection_->exec_script("COMMIT"); !commit.ok()) {
+      if (auto commit = connection_->control("COMMIT"); !commit.ok()) {
         spdlog::error("group commit of {} writes failed: {}", batch.size(), commit.error().message);
         (void)connection_->exec_script("ROLLBACK");
         failure = commit.error();

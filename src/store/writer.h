@@ -64,7 +64,7 @@ class Writer {
     using R = decltype(std::declval<F&>()(std::declval<Connection&>()));
     Job(F fn, Done done) : fn_(std::move(fn)), done_(std::move(done)) {}
     bool run(Connection& c) override {
-      if (!c.exec_script("SAVEPOINT kb_job").ok()) {
+      if (!c.control("SAVEPOINT kb_job").ok()) {
         result_.emplace(internal("savepoint failed"));
         return false;
       }
@@ -74,9 +74,9 @@ class Writer {
         result_.emplace(internal(e.what()));
       }
       if (!result_->ok()) {
-        (void)c.exec_script("ROLLBACK TO SAVEPOINT kb_job");
+        (void)c.control("ROLLBACK TO SAVEPOINT kb_job");
       }
-      (void)c.exec_script("RELEASE SAVEPOINT kb_job");
+      (void)c.control("RELEASE SAVEPOINT kb_job");
       return result_->ok();
     }
     void finish(const Error* commit_error) override {
