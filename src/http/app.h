@@ -86,6 +86,14 @@ class App {
   void forget_venue(std::string_view code) { venues_.erase(code); }
   static constexpr int kVenueCacheSeconds = 5;
 
+  // The person record of an account holder themselves (people::self_of), once known.
+  std::optional<int64_t> self_person_of(int64_t account_id) {
+    return self_people_.find(std::to_string(account_id), now());
+  }
+  void remember_self_person(int64_t account_id, int64_t person_id) {
+    self_people_.put(std::to_string(account_id), person_id, now() + 3600);
+  }
+
   // Live inbox streams: wake them after a write that stored messages has committed (see
   // notify/messages.h). Area head-counts for broadcast previews. The outside-delivery worker,
   // when serve started one: poke it after queueing deliveries.
@@ -151,6 +159,7 @@ class App {
   Router router_;
   accounts::SessionCache sessions_;
   TtlCache<venues::Venue> venues_;
+  TtlCache<int64_t> self_people_;
   boost::asio::thread_pool slow_pool_{2};
   notify::InboxHub inbox_hub_;
   notify::AudienceCounter audience_counter_;
