@@ -75,6 +75,19 @@ describe('cases and contact tracing', () => {
       assert.ok(notice, inbox.text);
       assert.match(notice.body, /Siêu thị Bình Minh/);
 
+      // …and on their own phone, in the inbox page.
+      const f1Context = await phoneContext(browser);
+      try {
+        await f1Context.addInitScript((tk) => localStorage.setItem('kb_token', tk), people.binh.token);
+        const f1Page = await newPage(f1Context);
+        await f1Page.goto(`${server.base}/inbox`);
+        const item = f1Page.locator(`[data-testid=inbox-item-${notice.id}]`);
+        await item.waitFor();
+        assert.match(await item.textContent(), /Siêu thị Bình Minh/);
+      } finally {
+        await f1Context.close();
+      }
+
       // English works too, and the cluster board answers (one case: no cluster).
       await page.click('[data-testid=lang-en]');
       assert.equal(await page.textContent('[data-testid=case-status]'), 'Active');
