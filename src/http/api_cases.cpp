@@ -174,6 +174,15 @@ Result<cases::NewCase> parse_case_dates(JsonBody& body, cases::NewCase n) {
   return n;
 }
 
+// A case just recorded (or converted from a contact), with what its first trace found.
+template <class Recorded>
+Response recorded_case_response(App& app, const Result<Recorded>& rec) {
+  if (!rec.ok()) return Response::error(rec.error());
+  json::object o = case_json(app, rec->kase);
+  o["trace"] = json::object{{"f1", rec->trace.f1}, {"f1_new", rec->trace.f1_new}};
+  return Response::json(201, o);
+}
+
 awaitable<Response> create_case(App& app, Request& req) {
   auto official = official_of(app, req);
   if (!official.ok()) co_return Response::error(official.error());
@@ -191,10 +200,7 @@ awaitable<Response> create_case(App& app, Request& req) {
     return cases::record_case(c, app.config().tracing.exposure, app.areas(), user, n, now);
   };
   auto rec = co_await app.write(job);
-  if (!rec.ok()) co_return Response::error(rec.error());
-  json::object o = case_json(app, rec->kase);
-  o["trace"] = json::object{{"f1", rec->trace.f1}, {"f1_new", rec->trace.f1_new}};
-  co_return Response::json(201, o);
+  co_return recorded_case_response(app, rec);
 }
 
 awaitable<Response> list_cases(App& app, Request& req) {
@@ -581,10 +587,7 @@ awaitable<Response> convert_contact(App& app, Request& req) {
     return cases::convert_contact(c, app.config().tracing.exposure, app.areas(), user, id, n, now);
   };
   auto rec = co_await app.write(job);
-  if (!rec.ok()) co_return Response::error(rec.error());
-  json::object o = case_json(app, rec->kase);
-  o["trace"] = json::object{{"f1", rec->trace.f1}, {"f1_new", rec->trace.f1_new}};
-  co_return Response::json(201, o);
+  co_return recorded_case_response(app, rec);
 }
 
 awaitable<Response> list_clusters(App& app, Request& req) {
