@@ -327,6 +327,13 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
 CREATE INDEX deliveries_by_message ON deliveries(message_id, state);
 )sql"},
+    {7, R"sql(
+-- Contact tracing reads every stay at a venue around a case's stays: with the columns it
+-- needs in the index, that read never touches the table (10 M visits on SQLite, one run each
+-- on a loaded machine: F1 p99 70 → 20 ms). It replaces the narrower index of migration 4.
+CREATE INDEX visits_by_venue_covering ON visits(venue_id, t_in, person_id, t_out, assumed_out);
+DROP INDEX visits_by_venue;
+)sql"},
 };
 
 std::string render(const char* sql, Dialect dialect) {

@@ -13,7 +13,8 @@ constexpr Sql kStaysOfPerson{
     "trace_stays_of_person",
     "SELECT id, venue_id, t_in, t_out, assumed_out FROM visits WHERE person_id = $1 AND t_in >= $2 AND t_in <= $3 "
     "ORDER BY t_in, id"};
-// (venue_id, t_in): the index bounds the range; the end test only spares rows that cannot
+// (venue_id, t_in, person_id, t_out, assumed_out): the index bounds the range and holds every
+// column read, so the table is never touched; the end test only spares rows that cannot
 // overlap (a stay's counted end is never after its recorded end, nor before its start).
 constexpr Sql kStaysAtVenue{
     "trace_stays_at_venue",
