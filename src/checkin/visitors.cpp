@@ -4,28 +4,35 @@
 
 namespace kb::checkin {
 
-Result<people::Person> person_for_cccd(store::Connection& c, const scan::CccdCard& card, int64_t now) {
+namespace {
+
+// The person a card names: found by the card's number, or recorded from the card's fields.
+Result<people::Person> person_for_card(store::Connection& c, const people::PersonFields& card, int64_t now) {
   KB_ASSIGN(auto known, people::find_by_id_number(c, card.id_number));
   if (known) return std::move(*known);
+  return people::create(c, card, now);
+}
+
+}  // namespace
+
+Result<people::Person> person_for_cccd(store::Connection& c, const scan::CccdCard& card, int64_t now) {
   people::PersonFields f;
   f.full_name = card.full_name;
   f.id_number = card.id_number;
   f.id_kind = "cccd";
   f.birth_date = card.birth_date;
   f.sex = card.sex;
-  return people::create(c, f, now);
+  return person_for_card(c, f, now);
 }
 
 Result<people::Person> person_for_bhyt(store::Connection& c, const scan::BhytCard& card, int64_t now) {
-  KB_ASSIGN(auto known, people::find_by_id_number(c, card.social_insurance_number));
-  if (known) return std::move(*known);
   people::PersonFields f;
   f.full_name = card.full_name;
   f.id_number = card.social_insurance_number;
   f.id_kind = "bhxh";
   f.birth_date = card.birth_date;
   f.sex = card.sex;
-  return people::create(c, f, now);
+  return person_for_card(c, f, now);
 }
 
 Result<people::Person> person_for_phone(store::Connection& c, std::string_view phone, std::string_view full_name,
