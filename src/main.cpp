@@ -8,6 +8,7 @@
 
 #include "accounts/accounts.h"
 #include "areas/area_directory.h"
+#include "checkin/retention.h"
 #include "core/crypto.h"
 #include "http/app.h"
 #include "http/server.h"
@@ -131,7 +132,14 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   // province of millions never waits for a count.
   notify::CensusThread census(db, app.audience_counter(), app.areas(), app.audience_counter().max_age() / 2);
   census.start();
+  // Check-ins past retention are purged a whole day at a time, at start and then hourly.
+  std::unique_ptr<checkin::RetentionThread> retention;
+  if (config.retention_days > 0) {
+    retention = std::make_unique<checkin::RetentionThread>(db, config.retention_days, Clock{}, std::chrono::hours(1));
+    retention->start();
+  }
   auto served = http::serve(app);
+  if (retention) retention->stop();
   census.stop();
   if (listener) listener->stop();
   app.attach_delivery_worker(nullptr);
@@ -190,6 +198,16 @@ int run_synth(const Common& common, const synth::SynthOptions& options, const ch
   std::cout << "{\"first_person_id\":" << report->first_person_id << ",\"people\":" << report->people
             << ",\"first_venue_id\":" << report->first_venue_id << ",\"venues\":" << report->venues
             << ",\"visits\":" << report->visits << ",\"seconds\":" << report->seconds << "}" << std::endl;
+  return 0;
+}
+
+// Purges the check-ins past retention now (a running server also does, hourly).
+int run_purge(const Common& common, int retention_days, const char* argv0) {
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  auto report = checkin::purge_past_retention(*opened->db, retention_days, ::time(nullptr));
+  if (!report.ok()) return fail(report.error());
+  std::cout << checkin::purge_report_json(*report) << std::endl;
   return 0;
 }
 
@@ -284,6 +302,13 @@ int main(int argc, char** argv) {
   serve->add_option("--cluster-window", config.tracing.clusters.window_seconds,
                     "seconds within which two cases at one venue make a cluster")
       ->capture_default_str();
+  serve->add_option("--retention-days", config.retention_days,
+                    "days check-ins are kept before the hourly purge drops them (0: never purge)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3650));
+  serve->add_option("--read-timeout", config.read_timeout_seconds, "seconds a client may take to send a request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
 
   auto* admin = cli.add_subcommand("admin", "operator commands");
   admin->require_subcommand(1);
@@ -312,6 +337,14 @@ int main(int argc, char** argv) {
   synth_cmd->add_option("--end-time", synth_options.end_time, "Unix time the last day ends (default now)");
   synth_cmd->add_option("--seed", synth_options.seed)->capture_default_str();
 
+  auto* purge = admin->add_subcommand("purge", "drop the check-ins of every day past retention, as a JSON report");
+  Common purge_common;
+  add_common(purge, purge_common);
+  int purge_days = kb::checkin::kDefaultRetentionDays;
+  purge->add_option("--retention-days", purge_days, "days of check-ins to keep")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3650));
+
   auto* keys = admin->add_subcommand("keys", "personal QR signing keys")->require_subcommand(1);
   auto* keys_rotate = keys->add_subcommand("rotate", "retire the signing key and make a new one");
   Common keys_common;
@@ -337,6 +370,7 @@ int main(int argc, char** argv) {
   if (user_add->parsed()) return run_user_add(admin_common, username, role, jurisdiction, password_file, argv[0]);
   if (stats->parsed()) return run_stats(stats_common, argv[0]);
   if (synth_cmd->parsed()) return run_synth(synth_common, synth_options, argv[0]);
+  if (purge->parsed()) return run_purge(purge_common, purge_days, argv[0]);
   if (keys_rotate->parsed()) return run_keys_rotate(keys_common, argv[0]);
   if (routes->parsed()) return run_routes();
   return 0;

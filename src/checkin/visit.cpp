@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "store/visit_days.h"
 
 namespace kb::checkin {
 namespace {
@@ -15,22 +16,19 @@ using store::Sql;
 
 #define KB_VISIT_COLUMNS "v.id, v.venue_id, v.person_id, v.t_in, v.t_out, v.assumed_out, v.source, v.trust, v.recorded_by"
 
-// The (person_id, t_in) index finds the recent visit; the venue test filters its few rows.
-// `v.venue_id + 0` keeps SQLite's planner on the person index: a person has a handful of
-// visits in the last minute, a busy venue thousands (measured: the venue index made every
-// check-in scan them, a third of the writer's time).
+// The day table's (person_id, venue_id, t_in, …) index finds the recent visit in one seek.
 constexpr Sql kSelectRecent{
     "select_recent_visit",
-    "SELECT " KB_VISIT_COLUMNS " FROM visits v WHERE v.person_id = $1 AND v.t_in >= $2 AND v.venue_id + 0 = $3 "
+    "SELECT " KB_VISIT_COLUMNS " FROM {visits} v WHERE v.person_id = $1 AND v.venue_id = $3 AND v.t_in >= $2 "
     "ORDER BY v.t_in DESC LIMIT 1"};
 constexpr Sql kInsertVisit{
     "insert_visit",
-    "INSERT INTO visits(venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $3) RETURNING id"};
+    "INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, created_at) "
+    "VALUES ({next_id}, $1, $2, $3, $4, $5, $6, $7, $3) RETURNING id"};
 constexpr Sql kSelectVisit{"select_visit", "SELECT " KB_VISIT_COLUMNS " FROM visits v WHERE v.id = $1"};
 constexpr Sql kCheckOut{
     "check_out_visit",
-    "UPDATE visits SET t_out = $2 WHERE id = $1 AND t_out IS NULL RETURNING id, venue_id, person_id, t_in, t_out, "
+    "UPDATE {visits} SET t_out = $2 WHERE id = $1 AND t_out IS NULL RETURNING id, venue_id, person_id, t_in, t_out, "
     "assumed_out, source, trust, recorded_by"};
 constexpr Sql kSelectOpen{
     "select_open_visits",
@@ -113,10 +111,16 @@ int trust_level(Trust trust) {
 }
 
 Result<Recorded> record(store::Connection& c, const NewVisit& n) {
-  KB_ASSIGN(auto recent, c.query_one(kSelectRecent, {n.person_id, n.at - kDuplicateWindowSeconds, n.venue_id}));
-  if (recent) {
-    KB_ASSIGN(Visit v, from_row(*recent));
-    return Recorded{std::move(v), true};
+  const int64_t since = n.at - kDuplicateWindowSeconds;
+  const int64_t day = store::visit_day(n.at);
+  KB_TRY(store::ensure_visit_day(c, day));
+  for (int64_t d = day; d >= store::visit_day(since); --d) {  // the window may begin yesterday
+    if (d != day) KB_TRY(store::ensure_visit_day(c, d));
+    KB_ASSIGN(auto recent, c.query_one(store::for_day(c, kSelectRecent, d), {n.person_id, since, n.venue_id}));
+    if (recent) {
+      KB_ASSIGN(Visit v, from_row(*recent));
+      return Recorded{std::move(v), true};
+    }
   }
   Visit v;
   v.venue_id = n.venue_id;
@@ -127,7 +131,7 @@ Result<Recorded> record(store::Connection& c, const NewVisit& n) {
   v.trust = n.trust;
   v.recorded_by = n.recorded_by;
   Param by = n.recorded_by ? Param{*n.recorded_by} : Param{nullptr};
-  KB_ASSIGN(auto row, c.query_one(kInsertVisit, {n.venue_id, n.person_id, n.at, v.assumed_out,
+  KB_ASSIGN(auto row, c.query_one(store::for_day(c, kInsertVisit, day), {n.venue_id, n.person_id, n.at, v.assumed_out,
                                                  static_cast<int64_t>(n.source), static_cast<int64_t>(n.trust), by}));
   if (!row) return internal("insert into visits returned no id");
   v.id = row->i64(0);
@@ -142,11 +146,16 @@ Result<std::optional<Visit>> find(store::Connection& c, int64_t id) {
 }
 
 Result<Visit> check_out(store::Connection& c, int64_t visit_id, int64_t now) {
-  KB_ASSIGN(auto row, c.query_one(kCheckOut, {visit_id, now}));
-  if (row) return from_row(*row);
   KB_ASSIGN(auto existing, find(c, visit_id));
   if (!existing) return Error{ErrorKind::kNotFound, "visit_not_found", "no such visit", "visit_id"};
-  return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out", "visit_id"};
+  if (existing->t_out) {
+    return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out", "visit_id"};
+  }
+  KB_ASSIGN(auto row, c.query_one(store::for_day(c, kCheckOut, store::visit_day(existing->t_in)), {visit_id, now}));
+  if (!row) {  // checked out meanwhile through another server process
+    return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out", "visit_id"};
+  }
+  return from_row(*row);
 }
 
 Result<std::vector<Visit>> open_visits(store::Connection& c, int64_t venue_id, std::span<const int64_t> person_ids,

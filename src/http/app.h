@@ -51,6 +51,7 @@ struct ServerConfig {
   std::string webhook_url;             // outside delivery gateway; empty: the outbox file
   notify::DeliveryOptions delivery;    // retries and backoff of outside delivery
   cases::TracingConfig tracing;  // exposure rule and cluster rule (cases/, trace/)
+  int retention_days = 28;       // check-ins kept this many days, then purged (0: never)
 };
 
 class StaticFiles;

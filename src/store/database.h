@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <map>
+#include <unordered_set>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -79,6 +81,19 @@ class Connection {
 
   // The first row, or std::nullopt when there is none.
   Result<std::optional<Row>> query_one(const Sql& sql, std::initializer_list<Param> params = {});
+
+  // What this connection knows of the day tables of visits (store/visit_days.h): the days it
+  // has seen exist, and the SQL texts it has written for them (kept for the connection's life,
+  // since prepared statements are cached by text address). The writer forgets `known_days`
+  // when a transaction rolls back, as it may have created one of them.
+  struct VisitDayMemo {
+    std::unordered_set<int64_t> known_days;
+    std::map<std::pair<const char*, int64_t>, std::string> texts;
+  };
+  VisitDayMemo& visit_day_memo() { return visit_day_memo_; }
+
+ private:
+  VisitDayMemo visit_day_memo_;
 };
 
 // Options shared by both implementations.
@@ -137,7 +152,8 @@ class Database {
 // Every table of the schema with its row count, by name.
 Result<std::vector<std::pair<std::string, int64_t>>> table_counts(Connection& c);
 
-// Applies the schema migrations that have not run yet, in one transaction.
-Status migrate(Connection& c);
+// Applies the schema migrations that have not run yet, in one transaction (up to a version:
+// for tests of a migration).
+Status migrate(Connection& c, int up_to_version = 1 << 30);
 
 }  // namespace kb::store

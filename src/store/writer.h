@@ -75,6 +75,7 @@ class Writer {
       }
       if (!result_->ok()) {
         (void)c.control("ROLLBACK TO SAVEPOINT kb_job");
+        c.visit_day_memo().known_days.clear();  // the job may have made a day table
       }
       (void)c.control("RELEASE SAVEPOINT kb_job");
       return result_->ok();

@@ -1,6 +1,7 @@
 #include "synth/synth.h"
 
 #include "core/clock.h"
+#include "store/visit_days.h"
 
 #include <fmt/format.h>
 
@@ -40,8 +41,12 @@ constexpr Sql kInsertVenuesPg{
     "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(c, n, k, pc, wc, st)"};
 constexpr Sql kInsertVisitSqlite{
     "synth_visit_sqlite",
-    "INSERT INTO visits(venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by, created_at) "
+    "INSERT INTO {visits}(venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by, created_at) "
     "VALUES ($1, $2, $3, $4, $5, 1, 3, NULL, $3)"};
+constexpr Sql kInsertFirstVisitSqlite{
+    "synth_first_visit_sqlite",
+    "INSERT INTO {visits}(id, venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by, created_at) "
+    "VALUES ({next_id}, $1, $2, $3, $4, $5, 1, 3, NULL, $3)"};
 constexpr Sql kInsertVisitsPg{
     "synth_visits_pg",
     "INSERT INTO visits(venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by, created_at) "
@@ -265,10 +270,22 @@ Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& 
     }
     std::sort(day_rows.begin(), day_rows.end(), [](const Row& a, const Row& b) { return a.t_in < b.t_in; });
     KB_TRY(in_transaction(db, [&](Connection& c) -> Status {
+      const int64_t vday = store::visit_day(day);
+      KB_TRY(store::ensure_visit_day(c, vday));
       if (c.dialect() == store::Dialect::kSqlite) {
+        // A fresh day table: its rows may take SQLite's own ids, which start at day × 2^32 once
+        // the first is placed there.
+        Sql insert = store::for_day(c, kInsertVisitSqlite, vday);
+        bool first = true;
         for (const Row& r : day_rows) {
           Param out = r.t_out == INT64_MIN ? Param{nullptr} : Param{r.t_out};
-          KB_TRY(c.exec(kInsertVisitSqlite, {r.venue, r.person, r.t_in, out, r.assumed_out}));
+          if (first) {
+            KB_TRY(c.exec(store::for_day(c, kInsertFirstVisitSqlite, vday),
+                          {r.venue, r.person, r.t_in, out, r.assumed_out}));
+            first = false;
+            continue;
+          }
+          KB_TRY(c.exec(insert, {r.venue, r.person, r.t_in, out, r.assumed_out}));
         }
         return {};
       }

@@ -17,6 +17,7 @@
 #include "core/crypto.h"
 #include "health/health_status.h"
 #include "store/database.h"
+#include "store/visit_days.h"
 #include "store/writer.h"
 #include "trace/contacts.h"
 #include "trace/exposure.h"
@@ -162,20 +163,24 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
     auto r = write([visits](store::Connection& c) -> Status {
       static constexpr store::Sql kVisit{
           "test_trace_visit",
-          "INSERT INTO visits(venue_id, person_id, t_in, t_out, assumed_out, source, trust, created_at) "
-          "VALUES ($1, $2, $3, $4, $5, 1, 3, $3)"};
+          "INSERT INTO {visits}(id, venue_id, person_id, t_in, t_out, assumed_out, source, trust, created_at) "
+          "VALUES ({next_id}, $1, $2, $3, $4, $5, 1, 3, $3)"};
       for (const auto& v : visits) {
         store::Param out = v.out ? store::Param{*v.out} : store::Param{nullptr};
-        KB_TRY(c.exec(kVisit, {v.venue, v.person, v.in, out, v.assumed ? v.assumed : v.in + kHour}));
+        int64_t day = store::visit_day(v.in);
+        KB_TRY(store::ensure_visit_day(c, day));
+        KB_TRY(c.exec(store::for_day(c, kVisit, day),
+                      {v.venue, v.person, v.in, out, v.assumed ? v.assumed : v.in + kHour}));
       }
       return {};
     });
     ASSERT_TRUE(r.ok()) << r.error().message;
   }
   void clear_visits() {
-    auto r = write([](store::Connection& c) {
-      static constexpr store::Sql kClear{"test_trace_clear", "DELETE FROM visits"};
-      return c.exec(kClear);
+    auto r = write([](store::Connection& c) -> Status {
+      KB_ASSIGN(auto days, store::visit_days(c));
+      for (int64_t day : days) KB_TRY(c.exec(store::for_day(c, {"test_trace_clear", "DELETE FROM {visits}"}, day)));
+      return {};
     });
     ASSERT_TRUE(r.ok());
   }
