@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A synthetic store of visits, the F1 query over it, and the server's memory at rest on it.
+# A synthetic store of visits, the F1 query over it, the server's memory at rest on it, and
+# the retention purge of one day of a million visits.
 # Usage: bench/store.sh sqlite|postgres PEOPLE DAYS VISITS_PER_DAY (postgres: under with-postgres.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 if [ "$kind" = postgres ]; then db="${KB_TEST_PG_URL}?options=-csearch_path%3Dstore_$$"; else db="sqlite:$work/khaibao.db"; fi
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 start_server() {
-  ./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" >>"$work/server.log" 2>&1 &
+  ./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --retention-days 0 >>"$work/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
 }
@@ -24,7 +25,15 @@ start_server
 for _ in $(seq 200); do curl -s "http://127.0.0.1:$port/api/v1/areas/provinces" >/dev/null; done
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 kill $pid; wait $pid || true
+# Retention: one more day of ${KB_BENCH_PURGE_ROWS:-1000000} visits, 35 days ago, then the purge
+# (retention 28 days) that drops it, on the store above.
+./build/khaibao admin synth --db "$db" --data-dir "$work" --people 10000 --venues 1000 --days 1 \
+  --visits-per-day "${KB_BENCH_PURGE_ROWS:-1000000}" --end-time $(( $(date +%s) - 34 * 86400 )) >&2
+purge=$(./build/khaibao admin purge --db "$db" --data-dir "$work" --retention-days 28)
+echo "$purge" >&2
+purge_rows=$(echo "$purge" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).rows))')
+purge_s=$(echo "$purge" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).seconds.toFixed(3)))')
 p50=$(echo "$f1" | sed -E 's/.*p50_ms=([0-9.]+).*/\1/')
 p99=$(echo "$f1" | sed -E 's/.*p99_ms=([0-9.]+).*/\1/')
 contacts=$(echo "$f1" | sed -E 's/.*mean_contacts=([0-9.]+).*/\1/')
-echo "| $kind | ${synth_s} s | p50 ${p50} ms, p99 ${p99} ms (mean ${contacts} contacts) | $((rss_kb / 1024)) MB |"
+echo "| $kind | ${synth_s} s | p50 ${p50} ms, p99 ${p99} ms (mean ${contacts} contacts) | $((rss_kb / 1024)) MB | ${purge_rows} rows in ${purge_s} s |"

@@ -112,17 +112,17 @@ class App {
   // that appears inside a co_await expression twice (GCC bug 99576), so
   // `co_await app.write([…]{…})` would corrupt memory; taking `F&` makes it not compile.
   template <class F>
-  auto write(F& fn) {
+  auto write(F& fn, store::Writer::Isolation isolation = store::Writer::Isolation::kSavepoint) {
     using R = decltype(fn(std::declval<store::Connection&>()));
     return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
-        [this](auto handler, F job) {
+        [this, isolation](auto handler, F job) {
           auto ex = boost::asio::get_associated_executor(handler);
           auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
           db_.writer().submit(std::move(job), [handler = std::move(handler), work](R r) mutable {
             boost::asio::post(work, [handler = std::move(handler), r = std::move(r)]() mutable {
               std::move(handler)(std::move(r));
             });
-          });
+          }, isolation);
         },
         boost::asio::use_awaitable, F(std::move(fn)));
   }

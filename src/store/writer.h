@@ -35,11 +35,18 @@ class Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
+  // How a write is kept apart from the others of its transaction. kSavepoint: a failing write
+  // undoes only its own changes. kSingleStatement: the write changes the database in at most
+  // one statement, its last, so a failure has nothing to undo; it saves the savepoint's two
+  // statements (two round trips on PostgreSQL). An SQL error in such a write fails its whole
+  // batch on PostgreSQL, so use it only where SQL errors mean the database itself failed.
+  enum class Isolation { kSavepoint, kSingleStatement };
+
   // Queues `fn(Connection&) -> Result<T>`; `done(Result<T>)` is called on the writer thread
   // once the transaction holding it has committed (or failed).
   template <class F, class Done>
-  void submit(F fn, Done done) {
-    enqueue(std::make_unique<Job<F, Done>>(std::move(fn), std::move(done)));
+  void submit(F fn, Done done, Isolation isolation = Isolation::kSavepoint) {
+    enqueue(std::make_unique<Job<F, Done>>(std::move(fn), std::move(done), isolation));
   }
 
   // Blocking flavour for command-line tools and tests.
@@ -62,8 +69,17 @@ class Writer {
   class Job final : public WriteJob {
    public:
     using R = decltype(std::declval<F&>()(std::declval<Connection&>()));
-    Job(F fn, Done done) : fn_(std::move(fn)), done_(std::move(done)) {}
+    Job(F fn, Done done, Isolation isolation)
+        : fn_(std::move(fn)), done_(std::move(done)), isolation_(isolation) {}
     bool run(Connection& c) override {
+      if (isolation_ == Isolation::kSingleStatement) {
+        try {
+          result_.emplace(fn_(c));
+        } catch (const std::exception& e) {
+          result_.emplace(internal(e.what()));
+        }
+        return result_->ok();
+      }
       if (!c.control("SAVEPOINT kb_job").ok()) {
         result_.emplace(internal("savepoint failed"));
         return false;
@@ -89,6 +105,7 @@ class Writer {
    private:
     F fn_;
     Done done_;
+    Isolation isolation_;
     std::optional<R> result_;
   };
 
