@@ -27,7 +27,7 @@ rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 kill $pid; wait $pid || true
 # Retention: one more day of ${KB_BENCH_PURGE_ROWS:-1000000} visits, 35 days ago, then the purge
 # (retention 28 days) that drops it, on the store above.
-./build/khaibao admin synth --db "$db" --data-dir "$work" --people 10000 --venues 1000 --days 1 \
+./build/khaibao admin synth --db "$db" --data-dir "$work" --people 10000 --venues 1000 --days 1 --seed 35 \
   --visits-per-day "${KB_BENCH_PURGE_ROWS:-1000000}" --end-time $(( $(date +%s) - 34 * 86400 )) >&2
 purge=$(./build/khaibao admin purge --db "$db" --data-dir "$work" --retention-days 28)
 echo "$purge" >&2

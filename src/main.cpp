@@ -305,7 +305,7 @@ int main(int argc, char** argv) {
   serve->add_option("--retention-days", config.retention_days,
                     "days check-ins are kept before the hourly purge drops them (0: never purge)")
       ->capture_default_str()
-      ->check(CLI::Range(0, 3650));
+      ->check(CLI::Range(0, 400));  // SQLite reads the days through one view of at most 500 tables
   serve->add_option("--read-timeout", config.read_timeout_seconds, "seconds a client may take to send a request")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
@@ -343,7 +343,7 @@ int main(int argc, char** argv) {
   int purge_days = kb::checkin::kDefaultRetentionDays;
   purge->add_option("--retention-days", purge_days, "days of check-ins to keep")
       ->capture_default_str()
-      ->check(CLI::Range(1, 3650));
+      ->check(CLI::Range(1, 400));
 
   auto* keys = admin->add_subcommand("keys", "personal QR signing keys")->require_subcommand(1);
   auto* keys_rotate = keys->add_subcommand("rotate", "retire the signing key and make a new one");

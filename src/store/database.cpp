@@ -72,10 +72,11 @@ Status Database::start(DatabaseOptions options) {
   KB_ASSIGN(auto write_connection, connect());
   KB_TRY(migrate(*write_connection));
   writer_ = std::make_unique<Writer>(std::move(write_connection), options.max_batch);
-  return {};
+  return start_background();
 }
 
 void Database::stop() {
+  stop_background();
   if (writer_) writer_->stop();
 }
 

@@ -136,6 +136,10 @@ class Database {
   void stop();
 
  protected:
+  // Background work of one kind of database, started after the writer and stopped before it.
+  virtual Status start_background() { return {}; }
+  virtual void stop_background() {}
+
   Result<Connection*> acquire();
   void release(Connection* c);
 

@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -39,8 +42,18 @@ class SqliteDatabase final : public Database {
   Dialect dialect() const override { return Dialect::kSqlite; }
   Result<std::unique_ptr<Connection>> connect() override;
 
+ protected:
+  // Checkpoints the WAL from a thread of its own, so the writer never stalls copying pages
+  // back into the database file (SQLite's automatic checkpoint runs inside a commit).
+  Status start_background() override;
+  void stop_background() override;
+
  private:
   std::string path_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_stopping_ = false;  // guarded by checkpoint_mu_
+  std::thread checkpointer_;
 };
 
 }  // namespace kb::store
