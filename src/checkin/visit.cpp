@@ -25,6 +25,15 @@ constexpr Sql kInsertVisit{
     "insert_visit",
     "INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, created_at) "
     "VALUES ({next_id}, $1, $2, $3, $4, $5, $6, $7, $3) RETURNING id"};
+constexpr Sql kRecordPg{
+    "record_visit_pg",
+    "WITH recent AS (SELECT " KB_VISIT_COLUMNS " FROM {visits} v WHERE v.person_id = $1 AND v.venue_id = $3 "
+    "AND v.t_in >= $2 ORDER BY v.t_in DESC LIMIT 1), "
+    "added AS (INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, created_at) "
+    "SELECT {next_id}, $3, $1, $4::bigint, $5::bigint, $6::smallint, $7::smallint, $8::bigint, $4::bigint "
+    "WHERE NOT EXISTS (SELECT 1 FROM recent) "
+    "RETURNING id, venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by) "
+    "SELECT *, true FROM recent UNION ALL SELECT *, false FROM added"};
 constexpr Sql kSelectVisit{"select_visit", "SELECT " KB_VISIT_COLUMNS " FROM visits v WHERE v.id = $1"};
 constexpr Sql kCheckOut{
     "check_out_visit",
@@ -114,6 +123,16 @@ Result<Recorded> record(store::Connection& c, const NewVisit& n) {
   const int64_t since = n.at - kDuplicateWindowSeconds;
   const int64_t day = store::visit_day(n.at);
   KB_TRY(store::ensure_visit_day(c, day));
+  Param by = n.recorded_by ? Param{*n.recorded_by} : Param{nullptr};
+  if (c.dialect() == store::Dialect::kPostgres && store::visit_day(since) == day) {
+    // One round trip instead of two: the duplicate check and the insert in one statement.
+    KB_ASSIGN(auto row, c.query_one(store::for_day(c, kRecordPg, day),
+                                    {n.person_id, since, n.venue_id, n.at, n.at + n.stay_seconds,
+                                     static_cast<int64_t>(n.source), static_cast<int64_t>(n.trust), by}));
+    if (!row) return internal("recording a visit returned no row");
+    KB_ASSIGN(Visit v, from_row(*row));
+    return Recorded{std::move(v), row->str(9) == "t"};
+  }
   for (int64_t d = day; d >= store::visit_day(since); --d) {  // the window may begin yesterday
     if (d != day) KB_TRY(store::ensure_visit_day(c, d));
     KB_ASSIGN(auto recent, c.query_one(store::for_day(c, kSelectRecent, d), {n.person_id, since, n.venue_id}));
@@ -130,7 +149,6 @@ Result<Recorded> record(store::Connection& c, const NewVisit& n) {
   v.source = n.source;
   v.trust = n.trust;
   v.recorded_by = n.recorded_by;
-  Param by = n.recorded_by ? Param{*n.recorded_by} : Param{nullptr};
   KB_ASSIGN(auto row, c.query_one(store::for_day(c, kInsertVisit, day), {n.venue_id, n.person_id, n.at, v.assumed_out,
                                                  static_cast<int64_t>(n.source), static_cast<int64_t>(n.trust), by}));
   if (!row) return internal("insert into visits returned no id");

@@ -112,21 +112,19 @@ class App {
   // that appears inside a co_await expression twice (GCC bug 99576), so
   // `co_await app.write([…]{…})` would corrupt memory; taking `F&` makes it not compile.
   template <class F>
-  auto write(F& fn, store::Writer::Isolation isolation = store::Writer::Isolation::kSavepoint) {
-    using R = decltype(fn(std::declval<store::Connection&>()));
-    return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
-        [this, isolation](auto handler, F job) {
-          auto ex = boost::asio::get_associated_executor(handler);
-          auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
-          db_.writer().submit(std::move(job), [handler = std::move(handler), work](R r) mutable {
-            boost::asio::post(work, [handler = std::move(handler), r = std::move(r)]() mutable {
-              std::move(handler)(std::move(r));
-            });
-          }, isolation);
-        },
-        boost::asio::use_awaitable, F(std::move(fn)));
+  auto write(F& fn) {
+    return write_on(db_.writer(), fn, store::Writer::Isolation::kSavepoint);
   }
 
+  // As write(), for an independent write of a single statement that needs no order against
+  // any other write (a check-in of a known person): on PostgreSQL it runs on one of several
+  // writers (store::Database::ingest_writer).
+  template <class F>
+  auto ingest(F& fn) {
+    return write_on(db_.ingest_writer(), fn, store::Writer::Isolation::kSingleStatement);
+  }
+
+  // Runs `fn()`
   // Runs `fn()` (slow CPU work: password hashing) on a small pool of its own, so the HTTP
   // threads keep answering meanwhile, and resumes the caller on its executor with the result.
   // `fn` must be a named lvalue, as for write().
@@ -151,6 +149,22 @@ class App {
   void install_routes();
 
  private:
+  template <class F>
+  auto write_on(store::Writer& writer, F& fn, store::Writer::Isolation isolation) {
+    using R = decltype(fn(std::declval<store::Connection&>()));
+    return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
+        [&writer, isolation](auto handler, F job) {
+          auto ex = boost::asio::get_associated_executor(handler);
+          auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
+          writer.submit(std::move(job), [handler = std::move(handler), work](R r) mutable {
+            boost::asio::post(work, [handler = std::move(handler), r = std::move(r)]() mutable {
+              std::move(handler)(std::move(r));
+            });
+          }, isolation);
+        },
+        boost::asio::use_awaitable, F(std::move(fn)));
+  }
+
   ServerConfig config_;
   store::Database& db_;
   areas::AreaDirectory areas_;

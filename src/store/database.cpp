@@ -72,11 +72,18 @@ Status Database::start(DatabaseOptions options) {
   KB_ASSIGN(auto write_connection, connect());
   KB_TRY(migrate(*write_connection));
   writer_ = std::make_unique<Writer>(std::move(write_connection), options.max_batch);
+  if (dialect() == Dialect::kPostgres) {
+    for (int i = 0; i < options.ingest_writers; ++i) {
+      KB_ASSIGN(auto connection, connect());
+      ingest_writers_.push_back(std::make_unique<Writer>(std::move(connection), options.max_batch));
+    }
+  }
   return start_background();
 }
 
 void Database::stop() {
   stop_background();
+  for (auto& w : ingest_writers_) w->stop();
   if (writer_) writer_->stop();
 }
 

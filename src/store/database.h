@@ -5,6 +5,7 @@
 // write is durable without one fsync per request.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -100,6 +101,9 @@ class Connection {
 struct DatabaseOptions {
   int max_read_connections = 8;
   int max_batch = 1024;  // writes committed together at most
+  // PostgreSQL: writers of their own for check-ins (see Database::ingest_writer). SQLite has
+  // one writer whatever this says: the database takes one writing transaction at a time.
+  int ingest_writers = 4;
 };
 
 class Writer;
@@ -129,6 +133,14 @@ class Database {
   }
 
   Writer& writer() { return *writer_; }
+  // A writer for independent writes of a single statement that need no order against any
+  // other write (check-ins of known people): on PostgreSQL one of several, each with its own
+  // connection and group commit, taken in turn, so their round trips overlap; on SQLite the
+  // one writer.
+  Writer& ingest_writer() {
+    if (ingest_writers_.empty()) return *writer_;
+    return *ingest_writers_[next_ingest_.fetch_add(1, std::memory_order_relaxed) % ingest_writers_.size()];
+  }
 
   // Starts the writer thread; called by open().
   Status start(DatabaseOptions options);
@@ -151,6 +163,8 @@ class Database {
   int opening_ = 0;                               // guarded by pool_mu_
   int max_read_connections_ = 8;
   std::unique_ptr<Writer> writer_;
+  std::vector<std::unique_ptr<Writer>> ingest_writers_;  // fixed after start()
+  std::atomic<uint32_t> next_ingest_{0};
 };
 
 // Every table of the schema with its row count, by name.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "store/visit_days.h"
+
 namespace kb::trace {
 namespace {
 
@@ -13,12 +15,16 @@ constexpr Sql kStaysOfPerson{
     "trace_stays_of_person",
     "SELECT id, venue_id, t_in, t_out, assumed_out FROM visits WHERE person_id = $1 AND t_in >= $2 AND t_in <= $3 "
     "ORDER BY t_in, id"};
-// (venue_id, t_in, person_id, t_out, assumed_out): the index bounds the range and holds every
-// column read, so the table is never touched; the end test only spares rows that cannot
-// overlap (a stay's counted end is never after its recorded end, nor before its start).
+// Read from one day's table at a time (store/visit_days.h): the range spans a day or two, and a
+// statement on one table is planned for it alone (on PostgreSQL a prepared statement on the
+// partitioned parent is planned generically and opens every partition on each run: measured
+// at 10 M visits, F1 p99 108 ms that way). The day's (venue_id, t_in, person_id, t_out,
+// assumed_out) index bounds the range and holds every column read, so the table is never
+// touched; the end test only spares rows that cannot overlap (a stay's counted end is never
+// after its recorded end, nor before its start).
 constexpr Sql kStaysAtVenue{
     "trace_stays_at_venue",
-    "SELECT id, person_id, t_in, t_out, assumed_out FROM visits WHERE venue_id = $1 AND t_in >= $2 AND t_in <= $3 "
+    "SELECT id, person_id, t_in, t_out, assumed_out FROM {visits} WHERE venue_id = $1 AND t_in >= $2 AND t_in <= $3 "
     "AND person_id <> $4 AND (COALESCE(t_out, assumed_out) >= $5 OR t_in >= $5)"};
 
 }  // namespace
@@ -65,8 +71,10 @@ Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const Expos
     return a->venue_id != b->venue_id ? a->venue_id < b->venue_id : a->stay.in < b->stay.in;
   });
 
+  KB_ASSIGN(std::vector<int64_t> days, store::visit_days(c));
   std::vector<Contact> contacts;
   std::unordered_map<int64_t, size_t> index;  // person → position in contacts
+  store::Rows rows;
   for (size_t i = 0; i < order.size();) {
     const int64_t venue = order[i]->venue_id;
     size_t j = i;
@@ -79,7 +87,12 @@ Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const Expos
       hi = std::max(hi, order[j]->stay.out + rule.margin_seconds);
       end_lo = std::min(end_lo, order[j]->stay.in - rule.margin_seconds);
     }
-    KB_ASSIGN(store::Rows rows, c.query(kStaysAtVenue, {venue, lo, hi, person_id, end_lo}));
+    rows.clear();
+    for (int64_t d = store::visit_day(lo); d <= store::visit_day(hi); ++d) {
+      if (!std::binary_search(days.begin(), days.end(), d)) continue;
+      KB_ASSIGN(store::Rows day_rows, c.query(store::for_day(c, kStaysAtVenue, d), {venue, lo, hi, person_id, end_lo}));
+      rows.insert(rows.end(), std::make_move_iterator(day_rows.begin()), std::make_move_iterator(day_rows.end()));
+    }
     for (const auto& r : rows) {
       Stay other = effective_stay(rule, r.i64(2), r.opt_i64(3), r.i64(4));
       for (size_t k = i; k < j; ++k) {
