@@ -167,6 +167,11 @@ Result<int64_t> SqliteConnection::exec(const Sql& sql, std::span<const Param> pa
 Status SqliteDatabase::start_background() {
   if (path_ == ":memory:") return {};
   KB_ASSIGN(auto connection, SqliteConnection::open(path_));
+  // Start with an empty WAL: a bulk load (admin synth, an import) may have left tens of MB in
+  // it, and copying them back while the first requests commit made one of them wait 136 ms.
+  if (auto st = connection->exec_script("PRAGMA wal_checkpoint(TRUNCATE)"); !st.ok()) {
+    spdlog::warn("WAL checkpoint at start failed: {}", st.error().message);
+  }
   checkpointer_ = std::thread([this, c = std::move(connection)] {
     std::unique_lock lock(checkpoint_mu_);
     while (!checkpoint_stopping_) {
