@@ -37,29 +37,16 @@ RetentionThread::RetentionThread(store::Database& db, int retention_days, Clock 
 RetentionThread::~RetentionThread() { stop(); }
 
 void RetentionThread::start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stopping_) {
-      lock.unlock();
-      auto report = purge_past_retention(db_, retention_days_, clock_.now());
-      if (!report.ok()) {
-        spdlog::error("retention purge failed: {}", report.error().message);
-      } else if (!report->days.empty()) {
-        spdlog::info("retention purge: {}", purge_report_json(*report));
-      }
-      lock.lock();
-      cv_.wait_for(lock, interval_, [&] { return stopping_; });
+  task_.start(interval_, [this] {
+    auto report = purge_past_retention(db_, retention_days_, clock_.now());
+    if (!report.ok()) {
+      spdlog::error("retention purge failed: {}", report.error().message);
+    } else if (!report->days.empty()) {
+      spdlog::info("retention purge: {}", purge_report_json(*report));
     }
   });
 }
 
-void RetentionThread::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void RetentionThread::stop() { task_.stop(); }
 
 }  // namespace kb::checkin

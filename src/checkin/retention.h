@@ -4,13 +4,12 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
+#include <string>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/periodic_task.h"
 #include "core/result.h"
 #include "store/database.h"
 #include "store/visit_days.h"
@@ -45,10 +44,7 @@ class RetentionThread {
   int retention_days_;
   Clock clock_;
   std::chrono::seconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
-  std::thread thread_;
+  PeriodicTask task_;  // last: stopped before the members it uses go
 };
 
 }  // namespace kb::checkin

@@ -200,14 +200,14 @@ awaitable<Response> create_checkin(App& app, Request& req) {
     checked.emplace(co_await app.write(job));
   }
   if (!checked->ok()) co_return Response::error(checked->error());
-  if (user && r.person_ids.empty() && !known_self && !(*checked)->visits.empty()) {
-    app.remember_self_person(user->id, (*checked)->visits.front().visit.person_id);
+  const Checked& done = **checked;
+  if (user && r.person_ids.empty() && !known_self && !done.visits.empty()) {
+    app.remember_self_person(user->id, done.visits.front().visit.person_id);
   }
 
   bool all_duplicate = true;
   json::array visits;
-  for (size_t i = 0; i < (*checked)->visits.size(); ++i) {
-    const auto& rec = (*checked)->visits[i];
+  for (const auto& rec : done.visits) {
     all_duplicate = all_duplicate && rec.duplicate;
     json::object o = visit_json(rec.visit);
     o["duplicate"] = rec.duplicate;

@@ -124,7 +124,6 @@ class App {
     return write_on(db_.ingest_writer(), fn, store::Writer::Isolation::kSingleStatement);
   }
 
-  // Runs `fn()`
   // Runs `fn()` (slow CPU work: password hashing) on a small pool of its own, so the HTTP
   // threads keep answering meanwhile, and resumes the caller on its executor with the result.
   // `fn` must be a named lvalue, as for write().

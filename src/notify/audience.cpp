@@ -209,25 +209,12 @@ CensusThread::CensusThread(store::Database& db, AudienceCounter& counter, const 
 CensusThread::~CensusThread() { stop(); }
 
 void CensusThread::start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stopping_) {
-      lock.unlock();
-      auto st = db_.read([&](store::Connection& c) { return counter_.refresh_all(c, areas_); });
-      (void)st;  // a failed census only means accepts count for themselves until the next one
-      lock.lock();
-      cv_.wait_for(lock, interval_, [&] { return stopping_; });
-    }
+  task_.start(interval_, [this] {
+    auto st = db_.read([&](store::Connection& c) { return counter_.refresh_all(c, areas_); });
+    (void)st;  // a failed census only means accepts count for themselves until the next one
   });
 }
 
-void CensusThread::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void CensusThread::stop() { task_.stop(); }
 
 }  // namespace kb::notify

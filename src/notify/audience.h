@@ -9,8 +9,6 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <thread>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -18,6 +16,7 @@
 #include <vector>
 
 #include "areas/area_directory.h"
+#include "core/periodic_task.h"
 #include "core/result.h"
 #include "store/database.h"
 
@@ -95,10 +94,7 @@ class CensusThread {
   AudienceCounter& counter_;
   const areas::AreaDirectory& areas_;
   std::chrono::seconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
-  std::thread thread_;
+  PeriodicTask task_;  // last: stopped before the members it uses go
 };
 
 }  // namespace kb::notify

@@ -11,13 +11,13 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
-#include <unordered_set>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 

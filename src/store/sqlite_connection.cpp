@@ -172,29 +172,17 @@ Status SqliteDatabase::start_background() {
   if (auto st = connection->exec_script("PRAGMA wal_checkpoint(TRUNCATE)"); !st.ok()) {
     spdlog::warn("WAL checkpoint at start failed: {}", st.error().message);
   }
-  checkpointer_ = std::thread([this, c = std::move(connection)] {
-    std::unique_lock lock(checkpoint_mu_);
-    while (!checkpoint_stopping_) {
-      checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return checkpoint_stopping_; });
-      lock.unlock();
-      // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
-      if (auto st = c->exec_script("PRAGMA wal_checkpoint(PASSIVE)"); !st.ok()) {
-        spdlog::warn("WAL checkpoint failed: {}", st.error().message);
-      }
-      lock.lock();
+  std::shared_ptr<SqliteConnection> c = std::move(connection);
+  checkpointer_.start(std::chrono::milliseconds(200), [c] {
+    // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
+    if (auto st = c->exec_script("PRAGMA wal_checkpoint(PASSIVE)"); !st.ok()) {
+      spdlog::warn("WAL checkpoint failed: {}", st.error().message);
     }
   });
   return {};
 }
 
-void SqliteDatabase::stop_background() {
-  {
-    std::lock_guard lock(checkpoint_mu_);
-    checkpoint_stopping_ = true;
-  }
-  checkpoint_cv_.notify_all();
-  if (checkpointer_.joinable()) checkpointer_.join();
-}
+void SqliteDatabase::stop_background() { checkpointer_.stop(); }
 
 Result<std::unique_ptr<Connection>> SqliteDatabase::connect() {
   KB_ASSIGN(auto c, SqliteConnection::open(path_));

@@ -2,14 +2,12 @@
 
 #include <sqlite3.h>
 
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "core/periodic_task.h"
 #include "store/database.h"
 #include "store/writer.h"
 
@@ -50,10 +48,7 @@ class SqliteDatabase final : public Database {
 
  private:
   std::string path_;
-  std::mutex checkpoint_mu_;
-  std::condition_variable checkpoint_cv_;
-  bool checkpoint_stopping_ = false;  // guarded by checkpoint_mu_
-  std::thread checkpointer_;
+  PeriodicTask checkpointer_;
 };
 
 }  // namespace kb::store

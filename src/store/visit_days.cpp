@@ -34,6 +34,7 @@ constexpr Sql kPgDayTables{"visit_day_tables_pg",
 constexpr Sql kUnsplitDays{"visit_unsplit_days", "SELECT DISTINCT (t_in + 25200) / 86400 FROM visits_unsplit"};
 constexpr Sql kUnsplitMaxId{"visit_unsplit_max_id", "SELECT COALESCE(MAX(id), 0) FROM visits_unsplit"};
 
+constexpr Sql kCountDay{"count_visit_day", "SELECT COUNT(*) FROM {visits}"};
 constexpr Sql kRetainedFrom{"visit_retained_from", "SELECT first_kept_day FROM visit_retention"};
 constexpr Sql kSetRetainedFrom{"visit_set_retained_from",
                                "UPDATE visit_retention SET first_kept_day = $1 WHERE first_kept_day < $1"};
@@ -142,9 +143,7 @@ Result<std::vector<PurgedDay>> purge_visit_days(Connection& c, int64_t first_kep
       kept.push_back(day);
       continue;
     }
-    // Table names come from the catalogue, not from input.
-    Sql count{"count_visit_day", for_day(c, {"", "SELECT COUNT(*) FROM {visits}"}, day).text};
-    KB_ASSIGN(Rows n, c.query(count));
+    KB_ASSIGN(Rows n, c.query(for_day(c, kCountDay, day)));
     purged.push_back({day, n.empty() ? 0 : n[0].i64(0)});
   }
   KB_TRY(c.exec(kSetRetainedFrom, {first_kept_day}));
