@@ -19,9 +19,12 @@ constexpr Sql kInsertKey{"insert_signing_key",
                          "ON CONFLICT (key_id) DO NOTHING"};
 constexpr Sql kRetireKeys{"retire_signing_keys",
                           "UPDATE signing_keys SET retired_at = $1, not_after = $2 WHERE retired_at IS NULL"};
+// The key in use first, then the retired ones newest first: a rotation in the same second as
+// the key's creation ties on created_at, and key ids are random.
 constexpr Sql kSelectPublic{"select_public_keys",
                             "SELECT key_id, public_key, created_at, retired_at, not_after FROM signing_keys "
-                            "WHERE not_after IS NULL OR not_after >= $1 ORDER BY created_at DESC, key_id"};
+                            "WHERE not_after IS NULL OR not_after >= $1 "
+                            "ORDER BY CASE WHEN retired_at IS NULL THEN 0 ELSE 1 END, created_at DESC, key_id"};
 constexpr Sql kSelectOnePublic{"select_public_key",
                                "SELECT key_id, public_key, created_at, retired_at, not_after FROM signing_keys "
                                "WHERE key_id = $1"};
