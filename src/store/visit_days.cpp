@@ -187,4 +187,10 @@ Status split_visits_by_day(Connection& c) {
   return c.exec_script("DROP TABLE visits_unsplit");
 }
 
+Status cover_visit_ids(Connection& c) {
+  if (c.dialect() == Dialect::kSqlite) return {};  // the rowid is in every SQLite index
+  return c.exec_script(fmt::format(
+      "CREATE INDEX visits_by_venue_with_id ON visits{} INCLUDE (id); DROP INDEX visits_by_venue", kVenueIndexColumns));
+}
+
 }  // namespace kb::store

@@ -47,4 +47,8 @@ Result<std::vector<PurgedDay>> purge_visit_days(Connection& c, int64_t first_kep
 // Migration 8: turns the single visits table of earlier versions into day tables.
 Status split_visits_by_day(Connection& c);
 
+// Migration 9: on PostgreSQL the venue index also carries the visit id, so the tracer reads
+// contacts from the index alone.
+Status cover_visit_ids(Connection& c);
+
 }  // namespace kb::store
