@@ -10,6 +10,8 @@ visits=${KB_BENCH_VISITS:-10000000}
 days=14
 per_day=$((visits / days))
 people=$((visits / 10))
+# PostgreSQL as it would be deployed: durable commits, a page cache sized for the machine.
+export KB_PG_SERVER_OPTS="-c fsync=on -c shared_buffers=1GB"
 
 {
   echo "# khaibao benchmark results"
@@ -18,6 +20,7 @@ people=$((visits / 10))
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem/ {print $2}') GiB"
   echo "- commit: $(git rev-parse --short HEAD)"
   echo "- command: \`make bench\` (bench/run.sh); load generator on the same machine"
+  echo "- PostgreSQL 15 server: \`${KB_PG_SERVER_OPTS}\` (durable commits; scripts/with-postgres.sh)"
   echo
   echo "## Check-in ingest over HTTP (durable before the reply)"
   echo

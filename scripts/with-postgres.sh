@@ -2,6 +2,8 @@
 # Runs a command beside a throwaway PostgreSQL server: initdb into a temp dir, start on a free
 # port on 127.0.0.1, export KB_TEST_PG_URL, run "$@", stop and delete the server.
 # PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user.
+# Tests run it with fsync off (speed); KB_PG_SERVER_OPTS adds server options after that, e.g.
+# "-c fsync=on -c shared_buffers=1GB" for benchmarks whose figures must be durable.
 set -euo pipefail
 
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -24,7 +26,7 @@ trap cleanup EXIT
 "${as_pg[@]}" "$pgbin/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
   { cat "$dir/initdb.log" >&2; exit 1; }
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null ||
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 ${KB_PG_SERVER_OPTS:-}" start >/dev/null ||
   { cat "$dir/server.log" >&2; exit 1; }
 
 export KB_TEST_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
