@@ -36,6 +36,7 @@ struct Common {
   std::string db = "sqlite:var/khaibao.db";
   std::string data_dir = "var";
   std::string areas_file;
+  store::DatabaseOptions db_options;
 };
 
 void add_common(CLI::App* cmd, Common& c) {
@@ -58,7 +59,7 @@ Result<Opened> open_all(const Common& c, const char* argv0) {
     auto parent = std::filesystem::path(c.db.substr(7)).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
-  KB_ASSIGN(auto db, store::Database::open(c.db));
+  KB_ASSIGN(auto db, store::Database::open(c.db, c.db_options));
   std::string areas_file = c.areas_file.empty() ? areas::find_address_json(argv0) : c.areas_file;
   KB_ASSIGN(int imported, db->writer().write_sync([&](store::Connection& conn) {
     return areas::import_address_json(conn, areas_file);
@@ -306,6 +307,10 @@ int main(int argc, char** argv) {
                     "days check-ins are kept before the hourly purge drops them (0: never purge)")
       ->capture_default_str()
       ->check(CLI::Range(0, 400));  // SQLite reads the days through one view of at most 500 tables
+  serve->add_option("--ingest-writers", common.db_options.ingest_writers,
+                    "PostgreSQL: connections that write check-ins, each committing its own groups")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   serve->add_option("--read-timeout", config.read_timeout_seconds, "seconds a client may take to send a request")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));

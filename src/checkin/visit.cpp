@@ -34,6 +34,24 @@ constexpr Sql kRecordPg{
     "WHERE NOT EXISTS (SELECT 1 FROM recent) "
     "RETURNING id, venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by) "
     "SELECT *, true FROM recent UNION ALL SELECT *, false FROM added"};
+// Many check-ins of one day in one statement (record_all): each input row k finds its recent
+// visit as kRecordPg does; of the rest, the first of each person and venue is inserted, and a
+// later one of the same pair is answered in code as a duplicate of it.
+constexpr Sql kRecordAllPg{
+    "record_visits_pg",
+    "WITH input AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::smallint[], "
+    "$6::smallint[], $7::bigint[]) WITH ORDINALITY AS i(person_id, venue_id, t_in, assumed_out, source, trust, "
+    "recorded_by, k)), "
+    "recent AS (SELECT i.k, v.* FROM input i CROSS JOIN LATERAL (SELECT " KB_VISIT_COLUMNS " FROM {visits} v "
+    "WHERE v.person_id = i.person_id AND v.venue_id = i.venue_id AND v.t_in >= i.t_in - $8 "
+    "ORDER BY v.t_in DESC LIMIT 1) v), "
+    "fresh AS (SELECT DISTINCT ON (i.person_id, i.venue_id) {next_id} AS id, i.* FROM input i "
+    "WHERE NOT EXISTS (SELECT 1 FROM recent r WHERE r.k = i.k) ORDER BY i.person_id, i.venue_id, i.k), "
+    "added AS (INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, created_at) "
+    "SELECT id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, t_in FROM fresh) "
+    "SELECT id, venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by, true, k FROM recent "
+    "UNION ALL SELECT id, venue_id, person_id, t_in, NULL::bigint, assumed_out, source, trust, recorded_by, false, k "
+    "FROM fresh"};
 constexpr Sql kSelectVisit{"select_visit", "SELECT " KB_VISIT_COLUMNS " FROM visits v WHERE v.id = $1"};
 constexpr Sql kCheckOut{
     "check_out_visit",
@@ -154,6 +172,87 @@ Result<Recorded> record(store::Connection& c, const NewVisit& n) {
   if (!row) return internal("insert into visits returned no id");
   v.id = row->i64(0);
   return Recorded{std::move(v), false};
+}
+
+namespace {
+
+// One day's check-ins (at least two) through kRecordAllPg; `at[i]` indexes `visits`.
+void record_day_pg(store::Connection& c, int64_t day, std::span<const NewVisit> visits, std::span<const size_t> at,
+                   std::vector<std::optional<Result<Recorded>>>& out) {
+  auto fail = [&](const Error& e) {
+    for (size_t i : at) out[i].emplace(e);
+  };
+  if (auto st = store::ensure_visit_day(c, day); !st.ok()) return fail(st.error());
+  std::string person = "{", venue = "{", t_in = "{", assumed = "{", source = "{", trust = "{", by = "{";
+  for (size_t i : at) {
+    const NewVisit& n = visits[i];
+    const char* sep = person.size() > 1 ? "," : "";
+    fmt::format_to(std::back_inserter(person), "{}{}", sep, n.person_id);
+    fmt::format_to(std::back_inserter(venue), "{}{}", sep, n.venue_id);
+    fmt::format_to(std::back_inserter(t_in), "{}{}", sep, n.at);
+    fmt::format_to(std::back_inserter(assumed), "{}{}", sep, n.at + n.stay_seconds);
+    fmt::format_to(std::back_inserter(source), "{}{}", sep, static_cast<int>(n.source));
+    fmt::format_to(std::back_inserter(trust), "{}{}", sep, static_cast<int>(n.trust));
+    if (n.recorded_by) {
+      fmt::format_to(std::back_inserter(by), "{}{}", sep, *n.recorded_by);
+    } else {
+      fmt::format_to(std::back_inserter(by), "{}NULL", sep);
+    }
+  }
+  for (std::string* a : {&person, &venue, &t_in, &assumed, &source, &trust, &by}) *a += '}';
+  auto rows = c.query(store::for_day(c, kRecordAllPg, day),
+                      {person, venue, t_in, assumed, source, trust, by, kDuplicateWindowSeconds});
+  if (!rows.ok()) return fail(rows.error());
+  for (const auto& r : *rows) {
+    int64_t k = r.i64(10);  // 1-based position in `at`
+    if (k < 1 || k > static_cast<int64_t>(at.size())) return fail(internal("recording visits returned a bad row"));
+    auto v = from_row(r);
+    if (!v.ok()) return fail(v.error());
+    out[at[k - 1]].emplace(Recorded{std::move(*v), r.str(9) == "t"});
+  }
+  // A later check-in of a person and venue inserted earlier in the group is its duplicate.
+  for (size_t i : at) {
+    if (out[i]) continue;
+    for (size_t j : at) {
+      const auto& first = out[j];
+      if (first && first->ok() && (*first)->visit.person_id == visits[i].person_id &&
+          (*first)->visit.venue_id == visits[i].venue_id) {
+        out[i].emplace(Recorded{(*first)->visit, true});
+        break;
+      }
+    }
+    if (!out[i]) out[i].emplace(internal("recording visits lost a check-in"));
+  }
+}
+
+}  // namespace
+
+std::vector<Result<Recorded>> record_all(store::Connection& c, std::span<const NewVisit> visits) {
+  std::vector<std::optional<Result<Recorded>>> out(visits.size());
+  // A duplicate window reaching into the day before (the first minute after midnight) needs two
+  // day tables: then every check-in goes through record(), in turn.
+  bool one_day_each = std::all_of(visits.begin(), visits.end(), [](const NewVisit& n) {
+    return store::visit_day(n.at - kDuplicateWindowSeconds) == store::visit_day(n.at);
+  });
+  if (c.dialect() == store::Dialect::kPostgres && visits.size() > 1 && one_day_each) {
+    std::vector<std::pair<int64_t, size_t>> by_day;
+    for (size_t i = 0; i < visits.size(); ++i) by_day.emplace_back(store::visit_day(visits[i].at), i);
+    std::stable_sort(by_day.begin(), by_day.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<size_t> at;
+    for (size_t i = 0; i < by_day.size();) {
+      at.clear();
+      size_t j = i;
+      for (; j < by_day.size() && by_day[j].first == by_day[i].first; ++j) at.push_back(by_day[j].second);
+      if (at.size() > 1) record_day_pg(c, by_day[i].first, visits, at, out);
+      i = j;
+    }
+  }
+  std::vector<Result<Recorded>> results;
+  results.reserve(visits.size());
+  for (size_t i = 0; i < visits.size(); ++i) {
+    results.push_back(out[i] ? std::move(*out[i]) : record(c, visits[i]));
+  }
+  return results;
 }
 
 Result<std::optional<Visit>> find(store::Connection& c, int64_t id) {

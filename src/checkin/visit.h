@@ -70,6 +70,23 @@ struct Recorded {
 // Records a check-in, or returns the same person's check-in at the venue from the last minute.
 Result<Recorded> record(store::Connection& c, const NewVisit& visit);
 
+// record() for many check-ins at once, one result per input in order, as if each were
+// recorded in turn (a later one of the same person and venue is a duplicate of the earlier).
+// On PostgreSQL the check-ins of one day go in one statement, one round trip for them all.
+// It runs without savepoints: on PostgreSQL an SQL error leaves the transaction failed.
+std::vector<Result<Recorded>> record_all(store::Connection& c, std::span<const NewVisit> visits);
+
+// Check-ins as a kind of write the group-commit writer runs together (store::Writer::submit_grouped).
+struct CheckinGroup {
+  using Input = NewVisit;
+  using Output = Result<Recorded>;
+  // One person's check-ins go to one writer, in order (store::Database::ingest_writer).
+  static uint64_t key(const NewVisit& v) { return static_cast<uint64_t>(v.person_id); }
+  static std::vector<Output> run(store::Connection& c, std::span<const NewVisit> visits) {
+    return record_all(c, visits);
+  }
+};
+
 Result<std::optional<Visit>> find(store::Connection& c, int64_t id);
 
 // Closes a visit at `now`. kNotFound (visit_not_found) when there is no such visit;

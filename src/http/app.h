@@ -113,15 +113,23 @@ class App {
   // `co_await app.write([…]{…})` would corrupt memory; taking `F&` makes it not compile.
   template <class F>
   auto write(F& fn) {
-    return write_on(db_.writer(), fn, store::Writer::Isolation::kSavepoint);
+    using R = decltype(fn(std::declval<store::Connection&>()));
+    return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
+        [this](auto handler, F job) { db_.writer().submit(std::move(job), resume_with<R>(std::move(handler))); },
+        boost::asio::use_awaitable, F(std::move(fn)));
   }
 
-  // As write(), for an independent write of a single statement that needs no order against
-  // any other write (a check-in of a known person): on PostgreSQL it runs on one of several
-  // writers (store::Database::ingest_writer).
-  template <class F>
-  auto ingest(F& fn) {
-    return write_on(db_.ingest_writer(), fn, store::Writer::Isolation::kSingleStatement);
+  // As write(), for an independent write of a kind the writer runs together with the others
+  // of its batch (store::Writer::submit_grouped; on PostgreSQL a batch of check-ins is one
+  // statement), on the ingest writer of its key (store::Database::ingest_writer).
+  template <class Group>
+  auto ingest(typename Group::Input& input) {
+    using R = typename Group::Output;
+    return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
+        [this](auto handler, typename Group::Input in) {
+          db_.ingest_writer(Group::key(in)).template submit_grouped<Group>(std::move(in), resume_with<R>(std::move(handler)));
+        },
+        boost::asio::use_awaitable, input);
   }
 
   // Runs `fn()` (slow CPU work: password hashing) on a small pool of its own, so the HTTP
@@ -148,20 +156,16 @@ class App {
   void install_routes();
 
  private:
-  template <class F>
-  auto write_on(store::Writer& writer, F& fn, store::Writer::Isolation isolation) {
-    using R = decltype(fn(std::declval<store::Connection&>()));
-    return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
-        [&writer, isolation](auto handler, F job) {
-          auto ex = boost::asio::get_associated_executor(handler);
-          auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
-          writer.submit(std::move(job), [handler = std::move(handler), work](R r) mutable {
-            boost::asio::post(work, [handler = std::move(handler), r = std::move(r)]() mutable {
-              std::move(handler)(std::move(r));
-            });
-          }, isolation);
-        },
-        boost::asio::use_awaitable, F(std::move(fn)));
+  // The `done` of a write: hands the result to the awaiting coroutine on its own executor.
+  template <class R, class Handler>
+  static auto resume_with(Handler handler) {
+    auto work = boost::asio::prefer(boost::asio::get_associated_executor(handler),
+                                    boost::asio::execution::outstanding_work.tracked);
+    return [handler = std::move(handler), work](R r) mutable {
+      boost::asio::post(work, [handler = std::move(handler), r = std::move(r)]() mutable {
+        std::move(handler)(std::move(r));
+      });
+    };
   }
 
   ServerConfig config_;

@@ -103,7 +103,7 @@ struct DatabaseOptions {
   int max_batch = 1024;  // writes committed together at most
   // PostgreSQL: writers of their own for check-ins (see Database::ingest_writer). SQLite has
   // one writer whatever this says: the database takes one writing transaction at a time.
-  int ingest_writers = 4;
+  int ingest_writers = 2;
 };
 
 class Writer;
@@ -133,13 +133,13 @@ class Database {
   }
 
   Writer& writer() { return *writer_; }
-  // A writer for independent writes of a single statement that need no order against any
-  // other write (check-ins of known people): on PostgreSQL one of several, each with its own
-  // connection and group commit, taken in turn, so their round trips overlap; on SQLite the
-  // one writer.
-  Writer& ingest_writer() {
+  // A writer for independent writes that need no order against writes of other keys
+  // (check-ins of known people, keyed by person): on PostgreSQL one of several, each with its
+  // own connection and group commit, so their round trips overlap; the same key always gets the
+  // same one, so one person's check-ins stay in order. On SQLite the one writer.
+  Writer& ingest_writer(uint64_t key) {
     if (ingest_writers_.empty()) return *writer_;
-    return *ingest_writers_[next_ingest_.fetch_add(1, std::memory_order_relaxed) % ingest_writers_.size()];
+    return *ingest_writers_[key % ingest_writers_.size()];
   }
 
   // Starts the writer thread; called by open().
@@ -164,7 +164,6 @@ class Database {
   int max_read_connections_ = 8;
   std::unique_ptr<Writer> writer_;
   std::vector<std::unique_ptr<Writer>> ingest_writers_;  // fixed after start()
-  std::atomic<uint32_t> next_ingest_{0};
 };
 
 // Every table of the schema with its row count, by name.

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace kb::store {
 
 Writer::Writer(std::unique_ptr<Connection> connection, int max_batch)
@@ -33,6 +35,25 @@ void Writer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void Writer::run_batch(std::vector<std::unique_ptr<WriteJob>>& batch) {
+  std::vector<WriteJob*> grouped;
+  for (auto& job : batch) {
+    if (!job->group_key()) job->run(*connection_);
+  }
+  // Each kind of grouped write once, with all its jobs of the batch (few kinds: a linear scan).
+  std::vector<const void*> done_keys;
+  for (auto& job : batch) {
+    const void* key = job->group_key();
+    if (!key || std::find(done_keys.begin(), done_keys.end(), key) != done_keys.end()) continue;
+    done_keys.push_back(key);
+    grouped.clear();
+    for (auto& other : batch) {
+      if (other->group_key() == key) grouped.push_back(other.get());
+    }
+    job->run_group(*connection_, grouped);
+  }
+}
+
 void Writer::loop() {
   std::vector<std::unique_ptr<WriteJob>> batch;
   batch.reserve(max_batch_);
@@ -50,7 +71,7 @@ void Writer::loop() {
     if (auto st = connection_->control("BEGIN"); !st.ok()) {
       failure = st.error();
     } else {
-      for (auto& job : batch) job->run(*connection_);
+      run_batch(batch);
       if (auto commit = connection_->control("COMMIT"); !commit.ok()) {
         spdlog::error("group commit of {} writes failed: {}", batch.size(), commit.error().message);
         (void)connection_->exec_script("ROLLBACK");

@@ -11,8 +11,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 #include <type_traits>
+#include <vector>
 
 #include "store/database.h"
 
@@ -26,6 +28,12 @@ class WriteJob {
   virtual bool run(Connection& c) = 0;
   // Delivers the result; `commit_error` is set when the transaction did not commit.
   virtual void finish(const Error* commit_error) = 0;
+
+  // Writes of one kind that run together (see Writer::submit_grouped) share a non-null key;
+  // run_group() is then called on one of them with all of a batch's jobs of that key, itself
+  // included, instead of run() on each.
+  virtual const void* group_key() const { return nullptr; }
+  virtual void run_group(Connection&, std::span<WriteJob* const>) {}
 };
 
 class Writer {
@@ -35,18 +43,22 @@ class Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
-  // How a write is kept apart from the others of its transaction. kSavepoint: a failing write
-  // undoes only its own changes. kSingleStatement: the write changes the database in at most
-  // one statement, its last, so a failure has nothing to undo; it saves the savepoint's two
-  // statements (two round trips on PostgreSQL). An SQL error in such a write fails its whole
-  // batch on PostgreSQL, so use it only where SQL errors mean the database itself failed.
-  enum class Isolation { kSavepoint, kSingleStatement };
-
   // Queues `fn(Connection&) -> Result<T>`; `done(Result<T>)` is called on the writer thread
   // once the transaction holding it has committed (or failed).
   template <class F, class Done>
-  void submit(F fn, Done done, Isolation isolation = Isolation::kSavepoint) {
-    enqueue(std::make_unique<Job<F, Done>>(std::move(fn), std::move(done), isolation));
+  void submit(F fn, Done done) {
+    enqueue(std::make_unique<Job<F, Done>>(std::move(fn), std::move(done)));
+  }
+
+  // Queues one input of `Group`, a kind of write whose inputs the writer runs together: all of
+  // a batch's inputs go to one `Group::run(Connection&, std::span<const Group::Input>)`, which
+  // returns one `Group::Output` (a Result) per input, in order; `done(Group::Output)` as for
+  // submit(). A group runs without savepoints, so an SQL error fails its whole batch on
+  // PostgreSQL: only for writes whose SQL errors mean the database failed. Inputs run in queue
+  // order but after the batch's other writes: only for writes that need no order against those.
+  template <class Group, class Done>
+  void submit_grouped(typename Group::Input input, Done done) {
+    enqueue(std::make_unique<GroupJob<Group, Done>>(std::move(input), std::move(done)));
   }
 
   // Blocking flavour for command-line tools and tests.
@@ -69,17 +81,8 @@ class Writer {
   class Job final : public WriteJob {
    public:
     using R = decltype(std::declval<F&>()(std::declval<Connection&>()));
-    Job(F fn, Done done, Isolation isolation)
-        : fn_(std::move(fn)), done_(std::move(done)), isolation_(isolation) {}
+    Job(F fn, Done done) : fn_(std::move(fn)), done_(std::move(done)) {}
     bool run(Connection& c) override {
-      if (isolation_ == Isolation::kSingleStatement) {
-        try {
-          result_.emplace(fn_(c));
-        } catch (const std::exception& e) {
-          result_.emplace(internal(e.what()));
-        }
-        return result_->ok();
-      }
       if (!c.control("SAVEPOINT kb_job").ok()) {
         result_.emplace(internal("savepoint failed"));
         return false;
@@ -105,10 +108,48 @@ class Writer {
    private:
     F fn_;
     Done done_;
-    Isolation isolation_;
     std::optional<R> result_;
   };
 
+  template <class Group, class Done>
+  class GroupJob final : public WriteJob {
+   public:
+    using Input = typename Group::Input;
+    using Output = typename Group::Output;
+    GroupJob(Input input, Done done) : input_(std::move(input)), done_(std::move(done)) {}
+    const void* group_key() const override { return &kKey; }
+    bool run(Connection& c) override {
+      WriteJob* self = this;
+      run_group(c, std::span<WriteJob* const>(&self, 1));
+      return result_->ok();
+    }
+    void run_group(Connection& c, std::span<WriteJob* const> jobs) override {
+      std::vector<Input> inputs;
+      inputs.reserve(jobs.size());
+      for (WriteJob* j : jobs) inputs.push_back(static_cast<GroupJob*>(j)->input_);  // same key, same type
+      std::vector<Output> outputs;
+      try {
+        outputs = Group::run(c, inputs);
+      } catch (const std::exception& e) {
+        outputs.assign(jobs.size(), Output(internal(e.what())));
+      }
+      if (outputs.size() != jobs.size()) outputs.assign(jobs.size(), Output(internal("write group lost results")));
+      for (size_t i = 0; i < jobs.size(); ++i) static_cast<GroupJob*>(jobs[i])->result_.emplace(std::move(outputs[i]));
+    }
+    void finish(const Error* commit_error) override {
+      if (!result_) result_.emplace(make_error(ErrorKind::kUnavailable, "unavailable", "database writer stopped"));
+      if (commit_error && result_->ok()) result_.emplace(*commit_error);
+      done_(std::move(*result_));
+    }
+
+   private:
+    static constexpr char kKey = 0;  // one address per Group and Done
+    Input input_;
+    Done done_;
+    std::optional<Output> result_;
+  };
+
+  void run_batch(std::vector<std::unique_ptr<WriteJob>>& batch);
   void enqueue(std::unique_ptr<WriteJob> job);
   void loop();
 

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
+#include <map>
 #include <set>
 #include <string>
 
@@ -144,6 +146,71 @@ TEST_P(VisitDaysTest, DuplicateWithinTheMinuteIsFoundAcrossMidnight) {
   auto later = check_in(1, 3, kDay0 + 61);
   EXPECT_FALSE(later.duplicate);
   EXPECT_EQ(all_visits().size(), 3u);
+}
+
+TEST_P(VisitDaysTest, RecordAllAnswersAsRecordingEachInTurnWould) {
+  open();
+  auto earlier = check_in(1, 3, kDay0 + 100);
+  std::vector<checkin::NewVisit> group = {
+      {.venue_id = 3, .person_id = 1, .at = kDay0 + 130},   // duplicate of the one stored before
+      {.venue_id = 3, .person_id = 2, .at = kDay0 + 130},   // new
+      {.venue_id = 3, .person_id = 2, .at = kDay0 + 131},   // duplicate of the one just above
+      {.venue_id = 4, .person_id = 2, .at = kDay0 + 131},   // new: another venue
+      {.venue_id = 7, .person_id = 5, .at = kDay0 + 140, .recorded_by = 9},  // new
+      {.venue_id = 3, .person_id = 1, .at = kDay0 + 200},   // new: the earlier one is past the minute
+  };
+  auto results = db_->writer().write_sync([&](Connection& c) -> Result<std::vector<checkin::Recorded>> {
+    std::vector<checkin::Recorded> out;
+    for (auto& r : checkin::record_all(c, group)) {
+      if (!r.ok()) return r.error();
+      out.push_back(std::move(*r));
+    }
+    return out;
+  });
+  ASSERT_TRUE(results.ok()) << results.error().message;
+  const auto& r = *results;
+  ASSERT_EQ(r.size(), group.size());
+  EXPECT_TRUE(r[0].duplicate);
+  EXPECT_EQ(r[0].visit.id, earlier.visit.id);
+  EXPECT_FALSE(r[1].duplicate);
+  EXPECT_TRUE(r[2].duplicate);
+  EXPECT_EQ(r[2].visit.id, r[1].visit.id);
+  EXPECT_FALSE(r[3].duplicate);
+  EXPECT_FALSE(r[4].duplicate);
+  EXPECT_EQ(r[4].visit.recorded_by, std::optional<int64_t>(9));
+  EXPECT_FALSE(r[5].duplicate);
+  for (size_t i : {1u, 3u, 4u, 5u}) {
+    EXPECT_EQ(r[i].visit.person_id, group[i].person_id);
+    EXPECT_EQ(r[i].visit.venue_id, group[i].venue_id);
+    EXPECT_EQ(r[i].visit.t_in, group[i].at);
+    EXPECT_EQ(r[i].visit.assumed_out, group[i].at + checkin::kDefaultStaySeconds);
+  }
+  std::set<int64_t> ids;
+  for (const auto& row : all_visits()) ids.insert(row.i64(0));
+  EXPECT_EQ(ids, (std::set<int64_t>{earlier.visit.id, r[1].visit.id, r[3].visit.id, r[4].visit.id, r[5].visit.id}));
+}
+
+TEST_P(VisitDaysTest, GroupedCheckInsThroughTheWriterAreOneVisitPerPersonAndVenue) {
+  open();
+  // Many at once, so the writer batches them: 40 check-ins of 10 people at 2 venues.
+  std::vector<std::future<Result<checkin::Recorded>>> futures;
+  std::vector<std::promise<Result<checkin::Recorded>>> promises(40);
+  for (int i = 0; i < 40; ++i) {
+    futures.push_back(promises[i].get_future());
+    db_->ingest_writer(i % 10).submit_grouped<checkin::CheckinGroup>(
+        {.venue_id = 1 + i % 2, .person_id = 1 + i % 10, .at = kDay0 + 3600 + i / 20},
+        [&promises, i](Result<checkin::Recorded> r) { promises[i].set_value(std::move(r)); });
+  }
+  std::map<std::pair<int64_t, int64_t>, int64_t> first;  // (person, venue) → visit id
+  for (int i = 0; i < 40; ++i) {
+    auto r = futures[i].get();
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    auto [it, fresh] = first.try_emplace({r->visit.person_id, r->visit.venue_id}, r->visit.id);
+    EXPECT_EQ(r->duplicate, !fresh) << i;
+    EXPECT_EQ(r->visit.id, it->second) << i;
+  }
+  EXPECT_EQ(first.size(), 10u);  // person p always at venue 1 + (p - 1) % 2
+  EXPECT_EQ(all_visits().size(), 10u);
 }
 
 TEST_P(VisitDaysTest, MigrationMovesTheSingleTableIntoDayTablesKeepingIds) {
