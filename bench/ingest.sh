@@ -3,6 +3,7 @@
 # keep-alive connections (each reply is sent only after its write is committed), then the
 # same server's /healthz rate, three runs each. Prints one markdown table row.
 # Usage: bench/ingest.sh sqlite|postgres   (postgres: run under scripts/with-postgres.sh)
+# KB_SERVE_ARGS adds options to `khaibao serve`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-sqlite}
@@ -16,7 +17,7 @@ else
   db="sqlite:$work/khaibao.db"
 fi
 ./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
-  --otp-resend-after 0 >"$work/server.log" 2>&1 &
+  --otp-resend-after 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

@@ -4,7 +4,7 @@
 # memory figures; KB_BENCH_RUNS / KB_BENCH_DURATION the wrk runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake --build build --target khaibao bench_trace >/dev/null
+cmake --build build --target khaibao bench_trace bench_writer >/dev/null
 out=bench/RESULTS.md.new
 visits=${KB_BENCH_VISITS:-10000000}
 days=14
@@ -30,6 +30,17 @@ export KB_PG_SERVER_OPTS="-c fsync=on -c shared_buffers=1GB"
   echo "|---|---|---|---|---|---|"
   bench/ingest.sh sqlite
   scripts/with-postgres.sh bench/ingest.sh postgres 2>/dev/null | grep '^|'
+  echo
+  echo "## The check-in write alone, without HTTP"
+  echo
+  echo "\`bench_writer\` (Google Benchmark, bench/writer_bench.cpp): one connection records groups of check-ins in one transaction each, as the server's writers do; median of 3 repetitions of ≥ 3 s. \`record\`: checkin::record per check-in (duplicate check + insert into the day table and its two indexes); \`record_all\`: the group at once, as the server runs check-ins (PostgreSQL: one statement per group); \`no_fsync\`: commits that do not wait for the disk (not durable; shows what the flush costs); \`append\`: the same rows into a table with no index (what the indexes cost)."
+  echo
+  wb="--benchmark_format=json --benchmark_repetitions=3 --benchmark_report_aggregates_only=true"
+  wdir=$(mktemp -d /tmp/kb-writer.XXXXXX)
+  ./build/bench_writer $wb "sqlite:$wdir/w.db" > "$wdir/sqlite.json" 2>/dev/null
+  scripts/with-postgres.sh bash -c "./build/bench_writer $wb \"\${KB_TEST_PG_URL}?options=-csearch_path%3Dwriter\" > $wdir/postgres.json" >/dev/null 2>&1
+  node bench/writer_table.mjs "$wdir/sqlite.json" "$wdir/postgres.json"
+  rm -rf "$wdir"
   echo
   echo "## F1 query and memory at ${visits} stored visits"
   echo
