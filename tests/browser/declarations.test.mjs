@@ -1,6 +1,7 @@
 // Declaring in the browser: a citizen completes their own details, adds two dependants,
 // declares for all three, sees three QR codes, and the public verifier reads each one —
-// offline (WebCrypto Ed25519 with cached keys) and online — and rejects a tampered code.
+// offline (WebCrypto Ed25519 with cached keys) and online — and rejects a tampered code;
+// signing out forgets the codes kept for offline use.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, citizenToken } from '../lib/server.mjs';
@@ -128,6 +129,28 @@ describe('declarations and the personal QR in the browser', () => {
       await page.locator(`[data-testid=qr-${childId}]`).waitFor();
       assert.equal(await page.getAttribute(`[data-testid=qr-${childId}]`, 'data-payload'), cards[1].payload);
       await context.setOffline(false);
+
+      // Signing out forgets the codes kept for offline use: localStorage and the service
+      // worker's cache of /people/{id}/qr answers.
+      const keptOffline = () => page.evaluate(async () => {
+        let responses = 0;
+        for (const name of await caches.keys()) {
+          for (const r of await (await caches.open(name)).keys()) {
+            if (/\/api\/v1\/people\/\d+\/qr$/.test(new URL(r.url).pathname)) responses += 1;
+          }
+        }
+        return { stored: localStorage.getItem('kb_qr_cache') !== null, responses };
+      });
+      const before = await keptOffline();
+      assert.ok(before.stored && before.responses > 0, JSON.stringify(before));
+      await page.locator('[data-testid=sign-out]').click();
+      await page.waitForURL('**/login');
+      let after = await keptOffline();
+      for (let i = 0; i < 50 && (after.stored || after.responses > 0); i += 1) {
+        await page.waitForTimeout(100);
+        after = await keptOffline();
+      }
+      assert.deepEqual(after, { stored: false, responses: 0 });
       assert.deepEqual(page.errors, []);
     } finally {
       await context.close();

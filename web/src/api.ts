@@ -2,6 +2,8 @@
 // an ApiError carrying the server's {code, message, field}, or code "network" when there
 // was no answer at all.
 
+import { forgetCachedQrs } from './lib/personalQr';
+
 const TOKEN_KEY = 'kb_token';
 
 export type Role = 'citizen' | 'venue_staff' | 'official' | 'admin';
@@ -70,6 +72,7 @@ export function setToken(token: string | null): void {
   } catch {
     /* storage unavailable: the session lasts for this page only */
   }
+  if (!token) void forgetCachedQrs();  // signed out: the codes kept offline go too
 }
 
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -121,6 +121,29 @@ export function cacheQr(qr: PersonalQr): void {
   }
 }
 
+/**
+ * Forgets the personal QR codes kept for offline use, in localStorage and in the service
+ * worker's cache, so the next person to use this browser does not find them (sign-out).
+ */
+export async function forgetCachedQrs(): Promise<void> {
+  try {
+    localStorage.removeItem(QR_STORAGE);
+  } catch {
+    /* storage unavailable: nothing was kept */
+  }
+  if (typeof caches === 'undefined') return;
+  try {
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        if (/\/api\/v1\/people\/\d+\/qr$/.test(new URL(request.url).pathname)) await cache.delete(request);
+      }
+    }
+  } catch {
+    /* no cache storage: nothing was kept there */
+  }
+}
+
 /** Registers the service worker that keeps the app shell and the last QR for offline use. */
 export function registerServiceWorker(): void {
   if ('serviceWorker' in navigator && location.protocol !== 'file:') {
