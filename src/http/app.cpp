@@ -107,6 +107,7 @@ boost::asio::awaitable<Response> App::handle(Request& req) {
   } else if (m.path_known) {
     res = Response::error(make_error(ErrorKind::kInvalidArgument, "method_not_allowed", "method not allowed here"));
     res.status = 405;
+    res.headers.emplace_back("Allow", std::move(m.allow));
   } else if (!req.path.starts_with("/api/") && (req.method == Method::kGet || req.method == Method::kHead)) {
     auto file = static_files_->serve(req.path);
     res = file ? std::move(*file)

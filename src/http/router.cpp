@@ -43,6 +43,9 @@ Router::Match Router::match(Request& req) {
     Method want = req.method == Method::kHead ? Method::kGet : req.method;
     if (r.method != want) {
       m.path_known = true;
+      if (!m.allow.empty()) m.allow += ", ";
+      m.allow += method_name(r.method);
+      if (r.method == Method::kGet) m.allow += ", HEAD";
       continue;
     }
     for (size_t i = 0; i < parts.size(); ++i) {

@@ -42,6 +42,7 @@ class Router {
   struct Match {
     Route* route = nullptr;
     bool path_known = false;  // some route has this path, with another method (→ 405)
+    std::string allow;        // then the methods it has, for the 405's Allow header
   };
   // Fills req.params on a match.
   Match match(Request& req);

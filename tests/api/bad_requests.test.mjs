@@ -127,6 +127,8 @@ test(`the table has at least 30 bad requests (${dbKind()})`, () => {
 });
 
 test(`every bad request gets a precise 4xx error and nothing is written (${dbKind()})`, async () => {
+  // The methods each path of a 405 above has (RFC 9110: a 405 lists them in Allow).
+  const allow = { '/api/v1/auth/otp': 'POST', '/api/v1/me': 'GET, HEAD', '/api/v1/areas/provinces': 'GET, HEAD' };
   const before = snapshot();
   const expectedWrites = {};
   const failures = [];
@@ -142,6 +144,7 @@ test(`every bad request gets a precise 4xx error and nothing is written (${dbKin
       assert.deepEqual(keys, field === undefined ? ['code', 'message'] : ['code', 'field', 'message']);
       assert.ok(typeof r.json.error.message === 'string' && r.json.error.message.length > 0, 'a message');
       if (status === 401) assert.equal(r.headers.get('www-authenticate'), 'Bearer');
+      if (status === 405) assert.equal(r.headers.get('allow'), allow[path], 'the Allow header');
     } catch (e) {
       const detail = e.code === 'ERR_ASSERTION' && e.message.startsWith('Expected values')
         ? `want ${JSON.stringify(want)}` : e.message.split('\n')[0];
