@@ -1,5 +1,8 @@
 #include "http/router.h"
 
+#include <array>
+#include <stdexcept>
+
 namespace kb::http {
 namespace {
 
@@ -19,6 +22,34 @@ std::vector<std::string> split(std::string_view path) {
   return out;
 }
 
+// A request path's segments as views into it: matching a request allocates nothing. A path of
+// more segments than any route has matches none.
+struct PathParts {
+  static constexpr size_t kMax = 16;
+  std::array<std::string_view, kMax> part;
+  size_t size = 0;
+};
+
+PathParts split_view(std::string_view path) {
+  PathParts out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (out.size == PathParts::kMax) {
+      out.size = PathParts::kMax + 1;  // too long for any route
+      return out;
+    }
+    out.part[out.size++] = path.substr(i, j - i);
+    i = j;
+  }
+  return out;
+}
+
 bool is_param(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
@@ -27,17 +58,18 @@ bool is_param(const std::string& segment) {
 
 void Router::add(Method method, std::string pattern, Handler handler, std::string summary) {
   Route r{method, pattern, split(pattern), std::move(handler), {}, std::move(summary)};
+  if (r.segments.size() > PathParts::kMax) throw std::logic_error("route pattern has too many segments: " + pattern);
   routes_.push_back(std::move(r));
 }
 
 Router::Match Router::match(Request& req) {
   Match m;
-  std::vector<std::string> parts = split(req.path);
+  const PathParts parts = split_view(req.path);
   for (Route& r : routes_) {
-    if (r.segments.size() != parts.size()) continue;
+    if (r.segments.size() != parts.size) continue;
     bool ok = true;
-    for (size_t i = 0; i < parts.size() && ok; ++i) {
-      ok = is_param(r.segments[i]) || r.segments[i] == parts[i];
+    for (size_t i = 0; i < parts.size && ok; ++i) {
+      ok = is_param(r.segments[i]) || r.segments[i] == parts.part[i];
     }
     if (!ok) continue;
     Method want = req.method == Method::kHead ? Method::kGet : req.method;
@@ -48,8 +80,8 @@ Router::Match Router::match(Request& req) {
       if (r.method == Method::kGet) m.allow += ", HEAD";
       continue;
     }
-    for (size_t i = 0; i < parts.size(); ++i) {
-      if (is_param(r.segments[i])) req.params[r.segments[i].substr(1, r.segments[i].size() - 2)] = parts[i];
+    for (size_t i = 0; i < parts.size; ++i) {
+      if (is_param(r.segments[i])) req.params[r.segments[i].substr(1, r.segments[i].size() - 2)] = parts.part[i];
     }
     m.route = &r;
     return m;
