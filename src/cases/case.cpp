@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "audit/audit_log.h"
+#include "cases/notices.h"
 #include "core/clock.h"
 #include "health/health_status.h"
 
@@ -530,8 +531,8 @@ Result<Case> close_case(store::Connection& c, int64_t case_id, CaseStatus outcom
   return std::move(*kase);
 }
 
-Result<Case> mark_error(store::Connection& c, int64_t case_id, std::string_view reason, int64_t actor_id,
-                        int64_t now) {
+Result<MarkedError> mark_error(store::Connection& c, int64_t case_id, std::string_view reason, int64_t actor_id,
+                               int64_t now) {
   KB_ASSIGN(auto kase, find_case(c, case_id));
   if (!kase) return no_case();
   if (kase->status == CaseStatus::kError) {
@@ -541,10 +542,11 @@ Result<Case> mark_error(store::Connection& c, int64_t case_id, std::string_view 
   KB_ASSIGN(store::Rows voided, c.query(kVoidContactsOfCase, {case_id, now}));
   KB_TRY(refresh_health(c, kase->person_id, now));
   for (const auto& r : voided) KB_TRY(refresh_health(c, r.i64(0), now));
+  KB_ASSIGN(auto recalled, recall_tracing_notices(c, case_id, reason, actor_id, now));
   KB_TRY(audit::record(c, {now, actor_id, "case.error", fmt::format("case:{}", case_id), reason,
-                           fmt::format("{} contacts voided", voided.size())}));
+                           fmt::format("{} contacts voided, {} notices recalled", voided.size(), recalled.size())}));
   KB_ASSIGN(auto after, find_case(c, case_id));
-  return std::move(*after);
+  return MarkedError{std::move(*after), std::move(recalled)};
 }
 
 Result<StoredContact> decide_contact(store::Connection& c, int64_t contact_id, ContactStatus decision,

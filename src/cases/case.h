@@ -12,7 +12,8 @@
 // case, wherever the venues and the contacts' homes are.
 //
 // Marking a case as an error undoes what it caused: its contacts become `void` (their colours
-// are recomputed without it) and it no longer counts towards clusters.
+// are recomputed without it), the tracing notices sent for it are recalled, and it no longer
+// counts towards clusters.
 #pragma once
 
 #include <cstdint>
@@ -125,9 +126,14 @@ Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule&
 // Closes an active case as recovered or died; kConflict when not active.
 Result<Case> close_case(store::Connection& c, int64_t case_id, CaseStatus outcome, std::string_view note,
                         int64_t actor_id, int64_t now);
-// Marks a case recorded by mistake; undoes its contacts' statuses. kConflict when already so.
-Result<Case> mark_error(store::Connection& c, int64_t case_id, std::string_view reason, int64_t actor_id,
-                        int64_t now);
+// Marks a case recorded by mistake: undoes its contacts' statuses and withdraws the tracing
+// notices sent for it (cases/notices.h). kConflict when already so.
+struct MarkedError {
+  Case kase;
+  std::vector<int64_t> recalled_people;  // whose inbox lost a notice (to wake their streams)
+};
+Result<MarkedError> mark_error(store::Connection& c, int64_t case_id, std::string_view reason, int64_t actor_id,
+                               int64_t now);
 
 // ---- contacts ----
 

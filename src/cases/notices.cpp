@@ -5,6 +5,8 @@
 #include "audit/audit_log.h"
 #include "cases/case.h"
 #include "core/clock.h"
+#include "notify/delivery.h"
+#include "notify/inbox_hub.h"
 #include "notify/messages.h"
 
 namespace kb::cases {
@@ -72,6 +74,12 @@ Result<notify::PersonalMessage> message_for(store::Connection& c, const areas::A
   return m;
 }
 
+constexpr store::Sql kRecallNoticesOfCase{
+    "recall_notices_of_case",
+    "UPDATE messages SET status = 'recalled', recalled_at = $2, recalled_by = $3, recall_reason = $4 "
+    "WHERE id IN (SELECT notice_id FROM contacts WHERE case_id = $1 AND notice_id IS NOT NULL) "
+    "AND status <> 'recalled' RETURNING id, person_id"};
+
 }  // namespace
 
 Result<NoticesSent> send_tracing_notices(store::Connection& c, const areas::AreaDirectory& areas, int64_t case_id,
@@ -98,6 +106,19 @@ Result<NoticesSent> send_tracing_notices(store::Connection& c, const areas::Area
   KB_TRY(audit::record(c, {now, sender_id, "case.notices", fmt::format("case:{}", case_id), {},
                            fmt::format("{} sent, {} already", out.sent, out.already)}));
   return out;
+}
+
+Result<std::vector<int64_t>> recall_tracing_notices(store::Connection& c, int64_t case_id, std::string_view reason,
+                                                    int64_t actor_id, int64_t now) {
+  KB_ASSIGN(store::Rows rows, c.query(kRecallNoticesOfCase, {case_id, now, actor_id, reason}));
+  std::vector<int64_t> people;
+  people.reserve(rows.size());
+  for (const auto& r : rows) {
+    KB_TRY(notify::cancel_deliveries(c, r.i64(0), now));
+    people.push_back(r.i64(1));
+  }
+  if (!people.empty()) KB_TRY(notify::announce(c, notify::Wake{people, {}, false}));
+  return people;
 }
 
 }  // namespace kb::cases

@@ -26,4 +26,11 @@ struct NoticesSent {
 Result<NoticesSent> send_tracing_notices(store::Connection& c, const areas::AreaDirectory& areas, int64_t case_id,
                                          std::string_view link, int64_t sender_id, int64_t now);
 
+// Withdraws the notices sent for a case (marked as an error): they leave their inboxes, marked
+// recalled with `reason`, and outside deliveries not yet made are cancelled. Returns the people
+// whose inbox lost one; on PostgreSQL their streams in every server process are woken at
+// commit (SQLite: the caller wakes them). Runs inside a writer job.
+Result<std::vector<int64_t>> recall_tracing_notices(store::Connection& c, int64_t case_id, std::string_view reason,
+                                                    int64_t actor_id, int64_t now);
+
 }  // namespace kb::cases

@@ -483,9 +483,10 @@ awaitable<Response> mark_case_error(App& app, Request& req) {
   auto job = [id = *id, reason = *reason, actor = official->id, now = app.now()](store::Connection& c) {
     return cases::mark_error(c, id, reason, actor, now);
   };
-  auto k = co_await app.write(job);
-  if (!k.ok()) co_return Response::error(k.error());
-  co_return Response::json(200, case_json(app, *k));
+  auto marked = co_await app.write(job);
+  if (!marked.ok()) co_return Response::error(marked.error());
+  wake_inboxes(app, marked->recalled_people);  // their open inbox pages drop the notice
+  co_return Response::json(200, case_json(app, marked->kase));
 }
 
 awaitable<Response> retrace_case(App& app, Request& req) {

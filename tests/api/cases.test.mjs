@@ -210,7 +210,10 @@ test('a contact converted to a case traces again and makes the venue a cluster',
   assert.equal(confirm.json.status, 'confirmed');
 });
 
-test('marking a case as an error undoes its contacts and its cluster', async () => {
+test('marking a case as an error undoes its contacts, its notices and its cluster', async () => {
+  const tracingNotices = async () => (await server.request('GET', '/api/v1/me/inbox', { token: people.binh.token }))
+    .json.items.filter((i) => i.kind === 'tracing');
+  assert.equal((await tracingNotices()).length, 1);  // sent for this case above
   const bad = await server.request('POST', `/api/v1/cases/${caseId}/error`, { token: hcm, body: {} });
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.field, 'reason');
@@ -225,6 +228,7 @@ test('marking a case as an error undoes its contacts and its cluster', async () 
   assert.ok(list.json.contacts.every((c) => c.status === 'void'), JSON.stringify(list.json.contacts.map((c) => c.status)));
   const notices = await server.request('POST', `/api/v1/cases/${caseId}/notices`, { token: hcm });
   assert.equal(notices.status, 409);
+  assert.deepEqual(await tracingNotices(), []);  // recalled: gone from the F1's inbox
   const close = await server.request('POST', `/api/v1/cases/${r.json.id}/close`, { token: hcm, body: { outcome: 'recovered' } });
   assert.equal(close.status, 409);
 });

@@ -389,7 +389,7 @@ TEST_P(TracingDb, CaseTracesFamilyAndVisitsThenErrorUndoesIt) {
   EXPECT_EQ(colour(4), "green");
   auto err = write([&](store::Connection& c) { return cases::mark_error(c, rec->kase.id, "wrong sample", official_.id, now); });
   ASSERT_TRUE(err.ok()) << err.error().message;
-  EXPECT_EQ(err->status, cases::CaseStatus::kError);
+  EXPECT_EQ(err->kase.status, cases::CaseStatus::kError);
   EXPECT_EQ(colour(1), "green");
   EXPECT_EQ(colour(2), "green");
   EXPECT_EQ(colour(3), "green");
