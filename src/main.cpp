@@ -10,6 +10,7 @@
 #include "areas/area_directory.h"
 #include "checkin/retention.h"
 #include "core/crypto.h"
+#include "core/phone.h"
 #include "http/app.h"
 #include "http/server.h"
 #include "notify/audience.h"
@@ -189,6 +190,30 @@ int run_user_add(const Common& common, const std::string& username, const std::s
   return 0;
 }
 
+// Disables or enables an account (admin user disable|enable), printing its state as JSON.
+int run_user_disable(const Common& common, const std::string& username, const std::string& phone, bool disabled,
+                     const char* argv0) {
+  if (username.empty() == phone.empty()) {
+    return fail(invalid("username", "one_account", "give --username (staff) or --phone (citizen), one of them"));
+  }
+  std::string e164;
+  if (!phone.empty()) {
+    auto p = normalize_mobile(phone);
+    if (!p.ok()) return fail(p.error());
+    e164 = *p;
+  }
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  auto state = opened->db->writer().write_sync([&](store::Connection& c) {
+    return accounts::set_disabled(c, username, e164, disabled, ::time(nullptr));
+  });
+  if (!state.ok()) return fail(state.error());
+  std::cout << "{\"id\":" << state->id << ",\"role\":\"" << state->role << "\",\"disabled\":"
+            << (state->disabled ? "true" : "false") << ",\"sessions_revoked\":" << state->sessions_revoked << "}"
+            << std::endl;
+  return 0;
+}
+
 // Row counts of every table, as JSON: lets operators (and tests) see what a request wrote.
 int run_synth(const Common& common, const synth::SynthOptions& options, const char* argv0) {
   auto opened = open_all(common, argv0);
@@ -327,6 +352,16 @@ int main(int argc, char** argv) {
   user_add->add_option("--jurisdiction", jurisdiction, "national, a province code (79) or a ward code (26882)");
   user_add->add_option("--password-file", password_file, "read the password from this file (no prompt)");
 
+  Common disable_common;
+  std::string account_username, account_phone;
+  CLI::App* user_disable = user->add_subcommand("disable", "disable an account and revoke its sessions");
+  CLI::App* user_enable = user->add_subcommand("enable", "enable a disabled account again");
+  for (CLI::App* cmd : {user_disable, user_enable}) {
+    add_common(cmd, disable_common);
+    cmd->add_option("--username", account_username, "a staff account's login name");
+    cmd->add_option("--phone", account_phone, "a citizen account's phone");
+  }
+
   auto* stats = admin->add_subcommand("stats", "row counts of every table, as JSON");
   Common stats_common;
   add_common(stats, stats_common);
@@ -373,6 +408,9 @@ int main(int argc, char** argv) {
     return run_serve(common, config, argv[0]);
   }
   if (user_add->parsed()) return run_user_add(admin_common, username, role, jurisdiction, password_file, argv[0]);
+  if (user_disable->parsed() || user_enable->parsed()) {
+    return run_user_disable(disable_common, account_username, account_phone, user_disable->parsed(), argv[0]);
+  }
   if (stats->parsed()) return run_stats(stats_common, argv[0]);
   if (synth_cmd->parsed()) return run_synth(synth_common, synth_options, argv[0]);
   if (purge->parsed()) return run_purge(purge_common, purge_days, argv[0]);

@@ -37,6 +37,12 @@ constexpr Sql kCountOtpAttempt{"count_otp_attempt",
 constexpr Sql kSpendOtp{"spend_otp",
                         "UPDATE otp_challenges SET code_hash = '', expires_at = 0 WHERE phone = $1"};
 
+constexpr Sql kSelectAccountByUsername{"select_account_by_username", "SELECT id, role FROM users WHERE username = $1"};
+constexpr Sql kSelectAccountByPhone{"select_account_by_phone",
+                                    "SELECT id, role FROM users WHERE phone = $1 AND role = 'citizen'"};
+constexpr Sql kSetDisabled{"set_user_disabled", "UPDATE users SET disabled = $2 WHERE id = $1"};
+constexpr Sql kRevokeSessionsOfUser{"revoke_sessions_of_user",
+                                    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"};
 constexpr Sql kSelectUserByPhone{"select_user_by_phone",
                                  "SELECT id, disabled FROM users WHERE phone = $1 AND role = 'citizen'"};
 constexpr Sql kInsertCitizen{"insert_citizen",
@@ -336,6 +342,26 @@ Result<std::string> password_hash_of(store::Connection& c, int64_t user_id) {
   KB_ASSIGN(auto row, c.query_one(kSelectPasswordHash, {user_id}));
   if (!row || row->is_null(0)) return make_error(ErrorKind::kNotFound, "not_found", "no password for this account");
   return row->str(0);
+}
+
+Result<AccountState> set_disabled(store::Connection& c, std::string_view username, std::string_view phone,
+                                  bool disabled, int64_t now) {
+  const bool by_name = !username.empty();
+  KB_ASSIGN(auto row, c.query_one(by_name ? kSelectAccountByUsername : kSelectAccountByPhone,
+                                  {by_name ? username : phone}));
+  if (!row) {
+    return Error{ErrorKind::kNotFound, "no_such_account", "no such account", by_name ? "username" : "phone"};
+  }
+  AccountState out{row->i64(0), row->str(1), disabled, 0};
+  KB_TRY(c.exec(kSetDisabled, {out.id, int64_t{disabled ? 1 : 0}}));
+  if (disabled) {
+    KB_ASSIGN(out.sessions_revoked, c.exec(kRevokeSessionsOfUser, {out.id, now}));
+  }
+  std::string subject = fmt::format("user:{}", out.id);
+  std::string detail = fmt::format("{} sessions revoked", out.sessions_revoked);
+  KB_TRY(audit::record(c, {.at = now, .action = disabled ? "user.disable" : "user.enable", .subject = subject,
+                           .detail = detail}));
+  return out;
 }
 
 }  // namespace kb::accounts

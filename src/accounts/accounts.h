@@ -115,6 +115,19 @@ Result<User> create_staff(store::Connection& c, const NewStaff& staff, std::opti
                           int64_t now);
 // True when no administrator account exists yet (first start).
 Result<bool> needs_first_admin(store::Connection& c);
+
+// Disables an account (a staff login name, or a citizen's phone in E.164), or enables it again:
+// a disabled account cannot sign in, and disabling revokes its open sessions at once (servers
+// may keep accepting a revoked token from their session cache for up to 10 s). Audited as the
+// system (an operator command). kNotFound (field `field`) when there is no such account.
+struct AccountState {
+  int64_t id = 0;
+  std::string role;
+  bool disabled = false;
+  int64_t sessions_revoked = 0;
+};
+Result<AccountState> set_disabled(store::Connection& c, std::string_view username, std::string_view phone,
+                                  bool disabled, int64_t now);
 Status change_password(store::Connection& c, int64_t user_id, std::string_view new_hash, int64_t now);
 Result<std::string> password_hash_of(store::Connection& c, int64_t user_id);
 

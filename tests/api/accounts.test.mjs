@@ -218,3 +218,50 @@ test('admin user add refuses bad input, writes nothing, and says why', async () 
   assert.deepEqual(r.json.user.jurisdiction, { level: 'ward', code: '26882', name: r.json.user.jurisdiction.name });
   assert.equal(users(server), before + 1);
 });
+
+test('admin user disable locks an account out and revokes its sessions; enable lets it back', async () => {
+  const password = 'correct horse battery 9';
+  const token = await staffToken(server, { username: 'leaving.official', role: 'official', jurisdiction: '79', password });
+  const phone = '0933444555';
+  const citizen = await citizenToken(server, phone);
+  assert.equal((await server.request('GET', '/api/v1/me', { token })).status, 200);
+
+  for (const [what, args, message] of [
+    ['neither account', ['user', 'disable'], /--username.*--phone/],
+    ['both accounts', ['user', 'disable', '--username', 'leaving.official', '--phone', phone], /--username.*--phone/],
+    ['an unknown username', ['user', 'disable', '--username', 'nobody.here'], /no such account \(username\)/],
+    ['an unknown phone', ['user', 'disable', '--phone', '0999888777'], /no such account \(phone\)/],
+    ['a phone that is not one', ['user', 'disable', '--phone', '12'], /phone/],
+  ]) {
+    let failed;
+    try {
+      admin(server, args);
+    } catch (e) {
+      failed = e;
+    }
+    assert.ok(failed, `${what}: accepted`);
+    assert.match(failed.stderr, message, `${what}: ${failed.stderr}`);
+  }
+
+  const off = JSON.parse(admin(server, ['user', 'disable', '--username', 'leaving.official']));
+  assert.deepEqual({ ...off, id: 0 }, { id: 0, role: 'official', disabled: true, sessions_revoked: 1 });
+  assert.equal(JSON.parse(admin(server, ['user', 'disable', '--phone', phone])).sessions_revoked, 1);
+  // The server may accept a token from its session cache for up to 10 s.
+  let status;
+  for (let i = 0; i < 60; i++) {
+    status = (await server.request('GET', '/api/v1/me', { token })).status;
+    if (status === 401) break;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  assert.equal(status, 401);
+  assert.equal((await server.request('GET', '/api/v1/me', { token: citizen })).status, 401);
+  const refused = await server.request('POST', '/api/v1/auth/login', { body: { username: 'leaving.official', password } });
+  assert.equal(refused.status, 401, refused.text);  // as a wrong password: the login page tells nothing more
+  assert.equal(refused.json.error.code, 'bad_credentials');
+
+  const on = JSON.parse(admin(server, ['user', 'enable', '--username', 'leaving.official']));
+  assert.equal(on.disabled, false);
+  const back = await server.request('POST', '/api/v1/auth/login', { body: { username: 'leaving.official', password } });
+  assert.equal(back.status, 200, back.text);
+  assert.equal((await server.request('GET', '/api/v1/me', { token: back.json.token })).status, 200);
+});
