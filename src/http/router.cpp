@@ -6,31 +6,15 @@
 namespace kb::http {
 namespace {
 
-std::vector<std::string> split(std::string_view path) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
-      ++i;
-      continue;
-    }
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    out.emplace_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
-// A request path's segments as views into it: matching a request allocates nothing. A path of
-// more segments than any route has matches none.
+// A path's segments as views into it, so matching a request allocates nothing. A path of more
+// segments than any route may have (kMax) matches none.
 struct PathParts {
   static constexpr size_t kMax = 16;
   std::array<std::string_view, kMax> part;
   size_t size = 0;
 };
 
-PathParts split_view(std::string_view path) {
+PathParts split(std::string_view path) {
   PathParts out;
   size_t i = 0;
   while (i < path.size()) {
@@ -57,14 +41,15 @@ bool is_param(const std::string& segment) {
 }  // namespace
 
 void Router::add(Method method, std::string pattern, Handler handler, std::string summary) {
-  Route r{method, pattern, split(pattern), std::move(handler), {}, std::move(summary)};
-  if (r.segments.size() > PathParts::kMax) throw std::logic_error("route pattern has too many segments: " + pattern);
-  routes_.push_back(std::move(r));
+  const PathParts parts = split(pattern);
+  if (parts.size > PathParts::kMax) throw std::logic_error("route pattern has too many segments: " + pattern);
+  std::vector<std::string> segments(parts.part.begin(), parts.part.begin() + parts.size);
+  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler), {}, std::move(summary)});
 }
 
 Router::Match Router::match(Request& req) {
   Match m;
-  const PathParts parts = split_view(req.path);
+  const PathParts parts = split(req.path);
   for (Route& r : routes_) {
     if (r.segments.size() != parts.size) continue;
     bool ok = true;
