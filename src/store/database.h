@@ -5,7 +5,6 @@
 // write is durable without one fsync per request.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>

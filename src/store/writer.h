@@ -4,6 +4,7 @@
 // are told their result only after the commit is durable.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -77,51 +78,60 @@ class Writer {
   uint64_t commits() const { return commits_; }
 
  private:
-  template <class F, class Done>
-  class Job final : public WriteJob {
+  // What every job keeps: its result, and whom to hand it to once the transaction ended.
+  template <class R, class Done>
+  class ResultJob : public WriteJob {
    public:
-    using R = decltype(std::declval<F&>()(std::declval<Connection&>()));
-    Job(F fn, Done done) : fn_(std::move(fn)), done_(std::move(done)) {}
-    bool run(Connection& c) override {
-      if (!c.control("SAVEPOINT kb_job").ok()) {
-        result_.emplace(internal("savepoint failed"));
-        return false;
-      }
-      try {
-        result_.emplace(fn_(c));
-      } catch (const std::exception& e) {
-        result_.emplace(internal(e.what()));
-      }
-      if (!result_->ok()) {
-        (void)c.control("ROLLBACK TO SAVEPOINT kb_job");
-        c.visit_day_memo().known_days.clear();  // the job may have made a day table
-      }
-      (void)c.control("RELEASE SAVEPOINT kb_job");
-      return result_->ok();
-    }
+    explicit ResultJob(Done done) : done_(std::move(done)) {}
     void finish(const Error* commit_error) override {
       if (!result_) result_.emplace(make_error(ErrorKind::kUnavailable, "unavailable", "database writer stopped"));
       if (commit_error && result_->ok()) result_.emplace(*commit_error);
       done_(std::move(*result_));
     }
 
-   private:
-    F fn_;
+   protected:
     Done done_;
     std::optional<R> result_;
   };
 
+  template <class F, class Done>
+  class Job final : public ResultJob<decltype(std::declval<F&>()(std::declval<Connection&>())), Done> {
+   public:
+    Job(F fn, Done done) : Job::ResultJob(std::move(done)), fn_(std::move(fn)) {}
+    bool run(Connection& c) override {
+      auto& result = this->result_;
+      if (!c.control("SAVEPOINT kb_job").ok()) {
+        result.emplace(internal("savepoint failed"));
+        return false;
+      }
+      try {
+        result.emplace(fn_(c));
+      } catch (const std::exception& e) {
+        result.emplace(internal(e.what()));
+      }
+      if (!result->ok()) {
+        (void)c.control("ROLLBACK TO SAVEPOINT kb_job");
+        c.visit_day_memo().known_days.clear();  // the job may have made a day table
+      }
+      (void)c.control("RELEASE SAVEPOINT kb_job");
+      return result->ok();
+    }
+
+   private:
+    F fn_;
+  };
+
   template <class Group, class Done>
-  class GroupJob final : public WriteJob {
+  class GroupJob final : public ResultJob<typename Group::Output, Done> {
    public:
     using Input = typename Group::Input;
     using Output = typename Group::Output;
-    GroupJob(Input input, Done done) : input_(std::move(input)), done_(std::move(done)) {}
+    GroupJob(Input input, Done done) : GroupJob::ResultJob(std::move(done)), input_(std::move(input)) {}
     const void* group_key() const override { return &kKey; }
     bool run(Connection& c) override {
       WriteJob* self = this;
       run_group(c, std::span<WriteJob* const>(&self, 1));
-      return result_->ok();
+      return this->result_->ok();
     }
     void run_group(Connection& c, std::span<WriteJob* const> jobs) override {
       std::vector<Input> inputs;
@@ -136,17 +146,10 @@ class Writer {
       if (outputs.size() != jobs.size()) outputs.assign(jobs.size(), Output(internal("write group lost results")));
       for (size_t i = 0; i < jobs.size(); ++i) static_cast<GroupJob*>(jobs[i])->result_.emplace(std::move(outputs[i]));
     }
-    void finish(const Error* commit_error) override {
-      if (!result_) result_.emplace(make_error(ErrorKind::kUnavailable, "unavailable", "database writer stopped"));
-      if (commit_error && result_->ok()) result_.emplace(*commit_error);
-      done_(std::move(*result_));
-    }
 
    private:
     static constexpr char kKey = 0;  // one address per Group and Done
     Input input_;
-    Done done_;
-    std::optional<Output> result_;
   };
 
   void run_batch(std::vector<std::unique_ptr<WriteJob>>& batch);
