@@ -183,23 +183,28 @@ void record_day_pg(store::Connection& c, int64_t day, std::span<const NewVisit> 
     for (size_t i : at) out[i].emplace(e);
   };
   if (auto st = store::ensure_visit_day(c, day); !st.ok()) return fail(st.error());
-  std::string person = "{", venue = "{", t_in = "{", assumed = "{", source = "{", trust = "{", by = "{";
-  for (size_t i : at) {
-    const NewVisit& n = visits[i];
-    const char* sep = person.size() > 1 ? "," : "";
-    fmt::format_to(std::back_inserter(person), "{}{}", sep, n.person_id);
-    fmt::format_to(std::back_inserter(venue), "{}{}", sep, n.venue_id);
-    fmt::format_to(std::back_inserter(t_in), "{}{}", sep, n.at);
-    fmt::format_to(std::back_inserter(assumed), "{}{}", sep, n.at + n.stay_seconds);
-    fmt::format_to(std::back_inserter(source), "{}{}", sep, static_cast<int>(n.source));
-    fmt::format_to(std::back_inserter(trust), "{}{}", sep, static_cast<int>(n.trust));
-    if (n.recorded_by) {
-      fmt::format_to(std::back_inserter(by), "{}{}", sep, *n.recorded_by);
-    } else {
-      fmt::format_to(std::back_inserter(by), "{}NULL", sep);
+  // Each column as a PostgreSQL array literal: {1,2,NULL}.
+  auto array = [&](auto value_of) {
+    std::string out = "{";
+    for (size_t i : at) {
+      if (out.size() > 1) out += ',';
+      std::optional<int64_t> v = value_of(visits[i]);
+      if (v) {
+        fmt::format_to(std::back_inserter(out), "{}", *v);
+      } else {
+        out += "NULL";
+      }
     }
-  }
-  for (std::string* a : {&person, &venue, &t_in, &assumed, &source, &trust, &by}) *a += '}';
+    return out + '}';
+  };
+  using V = std::optional<int64_t>;
+  std::string person = array([](const NewVisit& n) { return V(n.person_id); });
+  std::string venue = array([](const NewVisit& n) { return V(n.venue_id); });
+  std::string t_in = array([](const NewVisit& n) { return V(n.at); });
+  std::string assumed = array([](const NewVisit& n) { return V(n.at + n.stay_seconds); });
+  std::string source = array([](const NewVisit& n) { return V(static_cast<int64_t>(n.source)); });
+  std::string trust = array([](const NewVisit& n) { return V(static_cast<int64_t>(n.trust)); });
+  std::string by = array([](const NewVisit& n) { return n.recorded_by; });
   auto rows = c.query(store::for_day(c, kRecordAllPg, day),
                       {person, venue, t_in, assumed, source, trust, by, kDuplicateWindowSeconds});
   if (!rows.ok()) return fail(rows.error());
