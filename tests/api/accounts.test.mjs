@@ -14,6 +14,21 @@ const otp = (s, phone) => s.request('POST', '/api/v1/auth/otp', { body: { phone 
 const verify = (s, phone, code) => s.request('POST', '/api/v1/auth/otp/verify', { body: { phone, code } });
 const users = (s) => JSON.parse(admin(s, ['stats'])).users;
 
+// Each [what, args, message]: the admin command fails, with a non-zero exit and `message` on stderr.
+function adminRefuses(cases) {
+  for (const [what, args, message] of cases) {
+    let failed;
+    try {
+      admin(server, args);
+    } catch (e) {
+      failed = e;
+    }
+    assert.ok(failed, `${what}: accepted`);
+    assert.notEqual(failed.status, 0, what);
+    assert.match(failed.stderr, message, `${what}: ${failed.stderr}`);
+  }
+}
+
 test('codes per client IP are limited (--otp-ip-limit), whatever the phone', async () => {
   const s = await startServer({ args: ['--otp-ip-limit', '3'] });
   try {
@@ -185,7 +200,7 @@ test('admin user add refuses bad input, writes nothing, and says why', async () 
   writeFileSync(weak, 'short\n', { mode: 0o600 });
   const before = users(server);
   const base = ['user', 'add', '--username', 'cli.user', '--password-file', pw];
-  for (const [what, args, message] of [
+  adminRefuses([
     ['a weak password', ['user', 'add', '--username', 'cli.user', '--role', 'official', '--jurisdiction', '79', '--password-file', weak], /at least 10 characters/],
     ['an unknown role', [...base, '--role', 'superuser', '--jurisdiction', '79'], /role/],
     ['the citizen role', [...base, '--role', 'citizen'], /role|phone/],
@@ -197,17 +212,7 @@ test('admin user add refuses bad input, writes nothing, and says why', async () 
     ['a taken username', ['user', 'add', '--username', 'admin', '--role', 'admin', '--password-file', pw], /already in use/],
     ['a missing password file', ['user', 'add', '--username', 'cli.user', '--role', 'admin', '--password-file', join(server.dataDir, 'nope')], /cannot read/],
     ['no role at all', base, /role/],
-  ]) {
-    let failed;
-    try {
-      admin(server, args);
-    } catch (e) {
-      failed = e;
-    }
-    assert.ok(failed, `${what}: accepted`);
-    assert.notEqual(failed.status, 0, what);
-    assert.match(failed.stderr, message, `${what}: ${failed.stderr}`);
-  }
+  ]);
   assert.equal(users(server), before, 'no account was created');
 
   // And the same command with good input works, and the account signs in.
@@ -226,22 +231,13 @@ test('admin user disable locks an account out and revokes its sessions; enable l
   const citizen = await citizenToken(server, phone);
   assert.equal((await server.request('GET', '/api/v1/me', { token })).status, 200);
 
-  for (const [what, args, message] of [
+  adminRefuses([
     ['neither account', ['user', 'disable'], /--username.*--phone/],
     ['both accounts', ['user', 'disable', '--username', 'leaving.official', '--phone', phone], /--username.*--phone/],
     ['an unknown username', ['user', 'disable', '--username', 'nobody.here'], /no such account \(username\)/],
     ['an unknown phone', ['user', 'disable', '--phone', '0999888777'], /no such account \(phone\)/],
     ['a phone that is not one', ['user', 'disable', '--phone', '12'], /phone/],
-  ]) {
-    let failed;
-    try {
-      admin(server, args);
-    } catch (e) {
-      failed = e;
-    }
-    assert.ok(failed, `${what}: accepted`);
-    assert.match(failed.stderr, message, `${what}: ${failed.stderr}`);
-  }
+  ]);
 
   const off = JSON.parse(admin(server, ['user', 'disable', '--username', 'leaving.official']));
   assert.deepEqual({ ...off, id: 0 }, { id: 0, role: 'official', disabled: true, sessions_revoked: 1 });

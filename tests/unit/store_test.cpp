@@ -20,6 +20,7 @@
 
 #include "store/database.h"
 #include "store/writer.h"
+#include "scratch_database.h"
 
 namespace kb::store {
 namespace {
@@ -34,33 +35,17 @@ constexpr Sql kSelectLabels{"select_labels", "SELECT label FROM test_items ORDER
 class StoreTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
-    std::string url;
-    if (GetParam() == Dialect::kSqlite) {
-      dir_ = std::filesystem::temp_directory_path() /
-             ("kb-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-      std::filesystem::create_directories(dir_);
-      url = "sqlite:" + (dir_ / "test.db").string();
-    } else {
-      const char* pg = std::getenv("KB_TEST_PG_URL");
-      if (!pg || !*pg)
-        GTEST_SKIP() << "KB_TEST_PG_URL is not set (scripts/with-postgres.sh sets it)";
-      std::string base = pg;
-      std::string schema =
-          "unit_" + std::to_string(::getpid()) + "_" +
-          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "_" +
-          std::to_string(counter_++);
-      url = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
-            schema;
-    }
-    auto db = Database::open(url);
+    scratch_.emplace(GetParam(), "store");
+    if (!scratch_->available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
+    auto db = Database::open(scratch_->url());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(db).value();
     auto created = db_->writer().write_sync([](Connection& c) { return c.exec(kCreateItems); });
     ASSERT_TRUE(created.ok()) << created.error().message;
   }
   void TearDown() override {
-    db_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    db_.reset();  // before its files go with scratch_
+    scratch_.reset();
   }
 
   int64_t count() {
@@ -81,8 +66,7 @@ class StoreTest : public ::testing::TestWithParam<Dialect> {
   }
 
   std::unique_ptr<Database> db_;
-  std::filesystem::path dir_;
-  static inline int counter_ = 0;
+  std::optional<test_support::ScratchDatabase> scratch_;
 };
 
 TEST_P(StoreTest, ConcurrentWritesAreAllCommittedInFewerTransactions) {

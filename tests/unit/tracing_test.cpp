@@ -21,6 +21,7 @@
 #include "store/writer.h"
 #include "trace/contacts.h"
 #include "trace/exposure.h"
+#include "scratch_database.h"
 
 namespace kb {
 namespace {
@@ -84,21 +85,9 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto_init());
-    static int counter = 0;
-    std::string url;
-    if (GetParam() == "postgres") {
-      const char* pg = std::getenv("KB_TEST_PG_URL");
-      if (!pg || !*pg) GTEST_SKIP() << "KB_TEST_PG_URL not set (run under scripts/with-postgres.sh)";
-      std::string base = pg;
-      url = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3Dt_trace_" +
-            std::to_string(::getpid()) + "_" + std::to_string(counter++);
-    } else {
-      path_ = std::filesystem::temp_directory_path() /
-              ("kb-trace-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db");
-      std::filesystem::remove(path_);
-      url = "sqlite:" + path_.string();
-    }
-    auto db = store::Database::open(url);
+    scratch_.emplace(GetParam() == "postgres" ? store::Dialect::kPostgres : store::Dialect::kSqlite, "trace");
+    if (!scratch_->available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
+    auto db = store::Database::open(scratch_->url());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
     auto official = db_->writer().write_sync([](store::Connection& c) -> Result<int64_t> {
@@ -115,10 +104,8 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
     official_.jurisdiction = areas::Jurisdiction{};
   }
   void TearDown() override {
-    db_.reset();
-    if (!path_.empty()) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
-    }
+    db_.reset();  // before its files go with scratch_
+    scratch_.reset();
   }
   template <class F>
   auto write(F fn) {
@@ -189,7 +176,7 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
     return s.ok() ? s->colour : "?";
   }
 
-  std::filesystem::path path_;
+  std::optional<test_support::ScratchDatabase> scratch_;
   std::unique_ptr<store::Database> db_;
   accounts::User official_;
   areas::AreaDirectory areas_;

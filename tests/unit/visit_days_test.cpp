@@ -21,6 +21,7 @@
 #include "store/sqlite_connection.h"
 #include "store/visit_days.h"
 #include "store/writer.h"
+#include "scratch_database.h"
 
 namespace kb::store {
 namespace {
@@ -36,26 +37,15 @@ const int64_t kDay0 = *parse_rfc3339("2026-11-20T00:00:00+07:00");
 class VisitDaysTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
-    if (GetParam() == Dialect::kSqlite) {
-      dir_ = std::filesystem::temp_directory_path() /
-             ("kb-visit-days-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-      std::filesystem::create_directories(dir_);
-      url_ = "sqlite:" + (dir_ / "test.db").string();
-    } else {
-      const char* pg = std::getenv("KB_TEST_PG_URL");
-      if (!pg || !*pg) GTEST_SKIP() << "KB_TEST_PG_URL is not set (scripts/with-postgres.sh sets it)";
-      std::string base = pg;
-      std::string schema = "vdays_" + std::to_string(::getpid()) + "_" +
-                           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-      url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
-    }
+    scratch_.emplace(GetParam(), "visit_days");
+    if (!scratch_->available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
   }
   void TearDown() override {
-    db_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    db_.reset();  // before its files go with scratch_
+    scratch_.reset();
   }
   void open() {
-    auto db = Database::open(url_);
+    auto db = Database::open(scratch_->url());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(db).value();
   }
@@ -77,9 +67,7 @@ class VisitDaysTest : public ::testing::TestWithParam<Dialect> {
     return d.ok() ? *d : std::vector<int64_t>{};
   }
 
-  static inline int counter_ = 0;
-  std::filesystem::path dir_;
-  std::string url_;
+  std::optional<test_support::ScratchDatabase> scratch_;
   std::unique_ptr<Database> db_;
 };
 
@@ -217,11 +205,11 @@ TEST_P(VisitDaysTest, MigrationMovesTheSingleTableIntoDayTablesKeepingIds) {
   // A database at version 7, with visits in its one table.
   std::unique_ptr<Connection> c;
   if (GetParam() == Dialect::kSqlite) {
-    auto s = SqliteConnection::open(url_.substr(7));
+    auto s = SqliteConnection::open(scratch_->url().substr(7));
     ASSERT_TRUE(s.ok()) << s.error().message;
     c = std::move(s).value();
   } else {
-    auto p = PgConnection::open(url_);
+    auto p = PgConnection::open(scratch_->url());
     ASSERT_TRUE(p.ok()) << p.error().message;
     c = std::move(p).value();
   }
