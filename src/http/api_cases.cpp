@@ -34,31 +34,6 @@ Result<accounts::User> official_of(App& app, const Request& req) {
   return user;
 }
 
-// The reason an official gives for reading personal data: 3 to 500 bytes.
-Result<std::string> reason_of(const Request& req) {
-  std::string r = req.query_param("reason").value_or("");
-  while (!r.empty() && (r.back() == ' ' || r.back() == '\t')) r.pop_back();
-  while (!r.empty() && (r.front() == ' ' || r.front() == '\t')) r.erase(r.begin());
-  if (r.size() < 3) {
-    return invalid("reason", "reason_required", "give the reason for viewing this personal data (?reason=…)");
-  }
-  if (r.size() > 500) return invalid("reason", "too_long", "reason is at most 500 bytes");
-  return r;
-}
-
-Result<int64_t> int_param(const Request& req, std::string_view name, int64_t min, int64_t max, int64_t fallback) {
-  auto v = req.query_param(name);
-  if (!v) return fallback;
-  if (v->empty() || v->size() > 18 || v->find_first_not_of("0123456789") != std::string::npos) {
-    return invalid(std::string(name), "invalid_number", fmt::format("{} must be a whole number", name));
-  }
-  int64_t n = std::stoll(*v);
-  if (n < min || n > max) {
-    return invalid(std::string(name), "out_of_range", fmt::format("{} must be between {} and {}", name, min, max));
-  }
-  return n;
-}
-
 Result<int> degree_of(const Request& req) {
   KB_ASSIGN(int64_t d, int_param(req, "degree", 1, 2, 1));
   return static_cast<int>(d);
@@ -250,7 +225,7 @@ awaitable<Response> get_case(App& app, Request& req) {
   if (!official.ok()) co_return Response::error(official.error());
   auto id = path_id(req);
   if (!id.ok()) co_return Response::error(id.error());
-  auto reason = reason_of(req);
+  auto reason = reason_param(req);
   if (!reason.ok()) co_return Response::error(reason.error());
   const auto& rule = app.config().tracing.exposure;
   auto out = app.db().read([&](store::Connection& c) -> Result<json::object> {
@@ -419,7 +394,7 @@ awaitable<Response> get_contacts_as(App& app, Request& req, bool csv) {
   if (!id.ok()) co_return Response::error(id.error());
   auto degree = degree_of(req);
   if (!degree.ok()) co_return Response::error(degree.error());
-  auto reason = reason_of(req);
+  auto reason = reason_param(req);
   if (!reason.ok()) co_return Response::error(reason.error());
   auto view = app.db().read(
       [&](store::Connection& c) { return load_contacts(app, c, *official->jurisdiction, *id, *degree); });

@@ -150,17 +150,6 @@ Result<int64_t> parse_expiry(JsonBody& body, int64_t now) {
   return *t;
 }
 
-Result<int64_t> numeric_param(const Request& req, std::string_view name, int64_t min, int64_t max, int64_t fallback) {
-  auto raw = req.query_param(name);
-  if (!raw) return fallback;
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
-  if (ec != std::errc{} || p != raw->data() + raw->size() || v < min || v > max) {
-    return invalid(std::string(name), "invalid_number",
-                   std::string(name) + " must be a number from " + std::to_string(min) + " to " + std::to_string(max));
-  }
-  return v;
-}
 
 // ---- citizen: inbox ----
 
@@ -169,10 +158,10 @@ awaitable<Response> get_inbox(App& app, Request& req) {
   if (!user.ok()) co_return Response::error(user.error());
   notify::InboxQuery q;
   q.account_id = user->id;
-  auto limit = numeric_param(req, "limit", 1, 100, 20);
+  auto limit = int_param(req, "limit", 1, 100, 20);
   if (!limit.ok()) co_return Response::error(limit.error());
   q.limit = static_cast<int>(*limit);
-  auto person = numeric_param(req, "person_id", 1, INT64_MAX, 0);
+  auto person = int_param(req, "person_id", 1, INT64_MAX, 0);
   if (!person.ok()) co_return Response::error(person.error());
   q.person_id = *person;
   if (auto cursor = req.query_param("cursor"); cursor && !cursor->empty()) {
@@ -383,7 +372,7 @@ awaitable<Response> create_broadcast(App& app, Request& req) {
 awaitable<Response> list_broadcasts(App& app, Request& req) {
   auto user = official_of(app, req);
   if (!user.ok()) co_return Response::error(user.error());
-  auto limit = numeric_param(req, "limit", 1, 100, 50);
+  auto limit = int_param(req, "limit", 1, 100, 50);
   if (!limit.ok()) co_return Response::error(limit.error());
   auto list = app.db().read([&](store::Connection& c) {
     return notify::list_broadcasts(c, app.areas(), *user->jurisdiction, static_cast<int>(*limit));

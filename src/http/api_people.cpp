@@ -200,14 +200,6 @@ Result<accounts::User> citizen_of(App& app, const Request& req) {
   return user;
 }
 
-Result<int64_t> path_id(const Request& req, std::string_view name) {
-  std::string_view s = req.param(name);
-  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string_view::npos) {
-    return make_error(ErrorKind::kNotFound, "not_found", "no such record");
-  }
-  return std::stoll(std::string(s));
-}
-
 Result<json::object> person_json(store::Connection& c, const people::Person& p) {
   json::object o{{"id", p.id},
                  {"is_self", p.is_self},

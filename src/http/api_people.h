@@ -4,7 +4,7 @@
 #include <boost/json/object.hpp>
 
 #include "accounts/accounts.h"
-#include "http/message.h"
+#include "http/handler_util.h"
 #include "people/person.h"
 #include "store/database.h"
 
@@ -14,8 +14,6 @@ class App;
 
 // The signed-in citizen, or kUnauthenticated / kForbidden (staff accounts manage no people).
 Result<accounts::User> citizen_of(App& app, const Request& req);
-// A numeric path parameter; kNotFound for anything else.
-Result<int64_t> path_id(const Request& req, std::string_view name = "id");
 // A managed person as the API shows them, with their status colour and last declaration.
 Result<boost::json::object> person_json(store::Connection& c, const people::Person& p);
 

@@ -10,31 +10,36 @@ extern const char* const kOpenApiDocument;  // api/openapi.json, embedded at bui
 
 namespace {
 
+using boost::asio::awaitable;
+
 constexpr store::Sql kPing{"ping", "SELECT 1"};
+
+awaitable<Result<Response>> healthz(App& app) {
+  auto st = app.db().read([](store::Connection& c) { return c.query(kPing); });
+  if (!st.ok()) co_return Response::json(503, boost::json::object{{"status", "unavailable"}, {"database", "down"}});
+  co_return Response::json(200, boost::json::object{{"status", "ok"}});
+}
+
+awaitable<Result<Response>> metrics(App& app) {
+  Response r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = prometheus::TextSerializer().Serialize(app.metrics().Collect());
+  co_return r;
+}
+
+awaitable<Result<Response>> openapi() {
+  Response r;
+  r.body = kOpenApiDocument;
+  co_return r;
+}
 
 }  // namespace
 
 void register_system_routes(App& app) {
-  app.router().add(Method::kGet, "/healthz", [&app](Request&) -> boost::asio::awaitable<Response> {
-    auto st = app.db().read([](store::Connection& c) { return c.query(kPing); });
-    if (!st.ok()) {
-      co_return Response::json(503, boost::json::object{{"status", "unavailable"}, {"database", "down"}});
-    }
-    co_return Response::json(200, boost::json::object{{"status", "ok"}});
-  }, "200 when the database answers");
-
-  app.router().add(Method::kGet, "/metrics", [&app](Request&) -> boost::asio::awaitable<Response> {
-    Response r;
-    r.content_type = "text/plain; version=0.0.4";
-    r.body = prometheus::TextSerializer().Serialize(app.metrics().Collect());
-    co_return r;
-  }, "Prometheus metrics");
-
-  app.router().add(Method::kGet, "/api/v1/openapi.json", [](Request&) -> boost::asio::awaitable<Response> {
-    Response r;
-    r.body = kOpenApiDocument;
-    co_return r;
-  }, "this API's OpenAPI 3 description");
+  auto& r = app.router();
+  r.add(Method::kGet, "/healthz", [&app](Request&) { return healthz(app); }, "200 when the database answers");
+  r.add(Method::kGet, "/metrics", [&app](Request&) { return metrics(app); }, "Prometheus metrics");
+  r.add(Method::kGet, "/api/v1/openapi.json", [](Request&) { return openapi(); }, "this API's OpenAPI 3 description");
 }
 
 }  // namespace kb::http

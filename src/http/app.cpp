@@ -99,7 +99,8 @@ boost::asio::awaitable<Response> App::handle(Request& req) {
   if (m.route) {
     metrics = &m.route->metrics;
     try {
-      res = co_await m.route->handler(req);
+      Result<Response> answered = co_await m.route->handler(req);
+      res = answered.ok() ? std::move(answered).value() : Response::error(answered.error());
     } catch (const std::exception& e) {
       spdlog::error("{} {}: unhandled exception: {}", method_name(req.method), m.route->pattern, e.what());
       res = Response::error(internal(e.what()));
