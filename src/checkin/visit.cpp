@@ -20,7 +20,7 @@ using store::Sql;
 constexpr Sql kSelectRecent{
     "select_recent_visit",
     "SELECT " KB_VISIT_COLUMNS " FROM {visits} v WHERE v.person_id = $1 AND v.venue_id = $3 AND v.t_in >= $2 "
-    "ORDER BY v.t_in DESC LIMIT 1"};
+    "AND v.t_out IS NULL ORDER BY v.t_in DESC LIMIT 1"};
 constexpr Sql kInsertVisit{
     "insert_visit",
     "INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, created_at) "
@@ -28,7 +28,7 @@ constexpr Sql kInsertVisit{
 constexpr Sql kRecordPg{
     "record_visit_pg",
     "WITH recent AS (SELECT " KB_VISIT_COLUMNS " FROM {visits} v WHERE v.person_id = $1 AND v.venue_id = $3 "
-    "AND v.t_in >= $2 ORDER BY v.t_in DESC LIMIT 1), "
+    "AND v.t_in >= $2 AND v.t_out IS NULL ORDER BY v.t_in DESC LIMIT 1), "
     "added AS (INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, created_at) "
     "SELECT {next_id}, $3, $1, $4::bigint, $5::bigint, $6::smallint, $7::smallint, $8::bigint, $4::bigint "
     "WHERE NOT EXISTS (SELECT 1 FROM recent) "
@@ -43,7 +43,7 @@ constexpr Sql kRecordAllPg{
     "$6::smallint[], $7::bigint[]) WITH ORDINALITY AS i(person_id, venue_id, t_in, assumed_out, source, trust, "
     "recorded_by, k)), "
     "recent AS (SELECT i.k, v.* FROM input i CROSS JOIN LATERAL (SELECT " KB_VISIT_COLUMNS " FROM {visits} v "
-    "WHERE v.person_id = i.person_id AND v.venue_id = i.venue_id AND v.t_in >= i.t_in - $8 "
+    "WHERE v.person_id = i.person_id AND v.venue_id = i.venue_id AND v.t_in >= i.t_in - $8 AND v.t_out IS NULL "
     "ORDER BY v.t_in DESC LIMIT 1) v), "
     "fresh AS (SELECT DISTINCT ON (i.person_id, i.venue_id) {next_id} AS id, i.* FROM input i "
     "WHERE NOT EXISTS (SELECT 1 FROM recent r WHERE r.k = i.k) ORDER BY i.person_id, i.venue_id, i.k), "

@@ -37,7 +37,8 @@ std::string_view trust_name(Trust trust);
 int trust_level(Trust trust);
 
 inline constexpr int64_t kDefaultStaySeconds = 3600;
-// Repeated check-ins of one person at one venue within this time are the same visit.
+// A repeated check-in of one person at one venue within this time, while the earlier visit is
+// still open, is the same visit (a double tap); after a check-out it is a new stay.
 inline constexpr int64_t kDuplicateWindowSeconds = 60;
 
 struct Visit {
@@ -64,10 +65,10 @@ struct NewVisit {
 
 struct Recorded {
   Visit visit;
-  bool duplicate = false;  // an earlier check-in within the minute was returned instead
+  bool duplicate = false;  // the person's open visit from the last minute was returned instead
 };
 
-// Records a check-in, or returns the same person's check-in at the venue from the last minute.
+// Records a check-in, or returns the same person's open check-in at the venue from the last minute.
 Result<Recorded> record(store::Connection& c, const NewVisit& visit);
 
 // record() for many check-ins at once, one result per input in order, as if each were
