@@ -98,6 +98,27 @@ Status reads_guest_log(VenueRole role) {
   return {};
 }
 
+Status registers_venues(const accounts::User& user) {
+  if (user.role != Role::kCitizen && user.role != Role::kVenueStaff) {
+    return forbidden("venue_accounts_only", "venues are registered by citizens or venue-staff accounts");
+  }
+  return {};
+}
+
+Status sets_venue_status(VenueRole role, venues::VenueStatus current, venues::VenueStatus wanted) {
+  using venues::VenueStatus;
+  if (role == VenueRole::kOfficial) return {};
+  KB_TRY(runs_venue(role));
+  if (wanted == VenueStatus::kSuspended) {
+    return Error{ErrorKind::kForbidden, "officials_only", "only a health official suspends a venue", "status"};
+  }
+  if (current == VenueStatus::kSuspended) {
+    return Error{ErrorKind::kForbidden, "venue_suspended",
+                 "this venue was suspended by a health official; only they can reopen it", "status"};
+  }
+  return {};
+}
+
 Result<VenueAndRole> venue_for(store::Connection& c, const accounts::User& user, int64_t venue_id) {
   KB_ASSIGN(auto venue, venues::find(c, venue_id));
   if (!venue) return make_error(ErrorKind::kNotFound, "venue_not_found", "no such venue");

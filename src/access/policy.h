@@ -55,6 +55,12 @@ Status runs_venue(VenueRole role);        // manager: staff, status, posters, ki
 Status scans_at_venue(VenueRole role);    // staff or manager: the door scanner, check-outs
 Status reads_guest_log(VenueRole role);   // staff, manager, or an official of the area
 
+// Registering a venue: a citizen (a shop owner) or a venue-staff account (venue_accounts_only).
+Status registers_venues(const accounts::User& user);
+// Changing a venue's status: a manager opens and closes it, but only an official of the area
+// suspends a venue or reopens a suspended one.
+Status sets_venue_status(VenueRole role, venues::VenueStatus current, venues::VenueStatus wanted);
+
 // A venue and the account's role at it: kNotFound for no such venue, not_venue_staff when the
 // account has no role there at all.
 struct VenueAndRole {

@@ -10,10 +10,10 @@ using store::Sql;
 
 constexpr Sql kSelectInputs{
     "select_status_inputs",
-    "SELECT p.confirmed_case, p.quarantine_until, p.status_colour, "
-    "(SELECT d.symptoms FROM declarations d WHERE d.person_id = p.id ORDER BY d.id DESC LIMIT 1), "
-    "(SELECT d.exposures FROM declarations d WHERE d.person_id = p.id ORDER BY d.id DESC LIMIT 1) "
-    "FROM people p WHERE p.id = $1"};
+    "SELECT p.confirmed_case, p.quarantine_until, p.status_colour, d.symptoms, d.exposures, d.created_at, "
+    "p.account_id "
+    "FROM people p LEFT JOIN declarations d ON d.id = "
+    "(SELECT MAX(l.id) FROM declarations l WHERE l.person_id = p.id) WHERE p.id = $1"};
 constexpr Sql kStoreStatus{
     "store_status",
     "UPDATE people SET status_colour = $2, status_reason = $3, status_updated_at = $4 WHERE id = $1"};
@@ -29,42 +29,85 @@ bool declared_something(const std::optional<std::string>& list) {
   return list && !list->empty() && *list != "none";
 }
 
+struct ReadInputs {
+  StatusInputs in;
+  std::string stored_colour;
+};
+
+// The inputs as stored; staleness is left to the caller (it depends on who asks).
+Result<std::optional<ReadInputs>> read_inputs(store::Connection& c, int64_t person_id, int64_t now,
+                                              std::optional<int64_t>* declared_at) {
+  KB_ASSIGN(auto row, c.query_one(kSelectInputs, {person_id}));
+  if (!row) return std::optional<ReadInputs>();
+  ReadInputs r;
+  r.in.confirmed_case = row->i64(0) != 0;
+  auto until = row->opt_i64(1);
+  r.in.f1_quarantine = until && *until > now;
+  r.stored_colour = row->str(2);
+  auto symptoms = row->opt_str(3);
+  r.in.has_declaration = symptoms.has_value();
+  r.in.symptoms = declared_something(symptoms);
+  r.in.exposure = declared_something(row->opt_str(4));
+  *declared_at = row->opt_i64(5);
+  r.in.unlinked_card = !row->opt_i64(6).has_value();  // callers keep it only for card paths
+  return std::optional<ReadInputs>(std::move(r));
+}
+
 }  // namespace
+
+const ColourRule kColourRules[8] = {
+    {[](const StatusInputs& s) { return s.confirmed_case; }, Colour::kRed, "confirmed_case",
+     "do_not_admit_call_health_station"},
+    {[](const StatusInputs& s) { return s.f1_quarantine; }, Colour::kYellow, "f1_quarantine",
+     "do_not_admit_in_quarantine"},
+    {[](const StatusInputs& s) { return s.unlinked_card && !s.has_declaration; }, Colour::kNotDeclared,
+     "card_not_linked", "ask_to_declare"},
+    {[](const StatusInputs& s) { return !s.has_declaration; }, Colour::kNotDeclared, "no_declaration",
+     "ask_to_declare"},
+    {[](const StatusInputs& s) { return s.declaration_stale; }, Colour::kNotDeclared, "declaration_stale",
+     "ask_to_declare_again"},
+    {[](const StatusInputs& s) { return s.symptoms; }, Colour::kYellow, "symptoms", "refer_to_medical_check"},
+    {[](const StatusInputs& s) { return s.exposure; }, Colour::kYellow, "exposure", "screen_before_admitting"},
+    {[](const StatusInputs&) { return true; }, Colour::kGreen, "declared", "admit"},
+};
 
 std::string_view colour_name(Colour c) {
   switch (c) {
     case Colour::kGreen: return "green";
     case Colour::kYellow: return "yellow";
     case Colour::kRed: return "red";
+    case Colour::kNotDeclared: return "not_declared";
   }
-  return "green";
+  return "not_declared";
 }
 
 HealthStatus health_status(const StatusInputs& in) {
-  if (in.confirmed_case) return {Colour::kRed, "confirmed_case"};
-  if (in.f1_quarantine) return {Colour::kYellow, "f1_quarantine"};
-  if (in.has_declaration && in.symptoms) return {Colour::kYellow, "symptoms"};
-  if (in.has_declaration && in.exposure) return {Colour::kYellow, "exposure"};
-  return {Colour::kGreen, "none"};
+  for (const ColourRule& rule : kColourRules) {
+    if (rule.holds(in)) return {rule.colour, rule.reason, rule.instruction};
+  }
+  return {};  // unreachable: the last rule always holds
 }
 
 Result<HealthStatus> recompute_status(store::Connection& c, int64_t person_id, int64_t now) {
-  KB_ASSIGN(auto row, c.query_one(kSelectInputs, {person_id}));
-  if (!row) return no_person();
-  StatusInputs in;
-  in.confirmed_case = row->i64(0) != 0;
-  auto until = row->opt_i64(1);
-  in.f1_quarantine = until && *until > now;
-  std::string before = row->str(2);
-  auto symptoms = row->opt_str(3);
-  in.has_declaration = symptoms.has_value();
-  in.symptoms = declared_something(symptoms);
-  in.exposure = declared_something(row->opt_str(4));
-  HealthStatus s = health_status(in);
+  std::optional<int64_t> declared_at;
+  KB_ASSIGN(auto read, read_inputs(c, person_id, now, &declared_at));
+  if (!read) return no_person();
+  read->in.unlinked_card = false;
+  HealthStatus s = health_status(read->in);
   std::string_view colour = colour_name(s.colour);
   KB_TRY(c.exec(kStoreStatus, {person_id, colour, s.reason, now}));
-  if (before != colour) KB_TRY(qr::revoke_personal_qrs(c, person_id, now, colour));
+  if (read->stored_colour != colour) KB_TRY(qr::revoke_personal_qrs(c, person_id, now, colour));
   return s;
+}
+
+Result<HealthStatus> door_status(store::Connection& c, const StatusPolicy& policy, int64_t person_id, int64_t now,
+                                 bool via_card) {
+  std::optional<int64_t> declared_at;
+  KB_ASSIGN(auto read, read_inputs(c, person_id, now, &declared_at));
+  if (!read) return no_person();
+  read->in.declaration_stale = declared_at && now - *declared_at > policy.declaration_valid_seconds;
+  read->in.unlinked_card = read->in.unlinked_card && via_card;
+  return health_status(read->in);
 }
 
 Result<HealthStatus> set_case_contact(store::Connection& c, int64_t person_id, bool confirmed_case,

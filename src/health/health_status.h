@@ -1,15 +1,27 @@
-// A person's health-status colour, shown on their personal QR. One rule set, in one pure
-// function, applied in this order (the first that holds decides):
+// A person's health-status colour: what their personal QR shows and what every door answers.
+// One rule table, kColourRules below, read top to bottom (the first row that holds decides);
+// each row gives the colour, the reason, and what the person at the door should do:
 //
-//   1. a recorded confirmed case                         → red    (reason "confirmed_case")
-//   2. an F1 contact under quarantine (until > now)      → yellow (reason "f1_quarantine")
-//   3. symptoms declared in the latest declaration       → yellow (reason "symptoms")
-//   4. an exposure declared in the latest declaration    → yellow (reason "exposure")
-//   5. otherwise                                         → green  (reason "none")
+//   holds when                                  colour        reason              instruction
+//   a recorded, open confirmed case             red           confirmed_case      do_not_admit_call_health_station
+//   an F1 contact under quarantine (until>now)  yellow        f1_quarantine       do_not_admit_in_quarantine
+//   a card of nobody with an account, undeclared not_declared  card_not_linked     ask_to_declare
+//   no declaration at all                       not_declared  no_declaration      ask_to_declare
+//   the latest declaration is out of date       not_declared  declaration_stale   ask_to_declare_again
+//   symptoms in the latest declaration          yellow        symptoms            refer_to_medical_check
+//   an exposure in the latest declaration       yellow        exposure            screen_before_admitting
+//   otherwise                                   green         declared            admit
+//
+// Nobody is green by default: green needs a current declaration without symptoms or
+// exposures. A declaration counts as current for StatusPolicy::declaration_valid_seconds
+// (7 days by default; `serve --declaration-valid-days`) — people declare again when their
+// health changes, and at least weekly, as provinces asked in 2021.
 //
 // The colour is stored on the person (people.status_colour) and recomputed, through
 // recompute_status(), whenever an input changes: a new declaration, a case or a contact
-// recorded or lifted. A change of colour revokes the person's QR tokens of the old colour.
+// recorded or lifted. The stored colour ignores staleness (it is what the QR carries, and a
+// QR lives a day); door_status() applies the whole table at the moment of the scan. A change
+// of stored colour revokes the person's QR tokens of the old colour.
 #pragma once
 
 #include <cstdint>
@@ -22,27 +34,51 @@
 
 namespace kb::health {
 
-enum class Colour { kGreen, kYellow, kRed };
-std::string_view colour_name(Colour c);  // "green" | "yellow" | "red"
+enum class Colour { kGreen, kYellow, kRed, kNotDeclared };
+std::string_view colour_name(Colour c);  // "green" | "yellow" | "red" | "not_declared"
+
+struct StatusPolicy {
+  int64_t declaration_valid_seconds = 7 * 86400;
+};
 
 struct StatusInputs {
   bool has_declaration = false;
-  bool symptoms = false;        // any symptom in the latest declaration
-  bool exposure = false;        // any exposure in the latest declaration
-  bool confirmed_case = false;  // a recorded, not yet closed, case
-  bool f1_quarantine = false;   // an F1 contact whose quarantine has not ended
+  bool declaration_stale = false;  // the latest declaration is older than the policy allows
+  bool symptoms = false;           // any symptom in the latest declaration
+  bool exposure = false;           // any exposure in the latest declaration
+  bool confirmed_case = false;     // a recorded, not yet closed, case
+  bool f1_quarantine = false;      // an F1 contact whose quarantine has not ended
+  bool unlinked_card = false;      // found by a scanned card, and belongs to no account
 };
 
 struct HealthStatus {
-  Colour colour = Colour::kGreen;
-  std::string_view reason = "none";  // "confirmed_case" | "f1_quarantine" | "symptoms" | "exposure" | "none"
+  Colour colour = Colour::kNotDeclared;
+  std::string_view reason = "no_declaration";
+  std::string_view instruction = "ask_to_declare";
 };
+
+struct ColourRule {
+  bool (*holds)(const StatusInputs&);
+  Colour colour;
+  std::string_view reason;
+  std::string_view instruction;
+};
+
+// The table described above; the last row always holds.
+extern const ColourRule kColourRules[8];
 
 HealthStatus health_status(const StatusInputs& in);
 
-// Reads the person's latest declaration and case/contact flags, applies health_status, stores
-// the colour and, when it changed, revokes the QR tokens of the old colour. Write connection.
+// Reads the person's latest declaration and case/contact flags, applies health_status (without
+// staleness), stores the colour and, when it changed, revokes the QR tokens of the old colour.
+// Write connection.
 Result<HealthStatus> recompute_status(store::Connection& c, int64_t person_id, int64_t now);
+
+// The person's status at the door at `now`: the whole table, staleness included; `via_card`
+// when the person was found (or just recorded) from a scanned card, which then counts as not
+// linked when the person belongs to no account. Reads only.
+Result<HealthStatus> door_status(store::Connection& c, const StatusPolicy& policy, int64_t person_id, int64_t now,
+                                 bool via_card = false);
 
 // For the cases/tracing module: records whether the person is a confirmed case and until when
 // they are quarantined as a contact (nullopt: not), then recomputes.

@@ -1,15 +1,13 @@
 // Check-in and check-out: citizens and guests on the venue page, staff scanners at the door.
+// Every way in goes through checkin::Door (checkin/door.h): these handlers only read the
+// request into a checkin::Entry and write the answer.
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
-#include <map>
 
-#include "checkin/phone_check.h"
+#include "checkin/checkout.h"
+#include "checkin/door.h"
 #include "checkin/visit.h"
-#include "checkin/visitors.h"
-#include "core/clock.h"
 #include "core/crypto.h"
 #include "core/phone.h"
 #include "http/app.h"
@@ -19,8 +17,7 @@
 #include "qr/personal_qr.h"
 #include "scan/bhyt_qr.h"
 #include "scan/cccd_qr.h"
-#include "venues/access.h"
-#include "venues/kiosk.h"
+#include "store/client_writes.h"
 
 namespace kb::http {
 namespace {
@@ -28,26 +25,7 @@ namespace {
 using boost::asio::awaitable;
 namespace json = boost::json;
 
-Error venue_closed(const venues::Venue& v) {
-  return make_error(ErrorKind::kConflict, "venue_closed",
-                    v.status == venues::VenueStatus::kSuspended ? "this venue is suspended by the health authority"
-                                                           : "this venue is closed for check-ins");
-}
-
-std::string lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
-// --- Citizen and guest check-in ---------------------------------------------------------------
-
-struct CheckinRequest {
-  std::string venue_code;
-  std::vector<int64_t> person_ids;  // empty: the account holder
-  std::optional<std::string> kiosk;
-  std::optional<std::string> guest_name;
-  std::optional<std::string> guest_phone;
-};
+// --- Reading requests -----------------------------------------------------------------------
 
 Result<std::vector<int64_t>> parse_ids(const json::value* v, std::string_view field) {
   std::vector<int64_t> ids;
@@ -66,311 +44,56 @@ Result<std::vector<int64_t>> parse_ids(const json::value* v, std::string_view fi
   return ids;
 }
 
-Result<CheckinRequest> parse_checkin(const Request& req, bool signed_in) {
+Error prefixed(Error e, std::string_view prefix) {
+  e.field = std::string(prefix) + e.field;
+  return e;
+}
+
+Result<checkin::Guest> parse_guest(const json::value& guest) {
+  if (!guest.is_object()) return invalid("guest", "wrong_type", "guest must be an object {full_name, phone}");
+  KB_ASSIGN(JsonBody g, JsonBody::parse(json::serialize(guest)));
+  auto name = g.required_string("full_name", 400);
+  if (!name.ok()) return prefixed(std::move(name).error(), "guest.");
+  auto phone = g.required_string("phone", 40);
+  if (!phone.ok()) return prefixed(std::move(phone).error(), "guest.");
+  if (auto st = g.no_unknown_fields(); !st.ok()) return prefixed(std::move(st).error(), "guest.");
+  checkin::Guest out;
+  KB_ASSIGN(out.full_name, people::normalize_name(*name, "guest.full_name"));
+  KB_ASSIGN(out.phone, normalize_mobile(*phone, "guest.phone"));
+  return out;
+}
+
+// The optional client-made id of a write (store/client_writes.h).
+Result<std::optional<std::string>> parse_client_id(JsonBody& body) {
+  KB_ASSIGN(auto raw, body.optional_string("client_id", 80));
+  if (!raw) return std::optional<std::string>();
+  KB_ASSIGN(std::string id, store::parse_client_id(*raw));
+  return std::optional<std::string>(std::move(id));
+}
+
+// A citizen or guest at the venue page: {venue_code, person_ids?, kiosk?, guest?}.
+Result<checkin::Entry> parse_checkin(const Request& req, std::optional<accounts::User> caller) {
   KB_ASSIGN(JsonBody body, json_body(req));
-  CheckinRequest r;
+  checkin::Entry e;
   KB_ASSIGN(std::string code, body.required_string("venue_code", 40));
-  r.venue_code = lower(code);
-  KB_TRY(venues::check_code_shape(r.venue_code));
-  KB_ASSIGN(r.person_ids, parse_ids(body.raw("person_ids"), "person_ids"));
-  KB_ASSIGN(r.kiosk, body.optional_string("kiosk", 80));
+  KB_ASSIGN(e.venue_code, venues::VenueCode::parse(code));
+  KB_ASSIGN(auto ids, parse_ids(body.raw("person_ids"), "person_ids"));
+  KB_ASSIGN(auto kiosk, body.optional_string("kiosk", 80));
+  KB_ASSIGN(e.client_id, parse_client_id(body));
   const json::value* guest = body.raw("guest");
   KB_TRY(body.no_unknown_fields());
+  e.kiosk_token = kiosk.value_or("");
   if (guest) {
-    if (signed_in) return invalid("guest", "not_applicable", "signed-in citizens check in as themselves");
-    if (!guest->is_object()) return invalid("guest", "wrong_type", "guest must be an object {full_name, phone}");
-    KB_ASSIGN(JsonBody g, JsonBody::parse(json::serialize(*guest)));
-    auto name = g.required_string("full_name", 400);
-    if (!name.ok()) return invalid("guest.full_name", name.error().code, name.error().message);
-    auto phone = g.required_string("phone", 40);
-    if (!phone.ok()) return invalid("guest.phone", phone.error().code, phone.error().message);
-    if (auto st = g.no_unknown_fields(); !st.ok()) {
-      return invalid("guest." + st.error().field, st.error().code, st.error().message);
-    }
-    KB_ASSIGN(r.guest_name, people::normalize_name(*name, "guest.full_name"));
-    KB_ASSIGN(r.guest_phone, normalize_mobile(*phone, "guest.phone"));
-  } else if (!signed_in) {
+    if (caller) return invalid("guest", "guest_signed_in", "signed-in citizens check in as themselves");
+    KB_ASSIGN(e.visitor, parse_guest(*guest));
+  } else if (!caller) {
     return make_error(ErrorKind::kUnauthenticated, "unauthenticated", "sign in, or check in as a guest");
-  }
-  if (!signed_in && !r.person_ids.empty()) {
-    return invalid("person_ids", "not_applicable", "guests check in only themselves");
-  }
-  return r;
-}
-
-struct VenueForCheckin {
-  venues::Venue venue;
-  std::string kiosk_secret;
-  std::vector<people::Person> managed;
-};
-
-awaitable<Response> create_checkin(App& app, Request& req) {
-  std::optional<accounts::User> user;
-  if (!req.bearer_token().empty()) {
-    auto u = app.authenticate(req);
-    if (!u.ok()) co_return Response::error(u.error());
-    user = *u;
-    if (user->role != accounts::Role::kCitizen) {
-      co_return Response::error(make_error(ErrorKind::kForbidden, "citizens_only",
-                                           "staff record visitors with the scanner, not by checking in"));
-    }
-  }
-  auto parsed = parse_checkin(req, user.has_value());
-  if (!parsed.ok()) co_return Response::error(parsed.error());
-  const CheckinRequest& r = *parsed;
-  int64_t now = app.now();
-
-  auto found = [&]() -> Result<VenueForCheckin> {
-    VenueForCheckin f;
-    KB_ASSIGN(auto venue, app.venue_by_code(r.venue_code));
-    if (!venue) return Error{ErrorKind::kNotFound, "venue_not_found", "no venue has this code", "venue_code"};
-    f.venue = std::move(*venue);
-    if (!r.kiosk && (!user || r.person_ids.empty())) return f;  // the common case: no more reads
-    return app.db().read([&](store::Connection& c) -> Result<VenueForCheckin> {
-      if (r.kiosk) {
-        KB_ASSIGN(f.kiosk_secret, venues::load_kiosk_secret(c));
-      }
-      if (user && !r.person_ids.empty()) {
-        KB_ASSIGN(f.managed, people::managed_by(c, user->id));
-      }
-      return std::move(f);
-    });
-  }();
-  if (!found.ok()) co_return Response::error(found.error());
-  const venues::Venue& venue = found->venue;
-  if (venue.status != venues::VenueStatus::kOpen) co_return Response::error(venue_closed(venue));
-  if (r.kiosk) {
-    auto st = venues::check_kiosk_code(found->kiosk_secret, venue.code, *r.kiosk, now);
-    if (!st.ok()) co_return Response::error(st.error());
-  }
-  for (int64_t id : r.person_ids) {
-    bool mine = std::any_of(found->managed.begin(), found->managed.end(),
-                            [id](const people::Person& p) { return p.id == id; });
-    if (!mine) {
-      co_return Response::error(
-          Error{ErrorKind::kForbidden, "not_your_person", "you can check in only people you manage", "person_ids"});
-    }
-  }
-  checkin::Trust trust = !user  ? checkin::Trust::kGuestForm
-                         : r.kiosk ? checkin::Trust::kSelfKiosk
-                                   : checkin::Trust::kSelfPoster;
-
-  struct Checked {
-    std::vector<checkin::Recorded> visits;
-  };
-  // The account holder's own person id never changes once made: known ids skip a query in the
-  // writer, the one thread every check-in goes through.
-  std::optional<int64_t> known_self = user && r.person_ids.empty() ? app.self_person_of(user->id) : std::nullopt;
-  auto job = [venue_id = venue.id, ids = r.person_ids, account = user ? user->id : 0,
-              phone = user ? user->phone : std::string(), guest_name = r.guest_name.value_or(""),
-              guest_phone = r.guest_phone.value_or(""), trust, now](store::Connection& c) -> Result<Checked> {
-    std::vector<people::Person> who;
-    if (account == 0) {
-      KB_ASSIGN(auto g, checkin::guest(c, guest_name, guest_phone, now));
-      who.push_back(std::move(g));
-    } else if (ids.empty()) {
-      KB_ASSIGN(auto self, people::self_of(c, account, phone, now));
-      who.push_back(std::move(self));
-    } else {
-      for (int64_t id : ids) {
-        people::Person p;
-        p.id = id;
-        who.push_back(std::move(p));
-      }
-    }
-    Checked out;
-    for (const auto& p : who) {
-      KB_ASSIGN(auto rec, checkin::record(c, {.venue_id = venue_id, .person_id = p.id, .at = now,
-                                              .source = checkin::Source::kSelf, .trust = trust,
-                                              .recorded_by = account ? std::optional<int64_t>(account) : std::nullopt}));
-      out.visits.push_back(std::move(rec));
-    }
-    return out;
-  };
-  // A known self checks in with one duplicate check and at most one insert, its last statement,
-  // and depends on no other write: the common case, and the hottest write there is. The writer
-  // records a batch of them together (on PostgreSQL in one statement, checkin::record_all).
-  std::optional<Result<Checked>> checked;
-  if (known_self) {
-    checkin::NewVisit visit{.venue_id = venue.id, .person_id = *known_self, .at = now, .source = checkin::Source::kSelf,
-                            .trust = trust, .recorded_by = user->id};
-    Result<checkin::Recorded> recorded = co_await app.ingest<checkin::CheckinGroup>(visit);
-    if (recorded.ok()) {
-      checked.emplace(Checked{{std::move(*recorded)}});
-    } else {
-      checked.emplace(recorded.error());
-    }
   } else {
-    checked.emplace(co_await app.write(job));
+    e.visitor = checkin::AccountHolder{std::move(ids)};
   }
-  if (!checked->ok()) co_return Response::error(checked->error());
-  const Checked& done = **checked;
-  if (user && r.person_ids.empty() && !known_self && !done.visits.empty()) {
-    app.remember_self_person(user->id, done.visits.front().visit.person_id);
-  }
-
-  bool all_duplicate = true;
-  json::array visits;
-  for (const auto& rec : done.visits) {
-    all_duplicate = all_duplicate && rec.duplicate;
-    json::object o = visit_json(rec.visit);
-    o["duplicate"] = rec.duplicate;
-    if (!user) o["checkout_token"] = checkin::checkout_token(app.secrets().otp_pepper, rec.visit);
-    visits.push_back(std::move(o));
-  }
-  json::object body{{"venue", json::object{{"id", venue.id},
-                                           {"code", venue.code},
-                                           {"name", venue.name},
-                                           {"address_line", venues::address_line(venue, app.areas())}}},
-                    {"visits", std::move(visits)}};
-  co_return Response::json(all_duplicate ? 200 : 201, body);
-}
-
-// --- Check-out -------------------------------------------------------------------------------
-
-awaitable<Response> create_checkout(App& app, Request& req) {
-  std::optional<accounts::User> user;
-  if (!req.bearer_token().empty()) {
-    auto u = app.authenticate(req);
-    if (!u.ok()) co_return Response::error(u.error());
-    user = *u;
-  }
-  auto body = json_body(req);
-  if (!body.ok()) co_return Response::error(body.error());
-  auto visit_id = body->optional_int("visit_id", 1, INT64_MAX);
-  if (!visit_id.ok()) co_return Response::error(visit_id.error());
-  auto raw_code = body->optional_string("venue_code", 40);
-  if (!raw_code.ok()) co_return Response::error(raw_code.error());
-  auto token = body->optional_string("checkout_token", 80);
-  if (!token.ok()) co_return Response::error(token.error());
-  if (auto st = body->no_unknown_fields(); !st.ok()) co_return Response::error(st.error());
-  if (!*visit_id && !*raw_code) {
-    co_return Response::error(invalid("visit_id", "missing_field", "give visit_id, or venue_code to leave a venue"));
-  }
-  int64_t now = app.now();
-
-  // Which visits to close, checked before anything is written.
-  std::vector<int64_t> to_close;
-  if (*visit_id) {
-    auto visit = app.db().read([&](store::Connection& c) -> Result<checkin::Visit> {
-      KB_ASSIGN(auto v, checkin::find(c, **visit_id));
-      Error not_found{ErrorKind::kNotFound, "visit_not_found", "no such visit", "visit_id"};
-      if (!v) return not_found;
-      if (user && user->role == accounts::Role::kCitizen) {
-        KB_ASSIGN(auto people, people::managed_by(c, user->id));
-        bool mine = std::any_of(people.begin(), people.end(), [&](const people::Person& p) { return p.id == v->person_id; });
-        if (!mine) return not_found;
-      } else if (user) {
-        KB_ASSIGN(auto venue, venues::venue_for(c, *user, v->venue_id));
-        if (venue.access != venues::Access::kManager && venue.access != venues::Access::kStaff) return not_found;
-      } else {
-        if (!*token) return Error{ErrorKind::kUnauthenticated, "unauthenticated", "sign in, or give the checkout_token",
-                                  "checkout_token"};
-        if (!constant_time_equal(**token, checkin::checkout_token(app.secrets().otp_pepper, *v))) {
-          return Error{ErrorKind::kForbidden, "invalid_checkout_token", "this check-out token is not valid",
-                       "checkout_token"};
-        }
-      }
-      return std::move(*v);
-    });
-    if (!visit.ok()) co_return Response::error(visit.error());
-    if (visit->t_out) {
-      co_return Response::error(
-          Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out", "visit_id"});
-    }
-    to_close.push_back(visit->id);
-  } else {
-    if (!user || user->role != accounts::Role::kCitizen) {
-      co_return Response::error(make_error(ErrorKind::kUnauthenticated, "unauthenticated",
-                                           "sign in to leave a venue by its code, or give visit_id"));
-    }
-    std::string code = lower(**raw_code);
-    if (auto st = venues::check_code_shape(code); !st.ok()) co_return Response::error(st.error());
-    auto open = app.db().read([&](store::Connection& c) -> Result<std::vector<checkin::Visit>> {
-      KB_ASSIGN(auto venue, venues::find_by_code(c, code));
-      if (!venue) return Error{ErrorKind::kNotFound, "venue_not_found", "no venue has this code", "venue_code"};
-      KB_ASSIGN(auto people, people::managed_by(c, user->id));
-      std::vector<int64_t> ids;
-      for (const auto& p : people) ids.push_back(p.id);
-      return checkin::open_visits(c, venue->id, ids, now);
-    });
-    if (!open.ok()) co_return Response::error(open.error());
-    if (open->empty()) {
-      co_return Response::error(Error{ErrorKind::kConflict, "not_checked_in",
-                                      "nobody you manage is checked in at this venue", "venue_code"});
-    }
-    for (const auto& v : *open) to_close.push_back(v.id);
-  }
-  auto job = [to_close, now](store::Connection& c) -> Result<std::vector<checkin::Visit>> {
-    std::vector<checkin::Visit> closed;
-    for (int64_t id : to_close) {
-      KB_ASSIGN(auto v, checkin::check_out(c, id, now));
-      closed.push_back(std::move(v));
-    }
-    return closed;
-  };
-  auto closed = co_await app.write(job);
-  if (!closed.ok()) co_return Response::error(closed.error());
-  json::array out;
-  for (const auto& v : *closed) out.push_back(visit_json(v));
-  co_return Response::json(200, json::object{{"visits", std::move(out)}});
-}
-
-// --- My visits -------------------------------------------------------------------------------
-
-awaitable<Response> my_visits(App& app, Request& req) {
-  auto user = app.authenticate(req);
-  if (!user.ok()) co_return Response::error(user.error());
-  if (user->role != accounts::Role::kCitizen) co_return Response::json(200, json::object{{"visits", json::array{}}});
-  int64_t now = app.now();
-  std::map<int64_t, std::string> names;
-  auto visits = app.db().read([&](store::Connection& c) -> Result<std::vector<checkin::VisitAtVenue>> {
-    KB_ASSIGN(auto people, people::managed_by(c, user->id));
-    std::vector<int64_t> ids;
-    for (const auto& p : people) {
-      ids.push_back(p.id);
-      names[p.id] = p.full_name;
-    }
-    return checkin::visits_of(c, ids, now - 28 * 86400, 200);
-  });
-  if (!visits.ok()) co_return Response::error(visits.error());
-  json::array out;
-  for (const auto& v : *visits) {
-    json::object o = visit_json(v.visit);
-    o["venue_name"] = v.venue_name;
-    o["venue_code"] = v.venue_code;
-    o["person_name"] = names[v.visit.person_id];
-    o["open"] = !v.visit.t_out && v.visit.assumed_out > now;
-    out.push_back(std::move(o));
-  }
-  co_return Response::json(200, json::object{{"visits", std::move(out)}});
-}
-
-// --- Staff scanner ---------------------------------------------------------------------------
-
-struct ScanRequest {
-  int64_t venue_id = 0;
-  std::string payload;
-  std::optional<std::string> code;
-  std::optional<std::string> full_name;
-};
-
-Result<ScanRequest> parse_scan(const Request& req) {
-  KB_ASSIGN(JsonBody body, json_body(req));
-  ScanRequest r;
-  KB_ASSIGN(r.venue_id, body.required_int("venue_id", 1, INT64_MAX));
-  KB_ASSIGN(std::string payload, body.required_string("payload", 4000));
-  r.payload = std::move(payload);
-  KB_ASSIGN(r.code, body.optional_string("code", 20));
-  KB_ASSIGN(auto name, body.optional_string("full_name", 400));
-  KB_TRY(body.no_unknown_fields());
-  if (r.code && (r.code->size() != 6 || r.code->find_first_not_of("0123456789") != std::string::npos)) {
-    return invalid("code", "invalid_code", "the code has 6 digits");
-  }
-  if (name && !name->empty()) {
-    KB_ASSIGN(r.full_name, people::normalize_name(*name, "full_name"));
-  }
-  return r;
+  if (!caller && !ids.empty()) return invalid("person_ids", "not_applicable", "guests check in only themselves");
+  e.caller = std::move(caller);
+  return e;
 }
 
 // A phone number as a scanner or a keyboard gives it: digits with + . - ( ) and spaces only.
@@ -379,149 +102,195 @@ bool looks_like_phone(std::string_view payload) {
   return payload.find_first_not_of("0123456789+.-() ") == std::string_view::npos;
 }
 
-struct ScanOutcome {
-  checkin::Recorded recorded;
-  std::string masked;
+// What a staff scanner read: a personal QR, a chip-ID or health-insurance card, or a phone
+// number (with the code texted to it, or not yet: then the code is to be sent).
+struct ScanRequest {
+  checkin::Entry entry;
+  std::optional<std::string> phone_without_code;
 };
 
-Response scan_response(const ScanOutcome& s, std::string_view colour, std::string_view warning) {
+Result<checkin::Visitor> parse_payload(const std::string& payload, std::optional<std::string> code,
+                                       const std::string& full_name, int64_t now) {
+  using Visitor = checkin::Visitor;
+  if (qr::looks_like_personal_qr(payload)) return Visitor(checkin::ScannedQr{payload});
+  if (scan::looks_like_cccd(payload)) {
+    KB_ASSIGN(scan::CccdCard card, scan::parse_cccd(payload, now));
+    return Visitor(std::move(card));
+  }
+  if (scan::looks_like_bhyt(payload)) {
+    KB_ASSIGN(scan::BhytCard card, scan::parse_bhyt(payload, now));
+    return Visitor(std::move(card));
+  }
+  if (looks_like_phone(payload)) {
+    KB_ASSIGN(std::string phone, normalize_mobile(payload, "payload"));
+    return Visitor(checkin::VerifiedPhone{std::move(phone), code.value_or(""), full_name});
+  }
+  if (payload.find("/v/") != std::string::npos) {
+    return invalid("payload", "venue_qr", "this is a venue's QR code, not a visitor's");
+  }
+  return invalid("payload", "unrecognised_payload",
+                 "not a personal QR, chip ID card, health-insurance card or phone number");
+}
+
+Result<ScanRequest> parse_scan(const Request& req, accounts::User staff, int64_t now) {
+  KB_ASSIGN(JsonBody body, json_body(req));
+  ScanRequest r;
+  KB_ASSIGN(r.entry.venue_id, body.required_int("venue_id", 1, INT64_MAX));
+  KB_ASSIGN(std::string payload, body.required_string("payload", 4000));
+  KB_ASSIGN(auto code, body.optional_string("code", 20));
+  KB_ASSIGN(auto raw_name, body.optional_string("full_name", 400));
+  KB_ASSIGN(r.entry.client_id, parse_client_id(body));
+  KB_TRY(body.no_unknown_fields());
+  if (code && (code->size() != 6 || code->find_first_not_of("0123456789") != std::string::npos)) {
+    return invalid("code", "invalid_code", "the code has 6 digits");
+  }
+  std::string name;
+  if (raw_name && !raw_name->empty()) {
+    KB_ASSIGN(name, people::normalize_name(*raw_name, "full_name"));
+  }
+  KB_ASSIGN(r.entry.visitor, parse_payload(payload, code, name, now));
+  if (auto* phone = std::get_if<checkin::VerifiedPhone>(&r.entry.visitor); phone && phone->code.empty()) {
+    r.phone_without_code = phone->phone;
+  }
+  r.entry.caller = std::move(staff);
+  return r;
+}
+
+// Staff type a visitor in by hand: {full_name, phone?}.
+Result<checkin::Entry> parse_manual(const Request& req, accounts::User staff, int64_t venue_id) {
+  KB_ASSIGN(JsonBody body, json_body(req));
+  KB_ASSIGN(std::string raw_name, body.required_string("full_name", 400));
+  KB_ASSIGN(auto raw_phone, body.optional_string("phone", 40));
+  KB_TRY(body.no_unknown_fields());
+  checkin::TypedIn typed;
+  KB_ASSIGN(typed.full_name, people::normalize_name(raw_name));
+  if (raw_phone && !raw_phone->empty()) {
+    KB_ASSIGN(typed.phone, normalize_mobile(*raw_phone));
+  }
+  checkin::Entry e;
+  e.caller = std::move(staff);
+  e.venue_id = venue_id;
+  e.visitor = std::move(typed);
+  return e;
+}
+
+// --- Answers --------------------------------------------------------------------------------
+
+json::object status_json(const health::HealthStatus& s) {
+  return {{"colour", health::colour_name(s.colour)}, {"reason", s.reason}, {"instruction", s.instruction}};
+}
+
+// The visitor's own answer: the venue and, per person, the visit and what to do.
+Response checkin_answer(App& app, const checkin::DoorAnswer& a, bool guest) {
+  bool all_duplicate = true;
+  json::array visits;
+  for (const auto& p : a.people) {
+    all_duplicate = all_duplicate && p.duplicate;
+    json::object o = visit_json(p.visit);
+    o["duplicate"] = p.duplicate;
+    o["status"] = status_json(p.status);
+    o["flagged"] = p.flagged;
+    if (guest) o["checkout_token"] = checkin::checkout_token(app.door().config().secret, p.visit);
+    visits.push_back(std::move(o));
+  }
+  json::object venue{{"id", a.venue.id}, {"code", a.venue.code}, {"name", a.venue.name},
+                     {"address_line", venues::address_line(a.venue, app.areas())}};
+  return Response::json(all_duplicate ? 200 : 201, json::object{{"venue", std::move(venue)}, {"visits", std::move(visits)}});
+}
+
+// A scanner's answer: one person, their colour, why, and what the staff should do.
+Response scan_answer(const checkin::DoorAnswer& a) {
+  const checkin::PersonAtDoor& p = a.people.front();
   json::object o{{"result", "checked_in"},
-                 {"duplicate", s.recorded.duplicate},
-                 {"colour", colour},
-                 {"masked_name", s.masked},
-                 {"trust", checkin::trust_name(s.recorded.visit.trust)},
-                 {"trust_level", checkin::trust_level(s.recorded.visit.trust)},
-                 {"visit", visit_json(s.recorded.visit)}};
-  if (!warning.empty()) o["warning"] = warning;
-  return Response::json(s.recorded.duplicate ? 200 : 201, o);
+                 {"duplicate", p.duplicate},
+                 {"colour", health::colour_name(p.status.colour)},
+                 {"reason", p.status.reason},
+                 {"instruction", p.status.instruction},
+                 {"flagged", p.flagged},
+                 {"masked_name", p.masked_name},
+                 {"trust", checkin::trust_name(p.visit.trust)},
+                 {"trust_level", checkin::trust_level(p.visit.trust)},
+                 {"visit", visit_json(p.visit)}};
+  if (!a.warning.empty()) o["warning"] = a.warning;
+  return Response::json(p.duplicate ? 200 : 201, o);
 }
 
-checkin::NewVisit staff_visit(int64_t venue_id, int64_t person_id, int64_t staff_id, checkin::Trust trust,
-                              int64_t now) {
-  return {.venue_id = venue_id, .person_id = person_id, .at = now, .source = checkin::Source::kStaffScan,
-          .trust = trust, .recorded_by = staff_id};
+// --- Handlers -------------------------------------------------------------------------------
+
+awaitable<Result<Response>> create_checkin(App& app, Request& req) {
+  KB_CO_ASSIGN(auto caller, maybe_signed_in(app, req));
+  KB_CO_ASSIGN(checkin::Entry entry, parse_checkin(req, std::move(caller)));
+  KB_CO_ASSIGN(checkin::DoorAnswer answer, co_await app.door().enter(entry, app.now()));
+  co_return checkin_answer(app, answer, !entry.caller);
 }
 
-Error qr_refusal(qr::Verdict v) {
-  switch (v) {
-    case qr::Verdict::kExpired:
-      return Error{ErrorKind::kGone, "qr_expired", "this personal QR has expired; ask for a fresh one", "payload"};
-    case qr::Verdict::kRevoked:
-      return Error{ErrorKind::kGone, "qr_revoked", "this personal QR was revoked", "payload"};
-    case qr::Verdict::kForged:
-      return invalid("payload", "qr_forged", "this personal QR is not signed by us: do not trust it");
-    default: break;
-  }
-  return invalid("payload", "qr_malformed", "this personal QR is damaged; scan it again");
-}
-
-awaitable<Response> scan_personal_qr(App& app, const ScanRequest& r, int64_t staff_id, int64_t now) {
-  auto check = app.db().read([&](store::Connection& c) { return qr::check_personal_qr(c, r.payload, now); });
-  if (!check.ok()) co_return Response::error(check.error());
-  if (check->verdict != qr::Verdict::kValid) co_return Response::error(qr_refusal(check->verdict));
-  auto job = [venue_id = r.venue_id, person_id = check->person_id, staff_id, now](
-                 store::Connection& c) -> Result<ScanOutcome> {
-    KB_ASSIGN(auto person, people::find(c, person_id));
-    if (!person) return Error{ErrorKind::kNotFound, "person_not_found", "this QR names no recorded person", "payload"};
-    KB_ASSIGN(auto rec, checkin::record(c, staff_visit(venue_id, person_id, staff_id, checkin::Trust::kPersonalQr, now)));
-    return ScanOutcome{std::move(rec), checkin::masked_identity(*person)};
-  };
-  auto out = co_await app.write(job);
-  if (!out.ok()) co_return Response::error(out.error());
-  co_return scan_response(*out, check->colour.empty() ? "green" : check->colour, "");
-}
-
-awaitable<Response> scan_cccd(App& app, const ScanRequest& r, int64_t staff_id, int64_t now) {
-  auto card = scan::parse_cccd(r.payload, now);
-  if (!card.ok()) co_return Response::error(card.error());
-  auto job = [venue_id = r.venue_id, card = *card, staff_id, now](store::Connection& c) -> Result<ScanOutcome> {
-    KB_ASSIGN(auto person, checkin::person_for_cccd(c, card, now));
-    KB_ASSIGN(auto rec, checkin::record(c, staff_visit(venue_id, person.id, staff_id, checkin::Trust::kCccd, now)));
-    return ScanOutcome{std::move(rec), checkin::masked_identity(person)};
-  };
-  auto out = co_await app.write(job);
-  if (!out.ok()) co_return Response::error(out.error());
-  co_return scan_response(*out, "green", "");
-}
-
-awaitable<Response> scan_bhyt(App& app, const ScanRequest& r, int64_t staff_id, int64_t now) {
-  auto card = scan::parse_bhyt(r.payload, now);
-  if (!card.ok()) co_return Response::error(card.error());
-  auto job = [venue_id = r.venue_id, card = *card, staff_id, now](store::Connection& c) -> Result<ScanOutcome> {
-    KB_ASSIGN(auto person, checkin::person_for_bhyt(c, card, now));
-    KB_ASSIGN(auto rec, checkin::record(c, staff_visit(venue_id, person.id, staff_id, checkin::Trust::kBhyt, now)));
-    return ScanOutcome{std::move(rec), checkin::masked_identity(person)};
-  };
-  auto out = co_await app.write(job);
-  if (!out.ok()) co_return Response::error(out.error());
-  std::string warning;
-  if (!card->valid_to.empty() && card->valid_to < checkin::day_of(now)) warning = "card_expired";
-  co_return scan_response(*out, "green", warning);
-}
-
-awaitable<Response> scan_phone(App& app, const ScanRequest& r, const venues::Venue& venue, int64_t staff_id,
-                               int64_t now) {
-  auto phone = normalize_mobile(r.payload, "payload");
-  if (!phone.ok()) co_return Response::error(phone.error());
-  checkin::PhoneCheckConfig config;
-  if (!r.code) {
-    auto job = [&app, config, venue_id = r.venue_id, phone = *phone, now](store::Connection& c) {
-      return checkin::issue_phone_code(c, config, app.secrets().otp_pepper, venue_id, phone, now);
-    };
-    auto issued = co_await app.write(job);
-    if (!issued.ok()) co_return Response::error(issued.error());
-    std::string text = fmt::format("Ma xac nhan khaibao: {}. Doc ma nay cho nhan vien dia diem de check-in "
-                                   "(ma dia diem {}). Hieu luc {} phut.",
-                                   issued->code, venue.code, issued->expires_in / 60);
-    if (auto sent = app.sms().send({"sms", *phone, text, now}); !sent.ok()) {
-      spdlog::error("sending a check-in code failed: {}", sent.error().message);
-      co_return Response::error(sent.error());
-    }
-    co_return Response::json(202, json::object{{"result", "code_sent"},
-                                               {"phone", mask_phone(*phone)},
-                                               {"expires_in", issued->expires_in}});
-  }
-  struct PhoneOutcome {
-    std::optional<ScanOutcome> scan;
-    std::optional<Error> refusal;
-  };
-  auto job = [&app, config, venue_id = r.venue_id, phone = *phone, code = *r.code,
-              name = r.full_name.value_or(""), staff_id, now](store::Connection& c) -> Result<PhoneOutcome> {
-    KB_ASSIGN(auto check, checkin::check_phone_code(c, config, app.secrets().otp_pepper, venue_id, phone, code, now));
-    if (!check.ok) return PhoneOutcome{std::nullopt, check.refusal};
-    KB_ASSIGN(auto person, checkin::person_for_phone(c, phone, name, now));
-    KB_ASSIGN(auto rec, checkin::record(c, staff_visit(venue_id, person.id, staff_id, checkin::Trust::kPhoneOtp, now)));
-    return PhoneOutcome{ScanOutcome{std::move(rec), checkin::masked_identity(person)}, std::nullopt};
-  };
-  auto out = co_await app.write(job);
-  if (!out.ok()) co_return Response::error(out.error());
-  if (out->refusal) co_return Response::error(*out->refusal);
-  co_return scan_response(*out->scan, "green", "");
-}
-
-awaitable<Response> create_scan(App& app, Request& req) {
-  auto user = app.authenticate(req);
-  if (!user.ok()) co_return Response::error(user.error());
-  auto parsed = parse_scan(req);
-  if (!parsed.ok()) co_return Response::error(parsed.error());
-  const ScanRequest& r = *parsed;
-  auto va = app.db().read([&](store::Connection& c) { return venues::venue_for(c, *user, r.venue_id); });
-  if (!va.ok()) co_return Response::error(va.error());
-  if (va->access != venues::Access::kManager && va->access != venues::Access::kStaff) {
-    co_return Response::error(make_error(ErrorKind::kForbidden, "not_venue_staff", "you do not work at this venue"));
-  }
-  if (va->venue.status != venues::VenueStatus::kOpen) co_return Response::error(venue_closed(va->venue));
+awaitable<Result<Response>> create_scan(App& app, Request& req) {
+  KB_CO_ASSIGN(accounts::User staff, signed_in(app, req));
   int64_t now = app.now();
-  std::string_view payload = r.payload;  // trimmed by the parser
-  if (qr::looks_like_personal_qr(payload)) co_return co_await scan_personal_qr(app, r, user->id, now);
-  if (scan::looks_like_cccd(payload)) co_return co_await scan_cccd(app, r, user->id, now);
-  if (scan::looks_like_bhyt(payload)) co_return co_await scan_bhyt(app, r, user->id, now);
-  if (looks_like_phone(payload)) co_return co_await scan_phone(app, r, va->venue, user->id, now);
-  if (payload.find("/v/") != std::string_view::npos) {
-    co_return Response::error(invalid("payload", "venue_qr", "this is a venue's QR code, not a visitor's"));
+  KB_CO_ASSIGN(ScanRequest scan, parse_scan(req, std::move(staff), now));
+  if (scan.phone_without_code) {
+    KB_CO_ASSIGN(auto sent, co_await app.door().send_phone_code(*scan.entry.caller, scan.entry.venue_id,
+                                                                *scan.phone_without_code, now));
+    co_return Response::json(202, json::object{{"result", "code_sent"}, {"phone", sent.masked_phone},
+                                               {"expires_in", sent.expires_in}});
   }
-  co_return Response::error(invalid("payload", "unrecognised_payload",
-                                    "not a personal QR, chip ID card, health-insurance card or phone number"));
+  KB_CO_ASSIGN(checkin::DoorAnswer answer, co_await app.door().enter(scan.entry, now));
+  co_return scan_answer(answer);
+}
+
+awaitable<Result<Response>> create_manual_visit(App& app, Request& req) {
+  KB_CO_ASSIGN(accounts::User staff, signed_in(app, req));
+  KB_CO_ASSIGN(int64_t venue_id, path_id(req, "id", "venue_not_found"));
+  KB_CO_ASSIGN(checkin::Entry entry, parse_manual(req, std::move(staff), venue_id));
+  KB_CO_ASSIGN(checkin::DoorAnswer answer, co_await app.door().enter(entry, app.now()));
+  co_return scan_answer(answer);
+}
+
+// --- Check-out ------------------------------------------------------------------------------
+
+Result<checkin::CheckoutRequest> parse_checkout(const Request& req, std::optional<accounts::User> caller) {
+  KB_ASSIGN(JsonBody body, json_body(req));
+  checkin::CheckoutRequest r;
+  KB_ASSIGN(r.visit_id, body.optional_int("visit_id", 1, INT64_MAX));
+  KB_ASSIGN(auto code, body.optional_string("venue_code", 40));
+  KB_ASSIGN(r.checkout_token, body.optional_string("checkout_token", 80));
+  KB_TRY(body.no_unknown_fields());
+  if (code) {
+    KB_ASSIGN(r.venue_code, venues::VenueCode::parse(*code));
+  }
+  if (!r.visit_id && !r.venue_code) {
+    return invalid("visit_id", "missing_field", "give visit_id, or venue_code to leave a venue");
+  }
+  r.caller = std::move(caller);
+  return r;
+}
+
+awaitable<Result<Response>> create_checkout(App& app, Request& req) {
+  KB_CO_ASSIGN(auto caller, maybe_signed_in(app, req));
+  KB_CO_ASSIGN(checkin::CheckoutRequest r, parse_checkout(req, std::move(caller)));
+  KB_CO_ASSIGN(auto closed, co_await checkin::check_out(app.db(), r, app.door().config().secret, app.now()));
+  json::array out;
+  for (const auto& v : closed) out.push_back(visit_json(v));
+  co_return Response::json(200, json::object{{"visits", std::move(out)}});
+}
+
+// --- My visits ------------------------------------------------------------------------------
+
+awaitable<Result<Response>> my_visits(App& app, Request& req) {
+  KB_CO_ASSIGN(accounts::User user, signed_in(app, req));
+  if (user.role != accounts::Role::kCitizen) co_return Response::json(200, json::object{{"visits", json::array{}}});
+  int64_t now = app.now();
+  KB_CO_ASSIGN(auto visits, app.db().read([&](store::Connection& c) { return checkin::history_of(c, user.id, now); }));
+  json::array out;
+  for (const auto& v : visits) {
+    json::object o = visit_json(v.visit);
+    o["venue_name"] = v.venue_name;
+    o["venue_code"] = v.venue_code;
+    o["person_name"] = v.person_name;
+    o["open"] = !v.visit.t_out && v.visit.assumed_out > now;
+    out.push_back(std::move(o));
+  }
+  co_return Response::json(200, json::object{{"visits", std::move(out)}});
 }
 
 }  // namespace
@@ -534,6 +303,8 @@ void register_checkin_routes(App& app) {
         "check out of a visit, or of a venue");
   r.add(Method::kPost, "/api/v1/scans", [&app](Request& req) { return create_scan(app, req); },
         "staff scanner: record a visitor from a scanned QR or phone number");
+  r.add(Method::kPost, "/api/v1/venues/{id}/visits", [&app](Request& req) { return create_manual_visit(app, req); },
+        "staff record a visitor by hand");
   r.add(Method::kGet, "/api/v1/me/visits", [&app](Request& req) { return my_visits(app, req); },
         "the signed-in citizen's visits (and their family's), newest first");
 }

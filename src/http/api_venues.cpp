@@ -1,33 +1,25 @@
 // Venues: registration, posters, staff, status, the kiosk code and the guest log.
 #include <fmt/format.h>
 
-#include <cctype>
-
-#include "audit/audit_log.h"
+#include "access/policy.h"
+#include "checkin/door.h"
 #include "checkin/guest_log.h"
 #include "checkin/visit.h"
-#include "checkin/visitors.h"
 #include "core/crypto.h"
 #include "core/phone.h"
 #include "http/app.h"
 #include "http/handler_util.h"
 #include "http/venue_json.h"
-#include "people/person.h"
 #include "qr/qr_image.h"
-#include "venues/access.h"
 #include "venues/kiosk.h"
 #include "venues/poster.h"
 
 namespace kb::http {
 namespace {
 
+using access::VenueRole;
 using boost::asio::awaitable;
 namespace json = boost::json;
-using venues::Access;
-
-Error forbidden(std::string code, std::string message) {
-  return make_error(ErrorKind::kForbidden, std::move(code), std::move(message));
-}
 
 // Counts code points, for limits people understand.
 size_t text_length(std::string_view s) {
@@ -62,416 +54,261 @@ Result<venues::NewVenue> parse_new_venue(const Request& req, const areas::AreaDi
   return v;
 }
 
-awaitable<Response> create_venue(App& app, Request& req) {
-  auto user = app.authenticate(req);
-  if (!user.ok()) co_return Response::error(user.error());
-  if (user->role != accounts::Role::kCitizen && user->role != accounts::Role::kVenueStaff) {
-    co_return Response::error(forbidden("forbidden", "venues are registered by citizens or venue-staff accounts"));
-  }
-  auto parsed = parse_new_venue(req, app.areas());
-  if (!parsed.ok()) co_return Response::error(parsed.error());
-  auto job = [v = *parsed, by = user->id, now = app.now()](store::Connection& c) {
-    return venues::create(c, v, by, now);
-  };
-  auto created = co_await app.write(job);
-  if (!created.ok()) co_return Response::error(created.error());
-  json::object o = venue_json(app, *created);
-  o["role"] = "manager";
-  co_return Response::json(201, o);
-}
-
-awaitable<Response> list_venues(App& app, Request& req) {
-  auto user = app.authenticate(req);
-  if (!user.ok()) co_return Response::error(user.error());
-  json::array out;
-  if (user->role == accounts::Role::kOfficial || user->role == accounts::Role::kAdmin) {
-    if (!user->jurisdiction) co_return Response::json(200, json::object{{"venues", out}});
-    int64_t limit = 100;
-    std::optional<int64_t> before;
-    if (auto b = req.query_param("before")) {
-      auto id = path_id(*b, "invalid_before", "before must be a venue id");
-      if (!id.ok()) co_return Response::error(invalid("before", "invalid_before", "before must be a venue id"));
-      before = *id;
-    }
-    auto found = app.db().read([&](store::Connection& c) { return venues::venues_in(c, *user->jurisdiction, limit, before); });
-    if (!found.ok()) co_return Response::error(found.error());
-    for (const auto& v : *found) out.push_back(venue_json(app, v));
-  } else {
-    auto found = app.db().read([&](store::Connection& c) { return venues::venues_of(c, user->id); });
-    if (!found.ok()) co_return Response::error(found.error());
-    for (const auto& vr : *found) {
-      json::object o = venue_json(app, vr.venue);
-      o["role"] = venues::staff_role_name(vr.role);
-      out.push_back(std::move(o));
-    }
-  }
-  co_return Response::json(200, json::object{{"venues", std::move(out)}});
-}
-
-std::string_view access_name(Access a) {
-  switch (a) {
-    case Access::kManager: return "manager";
-    case Access::kStaff: return "staff";
-    case Access::kOfficial: return "official";
-    case Access::kNone: break;
+std::string_view role_name(VenueRole r) {
+  switch (r) {
+    case VenueRole::kManager: return "manager";
+    case VenueRole::kStaff: return "staff";
+    case VenueRole::kOfficial: return "official";
+    case VenueRole::kNone: break;
   }
   return "none";
 }
 
-// The signed-in user and their access to the venue in the path.
-struct VenueRequest {
-  accounts::User user;
-  venues::VenueAccess va;
-};
-Result<VenueRequest> venue_request(App& app, const Request& req) {
-  KB_ASSIGN(accounts::User user, app.authenticate(req));
-  KB_ASSIGN(int64_t id, path_id(req.param("id"), "venue_not_found", "no such venue"));
-  KB_ASSIGN(venues::VenueAccess va,
-            app.db().read([&](store::Connection& c) { return venues::venue_for(c, user, id); }));
-  return VenueRequest{std::move(user), std::move(va)};
+json::object venue_with_role(App& app, const venues::Venue& v, std::string_view role) {
+  json::object o = venue_json(app, v);
+  o["role"] = role;
+  return o;
 }
 
-awaitable<Response> get_venue(App& app, Request& req) {
-  auto vr = venue_request(app, req);
-  if (!vr.ok()) co_return Response::error(vr.error());
-  json::object o = venue_json(app, vr->va.venue);
-  o["role"] = access_name(vr->va.access);
-  co_return Response::json(200, o);
+// The signed-in account and the venue in the path, with the account's role there.
+struct AtVenue {
+  accounts::User user;
+  access::VenueAndRole venue;
+};
+Result<AtVenue> at_venue(App& app, const Request& req) {
+  KB_ASSIGN(accounts::User user, signed_in(app, req));
+  KB_ASSIGN(int64_t id, path_id(req, "id", "venue_not_found"));
+  KB_ASSIGN(auto venue, app.db().read([&](store::Connection& c) { return access::venue_for(c, user, id); }));
+  return AtVenue{std::move(user), std::move(venue)};
+}
+
+awaitable<Result<Response>> create_venue(App& app, Request& req) {
+  KB_CO_ASSIGN(accounts::User user, signed_in(app, req, access::registers_venues));
+  KB_CO_ASSIGN(venues::NewVenue parsed, parse_new_venue(req, app.areas()));
+  auto job = [v = std::move(parsed), by = user.id, now = app.now()](store::Connection& c) {
+    return venues::create(c, v, by, now);
+  };
+  KB_CO_ASSIGN(venues::Venue created, co_await app.write(job));
+  co_return Response::json(201, venue_with_role(app, created, "manager"));
+}
+
+Result<std::optional<int64_t>> before_param(const Request& req) {
+  if (!req.query_param("before")) return std::optional<int64_t>();
+  KB_ASSIGN(int64_t before, int_param(req, "before", 1, INT64_MAX, 0));
+  return std::optional<int64_t>(before);
+}
+
+// An official's venues are those of the area (paged by `before`); anyone else's, their own.
+awaitable<Result<Response>> list_venues(App& app, Request& req) {
+  KB_CO_ASSIGN(accounts::User user, signed_in(app, req));
+  KB_CO_ASSIGN(auto before, before_param(req));
+  json::array out;
+  if (access::official(user).ok()) {
+    KB_CO_ASSIGN(auto found, app.db().read([&](store::Connection& c) {
+      return venues::venues_in(c, *user.jurisdiction, 100, before);
+    }));
+    for (const auto& v : found) out.push_back(venue_json(app, v));
+  } else {
+    KB_CO_ASSIGN(auto found, app.db().read([&](store::Connection& c) { return venues::venues_of(c, user.id); }));
+    for (const auto& vr : found) out.push_back(venue_with_role(app, vr.venue, venues::staff_role_name(vr.role)));
+  }
+  co_return Response::json(200, json::object{{"venues", std::move(out)}});
+}
+
+awaitable<Result<Response>> get_venue(App& app, Request& req) {
+  KB_CO_ASSIGN(AtVenue at, at_venue(app, req));
+  co_return Response::json(200, venue_with_role(app, at.venue.venue, role_name(at.venue.role)));
 }
 
 // Public: what the check-in page shows of a venue, and for a signed-in citizen the people they
 // may check in and their visits there still open.
-awaitable<Response> venue_by_code(App& app, Request& req) {
-  std::string code(req.param("code"));
-  for (char& ch : code) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (auto st = venues::check_code_shape(code, "code"); !st.ok()) co_return Response::error(st.error());
-  std::optional<accounts::User> user;
-  if (!req.bearer_token().empty()) {
-    auto u = app.authenticate(req);
-    if (u.ok()) user = *u;
-  }
+awaitable<Result<Response>> venue_page(App& app, Request& req) {
+  KB_CO_ASSIGN(auto code, venues::VenueCode::parse(req.param("code"), "code"));
+  auto caller = maybe_signed_in(app, req);  // a stale token still sees the public page
+  std::optional<accounts::User> user = caller.ok() ? std::move(*caller) : std::nullopt;
   int64_t now = app.now();
-  json::object out;
-  auto found = app.db().read([&](store::Connection& c) -> Status {
-    KB_ASSIGN(auto venue, venues::find_by_code(c, code));
-    if (!venue) return make_error(ErrorKind::kNotFound, "venue_not_found", "no venue has this code");
-    out = json::object{{"id", venue->id},
-                       {"code", venue->code},
-                       {"url", venue_url(app, *venue)},
-                       {"name", venue->name},
-                       {"kind", venues::kind_name(venue->kind)},
-                       {"address_line", venues::address_line(*venue, app.areas())},
-                       {"status", venues::status_name(venue->status)}};
-    if (user && user->role == accounts::Role::kCitizen) {
-      KB_ASSIGN(auto people, people::managed_by(c, user->id));
-      json::array ps;
-      std::vector<int64_t> ids;
-      for (const auto& p : people) {
-        ps.push_back(json::object{{"id", p.id}, {"full_name", p.full_name}, {"is_self", p.is_self}});
-        ids.push_back(p.id);
-      }
-      KB_ASSIGN(auto open, checkin::open_visits(c, venue->id, ids, now));
-      json::array vs;
-      for (const auto& v : open) vs.push_back(visit_json(v));
-      out["people"] = std::move(ps);
-      out["open_visits"] = std::move(vs);
+  KB_CO_ASSIGN(auto page, app.db().read([&](store::Connection& c) { return checkin::venue_page(c, code, user, now); }));
+  const venues::Venue& v = page.venue;
+  json::object out{{"id", v.id}, {"code", v.code}, {"url", venue_url(app, v)}, {"name", v.name},
+                   {"kind", venues::kind_name(v.kind)}, {"address_line", venues::address_line(v, app.areas())},
+                   {"status", venues::status_name(v.status)}};
+  if (user && user->role == accounts::Role::kCitizen) {
+    json::array ps, vs;
+    for (const auto& p : page.people) {
+      ps.push_back(json::object{{"id", p.id}, {"full_name", p.full_name}, {"is_self", p.is_self}});
     }
-    return {};
-  });
-  if (!found.ok()) co_return Response::error(found.error());
+    for (const auto& visit : page.open_visits) vs.push_back(visit_json(visit));
+    out["people"] = std::move(ps);
+    out["open_visits"] = std::move(vs);
+  }
   co_return Response::json(200, out);
 }
 
-awaitable<Response> update_venue(App& app, Request& req) {
-  auto vr = venue_request(app, req);
-  if (!vr.ok()) co_return Response::error(vr.error());
-  auto body = json_body(req);
-  if (!body.ok()) co_return Response::error(body.error());
-  auto raw = body->required_string("status", 20);
-  if (!raw.ok()) co_return Response::error(raw.error());
-  if (auto st = body->no_unknown_fields(); !st.ok()) co_return Response::error(st.error());
-  auto status = venues::parse_status(*raw);
-  if (!status.ok()) co_return Response::error(status.error());
-  Access access = vr->va.access;
-  if (access == Access::kStaff) co_return Response::error(forbidden("not_venue_manager", "only a manager changes this"));
-  if (access == Access::kManager) {
-    if (*status == venues::VenueStatus::kSuspended) {
-      co_return Response::error(
-          Error{ErrorKind::kForbidden, "officials_only", "only a health official suspends a venue", "status"});
-    }
-    if (vr->va.venue.status == venues::VenueStatus::kSuspended) {
-      co_return Response::error(Error{ErrorKind::kForbidden, "venue_suspended",
-                                      "this venue was suspended by a health official; only they can reopen it",
-                                      "status"});
-    }
-  }
-  auto job = [id = vr->va.venue.id, s = *status, by = vr->user.id, now = app.now()](store::Connection& c) {
-    return venues::set_status(c, id, s, by, now);
-  };
-  auto done = co_await app.write(job);
-  if (!done.ok()) co_return Response::error(done.error());
-  app.forget_venue(vr->va.venue.code);  // check-ins here see the new status at once
-  venues::Venue v = vr->va.venue;
-  v.status = *status;
-  json::object o = venue_json(app, v);
-  o["role"] = access_name(access);
-  co_return Response::json(200, o);
+Result<venues::VenueStatus> parse_status_change(const Request& req) {
+  KB_ASSIGN(JsonBody body, json_body(req));
+  KB_ASSIGN(std::string raw, body.required_string("status", 20));
+  KB_TRY(body.no_unknown_fields());
+  return venues::parse_status(raw);
 }
 
-awaitable<Response> poster(App& app, Request& req, venues::PosterFormat format) {
-  auto vr = venue_request(app, req);
-  if (!vr.ok()) co_return Response::error(vr.error());
-  const venues::Venue& v = vr->va.venue;
+awaitable<Result<Response>> update_venue(App& app, Request& req) {
+  KB_CO_ASSIGN(AtVenue at, at_venue(app, req));
+  KB_CO_ASSIGN(venues::VenueStatus status, parse_status_change(req));
+  venues::Venue v = at.venue.venue;
+  KB_CO_TRY(access::sets_venue_status(at.venue.role, v.status, status));
+  auto job = [id = v.id, status, by = at.user.id, now = app.now()](store::Connection& c) {
+    return venues::set_status(c, id, status, by, now);
+  };
+  KB_CO_TRY(co_await app.write(job));
+  app.door().forget_venue(v.code);  // check-ins here see the new status at once
+  v.status = status;
+  co_return Response::json(200, venue_with_role(app, v, role_name(at.venue.role)));
+}
+
+awaitable<Result<Response>> poster(App& app, Request& req, venues::PosterFormat format) {
+  KB_CO_ASSIGN(AtVenue at, at_venue(app, req));
+  const venues::Venue& v = at.venue.venue;
   venues::PosterContent content{v.name, venues::address_line(v, app.areas()), venue_url(app, v), v.code};
-  auto bytes = venues::render_poster(content, format);
-  if (!bytes.ok()) co_return Response::error(bytes.error());
+  KB_CO_ASSIGN(std::string bytes, venues::render_poster(content, format));
   Response res;
   res.content_type = std::string(venues::content_type(format));
-  res.body = std::move(*bytes);
-  const char* ext = format == venues::PosterFormat::kSvg ? "svg" : format == venues::PosterFormat::kPng ? "png" : "pdf";
-  res.headers.emplace_back("Content-Disposition", fmt::format("inline; filename=\"poster-{}.{}\"", v.code, ext));
+  res.body = std::move(bytes);
+  res.headers.emplace_back("Content-Disposition", fmt::format("inline; filename=\"poster-{}.{}\"", v.code,
+                                                              venues::file_extension(format)));
   res.headers.emplace_back("Cache-Control", "private, max-age=300");
   co_return res;
 }
 
 json::object staff_json(const venues::StaffMember& s) {
-  json::object o{{"user_id", s.user_id}, {"role", venues::staff_role_name(s.role)}, {"added_at", format_rfc3339(s.added_at)}};
-  o["username"] = s.username.empty() ? json::value(nullptr) : json::value(s.username);
+  json::object o{{"user_id", s.user_id}, {"role", venues::staff_role_name(s.role)},
+                 {"added_at", format_rfc3339(s.added_at)}};
+  o["username"] = json_text(s.username);
   o["phone"] = s.phone.empty() ? json::value(nullptr) : json::value(mask_phone(s.phone));
   return o;
 }
 
-awaitable<Response> list_staff(App& app, Request& req) {
-  auto vr = venue_request(app, req);
-  if (!vr.ok()) co_return Response::error(vr.error());
-  if (vr->va.access != Access::kManager) {
-    co_return Response::error(forbidden("not_venue_manager", "only a manager sees the staff list"));
-  }
-  auto staff = app.db().read([&](store::Connection& c) { return venues::staff_of(c, vr->va.venue.id); });
-  if (!staff.ok()) co_return Response::error(staff.error());
+awaitable<Result<Response>> list_staff(App& app, Request& req) {
+  KB_CO_ASSIGN(AtVenue at, at_venue(app, req));
+  KB_CO_TRY(access::runs_venue(at.venue.role));
+  KB_CO_ASSIGN(auto staff, app.db().read([&](store::Connection& c) { return venues::staff_of(c, at.venue.venue.id); }));
   json::array out;
-  for (const auto& s : *staff) out.push_back(staff_json(s));
+  for (const auto& s : staff) out.push_back(staff_json(s));
   co_return Response::json(200, json::object{{"staff", std::move(out)}});
 }
 
-awaitable<Response> add_staff(App& app, Request& req) {
-  auto vr = venue_request(app, req);
-  if (!vr.ok()) co_return Response::error(vr.error());
-  if (vr->va.access != Access::kManager) {
-    co_return Response::error(forbidden("not_venue_manager", "only a manager adds staff"));
-  }
-  auto body = json_body(req);
-  if (!body.ok()) co_return Response::error(body.error());
-  auto raw_username = body->required_string("username", 64);
-  if (!raw_username.ok()) co_return Response::error(raw_username.error());
-  auto password = body->optional_string("password", 200);
-  if (!password.ok()) co_return Response::error(password.error());
-  if (auto st = body->no_unknown_fields(); !st.ok()) co_return Response::error(st.error());
-  auto username = accounts::parse_username(*raw_username);
-  if (!username.ok()) co_return Response::error(username.error());
-  int64_t venue_id = vr->va.venue.id;
-  int64_t by = vr->user.id;
-  int64_t now = app.now();
-  if (!*password) {
-    auto job = [venue_id, name = *username, by, now](store::Connection& c) {
-      return venues::attach_staff(c, venue_id, name, by, now);
-    };
-    auto attached = co_await app.write(job);
-    if (!attached.ok()) co_return Response::error(attached.error());
-    co_return Response::json(201, staff_json(*attached));
-  }
-  if (auto st = accounts::check_password_strength(**password); !st.ok()) co_return Response::error(st.error());
-  auto hashed = hash_password(**password);
-  if (!hashed.ok()) co_return Response::error(hashed.error());
-  accounts::NewStaff staff;
-  staff.username = *username;
-  staff.password_hash = *hashed;
-  staff.role = accounts::Role::kVenueStaff;
-  auto job = [venue_id, staff, by, now](store::Connection& c) -> Result<venues::StaffMember> {
-    KB_ASSIGN(accounts::User u, accounts::create_staff(c, staff, by, now));
-    return venues::attach_user(c, venue_id, u.id, u.username, by, now);
-  };
-  auto created = co_await app.write(job);
-  if (!created.ok()) co_return Response::error(created.error());
-  co_return Response::json(201, staff_json(*created));
+// {username, password?}: attach an existing venue-staff account, or create one with a password.
+struct NewStaffMember {
+  std::string username;
+  std::optional<std::string> password;
+};
+Result<NewStaffMember> parse_new_staff(const Request& req) {
+  KB_ASSIGN(JsonBody body, json_body(req));
+  KB_ASSIGN(std::string raw_username, body.required_string("username", 64));
+  NewStaffMember m;
+  KB_ASSIGN(m.password, body.optional_string("password", 200));
+  KB_TRY(body.no_unknown_fields());
+  KB_ASSIGN(m.username, accounts::parse_username(raw_username));
+  if (m.password) KB_TRY(accounts::check_password_strength(*m.password));
+  return m;
 }
 
-awaitable<Response> remove_staff(App& app, Request& req) {
-  auto vr = venue_request(app, req);
-  if (!vr.ok()) co_return Response::error(vr.error());
-  if (vr->va.access != Access::kManager) {
-    co_return Response::error(forbidden("not_venue_manager", "only a manager removes staff"));
+awaitable<Result<Response>> add_staff(App& app, Request& req) {
+  KB_CO_ASSIGN(AtVenue at, at_venue(app, req));
+  KB_CO_TRY(access::runs_venue(at.venue.role));
+  KB_CO_ASSIGN(NewStaffMember m, parse_new_staff(req));
+  std::optional<std::string> hash;
+  if (m.password) {
+    auto hashing = [password = *m.password] { return hash_password(password); };
+    KB_CO_ASSIGN(hash, co_await app.offload(hashing));
   }
-  auto user_id = path_id(req.param("user_id"), "staff_not_found", "this account is not staff here");
-  if (!user_id.ok()) co_return Response::error(user_id.error());
-  auto job = [venue_id = vr->va.venue.id, uid = *user_id, by = vr->user.id, now = app.now()](store::Connection& c) {
-    return venues::detach_staff(c, venue_id, uid, by, now);
+  auto job = [venue_id = at.venue.venue.id, m, hash, by = at.user.id, now = app.now()](store::Connection& c) {
+    return venues::add_staff(c, venue_id, m.username, hash, by, now);
   };
-  auto done = co_await app.write(job);
-  if (!done.ok()) co_return Response::error(done.error());
+  KB_CO_ASSIGN(venues::StaffMember added, co_await app.write(job));
+  co_return Response::json(201, staff_json(added));
+}
+
+awaitable<Result<Response>> remove_staff(App& app, Request& req) {
+  KB_CO_ASSIGN(AtVenue at, at_venue(app, req));
+  KB_CO_TRY(access::runs_venue(at.venue.role));
+  KB_CO_ASSIGN(int64_t user_id, path_id(req, "user_id", "staff_not_found"));
+  auto job = [venue_id = at.venue.venue.id, user_id, by = at.user.id, now = app.now()](store::Connection& c) {
+    return venues::detach_staff(c, venue_id, user_id, by, now);
+  };
+  KB_CO_TRY(co_await app.write(job));
   co_return Response::no_content();
 }
 
-awaitable<Response> kiosk_code(App& app, Request& req) {
-  auto vr = venue_request(app, req);
-  if (!vr.ok()) co_return Response::error(vr.error());
-  if (vr->va.access != Access::kManager && vr->va.access != Access::kStaff) {
-    co_return Response::error(forbidden("not_venue_staff", "only the venue's staff run its kiosk"));
-  }
-  auto secret = app.db().read([](store::Connection& c) { return venues::load_kiosk_secret(c); });
-  if (!secret.ok()) co_return Response::error(secret.error());
-  std::string key = *secret;
-  if (key.empty()) {
-    auto job = [](store::Connection& c) { return venues::load_or_create_kiosk_secret(c); };
-    auto created = co_await app.write(job);
-    if (!created.ok()) co_return Response::error(created.error());
-    key = *created;
+awaitable<Result<Response>> kiosk_code(App& app, Request& req) {
+  KB_CO_ASSIGN(AtVenue at, at_venue(app, req));
+  KB_CO_TRY(access::scans_at_venue(at.venue.role));
+  auto job = [](store::Connection& c) { return venues::load_or_create_kiosk_secret(c); };
+  KB_CO_ASSIGN(std::string secret, app.db().read([](store::Connection& c) { return venues::load_kiosk_secret(c); }));
+  if (secret.empty()) {
+    KB_CO_ASSIGN(secret, co_await app.write(job));
   }
   int64_t now = app.now();
-  const venues::Venue& v = vr->va.venue;
-  venues::KioskCode k = venues::kiosk_code(key, v.code, now);
+  const venues::Venue& v = at.venue.venue;
+  venues::KioskCode k = venues::kiosk_code(secret, v.code, now);
   std::string url = fmt::format("{}?k={}", venue_url(app, v), k.token);
-  auto svg = qr::qr_svg(url);
-  if (!svg.ok()) co_return Response::error(svg.error());
-  json::object o{{"venue", venue_json(app, v)},
-                 {"token", k.token},
-                 {"url", url},
-                 {"qr_svg", *svg},
-                 {"expires_at", format_rfc3339(k.expires_at)},
-                 {"refresh_in", k.refresh_at - now}};
-  Response res = Response::json(200, o);
+  KB_CO_ASSIGN(std::string svg, qr::qr_svg(url));
+  Response res = Response::json(200, json::object{{"venue", venue_json(app, v)}, {"token", k.token}, {"url", url},
+                                                  {"qr_svg", svg}, {"expires_at", format_rfc3339(k.expires_at)},
+                                                  {"refresh_in", k.refresh_at - now}});
   res.headers.emplace_back("Cache-Control", "no-store");
   co_return res;
 }
 
-// The guest log of one Vietnam day (default today): visits, counts, and per-day counts of the
-// last two weeks. Officials must give a reason, and their read is audited.
-awaitable<Response> guest_log(App& app, Request& req) {
-  auto vr = venue_request(app, req);
-  if (!vr.ok()) co_return Response::error(vr.error());
-  int64_t now = app.now();
-  std::string date = req.query_param("date").value_or(checkin::day_of(now));
-  auto from = checkin::day_start(date);
-  if (!from) co_return Response::error(invalid("date", "invalid_date", "date must be YYYY-MM-DD"));
-  std::string format = req.query_param("format").value_or("json");
-  if (format != "json" && format != "csv") {
-    co_return Response::error(invalid("format", "invalid_format", "format must be json or csv"));
+Result<checkin::GuestLogQuery> parse_guest_log_query(const Request& req, int64_t now) {
+  checkin::GuestLogQuery q;
+  KB_ASSIGN(q.venue_id, path_id(req, "id", "venue_not_found"));
+  q.date = req.query_param("date").value_or(checkin::day_of(now));
+  auto start = checkin::day_start(q.date);
+  if (!start) return invalid("date", "invalid_date", "date must be YYYY-MM-DD");
+  q.day_start = *start;
+  q.format = req.query_param("format").value_or("json");
+  if (q.format != "json" && q.format != "csv") return invalid("format", "invalid_format", "format must be json or csv");
+  if (req.query_param("reason")) {
+    KB_ASSIGN(q.reason, reason_param(req));
   }
-  std::string reason = req.query_param("reason").value_or("");
-  if (vr->va.access == Access::kOfficial) {
-    if (reason.empty()) {
-      co_return Response::error(invalid("reason", "reason_required", "officials give a reason to read a guest log"));
-    }
-    if (text_length(reason) > 500) co_return Response::error(invalid("reason", "too_long", "the reason is too long"));
-  }
-  int64_t venue_id = vr->va.venue.id;
-  struct Log {
-    std::vector<checkin::GuestLogEntry> entries;
-    std::vector<checkin::DayCount> days;
-    int64_t inside = 0;
-  };
-  auto log = app.db().read([&](store::Connection& c) -> Result<Log> {
-    Log l;
-    KB_ASSIGN(l.entries, checkin::visits_at(c, venue_id, *from, *from + 86400));
-    KB_ASSIGN(l.days, checkin::day_counts(c, venue_id, *from - 13 * 86400, *from + 86400));
-    KB_ASSIGN(l.inside, checkin::inside_now(c, venue_id, now));
-    return l;
-  });
-  if (!log.ok()) co_return Response::error(log.error());
-  if (vr->va.access == Access::kOfficial) {
-    auto job = [by = vr->user.id, venue_id, reason, date, format, n = log->entries.size(), now](store::Connection& c) {
-      std::string subject = fmt::format("venue:{}", venue_id);
-      std::string detail = fmt::format("guest log {} ({} visits, {})", date, n, format);
-      return audit::record(c, {.at = now, .actor_id = by, .action = "venue.visits.read", .subject = subject,
-                               .reason = reason, .detail = detail});
-    };
-    auto audited = co_await app.write(job);
-    if (!audited.ok()) co_return Response::error(audited.error());
-  }
-  if (format == "csv") {
-    Response res;
-    res.content_type = "text/csv; charset=utf-8";
-    res.body = checkin::guest_log_csv(log->entries);
-    res.headers.emplace_back("Content-Disposition",
-                             fmt::format("attachment; filename=\"guest-log-{}-{}.csv\"", vr->va.venue.code, date));
-    res.headers.emplace_back("Cache-Control", "no-store");
-    co_return res;
-  }
-  json::array visits;
+  return q;
+}
+
+json::object guest_log_json(App& app, const checkin::GuestLog& log, const std::string& date) {
+  json::array visits, days;
   int64_t out_count = 0;
-  for (const auto& e : log->entries) {
+  for (const auto& e : log.entries) {
     json::object o = visit_json(e.visit);
     o["full_name"] = e.full_name;
-    o["phone"] = e.phone.empty() ? json::value(nullptr) : json::value(e.phone);
+    o["phone"] = json_text(e.phone);
     if (e.visit.t_out) ++out_count;
     visits.push_back(std::move(o));
   }
-  json::array days;
-  for (const auto& d : log->days) days.push_back(json::object{{"date", d.date}, {"in", d.in}, {"out", d.out}});
-  json::object o{{"venue", venue_json(app, vr->va.venue)},
-                 {"date", date},
-                 {"counts", json::object{{"in", static_cast<int64_t>(log->entries.size())},
-                                         {"out", out_count},
-                                         {"inside_now", log->inside}}},
-                 {"days", std::move(days)},
-                 {"visits", std::move(visits)}};
-  Response res = Response::json(200, o);
-  res.headers.emplace_back("Cache-Control", "no-store");
-  co_return res;
+  for (const auto& d : log.days) days.push_back(json::object{{"date", d.date}, {"in", d.in}, {"out", d.out}});
+  json::object counts{{"in", static_cast<int64_t>(log.entries.size())}, {"out", out_count}, {"inside_now", log.inside}};
+  return {{"venue", venue_json(app, log.venue)}, {"date", date},
+          {"view", log.view == checkin::GuestLogView::kFull ? "full" : "masked"}, {"counts", std::move(counts)},
+          {"days", std::move(days)}, {"visits", std::move(visits)}};
 }
 
-// Staff type a visitor in by hand: the weakest trust, for people with nothing to scan.
-awaitable<Response> manual_visit(App& app, Request& req) {
-  auto vr = venue_request(app, req);
-  if (!vr.ok()) co_return Response::error(vr.error());
-  if (vr->va.access != Access::kManager && vr->va.access != Access::kStaff) {
-    co_return Response::error(forbidden("not_venue_staff", "only the venue's staff record visitors"));
+// The guest log of one Vietnam day (default today): masked for the venue's people, in full only
+// with a reason, audited (checkin/guest_log.h).
+awaitable<Result<Response>> guest_log(App& app, Request& req) {
+  KB_CO_ASSIGN(accounts::User user, signed_in(app, req));
+  int64_t now = app.now();
+  KB_CO_ASSIGN(checkin::GuestLogQuery q, parse_guest_log_query(req, now));
+  KB_CO_ASSIGN(checkin::GuestLog log, co_await checkin::read_guest_log(app.db(), user, q, now));
+  Response res;
+  if (q.format == "csv") {
+    res.content_type = "text/csv; charset=utf-8";
+    res.body = checkin::guest_log_csv(log.entries);
+    res.headers.emplace_back("Content-Disposition",
+                             fmt::format("attachment; filename=\"guest-log-{}-{}.csv\"", log.venue.code, q.date));
+  } else {
+    res = Response::json(200, guest_log_json(app, log, q.date));
   }
-  if (vr->va.venue.status != venues::VenueStatus::kOpen) {
-    co_return Response::error(make_error(ErrorKind::kConflict, "venue_closed", "this venue is not open for check-ins"));
-  }
-  auto body = json_body(req);
-  if (!body.ok()) co_return Response::error(body.error());
-  auto raw_name = body->required_string("full_name", 400);
-  if (!raw_name.ok()) co_return Response::error(raw_name.error());
-  auto raw_phone = body->optional_string("phone", 40);
-  if (!raw_phone.ok()) co_return Response::error(raw_phone.error());
-  if (auto st = body->no_unknown_fields(); !st.ok()) co_return Response::error(st.error());
-  auto name = people::normalize_name(*raw_name);
-  if (!name.ok()) co_return Response::error(name.error());
-  std::string phone;
-  if (*raw_phone && !(*raw_phone)->empty()) {
-    auto p = normalize_mobile(**raw_phone);
-    if (!p.ok()) co_return Response::error(p.error());
-    phone = *p;
-  }
-  struct Out {
-    checkin::Recorded recorded;
-    std::string masked;
-  };
-  auto job = [venue_id = vr->va.venue.id, by = vr->user.id, name = *name, phone, now = app.now()](
-                 store::Connection& c) -> Result<Out> {
-    people::Person person;
-    if (phone.empty()) {
-      people::PersonFields f;
-      f.full_name = name;
-      KB_ASSIGN(person, people::create(c, f, now));
-    } else {
-      KB_ASSIGN(person, checkin::guest(c, name, phone, now));
-    }
-    KB_ASSIGN(auto recorded, checkin::record(c, {.venue_id = venue_id, .person_id = person.id, .at = now,
-                                                 .source = checkin::Source::kManual,
-                                                 .trust = checkin::Trust::kManual, .recorded_by = by}));
-    return Out{std::move(recorded), checkin::masked_identity(person)};
-  };
-  auto out = co_await app.write(job);
-  if (!out.ok()) co_return Response::error(out.error());
-  json::object o{{"result", "checked_in"},
-                 {"duplicate", out->recorded.duplicate},
-                 {"colour", "green"},
-                 {"masked_name", out->masked},
-                 {"visit", visit_json(out->recorded.visit)}};
-  co_return Response::json(out->recorded.duplicate ? 200 : 201, o);
+  res.headers.emplace_back("Cache-Control", "no-store");
+  co_return res;
 }
 
 }  // namespace
@@ -482,7 +319,7 @@ void register_venue_routes(App& app) {
         "register a venue → {id, code, url}");
   r.add(Method::kGet, "/api/v1/venues", [&app](Request& req) { return list_venues(app, req); },
         "my venues, or an official's venues in the jurisdiction");
-  r.add(Method::kGet, "/api/v1/venues/by-code/{code}", [&app](Request& req) { return venue_by_code(app, req); },
+  r.add(Method::kGet, "/api/v1/venues/by-code/{code}", [&app](Request& req) { return venue_page(app, req); },
         "a venue as its check-in page shows it (public)");
   r.add(Method::kGet, "/api/v1/venues/{id}", [&app](Request& req) { return get_venue(app, req); }, "one venue");
   r.add(Method::kPatch, "/api/v1/venues/{id}", [&app](Request& req) { return update_venue(app, req); },
@@ -502,9 +339,7 @@ void register_venue_routes(App& app) {
   r.add(Method::kGet, "/api/v1/venues/{id}/kiosk-code", [&app](Request& req) { return kiosk_code(app, req); },
         "the kiosk screen's current signed check-in code");
   r.add(Method::kGet, "/api/v1/venues/{id}/visits", [&app](Request& req) { return guest_log(app, req); },
-        "the guest log of a day (JSON or CSV)");
-  r.add(Method::kPost, "/api/v1/venues/{id}/visits", [&app](Request& req) { return manual_visit(app, req); },
-        "staff record a visitor by hand");
+        "the guest log of a day (JSON or CSV; masked unless a reason is given)");
 }
 
 }  // namespace kb::http

@@ -42,6 +42,7 @@ App::App(ServerConfig config, store::Database& db, areas::AreaDirectory areas, a
       secrets_(std::move(secrets)),
       sms_(sms),
       clock_(std::move(clock)),
+      door_(db, checkin::DoorConfig{config_.status, {}, secrets_.otp_pepper}, sms),
       registry_(std::make_shared<prometheus::Registry>()),
       static_files_(std::make_unique<StaticFiles>(config_.web_dir)) {}
 
@@ -80,15 +81,6 @@ Result<accounts::User> App::authenticate(const Request& req) {
   if (!found.ok()) return std::move(found).error();
   sessions_.put(token, found->user, found->expires_at, t);
   return std::move(found->user);
-}
-
-Result<std::optional<venues::Venue>> App::venue_by_code(std::string_view code) {
-  int64_t t = now();
-  if (auto cached = venues_.find(code, t)) return std::optional<venues::Venue>(std::move(*cached));
-  auto found = db_.read([&](store::Connection& c) { return venues::find_by_code(c, code); });
-  if (!found.ok() || !*found) return found;  // unknown codes are not cached: guessing costs a read
-  venues_.put(code, **found, t + kVenueCacheSeconds);
-  return found;
 }
 
 boost::asio::awaitable<Response> App::handle(Request& req) {

@@ -17,8 +17,7 @@
 
 #include "accounts/accounts.h"
 #include "accounts/session_cache.h"
-#include "core/ttl_cache.h"
-#include "venues/venue.h"
+#include "checkin/door.h"
 #include "areas/area_directory.h"
 #include "cases/tracing_config.h"
 #include "core/clock.h"
@@ -27,6 +26,7 @@
 #include "notify/inbox_hub.h"
 #include "outbox/outbox.h"
 #include "store/database.h"
+#include "store/async_write.h"
 #include "store/writer.h"
 
 namespace prometheus {
@@ -52,6 +52,8 @@ struct ServerConfig {
   notify::DeliveryOptions delivery;    // retries and backoff of outside delivery
   cases::TracingConfig tracing;  // exposure rule and cluster rule (cases/, trace/)
   int retention_days = 28;       // check-ins kept this many days, then purged (0: never)
+  health::StatusPolicy status;   // how long a declaration counts as current at the door
+  std::string clock_offset_file;  // tests only: moves the server's clock (core/clock.h offset_clock)
 };
 
 class StaticFiles;
@@ -80,20 +82,8 @@ class App {
   Result<accounts::User> authenticate(const Request& req);
   void forget_session(std::string_view token) { sessions_.erase(token); }
 
-  // A venue by its code for the check-in path, at most kVenueCacheSeconds old; a status change
-  // made through this process is seen at once (forget_venue), one made through another
-  // server process within that time.
-  Result<std::optional<venues::Venue>> venue_by_code(std::string_view code);
-  void forget_venue(std::string_view code) { venues_.erase(code); }
-  static constexpr int kVenueCacheSeconds = 5;
-
-  // The person record of an account holder themselves (people::self_of), once known.
-  std::optional<int64_t> self_person_of(int64_t account_id) {
-    return self_people_.find(std::to_string(account_id), now());
-  }
-  void remember_self_person(int64_t account_id, int64_t person_id) {
-    self_people_.put(std::to_string(account_id), person_id, now() + 3600);
-  }
+  // The door of every venue: the check-in use case (checkin/door.h) with its caches.
+  checkin::Door& door() { return door_; }
 
   // Live inbox streams: wake them after a write that stored messages has committed (see
   // notify/messages.h). Area head-counts for broadcast previews. The outside-delivery worker,
@@ -105,31 +95,16 @@ class App {
     if (delivery_worker_) delivery_worker_->poke();
   }
 
-  // Runs `fn(Connection&)` through the group-commit writer and resumes the calling coroutine
-  // on its own executor once the write is durable.
-  //
-  // `fn` must be a named lvalue, which write() moves from: g++ 12 destroys a lambda temporary
-  // that appears inside a co_await expression twice (GCC bug 99576), so
-  // `co_await app.write([…]{…})` would corrupt memory; taking `F&` makes it not compile.
+  // Runs `fn(Connection&)` through the group-commit writer (store::write, whose contract holds:
+  // `fn` must be a named lvalue) and resumes the calling coroutine once the write is durable.
   template <class F>
   auto write(F& fn) {
-    using R = decltype(fn(std::declval<store::Connection&>()));
-    return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
-        [this](auto handler, F job) { db_.writer().submit(std::move(job), resume_with<R>(std::move(handler))); },
-        boost::asio::use_awaitable, F(std::move(fn)));
+    return store::write(db_, fn);
   }
-
-  // As write(), for an independent write of a kind the writer runs together with the others
-  // of its batch (store::Writer::submit_grouped; on PostgreSQL a batch of check-ins is one
-  // statement), on the ingest writer of its key (store::Database::ingest_writer).
+  // store::ingest: a check-in-like write run together with the others of its batch.
   template <class Group>
   auto ingest(typename Group::Input& input) {
-    using R = typename Group::Output;
-    return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
-        [this](auto handler, typename Group::Input in) {
-          db_.ingest_writer(Group::key(in)).template submit_grouped<Group>(std::move(in), resume_with<R>(std::move(handler)));
-        },
-        boost::asio::use_awaitable, input);
+    return store::ingest<Group>(db_, input);
   }
 
   // Runs `fn()` (slow CPU work: password hashing) on a small pool of its own, so the HTTP
@@ -156,18 +131,6 @@ class App {
   void install_routes();
 
  private:
-  // The `done` of a write: hands the result to the awaiting coroutine on its own executor.
-  template <class R, class Handler>
-  static auto resume_with(Handler handler) {
-    auto work = boost::asio::prefer(boost::asio::get_associated_executor(handler),
-                                    boost::asio::execution::outstanding_work.tracked);
-    return [handler = std::move(handler), work](R r) mutable {
-      boost::asio::post(work, [handler = std::move(handler), r = std::move(r)]() mutable {
-        std::move(handler)(std::move(r));
-      });
-    };
-  }
-
   ServerConfig config_;
   store::Database& db_;
   areas::AreaDirectory areas_;
@@ -176,8 +139,7 @@ class App {
   Clock clock_;
   Router router_;
   accounts::SessionCache sessions_;
-  TtlCache<venues::Venue> venues_;
-  TtlCache<int64_t> self_people_;
+  checkin::Door door_;
   boost::asio::thread_pool slow_pool_{2};
   notify::InboxHub inbox_hub_;
   notify::AudienceCounter audience_counter_;

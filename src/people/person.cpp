@@ -27,8 +27,9 @@ constexpr Sql kSelectSelf{"select_self_person",
 constexpr Sql kInsertPerson{
     "insert_person",
     "INSERT INTO people(account_id, is_self, full_name, id_number, id_kind, birth_date, sex, phone, "
-    "province_code, ward_code, street, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING " KB_PERSON_COLUMNS};
+    "province_code, ward_code, street, created_at, updated_at, status_colour, status_reason) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 'not_declared', 'no_declaration') "
+    "RETURNING " KB_PERSON_COLUMNS};
 constexpr Sql kUpdatePerson{
     "update_person",
     "UPDATE people SET full_name = $2, id_number = $3, id_kind = $4, birth_date = $5, sex = $6, phone = $7, "

@@ -342,6 +342,37 @@ DROP INDEX visits_by_venue;
     // PostgreSQL: the tracer's venue read also returns the visit id, which its venue index
     // lacked, so every contact row cost a heap visit (10 M visits: F1 p50 26 → 5 ms, p99 100 → 13 ms).
     {9, nullptr, cover_visit_ids},
+    {10, R"sql(
+-- Nobody is green by default: people who never declared are "not declared" (health/health_status.h).
+UPDATE people SET status_colour = 'not_declared', status_reason = 'no_declaration'
+  WHERE status_colour = 'green' AND NOT EXISTS (SELECT 1 FROM declarations d WHERE d.person_id = people.id);
+UPDATE people SET status_reason = 'declared' WHERE status_reason = 'none';
+)sql"},
+    {11, R"sql(
+-- People who must not be admitted (a case, someone who should be in quarantine) are still
+-- recorded at the door, for tracing, and the entry is flagged here for the health officials.
+CREATE TABLE door_alerts (
+  id {{pk}},
+  visit_id BIGINT NOT NULL,
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  venue_id BIGINT NOT NULL REFERENCES venues(id),
+  path TEXT NOT NULL,
+  colour TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX door_alerts_by_person ON door_alerts(person_id, at);
+CREATE INDEX door_alerts_by_venue ON door_alerts(venue_id, at);
+-- Writes a client named with an id of its own making, so a resend records once (store/client_writes.h).
+CREATE TABLE client_writes (
+  scope TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (scope, client_id)
+);
+CREATE INDEX client_writes_by_age ON client_writes(created_at);
+)sql"},
 };
 
 std::string render(const char* sql, Dialect dialect) {

@@ -24,11 +24,13 @@ constexpr int kBatch = 5000;
 constexpr Sql kInsertPersonSqlite{
     "synth_person_sqlite",
     "INSERT INTO people(full_name, id_number, id_kind, birth_date, sex, phone, province_code, ward_code, street, "
-    "created_at, updated_at) VALUES ($1, $2, 'cccd', $3, $4, $5, $6, $7, $8, $9, $9)"};
+    "created_at, updated_at, status_colour, status_reason) "
+    "VALUES ($1, $2, 'cccd', $3, $4, $5, $6, $7, $8, $9, $9, 'not_declared', 'no_declaration')"};
 constexpr Sql kInsertPeoplePg{
     "synth_people_pg",
     "INSERT INTO people(full_name, id_number, id_kind, birth_date, sex, phone, province_code, ward_code, street, "
-    "created_at, updated_at) SELECT n, i, 'cccd', b, s, p, pc, wc, st, $9, $9 FROM unnest($1::text[], $2::text[], "
+    "created_at, updated_at, status_colour, status_reason) "
+    "SELECT n, i, 'cccd', b, s, p, pc, wc, st, $9, $9, 'not_declared', 'no_declaration' FROM unnest($1::text[], $2::text[], "
     "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS t(n, i, b, s, p, pc, wc, st)"};
 constexpr Sql kInsertVenueSqlite{
     "synth_venue_sqlite",

@@ -412,6 +412,15 @@ Result<std::string> render_poster(const PosterContent& content, PosterFormat for
   return bytes;
 }
 
+std::string_view file_extension(PosterFormat format) {
+  switch (format) {
+    case PosterFormat::kSvg: return "svg";
+    case PosterFormat::kPng: return "png";
+    case PosterFormat::kPdf: return "pdf";
+  }
+  return "svg";
+}
+
 std::string_view content_type(PosterFormat format) {
   switch (format) {
     case PosterFormat::kSvg:

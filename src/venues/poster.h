@@ -31,5 +31,6 @@ Result<std::string> render_poster(const PosterContent& content, PosterFormat for
 
 // image/svg+xml, image/png, application/pdf.
 std::string_view content_type(PosterFormat format);
+std::string_view file_extension(PosterFormat format);  // "svg" | "png" | "pdf"
 
 }  // namespace kb::venues

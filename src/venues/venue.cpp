@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "accounts/accounts.h"
 #include "audit/audit_log.h"
 
 namespace kb::venues {
@@ -153,11 +154,15 @@ std::string new_code() {
   return code;
 }
 
-Status check_code_shape(std::string_view text, std::string_view field) {
-  if (text.size() != kCodeLength || text.find_first_not_of(kCodeAlphabet) != std::string_view::npos) {
+Result<VenueCode> VenueCode::parse(std::string_view text, std::string_view field) {
+  std::string code(text);
+  for (char& ch : code) {
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
+  if (code.size() != kCodeLength || code.find_first_not_of(kCodeAlphabet) != std::string::npos) {
     return invalid(std::string(field), "invalid_venue_code", "this is not a venue code");
   }
-  return {};
+  return VenueCode(std::move(code));
 }
 
 Result<Venue> create(store::Connection& c, const NewVenue& nv, int64_t manager_id, int64_t now) {
@@ -266,6 +271,17 @@ Result<StaffMember> attach_user(store::Connection& c, int64_t venue_id, int64_t 
   KB_TRY(audit::record(c, {.at = now, .actor_id = actor_id, .action = "venue.staff.add",
                            .subject = fmt::format("venue:{}", venue_id), .detail = fmt::format("user:{}", user_id)}));
   return StaffMember{user_id, std::string(username), {}, StaffRole::kStaff, now};
+}
+
+Result<StaffMember> add_staff(store::Connection& c, int64_t venue_id, std::string_view username,
+                              const std::optional<std::string>& password_hash, int64_t actor_id, int64_t now) {
+  if (!password_hash) return attach_staff(c, venue_id, username, actor_id, now);
+  accounts::NewStaff staff;
+  staff.username = std::string(username);
+  staff.password_hash = *password_hash;
+  staff.role = accounts::Role::kVenueStaff;
+  KB_ASSIGN(accounts::User u, accounts::create_staff(c, staff, actor_id, now));
+  return attach_user(c, venue_id, u.id, u.username, actor_id, now);
 }
 
 Status detach_staff(store::Connection& c, int64_t venue_id, int64_t user_id, int64_t actor_id, int64_t now) {

@@ -56,8 +56,18 @@ std::string address_line(const Venue& venue, const areas::AreaDirectory& areas);
 
 // A venue code: 10 characters of a 31-letter alphabet without look-alikes (~49 bits).
 std::string new_code();
-// Whether `text` has the shape of a venue code (it may still name no venue). Errors name `field`.
-Status check_code_shape(std::string_view text, std::string_view field = "venue_code");
+// A venue code as it arrives from outside (a URL path, a JSON field, a scanned poster),
+// lower-cased and checked for shape once at the edge; it may still name no venue.
+class VenueCode {
+ public:
+  // Errors name `field` (invalid_venue_code).
+  static Result<VenueCode> parse(std::string_view text, std::string_view field = "venue_code");
+  const std::string& str() const { return code_; }
+
+ private:
+  explicit VenueCode(std::string code) : code_(std::move(code)) {}
+  std::string code_;
+};
 
 // Inserts the venue with `manager_id` as its manager; retries on the (unlikely) code clash.
 Result<Venue> create(store::Connection& c, const NewVenue& venue, int64_t manager_id, int64_t now);
@@ -94,6 +104,10 @@ Result<StaffMember> attach_staff(store::Connection& c, int64_t venue_id, std::st
 // Attaches a just-created account.
 Result<StaffMember> attach_user(store::Connection& c, int64_t venue_id, int64_t user_id, std::string_view username,
                                 int64_t actor_id, int64_t now);
+// A manager adds staff: with a password hash, a new venue-staff account named `username` is
+// created and attached; without, the existing venue-staff account of that name is attached.
+Result<StaffMember> add_staff(store::Connection& c, int64_t venue_id, std::string_view username,
+                              const std::optional<std::string>& password_hash, int64_t actor_id, int64_t now);
 // Removes a staff member (not a manager); kNotFound when not attached.
 Status detach_staff(store::Connection& c, int64_t venue_id, int64_t user_id, int64_t actor_id, int64_t now);
 

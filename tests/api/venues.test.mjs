@@ -346,7 +346,19 @@ test('the guest log counts the day and exports CSV with a BOM and no formulas', 
   const trusts = new Set(log.json.visits.map((v) => v.trust));
   for (const tr of ['self_poster', 'guest_form', 'cccd', 'bhyt', 'phone_otp', 'manual', 'self_kiosk']) assert.ok(trusts.has(tr), tr);
 
-  const res = await fetch(`${server.base}/api/v1/venues/${venue.id}/visits?format=csv`, { headers: { authorization: `Bearer ${owner}` } });
+  // Data minimisation: the venue's own people see masked names and phones by default.
+  assert.equal(log.json.view, 'masked');
+  assert.ok(!log.json.visits.some((v) => v.full_name === 'Nguyễn Văn An'), 'a full name without a reason');
+  assert.ok(log.json.visits.every((v) => v.phone === null || v.phone.includes('•••')), 'a full phone without a reason');
+  const staffFull = await guestLog(staff, venue.id, '?reason=' + encodeURIComponent('a guest lost a wallet'));
+  assert.equal(staffFull.status, 403);
+  const full = await guestLog(owner, venue.id, '?reason=' + encodeURIComponent('health station asked for it'));
+  assert.equal(full.status, 200, full.text);
+  assert.equal(full.json.view, 'full');
+  assert.ok(full.json.visits.some((v) => v.full_name === 'Nguyễn Văn An'));
+
+  const reason = encodeURIComponent('health station asked for it');
+  const res = await fetch(`${server.base}/api/v1/venues/${venue.id}/visits?format=csv&reason=${reason}`, { headers: { authorization: `Bearer ${owner}` } });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /^text\/csv/);
   const bytes = Buffer.from(await res.arrayBuffer());

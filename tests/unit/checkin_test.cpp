@@ -21,11 +21,13 @@ TEST(VenueCode, IsShortRandomAndRecognised) {
   std::string b = venues::new_code();
   EXPECT_EQ(a.size(), 10u);
   EXPECT_NE(a, b);
-  EXPECT_TRUE(venues::check_code_shape(a).ok());
-  for (const char* bad : {"", "abc", "ABCDEFGHJK", "abcdefghj1", "abcdefghjkm", "abcdefgh/k", "abcdefghi0"}) {
-    auto st = venues::check_code_shape(bad);
-    ASSERT_FALSE(st.ok()) << bad;
-    EXPECT_EQ(st.error().field, "venue_code");
+  EXPECT_EQ(venues::VenueCode::parse(a)->str(), a);
+  // A code read off a poster in capitals is the same code.
+  EXPECT_EQ(venues::VenueCode::parse("ABCDEFGHJK")->str(), "abcdefghjk");
+  for (const char* bad : {"", "abc", "abcdefghj1", "abcdefghjkm", "abcdefgh/k", "abcdefghi0", "ABCDEFGHI0"}) {
+    auto parsed = venues::VenueCode::parse(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.error().field, "venue_code");
   }
 }
 
