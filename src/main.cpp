@@ -9,6 +9,8 @@
 #include "accounts/accounts.h"
 #include "areas/area_directory.h"
 #include "checkin/retention.h"
+#include "jobs/lease.h"
+#include "jobs/scheduler.h"
 #include "core/crypto.h"
 #include "core/phone.h"
 #include "http/app.h"
@@ -110,7 +112,8 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
 
   config.data_dir = common.data_dir;
   outbox::OutboxFile sms((std::filesystem::path(common.data_dir) / "outbox.jsonl").string());
-  http::App app(config, db, std::move(opened->areas), std::move(*secrets), sms, Clock{});
+  Clock clock = config.clock_offset_file.empty() ? Clock{} : offset_clock(config.clock_offset_file);
+  http::App app(config, db, std::move(opened->areas), std::move(*secrets), sms, clock);
   app.install_routes();
   // Outside delivery of notifications (webhook, or the outbox file) and, on PostgreSQL, the
   // listener that wakes this process's live inbox streams for messages other processes stored.
@@ -122,7 +125,7 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     if (!webhook.ok()) return fail(webhook.error());
     channel = std::move(*webhook);
   }
-  notify::DeliveryWorker deliveries(db, *channel, config.delivery, Clock{});
+  notify::DeliveryWorker deliveries(db, *channel, config.delivery, clock);
   deliveries.start();
   app.attach_delivery_worker(&deliveries);
   std::unique_ptr<notify::PgInboxListener> listener;
@@ -134,14 +137,18 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   // province of millions never waits for a count.
   notify::CensusThread census(db, app.audience_counter(), app.areas(), app.audience_counter().max_age() / 2);
   census.start();
-  // Check-ins past retention are purged a whole day at a time, at start and then hourly.
-  std::unique_ptr<checkin::RetentionThread> retention;
+  // Scheduled jobs, each run by one process at a time (jobs/lease.h). Check-ins past retention
+  // are purged a whole day at a time, hourly.
+  auto leases = jobs::make_leases(db);
+  jobs::Scheduler scheduler(db, *leases, clock);
   if (config.retention_days > 0) {
-    retention = std::make_unique<checkin::RetentionThread>(db, config.retention_days, Clock{}, std::chrono::hours(1));
-    retention->start();
+    scheduler.every("retention", 3600, [&db, &clock, days = config.retention_days] {
+      return checkin::purge_job(db, days, clock.now());
+    });
   }
+  scheduler.start();
   auto served = http::serve(app);
-  if (retention) retention->stop();
+  scheduler.stop();
   census.stop();
   if (listener) listener->stop();
   app.attach_delivery_worker(nullptr);
@@ -339,6 +346,16 @@ int main(int argc, char** argv) {
   serve->add_option("--read-timeout", config.read_timeout_seconds, "seconds a client may take to send a request")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  int declaration_valid_days = 7;
+  serve->add_option("--declaration-valid-days", declaration_valid_days,
+                    "days a health declaration counts as current at the door")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 365))
+      ->each([&config](const std::string& days) {
+        config.status.declaration_valid_seconds = std::stoll(days) * 86400;
+      });
+  serve->add_option("--clock-offset-file", config.clock_offset_file,
+                    "tests only: seconds to add to the clock, read from this file (moves the server's time)");
 
   auto* admin = cli.add_subcommand("admin", "operator commands");
   admin->require_subcommand(1);

@@ -31,22 +31,10 @@ std::string purge_report_json(const PurgeReport& report) {
   return boost::json::serialize(o);
 }
 
-RetentionThread::RetentionThread(store::Database& db, int retention_days, Clock clock, std::chrono::seconds interval)
-    : db_(db), retention_days_(retention_days), clock_(std::move(clock)), interval_(interval) {}
-
-RetentionThread::~RetentionThread() { stop(); }
-
-void RetentionThread::start() {
-  task_.start(interval_, [this] {
-    auto report = purge_past_retention(db_, retention_days_, clock_.now());
-    if (!report.ok()) {
-      spdlog::error("retention purge failed: {}", report.error().message);
-    } else if (!report->days.empty()) {
-      spdlog::info("retention purge: {}", purge_report_json(*report));
-    }
-  });
+Status purge_job(store::Database& db, int retention_days, int64_t now) {
+  KB_ASSIGN(PurgeReport report, purge_past_retention(db, retention_days, now));
+  if (!report.days.empty()) spdlog::info("retention purge: {}", purge_report_json(report));
+  return {};
 }
-
-void RetentionThread::stop() { task_.stop(); }
 
 }  // namespace kb::checkin

@@ -1,6 +1,6 @@
 // Check-ins are kept for a retention period (28 days by default, SPEC.md) and then purged a
 // whole day at a time: each day's visits are one table (store/visit_days.h), so a purge drops
-// tables instead of deleting rows. A running server purges at start and then every hour.
+// tables instead of deleting rows. A running server purges hourly (the "retention" job).
 #pragma once
 
 #include <chrono>
@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "core/periodic_task.h"
 #include "core/result.h"
 #include "store/database.h"
 #include "store/visit_days.h"
@@ -32,19 +31,8 @@ Result<PurgeReport> purge_past_retention(store::Database& db, int retention_days
 // {"first_kept":"2026-10-25","days":[{"date":"2026-10-24","rows":1000000}],"rows":…,"seconds":…}
 std::string purge_report_json(const PurgeReport& report);
 
-class RetentionThread {
- public:
-  RetentionThread(store::Database& db, int retention_days, Clock clock, std::chrono::seconds interval);
-  ~RetentionThread();
-  void start();
-  void stop();
-
- private:
-  store::Database& db_;
-  int retention_days_;
-  Clock clock_;
-  std::chrono::seconds interval_;
-  PeriodicTask task_;  // last: stopped before the members it uses go
-};
+// The scheduled job (jobs::Scheduler "retention", hourly, one process at a time): purges, and
+// logs what it purged.
+Status purge_job(store::Database& db, int retention_days, int64_t now);
 
 }  // namespace kb::checkin

@@ -2,9 +2,35 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <charconv>
+#include <chrono>
+#include <fstream>
+#include <memory>
 
 namespace kb {
+
+Clock offset_clock(std::string path) {
+  struct State {
+    std::string path;
+    std::atomic<int64_t> offset{0};
+    std::atomic<int64_t> next_read_ms{0};
+  };
+  auto state = std::make_shared<State>();
+  state->path = std::move(path);
+  return Clock{[state] {
+    using namespace std::chrono;
+    int64_t ms = duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+    if (ms >= state->next_read_ms.load(std::memory_order_relaxed)) {
+      state->next_read_ms.store(ms + 100, std::memory_order_relaxed);
+      std::ifstream in(state->path);
+      int64_t offset = 0;
+      if (in >> offset) state->offset.store(offset, std::memory_order_relaxed);
+      else state->offset.store(0, std::memory_order_relaxed);
+    }
+    return static_cast<int64_t>(::time(nullptr)) + state->offset.load(std::memory_order_relaxed);
+  }};
+}
 namespace {
 
 // Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).

@@ -15,6 +15,11 @@ struct Clock {
   std::function<int64_t()> now = [] { return static_cast<int64_t>(::time(nullptr)); };
 };
 
+// For tests that move time (`serve --clock-offset-file FILE`): the system clock plus a number
+// of seconds read from `path` (a decimal integer; a missing or empty file is 0), re-read at
+// most every 100 ms. Never for production: whoever can write the file can move the server's time.
+Clock offset_clock(std::string path);
+
 inline constexpr int64_t kVietnamOffsetSeconds = 7 * 3600;
 
 // 2026-11-21T09:30:00+07:00

@@ -373,6 +373,14 @@ CREATE TABLE client_writes (
 );
 CREATE INDEX client_writes_by_age ON client_writes(created_at);
 )sql"},
+    {12, R"sql(
+-- When each scheduled job last ran, by whichever process held its lease (jobs/scheduler.h).
+CREATE TABLE job_runs (
+  job TEXT PRIMARY KEY,
+  last_run_at BIGINT NOT NULL,
+  outcome TEXT NOT NULL
+);
+)sql"},
 };
 
 std::string render(const char* sql, Dialect dialect) {
