@@ -43,6 +43,9 @@ export interface Visit {
   trust_level: number;
   duplicate?: boolean;
   checkout_token?: string;
+  // What the door answered for this person at check-in.
+  status?: DoorStatus;
+  flagged?: boolean;
 }
 
 export interface VenuePage {
@@ -94,9 +97,11 @@ export interface GuestLog {
 }
 
 export type ScanResult =
-  | { result: 'checked_in'; duplicate: boolean; colour: 'green' | 'yellow' | 'red'; masked_name: string;
-      trust?: string; trust_level?: number; warning?: string; visit: Visit }
+  | { result: 'checked_in'; duplicate: boolean; colour: DoorColour; reason: string; instruction: string;
+      flagged: boolean; masked_name: string; trust?: string; trust_level?: number; warning?: string; visit: Visit }
   | { result: 'code_sent'; phone: string; expires_in: number };
+
+import type { DoorColour, DoorStatus } from './components/DoorVerdict';
 
 const enc = encodeURIComponent;
 

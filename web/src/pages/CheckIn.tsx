@@ -6,6 +6,7 @@ import { ApiError, api, getToken, setToken, type OtpSent } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { linkClick } from '../router';
 import { Field, FormError, Layout, errorText, fieldErrors, type FieldErrors } from '../components/ui';
+import { DoorVerdict, type DoorStatus } from '../components/DoorVerdict';
 import {
   guestVisits, saveGuestVisits, shortTime, venuesApi, type GuestVisit, type Visit, type VenuePage,
 } from '../venuesApi';
@@ -122,6 +123,7 @@ function CitizenCheckIn(props: { venue: VenuePage; kiosk?: string; onChange: () 
           <ul class="plain-list">
             {open.map((v) => <li>{nameOf(v.person_id)} · {shortTime(v.t_in)}</li>)}
           </ul>
+          {done && <Verdicts visits={done} nameOf={nameOf} />}
           <button type="button" class="btn-primary" data-testid="checkout-button" disabled={busy} onClick={checkOut}>
             {t('checkOut')}
           </button>
@@ -156,7 +158,7 @@ function CitizenCheckIn(props: { venue: VenuePage; kiosk?: string; onChange: () 
           >
             {t('checkIn')}
           </button>
-          {done && <p class="success">{t('checkedIn')}</p>}
+          {done && <Verdicts visits={done} nameOf={nameOf} />}
         </div>
       )}
       <FormError message={error} />
@@ -173,6 +175,7 @@ function GuestCheckIn(props: { venue: VenuePage; kiosk?: string }) {
   const [errors, setErrors] = useState<FieldErrors<'full_name' | 'phone'>>({});
   const [busy, setBusy] = useState(false);
   const [mine, setMine] = useState<GuestVisit[]>(() => guestVisits().filter((v) => v.venue_code === venue.code));
+  const [status, setStatus] = useState<DoorStatus | null>(null);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -185,6 +188,7 @@ function GuestCheckIn(props: { venue: VenuePage; kiosk?: string }) {
     try {
       const r = await venuesApi.checkIn({ venue_code: venue.code, kiosk: props.kiosk, guest: { full_name: name, phone } });
       const v = r.visits[0];
+      setStatus(v.status ?? null);
       const all = guestVisits().filter((g) => g.id !== v.id);
       all.push({ id: v.id, venue_code: venue.code, token: v.checkout_token ?? '', t_in: v.t_in });
       saveGuestVisits(all);
@@ -219,6 +223,7 @@ function GuestCheckIn(props: { venue: VenuePage; kiosk?: string }) {
     return (
       <section class="card" data-testid="guest-checked-in">
         <p class="success checkin-result" data-testid="checkin-done">{t('checkedInAt', { time: shortTime(v.t_in) })}</p>
+        {status && <DoorVerdict status={status} audience="self" />}
         <button type="button" class="btn-primary" data-testid="checkout-button" disabled={busy} onClick={() => checkOut(v)}>
           {t('checkOut')}
         </button>
@@ -302,5 +307,19 @@ function InlineSignIn(props: { onSignedIn: () => void }) {
         </form>
       )}
     </section>
+  );
+}
+
+// Each person's answer at the door, in words, with the way to declare when that is what is missing.
+function Verdicts({ visits, nameOf }: { visits: Visit[]; nameOf: (id: number) => string }) {
+  const { t } = useI18n();
+  const needsDeclaring = visits.some((v) => v.status?.colour === 'not_declared');
+  return (
+    <div class="stack" data-testid="checkin-verdicts">
+      {visits.map((v) => v.status && (
+        <DoorVerdict status={v.status} audience="self" name={visits.length > 1 ? nameOf(v.person_id) : undefined} />
+      ))}
+      {needsDeclaring && <a class="btn-primary btn-link-block" href="/declare" onClick={linkClick}>{t('declareNow')}</a>}
+    </div>
   );
 }

@@ -1,17 +1,19 @@
 // /scan/{venue id}: the door scanner for venue staff. The phone camera reads a visitor's
 // personal QR, chip-ID card or health-insurance card (jsQR on video frames); a USB/Bluetooth
 // barcode reader types into the box and presses Enter; a phone number gets a texted code.
-// The server decides what the text is and answers with a big green or red result.
+// The server decides what the text is and answers with the person's colour, why, and what to
+// do, in words; a red answer fills the screen until the guard acknowledges it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import jsQR from 'jsqr';
 import { ApiError, getToken } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { navigate } from '../router';
 import { Field, Layout, errorText } from '../components/ui';
+import { DoorStop, DoorVerdict, type DoorStatus } from '../components/DoorVerdict';
 import { shortTime, venuesApi, type ScanResult, type Venue } from '../venuesApi';
 
 type Shown =
-  | { kind: 'ok'; colour: 'green' | 'yellow' | 'red'; name: string; detail: string; duplicate: boolean }
+  | { kind: 'ok'; status: DoorStatus; name: string; detail: string; duplicate: boolean }
   | { kind: 'error'; message: string };
 
 const SAME_TEXT_PAUSE_MS = 4000;
@@ -21,6 +23,7 @@ export function Scanner({ venueId }: { venueId: string }) {
   const [venue, setVenue] = useState<Venue | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [shown, setShown] = useState<Shown | null>(null);
+  const [stop, setStop] = useState<{ status: DoorStatus; name: string } | null>(null);
   const [pendingPhone, setPendingPhone] = useState<{ payload: string; masked: string } | null>(null);
   const [otp, setOtp] = useState('');
   const [otpName, setOtpName] = useState('');
@@ -28,6 +31,8 @@ export function Scanner({ venueId }: { venueId: string }) {
   const [camera, setCamera] = useState<'off' | 'starting' | 'on' | 'failed'>('off');
   const [busy, setBusy] = useState(false);
   const [history, setHistory] = useState<{ at: string; name: string; colour: string }[]>([]);
+  // Manual entry errors show beside that form, where the guard is looking.
+  const [manualError, setManualError] = useState('');
   const [manualName, setManualName] = useState('');
   const [manualPhone, setManualPhone] = useState('');
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -47,7 +52,9 @@ export function Scanner({ venueId }: { venueId: string }) {
     const trust = r.trust ? t(`trust_${r.trust}` as MessageKey) : '';
     const detail = [r.duplicate ? t('alreadyCheckedIn') : t('checkedInAt', { time: shortTime(r.visit.t_in) }), trust,
       r.warning === 'card_expired' ? t('cardExpired') : ''].filter(Boolean).join(' · ');
-    setShown({ kind: 'ok', colour: r.colour, name: r.masked_name, detail, duplicate: r.duplicate });
+    const status: DoorStatus = { colour: r.colour, reason: r.reason, instruction: r.instruction };
+    setShown({ kind: 'ok', status, name: r.masked_name, detail, duplicate: r.duplicate });
+    if (r.colour === 'red') setStop({ status, name: r.masked_name });
     setHistory((h) => [{ at: r.visit.t_in, name: r.masked_name, colour: r.colour }, ...h].slice(0, 10));
   }
 
@@ -144,26 +151,10 @@ export function Scanner({ venueId }: { venueId: string }) {
           <h1>{t('scannerTitle')}</h1>
           <p class="muted" data-testid="scanner-venue">{venue.name}</p>
         </section>
-        {shown && (
-          <div
-            class={`scan-result ${shown.kind === 'error' ? 'scan-red' : `scan-${shown.colour}`}`}
-            role="status"
-            aria-live="assertive"
-            data-testid="scan-result"
-            data-colour={shown.kind === 'error' ? 'red' : shown.colour}
-          >
-            {shown.kind === 'ok' ? (
-              <>
-                <span class="scan-mark" aria-hidden="true">{shown.colour === 'red' ? '!' : '✓'}</span>
-                <strong data-testid="scan-name">{shown.name}</strong>
-                <span>{shown.detail}</span>
-              </>
-            ) : (
-              <>
-                <span class="scan-mark" aria-hidden="true">✕</span>
-                <strong data-testid="scan-error">{shown.message}</strong>
-              </>
-            )}
+        {stop && <DoorStop status={stop.status} name={stop.name} onDismiss={() => setStop(null)} />}
+        {shown?.kind === 'ok' && (
+          <div data-testid="scan-result" data-colour={shown.status.colour}>
+            <DoorVerdict status={shown.status} audience="staff" name={shown.name} detail={shown.detail} />
           </div>
         )}
         <section class="card">
@@ -181,6 +172,12 @@ export function Scanner({ venueId }: { venueId: string }) {
               autoComplete="off" onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
             <button type="submit" class="btn-ghost" disabled={busy}>{t('send')}</button>
           </form>
+          {shown?.kind === 'error' && (
+            <div class="scan-error" role="alert" data-testid="scan-result" data-colour="error">
+              <span class="scan-mark" aria-hidden="true">✕</span>
+              <strong data-testid="scan-error">{shown.message}</strong>
+            </div>
+          )}
         </section>
         {pendingPhone && (
           <section class="card" data-testid="otp-panel">
@@ -200,14 +197,15 @@ export function Scanner({ venueId }: { venueId: string }) {
             data-testid="manual-form"
             onSubmit={async (e) => {
               e.preventDefault();
-              if (!manualName.trim()) { setShown({ kind: 'error', message: t('err_required') }); return; }
+              if (!manualName.trim()) { setManualError(t('err_required')); return; }
+              setManualError('');
               setBusy(true);
               try {
                 showResult(await venuesApi.manualVisit(venue.id, { full_name: manualName, phone: manualPhone || undefined }));
                 setManualName('');
                 setManualPhone('');
               } catch (err) {
-                setShown({ kind: 'error', message: errorText(err, t) });
+                setManualError(errorText(err, t));
               } finally {
                 setBusy(false);
               }
@@ -217,6 +215,7 @@ export function Scanner({ venueId }: { venueId: string }) {
               onInput={(e) => setManualName((e.currentTarget as HTMLInputElement).value)} />
             <Field name="manual-phone" label={t('phoneOptional')} type="tel" value={manualPhone}
               onInput={(e) => setManualPhone((e.currentTarget as HTMLInputElement).value)} />
+            {manualError && <p class="form-error" role="alert" data-testid="manual-error">{manualError}</p>}
             <button type="submit" class="btn-ghost" data-testid="manual-submit" disabled={busy}>{t('recordVisit')}</button>
           </form>
         </section>
