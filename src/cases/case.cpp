@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "access/policy.h"
 #include "audit/audit_log.h"
 #include "cases/notices.h"
 #include "core/clock.h"
@@ -76,6 +77,21 @@ constexpr Sql kConvertContact{
 constexpr Sql kVoidContactsOfCase{
     "void_contacts_of_case",
     "UPDATE contacts SET status = 'void', updated_at = $2 WHERE case_id = $1 RETURNING person_id"};
+
+// A person recorded as a case is no longer anyone's open contact.
+constexpr Sql kCloseOpenContactsOf{
+    "close_open_contacts_of",
+    "UPDATE contacts SET status = 'converted', converted_case_id = $2, decided_by = $3, updated_at = $4 "
+    "WHERE person_id = $1 AND status IN ('pending', 'confirmed') AND case_id <> $2"};
+// …and open again when that case turns out to be an error.
+constexpr Sql kReopenConvertedTo{
+    "reopen_contacts_converted_to",
+    "UPDATE contacts SET status = 'pending', converted_case_id = NULL, updated_at = $2 "
+    "WHERE converted_case_id = $1 AND status = 'converted' RETURNING person_id"};
+constexpr Sql kCasesConvertedFrom{
+    "cases_converted_from",
+    "SELECT DISTINCT k.converted_case_id FROM contacts k JOIN cases c ON c.id = k.converted_case_id "
+    "WHERE k.case_id = $1 AND c.status = 'active'"};
 
 constexpr Sql kHasActiveCase{"has_active_case", "SELECT COUNT(*) FROM cases WHERE person_id = $1 AND status = 'active'"};
 constexpr Sql kQuarantineUntil{
@@ -333,11 +349,23 @@ Result<Case> visible_case(store::Connection& c, const areas::Jurisdiction& j, in
   return std::move(*k);
 }
 
+Result<Case> case_for(store::Connection& c, const accounts::User& official, int64_t id) {
+  KB_TRY(access::official(official));
+  return visible_case(c, *official.jurisdiction, id);
+}
+
 Result<std::optional<StoredContact>> find_contact(store::Connection& c, int64_t id) {
   KB_ASSIGN(auto row, c.query_one(kSelectContact, {id}));
   if (!row) return std::optional<StoredContact>{};
   KB_ASSIGN(StoredContact k, contact_from_row(*row));
   return std::optional<StoredContact>{std::move(k)};
+}
+
+Result<StoredContact> contact_for(store::Connection& c, const accounts::User& official, int64_t id) {
+  KB_TRY(access::official(official));
+  KB_ASSIGN(auto k, find_contact(c, id));
+  if (!k || !visible_case(c, *official.jurisdiction, k->case_id).ok()) return no_contact();
+  return std::move(*k);
 }
 
 Result<std::vector<StoredContact>> contacts_of_case(store::Connection& c, int64_t case_id, int degree) {
@@ -351,59 +379,77 @@ Result<std::vector<StoredContact>> contacts_of_case(store::Connection& c, int64_
   return out;
 }
 
-Result<std::vector<ListedContact>> list_contacts(store::Connection& c, const trace::ExposureRule& rule,
-                                                 const Case& kase, int degree, int64_t now) {
-  const trace::ExposureWindow window = kase.window(rule, now);
-  KB_ASSIGN(auto stored_list, contacts_of_case(c, kase.id, 0));
-  std::unordered_map<int64_t, const StoredContact*> stored;
-  for (const auto& s : stored_list) stored.emplace(s.person_id, &s);
+Result<bool> is_case(store::Connection& c, int64_t person_id) {
+  KB_ASSIGN(auto row, c.query_one(kHasActiveCase, {person_id}));
+  return row && row->i64(0) > 0;
+}
 
-  // Degree 1: everyone met during the window, and the case's household.
+namespace {
+
+using StoredByPerson = std::unordered_map<int64_t, const StoredContact*>;
+
+// Attaches what is recorded for each listed person, and leaves out people who are cases
+// themselves unless they are recorded as this case's contacts.
+Status settle(store::Connection& c, std::vector<ListedContact>& list, const StoredByPerson& stored) {
+  std::vector<ListedContact> kept;
+  kept.reserve(list.size());
+  for (auto& lc : list) {
+    if (auto it = stored.find(lc.found.person_id); it != stored.end()) {
+      lc.stored = *it->second;
+    } else {
+      KB_ASSIGN(bool a_case, is_case(c, lc.found.person_id));
+      if (a_case) continue;
+    }
+    kept.push_back(std::move(lc));
+  }
+  list = std::move(kept);
+  return {};
+}
+
+// Degree 1: everyone met during the window, and the case's household (household first: they
+// shared a home for the whole window, then by risk). `index` gets every person found.
+Result<std::vector<ListedContact>> first_degree(store::Connection& c, const trace::ExposureRule& rule,
+                                                const Case& kase, trace::ExposureWindow window,
+                                                std::unordered_map<int64_t, size_t>& index) {
   KB_ASSIGN(auto found, trace::find_contacts(c, rule, kase.person_id, window));
   std::vector<ListedContact> f1;
   f1.reserve(found.size());
-  std::unordered_map<int64_t, size_t> f1_index;
   for (auto& ct : found) {
-    f1_index.emplace(ct.person_id, f1.size());
+    index.emplace(ct.person_id, f1.size());
     f1.push_back({std::move(ct), 1, "visit", {}, std::nullopt});
   }
-  if (rule.household_contacts) {
-    KB_ASSIGN(auto person, people::find(c, kase.person_id));
-    if (person && person->account_id) {
-      KB_ASSIGN(auto family, people::managed_by(c, *person->account_id));
-      for (const auto& member : family) {
-        if (member.id == kase.person_id) continue;
-        auto it = f1_index.find(member.id);
-        if (it != f1_index.end()) {
-          f1[it->second].basis = "household";
-          continue;
-        }
-        trace::Contact ct;
-        ct.person_id = member.id;
-        ct.first_exposure = window.from;
-        ct.last_exposure = window.to;
-        f1_index.emplace(member.id, f1.size());
-        f1.push_back({std::move(ct), 1, "household", {}, std::nullopt});
+  KB_ASSIGN(auto person, people::find(c, kase.person_id));
+  if (rule.household_contacts && person && person->account_id) {
+    KB_ASSIGN(auto family, people::managed_by(c, *person->account_id));
+    for (const auto& member : family) {
+      if (member.id == kase.person_id) continue;
+      if (auto it = index.find(member.id); it != index.end()) {
+        f1[it->second].basis = "household";
+        continue;
       }
+      trace::Contact ct;
+      ct.person_id = member.id;
+      ct.first_exposure = window.from;
+      ct.last_exposure = window.to;
+      index.emplace(member.id, f1.size());
+      f1.push_back({std::move(ct), 1, "household", {}, std::nullopt});
     }
   }
-  // Household first (they shared a home for the whole window), then by risk.
   std::stable_sort(f1.begin(), f1.end(), [](const ListedContact& a, const ListedContact& b) {
     return a.basis == "household" && b.basis != "household";
   });
-  if (degree == 1) {
-    for (auto& lc : f1) {
-      if (auto it = stored.find(lc.found.person_id); it != stored.end()) lc.stored = *it->second;
-    }
-    return f1;
-  }
+  return f1;
+}
 
-  // Degree 2: the contacts of each F1 (not dismissed or void) over the F1's own window.
+// Degree 2: the contacts of each F1 (not dismissed or void) over the F1's own window.
+Result<std::vector<ListedContact>> second_degree(store::Connection& c, const trace::ExposureRule& rule,
+                                                 const Case& kase, const std::vector<ListedContact>& f1,
+                                                 const std::unordered_map<int64_t, size_t>& f1_index,
+                                                 int64_t now) {
   std::vector<ListedContact> f2;
   std::unordered_map<int64_t, size_t> f2_index;
   for (const auto& lc : f1) {
-    const StoredContact* s = nullptr;
-    if (auto it = stored.find(lc.found.person_id); it != stored.end()) s = it->second;
+    const auto& s = lc.stored;
     if (s && (s->status == ContactStatus::kDismissed || s->status == ContactStatus::kVoid)) continue;
     trace::ExposureWindow w{lc.found.first_exposure, s ? std::min(s->found_at, now) : now};
     if (w.to < w.from) w.to = w.from;
@@ -430,26 +476,40 @@ Result<std::vector<ListedContact>> list_contacts(store::Connection& c, const tra
     if (a.found.first_exposure != b.found.first_exposure) return a.found.first_exposure < b.found.first_exposure;
     return a.found.person_id < b.found.person_id;
   });
-  for (auto& lc : f2) {
-    if (auto it = stored.find(lc.found.person_id); it != stored.end()) lc.stored = *it->second;
-  }
   return f2;
 }
 
-Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule& rule, int64_t case_id, int degree,
-                                int64_t now) {
-  KB_ASSIGN(auto kase, find_case(c, case_id));
-  if (!kase) return no_case();
-  if (kase->status == CaseStatus::kError) {
+}  // namespace
+
+Result<std::vector<ListedContact>> list_contacts(store::Connection& c, const trace::ExposureRule& rule,
+                                                 const Case& kase, int degree, int64_t now) {
+  KB_ASSIGN(auto stored_list, contacts_of_case(c, kase.id, 0));
+  StoredByPerson stored;
+  for (const auto& s : stored_list) stored.emplace(s.person_id, &s);
+  std::unordered_map<int64_t, size_t> f1_index;  // everyone met, cases included: none of them is F2
+  KB_ASSIGN(auto f1, first_degree(c, rule, kase, kase.window(rule, now), f1_index));
+  KB_TRY(settle(c, f1, stored));
+  if (degree == 1) return f1;
+  KB_ASSIGN(auto f2, second_degree(c, rule, kase, f1, f1_index, now));
+  KB_TRY(settle(c, f2, stored));
+  return f2;
+}
+
+namespace {
+
+// Traces a case (degree 1, or 1 and 2) and stores what it finds.
+Result<TraceSummary> trace_and_store(store::Connection& c, const trace::ExposureRule& rule, const Case& kase,
+                                     int degree, int64_t now) {
+  if (kase.status == CaseStatus::kError) {
     return Error{ErrorKind::kConflict, "case_in_error", "this case was marked as an error", "id"};
   }
   TraceSummary sum;
   for (int d = 1; d <= degree; ++d) {
-    KB_ASSIGN(auto list, list_contacts(c, rule, *kase, d, now));
+    KB_ASSIGN(auto list, list_contacts(c, rule, kase, d, now));
     for (const auto& lc : list) {
       // A stored contact of the other degree is not moved (an F1 stays F1).
       if (lc.stored && lc.stored->degree != d) continue;
-      KB_ASSIGN(bool created, store_contact(c, rule, case_id, lc, now));
+      KB_ASSIGN(bool created, store_contact(c, rule, kase.id, lc, now));
       if (d == 1) {
         KB_TRY(refresh_health(c, lc.found.person_id, now));
         sum.f1_new += created;
@@ -458,7 +518,7 @@ Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule&
       }
     }
   }
-  KB_ASSIGN(auto all, contacts_of_case(c, case_id, 0));
+  KB_ASSIGN(auto all, contacts_of_case(c, kase.id, 0));
   for (const auto& s : all) {
     if (s.status == ContactStatus::kVoid) continue;
     (s.degree == 1 ? sum.f1 : sum.f2)++;
@@ -466,12 +526,17 @@ Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule&
   return sum;
 }
 
+}  // namespace
+
+Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
+                                int64_t case_id, int degree, int64_t now) {
+  KB_ASSIGN(Case kase, case_for(c, official, case_id));
+  return trace_and_store(c, rule, kase, degree, now);
+}
+
 Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& rule, const areas::AreaDirectory& areas,
                              const accounts::User& official, const NewCase& n, int64_t now) {
-  if ((official.role != accounts::Role::kOfficial && official.role != accounts::Role::kAdmin) ||
-      !official.jurisdiction) {
-    return make_error(ErrorKind::kForbidden, "officials_only", "only health officials record cases");
-  }
+  KB_TRY(access::official(official));
   KB_TRY(check_dates(n, now));
   KB_ASSIGN(people::Person person, find_person(c, n.person));
   KB_ASSIGN(auto active, c.query_one(kSelectActiveCaseOf, {person.id}));
@@ -485,15 +550,18 @@ Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& ru
                                                 std::string_view(n.notes), Param{nullptr}, official.id, now}));
   if (!row) return internal("insert into cases returned no id");
   int64_t id = row->i64(0);
+  KB_TRY(c.exec(kCloseOpenContactsOf, {person.id, id, official.id, now}));
   KB_TRY(audit::record(c, {now, official.id, "case.create", fmt::format("case:{}", id), {},
                            fmt::format("person:{}", person.id)}));
   KB_TRY(refresh_health(c, person.id, now));
-  KB_ASSIGN(TraceSummary sum, trace_case(c, rule, id, 1, now));
   KB_ASSIGN(auto kase, find_case(c, id));
+  KB_ASSIGN(TraceSummary sum, trace_and_store(c, rule, *kase, 1, now));
   return Recorded{std::move(*kase), sum};
 }
 
-Result<std::vector<CaseRow>> list_cases(store::Connection& c, const areas::Jurisdiction& j, const CaseFilter& f) {
+Result<std::vector<CaseRow>> list_cases(store::Connection& c, const accounts::User& official, const CaseFilter& f) {
+  KB_TRY(access::official(official));
+  const areas::Jurisdiction& j = *official.jurisdiction;
   std::string province, ward = f.ward_code;
   switch (j.level) {
     case areas::Jurisdiction::Level::kNational: break;
@@ -517,56 +585,111 @@ Result<std::vector<CaseRow>> list_cases(store::Connection& c, const areas::Juris
   return out;
 }
 
-Result<Case> close_case(store::Connection& c, int64_t case_id, CaseStatus outcome, std::string_view note,
-                        int64_t actor_id, int64_t now) {
+Result<CaseFile> case_file(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
+                           int64_t case_id, int64_t now) {
+  CaseFile f;
+  KB_ASSIGN(f.kase, case_for(c, official, case_id));
+  KB_ASSIGN(f.person, people::find(c, f.kase.person_id));
+  if (f.person) {
+    auto s = health::stored_status(c, f.person->id);
+    if (s.ok()) f.status_colour = s->colour;
+  }
+  KB_ASSIGN(auto stays, trace::source_stays(c, rule, f.kase.person_id, f.kase.window(rule, now)));
+  for (auto& s : stays) {
+    KB_ASSIGN(auto venue, venue_label(c, s.venue_id));
+    f.timeline.push_back({std::move(s), std::move(venue)});
+  }
+  KB_ASSIGN(auto contacts, contacts_of_case(c, f.kase.id, 0));
+  for (const auto& k : contacts) {
+    (k.degree == 1 ? f.f1_by_status : f.f2_by_status)[std::string(contact_status_name(k.status))]++;
+    if (k.degree != 1 || !open_status(k.status)) continue;
+    if (k.notice_id) {
+      ++f.notices.sent;
+    } else {
+      ++f.notices.to_send;
+    }
+  }
+  KB_ASSIGN(f.notices.case_sent, case_notice_sent(c, f.kase));
+  return f;
+}
+
+Result<ContactSheet> contact_sheet(store::Connection& c, const trace::ExposureRule& rule,
+                                   const accounts::User& official, int64_t case_id, int degree, int64_t now) {
+  ContactSheet v;
+  v.degree = degree;
+  KB_ASSIGN(v.kase, case_for(c, official, case_id));
+  KB_ASSIGN(v.list, list_contacts(c, rule, v.kase, degree, now));
+  for (const auto& lc : v.list) {
+    KB_ASSIGN(auto p, people::find(c, lc.found.person_id));
+    if (p) v.people.emplace(p->id, std::move(*p));
+    for (const auto& e : lc.found.exposures) {
+      if (v.venues.contains(e.venue_id)) continue;
+      KB_ASSIGN(auto label, venue_label(c, e.venue_id));
+      v.venues.emplace(e.venue_id, label.value_or(VenueLabel{}));
+    }
+  }
+  return v;
+}
+
+Result<Case> close_case(store::Connection& c, const accounts::User& official, int64_t case_id, CaseStatus outcome,
+                        std::string_view note, int64_t now) {
   if (outcome != CaseStatus::kRecovered && outcome != CaseStatus::kDied) {
     return invalid("outcome", "invalid_outcome", "outcome must be recovered or died");
   }
+  KB_TRY(case_for(c, official, case_id));
   KB_ASSIGN(int64_t changed, c.exec(kSetCaseStatus, {case_id, status_name(outcome), note, now,
                                                      status_name(CaseStatus::kActive)}));
   if (changed == 0) return Error{ErrorKind::kConflict, "case_not_active", "only an active case can be closed", "id"};
   KB_ASSIGN(auto kase, find_case(c, case_id));
   KB_TRY(refresh_health(c, kase->person_id, now));
-  KB_TRY(audit::record(c, {now, actor_id, "case.close", fmt::format("case:{}", case_id), {}, status_name(outcome)}));
+  KB_TRY(audit::record(c, {now, official.id, "case.close", fmt::format("case:{}", case_id), {},
+                           status_name(outcome)}));
   return std::move(*kase);
 }
 
-Result<MarkedError> mark_error(store::Connection& c, int64_t case_id, std::string_view reason, int64_t actor_id,
-                               int64_t now) {
-  KB_ASSIGN(auto kase, find_case(c, case_id));
-  if (!kase) return no_case();
-  if (kase->status == CaseStatus::kError) {
+Result<MarkedError> mark_error(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
+                               int64_t case_id, std::string_view reason, int64_t now) {
+  KB_ASSIGN(Case kase, case_for(c, official, case_id));
+  if (kase.status == CaseStatus::kError) {
     return Error{ErrorKind::kConflict, "case_in_error", "this case is already marked as an error", "id"};
   }
-  KB_TRY(c.exec(kSetCaseStatus, {case_id, status_name(CaseStatus::kError), reason, now, status_name(kase->status)}));
+  KB_TRY(c.exec(kSetCaseStatus, {case_id, status_name(CaseStatus::kError), reason, now, status_name(kase.status)}));
   KB_ASSIGN(store::Rows voided, c.query(kVoidContactsOfCase, {case_id, now}));
-  KB_TRY(refresh_health(c, kase->person_id, now));
-  for (const auto& r : voided) KB_TRY(refresh_health(c, r.i64(0), now));
-  KB_ASSIGN(auto recalled, recall_tracing_notices(c, case_id, reason, actor_id, now));
-  KB_TRY(audit::record(c, {now, actor_id, "case.error", fmt::format("case:{}", case_id), reason,
+  KB_ASSIGN(store::Rows reopened, c.query(kReopenConvertedTo, {case_id, now}));
+  KB_TRY(refresh_health(c, kase.person_id, now));
+  for (const auto* rows : {&voided, &reopened}) {
+    for (const auto& r : *rows) KB_TRY(refresh_health(c, r.i64(0), now));
+  }
+  // Its person is no case after all: the cases converted from its contacts may have met them.
+  KB_ASSIGN(store::Rows chain, c.query(kCasesConvertedFrom, {case_id}));
+  for (const auto& r : chain) {
+    KB_ASSIGN(auto next, find_case(c, r.i64(0)));
+    if (next) KB_TRY(trace_and_store(c, rule, *next, 1, now));
+  }
+  KB_ASSIGN(auto recalled, recall_tracing_notices(c, kase, reason, official.id, now));
+  KB_TRY(audit::record(c, {now, official.id, "case.error", fmt::format("case:{}", case_id), reason,
                            fmt::format("{} contacts voided, {} notices recalled", voided.size(), recalled.size())}));
   KB_ASSIGN(auto after, find_case(c, case_id));
   return MarkedError{std::move(*after), std::move(recalled)};
 }
 
-Result<StoredContact> decide_contact(store::Connection& c, int64_t contact_id, ContactStatus decision,
-                                     int64_t actor_id, int64_t now) {
+Result<StoredContact> decide_contact(store::Connection& c, const accounts::User& official, int64_t contact_id,
+                                     ContactStatus decision, int64_t now) {
   if (decision != ContactStatus::kConfirmed && decision != ContactStatus::kDismissed) {
     return invalid("action", "invalid_action", "action must be confirm or dismiss");
   }
-  KB_ASSIGN(auto k, find_contact(c, contact_id));
-  if (!k) return no_contact();
-  if (!open_status(k->status) && k->status != ContactStatus::kDismissed) {
+  KB_ASSIGN(StoredContact k, contact_for(c, official, contact_id));
+  if (!open_status(k.status) && k.status != ContactStatus::kDismissed) {
     return Error{ErrorKind::kConflict, "contact_closed",
-                 fmt::format("this contact is {}", contact_status_name(k->status)), "id"};
+                 fmt::format("this contact is {}", contact_status_name(k.status)), "id"};
   }
   std::optional<int64_t> until;
-  if (decision == ContactStatus::kConfirmed && k->degree == 1) {
-    until = k->quarantine_until ? k->quarantine_until : std::optional<int64_t>(now);
+  if (decision == ContactStatus::kConfirmed && k.degree == 1) {
+    until = k.quarantine_until ? k.quarantine_until : std::optional<int64_t>(now);
   }
-  KB_TRY(c.exec(kSetContactStatus, {contact_id, contact_status_name(decision), opt_param(until), actor_id, now}));
-  KB_TRY(refresh_health(c, k->person_id, now));
-  KB_TRY(audit::record(c, {now, actor_id, "contact.decide", fmt::format("contact:{}", contact_id), {},
+  KB_TRY(c.exec(kSetContactStatus, {contact_id, contact_status_name(decision), opt_param(until), official.id, now}));
+  KB_TRY(refresh_health(c, k.person_id, now));
+  KB_TRY(audit::record(c, {now, official.id, "contact.decide", fmt::format("contact:{}", contact_id), {},
                            contact_status_name(decision)}));
   KB_ASSIGN(auto after, find_contact(c, contact_id));
   return std::move(*after);
@@ -575,19 +698,18 @@ Result<StoredContact> decide_contact(store::Connection& c, int64_t contact_id, C
 Result<Recorded> convert_contact(store::Connection& c, const trace::ExposureRule& rule,
                                  const areas::AreaDirectory& areas, const accounts::User& official, int64_t contact_id,
                                  NewCase n, int64_t now) {
-  KB_ASSIGN(auto k, find_contact(c, contact_id));
-  if (!k) return no_contact();
-  if (k->status == ContactStatus::kConverted || k->status == ContactStatus::kVoid) {
+  KB_ASSIGN(StoredContact k, contact_for(c, official, contact_id));
+  if (k.status == ContactStatus::kConverted || k.status == ContactStatus::kVoid) {
     return Error{ErrorKind::kConflict, "contact_closed",
-                 fmt::format("this contact is {}", contact_status_name(k->status)), "id"};
+                 fmt::format("this contact is {}", contact_status_name(k.status)), "id"};
   }
-  n.person = PersonKey{k->person_id, {}, {}};
+  n.person = PersonKey{k.person_id, {}, {}};
   KB_ASSIGN(Recorded rec, record_case(c, rule, areas, official, n, now));
   static constexpr Sql kSetFromContact{"set_case_from_contact", "UPDATE cases SET from_contact_id = $2 WHERE id = $1"};
   KB_TRY(c.exec(kSetFromContact, {rec.kase.id, contact_id}));
   rec.kase.from_contact_id = contact_id;
   KB_TRY(c.exec(kConvertContact, {contact_id, rec.kase.id, official.id, now}));
-  KB_TRY(refresh_health(c, k->person_id, now));
+  KB_TRY(refresh_health(c, k.person_id, now));
   return rec;
 }
 

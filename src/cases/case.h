@@ -5,18 +5,26 @@
 // an active case is red, an F1 under quarantine yellow. F2 are kept for follow-up only and do
 // not change a colour.
 //
-// Jurisdiction: a case belongs to the area of the person's address when the recording
-// official covers it; otherwise (someone found positive away from home, or with no address)
-// to the recording official's own area, so the officials who found it keep it. Officials see
-// the cases inside their jurisdiction; the contacts of a case are shown to whoever sees the
-// case, wherever the venues and the contacts' homes are.
+// Who may act: health officials only (access::official; administrators are not), on the cases
+// inside their jurisdiction. A case belongs to the area of the person's address when the
+// recording official covers it; otherwise (someone found positive away from home, or with no
+// address) to the recording official's own area, so the officials who found it keep it. The
+// contacts of a case are shown to whoever sees the case, wherever the venues and the contacts'
+// homes are. A case outside the official's jurisdiction answers kNotFound (no hint that it
+// exists elsewhere); so does a contact of such a case.
+//
+// People who are cases are nobody's contacts: tracing leaves out anyone with an active case
+// (they are isolated already, and a notice calling them F1 would be wrong), and recording a case
+// closes the person's open contacts of other cases as `converted` to it.
 //
 // Marking a case as an error undoes what it caused: its contacts become `void` (their colours
-// are recomputed without it), the tracing notices sent for it are recalled, and it no longer
-// counts towards clusters.
+// are recomputed without it), contacts converted to it are open again, the tracing notices sent
+// for it are recalled, the cases converted from its contacts are traced again (its person, no
+// longer a case, may be their contact), and it no longer counts towards clusters.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,13 +103,15 @@ struct Recorded {
 };
 
 // Records a case for the person (kConflict already_a_case when they have an active one;
-// kForbidden when the official may not record cases), traces its F1 and sets colours.
+// kForbidden when the account is no health official), traces its F1 and sets colours.
 Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& rule, const areas::AreaDirectory& areas,
                              const accounts::User& official, const NewCase& n, int64_t now);
 
 Result<std::optional<Case>> find_case(store::Connection& c, int64_t id);
 // The case if `j` covers it; kNotFound otherwise (no hint that it exists elsewhere).
 Result<Case> visible_case(store::Connection& c, const areas::Jurisdiction& j, int64_t id);
+// The case if the account is a health official who sees it (kForbidden / kNotFound otherwise).
+Result<Case> case_for(store::Connection& c, const accounts::User& official, int64_t id);
 
 struct CaseFilter {
   std::optional<CaseStatus> status;
@@ -116,24 +126,53 @@ struct CaseRow {
   std::string full_name;
   int64_t f1 = 0;  // recorded F1 contacts, not void or dismissed
 };
-Result<std::vector<CaseRow>> list_cases(store::Connection& c, const areas::Jurisdiction& j, const CaseFilter& f);
+// The cases the official sees (kForbidden for anyone else).
+Result<std::vector<CaseRow>> list_cases(store::Connection& c, const accounts::User& official, const CaseFilter& f);
+
+// A venue as contact lists name it.
+struct VenueLabel {
+  std::string name, code, province_code, ward_code, street;
+};
+Result<std::optional<VenueLabel>> venue_label(store::Connection& c, int64_t venue_id);
+
+// What an official reads about one case (audited by the caller): the person, the stays that
+// count, contact figures and how far the notices went.
+struct TimelineStay {
+  trace::SourceStay stay;
+  std::optional<VenueLabel> venue;
+};
+struct NoticeFigures {
+  int64_t to_send = 0;   // open F1 not notified yet
+  int64_t sent = 0;      // F1 notified
+  bool case_sent = false;  // the case's own message
+};
+struct CaseFile {
+  Case kase;
+  std::optional<people::Person> person;
+  std::string status_colour;  // the person's health colour, empty when unknown
+  std::vector<TimelineStay> timeline;
+  std::map<std::string, int64_t> f1_by_status, f2_by_status;  // status name → contacts
+  NoticeFigures notices;
+};
+Result<CaseFile> case_file(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
+                           int64_t case_id, int64_t now);
 
 // Runs the tracing again (late check-ins, degree 2 on request) and stores what it finds.
 // `degree` 1 or 2. Contacts already decided keep their status.
-Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule& rule, int64_t case_id, int degree,
-                                int64_t now);
+Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
+                                int64_t case_id, int degree, int64_t now);
 
 // Closes an active case as recovered or died; kConflict when not active.
-Result<Case> close_case(store::Connection& c, int64_t case_id, CaseStatus outcome, std::string_view note,
-                        int64_t actor_id, int64_t now);
-// Marks a case recorded by mistake: undoes its contacts' statuses and withdraws the tracing
-// notices sent for it (cases/notices.h). kConflict when already so.
+Result<Case> close_case(store::Connection& c, const accounts::User& official, int64_t case_id, CaseStatus outcome,
+                        std::string_view note, int64_t now);
+// Marks a case recorded by mistake and undoes what it caused (see above). kConflict when
+// already so.
 struct MarkedError {
   Case kase;
   std::vector<int64_t> recalled_people;  // whose inbox lost a notice (to wake their streams)
 };
-Result<MarkedError> mark_error(store::Connection& c, int64_t case_id, std::string_view reason, int64_t actor_id,
-                               int64_t now);
+Result<MarkedError> mark_error(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
+                               int64_t case_id, std::string_view reason, int64_t now);
 
 // ---- contacts ----
 
@@ -157,12 +196,14 @@ struct StoredContact {
   std::optional<int64_t> converted_case_id;
 };
 Result<std::optional<StoredContact>> find_contact(store::Connection& c, int64_t id);
+// The contact if the official sees its case (kNotFound contact_not_found otherwise).
+Result<StoredContact> contact_for(store::Connection& c, const accounts::User& official, int64_t id);
 Result<std::vector<StoredContact>> contacts_of_case(store::Connection& c, int64_t case_id, int degree);
 
 // Confirm (the person is an F1, quarantine stands) or dismiss (not a contact after all,
 // quarantine lifted). kConflict for a converted or void contact.
-Result<StoredContact> decide_contact(store::Connection& c, int64_t contact_id, ContactStatus decision,
-                                     int64_t actor_id, int64_t now);
+Result<StoredContact> decide_contact(store::Connection& c, const accounts::User& official, int64_t contact_id,
+                                     ContactStatus decision, int64_t now);
 // The contact tested positive: records a case for them (tracing again) and marks the contact.
 Result<Recorded> convert_contact(store::Connection& c, const trace::ExposureRule& rule,
                                  const areas::AreaDirectory& areas, const accounts::User& official, int64_t contact_id,
@@ -179,19 +220,29 @@ struct ListedContact {
 };
 // The case's contacts by the rule, now: degree 1 (visits and household), or degree 2
 // (contacts of each F1 over the F1's window: first exposure to when they were found, or now;
-// the case and the F1s themselves are not F2). Highest risk first.
+// the case and the F1s themselves are not F2). People with an active case are left out unless
+// already recorded as this case's contacts (then as recorded: converted). Highest risk first.
 Result<std::vector<ListedContact>> list_contacts(store::Connection& c, const trace::ExposureRule& rule,
                                                  const Case& kase, int degree, int64_t now);
 
-// A venue as contact lists name it.
-struct VenueLabel {
-  std::string name, code, province_code, ward_code, street;
+// A case's contact list as an official reads it (audited by the caller): the contacts with
+// their people and the venues of their exposures.
+struct ContactSheet {
+  Case kase;
+  int degree = 1;
+  std::vector<ListedContact> list;
+  std::map<int64_t, people::Person> people;
+  std::map<int64_t, VenueLabel> venues;
 };
-Result<std::optional<VenueLabel>> venue_label(store::Connection& c, int64_t venue_id);
+Result<ContactSheet> contact_sheet(store::Connection& c, const trace::ExposureRule& rule,
+                                   const accounts::User& official, int64_t case_id, int degree, int64_t now);
 
 // A CSV cell: quoted when needed, and a leading = + - @ tab or CR neutralised with ' so that
 // spreadsheet programs never run it as a formula.
 std::string csv_cell(std::string_view text);
+
+// Whether the person has an active case (then they are nobody's contact).
+Result<bool> is_case(store::Connection& c, int64_t person_id);
 
 // Recomputes a person's colour from their active cases and F1 quarantines.
 Status refresh_health(store::Connection& c, int64_t person_id, int64_t now);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "access/policy.h"
 #include "cases/case.h"
 #include "trace/contacts.h"
 
@@ -47,8 +48,10 @@ int64_t peak_distinct(const std::vector<CaseStay>& stays, int64_t window) {
 }  // namespace
 
 Result<std::vector<Cluster>> find_clusters(store::Connection& c, const trace::ExposureRule& rule,
-                                           const ClusterRule& cluster_rule, const areas::Jurisdiction& j,
+                                           const ClusterRule& cluster_rule, const accounts::User& official,
                                            int64_t now) {
+  KB_TRY(access::official(official));
+  const areas::Jurisdiction& j = *official.jurisdiction;
   const int64_t since = now - cluster_rule.lookback_seconds;
   KB_ASSIGN(store::Rows ids, c.query(kRecentCases, {since}));
   std::map<int64_t, std::vector<CaseStay>> by_venue;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/accounts.h"
 #include "areas/area_directory.h"
 #include "core/result.h"
 #include "store/database.h"
@@ -32,9 +33,10 @@ struct Cluster {
   std::vector<int64_t> case_ids;
 };
 
-// The clusters at venues inside `j`, the largest first.
+// The clusters at venues inside the official's jurisdiction, the largest first (kForbidden for
+// anyone but a health official).
 Result<std::vector<Cluster>> find_clusters(store::Connection& c, const trace::ExposureRule& rule,
-                                           const ClusterRule& cluster_rule, const areas::Jurisdiction& j,
+                                           const ClusterRule& cluster_rule, const accounts::User& official,
                                            int64_t now);
 
 }  // namespace kb::cases

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "audit/audit_log.h"
-#include "cases/case.h"
+#include "cases/notice_text.h"
 #include "core/clock.h"
 #include "notify/delivery.h"
 #include "notify/inbox_hub.h"
@@ -16,21 +16,30 @@ using store::Sql;
 
 constexpr Sql kExposuresOfContact{
     "notice_exposures_of_contact",
-    "SELECT w.name, w.street, w.ward_code, w.province_code, e.contact_in, e.contact_out FROM contact_exposures e "
+    "SELECT w.name, w.street, w.ward_code, w.province_code, e.contact_in, e.contact_out FROM "
+    "contact_exposures e "
     "JOIN venues w ON w.id = e.venue_id WHERE e.contact_id = $1 ORDER BY e.contact_in, e.visit_id"};
 constexpr Sql kSetNotice{"set_contact_notice",
                          "UPDATE contacts SET notice_id = $2 WHERE id = $1 AND notice_id IS NULL"};
+constexpr Sql kCaseNotice{"select_case_notice",
+                          "SELECT id FROM messages WHERE person_id = $1 AND dedupe_key = $2"};
+// The F1 notices (by the contacts that hold them) and the case's own message (by its key).
+constexpr Sql kRecallNoticesOfCase{
+    "recall_notices_of_case",
+    "UPDATE messages SET status = 'recalled', recalled_at = $2, recalled_by = $3, recall_reason = "
+    "$4 "
+    "WHERE (id IN (SELECT notice_id FROM contacts WHERE case_id = $1 AND notice_id IS NOT NULL) "
+    "OR (person_id = $5 AND dedupe_key = $6)) AND status <> 'recalled' RETURNING id, person_id"};
 
-constexpr size_t kMaxPlaces = 3;
+std::string case_notice_key(const Case& kase) {
+  return fmt::format("tracing:case:{}:self", kase.id);
+}
 
 // "09:30 21/11/2026" in Vietnam's zone.
 std::string clock_and_date(int64_t t) {
   std::string s = format_rfc3339(t);  // 2026-11-21T09:30:00+07:00
-  return fmt::format("{} {}/{}/{}", s.substr(11, 5), s.substr(8, 2), s.substr(5, 2), s.substr(0, 4));
-}
-std::string date_only(int64_t t) {
-  std::string s = format_rfc3339(t);
-  return fmt::format("{}/{}/{}", s.substr(8, 2), s.substr(5, 2), s.substr(0, 4));
+  return fmt::format("{} {}/{}/{}", s.substr(11, 5), s.substr(8, 2), s.substr(5, 2),
+                     s.substr(0, 4));
 }
 
 std::string place_line(const areas::AreaDirectory& areas, const store::Row& r) {
@@ -42,58 +51,84 @@ std::string place_line(const areas::AreaDirectory& areas, const store::Row& r) {
   return fmt::format("{}, từ {} đến {}", where, clock_and_date(r.i64(4)), clock_and_date(r.i64(5)));
 }
 
-Result<notify::PersonalMessage> message_for(store::Connection& c, const areas::AreaDirectory& areas,
-                                            const StoredContact& k, std::string_view link, int64_t sender_id) {
+Result<people::Person> person_of(store::Connection& c, int64_t id) {
+  KB_ASSIGN(auto p, people::find(c, id));
+  if (!p) return internal(fmt::format("person {} of a case is gone", id));
+  return std::move(*p);
+}
+
+notify::PersonalMessage message(int64_t person_id, NoticeText text, std::string key,
+                                std::string_view link, int64_t sender_id, int64_t expires_at) {
   notify::PersonalMessage m;
-  m.person_id = k.person_id;
+  m.person_id = person_id;
   m.kind = notify::Kind::kTracing;
-  m.title = "Thông báo truy vết: bạn là F1 (tiếp xúc gần với ca bệnh)";
+  m.title = std::move(text.title);
+  m.body = std::move(text.body);
   m.link = std::string(link);
-  m.dedupe_key = fmt::format("tracing:case:{}:person:{}", k.case_id, k.person_id);
+  m.dedupe_key = std::move(key);
   m.sender_id = sender_id;
-  int64_t until = k.quarantine_until.value_or(k.last_exposure + 14 * 86400);
-  m.expires_at = until + 7 * 86400;
-  std::string body;
-  if (k.basis == "household") {
-    body = "Một người trong hộ gia đình của bạn đã được xác nhận mắc COVID-19 (F0). Bạn được xác định là F1.\n";
-  }
-  KB_ASSIGN(store::Rows places, c.query(kExposuresOfContact, {k.id}));
-  if (!places.empty()) {
-    body += "Bạn đã có mặt cùng thời gian với một ca bệnh đã được xác nhận (F0) tại:\n";
-    for (size_t i = 0; i < places.size() && i < kMaxPlaces; ++i) body += "• " + place_line(areas, places[i]) + "\n";
-    if (places.size() > kMaxPlaces) body += fmt::format("• và {} lần khác.\n", places.size() - kMaxPlaces);
-  }
-  body += fmt::format(
-      "Việc cần làm: tự cách ly tại nơi ở đến hết ngày {}; đo thân nhiệt và theo dõi sức khỏe hằng ngày, khai báo y "
-      "tế trên khaibao; hạn chế tiếp xúc với người khác; liên hệ trạm y tế phường/xã nơi bạn ở, hoặc gọi đường dây "
-      "nóng 1900 9095 ngay khi có sốt, ho, khó thở, mất vị giác/khứu giác.\n"
-      "(EN) You were in close contact with a confirmed COVID-19 case. Stay at home in isolation until {}, "
-      "watch your health daily and call 1900 9095 if you have a fever, cough or shortness of breath.",
-      date_only(until), date_only(until));
-  m.body = std::move(body);
+  m.expires_at = expires_at;
   return m;
 }
 
-constexpr store::Sql kRecallNoticesOfCase{
-    "recall_notices_of_case",
-    "UPDATE messages SET status = 'recalled', recalled_at = $2, recalled_by = $3, recall_reason = $4 "
-    "WHERE id IN (SELECT notice_id FROM contacts WHERE case_id = $1 AND notice_id IS NOT NULL) "
-    "AND status <> 'recalled' RETURNING id, person_id"};
+notify::PersonalMessage case_message(const areas::AreaDirectory& areas, const Case& kase,
+                                     const people::Person& person, std::string_view link,
+                                     int64_t sender_id, int64_t now) {
+  CaseNoticeFacts f{addressee_of(person), kase.test_date, {}};
+  const std::string& ward = person.ward_code.empty() ? kase.ward_code : person.ward_code;
+  if (const auto* w = areas.ward(ward)) f.health_station = "Trạm Y tế " + w->name;
+  return message(person.id, case_notice(f), case_notice_key(kase), link, sender_id,
+                 now + 21 * 86400);
+}
+
+Result<notify::PersonalMessage> contact_message(store::Connection& c,
+                                                const areas::AreaDirectory& areas,
+                                                const people::Person& case_person,
+                                                const StoredContact& k, std::string_view link,
+                                                int64_t sender_id) {
+  KB_ASSIGN(people::Person person, person_of(c, k.person_id));
+  ContactNoticeFacts f;
+  f.contact = addressee_of(person);
+  f.household = k.basis == "household";
+  if (f.household && case_person.account_id && case_person.account_id == person.account_id) {
+    f.household_case = addressee_of(case_person);
+  }
+  KB_ASSIGN(store::Rows places, c.query(kExposuresOfContact, {k.id}));
+  for (const auto& r : places) f.places.push_back(place_line(areas, r));
+  f.isolate_until = k.quarantine_until.value_or(k.last_exposure + 14 * 86400);
+  std::string key = fmt::format("tracing:case:{}:person:{}", k.case_id, k.person_id);
+  return message(k.person_id, contact_notice(f), std::move(key), link, sender_id,
+                 f.isolate_until + 7 * 86400);
+}
 
 }  // namespace
 
-Result<NoticesSent> send_tracing_notices(store::Connection& c, const areas::AreaDirectory& areas, int64_t case_id,
-                                         std::string_view link, int64_t sender_id, int64_t now) {
-  KB_ASSIGN(auto kase, find_case(c, case_id));
-  if (!kase) return make_error(ErrorKind::kNotFound, "case_not_found", "no such case");
-  if (kase->status == CaseStatus::kError) {
+Result<bool> case_notice_sent(store::Connection& c, const Case& kase) {
+  KB_ASSIGN(auto row,
+            c.query_one(kCaseNotice, {kase.person_id, std::string_view(case_notice_key(kase))}));
+  return row.has_value();
+}
+
+Result<NoticesSent> send_tracing_notices(store::Connection& c, const areas::AreaDirectory& areas,
+                                         const accounts::User& official, int64_t case_id,
+                                         std::string_view link, int64_t now) {
+  KB_ASSIGN(Case kase, case_for(c, official, case_id));
+  if (kase.status == CaseStatus::kError) {
     return Error{ErrorKind::kConflict, "case_in_error", "this case was marked as an error", "id"};
   }
-  KB_ASSIGN(auto contacts, contacts_of_case(c, case_id, 1));
+  KB_ASSIGN(people::Person case_person, person_of(c, kase.person_id));
   NoticesSent out;
+  notify::PersonalMessage own = case_message(areas, kase, case_person, link, official.id, now);
+  KB_ASSIGN(notify::Sent own_sent, notify::send_personal(c, own, now));
+  out.case_sent = own_sent.created;
+  if (own_sent.created) out.notified_people.push_back(kase.person_id);
+  KB_ASSIGN(auto contacts, contacts_of_case(c, case_id, 1));
   for (const auto& k : contacts) {
     if (k.status != ContactStatus::kPending && k.status != ContactStatus::kConfirmed) continue;
-    KB_ASSIGN(notify::PersonalMessage m, message_for(c, areas, k, link, sender_id));
+    KB_ASSIGN(bool a_case, is_case(c, k.person_id));
+    if (a_case) continue;
+    KB_ASSIGN(notify::PersonalMessage m,
+              contact_message(c, areas, case_person, k, link, official.id));
     KB_ASSIGN(notify::Sent sent, notify::send_personal(c, m, now));
     if (sent.created) {
       ++out.sent;
@@ -103,14 +138,23 @@ Result<NoticesSent> send_tracing_notices(store::Connection& c, const areas::Area
       ++out.already;
     }
   }
-  KB_TRY(audit::record(c, {now, sender_id, "case.notices", fmt::format("case:{}", case_id), {},
-                           fmt::format("{} sent, {} already", out.sent, out.already)}));
+  KB_TRY(audit::record(c, {now,
+                           official.id,
+                           "case.notices",
+                           fmt::format("case:{}", case_id),
+                           {},
+                           fmt::format("{} sent, {} already, case {}", out.sent, out.already,
+                                       out.case_sent ? "told" : "told before")}));
   return out;
 }
 
-Result<std::vector<int64_t>> recall_tracing_notices(store::Connection& c, int64_t case_id, std::string_view reason,
-                                                    int64_t actor_id, int64_t now) {
-  KB_ASSIGN(store::Rows rows, c.query(kRecallNoticesOfCase, {case_id, now, actor_id, reason}));
+Result<std::vector<int64_t>> recall_tracing_notices(store::Connection& c, const Case& kase,
+                                                    std::string_view reason, int64_t actor_id,
+                                                    int64_t now) {
+  std::string key = case_notice_key(kase);
+  KB_ASSIGN(store::Rows rows,
+            c.query(kRecallNoticesOfCase,
+                    {kase.id, now, actor_id, reason, kase.person_id, std::string_view(key)}));
   std::vector<int64_t> people;
   people.reserve(rows.size());
   for (const auto& r : rows) {

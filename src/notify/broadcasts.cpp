@@ -1,5 +1,6 @@
 #include "notify/broadcasts.h"
 
+#include "access/policy.h"
 #include "audit/audit_log.h"
 #include "notify/inbox_hub.h"
 #include "notify/text.h"
@@ -46,6 +47,17 @@ Status publish(store::Connection& c, int64_t id, const Audience& audience, int64
 
 std::string subject_of(int64_t id) { return "message:" + std::to_string(id); }
 
+Error forbidden(std::string code, std::string message) {
+  return make_error(ErrorKind::kForbidden, std::move(code), std::move(message));
+}
+
+// Whether the official is the sender's level or above.
+Status over_sender(const accounts::User& official, const Broadcast& b, const areas::AreaDirectory& areas) {
+  auto sender = areas::Jurisdiction::parse(b.sender_jurisdiction, areas);
+  if (!sender.ok()) return forbidden("above_your_level", "the sender's jurisdiction is no longer known");
+  return access::over_sender(official, *sender, areas);
+}
+
 }  // namespace
 
 std::string jurisdiction_text(const areas::Jurisdiction& j) {
@@ -56,12 +68,13 @@ bool needs_approval(const BroadcastPolicy& policy, const Audience& audience, int
   return (audience.national && policy.national_needs_approval) || audience_size > policy.approval_threshold;
 }
 
-Result<Broadcast> create_broadcast(store::Connection& c, const BroadcastPolicy& policy, const Official& sender,
+Result<Broadcast> create_broadcast(store::Connection& c, const BroadcastPolicy& policy, const accounts::User& sender,
                                    const NewBroadcast& b, int64_t now) {
+  KB_TRY(access::official(sender));
   KB_ASSIGN(MessageText text, check_text(b.title, b.body, b.link, b.expires_at, now));
   bool pending = needs_approval(policy, b.audience, b.audience_size);
   std::string audience = b.audience.to_json();
-  std::string from = jurisdiction_text(sender.jurisdiction);
+  std::string from = jurisdiction_text(*sender.jurisdiction);
   std::string_view status = pending ? "pending_approval" : "sent";
   KB_ASSIGN(auto rows, c.query(kInsertBroadcast,
                                {kind_name(b.kind), std::string_view(text.title), std::string_view(text.body),
@@ -80,18 +93,25 @@ Result<Broadcast> create_broadcast(store::Connection& c, const BroadcastPolicy& 
   return find_broadcast(c, id);
 }
 
-Result<Broadcast> approve_broadcast(store::Connection& c, const areas::AreaDirectory& areas, const Official& approver,
-                                    int64_t id, int64_t now) {
+Status may_approve(const accounts::User& official, const Broadcast& b, const areas::AreaDirectory& areas) {
+  KB_TRY(access::official(official));
+  if (b.sender_id == official.id) return forbidden("same_official", "a second official must approve");
+  return over_sender(official, b, areas);
+}
+
+Status may_recall(const accounts::User& official, const Broadcast& b, const areas::AreaDirectory& areas) {
+  KB_TRY(access::official(official));
+  if (b.sender_id == official.id) return {};
+  return over_sender(official, b, areas);
+}
+
+Result<Broadcast> approve_broadcast(store::Connection& c, const areas::AreaDirectory& areas,
+                                    const accounts::User& approver, int64_t id, int64_t now) {
   KB_ASSIGN(Broadcast b, find_broadcast(c, id));
   if (b.status != "pending_approval") {
     return make_error(ErrorKind::kConflict, "not_pending", "this broadcast is not waiting for approval");
   }
-  if (b.sender_id == approver.id) {
-    return make_error(ErrorKind::kForbidden, "same_official", "a second official must approve");
-  }
-  if (!within(b.audience, approver.jurisdiction, areas)) {
-    return make_error(ErrorKind::kForbidden, "outside_jurisdiction", "the audience reaches outside your jurisdiction");
-  }
+  KB_TRY(may_approve(approver, b, areas));
   if (b.expires_at != 0 && b.expires_at <= now) {
     return make_error(ErrorKind::kGone, "expired", "this broadcast expired before approval");
   }
@@ -103,15 +123,13 @@ Result<Broadcast> approve_broadcast(store::Connection& c, const areas::AreaDirec
   return find_broadcast(c, id);
 }
 
-Result<Broadcast> recall_broadcast(store::Connection& c, const areas::AreaDirectory& areas, const Official& actor,
-                                   int64_t id, std::string_view reason, int64_t now) {
+Result<Broadcast> recall_broadcast(store::Connection& c, const areas::AreaDirectory& areas,
+                                   const accounts::User& actor, int64_t id, std::string_view reason, int64_t now) {
   if (reason.empty()) return invalid("reason", "empty", "say why the broadcast is recalled");
   if (reason.size() > 500) return invalid("reason", "too_long", "reason is at most 500 bytes");
   KB_ASSIGN(Broadcast b, find_broadcast(c, id));
   if (b.status == "recalled") return make_error(ErrorKind::kConflict, "already_recalled", "already recalled");
-  if (b.sender_id != actor.id && !within(b.audience, actor.jurisdiction, areas)) {
-    return make_error(ErrorKind::kForbidden, "outside_jurisdiction", "the audience reaches outside your jurisdiction");
-  }
+  KB_TRY(may_recall(actor, b, areas));
   KB_ASSIGN(int64_t changed, c.exec(kRecall, {id, now, actor.id, reason}));
   if (changed != 1) return make_error(ErrorKind::kConflict, "already_recalled", "already recalled");
   KB_ASSIGN(int64_t cancelled, cancel_deliveries(c, id, now));
@@ -150,28 +168,40 @@ Result<Broadcast> find_broadcast(store::Connection& c, int64_t id) {
   return b;
 }
 
+Result<Broadcast> visible_broadcast(store::Connection& c, const areas::AreaDirectory& areas,
+                                    const accounts::User& official, int64_t id) {
+  KB_TRY(access::official(official));
+  KB_ASSIGN(Broadcast b, find_broadcast(c, id));
+  if (b.sender_id != official.id && !within(b.audience, *official.jurisdiction, areas)) {
+    return Error{ErrorKind::kNotFound, "broadcast_not_found", "no such broadcast", "id"};
+  }
+  return b;
+}
+
 Result<std::vector<Broadcast>> list_broadcasts(store::Connection& c, const areas::AreaDirectory& areas,
-                                               const areas::Jurisdiction& jurisdiction, int limit) {
+                                               const accounts::User& official, int limit) {
+  KB_TRY(access::official(official));
   KB_ASSIGN(auto rows, c.query(kRecentBroadcasts, {int64_t{500}}));
   std::vector<Broadcast> out;
   for (const auto& r : rows) {
     if (static_cast<int>(out.size()) >= limit) break;
     KB_ASSIGN(Broadcast b, find_broadcast(c, r.i64(0)));
-    if (within(b.audience, jurisdiction, areas)) out.push_back(std::move(b));
+    if (within(b.audience, *official.jurisdiction, areas)) out.push_back(std::move(b));
   }
   return out;
 }
 
-Result<std::vector<Sent>> send_to_people(store::Connection& c, const Official& sender,
+Result<std::vector<Sent>> send_to_people(store::Connection& c, const accounts::User& sender,
                                          const std::vector<int64_t>& people, const PersonalMessage& message,
                                          std::string_view request_key, int64_t now) {
+  KB_TRY(access::official(sender));
   std::vector<Sent> out;
   for (size_t i = 0; i < people.size(); ++i) {
     int64_t person = people[i];
     std::string field = "person_ids[" + std::to_string(i) + "]";
     KB_ASSIGN(auto where, c.query_one(kSelectPersonArea, {person}));
     if (!where) return Error{ErrorKind::kNotFound, "person_not_found", "no such person", field};
-    if (!sender.jurisdiction.covers(where->str(0), where->str(1))) {
+    if (!access::in_charge_of(sender, where->str(0), where->str(1))) {
       return Error{ErrorKind::kForbidden, "outside_jurisdiction", "this person lives outside your jurisdiction", field};
     }
     PersonalMessage m = message;

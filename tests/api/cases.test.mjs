@@ -55,6 +55,7 @@ before(async () => {
 after(async () => { await server?.stop(); });
 
 let caseId;
+let dungCase;  // Dũng's case, converted from an F1 of the first
 
 test('bad input is refused naming the field, and writes nothing', async () => {
   const cases = [
@@ -179,8 +180,16 @@ test('tracing notices reach each F1 once, in the inbox and the outbox', async ()
   assert.match(notices[0].title, /F1/);
   assert.match(notices[0].body, /Quán cà phê =Sài Gòn/);
   assert.match(notices[0].body, /tự cách ly/);
+  // The case gets a message of their own (isolate, what happens next, whom to call), never an F1's.
   const caseInbox = await server.request('GET', '/api/v1/me/inbox', { token: people.an.token });
-  assert.equal(caseInbox.json.items.filter((i) => i.kind === 'tracing').length, 0);
+  const own = caseInbox.json.items.filter((i) => i.kind === 'tracing');
+  assert.equal(own.length, 1, JSON.stringify(caseInbox.json));
+  assert.match(own[0].title, /F0/);
+  assert.doesNotMatch(own[0].title + own[0].body, /F1/);
+  assert.match(own[0].body, /cách ly/);
+  assert.match(own[0].body, /1900 9095/);
+  assert.equal(r.json.case_sent, true);
+  assert.equal(again.json.case_sent, false);
   let line;
   for (let i = 0; i < 60 && !line; i++) {
     line = server.outbox().find((m) => m.to === people.binh.phone && m.channel !== 'sms');
@@ -194,6 +203,7 @@ test('a contact converted to a case traces again and makes the venue a cluster',
   const dung = list.json.contacts.find((c) => c.person_id === people.dung.person_id);
   const r = await server.request('POST', `/api/v1/contacts/${dung.contact.id}/convert`, { token: hcm, body: { test_date: today() } });
   assert.equal(r.status, 201, r.text);
+  dungCase = r.json.id;
   assert.equal(r.json.from_contact_id, dung.contact.id);
   assert.equal(await colour('dung'), 'red');
   const clusters = await server.request('GET', '/api/v1/clusters', { token: hcm });
@@ -210,10 +220,28 @@ test('a contact converted to a case traces again and makes the venue a cluster',
   assert.equal(confirm.json.status, 'confirmed');
 });
 
+test('a person who is already a case is nobody\'s contact: not listed, not notified', async () => {
+  // An (F0) and Dũng met; Dũng, an F1 of An, became a case: An is not Dũng's F1.
+  const f1 = await server.request('GET', `/api/v1/cases/${dungCase}/contacts?degree=1&reason=${encodeURIComponent('Truy vết F1')}`, { token: hcm });
+  assert.equal(f1.status, 200, f1.text);
+  const listed = f1.json.contacts.map((c) => c.person_id);
+  assert.ok(!listed.includes(people.an.person_id), `the first case is listed as an F1: ${JSON.stringify(f1.json.contacts)}`);
+  assert.ok(listed.includes(people.binh.person_id), f1.text);
+  const detail = await server.request('GET', `/api/v1/cases/${dungCase}?reason=review`, { token: hcm });
+  assert.equal(detail.json.contact_counts.f1.total, f1.json.count);
+  const f2 = await server.request('GET', `/api/v1/cases/${dungCase}/contacts?degree=2&reason=check`, { token: hcm });
+  assert.ok(!f2.json.contacts.some((c) => c.person_id === people.an.person_id), f2.text);
+  const sent = await server.request('POST', `/api/v1/cases/${dungCase}/notices`, { token: hcm });
+  assert.equal(sent.status, 200, sent.text);
+  const anInbox = await server.request('GET', '/api/v1/me/inbox', { token: people.an.token });
+  assert.ok(!anInbox.json.items.some((i) => /F1/.test(i.title)), JSON.stringify(anInbox.json.items.map((i) => i.title)));
+});
+
 test('marking a case as an error undoes its contacts, its notices and its cluster', async () => {
   const tracingNotices = async () => (await server.request('GET', '/api/v1/me/inbox', { token: people.binh.token }))
     .json.items.filter((i) => i.kind === 'tracing');
-  assert.equal((await tracingNotices()).length, 1);  // sent for this case above
+  const before = await tracingNotices();
+  assert.equal(before.length, 2);  // sent for this case, and for Dũng's
   const bad = await server.request('POST', `/api/v1/cases/${caseId}/error`, { token: hcm, body: {} });
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.field, 'reason');
@@ -228,7 +256,43 @@ test('marking a case as an error undoes its contacts, its notices and its cluste
   assert.ok(list.json.contacts.every((c) => c.status === 'void'), JSON.stringify(list.json.contacts.map((c) => c.status)));
   const notices = await server.request('POST', `/api/v1/cases/${caseId}/notices`, { token: hcm });
   assert.equal(notices.status, 409);
-  assert.deepEqual(await tracingNotices(), []);  // recalled: gone from the F1's inbox
+  const left = await tracingNotices();  // this case's is recalled: gone from the F1's inbox
+  assert.equal(left.length, 1);
+  assert.equal(left[0].id, Math.max(...before.map((i) => i.id)), 'the notice for Dũng\'s case stays');
+  const anNotices = (await server.request('GET', '/api/v1/me/inbox', { token: people.an.token })).json.items;
+  assert.ok(!anNotices.some((i) => /F0/.test(i.title)), 'the case\'s own message is recalled too');
   const close = await server.request('POST', `/api/v1/cases/${r.json.id}/close`, { token: hcm, body: { outcome: 'recovered' } });
   assert.equal(close.status, 409);
+});
+
+test('a household notice names the person it is about; the case is told what to do', async () => {
+  // Mai manages her father's record; she is the case, he is her household F1. Both messages
+  // land in Mai's inbox: one must say it is about her father, by name, the other that she is F0.
+  const mai = await citizen('mai', '0912500005');
+  const ward = (await server.request('GET', '/api/v1/areas/provinces/79/wards')).json[0].code;
+  const father = await server.request('POST', '/api/v1/me/people', {
+    token: mai.token,
+    body: { full_name: 'Nguyễn Văn Ánh', id_kind: 'passport', id_number: 'B7654321', birth_date: '1948-05-06',
+      sex: 'male', province_code: '79', ward_code: ward, street: '12 Lê Lợi' },
+  });
+  assert.equal(father.status, 201, father.text);
+  const k = await server.request('POST', '/api/v1/cases', { token: hcm, body: { phone: '0912500005', test_date: today() } });
+  assert.equal(k.status, 201, k.text);
+  const sent = await server.request('POST', `/api/v1/cases/${k.json.id}/notices`, { token: hcm });
+  assert.equal(sent.status, 200, sent.text);
+  assert.equal(sent.json.sent, 1);
+
+  const items = (await server.request('GET', '/api/v1/me/inbox', { token: mai.token })).json.items.filter((i) => i.kind === 'tracing');
+  assert.equal(items.length, 2, JSON.stringify(items));
+  const aboutFather = items.find((i) => i.person_id === father.json.id);
+  const aboutMai = items.find((i) => i.person_id === mai.person_id);
+  assert.ok(aboutFather && aboutMai, JSON.stringify(items));
+  assert.match(aboutFather.title, /Nguyễn Văn Ánh/);
+  assert.match(aboutFather.body, /Nguyễn Văn Ánh, người bạn quản lý/);
+  assert.doesNotMatch(aboutFather.title + aboutFather.body, /[Bb]ạn là F1|Bạn được xác định là F1/);
+  assert.doesNotMatch(aboutFather.body, /Một người trong hộ gia đình của bạn/, 'she is that person');
+  assert.match(aboutMai.title, /F0/);
+  assert.match(aboutMai.body, /cách ly/);
+  assert.match(aboutMai.body, /1900 9095/);
+  assert.equal(sent.json.case_sent, true);
 });

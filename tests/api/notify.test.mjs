@@ -11,6 +11,7 @@ let hcm;          // province official of 79
 let hcm2;         // a second official of 79
 let hanoi;        // province official of 01
 let national;
+let national2;    // a second national official
 let wardOfficial; // official of one ward of 79
 let wards79;
 let wards01;
@@ -30,6 +31,7 @@ before(async () => {
   hcm2 = await staffToken(server, { username: 'hcm.cdc2', role: 'official', jurisdiction: '79' });
   hanoi = await staffToken(server, { username: 'hn.cdc', role: 'official', jurisdiction: '01' });
   national = await staffToken(server, { username: 'moh', role: 'official', jurisdiction: 'national' });
+  national2 = await staffToken(server, { username: 'moh2', role: 'official', jurisdiction: 'national' });
   wardOfficial = await staffToken(server, { username: 'ward.cdc', role: 'official', jurisdiction: wards79[0] });
   inWard = await citizenAt(server, '0912100001', '79', wards79[0]);
   elsewhere = await citizenAt(server, '0912100002', '79', wards79[1]);
@@ -100,7 +102,9 @@ test('a province broadcast covers every ward of it; people who manage dependants
   assert.equal(self.json.error.code, 'same_official');
   const outsider = await server.request('POST', `/api/v1/broadcasts/${r.json.id}/approve`, { token: hanoi });
   assert.equal(outsider.status, 403);
-  const ok = await server.request('POST', `/api/v1/broadcasts/${r.json.id}/approve`, { token: hcm });
+  const lower = await server.request('POST', `/api/v1/broadcasts/${r.json.id}/approve`, { token: hcm });
+  assert.equal(lower.status, 403, 'the province does not release what the ministry sent');
+  const ok = await server.request('POST', `/api/v1/broadcasts/${r.json.id}/approve`, { token: national2 });
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.json.status, 'sent');
   assert.equal((await server.request('POST', `/api/v1/broadcasts/${r.json.id}/approve`, { token: hcm2 })).status, 409);
@@ -218,6 +222,49 @@ test('recall removes a broadcast from inboxes and is audited', async () => {
   const list = await server.request('GET', '/api/v1/broadcasts', { token: hcm });
   assert.ok(list.json.broadcasts.some((b) => b.id === r.json.id && b.status === 'recalled'));
   assert.ok(!(await server.request('GET', '/api/v1/broadcasts', { token: hanoi })).json.broadcasts.some((b) => b.id === r.json.id));
+});
+
+test('approving and recalling belong to the sender and the levels above, never below', async () => {
+  // Three people in one ward: over the threshold of 2, so a message to it waits for approval.
+  const ward = wards79[7];
+  for (const phone of ['0912100031', '0912100032', '0912100033']) await citizenAt(server, phone, '79', ward);
+  const wardCdc = await staffToken(server, { username: 'ward7.cdc', role: 'official', jurisdiction: ward });
+  const send = async (token, extra = {}) => {
+    const r = await server.request('POST', '/api/v1/broadcasts', { token, body: msg({ audience: { wards: [ward] }, ...extra }) });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  const act = async (token, id, what) => (await server.request('POST', `/api/v1/broadcasts/${id}/${what}`, {
+    token, body: what === 'recall' ? { reason: 'kiểm tra quyền' } : undefined,
+  })).status;
+
+  // The city's message to the ward: the ward's official neither releases nor recalls it.
+  const city = await send(hcm);
+  assert.equal(city.status, 'pending_approval');
+  assert.equal(await act(wardCdc, city.id, 'approve'), 403, 'a ward official approved the province\'s message');
+  assert.equal(await act(wardCdc, city.id, 'recall'), 403, 'a ward official recalled the province\'s message');
+  assert.equal(await act(hanoi, city.id, 'approve'), 403);
+  assert.equal(await act(national, city.id, 'approve'), 200);
+  assert.equal(await act(wardCdc, city.id, 'recall'), 403);
+  assert.equal(await act(hanoi, city.id, 'recall'), 403);
+  assert.equal(await act(national, city.id, 'recall'), 200);
+
+  // The ward's own message: the province above approves and recalls it; another province does not.
+  const own = await send(wardCdc, { title: 'Tin của phường' });
+  assert.equal(await act(wardCdc, own.id, 'approve'), 403, 'never the sender');
+  assert.equal(await act(hanoi, own.id, 'approve'), 403);
+  assert.equal(await act(hcm, own.id, 'approve'), 200);
+  assert.equal(await act(hanoi, own.id, 'recall'), 403);
+  assert.equal(await act(hcm, own.id, 'recall'), 200);
+  const mine = await send(wardCdc, { title: 'Tin thứ hai' });
+  assert.equal(await act(wardCdc, mine.id, 'recall'), 200, 'the sender recalls their own');
+
+  // What the list offers each official follows the same rule.
+  const listed = async (token, id) => (await server.request('GET', '/api/v1/broadcasts', { token })).json.broadcasts.find((b) => b.id === id);
+  const another = await send(hcm, { title: 'Tin của thành phố' });
+  assert.deepEqual([(await listed(wardCdc, another.id)).may_approve, (await listed(wardCdc, another.id)).may_recall], [false, false]);
+  assert.deepEqual([(await listed(hcm, another.id)).may_approve, (await listed(hcm, another.id)).may_recall], [false, true]);
+  assert.deepEqual([(await listed(hcm2, another.id)).may_approve, (await listed(hcm2, another.id)).may_recall], [true, true]);
 });
 
 test('messages to listed people: inside the jurisdiction only, idempotent, SMS to the outbox', async () => {

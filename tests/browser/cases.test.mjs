@@ -63,7 +63,13 @@ describe('cases and contact tracing', () => {
       assert.match(list, /Siêu thị Bình Minh/);
       assert.match(await page.textContent('[data-testid=contact-venues]'), /Siêu thị Bình Minh.*1 người/);
 
+      // Sending asks first, saying to whom: the case and the one F1. Nothing goes out before.
       await page.click('[data-testid=send-notices]');
+      const ask = page.locator('[data-testid=send-notices-dialog]');
+      await ask.waitFor();
+      assert.match(await ask.textContent(), /2 người/);
+      assert.equal((await server.request('GET', '/api/v1/me/inbox', { token: people.binh.token })).json.items.length, 0);
+      await page.click('[data-testid=send-notices-confirm]');
       await page.locator('[data-testid=case-note]').waitFor();
       assert.match(await page.textContent('[data-testid=case-note]'), /Đã gửi 1 thông báo mới/);
       await page.locator('[data-testid=contact-list] >> text=Đã thông báo').waitFor();
@@ -87,6 +93,20 @@ describe('cases and contact tracing', () => {
       } finally {
         await f1Context.close();
       }
+
+      // Closing as died or marking as an error asks first; cancelling changes nothing.
+      await page.click('[data-testid=close-died]');
+      await page.locator('[data-testid=close-died-dialog]').waitFor();
+      await page.click('[data-testid=close-died-cancel]');
+      await page.click('[data-testid=mark-error]');
+      const error = page.locator('[data-testid=mark-error-dialog]');
+      await error.waitFor();
+      assert.match(await error.textContent(), /1 người/, 'says how many contacts it voids');
+      await page.click('[data-testid=mark-error-cancel]');
+      assert.equal(await page.locator('[data-testid=mark-error-dialog]').count(), 0);
+      assert.equal(await page.textContent('[data-testid=case-status]'), 'Đang điều trị');
+      const still = await server.request('GET', `/api/v1/cases/${caseId}?reason=check`, { token: await page.evaluate(() => localStorage.getItem('kb_token')) });
+      assert.equal(still.json.status, 'active');
 
       // English works too, and the cluster board answers (one case: no cluster).
       await page.click('[data-testid=lang-en]');

@@ -74,4 +74,50 @@ describe('notifications', () => {
     assert.ok(await therePage.isVisible('[data-testid=inbox-empty]'));
     for (const p of [herePage, therePage, compose]) assert.deepEqual(p.errors, []);
   });
+
+  it('a whole-province alert and a recall ask first, saying how many people they reach', async () => {
+    const official = await staffToken(server, { username: 'hcm.cdc2', role: 'official', jurisdiction: '79' });
+    const before = (await server.request('GET', '/api/v1/broadcasts', { token: official })).json.broadcasts.length;
+    const compose = await signedInPage(official, '/broadcasts');
+    await compose.waitForSelector('[data-testid=compose-form]');
+    await compose.fill('#title', 'Cả thành phố');
+    await compose.fill('#body', 'Đeo khẩu trang nơi công cộng.');
+    await compose.check('[data-testid=audience-whole-province]');
+    await compose.waitForSelector('[data-testid=audience-preview][data-people="2"]');
+    await compose.click('[data-testid=compose-send]');
+    const ask = compose.locator('[data-testid=compose-send-dialog]');
+    await ask.waitFor();
+    assert.match(await ask.textContent(), /2 người/);
+    assert.equal((await server.request('GET', '/api/v1/broadcasts', { token: official })).json.broadcasts.length, before,
+      'nothing is sent before the official confirms');
+    await compose.click('[data-testid=compose-send-confirm]');
+    await compose.waitForSelector('[data-testid=compose-result]');
+    const sent = (await server.request('GET', '/api/v1/broadcasts', { token: official })).json.broadcasts[0];
+    assert.equal(sent.title, 'Cả thành phố');
+
+    // Recalling asks for a reason and says whose inboxes it leaves.
+    await compose.click(`[data-testid=recall-${sent.id}]`);
+    const recall = compose.locator(`[data-testid=recall-${sent.id}-dialog]`);
+    await recall.waitFor();
+    assert.match(await recall.textContent(), /2 người/);
+    await compose.fill(`#reason-${sent.id}`, 'Gửi nhầm');
+    await compose.click(`[data-testid=recall-${sent.id}-confirm]`);
+    await compose.waitForSelector(`li[data-testid=broadcast-${sent.id}][data-status=recalled]`);
+    assert.deepEqual(compose.errors, []);
+  });
+
+  it('an administrator is told the page is for officials, and it asks the server nothing', async () => {
+    const adminToken = await staffToken(server, { username: 'root.admin', role: 'admin' });
+    const context = await phoneContext(browser);
+    await context.addInitScript((tk) => localStorage.setItem('kb_token', tk), adminToken);
+    const page = await newPage(context);
+    const asked = [];
+    page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/v1/broadcasts')) asked.push(r.url()); });
+    await page.goto(`${server.base}/broadcasts`);
+    await page.waitForTimeout(3500);  // the page refreshed its list every 3 s
+    assert.deepEqual(asked, [], 'the page polls a route it is refused');
+    await page.waitForSelector('[data-testid=officials-only]');
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
 });

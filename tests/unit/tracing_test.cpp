@@ -14,8 +14,10 @@
 
 #include "cases/case.h"
 #include "cases/clusters.h"
+#include "cases/notice_text.h"
 #include "core/crypto.h"
 #include "health/health_status.h"
+#include "notify/messages.h"
 #include "store/database.h"
 #include "store/visit_days.h"
 #include "store/writer.h"
@@ -357,7 +359,7 @@ TEST_P(TracingDb, CaseTracesFamilyAndVisitsThenErrorUndoesIt) {
   auto again = write([&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, "already_a_case");
-  auto retrace = write([&](store::Connection& c) { return cases::trace_case(c, rule, rec->kase.id, 1, now); });
+  auto retrace = write([&](store::Connection& c) { return cases::trace_case(c, rule, official_, rec->kase.id, 1, now); });
   ASSERT_TRUE(retrace.ok());
   EXPECT_EQ(retrace->f1, 3);
   EXPECT_EQ(retrace->f1_new, 0);
@@ -370,11 +372,11 @@ TEST_P(TracingDb, CaseTracesFamilyAndVisitsThenErrorUndoesIt) {
     if (k.person_id == 4) contact4 = k.id;
   }
   auto dismissed = write([&](store::Connection& c) {
-    return cases::decide_contact(c, contact4, cases::ContactStatus::kDismissed, official_.id, now);
+    return cases::decide_contact(c, official_, contact4, cases::ContactStatus::kDismissed, now);
   });
   ASSERT_TRUE(dismissed.ok()) << dismissed.error().message;
   EXPECT_EQ(colour(4), "not_declared");  // back to what it was: nobody declared here
-  auto err = write([&](store::Connection& c) { return cases::mark_error(c, rec->kase.id, "wrong sample", official_.id, now); });
+  auto err = write([&](store::Connection& c) { return cases::mark_error(c, rule, official_, rec->kase.id, "wrong sample", now); });
   ASSERT_TRUE(err.ok()) << err.error().message;
   EXPECT_EQ(err->kase.status, cases::CaseStatus::kError);
   EXPECT_EQ(colour(1), "not_declared");
@@ -424,7 +426,7 @@ TEST_P(TracingDb, SecondDegreeThroughTwoHops) {
   ASSERT_EQ(f2->size(), 1u);
   EXPECT_EQ((*f2)[0].via, (std::vector<int64_t>{2, 6}));  // met through both F1
   // Recording F2 keeps their colour (follow-up only).
-  auto sum = write([&](store::Connection& c) { return cases::trace_case(c, rule, rec->kase.id, 2, now); });
+  auto sum = write([&](store::Connection& c) { return cases::trace_case(c, rule, official_, rec->kase.id, 2, now); });
   ASSERT_TRUE(sum.ok()) << sum.error().message;
   EXPECT_EQ(sum->f1, 2);
   EXPECT_EQ(sum->f2, 1);
@@ -453,7 +455,7 @@ TEST_P(TracingDb, ClustersNeedTwoCasesWithinTheWindowAndIgnoreErrors) {
     ASSERT_TRUE(rec.ok()) << rec.error().message;
     ids.push_back(rec->kase.id);
   }
-  auto found = read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_.jurisdiction.value(), now); });
+  auto found = read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_, now); });
   ASSERT_TRUE(found.ok()) << found.error().message;
   ASSERT_EQ(found->size(), 1u);
   EXPECT_EQ((*found)[0].venue_id, 1);
@@ -461,15 +463,142 @@ TEST_P(TracingDb, ClustersNeedTwoCasesWithinTheWindowAndIgnoreErrors) {
   EXPECT_EQ((*found)[0].exposed_count, 1);  // 4, the F1 of case 1 there
   // A window of two days no longer holds both cases.
   cl.window_seconds = 2 * kDay;
-  found = read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_.jurisdiction.value(), now); });
+  found = read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_, now); });
   ASSERT_TRUE(found.ok());
   EXPECT_TRUE(found->empty());
   cl.window_seconds = 7 * kDay;
-  auto err = write([&](store::Connection& c) { return cases::mark_error(c, ids[1], "duplicate record", official_.id, now); });
+  auto err = write([&](store::Connection& c) { return cases::mark_error(c, rule, official_, ids[1], "duplicate record", now); });
   ASSERT_TRUE(err.ok());
-  found = read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_.jurisdiction.value(), now); });
+  found = read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_, now); });
   ASSERT_TRUE(found.ok());
   EXPECT_TRUE(found->empty());
+}
+
+TEST_P(TracingDb, PeopleWhoAreCasesAreNobodysContacts) {
+  add_people(3);
+  add_venues(1);
+  // 1, 2 and 3 were at the venue together.
+  add_visits({{1, 1, B, B + kHour}, {1, 2, B, B + kHour}, {1, 3, B, B + kHour}});
+  ExposureRule rule;
+  const int64_t now = B + kDay;
+  auto record = [&](int64_t person) {
+    cases::NewCase n;
+    n.person.person_id = person;
+    n.test_date = B;
+    return write([&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
+  };
+  auto first = record(1);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->trace.f1, 2);
+  // 2 tests positive too: their open contact of case 1 is closed as converted to their case,
+  // and case 1's person, a case, is not their contact; 3 is.
+  auto second = record(2);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(second->trace.f1, 1);
+  auto f1 = read([&](store::Connection& c) { return cases::list_contacts(c, rule, second->kase, 1, now); });
+  ASSERT_TRUE(f1.ok());
+  ASSERT_EQ(f1->size(), 1u);
+  EXPECT_EQ((*f1)[0].found.person_id, 3);
+  auto of_first = read([&](store::Connection& c) { return cases::contacts_of_case(c, first->kase.id, 1); });
+  ASSERT_TRUE(of_first.ok());
+  for (const auto& k : *of_first) {
+    if (k.person_id != 2) continue;
+    EXPECT_EQ(k.status, cases::ContactStatus::kConverted);
+    EXPECT_EQ(k.converted_case_id, second->kase.id);
+  }
+  // Case 1 was a mistake: its person is no case after all, so the case converted from its
+  // contact is traced again and finds them.
+  auto err = write([&](store::Connection& c) { return cases::mark_error(c, rule, official_, first->kase.id, "wrong", now); });
+  ASSERT_TRUE(err.ok()) << err.error().message;
+  auto again = read([&](store::Connection& c) { return cases::contacts_of_case(c, second->kase.id, 1); });
+  ASSERT_TRUE(again.ok());
+  std::set<int64_t> people;
+  for (const auto& k : *again) people.insert(k.person_id);
+  EXPECT_EQ(people, (std::set<int64_t>{1, 3}));
+  EXPECT_EQ(colour(1), "yellow");
+}
+
+TEST_P(TracingDb, CasesAreForHealthOfficialsOnly) {
+  add_people(1);
+  accounts::User admin = official_;
+  admin.role = accounts::Role::kAdmin;
+  cases::NewCase n;
+  n.person.person_id = 1;
+  n.test_date = B;
+  ExposureRule rule;
+  auto r = write([&](store::Connection& c) { return cases::record_case(c, rule, areas_, admin, n, B + kDay); });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "officials_only");
+  auto listed = read([&](store::Connection& c) { return cases::list_cases(c, admin, cases::CaseFilter{}); });
+  ASSERT_FALSE(listed.ok());
+  EXPECT_EQ(listed.error().kind, ErrorKind::kForbidden);
+}
+
+// ---- the words of tracing notices ----
+
+people::Person person(std::optional<int64_t> account, bool self, std::string name) {
+  people::Person p;
+  p.account_id = account;
+  p.is_self = self;
+  p.full_name = std::move(name);
+  return p;
+}
+
+TEST(NoticeText, SpeaksToTheReaderAboutThePersonTheyManage) {
+  // The account holder reads their own notice as "bạn"; a dependant's by name.
+  EXPECT_TRUE(cases::addressee_of(person(7, true, "Nguyễn Thị Mai")).self);
+  EXPECT_TRUE(cases::addressee_of(person(std::nullopt, false, "Khách")).self) << "no account: their own phone";
+  auto father = cases::addressee_of(person(7, false, "Nguyễn Văn Ánh"));
+  EXPECT_FALSE(father.self);
+  EXPECT_EQ(father.name, "Nguyễn Văn Ánh");
+
+  cases::ContactNoticeFacts visit{father, false, std::nullopt, {"Chợ Bến Thành, từ 09:30 21/11/2026 đến 10:30 21/11/2026"},
+                                  B};
+  auto t = cases::contact_notice(visit);
+  EXPECT_EQ(t.title, "Thông báo truy vết: Nguyễn Văn Ánh là F1 (tiếp xúc gần với ca bệnh)");
+  EXPECT_NE(t.body.find("Nguyễn Văn Ánh, người bạn quản lý, đã có mặt"), std::string::npos) << t.body;
+  EXPECT_NE(t.body.find("Chợ Bến Thành"), std::string::npos);
+  EXPECT_EQ(t.body.find("Bạn đã có mặt"), std::string::npos);
+
+  // The reader is the case; the F1 is the father they live with.
+  cases::ContactNoticeFacts home{father, true, cases::Addressee{true, ""}, {}, B};
+  t = cases::contact_notice(home);
+  EXPECT_NE(t.body.find("Bạn đã được xác nhận mắc COVID-19 (F0), nên Nguyễn Văn Ánh, người bạn quản lý"),
+            std::string::npos)
+      << t.body;
+  EXPECT_EQ(t.body.find("Một người trong hộ gia đình"), std::string::npos);
+
+  // The case is a child the reader manages; the reader is the F1.
+  cases::ContactNoticeFacts parent{{true, ""}, true, cases::Addressee{false, "Nguyễn Minh Khang"}, {}, B};
+  t = cases::contact_notice(parent);
+  EXPECT_EQ(t.title, "Thông báo truy vết: bạn là F1 (tiếp xúc gần với ca bệnh)");
+  EXPECT_NE(t.body.find("Nguyễn Minh Khang, người bạn quản lý, đã được xác nhận"), std::string::npos) << t.body;
+  EXPECT_NE(t.body.find("Bạn sống cùng hộ gia đình"), std::string::npos) << t.body;
+
+  auto own = cases::case_notice({father, B, "Trạm Y tế Phường Sài Gòn"});
+  EXPECT_EQ(own.title, "Nguyễn Văn Ánh, người bạn quản lý, đã được xác nhận mắc COVID-19 (F0)");
+  EXPECT_NE(own.body.find("Trạm Y tế Phường Sài Gòn"), std::string::npos);
+  EXPECT_NE(own.body.find("115"), std::string::npos);
+  EXPECT_EQ(own.body.find("F1"), std::string::npos);
+}
+
+TEST(NoticeText, FitsTheMessageLimitsWhateverTheNamesAndPlaces) {
+  std::string long_name;
+  while (long_name.size() < 300) long_name += "Nguyễn Thị Hồng Ánh ";
+  std::vector<std::string> places(9, "Trung tâm thương mại " + long_name + "(số 1 đường Nguyễn Huệ), từ 09:30 21/11/2026 "
+                                          "đến 10:30 21/11/2026");
+  auto who = cases::addressee_of(person(7, false, long_name));
+  EXPECT_LE(who.name.size(), 83u);
+  for (bool household : {false, true}) {
+    auto t = cases::contact_notice({who, household, cases::Addressee{false, who.name}, places, B});
+    EXPECT_LE(t.title.size(), notify::kMaxTitleBytes);
+    EXPECT_LE(t.body.size(), notify::kMaxBodyBytes);
+    EXPECT_NE(t.body.find("Việc cần làm"), std::string::npos) << "what to do is never cut";
+    EXPECT_NE(t.body.find("lần khác."), std::string::npos) << "places left out are counted";
+  }
+  auto own = cases::case_notice({who, B, ""});
+  EXPECT_LE(own.title.size(), notify::kMaxTitleBytes);
+  EXPECT_LE(own.body.size(), notify::kMaxBodyBytes);
 }
 
 // ---- the indexed query against a scan of everything ----

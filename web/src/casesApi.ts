@@ -39,6 +39,7 @@ export interface CaseDetail extends Case {
   person: { id: number; full_name: string; id_number: string; phone: string; status_colour: string | null } | null;
   timeline: TimelineStay[];
   contact_counts: { f1: Record<string, number>; f2: Record<string, number> };
+  notices: { to_send: number; sent: number; case_sent: boolean };
   rule: { margin_minutes: number; min_overlap_minutes: number; max_stay_hours: number };
 }
 
@@ -105,7 +106,8 @@ export const casesApi = {
     request<ContactList>('GET', `/cases/${enc(id)}/contacts?degree=${degree}&reason=${enc(reason)}`),
   trace: (id: string, degree: number) =>
     request<{ f1: number; f1_new: number; f2: number; f2_new: number }>('POST', `/cases/${enc(id)}/trace`, { degree }),
-  notices: (id: string) => request<{ sent: number; already: number }>('POST', `/cases/${enc(id)}/notices`, {}),
+  notices: (id: string) =>
+    request<{ sent: number; already: number; case_sent: boolean }>('POST', `/cases/${enc(id)}/notices`, {}),
   close: (id: string, outcome: 'recovered' | 'died') => request<Case>('POST', `/cases/${enc(id)}/close`, { outcome }),
   markError: (id: string, reason: string) => request<Case>('POST', `/cases/${enc(id)}/error`, { reason }),
   decide: (contactId: number, action: 'confirm' | 'dismiss') =>

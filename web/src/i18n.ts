@@ -19,6 +19,7 @@ const vi = {
   loading: 'Đang tải…',
   retry: 'Thử lại',
   back: 'Quay lại',
+  cancel: 'Hủy',
 
   loginTitle: 'Đăng nhập',
   loginIntro: 'Nhập số điện thoại của bạn. Chúng tôi sẽ gửi mã xác thực gồm 6 chữ số qua SMS.',
@@ -110,6 +111,7 @@ const en: Record<MessageKey, string> = {
   loading: 'Loading…',
   retry: 'Try again',
   back: 'Back',
+  cancel: 'Cancel',
 
   loginTitle: 'Sign in',
   loginIntro: 'Enter your phone number. We will text you a 6-digit verification code.',

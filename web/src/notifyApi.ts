@@ -53,6 +53,8 @@ export interface Broadcast {
   recalled_at: string | null;
   deliveries: { queued: number; sent: number; failed: number; cancelled: number };
   reads: number;
+  may_approve: boolean;  // the signed-in official may release it now
+  may_recall: boolean;   // … or recall it
 }
 
 export interface NewBroadcast {

@@ -1,6 +1,8 @@
 // Small building blocks shared by the pages: the page frame with its header, labelled fields
-// whose error sits right under the input, and a form-level alert.
+// whose error sits right under the input, a form-level alert, and a button that asks before an
+// action that cannot be undone.
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n, errorKey, type Translate } from '../i18n';
 import { ApiError, api, setToken } from '../api';
 import { navigate } from '../router';
@@ -104,4 +106,61 @@ export function fieldErrors<F extends string>(
   const field = err instanceof ApiError ? err.field : undefined;
   if (field && (fields as readonly string[]).includes(field)) return { [field]: text } as FieldErrors<F>;
   return { [fallback]: text } as FieldErrors<F>;
+}
+
+/**
+ * A button for an action that cannot be undone (closing a case, sending to a province,
+ * recalling): the first tap opens a confirmation that says what will happen and to how many
+ * people; only its confirm button acts, cancel (or Escape) closes it. With `ask={false}` the
+ * button acts at once (the same control where the action is small). `children` go inside the
+ * confirmation, e.g. a reason field; `confirmDisabled` holds the confirm button until it is
+ * filled. Test ids: `{testid}`, `{testid}-dialog`, `{testid}-confirm`, `{testid}-cancel`.
+ */
+export function ConfirmButton(props: {
+  testid: string;
+  label: ComponentChildren;
+  message: ComponentChildren;
+  confirmLabel: ComponentChildren;
+  onConfirm: () => unknown;
+  class?: string;
+  disabled?: boolean;
+  confirmDisabled?: boolean;
+  ask?: boolean;
+  danger?: boolean;
+  children?: ComponentChildren;
+}) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (open) cancel.current?.focus();
+  }, [open]);
+  const id = `${props.testid}-dialog`;
+  return (
+    <>
+      <button type="button" class={props.class ?? 'btn-ghost'} disabled={props.disabled || open}
+        data-testid={props.testid} aria-expanded={props.ask === false ? undefined : open}
+        onClick={() => (props.ask === false ? props.onConfirm() : setOpen(true))}>
+        {props.label}
+      </button>
+      {open && (
+        <div class="confirm" role="alertdialog" aria-labelledby={`${id}-text`} data-testid={id}
+          onKeyDown={(e) => { if (e.key === 'Escape') setOpen(false); }}>
+          <p id={`${id}-text`}>{props.message}</p>
+          {props.children}
+          <div class="button-row">
+            <button type="button" class={props.danger ? 'btn-small danger' : 'btn-small primary'}
+              disabled={props.confirmDisabled} data-testid={`${props.testid}-confirm`}
+              onClick={() => { setOpen(false); props.onConfirm(); }}>
+              {props.confirmLabel}
+            </button>
+            <button type="button" class="btn-small" ref={cancel} data-testid={`${props.testid}-cancel`}
+              onClick={() => setOpen(false)}>
+              {t('cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+    </>
+  );
 }

@@ -2,11 +2,12 @@
 // timeline of check-ins, the F1/F2 lists with counts per venue, and the actions: notify the
 // F1, trace again, record F2, export CSV, confirm / dismiss / convert a contact, close the case
 // or mark it as recorded in error. Personal data loads only after a reason is given (audited).
+// Actions that cannot be undone ask first, saying what happens and to how many people.
 import { useEffect, useState } from 'preact/hooks';
 import { getToken } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
-import { Field, FormError, Layout, errorText } from '../components/ui';
+import { ConfirmButton, Field, FormError, Layout, errorText } from '../components/ui';
 import { download } from '../venuesApi';
 import { casesApi, vnDate, vnTime, vnToday, type CaseDetail as Detail, type ContactList } from '../casesApi';
 
@@ -21,6 +22,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
   const [error, setError] = useState('');
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
+  const [errorReason, setErrorReason] = useState('');
 
   useEffect(() => {
     if (!getToken()) { navigate('/staff-login', true); return; }
@@ -57,7 +59,8 @@ export function CaseDetail({ caseId }: { caseId: string }) {
 
   const notices = () => act(async () => {
     const r = await casesApi.notices(caseId);
-    return t('noticesSent', { sent: r.sent, already: r.already });
+    const sent = t('noticesSent', { sent: r.sent, already: r.already });
+    return r.case_sent ? `${sent} ${t('noticesCaseSent')}` : sent;
   });
   const trace = (d: number) => act(async () => {
     const r = await casesApi.trace(caseId, d);
@@ -71,12 +74,9 @@ export function CaseDetail({ caseId }: { caseId: string }) {
       setError(errorText(e, t));
     }
   };
-  const markError = () => {
-    const why = window.prompt(t('errorReasonPrompt'));
-    if (why && why.trim()) void act(async () => { await casesApi.markError(caseId, why.trim()); });
-  };
+  const markError = () => act(async () => { await casesApi.markError(caseId, errorReason.trim()); });
+  const close = (outcome: 'recovered' | 'died') => act(async () => { await casesApi.close(caseId, outcome); });
 
-  const active = detail?.status === 'active';
   return (
     <Layout signedIn>
       <div class="stack">
@@ -106,16 +106,8 @@ export function CaseDetail({ caseId }: { caseId: string }) {
               <dt>{t('caseArea')}</dt><dd>{detail.area_name}</dd>
               {detail.notes && <><dt>{t('caseNotesLabel')}</dt><dd>{detail.notes}</dd></>}
             </dl>
-            {detail.status !== 'error' && (
-              <div class="button-row" style="margin-top: 1rem">
-                <button type="button" class="btn-primary" disabled={busy} data-testid="send-notices" onClick={notices}>{t('sendNotices')}</button>
-                <button type="button" class="btn-ghost" disabled={busy} data-testid="trace-again" onClick={() => void trace(1)}>{t('traceAgain')}</button>
-                <button type="button" class="btn-ghost" disabled={busy} data-testid="record-f2" onClick={() => void trace(2)}>{t('recordF2')}</button>
-                {active && <button type="button" class="btn-ghost" disabled={busy} onClick={() => void act(async () => { await casesApi.close(caseId, 'recovered'); })}>{t('closeRecovered')}</button>}
-                {active && <button type="button" class="btn-ghost" disabled={busy} onClick={() => void act(async () => { await casesApi.close(caseId, 'died'); })}>{t('closeDied')}</button>}
-                <button type="button" class="btn-ghost" disabled={busy} data-testid="mark-error" onClick={markError}>{t('markError')}</button>
-              </div>
-            )}
+            {detail.status !== 'error' && <CaseActions detail={detail} busy={busy} notices={notices} trace={trace}
+              close={close} markError={markError} errorReason={errorReason} setErrorReason={setErrorReason} />}
           </section>
         )}
 
@@ -188,5 +180,51 @@ export function CaseDetail({ caseId }: { caseId: string }) {
         <p class="switch-link"><a href="/cases" onClick={linkClick}>{t('back')}</a></p>
       </div>
     </Layout>
+  );
+}
+
+/** The actions on a case; the ones that cannot be undone ask first. */
+function CaseActions(props: {
+  detail: Detail;
+  busy: boolean;
+  notices: () => unknown;
+  trace: (degree: number) => unknown;
+  close: (outcome: 'recovered' | 'died') => unknown;
+  markError: () => unknown;
+  errorReason: string;
+  setErrorReason: (s: string) => void;
+}) {
+  const { t } = useI18n();
+  const { detail: d, busy } = props;
+  const name = d.person?.full_name || d.person?.phone || `#${d.person_id}`;
+  const own = d.notices.case_sent ? 0 : 1;
+  const reach = own + d.notices.to_send;
+  const contacts = (d.contact_counts.f1.total ?? 0) + (d.contact_counts.f2.total ?? 0);
+  const recalled = d.notices.sent + (d.notices.case_sent ? 1 : 0);
+  const active = d.status === 'active';
+  return (
+    <div class="button-row" style="margin-top: 1rem">
+      <ConfirmButton testid="send-notices" class="btn-primary" disabled={busy} label={t('sendNotices')}
+        message={t('confirmNotices', { n: reach, own: own ? t('confirmNoticesOwn') : '', f1: d.notices.to_send })}
+        confirmLabel={t('confirmNoticesGo', { n: reach })} onConfirm={props.notices} />
+      <button type="button" class="btn-ghost" disabled={busy} data-testid="trace-again" onClick={() => void props.trace(1)}>{t('traceAgain')}</button>
+      <button type="button" class="btn-ghost" disabled={busy} data-testid="record-f2" onClick={() => void props.trace(2)}>{t('recordF2')}</button>
+      {active && (
+        <ConfirmButton testid="close-recovered" disabled={busy} label={t('closeRecovered')}
+          message={t('confirmRecovered', { id: d.id, name })} confirmLabel={t('confirmClose')}
+          onConfirm={() => props.close('recovered')} />
+      )}
+      {active && (
+        <ConfirmButton testid="close-died" disabled={busy} danger label={t('closeDied')}
+          message={t('confirmDied', { id: d.id, name })} confirmLabel={t('confirmClose')}
+          onConfirm={() => props.close('died')} />
+      )}
+      <ConfirmButton testid="mark-error" disabled={busy} danger label={t('markError')}
+        message={t('confirmError', { id: d.id, contacts, notices: recalled })} confirmLabel={t('confirmErrorGo')}
+        confirmDisabled={!props.errorReason.trim()} onConfirm={props.markError}>
+        <Field name="error-reason" label={t('errorReasonPrompt')} value={props.errorReason}
+          onInput={(e) => props.setErrorReason((e.currentTarget as HTMLInputElement).value)} />
+      </ConfirmButton>
+    </div>
   );
 }

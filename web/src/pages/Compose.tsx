@@ -1,11 +1,14 @@
 // /broadcasts: an official composes a notification for an area of their jurisdiction (country →
 // province → wards), sees how many people it reaches before sending, then follows the
-// delivery figures; pending mass alerts are approved, and sent ones recalled, from here.
+// delivery figures; pending mass alerts are approved, and sent ones recalled, from here — each
+// only where the server says this official may (the sender's level or above). Sending to a whole
+// province or the country, approving and recalling ask first, saying how many people it reaches.
+// Officials only: an administrator is told so, and the page asks the server nothing.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, getToken, setToken, type Area, type Me } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
-import { navigate } from '../router';
-import { Field, FormError, Layout, errorText, fieldErrors, type FieldErrors } from '../components/ui';
+import { linkClick, navigate } from '../router';
+import { ConfirmButton, Field, FormError, Layout, errorText, fieldErrors, type FieldErrors } from '../components/ui';
 import { MESSAGE_KINDS, notifyApi, type Audience, type Broadcast, type MessageKind, type Preview } from '../notifyApi';
 
 type FormField = 'title' | 'body' | 'link' | 'kind' | 'audience';
@@ -57,12 +60,13 @@ export function Compose() {
   }, [province]);
 
   const refresh = () => notifyApi.broadcasts().then((r) => setRecent(r.broadcasts), () => {});
+  const official = me?.role === 'official';
   useEffect(() => {
-    if (!me) return;
+    if (!official) return;
     refresh();
     const timer = setInterval(refresh, 3000);  // delivery figures move while the page is open
     return () => clearInterval(timer);
-  }, [me]);
+  }, [official]);
 
   const audience: Audience | null = useMemo(() => {
     if (national) return { national: true };
@@ -83,8 +87,7 @@ export function Compose() {
     return () => { live = false; clearTimeout(timer); };
   }, [audience]);
 
-  async function send(e: Event) {
-    e.preventDefault();
+  async function send() {
     setErrors({});
     if (!audience) { setErrors({ audience: t('composeNoArea') }); return; }
     setBusy(true);
@@ -104,12 +107,27 @@ export function Compose() {
   }
 
   const level = me?.jurisdiction?.level;
+  // A whole province, the country, or anything a second official must approve: ask first.
+  const wide = !!audience && (national || wholeProvince || !!preview?.needs_approval);
+  const areaName = national ? t('composeNational') : wholeProvince ? provinces.find((p) => p.code === province)?.name ?? province : '';
+  const reach = preview ? preview.people.toLocaleString('vi-VN') : '…';
   const shownWards = wards.filter((w) => !wardQuery.trim() || fold(w.name).includes(fold(wardQuery.trim())) || w.code.includes(wardQuery.trim()));
 
+  if (me && !official) {
+    return (
+      <Layout signedIn>
+        <section class="card" data-testid="officials-only">
+          <h1>{t('composeTitle')}</h1>
+          <p>{t('composeOfficialsOnly')}</p>
+          <a href="/" onClick={linkClick}>{t('goHome')}</a>
+        </section>
+      </Layout>
+    );
+  }
   return (
     <Layout signedIn>
       <div class="stack">
-        <form class="card stack" onSubmit={send} data-testid="compose-form" noValidate>
+        <form class="card stack" onSubmit={(e) => { e.preventDefault(); if (!wide) void send(); }} data-testid="compose-form" noValidate>
           <h1>{t('composeTitle')}</h1>
           <FormError message={errors.form} />
           <div class="field">
@@ -184,7 +202,9 @@ export function Compose() {
               <p class="form-error" data-testid="needs-approval">{t('composeNeedsApproval', { n: preview.approval_threshold.toLocaleString('vi-VN') })}</p>
             )}
           </fieldset>
-          <button type="submit" class="btn-primary" disabled={busy} data-testid="compose-send">{t('composeSend')}</button>
+          <ConfirmButton testid="compose-send" class="btn-primary" disabled={busy} ask={wide} label={t('composeSend')}
+            message={t('composeConfirmSend', { n: reach, area: areaName })} confirmLabel={t('composeConfirmGo', { n: reach })}
+            confirmDisabled={!preview} onConfirm={send} />
           {result && (
             <p class="success" role="status" data-testid="compose-result">
               {result.status === 'sent' ? t('composeSent') : t('composePending')}
@@ -196,7 +216,7 @@ export function Compose() {
           <h2>{t('composeRecent')}</h2>
           {recent.length === 0 ? <p class="muted">{t('composeNone')}</p> : (
             <ul class="plain-list stack" data-testid="broadcast-list">
-              {recent.map((b) => <BroadcastRow key={b.id} b={b} me={me} onChange={refresh} />)}
+              {recent.map((b) => <BroadcastRow key={b.id} b={b} onChange={refresh} />)}
             </ul>
           )}
         </section>
@@ -205,19 +225,18 @@ export function Compose() {
   );
 }
 
-function BroadcastRow(props: { b: Broadcast; me: Me | null; onChange: () => void }) {
+function BroadcastRow(props: { b: Broadcast; onChange: () => void }) {
   const { t } = useI18n();
   const { b } = props;
-  const [recalling, setRecalling] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
   const areas = b.audience.national ? t('composeNational')
     : [...b.audience.provinces, ...b.audience.wards].map((a) => a.name).join(', ');
+  const people = b.audience_size.toLocaleString('vi-VN');
   async function act(fn: () => Promise<unknown>) {
     setError('');
     try {
       await fn();
-      setRecalling(false);
       props.onChange();
     } catch (e) {
       setError(errorText(e, t));
@@ -231,24 +250,24 @@ function BroadcastRow(props: { b: Broadcast; me: Me | null; onChange: () => void
       </div>
       <p class="muted small">{areas}</p>
       <p class="small" data-testid={`figures-${b.id}`}>
-        {t('bFigures', { people: b.audience_size.toLocaleString('vi-VN'), reads: b.reads, sent: b.deliveries.sent, queued: b.deliveries.queued, failed: b.deliveries.failed })}
+        {t('bFigures', { people, reads: b.reads, sent: b.deliveries.sent, queued: b.deliveries.queued, failed: b.deliveries.failed })}
       </p>
       <FormError message={error} />
       <div class="row-actions">
-        {b.status === 'pending_approval' && props.me && b.sender_id !== props.me.id && (
-          <button type="button" class="btn-small" onClick={() => act(() => notifyApi.approve(b.id))}>{t('bApprove')}</button>
+        {b.may_approve && (
+          <ConfirmButton testid={`approve-${b.id}`} class="btn-small" label={t('bApprove')}
+            message={t('bApproveConfirm', { n: people })} confirmLabel={t('bApprove')}
+            onConfirm={() => act(() => notifyApi.approve(b.id))} />
         )}
-        {b.status !== 'recalled' && !recalling && (
-          <button type="button" class="btn-small btn-ghost" onClick={() => setRecalling(true)}>{t('bRecall')}</button>
+        {b.may_recall && (
+          <ConfirmButton testid={`recall-${b.id}`} class="btn-small btn-ghost" danger label={t('bRecall')}
+            message={t('bRecallConfirm', { n: people })} confirmLabel={t('bRecall')} confirmDisabled={!reason.trim()}
+            onConfirm={() => act(() => notifyApi.recall(b.id, reason.trim()))}>
+            <Field name={`reason-${b.id}`} label={t('bRecallReason')} value={reason}
+              onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+          </ConfirmButton>
         )}
       </div>
-      {recalling && (
-        <form class="inline-form" onSubmit={(e) => { e.preventDefault(); act(() => notifyApi.recall(b.id, reason)); }}>
-          <Field name={`reason-${b.id}`} label={t('bRecallReason')} value={reason}
-            onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
-          <button type="submit" class="btn-small">{t('bRecall')}</button>
-        </form>
-      )}
     </li>
   );
 }
