@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "http/content_coding.h"
 #include "http/static_files.h"
 
 namespace kb::http {
@@ -110,12 +111,13 @@ boost::asio::awaitable<Response> App::handle(Request& req) {
     res.status = 405;
     res.headers.emplace_back("Allow", std::move(m.allow));
   } else if (!req.path.starts_with("/api/") && (req.method == Method::kGet || req.method == Method::kHead)) {
-    auto file = static_files_->serve(req.path);
+    auto file = static_files_->serve(req.path, req.accept_encoding);
     res = file ? std::move(*file)
                : Response::error(make_error(ErrorKind::kNotFound, "not_found", "no such page"));
   } else {
     res = Response::error(make_error(ErrorKind::kNotFound, "not_found", "no such endpoint"));
   }
+  encode_for(res, req.accept_encoding);
   if (res.status >= 500) spdlog::warn("{} {} → {}", method_name(req.method), req.path, res.status);
   observe(*metrics, res.status,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
