@@ -106,6 +106,7 @@ boost::asio::awaitable<Response> App::handle(Request& req) {
       spdlog::error("{} {}: unhandled exception: {}", method_name(req.method), m.route->pattern, e.what());
       res = Response::error(internal(e.what()));
     }
+    encode_for(res, req.accept_encoding);  // static files below come encoded from the build
   } else if (m.path_known) {
     res = Response::error(make_error(ErrorKind::kInvalidArgument, "method_not_allowed", "method not allowed here"));
     res.status = 405;
@@ -117,7 +118,6 @@ boost::asio::awaitable<Response> App::handle(Request& req) {
   } else {
     res = Response::error(make_error(ErrorKind::kNotFound, "not_found", "no such endpoint"));
   }
-  encode_for(res, req.accept_encoding);
   if (res.status >= 500) spdlog::warn("{} {} → {}", method_name(req.method), req.path, res.status);
   observe(*metrics, res.status,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

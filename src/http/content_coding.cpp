@@ -50,13 +50,6 @@ int weight_of(std::string_view params) {
   return weight;
 }
 
-bool names_accept_encoding(std::string_view vary) {
-  while (!vary.empty()) {
-    if (iequals(take_item(vary, ','), "Accept-Encoding")) return true;
-  }
-  return false;
-}
-
 void vary_on_accept_encoding(Response& res) {
   for (auto& [name, value] : res.headers) {
     if (iequals(name, "Vary")) {
@@ -114,9 +107,7 @@ bool compressible(std::string_view content_type) {
 void encode_for(Response& res, AcceptEncoding accepted) {
   if (res.stream || res.body.size() < kMinGzipBytes || !compressible(res.content_type)) return;
   for (const auto& [name, value] : res.headers) {
-    // Encoded already, or its responder chose by Accept-Encoding itself (a static file).
-    if (iequals(name, "Content-Encoding")) return;
-    if (iequals(name, "Vary") && names_accept_encoding(value)) return;
+    if (iequals(name, "Content-Encoding")) return;  // the handler encoded it
   }
   vary_on_accept_encoding(res);
   if (!accepted.gzip) return;

@@ -2,10 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
+
+#include "http/content_coding.h"
 
 namespace kb::http {
 namespace {
@@ -66,6 +69,15 @@ StaticFiles::StaticFiles(const std::string& dir) {
   }
   spdlog::info("serving {} web files from {} ({} precompressed variants)", files_.size(), dir,
                variants);
+  size_t plain_only = std::ranges::count_if(files_, [](const auto& entry) {
+    const File& f = entry.second;
+    return f.brotli.empty() && f.gzip.empty() && f.content.size() >= kMinGzipBytes &&
+           compressible(f.content_type);
+  });
+  if (plain_only > 0) {
+    spdlog::warn("{} web files go out plain, with no compressed variant: npm run build makes them",
+                 plain_only);
+  }
 }
 
 std::optional<Response> StaticFiles::serve(std::string_view path, AcceptEncoding accepted) const {
