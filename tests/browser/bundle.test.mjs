@@ -1,6 +1,7 @@
 // The download budget of weak networks and old phones: the venue check-in page that a poster's
-// QR opens loads at most 60 KB of compressed JavaScript, and no citizen page loads the
-// scanner's QR decoder (jsQR). Prints the size of every chunk the app has.
+// QR opens loads at most 60 KB of compressed JavaScript, no citizen page loads the scanner's QR
+// decoder (jsQR) or the officials' pages, and a page whose code does not arrive can be tried
+// again. Prints the size of every chunk the app has.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync, readFileSync } from 'node:fs';
@@ -75,6 +76,28 @@ describe('what a phone downloads', () => {
       assert.ok(total <= BUDGET_BYTES, `${total} bytes of JavaScript for the check-in page`);
       // The bytes on the wire are the precompressed files themselves.
       for (const s of scripts) assert.equal(s.bytes, readFileSync(join(webDist, `${s.file}.br`)).length, s.file);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('when a page’s code cannot be fetched, the app says so and trying again loads it', async () => {
+    const browser = await launchBrowser();
+    try {
+      const context = await phoneContext(browser);
+      const page = await newPage(context);
+      const drop = (route) => route.abort('internetdisconnected');
+      await context.route(/\/assets\/CheckIn-[^/]+\.js$/, drop);
+      await page.goto(`${server.base}/v/${venue.code}`);
+      const retry = page.getByRole('button', { name: 'Thử lại' });
+      await retry.waitFor();
+      assert.match(await page.textContent('main'), /Không kết nối được máy chủ/);
+      await context.unroute(/\/assets\/CheckIn-[^/]+\.js$/, drop);
+      await retry.click();
+      await page.locator('[data-testid=guest-submit]').waitFor();
+      assert.equal(await page.textContent('[data-testid=venue-name]'), 'Tiệm Bánh Mì');
+      assert.deepEqual(page.errors, []);
       await context.close();
     } finally {
       await browser.close();

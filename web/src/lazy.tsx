@@ -14,24 +14,33 @@ import { Layout } from './components/ui';
  */
 export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): FunctionComponent<P> {
   let page: ComponentType<P> | undefined;
-  let loading: Promise<ComponentType<P>> | undefined;
+  let loading: Promise<boolean> | undefined;  // true once `page` is set, false on failure
+  function start(): Promise<boolean> {
+    loading ??= load().then(
+      (p) => {
+        page = p;
+        return true;
+      },
+      () => {
+        loading = undefined;  // a later visit to the route tries again
+        return false;
+      },
+    );
+    return loading;
+  }
   return function LazyPage(props: P) {
-    const [, setLoaded] = useState(page);
+    const [, setShown] = useState<ComponentType<P> | undefined>(page);
     const [failed, setFailed] = useState(false);
+    // Asked for at the first render, not after the first paint: on a slow phone that is a
+    // frame earlier on the network.
+    const pending = page || failed ? undefined : start();
     useEffect(() => {
-      if (page) return;
       let live = true;
-      loading ??= load();
-      loading.then(
-        (p) => {
-          page = p;
-          if (live) setLoaded(() => p);
-        },
-        () => {
-          loading = undefined;
-          if (live) setFailed(true);
-        },
-      );
+      void pending?.then((ok) => {
+        if (!live) return;
+        if (ok) setShown(() => page);
+        else setFailed(true);
+      });
       return () => {
         live = false;
       };
