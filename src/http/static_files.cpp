@@ -55,7 +55,7 @@ StaticFiles::StaticFiles(const std::string& dir) {
   size_t variants = 0;
   for (auto& [rel, path] : encoded) {
     bool brotli = path.extension() == ".br";
-    auto it = files_.find(std::string_view(rel).substr(0, rel.size() - 3));
+    auto it = files_.find(std::string_view(rel).substr(0, rel.size() - 3));  // less .br / .gz
     if (it == files_.end()) {  // not an encoding of a file here: a file of its own
       files_[rel] = File{.content = read_file(path),
                          .content_type = content_type_of(path),
