@@ -17,8 +17,8 @@ namespace kb::http {
 // ignored; an empty value accepts neither.
 AcceptEncoding parse_accept_encoding(std::string_view header);
 
-// The gzip member (RFC 1952) of `data`. Level 4: within a few percent of zlib's default size
-// on JSON, at several times its speed (this runs on the HTTP threads).
+// The gzip member (RFC 1952) of `data`, or empty if zlib fails. Level 4: on our JSON 5-15 %
+// larger than zlib's default level and up to 5 times faster (this runs on the HTTP threads).
 std::string gzip(std::string_view data);
 
 // Answers smaller than this go plain: a check-in's few hundred bytes would gain nothing.
