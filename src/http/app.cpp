@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "http/content_coding.h"
 #include "http/static_files.h"
 
 namespace kb::http {
@@ -97,12 +98,13 @@ boost::asio::awaitable<Response> App::handle(Request& req) {
       spdlog::error("{} {}: unhandled exception: {}", method_name(req.method), m.route->pattern, e.what());
       res = Response::error(internal(e.what()));
     }
+    encode_for(res, req.accept_encoding);  // static files below come encoded from the build
   } else if (m.path_known) {
     res = Response::error(make_error(ErrorKind::kInvalidArgument, "method_not_allowed", "method not allowed here"));
     res.status = 405;
     res.headers.emplace_back("Allow", std::move(m.allow));
   } else if (!req.path.starts_with("/api/") && (req.method == Method::kGet || req.method == Method::kHead)) {
-    auto file = static_files_->serve(req.path);
+    auto file = static_files_->serve(req.path, req.accept_encoding);
     res = file ? std::move(*file)
                : Response::error(make_error(ErrorKind::kNotFound, "not_found", "no such page"));
   } else {

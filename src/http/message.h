@@ -22,6 +22,13 @@ namespace kb::http {
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
 std::string_view method_name(Method m);
 
+// The content codings a client accepts (its Accept-Encoding header, parsed once at the edge by
+// parse_accept_encoding in http/content_coding.h). No header: neither; the body goes plain.
+struct AcceptEncoding {
+  bool br = false;
+  bool gzip = false;
+};
+
 struct Request {
   Method method = Method::kGet;
   std::string path;   // decoded path, without the query
@@ -31,6 +38,7 @@ struct Request {
   std::string authorization;  // raw header value
   std::string content_type;
   std::string last_event_id;
+  AcceptEncoding accept_encoding;
   std::map<std::string, std::string, std::less<>> params;  // path parameters by name
 
   std::string_view param(std::string_view name) const;

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include "http/content_coding.h"
+
 namespace kb::http {
 namespace {
 
@@ -125,6 +127,8 @@ Request to_request(bhttp::request<bhttp::string_body>&& msg, const std::string& 
   req.authorization = std::string(msg[bhttp::field::authorization]);
   req.content_type = std::string(msg[bhttp::field::content_type]);
   req.last_event_id = std::string(msg["Last-Event-ID"]);
+  std::string_view accept_encoding = msg[bhttp::field::accept_encoding];
+  if (!accept_encoding.empty()) req.accept_encoding = parse_accept_encoding(accept_encoding);
   return req;
 }
 

@@ -2,9 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
+
+#include "http/content_coding.h"
 
 namespace kb::http {
 namespace {
@@ -22,24 +26,61 @@ std::string content_type_of(const std::filesystem::path& p) {
   return it == kTypes.end() ? "application/octet-stream" : it->second;
 }
 
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 }  // namespace
 
 StaticFiles::StaticFiles(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (dir.empty() || !fs::is_directory(dir, ec)) return;
+  std::vector<std::pair<std::string, fs::path>> encoded;  // (URL path, file), after the plain ones
   for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
     if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
     std::string rel = "/" + fs::relative(entry.path(), dir).generic_string();
-    files_[rel] = File{ss.str(), content_type_of(entry.path()), rel.starts_with("/assets/")};
+    auto ext = entry.path().extension();
+    if (ext == ".br" || ext == ".gz") {
+      encoded.emplace_back(std::move(rel), entry.path());
+      continue;
+    }
+    files_[rel] = File{.content = read_file(entry.path()),
+                       .content_type = content_type_of(entry.path()),
+                       .immutable = rel.starts_with("/assets/")};
   }
-  spdlog::info("serving {} web files from {}", files_.size(), dir);
+  size_t variants = 0;
+  for (auto& [rel, path] : encoded) {
+    bool brotli = path.extension() == ".br";
+    auto it = files_.find(std::string_view(rel).substr(0, rel.size() - 3));  // less .br / .gz
+    if (it == files_.end()) {  // not an encoding of a file here: a file of its own
+      files_[rel] = File{.content = read_file(path),
+                         .content_type = content_type_of(path),
+                         .immutable = rel.starts_with("/assets/")};
+      continue;
+    }
+    std::string content = read_file(path);
+    if (content.empty() || content.size() >= it->second.content.size()) continue;
+    (brotli ? it->second.brotli : it->second.gzip) = std::move(content);
+    ++variants;
+  }
+  spdlog::info("serving {} web files from {} ({} precompressed variants)", files_.size(), dir,
+               variants);
+  size_t plain_only = std::ranges::count_if(files_, [](const auto& entry) {
+    const File& f = entry.second;
+    return f.brotli.empty() && f.gzip.empty() && f.content.size() >= kMinGzipBytes &&
+           compressible(f.content_type);
+  });
+  if (plain_only > 0) {
+    spdlog::warn("{} web files go out plain, with no compressed variant: npm run build makes them",
+                 plain_only);
+  }
 }
 
-std::optional<Response> StaticFiles::serve(std::string_view path) const {
+std::optional<Response> StaticFiles::serve(std::string_view path, AcceptEncoding accepted) const {
   auto it = files_.find(path == "/" ? std::string_view("/index.html") : path);
   if (it == files_.end()) {
     // App routes (/login, /v/abc123) get the single page; missing files stay 404.
@@ -48,11 +89,21 @@ std::optional<Response> StaticFiles::serve(std::string_view path) const {
     it = files_.find(std::string_view("/index.html"));
     if (it == files_.end()) return std::nullopt;
   }
+  const File& file = it->second;
   Response r;
-  r.content_type = it->second.content_type;
-  r.body = it->second.content;
+  r.content_type = file.content_type;
+  if (accepted.br && !file.brotli.empty()) {
+    r.body = file.brotli;
+    r.headers.emplace_back("Content-Encoding", "br");
+  } else if (accepted.gzip && !file.gzip.empty()) {
+    r.body = file.gzip;
+    r.headers.emplace_back("Content-Encoding", "gzip");
+  } else {
+    r.body = file.content;
+  }
+  if (!file.brotli.empty() || !file.gzip.empty()) r.headers.emplace_back("Vary", "Accept-Encoding");
   r.headers.emplace_back("Cache-Control",
-                         it->second.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+                         file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return r;
 }
