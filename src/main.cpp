@@ -112,11 +112,8 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
 
   config.data_dir = common.data_dir;
   outbox::OutboxFile sms((std::filesystem::path(common.data_dir) / "outbox.jsonl").string());
-  Clock clock = config.clock_offset_file.empty() ? Clock{} : offset_clock(config.clock_offset_file);
-  http::App app(config, db, std::move(opened->areas), std::move(*secrets), sms, clock);
-  app.install_routes();
-  // Outside delivery of notifications (webhook, or the outbox file) and, on PostgreSQL, the
-  // listener that wakes this process's live inbox streams for messages other processes stored.
+  // Outside delivery of messages (a webhook gateway, or the outbox file), in lanes: urgent codes
+  // on a worker of their own, so they never wait behind notices and bulk messages.
   std::unique_ptr<notify::DeliveryChannel> channel;
   if (config.webhook_url.empty()) {
     channel = std::make_unique<notify::OutboxChannel>(sms);
@@ -125,7 +122,16 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     if (!webhook.ok()) return fail(webhook.error());
     channel = std::move(*webhook);
   }
-  notify::DeliveryWorker deliveries(db, *channel, config.delivery, clock);
+  Clock clock = config.clock_offset_file.empty() ? Clock{} : offset_clock(config.clock_offset_file);
+  http::App app(config, db, std::move(opened->areas), std::move(*secrets), sms, *channel, clock);
+  app.install_routes();
+  auto leases = jobs::make_leases(db);
+  using notify::Lane;
+  notify::DeliveryWorker urgent(db, *channel, config.delivery, clock, {Lane::kUrgent, Lane::kUrgent},
+                                [&leases] { return leases->holds("deliveries:urgent"); });
+  notify::DeliveryWorker deliveries(db, *channel, config.delivery, clock, {Lane::kNotice, Lane::kBulk},
+                                    [&leases] { return leases->holds("deliveries"); });
+  urgent.start();
   deliveries.start();
   app.attach_delivery_worker(&deliveries);
   std::unique_ptr<notify::PgInboxListener> listener;
@@ -139,7 +145,6 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   census.start();
   // Scheduled jobs, each run by one process at a time (jobs/lease.h). Check-ins past retention
   // are purged a whole day at a time, hourly.
-  auto leases = jobs::make_leases(db);
   jobs::Scheduler scheduler(db, *leases, clock);
   if (config.retention_days > 0) {
     scheduler.every("retention", 3600, [&db, &clock, days = config.retention_days] {
@@ -153,6 +158,7 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   if (listener) listener->stop();
   app.attach_delivery_worker(nullptr);
   deliveries.stop();
+  urgent.stop();
   db.stop();
   if (!served.ok()) return fail(served.error());
   return 0;
@@ -275,7 +281,8 @@ int run_routes() {
   auto db = store::Database::open("sqlite::memory:");
   if (!db.ok()) return fail(db.error());
   outbox::OutboxFile none("/dev/null");
-  http::App app({}, **db, {}, {}, none, Clock{});
+  notify::OutboxChannel nowhere(none);
+  http::App app({}, **db, {}, {}, none, nowhere, Clock{});
   app.install_routes();
   for (const auto& r : app.router().routes()) {
     std::cout << http::method_name(r.method) << " " << r.pattern << "\t" << r.summary << "\n";

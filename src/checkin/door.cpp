@@ -163,8 +163,8 @@ DoorPath path_of(const Entry& e) {
 
 // --- Door ---------------------------------------------------------------------------------
 
-Door::Door(store::Database& db, DoorConfig config, outbox::MessageChannel& sms)
-    : db_(db), config_(std::move(config)), sms_(sms) {}
+Door::Door(store::Database& db, DoorConfig config, notify::UrgentTexts& texts)
+    : db_(db), config_(std::move(config)), texts_(texts) {}
 
 Result<std::optional<venues::Venue>> Door::venue_by_code(const venues::VenueCode& code, int64_t now) {
   if (auto cached = venues_.find(code.str(), now)) return std::optional<venues::Venue>(std::move(*cached));
@@ -410,17 +410,24 @@ awaitable<Result<PhoneCodeSent>> Door::send_phone_code(const accounts::User& sta
   }));
   KB_CO_TRY(access::scans_at_venue(venue.role));
   if (venue.venue.status != venues::VenueStatus::kOpen) co_return venue_closed(venue.venue);
-  auto job = [this, venue_id, phone, now](store::Connection& c) {
-    return issue_phone_code(c, config_.phone_check, config_.secret, venue_id, phone, now);
+  // The code and its text are written together; the text goes out at once, in the urgent lane.
+  struct Queued {
+    int expires_in = 0;
+    int64_t delivery_id = 0;
   };
-  KB_CO_ASSIGN(PhoneCodeIssued issued, co_await store::write(db_, job));
-  std::string text = fmt::format(
-      "Ma xac nhan khaibao: {}. Doc ma nay cho nhan vien dia diem de check-in (ma dia diem {}). Hieu luc {} phut.",
-      issued.code, venue.venue.code, issued.expires_in / 60);
-  if (auto sent = sms_.send({"sms", phone, text, now}); !sent.ok()) {
-    spdlog::error("sending a check-in code failed: {}", sent.error().message);
-    co_return std::move(sent).error();
+  auto job = [this, venue_id, phone, code = venue.venue.code, now](store::Connection& c) -> Result<Queued> {
+    KB_ASSIGN(PhoneCodeIssued issued, issue_phone_code(c, config_.phone_check, config_.secret, venue_id, phone, now));
+    std::string text = fmt::format(
+        "Ma xac nhan khaibao: {}. Doc ma nay cho nhan vien dia diem de check-in (ma dia diem {}). Hieu luc {} phut.",
+        issued.code, code, issued.expires_in / 60);
+    KB_ASSIGN(int64_t id, notify::queue_urgent_text(c, phone, text, now));
+    return Queued{issued.expires_in, id};
+  };
+  KB_CO_ASSIGN(Queued queued, co_await store::write(db_, job));
+  if (auto sent = texts_.attempt(queued.delivery_id); !sent.ok()) {
+    spdlog::warn("a check-in code's first attempt failed (it will be retried): {}", sent.error().message);
   }
+  PhoneCodeIssued issued{{}, queued.expires_in};
   co_return PhoneCodeSent{mask_phone(phone), issued.expires_in};
 }
 

@@ -29,7 +29,7 @@
 #include "core/result.h"
 #include "core/ttl_cache.h"
 #include "health/health_status.h"
-#include "outbox/outbox.h"
+#include "notify/delivery.h"
 #include "people/person.h"
 #include "scan/bhyt_qr.h"
 #include "scan/cccd_qr.h"
@@ -136,7 +136,7 @@ struct DoorConfig {
 // The door of every venue, shared by all requests; thread-safe.
 class Door {
  public:
-  Door(store::Database& db, DoorConfig config, outbox::MessageChannel& sms);
+  Door(store::Database& db, DoorConfig config, notify::UrgentTexts& texts);
 
   // Plans and carries out one entry at `now`.
   boost::asio::awaitable<Result<DoorAnswer>> enter(const Entry& entry, int64_t now);
@@ -168,7 +168,7 @@ class Door {
 
   store::Database& db_;
   DoorConfig config_;
-  outbox::MessageChannel& sms_;
+  notify::UrgentTexts& texts_;
   TtlCache<venues::Venue> venues_;
   // The person record of an account holder themselves (people::self_of), once known: it never
   // changes, and knowing it lets the hottest write skip a query.

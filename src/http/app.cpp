@@ -36,14 +36,15 @@ void observe(const RouteMetrics& m, int status, double seconds) {
 }  // namespace
 
 App::App(ServerConfig config, store::Database& db, areas::AreaDirectory areas, accounts::Secrets secrets,
-         outbox::MessageChannel& sms, Clock clock)
+         outbox::MessageChannel& sms, notify::DeliveryChannel& outside, Clock clock)
     : config_(std::move(config)),
       db_(db),
       areas_(std::move(areas)),
       secrets_(std::move(secrets)),
       sms_(sms),
       clock_(std::move(clock)),
-      door_(db, checkin::DoorConfig{config_.status, {}, secrets_.otp_pepper}, sms),
+      urgent_texts_(db, outside, config_.delivery, clock_),
+      door_(db, checkin::DoorConfig{config_.status, {}, secrets_.otp_pepper}, urgent_texts_),
       registry_(std::make_shared<prometheus::Registry>()),
       static_files_(std::make_unique<StaticFiles>(config_.web_dir)) {}
 

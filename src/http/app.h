@@ -60,8 +60,10 @@ class StaticFiles;
 
 class App {
  public:
+  // `outside` delivers queued messages (a webhook gateway, or the outbox file); urgent texts
+  // (sign-in and door codes) are attempted through it at once.
   App(ServerConfig config, store::Database& db, areas::AreaDirectory areas, accounts::Secrets secrets,
-      outbox::MessageChannel& sms, Clock clock);
+      outbox::MessageChannel& sms, notify::DeliveryChannel& outside, Clock clock);
   ~App();
 
   const ServerConfig& config() const { return config_; }
@@ -84,6 +86,8 @@ class App {
 
   // The door of every venue: the check-in use case (checkin/door.h) with its caches.
   checkin::Door& door() { return door_; }
+  // Sign-in and door codes: queued in the urgent lane and sent at once (notify/delivery.h).
+  notify::UrgentTexts& urgent_texts() { return urgent_texts_; }
 
   // Live inbox streams: wake them after a write that stored messages has committed (see
   // notify/messages.h). Area head-counts for broadcast previews. The outside-delivery worker,
@@ -139,6 +143,7 @@ class App {
   Clock clock_;
   Router router_;
   accounts::SessionCache sessions_;
+  notify::UrgentTexts urgent_texts_;
   checkin::Door door_;
   boost::asio::thread_pool slow_pool_{2};
   notify::InboxHub inbox_hub_;

@@ -41,7 +41,7 @@ Param opt(int64_t v) { return v ? Param{v} : Param{nullptr}; }
 // Makes a stored broadcast visible: one outside delivery for the gateway, a wake-up for streams.
 Status publish(store::Connection& c, int64_t id, const Audience& audience, int64_t now) {
   std::string recipient = audience.to_json();
-  KB_TRY(queue_delivery(c, id, kChannelBroadcast, recipient, now));
+  KB_TRY(queue_delivery(c, id, kChannelBroadcast, recipient, now, Lane::kBulk));
   return announce(c, Wake{{}, audience.area_codes(), false});
 }
 

@@ -21,18 +21,30 @@ using store::Sql;
 constexpr Sql kInsertDelivery{
     "insert_delivery",
     "INSERT INTO deliveries(message_id, channel, recipient, state, attempts, next_attempt_at, lease_until, "
-    "created_at, updated_at) VALUES ($1, $2, $3, 'queued', 0, $4, 0, $4, $4)"};
+    "created_at, updated_at, lane) VALUES ($1, $2, $3, 'queued', 0, $4, 0, $4, $4, $5)"};
+constexpr Sql kInsertText{
+    "insert_delivery_text",
+    "INSERT INTO deliveries(message_id, channel, recipient, state, attempts, next_attempt_at, lease_until, "
+    "created_at, updated_at, lane, text) VALUES (0, $1, $2, 'queued', 0, $3, 0, $3, $3, 0, $4) RETURNING id"};
 constexpr Sql kCancelDeliveries{
     "cancel_deliveries",
     "UPDATE deliveries SET state = 'cancelled', updated_at = $2 WHERE message_id = $1 AND state = 'queued'"};
 constexpr Sql kCountDeliveries{
     "count_deliveries", "SELECT state, COUNT(*) FROM deliveries WHERE message_id = $1 GROUP BY state"};
+// A text row (message_id 0) carries its own text; a message row joins its message.
+#define KB_DUE_COLUMNS                                                                                          \
+  "d.id, d.message_id, d.channel, d.recipient, d.attempts, COALESCE(m.kind, 'text'), COALESCE(m.title, ''), " \
+  "COALESCE(m.body, d.text), COALESCE(m.link, ''), COALESCE(m.published_at, d.created_at), "                  \
+  "COALESCE(m.expires_at, 0), COALESCE(m.sender_jurisdiction, ''), d.lane "                                  \
+  "FROM deliveries d LEFT JOIN messages m ON m.id = d.message_id "
 constexpr Sql kSelectDue{
     "select_due_deliveries",
-    "SELECT d.id, d.message_id, d.channel, d.recipient, d.attempts, m.kind, m.title, m.body, m.link, "
-    "m.published_at, m.expires_at, m.sender_jurisdiction FROM deliveries d JOIN messages m ON m.id = d.message_id "
-    "WHERE d.state = 'queued' AND d.next_attempt_at <= $1 AND d.lease_until <= $1 AND m.status = 'sent' "
-    "ORDER BY d.next_attempt_at, d.id LIMIT $2"};
+    "SELECT " KB_DUE_COLUMNS "WHERE d.state = 'queued' AND d.next_attempt_at <= $1 AND d.lease_until <= $1 "
+    "AND d.lane >= $3 AND d.lane <= $4 AND (d.message_id = 0 OR m.status = 'sent') "
+    "ORDER BY d.lane, d.next_attempt_at, d.id LIMIT $2"};
+constexpr Sql kSelectOne{
+    "select_one_delivery",
+    "SELECT " KB_DUE_COLUMNS "WHERE d.id = $1 AND d.state = 'queued' AND (d.message_id = 0 OR m.status = 'sent')"};
 constexpr Sql kLeaseDelivery{
     "lease_delivery",
     "UPDATE deliveries SET lease_until = $3 WHERE id = $1 AND state = 'queued' AND lease_until <= $2"};
@@ -53,10 +65,25 @@ constexpr Sql kReleaseLeases{"release_delivery_leases",
 
 }  // namespace
 
+std::string_view lane_name(Lane lane) {
+  switch (lane) {
+    case Lane::kUrgent: return "urgent";
+    case Lane::kNotice: return "notice";
+    case Lane::kBulk: return "bulk";
+  }
+  return "notice";
+}
+
 Status queue_delivery(store::Connection& c, int64_t message_id, std::string_view channel,
-                      std::string_view recipient, int64_t now) {
-  KB_TRY(c.exec(kInsertDelivery, {message_id, channel, recipient, now}));
+                      std::string_view recipient, int64_t now, Lane lane) {
+  KB_TRY(c.exec(kInsertDelivery, {message_id, channel, recipient, now, static_cast<int64_t>(lane)}));
   return {};
+}
+
+Result<int64_t> queue_urgent_text(store::Connection& c, std::string_view phone, std::string_view text, int64_t now) {
+  KB_ASSIGN(auto row, c.query_one(kInsertText, {kChannelSms, phone, now, text}));
+  if (!row) return internal("queueing a text returned no id");
+  return row->i64(0);
 }
 
 Result<int64_t> cancel_deliveries(store::Connection& c, int64_t message_id, int64_t now) {
@@ -77,28 +104,48 @@ Result<DeliveryCounts> delivery_counts(store::Connection& c, int64_t message_id)
   return counts;
 }
 
-Result<std::vector<DueDelivery>> claim_due(store::Connection& c, int64_t now, int lease_seconds, int limit) {
-  KB_ASSIGN(auto rows, c.query(kSelectDue, {now, int64_t{limit}}));
+namespace {
+
+DueDelivery due_of(const store::Row& r) {
+  DueDelivery d;
+  d.id = r.i64(0);
+  d.message_id = r.i64(1);
+  d.channel = r.str(2);
+  d.recipient = r.str(3);
+  d.attempts = static_cast<int>(r.i64(4));
+  d.kind = r.str(5);
+  d.title = r.str(6);
+  d.body = r.str(7);
+  d.link = r.str(8);
+  d.published_at = r.i64(9);
+  d.expires_at = r.i64(10);
+  d.sender_jurisdiction = r.str(11);
+  d.lane = static_cast<Lane>(r.i64(12));
+  return d;
+}
+
+}  // namespace
+
+Result<std::vector<DueDelivery>> claim_due(store::Connection& c, int64_t now, int lease_seconds, int limit,
+                                           Lanes lanes) {
+  KB_ASSIGN(auto rows, c.query(kSelectDue, {now, int64_t{limit}, static_cast<int64_t>(lanes.first),
+                                            static_cast<int64_t>(lanes.last)}));
   std::vector<DueDelivery> out;
   for (const auto& r : rows) {
-    DueDelivery d;
-    d.id = r.i64(0);
+    DueDelivery d = due_of(r);
     KB_ASSIGN(int64_t leased, c.exec(kLeaseDelivery, {d.id, now, now + lease_seconds}));
     if (leased != 1) continue;  // another worker took it
-    d.message_id = r.i64(1);
-    d.channel = r.str(2);
-    d.recipient = r.str(3);
-    d.attempts = static_cast<int>(r.i64(4));
-    d.kind = r.str(5);
-    d.title = r.str(6);
-    d.body = r.str(7);
-    d.link = r.str(8);
-    d.published_at = r.i64(9);
-    d.expires_at = r.i64(10);
-    d.sender_jurisdiction = r.str(11);
     out.push_back(std::move(d));
   }
   return out;
+}
+
+Result<std::optional<DueDelivery>> claim_one(store::Connection& c, int64_t id, int64_t now, int lease_seconds) {
+  KB_ASSIGN(auto row, c.query_one(kSelectOne, {id}));
+  if (!row) return std::optional<DueDelivery>();
+  KB_ASSIGN(int64_t leased, c.exec(kLeaseDelivery, {id, now, now + lease_seconds}));
+  if (leased != 1) return std::optional<DueDelivery>();
+  return std::optional<DueDelivery>(due_of(*row));
 }
 
 Status record_sent(store::Connection& c, int64_t delivery_id, int64_t now) {
@@ -206,6 +253,7 @@ Status WebhookChannel::deliver(const DueDelivery& d) {
 }
 
 Status OutboxChannel::deliver(const DueDelivery& d) {
+  if (d.message_id == 0) return out_.send({kChannelSms, d.recipient, d.body, d.published_at});
   std::string text = d.title + ": " + d.body;
   if (!d.link.empty()) text += " " + d.link;
   std::string to = d.channel == kChannelSms ? d.recipient : "broadcast:" + d.recipient;
@@ -214,8 +262,35 @@ Status OutboxChannel::deliver(const DueDelivery& d) {
 
 // ---- worker ----
 
-DeliveryWorker::DeliveryWorker(store::Database& db, DeliveryChannel& channel, DeliveryOptions options, Clock clock)
-    : db_(db), channel_(channel), options_(options), clock_(std::move(clock)) {}
+Status attempt_delivery(store::Database& db, DeliveryChannel& channel, const DueDelivery& d,
+                        const DeliveryOptions& options, Clock& clock) {
+  Status sent = channel.deliver(d);
+  int64_t at = clock.now();
+  Status recorded = sent.ok() ? db.writer().write_sync([&](store::Connection& c) { return record_sent(c, d.id, at); })
+                              : db.writer().write_sync([&](store::Connection& c) {
+                                  return record_failure(c, d, sent.error().message, options, at);
+                                });
+  if (!sent.ok()) {
+    spdlog::info("delivery {} ({}) attempt {} failed: {}", d.id, lane_name(d.lane), d.attempts + 1,
+                 sent.error().message);
+  }
+  if (!recorded.ok()) spdlog::warn("deliveries: cannot record outcome of {}: {}", d.id, recorded.error().message);
+  return sent;
+}
+
+Status UrgentTexts::attempt(int64_t delivery_id) {
+  int64_t now = clock_.now();
+  KB_ASSIGN(auto claimed, db_.writer().write_sync([&](store::Connection& c) {
+    return claim_one(c, delivery_id, now, options_.lease_seconds);
+  }));
+  if (!claimed) return {};  // the urgent worker has it already
+  return attempt_delivery(db_, channel_, *claimed, options_, clock_);
+}
+
+DeliveryWorker::DeliveryWorker(store::Database& db, DeliveryChannel& channel, DeliveryOptions options, Clock clock,
+                               Lanes lanes, std::function<bool()> may_run)
+    : db_(db), channel_(channel), options_(options), clock_(std::move(clock)), lanes_(lanes),
+      may_run_(std::move(may_run)) {}
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
 
@@ -258,9 +333,10 @@ void DeliveryWorker::loop() {
 }
 
 size_t DeliveryWorker::run_once() {
+  if (!may_run_()) return 0;
   int64_t now = clock_.now();
   auto claimed = db_.writer().write_sync([now, this](store::Connection& c) {
-    return claim_due(c, now, options_.lease_seconds, options_.batch);
+    return claim_due(c, now, options_.lease_seconds, options_.batch, lanes_);
   });
   if (!claimed.ok()) {
     spdlog::warn("deliveries: claim failed: {}", claimed.error().message);
@@ -271,15 +347,7 @@ size_t DeliveryWorker::run_once() {
       std::lock_guard lock(mu_);
       if (stopping_) break;  // the lease runs out; another start picks the row up
     }
-    Status sent = channel_.deliver(d);
-    int64_t at = clock_.now();
-    Status recorded = sent.ok()
-                          ? db_.writer().write_sync([&](store::Connection& c) { return record_sent(c, d.id, at); })
-                          : db_.writer().write_sync([&](store::Connection& c) {
-                              return record_failure(c, d, sent.error().message, options_, at);
-                            });
-    if (!sent.ok()) spdlog::info("delivery {} attempt {} failed: {}", d.id, d.attempts + 1, sent.error().message);
-    if (!recorded.ok()) spdlog::warn("deliveries: cannot record outcome of {}: {}", d.id, recorded.error().message);
+    (void)attempt_delivery(db_, channel_, d, options_, clock_);
   }
   return claimed->size();
 }

@@ -7,10 +7,17 @@
 // Delivery is at least once: a row is marked sent only after the channel accepted it, so a
 // crash in between sends it again. Every attempt carries the row's idempotency id
 // (`kb-delivery-{id}`) so the receiver can drop repeats.
+//
+// Rows go in lanes, each served by a worker of its own, so that a sign-in code never waits
+// behind a million invitations (PC-Covid's launch): urgent (sign-in and door codes, sent at
+// once by UrgentTexts and retried by the urgent worker), notice (personal messages: tracing
+// notices, alerts) and bulk (area broadcasts, invitations, reminders); the notice-and-bulk
+// worker takes notices first.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -30,8 +37,18 @@ namespace kb::notify {
 inline constexpr std::string_view kChannelSms = "sms";
 inline constexpr std::string_view kChannelBroadcast = "broadcast";
 
+enum class Lane : int64_t { kUrgent = 0, kNotice = 1, kBulk = 2 };
+std::string_view lane_name(Lane lane);
+struct Lanes {  // the lanes a worker serves, first to last (lower first)
+  Lane first = Lane::kUrgent;
+  Lane last = Lane::kBulk;
+};
+
 Status queue_delivery(store::Connection& c, int64_t message_id, std::string_view channel,
-                      std::string_view recipient, int64_t now);
+                      std::string_view recipient, int64_t now, Lane lane = Lane::kNotice);
+// Queues a text that is no stored message (a sign-in code, a door check-in code) to a phone, in
+// the urgent lane; returns the row's id.
+Result<int64_t> queue_urgent_text(store::Connection& c, std::string_view phone, std::string_view text, int64_t now);
 // Cancels the rows of a message that have not gone out yet; returns how many.
 Result<int64_t> cancel_deliveries(store::Connection& c, int64_t message_id, int64_t now);
 
@@ -43,7 +60,8 @@ Result<DeliveryCounts> delivery_counts(store::Connection& c, int64_t message_id)
 // A row due for an attempt, with what the channel needs of its message.
 struct DueDelivery {
   int64_t id = 0;
-  int64_t message_id = 0;
+  int64_t message_id = 0;  // 0 for a text that is no stored message (then `body` is the text)
+  Lane lane = Lane::kNotice;
   std::string channel;
   std::string recipient;  // E.164 phone, or the audience (JSON) of a broadcast
   int attempts = 0;       // before this one
@@ -64,10 +82,13 @@ struct DeliveryOptions {
   int poll_milliseconds = 500;
 };
 
-// Claims up to `limit` due rows (state queued, next attempt due, not leased, message still
-// sent) for `lease_seconds`. Safe with several workers on one PostgreSQL: a row is claimed
-// by one of them only.
-Result<std::vector<DueDelivery>> claim_due(store::Connection& c, int64_t now, int lease_seconds, int limit);
+// Claims up to `limit` due rows of `lanes` (state queued, next attempt due, not leased, message
+// still sent), lower lanes first, for `lease_seconds`. Safe with several workers on one
+// PostgreSQL: a row is claimed by one of them only.
+Result<std::vector<DueDelivery>> claim_due(store::Connection& c, int64_t now, int lease_seconds, int limit,
+                                           Lanes lanes = {});
+// Claims one row by id (the first attempt of an urgent text), if it is still queued and free.
+Result<std::optional<DueDelivery>> claim_one(store::Connection& c, int64_t id, int64_t now, int lease_seconds);
 Status record_sent(store::Connection& c, int64_t delivery_id, int64_t now);
 // Schedules the next attempt with backoff, or dead-letters the row after max_attempts.
 Status record_failure(store::Connection& c, const DueDelivery& d, std::string_view error,
@@ -109,11 +130,33 @@ class OutboxChannel final : public DeliveryChannel {
   outbox::MessageChannel& out_;
 };
 
-// The background worker started by `serve`: claims due rows, delivers them, records the
-// outcome, sleeps poll_milliseconds when idle.
+// Delivers one claimed row and records the outcome (sent, retry later, or dead-lettered).
+Status attempt_delivery(store::Database& db, DeliveryChannel& channel, const DueDelivery& d,
+                        const DeliveryOptions& options, Clock& clock);
+
+// Urgent texts (sign-in and door codes): queued in the urgent lane in the caller's write, then
+// attempted at once by attempt() after that write committed; a failed attempt stays queued for
+// the urgent worker. Thread-safe.
+class UrgentTexts {
+ public:
+  UrgentTexts(store::Database& db, DeliveryChannel& channel, DeliveryOptions options, Clock clock)
+      : db_(db), channel_(channel), options_(options), clock_(std::move(clock)) {}
+  Status attempt(int64_t delivery_id);
+
+ private:
+  store::Database& db_;
+  DeliveryChannel& channel_;
+  DeliveryOptions options_;
+  Clock clock_;
+};
+
+// The background workers started by `serve` (one per group of lanes): claim due rows, deliver
+// them, record the outcome, sleep poll_milliseconds when idle.
 class DeliveryWorker {
  public:
-  DeliveryWorker(store::Database& db, DeliveryChannel& channel, DeliveryOptions options, Clock clock);
+  // `may_run` says whether this process may deliver now (it holds the job's lease, jobs/lease.h).
+  DeliveryWorker(store::Database& db, DeliveryChannel& channel, DeliveryOptions options, Clock clock,
+                 Lanes lanes = {}, std::function<bool()> may_run = [] { return true; });
   ~DeliveryWorker();
   void start();
   void stop();  // finishes the attempt in flight, then returns
@@ -129,6 +172,8 @@ class DeliveryWorker {
   DeliveryChannel& channel_;
   DeliveryOptions options_;
   Clock clock_;
+  Lanes lanes_;
+  std::function<bool()> may_run_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_

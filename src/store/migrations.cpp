@@ -381,6 +381,15 @@ CREATE TABLE job_runs (
   outcome TEXT NOT NULL
 );
 )sql"},
+    {13, R"sql(
+-- Outside deliveries in lanes (notify/delivery.h): 0 urgent codes, 1 personal notices, 2 bulk.
+-- A text that is no stored message (a sign-in code) has message_id 0 and its own text.
+ALTER TABLE deliveries ADD COLUMN lane INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE deliveries ADD COLUMN text TEXT;
+UPDATE deliveries SET lane = 2 WHERE channel = 'broadcast';
+DROP INDEX deliveries_due;
+CREATE INDEX deliveries_due ON deliveries(state, lane, next_attempt_at);
+)sql"},
 };
 
 std::string render(const char* sql, Dialect dialect) {

@@ -195,3 +195,18 @@ test('checking in again after checking out records a second stay', async () => {
   const mine = await server.request('GET', '/api/v1/me/visits', { token });
   assert.equal(mine.json.visits.filter((x) => x.venue_code === v).length, 2);
 });
+
+test('a scan sent again with its client id records once, and answers the first visit', async () => {
+  const shop = await newVenue('Cửa hàng quét lại');
+  const body = { venue_id: shop.id, payload: cccdOf(people.clean), client_id: 'scan-0f8fad5b-d9cb-469f' };
+  const first = await server.request('POST', '/api/v1/scans', { token: owner, body });
+  assert.equal(first.status, 201, first.text);
+  const again = await server.request('POST', '/api/v1/scans', { token: owner, body });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.json.duplicate, true);
+  assert.equal(again.json.visit.id, first.json.visit.id);
+  assert.equal(again.json.colour, 'green');
+  const bad = await server.request('POST', '/api/v1/scans', { token: owner, body: { ...body, client_id: 'x y' } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.field, 'client_id');
+});
