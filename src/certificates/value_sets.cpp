@@ -498,6 +498,54 @@ constexpr Entry kCountryEntries[] = {
     {"XK", "Kosovo, Republic of"},
 };
 
+// Annex A of the value sets (encoding instructions): each product's marketing authorisation
+// holder and vaccine type, the type-specific code where the annex offers one besides the
+// generic 28531000087107.
+struct Encoding {
+  std::string_view product, manufacturer, prophylaxis;
+};
+constexpr Encoding kEncodings[] = {
+    {"EU/1/20/1528", "ORG-100030215", "1119349007"},
+    {"EU/1/20/1507", "ORG-100031184", "1119349007"},
+    {"EU/1/21/1529", "ORG-100001699", "29061000087103"},
+    {"EU/1/20/1525", "ORG-100001417", "29061000087103"},
+    {"CVnCoV", "ORG-100006270", "1119349007"},
+    {"NVX-CoV2373", "ORG-100032020", "1162643001"},
+    {"Sputnik-V", "Gamaleya-Research-Institute", "29061000087103"},
+    {"Convidecia", "ORG-100013793", "29061000087103"},
+    {"EpiVacCorona", "Vector-Institute", "1162643001"},
+    {"BBIBP-CorV", "ORG-100020693", "1157024006"},
+    {"Inactivated-SARS-CoV-2-Vero-Cell", "ORG-100010771", "1157024006"},
+    {"CoronaVac", "Sinovac-Biotech", "1157024006"},
+    {"Covaxin", "Bharat-Biotech", "1157024006"},
+    {"Covishield", "ORG-100001981", "29061000087103"},
+    {"Covid-19-recombinant", "Fiocruz", "29061000087103"},
+    {"R-COVI", "ORG-100007893", "29061000087103"},
+    {"CoviVac", "Chumakov-Federal-Scientific-Center", "1157024006"},
+    {"Sputnik-Light", "Gamaleya-Research-Institute", "29061000087103"},
+    {"Hayat-Vax", "ORG-100023050", "1157024006"},
+    {"Abdala", "CIGB", "28531000087107"},
+    {"WIBP-CorV", "Sinopharm-WIBP", "1157024006"},
+    {"MVC-COV1901", "ORG-100033914", "1162643001"},
+    {"EU/1/21/1618", "ORG-100032020", "1162643001"},
+    {"Covovax", "ORG-100001981", "1162643001"},
+    {"Vidprevtyn", "ORG-100000788", "28531000087107"},
+    {"VLA2001", "ORG-100036422", "28531000087107"},
+    {"Sputnik-M", "Gamaleya-Research-Institute", "29061000087103"},
+    {"EpiVacCorona-N", "Vector-Institute", "1162643001"},
+    {"Covid-19-adsorvida-inativada", "Instituto-Butantan", "1157024006"},
+    {"NVSI-06-08", "NVSI", "28531000087107"},
+    {"YS-SC2-010", "Yisheng-Biopharma", "28531000087107"},
+    {"SCTV01C", "ORG-100026614", "28531000087107"},
+    {"Covifenz", "ORG-100008549", "28531000087107"},
+    {"AZD2816", "ORG-100001699", "29061000087103"},
+    {"Soberana-02", "Finlay-Institute", "28531000087107"},
+    {"Soberana-Plus", "Finlay-Institute", "28531000087107"},
+    {"EU/1/21/1624", "ORG-100036422", "28531000087107"},
+    {"EU/1/21/1580", "ORG-100000788", "28531000087107"},
+    {"EU/1/22/1709", "ORG-100036914", "28531000087107"},
+};
+
 template <size_t N>
 std::optional<std::string_view> find(const Entry (&entries)[N], std::string_view code) {
   for (const auto& [c, display] : entries) {
@@ -526,6 +574,13 @@ std::optional<std::string_view> value_set_display(ValueSet set, std::string_view
       return find(kTestResultEntries, code);
     case ValueSet::kCountry:
       return find(kCountryEntries, code);
+  }
+  return std::nullopt;
+}
+
+std::optional<VaccineEncoding> vaccine_encoding(std::string_view product) {
+  for (const auto& e : kEncodings) {
+    if (e.product == product) return VaccineEncoding{e.manufacturer, e.prophylaxis};
   }
   return std::nullopt;
 }

@@ -21,6 +21,14 @@ enum class ValueSet {
 
 // The display text of `code` in `set`, or std::nullopt when the set has no such code.
 std::optional<std::string_view> value_set_display(ValueSet set, std::string_view code);
+// How the EU's encoding instructions (value sets, Annex A) write a vaccination with product
+// `product` (mp): its manufacturer or authorisation holder (ma) and vaccine type (vp).
+struct VaccineEncoding {
+  std::string_view manufacturer;
+  std::string_view prophylaxis;
+};
+std::optional<VaccineEncoding> vaccine_encoding(std::string_view product);
+
 // The set's file name in the EU repository, e.g. "vaccine-medicinal-product".
 std::string_view value_set_id(ValueSet set);
 
