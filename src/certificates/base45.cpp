@@ -12,7 +12,8 @@ constexpr std::string_view kAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*
 constexpr std::array<int8_t, 256> make_values() {
   std::array<int8_t, 256> values{};
   values.fill(-1);
-  for (size_t i = 0; i < kAlphabet.size(); ++i) values[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+  for (size_t i = 0; i < kAlphabet.size(); ++i)
+    values[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
   return values;
 }
 constexpr std::array<int8_t, 256> kValues = make_values();
@@ -24,7 +25,8 @@ std::string base45_encode(std::string_view bytes) {
   out.reserve(bytes.size() / 2 * 3 + 2);
   size_t i = 0;
   for (; i + 1 < bytes.size(); i += 2) {
-    unsigned n = static_cast<unsigned char>(bytes[i]) * 256u + static_cast<unsigned char>(bytes[i + 1]);
+    unsigned n =
+        static_cast<unsigned char>(bytes[i]) * 256u + static_cast<unsigned char>(bytes[i + 1]);
     out += kAlphabet[n % 45];
     out += kAlphabet[n / 45 % 45];
     out += kAlphabet[n / (45 * 45)];

@@ -16,18 +16,24 @@ struct ItemDeleter {
 };
 using ItemPtr = std::unique_ptr<cbor_item_t, ItemDeleter>;
 
-Error malformed(std::string message) { return invalid("payload", "malformed_cbor", std::move(message)); }
+Error malformed(std::string message) {
+  return invalid("payload", "malformed_cbor", std::move(message));
+}
 
 // Definite strings have one buffer, indefinite ones a list of definite chunks.
 std::string string_bytes(const cbor_item_t* item, bool text) {
   auto definite = [&](const cbor_item_t* s) {
-    return text ? std::string(reinterpret_cast<const char*>(cbor_string_handle(s)), cbor_string_length(s))
-                : std::string(reinterpret_cast<const char*>(cbor_bytestring_handle(s)), cbor_bytestring_length(s));
+    return text ? std::string(reinterpret_cast<const char*>(cbor_string_handle(s)),
+                              cbor_string_length(s))
+                : std::string(reinterpret_cast<const char*>(cbor_bytestring_handle(s)),
+                              cbor_bytestring_length(s));
   };
-  if (text ? cbor_string_is_definite(item) : cbor_bytestring_is_definite(item)) return definite(item);
+  if (text ? cbor_string_is_definite(item) : cbor_bytestring_is_definite(item))
+    return definite(item);
   std::string out;
   size_t n = text ? cbor_string_chunk_count(item) : cbor_bytestring_chunk_count(item);
-  cbor_item_t** chunks = text ? cbor_string_chunks_handle(item) : cbor_bytestring_chunks_handle(item);
+  cbor_item_t** chunks =
+      text ? cbor_string_chunks_handle(item) : cbor_bytestring_chunks_handle(item);
   for (size_t i = 0; i < n; ++i) out += definite(chunks[i]);
   return out;
 }
@@ -38,7 +44,8 @@ Result<Cbor> from_item(const cbor_item_t* item) {
     case CBOR_TYPE_UINT:
     case CBOR_TYPE_NEGINT: {
       uint64_t raw = cbor_get_int(item);
-      if (raw > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return malformed("an integer is too large");
+      if (raw > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+        return malformed("an integer is too large");
       v.type = Cbor::Type::kInteger;
       v.integer = cbor_isa_uint(item) ? static_cast<int64_t>(raw) : -1 - static_cast<int64_t>(raw);
       return v;
@@ -72,7 +79,8 @@ Result<Cbor> from_item(const cbor_item_t* item) {
     }
     case CBOR_TYPE_TAG: {
       uint64_t tag = cbor_tag_value(item);
-      if (tag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return malformed("a tag is too large");
+      if (tag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+        return malformed("a tag is too large");
       ItemPtr tagged(cbor_tag_item(item));  // a new reference
       KB_ASSIGN(Cbor inner, from_item(tagged.get()));
       return Cbor::tag_of(static_cast<int64_t>(tag), std::move(inner));
@@ -217,17 +225,20 @@ Result<Cbor> cbor_decode(std::string_view bytes) {
       for (size_t i = 0; i < len; ++i) tag = tag << 8 | static_cast<unsigned char>(bytes[pos + i]);
       pos += len;
     }
-    if (tag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return malformed("a tag is too large");
+    if (tag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      return malformed("a tag is too large");
     tags.push_back(static_cast<int64_t>(tag));
   }
   bytes.remove_prefix(pos);
   if (bytes.empty()) return malformed("no CBOR data");
   cbor_load_result result{};
   ItemPtr item(cbor_load(reinterpret_cast<cbor_data>(bytes.data()), bytes.size(), &result));
-  if (!item || result.error.code != CBOR_ERR_NONE) return malformed("the data is not well-formed CBOR");
+  if (!item || result.error.code != CBOR_ERR_NONE)
+    return malformed("the data is not well-formed CBOR");
   if (result.read != bytes.size()) return malformed("bytes follow the CBOR item");
   KB_ASSIGN(Cbor value, from_item(item.get()));
-  for (auto it = tags.rbegin(); it != tags.rend(); ++it) value = Cbor::tag_of(*it, std::move(value));
+  for (auto it = tags.rbegin(); it != tags.rend(); ++it)
+    value = Cbor::tag_of(*it, std::move(value));
   return value;
 }
 
@@ -269,7 +280,8 @@ boost::json::value cbor_to_json(const Cbor& value) {
     case Cbor::Type::kBool:
       return v.boolean;
     case Cbor::Type::kFloat:
-      if (std::isfinite(v.number) && std::floor(v.number) == v.number && std::fabs(v.number) < 9e15) {
+      if (std::isfinite(v.number) && std::floor(v.number) == v.number &&
+          std::fabs(v.number) < 9e15) {
         return static_cast<int64_t>(v.number);
       }
       return v.number;

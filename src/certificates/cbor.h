@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,8 +20,8 @@ struct Cbor {
   int64_t integer = 0;  // kInteger; kTag: the tag number
   double number = 0;    // kFloat
   bool boolean = false;
-  std::string bytes;         // kBytes, kText (UTF-8)
-  std::vector<Cbor> items;   // kArray; kTag: the one tagged item
+  std::string bytes;                           // kBytes, kText (UTF-8)
+  std::vector<Cbor> items;                     // kArray; kTag: the one tagged item
   std::vector<std::pair<Cbor, Cbor>> entries;  // kMap, in the order they were read
 
   static Cbor integer_of(int64_t v);

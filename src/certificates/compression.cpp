@@ -7,8 +7,9 @@ namespace kb::certificates {
 std::string zlib_deflate(std::string_view bytes) {
   uLongf size = compressBound(static_cast<uLong>(bytes.size()));
   std::string out(size, '\0');
-  int rc = compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()),
-                     static_cast<uLong>(bytes.size()), Z_BEST_COMPRESSION);
+  int rc = compress2(reinterpret_cast<Bytef*>(out.data()), &size,
+                     reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uLong>(bytes.size()),
+                     Z_BEST_COMPRESSION);
   if (rc != Z_OK) return {};  // only on out-of-memory: the buffer is large enough by construction
   out.resize(size);
   return out;

@@ -18,6 +18,7 @@ std::string zlib_deflate(std::string_view bytes);
 
 // The bytes of the zlib stream `compressed`; std::nullopt when it is not a complete, valid zlib
 // stream, has bytes after its end, or would inflate past `max_bytes`.
-std::optional<std::string> zlib_inflate(std::string_view compressed, size_t max_bytes = kMaxInflatedBytes);
+std::optional<std::string> zlib_inflate(std::string_view compressed,
+                                        size_t max_bytes = kMaxInflatedBytes);
 
 }  // namespace kb::certificates

@@ -5,13 +5,16 @@ namespace {
 
 constexpr int64_t kCwtTag = 61;
 
-Error malformed(std::string message) { return invalid("payload", "malformed_cose", std::move(message)); }
+Error malformed(std::string message) {
+  return invalid("payload", "malformed_cose", std::move(message));
+}
 
 }  // namespace
 
 std::optional<int64_t> CoseSign1::algorithm() const {
   for (const Cbor* header : {&protected_header, &unprotected_header}) {
-    if (const Cbor* alg = header->find(kCoseHeaderAlg); alg && alg->is_integer()) return alg->integer;
+    if (const Cbor* alg = header->find(kCoseHeaderAlg); alg && alg->is_integer())
+      return alg->integer;
   }
   return std::nullopt;
 }
@@ -34,12 +37,14 @@ std::string CoseSign1::to_be_signed() const {
 Result<CoseSign1> parse_cose_sign1(std::string_view bytes) {
   KB_ASSIGN(Cbor item, cbor_decode(bytes));
   const Cbor* message = &item;
-  if (message->type == Cbor::Type::kTag && message->integer == kCwtTag) message = &message->items[0];
+  if (message->type == Cbor::Type::kTag && message->integer == kCwtTag)
+    message = &message->items[0];
   if (message->type == Cbor::Type::kTag) {
     if (message->integer != kCoseTagSign1) return malformed("the COSE message is not a COSE_Sign1");
     message = &message->items[0];
   }
-  if (!message->is_array() || message->items.size() != 4) return malformed("a COSE_Sign1 is an array of four");
+  if (!message->is_array() || message->items.size() != 4)
+    return malformed("a COSE_Sign1 is an array of four");
   const auto& parts = message->items;
   if (!parts[0].is_bytes() || !parts[1].is_map() || !parts[2].is_bytes() || !parts[3].is_bytes()) {
     return malformed("a COSE_Sign1 part has the wrong type");
@@ -60,9 +65,9 @@ Result<CoseSign1> parse_cose_sign1(std::string_view bytes) {
 }
 
 std::string encode_cose_sign1(const CoseSign1& m) {
-  return cbor_encode(Cbor::tag_of(kCoseTagSign1, Cbor::array_of({Cbor::bytes_of(m.protected_bytes), m.unprotected_header,
-                                                                 Cbor::bytes_of(m.payload),
-                                                                 Cbor::bytes_of(m.signature)})));
+  return cbor_encode(Cbor::tag_of(
+      kCoseTagSign1, Cbor::array_of({Cbor::bytes_of(m.protected_bytes), m.unprotected_header,
+                                     Cbor::bytes_of(m.payload), Cbor::bytes_of(m.signature)})));
 }
 
 }  // namespace kb::certificates

@@ -8,7 +8,9 @@
 namespace kb::certificates {
 namespace {
 
-Error malformed_cwt(std::string message) { return invalid("payload", "malformed_cwt", std::move(message)); }
+Error malformed_cwt(std::string message) {
+  return invalid("payload", "malformed_cwt", std::move(message));
+}
 
 // RFC 8392 NumericDate: an integer, or a float (fractions dropped).
 std::optional<int64_t> numeric_date(const Cbor* claim) {
@@ -46,7 +48,8 @@ Result<CwtClaims> read_cwt_claims(std::string_view cwt) {
   const Cbor* hcert = claims.find(kClaimHcert);
   if (!hcert || !hcert->is_map()) return malformed_cwt("the CWT has no health certificate claim");
   const Cbor* v1 = hcert->find(kHcertV1);
-  if (!v1 || !v1->untagged().is_map()) return malformed_cwt("the health certificate claim has no certificate");
+  if (!v1 || !v1->untagged().is_map())
+    return malformed_cwt("the health certificate claim has no certificate");
   out.hcert = v1->untagged();
   return out;
 }
@@ -57,7 +60,8 @@ Result<DecodedDcc> decode_dcc(std::string_view text) {
   auto compressed = base45_decode(*base45);
   if (!compressed) return invalid("payload", "bad_base45", "the text after HC1: is not base45");
   auto cose = zlib_inflate(*compressed);
-  if (!cose) return invalid("payload", "bad_compression", "the certificate is not a valid zlib stream");
+  if (!cose)
+    return invalid("payload", "bad_compression", "the certificate is not a valid zlib stream");
   DecodedDcc out;
   KB_ASSIGN(out.cose, parse_cose_sign1(*cose));
   KB_ASSIGN(out.claims, read_cwt_claims(out.cose.payload));
@@ -66,10 +70,12 @@ Result<DecodedDcc> decode_dcc(std::string_view text) {
 
 std::string encode_cwt(const CwtClaims& claims) {
   std::vector<std::pair<Cbor, Cbor>> m;
-  if (!claims.issuer.empty()) m.emplace_back(Cbor::integer_of(kClaimIssuer), Cbor::text_of(claims.issuer));
+  if (!claims.issuer.empty())
+    m.emplace_back(Cbor::integer_of(kClaimIssuer), Cbor::text_of(claims.issuer));
   m.emplace_back(Cbor::integer_of(kClaimIssuedAt), Cbor::integer_of(claims.issued_at));
   m.emplace_back(Cbor::integer_of(kClaimExpiry), Cbor::integer_of(claims.expires_at));
-  m.emplace_back(Cbor::integer_of(kClaimHcert), Cbor::map_of({{Cbor::integer_of(kHcertV1), claims.hcert}}));
+  m.emplace_back(Cbor::integer_of(kClaimHcert),
+                 Cbor::map_of({{Cbor::integer_of(kHcertV1), claims.hcert}}));
   return cbor_encode(Cbor::map_of(std::move(m)));
 }
 

@@ -40,7 +40,8 @@ cairo_status_t append_to_string(void* closure, const unsigned char* data, unsign
 
 Result<std::string> dcc_qr_svg(std::string_view text) {
   QrPtr q = encode(text);
-  if (!q) return invalid("payload", "not_encodable", "the text does not fit an alphanumeric QR code");
+  if (!q)
+    return invalid("payload", "not_encodable", "the text does not fit an alphanumeric QR code");
   const int n = q->width;
   std::string path;
   for (int y = 0; y < n; ++y) {
@@ -57,15 +58,18 @@ Result<std::string> dcc_qr_svg(std::string_view text) {
   }
   int size = n + 2 * kQuietZone;
   return fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {0}\" shape-rendering=\"crispEdges\">"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {0}\" "
+      "shape-rendering=\"crispEdges\">"
       "<rect width=\"{0}\" height=\"{0}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{1}\"/></svg>",
       size, path);
 }
 
 Result<std::string> dcc_qr_png(std::string_view text, int module_pixels) {
   QrPtr q = encode(text);
-  if (!q) return invalid("payload", "not_encodable", "the text does not fit an alphanumeric QR code");
-  if (module_pixels < 1 || module_pixels > 32) return invalid("module_pixels", "out_of_range", "1 to 32 pixels a module");
+  if (!q)
+    return invalid("payload", "not_encodable", "the text does not fit an alphanumeric QR code");
+  if (module_pixels < 1 || module_pixels > 32)
+    return invalid("module_pixels", "out_of_range", "1 to 32 pixels a module");
   const int n = q->width;
   const int side = (n + 2 * kQuietZone) * module_pixels;
   std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
@@ -78,15 +82,16 @@ Result<std::string> dcc_qr_png(std::string_view text, int module_pixels) {
   for (int y = 0; y < n; ++y) {
     for (int x = 0; x < n; ++x) {
       if (q->data[y * n + x] & 1) {
-        cairo_rectangle(cr.get(), (x + kQuietZone) * module_pixels, (y + kQuietZone) * module_pixels, module_pixels,
-                        module_pixels);
+        cairo_rectangle(cr.get(), (x + kQuietZone) * module_pixels,
+                        (y + kQuietZone) * module_pixels, module_pixels, module_pixels);
       }
     }
   }
   cairo_fill(cr.get());
   cairo_surface_flush(surface.get());
   std::string png;
-  if (cairo_surface_write_to_png_stream(surface.get(), append_to_string, &png) != CAIRO_STATUS_SUCCESS) {
+  if (cairo_surface_write_to_png_stream(surface.get(), append_to_string, &png) !=
+      CAIRO_STATUS_SUCCESS) {
     return internal("could not write the QR PNG");
   }
   return png;

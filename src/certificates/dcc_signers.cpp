@@ -7,13 +7,16 @@ namespace {
 
 using store::Sql;
 
-constexpr Sql kSelectSigning{"select_dcc_signer",
-                             "SELECT certificate, private_key FROM dcc_signers WHERE retired_at IS NULL "
-                             "AND not_after >= $1 ORDER BY created_at DESC, kid LIMIT 1"};
-constexpr Sql kInsertSigner{"insert_dcc_signer",
-                            "INSERT INTO dcc_signers(kid, certificate, private_key, created_at, not_after) "
-                            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kid) DO NOTHING"};
-constexpr Sql kRetireSigners{"retire_dcc_signers", "UPDATE dcc_signers SET retired_at = $1 WHERE retired_at IS NULL"};
+constexpr Sql kSelectSigning{
+    "select_dcc_signer",
+    "SELECT certificate, private_key FROM dcc_signers WHERE retired_at IS NULL "
+    "AND not_after >= $1 ORDER BY created_at DESC, kid LIMIT 1"};
+constexpr Sql kInsertSigner{
+    "insert_dcc_signer",
+    "INSERT INTO dcc_signers(kid, certificate, private_key, created_at, not_after) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kid) DO NOTHING"};
+constexpr Sql kRetireSigners{"retire_dcc_signers",
+                             "UPDATE dcc_signers SET retired_at = $1 WHERE retired_at IS NULL"};
 constexpr Sql kSelectCertificates{"select_dcc_certificates",
                                   "SELECT certificate FROM dcc_signers WHERE not_after >= $1 "
                                   "ORDER BY created_at DESC, kid"};
@@ -30,15 +33,17 @@ Result<SignerCertificate> certificate_from_row(const std::string& stored) {
 Result<SignerCertificate> create_signer(store::Connection& c, int64_t now) {
   KB_ASSIGN(EcSigningKey key, EcSigningKey::generate());
   // Valid from a day back: a verifier whose clock runs a little behind still accepts it.
-  KB_ASSIGN(std::string der, key.self_signed_certificate(kOrganisation, kCommonName, now - 24 * 3600,
-                                                         now + kSignerLifetimeSeconds, {CertificateKind::kVaccination}));
+  KB_ASSIGN(std::string der, key.self_signed_certificate(
+                                 kOrganisation, kCommonName, now - 24 * 3600,
+                                 now + kSignerLifetimeSeconds, {CertificateKind::kVaccination}));
   KB_ASSIGN(SignerCertificate certificate, SignerCertificate::from_der(der));
   std::string kid = certificate.kid_base64();
   std::string stored = qr::base64url_encode(der);
   std::string pem = key.to_pem();
   if (pem.empty()) return internal("could not write the DCC signing key");
-  KB_ASSIGN(int64_t inserted, c.exec(kInsertSigner, {std::string_view(kid), std::string_view(stored),
-                                                     std::string_view(pem), now, certificate.not_after()}));
+  KB_ASSIGN(int64_t inserted,
+            c.exec(kInsertSigner, {std::string_view(kid), std::string_view(stored),
+                                   std::string_view(pem), now, certificate.not_after()}));
   if (inserted != 1) return internal("a DCC signer with this kid exists already");
   return certificate;
 }

@@ -51,7 +51,11 @@ bool valid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return false;
     uint32_t cp = len == 1 ? c : c & (0x7F >> len);
     for (size_t k = 1; k < len; ++k) {
@@ -59,8 +63,8 @@ bool valid_utf8(std::string_view s) {
       if ((cc & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (cc & 0x3F);
     }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
     i += len;
@@ -102,7 +106,9 @@ class Reader {
 
   const Rules& rules() const { return rules_; }
 
-  void problem(std::string path, std::string code) { out_.problems.push_back({std::move(path), std::move(code)}); }
+  void problem(std::string path, std::string code) {
+    out_.problems.push_back({std::move(path), std::move(code)});
+  }
 
   static std::string join(const std::string& base, std::string_view key) {
     return base.empty() ? std::string(key) : base + "." + std::string(key);
@@ -131,7 +137,8 @@ class Reader {
   }
 
   // An integer field (an integral float counts, as in JSON schema).
-  int64_t integer(const Cbor& map, std::string_view key, const std::string& base, int64_t min, int64_t max) {
+  int64_t integer(const Cbor& map, std::string_view key, const std::string& base, int64_t min,
+                  int64_t max) {
     const Cbor* v = map.find(key);
     std::string path = join(base, key);
     if (!v) {
@@ -142,7 +149,8 @@ class Reader {
     int64_t n = 0;
     if (t.is_integer()) {
       n = t.integer;
-    } else if (t.type == Cbor::Type::kFloat && t.number == static_cast<double>(static_cast<int64_t>(t.number))) {
+    } else if (t.type == Cbor::Type::kFloat &&
+               t.number == static_cast<double>(static_cast<int64_t>(t.number))) {
       n = static_cast<int64_t>(t.number);
     } else {
       problem(path, "wrong_type");
@@ -162,15 +170,18 @@ class Reader {
 
   // A date field: YYYY-MM-DD, or an RFC 3339 date-time whose date counts (PL, SG and BG issued
   // dates of vaccination and recovery that way; the schema's "format" is only an annotation).
-  void date(const std::string& base, std::string_view key, const std::string& value, const Cbor& map) {
+  void date(const std::string& base, std::string_view key, const std::string& value,
+            const Cbor& map) {
     if (!map.find(key)) return;
-    bool ok = value.size() == 10 ? full_date(value)
-                                 : value.size() > 10 && value[10] == 'T' && full_date(value.substr(0, 10)) &&
-                                       (parse_rfc3339(value) || local_date_time(value));
+    bool ok = value.size() == 10
+                  ? full_date(value)
+                  : value.size() > 10 && value[10] == 'T' && full_date(value.substr(0, 10)) &&
+                        (parse_rfc3339(value) || local_date_time(value));
     if (!ok) problem(join(base, key), "bad_format");
   }
 
-  void date_time(const std::string& base, std::string_view key, const std::string& value, const Cbor& map) {
+  void date_time(const std::string& base, std::string_view key, const std::string& value,
+                 const Cbor& map) {
     if (map.find(key) && !parse_rfc3339(value)) problem(join(base, key), "bad_format");
   }
 
@@ -251,7 +262,8 @@ RecoveryEntry read_recovery(Reader& r, const Cbor& m, const std::string& p) {
 }
 
 template <class Entry, class ReadOne>
-void read_entries(Reader& r, const Cbor& hcert, std::string_view key, std::vector<Entry>& out, ReadOne read_one) {
+void read_entries(Reader& r, const Cbor& hcert, std::string_view key, std::vector<Entry>& out,
+                  ReadOne read_one) {
   const Cbor* list = hcert.find(key);
   if (!list || list->type == Cbor::Type::kNull) return;  // BG's early certificates carry t: null
   if (!list->is_array()) {
@@ -259,7 +271,8 @@ void read_entries(Reader& r, const Cbor& hcert, std::string_view key, std::vecto
     return;
   }
   if (list->items.empty()) r.problem(std::string(key), "no_entries");
-  if (r.rules().one_entry_only() && list->items.size() > 1) r.problem(std::string(key), "too_many_entries");
+  if (r.rules().one_entry_only() && list->items.size() > 1)
+    r.problem(std::string(key), "too_many_entries");
   for (size_t i = 0; i < list->items.size(); ++i) {
     std::string path = std::string(key) + "[" + std::to_string(i) + "]";
     const Cbor& item = list->items[i].untagged();
@@ -271,11 +284,14 @@ void read_entries(Reader& r, const Cbor& hcert, std::string_view key, std::vecto
   }
 }
 
-void put(std::vector<std::pair<Cbor, Cbor>>& m, std::string_view key, const std::string& value, bool always = true) {
-  if (always || !value.empty()) m.emplace_back(Cbor::text_of(std::string(key)), Cbor::text_of(value));
+void put(std::vector<std::pair<Cbor, Cbor>>& m, std::string_view key, const std::string& value,
+         bool always = true) {
+  if (always || !value.empty())
+    m.emplace_back(Cbor::text_of(std::string(key)), Cbor::text_of(value));
 }
 
-void put_code(boost::json::object& o, std::string_view key, const std::string& value, ValueSet set) {
+void put_code(boost::json::object& o, std::string_view key, const std::string& value,
+              ValueSet set) {
   o[key] = value;
   if (auto display = value_set_display(set, value)) o[std::string(key) + "_name"] = *display;
 }
@@ -318,12 +334,15 @@ ReadHealthCertificate read_health_certificate(const Cbor& hcert_item) {
     c.name.fnt = r.text(n, "fnt", "nam", true, max);
     c.name.gn = r.text(n, "gn", "nam", false, max);
     c.name.gnt = r.text(n, "gnt", "nam", false, max);
-    if (n.find("fnt") && !std::regex_match(c.name.fnt, transliterated)) r.problem("nam.fnt", "bad_format");
-    if (n.find("gnt") && !std::regex_match(c.name.gnt, transliterated)) r.problem("nam.gnt", "bad_format");
+    if (n.find("fnt") && !std::regex_match(c.name.fnt, transliterated))
+      r.problem("nam.fnt", "bad_format");
+    if (n.find("gnt") && !std::regex_match(c.name.gnt, transliterated))
+      r.problem("nam.gnt", "bad_format");
   }
 
   c.dob = r.text(hcert, "dob", "", true);
-  if (hcert.find("dob") && (!r.rules().dob_ok(c.dob) || !dob_calendar_ok(c.dob))) r.problem("dob", "bad_format");
+  if (hcert.find("dob") && (!r.rules().dob_ok(c.dob) || !dob_calendar_ok(c.dob)))
+    r.problem("dob", "bad_format");
 
   read_entries(r, hcert, "v", c.vaccinations, read_vaccination);
   read_entries(r, hcert, "t", c.tests, read_test);
@@ -405,7 +424,8 @@ Cbor health_certificate_cbor(const HealthCertificate& c) {
 boost::json::object health_certificate_json(const HealthCertificate& c) {
   boost::json::object o;
   o["ver"] = c.version;
-  o["nam"] = boost::json::object{{"fn", c.name.fn}, {"fnt", c.name.fnt}, {"gn", c.name.gn}, {"gnt", c.name.gnt}};
+  o["nam"] = boost::json::object{
+      {"fn", c.name.fn}, {"fnt", c.name.fnt}, {"gn", c.name.gn}, {"gnt", c.name.gnt}};
   o["dob"] = c.dob;
   if (!c.vaccinations.empty()) {
     boost::json::array a;

@@ -95,9 +95,10 @@ std::string random_uvci_part(size_t length) {
 
 std::string icao_transliteration(std::string_view text) {
   utf8proc_uint8_t* decomposed = nullptr;
-  utf8proc_ssize_t len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                                      static_cast<utf8proc_ssize_t>(text.size()), &decomposed,
-                                      static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK));
+  utf8proc_ssize_t len =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                   static_cast<utf8proc_ssize_t>(text.size()), &decomposed,
+                   static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK));
   if (len < 0) return {};
   std::string out;
   bool separator = false;
@@ -118,7 +119,8 @@ std::string icao_transliteration(std::string_view text) {
       if (separator && !out.empty()) out += '<';
       separator = false;
       out += letters;
-    } else if (cp == ' ' || cp == '-' || cp == '\t' || utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS) {
+    } else if (cp == ' ' || cp == '-' || cp == '\t' ||
+               utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS) {
       separator = true;
     }
     // Anything else (apostrophes, digits, letters of other scripts) is left out.
@@ -145,9 +147,11 @@ Result<PersonName> dcc_name(std::string_view full_name) {
   if (space != std::string::npos) out.gn = name.substr(space + 1);
   out.fnt = icao_transliteration(out.fn);
   out.gnt = icao_transliteration(out.gn);
-  if (out.fnt.empty()) return invalid("full_name", "not_transliterable", "the family name has no Latin letter");
+  if (out.fnt.empty())
+    return invalid("full_name", "not_transliterable", "the family name has no Latin letter");
   for (const std::string* part : {&out.fn, &out.gn, &out.fnt, &out.gnt}) {
-    if (code_points(*part) > kMaxText) return invalid("full_name", "too_long", "a part of the name is over 80 characters");
+    if (code_points(*part) > kMaxText)
+      return invalid("full_name", "too_long", "a part of the name is over 80 characters");
   }
   return out;
 }
@@ -171,24 +175,30 @@ std::string new_uvci() {
   return body + "#" + uvci_check_character(body);
 }
 
-Result<IssuedCertificate> issue_vaccination_certificate(store::Connection& c, const DoseRecord& dose, int64_t now) {
+Result<IssuedCertificate> issue_vaccination_certificate(store::Connection& c,
+                                                        const DoseRecord& dose, int64_t now) {
   KB_ASSIGN(PersonName name, dcc_name(dose.full_name));
   if (!birth_date_ok(dose.birth_date)) {
-    return invalid("birth_date", "invalid_date", "the birth date must be YYYY-MM-DD, YYYY-MM or YYYY");
+    return invalid("birth_date", "invalid_date",
+                   "the birth date must be YYYY-MM-DD, YYYY-MM or YYYY");
   }
   if (!value_set_display(ValueSet::kVaccineProduct, dose.product)) {
     return invalid("product", "unknown_product", "the vaccine product is not an EU value-set code");
   }
   auto encoding = vaccine_encoding(dose.product);
-  std::string manufacturer =
-      !dose.manufacturer.empty() ? dose.manufacturer : encoding ? std::string(encoding->manufacturer) : std::string();
-  std::string prophylaxis =
-      !dose.prophylaxis.empty() ? dose.prophylaxis : encoding ? std::string(encoding->prophylaxis) : std::string();
+  std::string manufacturer = !dose.manufacturer.empty() ? dose.manufacturer
+                             : encoding                 ? std::string(encoding->manufacturer)
+                                                        : std::string();
+  std::string prophylaxis = !dose.prophylaxis.empty() ? dose.prophylaxis
+                            : encoding                ? std::string(encoding->prophylaxis)
+                                                      : std::string();
   if (!value_set_display(ValueSet::kVaccineManufacturer, manufacturer)) {
-    return invalid("manufacturer", "unknown_manufacturer", "the manufacturer is not an EU value-set code");
+    return invalid("manufacturer", "unknown_manufacturer",
+                   "the manufacturer is not an EU value-set code");
   }
   if (!value_set_display(ValueSet::kVaccineProphylaxis, prophylaxis)) {
-    return invalid("prophylaxis", "unknown_prophylaxis", "the vaccine type is not an EU value-set code");
+    return invalid("prophylaxis", "unknown_prophylaxis",
+                   "the vaccine type is not an EU value-set code");
   }
   if (dose.dose_number < 1 || dose.dose_number > 99) {
     return invalid("dose_number", "out_of_range", "the dose number must be 1 to 99");
@@ -208,10 +218,14 @@ Result<IssuedCertificate> issue_vaccination_certificate(store::Connection& c, co
   std::string uvci = dose.certificate_id.empty() ? new_uvci() : dose.certificate_id;
   if (!dose.certificate_id.empty()) {
     size_t hash = uvci.find('#');
-    bool ok = uvci.starts_with("URN:UVCI:01:VN:") && uvci.size() <= kMaxText &&
-              (hash == std::string::npos ? uvci_check_character(uvci) != '\0'
-                                         : hash + 2 == uvci.size() && uvci_check_character(uvci.substr(0, hash)) == uvci.back());
-    if (!ok) return invalid("certificate_id", "invalid_uvci", "not a Vietnamese UVCI with a valid check character");
+    bool ok =
+        uvci.starts_with("URN:UVCI:01:VN:") && uvci.size() <= kMaxText &&
+        (hash == std::string::npos ? uvci_check_character(uvci) != '\0'
+                                   : hash + 2 == uvci.size() &&
+                                         uvci_check_character(uvci.substr(0, hash)) == uvci.back());
+    if (!ok)
+      return invalid("certificate_id", "invalid_uvci",
+                     "not a Vietnamese UVCI with a valid check character");
   }
 
   HealthCertificate certificate;
@@ -239,8 +253,9 @@ Result<IssuedCertificate> issue_vaccination_certificate(store::Connection& c, co
 
   KB_ASSIGN(DccSigner signer, current_dcc_signer(c, now));
   CoseSign1 message;
-  message.protected_header = Cbor::map_of({{Cbor::integer_of(kCoseHeaderAlg), Cbor::integer_of(kAlgEs256)},
-                                           {Cbor::integer_of(kCoseHeaderKid), Cbor::bytes_of(signer.certificate.kid())}});
+  message.protected_header =
+      Cbor::map_of({{Cbor::integer_of(kCoseHeaderAlg), Cbor::integer_of(kAlgEs256)},
+                    {Cbor::integer_of(kCoseHeaderKid), Cbor::bytes_of(signer.certificate.kid())}});
   message.protected_bytes = cbor_encode(message.protected_header);
   message.unprotected_header = Cbor::map_of({});
   message.payload = encode_cwt(claims);

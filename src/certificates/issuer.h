@@ -38,7 +38,7 @@ struct DoseRecord {
   int64_t total_doses = 0;    // sd ≥ 1 (a booster may have dn > sd)
   std::string vaccinated_on;  // YYYY-MM-DD, not after the issuing day
   std::string issuer = "Ministry of Health of Viet Nam";  // is
-  std::string certificate_id;  // ci; empty: a new UVCI
+  std::string certificate_id;                             // ci; empty: a new UVCI
 };
 
 struct IssuedCertificate {
@@ -46,13 +46,14 @@ struct IssuedCertificate {
   std::string kid;             // base64 of the signer's key identifier
   std::string certificate_id;  // the UVCI it carries
   int64_t issued_at = 0;
-  int64_t expires_at = 0;      // issued_at + kDccLifetimeSeconds
+  int64_t expires_at = 0;  // issued_at + kDccLifetimeSeconds
 };
 
 // Signs a vaccination certificate for `dose` with our current DCC signer (made on first use,
 // hence a writing connection). Errors name the DoseRecord field: full_name, birth_date,
 // product (not in the EU value set), manufacturer, prophylaxis, dose_number, total_doses,
 // vaccinated_on (malformed or after `now`), issuer, certificate_id.
-Result<IssuedCertificate> issue_vaccination_certificate(store::Connection& c, const DoseRecord& dose, int64_t now);
+Result<IssuedCertificate> issue_vaccination_certificate(store::Connection& c,
+                                                        const DoseRecord& dose, int64_t now);
 
 }  // namespace kb::certificates

@@ -25,13 +25,18 @@ using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
 using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
 using SigPtr = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_free>>;
-using EkuPtr = std::unique_ptr<EXTENDED_KEY_USAGE, Deleter<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free>>;
+using EkuPtr =
+    std::unique_ptr<EXTENDED_KEY_USAGE, Deleter<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free>>;
 using ExtPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION, X509_EXTENSION_free>>;
 using BnPtr = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
 
-std::shared_ptr<EVP_PKEY> share_key(EVP_PKEY* key) { return std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free); }
+std::shared_ptr<EVP_PKEY> share_key(EVP_PKEY* key) {
+  return std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free);
+}
 
-const unsigned char* bytes_of(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+const unsigned char* bytes_of(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
 
 int64_t unix_time(const ASN1_TIME* t) {
   struct tm tm {};
@@ -43,7 +48,9 @@ bool is_p256(EVP_PKEY* key) {
   if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) return false;
   char group[64] = {};
   size_t len = 0;
-  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1) return false;
+  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) !=
+      1)
+    return false;
   return std::string_view(group, len) == "prime256v1";
 }
 
@@ -54,7 +61,8 @@ std::string sha256(std::string_view data) {
   return std::string(reinterpret_cast<const char*>(digest), len);
 }
 
-constexpr std::string_view kOidPrefixes[] = {"1.3.6.1.4.1.1847.2021.1.", "1.3.6.1.4.1.0.1847.2021.1."};
+constexpr std::string_view kOidPrefixes[] = {"1.3.6.1.4.1.1847.2021.1.",
+                                             "1.3.6.1.4.1.0.1847.2021.1."};
 
 }  // namespace
 
@@ -103,7 +111,8 @@ std::string ecdsa_der_to_raw(std::string_view der, size_t half) {
   ECDSA_SIG_get0(sig.get(), &r, &s);
   std::string raw(2 * half, '\0');
   auto* out = reinterpret_cast<unsigned char*>(raw.data());
-  if (BN_bn2binpad(r, out, static_cast<int>(half)) < 0 || BN_bn2binpad(s, out + half, static_cast<int>(half)) < 0) {
+  if (BN_bn2binpad(r, out, static_cast<int>(half)) < 0 ||
+      BN_bn2binpad(s, out + half, static_cast<int>(half)) < 0) {
     return {};
   }
   return raw;
@@ -117,7 +126,9 @@ Result<SignerCertificate> SignerCertificate::from_der(std::string_view der) {
   }
   SignerCertificate c;
   c.key_ = share_key(X509_get_pubkey(x.get()));
-  if (!c.key_) return invalid("certificate", "malformed_certificate", "the certificate has no usable public key");
+  if (!c.key_)
+    return invalid("certificate", "malformed_certificate",
+                   "the certificate has no usable public key");
   int base = EVP_PKEY_get_base_id(c.key_.get());
   if (base != EVP_PKEY_RSA && base != EVP_PKEY_RSA_PSS && base != EVP_PKEY_EC) {
     return invalid("certificate", "unsupported_key", "the certificate's key is neither EC nor RSA");
@@ -129,13 +140,15 @@ Result<SignerCertificate> SignerCertificate::from_der(std::string_view der) {
   char subject[512];
   X509_NAME_oneline(X509_get_subject_name(x.get()), subject, sizeof subject);
   c.subject_ = subject;
-  EkuPtr eku(static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(x.get(), NID_ext_key_usage, nullptr, nullptr)));
+  EkuPtr eku(static_cast<EXTENDED_KEY_USAGE*>(
+      X509_get_ext_d2i(x.get(), NID_ext_key_usage, nullptr, nullptr)));
   if (eku) {
     for (int i = 0; i < sk_ASN1_OBJECT_num(eku.get()); ++i) {
       char oid[128];
       int n = OBJ_obj2txt(oid, sizeof oid, sk_ASN1_OBJECT_value(eku.get(), i), 1);
       if (n <= 0 || n >= static_cast<int>(sizeof oid)) continue;
-      for (CertificateKind k : kinds_of_key_usage_oid(std::string_view(oid, static_cast<size_t>(n)))) {
+      for (CertificateKind k :
+           kinds_of_key_usage_oid(std::string_view(oid, static_cast<size_t>(n)))) {
         if (std::find(c.kinds_.begin(), c.kinds_.end(), k) == c.kinds_.end()) c.kinds_.push_back(k);
       }
     }
@@ -157,7 +170,8 @@ bool SignerCertificate::may_sign(CertificateKind kind) const {
   return false;
 }
 
-bool SignerCertificate::verify(int64_t alg, std::string_view data, std::string_view signature) const {
+bool SignerCertificate::verify(int64_t alg, std::string_view data,
+                               std::string_view signature) const {
   std::string der_signature;
   int base = EVP_PKEY_get_base_id(key_.get());
   if (alg == kAlgEs256) {
@@ -176,7 +190,8 @@ bool SignerCertificate::verify(int64_t alg, std::string_view data, std::string_v
   }
   MdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key_.get()) != 1) return false;
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key_.get()) != 1)
+    return false;
   if (alg == kAlgPs256) {
     // RFC 8230: MGF1 with SHA-256; the salt length is read from the signature.
     if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
@@ -185,7 +200,8 @@ bool SignerCertificate::verify(int64_t alg, std::string_view data, std::string_v
       return false;
     }
   }
-  return EVP_DigestVerify(ctx.get(), bytes_of(signature), signature.size(), bytes_of(data), data.size()) == 1;
+  return EVP_DigestVerify(ctx.get(), bytes_of(signature), signature.size(), bytes_of(data),
+                          data.size()) == 1;
 }
 
 Result<std::vector<SignerCertificate>> parse_pem_bundle(std::string_view pem) {
@@ -198,17 +214,23 @@ Result<std::vector<SignerCertificate>> parse_pem_bundle(std::string_view pem) {
     if (begin == std::string_view::npos) break;
     size_t end = pem.find(kEnd, begin);
     if (end == std::string_view::npos) {
-      return invalid("trust_bundle", "malformed_pem", "certificate " + std::to_string(block) + " has no END line");
+      return invalid("trust_bundle", "malformed_pem",
+                     "certificate " + std::to_string(block) + " has no END line");
     }
     end += kEnd.size();
     std::string_view one = pem.substr(begin, end - begin);
     BioPtr bio(BIO_new_mem_buf(one.data(), static_cast<int>(one.size())));
     X509Ptr x(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    if (!x) return invalid("trust_bundle", "malformed_pem", "certificate " + std::to_string(block) + " is not valid PEM");
+    if (!x)
+      return invalid("trust_bundle", "malformed_pem",
+                     "certificate " + std::to_string(block) + " is not valid PEM");
     unsigned char* der = nullptr;
     int len = i2d_X509(x.get(), &der);
-    if (len <= 0) return invalid("trust_bundle", "malformed_pem", "certificate " + std::to_string(block) + " cannot be read");
-    auto cert = SignerCertificate::from_der(std::string_view(reinterpret_cast<const char*>(der), static_cast<size_t>(len)));
+    if (len <= 0)
+      return invalid("trust_bundle", "malformed_pem",
+                     "certificate " + std::to_string(block) + " cannot be read");
+    auto cert = SignerCertificate::from_der(
+        std::string_view(reinterpret_cast<const char*>(der), static_cast<size_t>(len)));
     OPENSSL_free(der);
     if (!cert.ok()) {
       Error e = cert.error();
@@ -219,7 +241,8 @@ Result<std::vector<SignerCertificate>> parse_pem_bundle(std::string_view pem) {
     out.push_back(std::move(cert).value());
     pos = end;
   }
-  if (out.empty()) return invalid("trust_bundle", "empty_bundle", "the bundle holds no PEM certificate");
+  if (out.empty())
+    return invalid("trust_bundle", "empty_bundle", "the bundle holds no PEM certificate");
   return out;
 }
 
@@ -240,7 +263,9 @@ Result<EcSigningKey> EcSigningKey::from_pem(std::string_view pem) {
 
 std::string EcSigningKey::to_pem() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PKCS8PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) return {};
+  if (!bio || PEM_write_bio_PKCS8PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr,
+                                            nullptr) != 1)
+    return {};
   char* data = nullptr;
   long len = BIO_get_mem_data(bio.get(), &data);
   std::string out(data, static_cast<size_t>(len));
@@ -253,9 +278,11 @@ Result<std::string> EcSigningKey::sign(std::string_view data) const {
     return internal("could not start an ES256 signature");
   }
   size_t len = 0;
-  if (EVP_DigestSign(ctx.get(), nullptr, &len, bytes_of(data), data.size()) != 1) return internal("ES256 failed");
+  if (EVP_DigestSign(ctx.get(), nullptr, &len, bytes_of(data), data.size()) != 1)
+    return internal("ES256 failed");
   std::string der(len, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &len, bytes_of(data), data.size()) != 1) {
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &len, bytes_of(data),
+                     data.size()) != 1) {
     return internal("ES256 failed");
   }
   der.resize(len);
@@ -264,26 +291,28 @@ Result<std::string> EcSigningKey::sign(std::string_view data) const {
   return raw;
 }
 
-Result<std::string> EcSigningKey::self_signed_certificate(std::string_view organisation, std::string_view common_name,
-                                                          int64_t not_before, int64_t not_after,
-                                                          const std::vector<CertificateKind>& kinds) const {
+Result<std::string> EcSigningKey::self_signed_certificate(
+    std::string_view organisation, std::string_view common_name, int64_t not_before,
+    int64_t not_after, const std::vector<CertificateKind>& kinds) const {
   X509Ptr x(X509_new());
   if (!x || X509_set_version(x.get(), 2) != 1) return internal("could not make a certificate");
   unsigned char serial[16];
   if (RAND_bytes(serial, sizeof serial) != 1) return internal("no randomness for a serial number");
   serial[0] &= 0x7F;  // a positive INTEGER
   BnPtr bn(BN_bin2bn(serial, sizeof serial, nullptr));
-  if (!bn || !BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(x.get()))) return internal("bad serial number");
+  if (!bn || !BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(x.get())))
+    return internal("bad serial number");
   if (!ASN1_TIME_set(X509_getm_notBefore(x.get()), static_cast<time_t>(not_before)) ||
       !ASN1_TIME_set(X509_getm_notAfter(x.get()), static_cast<time_t>(not_after))) {
     return internal("bad certificate validity");
   }
   X509_NAME* name = X509_get_subject_name(x.get());
   auto add = [&](const char* field, std::string_view value) {
-    return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, bytes_of(value), static_cast<int>(value.size()), -1,
-                                      0) == 1;
+    return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, bytes_of(value),
+                                      static_cast<int>(value.size()), -1, 0) == 1;
   };
-  if (!add("C", "VN") || !add("O", organisation) || !add("CN", common_name)) return internal("bad certificate name");
+  if (!add("C", "VN") || !add("O", organisation) || !add("CN", common_name))
+    return internal("bad certificate name");
   if (X509_set_issuer_name(x.get(), name) != 1 || X509_set_pubkey(x.get(), key_.get()) != 1) {
     return internal("could not fill the certificate");
   }
@@ -293,17 +322,20 @@ Result<std::string> EcSigningKey::self_signed_certificate(std::string_view organ
   std::string usage;
   for (CertificateKind k : kinds) {
     if (!usage.empty()) usage += ',';
-    usage += std::string(kOidPrefixes[0]) +
-             (k == CertificateKind::kTest ? "1" : k == CertificateKind::kVaccination ? "2" : "3");
+    usage += std::string(kOidPrefixes[0]) + (k == CertificateKind::kTest          ? "1"
+                                             : k == CertificateKind::kVaccination ? "2"
+                                                                                  : "3");
   }
-  std::vector<std::pair<int, std::string>> extensions = {{NID_key_usage, "critical,digitalSignature"},
-                                                         {NID_subject_key_identifier, "hash"}};
+  std::vector<std::pair<int, std::string>> extensions = {
+      {NID_key_usage, "critical,digitalSignature"}, {NID_subject_key_identifier, "hash"}};
   if (!usage.empty()) extensions.emplace_back(NID_ext_key_usage, usage);
   for (const auto& [nid, value] : extensions) {
     ExtPtr ext(X509V3_EXT_conf_nid(nullptr, &v3, nid, value.c_str()));
-    if (!ext || X509_add_ext(x.get(), ext.get(), -1) != 1) return internal("could not add a certificate extension");
+    if (!ext || X509_add_ext(x.get(), ext.get(), -1) != 1)
+      return internal("could not add a certificate extension");
   }
-  if (X509_sign(x.get(), key_.get(), EVP_sha256()) <= 0) return internal("could not sign the certificate");
+  if (X509_sign(x.get(), key_.get(), EVP_sha256()) <= 0)
+    return internal("could not sign the certificate");
   unsigned char* der = nullptr;
   int len = i2d_X509(x.get(), &der);
   if (len <= 0) return internal("could not encode the certificate");

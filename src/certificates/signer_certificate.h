@@ -79,8 +79,9 @@ class EcSigningKey {
   // A self-signed X.509 v3 certificate (DER) of this key: subject and issuer
   // C=VN, O=`organisation`, CN=`common_name`, valid [not_before, not_after], key usage
   // digitalSignature, and the DCC extended key usage of `kinds` (none when empty).
-  Result<std::string> self_signed_certificate(std::string_view organisation, std::string_view common_name,
-                                              int64_t not_before, int64_t not_after,
+  Result<std::string> self_signed_certificate(std::string_view organisation,
+                                              std::string_view common_name, int64_t not_before,
+                                              int64_t not_after,
                                               const std::vector<CertificateKind>& kinds) const;
 
  private:

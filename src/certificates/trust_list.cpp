@@ -19,7 +19,8 @@ std::vector<const SignerCertificate*> TrustList::find(std::string_view kid) cons
 
 Result<TrustList> load_trust_bundle(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return invalid("trust_file", "unreadable_file", "cannot read the DCC trust bundle " + path);
+  if (!in)
+    return invalid("trust_file", "unreadable_file", "cannot read the DCC trust bundle " + path);
   std::ostringstream text;
   text << in.rdbuf();
   KB_ASSIGN(auto certificates, parse_pem_bundle(text.str()));

@@ -15,7 +15,8 @@ namespace kb::certificates {
 class TrustList {
  public:
   TrustList() = default;
-  explicit TrustList(std::vector<SignerCertificate> certificates) : certificates_(std::move(certificates)) {}
+  explicit TrustList(std::vector<SignerCertificate> certificates)
+      : certificates_(std::move(certificates)) {}
 
   void add(SignerCertificate certificate) { certificates_.push_back(std::move(certificate)); }
   void add_all(const TrustList& other);

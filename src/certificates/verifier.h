@@ -24,7 +24,14 @@
 
 namespace kb::certificates {
 
-enum class VerificationStatus { kValid, kExpired, kNotYetValid, kInvalidSignature, kUnknownSigner, kMalformed };
+enum class VerificationStatus {
+  kValid,
+  kExpired,
+  kNotYetValid,
+  kInvalidSignature,
+  kUnknownSigner,
+  kMalformed
+};
 
 // valid, expired, not_yet_valid, invalid_signature, unknown_signer, malformed.
 std::string_view status_name(VerificationStatus status);
@@ -37,8 +44,8 @@ struct Verification {
   std::string reason;
 
   // Known once the COSE message is read.
-  std::optional<std::string> kid;       // 8 raw bytes, as carried
-  std::optional<int64_t> algorithm;     // COSE alg
+  std::optional<std::string> kid;    // 8 raw bytes, as carried
+  std::optional<int64_t> algorithm;  // COSE alg
   // Known once the claims are read.
   std::string issuer_country;
   int64_t issued_at = 0;

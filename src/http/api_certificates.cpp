@@ -29,7 +29,9 @@ Result<VerifyInput> parse_verify(const Request& req, int64_t now) {
   in.at = now;
   if (at) {
     auto parsed = parse_rfc3339(*at);
-    if (!parsed) return invalid("at", "invalid_time", "at must be an RFC 3339 time, e.g. 2021-06-01T08:00:00+07:00");
+    if (!parsed)
+      return invalid("at", "invalid_time",
+                     "at must be an RFC 3339 time, e.g. 2021-06-01T08:00:00+07:00");
     in.at = *parsed;
   }
   return in;
@@ -44,7 +46,8 @@ std::string_view algorithm_name(std::optional<int64_t> alg) {
 std::string base64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
   out.resize(static_cast<size_t>(n));
   return out;
 }
@@ -87,7 +90,8 @@ json::object verification_json(const certificates::Verification& v, int64_t at) 
   }
   o["entries"] = std::move(entries);
   json::array problems;
-  for (const auto& p : read.problems) problems.push_back(json::object{{"path", p.path}, {"code", p.code}});
+  for (const auto& p : read.problems)
+    problems.push_back(json::object{{"path", p.path}, {"code", p.code}});
   o["problems"] = std::move(problems);
   json::array unknown;
   for (const auto& u : read.unknown_codes) {
@@ -112,10 +116,11 @@ awaitable<Result<Response>> verify_certificate(App& app, Request& req) {
 }  // namespace
 
 void register_certificate_routes(App& app) {
-  app.router().add(Method::kPost, "/api/v1/certificates/verify",
-                   [&app](Request& req) { return verify_certificate(app, req); },
-                   "verify an EU Digital COVID Certificate (HC1:) at a time: valid, expired, not_yet_valid, "
-                   "invalid_signature, unknown_signer or malformed");
+  app.router().add(
+      Method::kPost, "/api/v1/certificates/verify",
+      [&app](Request& req) { return verify_certificate(app, req); },
+      "verify an EU Digital COVID Certificate (HC1:) at a time: valid, expired, not_yet_valid, "
+      "invalid_signature, unknown_signer or malformed");
 }
 
 }  // namespace kb::http

@@ -1,7 +1,6 @@
 // EU Digital COVID Certificates: base45, zlib, CBOR/COSE, ES256, the schema checks, our
 // issuer and the verifier's statuses. The EU's own vectors are in dcc_testdata_test.cpp.
 #include <gtest/gtest.h>
-
 #include <openssl/evp.h>
 #include <qrencode.h>
 
@@ -44,14 +43,14 @@ TEST(Base45, DecodesTheRfcExamples) {
 }
 
 TEST(Base45, RefusesWhatTheRfcSaysADecoderMustRefuse) {
-  EXPECT_FALSE(base45_decode("GGW"));     // 65536 does not fit two bytes
-  EXPECT_FALSE(base45_decode(":::"));     // nor does the largest triple
-  EXPECT_FALSE(base45_decode("GG"));      // 736 does not fit one byte
-  EXPECT_FALSE(base45_decode("A"));       // a length of 1 mod 3
+  EXPECT_FALSE(base45_decode("GGW"));  // 65536 does not fit two bytes
+  EXPECT_FALSE(base45_decode(":::"));  // nor does the largest triple
+  EXPECT_FALSE(base45_decode("GG"));   // 736 does not fit one byte
+  EXPECT_FALSE(base45_decode("A"));    // a length of 1 mod 3
   EXPECT_FALSE(base45_decode("BB8A"));
-  EXPECT_FALSE(base45_decode("bb8"));     // lower case is outside the alphabet
+  EXPECT_FALSE(base45_decode("bb8"));  // lower case is outside the alphabet
   EXPECT_FALSE(base45_decode("BB#"));
-  EXPECT_TRUE(base45_decode("FGW"));      // 65535, the largest pair
+  EXPECT_TRUE(base45_decode("FGW"));  // 65535, the largest pair
 }
 
 TEST(Base45, RoundTripsEveryLengthOfRandomBytes) {
@@ -73,8 +72,8 @@ TEST(Zlib, RoundTripsAndRefusesBrokenStreams) {
   ASSERT_LT(z.size(), text.size());
   EXPECT_EQ(zlib_inflate(z), text);
   EXPECT_FALSE(zlib_inflate(z.substr(0, z.size() - 3)));  // cut short
-  EXPECT_FALSE(zlib_inflate(z + "x"));                     // bytes after the end
-  EXPECT_FALSE(zlib_inflate(text));                        // not zlib at all
+  EXPECT_FALSE(zlib_inflate(z + "x"));                    // bytes after the end
+  EXPECT_FALSE(zlib_inflate(text));                       // not zlib at all
   EXPECT_FALSE(zlib_inflate(""));
 }
 
@@ -99,13 +98,14 @@ TEST(Cbor, ReadsTaggedCompoundItemsThatLibcbor08Refuses) {
   // 61(18([])) and a two-byte tag head.
   EXPECT_TRUE(cbor_decode(from_hex("d83dd280")).ok());
   EXPECT_FALSE(cbor_decode(from_hex("d2")).ok());
-  EXPECT_FALSE(cbor_decode(from_hex("820102ff")).ok());  // a byte after the item
+  EXPECT_FALSE(cbor_decode(from_hex("820102ff")).ok());            // a byte after the item
   EXPECT_FALSE(cbor_decode(from_hex("1bffffffffffffffff")).ok());  // beyond int64
 }
 
 TEST(Cbor, RoundTripsIntegerKeysAndNegativeNumbers) {
-  Cbor m = Cbor::map_of({{Cbor::integer_of(-260), Cbor::map_of({{Cbor::integer_of(1), Cbor::text_of("Nguyễn")}})},
-                         {Cbor::integer_of(4), Cbor::integer_of(1'900'000'000)}});
+  Cbor m = Cbor::map_of(
+      {{Cbor::integer_of(-260), Cbor::map_of({{Cbor::integer_of(1), Cbor::text_of("Nguyễn")}})},
+       {Cbor::integer_of(4), Cbor::integer_of(1'900'000'000)}});
   auto back = cbor_decode(cbor_encode(m));
   ASSERT_TRUE(back.ok());
   ASSERT_NE(back->find(-260), nullptr);
@@ -143,7 +143,8 @@ TEST(Es256, RawAndDerFormsConvertBothWays) {
   EXPECT_EQ(raw, std::string(31, '\0') + '\x01' + std::string(31, '\0') + '\x02');
   EXPECT_EQ(ecdsa_raw_to_der(raw), der);
   // A high first bit gets DER's leading zero byte, and loses it again.
-  std::string high = std::string(1, '\x80') + std::string(31, '\x11') + std::string(1, '\xff') + std::string(31, '\x22');
+  std::string high = std::string(1, '\x80') + std::string(31, '\x11') + std::string(1, '\xff') +
+                     std::string(31, '\x22');
   std::string high_der = ecdsa_raw_to_der(high);
   EXPECT_EQ(high_der.substr(0, 5), from_hex("3046022100"));
   EXPECT_EQ(ecdsa_der_to_raw(high_der), high);
@@ -154,7 +155,8 @@ TEST(Es256, RawAndDerFormsConvertBothWays) {
 TEST(Es256, OurSignaturesVerifyAndOthersDoNot) {
   auto key = EcSigningKey::generate();
   ASSERT_TRUE(key.ok());
-  auto der = key->self_signed_certificate("khaibao", "khaibao DSC", kNow - 10, kNow + 1000, {CertificateKind::kVaccination});
+  auto der = key->self_signed_certificate("khaibao", "khaibao DSC", kNow - 10, kNow + 1000,
+                                          {CertificateKind::kVaccination});
   ASSERT_TRUE(der.ok()) << der.error().message;
   auto cert = SignerCertificate::from_der(*der);
   ASSERT_TRUE(cert.ok()) << cert.error().message;
@@ -164,7 +166,7 @@ TEST(Es256, OurSignaturesVerifyAndOthersDoNot) {
   EXPECT_TRUE(cert->verify(kAlgEs256, "to be signed", *sig));
   EXPECT_FALSE(cert->verify(kAlgEs256, "to be signed!", *sig));
   EXPECT_FALSE(cert->verify(kAlgPs256, "to be signed", *sig));  // an EC key does not do PS256
-  EXPECT_FALSE(cert->verify(-35, "to be signed", *sig));         // ES384: not a DCC algorithm
+  EXPECT_FALSE(cert->verify(-35, "to be signed", *sig));        // ES384: not a DCC algorithm
   // The key survives its PEM form.
   auto again = EcSigningKey::from_pem(key->to_pem());
   ASSERT_TRUE(again.ok());
@@ -173,7 +175,8 @@ TEST(Es256, OurSignaturesVerifyAndOthersDoNot) {
 
 TEST(SignerCertificates, KidSubjectAndKeyUsage) {
   auto key = EcSigningKey::generate();
-  auto der = key->self_signed_certificate("khaibao", "khaibao DSC", kNow, kNow + 1000, {CertificateKind::kVaccination});
+  auto der = key->self_signed_certificate("khaibao", "khaibao DSC", kNow, kNow + 1000,
+                                          {CertificateKind::kVaccination});
   auto cert = SignerCertificate::from_der(*der);
   ASSERT_TRUE(cert.ok());
   unsigned char digest[32];
@@ -187,11 +190,14 @@ TEST(SignerCertificates, KidSubjectAndKeyUsage) {
   EXPECT_FALSE(cert->may_sign(CertificateKind::kTest));
   EXPECT_FALSE(cert->may_sign(CertificateKind::kRecovery));
 
-  auto any = SignerCertificate::from_der(*key->self_signed_certificate("x", "y", kNow, kNow + 1, {}));
+  auto any =
+      SignerCertificate::from_der(*key->self_signed_certificate("x", "y", kNow, kNow + 1, {}));
   EXPECT_TRUE(any->may_sign(CertificateKind::kTest));  // no DCC key usage: every kind
 
-  EXPECT_EQ(kinds_of_key_usage_oid("1.3.6.1.4.1.1847.2021.1.1"), std::vector{CertificateKind::kTest});
-  EXPECT_EQ(kinds_of_key_usage_oid("1.3.6.1.4.1.0.1847.2021.1.3"), std::vector{CertificateKind::kRecovery});
+  EXPECT_EQ(kinds_of_key_usage_oid("1.3.6.1.4.1.1847.2021.1.1"),
+            std::vector{CertificateKind::kTest});
+  EXPECT_EQ(kinds_of_key_usage_oid("1.3.6.1.4.1.0.1847.2021.1.3"),
+            std::vector{CertificateKind::kRecovery});
   EXPECT_TRUE(kinds_of_key_usage_oid("1.3.6.1.5.5.7.3.1").empty());
   EXPECT_FALSE(SignerCertificate::from_der("garbage").ok());
 }
@@ -200,7 +206,8 @@ TEST(SignerCertificates, PemBundles) {
   auto key = EcSigningKey::generate();
   auto der = *key->self_signed_certificate("a", "b", kNow, kNow + 1, {});
   unsigned char b64[2048];
-  int n = EVP_EncodeBlock(b64, reinterpret_cast<const unsigned char*>(der.data()), static_cast<int>(der.size()));
+  int n = EVP_EncodeBlock(b64, reinterpret_cast<const unsigned char*>(der.data()),
+                          static_cast<int>(der.size()));
   std::string body(reinterpret_cast<char*>(b64), static_cast<size_t>(n));
   std::string pem;
   for (size_t i = 0; i < body.size(); i += 64) pem += body.substr(i, 64) + "\n";
@@ -209,7 +216,8 @@ TEST(SignerCertificates, PemBundles) {
   ASSERT_TRUE(two.ok()) << two.error().message;
   EXPECT_EQ(two->size(), 2u);
   EXPECT_EQ(parse_pem_bundle("").error().code, "empty_bundle");
-  auto broken = parse_pem_bundle(pem + "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+  auto broken =
+      parse_pem_bundle(pem + "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.error().message.find("certificate 2"), std::string::npos);
   EXPECT_EQ(load_trust_bundle("/nonexistent/bundle.pem").error().code, "unreadable_file");
@@ -256,14 +264,16 @@ Cbor vaccination_hcert(std::string ver, std::string dob = "1990-01-02") {
   c.version = std::move(ver);
   c.name = {"Nguyễn", "NGUYEN", "Văn An", "VAN<AN"};
   c.dob = std::move(dob);
-  c.vaccinations.push_back({"840539006", "1119349007", "EU/1/20/1528", "ORG-100030215", 2, 2, "2021-10-01", "VN",
-                            "Ministry of Health of Viet Nam", "URN:UVCI:01:VN:KB/ABC#D"});
+  c.vaccinations.push_back({"840539006", "1119349007", "EU/1/20/1528", "ORG-100030215", 2, 2,
+                            "2021-10-01", "VN", "Ministry of Health of Viet Nam",
+                            "URN:UVCI:01:VN:KB/ABC#D"});
   return health_certificate_cbor(c);
 }
 
 std::vector<std::string> problems(const Cbor& hcert) {
   std::vector<std::string> out;
-  for (const auto& p : read_health_certificate(hcert).problems) out.push_back(p.path + ":" + p.code);
+  for (const auto& p : read_health_certificate(hcert).problems)
+    out.push_back(p.path + ":" + p.code);
   return out;
 }
 
@@ -280,7 +290,8 @@ TEST(Schema, AVaccinationOfEveryVersionReadsClean) {
 }
 
 TEST(Schema, BirthDatesFollowTheirVersion) {
-  EXPECT_EQ(problems(vaccination_hcert("1.0.0", "1990")), Problems{"dob:bad_format"});  // 1.0: a full date
+  EXPECT_EQ(problems(vaccination_hcert("1.0.0", "1990")),
+            Problems{"dob:bad_format"});  // 1.0: a full date
   EXPECT_EQ(problems(vaccination_hcert("1.2.1", "1990")), Problems{});
   EXPECT_EQ(problems(vaccination_hcert("1.2.1", "")), Problems{"dob:bad_format"});
   EXPECT_EQ(problems(vaccination_hcert("1.3.0", "")), Problems{});  // 1.3: unknown allowed
@@ -290,8 +301,8 @@ TEST(Schema, BirthDatesFollowTheirVersion) {
 
 TEST(Schema, RequiredFieldsTypesAndRanges) {
   Cbor h = vaccination_hcert("1.3.0");
-  Cbor& v0 = h.entries[3].second.items[0];  // ver, nam, dob, v
-  v0.entries.erase(v0.entries.begin() + 2);  // mp
+  Cbor& v0 = h.entries[3].second.items[0];     // ver, nam, dob, v
+  v0.entries.erase(v0.entries.begin() + 2);    // mp
   v0.entries[3].second = Cbor::integer_of(0);  // dn (now 4th)
   EXPECT_EQ(problems(h), (Problems{"v[0].mp:missing", "v[0].dn:out_of_range"}));
 
@@ -321,7 +332,8 @@ TEST(Schema, RequiredFieldsTypesAndRanges) {
 
 TEST(Schema, UnknownCodesAreListedNotProblems) {
   Cbor h = vaccination_hcert("1.3.0");
-  h.entries[3].second.items[0].entries[2].second = Cbor::text_of("Nanocovax");  // mp not in the EU set
+  h.entries[3].second.items[0].entries[2].second =
+      Cbor::text_of("Nanocovax");  // mp not in the EU set
   auto read = read_health_certificate(h);
   EXPECT_TRUE(read.problems.empty());
   ASSERT_EQ(read.unknown_codes.size(), 1u);
@@ -335,8 +347,8 @@ TEST(Schema, UnknownCodesAreListedNotProblems) {
 }
 
 TEST(ValueSets, HoldTheVaccinesVietnamUsed) {
-  for (const char* mp : {"BBIBP-CorV", "Sputnik-V", "EU/1/20/1528", "EU/1/20/1507", "EU/1/21/1529", "EU/1/20/1525",
-                         "Covaxin", "Hayat-Vax", "Abdala", "Covishield"}) {
+  for (const char* mp : {"BBIBP-CorV", "Sputnik-V", "EU/1/20/1528", "EU/1/20/1507", "EU/1/21/1529",
+                         "EU/1/20/1525", "Covaxin", "Hayat-Vax", "Abdala", "Covishield"}) {
     EXPECT_TRUE(value_set_display(ValueSet::kVaccineProduct, mp)) << mp;
     auto e = vaccine_encoding(mp);
     ASSERT_TRUE(e) << mp;
@@ -351,10 +363,12 @@ TEST(ValueSets, HoldTheVaccinesVietnamUsed) {
 // --- issuing and verifying -----------------------------------------------------------------
 
 // A DCC signed by `key` for `hcert`, as a foreign issuer would make it.
-std::string sign_dcc(const EcSigningKey& key, const SignerCertificate& cert, const Cbor& hcert, int64_t iat, int64_t exp) {
+std::string sign_dcc(const EcSigningKey& key, const SignerCertificate& cert, const Cbor& hcert,
+                     int64_t iat, int64_t exp) {
   CoseSign1 m;
-  m.protected_header = Cbor::map_of({{Cbor::integer_of(kCoseHeaderAlg), Cbor::integer_of(kAlgEs256)},
-                                     {Cbor::integer_of(kCoseHeaderKid), Cbor::bytes_of(cert.kid())}});
+  m.protected_header =
+      Cbor::map_of({{Cbor::integer_of(kCoseHeaderAlg), Cbor::integer_of(kAlgEs256)},
+                    {Cbor::integer_of(kCoseHeaderKid), Cbor::bytes_of(cert.kid())}});
   m.protected_bytes = cbor_encode(m.protected_header);
   m.unprotected_header = Cbor::map_of({});
   m.payload = encode_cwt(CwtClaims{"DE", iat, exp, hcert});
@@ -388,7 +402,8 @@ class DccIssuing : public ::testing::TestWithParam<store::Dialect> {
     return d;
   }
   Result<IssuedCertificate> issue(const DoseRecord& d, int64_t now = kNow) {
-    return db_->writer().write_sync([&](store::Connection& c) { return issue_vaccination_certificate(c, d, now); });
+    return db_->writer().write_sync(
+        [&](store::Connection& c) { return issue_vaccination_certificate(c, d, now); });
   }
   TrustList ours(int64_t now = kNow) {
     auto certs = db_->read([&](store::Connection& c) { return dcc_signer_certificates(c, now); });
@@ -476,8 +491,10 @@ TEST_P(DccIssuing, TamperingExpiryAndStrangersGiveTheirStatuses) {
   // A signer we do not trust.
   EXPECT_EQ(status_name(verify(issued->text, kNow, TrustList{}).status), "unknown_signer");
   auto stranger_key = EcSigningKey::generate();
-  auto stranger = SignerCertificate::from_der(*stranger_key->self_signed_certificate("x", "y", kNow, kNow + 1000, {}));
-  Verification by_stranger = verify(sign_dcc(*stranger_key, *stranger, claims.hcert, kNow, kNow + 100), kNow, trust);
+  auto stranger = SignerCertificate::from_der(
+      *stranger_key->self_signed_certificate("x", "y", kNow, kNow + 1000, {}));
+  Verification by_stranger =
+      verify(sign_dcc(*stranger_key, *stranger, claims.hcert, kNow, kNow + 100), kNow, trust);
   EXPECT_EQ(status_name(by_stranger.status), "unknown_signer");
   EXPECT_EQ(by_stranger.reason, "unknown_kid");
 
@@ -495,14 +512,15 @@ TEST_P(DccIssuing, TamperingExpiryAndStrangersGiveTheirStatuses) {
     EXPECT_EQ(status_name(g.status), "malformed") << garbage;
     EXPECT_FALSE(g.certificate);
   }
-  EXPECT_EQ(verify("HC1:" + base45_encode(zlib_deflate("not cose")), kNow, trust).reason, "malformed_cbor");
+  EXPECT_EQ(verify("HC1:" + base45_encode(zlib_deflate("not cose")), kNow, trust).reason,
+            "malformed_cbor");
   EXPECT_EQ(verify("HC1:" + base45_encode("not zlib"), kNow, trust).reason, "bad_compression");
 }
 
 TEST_P(DccIssuing, ASignerRestrictedToVaccinationsCannotSignATest) {
   auto key = EcSigningKey::generate();
-  auto cert = *SignerCertificate::from_der(
-      *key->self_signed_certificate("x", "y", kNow - 10, kNow + 1000, {CertificateKind::kVaccination}));
+  auto cert = *SignerCertificate::from_der(*key->self_signed_certificate(
+      "x", "y", kNow - 10, kNow + 1000, {CertificateKind::kVaccination}));
   TrustList trust;
   trust.add(cert);
   HealthCertificate test;
@@ -519,7 +537,8 @@ TEST_P(DccIssuing, ASignerRestrictedToVaccinationsCannotSignATest) {
   t.is = "Ministry of Health of Viet Nam";
   t.ci = "URN:UVCI:01:VN:KB/T1#X";
   test.tests.push_back(t);
-  Verification v = verify(sign_dcc(*key, cert, health_certificate_cbor(test), kNow, kNow + 100), kNow, trust);
+  Verification v =
+      verify(sign_dcc(*key, cert, health_certificate_cbor(test), kNow, kNow + 100), kNow, trust);
   EXPECT_EQ(status_name(v.status), "invalid_signature");
   EXPECT_EQ(v.reason, "signer_not_allowed");
   EXPECT_TRUE(v.signature_valid);
@@ -541,25 +560,34 @@ TEST_P(DccIssuing, BadDosesAreRefusedByField) {
     return r.ok() ? std::string("ok") : r.error().field + "/" + r.error().code;
   };
   EXPECT_EQ(field_of([](DoseRecord& d) { d.full_name = ""; }), "full_name/empty");
-  EXPECT_EQ(field_of([](DoseRecord& d) { d.birth_date = "02/01/1990"; }), "birth_date/invalid_date");
+  EXPECT_EQ(field_of([](DoseRecord& d) { d.birth_date = "02/01/1990"; }),
+            "birth_date/invalid_date");
   EXPECT_EQ(field_of([](DoseRecord& d) { d.product = "Nanocovax"; }), "product/unknown_product");
-  EXPECT_EQ(field_of([](DoseRecord& d) { d.manufacturer = "ACME"; }), "manufacturer/unknown_manufacturer");
+  EXPECT_EQ(field_of([](DoseRecord& d) { d.manufacturer = "ACME"; }),
+            "manufacturer/unknown_manufacturer");
   EXPECT_EQ(field_of([](DoseRecord& d) { d.dose_number = 0; }), "dose_number/out_of_range");
   EXPECT_EQ(field_of([](DoseRecord& d) { d.total_doses = 0; }), "total_doses/out_of_range");
-  EXPECT_EQ(field_of([](DoseRecord& d) { d.vaccinated_on = "2026-11-19"; }), "vaccinated_on/in_future");
-  EXPECT_EQ(field_of([](DoseRecord& d) { d.vaccinated_on = "2026-13-01"; }), "vaccinated_on/invalid_date");
+  EXPECT_EQ(field_of([](DoseRecord& d) { d.vaccinated_on = "2026-11-19"; }),
+            "vaccinated_on/in_future");
+  EXPECT_EQ(field_of([](DoseRecord& d) { d.vaccinated_on = "2026-13-01"; }),
+            "vaccinated_on/invalid_date");
   EXPECT_EQ(field_of([](DoseRecord& d) { d.certificate_id = "URN:UVCI:01:VN:KB/ABC#A"; }),
             "certificate_id/invalid_uvci");
   std::string good = "URN:UVCI:01:VN:KB/ABC";
   good += std::string("#") + uvci_check_character(good);
   EXPECT_EQ(field_of([&](DoseRecord& d) { d.certificate_id = good; }), "ok");
-  EXPECT_EQ(field_of([](DoseRecord& d) { d.product = "EU/1/20/1528"; d.birth_date = "1990"; }), "ok");
+  EXPECT_EQ(field_of([](DoseRecord& d) {
+              d.product = "EU/1/20/1528";
+              d.birth_date = "1990";
+            }),
+            "ok");
 }
 
 TEST_P(DccIssuing, RotationKeepsOldCertificatesVerifying) {
   auto first = issue(dose());
   ASSERT_TRUE(first.ok());
-  auto rotated = db_->writer().write_sync([](store::Connection& c) { return rotate_dcc_signer(c, kNow + 10); });
+  auto rotated = db_->writer().write_sync(
+      [](store::Connection& c) { return rotate_dcc_signer(c, kNow + 10); });
   ASSERT_TRUE(rotated.ok()) << rotated.error().message;
   auto second = issue(dose(), kNow + 20);
   ASSERT_TRUE(second.ok());
@@ -576,8 +604,11 @@ TEST_P(DccIssuing, RotationKeepsOldCertificatesVerifying) {
   EXPECT_NE(renewed->kid, second->kid);
 }
 
-INSTANTIATE_TEST_SUITE_P(Databases, DccIssuing, ::testing::Values(store::Dialect::kSqlite, store::Dialect::kPostgres),
-                         [](const auto& info) { return info.param == store::Dialect::kSqlite ? "sqlite" : "postgres"; });
+INSTANTIATE_TEST_SUITE_P(Databases, DccIssuing,
+                         ::testing::Values(store::Dialect::kSqlite, store::Dialect::kPostgres),
+                         [](const auto& info) {
+                           return info.param == store::Dialect::kSqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace
 }  // namespace kb::certificates

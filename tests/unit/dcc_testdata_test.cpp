@@ -2,35 +2,32 @@
 // the repository at ../shared/dgc-testdata) goes through our decoder and verifier, and every
 // expected result it carries is checked.
 //
-// How each flag of EXPECTEDRESULTS is checked, and the SPEC status a `false` leads to:
+// How each flag of EXPECTEDRESULTS is checked, and the SPEC status its `false` leads to:
 //
-// | flag                     | checked as                                         | status when false     |
-// |--------------------------|----------------------------------------------------|-----------------------|
-// | EXPECTEDUNPREFIX         | strip_dcc_prefix(PREFIX) == BASE45                 | malformed (not_dcc)   |
-// | EXPECTEDB45DECODE        | base45_decode(BASE45) == COMPRESSED                | malformed (bad_base45)|
-// | EXPECTEDCOMPRESSION      | zlib_inflate(COMPRESSED) == COSE                   | malformed             |
-// |                          |                                                    |   (bad_compression)   |
-// | EXPECTEDDECODE           | COSE → CWT → hcert equals JSON                     | malformed (malformed_ |
-// |                          |                                                    |   cbor/_cose/_cwt)    |
-// | EXPECTEDVALIDJSON        | the whole chain from PREFIX gives an hcert = JSON  | malformed             |
-// | EXPECTEDENCODE           | JSON as CBOR reads back equal to the CBOR field    | (issuing side)        |
-// | EXPECTEDVALIDOBJECT      | JSON as CBOR has no schema problem                 | (issuing side)        |
-// | EXPECTEDSCHEMAVALIDATION | true: the hcert has no schema problem (a code      | malformed (schema);   |
-// |                          |   outside the EU value sets allowed: SM, HU, GE,   |   an unknown code     |
-// |                          |   IE, ES, CH vectors have such codes and say true) |   alone keeps the     |
-// |                          | false: a schema problem or an unknown code (PL 7–9 |   status, listed in   |
-// |                          |   fail only on an unknown co/ma code)              |   unknown_codes       |
-// | EXPECTEDVERIFY           | verify() with CERTIFICATE as the only trusted      | unknown_signer (kid   |
-// |                          |   signer reports the signature as holding          |   not the signer's),  |
-// |                          |                                                    |   invalid_signature;  |
-// |                          |                                                    |   malformed if not    |
-// |                          |                                                    |   COSE at all (CBO2)  |
-// | EXPECTEDKEYUSAGE         | CERTIFICATE's DCC key usage allows the hcert's     | invalid_signature     |
-// |                          |   kind (whether or not it made the signature)      |   (signer_not_allowed)|
-// | EXPECTEDEXPIRATIONCHECK  | iat ≤ VALIDATIONCLOCK ≤ exp                        | not_yet_valid,        |
-// |                          |                                                    |   expired             |
-// | EXPTECTEDEXPIRED (sic)   | exp < VALIDATIONCLOCK  (BG, ES spell it so)        | expired               |
-// | EXPECTEDPICTUREDECODE    | zbar reads PREFIX from the 2DCODE PNG              | (no text to verify)   |
+// flag                       checked as                                      false → status
+// EXPECTEDUNPREFIX           strip_dcc_prefix(PREFIX) == BASE45              malformed (not_dcc)
+// EXPECTEDB45DECODE          base45_decode(BASE45) == COMPRESSED             malformed (bad_base45)
+// EXPECTEDCOMPRESSION        zlib_inflate(COMPRESSED) == COSE                malformed
+//                                                                              (bad_compression)
+// EXPECTEDDECODE             COSE → CWT → hcert equals JSON                  malformed (malformed_
+//                                                                              cbor, _cose, _cwt)
+// EXPECTEDVALIDJSON          the whole chain from PREFIX gives hcert = JSON  malformed
+// EXPECTEDENCODE             JSON as CBOR reads back equal to CBOR           (issuing side)
+// EXPECTEDVALIDOBJECT        JSON as CBOR has no schema problem              (issuing side)
+// EXPECTEDSCHEMAVALIDATION   true: the hcert has no schema problem (codes    malformed (schema);
+//                              outside the EU value sets allowed: SM, HU,    an unknown code alone
+//                              GE, IE, ES, CH vectors carry such codes and   keeps the status and
+//                              say true); false: a schema problem or an      is listed in
+//                              unknown code (PL 7–9 fail only on co/ma)      unknown_codes
+// EXPECTEDVERIFY             verify() with CERTIFICATE as the only trusted   unknown_signer (kid
+//                              signer finds the signature holds              not its), invalid_
+//                                                                            signature; malformed
+//                                                                            if not COSE (CBO2)
+// EXPECTEDKEYUSAGE           CERTIFICATE's DCC key usage allows the hcert's  invalid_signature
+//                              kind (whether or not it made the signature)   (signer_not_allowed)
+// EXPECTEDEXPIRATIONCHECK    iat ≤ VALIDATIONCLOCK ≤ exp                     not_yet_valid, expired
+// EXPTECTEDEXPIRED (sic)     the same check (BG and ES spell it so)          the same
+// EXPECTEDPICTUREDECODE      zbar reads PREFIX from the 2DCODE PNG           (no text to verify)
 //
 // Beyond the flags, the overall status of verify(PREFIX, VALIDATIONCLOCK, {CERTIFICATE}) is
 // checked against the one the flags imply (first failure in the order of verifier.h).
@@ -53,9 +50,8 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -99,11 +95,13 @@ std::string base64_decode(std::string_view text) {
     if (c != '\n' && c != '\r' && c != ' ') clean += c;
   }
   std::string out(clean.size() / 4 * 3 + 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(clean.data()),
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(clean.data()),
                           static_cast<int>(clean.size()));
   if (n < 0) return {};
   size_t pad = 0;
-  if (!clean.empty() && clean.back() == '=') pad = clean.size() > 1 && clean[clean.size() - 2] == '=' ? 2 : 1;
+  if (!clean.empty() && clean.back() == '=')
+    pad = clean.size() > 1 && clean[clean.size() - 2] == '=' ? 2 : 1;
   out.resize(static_cast<size_t>(n) - pad);
   return out;
 }
@@ -111,7 +109,8 @@ std::string base64_decode(std::string_view text) {
 // The validation clocks are ISO 8601 in several spellings: Z, ±hh:mm, ±hhmm, no zone (UTC),
 // with up to nine fraction digits.
 std::optional<int64_t> parse_clock(std::string_view s) {
-  if (s.size() < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return std::nullopt;
+  if (s.size() < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+    return std::nullopt;
   auto num = [&](size_t at, size_t len) { return std::stoi(std::string(s.substr(at, len))); };
   struct tm tm {};
   tm.tm_year = num(0, 4) - 1900;
@@ -142,10 +141,14 @@ std::optional<int64_t> parse_clock(std::string_view s) {
 // floats equal integers, objects by keys, arrays in order.
 bool same(const json::value& a, const json::value& b) {
   auto as_number = [](const json::value& v, double& out) {
-    if (v.is_int64()) out = static_cast<double>(v.as_int64());
-    else if (v.is_uint64()) out = static_cast<double>(v.as_uint64());
-    else if (v.is_double()) out = v.as_double();
-    else return false;
+    if (v.is_int64())
+      out = static_cast<double>(v.as_int64());
+    else if (v.is_uint64())
+      out = static_cast<double>(v.as_uint64());
+    else if (v.is_double())
+      out = v.as_double();
+    else
+      return false;
     return true;
   };
   double x = 0;
@@ -207,7 +210,8 @@ Cbor json_to_cbor(const json::value& v) {
     }
     case json::kind::object: {
       std::vector<std::pair<Cbor, Cbor>> entries;
-      for (const auto& [k, e] : v.as_object()) entries.emplace_back(Cbor::text_of(std::string(k)), json_to_cbor(e));
+      for (const auto& [k, e] : v.as_object())
+        entries.emplace_back(Cbor::text_of(std::string(k)), json_to_cbor(e));
       return Cbor::map_of(std::move(entries));
     }
     case json::kind::null:
@@ -223,23 +227,30 @@ struct Excuse {
   const char* reason;
 };
 constexpr const char* kNlSchema =
-    "NL schema flags follow the generator's name/birth-date lists only (upstream #107; 127 of 288 disagree)";
+    "NL schema flags follow the generator's name/birth-date lists only (upstream #107; 127 of 288 "
+    "disagree)";
 constexpr Excuse kExcused[] = {
     {"NL/", "EXPECTEDSCHEMAVALIDATION", kNlSchema},
     {"NL/", "EXPECTEDVALIDOBJECT", kNlSchema},
     {"IS/2DCode/raw/3.json", "EXPECTEDKEYUSAGE",
-     "IS 3: a signer naming no DCC key-usage OID may sign every kind, the vector expects a refusal"},
+     "IS 3: a signer naming no DCC key-usage OID may sign every kind, the vector expects a "
+     "refusal"},
     {"HU/2DCode/raw/3.json", "EXPECTEDSCHEMAVALIDATION",
      "HU 3: its test centre name is 100 characters, over the schema's 50 (1.0.0) and 80 (1.3.0)"},
     {"HU/2DCode/raw/3.json", "EXPECTEDVALIDOBJECT",
      "HU 3: its test centre name is 100 characters, over the schema's 50 (1.0.0) and 80 (1.3.0)"},
     {"LI/2DCode/raw/4.json", "overall status",
-     "LI 4: a test certificate from a vaccination-only signer (EKU ...0.1847.2021.1.2) states no key-usage "
+     "LI 4: a test certificate from a vaccination-only signer (EKU ...0.1847.2021.1.2) states no "
+     "key-usage "
      "result; we refuse it (invalid_signature)"},
-    {"PL/1.3.0/2DCode/raw/1.json", "EXPECTEDDECODE", "PL 1.3.0 1 and 5: JSON is not the certificate in CBOR/COSE"},
-    {"PL/1.3.0/2DCode/raw/1.json", "EXPECTEDVALIDJSON", "PL 1.3.0 1 and 5: JSON is not the certificate in CBOR/COSE"},
-    {"PL/1.3.0/2DCode/raw/5.json", "EXPECTEDDECODE", "PL 1.3.0 1 and 5: JSON is not the certificate in CBOR/COSE"},
-    {"PL/1.3.0/2DCode/raw/5.json", "EXPECTEDVALIDJSON", "PL 1.3.0 1 and 5: JSON is not the certificate in CBOR/COSE"},
+    {"PL/1.3.0/2DCode/raw/1.json", "EXPECTEDDECODE",
+     "PL 1.3.0 1 and 5: JSON is not the certificate in CBOR/COSE"},
+    {"PL/1.3.0/2DCode/raw/1.json", "EXPECTEDVALIDJSON",
+     "PL 1.3.0 1 and 5: JSON is not the certificate in CBOR/COSE"},
+    {"PL/1.3.0/2DCode/raw/5.json", "EXPECTEDDECODE",
+     "PL 1.3.0 1 and 5: JSON is not the certificate in CBOR/COSE"},
+    {"PL/1.3.0/2DCode/raw/5.json", "EXPECTEDVALIDJSON",
+     "PL 1.3.0 1 and 5: JSON is not the certificate in CBOR/COSE"},
 };
 
 struct Tally {
@@ -248,11 +259,13 @@ struct Tally {
   std::map<std::string, int> excused;  // reason → count
   std::vector<std::string> failures;
 
-  void expect(const std::string& file, const std::string& flag, bool expected, bool actual, const std::string& detail = {}) {
+  void expect(const std::string& file, const std::string& flag, bool expected, bool actual,
+              const std::string& detail = {}) {
     ++checked[flag];
     if (expected != actual) {
-      failures.push_back(file + ": " + flag + " expected " + (expected ? "true" : "false") + " got " +
-                         (actual ? "true" : "false") + (detail.empty() ? "" : " (" + detail + ")"));
+      failures.push_back(file + ": " + flag + " expected " + (expected ? "true" : "false") +
+                         " got " + (actual ? "true" : "false") +
+                         (detail.empty() ? "" : " (" + detail + ")"));
     }
   }
 };
@@ -260,7 +273,8 @@ struct Tally {
 std::string problems_text(const ReadHealthCertificate& read) {
   std::string s;
   for (const auto& p : read.problems) s += (s.empty() ? "" : ", ") + p.path + ":" + p.code;
-  for (const auto& u : read.unknown_codes) s += (s.empty() ? "" : ", ") + u.path + "=" + u.code + "?";
+  for (const auto& u : read.unknown_codes)
+    s += (s.empty() ? "" : ", ") + u.path + "=" + u.code + "?";
   return s;
 }
 
@@ -289,7 +303,8 @@ void check_vector(const fs::path& path, const std::string& name, Tally& tally) {
   auto cose_hex = str("COSE");
   auto cbor_hex = str("CBOR");
   const json::value* json_field = d.contains("JSON") ? &d.at("JSON") : nullptr;
-  std::optional<std::string> compressed = compressed_hex ? std::optional(from_hex(*compressed_hex)) : std::nullopt;
+  std::optional<std::string> compressed =
+      compressed_hex ? std::optional(from_hex(*compressed_hex)) : std::nullopt;
   std::optional<std::string> cose = cose_hex ? std::optional(from_hex(*cose_hex)) : std::nullopt;
 
   TrustList trust;
@@ -322,7 +337,8 @@ void check_vector(const fs::path& path, const std::string& name, Tally& tally) {
   }
   if (auto e = flag("EXPECTEDB45DECODE"); e && b45) {
     auto decoded = base45_decode(*b45);
-    bool ok = decoded && (compressed ? *decoded == *compressed : !cose || zlib_inflate(*decoded) == cose);
+    bool ok =
+        decoded && (compressed ? *decoded == *compressed : !cose || zlib_inflate(*decoded) == cose);
     tally.expect(name, "EXPECTEDB45DECODE", *e, ok);
   }
   if (auto e = flag("EXPECTEDCOMPRESSION"); e && compressed && cose) {
@@ -346,8 +362,10 @@ void check_vector(const fs::path& path, const std::string& name, Tally& tally) {
     if (const char* why = excused("EXPECTEDVALIDJSON")) {
       ++tally.excused[why];
     } else {
-      tally.expect(name, "EXPECTEDVALIDJSON", *e, decoded.ok() && same(cbor_to_json(decoded->claims.hcert), *json_field),
-                   decoded.ok() ? json::serialize(cbor_to_json(decoded->claims.hcert)) : decoded.error().code);
+      tally.expect(name, "EXPECTEDVALIDJSON", *e,
+                   decoded.ok() && same(cbor_to_json(decoded->claims.hcert), *json_field),
+                   decoded.ok() ? json::serialize(cbor_to_json(decoded->claims.hcert))
+                                : decoded.error().code);
     }
   }
   if (auto e = flag("EXPECTEDENCODE"); e && cbor_hex && json_field) {
@@ -404,7 +422,8 @@ void check_vector(const fs::path& path, const std::string& name, Tally& tally) {
   std::optional<Verification> on_cose;
   if (cose) on_cose = verify(encode_dcc_text(*cose), *clock, trust);
   if (auto e = flag("EXPECTEDVERIFY"); e && on_cose) {
-    tally.expect(name, "EXPECTEDVERIFY", *e, on_cose->signature_valid, std::string(status_name(on_cose->status)) + "/" + on_cose->reason);
+    tally.expect(name, "EXPECTEDVERIFY", *e, on_cose->signature_valid,
+                 std::string(status_name(on_cose->status)) + "/" + on_cose->reason);
   }
   // Key usage is a property of the signer certificate and the hcert's kind, whether or not
   // this signer made the signature (PL 6 pairs a vaccination signer with a certificate that a
@@ -429,25 +448,31 @@ void check_vector(const fs::path& path, const std::string& name, Tally& tally) {
       ++tally.excused["EXPECTEDPICTUREDECODE without a 2DCODE image"];
     } else {
       auto read = test_support::read_qr_png(base64_decode(*png));
-      tally.expect(name, "EXPECTEDPICTUREDECODE", *e, read && *read == *prefix, read ? "" : "zbar found no QR");
+      tally.expect(name, "EXPECTEDPICTUREDECODE", *e, read && *read == *prefix,
+                   read ? "" : "zbar found no QR");
     }
   }
-  if (expected.contains("EXPECTEDRESULTS")) ++tally.excused["a nested EXPECTEDRESULTS is not a check"];
+  if (expected.contains("EXPECTEDRESULTS"))
+    ++tally.excused["a nested EXPECTEDRESULTS is not a check"];
 
   // The overall status of the QR text, against the statuses the flags allow (an excused or
   // absent flag allows what its failure would give).
   if (!prefix) return;
-  auto known = [&](const char* f) -> std::optional<bool> { return excused(f) ? std::nullopt : flag(f); };
+  auto known = [&](const char* f) -> std::optional<bool> {
+    return excused(f) ? std::nullopt : flag(f);
+  };
   std::set<std::string> allowed;
   bool chain_broken = false;
-  for (const char* f : {"EXPECTEDUNPREFIX", "EXPECTEDB45DECODE", "EXPECTEDCOMPRESSION", "EXPECTEDDECODE"}) {
+  for (const char* f :
+       {"EXPECTEDUNPREFIX", "EXPECTEDB45DECODE", "EXPECTEDCOMPRESSION", "EXPECTEDDECODE"}) {
     chain_broken = chain_broken || known(f) == false;
   }
   if (chain_broken) {
     allowed = {"malformed"};
   } else if (known("EXPECTEDVERIFY") == false) {
     allowed = {"unknown_signer", "invalid_signature"};
-    if (cose && !parse_cose_sign1(*cose).ok()) allowed.insert("malformed");  // CBO2: not COSE at all
+    if (cose && !parse_cose_sign1(*cose).ok())
+      allowed.insert("malformed");  // CBO2: not COSE at all
   } else if (known("EXPECTEDVERIFY") != true) {
     ++tally.excused["overall status not derivable: no EXPECTEDVERIFY"];
     return;
@@ -467,7 +492,9 @@ void check_vector(const fs::path& path, const std::string& name, Tally& tally) {
   Verification v = verify(*prefix, *clock, trust);
   std::string status(status_name(v.status));
   ++tally.checked["overall status"];
-  if (!allowed.count(status)) tally.failures.push_back(name + ": status " + status + "/" + v.reason + " not allowed by its flags");
+  if (!allowed.count(status))
+    tally.failures.push_back(name + ": status " + status + "/" + v.reason +
+                             " not allowed by its flags");
 }
 
 TEST(DccTestData, EveryVectorMeetsItsExpectedResults) {
@@ -480,7 +507,8 @@ TEST(DccTestData, EveryVectorMeetsItsExpectedResults) {
   }
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   ASSERT_GT(files.size(), 500u) << "the test data at " << dir << " looks incomplete";
@@ -494,10 +522,11 @@ TEST(DccTestData, EveryVectorMeetsItsExpectedResults) {
   for (const auto& [flag, n] : tally.checked) checks += n;
   int excused = 0;
   for (const auto& [reason, n] : tally.excused) excused += n;
-  std::cout << "dgc-testdata: " << tally.vectors << " vectors, " << checks << " expected results checked, "
-            << excused << " excused, 0 vectors skipped\n";
+  std::cout << "dgc-testdata: " << tally.vectors << " vectors, " << checks
+            << " expected results checked, " << excused << " excused, 0 vectors skipped\n";
   for (const auto& [flag, n] : tally.checked) std::cout << "  " << flag << ": " << n << "\n";
-  for (const auto& [reason, n] : tally.excused) std::cout << "  excused " << n << ": " << reason << "\n";
+  for (const auto& [reason, n] : tally.excused)
+    std::cout << "  excused " << n << ": " << reason << "\n";
   for (const auto& f : tally.failures) ADD_FAILURE() << f;
   EXPECT_EQ(tally.failures.size(), 0u);
 }
