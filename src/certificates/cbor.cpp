@@ -16,6 +16,9 @@ struct ItemDeleter {
 };
 using ItemPtr = std::unique_ptr<cbor_item_t, ItemDeleter>;
 
+// A DCC nests six deep (CWT claims, hcert, certificate, entries, entry); the limit leaves room.
+constexpr size_t kMaxDepth = 32;
+
 Error malformed(std::string message) {
   return invalid("payload", "malformed_cbor", std::move(message));
 }
@@ -145,6 +148,76 @@ cbor_item_t* to_item(const Cbor& v) {
   return cbor_new_null();
 }
 
+// Whether the items of `b` nest at most `limit` deep (a tag counts as a level) and no container
+// announces more items than bytes are left. Checked before libcbor builds anything: libcbor
+// accepts some two thousand levels, and its release, from_item and Cbor's destructor all recurse
+// through them; a DCC needs six.
+bool shallow_enough(std::string_view b, size_t limit) {
+  std::vector<int64_t> open;  // items still due in each open container; -1: indefinite
+  auto item_done = [&open] {
+    while (!open.empty() && open.back() > 0) {
+      if (--open.back() > 0) return;
+      open.pop_back();
+    }
+  };
+  size_t pos = 0;
+  while (pos < b.size()) {
+    auto head = static_cast<unsigned char>(b[pos++]);
+    if (head == 0xFF) {  // the break of an indefinite container
+      if (open.empty() || open.back() != -1) return false;
+      open.pop_back();
+      item_done();
+      continue;
+    }
+    unsigned major = head >> 5;
+    unsigned info = head & 0x1F;
+    uint64_t arg = info;
+    bool indefinite = info == 31;
+    if (info >= 24 && info <= 27) {
+      size_t len = size_t{1} << (info - 24);
+      if (len > b.size() - pos) return false;
+      arg = 0;
+      for (size_t i = 0; i < len; ++i) arg = arg << 8 | static_cast<unsigned char>(b[pos + i]);
+      pos += len;
+    } else if (info >= 28 && info <= 30) {
+      return false;
+    }
+    uint64_t left = b.size() - pos;
+    switch (major) {
+      case 2:
+      case 3:
+        if (indefinite) {
+          open.push_back(-1);
+        } else {
+          if (arg > left) return false;
+          pos += arg;
+          item_done();
+        }
+        break;
+      case 4:
+      case 5:
+        if (indefinite) {
+          open.push_back(-1);
+        } else if (arg == 0) {
+          item_done();
+        } else {
+          if (arg > left) return false;
+          open.push_back(static_cast<int64_t>(major == 5 ? 2 * arg : arg));
+        }
+        break;
+      case 6:
+        open.push_back(1);
+        break;
+      default:  // integers, simple values and floats
+        if (major == 7 && indefinite) return false;
+        item_done();
+        break;
+    }
+    if (open.size() > limit) return false;
+  }
+  return open.empty();
+}
+
 }  // namespace
 
 Cbor Cbor::integer_of(int64_t v) {
@@ -229,8 +302,11 @@ Result<Cbor> cbor_decode(std::string_view bytes) {
       return malformed("a tag is too large");
     tags.push_back(static_cast<int64_t>(tag));
   }
+  if (tags.size() > kMaxDepth) return malformed("the CBOR items nest too deeply");
   bytes.remove_prefix(pos);
   if (bytes.empty()) return malformed("no CBOR data");
+  if (!shallow_enough(bytes, kMaxDepth))
+    return malformed("the CBOR items nest too deeply or are cut short");
   cbor_load_result result{};
   ItemPtr item(cbor_load(reinterpret_cast<cbor_data>(bytes.data()), bytes.size(), &result));
   if (!item || result.error.code != CBOR_ERR_NONE)

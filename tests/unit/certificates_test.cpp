@@ -102,6 +102,24 @@ TEST(Cbor, ReadsTaggedCompoundItemsThatLibcbor08Refuses) {
   EXPECT_FALSE(cbor_decode(from_hex("1bffffffffffffffff")).ok());  // beyond int64
 }
 
+TEST(Cbor, RefusesDeepNestingAndImpossibleLengthsBeforeBuildingAnything) {
+  // Nested arrays inflate from a few bytes of zlib: refused before anything recurses through
+  // them (libcbor alone would build 2,000 levels).
+  EXPECT_FALSE(cbor_decode(std::string(60'000, '\x81') + '\x01').ok());
+  EXPECT_FALSE(cbor_decode(std::string(1'000, '\x81') + '\x01').ok());
+  EXPECT_FALSE(cbor_decode(std::string(33, '\x81') + '\x01').ok());
+  EXPECT_FALSE(cbor_decode(std::string(1'000, '\xc1') + '\x01').ok());   // tags as deep
+  EXPECT_FALSE(cbor_decode(std::string(60'000, '\xd2') + '\x01').ok());  // leading tags
+  EXPECT_TRUE(cbor_decode(std::string(20, '\x81') + '\x01').ok());
+  EXPECT_FALSE(cbor_decode(from_hex("9bffffffffffffffff01")).ok());  // 2^64-1 items announced
+  EXPECT_FALSE(cbor_decode(from_hex("5a7fffffff00")).ok());          // a 2 GB byte string
+  EXPECT_TRUE(cbor_decode(from_hex("9f0102ff")).ok());               // indefinite arrays are fine
+  EXPECT_TRUE(cbor_decode(from_hex("bf61619f02ffff")).ok());
+  Verification v =
+      verify("HC1:" + base45_encode(zlib_deflate(std::string(60'000, '\x81'))), kNow, TrustList{});
+  EXPECT_EQ(v.reason, "malformed_cbor");
+}
+
 TEST(Cbor, RoundTripsIntegerKeysAndNegativeNumbers) {
   Cbor m = Cbor::map_of(
       {{Cbor::integer_of(-260), Cbor::map_of({{Cbor::integer_of(1), Cbor::text_of("Nguyễn")}})},
