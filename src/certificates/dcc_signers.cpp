@@ -17,9 +17,8 @@ constexpr Sql kInsertSigner{
     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kid) DO NOTHING"};
 constexpr Sql kRetireSigners{"retire_dcc_signers",
                              "UPDATE dcc_signers SET retired_at = $1 WHERE retired_at IS NULL"};
-constexpr Sql kSelectCertificates{"select_dcc_certificates",
-                                  "SELECT certificate FROM dcc_signers WHERE not_after >= $1 "
-                                  "ORDER BY created_at DESC, kid"};
+constexpr Sql kSelectCertificates{
+    "select_dcc_certificates", "SELECT certificate FROM dcc_signers ORDER BY created_at DESC, kid"};
 
 constexpr std::string_view kOrganisation = "khaibao";
 constexpr std::string_view kCommonName = "khaibao DSC";
@@ -68,8 +67,8 @@ Result<SignerCertificate> rotate_dcc_signer(store::Connection& c, int64_t now) {
   return create_signer(c, now);
 }
 
-Result<std::vector<SignerCertificate>> dcc_signer_certificates(store::Connection& c, int64_t now) {
-  KB_ASSIGN(store::Rows rows, c.query(kSelectCertificates, {now}));
+Result<std::vector<SignerCertificate>> dcc_signer_certificates(store::Connection& c) {
+  KB_ASSIGN(store::Rows rows, c.query(kSelectCertificates));
   std::vector<SignerCertificate> out;
   for (const auto& r : rows) {
     KB_ASSIGN(SignerCertificate certificate, certificate_from_row(r.str(0)));

@@ -33,7 +33,8 @@ struct DccSigner {
 Result<DccSigner> current_dcc_signer(store::Connection& c, int64_t now);
 // Retires the signer in use and makes a new one; returns the new one's certificate.
 Result<SignerCertificate> rotate_dcc_signer(store::Connection& c, int64_t now);
-// Every certificate of ours that still verifies at `now` (not past its validity), newest first.
-Result<std::vector<SignerCertificate>> dcc_signer_certificates(store::Connection& c, int64_t now);
+// Every certificate of ours, newest first. All of them stay trusted: what one signed verifies
+// however old it is, and then shows as expired rather than as signed by a stranger.
+Result<std::vector<SignerCertificate>> dcc_signer_certificates(store::Connection& c);
 
 }  // namespace kb::certificates

@@ -12,6 +12,9 @@
 //   otherwise valid. Codes outside the EU value sets do not change the status: they are
 //   shown as they are and listed in unknown_codes.
 // The holder and the entries are returned only when the signature holds (steps 1–4 passed).
+// The signer certificate's own validity period is not compared with iat or exp: the EU's test
+// data has a certificate signed before its signer's notBefore that is meant to verify (BG 4);
+// a signer that must no longer count is taken out of the trust list.
 #pragma once
 
 #include <cstdint>

@@ -105,7 +105,7 @@ awaitable<Result<Response>> verify_certificate(App& app, Request& req) {
   KB_CO_ASSIGN(VerifyInput in, parse_verify(req, app.now()));
   // Our own signers, from the database, beside the foreign ones given at start.
   KB_CO_ASSIGN(auto ours, app.db().read([&](store::Connection& c) {
-    return certificates::dcc_signer_certificates(c, in.at);
+    return certificates::dcc_signer_certificates(c);
   }));
   certificates::TrustList trust(std::move(ours));
   trust.add_all(app.foreign_dcc_signers());
