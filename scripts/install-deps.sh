@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev postgresql
   libsodium-dev libqrencode-dev qrencode zbar-tools libpng-dev zlib1g-dev
+  libcbor-dev libssl-dev libzbar-dev
   prometheus-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev fonts-dejavu-core poppler-utils librsvg2-bin

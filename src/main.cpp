@@ -19,6 +19,7 @@
 #include "notify/delivery.h"
 #include "notify/inbox_hub.h"
 #include "outbox/outbox.h"
+#include "certificates/trust_list.h"
 #include "qr/signing_keys.h"
 #include "store/database.h"
 #include "synth/synth.h"
@@ -110,6 +111,14 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
               << "  (shown once; sign in at /staff-login and change it)" << std::endl;
   }
 
+  // Foreign DCC document signers: a bad bundle stops the start rather than verify nothing.
+  certificates::TrustList dcc_trust;
+  if (!config.dcc_trust_file.empty()) {
+    auto bundle = certificates::load_trust_bundle(config.dcc_trust_file);
+    if (!bundle.ok()) return fail(bundle.error());
+    dcc_trust = std::move(bundle).value();
+  }
+
   config.data_dir = common.data_dir;
   outbox::OutboxFile sms((std::filesystem::path(common.data_dir) / "outbox.jsonl").string());
   // Outside delivery of messages (a webhook gateway, or the outbox file), in lanes: urgent codes
@@ -124,6 +133,7 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   }
   Clock clock = config.clock_offset_file.empty() ? Clock{} : offset_clock(config.clock_offset_file);
   http::App app(config, db, std::move(opened->areas), std::move(*secrets), sms, *channel, clock);
+  app.set_foreign_dcc_signers(std::move(dcc_trust));
   app.install_routes();
   auto leases = jobs::make_leases(db);
   using notify::Lane;
@@ -350,6 +360,8 @@ int main(int argc, char** argv) {
                     "PostgreSQL: connections that write check-ins, each committing its own groups")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  serve->add_option("--dcc-trust", config.dcc_trust_file,
+                    "PEM bundle of foreign EU DCC document-signer certificates that verify health certificates");
   serve->add_option("--read-timeout", config.read_timeout_seconds, "seconds a client may take to send a request")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));

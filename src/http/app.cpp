@@ -62,6 +62,7 @@ void App::install_routes() {
   register_qr_routes(*this);
   register_case_routes(*this);
   register_notify_routes(*this);
+  register_certificate_routes(*this);
   auto& counters = prometheus::BuildCounter()
                        .Name("khaibao_http_requests_total")
                        .Help("HTTP requests by route, method and status class")

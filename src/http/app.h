@@ -19,6 +19,7 @@
 #include "accounts/session_cache.h"
 #include "checkin/door.h"
 #include "areas/area_directory.h"
+#include "certificates/trust_list.h"
 #include "cases/tracing_config.h"
 #include "core/clock.h"
 #include "http/router.h"
@@ -54,6 +55,7 @@ struct ServerConfig {
   int retention_days = 28;       // check-ins kept this many days, then purged (0: never)
   health::StatusPolicy status;   // how long a declaration counts as current at the door
   std::string clock_offset_file;  // tests only: moves the server's clock (core/clock.h offset_clock)
+  std::string dcc_trust_file;     // PEM bundle of foreign DCC document signers (--dcc-trust)
 };
 
 class StaticFiles;
@@ -131,6 +133,11 @@ class App {
         boost::asio::use_awaitable, F(std::move(fn)));
   }
 
+  // The foreign document signers a DCC may be signed by (serve --dcc-trust); our own signers
+  // are read from the database (certificates/dcc_signers.h). Set before serving.
+  const certificates::TrustList& foreign_dcc_signers() const { return foreign_dcc_signers_; }
+  void set_foreign_dcc_signers(certificates::TrustList signers) { foreign_dcc_signers_ = std::move(signers); }
+
   // Registers every route and finalises metrics; call once before serving.
   void install_routes();
 
@@ -149,6 +156,7 @@ class App {
   notify::InboxHub inbox_hub_;
   notify::AudienceCounter audience_counter_;
   notify::DeliveryWorker* delivery_worker_ = nullptr;
+  certificates::TrustList foreign_dcc_signers_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<StaticFiles> static_files_;
   RouteMetrics unmatched_metrics_;
@@ -166,6 +174,7 @@ void register_declaration_routes(App& app);  // api_declarations.cpp
 void register_qr_routes(App& app);           // api_qr.cpp
 void register_case_routes(App& app);         // api_cases.cpp
 void register_notify_routes(App& app);       // api_notify.cpp
+void register_certificate_routes(App& app);  // api_certificates.cpp
 
 // JSON shapes shared by several routes.
 boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);

@@ -390,6 +390,19 @@ UPDATE deliveries SET lane = 2 WHERE channel = 'broadcast';
 DROP INDEX deliveries_due;
 CREATE INDEX deliveries_due ON deliveries(state, lane, next_attempt_at);
 )sql"},
+    {35, R"sql(
+-- Document signers of EU Digital COVID Certificates (certificates/dcc_signers.h): an EC P-256
+-- key and its self-signed X.509 certificate. kid is the base64 of the certificate's 8-byte key
+-- identifier; not_after is the end of the certificate's validity.
+CREATE TABLE dcc_signers (
+  kid TEXT PRIMARY KEY,
+  certificate TEXT NOT NULL,
+  private_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  not_after BIGINT NOT NULL,
+  retired_at BIGINT
+);
+)sql"},
 };
 
 std::string render(const char* sql, Dialect dialect) {
