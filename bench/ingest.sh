@@ -2,8 +2,9 @@
 # Check-in ingest over HTTP against a fresh server: wrk posts distinct check-ins over
 # keep-alive connections (each reply is sent only after its write is committed), then the
 # same server's /healthz rate, three runs each. Prints one markdown table row.
-# Usage: bench/ingest.sh sqlite|postgres   (postgres: run under scripts/with-postgres.sh)
-# KB_SERVE_ARGS adds options to `khaibao serve`.
+# Usage: bench/ingest.sh sqlite|postgres|peer   (postgres, peer: run under scripts/with-postgres.sh)
+# `peer` runs the peer baseline (bench/peer/server.mjs, Node + PostgreSQL) instead of khaibao,
+# with the same load. KB_SERVE_ARGS adds options to `khaibao serve`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-sqlite}
@@ -11,32 +12,57 @@ runs=${KB_BENCH_RUNS:-3}
 duration=${KB_BENCH_DURATION:-15s}
 work=$(mktemp -d /tmp/kb-bench.XXXXXX)
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-if [ "$kind" = postgres ]; then
-  db="${KB_TEST_PG_URL}?options=-csearch_path%3Dbench_$$"
+citizens=${KB_BENCH_CITIZENS:-2000}
+venues=${KB_BENCH_VENUES:-400}
+case $kind in
+  sqlite) db="sqlite:$work/khaibao.db" ;;
+  postgres) db="${KB_TEST_PG_URL}?options=-csearch_path%3Dbench_$$" ;;
+  peer) db="$KB_TEST_PG_URL" ;;
+  *) echo "usage: bench/ingest.sh sqlite|postgres|peer" >&2; exit 2 ;;
+esac
+if [ "$kind" = peer ]; then
+  # The peer has no sign-in API: its citizens and venues are written before it starts.
+  node bench/peer/prepare.mjs "$db" "$citizens" "$venues" "$work/pairs.txt" >&2
+  node bench/peer/server.mjs "$db" "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 else
-  db="sqlite:$work/khaibao.db"
+  ./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
+    --otp-resend-after 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
 fi
-./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
-  --otp-resend-after 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
 
-node bench/prepare.mjs "http://127.0.0.1:$port" "$work" "${KB_BENCH_CITIZENS:-2000}" "${KB_BENCH_VENUES:-400}" \
-  "$work/pairs.txt" >&2
+if [ "$kind" != peer ]; then
+  node bench/prepare.mjs "http://127.0.0.1:$port" "$work" "$citizens" "$venues" "$work/pairs.txt" >&2
+fi
 export KB_PAIRS="$work/pairs.txt"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# Peak RSS of the server: the process and its children (the peer's cluster workers).
+peak_rss_kb() {
+  local total=0 p
+  for p in $1 $(pgrep -P "$1"); do
+    total=$((total + $(awk '/VmHWM/ {print $2}' "/proc/$p/status")))
+  done
+  echo "$total"
+}
 threads=2
 rates=(); p50s=(); p99s=(); p999s=(); health=()
 echo "ingest $kind: load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs" >&2
-# Each run goes on where the last one stopped (one cursor per wrk thread): no run repeats another's check-ins.
+# Each run goes on where the last one stopped (a cursor per wrk thread): no run repeats another's.
 cursors=$(printf '0 %.0s' $(seq $threads))
-not_new=0  # answers other than 201 (duplicates, if the pairs wrap round within a minute)
-for i in $(seq "$runs"); do
-  out=$(wrk -t$threads -c64 -d"$duration" --latency -s bench/checkin.lua "http://127.0.0.1:$port" -- $cursors)
+checkins() {
+  out=$(wrk -t$threads -c64 -d"$1" --latency -s bench/checkin.lua "http://127.0.0.1:$port" -- $cursors)
   echo "$out" >&2
   cursors=$(echo "$out" | sed -n 's/^next_pairs= //p')
+}
+# The same warm-up for every server (khaibao's prepare.mjs made requests, the peer's made none;
+# the peer's JIT needs a few seconds): check-ins that are not counted.
+checkins "${KB_BENCH_WARMUP:-3s}"
+not_new=0  # answers other than 201 in the measured runs (duplicates once the pairs wrap in a minute)
+for i in $(seq "$runs"); do
+  checkins "$duration"
   not_new=$((not_new + $(echo "$out" | awk '/^statuses/ {for (i = 2; i <= NF; i++) if ($i !~ /^201=/) {split($i, kv, "="); n += kv[2]}} END {print n + 0}')))
   rates+=("$(echo "$out" | awk '/Requests\/sec/ {print $2}')")
   line=$(echo "$out" | grep latency_us)
@@ -47,7 +73,7 @@ for i in $(seq "$runs"); do
   health+=("$(echo "$hout" | awk '/Requests\/sec/ {print $2}')")
 done
 echo "ingest $kind: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs" >&2
-rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+rss_kb=$(peak_rss_kb "$pid")
 rate=$(printf '%s\n' "${rates[@]}" | median)
 hrate=$(printf '%s\n' "${health[@]}" | median)
 p50=$(printf '%s\n' "${p50s[@]}" | median)
@@ -56,6 +82,7 @@ p999=$(printf '%s\n' "${p999s[@]}" | median)
 ratio=$(awk -v a="$rate" -v b="$hrate" 'BEGIN {printf "%.2f", a / b}')
 all=$(printf '%s / ' "${rates[@]}")
 label=$kind
+[ "$kind" = peer ] && label="peer: Node $(node -v | sed 's/^v//;s/\..*//') + pg, PostgreSQL"
 # A figure with answers that were not new visits is not comparable: say so in the row. More
 # venues (KB_BENCH_VENUES) make more distinct pairs.
 [ "$not_new" -eq 0 ] || label="$label ($not_new answers not 201)"
