@@ -61,8 +61,27 @@ checkins() {
 # the peer's JIT needs a few seconds): check-ins that are not counted.
 checkins "${KB_BENCH_WARMUP:-3s}"
 not_new=0  # answers other than 201 in the measured runs (duplicates once the pairs wrap in a minute)
+# CPU time that the server and PostgreSQL spend per check-in: on a busy machine it compares two
+# servers better than the rate does (the machine gives more of its time to the server that has
+# more runnable processes). PostgreSQL's processes are its postmaster's children.
+cpu_ticks() {
+  local total=0 p
+  for p in "$@" $(for q in "$@"; do pgrep -P "$q"; done); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+postmaster=()
+if [ "$kind" != sqlite ]; then
+  postmaster=($(ps -o ppid= -p "$(psql "$KB_TEST_PG_URL" -Atc \
+    "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")"))
+fi
+server_ticks=0; pg_ticks=0; counted=0
 for i in $(seq "$runs"); do
+  s0=$(cpu_ticks "$pid"); p0=$(cpu_ticks "${postmaster[@]}")
   checkins "$duration"
+  server_ticks=$((server_ticks + $(cpu_ticks "$pid") - s0)); pg_ticks=$((pg_ticks + $(cpu_ticks "${postmaster[@]}") - p0))
+  counted=$((counted + $(echo "$out" | awk '/requests in/ {print $1}')))
   not_new=$((not_new + $(echo "$out" | awk '/^statuses/ {for (i = 2; i <= NF; i++) if ($i !~ /^201=/) {split($i, kv, "="); n += kv[2]}} END {print n + 0}')))
   rates+=("$(echo "$out" | awk '/Requests\/sec/ {print $2}')")
   line=$(echo "$out" | grep latency_us)
@@ -73,6 +92,9 @@ for i in $(seq "$runs"); do
   health+=("$(echo "$hout" | awk '/Requests\/sec/ {print $2}')")
 done
 echo "ingest $kind: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs" >&2
+us_per_tick=$((1000000 / $(getconf CLK_TCK)))
+echo "ingest $kind: CPU per check-in: server $((server_ticks * us_per_tick / counted)) µs," \
+  "PostgreSQL $((pg_ticks * us_per_tick / counted)) µs" >&2
 rss_kb=$(peak_rss_kb "$pid")
 rate=$(printf '%s\n' "${rates[@]}" | median)
 hrate=$(printf '%s\n' "${health[@]}" | median)
