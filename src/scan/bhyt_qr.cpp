@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "people/person.h"
+#include "core/text.h"
 #include "scan/card_fields.h"
 
 namespace kb::scan {
@@ -110,7 +111,7 @@ Result<BhytCard> parse_bhyt(std::string_view payload, int64_t now) {
   if (fields.size() > 4) {
     auto raw_address = decode_hex(fields[4]);
     std::optional<std::string> address;
-    if (raw_address) address = clean_card_text(*raw_address);
+    if (raw_address) address = clean_text(*raw_address);
     if (!address)
       return refuse("invalid_address", "the address (field 5) must be hex-encoded UTF-8 text");
     card.address = std::move(*address);

@@ -18,10 +18,6 @@ std::optional<std::string> parse_card_date(std::string_view text, char separator
 // Today's date in Vietnam (UTC+07:00) as YYYY-MM-DD; ISO dates compare as strings.
 std::string vietnam_today(int64_t now);
 
-// Free text (an address) made comparable: NFC, runs of white space collapsed, ends trimmed.
-// Nothing when the text is not valid UTF-8 or holds control characters.
-std::optional<std::string> clean_card_text(std::string_view text);
-
 // Lower-case, NFC, case-folded form of short words (the sex field), so "NỮ", "nữ" and the
 // decomposed "nữ" compare equal. Nothing when not valid UTF-8.
 std::optional<std::string> fold_card_word(std::string_view text);

@@ -4,6 +4,7 @@
 
 #include "people/cccd.h"
 #include "people/person.h"
+#include "core/text.h"
 #include "scan/card_fields.h"
 
 namespace kb::scan {
@@ -74,7 +75,7 @@ Result<CccdCard> parse_cccd(std::string_view payload, int64_t now) {
     return refuse("invalid_sex", "the sex (field 5) must be \"Nam\" or \"N\u1eef\"");
   }
 
-  auto address = clean_card_text(fields[5]);
+  auto address = clean_text(fields[5]);
   if (!address) return refuse("invalid_address", "the address (field 6) is not valid UTF-8 text");
   card.address = std::move(*address);
 

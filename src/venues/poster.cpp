@@ -13,6 +13,8 @@
 #include <optional>
 #include <vector>
 
+#include "core/text.h"
+
 namespace kb::venues {
 namespace {
 
@@ -40,40 +42,6 @@ constexpr Rgb kInk{0.1, 0.1, 0.1};
 constexpr Rgb kGrey{0.35, 0.35, 0.35};
 constexpr Rgb kPaleBlue{0.91, 0.94, 0.99};
 constexpr Rgb kWhite{1, 1, 1};
-
-// NFC with runs of white space collapsed: the toy text API draws one glyph per code point,
-// so decomposed marks would be misplaced. Nothing for invalid UTF-8 or control characters.
-std::optional<std::string> printable(std::string_view text) {
-  utf8proc_uint8_t* nfc = nullptr;
-  utf8proc_ssize_t n =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                   static_cast<utf8proc_ssize_t>(text.size()), &nfc,
-                   static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
-  if (n < 0) return std::nullopt;
-  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(nfc, &std::free);
-  std::string out;
-  bool pending_space = false;
-  const utf8proc_uint8_t* p = nfc;
-  while (n > 0) {
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t len = utf8proc_iterate(p, n, &cp);
-    if (len <= 0) return std::nullopt;
-    auto category = utf8proc_category(cp);
-    if (category == UTF8PROC_CATEGORY_ZS || cp == '\t' || cp == '\n' || cp == '\r') {
-      pending_space = !out.empty();
-    } else if (category == UTF8PROC_CATEGORY_CC || category == UTF8PROC_CATEGORY_CS ||
-               category == UTF8PROC_CATEGORY_CN) {
-      return std::nullopt;
-    } else {
-      if (pending_space) out.push_back(' ');
-      pending_space = false;
-      out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(len));
-    }
-    p += len;
-    n -= len;
-  }
-  return out;
-}
 
 std::string xml_escape(std::string_view text) {
   std::string out;
@@ -336,15 +304,15 @@ kb::Status draw_and_finish(cairo_surface_t* surface, const PrintedContent& c, co
 
 Result<std::string> render_poster(const PosterContent& content, PosterFormat format) {
   PrintedContent c;
-  auto name = printable(content.venue_name);
+  auto name = clean_text(content.venue_name);
   if (!name || name->empty())
     return invalid("venue_name", "invalid_venue_name",
                    "the venue name must be non-empty UTF-8 text");
   c.venue_name = std::move(*name);
-  auto address = printable(content.address_line);
+  auto address = clean_text(content.address_line);
   if (!address) return invalid("address_line", "invalid_address", "the address must be UTF-8 text");
   c.address_line = std::move(*address);
-  auto venue_code = printable(content.code);
+  auto venue_code = clean_text(content.code);
   if (!venue_code || venue_code->empty())
     return invalid("code", "invalid_code", "the venue code must be non-empty text");
   c.code = std::move(*venue_code);
