@@ -1,5 +1,6 @@
 // Errors are values: a function that can fail returns Result<T>. The ErrorKind is shared by
-// the whole domain and mapped to an HTTP status in exactly one place (http/error_mapping.cpp).
+// the whole domain and mapped to an HTTP status in exactly one place (http/message.cpp,
+// status_of), which App::handle applies to every handler's error.
 #pragma once
 
 #include <cassert>
