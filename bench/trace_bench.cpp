@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/crypto.h"
+#include "schema/schema.h"
 #include "store/database.h"
 #include "trace/contacts.h"
 
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
   }
   kb::crypto_init();
   int cases = argc > 2 ? std::stoi(argv[2]) : 1000;
-  auto db = kb::store::Database::open(argv[1]);
+  auto db = kb::store::Database::open(argv[1], kb::schema::khaibao());
   if (!db.ok()) {
     std::fprintf(stderr, "%s\n", db.error().message.c_str());
     return 1;

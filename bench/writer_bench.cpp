@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "checkin/visit.h"
+#include "schema/schema.h"
 #include "core/crypto.h"
 #include "store/database.h"
 
@@ -95,7 +96,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (argc != 2) die("usage: bench_writer [--benchmark_* flags] DB_URL");
   kb::crypto_init();
-  auto db = kb::store::Database::open(argv[1]);
+  auto db = kb::store::Database::open(argv[1], kb::schema::khaibao());
   if (!db.ok()) die(db.error().message);
   g_db = std::move(*db);
   auto conn = g_db->connect();

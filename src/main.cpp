@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "accounts/accounts.h"
+#include "schema/schema.h"
 #include "areas/area_directory.h"
 #include "checkin/retention.h"
 #include "jobs/lease.h"
@@ -63,7 +64,7 @@ Result<Opened> open_all(const Common& c, const char* argv0) {
     auto parent = std::filesystem::path(c.db.substr(7)).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
-  KB_ASSIGN(auto db, store::Database::open(c.db, c.db_options));
+  KB_ASSIGN(auto db, store::Database::open(c.db, schema::khaibao(), c.db_options));
   std::string areas_file = c.areas_file.empty() ? areas::find_address_json(argv0) : c.areas_file;
   KB_ASSIGN(int imported, db->writer().write_sync([&](store::Connection& conn) {
     return areas::import_address_json(conn, areas_file);
@@ -263,7 +264,7 @@ int run_purge(const Common& common, int retention_days, const char* argv0) {
 int run_stats(const Common& common, const char* argv0) {
   auto opened = open_all(common, argv0);
   if (!opened.ok()) return fail(opened.error());
-  auto counts = opened->db->read([](store::Connection& c) { return store::table_counts(c); });
+  auto counts = opened->db->read([](store::Connection& c) { return schema::table_counts(c); });
   if (!counts.ok()) return fail(counts.error());
   std::cout << "{";
   bool first = true;
@@ -288,7 +289,7 @@ int run_keys_rotate(const Common& common, const char* argv0) {
 }
 
 int run_routes() {
-  auto db = store::Database::open("sqlite::memory:");
+  auto db = store::Database::open("sqlite::memory:", schema::khaibao());
   if (!db.ok()) return fail(db.error());
   outbox::OutboxFile none("/dev/null");
   notify::OutboxChannel nowhere(none);

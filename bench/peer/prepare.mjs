@@ -2,7 +2,7 @@
 // for khaibao: signed-in citizens, venues, and every (token, venue code) pair in a file, in the
 // same order. The peer has no sign-in or venue API, so they are written straight to its tables.
 // The visits table has khaibao's columns and its two secondary indexes, column for column
-// (src/store/visit_days.cpp: by venue and time, by person and venue and time; on PostgreSQL
+// (src/checkin/visit_days.cpp: by venue and time, by person and venue and time; on PostgreSQL
 // the venue index carries the visit id), so an insert maintains the same index entries.
 // Usage: node bench/peer/prepare.mjs PG_URL CITIZENS VENUES OUT
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 // Check-ins are kept for a retention period (28 days by default, SPEC.md) and then purged a
-// whole day at a time: each day's visits are one table (store/visit_days.h), so a purge drops
+// whole day at a time: each day's visits are one table (checkin/visit_days.h), so a purge drops
 // tables instead of deleting rows. A running server purges hourly (the "retention" job).
 #pragma once
 
@@ -11,15 +11,15 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "store/database.h"
-#include "store/visit_days.h"
+#include "checkin/visit_days.h"
 
 namespace kb::checkin {
 
 inline constexpr int kDefaultRetentionDays = 28;
 
 struct PurgeReport {
-  int64_t first_kept_day = 0;  // store::visit_day numbering
-  std::vector<store::PurgedDay> days;
+  int64_t first_kept_day = 0;  // checkin::visit_day numbering
+  std::vector<checkin::PurgedDay> days;
   int64_t rows = 0;
   double seconds = 0;  // wall time of the purging write
 };

@@ -6,7 +6,7 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
-#include "store/visit_days.h"
+#include "checkin/visit_days.h"
 
 namespace kb::checkin {
 namespace {
@@ -139,21 +139,21 @@ int trust_level(Trust trust) {
 
 Result<Recorded> record(store::Connection& c, const NewVisit& n) {
   const int64_t since = n.at - kDuplicateWindowSeconds;
-  const int64_t day = store::visit_day(n.at);
-  KB_TRY(store::ensure_visit_day(c, day));
+  const int64_t day = checkin::visit_day(n.at);
+  KB_TRY(checkin::ensure_visit_day(c, day));
   Param by = n.recorded_by ? Param{*n.recorded_by} : Param{nullptr};
-  if (c.dialect() == store::Dialect::kPostgres && store::visit_day(since) == day) {
+  if (c.dialect() == store::Dialect::kPostgres && checkin::visit_day(since) == day) {
     // One round trip instead of two: the duplicate check and the insert in one statement.
-    KB_ASSIGN(auto row, c.query_one(store::for_day(c, kRecordPg, day),
+    KB_ASSIGN(auto row, c.query_one(checkin::for_day(c, kRecordPg, day),
                                     {n.person_id, since, n.venue_id, n.at, n.at + n.stay_seconds,
                                      static_cast<int64_t>(n.source), static_cast<int64_t>(n.trust), by}));
     if (!row) return internal("recording a visit returned no row");
     KB_ASSIGN(Visit v, from_row(*row));
     return Recorded{std::move(v), row->str(9) == "t"};
   }
-  for (int64_t d = day; d >= store::visit_day(since); --d) {  // the window may begin yesterday
-    if (d != day) KB_TRY(store::ensure_visit_day(c, d));
-    KB_ASSIGN(auto recent, c.query_one(store::for_day(c, kSelectRecent, d), {n.person_id, since, n.venue_id}));
+  for (int64_t d = day; d >= checkin::visit_day(since); --d) {  // the window may begin yesterday
+    if (d != day) KB_TRY(checkin::ensure_visit_day(c, d));
+    KB_ASSIGN(auto recent, c.query_one(checkin::for_day(c, kSelectRecent, d), {n.person_id, since, n.venue_id}));
     if (recent) {
       KB_ASSIGN(Visit v, from_row(*recent));
       return Recorded{std::move(v), true};
@@ -167,7 +167,7 @@ Result<Recorded> record(store::Connection& c, const NewVisit& n) {
   v.source = n.source;
   v.trust = n.trust;
   v.recorded_by = n.recorded_by;
-  KB_ASSIGN(auto row, c.query_one(store::for_day(c, kInsertVisit, day), {n.venue_id, n.person_id, n.at, v.assumed_out,
+  KB_ASSIGN(auto row, c.query_one(checkin::for_day(c, kInsertVisit, day), {n.venue_id, n.person_id, n.at, v.assumed_out,
                                                  static_cast<int64_t>(n.source), static_cast<int64_t>(n.trust), by}));
   if (!row) return internal("insert into visits returned no id");
   v.id = row->i64(0);
@@ -182,7 +182,7 @@ void record_day_pg(store::Connection& c, int64_t day, std::span<const NewVisit> 
   auto fail = [&](const Error& e) {
     for (size_t i : at) out[i].emplace(e);
   };
-  if (auto st = store::ensure_visit_day(c, day); !st.ok()) return fail(st.error());
+  if (auto st = checkin::ensure_visit_day(c, day); !st.ok()) return fail(st.error());
   // Each column as a PostgreSQL array literal: {1,2,NULL}.
   auto array = [&](auto value_of) {
     std::string out = "{";
@@ -205,7 +205,7 @@ void record_day_pg(store::Connection& c, int64_t day, std::span<const NewVisit> 
   std::string source = array([](const NewVisit& n) { return V(static_cast<int64_t>(n.source)); });
   std::string trust = array([](const NewVisit& n) { return V(static_cast<int64_t>(n.trust)); });
   std::string by = array([](const NewVisit& n) { return n.recorded_by; });
-  auto rows = c.query(store::for_day(c, kRecordAllPg, day),
+  auto rows = c.query(checkin::for_day(c, kRecordAllPg, day),
                       {person, venue, t_in, assumed, source, trust, by, kDuplicateWindowSeconds});
   if (!rows.ok()) return fail(rows.error());
   for (const auto& r : *rows) {
@@ -237,11 +237,11 @@ std::vector<Result<Recorded>> record_all(store::Connection& c, std::span<const N
   // A duplicate window reaching into the day before (the first minute after midnight) needs two
   // day tables: then every check-in goes through record(), in turn.
   bool one_day_each = std::all_of(visits.begin(), visits.end(), [](const NewVisit& n) {
-    return store::visit_day(n.at - kDuplicateWindowSeconds) == store::visit_day(n.at);
+    return checkin::visit_day(n.at - kDuplicateWindowSeconds) == checkin::visit_day(n.at);
   });
   if (c.dialect() == store::Dialect::kPostgres && visits.size() > 1 && one_day_each) {
     std::vector<std::pair<int64_t, size_t>> by_day;
-    for (size_t i = 0; i < visits.size(); ++i) by_day.emplace_back(store::visit_day(visits[i].at), i);
+    for (size_t i = 0; i < visits.size(); ++i) by_day.emplace_back(checkin::visit_day(visits[i].at), i);
     std::stable_sort(by_day.begin(), by_day.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<size_t> at;
     for (size_t i = 0; i < by_day.size();) {
@@ -273,7 +273,7 @@ Result<Visit> check_out(store::Connection& c, int64_t visit_id, int64_t now) {
   if (existing->t_out) {
     return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out", "visit_id"};
   }
-  KB_ASSIGN(auto row, c.query_one(store::for_day(c, kCheckOut, store::visit_day(existing->t_in)), {visit_id, now}));
+  KB_ASSIGN(auto row, c.query_one(checkin::for_day(c, kCheckOut, checkin::visit_day(existing->t_in)), {visit_id, now}));
   if (!row) {  // checked out meanwhile through another server process
     return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out", "visit_id"};
   }

@@ -1,13 +1,28 @@
-#include "store/visit_days.h"
+#include "checkin/visit_days.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <unordered_set>
 
 #include "core/clock.h"
 
-namespace kb::store {
+namespace kb::checkin {
 namespace {
+
+using store::Dialect;
+using store::Param;
+using store::Rows;
+
+// What a connection knows of the day tables: the days it has seen exist, and the SQL texts it
+// has written for them (kept for the connection's life, since prepared statements are cached
+// by text address). A rollback may have undone a day table it made: forget the days then.
+struct VisitDayMemo final : store::Connection::Memo {
+  std::unordered_set<int64_t> known_days;
+  std::map<std::pair<const char*, int64_t>, std::string> texts;
+  void rolled_back() override { known_days.clear(); }
+};
 
 // The columns of a visit, in the order every day table has them (the SQLite view is a UNION
 // ALL of `SELECT *`, so the order matters).
@@ -87,7 +102,7 @@ std::string visit_table(int64_t day) {
 }
 
 Status ensure_visit_day(Connection& c, int64_t day) {
-  auto& memo = c.visit_day_memo();
+  auto& memo = c.memo<VisitDayMemo>();
   if (memo.known_days.contains(day)) return {};
   std::string t = visit_table(day);
   KB_ASSIGN(Rows rows, c.query(c.dialect() == Dialect::kSqlite ? kSqliteTableExists : kPgTableExists,
@@ -106,7 +121,7 @@ Status ensure_visit_day(Connection& c, int64_t day) {
 }
 
 Sql for_day(Connection& c, const Sql& pattern, int64_t day) {
-  auto& texts = c.visit_day_memo().texts;
+  auto& texts = c.memo<VisitDayMemo>().texts;
   auto key = std::make_pair(pattern.text, day);
   auto it = texts.find(key);
   if (it == texts.end()) {
@@ -151,7 +166,7 @@ Result<std::vector<PurgedDay>> purge_visit_days(Connection& c, int64_t first_kep
   if (c.dialect() == Dialect::kSqlite) KB_TRY(rebuild_sqlite_view(c, kept));
   for (const auto& p : purged) {
     KB_TRY(c.exec_script(fmt::format("DROP TABLE {}", visit_table(p.day))));
-    c.visit_day_memo().known_days.erase(p.day);
+    c.memo<VisitDayMemo>().known_days.erase(p.day);
   }
   return purged;
 }
@@ -193,4 +208,4 @@ Status cover_visit_ids(Connection& c) {
       "CREATE INDEX visits_by_venue_with_id ON visits{} INCLUDE (id); DROP INDEX visits_by_venue", kVenueIndexColumns));
 }
 
-}  // namespace kb::store
+}  // namespace kb::checkin

@@ -18,7 +18,10 @@
 
 #include "store/database.h"
 
-namespace kb::store {
+namespace kb::checkin {
+
+using store::Connection;
+using store::Sql;
 
 // The day number (days since 1970-01-01 in UTC+07:00) of a Unix time, and its bounds.
 int64_t visit_day(int64_t t);
@@ -51,4 +54,4 @@ Status split_visits_by_day(Connection& c);
 // contacts from the index alone.
 Status cover_visit_ids(Connection& c);
 
-}  // namespace kb::store
+}  // namespace kb::checkin

@@ -54,7 +54,7 @@ Result<std::optional<Row>> Connection::query_one(const Sql& sql, std::initialize
 
 Database::~Database() { stop(); }
 
-Result<std::unique_ptr<Database>> Database::open(const std::string& url, DatabaseOptions options) {
+Result<std::unique_ptr<Database>> Database::open(const std::string& url, Schema schema, DatabaseOptions options) {
   std::unique_ptr<Database> db;
   if (url.starts_with("sqlite:")) {
     db = std::make_unique<SqliteDatabase>(url.substr(7));
@@ -63,14 +63,14 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, Databas
   } else {
     return invalid("db", "invalid_db_url", "--db must be sqlite:PATH or postgres://…");
   }
-  KB_TRY(db->start(options));
+  KB_TRY(db->start(schema, options));
   return db;
 }
 
-Status Database::start(DatabaseOptions options) {
+Status Database::start(Schema schema, DatabaseOptions options) {
   max_read_connections_ = options.max_read_connections;
   KB_ASSIGN(auto write_connection, connect());
-  KB_TRY(migrate(*write_connection));
+  KB_TRY(migrate(*write_connection, schema));
   writer_ = std::make_unique<Writer>(std::move(write_connection), options.max_batch);
   if (dialect() == Dialect::kPostgres) {
     for (int i = 0; i < options.ingest_writers; ++i) {

@@ -16,7 +16,9 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <type_traits>
+#include <typeindex>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -82,19 +84,39 @@ class Connection {
   // The first row, or std::nullopt when there is none.
   Result<std::optional<Row>> query_one(const Sql& sql, std::initializer_list<Param> params = {});
 
-  // What this connection knows of the day tables of visits (store/visit_days.h): the days it
-  // has seen exist, and the SQL texts it has written for them (kept for the connection's life,
-  // since prepared statements are cached by text address). The writer forgets `known_days`
-  // when a transaction rolls back, as it may have created one of them.
-  struct VisitDayMemo {
-    std::unordered_set<int64_t> known_days;
-    std::map<std::pair<const char*, int64_t>, std::string> texts;
+  // State a domain module keeps for the life of a connection (say, which of its tables the
+  // connection has seen exist), one object per type M, made on first use. The writer calls
+  // rolled_back() on each when a transaction or savepoint rolls back, since what it remembers
+  // may have been undone. Used by the connection's one thread only.
+  class Memo {
+   public:
+    virtual ~Memo() = default;
+    virtual void rolled_back() {}
   };
-  VisitDayMemo& visit_day_memo() { return visit_day_memo_; }
+  template <class M>
+  M& memo() {
+    static_assert(std::is_base_of_v<Memo, M>);
+    auto& slot = memos_[std::type_index(typeid(M))];
+    if (!slot) slot = std::make_unique<M>();
+    return static_cast<M&>(*slot);
+  }
+  void rolled_back() {
+    for (auto& [type, m] : memos_) m->rolled_back();
+  }
 
  private:
-  VisitDayMemo visit_day_memo_;
+  std::unordered_map<std::type_index, std::unique_ptr<Memo>> memos_;
 };
+
+// One step of a schema: portable SQL (placeholder {{pk}}: an auto-assigned 64-bit primary key),
+// or code for a step that needs the dialect or the catalogue. A schema is a list of them in
+// version order (src/schema/ holds khaibao's).
+struct Migration {
+  int version;
+  const char* sql;
+  Status (*code)(Connection&) = nullptr;
+};
+using Schema = std::span<const Migration>;
 
 // Options shared by both implementations.
 struct DatabaseOptions {
@@ -110,8 +132,8 @@ class Writer;
 class Database {
  public:
   virtual ~Database();
-  // Opens `sqlite:PATH` or `postgres://…` (also `postgresql://…`), applies the migrations.
-  static Result<std::unique_ptr<Database>> open(const std::string& url, DatabaseOptions options = {});
+  // Opens `sqlite:PATH` or `postgres://…` (also `postgresql://…`) and brings it to `schema`.
+  static Result<std::unique_ptr<Database>> open(const std::string& url, Schema schema, DatabaseOptions options = {});
 
   virtual Dialect dialect() const = 0;
   // A new connection of this database.
@@ -141,8 +163,8 @@ class Database {
     return *ingest_writers_[key % ingest_writers_.size()];
   }
 
-  // Starts the writer thread; called by open().
-  Status start(DatabaseOptions options);
+  // Applies the schema and starts the writer thread; called by open().
+  Status start(Schema schema, DatabaseOptions options);
   // Finishes queued writes and stops the writer thread.
   void stop();
 
@@ -165,11 +187,9 @@ class Database {
   std::vector<std::unique_ptr<Writer>> ingest_writers_;  // fixed after start()
 };
 
-// Every table of the schema with its row count, by name.
-Result<std::vector<std::pair<std::string, int64_t>>> table_counts(Connection& c);
-
-// Applies the schema migrations that have not run yet, in one transaction (up to a version:
-// for tests of a migration).
-Status migrate(Connection& c, int up_to_version = 1 << 30);
+// Applies the steps of `schema` that have not run yet, in one transaction (up to a version: for
+// tests of a migration). Several processes may start at once on one PostgreSQL: one migrates,
+// the others wait.
+Status migrate(Connection& c, Schema schema, int up_to_version = 1 << 30);
 
 }  // namespace kb::store

@@ -75,7 +75,7 @@ void Writer::loop() {
       if (auto commit = connection_->control("COMMIT"); !commit.ok()) {
         spdlog::error("group commit of {} writes failed: {}", batch.size(), commit.error().message);
         (void)connection_->exec_script("ROLLBACK");
-        connection_->visit_day_memo().known_days.clear();
+        connection_->rolled_back();
         failure = commit.error();
       } else {
         commits_.fetch_add(1, std::memory_order_relaxed);

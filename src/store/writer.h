@@ -111,7 +111,7 @@ class Writer {
       }
       if (!result->ok()) {
         (void)c.control("ROLLBACK TO SAVEPOINT kb_job");
-        c.visit_day_memo().known_days.clear();  // the job may have made a day table
+        c.rolled_back();  // the job may have made a table a memo remembers
       }
       (void)c.control("RELEASE SAVEPOINT kb_job");
       return result->ok();

@@ -1,7 +1,7 @@
 #include "synth/synth.h"
 
 #include "core/clock.h"
-#include "store/visit_days.h"
+#include "checkin/visit_days.h"
 
 #include <fmt/format.h>
 
@@ -276,17 +276,17 @@ Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& 
     }
     std::sort(day_rows.begin(), day_rows.end(), [](const Row& a, const Row& b) { return a.t_in < b.t_in; });
     KB_TRY(in_transaction(db, [&](Connection& c) -> Status {
-      const int64_t vday = store::visit_day(day);
-      KB_TRY(store::ensure_visit_day(c, vday));
+      const int64_t vday = checkin::visit_day(day);
+      KB_TRY(checkin::ensure_visit_day(c, vday));
       if (c.dialect() == store::Dialect::kSqlite) {
         // A fresh day table: its rows may take SQLite's own ids, which start at day × 2^32 once
         // the first is placed there.
-        Sql insert = store::for_day(c, kInsertVisitSqlite, vday);
+        Sql insert = checkin::for_day(c, kInsertVisitSqlite, vday);
         bool first = true;
         for (const Row& r : day_rows) {
           Param out = r.t_out == INT64_MIN ? Param{nullptr} : Param{r.t_out};
           if (first) {
-            KB_TRY(c.exec(store::for_day(c, kInsertFirstVisitSqlite, vday),
+            KB_TRY(c.exec(checkin::for_day(c, kInsertFirstVisitSqlite, vday),
                           {r.venue, r.person, r.t_in, out, r.assumed_out}));
             first = false;
             continue;

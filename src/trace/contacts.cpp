@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "store/visit_days.h"
+#include "checkin/visit_days.h"
 
 namespace kb::trace {
 namespace {
@@ -15,7 +15,7 @@ constexpr Sql kStaysOfPerson{
     "trace_stays_of_person",
     "SELECT id, venue_id, t_in, t_out, assumed_out FROM visits WHERE person_id = $1 AND t_in >= $2 AND t_in <= $3 "
     "ORDER BY t_in, id"};
-// Read from one day's table at a time (store/visit_days.h): the range spans a day or two, and a
+// Read from one day's table at a time (checkin/visit_days.h): the range spans a day or two, and a
 // statement on one table is planned for it alone (on PostgreSQL a prepared statement on the
 // partitioned parent is planned generically and opens every partition on each run: measured
 // at 10 M visits, F1 p99 108 ms that way). The day's (venue_id, t_in, person_id, t_out,
@@ -71,7 +71,7 @@ Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const Expos
     return a->venue_id != b->venue_id ? a->venue_id < b->venue_id : a->stay.in < b->stay.in;
   });
 
-  KB_ASSIGN(std::vector<int64_t> days, store::visit_days(c));
+  KB_ASSIGN(std::vector<int64_t> days, checkin::visit_days(c));
   std::vector<Contact> contacts;
   std::unordered_map<int64_t, size_t> index;  // person → position in contacts
   store::Rows rows;
@@ -88,9 +88,9 @@ Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const Expos
       end_lo = std::min(end_lo, order[j]->stay.in - rule.margin_seconds);
     }
     rows.clear();
-    for (int64_t d = store::visit_day(lo); d <= store::visit_day(hi); ++d) {
+    for (int64_t d = checkin::visit_day(lo); d <= checkin::visit_day(hi); ++d) {
       if (!std::binary_search(days.begin(), days.end(), d)) continue;
-      KB_ASSIGN(store::Rows day_rows, c.query(store::for_day(c, kStaysAtVenue, d), {venue, lo, hi, person_id, end_lo}));
+      KB_ASSIGN(store::Rows day_rows, c.query(checkin::for_day(c, kStaysAtVenue, d), {venue, lo, hi, person_id, end_lo}));
       rows.insert(rows.end(), std::make_move_iterator(day_rows.begin()), std::make_move_iterator(day_rows.end()));
     }
     for (const auto& r : rows) {

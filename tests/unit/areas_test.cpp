@@ -11,6 +11,7 @@
 #include <set>
 
 #include "areas/area_directory.h"
+#include "schema/schema.h"
 #include "store/database.h"
 #include "store/writer.h"
 
@@ -34,7 +35,7 @@ struct TempDb {
     dir = fs::temp_directory_path() /
           ("kb-areas-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     fs::create_directories(dir);
-    auto opened = store::Database::open("sqlite:" + (dir / "areas.db").string());
+    auto opened = store::Database::open("sqlite:" + (dir / "areas.db").string(), schema::khaibao());
     EXPECT_TRUE(opened.ok()) << opened.error().message;
     if (opened.ok()) db = std::move(opened).value();
   }
@@ -96,7 +97,7 @@ TEST_F(Areas, ImportsThe34ProvincesAnd3321WardsOnce) {
   auto again = db_->import(file_);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
-  auto counts = db_->db->read([](store::Connection& c) { return store::table_counts(c); });
+  auto counts = db_->db->read([](store::Connection& c) { return schema::table_counts(c); });
   ASSERT_TRUE(counts.ok());
   std::map<std::string, int64_t> by_name(counts->begin(), counts->end());
   EXPECT_EQ(by_name["provinces"], 34);

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "certificates/base45.h"
+#include "schema/schema.h"
 #include "certificates/compression.h"
 #include "certificates/dcc_codec.h"
 #include "certificates/dcc_qr.h"
@@ -400,7 +401,7 @@ class DccIssuing : public ::testing::TestWithParam<store::Dialect> {
     ASSERT_TRUE(crypto_init());
     scratch_.emplace(GetParam(), "dcc");
     if (!scratch_->available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
-    auto db = store::Database::open(scratch_->url());
+    auto db = store::Database::open(scratch_->url(), schema::khaibao());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(db).value();
   }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "checkin/guest_log.h"
+#include "schema/schema.h"
 #include "checkin/visit.h"
 #include "core/crypto.h"
 #include "store/database.h"
@@ -106,7 +107,7 @@ class VisitsOnSqlite : public ::testing::Test {
     ASSERT_TRUE(crypto_init());
     path_ = std::filesystem::temp_directory_path() / ("kb-visits-" + std::to_string(::getpid()) + ".db");
     std::filesystem::remove(path_);
-    auto db = store::Database::open("sqlite:" + path_.string());
+    auto db = store::Database::open("sqlite:" + path_.string(), schema::khaibao());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
   }

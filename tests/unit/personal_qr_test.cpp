@@ -1,5 +1,6 @@
 // The personal QR token: signing round trip, tampering, expiry, key rotation, revocation.
 #include "qr/personal_qr.h"
+#include "schema/schema.h"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
@@ -26,7 +27,7 @@ class PersonalQrTest : public ::testing::Test {
             ("kb-personal-qr-" + std::to_string(::getpid()) + "-" +
              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
     std::filesystem::remove(path_);
-    auto db = store::Database::open("sqlite:" + path_.string());
+    auto db = store::Database::open("sqlite:" + path_.string(), schema::khaibao());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
     auto person = write([](store::Connection& c) -> Result<int64_t> {

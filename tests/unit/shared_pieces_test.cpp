@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "jobs/lease.h"
+#include "schema/schema.h"
 #include "jobs/scheduler.h"
 #include "notify/delivery.h"
 #include "scratch_database.h"
@@ -24,7 +25,7 @@ class SharedPiecesTest : public ::testing::TestWithParam<Dialect> {
   void SetUp() override {
     scratch_ = std::make_unique<test_support::ScratchDatabase>(GetParam(), "shared");
     if (!scratch_->available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
-    auto db = store::Database::open(scratch_->url());
+    auto db = store::Database::open(scratch_->url(), schema::khaibao());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
   }

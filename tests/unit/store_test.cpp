@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "schema/schema.h"
 #include "store/writer.h"
 #include "scratch_database.h"
 
@@ -37,7 +38,7 @@ class StoreTest : public ::testing::TestWithParam<Dialect> {
   void SetUp() override {
     scratch_.emplace(GetParam(), "store");
     if (!scratch_->available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
-    auto db = Database::open(scratch_->url());
+    auto db = Database::open(scratch_->url(), schema::khaibao());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(db).value();
     auto created = db_->writer().write_sync([](Connection& c) { return c.exec(kCreateItems); });
@@ -245,7 +246,7 @@ TEST_P(StoreTest, RowsConvertBetweenTypes) {
 TEST_P(StoreTest, TableCountsNameEveryTableWithItsRows) {
   ASSERT_TRUE(insert(1, "one").ok());
   ASSERT_TRUE(insert(2, "two").ok());
-  auto counts = db_->read([](Connection& c) { return table_counts(c); });
+  auto counts = db_->read([](Connection& c) { return schema::table_counts(c); });
   ASSERT_TRUE(counts.ok()) << counts.error().message;
   std::map<std::string, int64_t> by_name(counts->begin(), counts->end());
   EXPECT_EQ(by_name.at("test_items"), 2);

@@ -13,13 +13,14 @@
 #include <set>
 
 #include "cases/case.h"
+#include "schema/schema.h"
 #include "cases/clusters.h"
 #include "cases/notice_text.h"
 #include "core/crypto.h"
 #include "health/health_status.h"
 #include "notify/messages.h"
 #include "store/database.h"
-#include "store/visit_days.h"
+#include "checkin/visit_days.h"
 #include "store/writer.h"
 #include "trace/contacts.h"
 #include "trace/exposure.h"
@@ -89,7 +90,7 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(crypto_init());
     scratch_.emplace(GetParam() == "postgres" ? store::Dialect::kPostgres : store::Dialect::kSqlite, "trace");
     if (!scratch_->available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
-    auto db = store::Database::open(scratch_->url());
+    auto db = store::Database::open(scratch_->url(), schema::khaibao());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
     auto official = db_->writer().write_sync([](store::Connection& c) -> Result<int64_t> {
@@ -156,9 +157,9 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
           "VALUES ({next_id}, $1, $2, $3, $4, $5, 1, 3, $3)"};
       for (const auto& v : visits) {
         store::Param out = v.out ? store::Param{*v.out} : store::Param{nullptr};
-        int64_t day = store::visit_day(v.in);
-        KB_TRY(store::ensure_visit_day(c, day));
-        KB_TRY(c.exec(store::for_day(c, kVisit, day),
+        int64_t day = checkin::visit_day(v.in);
+        KB_TRY(checkin::ensure_visit_day(c, day));
+        KB_TRY(c.exec(checkin::for_day(c, kVisit, day),
                       {v.venue, v.person, v.in, out, v.assumed ? v.assumed : v.in + kHour}));
       }
       return {};
@@ -167,8 +168,8 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
   }
   void clear_visits() {
     auto r = write([](store::Connection& c) -> Status {
-      KB_ASSIGN(auto days, store::visit_days(c));
-      for (int64_t day : days) KB_TRY(c.exec(store::for_day(c, {"test_trace_clear", "DELETE FROM {visits}"}, day)));
+      KB_ASSIGN(auto days, checkin::visit_days(c));
+      for (int64_t day : days) KB_TRY(c.exec(checkin::for_day(c, {"test_trace_clear", "DELETE FROM {visits}"}, day)));
       return {};
     });
     ASSERT_TRUE(r.ok());

@@ -1,4 +1,4 @@
-// Visits stored one table per day (store/visit_days.h), on both databases: check-ins of several
+// Visits stored one table per day (checkin/visit_days.h), on both databases: check-ins of several
 // days are read back through `visits` with unique ids, the duplicate check works across
 // midnight, purge drops whole days before the cut and nothing else, and migration 8 moves the
 // visits of the single table of earlier versions into day tables keeping their ids.
@@ -15,16 +15,22 @@
 #include <string>
 
 #include "checkin/visit.h"
+#include "schema/schema.h"
 #include "core/clock.h"
 #include "store/database.h"
 #include "store/pg_connection.h"
 #include "store/sqlite_connection.h"
-#include "store/visit_days.h"
+#include "checkin/visit_days.h"
 #include "store/writer.h"
 #include "scratch_database.h"
 
 namespace kb::store {
 namespace {
+using checkin::visit_day_start;
+using checkin::purge_visit_days;
+using checkin::visit_days;
+using checkin::visit_day;
+using checkin::visit_table;
 
 constexpr Sql kAllVisits{"test_all_visits", "SELECT id, person_id, t_in FROM visits ORDER BY t_in, id"};
 constexpr Sql kOldVisit{"test_old_visit",
@@ -45,7 +51,7 @@ class VisitDaysTest : public ::testing::TestWithParam<Dialect> {
     scratch_.reset();
   }
   void open() {
-    auto db = Database::open(scratch_->url());
+    auto db = Database::open(scratch_->url(), schema::khaibao());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(db).value();
   }
@@ -213,7 +219,7 @@ TEST_P(VisitDaysTest, MigrationMovesTheSingleTableIntoDayTablesKeepingIds) {
     ASSERT_TRUE(p.ok()) << p.error().message;
     c = std::move(p).value();
   }
-  ASSERT_TRUE(migrate(*c, 7).ok());
+  ASSERT_TRUE(migrate(*c, schema::khaibao(), 7).ok());
   std::set<int64_t> old_ids;
   for (int i = 0; i < 6; ++i) {
     auto row = c->query_one(kOldVisit, {int64_t{5}, int64_t{100 + i}, kDay0 + i * 43200, kDay0 + i * 43200 + 3600});
