@@ -13,6 +13,7 @@
 
 #include "http/content_coding.h"
 #include "http/request_reader.h"
+#include "http/security_headers.h"
 
 namespace kb::http {
 namespace {
@@ -24,6 +25,7 @@ using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
 constexpr auto kAsTuple = asio::as_tuple(use_awaitable);
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // Every open connection, so a graceful stop can close the idle ones. Touched on connect and
 // disconnect only, never per request.
@@ -88,13 +90,16 @@ struct ServerState {
   App& app;
   ConnectionSet connections;
   std::atomic<bool> draining{false};
+  Headers security_headers;  // on every response
 };
 
-bhttp::response<bhttp::string_body> to_message(Response&& res, unsigned version, bool keep_alive, bool head) {
+bhttp::response<bhttp::string_body> to_message(Response&& res, const Headers& security, unsigned version,
+                                               bool keep_alive, bool head) {
   bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(res.status), version};
   msg.set(bhttp::field::server, "khaibao");
   if (!res.content_type.empty()) msg.set(bhttp::field::content_type, res.content_type);
   for (auto& [name, value] : res.headers) msg.set(name, value);
+  for (const auto& [name, value] : security) msg.set(name, value);
   msg.keep_alive(keep_alive);
   size_t length = res.body.size();
   if (!head) msg.body() = std::move(res.body);
@@ -143,6 +148,7 @@ awaitable<void> run_stream(ServerState& state, beast::tcp_stream& stream, Connec
   head.set(bhttp::field::server, "khaibao");
   head.set(bhttp::field::content_type, res.content_type);
   for (auto& [name, value] : res.headers) head.set(name, value);
+  for (const auto& [name, value] : state.security_headers) head.set(name, value);
   head.keep_alive(false);  // the body ends when the connection closes
   bhttp::response_serializer<bhttp::empty_body> serializer{head};
   stream.expires_after(std::chrono::seconds(30));
@@ -191,7 +197,7 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
       // Parse errors get an answer; a closed, reset or timed-out connection just ends.
       if (is_client_fault(ec)) {
         entry.busy = true;
-        auto msg = to_message(Response::error(read_error(ec)), 11, false, false);
+        auto msg = to_message(Response::error(read_error(ec)), state.security_headers, 11, false, false);
         stream.expires_after(std::chrono::seconds(5));
         co_await bhttp::async_write(stream, msg, kAsTuple);
         co_await linger(stream);
@@ -210,7 +216,7 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
       break;
     }
     keep_alive = keep_alive && !state.draining;
-    auto out = to_message(std::move(res), version, keep_alive, head);
+    auto out = to_message(std::move(res), state.security_headers, version, keep_alive, head);
     stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
     auto [wec, wn] = co_await bhttp::async_write(stream, out, kAsTuple);
     entry.busy = false;
@@ -254,7 +260,7 @@ Status serve(App& app, const std::function<void(int)>& on_listening) {
   int threads = config.threads > 0 ? config.threads
                                    : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   asio::io_context io(threads);
-  ServerState state{app, {}, {}};
+  ServerState state{app, {}, {}, security_headers(config.public_base_url)};
 
   tcp::acceptor acceptor(io);
   beast::error_code ec;

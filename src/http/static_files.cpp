@@ -104,7 +104,6 @@ std::optional<Response> StaticFiles::serve(std::string_view path, AcceptEncoding
   if (!file.brotli.empty() || !file.gzip.empty()) r.headers.emplace_back("Vary", "Accept-Encoding");
   r.headers.emplace_back("Cache-Control",
                          file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return r;
 }
 
