@@ -84,7 +84,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto& msg = parser.get();
     bool keep_alive = msg.keep_alive();
     std::string target(msg.target());
-    Request req = to_request(parser.release(), "192.0.2.1");
+    auto request = to_request(parser.release(), "192.0.2.1");
+    if (!request.ok()) {
+      // Refused as a whole, with a 400 naming what is wrong; the connection goes on.
+      const kb::Error& e = request.error();
+      KB_FUZZ_CHECK(status_of(e.kind) == 400 &&
+                        (e.code == "invalid_path" || e.code == "invalid_query") && !e.field.empty(),
+                    e.code);
+      if (!keep_alive) return 0;
+      continue;
+    }
+    Request& req = *request;
     KB_FUZZ_CHECK(req.body.size() <= kMaxBody, "the body is within the limit");
     size_t q = target.find('?');
     KB_FUZZ_CHECK(req.query == (q == std::string::npos ? "" : target.substr(q + 1)),

@@ -2,6 +2,9 @@
 
 #include <boost/beast/http/error.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include "core/text.h"
 
 #include "http/content_coding.h"
 
@@ -31,6 +34,23 @@ Method method_of(bhttp::verb v) {
   }
 }
 
+Status check_query(std::string_view query) {
+  if (query.empty()) return {};
+  auto params = boost::urls::parse_query(query);
+  if (!params) return {};  // Request::query_param finds nothing in it
+  for (auto param : *params) {
+    std::string name = param.key.decode();
+    if (!is_storable_text(name)) {
+      return invalid("query", "invalid_query", "a query parameter's name is not UTF-8 text");
+    }
+    if (!is_storable_text(param.value.decode())) {
+      return invalid(name.empty() ? "query" : name, "invalid_query",
+                     "the query parameter '" + name + "' is not UTF-8 text");
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 void limit_request(RequestParser& parser, size_t max_body_bytes) {
@@ -55,7 +75,7 @@ Error read_error(const boost::beast::error_code& ec) {
   return make_error(ErrorKind::kInvalidArgument, "bad_request", "malformed HTTP request");
 }
 
-Request to_request(RequestParser::value_type&& msg, const std::string& client_ip) {
+Result<Request> to_request(RequestParser::value_type&& msg, const std::string& client_ip) {
   Request req;
   req.method = method_of(msg.method());
   std::string_view target = msg.target();
@@ -64,6 +84,10 @@ Request to_request(RequestParser::value_type&& msg, const std::string& client_ip
   if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
   auto parsed = boost::urls::parse_origin_form(target);
   req.path = parsed ? std::string(parsed->path()) : std::string(raw_path);
+  if (!is_storable_text(req.path)) {
+    return invalid("path", "invalid_path", "the path is not UTF-8 text");
+  }
+  KB_TRY(check_query(req.query));
   req.body = std::move(msg.body());
   req.client_ip = client_ip;
   req.authorization = std::string(msg[bhttp::field::authorization]);

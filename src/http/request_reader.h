@@ -33,7 +33,9 @@ bool is_client_fault(const boost::beast::error_code& ec);
 Error read_error(const boost::beast::error_code& ec);
 
 // The parsed message as handlers see it: method, decoded path, raw query, body, and the
-// headers handlers read.
-Request to_request(RequestParser::value_type&& msg, const std::string& client_ip);
+// headers handlers read. The decoded path and every decoded query parameter must be UTF-8
+// text without NUL (core/text.h), or the request is refused (400, field "path", "query" or the
+// parameter's name; code invalid_path or invalid_query) before it reaches a handler.
+Result<Request> to_request(RequestParser::value_type&& msg, const std::string& client_ip);
 
 }  // namespace kb::http

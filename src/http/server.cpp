@@ -209,8 +209,13 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
     unsigned version = msg.version();
     bool keep_alive = msg.keep_alive();
     bool head = msg.method() == bhttp::verb::head;
-    Request req = to_request(parser.release(), client_ip);
-    Response res = co_await state.app.handle(req);
+    auto req = to_request(parser.release(), client_ip);
+    Response res;
+    if (req.ok()) {
+      res = co_await state.app.handle(*req);
+    } else {
+      res = Response::error(req.error());
+    }
     if (res.stream) {
       co_await run_stream(state, stream, connection, std::move(res), version);
       break;
