@@ -106,6 +106,7 @@ const table = [
   ['a NUL in the path', 'GET', '/api/v1/areas/wards/00%0000', {}, null, 400, 'invalid_path', 'path'],
   ['a reason that is not UTF-8', 'GET', '/api/v1/cases/1?reason=%FF%FE%FD', {}, 'admin', 400, 'invalid_query', 'reason'],
   ['a NUL in a query parameter', 'GET', '/api/v1/me/inbox?cursor=1%002', {}, 'citizen', 400, 'invalid_query', 'cursor'],
+  ['a NUL in a JSON string', 'POST', '/api/v1/auth/login', rawJson('{"username":"ad\\u0000min","password":"whatever it is"}'), null, 400, 'invalid_text', 'username'],
 ];
 
 let server;
