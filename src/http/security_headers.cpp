@@ -16,10 +16,18 @@ bool is_https(std::string_view url) {
 
 }  // namespace
 
+std::string content_security_policy(const std::vector<std::string>& inline_script_hashes) {
+  std::string scripts = "'self'";
+  for (const auto& hash : inline_script_hashes) scripts += " " + hash;
+  return "default-src 'self'; script-src " + scripts +
+         "; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
+         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+}
+
 std::vector<std::pair<std::string, std::string>> security_headers(
-    std::string_view public_base_url) {
+    std::string_view public_base_url, const std::vector<std::string>& inline_script_hashes) {
   std::vector<std::pair<std::string, std::string>> headers = {
-      {"Content-Security-Policy", std::string(kContentSecurityPolicy)},
+      {"Content-Security-Policy", content_security_policy(inline_script_hashes)},
       {"X-Content-Type-Options", "nosniff"},
       // Paths name people's cases and venues' codes (/cases/42, /v/abc123): no page or link
       // reveals them to another site. The app itself reads no Referer.

@@ -13,7 +13,6 @@
 
 #include "http/content_coding.h"
 #include "http/request_reader.h"
-#include "http/security_headers.h"
 
 namespace kb::http {
 namespace {
@@ -265,7 +264,7 @@ Status serve(App& app, const std::function<void(int)>& on_listening) {
   int threads = config.threads > 0 ? config.threads
                                    : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   asio::io_context io(threads);
-  ServerState state{app, {}, {}, security_headers(config.public_base_url)};
+  ServerState state{app, {}, {}, app.security_headers()};
 
   tcp::acceptor acceptor(io);
   beast::error_code ec;

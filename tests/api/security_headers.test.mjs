@@ -3,11 +3,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { startServer, webDist } from '../lib/server.mjs';
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+// The inline scripts of the built index.html run, and no others: their hashes are listed.
+const inlineScripts = [...readFileSync(join(webDist, 'index.html'), 'utf8')
+  .matchAll(/<script(?![^>]* src=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+const scriptSrc = ["'self'", ...inlineScripts.map((s) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`)];
+const CSP = `default-src 'self'; script-src ${scriptSrc.join(' ')}; style-src 'self'; img-src 'self' data: blob:; `
   + "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 let server;

@@ -37,5 +37,11 @@ TEST(SecurityHeaders, ForbidInlineScriptFramingSniffingAndReferrers) {
   EXPECT_EQ(header(headers, "Referrer-Policy"), "no-referrer");
 }
 
+TEST(SecurityHeaders, RunOnlyTheInlineScriptsWhoseHashesAreListed) {
+  std::string csp = content_security_policy({"'sha256-abc='", "'sha256-def='"});
+  EXPECT_NE(csp.find("script-src 'self' 'sha256-abc=' 'sha256-def=';"), std::string::npos) << csp;
+  EXPECT_NE(content_security_policy().find("script-src 'self';"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kb::http
