@@ -42,6 +42,11 @@ FUZZ_RUNS ?= 1000000
 fuzz: deps
 	./fuzz/run.sh --runs $(FUZZ_RUNS)
 
+# The unit and API tests (SQLite and PostgreSQL) against a g++ ASan + UBSan build in
+# build-sanitize/; any sanitizer report fails. Not part of `make test` (it takes a while).
+test-sanitize: web deps
+	./scripts/test-sanitize.sh
+
 bench: build
 	./bench/run.sh
 
