@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= var
 
-.PHONY: all deps build web cpp run test bench clean
+.PHONY: all deps build web cpp run test bench clean fuzz fuzz-build test-sanitize
 
 all: build
 
@@ -30,11 +30,25 @@ run: build
 	./$(BUILD_DIR)/khaibao serve --db sqlite:$(DATA_DIR)/khaibao.db --data-dir $(DATA_DIR) \
 	  --web-dir web/dist --listen $(LISTEN)
 
-test: build
+# The fuzz targets (fuzz/, clang + libFuzzer): `make test` runs them briefly (CTest fuzz-short).
+fuzz-build: deps
+	./fuzz/run.sh --build-only
+
+test: build fuzz-build
 	./scripts/test.sh
+
+# Every fuzz target for FUZZ_RUNS inputs; prints inputs, time, exec/s and coverage per target.
+FUZZ_RUNS ?= 1000000
+fuzz: deps
+	./fuzz/run.sh --runs $(FUZZ_RUNS)
+
+# The unit and API tests (SQLite and PostgreSQL) against a g++ ASan + UBSan build in
+# build-sanitize/; any sanitizer report fails. Not part of `make test` (it takes a while).
+test-sanitize: web deps
+	./scripts/test-sanitize.sh
 
 bench: build
 	./bench/run.sh
 
 clean:
-	rm -rf $(BUILD_DIR) web/dist
+	rm -rf $(BUILD_DIR) build-fuzz build-sanitize web/dist

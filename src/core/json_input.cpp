@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace kb {
 namespace {
 
@@ -40,6 +42,9 @@ Result<std::optional<std::string>> JsonBody::optional_string(std::string_view ke
     return invalid(std::string(key), "wrong_type", fmt::format("{} must be a string", key));
   }
   std::string_view s = trim(std::string_view(v->as_string()));
+  if (!is_storable_text(s)) {  // "\u0000": the databases would not keep the same text
+    return invalid(std::string(key), "invalid_text", fmt::format("{} must not contain NUL characters", key));
+  }
   if (s.size() > max_len) {
     return invalid(std::string(key), "too_long", fmt::format("{} is longer than {} bytes", key, max_len));
   }

@@ -19,7 +19,8 @@ class JsonBody {
   // Parses `body` as a JSON object. Errors: malformed_json, not_an_object.
   static Result<JsonBody> parse(std::string_view body);
 
-  // A required string, trimmed; errors: missing_field, wrong_type, too_long, empty.
+  // A required string, trimmed; errors: missing_field, wrong_type, too_long, empty,
+  // invalid_text (a NUL in it, which "\u0000" can write).
   Result<std::string> required_string(std::string_view key, size_t max_len = 200);
   Result<std::optional<std::string>> optional_string(std::string_view key, size_t max_len = 200);
   Result<int64_t> required_int(std::string_view key, int64_t min, int64_t max);

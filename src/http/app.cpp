@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "http/content_coding.h"
+#include "http/security_headers.h"
 #include "http/static_files.h"
 
 namespace kb::http {
@@ -49,6 +50,10 @@ App::App(ServerConfig config, store::Database& db, areas::AreaDirectory areas, a
       static_files_(std::make_unique<StaticFiles>(config_.web_dir)) {}
 
 App::~App() = default;
+
+std::vector<std::pair<std::string, std::string>> App::security_headers() const {
+  return http::security_headers(config_.public_base_url, static_files_->inline_script_hashes());
+}
 
 void App::install_routes() {
   register_system_routes(*this);

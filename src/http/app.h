@@ -76,6 +76,9 @@ class App {
   int64_t now() const { return clock_.now(); }
   Router& router() { return router_; }
   prometheus::Registry& metrics() { return *registry_; }
+  // The headers every response carries (http/security_headers.h), for this deployment's public
+  // URL and the web app's inline scripts.
+  std::vector<std::pair<std::string, std::string>> security_headers() const;
 
   // Routing, metrics and the last line of defence: an unexpected exception becomes a 500
   // that is logged, never a dropped connection.

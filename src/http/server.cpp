@@ -6,13 +6,13 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <thread>
 
 #include "http/content_coding.h"
+#include "http/request_reader.h"
 
 namespace kb::http {
 namespace {
@@ -24,19 +24,7 @@ using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
 constexpr auto kAsTuple = asio::as_tuple(use_awaitable);
-
-Method method_of(bhttp::verb v) {
-  switch (v) {
-    case bhttp::verb::get: return Method::kGet;
-    case bhttp::verb::head: return Method::kHead;
-    case bhttp::verb::post: return Method::kPost;
-    case bhttp::verb::put: return Method::kPut;
-    case bhttp::verb::patch: return Method::kPatch;
-    case bhttp::verb::delete_: return Method::kDelete;
-    case bhttp::verb::options: return Method::kOptions;
-    default: return Method::kOther;
-  }
-}
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // Every open connection, so a graceful stop can close the idle ones. Touched on connect and
 // disconnect only, never per request.
@@ -101,42 +89,16 @@ struct ServerState {
   App& app;
   ConnectionSet connections;
   std::atomic<bool> draining{false};
+  Headers security_headers;  // on every response
 };
 
-Error body_error(const beast::error_code& ec) {
-  if (ec == bhttp::error::body_limit) {
-    return make_error(ErrorKind::kPayloadTooLarge, "payload_too_large", "request body is too large");
-  }
-  if (ec == bhttp::error::header_limit) {
-    return make_error(ErrorKind::kPayloadTooLarge, "headers_too_large", "request headers are too large");
-  }
-  return make_error(ErrorKind::kInvalidArgument, "bad_request", "malformed HTTP request");
-}
-
-Request to_request(bhttp::request<bhttp::string_body>&& msg, const std::string& client_ip) {
-  Request req;
-  req.method = method_of(msg.method());
-  std::string_view target = msg.target();
-  size_t q = target.find('?');
-  std::string_view raw_path = target.substr(0, q);
-  if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
-  auto parsed = boost::urls::parse_origin_form(target);
-  req.path = parsed ? std::string(parsed->path()) : std::string(raw_path);
-  req.body = std::move(msg.body());
-  req.client_ip = client_ip;
-  req.authorization = std::string(msg[bhttp::field::authorization]);
-  req.content_type = std::string(msg[bhttp::field::content_type]);
-  req.last_event_id = std::string(msg["Last-Event-ID"]);
-  std::string_view accept_encoding = msg[bhttp::field::accept_encoding];
-  if (!accept_encoding.empty()) req.accept_encoding = parse_accept_encoding(accept_encoding);
-  return req;
-}
-
-bhttp::response<bhttp::string_body> to_message(Response&& res, unsigned version, bool keep_alive, bool head) {
+bhttp::response<bhttp::string_body> to_message(Response&& res, const Headers& security, unsigned version,
+                                               bool keep_alive, bool head) {
   bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(res.status), version};
   msg.set(bhttp::field::server, "khaibao");
   if (!res.content_type.empty()) msg.set(bhttp::field::content_type, res.content_type);
   for (auto& [name, value] : res.headers) msg.set(name, value);
+  for (const auto& [name, value] : security) msg.set(name, value);
   msg.keep_alive(keep_alive);
   size_t length = res.body.size();
   if (!head) msg.body() = std::move(res.body);
@@ -185,6 +147,7 @@ awaitable<void> run_stream(ServerState& state, beast::tcp_stream& stream, Connec
   head.set(bhttp::field::server, "khaibao");
   head.set(bhttp::field::content_type, res.content_type);
   for (auto& [name, value] : res.headers) head.set(name, value);
+  for (const auto& [name, value] : state.security_headers) head.set(name, value);
   head.keep_alive(false);  // the body ends when the connection closes
   bhttp::response_serializer<bhttp::empty_body> serializer{head};
   stream.expires_after(std::chrono::seconds(30));
@@ -223,20 +186,17 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
   beast::flat_buffer buffer;
   for (;;) {
     if (state.draining) break;
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(config.max_body_bytes);
-    parser.header_limit(16 * 1024);
+    RequestParser parser;
+    limit_request(parser, config.max_body_bytes);
     // The whole request must arrive within the read timeout: slow senders cannot hold a
     // connection (and its memory) forever.
     stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
     auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
     if (ec) {
       // Parse errors get an answer; a closed, reset or timed-out connection just ends.
-      bool client_fault = ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
-                          ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
-      if (client_fault) {
+      if (is_client_fault(ec)) {
         entry.busy = true;
-        auto msg = to_message(Response::error(body_error(ec)), 11, false, false);
+        auto msg = to_message(Response::error(read_error(ec)), state.security_headers, 11, false, false);
         stream.expires_after(std::chrono::seconds(5));
         co_await bhttp::async_write(stream, msg, kAsTuple);
         co_await linger(stream);
@@ -248,14 +208,19 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
     unsigned version = msg.version();
     bool keep_alive = msg.keep_alive();
     bool head = msg.method() == bhttp::verb::head;
-    Request req = to_request(parser.release(), client_ip);
-    Response res = co_await state.app.handle(req);
+    auto req = to_request(parser.release(), client_ip);
+    Response res;
+    if (req.ok()) {
+      res = co_await state.app.handle(*req);
+    } else {
+      res = Response::error(req.error());
+    }
     if (res.stream) {
       co_await run_stream(state, stream, connection, std::move(res), version);
       break;
     }
     keep_alive = keep_alive && !state.draining;
-    auto out = to_message(std::move(res), version, keep_alive, head);
+    auto out = to_message(std::move(res), state.security_headers, version, keep_alive, head);
     stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
     auto [wec, wn] = co_await bhttp::async_write(stream, out, kAsTuple);
     entry.busy = false;
@@ -299,7 +264,7 @@ Status serve(App& app, const std::function<void(int)>& on_listening) {
   int threads = config.threads > 0 ? config.threads
                                    : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   asio::io_context io(threads);
-  ServerState state{app, {}, {}};
+  ServerState state{app, {}, {}, app.security_headers()};
 
   tcp::acceptor acceptor(io);
   beast::error_code ec;

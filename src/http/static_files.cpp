@@ -1,5 +1,6 @@
 #include "http/static_files.h"
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -31,6 +32,28 @@ std::string read_file(const std::filesystem::path& p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// The contents of the <script> elements without a src attribute, as CSP hashes them.
+std::vector<std::string> hashes_of_inline_scripts(std::string_view html) {
+  std::vector<std::string> hashes;
+  for (size_t at = html.find("<script"); at != std::string_view::npos;
+       at = html.find("<script", at + 1)) {
+    size_t open_end = html.find('>', at);
+    if (open_end == std::string_view::npos) break;
+    std::string_view tag = html.substr(at, open_end - at);
+    size_t close = html.find("</script>", open_end);
+    if (close == std::string_view::npos) break;
+    if (tag.find(" src=") != std::string_view::npos) continue;
+    std::string_view script = html.substr(open_end + 1, close - open_end - 1);
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(script.data()),
+                       script.size());
+    char b64[sodium_base64_ENCODED_LEN(sizeof digest, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(b64, sizeof b64, digest, sizeof digest, sodium_base64_VARIANT_ORIGINAL);
+    hashes.push_back(std::string("'sha256-") + b64 + "'");
+  }
+  return hashes;
 }
 
 }  // namespace
@@ -66,6 +89,9 @@ StaticFiles::StaticFiles(const std::string& dir) {
     if (content.empty() || content.size() >= it->second.content.size()) continue;
     (brotli ? it->second.brotli : it->second.gzip) = std::move(content);
     ++variants;
+  }
+  if (auto index = files_.find(std::string_view("/index.html")); index != files_.end()) {
+    inline_script_hashes_ = hashes_of_inline_scripts(index->second.content);
   }
   spdlog::info("serving {} web files from {} ({} precompressed variants)", files_.size(), dir,
                variants);
@@ -104,7 +130,6 @@ std::optional<Response> StaticFiles::serve(std::string_view path, AcceptEncoding
   if (!file.brotli.empty() || !file.gzip.empty()) r.headers.emplace_back("Vary", "Accept-Encoding");
   r.headers.emplace_back("Cache-Control",
                          file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return r;
 }
 

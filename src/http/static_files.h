@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/message.h"
 
@@ -24,6 +25,9 @@ class StaticFiles {
   // or nullopt; encoded with the best coding the client accepts that the file has.
   std::optional<Response> serve(std::string_view path, AcceptEncoding accepted = {}) const;
   size_t size() const { return files_.size(); }
+  // The CSP source expressions ('sha256-…') of the inline scripts in index.html, which the
+  // Content-Security-Policy must list for them to run (see http/security_headers.h).
+  const std::vector<std::string>& inline_script_hashes() const { return inline_script_hashes_; }
 
  private:
   struct File {
@@ -34,6 +38,7 @@ class StaticFiles {
     bool immutable = false;
   };
   std::map<std::string, File, std::less<>> files_;
+  std::vector<std::string> inline_script_hashes_;
 };
 
 }  // namespace kb::http

@@ -101,6 +101,12 @@ const table = [
   ['GET on a POST route', 'GET', '/api/v1/auth/otp', {}, null, 405, 'method_not_allowed'],
   ['DELETE on a GET route', 'DELETE', '/api/v1/me', {}, null, 405, 'method_not_allowed'],
   ['PUT on the provinces', 'PUT', '/api/v1/areas/provinces', json({}), null, 405, 'method_not_allowed'],
+  // Path and query must decode to text (PostgreSQL refused these with a 500, SQLite stored them)
+  ['a path that is not UTF-8', 'GET', '/api/v1/venues/by-code/%FF', {}, null, 400, 'invalid_path', 'path'],
+  ['a NUL in the path', 'GET', '/api/v1/areas/wards/00%0000', {}, null, 400, 'invalid_path', 'path'],
+  ['a reason that is not UTF-8', 'GET', '/api/v1/cases/1?reason=%FF%FE%FD', {}, 'admin', 400, 'invalid_query', 'reason'],
+  ['a NUL in a query parameter', 'GET', '/api/v1/me/inbox?cursor=1%002', {}, 'citizen', 400, 'invalid_query', 'cursor'],
+  ['a NUL in a JSON string', 'POST', '/api/v1/auth/login', rawJson('{"username":"ad\\u0000min","password":"whatever it is"}'), null, 400, 'invalid_text', 'username'],
 ];
 
 let server;

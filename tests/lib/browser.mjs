@@ -32,12 +32,15 @@ export async function phoneContext(browser, opts = {}) {
 }
 
 /**
- * A new page that records uncaught page errors, for asserting the app ran cleanly:
- * `page.errors` is the list.
+ * A new page that records uncaught page errors and whatever the server's
+ * Content-Security-Policy blocked, for asserting the app ran cleanly: `page.errors` is the list.
  */
 export async function newPage(context) {
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
+  });
   return page;
 }

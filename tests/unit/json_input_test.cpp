@@ -56,6 +56,17 @@ TEST(JsonBody, RequiredStringsAreTrimmedAndChecked) {
     expect_error(body.required_string(key).error(), "wrong_type", key);
 }
 
+// Found by fuzz/json_body_fuzz.cpp: "\u0000" put a NUL into a string, which PostgreSQL cuts
+// the text at and SQLite keeps, so the two databases stored different values.
+TEST(JsonBody, RefusesStringsWithANul) {
+  auto body =
+      parse_ok(R"({"street":"12 L\u00ea L\u1ee3i\u0000<b>","name":"\u0000","ok":"a\u0001b"})");
+  expect_error(body.optional_string("street").error(), "invalid_text", "street");
+  expect_error(body.required_string("name").error(), "invalid_text", "name");
+  // Other control characters are for each field's own rules to judge.
+  EXPECT_EQ(*body.required_string("ok"), std::string("a\x01") + "b");
+}
+
 TEST(JsonBody, LengthLimitsCountBytesAfterTrimming) {
   auto body = parse_ok(R"({"five":"  abcde  ","six":"abcdef","viet":"ễễ"})");
   EXPECT_TRUE(body.required_string("five", 5).ok());

@@ -1,0 +1,101 @@
+#include "http/request_reader.h"
+
+#include <boost/beast/http/error.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include "core/text.h"
+
+#include "http/content_coding.h"
+
+namespace kb::http {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+Method method_of(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
+  }
+}
+
+Status check_query(std::string_view query) {
+  if (query.empty()) return {};
+  auto params = boost::urls::parse_query(query);
+  if (!params) return {};  // Request::query_param finds nothing in it
+  for (auto param : *params) {
+    std::string name = param.key.decode();
+    if (!is_storable_text(name)) {
+      return invalid("query", "invalid_query", "a query parameter's name is not UTF-8 text");
+    }
+    if (!is_storable_text(param.value.decode())) {
+      return invalid(name.empty() ? "query" : name, "invalid_query",
+                     "the query parameter '" + name + "' is not UTF-8 text");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+void limit_request(RequestParser& parser, size_t max_body_bytes) {
+  parser.body_limit(max_body_bytes);
+  parser.header_limit(kMaxHeaderBytes);
+}
+
+bool is_client_fault(const boost::beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
+Error read_error(const boost::beast::error_code& ec) {
+  if (ec == bhttp::error::body_limit) {
+    return make_error(ErrorKind::kPayloadTooLarge, "payload_too_large",
+                      "request body is too large");
+  }
+  if (ec == bhttp::error::header_limit) {
+    return make_error(ErrorKind::kPayloadTooLarge, "headers_too_large",
+                      "request headers are too large");
+  }
+  return make_error(ErrorKind::kInvalidArgument, "bad_request", "malformed HTTP request");
+}
+
+Result<Request> to_request(RequestParser::value_type&& msg, const std::string& client_ip) {
+  Request req;
+  req.method = method_of(msg.method());
+  std::string_view target = msg.target();
+  size_t q = target.find('?');
+  std::string_view raw_path = target.substr(0, q);
+  if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+  auto parsed = boost::urls::parse_origin_form(target);
+  req.path = parsed ? std::string(parsed->path()) : std::string(raw_path);
+  if (!is_storable_text(req.path)) {
+    return invalid("path", "invalid_path", "the path is not UTF-8 text");
+  }
+  KB_TRY(check_query(req.query));
+  req.body = std::move(msg.body());
+  req.client_ip = client_ip;
+  req.authorization = std::string(msg[bhttp::field::authorization]);
+  req.content_type = std::string(msg[bhttp::field::content_type]);
+  req.last_event_id = std::string(msg["Last-Event-ID"]);
+  std::string_view accept_encoding = msg[bhttp::field::accept_encoding];
+  if (!accept_encoding.empty()) req.accept_encoding = parse_accept_encoding(accept_encoding);
+  return req;
+}
+
+}  // namespace kb::http
