@@ -74,19 +74,48 @@ std::string_view district_alias(std::string_view province_code, std::string_view
   return key;
 }
 
+// The words of a name in lower case with their diacritics (NFC), split where fold() splits.
+std::vector<std::string> exact_words(std::string_view input) {
+  std::vector<std::string> out;
+  auto cps = text::decode_utf8(text::nfc(input));
+  if (!cps) return out;
+  std::u32string word;
+  auto flush = [&] {
+    if (!word.empty()) out.push_back(text::encode_utf8(word));
+    word.clear();
+  };
+  for (char32_t c : *cps) {
+    char32_t base = text::to_lower(text::strip_diacritics(c));
+    if ((base >= 'a' && base <= 'z') || (base >= '0' && base <= '9')) {
+      word.push_back(text::to_lower(c));
+    } else if (!text::is_mark(c)) {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+// "P12", "Q1", "F12": the abbreviation written against the number.
+void split_abbreviation(std::vector<std::string>& words) {
+  if (!words.empty() && words[0].size() >= 2 && (words[0][0] == 'p' || words[0][0] == 'q' || words[0][0] == 'f') &&
+      all_digits(std::string_view(words[0]).substr(1))) {
+    std::string number = words[0].substr(1);
+    words[0].resize(1);
+    words.insert(words.begin() + 1, number);
+  }
+}
+
 }  // namespace
 
 AreaName parse_area_name(std::string_view input) {
   std::string folded = text::fold(input);
   std::vector<std::string> words;
   for (auto w : split_words(folded)) words.emplace_back(w);
-  // "P12", "Q1", "F12": the abbreviation written against the number.
-  if (!words.empty() && words[0].size() >= 2 &&
-      (words[0][0] == 'p' || words[0][0] == 'q' || words[0][0] == 'f') && all_digits(words[0].substr(1))) {
-    std::string number = words[0].substr(1);
-    words[0].resize(1);
-    words.insert(words.begin() + 1, number);
-  }
+  split_abbreviation(words);
+  std::vector<std::string> exact = exact_words(input);
+  split_abbreviation(exact);
+  if (exact.size() != words.size()) exact = words;
   AreaName out;
   auto two = [&](std::string_view a, std::string_view b) {
     return words.size() > 2 && words[0] == a && words[1] == b;
@@ -117,11 +146,13 @@ AreaName parse_area_name(std::string_view input) {
     }
   }
   for (size_t i = drop; i < words.size(); ++i) {
-    std::string_view w = words[i];
+    std::string_view w = words[i], x = exact[i];
     if (all_digits(w)) {
       while (w.size() > 1 && w[0] == '0') w.remove_prefix(1);
+      x = w;
     }
     out.key += w;
+    out.exact += x;
   }
   return out;
 }
@@ -132,7 +163,7 @@ AddressBook::AddressBook(std::span<const areas::Province> provinces, std::span<c
   for (const auto& w : wards) {
     ward_province_.emplace(w.code, w.province_code);
     AreaName n = parse_area_name(w.name);
-    new_wards_[join(w.province_code, n.key)].push_back({{}, Kind::kNone, n.kind, w.code});
+    new_wards_[join(w.province_code, n.key)].push_back({{}, Kind::kNone, n.kind, w.code, {}, n.exact});
   }
   for (const auto& o : old_wards) {
     if (o.old_province.empty() || o.old_name.empty()) continue;
@@ -143,14 +174,14 @@ AddressBook::AddressBook(std::span<const areas::Province> provinces, std::span<c
     old_provinces_.try_emplace(op, OldProvince{o.old_province, code});
     AreaName d = parse_area_name(o.old_district);
     AreaName w = parse_area_name(o.old_name);
-    Candidate c{op, d.kind, w.kind, o.new_ward_code};
+    Candidate c{op, d.kind, w.kind, o.new_ward_code, d.exact, w.exact};
     old_wards_[join(code, d.key, w.key)].push_back(c);
     old_wards_nodist_[join(code, w.key)].push_back(c);
     old_wards_anywhere_[d.key + "|" + w.key].push_back(c);
     auto& districts = old_districts_[join(code, d.key)];
     if (std::none_of(districts.begin(), districts.end(),
                      [&](const Candidate& x) { return x.old_province_key == op && x.district_kind == d.kind; })) {
-      districts.push_back({op, d.kind, Kind::kNone, {}});
+      districts.push_back({op, d.kind, Kind::kNone, {}, d.exact, {}});
     }
   }
 }
@@ -230,6 +261,10 @@ std::vector<std::string> fitting(std::vector<Candidate> cands, const std::string
     keep([&](const Candidate& c) { return c.district_kind == district->kind; });
   }
   if (ward.kind != Kind::kNone) keep([&](const Candidate& c) { return c.ward_kind == ward.kind; });
+  // Names that differ only by their accents (Bình Thanh, Bình Thạnh) are told apart when the
+  // row writes them.
+  if (district) keep([&](const Candidate& c) { return c.district_exact == district->exact; });
+  keep([&](const Candidate& c) { return c.ward_exact == ward.exact; });
   std::vector<std::string> codes;
   for (const auto& c : cands) {
     if (std::find(codes.begin(), codes.end(), c.ward_code) == codes.end()) codes.push_back(c.ward_code);

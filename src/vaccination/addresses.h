@@ -48,6 +48,7 @@ struct AreaName {
   };
   Kind kind = Kind::kNone;
   std::string key;
+  std::string exact;  // the same with its diacritics kept, for names that differ only by them
 };
 AreaName parse_area_name(std::string_view text);
 
@@ -79,6 +80,7 @@ class AddressBook {
     AreaName::Kind district_kind = AreaName::Kind::kNone;
     AreaName::Kind ward_kind = AreaName::Kind::kNone;
     std::string ward_code;  // a new ward
+    std::string district_exact, ward_exact;
   };
   using Index = std::unordered_map<std::string, std::vector<Candidate>>;
 

