@@ -43,6 +43,7 @@ struct ServerConfig {
   std::string web_dir;          // built web app (web/dist); empty serves no pages
   std::string public_base_url;  // e.g. https://khaibao.example.vn; default http://{listen}
   size_t max_body_bytes = 1 << 20;
+  size_t max_import_body_bytes = 256 << 20;  // vaccination list uploads only (a 1 M-row list is ~100 MB)
   int read_timeout_seconds = 30;
   int shutdown_grace_seconds = 10;
   int threads = 0;  // 0: twice the cores, at least 4 (handlers do blocking reads)
@@ -175,6 +176,7 @@ void register_qr_routes(App& app);           // api_qr.cpp
 void register_case_routes(App& app);         // api_cases.cpp
 void register_notify_routes(App& app);       // api_notify.cpp
 void register_certificate_routes(App& app);  // api_certificates.cpp
+void register_vaccination_routes(App& app);  // api_vaccination.cpp
 
 // JSON shapes shared by several routes.
 boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);

@@ -129,6 +129,8 @@ Request to_request(bhttp::request<bhttp::string_body>&& msg, const std::string& 
   req.last_event_id = std::string(msg["Last-Event-ID"]);
   std::string_view accept_encoding = msg[bhttp::field::accept_encoding];
   if (!accept_encoding.empty()) req.accept_encoding = parse_accept_encoding(accept_encoding);
+  req.column_mapping = std::string(msg["X-Column-Mapping"]);
+  req.file_name = std::string(msg["X-File-Name"]);
   return req;
 }
 
@@ -224,12 +226,38 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
   for (;;) {
     if (state.draining) break;
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(config.max_body_bytes);
+    // The body limit depends on the route (Router::allow_body), known once the header is in:
+    // the header is read without one, then the declared length checked against the route's.
+    parser.body_limit(boost::none);
     parser.header_limit(16 * 1024);
     // The whole request must arrive within the read timeout: slow senders cannot hold a
     // connection (and its memory) forever.
     stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
-    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kAsTuple);
+    if (!ec) {
+      const auto& head = parser.get();
+      std::string_view target = head.target();
+      size_t limit = state.app.router().body_limit(method_of(head.method()), target.substr(0, target.find('?')),
+                                                   config.max_body_bytes);
+      if (parser.content_length() && *parser.content_length() > limit) {
+        ec = bhttp::error::body_limit;
+      } else {
+        parser.body_limit(limit);
+        if (limit > config.max_body_bytes) {
+          // A large upload gets time in proportion: at least 1 MiB a second.
+          stream.expires_after(std::chrono::seconds(config.read_timeout_seconds + (limit >> 20)));
+        }
+        if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
+          bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, head.version()};
+          auto [cec, cn] = co_await bhttp::async_write(stream, go_on, kAsTuple);
+          ec = cec;
+        }
+        if (!ec && !parser.is_done()) {
+          auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+          ec = bec;
+        }
+      }
+    }
     if (ec) {
       // Parse errors get an answer; a closed, reset or timed-out connection just ends.
       bool client_fault = ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&

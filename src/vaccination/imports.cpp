@@ -5,6 +5,9 @@
 
 #include <unordered_map>
 
+#include "audit/audit_log.h"
+#include "store/writer.h"
+
 namespace kb::vaccination {
 namespace {
 
@@ -329,16 +332,6 @@ Result<std::optional<Import>> find_import(store::Connection& c, int64_t id) {
   return std::optional<Import>{std::move(i)};
 }
 
-bool can_see(const areas::Jurisdiction& viewer, const Import& import) {
-  using Level = areas::Jurisdiction::Level;
-  switch (viewer.level) {
-    case Level::kNational: return true;
-    case Level::kProvince: return import.jurisdiction_province == viewer.code;
-    case Level::kWard: return import.jurisdiction_level == "ward" && import.jurisdiction_code == viewer.code;
-  }
-  return false;
-}
-
 Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id, std::optional<RowStatus> status,
                                          int64_t after, int64_t limit) {
   Result<store::Rows> rows = status ? c.query(kSelectRowsByStatus, {import_id, after, limit, status_name(*status)})
@@ -359,6 +352,43 @@ Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id
     s.original = r.str(16);
     out.push_back(std::move(s));
   }
+  return out;
+}
+
+Status audit_import(store::Connection& c, int64_t import_id, std::optional<int64_t> actor, std::string_view file_name,
+                    const Counts& k, int64_t now) {
+  std::string subject = fmt::format("vaccination_import:{}", import_id);
+  std::string detail = fmt::format("{} rows from \"{}\": {} clean, {} fixed, {} duplicate, {} rejected", k.total,
+                                   file_name, k.clean, k.fixed, k.duplicate, k.rejected);
+  return audit::record(c, {now, actor, "vaccination.import", subject, "", detail});
+}
+
+Result<ImportOutcome> import_list(store::Database& db, std::string_view csv_text, const ColumnMapping& mapping,
+                                  const AddressBook& addresses, NewImport n, int64_t now) {
+  KB_ASSIGN(ListImport list, ListImport::open(csv_text, mapping, addresses, n.jurisdiction, vietnam_date(now)));
+  n.columns_json = list.columns_json();
+  ImportOutcome out;
+  KB_ASSIGN(out.id, db.writer().write_sync([&](store::Connection& c) { return start_import(c, n); }));
+  std::vector<CleanedRow> rows;
+  std::optional<Error> failure;
+  for (;;) {
+    auto more = list.next_chunk(rows);
+    if (!more.ok()) failure = std::move(more).error();
+    if (failure || !*more) break;
+    auto stored = db.writer().write_sync([&](store::Connection& c) { return store_rows(c, out.id, rows, now); });
+    if (!stored.ok()) {
+      failure = std::move(stored).error();
+      break;
+    }
+    out.people.people_created += stored->people_created;
+    out.people.people_matched += stored->people_matched;
+  }
+  out.counts = list.counts();
+  KB_TRY(db.writer().write_sync([&](store::Connection& c) -> Status {
+    KB_TRY(finish_import(c, out.id, out.counts, out.people, failure.has_value(), now));
+    return audit_import(c, out.id, n.created_by, n.file_name, out.counts, now);
+  }));
+  if (failure) return *failure;
   return out;
 }
 

@@ -99,8 +99,6 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c, std
                                                        int64_t now);
 
 Result<std::optional<Import>> find_import(store::Connection& c, int64_t id);
-// Whether an official of `viewer` may see an import made within `import`'s jurisdiction.
-bool can_see(const areas::Jurisdiction& viewer, const Import& import);
 
 struct StoredRow {
   int64_t row_number = 0;
@@ -115,6 +113,20 @@ struct StoredRow {
 // Rows after row `after`, in row order, of one status or all.
 Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id, std::optional<RowStatus> status,
                                          int64_t after, int64_t limit);
+
+// A whole import run to its end on the calling thread, through the writer a chunk at a time,
+// audited: for the command line (the HTTP handler runs the same steps as a coroutine).
+struct ImportOutcome {
+  int64_t id = 0;
+  Counts counts;
+  ChunkResult people;
+};
+Result<ImportOutcome> import_list(store::Database& db, std::string_view csv, const ColumnMapping& mapping,
+                                  const AddressBook& addresses, NewImport n, int64_t now);
+
+// The audit entry of an import (action vaccination.import), written with its final counts.
+Status audit_import(store::Connection& c, int64_t import_id, std::optional<int64_t> actor, std::string_view file_name,
+                    const Counts& counts, int64_t now);
 
 // The report's header line, and one row of it (CSV rules of core/csv.h).
 std::string report_header();

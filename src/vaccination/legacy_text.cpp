@@ -326,6 +326,13 @@ std::optional<LegacyDecoded> decode_legacy_text(std::string_view cell) {
   return LegacyDecoded{std::move(best_text), best->from};
 }
 
+std::string windows1252_to_utf8(std::string_view bytes) {
+  std::u32string out;
+  out.reserve(bytes.size());
+  for (char ch : bytes) out.push_back(from_windows1252(static_cast<unsigned char>(ch)));
+  return text::encode_utf8(out);
+}
+
 std::string_view fix_code(LegacyEncoding from) {
   switch (from) {
     case LegacyEncoding::kTcvn3: return "legacy_encoding_tcvn3";

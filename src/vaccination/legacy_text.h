@@ -28,6 +28,10 @@ struct LegacyDecoded {
 // Latin-1 letters ("Lê Hà") is left alone.
 std::optional<LegacyDecoded> decode_legacy_text(std::string_view cell);
 
+// Bytes read as Windows-1252, as UTF-8: every byte becomes one character, so nothing is lost
+// (for keeping a row that is not UTF-8 as text).
+std::string windows1252_to_utf8(std::string_view bytes);
+
 // The code of the fix a conversion makes, as the import report names it:
 // legacy_encoding_tcvn3, legacy_encoding_vni, legacy_encoding_windows1252.
 std::string_view fix_code(LegacyEncoding from);

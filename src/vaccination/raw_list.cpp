@@ -547,13 +547,31 @@ std::optional<CleanedRow> RawListCleaner::clean(int64_t row_number, std::span<co
   if (std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return trim(c).empty(); })) {
     return std::nullopt;
   }
+  CleanedRow row;
+  row.row_number = row_number;
+  // Cells saved in a legacy code page are not UTF-8: each is read in the encoding it reads best
+  // in, before any rule sees it; the row as it stands is kept read as Windows-1252.
+  std::vector<std::string> decoded;
+  if (!std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return text::is_valid_utf8(c); })) {
+    decoded.assign(cells.begin(), cells.end());
+    for (size_t i = 0; i < decoded.size(); ++i) {
+      if (text::is_valid_utf8(decoded[i])) continue;
+      std::string_view field = "row";
+      for (size_t f = 0; f < kFieldCount; ++f) {
+        if (columns_.index[f] == static_cast<int>(i)) field = field_name(static_cast<Field>(f));
+      }
+      if (field == "family_name" || field == "given_name") field = "full_name";
+      decoded[i] = decode_cell(decoded[i], field, row.fixes);
+    }
+    cells = decoded;
+    row.original = windows1252_to_utf8(original);
+  } else {
+    row.original = std::string(original);
+  }
   auto cell = [&](Field f) -> std::string_view {
     int i = columns_.of(f);
     return i >= 0 && static_cast<size_t>(i) < cells.size() ? std::string_view(cells[i]) : std::string_view();
   };
-  CleanedRow row;
-  row.row_number = row_number;
-  row.original = std::string(original);
   CleanRecord& r = row.record;
   auto reject = [&](Error e) { row.reasons.push_back({std::move(e.code), std::move(e.field), std::move(e.message)}); };
 

@@ -535,9 +535,18 @@ TEST(RawListCleaner, GivesEachRowAStatus) {
 
   EXPECT_FALSE(cleaner.clean(5, std::vector<std::string>{"", " ", ""}, ",,").has_value());
   EXPECT_EQ(cleaner.counts().total, 3);
+
   EXPECT_EQ(cleaner.counts().clean, 1);
   EXPECT_EQ(cleaner.counts().fixed, 1);
   EXPECT_EQ(cleaner.counts().rejected, 1);
+
+  // A row saved in the TCVN3 code page (not UTF-8): read as TCVN3, kept as text.
+  std::string raw = "Nguy\xD4n V\xA8n Ph\xF3" "c,1/1/1990";
+  auto legacy = cleaner.clean(6, std::vector<std::string>{"Nguy\xD4n V\xA8n Ph\xF3" "c", "1/1/1990"}, raw);
+  ASSERT_TRUE(legacy);
+  EXPECT_EQ(legacy->record.full_name, "Nguyễn Văn Phúc");
+  EXPECT_TRUE(has_fix(legacy->fixes, "legacy_encoding_tcvn3"));
+  EXPECT_EQ(legacy->original, "NguyÔn V¨n Phóc,1/1/1990");
 }
 
 TEST(RawListCleaner, ChecksTheCccdAgainstBirthDateAndSex) {
