@@ -14,7 +14,12 @@ const total = Number(rowsArg);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 let seed = 20211;
-const rand = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x80000000; };
+const rand = () => {  // mulberry32
+  seed = (seed + 0x6D2B79F5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
 const pick = (a) => a[Math.floor(rand() * a.length)];
 const chance = (p) => rand() < p;
 
@@ -106,7 +111,7 @@ function messyPhone(i) {
   const r = rand();
   if (r < 0.01) return `028${pad(i % 10000000, 7)}`;  // a landline: rejected
   if (r < 0.05) return '';
-  if (r < 0.10) return `016${pad(i % 100000000, 8)}`;  // old 11-digit Viettel number
+  if (r < 0.10) return `0168${pad(i % 10000000, 7)}`;  // old 11-digit Viettel number
   if (r < 0.15) return national;  // the 0 lost in a number column
   if (r < 0.25) return `+84 ${national.slice(0, 2)} ${national.slice(2, 5)} ${national.slice(5)}`;
   if (r < 0.30) return `84${national}`;

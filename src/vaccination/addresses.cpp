@@ -247,12 +247,16 @@ namespace {
 // The distinct new wards among candidates, after keeping those that fit what the row said
 // (old province, kinds of unit) whenever that leaves any.
 template <class Candidate>
-std::vector<std::string> fitting(std::vector<Candidate> cands, const std::string& old_province_key,
+std::vector<std::string> fitting(const std::vector<Candidate>& all, const std::string& old_province_key,
                                  const AreaName* district, const AreaName& ward) {
+  std::vector<const Candidate*> cands;
+  cands.reserve(all.size());
+  for (const auto& c : all) cands.push_back(&c);
   auto keep = [&](auto pred) {
-    std::vector<Candidate> kept;
-    for (const auto& c : cands) {
-      if (pred(c)) kept.push_back(c);
+    if (cands.size() < 2 && !cands.empty()) return;
+    std::vector<const Candidate*> kept;
+    for (const Candidate* c : cands) {
+      if (pred(*c)) kept.push_back(c);
     }
     if (!kept.empty()) cands = std::move(kept);
   };
@@ -266,8 +270,8 @@ std::vector<std::string> fitting(std::vector<Candidate> cands, const std::string
   if (district) keep([&](const Candidate& c) { return c.district_exact == district->exact; });
   keep([&](const Candidate& c) { return c.ward_exact == ward.exact; });
   std::vector<std::string> codes;
-  for (const auto& c : cands) {
-    if (std::find(codes.begin(), codes.end(), c.ward_code) == codes.end()) codes.push_back(c.ward_code);
+  for (const Candidate* c : cands) {
+    if (std::find(codes.begin(), codes.end(), c->ward_code) == codes.end()) codes.push_back(c->ward_code);
   }
   return codes;
 }
@@ -321,7 +325,15 @@ Result<ResolvedAddress> AddressBook::resolve_ward(const std::string& province_co
   return invalid("ward", "unknown_ward", "no such ward in the province, old or new");
 }
 
-Result<ResolvedAddress> AddressBook::resolve(const AddressInput& input, std::string_view context_province) const {
+const AreaName& AreaNames::of(std::string_view text) {
+  if (names_.size() >= capacity_) names_.clear();
+  auto it = names_.find(std::string(text));
+  if (it == names_.end()) it = names_.emplace(std::string(text), parse_area_name(text)).first;
+  return it->second;
+}
+
+Result<ResolvedAddress> AddressBook::resolve(const AddressInput& input, std::string_view context_province,
+                                             AreaNames& names) const {
   enum class Slot { kAny, kWard, kDistrict, kProvince };
   struct Part {
     std::string text;
@@ -347,7 +359,7 @@ Result<ResolvedAddress> AddressBook::resolve(const AddressInput& input, std::str
   auto n = static_cast<std::ptrdiff_t>(parts.size()) - 1;
   std::string province_code, old_province_key;
   if (n >= 0) {
-    AreaName name = parse_area_name(parts[n].text);
+    const AreaName& name = names.of(parts[n].text);
     if (parts[n].hint == Slot::kProvince || (parts[n].hint == Slot::kAny && is_province(name))) {
       province_code = new_province(name.key);
       if (const OldProvince* old = old_province(name.key)) {
@@ -364,7 +376,7 @@ Result<ResolvedAddress> AddressBook::resolve(const AddressInput& input, std::str
   std::string context = named_province ? province_code : std::string(context_province);
   std::optional<AreaName> district, ward;
   if (n >= 0) {
-    AreaName name = parse_area_name(parts[n].text);
+    const AreaName& name = names.of(parts[n].text);
     bool looks = is_district_kind(name.kind) || name.kind == Kind::kCity ||
                  (name.kind == Kind::kNone && !context.empty() && is_old_district(context, name) &&
                   !is_ward_name(context, nullptr, name));
@@ -374,7 +386,7 @@ Result<ResolvedAddress> AddressBook::resolve(const AddressInput& input, std::str
     }
   }
   if (n >= 0) {
-    AreaName name = parse_area_name(parts[n].text);
+    const AreaName& name = names.of(parts[n].text);
     bool looks = is_ward_kind(name.kind) ||
                  (name.kind == Kind::kNone && is_ward_name(context, district ? &*district : nullptr, name));
     if (parts[n].hint == Slot::kWard || (parts[n].hint == Slot::kAny && looks)) {

@@ -52,6 +52,19 @@ struct AreaName {
 };
 AreaName parse_area_name(std::string_view text);
 
+// parse_area_name remembered by text: a list names the same wards, districts and provinces on
+// row after row. Not thread-safe: one per list being cleaned. Holds at most `capacity` names
+// (then starts afresh), since every house and street is also a part of some address.
+class AreaNames {
+ public:
+  explicit AreaNames(size_t capacity = 100000) : capacity_(capacity) {}
+  const AreaName& of(std::string_view text);
+
+ private:
+  size_t capacity_;
+  std::unordered_map<std::string, AreaName> names_;
+};
+
 class AddressBook {
  public:
   AddressBook() = default;
@@ -63,7 +76,12 @@ class AddressBook {
   // province when the row names none — the importing official's. Errors name the field at fault
   // (province, district, ward) with codes unknown_province, unknown_district, unknown_ward,
   // ambiguous_ward and missing_ward (a district without a ward: no new ward follows from it).
-  Result<ResolvedAddress> resolve(const AddressInput& input, std::string_view context_province) const;
+  Result<ResolvedAddress> resolve(const AddressInput& input, std::string_view context_province,
+                                  AreaNames& names) const;
+  Result<ResolvedAddress> resolve(const AddressInput& input, std::string_view context_province) const {
+    AreaNames names;
+    return resolve(input, context_province, names);
+  }
 
   // The new province code a province name (new or pre-2025, any spelling) stands for, or empty.
   std::string province_code(std::string_view name) const;

@@ -116,15 +116,40 @@ constexpr Sql kSelectRowsByStatus{"select_vaccination_rows_by_status",
                                   "SELECT " KB_IMPORT_ROW_COLUMNS " FROM vaccination_import_rows WHERE import_id = $1 "
                                   "AND status = $4 AND row_number > $2 ORDER BY row_number LIMIT $3"};
 
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char ch : s) {
+    auto b = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out.push_back('\\');
+      out.push_back(ch);
+    } else if (b < 0x20) {
+      out += fmt::format("\\u{:04x}", b);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  out.push_back('"');
+}
+
+// [{"code":…,"field":…,"message":…}], written by hand: one for most rows of a large import.
 std::string notes_json(const std::vector<Note>& notes, bool with_message) {
   if (notes.empty()) return {};
-  boost::json::array a;
+  std::string out = "[";
   for (const auto& n : notes) {
-    boost::json::object o{{"code", n.code}, {"field", n.field}};
-    if (with_message) o["message"] = n.message;
-    a.push_back(std::move(o));
+    if (out.size() > 1) out.push_back(',');
+    out += "{\"code\":";
+    append_json_string(out, n.code);
+    out += ",\"field\":";
+    append_json_string(out, n.field);
+    if (with_message) {
+      out += ",\"message\":";
+      append_json_string(out, n.message);
+    }
+    out.push_back('}');
   }
-  return boost::json::serialize(a);
+  out.push_back(']');
+  return out;
 }
 
 Param text(const std::string& s) { return std::string_view(s); }
@@ -154,6 +179,7 @@ Result<ListImport> ListImport::open(std::string_view csv_text, const ColumnMappi
     if (columns.index[f] >= 0) used[field_name(static_cast<Field>(f))] = reader.header()[columns.index[f]];
   }
   RawListCleaner cleaner(columns, addresses, std::move(jurisdiction), today);
+  cleaner.expect_rows(csv_text.size() / 100);
   return ListImport(std::move(reader), std::move(cleaner), boost::json::serialize(used));
 }
 

@@ -166,7 +166,7 @@ struct Toneless {
   bool toned;
 };
 
-Toneless split_tone(char32_t c) {
+Toneless split_tone_slow(char32_t c) {
   if (c < 0x80 || c == U'đ') return {c, false};
   std::u32string parts = text::decompose(c);
   char32_t base = parts[0];
@@ -187,6 +187,17 @@ Toneless split_tone(char32_t c) {
   if (quality == kHorn && base == U'o') return {U'ơ', toned};
   if (quality == kHorn && base == U'u') return {U'ư', toned};
   return {c, toned};  // some other accent: not a Vietnamese letter, no syllable matches it
+}
+
+// Vietnamese letters lie below U+2000: those are split by a table made once.
+Toneless split_tone(char32_t c) {
+  constexpr char32_t kEnd = 0x2000;
+  static const auto table = [] {
+    std::vector<Toneless> t(kEnd);
+    for (char32_t x = 0; x < kEnd; ++x) t[x] = split_tone_slow(x);
+    return t;
+  }();
+  return c < kEnd ? table[c] : split_tone_slow(c);
 }
 
 bool starts_with(std::u32string_view s, std::u32string_view p) { return s.substr(0, p.size()) == p; }
@@ -277,8 +288,31 @@ int plausibility(std::u32string_view s) {
 
 }  // namespace
 
+namespace {
+
+// Whether UTF-8 text holds a character that no 8-bit reading produces (ă, đ, ơ, ạ …): then it
+// is genuine Unicode. Stops at the first such character, which most Vietnamese text has early.
+bool has_unicode_only_letter(std::string_view utf8) {
+  for (size_t i = 0; i < utf8.size(); ++i) {
+    auto b = static_cast<unsigned char>(utf8[i]);
+    if (b < 0xC4) continue;  // ASCII, continuation bytes, and U+0080–U+00FF (C2, C3)
+    // A lead byte of U+0100 and above: a Windows-1252 character only for a few of them.
+    char32_t c = 0;
+    size_t n = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    if (i + n > utf8.size()) return false;
+    c = b & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+    for (size_t k = 1; k < n; ++k) c = (c << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    if (to_windows1252(c) < 0) return true;
+    i += n - 1;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<LegacyDecoded> decode_legacy_text(std::string_view cell) {
   if (text::is_ascii(cell)) return std::nullopt;
+  if (has_unicode_only_letter(cell) && text::is_valid_utf8(cell)) return std::nullopt;
   std::string bytes;  // the cell as 8-bit bytes
   std::optional<std::u32string> as_read;
   if (text::is_valid_utf8(cell)) {

@@ -634,7 +634,7 @@ std::optional<CleanedRow> RawListCleaner::clean(int64_t row_number, std::span<co
   std::string ward = decode_cell(cell(Field::kWard), "ward", row.fixes);
   std::string district = decode_cell(cell(Field::kDistrict), "district", row.fixes);
   std::string province = decode_cell(cell(Field::kProvince), "province", row.fixes);
-  auto resolved = addresses_.resolve({address, ward, district, province}, jurisdiction_province_);
+  auto resolved = addresses_.resolve({address, ward, district, province}, jurisdiction_province_, area_names_);
   if (resolved.ok()) {
     if (resolved->old_form) add_fix(row.fixes, "address_old_to_new", "ward");
     r.province_code = std::move(resolved->province_code);
@@ -672,6 +672,11 @@ std::optional<CleanedRow> RawListCleaner::clean(int64_t row_number, std::span<co
   }
   counts_.add(row.status);
   return row;
+}
+
+void RawListCleaner::expect_rows(size_t rows) {
+  by_id_number_.reserve(rows);
+  by_person_.reserve(rows);
 }
 
 void RawListCleaner::check_duplicate(CleanedRow& row) {

@@ -159,6 +159,8 @@ class RawListCleaner {
   std::optional<CleanedRow> clean(int64_t row_number, std::span<const std::string> cells, std::string_view original);
 
   const Counts& counts() const { return counts_; }
+  // Sizes the duplicate indexes for about `rows` rows up front.
+  void expect_rows(size_t rows);
 
  private:
   void check_duplicate(CleanedRow& row);
@@ -169,6 +171,7 @@ class RawListCleaner {
   std::string jurisdiction_province_;  // its province code (empty for national)
   Date today_;
   Counts counts_;
+  AreaNames area_names_;
   std::unordered_map<std::string, int64_t> by_id_number_;  // first accepted row of each ID number
   std::unordered_map<uint64_t, int64_t> by_person_;         // … of each name + birth date + phone
 };

@@ -2,6 +2,7 @@
 
 #include <utf8proc.h>
 
+#include <array>
 #include <cstdlib>
 
 namespace kb::vaccination::text {
@@ -65,7 +66,9 @@ bool is_valid_utf8(std::string_view utf8) {
 }
 
 std::string nfc(std::string_view utf8) {
-  if (is_ascii(utf8)) return std::string(utf8);
+  // Text without combining marks (U+0300–U+036F: lead bytes CC, CD) is composed already, as far
+  // as Latin letters go: nearly every cell of a list, spared the full normalisation.
+  if (utf8.find_first_of("\xCC\xCD") == std::string_view::npos) return std::string(utf8);
   utf8proc_uint8_t* out = nullptr;
   utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
                                     static_cast<utf8proc_ssize_t>(utf8.size()), &out,
@@ -98,18 +101,38 @@ bool is_mark(char32_t c) {
   return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
 
-char32_t strip_diacritics(char32_t c) {
-  if (c < 0x80) return c;
-  if (c == U'đ') return U'd';
-  if (c == U'Đ') return U'D';
-  if (c == U'ð') return U'd';  // often typed for đ
-  if (c == U'Ð') return U'D';
+namespace {
+
+char32_t first_of_decomposition(char32_t c) {
   utf8proc_int32_t parts[8];
   int last_boundclass = 0;
   utf8proc_ssize_t n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(c), parts, 8,
                                                UTF8PROC_DECOMPOSE, &last_boundclass);
-  if (n <= 0) return c;
-  return static_cast<char32_t>(parts[0]);
+  return n <= 0 ? c : static_cast<char32_t>(parts[0]);
+}
+
+// Every Latin letter with diacritics, Vietnamese's included, lies below U+2000: those are
+// looked up in a table made once.
+constexpr char32_t kTableEnd = 0x2000;
+const std::array<char32_t, kTableEnd>& base_letters() {
+  static const auto table = [] {
+    std::array<char32_t, kTableEnd> t{};
+    for (char32_t c = 0; c < kTableEnd; ++c) t[c] = c < 0x80 ? c : first_of_decomposition(c);
+    t[U'đ'] = U'd';
+    t[U'Đ'] = U'D';
+    t[U'ð'] = U'd';  // often typed for đ
+    t[U'Ð'] = U'D';
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+char32_t strip_diacritics(char32_t c) {
+  if (c < 0x80) return c;
+  if (c < kTableEnd) return base_letters()[c];
+  return first_of_decomposition(c);
 }
 
 std::u32string decompose(char32_t c) {
