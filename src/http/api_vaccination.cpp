@@ -3,6 +3,7 @@
 // anything is written; then it is cleaned and written a chunk at a time, each chunk a write of
 // its own, so check-ins keep flowing through the shared writer while a large list goes in.
 // Reading rows or the report is a read of personal data: audited with a reason.
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <fmt/format.h>
 
 #include "access/policy.h"
@@ -16,6 +17,7 @@ namespace kb::http {
 namespace {
 
 using boost::asio::awaitable;
+using namespace boost::asio::experimental::awaitable_operators;
 namespace json = boost::json;
 namespace vx = vaccination;
 
@@ -146,6 +148,19 @@ awaitable<Status> audit_read(App& app, int64_t actor, std::string action, int64_
   co_return r;
 }
 
+// The two stages of the import pipeline, as coroutines that run side by side (the result is
+// optional only because running them side by side needs a default value).
+awaitable<std::optional<Result<bool>>> clean_chunk(App& app, vx::ListImport& list, std::vector<vx::CleanedRow>& rows) {
+  auto job = [&list, &rows] { return list.next_chunk(rows); };
+  co_return co_await app.offload(job);
+}
+
+awaitable<std::optional<Result<vx::ChunkResult>>> store_chunk(App& app, int64_t id, std::vector<vx::CleanedRow> rows) {
+  if (rows.empty()) co_return vx::ChunkResult{};
+  vx::StoreChunk::Input chunk = std::make_shared<const vx::Chunk>(vx::Chunk{id, std::move(rows), app.now()});
+  co_return co_await app.write_grouped<vx::StoreChunk>(chunk);
+}
+
 // ---- handlers ----
 
 awaitable<Result<Response>> create_import(Context& ctx, Request& req) {
@@ -172,28 +187,28 @@ awaitable<Result<Response>> create_import(Context& ctx, Request& req) {
   auto start = [n](store::Connection& c) { return vx::start_import(c, n); };
   KB_CO_ASSIGN(int64_t id, co_await app.write(start));
 
+  // A pipeline of two: while the writer stores one chunk, the next is cleaned on another thread.
   vx::ChunkResult people;
   std::optional<Error> failure;
-  std::vector<vx::CleanedRow> rows;
-  for (;;) {
-    auto clean = [&list, &rows] { return list.next_chunk(rows); };
-    auto more = co_await app.offload(clean);
-    if (!more.ok()) {
-      failure = std::move(more).error();
+  std::vector<vx::CleanedRow> current, next;
+  auto first = co_await clean_chunk(app, list, current);
+  bool more = first && first->ok() && **first;
+  if (first && !first->ok()) failure = first->error();
+  while (more) {
+    auto [cleaned, stored] = co_await (clean_chunk(app, list, next) && store_chunk(app, id, std::move(current)));
+    if (!stored || !stored->ok()) {
+      failure = stored ? stored->error() : internal("storing rows failed");
       break;
     }
-    if (!*more) break;
-    auto store = [id, chunk = std::move(rows), now = app.now()](store::Connection& c) {
-      return vx::store_rows(c, id, chunk, now);
-    };
-    rows = {};
-    auto stored = co_await app.write(store);
-    if (!stored.ok()) {
-      failure = std::move(stored).error();
+    people.people_created += (*stored)->people_created;
+    people.people_matched += (*stored)->people_matched;
+    if (!cleaned || !cleaned->ok()) {
+      failure = cleaned ? cleaned->error() : internal("cleaning rows failed");
       break;
     }
-    people.people_created += stored->people_created;
-    people.people_matched += stored->people_matched;
+    more = **cleaned;
+    current = std::move(next);
+    next = {};
   }
   vx::Counts counts = list.counts();
   auto finish = [id, counts, people, failed = failure.has_value(), actor = official.id, file_name,

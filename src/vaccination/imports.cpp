@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <future>
 #include <unordered_map>
 
 #include "audit/audit_log.h"
@@ -53,6 +54,11 @@ BatchSql* batch_lookup(const char* name, std::string_view head) {
 }
 
 constexpr size_t kInsertBatch = 100;
+
+// Rows per INSERT: PostgreSQL takes 100 a statement (one round trip each). SQLite, in process,
+// takes one: a statement that inserts several rows needs a statement journal, which copies
+// every page it touches; one that inserts a single row needs none.
+size_t insert_batch(const store::Connection& c) { return c.dialect() == store::Dialect::kSqlite ? 1 : kInsertBatch; }
 
 constexpr std::string_view kRowsHead =
     "INSERT INTO vaccination_import_rows(import_id, row_number, status, fixes, reasons, duplicate_of, person_id, "
@@ -189,7 +195,10 @@ Result<bool> ListImport::next_chunk(std::vector<CleanedRow>& out, size_t max_row
     KB_ASSIGN(bool got, reader_.next(cells_));
     if (!got) break;
     auto row = cleaner_.clean(reader_.row_number(), cells_, reader_.raw_record());
-    if (row) out.push_back(std::move(*row));
+    if (!row) continue;
+    row->fixes_json = notes_json(row->fixes, false);
+    row->reasons_json = notes_json(row->reasons, true);
+    out.push_back(std::move(*row));
   }
   return !out.empty();
 }
@@ -269,10 +278,11 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
     for (const auto& r : rows) ids.push_back(r.i64(0));
     if (ids.size() != fresh.size()) return internal("reserving person ids returned too few");
   }
+  const size_t batch = insert_batch(c);
   std::vector<Param> values;
   values.reserve(kInsertBatch * kPeopleColumns);
   for (size_t at = 0; at < fresh.size();) {
-    size_t n = fresh.size() - at >= kInsertBatch ? kInsertBatch : 1;
+    size_t n = fresh.size() - at >= batch ? batch : 1;
     values.clear();
     for (size_t k = 0; k < n; ++k) {
       const CleanRecord& r = *records[fresh[at + k]];
@@ -303,21 +313,17 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id, std::spa
     person[accepted_at[k]] = links[k].person_id;
     (links[k].created ? result.people_created : result.people_matched) += 1;
   }
-  std::vector<std::string> fixes(rows.size()), reasons(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    fixes[i] = notes_json(rows[i].fixes, false);
-    reasons[i] = notes_json(rows[i].reasons, true);
-  }
+  const size_t batch = insert_batch(c);
   std::vector<Param> values;
   values.reserve(kInsertBatch * kRowColumns);
   for (size_t at = 0; at < rows.size();) {
-    size_t n = rows.size() - at >= kInsertBatch ? kInsertBatch : 1;
+    size_t n = rows.size() - at >= batch ? batch : 1;
     values.clear();
     for (size_t k = at; k < at + n; ++k) {
       const CleanedRow& row = rows[k];
       const CleanRecord& r = row.record;
       values.insert(values.end(),
-                    {import_id, row.row_number, status_name(row.status), text(fixes[k]), text(reasons[k]),
+                    {import_id, row.row_number, status_name(row.status), text(row.fixes_json), text(row.reasons_json),
                      row.duplicate_of ? Param{*row.duplicate_of} : Param{nullptr},
                      person[k] ? Param{*person[k]} : Param{nullptr}, text(r.full_name), text(r.birth_date),
                      text(r.sex), text(r.id_number), text(r.id_kind), text(r.phone), text(r.province_code),
@@ -327,6 +333,13 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id, std::spa
     at += n;
   }
   return result;
+}
+
+std::vector<Result<ChunkResult>> StoreChunk::run(store::Connection& c, std::span<const Input> chunks) {
+  std::vector<Result<ChunkResult>> out;
+  out.reserve(chunks.size());
+  for (const Input& chunk : chunks) out.push_back(store_rows(c, chunk->import_id, chunk->rows, chunk->now));
+  return out;
 }
 
 Status finish_import(store::Connection& c, int64_t import_id, const Counts& k, const ChunkResult& people, bool failed,
@@ -401,7 +414,12 @@ Result<ImportOutcome> import_list(store::Database& db, std::string_view csv_text
     auto more = list.next_chunk(rows);
     if (!more.ok()) failure = std::move(more).error();
     if (failure || !*more) break;
-    auto stored = db.writer().write_sync([&](store::Connection& c) { return store_rows(c, out.id, rows, now); });
+    std::promise<Result<ChunkResult>> done;
+    auto future = done.get_future();
+    db.writer().submit_grouped<StoreChunk>(std::make_shared<const Chunk>(Chunk{out.id, std::move(rows), now}),
+                                           [&done](Result<ChunkResult> r) { done.set_value(std::move(r)); });
+    rows = {};
+    auto stored = future.get();
     if (!stored.ok()) {
       failure = std::move(stored).error();
       break;

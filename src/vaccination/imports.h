@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,7 +20,7 @@
 namespace kb::vaccination {
 
 // Rows cleaned and written per write: small enough that a chunk's transaction stays short.
-inline constexpr size_t kRowsPerWrite = 2000;
+inline constexpr size_t kRowsPerWrite = 1000;
 
 // One list being imported: the file checked whole before anything is written, then cleaned a
 // chunk at a time. Holds views into `csv`, which must outlive it.
@@ -83,6 +84,20 @@ struct ChunkResult {
 // Stores a chunk of cleaned rows of an import; clean and fixed rows become people (or are
 // matched to people already recorded: match_or_record_people).
 Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id, std::span<const CleanedRow> rows, int64_t now);
+
+// store_rows as a kind of write the writer runs together and without a savepoint
+// (store::Writer::submit_grouped): a chunk touches thousands of pages, which a savepoint would
+// copy one by one. Its SQL fails only when the database does, so it needs no savepoint of its own.
+struct Chunk {
+  int64_t import_id = 0;
+  std::vector<CleanedRow> rows;
+  int64_t now = 0;
+};
+struct StoreChunk {
+  using Input = std::shared_ptr<const Chunk>;
+  using Output = Result<ChunkResult>;
+  static std::vector<Output> run(store::Connection& c, std::span<const Input> chunks);
+};
 
 // Records the final counts (state done, or failed).
 Status finish_import(store::Connection& c, int64_t import_id, const Counts& counts, const ChunkResult& people,

@@ -139,6 +139,9 @@ struct CleanedRow {
   std::vector<Note> reasons;  // why a row was rejected, or of which row it is a duplicate
   std::optional<int64_t> duplicate_of;
   std::string original;  // the row as it stands in the file
+  // fixes and reasons as stored (JSON arrays, empty for none): written by ListImport while the
+  // row is cleaned, so that the writer only copies them.
+  std::string fixes_json, reasons_json;
 };
 
 struct Counts {
