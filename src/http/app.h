@@ -114,16 +114,11 @@ class App {
     return store::ingest<Group>(db_, input);
   }
 
-  // As write(), for a write of a kind the writer runs together with the others of its kind in a
-  // batch, without savepoints (store::Writer::submit_grouped), on the one writer.
+  // store::write_grouped: a write of a kind run together with the others of its batch, without
+  // savepoints, on the one writer.
   template <class Group>
   auto write_grouped(typename Group::Input& input) {
-    using R = typename Group::Output;
-    return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
-        [this](auto handler, typename Group::Input in) {
-          db_.writer().template submit_grouped<Group>(std::move(in), resume_with<R>(std::move(handler)));
-        },
-        boost::asio::use_awaitable, input);
+    return store::write_grouped<Group>(db_, input);
   }
 
   // Runs `fn()` (slow CPU work: password hashing) on a small pool of its own, so the HTTP
