@@ -34,11 +34,15 @@ export KB_PAIRS="$work/pairs.txt"
 
 p99_of() { grep latency_us | sed -E 's/.*p99=([0-9]+).*/\1/'; }
 rate_of() { awk '/Requests\/sec/ {printf "%.0f", $2}'; }
-alone=$(wrk -t2 -c64 -d"${wrk_seconds}s" --latency -s bench/checkin.lua "http://127.0.0.1:$port")
+echo "vaccination $kind: load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs" >&2
+alone=$(wrk -t2 -c64 -d"${wrk_seconds}s" --latency -s bench/checkin.lua "http://127.0.0.1:$port" -- 0 0)
 echo "$alone" >&2
+cursors=$(echo "$alone" | sed -n 's/^next_pairs= //p')
 
-# Check-ins during the import: wrk starts a second after the upload and runs while it goes on.
-(sleep 1; wrk -t2 -c64 -d"${wrk_seconds}s" --latency -s bench/checkin.lua "http://127.0.0.1:$port" >"$work/during.txt") &
+# Check-ins during the import: wrk starts a second after the upload and runs while it goes on,
+# from where the first run stopped (no check-in repeats one of the first run).
+(sleep 1; wrk -t2 -c64 -d"${wrk_seconds}s" --latency -s bench/checkin.lua "http://127.0.0.1:$port" -- $cursors \
+  >"$work/during.txt") &
 wrk_pid=$!
 start=$(date +%s.%N)
 curl -sf -H "authorization: Bearer $token" -H 'content-type: text/csv' -H 'Expect:' --data-binary "@$list" \
