@@ -2,7 +2,7 @@
 # make bench: every benchmark, on SQLite and PostgreSQL, written to bench/RESULTS.md.
 # KB_BENCH_VISITS (default 10000000) sets the size of the synthetic store for the F1 and
 # memory figures; KB_BENCH_RUNS / KB_BENCH_DURATION the wrk runs; KB_BENCH_WEB_RUNS the 3G page runs.
-# KB_BENCH_ONLY=ingest (or a comma-separated list of ingest, writer, store, notify, web) runs
+# KB_BENCH_ONLY=ingest (or a comma-separated list of ingest, writer, store, vaccination, notify, web) runs
 # only those sections and prints them without touching RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,6 +69,17 @@ export KB_PG_SERVER_OPTS="-c fsync=on -c shared_buffers=1GB"
   echo "|---|---|---|---|---|"
   bench/store.sh sqlite "$people" "$days" "$per_day"
   scripts/with-postgres.sh bench/store.sh postgres "$people" "$days" "$per_day" 2>/dev/null | grep '^|'
+  echo
+  fi
+  if want vaccination; then
+  echo "## Vaccination list import"
+  echo
+  echo "A raw list of ${KB_BENCH_LIST_ROWS:-1000000} rows as a city exports it (bench/vaccination_list.mjs: every case and spacing of names, TCVN3 and VNI text, Excel dates, old and new addresses, phones in every form, ~1 % duplicates, ~5 % rejected) posted to \`POST /api/v1/vaccination/imports\` by a province official (bench/vaccination.sh), then its full report downloaded; check-ins (\`wrk -t2 -c64 -d${KB_BENCH_IMPORT_WRK:-10}s\`) alone before the import and while it runs. Target: ≤ 30 s with the full report."
+  echo
+  echo "| database | list | import (outcome) | report.csv | check-ins alone | check-ins during the import | peak RSS |"
+  echo "|---|---|---|---|---|---|---|"
+  bench/vaccination.sh sqlite
+  scripts/with-postgres.sh bench/vaccination.sh postgres 2>/dev/null | grep '^|'
   echo
   fi
   if want notify; then

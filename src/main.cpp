@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "access/policy.h"
 #include "accounts/accounts.h"
 #include "schema/schema.h"
 #include "areas/area_directory.h"
@@ -25,6 +26,7 @@
 #include "store/database.h"
 #include "synth/synth.h"
 #include "store/writer.h"
+#include "vaccination/imports.h"
 
 namespace {
 
@@ -288,6 +290,48 @@ int run_keys_rotate(const Common& common, const char* argv0) {
   return 0;
 }
 
+// Imports a raw vaccination list (CSV) as an official would through the API, or, without
+// --official, as an operator for the whole country; prints the counts as JSON.
+int run_vaccination_import(const Common& common, const std::string& official, const std::string& mapping_json,
+                           const std::string& file, const char* argv0) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return fail(invalid("file", "unreadable", "cannot read " + file));
+  std::string csv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  vaccination::ColumnMapping mapping;
+  if (!mapping_json.empty()) {
+    auto m = vaccination::parse_column_mapping(mapping_json);
+    if (!m.ok()) return fail(m.error());
+    mapping = std::move(*m);
+  }
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  auto addresses = vaccination::AddressBook::from(opened->areas);
+  vaccination::NewImport n;
+  n.file_name = std::filesystem::path(file).filename().string();
+  int64_t now = ::time(nullptr);
+  n.created_at = now;
+  if (!official.empty()) {
+    auto user = opened->db->read([&](store::Connection& c) {
+      return accounts::find_login(c, opened->areas, accounts::AuthConfig{}, official, now);
+    });
+    if (!user.ok()) return fail(invalid("official", "unknown_official", "no staff account named " + official));
+    if (auto st = access::official(user->user); !st.ok()) return fail(invalid("official", st.error().code, st.error().message));
+    n.created_by = user->user.id;
+    const auto& j = *user->user.jurisdiction;
+    if (j.level != areas::Jurisdiction::Level::kNational) {
+      n.jurisdiction = j;
+      n.jurisdiction_province =
+          j.level == areas::Jurisdiction::Level::kProvince ? j.code : addresses.province_of_ward(j.code);
+    }
+  }
+  auto outcome = vaccination::import_list(*opened->db, csv, mapping, addresses, n, now);
+  if (!outcome.ok()) return fail(outcome.error());
+  std::cout << "{\"id\":" << outcome->id << ",\"counts\":" << vaccination::counts_json(outcome->counts)
+            << ",\"people\":{\"created\":" << outcome->people.people_created
+            << ",\"matched\":" << outcome->people.people_matched << "}}" << std::endl;
+  return 0;
+}
+
 int run_routes() {
   auto db = store::Database::open("sqlite::memory:", schema::khaibao());
   if (!db.ok()) return fail(db.error());
@@ -321,6 +365,9 @@ int main(int argc, char** argv) {
   serve->add_option("--public-url", config.public_base_url, "base URL printed on posters (default http://LISTEN)");
   serve->add_option("--threads", config.threads, "HTTP worker threads (default 2 × cores, at least 4)");
   serve->add_option("--max-body", config.max_body_bytes, "largest request body in bytes")->capture_default_str();
+  serve->add_option("--max-import-body", config.max_import_body_bytes,
+                    "largest vaccination list upload in bytes (that route only)")
+      ->capture_default_str();
   serve->add_option("--webhook-url", config.webhook_url,
                     "http:// URL that receives notifications as JSON (SMS gateway, chat bridge); default: the outbox file");
   serve->add_option("--webhook-backoff", config.delivery.backoff_seconds,
@@ -427,6 +474,18 @@ int main(int argc, char** argv) {
   Common keys_common;
   add_common(keys_rotate, keys_common);
 
+  auto* vaccination_cmd = admin->add_subcommand("vaccination", "vaccination campaigns")->require_subcommand(1);
+  auto* vaccination_import = vaccination_cmd->add_subcommand(
+      "import", "import a raw vaccination list (CSV): clean records, people, and a report of every row");
+  Common vaccination_common;
+  add_common(vaccination_import, vaccination_common);
+  std::string import_official, import_mapping, import_file;
+  vaccination_import->add_option("--official", import_official,
+                                 "import as this official, within their jurisdiction (default: the whole country)");
+  vaccination_import->add_option("--mapping", import_mapping,
+                                 "JSON object of header → field, for columns the usual headers do not name");
+  vaccination_import->add_option("FILE", import_file, "the CSV file")->required();
+
   auto* routes = cli.add_subcommand("routes", "print the HTTP routes this binary serves");
 
   CLI11_PARSE(cli, argc, argv);
@@ -452,6 +511,9 @@ int main(int argc, char** argv) {
   if (synth_cmd->parsed()) return run_synth(synth_common, synth_options, argv[0]);
   if (purge->parsed()) return run_purge(purge_common, purge_days, argv[0]);
   if (keys_rotate->parsed()) return run_keys_rotate(keys_common, argv[0]);
+  if (vaccination_import->parsed()) {
+    return run_vaccination_import(vaccination_common, import_official, import_mapping, import_file, argv[0]);
+  }
   if (routes->parsed()) return run_routes();
   return 0;
 }

@@ -74,17 +74,22 @@ Result<AreaDirectory> AreaDirectory::load(store::Connection& c) {
     d.ward_index_.emplace(d.wards_[i].code, i);
     d.wards_by_province_[d.wards_[i].province_code].push_back(&d.wards_[i]);
   }
-  // Some mappings name a new ward code the ward table lacks; those are resolved by the new
-  // ward's name inside its province, and dropped when even that fails.
+  // Some mappings name a new ward code the ward table lacks, and a few a code of another ward
+  // than the one they name; those are resolved by the new ward's name inside its province, and
+  // dropped when even that fails.
   std::map<std::string, std::string, std::less<>> ward_by_name;  // "province name|ward name" → code
   for (const auto& w : d.wards_) ward_by_name.emplace(d.province(w.province_code)->name + "|" + w.name, w.code);
   KB_ASSIGN(auto mappings, c.query(kSelectWardMappings));
   for (const auto& r : mappings) {
     OldWard old{r.str(0), r.str(1), r.str(2), r.str(3), r.str(4)};
-    if (!d.ward(old.new_ward_code)) {
+    const Ward* named = d.ward(old.new_ward_code);
+    if (!named || named->name != r.str(5) || d.province(named->province_code)->name != r.str(6)) {
       auto it = ward_by_name.find(r.str(6) + "|" + r.str(5));
-      if (it == ward_by_name.end()) continue;
-      old.new_ward_code = it->second;
+      if (it != ward_by_name.end()) {
+        old.new_ward_code = it->second;
+      } else if (!named) {
+        continue;
+      }
     }
     d.old_wards_.push_back(std::move(old));
   }

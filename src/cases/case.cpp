@@ -319,23 +319,6 @@ Result<std::optional<VenueLabel>> venue_label(store::Connection& c, int64_t venu
   return std::optional<VenueLabel>{VenueLabel{row->str(0), row->str(1), row->str(2), row->str(3), row->str(4)}};
 }
 
-std::string csv_cell(std::string_view text) {
-  std::string v;
-  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t' ||
-                        text[0] == '\r')) {
-    v = "'";
-  }
-  v += text;
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string q = "\"";
-  for (char ch : v) {
-    if (ch == '"') q += '"';
-    q += ch;
-  }
-  q += '"';
-  return q;
-}
-
 Result<std::optional<Case>> find_case(store::Connection& c, int64_t id) {
   KB_ASSIGN(auto row, c.query_one(kSelectCase, {id}));
   if (!row) return std::optional<Case>{};

@@ -237,10 +237,6 @@ struct ContactSheet {
 Result<ContactSheet> contact_sheet(store::Connection& c, const trace::ExposureRule& rule,
                                    const accounts::User& official, int64_t case_id, int degree, int64_t now);
 
-// A CSV cell: quoted when needed, and a leading = + - @ tab or CR neutralised with ' so that
-// spreadsheet programs never run it as a formula.
-std::string csv_cell(std::string_view text);
-
 // Whether the person has an active case (then they are nobody's contact).
 Result<bool> is_case(store::Connection& c, int64_t person_id);
 

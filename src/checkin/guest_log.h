@@ -44,9 +44,6 @@ struct GuestLogQuery {
 boost::asio::awaitable<Result<GuestLog>> read_guest_log(store::Database& db, const accounts::User& user,
                                                          const GuestLogQuery& query, int64_t now);
 
-// One CSV cell: quoted when needed; a value starting with = + - @ tab or CR gets a leading `'`
-// so that no spreadsheet runs it as a formula.
-std::string csv_cell(std::string_view value);
 
 // Header plus one line per visit: visit_id, date, time_in, time_out, assumed_out, full_name,
 // phone, source, trust, trust_level (times RFC 3339 +07:00; lines end in CRLF).

@@ -12,6 +12,7 @@
 #include "cases/case.h"
 #include "cases/clusters.h"
 #include "cases/notices.h"
+#include "core/csv.h"
 #include "core/phone.h"
 #include "http/app.h"
 #include "http/handler_util.h"
@@ -216,7 +217,7 @@ json::object contacts_json(App& app, const cases::ContactSheet& sheet) {
 }
 
 std::string contacts_csv(const cases::ContactSheet& sheet) {
-  std::string out = "\xEF\xBB\xBF";  // BOM: spreadsheet programs then read UTF-8
+  std::string out(csv::kBom);  // spreadsheet programs then read UTF-8
   out +=
       "degree,status,basis,person_id,full_name,id_number,phone,province_code,ward_code,street,"
       "total_overlap_minutes,venue_name,venue_code,contact_in,contact_out,case_in,case_out,overlap_"
@@ -228,14 +229,14 @@ std::string contacts_csv(const cases::ContactSheet& sheet) {
     std::string head = fmt::format(
         "F{},{},{},{},{},{},{},{},{},{},{}", lc.degree,
         lc.stored ? cases::contact_status_name(lc.stored->status) : "new", lc.basis, f.person_id,
-        cases::csv_cell(p.full_name), cases::csv_cell(p.id_number), cases::csv_cell(p.phone),
-        cases::csv_cell(p.province_code), cases::csv_cell(p.ward_code), cases::csv_cell(p.street),
+        csv::cell(p.full_name), csv::cell(p.id_number), csv::cell(p.phone),
+        csv::cell(p.province_code), csv::cell(p.ward_code), csv::cell(p.street),
         minutes(f.total_overlap_seconds));
     if (f.exposures.empty()) out += head + ",,,,,,,\r\n";
     for (const auto& e : f.exposures) {
       const auto& label = sheet.venues.at(e.venue_id);
-      out += fmt::format("{},{},{},{},{},{},{},{}\r\n", head, cases::csv_cell(label.name),
-                         cases::csv_cell(label.code), format_rfc3339(e.contact_stay.in),
+      out += fmt::format("{},{},{},{},{},{},{},{}\r\n", head, csv::cell(label.name),
+                         csv::cell(label.code), format_rfc3339(e.contact_stay.in),
                          format_rfc3339(e.contact_stay.out), format_rfc3339(e.source_stay.in),
                          format_rfc3339(e.source_stay.out), minutes(e.overlap_seconds));
     }

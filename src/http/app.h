@@ -43,6 +43,7 @@ struct ServerConfig {
   std::string web_dir;          // built web app (web/dist); empty serves no pages
   std::string public_base_url;  // e.g. https://khaibao.example.vn; default http://{listen}
   size_t max_body_bytes = 1 << 20;
+  size_t max_import_body_bytes = 256 << 20;  // vaccination list uploads only (a 1 M-row list is ~100 MB)
   int read_timeout_seconds = 30;
   int shutdown_grace_seconds = 10;
   int threads = 0;  // 0: twice the cores, at least 4 (handlers do blocking reads)
@@ -116,6 +117,13 @@ class App {
     return store::ingest<Group>(db_, input);
   }
 
+  // store::write_grouped: a write of a kind run together with the others of its batch, without
+  // savepoints, on the one writer.
+  template <class Group>
+  auto write_grouped(typename Group::Input& input) {
+    return store::write_grouped<Group>(db_, input);
+  }
+
   // Runs `fn()` (slow CPU work: password hashing) on a small pool of its own, so the HTTP
   // threads keep answering meanwhile, and resumes the caller on its executor with the result.
   // `fn` must be a named lvalue, as for write().
@@ -178,6 +186,7 @@ void register_qr_routes(App& app);           // api_qr.cpp
 void register_case_routes(App& app);         // api_cases.cpp
 void register_notify_routes(App& app);       // api_notify.cpp
 void register_certificate_routes(App& app);  // api_certificates.cpp
+void register_vaccination_routes(App& app);  // api_vaccination.cpp
 
 // JSON shapes shared by several routes.
 boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);

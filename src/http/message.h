@@ -39,6 +39,8 @@ struct Request {
   std::string content_type;
   std::string last_event_id;
   AcceptEncoding accept_encoding;
+  std::string column_mapping;  // X-Column-Mapping: how an uploaded sheet's columns map to fields
+  std::string file_name;       // X-File-Name: the name of an uploaded file
   std::map<std::string, std::string, std::less<>> params;  // path parameters by name
 
   std::string_view param(std::string_view name) const;

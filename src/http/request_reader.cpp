@@ -13,6 +13,26 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
+
+Status check_query(std::string_view query) {
+  if (query.empty()) return {};
+  auto params = boost::urls::parse_query(query);
+  if (!params) return {};  // Request::query_param finds nothing in it
+  for (auto param : *params) {
+    std::string name = param.key.decode();
+    if (!is_storable_text(name)) {
+      return invalid("query", "invalid_query", "a query parameter's name is not UTF-8 text");
+    }
+    if (!is_storable_text(param.value.decode())) {
+      return invalid(name.empty() ? "query" : name, "invalid_query",
+                     "the query parameter '" + name + "' is not UTF-8 text");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Method method_of(bhttp::verb v) {
   switch (v) {
     case bhttp::verb::get:
@@ -33,25 +53,6 @@ Method method_of(bhttp::verb v) {
       return Method::kOther;
   }
 }
-
-Status check_query(std::string_view query) {
-  if (query.empty()) return {};
-  auto params = boost::urls::parse_query(query);
-  if (!params) return {};  // Request::query_param finds nothing in it
-  for (auto param : *params) {
-    std::string name = param.key.decode();
-    if (!is_storable_text(name)) {
-      return invalid("query", "invalid_query", "a query parameter's name is not UTF-8 text");
-    }
-    if (!is_storable_text(param.value.decode())) {
-      return invalid(name.empty() ? "query" : name, "invalid_query",
-                     "the query parameter '" + name + "' is not UTF-8 text");
-    }
-  }
-  return {};
-}
-
-}  // namespace
 
 void limit_request(RequestParser& parser, size_t max_body_bytes) {
   parser.body_limit(max_body_bytes);
@@ -95,6 +96,8 @@ Result<Request> to_request(RequestParser::value_type&& msg, const std::string& c
   req.last_event_id = std::string(msg["Last-Event-ID"]);
   std::string_view accept_encoding = msg[bhttp::field::accept_encoding];
   if (!accept_encoding.empty()) req.accept_encoding = parse_accept_encoding(accept_encoding);
+  req.column_mapping = std::string(msg["X-Column-Mapping"]);
+  req.file_name = std::string(msg["X-File-Name"]);
   return req;
 }
 

@@ -23,6 +23,9 @@ inline constexpr size_t kMaxHeaderBytes = 16 * 1024;
 // body of at most `max_body_bytes`.
 void limit_request(RequestParser& parser, size_t max_body_bytes);
 
+// The method of a request line; kOther for a verb no route answers.
+Method method_of(boost::beast::http::verb v);
+
 // Whether a failed read is the client's fault (a malformed or oversized request), which is
 // answered with read_error() before the connection closes. Anything else — closed, reset,
 // timed out, cut short — just ends the connection.

@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -76,6 +77,30 @@ Router::Match Router::match(Request& req) {
     return m;
   }
   return m;
+}
+
+void Router::allow_body(Method method, std::string_view pattern, size_t max_bytes) {
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    if (routes_[i].method == method && routes_[i].pattern == pattern) {
+      routes_[i].max_body = max_bytes;
+      if (std::find(own_limits_.begin(), own_limits_.end(), i) == own_limits_.end()) own_limits_.push_back(i);
+      return;
+    }
+  }
+  throw std::logic_error("allow_body: no route " + std::string(pattern));
+}
+
+size_t Router::body_limit(Method method, std::string_view path, size_t fallback) const {
+  if (own_limits_.empty()) return fallback;
+  const PathParts parts = split(path);
+  for (size_t i : own_limits_) {
+    const Route& r = routes_[i];
+    if (r.method != method || r.segments.size() != parts.size) continue;
+    bool ok = true;
+    for (size_t k = 0; k < parts.size && ok; ++k) ok = is_param(r.segments[k]) || r.segments[k] == parts.part[k];
+    if (ok) return r.max_body;
+  }
+  return fallback;
 }
 
 }  // namespace kb::http

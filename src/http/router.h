@@ -40,6 +40,7 @@ struct Route {
   Handler handler;
   RouteMetrics metrics;
   std::string summary;  // one line for the route listing
+  size_t max_body = 0;  // its own request-body limit (allow_body), or 0 for the server's
 };
 
 class Router {
@@ -64,8 +65,16 @@ class Router {
 
   std::vector<Route>& routes() { return routes_; }
 
+  // Lets one route take larger request bodies than the server's limit (a file upload) without
+  // raising the limit of any other route. The route must be added first.
+  void allow_body(Method method, std::string_view pattern, size_t max_bytes);
+  // The body limit of a request: its route's own when it has one, `fallback` otherwise. Looks
+  // only at the routes that have one, so the server can ask before reading every body.
+  size_t body_limit(Method method, std::string_view path, size_t fallback) const;
+
  private:
   std::vector<Route> routes_;
+  std::vector<size_t> own_limits_;  // indexes of the routes with a body limit of their own
 };
 
 }  // namespace kb::http

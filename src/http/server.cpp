@@ -187,11 +187,38 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
   for (;;) {
     if (state.draining) break;
     RequestParser parser;
+    // The body limit depends on the route (Router::allow_body), known once the header is in:
+    // the header is read without one, then the declared length checked against the route's.
     limit_request(parser, config.max_body_bytes);
+    parser.body_limit(boost::none);
     // The whole request must arrive within the read timeout: slow senders cannot hold a
     // connection (and its memory) forever.
     stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
-    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kAsTuple);
+    if (!ec) {
+      const auto& head = parser.get();
+      std::string_view target = head.target();
+      size_t limit = state.app.router().body_limit(method_of(head.method()), target.substr(0, target.find('?')),
+                                                   config.max_body_bytes);
+      if (parser.content_length() && *parser.content_length() > limit) {
+        ec = bhttp::error::body_limit;
+      } else {
+        parser.body_limit(limit);
+        if (limit > config.max_body_bytes) {
+          // A large upload gets time in proportion: at least 1 MiB a second.
+          stream.expires_after(std::chrono::seconds(config.read_timeout_seconds + (limit >> 20)));
+        }
+        if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
+          bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, head.version()};
+          auto [cec, cn] = co_await bhttp::async_write(stream, go_on, kAsTuple);
+          ec = cec;
+        }
+        if (!ec && !parser.is_done()) {
+          auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+          ec = bec;
+        }
+      }
+    }
     if (ec) {
       // Parse errors get an answer; a closed, reset or timed-out connection just ends.
       if (is_client_fault(ec)) {

@@ -402,6 +402,57 @@ CREATE TABLE dcc_signers (
   retired_at BIGINT
 );
 )sql"},
+    {36, R"sql(
+-- Imports of raw vaccination lists (vaccination/imports.h): who imported which file, within
+-- which jurisdiction, and the counts by row status. created_by is NULL for an operator's
+-- command-line import.
+CREATE TABLE vaccination_imports (
+  id {{pk}},
+  created_by BIGINT REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  finished_at BIGINT,
+  state TEXT NOT NULL,
+  file_name TEXT NOT NULL DEFAULT '',
+  jurisdiction_level TEXT NOT NULL,
+  jurisdiction_code TEXT NOT NULL DEFAULT '',
+  jurisdiction_province TEXT NOT NULL DEFAULT '',
+  columns TEXT NOT NULL DEFAULT '',
+  total_rows BIGINT NOT NULL DEFAULT 0,
+  clean_rows BIGINT NOT NULL DEFAULT 0,
+  fixed_rows BIGINT NOT NULL DEFAULT 0,
+  duplicate_rows BIGINT NOT NULL DEFAULT 0,
+  rejected_rows BIGINT NOT NULL DEFAULT 0,
+  people_created BIGINT NOT NULL DEFAULT 0,
+  people_matched BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX vaccination_imports_by_province ON vaccination_imports(jurisdiction_province, id);
+)sql"},
+    {37, R"sql(
+-- Every row of an import with its outcome: the per-row report. Rows are written in row order,
+-- so both indexes grow at their ends; fixes and reasons are JSON arrays (empty when none).
+CREATE TABLE vaccination_import_rows (
+  import_id BIGINT NOT NULL REFERENCES vaccination_imports(id),
+  row_number BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  fixes TEXT NOT NULL DEFAULT '',
+  reasons TEXT NOT NULL DEFAULT '',
+  duplicate_of BIGINT,
+  person_id BIGINT,
+  full_name TEXT NOT NULL DEFAULT '',
+  birth_date TEXT NOT NULL DEFAULT '',
+  sex TEXT NOT NULL DEFAULT '',
+  id_number TEXT NOT NULL DEFAULT '',
+  id_kind TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  province_code TEXT NOT NULL DEFAULT '',
+  ward_code TEXT NOT NULL DEFAULT '',
+  street TEXT NOT NULL DEFAULT '',
+  priority_group TEXT NOT NULL DEFAULT '',
+  original TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (import_id, row_number)
+);
+CREATE INDEX vaccination_import_rows_by_status ON vaccination_import_rows(import_id, status, row_number);
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run

@@ -147,8 +147,8 @@ test('the document is well formed: OpenAPI 3, resolvable references, declared pa
       }
     }
     if (op.requestBody) {
-      const schema = op.requestBody.content?.['application/json']?.schema;
-      assert.ok(schema, `${where}: request body without an application/json schema`);
+      const schema = op.requestBody.content?.['application/json']?.schema ?? op.requestBody.content?.['text/csv']?.schema;
+      assert.ok(schema, `${where}: request body without an application/json (or text/csv) schema`);
       assert.ok(op.responses['400'] && op.responses['415'] && op.responses['413'], `${where}: takes a body, so 400/413/415 are possible`);
     }
     if (op.security?.some((s) => 'bearerAuth' in s)) assert.ok(op.responses['401'], `${where}: bearer route without 401`);

@@ -1,0 +1,488 @@
+#include "vaccination/imports.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <future>
+#include <unordered_map>
+
+#include "audit/audit_log.h"
+#include "store/writer.h"
+
+namespace kb::vaccination {
+namespace {
+
+using store::Param;
+using store::Sql;
+
+// Statements that insert or look up many rows at once, with their texts built once (statements
+// are cached by the address of their text, which must therefore live as long as the process).
+struct BatchSql {
+  std::string text;
+  Sql sql;
+};
+
+// INSERT … VALUES (…), (…) for `rows` rows of `columns`; `int_columns` are cast so that
+// PostgreSQL, which infers the type of an untyped parameter, reads them as integers.
+BatchSql* batch_insert(const char* name, std::string_view head, size_t columns, std::initializer_list<size_t> ints,
+                       size_t rows) {
+  auto* b = new BatchSql;  // lives as long as the process, as prepared statements need
+  b->text = std::string(head) + " VALUES ";
+  size_t n = 1;
+  for (size_t r = 0; r < rows; ++r) {
+    b->text += r ? ",(" : "(";
+    for (size_t col = 0; col < columns; ++col, ++n) {
+      if (col) b->text += ',';
+      bool is_int = std::find(ints.begin(), ints.end(), col) != ints.end();
+      b->text += is_int ? fmt::format("CAST(${} AS BIGINT)", n) : fmt::format("${}", n);
+    }
+    b->text += ')';
+  }
+  b->sql = Sql{name, b->text.c_str()};
+  return b;
+}
+
+// SELECT … WHERE column IN ($1 … $N): a fixed number of parameters, the unused ones NULL.
+constexpr size_t kLookupBatch = 100;
+BatchSql* batch_lookup(const char* name, std::string_view head) {
+  auto* b = new BatchSql;
+  b->text = std::string(head) + " IN (";
+  for (size_t i = 1; i <= kLookupBatch; ++i) b->text += fmt::format("{}${}", i > 1 ? "," : "", i);
+  b->text += ')';
+  b->sql = Sql{name, b->text.c_str()};
+  return b;
+}
+
+constexpr size_t kInsertBatch = 100;
+
+// Rows per INSERT: PostgreSQL takes 100 a statement (one round trip each). SQLite, in process,
+// takes one: a statement that inserts several rows needs a statement journal, which copies
+// every page it touches; one that inserts a single row needs none.
+size_t insert_batch(const store::Connection& c) { return c.dialect() == store::Dialect::kSqlite ? 1 : kInsertBatch; }
+
+constexpr std::string_view kRowsHead =
+    "INSERT INTO vaccination_import_rows(import_id, row_number, status, fixes, reasons, duplicate_of, person_id, "
+    "full_name, birth_date, sex, id_number, id_kind, phone, province_code, ward_code, street, priority_group, "
+    "original)";
+constexpr size_t kRowColumns = 18;
+const Sql& insert_rows_sql(size_t rows) {
+  static BatchSql* many = batch_insert("insert_vaccination_rows_100", kRowsHead, kRowColumns, {0, 1, 5, 6}, kInsertBatch);
+  static BatchSql* one = batch_insert("insert_vaccination_row", kRowsHead, kRowColumns, {0, 1, 5, 6}, 1);
+  return rows == kInsertBatch ? many->sql : one->sql;
+}
+
+constexpr std::string_view kPeopleHead =
+    "INSERT INTO people(id, full_name, id_number, id_kind, birth_date, sex, phone, province_code, ward_code, street, "
+    "created_at, updated_at)";
+constexpr size_t kPeopleColumns = 12;
+const Sql& insert_people_sql(size_t rows) {
+  static BatchSql* many = batch_insert("insert_imported_people_100", kPeopleHead, kPeopleColumns, {0, 10, 11}, kInsertBatch);
+  static BatchSql* one = batch_insert("insert_imported_person", kPeopleHead, kPeopleColumns, {0, 10, 11}, 1);
+  return rows == kInsertBatch ? many->sql : one->sql;
+}
+
+const Sql& people_by_id_number_sql() {
+  static BatchSql* b = batch_lookup("select_people_by_id_numbers", "SELECT id, id_number FROM people WHERE id_number");
+  return b->sql;
+}
+const Sql& people_by_phone_sql() {
+  static BatchSql* b =
+      batch_lookup("select_people_by_phones", "SELECT id, phone, full_name, birth_date FROM people WHERE phone");
+  return b->sql;
+}
+
+// New people's ids, taken before the insert so that each id is known to belong to its record.
+constexpr Sql kMaxPersonIdSqlite{"max_person_id", "SELECT COALESCE(MAX(id), 0) FROM people"};
+constexpr Sql kNextPersonIdsPg{
+    "next_person_ids",
+    "SELECT nextval(pg_get_serial_sequence('people', 'id')) FROM generate_series(1, CAST($1 AS INTEGER))"};
+
+constexpr Sql kInsertImport{
+    "insert_vaccination_import",
+    "INSERT INTO vaccination_imports(created_by, created_at, state, file_name, jurisdiction_level, "
+    "jurisdiction_code, jurisdiction_province, columns) VALUES ($1, $2, 'importing', $3, $4, $5, $6, $7) RETURNING id"};
+constexpr Sql kFinishImport{
+    "finish_vaccination_import",
+    "UPDATE vaccination_imports SET state = $2, finished_at = $3, total_rows = $4, clean_rows = $5, fixed_rows = $6, "
+    "duplicate_rows = $7, rejected_rows = $8, people_created = $9, people_matched = $10 WHERE id = $1"};
+constexpr Sql kSelectImport{
+    "select_vaccination_import",
+    "SELECT i.id, i.created_by, COALESCE(u.username, ''), i.created_at, i.finished_at, i.state, i.file_name, "
+    "i.jurisdiction_level, i.jurisdiction_code, i.jurisdiction_province, i.columns, i.total_rows, i.clean_rows, "
+    "i.fixed_rows, i.duplicate_rows, i.rejected_rows, i.people_created, i.people_matched "
+    "FROM vaccination_imports i LEFT JOIN users u ON u.id = i.created_by WHERE i.id = $1"};
+
+#define KB_IMPORT_ROW_COLUMNS                                                                                     \
+  "row_number, status, fixes, reasons, duplicate_of, person_id, full_name, birth_date, sex, id_number, id_kind, " \
+  "phone, province_code, ward_code, street, priority_group, original"
+constexpr Sql kSelectRows{"select_vaccination_rows",
+                          "SELECT " KB_IMPORT_ROW_COLUMNS " FROM vaccination_import_rows WHERE import_id = $1 "
+                          "AND row_number > $2 ORDER BY row_number LIMIT $3"};
+constexpr Sql kSelectRowsByStatus{"select_vaccination_rows_by_status",
+                                  "SELECT " KB_IMPORT_ROW_COLUMNS " FROM vaccination_import_rows WHERE import_id = $1 "
+                                  "AND status = $4 AND row_number > $2 ORDER BY row_number LIMIT $3"};
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char ch : s) {
+    auto b = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out.push_back('\\');
+      out.push_back(ch);
+    } else if (b < 0x20) {
+      out += fmt::format("\\u{:04x}", b);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  out.push_back('"');
+}
+
+// [{"code":…,"field":…,"message":…}], written by hand: one for most rows of a large import.
+std::string notes_json(const std::vector<Note>& notes, bool with_message) {
+  if (notes.empty()) return {};
+  std::string out = "[";
+  for (const auto& n : notes) {
+    if (out.size() > 1) out.push_back(',');
+    out += "{\"code\":";
+    append_json_string(out, n.code);
+    out += ",\"field\":";
+    append_json_string(out, n.field);
+    if (with_message) {
+      out += ",\"message\":";
+      append_json_string(out, n.message);
+    }
+    out.push_back('}');
+  }
+  out.push_back(']');
+  return out;
+}
+
+Param text(const std::string& s) { return std::string_view(s); }
+Param opt_text(const std::string& s) { return s.empty() ? Param{nullptr} : Param{std::string_view(s)}; }
+
+}  // namespace
+
+// ---- the file ----
+
+Result<ListImport> ListImport::open(std::string_view csv_text, const ColumnMapping& mapping,
+                                    const AddressBook& addresses, std::optional<areas::Jurisdiction> jurisdiction,
+                                    Date today) {
+  // The whole file is read once before anything is written, so that a fault on its last line
+  // leaves nothing behind.
+  {
+    KB_ASSIGN(csv::Reader check, csv::Reader::open(csv_text));
+    std::vector<std::string> cells;
+    for (;;) {
+      KB_ASSIGN(bool got, check.next(cells));
+      if (!got) break;
+    }
+  }
+  KB_ASSIGN(csv::Reader reader, csv::Reader::open(csv_text));
+  KB_ASSIGN(Columns columns, find_columns(reader.header(), mapping));
+  boost::json::object used;
+  for (size_t f = 0; f < kFieldCount; ++f) {
+    if (columns.index[f] >= 0) used[field_name(static_cast<Field>(f))] = reader.header()[columns.index[f]];
+  }
+  RawListCleaner cleaner(columns, addresses, std::move(jurisdiction), today);
+  cleaner.expect_rows(csv_text.size() / 100);
+  return ListImport(std::move(reader), std::move(cleaner), boost::json::serialize(used));
+}
+
+Result<bool> ListImport::next_chunk(std::vector<CleanedRow>& out, size_t max_rows) {
+  out.clear();
+  while (out.size() < max_rows) {
+    KB_ASSIGN(bool got, reader_.next(cells_));
+    if (!got) break;
+    auto row = cleaner_.clean(reader_.row_number(), cells_, reader_.raw_record());
+    if (!row) continue;
+    row->fixes_json = notes_json(row->fixes, false);
+    row->reasons_json = notes_json(row->reasons, true);
+    out.push_back(std::move(*row));
+  }
+  return !out.empty();
+}
+
+// ---- storage ----
+
+Result<int64_t> start_import(store::Connection& c, const NewImport& n) {
+  std::string level = n.jurisdiction ? std::string(n.jurisdiction->level_name()) : "national";
+  std::string code = n.jurisdiction ? n.jurisdiction->code : "";
+  Param by = n.created_by ? Param{*n.created_by} : Param{nullptr};
+  KB_ASSIGN(auto row, c.query_one(kInsertImport, {by, n.created_at, text(n.file_name), text(level), text(code),
+                                                  text(n.jurisdiction_province), text(n.columns_json)}));
+  if (!row) return internal("recording an import returned no id");
+  return row->i64(0);
+}
+
+Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
+                                                       std::span<const CleanRecord* const> records, int64_t now) {
+  std::vector<PersonLink> links(records.size());
+  // 1. By ID number.
+  std::unordered_map<std::string_view, size_t> by_id;
+  std::vector<size_t> with_id, without_id;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!records[i]->id_number.empty()) {
+      by_id.emplace(records[i]->id_number, i);
+      with_id.push_back(i);
+    } else if (!records[i]->phone.empty()) {
+      without_id.push_back(i);
+    }
+  }
+  std::vector<Param> params(kLookupBatch);
+  for (size_t at = 0; at < with_id.size(); at += kLookupBatch) {
+    for (size_t k = 0; k < kLookupBatch; ++k) {
+      params[k] = at + k < with_id.size() ? Param{std::string_view(records[with_id[at + k]]->id_number)}
+                                          : Param{nullptr};
+    }
+    KB_ASSIGN(auto rows, c.query(people_by_id_number_sql(), params));
+    for (const auto& r : rows) {
+      auto it = by_id.find(r.str(1));
+      if (it != by_id.end()) links[it->second] = {r.i64(0), false};
+    }
+  }
+  // 2. Without an ID number: the same phone, name and birth date.
+  std::unordered_multimap<std::string_view, size_t> by_phone;
+  for (size_t i : without_id) by_phone.emplace(records[i]->phone, i);
+  for (size_t at = 0; at < without_id.size(); at += kLookupBatch) {
+    for (size_t k = 0; k < kLookupBatch; ++k) {
+      params[k] = at + k < without_id.size() ? Param{std::string_view(records[without_id[at + k]]->phone)}
+                                             : Param{nullptr};
+    }
+    KB_ASSIGN(auto rows, c.query(people_by_phone_sql(), params));
+    for (const auto& r : rows) {
+      std::string phone = r.str(1), name = r.str(2), birth = r.str(3);
+      auto [lo, hi] = by_phone.equal_range(phone);
+      for (auto it = lo; it != hi; ++it) {
+        const CleanRecord& rec = *records[it->second];
+        if (links[it->second].person_id == 0 && rec.full_name == name && rec.birth_date == birth) {
+          links[it->second] = {r.i64(0), false};
+        }
+      }
+    }
+  }
+  // 3. Everyone else is a new person, with an id reserved first.
+  std::vector<size_t> fresh;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (links[i].person_id == 0) fresh.push_back(i);
+  }
+  if (fresh.empty()) return links;
+  std::vector<int64_t> ids;
+  ids.reserve(fresh.size());
+  if (c.dialect() == store::Dialect::kSqlite) {
+    KB_ASSIGN(auto rows, c.query(kMaxPersonIdSqlite));
+    int64_t max = rows.empty() ? 0 : rows[0].i64(0);
+    for (size_t k = 0; k < fresh.size(); ++k) ids.push_back(max + 1 + static_cast<int64_t>(k));
+  } else {
+    KB_ASSIGN(auto rows, c.query(kNextPersonIdsPg, {static_cast<int64_t>(fresh.size())}));
+    for (const auto& r : rows) ids.push_back(r.i64(0));
+    if (ids.size() != fresh.size()) return internal("reserving person ids returned too few");
+  }
+  const size_t batch = insert_batch(c);
+  std::vector<Param> values;
+  values.reserve(kInsertBatch * kPeopleColumns);
+  for (size_t at = 0; at < fresh.size();) {
+    size_t n = fresh.size() - at >= batch ? batch : 1;
+    values.clear();
+    for (size_t k = 0; k < n; ++k) {
+      const CleanRecord& r = *records[fresh[at + k]];
+      values.insert(values.end(), {ids[at + k], text(r.full_name), opt_text(r.id_number), opt_text(r.id_kind),
+                                   opt_text(r.birth_date), opt_text(r.sex), opt_text(r.phone), opt_text(r.province_code),
+                                   opt_text(r.ward_code), opt_text(r.street), now, now});
+      links[fresh[at + k]] = {ids[at + k], true};
+    }
+    KB_TRY(c.exec(insert_people_sql(n), values));
+    at += n;
+  }
+  return links;
+}
+
+Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id, std::span<const CleanedRow> rows, int64_t now) {
+  std::vector<const CleanRecord*> accepted;
+  std::vector<size_t> accepted_at;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].status == RowStatus::kClean || rows[i].status == RowStatus::kFixed) {
+      accepted.push_back(&rows[i].record);
+      accepted_at.push_back(i);
+    }
+  }
+  KB_ASSIGN(auto links, match_or_record_people(c, accepted, now));
+  ChunkResult result;
+  std::vector<std::optional<int64_t>> person(rows.size());
+  for (size_t k = 0; k < links.size(); ++k) {
+    person[accepted_at[k]] = links[k].person_id;
+    (links[k].created ? result.people_created : result.people_matched) += 1;
+  }
+  const size_t batch = insert_batch(c);
+  std::vector<Param> values;
+  values.reserve(kInsertBatch * kRowColumns);
+  for (size_t at = 0; at < rows.size();) {
+    size_t n = rows.size() - at >= batch ? batch : 1;
+    values.clear();
+    for (size_t k = at; k < at + n; ++k) {
+      const CleanedRow& row = rows[k];
+      const CleanRecord& r = row.record;
+      values.insert(values.end(),
+                    {import_id, row.row_number, status_name(row.status), text(row.fixes_json), text(row.reasons_json),
+                     row.duplicate_of ? Param{*row.duplicate_of} : Param{nullptr},
+                     person[k] ? Param{*person[k]} : Param{nullptr}, text(r.full_name), text(r.birth_date),
+                     text(r.sex), text(r.id_number), text(r.id_kind), text(r.phone), text(r.province_code),
+                     text(r.ward_code), text(r.street), text(r.priority_group), text(row.original)});
+    }
+    KB_TRY(c.exec(insert_rows_sql(n), values));
+    at += n;
+  }
+  return result;
+}
+
+std::vector<Result<ChunkResult>> StoreChunk::run(store::Connection& c, std::span<const Input> chunks) {
+  std::vector<Result<ChunkResult>> out;
+  out.reserve(chunks.size());
+  for (const Input& chunk : chunks) out.push_back(store_rows(c, chunk->import_id, chunk->rows, chunk->now));
+  return out;
+}
+
+Status finish_import(store::Connection& c, int64_t import_id, const Counts& k, const ChunkResult& people, bool failed,
+                     int64_t now) {
+  KB_TRY(c.exec(kFinishImport, {import_id, std::string_view(failed ? "failed" : "done"), now, k.total, k.clean, k.fixed, k.duplicate,
+                                k.rejected, people.people_created, people.people_matched}));
+  return {};
+}
+
+Result<std::optional<Import>> find_import(store::Connection& c, int64_t id) {
+  KB_ASSIGN(auto row, c.query_one(kSelectImport, {id}));
+  if (!row) return std::optional<Import>{};
+  const store::Row& r = *row;
+  Import i;
+  i.id = r.i64(0);
+  i.created_by = r.opt_i64(1);
+  i.created_by_name = r.str(2);
+  i.created_at = r.i64(3);
+  i.finished_at = r.opt_i64(4);
+  i.state = r.str(5);
+  i.file_name = r.str(6);
+  i.jurisdiction_level = r.str(7);
+  i.jurisdiction_code = r.str(8);
+  i.jurisdiction_province = r.str(9);
+  i.columns_json = r.str(10);
+  i.counts = {r.i64(11), r.i64(12), r.i64(13), r.i64(14), r.i64(15)};
+  i.people_created = r.i64(16);
+  i.people_matched = r.i64(17);
+  return std::optional<Import>{std::move(i)};
+}
+
+Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id, std::optional<RowStatus> status,
+                                         int64_t after, int64_t limit) {
+  Result<store::Rows> rows = status ? c.query(kSelectRowsByStatus, {import_id, after, limit, status_name(*status)})
+                                    : c.query(kSelectRows, {import_id, after, limit});
+  if (!rows.ok()) return std::move(rows).error();
+  std::vector<StoredRow> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) {
+    StoredRow s;
+    s.row_number = r.i64(0);
+    s.status = parse_status(r.str(1)).value_or(RowStatus::kRejected);
+    s.fixes_json = r.str(2);
+    s.reasons_json = r.str(3);
+    s.duplicate_of = r.opt_i64(4);
+    s.person_id = r.opt_i64(5);
+    s.record = {r.str(6), r.str(7), r.str(8), r.str(9), r.str(10), r.str(11), r.str(12), r.str(13), r.str(14),
+                r.str(15)};
+    s.original = r.str(16);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Status audit_import(store::Connection& c, int64_t import_id, std::optional<int64_t> actor, std::string_view file_name,
+                    const Counts& k, int64_t now) {
+  std::string subject = fmt::format("vaccination_import:{}", import_id);
+  std::string detail = fmt::format("{} rows from \"{}\": {} clean, {} fixed, {} duplicate, {} rejected", k.total,
+                                   file_name, k.clean, k.fixed, k.duplicate, k.rejected);
+  return audit::record(c, {now, actor, "vaccination.import", subject, "", detail});
+}
+
+Result<ImportOutcome> import_list(store::Database& db, std::string_view csv_text, const ColumnMapping& mapping,
+                                  const AddressBook& addresses, NewImport n, int64_t now) {
+  KB_ASSIGN(ListImport list, ListImport::open(csv_text, mapping, addresses, n.jurisdiction, vietnam_date(now)));
+  n.columns_json = list.columns_json();
+  ImportOutcome out;
+  KB_ASSIGN(out.id, db.writer().write_sync([&](store::Connection& c) { return start_import(c, n); }));
+  std::vector<CleanedRow> rows;
+  std::optional<Error> failure;
+  for (;;) {
+    auto more = list.next_chunk(rows);
+    if (!more.ok()) failure = std::move(more).error();
+    if (failure || !*more) break;
+    std::promise<Result<ChunkResult>> done;
+    auto future = done.get_future();
+    db.writer().submit_grouped<StoreChunk>(std::make_shared<const Chunk>(Chunk{out.id, std::move(rows), now}),
+                                           [&done](Result<ChunkResult> r) { done.set_value(std::move(r)); });
+    rows = {};
+    auto stored = future.get();
+    if (!stored.ok()) {
+      failure = std::move(stored).error();
+      break;
+    }
+    out.people.people_created += stored->people_created;
+    out.people.people_matched += stored->people_matched;
+  }
+  out.counts = list.counts();
+  KB_TRY(db.writer().write_sync([&](store::Connection& c) -> Status {
+    KB_TRY(finish_import(c, out.id, out.counts, out.people, failure.has_value(), now));
+    return audit_import(c, out.id, n.created_by, n.file_name, out.counts, now);
+  }));
+  if (failure) return *failure;
+  return out;
+}
+
+std::string report_header() {
+  std::string out(csv::kBom);
+  csv::append_row(out, {"row", "status", "duplicate_of", "reasons", "fixes", "person_id", "full_name", "birth_date",
+                        "sex", "id_number", "id_kind", "phone", "province_code", "ward_code", "street",
+                        "priority_group", "original"});
+  return out;
+}
+
+namespace {
+
+// "phone: invalid_phone (…); id_number: id_number_mismatch (…)" from the stored JSON.
+std::string notes_text(const std::string& json) {
+  if (json.empty()) return {};
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_array()) return json;
+  std::string out;
+  for (const auto& item : v.as_array()) {
+    if (!item.is_object()) continue;
+    const auto& o = item.as_object();
+    auto str = [&](std::string_view k) -> std::string {
+      const auto* x = o.if_contains(k);
+      return x && x->is_string() ? std::string(x->as_string()) : std::string();
+    };
+    if (!out.empty()) out += "; ";
+    out += str("field") + ": " + str("code");
+    if (std::string m = str("message"); !m.empty()) out += " (" + m + ")";
+  }
+  return out;
+}
+
+}  // namespace
+
+void append_report_row(std::string& out, const StoredRow& row) {
+  const CleanRecord& r = row.record;
+  std::string number = std::to_string(row.row_number);
+  std::string dup = row.duplicate_of ? std::to_string(*row.duplicate_of) : "";
+  std::string person = row.person_id ? std::to_string(*row.person_id) : "";
+  std::string reasons = notes_text(row.reasons_json), fixes = notes_text(row.fixes_json);
+  csv::append_row(out, {number, status_name(row.status), dup, reasons, fixes, person, r.full_name, r.birth_date, r.sex,
+                        r.id_number, r.id_kind, r.phone, r.province_code, r.ward_code, r.street, r.priority_group,
+                        row.original});
+}
+
+std::string counts_json(const Counts& k) {
+  return boost::json::serialize(boost::json::object{
+      {"total", k.total}, {"clean", k.clean}, {"fixed", k.fixed}, {"duplicate", k.duplicate}, {"rejected", k.rejected}});
+}
+
+}  // namespace kb::vaccination

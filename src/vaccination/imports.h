@@ -1,0 +1,153 @@
+// Imports of raw vaccination lists, as stored: who imported which file when, the counts by
+// status, and every row with its outcome and its original text — the per-row report. Accepted
+// rows become people. Large lists are written in chunks, each a write of its own, so the shared
+// writer never holds other writes (check-ins) back for long.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "areas/area_directory.h"
+#include "core/csv.h"
+#include "core/result.h"
+#include "store/database.h"
+#include "vaccination/raw_list.h"
+
+namespace kb::vaccination {
+
+// Rows cleaned and written per write: small enough that a chunk's transaction stays short.
+inline constexpr size_t kRowsPerWrite = 1000;
+
+// One list being imported: the file checked whole before anything is written, then cleaned a
+// chunk at a time. Holds views into `csv`, which must outlive it.
+class ListImport {
+ public:
+  // Checks the file (text, header, limits on every row) and finds its columns. Errors name the
+  // field: body, header, mapping, full_name (no name column), or a column's header (cell too large).
+  static Result<ListImport> open(std::string_view csv, const ColumnMapping& mapping, const AddressBook& addresses,
+                                 std::optional<areas::Jurisdiction> jurisdiction, Date today);
+
+  // Cleans up to `max_rows` more rows into `out` (cleared first); false once the file is done.
+  Result<bool> next_chunk(std::vector<CleanedRow>& out, size_t max_rows = kRowsPerWrite);
+
+  const Counts& counts() const { return cleaner_.counts(); }
+  // The columns found, as JSON: {"full_name": "Họ và tên", …}.
+  const std::string& columns_json() const { return columns_json_; }
+
+ private:
+  ListImport(csv::Reader reader, RawListCleaner cleaner, std::string columns_json)
+      : reader_(std::move(reader)), cleaner_(std::move(cleaner)), columns_json_(std::move(columns_json)) {}
+
+  csv::Reader reader_;
+  RawListCleaner cleaner_;
+  std::string columns_json_;
+  std::vector<std::string> cells_;
+};
+
+struct NewImport {
+  std::optional<int64_t> created_by;  // the official; empty for an operator at the command line
+  std::string file_name;
+  std::optional<areas::Jurisdiction> jurisdiction;  // the importer's; empty: national
+  std::string jurisdiction_province;                // its province code (empty: national)
+  std::string columns_json;
+  int64_t created_at = 0;
+};
+
+struct Import {
+  int64_t id = 0;
+  std::optional<int64_t> created_by;
+  std::string created_by_name;  // the official's username
+  int64_t created_at = 0;
+  std::optional<int64_t> finished_at;
+  std::string state;  // importing | done | failed
+  std::string file_name;
+  std::string jurisdiction_level;  // national | province | ward
+  std::string jurisdiction_code;
+  std::string jurisdiction_province;
+  std::string columns_json;
+  Counts counts;
+  int64_t people_created = 0;
+  int64_t people_matched = 0;
+};
+
+// Records an import (state importing) and returns its id.
+Result<int64_t> start_import(store::Connection& c, const NewImport& n);
+
+struct ChunkResult {
+  int64_t people_created = 0;
+  int64_t people_matched = 0;
+};
+// Stores a chunk of cleaned rows of an import; clean and fixed rows become people (or are
+// matched to people already recorded: match_or_record_people).
+Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id, std::span<const CleanedRow> rows, int64_t now);
+
+// store_rows as a kind of write the writer runs together and without a savepoint
+// (store::Writer::submit_grouped): a chunk touches thousands of pages, which a savepoint would
+// copy one by one. Its SQL fails only when the database does, so it needs no savepoint of its own.
+struct Chunk {
+  int64_t import_id = 0;
+  std::vector<CleanedRow> rows;
+  int64_t now = 0;
+};
+struct StoreChunk {
+  using Input = std::shared_ptr<const Chunk>;
+  using Output = Result<ChunkResult>;
+  static std::vector<Output> run(store::Connection& c, std::span<const Input> chunks);
+};
+
+// Records the final counts (state done, or failed).
+Status finish_import(store::Connection& c, int64_t import_id, const Counts& counts, const ChunkResult& people,
+                     bool failed, int64_t now);
+
+// The person each accepted record is: one already recorded with the same ID number (or, for a
+// record without one, the same phone, name and birth date), or a new person. The one place that
+// decides identity for imports, until identity matching replaces it.
+struct PersonLink {
+  int64_t person_id = 0;
+  bool created = false;
+};
+Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c, std::span<const CleanRecord* const> records,
+                                                       int64_t now);
+
+Result<std::optional<Import>> find_import(store::Connection& c, int64_t id);
+
+struct StoredRow {
+  int64_t row_number = 0;
+  RowStatus status = RowStatus::kClean;
+  std::string fixes_json;    // [{"code", "field"}] or empty
+  std::string reasons_json;  // [{"code", "field", "message"}] or empty
+  std::optional<int64_t> duplicate_of;
+  std::optional<int64_t> person_id;
+  CleanRecord record;
+  std::string original;
+};
+// Rows after row `after`, in row order, of one status or all.
+Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id, std::optional<RowStatus> status,
+                                         int64_t after, int64_t limit);
+
+// A whole import run to its end on the calling thread, through the writer a chunk at a time,
+// audited: for the command line (the HTTP handler runs the same steps as a coroutine).
+struct ImportOutcome {
+  int64_t id = 0;
+  Counts counts;
+  ChunkResult people;
+};
+Result<ImportOutcome> import_list(store::Database& db, std::string_view csv, const ColumnMapping& mapping,
+                                  const AddressBook& addresses, NewImport n, int64_t now);
+
+// The audit entry of an import (action vaccination.import), written with its final counts.
+Status audit_import(store::Connection& c, int64_t import_id, std::optional<int64_t> actor, std::string_view file_name,
+                    const Counts& counts, int64_t now);
+
+// The report's header line, and one row of it (CSV rules of core/csv.h).
+std::string report_header();
+void append_report_row(std::string& out, const StoredRow& row);
+
+// The counts as JSON: {"total", "clean", "fixed", "duplicate", "rejected"}.
+std::string counts_json(const Counts& counts);
+
+}  // namespace kb::vaccination
