@@ -1,20 +1,16 @@
-// Pieces the people, declarations and QR routes share.
+// What the notification routes still take from the people routes while they are converted to
+// the Result<Response> handler shape: the JSON shapes are in http/people_json.h.
 #pragma once
-
-#include <boost/json/object.hpp>
 
 #include "accounts/accounts.h"
 #include "http/handler_util.h"
-#include "people/person.h"
-#include "store/database.h"
 
 namespace kb::http {
 
 class App;
 
-// The signed-in citizen, or kUnauthenticated / kForbidden (staff accounts manage no people).
+// The signed-in citizen: signed_in(app, req, access::citizen), under its former name for
+// api_notify.cpp until it is converted. New code calls signed_in directly.
 Result<accounts::User> citizen_of(App& app, const Request& req);
-// A managed person as the API shows them, with their status colour and last declaration.
-Result<boost::json::object> person_json(store::Connection& c, const people::Person& p);
 
 }  // namespace kb::http
