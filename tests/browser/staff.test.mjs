@@ -199,6 +199,11 @@ describe('staff sign-in', () => {
       const page = await newPage(context);
       await staffSignIn(page, server, 'desk.admin');
       await page.locator('[data-testid=home-admin]').waitFor();
+      await page.locator('[data-testid=account-list] li').first().waitFor();
+      await page.locator('#account-jurisdiction option[value="48"]').waitFor({ state: 'attached' });
+      await page.setViewportSize({ width: 360, height: 740 });
+      const scrollWidth = await page.evaluate(() => document.scrollingElement.scrollWidth);
+      assert.ok(scrollWidth <= 360, `the administrator's home scrolls sideways at 360 px: ${scrollWidth}`);
       await page.fill('#account-q', 'danang');
       await page.click('[data-testid=account-search-submit]');
       const item = page.locator('[data-testid=account-list] li[data-name="danang.official"]');
