@@ -195,15 +195,15 @@ describe('declarations: confirmations, explanations, errors and layout', () => {
       await page.goto(`${server.base}/qr/${id}`);
       await page.locator(`[data-testid=qr-${id}]`).waitFor();
       await page.click('[data-testid=revoke-qr]');
-      const ask = page.locator('[data-testid=revoke-qr-confirm]');
+      const ask = page.locator('[data-testid=revoke-qr-dialog]');
       await ask.waitFor();
       assert.match(await ask.textContent(), /không còn được chấp nhận/);
-      await page.click('[data-testid=revoke-qr-no]');
+      await page.click('[data-testid=revoke-qr-cancel]');
       await ask.waitFor({ state: 'detached' });
       const still = await server.request('POST', '/api/v1/qr/verify', { body: { payload: yellow.json.qr } });
       assert.equal(still.json.verdict, 'valid', 'one tap revokes nothing');
       await page.click('[data-testid=revoke-qr]');
-      await page.click('[data-testid=revoke-qr-yes]');
+      await page.click('[data-testid=revoke-qr-confirm]');
       await page.locator('[data-testid=qr-note]').waitFor();
       assert.notEqual(await page.getAttribute(`[data-testid=qr-${id}]`, 'data-payload'), yellow.json.qr);
 

@@ -220,13 +220,13 @@ describe('staff sign-in', () => {
 
       // Disabling asks first and says what happens.
       await page.click(`[data-testid=disable-${id}]`);
-      const confirm = page.locator(`[data-testid=disable-${id}-confirm]`);
+      const confirm = page.locator(`[data-testid=disable-${id}-dialog]`);
       await confirm.waitFor();
       assert.match(await confirm.textContent(), /đăng xuất ngay/);
-      await page.click(`[data-testid=disable-${id}-no]`);
+      await page.click(`[data-testid=disable-${id}-cancel]`);
       assert.equal(await item.getAttribute('data-disabled'), 'no');
       await page.click(`[data-testid=disable-${id}]`);
-      await page.click(`[data-testid=disable-${id}-yes]`);
+      await page.click(`[data-testid=disable-${id}-confirm]`);
       await page.locator(`[data-testid=account-list] li[data-name="danang.official"][data-disabled=yes]`).waitFor();
       const refused = await server.request('POST', '/api/v1/auth/login', { body: { username: 'danang.official', password: PASSWORD } });
       assert.equal(refused.status, 401);
@@ -235,7 +235,7 @@ describe('staff sign-in', () => {
 
       // A new one-time password, shown once; it works, and must be changed at sign-in.
       await page.click(`[data-testid=reset-${id}]`);
-      await page.click(`[data-testid=reset-${id}-yes]`);
+      await page.click(`[data-testid=reset-${id}-confirm]`);
       const once = (await page.locator('[data-testid=one-time-password]').textContent()).trim();
       assert.ok(once.length >= 10, once);
       const login = await server.request('POST', '/api/v1/auth/login', { body: { username: 'danang.official', password: once } });

@@ -6,8 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Account, type AccountQuery, type Area, type Jurisdiction, type Me, type Role } from '../api';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { linkClick } from '../router';
-import { Field, FormError, errorText } from '../components/ui';
-import { ConfirmButton } from '../components/confirm';
+import { ConfirmButton, Field, FormError, errorText } from '../components/ui';
 import { CreateStaffForm } from '../components/CreateStaffForm';
 import { formatDateTime } from '../lib/dates';
 
@@ -63,16 +62,14 @@ function AccountItem(props: {
           {a.disabled
             ? <button type="button" class="btn-small" data-testid={`enable-${a.id}`} onClick={enable}>{t('enableAccount')}</button>
             : (
-              <ConfirmButton label={t('disableAccount')} testId={`disable-${a.id}`} confirmLabel={t('disableAccount')}
-                title={t('disableConfirmTitle', { name })} onConfirm={disable}>
-                <p>{t('disableConfirmText')}</p>
-              </ConfirmButton>
+              <ConfirmButton testid={`disable-${a.id}`} class="btn-small danger" danger label={t('disableAccount')}
+                confirmLabel={t('disableAccount')} onConfirm={disable}
+                message={<><strong>{t('disableConfirmTitle', { name })}</strong> {t('disableConfirmText')}</>} />
             )}
           {a.role !== 'citizen' && (
-            <ConfirmButton label={t('resetPassword')} testId={`reset-${a.id}`} confirmLabel={t('resetPassword')}
-              title={t('resetConfirmTitle', { name })} onConfirm={reset}>
-              <p>{t('resetConfirmText')}</p>
-            </ConfirmButton>
+            <ConfirmButton testid={`reset-${a.id}`} class="btn-small" label={t('resetPassword')}
+              confirmLabel={t('resetPassword')} onConfirm={reset}
+              message={<><strong>{t('resetConfirmTitle', { name })}</strong> {t('resetConfirmText')}</>} />
           )}
         </div>
       )}

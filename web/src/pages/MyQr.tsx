@@ -6,10 +6,9 @@ import { ApiError, getToken } from '../api';
 import { declarationsApi, type PersonalQr } from '../api-declarations';
 import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
-import { Layout, errorText } from '../components/ui';
+import { ConfirmButton, Layout, errorText } from '../components/ui';
 import { cacheQr, cachedQrs, registerServiceWorker, storeKeys } from '../lib/personalQr';
 import { formatDateTime } from '../lib/dates';
-import { ConfirmButton } from '../components/confirm';
 
 function QrCard({ qr, big }: { qr: PersonalQr; big?: boolean }) {
   const { t } = useI18n();
@@ -138,10 +137,9 @@ export function MyQr({ personId }: { personId: string }) {
             <button type="button" class="btn-small" onClick={fullscreen}>{t('fullscreen')}</button>
             <a class="btn-small" href={`/declare/${personId}`} onClick={linkClick}>{t('declareNow')}</a>
             <a class="btn-small" href="/qr" onClick={linkClick}>{t('myQrTitle')}</a>
-            <ConfirmButton label={t('revokeQr')} testId="revoke-qr" confirmLabel={t('revokeConfirmYes')}
-              title={t('revokeConfirmTitle', { name: qr.full_name })} onConfirm={revoke}>
-              <p>{t('revokeConfirmText')}</p>
-            </ConfirmButton>
+            <ConfirmButton testid="revoke-qr" class="btn-small danger" danger label={t('revokeQr')}
+              confirmLabel={t('revokeConfirmYes')} onConfirm={revoke}
+              message={<><strong>{t('revokeConfirmTitle', { name: qr.full_name })}</strong> {t('revokeConfirmText')}</>} />
           </div>
         )}
       </div>
