@@ -1,9 +1,8 @@
 // The people a citizen manages (themselves and dependants) and their personal QR.
-#include "http/api_people.h"
-
 #include "access/policy.h"
 #include "declarations/declaration.h"
 #include "http/app.h"
+#include "http/handler_util.h"
 #include "http/people_json.h"
 #include "people/household.h"
 
@@ -109,8 +108,6 @@ awaitable<Result<Response>> revoke_qr(App& app, Request& req) {
 }
 
 }  // namespace
-
-Result<accounts::User> citizen_of(App& app, const Request& req) { return signed_in(app, req, access::citizen); }
 
 void register_people_routes(App& app) {
   auto& r = app.router();
