@@ -36,6 +36,8 @@ export const errorsVi = {
   err_invalid_format: 'Định dạng không được hỗ trợ.',
   err_invalid_text: 'Nội dung chỉ gồm chữ thường, không có ký tự điều khiển.',
   err_invalid_time: 'Thời điểm không hợp lệ.',
+  err_invalid_client_id: 'Mã yêu cầu không hợp lệ. Vui lòng tải lại trang.',
+  err_client_id_reused: 'Yêu cầu này trùng với một yêu cầu khác. Vui lòng tải lại trang.',
 
   // Server and database
   err_internal: 'Máy chủ gặp sự cố. Vui lòng thử lại sau.',
@@ -121,6 +123,8 @@ export const errorsVi = {
   err_invalid_status: 'Trạng thái không hợp lệ.',
   err_venue_closed: 'Địa điểm đang đóng, không nhận khai báo.',
   err_venue_suspended: 'Địa điểm đang bị tạm dừng hoạt động.',
+  err_venue_accounts_only: 'Chỉ tài khoản người dân hoặc nhân viên địa điểm đăng ký được địa điểm.',
+  err_guest_signed_in: 'Bạn đã đăng nhập: hãy khai báo cho chính mình, không khai báo như khách.',
   err_not_venue_staff: 'Bạn không phải nhân viên của địa điểm này.',
   err_not_venue_manager: 'Chỉ người quản lý địa điểm được thực hiện thao tác này.',
   err_not_venue_staff_account: 'Chỉ thêm được tài khoản nhân viên địa điểm.',
@@ -209,6 +213,8 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_invalid_format: 'This format is not supported.',
   err_invalid_text: 'Plain text only, without control characters.',
   err_invalid_time: 'This time is not valid.',
+  err_invalid_client_id: 'The request id is not valid. Please reload the page.',
+  err_client_id_reused: 'This request clashes with another one. Please reload the page.',
 
   err_internal: 'The server has a problem. Please try again later.',
   err_db_error: 'The server has a problem. Please try again later.',
@@ -288,6 +294,8 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_invalid_status: 'This status is not valid.',
   err_venue_closed: 'The venue is closed and does not accept check-ins.',
   err_venue_suspended: 'The venue is suspended.',
+  err_venue_accounts_only: 'Venues are registered by citizen or venue-staff accounts.',
+  err_guest_signed_in: 'You are signed in: check in as yourself, not as a guest.',
   err_not_venue_staff: 'You do not work at this venue.',
   err_not_venue_manager: 'Only the venue’s manager may do this.',
   err_not_venue_staff_account: 'Only venue-staff accounts can be added.',
