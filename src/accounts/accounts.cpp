@@ -4,6 +4,7 @@
 
 #include "audit/audit_log.h"
 #include "core/crypto.h"
+#include "notify/delivery.h"
 
 namespace kb::accounts {
 namespace {
@@ -187,6 +188,14 @@ Result<OtpIssued> issue_otp(store::Connection& c, const AuthConfig& config, cons
 std::string otp_text(const OtpIssued& issued) {
   return fmt::format("Ma xac thuc khaibao cua ban: {}. Hieu luc {} phut. Khong chia se ma nay.", issued.code,
                      issued.expires_in / 60);
+}
+
+Result<OtpQueued> queue_otp(store::Connection& c, const AuthConfig& config, const Secrets& secrets,
+                            std::string_view phone, std::string_view client_ip, int64_t now) {
+  OtpQueued out;
+  KB_ASSIGN(out.issued, issue_otp(c, config, secrets, phone, client_ip, now));
+  KB_ASSIGN(out.delivery_id, notify::queue_urgent_text(c, out.issued.phone, otp_text(out.issued), now));
+  return out;
 }
 
 Result<OtpCheck> check_otp(store::Connection& c, const AuthConfig& config, const Secrets& secrets,

@@ -60,6 +60,15 @@ Result<OtpIssued> issue_otp(store::Connection& c, const AuthConfig& config, cons
                             std::string_view phone, std::string_view client_ip, int64_t now);
 // The text message that carries a code (ASCII, so every handset shows it).
 std::string otp_text(const OtpIssued& issued);
+// issue_otp, and its text queued in the urgent delivery lane in the same write, so a failed
+// send is retried rather than lost (notify/delivery.h). The caller attempts the delivery once
+// the write has committed (notify::UrgentTexts::attempt).
+struct OtpQueued {
+  OtpIssued issued;
+  int64_t delivery_id = 0;
+};
+Result<OtpQueued> queue_otp(store::Connection& c, const AuthConfig& config, const Secrets& secrets,
+                            std::string_view phone, std::string_view client_ip, int64_t now);
 
 struct Session {
   std::string token;

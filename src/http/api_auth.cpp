@@ -88,13 +88,14 @@ awaitable<Result<std::string>> hashed(App& app, std::string password) {
 awaitable<Result<Response>> request_otp(App& app, Request& req) {
   KB_CO_ASSIGN(PhoneAndCode in, parse_phone_and_code(req, false));
   auto issue = [&app, phone = in.phone, ip = req.client_ip, now = app.now()](store::Connection& c) {
-    return accounts::issue_otp(c, app.config().auth, app.secrets(), phone, ip, now);
+    return accounts::queue_otp(c, app.config().auth, app.secrets(), phone, ip, now);
   };
-  KB_CO_ASSIGN(accounts::OtpIssued issued, co_await app.write(issue));
-  if (auto sent = app.sms().send({"sms", issued.phone, accounts::otp_text(issued), app.now()}); !sent.ok()) {
-    spdlog::error("sending a sign-in code failed: {}", sent.error().message);
-    co_return std::move(sent).error();
+  KB_CO_ASSIGN(accounts::OtpQueued queued, co_await app.write(issue));
+  // Sent at once, in the urgent lane; a failed attempt stays queued for the urgent worker.
+  if (auto sent = app.urgent_texts().attempt(queued.delivery_id); !sent.ok()) {
+    spdlog::warn("a sign-in code's first attempt failed (it will be retried): {}", sent.error().message);
   }
+  const accounts::OtpIssued& issued = queued.issued;
   co_return Response::json(200, json::object{{"phone", issued.phone},
                                              {"expires_in", issued.expires_in},
                                              {"resend_after", issued.resend_after}});
