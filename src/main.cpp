@@ -102,7 +102,7 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   auto needs_admin = db.read([](store::Connection& c) { return accounts::needs_first_admin(c); });
   if (!needs_admin.ok()) return fail(needs_admin.error());
   if (*needs_admin) {
-    std::string password = random_token(12);
+    std::string password = accounts::new_one_time_password();
     auto hashed = hash_password(password);
     if (!hashed.ok()) return fail(hashed.error());
     accounts::NewStaff admin{"admin", *hashed, accounts::Role::kAdmin, areas::Jurisdiction{}, true};
@@ -111,7 +111,7 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     });
     if (!created.ok()) return fail(created.error());
     std::cout << "khaibao: administrator 'admin' one-time password: " << password
-              << "  (shown once; sign in at /staff-login and change it)" << std::endl;
+              << "  (shown once; sign in at /staff-login, which asks to change it first)" << std::endl;
   }
 
   // Foreign DCC document signers: a bad bundle stops the start rather than verify nothing.

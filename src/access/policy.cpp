@@ -33,6 +33,13 @@ Status citizen(const accounts::User& user) {
   return {};
 }
 
+Status password_settled(const accounts::User& user) {
+  if (user.must_change_password) {
+    return forbidden("password_change_required", "change your one-time password first");
+  }
+  return {};
+}
+
 bool in_charge_of(const accounts::User& user, std::string_view province_code, std::string_view ward_code) {
   return user.role == Role::kOfficial && user.jurisdiction && user.jurisdiction->covers(province_code, ward_code);
 }

@@ -29,6 +29,9 @@ Status official(const accounts::User& user);
 Status administrator(const accounts::User& user);
 // A citizen account (citizens_only otherwise).
 Status citizen(const accounts::User& user);
+// An account that may act: not one that must still change a one-time password (the first
+// administrator's, or one an administrator reset) — password_change_required otherwise.
+Status password_settled(const accounts::User& user);
 
 // --- Areas ------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 
 #include "audit/audit_log.h"
 #include "core/crypto.h"
+#include "notify/delivery.h"
 
 namespace kb::accounts {
 namespace {
@@ -60,6 +61,24 @@ constexpr Sql kCountAdmins{"count_admins", "SELECT COUNT(*) FROM users WHERE rol
 constexpr Sql kUpdatePassword{
     "update_password", "UPDATE users SET password_hash = $2, must_change_password = 0 WHERE id = $1"};
 constexpr Sql kSelectPasswordHash{"select_password_hash", "SELECT password_hash FROM users WHERE id = $1"};
+constexpr Sql kResetPassword{"reset_password",
+                             "UPDATE users SET password_hash = $2, must_change_password = 1 WHERE id = $1"};
+
+#define KB_ACCOUNT_COLUMNS                                                                              \
+  "SELECT u.id, u.role, u.phone, u.username, u.jurisdiction_code, u.must_change_password, u.disabled, " \
+  "u.created_at, (SELECT MAX(s.created_at) FROM sessions s WHERE s.user_id = u.id) FROM users u "
+constexpr Sql kSelectAccount{"select_account", KB_ACCOUNT_COLUMNS "WHERE u.id = $1"};
+// $1 username pattern ('' for any), $2 phone pattern, $3 role ('' for any), $4 jurisdiction
+// ('' for any, 'national', or a code: a province code also matches its wards), $5 page, $6 limit.
+constexpr Sql kFindAccounts{
+    "find_accounts",
+    KB_ACCOUNT_COLUMNS
+    "WHERE ($1 = '' OR u.username LIKE $1 ESCAPE '\\' OR u.phone LIKE $2 ESCAPE '\\') "
+    "AND ($3 = '' OR u.role = $3) "
+    "AND ($4 = '' OR ($4 = 'national' AND u.jurisdiction_level = 'national') OR u.jurisdiction_code = $4 "
+    "OR u.jurisdiction_code IN (SELECT w.code FROM wards w WHERE w.province_code = $4)) "
+    "AND ($5 = 0 OR u.id < $5) ORDER BY u.id DESC LIMIT $6"};
+#undef KB_ACCOUNT_COLUMNS
 
 constexpr Sql kInsertSession{
     "insert_session", "INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"};
@@ -71,8 +90,10 @@ constexpr Sql kSelectSession{
 constexpr Sql kRevokeSession{"revoke_session",
                              "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL"};
 
-Error rate_limited(std::string message) {
-  return make_error(ErrorKind::kRateLimited, "rate_limited", std::move(message));
+Error rate_limited(std::string message, int64_t retry_after = 0) {
+  Error e = make_error(ErrorKind::kRateLimited, "rate_limited", std::move(message));
+  e.retry_after = retry_after;
+  return e;
 }
 
 // Fixed-window counter; returns false (and counts nothing) when the bucket is full.
@@ -147,13 +168,13 @@ Result<OtpIssued> issue_otp(store::Connection& c, const AuthConfig& config, cons
   int64_t sends = 0;
   if (existing) {
     int64_t wait = existing->i64(3) + config.otp_resend_after_seconds - now;
-    if (wait > 0) return rate_limited(fmt::format("a code was just sent; ask again in {} s", wait));
+    if (wait > 0) return rate_limited(fmt::format("a code was just sent; type it, or ask again in {} s", wait), wait);
     if (existing->i64(4) + 3600 > now) {
       window_start = existing->i64(4);
       sends = existing->i64(5);
     }
     if (sends >= config.otp_max_sends_per_hour) {
-      return rate_limited("too many codes for this phone in the last hour; try later");
+      return rate_limited("too many codes for this phone in the last hour; try later", window_start + 3600 - now);
     }
   }
   KB_ASSIGN(bool ip_ok, take_token(c, fmt::format("otp-ip:{}", client_ip), config.otp_max_per_ip_per_hour, 3600, now));
@@ -162,6 +183,19 @@ Result<OtpIssued> issue_otp(store::Connection& c, const AuthConfig& config, cons
   KB_TRY(c.exec(kUpsertOtp, {phone, hash_otp(secrets, phone, issued.code), now + config.otp_ttl_seconds, now,
                              window_start, sends + 1}));
   return issued;
+}
+
+std::string otp_text(const OtpIssued& issued) {
+  return fmt::format("Ma xac thuc khaibao cua ban: {}. Hieu luc {} phut. Khong chia se ma nay.", issued.code,
+                     issued.expires_in / 60);
+}
+
+Result<OtpQueued> queue_otp(store::Connection& c, const AuthConfig& config, const Secrets& secrets,
+                            std::string_view phone, std::string_view client_ip, int64_t now) {
+  OtpQueued out;
+  KB_ASSIGN(out.issued, issue_otp(c, config, secrets, phone, client_ip, now));
+  KB_ASSIGN(out.delivery_id, notify::queue_urgent_text(c, out.issued.phone, otp_text(out.issued), now));
+  return out;
 }
 
 Result<OtpCheck> check_otp(store::Connection& c, const AuthConfig& config, const Secrets& secrets,
@@ -208,7 +242,8 @@ Result<LoginCandidate> find_login(store::Connection& c, const areas::AreaDirecto
                                   const AuthConfig& config, std::string_view username, int64_t now) {
   KB_ASSIGN(auto failures, c.query_one(kSelectRateLimit, {fmt::format("login:{}", username)}));
   if (failures && failures->i64(0) + 900 > now && failures->i64(1) >= config.login_max_failures) {
-    return rate_limited("too many failed sign-ins for this account; try again in 15 minutes");
+    return rate_limited("too many failed sign-ins for this account; try again in 15 minutes",
+                        failures->i64(0) + 900 - now);
   }
   KB_ASSIGN(auto row, c.query_one(kSelectLogin, {username}));
   Error bad{ErrorKind::kUnauthenticated, "bad_credentials", "wrong username or password", "password"};
@@ -344,6 +379,64 @@ Result<std::string> password_hash_of(store::Connection& c, int64_t user_id) {
   return row->str(0);
 }
 
+std::string new_one_time_password() { return random_token(12); }
+
+namespace {
+
+// Sets the flag, revokes the sessions of a disabled account and audits; returns how many
+// sessions it revoked. `actor` is empty for an operator's command.
+Result<int64_t> apply_disabled(store::Connection& c, int64_t account_id, bool disabled,
+                               std::optional<int64_t> actor, int64_t now) {
+  KB_TRY(c.exec(kSetDisabled, {account_id, int64_t{disabled ? 1 : 0}}));
+  int64_t revoked = 0;
+  if (disabled) {
+    KB_ASSIGN(revoked, c.exec(kRevokeSessionsOfUser, {account_id, now}));
+  }
+  std::string subject = fmt::format("user:{}", account_id);
+  std::string detail = fmt::format("{} sessions revoked", revoked);
+  KB_TRY(audit::record(c, {.at = now, .actor_id = actor, .action = disabled ? "user.disable" : "user.enable",
+                           .subject = subject, .detail = detail}));
+  return revoked;
+}
+
+Account account_of(const store::Row& row, const areas::AreaDirectory& areas) {
+  Account a;
+  auto role = parse_role(row.str(1));
+  a.user.id = row.i64(0);
+  a.user.role = role.ok() ? *role : Role::kCitizen;
+  a.user.phone = row.opt_str(2).value_or("");
+  a.user.username = row.opt_str(3).value_or("");
+  a.user.jurisdiction = jurisdiction_of(areas, a.user.role, row.opt_str(4));
+  a.user.must_change_password = row.i64(5) != 0;
+  a.disabled = row.i64(6) != 0;
+  a.created_at = row.i64(7);
+  a.last_sign_in_at = row.opt_i64(8);
+  return a;
+}
+
+// LIKE patterns: `text` anywhere, with LIKE's own wildcards taken literally.
+std::string contains_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "%";
+}
+
+// The digits of a phone as stored after +84: "0912 345" and "+84 912 345" both give "912345".
+std::string national_digits(std::string_view text) {
+  std::string digits;
+  for (char ch : text) {
+    if (ch >= '0' && ch <= '9') digits += ch;
+  }
+  if (text.starts_with("+84") && digits.starts_with("84")) return digits.substr(2);
+  if (digits.starts_with("0")) return digits.substr(1);
+  return digits;
+}
+
+}  // namespace
+
 Result<AccountState> set_disabled(store::Connection& c, std::string_view username, std::string_view phone,
                                   bool disabled, int64_t now) {
   const bool by_name = !username.empty();
@@ -353,15 +446,59 @@ Result<AccountState> set_disabled(store::Connection& c, std::string_view usernam
     return Error{ErrorKind::kNotFound, "no_such_account", "no such account", by_name ? "username" : "phone"};
   }
   AccountState out{row->i64(0), row->str(1), disabled, 0};
-  KB_TRY(c.exec(kSetDisabled, {out.id, int64_t{disabled ? 1 : 0}}));
-  if (disabled) {
-    KB_ASSIGN(out.sessions_revoked, c.exec(kRevokeSessionsOfUser, {out.id, now}));
-  }
-  std::string subject = fmt::format("user:{}", out.id);
-  std::string detail = fmt::format("{} sessions revoked", out.sessions_revoked);
-  KB_TRY(audit::record(c, {.at = now, .action = disabled ? "user.disable" : "user.enable", .subject = subject,
-                           .detail = detail}));
+  KB_ASSIGN(out.sessions_revoked, apply_disabled(c, out.id, disabled, std::nullopt, now));
   return out;
+}
+
+Result<std::vector<Account>> find_accounts(store::Connection& c, const areas::AreaDirectory& areas,
+                                           const AccountQuery& q) {
+  std::string text;
+  for (char ch : q.text) text += (ch >= 'A' && ch <= 'Z') ? char(ch - 'A' + 'a') : ch;
+  std::string digits = national_digits(text);
+  std::string name_pattern = text.empty() ? "" : contains_pattern(text);
+  std::string phone_pattern = digits.empty() ? "" : contains_pattern(digits);
+  std::string role = q.role ? std::string(role_name(*q.role)) : "";
+  std::string area = !q.jurisdiction ? "" : q.jurisdiction->code.empty() ? "national" : q.jurisdiction->code;
+  KB_ASSIGN(auto rows, c.query(kFindAccounts, {name_pattern, phone_pattern, role, area, q.before_id, q.limit}));
+  std::vector<Account> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(account_of(row, areas));
+  return out;
+}
+
+Result<Account> find_account(store::Connection& c, const areas::AreaDirectory& areas, int64_t account_id) {
+  KB_ASSIGN(auto row, c.query_one(kSelectAccount, {account_id}));
+  if (!row) return make_error(ErrorKind::kNotFound, "no_such_account", "no such account");
+  return account_of(*row, areas);
+}
+
+Result<Account> set_account_disabled(store::Connection& c, const areas::AreaDirectory& areas, int64_t actor_id,
+                                     int64_t account_id, bool disabled, int64_t now) {
+  if (disabled && actor_id == account_id) {
+    return make_error(ErrorKind::kConflict, "own_account", "you cannot disable your own account");
+  }
+  KB_ASSIGN(Account a, find_account(c, areas, account_id));
+  KB_TRY(apply_disabled(c, account_id, disabled, actor_id, now));
+  a.disabled = disabled;
+  return a;
+}
+
+Result<Account> reset_password(store::Connection& c, const areas::AreaDirectory& areas, int64_t actor_id,
+                               int64_t account_id, std::string_view new_hash, int64_t now) {
+  if (actor_id == account_id) {
+    return make_error(ErrorKind::kConflict, "own_account", "change your own password with your current one");
+  }
+  KB_ASSIGN(Account a, find_account(c, areas, account_id));
+  if (a.user.role == Role::kCitizen) {
+    return make_error(ErrorKind::kConflict, "no_password", "citizens sign in with a code sent to their phone");
+  }
+  KB_TRY(c.exec(kResetPassword, {account_id, new_hash}));
+  KB_TRY(c.exec(kRevokeSessionsOfUser, {account_id, now}));
+  KB_TRY(c.exec(kDeleteRateLimit, {fmt::format("login:{}", a.user.username)}));
+  KB_TRY(audit::record(c, {.at = now, .actor_id = actor_id, .action = "password.reset",
+                           .subject = fmt::format("user:{}", account_id)}));
+  a.user.must_change_password = true;
+  return a;
 }
 
 }  // namespace kb::accounts

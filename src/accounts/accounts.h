@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "areas/area_directory.h"
 #include "core/result.h"
@@ -53,7 +54,20 @@ struct OtpIssued {
 };
 
 // Issues a new code for `phone` (already normalised), throttled per phone and per client IP.
+// A refusal is kRateLimited with `retry_after` set when the wait is known (a code sent less
+// than `otp_resend_after_seconds` ago: the person may still type that one).
 Result<OtpIssued> issue_otp(store::Connection& c, const AuthConfig& config, const Secrets& secrets,
+                            std::string_view phone, std::string_view client_ip, int64_t now);
+// The text message that carries a code (ASCII, so every handset shows it).
+std::string otp_text(const OtpIssued& issued);
+// issue_otp, and its text queued in the urgent delivery lane in the same write, so a failed
+// send is retried rather than lost (notify/delivery.h). The caller attempts the delivery once
+// the write has committed (notify::UrgentTexts::attempt).
+struct OtpQueued {
+  OtpIssued issued;
+  int64_t delivery_id = 0;
+};
+Result<OtpQueued> queue_otp(store::Connection& c, const AuthConfig& config, const Secrets& secrets,
                             std::string_view phone, std::string_view client_ip, int64_t now);
 
 struct Session {
@@ -130,5 +144,43 @@ Result<AccountState> set_disabled(store::Connection& c, std::string_view usernam
                                   bool disabled, int64_t now);
 Status change_password(store::Connection& c, int64_t user_id, std::string_view new_hash, int64_t now);
 Result<std::string> password_hash_of(store::Connection& c, int64_t user_id);
+// A random password for one sign-in (the first administrator, a reset): the account must
+// change it before doing anything else.
+std::string new_one_time_password();
+
+// --- Administration of accounts (administrators; audited with the administrator as actor) ---
+
+// An account as administrators see it.
+struct Account {
+  User user;
+  bool disabled = false;
+  int64_t created_at = 0;
+  std::optional<int64_t> last_sign_in_at;  // the newest session opened
+};
+
+// Which accounts to list, newest first. `text` matches part of a username, or a phone in any
+// common form (or some of its digits); `jurisdiction` matches officials and administrators of
+// that area, a province including its wards.
+struct AccountQuery {
+  std::string text;
+  std::optional<Role> role;
+  std::optional<areas::Jurisdiction> jurisdiction;
+  int64_t before_id = 0;  // the next page: accounts with a smaller id; 0 from the newest
+  int64_t limit = 50;
+};
+Result<std::vector<Account>> find_accounts(store::Connection& c, const areas::AreaDirectory& areas,
+                                           const AccountQuery& query);
+// One account; kNotFound no_such_account.
+Result<Account> find_account(store::Connection& c, const areas::AreaDirectory& areas, int64_t account_id);
+// Disables (revoking its sessions at once) or enables an account. An administrator cannot
+// disable their own account (own_account), so one always remains who can undo it.
+Result<Account> set_account_disabled(store::Connection& c, const areas::AreaDirectory& areas, int64_t actor_id,
+                                     int64_t account_id, bool disabled, int64_t now);
+// Gives a staff account a new one-time password (`new_hash`): it must be changed at the next
+// sign-in, the account's sessions are revoked and a sign-in lockout is lifted. Refused for
+// citizens (no_password: they sign in by phone) and for one's own account (own_account: the
+// password form serves that).
+Result<Account> reset_password(store::Connection& c, const areas::AreaDirectory& areas, int64_t actor_id,
+                               int64_t account_id, std::string_view new_hash, int64_t now);
 
 }  // namespace kb::accounts

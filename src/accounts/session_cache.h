@@ -1,6 +1,7 @@
 // Recently seen bearer tokens, so the hot paths (check-in, inbox) do not read the sessions
 // table on every request. Entries live `ttl` seconds; a logout in this process removes its
-// entry at once, and other server processes notice a revocation within `ttl`.
+// entry at once (as does disabling an account or resetting its password), and other server
+// processes notice a revocation within `ttl`.
 #pragma once
 
 #include <algorithm>
@@ -22,6 +23,10 @@ class SessionCache {
     users_.put(token, user, std::min(now + ttl_, session_expires_at));
   }
   void erase(std::string_view token) { users_.erase(token); }
+  // Forgets every session of an account (disabled, or its password reset) in this process.
+  void erase_account(int64_t account_id) {
+    users_.erase_if([account_id](const User& u) { return u.id == account_id; });
+  }
 
  private:
   int ttl_;

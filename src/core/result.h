@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -29,6 +30,7 @@ struct Error {
   std::string code;     // stable machine-readable code, e.g. "invalid_phone"
   std::string message;  // human-readable, safe to show to the user
   std::string field;    // the input field at fault, or empty
+  int64_t retry_after = 0;  // kRateLimited: seconds until asking again can succeed, when known
 };
 
 inline Error invalid(std::string field, std::string code, std::string message) {

@@ -44,6 +44,15 @@ class TtlCache {
     if (auto it = s.entries.find(key); it != s.entries.end()) s.entries.erase(it);
   }
 
+  // Erases every entry whose value satisfies `pred` (visits every shard: for rare events).
+  template <class Pred>
+  void erase_if(Pred pred) {
+    for (Shard& s : shards_) {
+      std::lock_guard lock(s.mu);
+      std::erase_if(s.entries, [&](const auto& kv) { return pred(kv.second.value); });
+    }
+  }
+
  private:
   struct Entry {
     V value;

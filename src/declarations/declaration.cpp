@@ -8,7 +8,9 @@
 
 #include "audit/audit_log.h"
 #include "core/clock.h"
+#include "core/json_input.h"
 #include "people/household.h"
+#include "qr/personal_qr.h"
 
 namespace kb::declarations {
 namespace {
@@ -50,31 +52,13 @@ std::vector<std::string> split(std::string_view s) {
   return out;
 }
 
-std::string entry_json(const EntryDetails& e) {
-  boost::json::object o{{"transport", e.transport},
-                        {"vehicle_number", e.vehicle_number},
-                        {"seat", e.seat},
-                        {"departure_country", e.departure_country},
-                        {"arrival_date", e.arrival_date},
-                        {"quarantine_province_code", e.quarantine_province_code},
-                        {"quarantine_ward_code", e.quarantine_ward_code},
-                        {"quarantine_street", e.quarantine_street}};
-  return boost::json::serialize(o);
-}
-
 std::optional<EntryDetails> entry_of(const std::optional<std::string>& text) {
   if (!text || text->empty()) return std::nullopt;
   boost::system::error_code ec;
   auto v = boost::json::parse(*text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  const auto& o = v.as_object();
-  auto str = [&](const char* k) {
-    const auto* f = o.if_contains(k);
-    return f && f->is_string() ? std::string(f->as_string()) : std::string();
-  };
-  return EntryDetails{str("transport"),    str("vehicle_number"),           str("seat"),
-                      str("departure_country"), str("arrival_date"),       str("quarantine_province_code"),
-                      str("quarantine_ward_code"), str("quarantine_street")};
+  if (ec) return std::nullopt;
+  auto entry = parse_entry(v);
+  return entry.ok() ? std::optional(std::move(entry).value()) : std::nullopt;
 }
 
 Declaration from_row(const store::Row& r) {
@@ -132,6 +116,56 @@ Status check_answers(std::vector<std::string>& answers, std::span<const std::str
 }
 
 }  // namespace
+
+boost::json::object entry_json(const EntryDetails& e) {
+  return {{"transport", e.transport},
+          {"vehicle_number", e.vehicle_number},
+          {"seat", e.seat},
+          {"departure_country", e.departure_country},
+          {"arrival_date", e.arrival_date},
+          {"quarantine_province_code", e.quarantine_province_code},
+          {"quarantine_ward_code", e.quarantine_ward_code},
+          {"quarantine_street", e.quarantine_street}};
+}
+
+Result<EntryDetails> parse_entry(const boost::json::value& v) {
+  auto in_entry = [](Error e) {
+    e.field = e.field.empty() ? "entry" : "entry." + e.field;
+    return e;
+  };
+  if (!v.is_object()) return invalid("entry", "wrong_type", "entry must be an object");
+  auto body = JsonBody::parse(boost::json::serialize(v));
+  if (!body.ok()) return in_entry(body.error());
+  EntryDetails e;
+  struct Field {
+    std::string EntryDetails::*member;
+    std::string_view key;
+    size_t max;
+    bool required;
+  };
+  static constexpr Field kFields[] = {
+      {&EntryDetails::transport, "transport", 20, true},
+      {&EntryDetails::vehicle_number, "vehicle_number", 40, true},
+      {&EntryDetails::seat, "seat", 20, false},
+      {&EntryDetails::departure_country, "departure_country", 10, true},
+      {&EntryDetails::arrival_date, "arrival_date", 20, true},
+      {&EntryDetails::quarantine_province_code, "quarantine_province_code", 10, true},
+      {&EntryDetails::quarantine_ward_code, "quarantine_ward_code", 10, true},
+      {&EntryDetails::quarantine_street, "quarantine_street", 400, true}};
+  for (const Field& f : kFields) {
+    if (f.required) {
+      auto value = body->required_string(f.key, f.max);
+      if (!value.ok()) return in_entry(value.error());
+      e.*f.member = std::move(value).value();
+    } else {
+      auto value = body->optional_string(f.key, f.max);
+      if (!value.ok()) return in_entry(value.error());
+      e.*f.member = value->value_or("");
+    }
+  }
+  if (auto st = body->no_unknown_fields(); !st.ok()) return in_entry(st.error());
+  return e;
+}
 
 Result<DeclarationInput> validate(DeclarationInput in, const areas::AreaDirectory& areas, int64_t now) {
   if (in.kind != "domestic" && in.kind != "entry") {
@@ -222,7 +256,7 @@ Result<Submitted> submit(store::Connection& c, int64_t account_id, const Declara
   std::string travel_countries = join(in.travel_countries);
   std::string symptoms = join(in.symptoms);
   std::string exposures = join(in.exposures);
-  std::string entry = in.entry ? entry_json(*in.entry) : std::string();
+  std::string entry = in.entry ? boost::json::serialize(entry_json(*in.entry)) : std::string();
   Param entry_param = in.entry ? Param{std::string_view(entry)} : Param{nullptr};
   KB_ASSIGN(auto row, c.query_one(kInsert, {in.person_id, account_id, std::string_view(in.kind),
                                             std::string_view(travel_provinces), std::string_view(travel_countries),
@@ -250,6 +284,26 @@ Result<std::optional<Declaration>> latest(store::Connection& c, int64_t person_i
   KB_ASSIGN(auto list, history(c, person_id, 1));
   if (list.empty()) return std::optional<Declaration>{};
   return std::optional<Declaration>{std::move(list.front())};
+}
+
+Result<PersonalQr> personal_qr(store::Connection& c, int64_t account_id, int64_t person_id, int64_t now) {
+  KB_ASSIGN(people::Person person, people::managed_person(c, account_id, person_id));
+  KB_ASSIGN(auto last, latest(c, person_id));
+  if (!last) {
+    return Error{ErrorKind::kConflict, "no_declaration", "declare for this person first to get their QR code",
+                 "person_id"};
+  }
+  KB_ASSIGN(health::HealthStatus status, health::recompute_status(c, person_id, now));
+  KB_ASSIGN(qr::IssuedQr q, qr::personal_qr_for(c, person_id, health::colour_name(status.colour), now));
+  return PersonalQr{std::move(person), std::move(q), status};
+}
+
+Result<int64_t> revoke_qr_codes(store::Connection& c, int64_t account_id, int64_t person_id, int64_t now) {
+  KB_TRY(people::managed_person(c, account_id, person_id));
+  KB_ASSIGN(int64_t n, qr::revoke_personal_qrs(c, person_id, now));
+  KB_TRY(audit::record(c, {now, account_id, "qr.revoke", fmt::format("person:{}", person_id), {},
+                           fmt::format("{} tokens", n)}));
+  return n;
 }
 
 }  // namespace kb::declarations

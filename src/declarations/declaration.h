@@ -4,6 +4,9 @@
 // person's signed QR in the same transaction.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,6 +15,7 @@
 #include "areas/area_directory.h"
 #include "core/result.h"
 #include "health/health_status.h"
+#include "people/person.h"
 #include "qr/personal_qr.h"
 #include "store/database.h"
 
@@ -33,6 +37,11 @@ struct EntryDetails {
   std::string quarantine_ward_code;
   std::string quarantine_street;
 };
+
+// The entry details as JSON: the one form they are stored in and shown in. Read back strictly:
+// every field a string, none missing but the seat, none unknown; errors name "entry.<field>".
+boost::json::object entry_json(const EntryDetails& e);
+Result<EntryDetails> parse_entry(const boost::json::value& v);
 
 struct DeclarationInput {
   int64_t person_id = 0;
@@ -78,5 +87,19 @@ Result<Submitted> submit(store::Connection& c, int64_t account_id, const Declara
 // The person's declarations, newest first.
 Result<std::vector<Declaration>> history(store::Connection& c, int64_t person_id, int64_t limit = 100);
 Result<std::optional<Declaration>> latest(store::Connection& c, int64_t person_id);
+
+// ---- The personal QR of a managed person ----
+
+struct PersonalQr {
+  people::Person person;
+  qr::IssuedQr qr;
+  health::HealthStatus status;
+};
+// The person's QR in their current colour (recomputed): kNotFound unless the account manages
+// them, kConflict no_declaration before their first declaration.
+Result<PersonalQr> personal_qr(store::Connection& c, int64_t account_id, int64_t person_id, int64_t now);
+// Revokes every QR of a managed person at the holder's request (a lost or shared phone), audited;
+// returns how many. The next personal_qr() signs a new one.
+Result<int64_t> revoke_qr_codes(store::Connection& c, int64_t account_id, int64_t person_id, int64_t now);
 
 }  // namespace kb::declarations

@@ -23,140 +23,150 @@ Result<std::string> parse_code(std::string_view code) {
   return std::string(code);
 }
 
-awaitable<Response> request_otp(App& app, Request& req) {
-  auto body = json_body(req);
-  if (!body.ok()) co_return Response::error(body.error());
-  auto raw_phone = body->required_string("phone", 40);
-  if (!raw_phone.ok()) co_return Response::error(raw_phone.error());
-  if (auto st = body->no_unknown_fields(); !st.ok()) co_return Response::error(st.error());
-  auto phone = normalize_mobile(*raw_phone);
-  if (!phone.ok()) co_return Response::error(phone.error());
+struct PhoneAndCode {
+  std::string phone;  // E.164
+  std::string code;   // empty when asking for one
+};
 
-  int64_t now = app.now();
-  auto issue = [&app, phone = *phone, ip = req.client_ip, now](store::Connection& c) {
-    return accounts::issue_otp(c, app.config().auth, app.secrets(), phone, ip, now);
-  };
-  auto issued = co_await app.write(issue);
-  if (!issued.ok()) co_return Response::error(issued.error());
-  std::string text = fmt::format("Ma xac thuc khaibao cua ban: {}. Hieu luc {} phut. Khong chia se ma nay.",
-                                 issued->code, issued->expires_in / 60);
-  if (auto sent = app.sms().send({"sms", issued->phone, text, now}); !sent.ok()) {
-    spdlog::error("sending a sign-in code failed: {}", sent.error().message);
-    co_return Response::error(sent.error());
+Result<PhoneAndCode> parse_phone_and_code(const Request& req, bool with_code) {
+  KB_ASSIGN(JsonBody body, json_body(req));
+  KB_ASSIGN(std::string raw_phone, body.required_string("phone", 40));
+  std::string raw_code;
+  if (with_code) {
+    KB_ASSIGN(raw_code, body.required_string("code", 20));
   }
-  co_return Response::json(200, json::object{{"phone", issued->phone},
-                                             {"expires_in", issued->expires_in},
-                                             {"resend_after", issued->resend_after}});
+  KB_TRY(body.no_unknown_fields());
+  PhoneAndCode out;
+  KB_ASSIGN(out.phone, normalize_mobile(raw_phone));
+  if (with_code) {
+    KB_ASSIGN(out.code, parse_code(raw_code));
+  }
+  return out;
 }
 
-awaitable<Response> verify_otp(App& app, Request& req) {
-  auto body = json_body(req);
-  if (!body.ok()) co_return Response::error(body.error());
-  auto raw_phone = body->required_string("phone", 40);
-  if (!raw_phone.ok()) co_return Response::error(raw_phone.error());
-  auto raw_code = body->required_string("code", 20);
-  if (!raw_code.ok()) co_return Response::error(raw_code.error());
-  if (auto st = body->no_unknown_fields(); !st.ok()) co_return Response::error(st.error());
-  auto phone = normalize_mobile(*raw_phone);
-  if (!phone.ok()) co_return Response::error(phone.error());
-  auto code = parse_code(*raw_code);
-  if (!code.ok()) co_return Response::error(code.error());
+struct Credentials {
+  std::string username;
+  std::string password;
+};
 
-  int64_t now = app.now();
-  auto checked_job = [&app, phone = *phone, code = *code, now](store::Connection& c) {
-    return accounts::check_otp(c, app.config().auth, app.secrets(), phone, code, now);
+Result<Credentials> parse_credentials(const Request& req) {
+  KB_ASSIGN(JsonBody body, json_body(req));
+  Credentials in;
+  KB_ASSIGN(in.username, body.required_string("username", 64));
+  KB_ASSIGN(in.password, body.required_string("password", 200));
+  KB_TRY(body.no_unknown_fields());
+  return in;
+}
+
+struct PasswordChange {
+  std::string current;
+  std::string next;
+};
+
+Result<PasswordChange> parse_password_change(const Request& req) {
+  KB_ASSIGN(JsonBody body, json_body(req));
+  PasswordChange in;
+  KB_ASSIGN(in.current, body.required_string("current_password", 200));
+  KB_ASSIGN(in.next, body.required_string("new_password", 200));
+  KB_TRY(body.no_unknown_fields());
+  KB_TRY(accounts::check_password_strength(in.next, "new_password"));
+  return in;
+}
+
+// Whether `password` matches `hash`, checked on the slow pool: argon2id takes tens of
+// milliseconds of CPU that the HTTP threads should spend answering.
+awaitable<bool> password_matches(App& app, std::string hash, std::string password) {
+  auto check = [hash = std::move(hash), password = std::move(password)] { return verify_password(hash, password); };
+  co_return co_await app.offload(check);
+}
+
+awaitable<Result<std::string>> hashed(App& app, std::string password) {
+  auto hash = [password = std::move(password)] { return hash_password(password); };
+  co_return co_await app.offload(hash);
+}
+
+awaitable<Result<Response>> request_otp(App& app, Request& req) {
+  KB_CO_ASSIGN(PhoneAndCode in, parse_phone_and_code(req, false));
+  auto issue = [&app, phone = in.phone, ip = req.client_ip, now = app.now()](store::Connection& c) {
+    return accounts::queue_otp(c, app.config().auth, app.secrets(), phone, ip, now);
   };
-  auto checked = co_await app.write(checked_job);
-  if (!checked.ok()) co_return Response::error(checked.error());
-  if (checked->refusal) co_return Response::error(*checked->refusal);
-  co_return Response::json(200, session_json(*checked->session, app.areas()));
+  KB_CO_ASSIGN(accounts::OtpQueued queued, co_await app.write(issue));
+  // Sent at once, in the urgent lane; a failed attempt stays queued for the urgent worker.
+  if (auto sent = app.urgent_texts().attempt(queued.delivery_id); !sent.ok()) {
+    spdlog::warn("a sign-in code's first attempt failed (it will be retried): {}", sent.error().message);
+  }
+  const accounts::OtpIssued& issued = queued.issued;
+  co_return Response::json(200, json::object{{"phone", issued.phone},
+                                             {"expires_in", issued.expires_in},
+                                             {"resend_after", issued.resend_after}});
 }
 
-awaitable<Response> login(App& app, Request& req) {
-  auto body = json_body(req);
-  if (!body.ok()) co_return Response::error(body.error());
-  auto username = body->required_string("username", 64);
-  if (!username.ok()) co_return Response::error(username.error());
-  auto password = body->required_string("password", 200);
-  if (!password.ok()) co_return Response::error(password.error());
-  if (auto st = body->no_unknown_fields(); !st.ok()) co_return Response::error(st.error());
+awaitable<Result<Response>> verify_otp(App& app, Request& req) {
+  KB_CO_ASSIGN(PhoneAndCode in, parse_phone_and_code(req, true));
+  auto check = [&app, in, now = app.now()](store::Connection& c) {
+    return accounts::check_otp(c, app.config().auth, app.secrets(), in.phone, in.code, now);
+  };
+  KB_CO_ASSIGN(accounts::OtpCheck checked, co_await app.write(check));
+  if (checked.refusal) co_return *checked.refusal;
+  co_return Response::json(200, session_json(*checked.session, app.areas()));
+}
 
+// A wrong password (or no such account, or a disabled one: the answer is the same) counts
+// towards the account's lockout.
+awaitable<Result<Response>> refuse_login(App& app, std::string username, int64_t now) {
+  auto record = [username = std::move(username), now](store::Connection& c) {
+    return accounts::record_login_failure(c, username, now);
+  };
+  KB_CO_TRY(co_await app.write(record));
+  co_return Error{ErrorKind::kUnauthenticated, "bad_credentials", "wrong username or password", "password"};
+}
+
+awaitable<Result<Response>> login(App& app, Request& req) {
+  KB_CO_ASSIGN(Credentials in, parse_credentials(req));
   int64_t now = app.now();
   auto candidate = app.db().read([&](store::Connection& c) {
-    return accounts::find_login(c, app.areas(), app.config().auth, *username, now);
+    return accounts::find_login(c, app.areas(), app.config().auth, in.username, now);
   });
+  if (!candidate.ok() && candidate.error().kind == ErrorKind::kRateLimited) co_return candidate.error();
   bool verified = false;
-  if (candidate.ok()) {
-    auto check = [hash = candidate->password_hash, pw = *password] { return verify_password(hash, pw); };
-    verified = co_await app.offload(check);
-  }
-  if (!verified) {
-    if (!candidate.ok() && candidate.error().kind == ErrorKind::kRateLimited) {
-      co_return Response::error(candidate.error());
-    }
-    auto recorded_job = [name = *username, now](store::Connection& c) {
-      return accounts::record_login_failure(c, name, now);
-    };
-    auto recorded = co_await app.write(recorded_job);
-    if (!recorded.ok()) co_return Response::error(recorded.error());
-    co_return Response::error(
-        Error{ErrorKind::kUnauthenticated, "bad_credentials", "wrong username or password", "password"});
-  }
-  auto session_job = [&app, user = candidate->user, ip = req.client_ip, now](store::Connection& c) {
+  if (candidate.ok()) verified = co_await password_matches(app, candidate->password_hash, in.password);
+  if (!verified) co_return co_await refuse_login(app, in.username, now);
+  auto open = [&app, user = candidate->user, ip = req.client_ip, now](store::Connection& c) {
     return accounts::open_staff_session(c, app.config().auth, user, ip, now);
   };
-  auto session = co_await app.write(session_job);
-  if (!session.ok()) co_return Response::error(session.error());
-  co_return Response::json(200, session_json(*session, app.areas()));
+  KB_CO_ASSIGN(accounts::Session session, co_await app.write(open));
+  co_return Response::json(200, session_json(session, app.areas()));
 }
 
-awaitable<Response> logout(App& app, Request& req) {
-  auto user = app.authenticate(req);
-  if (!user.ok()) co_return Response::error(user.error());
-  auto done_job = [token = std::string(req.bearer_token()), now = app.now()](store::Connection& c) {
+awaitable<Result<Response>> logout(App& app, Request& req) {
+  KB_CO_TRY(signed_in_unsettled(app, req));
+  auto revoke = [token = std::string(req.bearer_token()), now = app.now()](store::Connection& c) {
     return accounts::revoke_session(c, token, now);
   };
-  auto done = co_await app.write(done_job);
-  if (!done.ok()) co_return Response::error(done.error());
+  KB_CO_TRY(co_await app.write(revoke));
   app.forget_session(req.bearer_token());
   co_return Response::no_content();
 }
 
-awaitable<Response> me(App& app, Request& req) {
-  auto user = app.authenticate(req);
-  if (!user.ok()) co_return Response::error(user.error());
-  co_return Response::json(200, user_json(*user, app.areas()));
+awaitable<Result<Response>> me(App& app, Request& req) {
+  KB_CO_ASSIGN(accounts::User user, signed_in_unsettled(app, req));
+  co_return Response::json(200, user_json(user, app.areas()));
 }
 
-awaitable<Response> change_password(App& app, Request& req) {
-  auto user = app.authenticate(req);
-  if (!user.ok()) co_return Response::error(user.error());
-  auto body = json_body(req);
-  if (!body.ok()) co_return Response::error(body.error());
-  auto current = body->required_string("current_password", 200);
-  if (!current.ok()) co_return Response::error(current.error());
-  auto next = body->required_string("new_password", 200);
-  if (!next.ok()) co_return Response::error(next.error());
-  if (auto st = body->no_unknown_fields(); !st.ok()) co_return Response::error(st.error());
-  if (auto st = accounts::check_password_strength(*next, "new_password"); !st.ok()) co_return Response::error(st.error());
-  auto stored = app.db().read([&](store::Connection& c) { return accounts::password_hash_of(c, user->id); });
+awaitable<Result<Response>> change_password(App& app, Request& req) {
+  KB_CO_ASSIGN(accounts::User user, signed_in_unsettled(app, req));
+  KB_CO_ASSIGN(PasswordChange in, parse_password_change(req));
+  auto stored = app.db().read([&](store::Connection& c) { return accounts::password_hash_of(c, user.id); });
   bool current_ok = false;
-  if (stored.ok()) {
-    auto check = [hash = *stored, pw = *current] { return verify_password(hash, pw); };
-    current_ok = co_await app.offload(check);
-  }
+  if (stored.ok()) current_ok = co_await password_matches(app, *stored, in.current);
   if (!current_ok) {
-    co_return Response::error(Error{ErrorKind::kForbidden, "bad_credentials", "the current password is wrong",
-                                    "current_password"});
+    co_return Error{ErrorKind::kForbidden, "wrong_password", "the current password is wrong", "current_password"};
   }
-  auto hash = [pw = *next] { return hash_password(pw); };
-  auto hashed = co_await app.offload(hash);
-  if (!hashed.ok()) co_return Response::error(hashed.error());
-  auto done_job = [id = user->id, h = *hashed, now = app.now()](store::Connection& c) {
-    return accounts::change_password(c, id, h, now);
+  KB_CO_ASSIGN(std::string hash, co_await hashed(app, in.next));
+  auto change = [id = user.id, hash, now = app.now()](store::Connection& c) {
+    return accounts::change_password(c, id, hash, now);
   };
-  auto done = co_await app.write(done_job);
-  if (!done.ok()) co_return Response::error(done.error());
+  KB_CO_TRY(co_await app.write(change));
   app.forget_session(req.bearer_token());  // its cached user still says must_change_password
   co_return Response::no_content();
 }

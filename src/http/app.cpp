@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "access/policy.h"
 #include "http/content_coding.h"
 #include "http/security_headers.h"
 #include "http/static_files.h"
@@ -82,6 +83,12 @@ void App::install_routes() {
 }
 
 Result<accounts::User> App::authenticate(const Request& req) {
+  KB_ASSIGN(accounts::User user, session_user(req));
+  KB_TRY(access::password_settled(user));
+  return user;
+}
+
+Result<accounts::User> App::session_user(const Request& req) {
   std::string_view token = req.bearer_token();
   if (token.empty()) return make_error(ErrorKind::kUnauthenticated, "unauthenticated", "sign in first");
   int64_t t = now();

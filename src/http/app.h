@@ -85,10 +85,15 @@ class App {
   // that is logged, never a dropped connection.
   boost::asio::awaitable<Response> handle(Request& req);
 
-  // The signed-in user, or kUnauthenticated. Sessions are cached for a few seconds (see
-  // accounts/session_cache.h); forget_session() drops one at logout.
+  // The signed-in user, or kUnauthenticated. An account that must still change a one-time
+  // password is refused everything (password_change_required, access::password_settled) but
+  // reading itself, changing the password and signing out, which use session_user() instead.
+  // Sessions are cached for a few seconds (see accounts/session_cache.h); forget_session()
+  // drops one at logout, forget_account_sessions() all of an account's (disabled, reset).
   Result<accounts::User> authenticate(const Request& req);
+  Result<accounts::User> session_user(const Request& req);
   void forget_session(std::string_view token) { sessions_.erase(token); }
+  void forget_account_sessions(int64_t account_id) { sessions_.erase_account(account_id); }
 
   // The door of every venue: the check-in use case (checkin/door.h) with its caches.
   checkin::Door& door() { return door_; }

@@ -24,6 +24,8 @@ Result<accounts::User> signed_in(App& app, const Request& req, Status (*role)(co
   return user;
 }
 
+Result<accounts::User> signed_in_unsettled(App& app, const Request& req) { return app.session_user(req); }
+
 Result<std::optional<accounts::User>> maybe_signed_in(App& app, const Request& req) {
   if (req.bearer_token().empty()) return std::optional<accounts::User>();
   KB_ASSIGN(accounts::User user, app.authenticate(req));

@@ -33,6 +33,10 @@ Result<JsonBody> json_body(const Request& req);
 // access policy's answer to "may this account use this route" (access::official, …).
 Result<accounts::User> signed_in(App& app, const Request& req);
 Result<accounts::User> signed_in(App& app, const Request& req, Status (*role)(const accounts::User&));
+// The signed-in account even while it must still change a one-time password (see
+// access::password_settled): only for the routes such an account may use, which are reading
+// itself, changing the password and signing out.
+Result<accounts::User> signed_in_unsettled(App& app, const Request& req);
 // The signed-in account when the request carries a token, nullopt when it carries none (routes
 // open to guests); a bad token is still kUnauthenticated.
 Result<std::optional<accounts::User>> maybe_signed_in(App& app, const Request& req);

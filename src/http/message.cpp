@@ -69,10 +69,12 @@ Response Response::json(int status, const boost::json::value& body) {
 Response Response::error(const Error& e) {
   boost::json::object err{{"code", e.code}, {"message", e.message}};
   if (!e.field.empty()) err["field"] = e.field;
+  if (e.retry_after > 0) err["retry_after"] = e.retry_after;
   // Internal details (SQL text, paths) are for the log, not for the client.
   if (e.kind == ErrorKind::kInternal) err["message"] = "internal error";
   Response r = json(status_of(e.kind), boost::json::object{{"error", std::move(err)}});
   if (e.kind == ErrorKind::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (e.retry_after > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after));
   return r;
 }
 

@@ -175,6 +175,19 @@ Result<Person> managed_person(store::Connection& c, int64_t account_id, int64_t 
   return std::move(*p);
 }
 
+Result<PersonFields> validate_edit(store::Connection& c, const areas::AreaDirectory& areas, int64_t account_id,
+                                   int64_t person_id, PersonInput in, int64_t now) {
+  KB_ASSIGN(Person existing, managed_person(c, account_id, person_id));
+  if (existing.is_self && trimmed(in.phone).empty()) in.phone = existing.phone;
+  return validate_person(in, areas, existing.is_self, now);
+}
+
+Result<std::vector<Person>> household(store::Connection& c, int64_t account_id, std::string_view phone,
+                                      int64_t now) {
+  KB_TRY(self_of(c, account_id, phone, now));
+  return managed_by(c, account_id);
+}
+
 Result<Saved> add_dependant(store::Connection& c, int64_t account_id, const PersonFields& fields, int64_t now) {
   KB_ASSIGN(Claim claim, claim_id_number(c, account_id, std::nullopt, fields, now));
   Saved saved;

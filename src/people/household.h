@@ -46,6 +46,16 @@ struct Saved {
   std::optional<Error> refusal;
 };
 
+// The details of a person the account manages, checked for saving over their record: the
+// holder's own phone may be left out (it is the account's). kNotFound for anyone else.
+Result<PersonFields> validate_edit(store::Connection& c, const areas::AreaDirectory& areas, int64_t account_id,
+                                   int64_t person_id, PersonInput in, int64_t now);
+
+// The people an account manages, the holder first, after making sure the holder's own record
+// exists (made with the account's phone on first use). Write connection.
+Result<std::vector<Person>> household(store::Connection& c, int64_t account_id, std::string_view phone,
+                                      int64_t now);
+
 // Adds a dependant to the account.
 Result<Saved> add_dependant(store::Connection& c, int64_t account_id, const PersonFields& fields, int64_t now);
 // Overwrites the details of a person the account manages (kNotFound otherwise).

@@ -15,13 +15,16 @@ constexpr Sql kSetPayload{"set_personal_qr_payload", "UPDATE personal_qr_tokens 
 constexpr Sql kSelectLatest{"select_latest_personal_qr",
                             "SELECT id, colour, key_id, payload, issued_at, expires_at FROM personal_qr_tokens "
                             "WHERE person_id = $1 AND revoked_at IS NULL ORDER BY id DESC LIMIT 1"};
-constexpr Sql kSelectRevoked{"select_personal_qr_revoked",
-                             "SELECT revoked_at FROM personal_qr_tokens WHERE id = $1 AND person_id = $2"};
+constexpr Sql kSelectRevoked{
+    "select_personal_qr_revoked",
+    "SELECT revoked_at, revoked_reason FROM personal_qr_tokens WHERE id = $1 AND person_id = $2"};
 constexpr Sql kRevokeAll{"revoke_personal_qrs",
-                         "UPDATE personal_qr_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL"};
+                         "UPDATE personal_qr_tokens SET revoked_at = $2, revoked_reason = 'holder' "
+                         "WHERE person_id = $1 AND revoked_at IS NULL"};
 constexpr Sql kRevokeOtherColours{
     "revoke_personal_qrs_other_colours",
-    "UPDATE personal_qr_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL AND colour <> $3"};
+    "UPDATE personal_qr_tokens SET revoked_at = $2, revoked_reason = 'colour_changed' "
+    "WHERE person_id = $1 AND revoked_at IS NULL AND colour <> $3"};
 
 }  // namespace
 
@@ -58,6 +61,8 @@ Result<PersonalQrCheck> check_personal_qr(store::Connection& c, std::string_view
   KB_ASSIGN(auto row, c.query_one(kSelectRevoked, {t.token_id, t.person_id}));
   if (row && !row->is_null(0)) {
     out.verdict = Verdict::kRevoked;
+    out.revoked_at = row->i64(0);
+    out.revoked_reason = row->opt_str(1).value_or("");
   } else if (now >= t.expires_at || (key->not_after && now > *key->not_after)) {
     out.verdict = Verdict::kExpired;
   } else {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,8 @@ struct PersonalQrCheck {
   std::string colour;     // "green" | "yellow" | "red"
   int64_t issued_at = 0, expires_at = 0;
   std::string key_id;
+  std::optional<int64_t> revoked_at;  // set when revoked
+  std::string revoked_reason;         // "colour_changed" | "holder" | "" (not recorded)
 };
 
 std::string_view verdict_name(Verdict v);  // "valid", "expired", "revoked", "forged", "malformed"
@@ -51,7 +54,9 @@ Result<IssuedQr> personal_qr_for(store::Connection& c, int64_t person_id, std::s
 Result<IssuedQr> issue_personal_qr(store::Connection& c, int64_t person_id, std::string_view colour,
                                    int64_t now, int64_t ttl_seconds);
 // Revokes the person's unrevoked tokens (all of them, or only those whose colour is not
-// `keep_colour` when it is given); returns how many.
+// `keep_colour` when it is given); returns how many. The reason is recorded for verifiers: all
+// of them is the holder's request ("holder"), the other colours a change of colour
+// ("colour_changed").
 Result<int64_t> revoke_personal_qrs(store::Connection& c, int64_t person_id, int64_t now,
                                     std::string_view keep_colour = {});
 

@@ -389,6 +389,11 @@ UPDATE deliveries SET lane = 2 WHERE channel = 'broadcast';
 DROP INDEX deliveries_due;
 CREATE INDEX deliveries_due ON deliveries(state, lane, next_attempt_at);
 )sql"},
+    {23, R"sql(
+-- Why a personal QR was revoked ('colour_changed': its holder's health colour changed;
+-- 'holder': its holder revoked it), so a verifier can say so. NULL for older revocations.
+ALTER TABLE personal_qr_tokens ADD COLUMN revoked_reason TEXT;
+)sql"},
     {35, R"sql(
 -- Document signers of EU Digital COVID Certificates (certificates/dcc_signers.h): an EC P-256
 -- key and its self-signed X.509 certificate. kid is the base64 of the certificate's 8-byte key

@@ -1,10 +1,10 @@
 // Accounts beyond the happy path: one-time code throttles and expiry, tokens that are not ours,
 // secrets kept hashed at rest, password lockout, and the admin CLI's refusals.
-import { test, before, after } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, admin, citizenToken, staffToken, dbKind } from '../lib/server.mjs';
+import { startServer, admin, adminToken, citizenToken, staffToken, dbKind, ADMIN_PASSWORD } from '../lib/server.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -260,4 +260,168 @@ test('admin user disable locks an account out and revokes its sessions; enable l
   const back = await server.request('POST', '/api/v1/auth/login', { body: { username: 'leaving.official', password } });
   assert.equal(back.status, 200, back.text);
   assert.equal((await server.request('GET', '/api/v1/me', { token: back.json.token })).status, 200);
+});
+
+test('until a one-time password is changed, the session may only read itself, change it and sign out', async () => {
+  const s = await startServer();
+  try {
+    const first = await s.request('POST', '/api/v1/auth/login', { body: { username: 'admin', password: s.adminPassword } });
+    const token = first.json.token;
+    const me = await s.request('GET', '/api/v1/me', { token });
+    assert.equal(me.status, 200);
+    assert.equal(me.json.must_change_password, true);
+    const staff = { username: 'too.early', password: 'a long enough password', role: 'official', jurisdiction: '79' };
+    for (const [method, path, body] of [
+      ['POST', '/api/v1/admin/users', staff], ['GET', '/api/v1/admin/accounts'], ['GET', '/api/v1/venues'],
+      ['GET', '/api/v1/cases'], ['GET', '/api/v1/me/people'],
+    ]) {
+      const r = await s.request(method, path, { token, body });
+      assert.equal(r.status, 403, `${method} ${path}: ${r.text}`);
+      assert.equal(r.json.error.code, 'password_change_required', `${method} ${path}`);
+    }
+    assert.equal(JSON.parse(admin(s, ['stats'])).users, 1, 'nothing was created');
+    const changed = await s.request('POST', '/api/v1/me/password', {
+      token, body: { current_password: s.adminPassword, new_password: ADMIN_PASSWORD },
+    });
+    assert.equal(changed.status, 204, changed.text);
+    const created = await s.request('POST', '/api/v1/admin/users', { token, body: staff });
+    assert.equal(created.status, 201, created.text);
+    assert.equal((await s.request('POST', '/api/v1/auth/logout', { token })).status, 204);
+  } finally {
+    await s.stop();
+  }
+});
+
+describe('account administration', () => {
+  let s;
+  let token;
+  const ids = {};
+  before(async () => {
+    s = await startServer();
+    token = await adminToken(s);
+    await staffToken(s, { username: 'hcm.city', role: 'official', jurisdiction: '79' });
+    await staffToken(s, { username: 'ben.nghe', role: 'official', jurisdiction: '26882' });
+    await staffToken(s, { username: 'hanoi.city', role: 'official', jurisdiction: '01' });
+    await staffToken(s, { username: 'shop.door', role: 'venue_staff', jurisdiction: '' });
+    await citizenToken(s, '0912 345 678');
+    await citizenToken(s, '0987 000 111');
+    const all = await list('');
+    for (const a of all.accounts) ids[a.username ?? a.phone] = a.id;
+  });
+  after(async () => { await s?.stop(); });
+
+  async function list(query, who = token) {
+    const r = await s.request('GET', `/api/v1/admin/accounts${query ? `?${query}` : ''}`, { token: who });
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+  }
+  const names = (r) => r.accounts.map((a) => a.username ?? a.phone);
+
+  test('lists every account newest first and searches by username, phone, role and jurisdiction', async () => {
+    const all = await list('');
+    assert.deepEqual(names(all), ['+84987000111', '+84912345678', 'shop.door', 'hanoi.city', 'ben.nghe', 'hcm.city', 'admin']);
+    assert.equal(all.next_before, null);
+    const first = all.accounts.find((a) => a.username === 'hcm.city');
+    assert.equal(first.role, 'official');
+    assert.equal(first.disabled, false);
+    assert.deepEqual(first.jurisdiction, { level: 'province', code: '79', name: 'Thành phố Hồ Chí Minh' });
+    assert.match(first.created_at, /\+07:00$/);
+    assert.match(first.last_sign_in_at, /\+07:00$/);
+
+    assert.deepEqual(names(await list('q=CITY')), ['hanoi.city', 'hcm.city']);
+    for (const form of ['0912345678', '+84 912 345 678', '912 345', '345678']) {
+      assert.deepEqual(names(await list(`q=${encodeURIComponent(form)}`)), ['+84912345678'], form);
+    }
+    assert.deepEqual(names(await list('role=citizen')), ['+84987000111', '+84912345678']);
+    assert.deepEqual(names(await list('role=venue_staff')), ['shop.door']);
+    assert.deepEqual(names(await list('jurisdiction=79')), ['ben.nghe', 'hcm.city'], 'a province includes its wards');
+    assert.deepEqual(names(await list('jurisdiction=26882')), ['ben.nghe']);
+    assert.deepEqual(names(await list('jurisdiction=national')), ['admin']);
+    assert.deepEqual(names(await list('q=a_c')), [], 'LIKE wildcards are taken literally');
+    const page1 = await list('limit=2');
+    assert.deepEqual(names(page1), ['+84987000111', '+84912345678']);
+    const page2 = await list(`limit=2&before=${page1.next_before}`);
+    assert.deepEqual(names(page2), ['shop.door', 'hanoi.city']);
+
+    for (const [query, code, field] of [['role=king', 'invalid_role', 'role'], ['jurisdiction=99', 'invalid_jurisdiction', 'jurisdiction'],
+      ['limit=0', 'out_of_range', 'limit'], ['before=x', 'invalid_number', 'before'], [`q=${'x'.repeat(65)}`, 'too_long', 'q']]) {
+      const r = await s.request('GET', `/api/v1/admin/accounts?${query}`, { token });
+      assert.equal(r.status, 400, query);
+      assert.deepEqual([r.json.error.code, r.json.error.field], [code, field], query);
+    }
+    const official = await staffToken(s, { username: 'not.admin', role: 'official', jurisdiction: '79' });
+    const refused = await s.request('GET', '/api/v1/admin/accounts', { token: official });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.json.error.code, 'admins_only');
+  });
+
+  test('disabling ends the sessions of the account at once; enabling lets it sign in again; both audited', async () => {
+    const password = 'correct horse battery 9';
+    const victim = await staffToken(s, { username: 'leaving.soon', role: 'official', jurisdiction: '79', password });
+    const me = await s.request('GET', '/api/v1/me', { token: victim });
+    const audits = JSON.parse(admin(s, ['stats'])).audit_log;
+    const off = await s.request('POST', `/api/v1/admin/accounts/${me.json.id}/disable`, { token });
+    assert.equal(off.status, 200, off.text);
+    assert.equal(off.json.disabled, true);
+    assert.equal((await s.request('GET', '/api/v1/me', { token: victim })).status, 401, 'no wait for the session cache');
+    assert.equal((await s.request('POST', '/api/v1/auth/login', { body: { username: 'leaving.soon', password } })).status, 401);
+    assert.equal((await list('q=leaving')).accounts[0].disabled, true);
+    const on = await s.request('POST', `/api/v1/admin/accounts/${me.json.id}/enable`, { token });
+    assert.equal(on.status, 200, on.text);
+    assert.equal(on.json.disabled, false);
+    assert.equal((await s.request('POST', '/api/v1/auth/login', { body: { username: 'leaving.soon', password } })).status, 200);
+    assert.equal(JSON.parse(admin(s, ['stats'])).audit_log, audits + 4, 'disable, the refused sign-in, enable, the sign-in');
+
+    const citizen = await s.request('POST', `/api/v1/admin/accounts/${ids['+84987000111']}/disable`, { token });
+    assert.equal(citizen.status, 200, 'citizens can be disabled too');
+    await s.request('POST', `/api/v1/admin/accounts/${ids['+84987000111']}/enable`, { token });
+  });
+
+  test('an administrator cannot lock themselves out; unknown accounts are 404', async () => {
+    const self = await s.request('POST', `/api/v1/admin/accounts/${ids.admin}/disable`, { token });
+    assert.equal(self.status, 409);
+    assert.equal(self.json.error.code, 'own_account');
+    const reset = await s.request('POST', `/api/v1/admin/accounts/${ids.admin}/password-reset`, { token });
+    assert.equal(reset.status, 409);
+    assert.equal(reset.json.error.code, 'own_account');
+    for (const path of ['/api/v1/admin/accounts/999999', '/api/v1/admin/accounts/999999/disable', '/api/v1/admin/accounts/x/enable']) {
+      const r = await s.request(path.endsWith('999999') ? 'GET' : 'POST', path, { token });
+      assert.equal(r.status, 404, path);
+      assert.equal(r.json.error.code, 'no_such_account', path);
+    }
+    const citizen = await s.request('POST', `/api/v1/admin/accounts/${ids['+84912345678']}/password-reset`, { token });
+    assert.equal(citizen.status, 409);
+    assert.equal(citizen.json.error.code, 'no_password');
+  });
+
+  test('a password reset gives a one-time password, shown once, that must be changed before anything else', async () => {
+    const password = 'correct horse battery 9';
+    const old = await staffToken(s, { username: 'forgot.it', role: 'official', jurisdiction: '01', password });
+    const id = (await s.request('GET', '/api/v1/me', { token: old })).json.id;
+    for (let i = 0; i < 10; i++) {
+      await s.request('POST', '/api/v1/auth/login', { body: { username: 'forgot.it', password: `not it ${i}` } });
+    }
+    const reset = await s.request('POST', `/api/v1/admin/accounts/${id}/password-reset`, { token });
+    assert.equal(reset.status, 200, reset.text);
+    const once = reset.json.one_time_password;
+    assert.ok(typeof once === 'string' && once.length >= 10, once);
+    assert.equal(reset.json.account.must_change_password, true);
+    assert.equal((await s.request('GET', `/api/v1/admin/accounts/${id}`, { token })).json.one_time_password, undefined);
+    assert.equal((await s.request('GET', '/api/v1/me', { token: old })).status, 401, 'its sessions were revoked');
+    assert.equal((await s.request('POST', '/api/v1/auth/login', { body: { username: 'forgot.it', password } })).status, 401);
+
+    const login = await s.request('POST', '/api/v1/auth/login', { body: { username: 'forgot.it', password: once } });
+    assert.equal(login.status, 200, `a reset lifts the lockout: ${login.text}`);
+    assert.equal(login.json.user.must_change_password, true);
+    const early = await s.request('GET', '/api/v1/cases', { token: login.json.token });
+    assert.equal(early.status, 403);
+    assert.equal(early.json.error.code, 'password_change_required');
+    assert.equal((await s.request('POST', '/api/v1/auth/logout', { token: login.json.token })).status, 204);
+    const again = await s.request('POST', '/api/v1/auth/login', { body: { username: 'forgot.it', password: once } });
+    const changed = await s.request('POST', '/api/v1/me/password', {
+      token: again.json.token, body: { current_password: once, new_password: 'my own new password' },
+    });
+    assert.equal(changed.status, 204, changed.text);
+    assert.equal((await s.request('GET', '/api/v1/cases', { token: again.json.token })).status, 200);
+  });
 });

@@ -68,6 +68,10 @@ test('the first start prints a one-time administrator password that works once c
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.user.role, 'admin');
   assert.equal(r.json.user.must_change_password, true);
+  const changed = await server.request('POST', '/api/v1/me/password', {
+    token: r.json.token, body: { current_password: server.adminPassword, new_password: 'the operator chose this one' },
+  });
+  assert.equal(changed.status, 204, changed.text);
   const created = await server.request('POST', '/api/v1/admin/users', {
     token: r.json.token, body: { username: 'ward.official', password: 'a long enough password', role: 'official', jurisdiction: '26882' },
   });
@@ -78,4 +82,21 @@ test('the first start prints a one-time administrator password that works once c
     token: citizen, body: { username: 'sneaky', password: 'a long enough password', role: 'admin' },
   });
   assert.equal(refused.status, 403);
+  assert.equal(refused.json.error.code, 'admins_only');
+});
+
+test('asking for a code again within the limit says how long to wait, and the code sent still works', async () => {
+  const phone = '0909000222';
+  const first = await server.request('POST', '/api/v1/auth/otp', { body: { phone } });
+  assert.equal(first.status, 200);
+  const code = server.lastOtp(first.json.phone);
+  const again = await server.request('POST', '/api/v1/auth/otp', { body: { phone } });
+  assert.equal(again.status, 429);
+  assert.equal(again.json.error.code, 'rate_limited');
+  const wait = again.json.error.retry_after;
+  assert.ok(Number.isInteger(wait) && wait >= 1 && wait <= first.json.resend_after, `retry_after ${wait}`);
+  assert.equal(again.headers.get('retry-after'), String(wait));
+  assert.equal(server.lastOtp(first.json.phone), code, 'no second code was sent');
+  const signedIn = await server.request('POST', '/api/v1/auth/otp/verify', { body: { phone, code } });
+  assert.equal(signedIn.status, 200, signedIn.text);
 });

@@ -333,3 +333,24 @@ test('a citizen acts only on the people their account manages', async () => {
   assert.equal(q.status, 409);
   assert.equal(q.json.error.code, 'no_declaration');
 });
+
+test('verification says why a code is no longer accepted: the colour changed, or the holder revoked it', async () => {
+  const token = await citizenToken(server, '0912000012');
+  const self = await selfOf(token);
+  await server.request('PUT', `/api/v1/me/people/${self.id}`, { token, body: { ...selfDetails, id_number: '079090123463' } });
+  const green = await declare(token, { ...healthy, person_id: self.id });
+  const valid = await verify(green.json.qr);
+  assert.equal(valid.revoked_reason, null);
+  assert.equal(valid.revoked_at, null);
+  const yellow = await declare(token, { ...healthy, person_id: self.id, symptoms: ['cough'] });
+  const changed = await verify(green.json.qr);
+  assert.equal(changed.verdict, 'revoked');
+  assert.equal(changed.revoked_reason, 'colour_changed');
+  assert.match(changed.revoked_at, /\+07:00$/);
+  assert.equal(changed.colour, 'green', 'the colour the revoked code carried');
+  assert.equal((await server.request('POST', `/api/v1/people/${self.id}/qr/revoke`, { token })).status, 200);
+  const byHolder = await verify(yellow.json.qr);
+  assert.equal(byHolder.verdict, 'revoked');
+  assert.equal(byHolder.revoked_reason, 'holder');
+  assert.equal((await verify(green.json.qr)).revoked_reason, 'colour_changed', 'a later revocation keeps the first reason');
+});

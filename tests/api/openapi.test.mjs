@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, binary, staffToken } from '../lib/server.mjs';
+import { startServer, binary, staffToken, adminToken } from '../lib/server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const doc = JSON.parse(readFileSync(join(root, 'api', 'openapi.json'), 'utf8'));
@@ -193,6 +193,9 @@ test('live responses match the documented schemas', async () => {
   await check('post', '/api/v1/auth/login', '/api/v1/auth/login', { body: { username: 'admin', password: 'not it at all' } });
   await check('get', '/api/v1/me', '/api/v1/me', { token: admin.json.token });
   const body = { username: 'doc.official', password: 'a long enough password', role: 'official', jurisdiction: '79' };
+  await check('post', '/api/v1/admin/users', '/api/v1/admin/users', { token: admin.json.token, body });  // 403 until changed
+  await check('post', '/api/v1/me/password', '/api/v1/me/password',
+    { token: admin.json.token, body: { current_password: server.adminPassword, new_password: 'the operator chose this one' } });
   await check('post', '/api/v1/admin/users', '/api/v1/admin/users', { token: admin.json.token, body });
   await check('post', '/api/v1/admin/users', '/api/v1/admin/users', { token: admin.json.token, body });  // 409
   await check('post', '/api/v1/admin/users', '/api/v1/admin/users', { token: session.json.token, body });  // 403
@@ -205,4 +208,32 @@ test('live responses match the documented schemas', async () => {
     { token: staff, body: { current_password: 'correct horse battery 9', new_password: 'another long password' } });
   await check('post', '/api/v1/auth/logout', '/api/v1/auth/logout', { token: staff });
   await check('post', '/api/v1/auth/logout', '/api/v1/auth/logout', { token: staff });  // 401 now
+});
+
+test('live answers of the account administration routes match the documented schemas', async () => {
+  const s = await startServer();
+  try {
+    const check = async (method, pattern, path, opts) => {
+      const r = await s.request(method.toUpperCase(), path, opts);
+      assertDocumented(method, pattern, r);
+      return r;
+    };
+    const token = await adminToken(s);
+    const official = await staffToken(s, { username: 'doc.accounts', role: 'official', jurisdiction: '79' });
+    const list = await check('get', '/api/v1/admin/accounts', '/api/v1/admin/accounts?q=doc&role=official&jurisdiction=79', { token });
+    assert.equal(list.json.accounts.length, 1);
+    const id = list.json.accounts[0].id;
+    await check('get', '/api/v1/admin/accounts', '/api/v1/admin/accounts?role=king', { token });  // 400
+    await check('get', '/api/v1/admin/accounts', '/api/v1/admin/accounts', { token: official });  // 403
+    await check('get', '/api/v1/admin/accounts/{id}', `/api/v1/admin/accounts/${id}`, { token });
+    await check('get', '/api/v1/admin/accounts/{id}', '/api/v1/admin/accounts/999999', { token });  // 404
+    await check('post', '/api/v1/admin/accounts/{id}/disable', `/api/v1/admin/accounts/${id}/disable`, { token });
+    await check('post', '/api/v1/admin/accounts/{id}/enable', `/api/v1/admin/accounts/${id}/enable`, { token });
+    await check('post', '/api/v1/admin/accounts/{id}/password-reset', `/api/v1/admin/accounts/${id}/password-reset`, { token });
+    const me = await s.request('GET', '/api/v1/me', { token });
+    await check('post', '/api/v1/admin/accounts/{id}/disable', `/api/v1/admin/accounts/${me.json.id}/disable`, { token });  // 409
+    await check('post', '/api/v1/admin/accounts/{id}/enable', `/api/v1/admin/accounts/${id}/enable`);  // 401
+  } finally {
+    await s.stop();
+  }
 });

@@ -110,4 +110,33 @@ describe('citizen sign-in', () => {
       await context.close();
     }
   });
+
+  it('asking for a code again too soon says how long to wait and takes the code already sent', async () => {
+    const context = await phoneContext(browser);
+    try {
+      const page = await newPage(context);
+      await page.goto(`${server.base}/login`);
+      await page.fill('#phone', '0977 123 000');
+      await page.click('[data-testid=send-code]');
+      await page.locator('#code').waitFor();
+      const code = await otpFor(server, '+84977123000');
+      // Back to the phone form (a wrong number, a reload) and ask again at once.
+      await page.click('[data-testid=change-phone]');
+      await page.fill('#phone', '0977123000');
+      await page.click('[data-testid=send-code]');
+      await page.locator('[data-testid=code-already-sent]').waitFor();
+      assert.match(await page.textContent('[data-testid=code-already-sent]'), /vẫn dùng được/);
+      const wait = await page.textContent('[data-testid=resend-code]');
+      assert.match(wait, /Gửi lại mã sau \d+ giây/);
+      assert.ok(Number(/\d+/.exec(wait)[0]) > 30, wait);
+      assert.equal(await page.isDisabled('[data-testid=resend-code]'), true);
+      assert.equal(server.lastOtp('+84977123000'), code, 'no second code was sent');
+      await page.fill('#code', code);
+      await page.click('[data-testid=verify-code]');
+      await page.locator('[data-testid=home-citizen]').waitFor();
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -157,3 +157,152 @@ describe('declarations and the personal QR in the browser', () => {
     }
   });
 });
+
+describe('declarations: confirmations, explanations, errors and layout', () => {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const details = { full_name: 'Lê Thị Hoa', id_kind: 'cccd', id_number: '079190000321', birth_date: '1990-02-03', sex: 'female',
+    province_code: '79', ward_code: '26882', street: '3 Pasteur' };
+  const healthy = { kind: 'domestic', travel_provinces: [], travel_countries: [], symptoms: ['none'], exposures: ['none'], vaccine_doses: 2 };
+
+  /** A citizen whose own details are complete, signed in on a fresh phone; returns {token, id, context}. */
+  async function citizen(phone, idNumber) {
+    const token = await citizenToken(server, phone);
+    const self = (await server.request('GET', '/api/v1/me/people', { token })).json.people[0];
+    const put = await server.request('PUT', `/api/v1/me/people/${self.id}`, { token, body: { ...details, id_number: idNumber } });
+    assert.equal(put.status, 200, put.text);
+    const context = await phoneContext(browser);
+    await context.addInitScript((t) => { if (!localStorage.getItem('kb_token')) localStorage.setItem('kb_token', t); }, token);
+    return { token, id: self.id, context };
+  }
+  const declareApi = (token, body) => server.request('POST', '/api/v1/declarations', { token, body });
+
+  it('revoking a QR asks first, saying what happens; the verifier then says why each old code is refused', async () => {
+    const { token, id, context } = await citizen('0912666001', '079190000321');
+    try {
+      const green = await declareApi(token, { ...healthy, person_id: id });
+      const yellow = await declareApi(token, { ...healthy, person_id: id, symptoms: ['cough'] });
+      const page = await newPage(context);
+      await page.goto(`${server.base}/qr/${id}`);
+      await page.locator(`[data-testid=qr-${id}]`).waitFor();
+      await page.click('[data-testid=revoke-qr]');
+      const ask = page.locator('[data-testid=revoke-qr-dialog]');
+      await ask.waitFor();
+      assert.match(await ask.textContent(), /không còn được chấp nhận/);
+      await page.click('[data-testid=revoke-qr-cancel]');
+      await ask.waitFor({ state: 'detached' });
+      const still = await server.request('POST', '/api/v1/qr/verify', { body: { payload: yellow.json.qr } });
+      assert.equal(still.json.verdict, 'valid', 'one tap revokes nothing');
+      await page.click('[data-testid=revoke-qr]');
+      await page.click('[data-testid=revoke-qr-confirm]');
+      await page.locator('[data-testid=qr-note]').waitFor();
+      assert.notEqual(await page.getAttribute(`[data-testid=qr-${id}]`, 'data-payload'), yellow.json.qr);
+
+      const verifier = await newPage(await browser.newContext());
+      await verifier.goto(`${server.base}/verify`);
+      for (const [payload, why] of [[green.json.qr, /tình trạng sức khỏe của người này đã thay đổi/], [yellow.json.qr, /tự thu hồi/]]) {
+        await verifier.fill('#payload', payload);
+        await verifier.click('[data-testid=verify-button]');
+        await verifier.locator('[data-testid=online-status][data-online=yes]').waitFor();
+        assert.equal(await verifier.getAttribute('[data-testid=verify-result]', 'data-verdict'), 'revoked');
+        assert.match(await verifier.textContent('[data-testid=verdict-why]'), why);
+        assert.match(await verifier.textContent('[data-testid=verdict-why]'), /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+      }
+      await verifier.fill('#payload', 'not a code at all');
+      await verifier.click('[data-testid=verify-button]');
+      await verifier.locator('[data-testid=online-status][data-online=yes]').waitFor();
+      assert.match(await verifier.textContent('[data-testid=verdict-why]'), /KB1\./);
+      await verifier.context().close();
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the history reads at 390 px: answers span the screen, dates are dd/mm/yyyy', async () => {
+    const { token, id, context } = await citizen('0912666002', '079190000322');
+    try {
+      const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+      const entry = { transport: 'flight', vehicle_number: 'VN 417', seat: '', departure_country: 'KR', arrival_date: today,
+        quarantine_province_code: '79', quarantine_ward_code: '26882', quarantine_street: '5 Nguyễn Huệ' };
+      const r = await declareApi(token, { person_id: id, kind: 'entry', travel_provinces: ['01', '79'], travel_countries: ['KR'],
+        symptoms: ['fever', 'cough', 'shortness_of_breath', 'sore_throat', 'loss_of_taste_smell'],
+        exposures: ['confirmed_case', 'outbreak_area'], vaccine_doses: 3, entry });
+      assert.equal(r.status, 201, r.text);
+      const page = await newPage(context);
+      await page.goto(`${server.base}/people/${id}/history`);
+      const list = page.locator('[data-testid=history-list]');
+      await list.locator('li').first().waitFor();
+      const listWidth = (await list.boundingBox()).width;
+      for (const dd of await list.locator('dd').all()) {
+        const box = await dd.boundingBox();
+        assert.ok(box.width >= listWidth * 0.5, `an answer ${box.width}px wide in a ${listWidth}px list: ${await dd.textContent()}`);
+      }
+      const symptoms = await page.locator('[data-testid=answer-symptoms]').boundingBox();
+      assert.ok(symptoms.height < 5 * 24, `the symptoms take ${symptoms.height}px`);
+      assert.match(await page.textContent('[data-testid=declared-at]'), /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+      assert.equal(await page.textContent('[data-testid=answer-arrival]'), today.split('-').reverse().join('/'));
+      await page.locator('[data-testid=answer-provinces]').getByText(/Hà Nội/).waitFor();
+      const scrollWidth = await page.evaluate(() => document.scrollingElement.scrollWidth);
+      assert.ok(scrollWidth <= 390, `scrolls sideways: ${scrollWidth}`);
+      // The people list writes its dates the same way.
+      await page.goto(`${server.base}/people`);
+      await page.locator(`[data-testid=person-${id}]`).getByText(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/).waitFor();
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('forms mark every field at once, and a server error sits next to its field in Vietnamese', async () => {
+    const { id, context } = await citizen('0912666003', '079190000323');
+    try {
+      const page = await newPage(context);
+      await page.goto(`${server.base}/people/new`);
+      await page.click('[data-testid=save-person]');
+      for (const f of ['full_name', 'id_number', 'birth_date', 'sex', 'province_code', 'ward_code', 'street']) {
+        await page.locator(`[data-testid=error-${f}]`).waitFor();
+      }
+      assert.match(await page.textContent('[data-testid=error-full_name]'), /Vui lòng nhập/);
+      assert.match(await page.textContent('[data-testid=error-sex]'), /giới tính/);
+      assert.equal(new URL(page.url()).pathname, '/people/new', 'nothing was sent');
+
+      // A rule only the server knows (an arrival more than 7 days ahead): its answer, translated.
+      await page.goto(`${server.base}/declare/${id}`);
+      await page.locator('[data-testid=declaration-form]').waitFor();
+      await page.check('[data-testid=kind-entry]');
+      await page.click('[data-testid=submit-declaration]');
+      for (const f of ['symptoms', 'exposures']) await page.locator(`[data-testid=error-${f}]`).waitFor();
+      for (const f of ['vehicle_number', 'departure_country', 'arrival_date', 'quarantine_street']) {
+        await page.locator(`[data-testid=error-${f}]`).waitFor();
+      }
+      await page.check('[data-testid=symptoms-none]');
+      await page.check('[data-testid=exposures-none]');
+      await page.fill('#vehicle_number', 'VN 417');
+      await page.fill('#departure_country', 'KR');
+      const far = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+      await page.fill('#arrival_date', far);
+      await page.selectOption('#quarantine_province_code', '79');
+      await page.waitForSelector('#quarantine_ward_code option[value="26882"]', { state: 'attached' });
+      await page.selectOption('#quarantine_ward_code', '26882');
+      await page.fill('#quarantine_street', '5 Nguyễn Huệ');
+      await page.click('[data-testid=submit-declaration]');
+      const error = page.locator('[data-testid=error-arrival_date]');
+      await error.waitFor();
+      assert.match(await error.textContent(), /quá xa trong tương lai/);
+      assert.doesNotMatch(await page.textContent('main'), /more than|must|is not/);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, admin } from '../lib/server.mjs';
+import { startServer, admin, ADMIN_PASSWORD } from '../lib/server.mjs';
 import { launchBrowser, phoneContext, newPage } from '../lib/browser.mjs';
 
 const PASSWORD = 'correct horse battery 9';
@@ -106,7 +106,10 @@ describe('staff sign-in', () => {
       const page = await newPage(context);
       await staffSignIn(page, server, 'root.admin');
       await page.locator('[data-testid=home-admin]').waitFor();
-      await page.locator('[data-testid=province-list] > li').first().waitFor();
+      // An administrator is not a health official: no case, cluster or broadcast forms.
+      for (const tile of ['tile-featCases', 'tile-featClusters', 'tile-composeTitle']) {
+        assert.equal(await page.locator(`[data-testid=${tile}]`).count(), 0, tile);
+      }
 
       await page.fill('#new-username', 'hanoi.official');
       await page.fill('#new-password', 'a long enough password 1');
@@ -125,6 +128,125 @@ describe('staff sign-in', () => {
       assert.equal(me.json.role, 'official');
       assert.equal(me.json.jurisdiction?.level, 'province');
       assert.equal(me.json.jurisdiction?.code, '01');
+      // The new account is listed at once.
+      await page.locator('[data-testid=account-list] li[data-name="hanoi.official"]').waitFor();
+
+      // Venue staff act for venues: the form asks no jurisdiction, and the server accepts it.
+      await page.selectOption('#new-role', 'venue_staff');
+      assert.equal(await page.locator('#new-scope').count(), 0);
+      await page.fill('#new-username', 'door.staff');
+      await page.fill('#new-password', 'a long enough password 2');
+      await page.click('[data-testid=create-staff-submit]');
+      await page.locator('[data-testid=create-staff-done]').getByText(/door\.staff/).waitFor();
+
+      // Every field the form can check is marked at once.
+      await page.fill('#new-username', 'Bad Name');
+      await page.fill('#new-password', 'short');
+      await page.click('[data-testid=create-staff-submit]');
+      await page.locator('[data-testid=error-new-username]').waitFor();
+      assert.match(await page.textContent('[data-testid=error-new-password]'), /ít nhất 10 ký tự/);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the first administrator must change the one-time password before anything else', async () => {
+    const context = await phoneContext(browser);
+    try {
+      const page = await newPage(context);
+      await staffSignIn(page, server, 'admin', server.adminPassword);
+      await page.waitForURL(`${server.base}/password`);
+      await page.locator('[data-testid=password-required]').waitFor();
+      // Home leads back here while the password is unchanged.
+      await page.goto(`${server.base}/`);
+      await page.waitForURL(`${server.base}/password`);
+
+      // Every field is checked at once, in Vietnamese, before asking the server.
+      await page.click('[data-testid=change-password-submit]');
+      for (const f of ['current_password', 'new_password', 'repeat_password']) {
+        assert.match(await page.textContent(`[data-testid=error-${f}]`), /Vui lòng nhập/, f);
+      }
+      await page.fill('#current_password', 'not the one-time password');
+      await page.fill('#new_password', ADMIN_PASSWORD);
+      await page.fill('#repeat_password', `${ADMIN_PASSWORD}!`);
+      await page.click('[data-testid=change-password-submit]');
+      await page.locator('[data-testid=error-repeat_password]').getByText(/không giống nhau/).waitFor();
+      await page.fill('#repeat_password', ADMIN_PASSWORD);
+      await page.click('[data-testid=change-password-submit]');
+      const wrong = page.locator('[data-testid=error-current_password]');
+      await wrong.waitFor();
+      assert.match(await wrong.textContent(), /không đúng/, 'the server\'s refusal, next to its field, in Vietnamese');
+
+      await page.fill('#current_password', server.adminPassword);
+      await page.click('[data-testid=change-password-submit]');
+      await page.locator('[data-testid=home-admin]').waitFor();
+      await page.locator('[data-testid=password-changed]').waitFor();
+      const old = await server.request('POST', '/api/v1/auth/login', { body: { username: 'admin', password: server.adminPassword } });
+      assert.equal(old.status, 401, 'the one-time password no longer works');
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an administrator searches accounts, disables and enables one, and resets a password', async () => {
+    addStaff(server, 'desk.admin', 'admin', 'national');
+    addStaff(server, 'danang.official', 'official', '48');
+    addStaff(server, 'quangnam.official', 'official', '48');
+    const context = await phoneContext(browser);
+    try {
+      const page = await newPage(context);
+      await staffSignIn(page, server, 'desk.admin');
+      await page.locator('[data-testid=home-admin]').waitFor();
+      await page.locator('[data-testid=account-list] li').first().waitFor();
+      await page.locator('#account-jurisdiction option[value="48"]').waitFor({ state: 'attached' });
+      await page.setViewportSize({ width: 360, height: 740 });
+      const scrollWidth = await page.evaluate(() => document.scrollingElement.scrollWidth);
+      assert.ok(scrollWidth <= 360, `the administrator's home scrolls sideways at 360 px: ${scrollWidth}`);
+      await page.fill('#account-q', 'danang');
+      await page.click('[data-testid=account-search-submit]');
+      const item = page.locator('[data-testid=account-list] li[data-name="danang.official"]');
+      await item.waitFor();
+      await page.locator('[data-testid=account-list] li').nth(1).waitFor({ state: 'detached' });
+      const id = (await item.getAttribute('data-testid')).replace('account-', '');
+
+      // By jurisdiction: both officials of Đà Nẵng (48).
+      await page.fill('#account-q', '');
+      await page.selectOption('#account-jurisdiction', '48');
+      await page.click('[data-testid=account-search-submit]');
+      await page.locator('[data-testid=account-list] li[data-name="quangnam.official"]').waitFor();
+      assert.equal(await page.locator('[data-testid=account-list] li').count(), 2);
+
+      // Disabling asks first and says what happens.
+      await page.click(`[data-testid=disable-${id}]`);
+      const confirm = page.locator(`[data-testid=disable-${id}-dialog]`);
+      await confirm.waitFor();
+      assert.match(await confirm.textContent(), /đăng xuất ngay/);
+      await page.click(`[data-testid=disable-${id}-cancel]`);
+      assert.equal(await item.getAttribute('data-disabled'), 'no');
+      await page.click(`[data-testid=disable-${id}]`);
+      await page.click(`[data-testid=disable-${id}-confirm]`);
+      await page.locator(`[data-testid=account-list] li[data-name="danang.official"][data-disabled=yes]`).waitFor();
+      const refused = await server.request('POST', '/api/v1/auth/login', { body: { username: 'danang.official', password: PASSWORD } });
+      assert.equal(refused.status, 401);
+      await page.click(`[data-testid=enable-${id}]`);
+      await page.locator(`[data-testid=account-list] li[data-name="danang.official"][data-disabled=no]`).waitFor();
+
+      // A new one-time password, shown once; it works, and must be changed at sign-in.
+      await page.click(`[data-testid=reset-${id}]`);
+      await page.click(`[data-testid=reset-${id}-confirm]`);
+      const once = (await page.locator('[data-testid=one-time-password]').textContent()).trim();
+      assert.ok(once.length >= 10, once);
+      const login = await server.request('POST', '/api/v1/auth/login', { body: { username: 'danang.official', password: once } });
+      assert.equal(login.status, 200, login.text);
+      assert.equal(login.json.user.must_change_password, true);
+
+      // Their own password, from the home page.
+      await page.click('[data-testid=change-own-password]');
+      await page.waitForURL(`${server.base}/password`);
+      await page.locator('[data-testid=password-form]').waitFor();
+      assert.equal(await page.locator('[data-testid=password-required]').count(), 0);
       assert.deepEqual(page.errors, []);
     } finally {
       await context.close();

@@ -138,3 +138,20 @@ export async function staffToken(server, { username, role, jurisdiction = 'natio
   if (r.status !== 200) throw new Error(`login failed: ${r.status} ${r.text}`);
   return r.json.token;
 }
+
+/** The password adminToken() gives the first administrator in place of the one-time one. */
+export const ADMIN_PASSWORD = 'the operator chose this one';
+
+/**
+ * Signs the first administrator in with the one-time password the server printed and changes
+ * it (until then the server refuses that session everything else); returns the token.
+ */
+export async function adminToken(server) {
+  const r = await server.request('POST', '/api/v1/auth/login', { body: { username: 'admin', password: server.adminPassword } });
+  if (r.status !== 200) throw new Error(`admin login failed: ${r.status} ${r.text}`);
+  const changed = await server.request('POST', '/api/v1/me/password', {
+    token: r.json.token, body: { current_password: server.adminPassword, new_password: ADMIN_PASSWORD },
+  });
+  if (changed.status !== 204) throw new Error(`admin password change failed: ${changed.status} ${changed.text}`);
+  return r.json.token;
+}

@@ -97,6 +97,9 @@ export interface OnlineVerdict {
   expires_at?: string;
   masked_name?: string | null;
   birth_year?: number | null;
+  revoked_at?: string | null;
+  /** Why a revoked code was revoked: its holder's colour changed, or the holder revoked it. */
+  revoked_reason?: 'colour_changed' | 'holder' | null;
 }
 
 export const declarationsApi = {

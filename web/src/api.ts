@@ -5,6 +5,8 @@
 import { forgetCachedQrs } from './lib/personalQr';
 
 const TOKEN_KEY = 'kb_token';
+/** Dispatched on window when the server answers password_change_required (app.tsx listens). */
+export const PASSWORD_CHANGE_EVENT = 'kb:password-change-required';
 
 export type Role = 'citizen' | 'venue_staff' | 'official' | 'admin';
 
@@ -20,6 +22,23 @@ export interface Me {
   phone: string | null;
   username: string | null;
   jurisdiction: Jurisdiction | null;
+  /** Signed in with a one-time password: only changing it is allowed until then. */
+  must_change_password: boolean;
+}
+
+/** An account as administrators see it. */
+export interface Account extends Me {
+  id: number;
+  disabled: boolean;
+  created_at: string;
+  last_sign_in_at: string | null;
+}
+
+export interface AccountQuery {
+  q?: string;
+  role?: Role | '';
+  jurisdiction?: string;
+  before?: number;
 }
 
 export interface Session {
@@ -52,6 +71,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** 429: seconds until asking again can succeed, when the server knows. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -98,9 +119,12 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     json = undefined;
   }
   if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string; field?: string } })?.error;
-    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText,
-      e?.field ?? undefined);
+    const e = (json as { error?: { code?: string; message?: string; field?: string; retry_after?: number } })?.error;
+    const err = new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText,
+      e?.field ?? undefined, e?.retry_after ?? undefined);
+    // A session that must change its one-time password can do nothing else: say so once, here.
+    if (err.code === 'password_change_required') window.dispatchEvent(new Event(PASSWORD_CHANGE_EVENT));
+    throw err;
   }
   return json as T;
 }
@@ -116,6 +140,18 @@ export const api = {
   provinces: () => request<Area[]>('GET', '/areas/provinces'),
   wards: (provinceCode: string) =>
     request<Area[]>('GET', `/areas/provinces/${encodeURIComponent(provinceCode)}/wards`),
-  createStaff: (u: { username: string; password: string; role: Role; jurisdiction: string }) =>
+  changePassword: (current: string, next: string) =>
+    request<void>('POST', '/me/password', { current_password: current, new_password: next }),
+  createStaff: (u: { username: string; password: string; role: Role; jurisdiction?: string }) =>
     request<CreatedStaff>('POST', '/admin/users', u),
+  accounts: (query: AccountQuery) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+    const qs = params.toString();
+    return request<{ accounts: Account[]; next_before: number | null }>('GET', `/admin/accounts${qs ? `?${qs}` : ''}`);
+  },
+  setDisabled: (id: number, disabled: boolean) =>
+    request<Account>('POST', `/admin/accounts/${id}/${disabled ? 'disable' : 'enable'}`),
+  resetPassword: (id: number) =>
+    request<{ account: Account; one_time_password: string }>('POST', `/admin/accounts/${id}/password-reset`),
 };

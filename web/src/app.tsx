@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { I18nContext, storeLang, storedLang, translator, useI18n, type Lang } from './i18n';
-import { linkClick, usePath } from './router';
+import { linkClick, navigate, usePath } from './router';
 import { Layout } from './components/ui';
 import { lazyPage } from './lazy';
+import { PASSWORD_CHANGE_EVENT } from './api';
 
 // Every page is its own chunk, fetched when its route is first shown (see lazy.tsx).
 const Login = lazyPage(() => import('./pages/Login').then((m) => m.Login));
 const StaffLogin = lazyPage(() => import('./pages/StaffLogin').then((m) => m.StaffLogin));
+const ChangePassword = lazyPage(() => import('./pages/ChangePassword').then((m) => m.ChangePassword));
 const Home = lazyPage(() => import('./pages/Home').then((m) => m.Home));
 const CheckIn = lazyPage(() => import('./pages/CheckIn').then((m) => m.CheckIn));
 const MyVisits = lazyPage(() => import('./pages/MyVisits').then((m) => m.MyVisits));
@@ -49,11 +51,19 @@ export function App() {
     window.scrollTo(0, 0);
   }, [path]);
 
+  // The server refused a session that must change its one-time password first: go and do it.
+  useEffect(() => {
+    const toPasswordForm = () => navigate('/password');
+    window.addEventListener(PASSWORD_CHANGE_EVENT, toPasswordForm);
+    return () => window.removeEventListener(PASSWORD_CHANGE_EVENT, toPasswordForm);
+  }, []);
+
   const route = path.replace(/\/+$/, '') || '/';
   let page;
   if (route === '/') page = <Home />;
   else if (route === '/login') page = <Login />;
   else if (route === '/staff-login') page = <StaffLogin />;
+  else if (route === '/password') page = <ChangePassword />;
   else if (route === '/inbox') page = <Inbox />;
   else if (route === '/broadcasts') page = <Compose />;
   else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? <NotFound />;

@@ -51,11 +51,6 @@ export const notifyVi = {
   bApproveConfirm: 'Phê duyệt: thông báo đến ngay {n} người.',
   bRecallConfirm: 'Thu hồi: thông báo rời hộp thư của {n} người, các tin chưa gửi ra ngoài bị hủy.',
   composeOfficialsOnly: 'Chỉ cán bộ y tế gửi thông báo. Tài khoản quản trị không gửi thông báo và không xem thông tin cá nhân.',
-  err_above_your_level: 'Chỉ cấp đã gửi hoặc cấp trên mới làm được việc này.',
-  err_outside_jurisdiction: 'Khu vực này nằm ngoài phạm vi quản lý của bạn.',
-  err_same_official: 'Cần một cán bộ khác phê duyệt.',
-  err_unknown_area: 'Mã khu vực không tồn tại.',
-  err_empty_audience: 'Hãy chọn khu vực nhận.',
 };
 
 export const notifyEn: Record<keyof typeof notifyVi, string> = {
@@ -108,9 +103,4 @@ export const notifyEn: Record<keyof typeof notifyVi, string> = {
   bApproveConfirm: 'Approve: the alert reaches {n} people at once.',
   bRecallConfirm: 'Recall: the alert leaves the inboxes of {n} people and deliveries not yet made stop.',
   composeOfficialsOnly: 'Only health officials send notifications. Administrator accounts send none and read no personal data.',
-  err_above_your_level: 'Only the level that sent it, or a higher one, may do this.',
-  err_outside_jurisdiction: 'That area is outside your jurisdiction.',
-  err_same_official: 'Another official must approve.',
-  err_unknown_area: 'No such area code.',
-  err_empty_audience: 'Choose who receives it.',
 };

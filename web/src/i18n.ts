@@ -6,12 +6,14 @@ import { venuesEn, venuesVi } from './i18n-venues';
 import { declarationsEn, declarationsVi } from './i18n-declarations';
 import { casesEn, casesVi } from './i18n-cases';
 import { notifyEn, notifyVi } from './i18n-notify';
+import { errorsEn, errorsVi } from './i18n-errors';
 
 const vi = {
   ...venuesVi,
   ...declarationsVi,
   ...casesVi,
   ...notifyVi,
+  ...errorsVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -20,6 +22,8 @@ const vi = {
   retry: 'Thử lại',
   back: 'Quay lại',
   cancel: 'Hủy',
+  waitSeconds: '{n} giây',
+  waitMinutes: '{n} phút',
 
   loginTitle: 'Đăng nhập',
   loginIntro: 'Nhập số điện thoại của bạn. Chúng tôi sẽ gửi mã xác thực gồm 6 chữ số qua SMS.',
@@ -34,6 +38,7 @@ const vi = {
   resend: 'Gửi lại mã',
   resendIn: 'Gửi lại mã sau {s} giây',
   changePhone: 'Đổi số điện thoại',
+  codeAlreadySent: 'Mã vừa được gửi đến số này và vẫn dùng được: hãy nhập mã đó.',
   staffLink: 'Cán bộ, nhân viên địa điểm: đăng nhập bằng tài khoản',
   citizenLink: 'Người dân: đăng nhập bằng số điện thoại',
 
@@ -80,19 +85,36 @@ const vi = {
   create: 'Tạo tài khoản',
   creating: 'Đang tạo…',
   created: 'Đã tạo tài khoản {username} ({role}).',
-  passwordHint: 'Ít nhất 8 ký tự.',
+  passwordHint: 'Ít nhất 10 ký tự.',
+  changePasswordTitle: 'Đổi mật khẩu',
+  changePasswordRequired: 'Bạn vừa đăng nhập bằng mật khẩu dùng một lần. Hãy đặt mật khẩu của riêng bạn để tiếp tục.',
+  oneTimePasswordLabel: 'Mật khẩu dùng một lần',
+  currentPasswordLabel: 'Mật khẩu hiện tại',
+  newPasswordLabel: 'Mật khẩu mới',
+  repeatPasswordLabel: 'Nhập lại mật khẩu mới',
+  changePasswordSubmit: 'Đổi mật khẩu',
+  passwordChanged: 'Đã đổi mật khẩu.',
+  accountsTitle: 'Tài khoản',
+  accountSearchLabel: 'Tên đăng nhập hoặc số điện thoại',
+  allRoles: 'Mọi vai trò',
+  allAreas: 'Mọi khu vực',
+  search: 'Tìm',
+  loadMore: 'Xem thêm',
+  accountDisabled: 'Đã khoá',
+  mustChangePassword: 'Chờ đổi mật khẩu',
+  yourAccount: 'Bạn',
+  lastSignIn: 'Đăng nhập gần nhất {at}',
+  neverSignedIn: 'Chưa đăng nhập',
+  disableAccount: 'Khoá tài khoản',
+  enableAccount: 'Mở khoá',
+  disableConfirmTitle: 'Khoá tài khoản {name}?',
+  disableConfirmText: 'Tài khoản sẽ bị đăng xuất ngay trên mọi thiết bị và không đăng nhập được cho đến khi được mở khoá. Dữ liệu của tài khoản được giữ nguyên.',
+  resetPassword: 'Cấp mật khẩu mới',
+  resetConfirmTitle: 'Cấp mật khẩu mới cho {name}?',
+  resetConfirmText: 'Mật khẩu hiện tại sẽ hết hiệu lực và tài khoản bị đăng xuất ngay. Bạn sẽ thấy một mật khẩu dùng một lần, chỉ hiện một lần; người dùng phải đổi nó ngay khi đăng nhập.',
+  oneTimePasswordFor: 'Mật khẩu dùng một lần của {name}:',
+  oneTimePasswordNote: 'Mật khẩu này chỉ hiện một lần và không được lưu. Hãy chuyển cho người dùng qua kênh an toàn; họ phải đổi nó khi đăng nhập.',
 
-  err_required: 'Vui lòng nhập thông tin này.',
-  err_invalid_phone: 'Số điện thoại không hợp lệ.',
-  err_rate_limited: 'Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau.',
-  err_wrong_code: 'Mã xác thực không đúng.',
-  err_too_many_attempts: 'Nhập sai quá nhiều lần. Vui lòng yêu cầu mã mới.',
-  err_code_expired: 'Mã xác thực đã hết hạn. Vui lòng yêu cầu mã mới.',
-  err_bad_credentials: 'Tên đăng nhập hoặc mật khẩu không đúng.',
-  err_unauthenticated: 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
-  err_network: 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.',
-  err_code_format: 'Mã xác thực gồm 6 chữ số.',
-  err_generic: 'Đã có lỗi xảy ra. Vui lòng thử lại.',
   notFound: 'Không tìm thấy trang.',
   goHome: 'Về trang chủ',
 };
@@ -104,6 +126,7 @@ const en: Record<MessageKey, string> = {
   ...declarationsEn,
   ...casesEn,
   ...notifyEn,
+  ...errorsEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',
@@ -112,6 +135,8 @@ const en: Record<MessageKey, string> = {
   retry: 'Try again',
   back: 'Back',
   cancel: 'Cancel',
+  waitSeconds: '{n} s',
+  waitMinutes: '{n} min',
 
   loginTitle: 'Sign in',
   loginIntro: 'Enter your phone number. We will text you a 6-digit verification code.',
@@ -126,6 +151,7 @@ const en: Record<MessageKey, string> = {
   resend: 'Resend code',
   resendIn: 'Resend code in {s} s',
   changePhone: 'Use another number',
+  codeAlreadySent: 'A code was just sent to this number and still works: type it.',
   staffLink: 'Officials and venue staff: sign in with an account',
   citizenLink: 'Citizens: sign in with your phone number',
 
@@ -172,19 +198,36 @@ const en: Record<MessageKey, string> = {
   create: 'Create account',
   creating: 'Creating…',
   created: 'Account {username} ({role}) created.',
-  passwordHint: 'At least 8 characters.',
+  passwordHint: 'At least 10 characters.',
+  changePasswordTitle: 'Change password',
+  changePasswordRequired: 'You signed in with a one-time password. Choose your own password to go on.',
+  oneTimePasswordLabel: 'One-time password',
+  currentPasswordLabel: 'Current password',
+  newPasswordLabel: 'New password',
+  repeatPasswordLabel: 'New password again',
+  changePasswordSubmit: 'Change password',
+  passwordChanged: 'Password changed.',
+  accountsTitle: 'Accounts',
+  accountSearchLabel: 'Username or phone number',
+  allRoles: 'All roles',
+  allAreas: 'All areas',
+  search: 'Search',
+  loadMore: 'Show more',
+  accountDisabled: 'Disabled',
+  mustChangePassword: 'Password change pending',
+  yourAccount: 'You',
+  lastSignIn: 'Last signed in {at}',
+  neverSignedIn: 'Never signed in',
+  disableAccount: 'Disable account',
+  enableAccount: 'Enable',
+  disableConfirmTitle: 'Disable the account {name}?',
+  disableConfirmText: 'The account is signed out at once on every device and cannot sign in until it is enabled again. Its data is kept.',
+  resetPassword: 'New password',
+  resetConfirmTitle: 'Give {name} a new password?',
+  resetConfirmText: 'The current password stops working and the account is signed out at once. You will see a one-time password, shown only once; the person must change it when signing in.',
+  oneTimePasswordFor: 'One-time password of {name}:',
+  oneTimePasswordNote: 'This password is shown only once and is not stored. Pass it on through a safe channel; it must be changed at sign-in.',
 
-  err_required: 'Please fill this in.',
-  err_invalid_phone: 'This phone number is not valid.',
-  err_rate_limited: 'Too many requests. Please try again later.',
-  err_wrong_code: 'The verification code is wrong.',
-  err_too_many_attempts: 'Too many wrong codes. Please request a new code.',
-  err_code_expired: 'The verification code has expired. Please request a new code.',
-  err_bad_credentials: 'Wrong username or password.',
-  err_unauthenticated: 'Your session has ended. Please sign in again.',
-  err_network: 'Cannot reach the server. Check your connection and try again.',
-  err_code_format: 'The verification code has 6 digits.',
-  err_generic: 'Something went wrong. Please try again.',
   notFound: 'Page not found.',
   goHome: 'Go to home',
 };
@@ -221,10 +264,10 @@ export function translator(lang: Lang): Translate {
   };
 }
 
-/** Message for an API error code if we have one, else undefined (caller falls back). */
+/** The text of an error code (i18n-errors.ts) if we have one, else undefined (caller falls back). */
 export function errorKey(code: string): MessageKey | undefined {
   const key = `err_${code}`;
-  return key in vi ? (key as MessageKey) : undefined;
+  return key in errorsVi ? (key as MessageKey) : undefined;
 }
 
 export interface I18n {

@@ -1,15 +1,16 @@
 // Administrator: create an official / venue-staff / admin account with its jurisdiction
-// (national, a province, or a ward inside it).
+// (national, a province, or a ward inside it; venue staff act for venues and have none). The
+// form checks what it can before sending, every field at once, as the server would.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Area, type Role } from '../api';
 import { useI18n } from '../i18n';
-import { Field, FormError, fieldErrors, type FieldErrors } from './ui';
+import { Field, FormError, fieldErrors, hasErrors, type FieldErrors } from './ui';
 
 type Fields = 'username' | 'password' | 'role' | 'jurisdiction';
 type Scope = 'national' | 'province' | 'ward';
 const ROLES: Role[] = ['official', 'venue_staff', 'admin'];
 
-export function CreateStaffForm() {
+export function CreateStaffForm(props: { onCreated?: () => void }) {
   const { t } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -37,32 +38,40 @@ export function CreateStaffForm() {
     }
   }, [scope, province]);
 
+  const hasArea = role !== 'venue_staff';
+
   function jurisdiction(): string {
     if (scope === 'province') return province;
     if (scope === 'ward') return ward;
     return 'national';
   }
 
+  function check(): FieldErrors<Fields> {
+    const found: FieldErrors<Fields> = {};
+    const name = username.trim();
+    if (!name) found.username = t('err_required');
+    else if (!/^[a-z0-9._-]{3,64}$/.test(name)) found.username = t('err_invalid_username');
+    if (!password) found.password = t('err_required');
+    else if ([...password].length < 10) found.password = t('err_weak_password');
+    if (hasArea && !jurisdiction()) found.jurisdiction = t('err_required');
+    return found;
+  }
+
   async function submit(e: Event) {
     e.preventDefault();
     setDone('');
-    const missing: FieldErrors<Fields> = {};
-    if (!username.trim()) missing.username = t('err_required');
-    if (!password) missing.password = t('err_required');
-    if (!jurisdiction()) missing.jurisdiction = t('err_required');
-    if (Object.keys(missing).length) {
-      setErrors(missing);
-      return;
-    }
+    const found = check();
+    setErrors(found);
+    if (hasErrors(found)) return;
     setBusy(true);
-    setErrors({});
     try {
       const u = await api.createStaff({
-        username: username.trim(), password, role, jurisdiction: jurisdiction(),
+        username: username.trim(), password, role, ...(hasArea ? { jurisdiction: jurisdiction() } : {}),
       });
       setDone(t('created', { username: u.username, role: t(`role_${u.role}`) }));
       setUsername('');
       setPassword('');
+      props.onCreated?.();
     } catch (err) {
       setErrors(fieldErrors(err, t, ['username', 'password', 'role', 'jurisdiction'] as const));
     } finally {
@@ -102,7 +111,7 @@ export function CreateStaffForm() {
           </select>
           {errors.role && <p class="field-error" data-testid="error-role" role="alert">{errors.role}</p>}
         </div>
-        <div class={`field${errors.jurisdiction ? ' has-error' : ''}`}>
+        {hasArea && <div class={`field${errors.jurisdiction ? ' has-error' : ''}`}>
           <label for="new-scope">{t('scopeLabel')}</label>
           <select id="new-scope" name="new-scope" value={scope}
             onChange={(e) => setScope((e.currentTarget as HTMLSelectElement).value as Scope)}>
@@ -110,8 +119,8 @@ export function CreateStaffForm() {
             <option value="province">{t('jurProvince')}</option>
             <option value="ward">{t('jurWard')}</option>
           </select>
-        </div>
-        {scope !== 'national' && (
+        </div>}
+        {hasArea && scope !== 'national' && (
           <div class="field">
             <label for="new-province">{t('provinceLabel')}</label>
             <select id="new-province" name="new-province" value={province}
@@ -121,7 +130,7 @@ export function CreateStaffForm() {
             </select>
           </div>
         )}
-        {scope === 'ward' && (
+        {hasArea && scope === 'ward' && (
           <div class="field">
             <label for="new-ward">{t('wardLabel')}</label>
             <select id="new-ward" name="new-ward" value={ward} disabled={!province}

@@ -4,7 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Area } from '../api';
 import type { Person, PersonDetails } from '../api-declarations';
 import { useI18n } from '../i18n';
-import { Field, FormError, fieldErrors, type FieldErrors } from './ui';
+import { Field, FormError, fieldErrors, hasErrors, type FieldErrors } from './ui';
+import type { Translate } from '../i18n';
 
 const FIELDS = ['full_name', 'id_kind', 'id_number', 'birth_date', 'sex', 'phone', 'province_code', 'ward_code',
   'street'] as const;
@@ -46,7 +47,7 @@ export function AddressPicker(props: {
           <option value="">{t('choose')}</option>
           {provinces.map((p) => <option value={p.code}>{p.name}</option>)}
         </select>
-        {props.errors[pName] && <p class="field-error" role="alert">{props.errors[pName]}</p>}
+        {props.errors[pName] && <p class="field-error" role="alert" data-testid={`error-${pName}`}>{props.errors[pName]}</p>}
       </div>
       <div class={`field${props.errors[wName] ? ' has-error' : ''}`}>
         <label for={wName}>{t('wardLabel')}</label>
@@ -55,10 +56,38 @@ export function AddressPicker(props: {
           <option value="">{t('choose')}</option>
           {wards.map((w) => <option value={w.code}>{w.name}</option>)}
         </select>
-        {props.errors[wName] && <p class="field-error" role="alert">{props.errors[wName]}</p>}
+        {props.errors[wName] && <p class="field-error" role="alert" data-testid={`error-${wName}`}>{props.errors[wName]}</p>}
       </div>
     </>
   );
+}
+
+/**
+ * What the form can tell before asking the server, every field at once (the server answers with
+ * the first error only): the same rules as people/household.cpp, loosely for the phone.
+ */
+export function checkPerson(d: PersonDetails, isSelf: boolean, t: Translate, today = new Date()): FieldErrors<F> {
+  const found: FieldErrors<F> = {};
+  const name = d.full_name.trim();
+  if (!name) found.full_name = t('err_required');
+  else if (!/^[\p{L}\p{M}\s'.-]+$/u.test(name)) found.full_name = t('err_invalid_name');
+  const id = d.id_number.replace(/[\s.-]/g, '').toUpperCase();
+  if (!id) found.id_number = t('err_required');
+  else if (d.id_kind === 'cccd' ? !/^\d{12}$/.test(id) : !/^[A-Z0-9]{6,15}$/.test(id)) {
+    found.id_number = t('err_invalid_id_number');
+  }
+  if (!d.birth_date) found.birth_date = t('err_required');
+  else if (Number.isNaN(Date.parse(d.birth_date))) found.birth_date = t('err_invalid_date');
+  else if (d.birth_date > today.toISOString().slice(0, 10)) found.birth_date = t('err_in_future');
+  else if (d.birth_date < '1900-01-01') found.birth_date = t('err_too_old');
+  if (!d.sex) found.sex = t('err_invalid_sex');
+  const phone = d.phone.replace(/[\s.()-]/g, '');
+  if (!phone && isSelf) found.phone = t('err_required');
+  else if (phone && !/^\+?\d{9,12}$/.test(phone)) found.phone = t('err_invalid_phone');
+  if (!d.province_code) found.province_code = t('err_required');
+  if (!d.ward_code) found.ward_code = t('err_required');
+  if (!d.street.trim()) found.street = t('err_required');
+  return found;
 }
 
 export function PersonForm(props: {
@@ -72,8 +101,13 @@ export function PersonForm(props: {
 
   async function submit(e: Event) {
     e.preventDefault();
+    const found = checkPerson(d, props.isSelf, t);
+    setErrors(found);
+    if (hasErrors(found)) {
+      document.querySelector('.has-error')?.scrollIntoView({ block: 'center' });
+      return;
+    }
     setBusy(true);
-    setErrors({});
     try {
       await props.onSave(d);
     } catch (err) {
@@ -107,7 +141,7 @@ export function PersonForm(props: {
             {t(`sex_${s}`)}
           </label>
         ))}
-        {errors.sex && <p class="field-error" role="alert">{errors.sex}</p>}
+        {errors.sex && <p class="field-error" role="alert" data-testid="error-sex">{errors.sex}</p>}
       </fieldset>
       <Field name="phone" type="tel" inputMode="tel" label={props.isSelf ? t('phoneLabel') : t('phoneOptional')}
         value={d.phone} onInput={set('phone')} error={errors.phone} />

@@ -86,25 +86,40 @@ export function FormError(props: { message?: string }) {
   return <p class="form-error" role="alert" data-testid="form-error">{props.message}</p>;
 }
 
-/** Text for an error: our translation of the server's code, else the server's own message. */
+/** "45 giây", "3 phút": how long to wait. */
+export function waitText(seconds: number, t: Translate): string {
+  return seconds < 120 ? t('waitSeconds', { n: seconds }) : t('waitMinutes', { n: Math.ceil(seconds / 60) });
+}
+
+/**
+ * Text for an error, in the app's language: the text of its code in the error dictionary
+ * (i18n-errors.ts), with how long to wait when the server said so. A code the dictionary lacks
+ * (tests/browser/error-texts.test.mjs keeps that from happening) gets the generic text, never
+ * the server's English message.
+ */
 export function errorText(err: unknown, t: Translate): string {
   if (err instanceof ApiError) {
+    if (err.code === 'rate_limited' && err.retryAfter) return t('err_rate_limited_wait', { wait: waitText(err.retryAfter, t) });
     const key = errorKey(err.code);
     if (key) return t(key);
-    return err.message || t('err_generic');
   }
   return t('err_generic');
 }
 
 export type FieldErrors<F extends string> = Partial<Record<F | 'form', string>>;
 
-/** Puts an API error next to the field it names when that field is on this form. */
+/**
+ * Puts an API error next to the field it names when that field is on this form (a field of a
+ * nested object, "entry.seat", also matches "seat"; an item of a list, "symptoms[2]", its list).
+ */
 export function fieldErrors<F extends string>(
   err: unknown, t: Translate, fields: readonly F[], fallback: F | 'form' = 'form',
 ): FieldErrors<F> {
   const text = errorText(err, t);
-  const field = err instanceof ApiError ? err.field : undefined;
-  if (field && (fields as readonly string[]).includes(field)) return { [field]: text } as FieldErrors<F>;
+  const named = err instanceof ApiError ? err.field : undefined;
+  const candidates = named ? [named, named.replace(/\[\d+\]$/, ''), named.replace(/^[a-z_]+\./, '')] : [];
+  const field = candidates.find((f) => (fields as readonly string[]).includes(f));
+  if (field) return { [field]: text } as FieldErrors<F>;
   return { [fallback]: text } as FieldErrors<F>;
 }
 
@@ -163,4 +178,9 @@ export function ConfirmButton(props: {
       )}
     </>
   );
+}
+
+/** Whether a set of field errors has any. */
+export function hasErrors(errors: Record<string, string | undefined>): boolean {
+  return Object.values(errors).some(Boolean);
 }

@@ -3,9 +3,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Area } from '../api';
 import { declarationsApi, type DeclarationInput, type EntryDetails, type Person } from '../api-declarations';
-import { useI18n, type MessageKey } from '../i18n';
+import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { linkClick, navigate } from '../router';
-import { Field, FormError, Layout, errorText } from '../components/ui';
+import { Field, FormError, Layout, errorText, fieldErrors, hasErrors, type FieldErrors } from '../components/ui';
 import { AddressPicker } from '../components/PersonForm';
 import { cacheQr } from '../lib/personalQr';
 import { StatusDot, useSignedIn } from './People';
@@ -18,6 +18,30 @@ const emptyEntry: EntryDetails = {
   transport: 'flight', vehicle_number: '', seat: '', departure_country: '', arrival_date: '',
   quarantine_province_code: '', quarantine_ward_code: '', quarantine_street: '',
 };
+
+const DECLARATION_FIELDS = ['symptoms', 'exposures', 'travel_provinces', 'travel_countries', 'vaccine_doses',
+  'transport', 'vehicle_number', 'seat', 'departure_country', 'arrival_date', 'quarantine_province_code',
+  'quarantine_ward_code', 'quarantine_street'] as const;
+type DeclarationField = typeof DECLARATION_FIELDS[number];
+
+/** What the form can tell before sending, every field at once (the server names only the first). */
+function checkDeclaration(d: DeclarationInput, t: Translate): FieldErrors<DeclarationField> {
+  const found: FieldErrors<DeclarationField> = {};
+  if (d.symptoms.length === 0) found.symptoms = t('err_required');
+  if (d.exposures.length === 0) found.exposures = t('err_required');
+  if (d.travel_countries.some((c) => !/^[A-Z]{2}$/.test(c))) found.travel_countries = t('err_invalid_country');
+  const e = d.entry;
+  if (e) {
+    if (!e.vehicle_number.trim()) found.vehicle_number = t('err_required');
+    if (!e.departure_country.trim()) found.departure_country = t('err_required');
+    else if (!/^[A-Za-z]{2}$/.test(e.departure_country.trim())) found.departure_country = t('err_invalid_country');
+    if (!e.arrival_date) found.arrival_date = t('err_required');
+    if (!e.quarantine_province_code) found.quarantine_province_code = t('err_required');
+    if (!e.quarantine_ward_code) found.quarantine_ward_code = t('err_required');
+    if (!e.quarantine_street.trim()) found.quarantine_street = t('err_required');
+  }
+  return found;
+}
 
 /** /declare: pick whom to declare for. */
 export function DeclarePick() {
@@ -70,7 +94,7 @@ function Checks(props: {
           {o === 'none' ? t('answerNone') : t(`${props.labelPrefix}${o}` as MessageKey)}
         </label>
       ))}
-      {props.error && <p class="field-error" role="alert">{props.error}</p>}
+      {props.error && <p class="field-error" role="alert" data-testid={`error-${props.name}`}>{props.error}</p>}
     </fieldset>
   );
 }
@@ -86,7 +110,7 @@ export function Declare({ personId }: { personId: string }) {
   const [entry, setEntry] = useState<EntryDetails>(emptyEntry);
   const [countries, setCountries] = useState('');
   const [provinces, setProvinces] = useState<Area[]>([]);
-  const [errors, setErrors] = useState<Record<string, string | undefined>>({});
+  const [errors, setErrors] = useState<FieldErrors<DeclarationField>>({});
   const [busy, setBusy] = useState(false);
 
   useEffect(() => { api.provinces().then(setProvinces, () => setProvinces([])); }, []);
@@ -115,13 +139,18 @@ export function Declare({ personId }: { personId: string }) {
   async function submit(e: Event) {
     e.preventDefault();
     if (!form) return;
-    setBusy(true);
-    setErrors({});
     const body: DeclarationInput = {
       ...form,
       travel_countries: countries.split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean),
       ...(form.kind === 'entry' ? { entry } : {}),
     };
+    const found = checkDeclaration(body, t);
+    setErrors(found);
+    if (hasErrors(found)) {
+      requestAnimationFrame(() => document.querySelector('.has-error')?.scrollIntoView({ block: 'center' }));
+      return;
+    }
+    setBusy(true);
     try {
       const r = await declarationsApi.declare(body);
       cacheQr({
@@ -131,10 +160,8 @@ export function Declare({ personId }: { personId: string }) {
       });
       navigate(`/qr/${r.person_id}?declared=1`);
     } catch (err) {
-      const field = (err as { field?: string }).field || 'form';
-      const key = field.startsWith('entry.') ? field.slice(6) : field.replace(/\[\d+\]$/, '');
-      setErrors({ [key]: errorText(err, t) });
-      document.querySelector('.has-error, .form-error')?.scrollIntoView({ block: 'center' });
+      setErrors(fieldErrors(err, t, DECLARATION_FIELDS));
+      requestAnimationFrame(() => document.querySelector('.has-error, .form-error')?.scrollIntoView({ block: 'center' }));
     } finally {
       setBusy(false);
     }
@@ -152,7 +179,7 @@ export function Declare({ personId }: { personId: string }) {
         <p class="h-sub" data-testid="declare-for">{t('declareFor', { name: person.full_name })}</p>
         {data.last && <p class="success" data-testid="prefilled">{t('prefilled')}</p>}
         <form onSubmit={submit} noValidate data-testid="declaration-form">
-          <FormError message={errors.form ?? errors.person_id} />
+          <FormError message={errors.form} />
           <fieldset class="field choice-group">
             <legend>{t('kindLabel')}</legend>
             {(['domestic', 'entry'] as const).map((k) => (

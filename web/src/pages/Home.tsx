@@ -1,11 +1,11 @@
 // Home after GET /api/v1/me, one view per role. Not signed in → /login.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, getToken, setToken, type Jurisdiction, type Me } from '../api';
+import { ApiError, api, getToken, setToken, type Me } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { Layout, errorText } from '../components/ui';
 import { AreasBrowser } from '../components/AreasBrowser';
-import { CreateStaffForm } from '../components/CreateStaffForm';
+import { AdminHome, jurisdictionText } from './Admin';
 import { StaffVenues } from './Venues';
 
 export function Home() {
@@ -22,7 +22,12 @@ export function Home() {
     let live = true;
     setError(null);
     api.me().then(
-      (m) => live && setMe(m),
+      (m) => {
+        if (!live) return;
+        // A one-time password is changed before anything else (the server allows nothing else).
+        if (m.must_change_password) navigate('/password', true);
+        else setMe(m);
+      },
       (e) => {
         if (!live) return;
         if (e instanceof ApiError && e.status === 401) {
@@ -90,14 +95,6 @@ function CitizenHome({ me }: { me: Me }) {
   );
 }
 
-function jurisdictionText(j: Jurisdiction | null, t: (k: MessageKey) => string): string {
-  if (!j) return t('jurNone');
-  if (j.level === 'national') return t('jurNational');
-  const level = j.level === 'province' ? t('jurProvince') : t('jurWard');
-  const name = j.name ?? '';
-  return `${name}${j.code ? ` (${j.code})` : ''} · ${level}`.trim();
-}
-
 function StaffHome({ me }: { me: Me }) {
   const { t } = useI18n();
   const provinceCode = me.jurisdiction?.level === 'province' ? me.jurisdiction.code : null;
@@ -114,8 +111,11 @@ function StaffHome({ me }: { me: Me }) {
           <dd data-testid="me-jurisdiction">{jurisdictionText(me.jurisdiction, t)}</dd>
         </dl>
       </section>
+      {new URLSearchParams(location.search).has('password') && (
+        <p class="success" role="status" data-testid="password-changed">{t('passwordChanged')}</p>
+      )}
       {me.role === 'venue_staff' && <StaffVenues />}
-      {me.role === 'admin' && <CreateStaffForm />}
+      {me.role === 'admin' && <AdminHome me={me} />}
       {me.role === 'official' && (
         <ul class="tiles">
           <li class="tile"><a href="/cases" onClick={linkClick} data-testid="tile-featCases">{t('featCases')}</a></li>
@@ -123,7 +123,7 @@ function StaffHome({ me }: { me: Me }) {
           <li class="tile"><a href="/broadcasts" onClick={linkClick} data-testid="tile-composeTitle">{t('composeTitle')}</a></li>
         </ul>
       )}
-      {(me.role === 'official' || me.role === 'admin') && <AreasBrowser highlight={provinceCode} />}
+      {me.role === 'official' && <AreasBrowser highlight={provinceCode} />}
     </>
   );
 }

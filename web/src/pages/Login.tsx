@@ -1,6 +1,6 @@
 // Citizen sign-in: phone number → SMS code → signed in.
 import { useEffect, useState } from 'preact/hooks';
-import { api, getToken, setToken, type OtpSent } from '../api';
+import { ApiError, api, getToken, setToken, type OtpSent } from '../api';
 import { useI18n } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { Field, FormError, Layout, fieldErrors, type FieldErrors } from '../components/ui';
@@ -15,6 +15,9 @@ export function Login() {
   const [errors, setErrors] = useState<FieldErrors<Fields>>({});
   const [busy, setBusy] = useState(false);
   const [resendLeft, setResendLeft] = useState(0);
+  // A code was sent a moment ago (another tab, a reload, "change phone" and back): it still
+  // works, so the person types it instead of waiting for a new one.
+  const [alreadySent, setAlreadySent] = useState(false);
 
   useEffect(() => {
     if (getToken()) navigate('/', true);
@@ -41,10 +44,18 @@ export function Login() {
     try {
       const r = await api.requestOtp(phone.trim());
       setSent(r);
+      setAlreadySent(false);
       setCode('');
       setResendLeft(r.resend_after || 0);
     } catch (err) {
-      setErrors(fieldErrors(err, t, ['phone', 'code'] as const, sent ? 'code' : 'phone'));
+      if (err instanceof ApiError && err.code === 'rate_limited' && err.retryAfter) {
+        // Asked again too soon: the code sent before still works.
+        setSent(sent ?? { phone: phone.trim(), expires_in: 0, resend_after: err.retryAfter });
+        setAlreadySent(true);
+        setResendLeft(err.retryAfter);
+      } else {
+        setErrors(fieldErrors(err, t, ['phone', 'code'] as const, sent ? 'code' : 'phone'));
+      }
     } finally {
       setBusy(false);
     }
@@ -72,6 +83,7 @@ export function Login() {
 
   function changePhone() {
     setSent(null);
+    setAlreadySent(false);
     setCode('');
     setErrors({});
   }
@@ -105,6 +117,11 @@ export function Login() {
             <p class="muted">
               {t('codeSentTo')} <strong data-testid="sent-to">{sent.phone}</strong>
             </p>
+            {alreadySent && (
+              <p class="success" role="status" data-testid="code-already-sent">
+                {t('codeAlreadySent')}
+              </p>
+            )}
             <Field
               name="code"
               label={t('codeLabel')}

@@ -6,12 +6,12 @@ import { ApiError, getToken } from '../api';
 import { declarationsApi, type PersonalQr } from '../api-declarations';
 import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
-import { Layout, errorText } from '../components/ui';
+import { ConfirmButton, Layout, errorText } from '../components/ui';
 import { cacheQr, cachedQrs, registerServiceWorker, storeKeys } from '../lib/personalQr';
-import { formatTime } from './People';
+import { formatDateTime } from '../lib/dates';
 
 function QrCard({ qr, big }: { qr: PersonalQr; big?: boolean }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   return (
     <figure class={`qr-card qr-${qr.colour}${big ? ' qr-big' : ''}`} data-testid={`qr-${qr.person_id}`}
       data-colour={qr.colour} data-payload={qr.payload}>
@@ -23,7 +23,7 @@ function QrCard({ qr, big }: { qr: PersonalQr; big?: boolean }) {
       {qr.svg
         ? <div class="qr-image" role="img" aria-label={qr.payload} dangerouslySetInnerHTML={{ __html: qr.svg }} />
         : <code class="qr-text">{qr.payload}</code>}
-      <p class="qr-expiry">{t('qrValidUntil', { at: formatTime(qr.expires_at, lang) })}</p>
+      <p class="qr-expiry">{t('qrValidUntil', { at: formatDateTime(qr.expires_at) })}</p>
       <textarea class="qr-payload" readOnly rows={2} data-testid="qr-payload" value={qr.payload}
         aria-label={t('payloadLabel')} />
     </figure>
@@ -137,9 +137,9 @@ export function MyQr({ personId }: { personId: string }) {
             <button type="button" class="btn-small" onClick={fullscreen}>{t('fullscreen')}</button>
             <a class="btn-small" href={`/declare/${personId}`} onClick={linkClick}>{t('declareNow')}</a>
             <a class="btn-small" href="/qr" onClick={linkClick}>{t('myQrTitle')}</a>
-            <button type="button" class="btn-small danger" onClick={revoke} data-testid="revoke-qr">
-              {t('revokeQr')}
-            </button>
+            <ConfirmButton testid="revoke-qr" class="btn-small danger" danger label={t('revokeQr')}
+              confirmLabel={t('revokeConfirmYes')} onConfirm={revoke}
+              message={<><strong>{t('revokeConfirmTitle', { name: qr.full_name })}</strong> {t('revokeConfirmText')}</>} />
           </div>
         )}
       </div>

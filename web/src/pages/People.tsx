@@ -6,6 +6,7 @@ import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { Layout, errorText } from '../components/ui';
 import { PersonForm, detailsOf, emptyDetails } from '../components/PersonForm';
+import { formatDateTime } from '../lib/dates';
 
 /** Loads data for a signed-in page; a missing or expired session goes to /login. */
 export function useSignedIn<T>(load: () => Promise<T>, deps: unknown[] = []) {
@@ -24,18 +25,12 @@ export function useSignedIn<T>(load: () => Promise<T>, deps: unknown[] = []) {
   return { data, error, setData };
 }
 
-export function formatTime(iso: string, lang: string): string {
-  return new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short',
-  });
-}
-
 export function StatusDot({ colour }: { colour: string }) {
   return <span class={`dot dot-${colour}`} aria-hidden="true" />;
 }
 
 export function People() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { data, error } = useSignedIn(() => declarationsApi.people());
   return (
     <Layout signedIn>
@@ -55,7 +50,7 @@ export function People() {
                 </div>
                 <p class="muted small">
                   {!p.complete ? t('profileIncomplete')
-                    : p.last_declared_at ? t('lastDeclared', { at: formatTime(p.last_declared_at, lang) })
+                    : p.last_declared_at ? t('lastDeclared', { at: formatDateTime(p.last_declared_at) })
                     : t('neverDeclared')}
                 </p>
                 <div class="button-row">

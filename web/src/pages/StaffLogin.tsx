@@ -32,7 +32,9 @@ export function StaffLogin() {
     try {
       const s = await api.login(username.trim(), password);
       setToken(s.token);
-      navigate('/');
+      // A one-time password (the first administrator's, or one an administrator reset) is
+      // changed before anything else: the server refuses everything else until then.
+      navigate(s.user.must_change_password ? '/password' : '/');
     } catch (err) {
       setErrors(fieldErrors(err, t, ['username', 'password'] as const));
       setBusy(false);

@@ -4,13 +4,30 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { declarationsApi, type OnlineVerdict } from '../api-declarations';
-import { useI18n, type MessageKey } from '../i18n';
+import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { Layout } from '../components/ui';
 import { registerServiceWorker, storeKeys, storedKeys, verifyOffline, type OfflineVerdict } from '../lib/personalQr';
-import { formatTime } from './People';
+import { formatDateTime } from '../lib/dates';
+
+/** Why the code is (not) accepted, in a sentence: the online answer when there is one. */
+function verdictWhy(offline: OfflineVerdict | null, online: OnlineVerdict | null, t: Translate): string {
+  if (online) {
+    if (online.verdict === 'valid') return t('verdictWhy_valid');
+    if (online.verdict === 'expired') return t('verdictWhy_expired', { at: formatDateTime(online.expires_at ?? '') });
+    if (online.verdict === 'revoked') {
+      const at = online.revoked_at ? formatDateTime(online.revoked_at) : '';
+      return t((online.revoked_reason ? `verdictWhy_${online.revoked_reason}` : 'verdictWhy_revoked') as MessageKey, { at });
+    }
+    return t(`verdictWhy_${online.verdict}` as MessageKey);
+  }
+  if (!offline) return '';
+  if (offline.verdict === 'valid') return t('verdictWhy_validOffline');
+  if (offline.verdict === 'expired') return t('verdictWhy_expired', { at: formatDateTime(offline.expiresAt ?? 0) });
+  return t(`verdictWhy_${offline.verdict}` as MessageKey);
+}
 
 export function Verify() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const [payload, setPayload] = useState('');
   const [keysCount, setKeysCount] = useState(storedKeys().length);
   const [offline, setOffline] = useState<OfflineVerdict | null>(null);
@@ -65,6 +82,10 @@ export function Verify() {
             <p class="scan-mark" aria-hidden="true">{good ? '✓' : '✗'}</p>
             <strong data-testid="verdict">{t(`verdict_${finalVerdict}` as MessageKey)}</strong>
             {good && colour && <span data-testid="verify-colour">{t(`colour_${colour}` as MessageKey)}</span>}
+            <p class="verdict-why" data-testid="verdict-why">
+              {verdictWhy(offline, online && online !== 'unavailable' ? online : null, t)}
+            </p>
+            {!good && colour && <span class="small">{t('colourWas', { colour: t(`colour_${colour}` as MessageKey) })}</span>}
             <dl class="facts">
               <dt>{t('offlineCheck')}</dt>
               <dd data-testid="offline-verdict" data-verdict={offline?.verdict}>
@@ -82,7 +103,7 @@ export function Verify() {
               )}
               {offline?.expiresAt && (
                 <><dt>{t('qrValidUntil', { at: '' }).trim()}</dt>
-                  <dd>{formatTime(new Date(offline.expiresAt * 1000).toISOString(), lang)}</dd></>
+                  <dd>{formatDateTime(offline.expiresAt)}</dd></>
               )}
             </dl>
           </section>
