@@ -14,6 +14,7 @@
 #include "accounts/accounts.h"
 #include "declarations/declaration.h"
 #include "scratch_database.h"
+#include "schema/schema.h"
 #include "store/database.h"
 #include "store/writer.h"
 
@@ -39,7 +40,7 @@ class AccountsTest : public ::testing::TestWithParam<Dialect> {
   void SetUp() override {
     scratch_.emplace(GetParam(), "accounts");
     if (!scratch_->available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
-    auto db = store::Database::open(scratch_->url());
+    auto db = store::Database::open(scratch_->url(), schema::khaibao());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(db).value();
     admin_ = staff("root.admin", Role::kAdmin);
