@@ -8,6 +8,12 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { after } from 'node:test';
+
+// Servers still running when a test file ends (a test failed before stopping its server) are
+// killed, so a failure ends the run instead of holding it open forever.
+const running = new Set();
+after(() => { for (const proc of running) proc.kill('SIGKILL'); });
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const binary = process.env.KB_BIN || join(root, 'build', 'khaibao');
@@ -64,7 +70,8 @@ export async function startServer(opts = {}) {
   let out = '';
   proc.stdout.on('data', (d) => { out += d; });
   proc.stderr.on('data', (d) => { out += d; });
-  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  running.add(proc);
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => { running.delete(proc); resolve({ code, signal }); }));
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.startTimeoutMs || 30000);
   for (;;) {
@@ -122,7 +129,7 @@ export async function startServer(opts = {}) {
 export async function citizenToken(server, phone = '0912345678') {
   const r1 = await server.request('POST', '/api/v1/auth/otp', { body: { phone } });
   if (r1.status !== 200) throw new Error(`otp request failed: ${r1.status} ${r1.text}`);
-  const code = server.lastOtp(r1.json.phone);
+  const code = await server.lastOtp(r1.json.phone);
   const r2 = await server.request('POST', '/api/v1/auth/otp/verify', { body: { phone, code } });
   if (r2.status !== 200) throw new Error(`otp verify failed: ${r2.status} ${r2.text}`);
   return r2.json.token;
