@@ -22,6 +22,7 @@
 #include "certificates/trust_list.h"
 #include "cases/tracing_config.h"
 #include "core/clock.h"
+#include "core/offload.h"
 #include "http/router.h"
 #include "notify/broadcasts.h"
 #include "notify/inbox_hub.h"
@@ -75,6 +76,7 @@ class App {
   const accounts::Secrets& secrets() const { return secrets_; }
   outbox::MessageChannel& sms() { return sms_; }
   int64_t now() const { return clock_.now(); }
+  const Clock& clock() const { return clock_; }
   Router& router() { return router_; }
   prometheus::Registry& metrics() { return *registry_; }
   // The headers every response carries (http/security_headers.h), for this deployment's public
@@ -134,20 +136,9 @@ class App {
   // `fn` must be a named lvalue, as for write().
   template <class F>
   auto offload(F& fn) {
-    using R = decltype(fn());
-    return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
-        [this](auto handler, F job) {
-          auto ex = boost::asio::get_associated_executor(handler);
-          auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
-          boost::asio::post(slow_pool_, [handler = std::move(handler), job = std::move(job), work]() mutable {
-            R r = job();
-            boost::asio::post(work, [handler = std::move(handler), r = std::move(r)]() mutable {
-              std::move(handler)(std::move(r));
-            });
-          });
-        },
-        boost::asio::use_awaitable, F(std::move(fn)));
+    return kb::offload(slow_pool_, fn);
   }
+  boost::asio::thread_pool& slow_pool() { return slow_pool_; }
 
   // The foreign document signers a DCC may be signed by (serve --dcc-trust); our own signers
   // are read from the database (certificates/dcc_signers.h). Set before serving.
