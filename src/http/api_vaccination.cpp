@@ -1,9 +1,6 @@
 // Vaccination list imports, for health officials: a city's raw spreadsheet export (CSV) becomes
-// clean records and people, with a report of every row. The file is checked whole before
-// anything is written; then it is cleaned and written a chunk at a time, each chunk a write of
-// its own, so check-ins keep flowing through the shared writer while a large list goes in.
+// clean records and people, with a report of every row (vaccination/import_run.h).
 // Reading rows or the report is a read of personal data: audited with a reason.
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <fmt/format.h>
 
 #include "access/policy.h"
@@ -11,13 +8,13 @@
 #include "core/csv.h"
 #include "http/app.h"
 #include "http/handler_util.h"
+#include "vaccination/import_run.h"
 #include "vaccination/imports.h"
 
 namespace kb::http {
 namespace {
 
 using boost::asio::awaitable;
-using namespace boost::asio::experimental::awaitable_operators;
 namespace json = boost::json;
 namespace vx = vaccination;
 
@@ -148,82 +145,30 @@ awaitable<Status> audit_read(App& app, int64_t actor, std::string action, int64_
   co_return r;
 }
 
-// The two stages of the import pipeline, as coroutines that run side by side (the result is
-// optional only because running them side by side needs a default value).
-awaitable<std::optional<Result<bool>>> clean_chunk(App& app, vx::ListImport& list, std::vector<vx::CleanedRow>& rows) {
-  auto job = [&list, &rows] { return list.next_chunk(rows); };
-  co_return co_await app.offload(job);
-}
-
-awaitable<std::optional<Result<vx::ChunkResult>>> store_chunk(App& app, int64_t id, std::vector<vx::CleanedRow> rows) {
-  if (rows.empty()) co_return vx::ChunkResult{};
-  vx::StoreChunk::Input chunk = std::make_shared<const vx::Chunk>(vx::Chunk{id, std::move(rows), app.now()});
-  co_return co_await app.write_grouped<vx::StoreChunk>(chunk);
-}
-
 // ---- handlers ----
 
 awaitable<Result<Response>> create_import(Context& ctx, Request& req) {
   App& app = ctx.app;
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_TRY(check_content_type(req));
-  KB_CO_ASSIGN(auto mapping, mapping_of(req));
-  KB_CO_ASSIGN(auto file_name, file_name_of(req));
-  const int64_t started = app.now();
-  const areas::Jurisdiction jurisdiction = *official.jurisdiction;
-  std::optional<areas::Jurisdiction> scope;
-  if (jurisdiction.level != areas::Jurisdiction::Level::kNational) scope = jurisdiction;
-
-  // The whole file is checked (and its columns found) before anything is written.
-  auto open = [&] { return vx::ListImport::open(req.body, mapping, ctx.addresses, scope, vx::vietnam_date(started)); };
-  KB_CO_ASSIGN(auto list, co_await app.offload(open));
-
-  vx::NewImport n{official.id, file_name, scope, std::string(), list.columns_json(), started};
-  if (scope) {
-    n.jurisdiction_province = scope->level == areas::Jurisdiction::Level::kProvince
-                                  ? scope->code
-                                  : ctx.addresses.province_of_ward(scope->code);
+  vx::ImportRequest import{.official_id = official.id, .csv = req.body};
+  KB_CO_ASSIGN(import.mapping, mapping_of(req));
+  KB_CO_ASSIGN(import.file_name, file_name_of(req));
+  if (official.jurisdiction->level != areas::Jurisdiction::Level::kNational) {
+    import.scope = official.jurisdiction;
+    import.scope_province = import.scope->level == areas::Jurisdiction::Level::kProvince
+                                ? import.scope->code
+                                : ctx.addresses.province_of_ward(import.scope->code);
   }
-  auto start = [n](store::Connection& c) { return vx::start_import(c, n); };
-  KB_CO_ASSIGN(int64_t id, co_await app.write(start));
-
-  // A pipeline of two: while the writer stores one chunk, the next is cleaned on another thread.
-  vx::ChunkResult people;
-  std::optional<Error> failure;
-  std::vector<vx::CleanedRow> current, next;
-  auto first = co_await clean_chunk(app, list, current);
-  bool more = first && first->ok() && **first;
-  if (first && !first->ok()) failure = first->error();
-  while (more) {
-    auto [cleaned, stored] = co_await (clean_chunk(app, list, next) && store_chunk(app, id, std::move(current)));
-    if (!stored || !stored->ok()) {
-      failure = stored ? stored->error() : internal("storing rows failed");
-      break;
-    }
-    people.people_created += (*stored)->people_created;
-    people.people_matched += (*stored)->people_matched;
-    if (!cleaned || !cleaned->ok()) {
-      failure = cleaned ? cleaned->error() : internal("cleaning rows failed");
-      break;
-    }
-    more = **cleaned;
-    current = std::move(next);
-    next = {};
-  }
-  vx::Counts counts = list.counts();
-  auto finish = [id, counts, people, failed = failure.has_value(), actor = official.id, file_name,
-                 now = app.now()](store::Connection& c) -> Status {
-    KB_TRY(vx::finish_import(c, id, counts, people, failed, now));
-    return vx::audit_import(c, id, actor, file_name, counts, now);
-  };
-  KB_CO_TRY(co_await app.write(finish));
-  if (failure) co_return *failure;
-  json::object body{{"id", id},
+  KB_CO_ASSIGN(auto done, co_await vx::run_import(app.db(), app.slow_pool(), ctx.addresses, app.clock(),
+                                                  std::move(import)));
+  json::object body{{"id", done.id},
                     {"state", "done"},
-                    {"counts", counts_value(counts)},
-                    {"people", json::object{{"created", people.people_created}, {"matched", people.people_matched}}}};
+                    {"counts", counts_value(done.counts)},
+                    {"people", json::object{{"created", done.people.people_created},
+                                            {"matched", done.people.people_matched}}}};
   Response res = Response::json(201, body);
-  res.headers.emplace_back("Location", fmt::format("/api/v1/vaccination/imports/{}", id));
+  res.headers.emplace_back("Location", fmt::format("/api/v1/vaccination/imports/{}", done.id));
   co_return res;
 }
 
