@@ -41,10 +41,6 @@ bool is_param(const std::string& segment) {
 
 }  // namespace
 
-boost::asio::awaitable<Result<Response>> run_legacy(const LegacyHandler& h, Request& req) {
-  co_return co_await h(req);
-}
-
 void Router::add(Method method, std::string pattern, Handler handler, std::string summary) {
   const PathParts parts = split(pattern);
   if (parts.size > PathParts::kMax) throw std::logic_error("route pattern has too many segments: " + pattern);

@@ -24,9 +24,6 @@ namespace kb::http {
 // App::handle turns into an HTTP answer (http/message.cpp, status_of), so handlers use
 // KB_CO_TRY / KB_CO_ASSIGN instead of building error responses themselves.
 using Handler = std::function<boost::asio::awaitable<Result<Response>>(Request&)>;
-// The earlier handler shape, answering errors itself; adapted while handlers are converted.
-using LegacyHandler = std::function<boost::asio::awaitable<Response>(Request&)>;
-boost::asio::awaitable<Result<Response>> run_legacy(const LegacyHandler& h, Request& req);
 
 struct RouteMetrics {
   prometheus::Counter* by_class[6] = {};  // index = status / 100
@@ -46,14 +43,6 @@ struct Route {
 class Router {
  public:
   void add(Method method, std::string pattern, Handler handler, std::string summary = {});
-  template <class F>
-    requires(std::is_invocable_r_v<boost::asio::awaitable<Response>, F&, Request&> &&
-             !std::is_invocable_r_v<boost::asio::awaitable<Result<Response>>, F&, Request&>)
-  void add(Method method, std::string pattern, F legacy, std::string summary = {}) {
-    add(method, std::move(pattern),
-        Handler([h = LegacyHandler(std::move(legacy))](Request& req) { return run_legacy(h, req); }),
-        std::move(summary));
-  }
 
   struct Match {
     Route* route = nullptr;
