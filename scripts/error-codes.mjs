@@ -95,6 +95,11 @@ export function codesIn(text) {
     const before = toks.slice(Math.max(0, i - 5), i).map((x) => x.value);
     // Named SQL statements, Sql kSelectX{"select_x", "SELECT …"}, look like codes: they are not.
     if (before.at(-3) === 'Sql' && before.at(-1) === '{') continue;
+    // So are statements named for a batch lookup: a name followed by its SQL.
+    const sqlNext = toks[i + 2]?.kind === 'string' && /^(SELECT|INSERT|UPDATE|DELETE|WITH)\b/.test(toks[i + 2].value);
+    if (sqlNext) continue;
+    // A row's note in an import report, {"reason", "field", "message"}: the field is not a code.
+    if (before.at(-1) === ',' && before.at(-3) === '{' && toks[i - 2]?.kind === 'string') continue;
     const afterKind = before.length === 5 && before[0] === 'ErrorKind' && before[1] === ':' && before[2] === ':' &&
       before[4] === ',';
     const next = toks[i + 1];
