@@ -8,12 +8,15 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
-import { after } from 'node:test';
 
 // Servers still running when a test file ends (a test failed before stopping its server) are
-// killed, so a failure ends the run instead of holding it open forever.
+// killed, so a failure ends the run instead of holding it open forever. Only under `node --test`:
+// benchmarks use this file too, and node:test would make them print a test report.
 const running = new Set();
-after(() => { for (const proc of running) proc.kill('SIGKILL'); });
+if (process.env.NODE_TEST_CONTEXT) {
+  const { after } = await import('node:test');
+  after(() => { for (const proc of running) proc.kill('SIGKILL'); });
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const binary = process.env.KB_BIN || join(root, 'build', 'khaibao');
