@@ -38,7 +38,7 @@ Result<Visit> closable_visit(store::Connection& c, const CheckoutRequest& r, std
   if (v->t_out) {
     return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out", "visit_id"};
   }
-  return std::move(*v);
+  return *v;
 }
 
 // A citizen's open visits at a venue (theirs and their household's).
@@ -51,6 +51,7 @@ Result<std::vector<Visit>> open_at_venue(store::Connection& c, const CheckoutReq
   if (!venue) return Error{ErrorKind::kNotFound, "venue_not_found", "no venue has this code", "venue_code"};
   KB_ASSIGN(auto people, people::managed_by(c, r.caller->id));
   std::vector<int64_t> ids;
+  ids.reserve(people.size());
   for (const auto& p : people) ids.push_back(p.id);
   KB_ASSIGN(auto open, open_visits(c, venue->id, ids, now));
   if (open.empty()) {
@@ -67,13 +68,13 @@ boost::asio::awaitable<Result<std::vector<Visit>>> check_out(store::Database& db
   KB_CO_ASSIGN(std::vector<Visit> to_close, db.read([&](store::Connection& c) -> Result<std::vector<Visit>> {
     if (!r.visit_id) return open_at_venue(c, r, now);
     KB_ASSIGN(Visit v, closable_visit(c, r, secret));
-    return std::vector<Visit>{std::move(v)};
+    return std::vector<Visit>{v};
   }));
   auto job = [to_close = std::move(to_close), now](store::Connection& c) -> Result<std::vector<Visit>> {
     std::vector<Visit> closed;
     for (const auto& v : to_close) {
       KB_ASSIGN(Visit done, check_out(c, v.id, now));
-      closed.push_back(std::move(done));
+      closed.push_back(done);
     }
     return closed;
   };
@@ -93,7 +94,7 @@ Result<std::vector<VisitOfMine>> history_of(store::Connection& c, int64_t accoun
   out.reserve(visits.size());
   for (auto& v : visits) {
     std::string name = names[v.visit.person_id];
-    out.push_back({std::move(v.visit), std::move(v.venue_name), std::move(v.venue_code), std::move(name)});
+    out.push_back({v.visit, std::move(v.venue_name), std::move(v.venue_code), std::move(name)});
   }
   return out;
 }

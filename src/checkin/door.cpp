@@ -84,7 +84,7 @@ NewVisit visit_of(const DoorPlan& plan, int64_t person_id, int64_t now) {
 Result<Found> record_for(store::Connection& c, const DoorPlan& plan, Result<people::Person> person, int64_t now) {
   if (!person.ok()) return std::move(person).error();
   KB_ASSIGN(Recorded rec, record(c, visit_of(plan, person->id, now)));
-  return Found{std::move(*person), std::move(rec)};
+  return Found{std::move(*person), rec};
 }
 
 bool must_not_admit(const health::HealthStatus& s) { return s.instruction.starts_with("do_not_admit"); }
@@ -287,7 +287,7 @@ Result<Outcome> replay(store::Connection& c, std::string_view reference) {
     if (!visit) continue;  // purged since
     KB_ASSIGN(auto person, people::find(c, visit->person_id));
     if (!person) continue;
-    o.found.push_back({std::move(*person), Recorded{std::move(*visit), true}});
+    o.found.push_back({std::move(*person), Recorded{*visit, true}});
   }
   return o;
 }
@@ -375,7 +375,7 @@ awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const 
   if (o.refusal) co_return std::move(*o.refusal);
   std::vector<PersonAtDoor> out;
   for (auto& f : o.found) {
-    out.push_back({.visit = std::move(f.recorded.visit), .duplicate = f.recorded.duplicate,
+    out.push_back({.visit = f.recorded.visit, .duplicate = f.recorded.duplicate,
                    .full_name = f.person.full_name, .masked_name = masked_identity(f.person)});
   }
   co_return out;
@@ -439,6 +439,7 @@ Result<VenuePage> venue_page(store::Connection& c, const venues::VenueCode& code
   if (!caller || caller->role != accounts::Role::kCitizen) return page;
   KB_ASSIGN(page.people, people::managed_by(c, caller->id));
   std::vector<int64_t> ids;
+  ids.reserve(page.people.size());
   for (const auto& p : page.people) ids.push_back(p.id);
   KB_ASSIGN(page.open_visits, open_visits(c, page.venue.id, ids, now));
   return page;
@@ -447,6 +448,7 @@ Result<VenuePage> venue_page(store::Connection& c, const venues::VenueCode& code
 Result<std::vector<DoorAlert>> door_alerts_of_person(store::Connection& c, int64_t person_id) {
   KB_ASSIGN(auto rows, c.query(kSelectAlertsOfPerson, {person_id}));
   std::vector<DoorAlert> out;
+  out.reserve(rows.size());
   for (const auto& r : rows) {
     out.push_back({r.i64(0), r.i64(1), r.i64(2), r.i64(3), r.str(4), r.str(5), r.i64(6)});
   }

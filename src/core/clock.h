@@ -20,7 +20,7 @@ struct Clock {
 // most every 100 ms. Never for production: whoever can write the file can move the server's time.
 Clock offset_clock(std::string path);
 
-inline constexpr int64_t kVietnamOffsetSeconds = 7 * 3600;
+inline constexpr int64_t kVietnamOffsetSeconds = int64_t{7} * 3600;
 
 // 2026-11-21T09:30:00+07:00
 std::string format_rfc3339(int64_t unix_seconds);

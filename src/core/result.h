@@ -95,6 +95,8 @@ using Status = Result<void>;
     if (!kb_try_result_.ok()) return std::move(kb_try_result_).error(); \
   } while (0)
 
+// The macros take a declaration (`auto x`) as an argument, which cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 // KB_ASSIGN(decl, expr): `decl = value` of a successful Result, or returns its error.
 #define KB_ASSIGN(decl, expr) KB_ASSIGN_IMPL(KB_CONCAT(kb_assign_, __LINE__), decl, expr)
 #define KB_ASSIGN_IMPL(tmp, decl, expr)          \
@@ -113,3 +115,4 @@ using Status = Result<void>;
   auto tmp = (expr);                                \
   if (!tmp.ok()) co_return std::move(tmp).error();  \
   decl = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

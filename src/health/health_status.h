@@ -38,7 +38,7 @@ enum class Colour { kGreen, kYellow, kRed, kNotDeclared };
 std::string_view colour_name(Colour c);  // "green" | "yellow" | "red" | "not_declared"
 
 struct StatusPolicy {
-  int64_t declaration_valid_seconds = 7 * 86400;
+  int64_t declaration_valid_seconds = int64_t{7} * 86400;
 };
 
 struct StatusInputs {

@@ -83,6 +83,7 @@ Result<checkin::Entry> parse_checkin(const Request& req, std::optional<accounts:
   const json::value* guest = body.raw("guest");
   KB_TRY(body.no_unknown_fields());
   e.kiosk_token = kiosk.value_or("");
+  if (!caller && !ids.empty()) return invalid("person_ids", "not_applicable", "guests check in only themselves");
   if (guest) {
     if (caller) return invalid("guest", "guest_signed_in", "signed-in citizens check in as themselves");
     KB_ASSIGN(e.visitor, parse_guest(*guest));
@@ -91,7 +92,6 @@ Result<checkin::Entry> parse_checkin(const Request& req, std::optional<accounts:
   } else {
     e.visitor = checkin::AccountHolder{std::move(ids)};
   }
-  if (!caller && !ids.empty()) return invalid("person_ids", "not_applicable", "guests check in only themselves");
   e.caller = std::move(caller);
   return e;
 }
@@ -109,7 +109,7 @@ struct ScanRequest {
   std::optional<std::string> phone_without_code;
 };
 
-Result<checkin::Visitor> parse_payload(const std::string& payload, std::optional<std::string> code,
+Result<checkin::Visitor> parse_payload(const std::string& payload, const std::optional<std::string>& code,
                                        const std::string& full_name, int64_t now) {
   using Visitor = checkin::Visitor;
   if (qr::looks_like_personal_qr(payload)) return Visitor(checkin::ScannedQr{payload});

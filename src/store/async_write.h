@@ -54,8 +54,8 @@ auto ingest(Database& db, typename Group::Input& input) {
   using R = typename Group::Output;
   return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
       [&db](auto handler, typename Group::Input in) {
-        db.ingest_writer(Group::key(in))
-            .template submit_grouped<Group>(std::move(in), detail::resume_with<R>(std::move(handler)));
+        auto& writer = db.ingest_writer(Group::key(in));
+        writer.template submit_grouped<Group>(std::move(in), detail::resume_with<R>(std::move(handler)));
       },
       boost::asio::use_awaitable, input);
 }
