@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= var
 
-.PHONY: all deps build web cpp run test bench clean fuzz fuzz-build test-sanitize
+.PHONY: all deps build web cpp run test bench clean fuzz fuzz-build test-sanitize lint
 
 all: build
 
@@ -30,6 +30,10 @@ run: build
 	./$(BUILD_DIR)/khaibao serve --db sqlite:$(DATA_DIR)/khaibao.db --data-dir $(DATA_DIR) \
 	  --web-dir web/dist --listen $(LISTEN)
 
+# clang-format on every C++ file, clang-tidy on the files of .clang-tidy-files (scripts/lint.sh).
+lint: deps
+	./scripts/lint.sh
+
 # The fuzz targets (fuzz/, clang + libFuzzer): `make test` runs them briefly (CTest fuzz-short).
 fuzz-build: deps
 	./fuzz/run.sh --build-only
@@ -51,4 +55,4 @@ bench: build
 	./bench/run.sh
 
 clean:
-	rm -rf $(BUILD_DIR) build-fuzz build-sanitize web/dist
+	rm -rf $(BUILD_DIR) build-fuzz build-sanitize build-tidy web/dist

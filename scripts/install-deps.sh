@@ -14,6 +14,7 @@ packages=(
   libcairo2-dev fonts-dejavu-core poppler-utils librsvg2-bin
   chromium ffmpeg wrk curl sqlite3
   clang libclang-rt-14-dev llvm-14  # fuzz/: clang++, its libFuzzer and sanitizer runtimes, llvm-symbolizer
+  clang-format-14 clang-tidy-14  # make lint
 )
 # Node.js may come from elsewhere (a newer build than Debian's); Debian's only when none is there.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
