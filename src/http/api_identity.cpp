@@ -11,6 +11,7 @@
 #include "identity/candidates.h"
 #include "identity/entries.h"
 #include "identity/merge.h"
+#include "people/household.h"
 #include "people/person.h"
 
 namespace kb::http {
@@ -182,9 +183,9 @@ Result<identity::Arrival> parse_entry(App& app, const Request& req) {
   const json::value* ids = body.raw("identifiers");
   KB_TRY(body.no_unknown_fields());
   if (birth && !birth->empty()) {
-    if (birth->size() != 10 || identity::compare_birth_dates(*birth, *birth) != identity::Agreement::kSame) {
-      return invalid("birth_date", "invalid_date", "the birth date is a date as YYYY-MM-DD");
-    }
+    auto days = people::days_of_date(*birth);
+    if (!days) return invalid("birth_date", "invalid_date", "the birth date is a date as YYYY-MM-DD");
+    if (*days > app.now() / 86400 + 1) return invalid("birth_date", "in_future", "the birth date is in the future");
     d.birth_date = *birth;
   }
   if (sex && !sex->empty()) {

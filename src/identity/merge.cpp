@@ -381,8 +381,8 @@ Result<Merged> carry_out(store::Connection& c, const accounts::User& official, c
 
 Result<Merged> merge_two(store::Connection& c, const accounts::User& official, people::Person a, people::Person b,
                          std::optional<int64_t> candidate_id, std::string_view reason, int64_t now) {
-  KB_TRY(check_identifiers(c, a, b));
   KB_ASSIGN(auto ordered, survivor_first(c, std::move(a), std::move(b)));
+  KB_TRY(check_identifiers(c, ordered.first, ordered.second));
   return carry_out(c, official, ordered.first, ordered.second, candidate_id, reason, now);
 }
 
