@@ -12,7 +12,7 @@
 #include "identity/identifiers.h"
 #include "identity/resolve.h"
 #include "people/person.h"
-#include "store/visit_days.h"
+#include "checkin/visit_days.h"
 
 namespace kb::identity {
 namespace {
@@ -68,7 +68,7 @@ const Column kPeopleDetails[] = {
     KB_COLUMN("people", "street", false),
 };
 
-// Visits live in day tables (store/visit_days.h): their statements name the day's table.
+// Visits live in day tables (checkin/visit_days.h): their statements name the day's table.
 constexpr Sql kVisitsOf{"merge_visits_of", "SELECT id, t_in FROM visits WHERE person_id = $1 ORDER BY id"};
 constexpr Sql kSetVisitPerson{"merge_set_visit_person", "UPDATE {visits} SET person_id = $2 WHERE id = $1"};
 constexpr Sql kRestoreVisitPerson{"merge_restore_visit_person",
@@ -146,8 +146,8 @@ class ChangeLog {
     return log(col.table, row, col.column, col.integer, before, after, std::nullopt);
   }
   Status move_visit(int64_t visit_id, int64_t t_in, int64_t from, int64_t to) {
-    int64_t day = store::visit_day(t_in);
-    KB_TRY(c_.exec(store::for_day(c_, kSetVisitPerson, day), {visit_id, to}));
+    int64_t day = checkin::visit_day(t_in);
+    KB_TRY(c_.exec(checkin::for_day(c_, kSetVisitPerson, day), {visit_id, to}));
     return log("visits", visit_id, "person_id", true, Value::of(from), Value::of(to), day);
   }
   int64_t count() const { return seq_; }
@@ -461,7 +461,7 @@ Result<Unmerged> unmerge(store::Connection& c, const accounts::User& official, i
     return Error{ErrorKind::kConflict, "later_merge_first",
                  fmt::format("merge {} of the same person came later: undo it first", later->i64(0)), "id"};
   }
-  KB_ASSIGN(auto days, store::visit_days(c));
+  KB_ASSIGN(auto days, checkin::visit_days(c));
   std::set<int64_t> present(days.begin(), days.end());
   Unmerged out;
   KB_ASSIGN(store::Rows changes, c.query(kChangesOf, {m.id}));
@@ -473,7 +473,7 @@ Result<Unmerged> unmerge(store::Connection& c, const accounts::User& official, i
     if (table == "visits") {
       int64_t day = r.i64(5);
       if (!present.contains(day)) continue;  // purged since, with its visits
-      KB_ASSIGN(changed, c.exec(store::for_day(c, kRestoreVisitPerson, day),
+      KB_ASSIGN(changed, c.exec(checkin::for_day(c, kRestoreVisitPerson, day),
                                 {row, before.param(true), after.param(true)}));
     } else {
       const Column* col = column_named(table, column);
