@@ -130,6 +130,20 @@ const SITUATIONS = {
     assert.equal(again.visit.person_id, c.id, 'the card number is known now: no address needed');
   },
 
+  async 'a visit made by BHYT card is the CCCD person’s: tracing finds it, and the card is red once they are a case'() {
+    const c = await citizen(newPerson('Bạch Văn Quét', '1986-03-14', 'male'));
+    const near = await citizen(newPerson('Bạch Thị Cạnh', '1993-05-15', 'female'));
+    const shop = await newVenue();
+    const card = bhytCard(c, `12 Lê Lợi, ${wardName}, TP Hồ Chí Minh`);
+    const visit = await scan(shop, card);
+    assert.equal(visit.visit.person_id, c.id, 'the BHYT card is filed under the CCCD person');
+    await poster(near, shop);
+    const kase = await recordCase(c);
+    assert.deepEqual(await contactIds(kase.id), [near.id], 'the visit made by the card is traced');
+    const atDoor = await scan(venues.d, card);
+    assert.deepEqual([atDoor.visit.person_id, atDoor.colour, atDoor.reason, atDoor.flagged], [c.id, 'red', 'confirmed_case', true]);
+  },
+
   async 'a case scanned by a BHYT card that names no ward is not linked, is queued, and red once merged'() {
     const c = await citizen(newPerson('Đinh Thị Ba', '1983-06-07', 'female'));
     await recordCase(c);
