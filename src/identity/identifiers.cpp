@@ -23,13 +23,16 @@ constexpr Sql kSeenAgain{"person_identifier_seen",
                          "UPDATE person_identifiers SET last_seen_at = $2 WHERE id = $1"};
 constexpr Sql kDelete{"delete_person_identifier",
                       "DELETE FROM person_identifiers WHERE person_id = $1 AND kind = $2 AND value = $3 AND country = $4"};
+// `kind <> 'phone'` repeats the partial index's condition so that the planners (SQLite, and
+// PostgreSQL's generic plans) may read person_identifiers_one_person: `kind = $1` alone does not
+// prove it, and the lookup, made at every scan, would read the whole table.
 constexpr Sql kHolder{"select_identifier_holder",
                       "SELECT " KB_IDENTIFIER_COLUMNS " FROM person_identifiers "
-                      "WHERE kind = $1 AND value = $2 AND country = $3"};
+                      "WHERE kind = $1 AND value = $2 AND country = $3 AND kind <> 'phone'"};
 // A passport whose country is not known: the number in any country, when one person holds it.
 constexpr Sql kHolderAnyCountry{"select_identifier_holder_any_country",
                                 "SELECT " KB_IDENTIFIER_COLUMNS " FROM person_identifiers "
-                                "WHERE kind = $1 AND value = $2 ORDER BY id LIMIT 2"};
+                                "WHERE kind = $1 AND value = $2 AND kind <> 'phone' ORDER BY id LIMIT 2"};
 constexpr Sql kWithPhone{"select_people_with_phone_identifier",
                          "SELECT person_id FROM person_identifiers WHERE kind = 'phone' AND value = $1 "
                          "ORDER BY person_id LIMIT $2"};
