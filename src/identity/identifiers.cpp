@@ -23,16 +23,22 @@ constexpr Sql kSeenAgain{"person_identifier_seen",
                          "UPDATE person_identifiers SET last_seen_at = $2 WHERE id = $1"};
 constexpr Sql kDelete{"delete_person_identifier",
                       "DELETE FROM person_identifiers WHERE person_id = $1 AND kind = $2 AND value = $3 AND country = $4"};
-// `kind <> 'phone'` repeats the partial index's condition so that the planners (SQLite, and
-// PostgreSQL's generic plans) may read person_identifiers_one_person: `kind = $1` alone does not
-// prove it, and the lookup, made at every scan, would read the whole table.
-constexpr Sql kHolder{"select_identifier_holder",
-                      "SELECT " KB_IDENTIFIER_COLUMNS " FROM person_identifiers "
-                      "WHERE kind = $1 AND value = $2 AND country = $3 AND kind <> 'phone'"};
+// One lookup per kind, the kind written in the SQL: with a bound kind SQLite cannot tell from
+// the statement that it may read the partial index person_identifiers_one_person, and either
+// reads the whole table or re-prepares the statement at every call (this lookup is made at every
+// scan). `kind <> 'phone'` repeats the index's condition so that every planner sees it.
+#define KB_HOLDER_SQL(kind)                                                            \
+  "SELECT " KB_IDENTIFIER_COLUMNS " FROM person_identifiers WHERE kind = '" kind "' " \
+  "AND kind <> 'phone' AND value = $1 AND country = $2"
+constexpr Sql kCccdHolder{"select_cccd_holder", KB_HOLDER_SQL("cccd")};
+constexpr Sql kCmndHolder{"select_cmnd_holder", KB_HOLDER_SQL("cmnd")};
+constexpr Sql kPassportHolder{"select_passport_holder", KB_HOLDER_SQL("passport")};
+constexpr Sql kBhxhHolder{"select_bhxh_holder", KB_HOLDER_SQL("bhxh")};
 // A passport whose country is not known: the number in any country, when one person holds it.
-constexpr Sql kHolderAnyCountry{"select_identifier_holder_any_country",
-                                "SELECT " KB_IDENTIFIER_COLUMNS " FROM person_identifiers "
-                                "WHERE kind = $1 AND value = $2 AND kind <> 'phone' ORDER BY id LIMIT 2"};
+constexpr Sql kPassportHolderAnyCountry{"select_passport_holder_any_country",
+                                        "SELECT " KB_IDENTIFIER_COLUMNS " FROM person_identifiers "
+                                        "WHERE kind = 'passport' AND kind <> 'phone' AND value = $1 "
+                                        "ORDER BY id LIMIT 2"};
 constexpr Sql kWithPhone{"select_people_with_phone_identifier",
                          "SELECT person_id FROM person_identifiers WHERE kind = 'phone' AND value = $1 "
                          "ORDER BY person_id LIMIT $2"};
@@ -186,16 +192,29 @@ Status forget(store::Connection& c, int64_t person_id, const Identifier& id) {
   return {};
 }
 
+namespace {
+
+const Sql& holder_statement(IdKind kind) {
+  switch (kind) {
+    case IdKind::kCmnd: return kCmndHolder;
+    case IdKind::kPassport: return kPassportHolder;
+    case IdKind::kBhxh: return kBhxhHolder;
+    default: return kCccdHolder;
+  }
+}
+
+}  // namespace
+
 Result<std::optional<KnownIdentifier>> holder_of(store::Connection& c, const Identifier& id) {
   if (!names_one_person(id.kind)) return std::optional<KnownIdentifier>();
-  std::string_view kind = kind_name(id.kind);
+  const Sql& holder = holder_statement(id.kind);
   if (id.kind != IdKind::kPassport || !id.country.empty()) {
-    KB_ASSIGN(auto exact, one(c.query_one(kHolder, {kind, std::string_view(id.value), std::string_view(id.country)})));
+    KB_ASSIGN(auto exact, one(c.query_one(holder, {std::string_view(id.value), std::string_view(id.country)})));
     if (exact || id.kind != IdKind::kPassport) return exact;
     // A passport recorded without its country is the same passport.
-    return one(c.query_one(kHolder, {kind, std::string_view(id.value), std::string_view("")}));
+    return one(c.query_one(holder, {std::string_view(id.value), std::string_view("")}));
   }
-  KB_ASSIGN(store::Rows rows, c.query(kHolderAnyCountry, {kind, std::string_view(id.value)}));
+  KB_ASSIGN(store::Rows rows, c.query(kPassportHolderAnyCountry, {std::string_view(id.value)}));
   if (rows.size() != 1) return std::optional<KnownIdentifier>();
   KB_ASSIGN(KnownIdentifier k, from_row(rows.front()));
   return std::optional<KnownIdentifier>(std::move(k));
