@@ -17,6 +17,7 @@
 #include "core/phone.h"
 #include "http/app.h"
 #include "http/server.h"
+#include "identity/resolve.h"
 #include "notify/audience.h"
 #include "notify/delivery.h"
 #include "notify/inbox_hub.h"
@@ -164,6 +165,9 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
       return checkin::purge_job(db, days, clock.now());
     });
   }
+  // Records written without a name key (before identity matching, or loaded in bulk) get one,
+  // so matching finds them by name (identity/resolve.h).
+  scheduler.every("identity.name_keys", 60, [&db] { return identity::name_key_job(db); });
   scheduler.start();
   auto served = http::serve(app);
   scheduler.stop();

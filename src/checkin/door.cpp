@@ -139,6 +139,8 @@ Result<DoorPlan> plan(const DoorFacts& f) {
   }
   DoorPlan p;
   p.venue_id = f.venue->id;
+  p.province_code = f.venue->province_code;
+  p.ward_code = f.venue->ward_code;
   p.source = source_of(f.path);
   p.trust = trust_of(f.path);
   if (f.caller) p.recorded_by = f.caller->id;
@@ -321,6 +323,7 @@ awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const 
       const DoorPlan& plan;
       std::optional<int64_t> qr_person;
       int64_t now;
+      DoorPlace place() const { return {plan.venue_id, plan.province_code, plan.ward_code}; }
       Result<Outcome> operator()(const AccountHolder& h) const {
         if (h.chosen.empty()) return found_one(record_for(c, plan, people::self_of(c, e.caller->id, e.caller->phone, now), now));
         Outcome o;
@@ -333,7 +336,7 @@ awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const 
         return o;
       }
       Result<Outcome> operator()(const Guest& g) const {
-        return found_one(record_for(c, plan, guest(c, g.full_name, g.phone, now), now));
+        return found_one(record_for(c, plan, guest(c, g.full_name, g.phone, "guest_form", place(), now), now));
       }
       Result<Outcome> operator()(const ScannedQr&) const {
         KB_ASSIGN(auto person, people::find(c, *qr_person));
@@ -341,22 +344,19 @@ awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const 
         return found_one(record_for(c, plan, std::move(*person), now));
       }
       Result<Outcome> operator()(const scan::CccdCard& card) const {
-        return found_one(record_for(c, plan, person_for_cccd(c, card, now), now));
+        return found_one(record_for(c, plan, person_for_cccd(c, card, place(), now), now));
       }
       Result<Outcome> operator()(const scan::BhytCard& card) const {
-        return found_one(record_for(c, plan, person_for_bhyt(c, card, now), now));
+        return found_one(record_for(c, plan, person_for_bhyt(c, card, place(), now), now));
       }
       Result<Outcome> operator()(const VerifiedPhone& v) const {
         const DoorConfig& cfg = door.config();
         KB_ASSIGN(auto check, check_phone_code(c, cfg.phone_check, cfg.secret, plan.venue_id, v.phone, v.code, now));
         if (!check.ok) return Outcome{{}, std::move(check.refusal)};
-        return found_one(record_for(c, plan, person_for_phone(c, v.phone, v.full_name, now), now));
+        return found_one(record_for(c, plan, person_for_phone(c, v.phone, v.full_name, place(), now), now));
       }
       Result<Outcome> operator()(const TypedIn& t) const {
-        if (!t.phone.empty()) return found_one(record_for(c, plan, guest(c, t.full_name, t.phone, now), now));
-        people::PersonFields fields;
-        fields.full_name = t.full_name;
-        return found_one(record_for(c, plan, people::create(c, fields, now), now));
+        return found_one(record_for(c, plan, guest(c, t.full_name, t.phone, "typed_in", place(), now), now));
       }
     };
     return std::visit(Enter{c, *this, e, plan, qr_person, now}, e.visitor);

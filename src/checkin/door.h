@@ -61,6 +61,8 @@ struct DoorFacts {
 
 struct DoorPlan {
   int64_t venue_id = 0;
+  std::string province_code;  // the venue's area (checkin::DoorPlace)
+  std::string ward_code;
   Source source = Source::kSelf;
   Trust trust = Trust::kSelfPoster;
   std::optional<int64_t> recorded_by;  // the account that records the visit

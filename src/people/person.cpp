@@ -1,5 +1,8 @@
 #include "people/person.h"
 
+#include "identity/identifiers.h"
+#include "identity/names.h"
+
 namespace kb::people {
 namespace {
 
@@ -8,28 +11,32 @@ using store::Sql;
 
 #define KB_PERSON_COLUMNS                                                                       \
   "id, account_id, is_self, full_name, id_number, id_kind, birth_date, sex, phone, province_code, " \
-  "ward_code, street, created_at, updated_at"
+  "ward_code, street, origin_province_code, origin_ward_code, merged_into, created_at, updated_at"
 
 constexpr Sql kSelectPerson{"select_person", "SELECT " KB_PERSON_COLUMNS " FROM people WHERE id = $1"};
 constexpr Sql kSelectByIdNumber{"select_person_by_id_number",
                                 "SELECT " KB_PERSON_COLUMNS " FROM people WHERE id_number = $1"};
-constexpr Sql kSelectByPhone{"select_people_by_phone",
-                             "SELECT " KB_PERSON_COLUMNS " FROM people WHERE phone = $1 ORDER BY id"};
-constexpr Sql kSelectManaged{
-    "select_managed_people",
-    "SELECT " KB_PERSON_COLUMNS " FROM people WHERE account_id = $1 ORDER BY is_self DESC, id"};
-constexpr Sql kSelectSelf{"select_self_person",
-                          "SELECT " KB_PERSON_COLUMNS " FROM people WHERE account_id = $1 AND is_self = 1"};
+constexpr Sql kSelectByPhone{
+    "select_people_by_phone",
+    "SELECT " KB_PERSON_COLUMNS " FROM people WHERE phone = $1 AND merged_into IS NULL ORDER BY id"};
+constexpr Sql kSelectManaged{"select_managed_people",
+                             "SELECT " KB_PERSON_COLUMNS
+                             " FROM people WHERE account_id = $1 AND merged_into IS NULL ORDER BY is_self DESC, id"};
+constexpr Sql kSelectSelf{
+    "select_self_person",
+    "SELECT " KB_PERSON_COLUMNS " FROM people WHERE account_id = $1 AND is_self = 1 AND merged_into IS NULL"};
 constexpr Sql kInsertPerson{
     "insert_person",
     "INSERT INTO people(account_id, is_self, full_name, id_number, id_kind, birth_date, sex, phone, "
-    "province_code, ward_code, street, created_at, updated_at, status_colour, status_reason) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 'not_declared', 'no_declaration') "
-    "RETURNING " KB_PERSON_COLUMNS};
+    "province_code, ward_code, street, origin_province_code, origin_ward_code, name_key, created_at, updated_at, "
+    "status_colour, status_reason) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 'not_declared', "
+    "'no_declaration') RETURNING " KB_PERSON_COLUMNS};
 constexpr Sql kUpdatePerson{
     "update_person",
     "UPDATE people SET full_name = $2, id_number = $3, id_kind = $4, birth_date = $5, sex = $6, phone = $7, "
-    "province_code = $8, ward_code = $9, street = $10, updated_at = $11 WHERE id = $1 RETURNING " KB_PERSON_COLUMNS};
+    "province_code = $8, ward_code = $9, street = $10, updated_at = $11, name_key = $12 WHERE id = $1 "
+    "RETURNING " KB_PERSON_COLUMNS};
 
 Person from_row(const store::Row& r) {
   Person p;
@@ -45,8 +52,11 @@ Person from_row(const store::Row& r) {
   p.province_code = r.str(9);
   p.ward_code = r.str(10);
   p.street = r.str(11);
-  p.created_at = r.i64(12);
-  p.updated_at = r.i64(13);
+  p.origin_province_code = r.str(12);
+  p.origin_ward_code = r.str(13);
+  p.merged_into = r.opt_i64(14);
+  p.created_at = r.i64(15);
+  p.updated_at = r.i64(16);
   return p;
 }
 
@@ -71,12 +81,56 @@ Error id_taken() {
                "this ID number is already registered by another account", "id_number"};
 }
 
+// The identifier a record's own ID number is, by its kind; nothing for a kind or number that
+// is no identifier (records from before identifiers were checked keep their number alone).
+std::optional<identity::Identifier> identifier_of(const PersonFields& f) {
+  if (f.id_number.empty()) return std::nullopt;
+  auto kind = identity::parse_kind(f.id_kind);
+  if (!kind.ok() || *kind == identity::IdKind::kPhone) return std::nullopt;
+  auto id = identity::parse_identifier(*kind, f.id_number);
+  if (!id.ok()) return std::nullopt;
+  return *id;
+}
+
+// The kinds an ID number of this shape may be: 12 digits a CCCD, 9 a CMND, 10 a social-insurance
+// number, anything else a passport.
+identity::IdKind kind_of_number(std::string_view n) {
+  bool digits = !n.empty() && n.find_first_not_of("0123456789") == std::string_view::npos;
+  if (digits && n.size() == 12) return identity::IdKind::kCccd;
+  if (digits && n.size() == 9) return identity::IdKind::kCmnd;
+  if (digits && n.size() == 10) return identity::IdKind::kBhxh;
+  return identity::IdKind::kPassport;
+}
+
+Result<std::optional<Person>> following_merges(store::Connection& c, std::optional<Person> p) {
+  // A chain is short (a merge into a record merged since); the bound guards a cycle.
+  for (int hops = 0; p && p->merged_into && hops < 16; ++hops) {
+    KB_ASSIGN(p, one(c.query_one(kSelectPerson, {*p->merged_into})));
+  }
+  return p;
+}
+
 }  // namespace
 
-Result<std::optional<Person>> find(store::Connection& c, int64_t id) { return one(c.query_one(kSelectPerson, {id})); }
+Result<std::optional<Person>> find(store::Connection& c, int64_t id) {
+  KB_ASSIGN(auto p, one(c.query_one(kSelectPerson, {id})));
+  if (!p || !p->merged_into) return p;
+  return following_merges(c, std::move(p));
+}
+
+Result<std::optional<Person>> find_record(store::Connection& c, int64_t id) {
+  return one(c.query_one(kSelectPerson, {id}));
+}
 
 Result<std::optional<Person>> find_by_id_number(store::Connection& c, std::string_view id_number) {
-  return one(c.query_one(kSelectByIdNumber, {id_number}));
+  auto id = identity::parse_identifier(kind_of_number(id_number), id_number);
+  if (id.ok()) {
+    KB_ASSIGN(auto held, identity::holder_of(c, *id));
+    if (held) return find(c, held->person_id);
+  }
+  KB_ASSIGN(auto p, one(c.query_one(kSelectByIdNumber, {id_number})));
+  if (!p || !p->merged_into) return p;
+  return following_merges(c, std::move(p));
 }
 
 Result<std::vector<Person>> find_by_phone(store::Connection& c, std::string_view phone) {
@@ -97,21 +151,38 @@ Result<Person> self_of(store::Connection& c, int64_t account_id, std::string_vie
   return create(c, p, now);
 }
 
-Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now) {
+Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now, std::string_view source,
+                      std::string_view place) {
   Param account = f.account_id ? Param{*f.account_id} : Param{nullptr};
+  std::string key = identity::name_key(f.full_name);
   auto row = c.query_one(kInsertPerson, {account, int64_t{f.is_self}, std::string_view(f.full_name), opt(f.id_number),
                                          opt(f.id_kind), opt(f.birth_date), opt(f.sex), opt(f.phone),
-                                         opt(f.province_code), opt(f.ward_code), opt(f.street), now});
+                                         opt(f.province_code), opt(f.ward_code), opt(f.street),
+                                         opt(f.origin_province_code), opt(f.origin_ward_code), std::string_view(key), now});
   if (!row.ok()) return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
-  return from_row(**row);
+  Person p = from_row(**row);
+  if (auto id = identifier_of(f)) {
+    auto st = identity::remember(c, p.id, *id, {source, place, now}, "id_number");
+    if (!st.ok()) return st.error().kind == ErrorKind::kConflict ? id_taken() : std::move(st).error();
+  }
+  return p;
 }
 
 Result<Person> update(store::Connection& c, int64_t id, const PersonFields& f, int64_t now) {
+  KB_ASSIGN(auto before, find_record(c, id));
+  std::string key = identity::name_key(f.full_name);
   auto row = c.query_one(kUpdatePerson, {id, std::string_view(f.full_name), opt(f.id_number), opt(f.id_kind),
                                          opt(f.birth_date), opt(f.sex), opt(f.phone), opt(f.province_code),
-                                         opt(f.ward_code), opt(f.street), now});
+                                         opt(f.ward_code), opt(f.street), now, std::string_view(key)});
   if (!row.ok()) return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   if (!*row) return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");
+  auto old_id = before ? identifier_of(*before) : std::nullopt;
+  auto new_id = identifier_of(f);
+  if (old_id && old_id != new_id) KB_TRY(identity::forget(c, id, *old_id));
+  if (new_id) {
+    auto st = identity::remember(c, id, *new_id, {"record", {}, now}, "id_number");
+    if (!st.ok()) return st.error().kind == ErrorKind::kConflict ? id_taken() : std::move(st).error();
+  }
   return from_row(**row);
 }
 

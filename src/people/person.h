@@ -26,6 +26,13 @@ struct Person {
   std::string province_code;
   std::string ward_code;
   std::string street;
+  // Where the record was made (a venue's area, an import's), for a person without an address:
+  // whose officials see them in the duplicates queue (identity/candidates.h).
+  std::string origin_province_code;
+  std::string origin_ward_code;
+  // Set when an official merged this record into another (identity/merge.h): the other one is
+  // the person now, and this one is kept only so that an unmerge can restore it.
+  std::optional<int64_t> merged_into;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };
@@ -33,17 +40,27 @@ struct Person {
 // Every field but the id and times, for inserts and updates.
 using PersonFields = Person;
 
+// The person with this id. A record merged into another finds the person it was merged into
+// (one person, whichever of their former ids is asked for).
 Result<std::optional<Person>> find(store::Connection& c, int64_t id);
+// The record with this id as stored, merged or not.
+Result<std::optional<Person>> find_record(store::Connection& c, int64_t id);
+// The person holding an ID number (CCCD, CMND, passport or social-insurance number, among the
+// identifiers of identity/identifiers.h, else as the record's own ID number), following merges.
 Result<std::optional<Person>> find_by_id_number(store::Connection& c, std::string_view id_number);
-// People whose own phone is `phone` (E.164), oldest first.
+// People whose own phone is `phone` (E.164), oldest first; merged records left out.
 Result<std::vector<Person>> find_by_phone(store::Connection& c, std::string_view phone);
-// The people an account manages, the account holder first.
+// The people an account manages, the account holder first; merged records left out.
 Result<std::vector<Person>> managed_by(store::Connection& c, int64_t account_id);
 // The account holder's own person record, created (with just the phone) on first use.
 Result<Person> self_of(store::Connection& c, int64_t account_id, std::string_view phone, int64_t now);
-// Inserts a person; kConflict (field id_number) when the ID number is already recorded.
-Result<Person> create(store::Connection& c, const PersonFields& fields, int64_t now);
-// Overwrites a person's fields (not account_id / is_self); kConflict as for create.
+// Inserts a person, and their ID number among their identifiers (source "record"); kConflict
+// (field id_number) when the ID number is already recorded.
+// `source` and `place` say where the ID number was seen (identity::Sighting).
+Result<Person> create(store::Connection& c, const PersonFields& fields, int64_t now,
+                      std::string_view source = "record", std::string_view place = {});
+// Overwrites a person's fields (not account_id / is_self / origin); a changed ID number replaces
+// the old one among their identifiers. kConflict as for create.
 Result<Person> update(store::Connection& c, int64_t id, const PersonFields& fields, int64_t now);
 
 // A name as people mean it: "Nguyễn Văn An" for "  nguyễn  văn an" is NOT changed in case,

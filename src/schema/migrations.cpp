@@ -394,6 +394,102 @@ CREATE INDEX deliveries_due ON deliveries(state, lane, next_attempt_at);
 -- 'holder': its holder revoked it), so a verifier can say so. NULL for older revocations.
 ALTER TABLE personal_qr_tokens ADD COLUMN revoked_reason TEXT;
 )sql"},
+    {25, R"sql(
+-- One person, many identifiers (identity/identifiers.h): CCCD, CMND, passports, the
+-- social-insurance number of BHYT cards, and phones, each with where and when it was first and
+-- last seen. All but phones name one person. Records made before keep their ID number here too.
+CREATE TABLE person_identifiers (
+  id {{pk}},
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  country TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL,
+  place TEXT NOT NULL DEFAULT '',
+  first_seen_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX person_identifiers_one_person ON person_identifiers(kind, value, country) WHERE kind <> 'phone';
+CREATE UNIQUE INDEX person_identifiers_of_person ON person_identifiers(person_id, kind, value, country);
+CREATE INDEX person_identifiers_phones ON person_identifiers(value) WHERE kind = 'phone';
+INSERT INTO person_identifiers(person_id, kind, value, country, source, place, first_seen_at, last_seen_at)
+  SELECT id, id_kind, id_number, '', 'record', '', created_at, updated_at FROM people
+  WHERE id_number IS NOT NULL AND id_number <> '' AND id_kind IN ('cccd', 'passport', 'bhxh');
+-- Matching finds candidates by birth date and a folded name key (identity/names.h; filled by
+-- the identity.name_keys job for records written before), or by birth date and ward. A record
+-- merged into another points to it; where a record without an address was made decides whose
+-- officials see it.
+ALTER TABLE people ADD COLUMN name_key TEXT;
+ALTER TABLE people ADD COLUMN merged_into BIGINT;
+ALTER TABLE people ADD COLUMN origin_province_code TEXT;
+ALTER TABLE people ADD COLUMN origin_ward_code TEXT;
+CREATE INDEX people_by_birth_and_name ON people(birth_date, name_key);
+CREATE INDEX people_by_birth_and_ward ON people(birth_date, ward_code);
+CREATE INDEX people_without_name_key ON people(id) WHERE name_key IS NULL;
+)sql"},
+    {26, R"sql(
+-- The officials' duplicates queue (identity/candidates.h): pairs of records that may be one
+-- person. person_id is the newer record, match_id the older; a pair is queued once, and a
+-- dismissed pair stays dismissed. Its areas are each record's address (or where it was made).
+CREATE TABLE identity_candidates (
+  id {{pk}},
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  match_id BIGINT NOT NULL REFERENCES people(id),
+  rule TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  door TEXT NOT NULL,
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL,
+  match_province_code TEXT NOT NULL,
+  match_ward_code TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  decided_by BIGINT,
+  decided_at BIGINT,
+  decision_reason TEXT,
+  merge_id BIGINT,
+  UNIQUE (person_id, match_id)
+);
+CREATE INDEX identity_candidates_by_province ON identity_candidates(province_code, status, id);
+CREATE INDEX identity_candidates_by_ward ON identity_candidates(ward_code, status, id);
+CREATE INDEX identity_candidates_by_status ON identity_candidates(status, id);
+CREATE INDEX identity_candidates_by_match ON identity_candidates(match_id);
+)sql"},
+    {27, R"sql(
+-- Merges of two records into one person, and every change a merge made (identity/merge.h):
+-- the table, row, column and the values before and after, so that an unmerge puts each back.
+CREATE TABLE identity_merges (
+  id {{pk}},
+  survivor_id BIGINT NOT NULL REFERENCES people(id),
+  merged_id BIGINT NOT NULL REFERENCES people(id),
+  candidate_id BIGINT,
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL,
+  merged_province_code TEXT NOT NULL,
+  merged_ward_code TEXT NOT NULL,
+  merged_by BIGINT NOT NULL REFERENCES users(id),
+  reason TEXT NOT NULL,
+  merged_at BIGINT NOT NULL,
+  changes BIGINT NOT NULL,
+  unmerged_by BIGINT,
+  unmerge_reason TEXT,
+  unmerged_at BIGINT
+);
+CREATE INDEX identity_merges_by_survivor ON identity_merges(survivor_id, id);
+CREATE INDEX identity_merges_by_merged ON identity_merges(merged_id, id);
+CREATE TABLE identity_merge_changes (
+  merge_id BIGINT NOT NULL REFERENCES identity_merges(id),
+  seq INTEGER NOT NULL,
+  table_name TEXT NOT NULL,
+  row_id BIGINT NOT NULL,
+  column_name TEXT NOT NULL,
+  value_type TEXT NOT NULL,
+  old_value TEXT,
+  new_value TEXT,
+  visit_day BIGINT,
+  PRIMARY KEY (merge_id, seq)
+);
+)sql"},
     {35, R"sql(
 -- Document signers of EU Digital COVID Certificates (certificates/dcc_signers.h): an EC P-256
 -- key and its self-signed X.509 certificate. kid is the base64 of the certificate's 8-byte key

@@ -33,7 +33,8 @@ const PEOPLE = {
   none: { phone: '0912510006', id: '079195510006', name: 'Vũ Thị Chưa', birth: '1995-11-12', ddmmyyyy: '12111995', sex: 'female' },
 };
 const cccdOf = (p) => `${p.id}||${p.name}|${p.ddmmyyyy}|${p.sex === 'male' ? 'Nam' : 'Nữ'}|12 Lê Lợi, TP HCM|01012022`;
-const bhytOf = (p, n) => `DN47901${String(n).padStart(8, '0')}|${hex(p.name)}|${p.ddmmyyyy.slice(0, 2)}/${p.ddmmyyyy.slice(2, 4)}/${p.ddmmyyyy.slice(4)}|${p.sex === 'male' ? 1 : 2}|${hex('TP HCM')}`;
+// A BHYT card carries no CCCD number: its printed address is all that places its holder.
+const bhytOf = (p, n, address = '12 Lê Lợi, Phường Bến Thành, TP HCM') => `DN47901${String(n).padStart(8, '0')}|${hex(p.name)}|${p.ddmmyyyy.slice(0, 2)}/${p.ddmmyyyy.slice(2, 4)}/${p.ddmmyyyy.slice(4)}|${p.sex === 'male' ? 1 : 2}|${hex(address)}`;
 
 async function declare(name, symptoms) {
   const p = people[name];
@@ -56,7 +57,7 @@ before(async () => {
   server = await startServer({ args: ['--clock-offset-file', clockFile] });
   owner = await citizenToken(server, '0912510000');
   official = await staffToken(server, { username: 'hcm.door', role: 'official', jurisdiction: '79' });
-  for (const v of ['trace', 'poster', 'kiosk', 'personal_qr', 'cccd', 'bhyt', 'phone_code', 'manual', 'guest_form']) {
+  for (const v of ['trace', 'poster', 'kiosk', 'personal_qr', 'cccd', 'bhyt', 'bhyt_no_ward', 'phone_code', 'manual', 'guest_form']) {
     venues[v] = await newVenue(`Cửa hàng ${v}`);
   }
   for (const [name, p] of Object.entries(PEOPLE)) {
@@ -113,6 +114,9 @@ const PATHS = {
   },
   async cccd(name) { return scan(venues.cccd, cccdOf(people[name])); },
   async bhyt(name) { return scan(venues.bhyt, bhytOf(people[name], Object.keys(PEOPLE).indexOf(name) + 1)); },
+  async bhyt_no_ward(name) {
+    return scan(venues.bhyt_no_ward, bhytOf(people[name], Object.keys(PEOPLE).indexOf(name) + 11, 'TP HCM'));
+  },
   async phone_code(name) {
     const ask = await server.request('POST', '/api/v1/scans', { token: owner, body: { venue_id: venues.phone_code.id, payload: people[name].phone } });
     assert.equal(ask.status, 202, ask.text);
@@ -146,7 +150,8 @@ const GREEN = { colour: 'green', reason: 'declared', instruction: 'admit', flagg
 const STALE = { colour: 'not_declared', reason: 'declaration_stale', instruction: 'ask_to_declare_again', flagged: false };
 const UNDECLARED = { colour: 'not_declared', reason: 'no_declaration', instruction: 'ask_to_declare', flagged: false };
 // A health-insurance card carries no CCCD number, so until the card is tied to the person
-// who declared (one person across identifiers) the door says so, and never shows green.
+// who declared (one person across identifiers, identity/resolve.h) the door says so, and never
+// shows green.
 const CARD_NOT_LINKED = { colour: 'not_declared', reason: 'card_not_linked', instruction: 'ask_to_declare', flagged: false };
 
 // The paths on which the door knows the person: the same answer as their record says.
@@ -157,8 +162,16 @@ const EXPECTED = {
   personal_qr: { ...KNOWN, none: null },
   cccd: KNOWN,
   phone_code: KNOWN,
-  bhyt: Object.fromEntries(Object.keys(PEOPLE).map((n) => [n, CARD_NOT_LINKED])),
-  // Typed in by name and phone, or the guest form: a record apart from the account, so far.
+  // The card's name, birth date and sex are the declared person's and its printed address names
+  // their ward: a sure match (identity/matching.h, name_birth_sex_place) ties the card to them,
+  // so the door answers their own colour — the case is red by their BHYT card too.
+  bhyt: KNOWN,
+  // The same cards printing no ward: name, birth date and sex alone are never sure, so the card
+  // is a record of its own (queued for the officials as a likely match) and says so.
+  bhyt_no_ward: Object.fromEntries(Object.keys(PEOPLE).map((n) => [n, CARD_NOT_LINKED])),
+  // Typed in by name and phone, or the guest form: nothing proves the phone, so the matcher
+  // finds the declared person only a likely match (name_phone), queued for the officials, and
+  // the visitor stays a record apart from the account.
   manual: Object.fromEntries(Object.keys(PEOPLE).map((n) => [n, UNDECLARED])),
   guest_form: Object.fromEntries(Object.keys(PEOPLE).map((n) => [n, UNDECLARED])),
 };

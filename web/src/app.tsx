@@ -30,6 +30,7 @@ const CaseDetail = lazyPage(() => import('./pages/CaseDetail').then((m) => m.Cas
 const Clusters = lazyPage(() => import('./pages/Clusters').then((m) => m.Clusters));
 const Inbox = lazyPage(() => import('./pages/Inbox').then((m) => m.Inbox));
 const Compose = lazyPage(() => import('./pages/Compose').then((m) => m.Compose));
+const Duplicates = lazyPage(() => import('./pages/Duplicates').then((m) => m.Duplicates));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -116,5 +117,6 @@ function caseRoute(route: string) {
   if (route === '/cases') return <Cases />;
   if ((m = /^\/cases\/(\d+)$/.exec(route))) return <CaseDetail caseId={m[1]} />;
   if (route === '/clusters') return <Clusters />;
+  if (route === '/duplicates') return <Duplicates />;
   return null;
 }

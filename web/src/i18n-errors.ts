@@ -115,6 +115,21 @@ export const errorsVi = {
   err_invalid_seat: 'Số ghế gồm tối đa 10 chữ và số.',
   err_not_for_domestic: 'Thông tin nhập cảnh chỉ dùng cho tờ khai nhập cảnh.',
 
+  // One person, many identifiers: the duplicates queue, merges and unmerges
+  err_candidate_not_found: 'Không tìm thấy cặp hồ sơ này.',
+  err_candidate_closed: 'Cặp hồ sơ này đã được xử lý.',
+  err_merge_not_found: 'Không tìm thấy lần gộp này.',
+  err_same_person: 'Không thể gộp một hồ sơ với chính nó.',
+  err_already_merged: 'Một trong hai hồ sơ đã được gộp vào hồ sơ khác.',
+  err_already_one_person: 'Hai hồ sơ này đã được gộp rồi.',
+  err_already_unmerged: 'Lần gộp này đã được hoàn tác rồi.',
+  err_later_merge_first: 'Người này còn một lần gộp sau đó: hãy hoàn tác lần gộp đó trước.',
+  err_two_account_holders: 'Cả hai hồ sơ đều là chủ tài khoản: mỗi người chỉ có một tài khoản.',
+  err_conflicting_identifiers: 'Hai hồ sơ có số CCCD hoặc số BHXH khác nhau: đây là hai người.',
+  err_identifier_taken: 'Số giấy tờ này đã được ghi nhận cho người khác.',
+  err_invalid_identifier: 'Số giấy tờ không đúng định dạng (CCCD 12 số, CMND 9 số, BHXH 10 số).',
+  err_invalid_identifier_kind: 'Loại giấy tờ là CCCD, CMND, hộ chiếu, BHXH hoặc số điện thoại.',
+
   // Venues, check-in and scanning
   err_venue_not_found: 'Không tìm thấy địa điểm.',
   err_invalid_venue_code: 'Mã địa điểm không hợp lệ.',
@@ -327,6 +342,20 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_invalid_vehicle_number: 'A vehicle number has only letters, digits, spaces and hyphens.',
   err_invalid_seat: 'A seat has at most 10 letters and digits.',
   err_not_for_domestic: 'Arrival details belong to an entry declaration only.',
+
+  err_candidate_not_found: 'No such pair of records.',
+  err_candidate_closed: 'This pair has been decided already.',
+  err_merge_not_found: 'No such merge.',
+  err_same_person: 'A record cannot be merged with itself.',
+  err_already_merged: 'One of these records was merged into another already.',
+  err_already_one_person: 'These records were merged already.',
+  err_already_unmerged: 'This merge was undone already.',
+  err_later_merge_first: 'This person was merged again later: undo that merge first.',
+  err_two_account_holders: 'Both records hold an account: one person has one account.',
+  err_conflicting_identifiers: 'The records hold different CCCD or social-insurance numbers: they are two people.',
+  err_identifier_taken: 'This identifier is already recorded for another person.',
+  err_invalid_identifier: 'The number has the wrong shape (CCCD 12 digits, CMND 9, social insurance 10).',
+  err_invalid_identifier_kind: 'The identifier kind is CCCD, CMND, passport, social insurance or phone.',
 
   err_venue_not_found: 'Venue not found.',
   err_invalid_venue_code: 'This is not a valid venue code.',

@@ -7,6 +7,7 @@ import { declarationsEn, declarationsVi } from './i18n-declarations';
 import { casesEn, casesVi } from './i18n-cases';
 import { notifyEn, notifyVi } from './i18n-notify';
 import { errorsEn, errorsVi } from './i18n-errors';
+import { identityEn, identityVi } from './i18n-identity';
 
 const vi = {
   ...venuesVi,
@@ -14,6 +15,7 @@ const vi = {
   ...casesVi,
   ...notifyVi,
   ...errorsVi,
+  ...identityVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -127,6 +129,7 @@ const en: Record<MessageKey, string> = {
   ...casesEn,
   ...notifyEn,
   ...errorsEn,
+  ...identityEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',

@@ -63,7 +63,7 @@ export function Cases() {
             </table>
           )}
         </section>
-        <p class="switch-link"><a href="/clusters" onClick={linkClick}>{t('featClusters')}</a> · <a href="/" onClick={linkClick}>{t('back')}</a></p>
+        <p class="switch-link"><a href="/clusters" onClick={linkClick}>{t('featClusters')}</a> · <a href="/duplicates" onClick={linkClick} data-testid="link-duplicates">{t('featDuplicates')}</a> · <a href="/" onClick={linkClick}>{t('back')}</a></p>
       </div>
     </Layout>
   );
