@@ -8,6 +8,7 @@ import { casesEn, casesVi } from './i18n-cases';
 import { notifyEn, notifyVi } from './i18n-notify';
 import { errorsEn, errorsVi } from './i18n-errors';
 import { identityEn, identityVi } from './i18n-identity';
+import { homesEn, homesVi } from './i18n-homes';
 
 const vi = {
   ...venuesVi,
@@ -16,6 +17,7 @@ const vi = {
   ...notifyVi,
   ...errorsVi,
   ...identityVi,
+  ...homesVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -51,7 +53,6 @@ const vi = {
   signIn: 'Đăng nhập',
 
   hello: 'Xin chào',
-  citizenIntro: 'Các tính năng sẽ lần lượt có mặt tại đây.',
   comingSoon: 'Sắp có',
   featDeclaration: 'Khai báo y tế',
   featMyQr: 'Mã QR của tôi',
@@ -130,6 +131,7 @@ const en: Record<MessageKey, string> = {
   ...notifyEn,
   ...errorsEn,
   ...identityEn,
+  ...homesEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',
@@ -165,7 +167,6 @@ const en: Record<MessageKey, string> = {
   signIn: 'Sign in',
 
   hello: 'Hello',
-  citizenIntro: 'Features will appear here as they become available.',
   comingSoon: 'Coming soon',
   featDeclaration: 'Health declaration',
   featMyQr: 'My QR code',

@@ -1,10 +1,12 @@
 // /visits: where I (and the people I manage) checked in over the last 28 days; check out of
-// a visit still open; type a venue code when the camera cannot read a poster.
+// a visit still open; scan a venue's poster with the camera (/visits?camera=1 opens it at once,
+// from the home page), or type its code when the camera cannot read it.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, getToken, setToken } from '../api';
 import { useI18n } from '../i18n';
 import { navigate } from '../router';
 import { Field, FormError, Layout, errorText } from '../components/ui';
+import { QrCamera } from '../components/QrCamera';
 import { shortTime, venuesApi, type MyVisit } from '../venuesApi';
 
 export function MyVisits() {
@@ -13,6 +15,8 @@ export function MyVisits() {
   const [error, setError] = useState('');
   const [code, setCode] = useState('');
   const [reload, setReload] = useState(0);
+  const [camera, setCamera] = useState(() => new URLSearchParams(location.search).has('camera'));
+  const [scanError, setScanError] = useState('');
 
   useEffect(() => {
     if (!getToken()) { navigate('/login', true); return; }
@@ -35,6 +39,14 @@ export function MyVisits() {
     setReload((n) => n + 1);
   }
 
+  // A venue poster (or kiosk screen) encodes its check-in page's address: /v/{code}[?kiosk…].
+  function scanned(text: string) {
+    let url: URL | null = null;
+    try { url = new URL(text, location.origin); } catch { /* not an address */ }
+    if (url && /^\/v\/[^/]+$/.test(url.pathname)) navigate(url.pathname + url.search);
+    else setScanError(t('scanVenueNotPoster'));
+  }
+
   function openCode(e: Event) {
     e.preventDefault();
     const c = code.trim().toLowerCase().replace(/^.*\/v\//, '');
@@ -47,6 +59,11 @@ export function MyVisits() {
         <section class="card">
           <h1>{t('myVisits')}</h1>
           <p class="muted">{t('scanPosterHint')}</p>
+          {camera && <QrCamera onText={scanned} />}
+          {scanError && <p class="field-error" role="alert" data-testid="scan-venue-error">{scanError}</p>}
+          <button type="button" class="btn-ghost" data-testid="venue-camera" onClick={() => setCamera((c) => !c)}>
+            {camera ? t('scanVenueStop') : t('scanVenueStart')}
+          </button>
           <form onSubmit={openCode} class="inline-form" data-testid="venue-code-form">
             <Field name="venue-code" label={t('venueCodeLabel')} value={code} autoComplete="off"
               onInput={(e) => setCode((e.currentTarget as HTMLInputElement).value)} />

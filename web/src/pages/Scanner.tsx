@@ -4,19 +4,17 @@
 // The server decides what the text is and answers with the person's colour, why, and what to
 // do, in words; a red answer fills the screen until the guard acknowledges it.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import jsQR from 'jsqr';
 import { ApiError, getToken } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { navigate } from '../router';
 import { Field, Layout, errorText } from '../components/ui';
+import { QrCamera } from '../components/QrCamera';
 import { DoorStop, DoorVerdict, type DoorStatus } from '../components/DoorVerdict';
 import { shortTime, venuesApi, type ScanResult, type Venue } from '../venuesApi';
 
 type Shown =
   | { kind: 'ok'; status: DoorStatus; name: string; detail: string; duplicate: boolean }
   | { kind: 'error'; message: string };
-
-const SAME_TEXT_PAUSE_MS = 4000;
 
 export function Scanner({ venueId }: { venueId: string }) {
   const { t } = useI18n();
@@ -28,16 +26,13 @@ export function Scanner({ venueId }: { venueId: string }) {
   const [otp, setOtp] = useState('');
   const [otpName, setOtpName] = useState('');
   const [typed, setTyped] = useState('');
-  const [camera, setCamera] = useState<'off' | 'starting' | 'on' | 'failed'>('off');
   const [busy, setBusy] = useState(false);
   const [history, setHistory] = useState<{ at: string; name: string; colour: string }[]>([]);
   // Manual entry errors show beside that form, where the guard is looking.
   const [manualError, setManualError] = useState('');
   const [manualName, setManualName] = useState('');
   const [manualPhone, setManualPhone] = useState('');
-  const videoRef = useRef<HTMLVideoElement>(null);
   const busyRef = useRef(false);
-  const lastRef = useRef<{ text: string; at: number }>({ text: '', at: 0 });
 
   useEffect(() => {
     if (!getToken()) { navigate('/staff-login', true); return; }
@@ -81,64 +76,6 @@ export function Scanner({ venueId }: { venueId: string }) {
     }
   }
 
-  // The camera loop: decode a frame every ~120 ms; the same text is not sent twice in a row
-  // within a few seconds (a card held in front of the camera is one scan).
-  useEffect(() => {
-    if (!venue) return;
-    let stream: MediaStream | null = null;
-    let timer = 0;
-    let stopped = false;
-    const canvas = document.createElement('canvas');
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    async function start() {
-      if (!navigator.mediaDevices?.getUserMedia) { setCamera('failed'); return; }
-      setCamera('starting');
-      try {
-        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
-      } catch {
-        if (!stopped) setCamera('failed');
-        return;
-      }
-      if (stopped) { stream.getTracks().forEach((tr) => tr.stop()); return; }
-      const video = videoRef.current!;
-      video.srcObject = stream;
-      video.setAttribute('playsinline', 'true');
-      await video.play().catch(() => undefined);
-      setCamera('on');
-      tick();
-    }
-    function tick() {
-      if (stopped) return;
-      const video = videoRef.current;
-      if (video && ctx && video.readyState >= 2 && video.videoWidth > 0 && !busyRef.current) {
-        const w = video.videoWidth;
-        const h = video.videoHeight;
-        canvas.width = w;
-        canvas.height = h;
-        ctx.drawImage(video, 0, 0, w, h);
-        const img = ctx.getImageData(0, 0, w, h);
-        const found = jsQR(img.data, w, h, { inversionAttempts: 'dontInvert' });
-        const now = Date.now();
-        if (found && found.data) {
-          const last = lastRef.current;
-          if (found.data !== last.text || now - last.at > SAME_TEXT_PAUSE_MS) {
-            lastRef.current = { text: found.data, at: now };
-            void submit(found.data);
-          } else {
-            last.at = now;
-          }
-        }
-      }
-      timer = window.setTimeout(tick, 120);
-    }
-    void start();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      stream?.getTracks().forEach((tr) => tr.stop());
-    };
-  }, [venue]);
-
   if (loadError) {
     return <Layout signedIn><section class="card form-error" role="alert">{errorText(loadError, t)}</section></Layout>;
   }
@@ -158,12 +95,7 @@ export function Scanner({ venueId }: { venueId: string }) {
           </div>
         )}
         <section class="card">
-          <div class="camera-box">
-            <video ref={videoRef} muted playsInline data-testid="scanner-video" />
-            <p class="muted" data-testid="camera-state">
-              {camera === 'on' ? t('cameraOn') : camera === 'failed' ? t('cameraFailed') : t('cameraStarting')}
-            </p>
-          </div>
+          <QrCamera onText={(text) => void submit(text)} paused={busy} />
           <form
             onSubmit={(e) => { e.preventDefault(); const v = typed.trim(); if (v) { setTyped(''); void submit(v); } }}
             data-testid="scan-form"
