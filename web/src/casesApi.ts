@@ -99,7 +99,8 @@ export interface NewCase {
 const enc = encodeURIComponent;
 
 export const casesApi = {
-  list: (status = '') => request<{ cases: Case[] }>('GET', `/cases${status ? `?status=${enc(status)}` : ''}`),
+  list: (status = '', limit = 50) => request<{ cases: Case[]; next_before: number | null }>(
+    'GET', `/cases?limit=${limit}${status ? `&status=${enc(status)}` : ''}`),
   create: (c: NewCase) => request<Case>('POST', '/cases', c),
   get: (id: string, reason: string) => request<CaseDetail>('GET', `/cases/${enc(id)}?reason=${enc(reason)}`),
   contacts: (id: string, degree: number, reason: string) =>

@@ -106,7 +106,8 @@ import type { DoorColour, DoorStatus } from './components/DoorVerdict';
 const enc = encodeURIComponent;
 
 export const venuesApi = {
-  list: () => request<{ venues: Venue[] }>('GET', '/venues'),
+  /** My venues; for an official, the area's venues, 100 at a time before the venue id `before`. */
+  list: (before?: number) => request<{ venues: Venue[] }>('GET', `/venues${before ? `?before=${before}` : ''}`),
   create: (v: NewVenue) => request<Venue>('POST', '/venues', v),
   get: (id: string | number) => request<Venue>('GET', `/venues/${enc(String(id))}`),
   setStatus: (id: number, status: VenueStatus) => request<Venue>('PATCH', `/venues/${id}`, { status }),

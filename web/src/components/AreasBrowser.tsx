@@ -3,11 +3,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type Area } from '../api';
 import { useI18n } from '../i18n';
 import { errorText } from './ui';
+import { fold } from '../lib/text';
 
-/** Lower-case and strip Vietnamese diacritics so "ha noi" finds "Hà Nội". */
-function fold(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase();
-}
 
 function filterAreas(areas: Area[], query: string): Area[] {
   const q = fold(query.trim());

@@ -9,13 +9,10 @@ import { ApiError, api, getToken, setToken, type Area, type Me } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { ConfirmButton, Field, FormError, Layout, errorText, fieldErrors, type FieldErrors } from '../components/ui';
+import { fold } from '../lib/text';
 import { MESSAGE_KINDS, notifyApi, type Audience, type Broadcast, type MessageKind, type Preview } from '../notifyApi';
 
 type FormField = 'title' | 'body' | 'link' | 'kind' | 'audience';
-
-function fold(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase();
-}
 
 export function Compose() {
   const { t } = useI18n();

@@ -3,13 +3,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, getToken, setToken, type Me } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
-import { Layout, errorText } from '../components/ui';
+import { Field, Layout, errorText } from '../components/ui';
 import { AreasBrowser } from '../components/AreasBrowser';
 import { AdminHome, jurisdictionText } from './Admin';
 import { StaffVenues } from './Venues';
 import { declarationsApi, type Person } from '../api-declarations';
 import { notifyApi } from '../notifyApi';
 import { formatDate } from '../lib/dates';
+import { matches } from '../lib/text';
+import { casesApi } from '../casesApi';
+import { venuesApi, type Venue } from '../venuesApi';
 
 export function Home() {
   const { t } = useI18n();
@@ -177,7 +180,6 @@ function Tile({ href, id, title, hint, count }: { href: string; id: string; titl
 
 function StaffHome({ me }: { me: Me }) {
   const { t } = useI18n();
-  const provinceCode = me.jurisdiction?.level === 'province' ? me.jurisdiction.code : null;
   return (
     <>
       <section class="card">
@@ -196,14 +198,127 @@ function StaffHome({ me }: { me: Me }) {
       )}
       {me.role === 'venue_staff' && <StaffVenues />}
       {me.role === 'admin' && <AdminHome me={me} />}
-      {me.role === 'official' && (
-        <ul class="tiles">
-          <li class="tile"><a href="/cases" onClick={linkClick} data-testid="tile-featCases">{t('featCases')}</a></li>
-          <li class="tile"><a href="/clusters" onClick={linkClick} data-testid="tile-featClusters">{t('featClusters')}</a></li>
-          <li class="tile"><a href="/broadcasts" onClick={linkClick} data-testid="tile-composeTitle">{t('composeTitle')}</a></li>
-        </ul>
-      )}
-      {me.role === 'official' && <AreasBrowser highlight={provinceCode} />}
+      {me.role === 'official' && <OfficialHome me={me} />}
     </>
+  );
+}
+
+/** An official's home: the area's figures at a glance, the work links, the area's venues. */
+function OfficialHome({ me }: { me: Me }) {
+  const { t } = useI18n();
+  const provinceCode = me.jurisdiction?.level === 'province' ? me.jurisdiction.code : null;
+  return (
+    <>
+      <AreaFigures me={me} />
+      <ul class="tiles">
+        <Tile href="/cases" id="tile-featCases" title={t('featCases')} />
+        <Tile href="/clusters" id="tile-featClusters" title={t('featClusters')} />
+        <Tile href="/broadcasts" id="tile-composeTitle" title={t('composeTitle')} />
+      </ul>
+      <AreaVenues />
+      {/* A ward official's area is one ward: the country's provinces are not theirs to browse. */}
+      {me.jurisdiction?.level !== 'ward' && <AreasBrowser highlight={provinceCode} />}
+    </>
+  );
+}
+
+interface Figures {
+  active: number;
+  activeMore: boolean;
+  today: number;
+  f1: number;
+  broadcasts: number;
+}
+
+/** Figures from the lists the official may read (no figures route yet: the dashboards issue). */
+function AreaFigures({ me }: { me: Me }) {
+  const { t } = useI18n();
+  const [figures, setFigures] = useState<Figures | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let live = true;
+    Promise.all([casesApi.list('active', 200), notifyApi.broadcasts()]).then(([c, b]) => {
+      if (!live) return;
+      const today = formatDate(new Date().toISOString());
+      setFigures({
+        active: c.cases.length,
+        activeMore: c.next_before !== null,
+        today: c.cases.filter((k) => formatDate(k.created_at) === today).length,
+        f1: c.cases.reduce((n, k) => n + (k.f1_count ?? 0), 0),
+        broadcasts: b.broadcasts.filter((x) => x.status === 'sent').length,
+      });
+    }, (e) => live && setError(e));
+    return () => { live = false; };
+  }, []);
+  if (error) return <p class="form-error" role="alert">{errorText(error, t)}</p>;
+  const more = (n: number, isMore: boolean) => (isMore ? t('figMore', { n }) : String(n));
+  return (
+    <section class="card" aria-busy={!figures}>
+      <h2 data-testid="area-name">{me.jurisdiction?.name ?? t('jurNational')}</h2>
+      <ul class="figures" data-testid="area-figures">
+        <Figure id="fig-active" label={t('figActiveCases')} value={figures && more(figures.active, figures.activeMore)} href="/cases" />
+        <Figure id="fig-today" label={t('figCasesToday')} value={figures && String(figures.today)} href="/cases" />
+        <Figure id="fig-f1" label={t('figF1')} value={figures && more(figures.f1, figures.activeMore)} href="/cases" />
+        <Figure id="fig-broadcasts" label={t('figBroadcasts')} value={figures && String(figures.broadcasts)} href="/broadcasts" />
+      </ul>
+    </section>
+  );
+}
+
+function Figure({ id, label, value, href }: { id: string; label: string; value: string | null; href: string }) {
+  return (
+    <li>
+      <a class="figure" href={href} onClick={linkClick} data-testid={id}>
+        <span class="figure-value">{value ?? '…'}</span>
+        <span class="figure-label">{label}</span>
+      </a>
+    </li>
+  );
+}
+
+/** The venues registered in the official's area, searchable by name or address. */
+function AreaVenues() {
+  const { t } = useI18n();
+  const [venues, setVenues] = useState<Venue[] | null>(null);
+  const [more, setMore] = useState(false);
+  const [query, setQuery] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  function load(before?: number) {
+    venuesApi.list(before).then((r) => {
+      setVenues((v) => [...(before ? v ?? [] : []), ...r.venues]);
+      setMore(r.venues.length === 100);
+    }, setError);
+  }
+  useEffect(() => load(), []);
+  const shown = (venues ?? []).filter((v) => matches(`${v.name} ${v.address_line}`, query));
+  return (
+    <section class="card" data-testid="area-venues">
+      <div class="section-head">
+        <h2>{t('areaVenues')}</h2>
+        {venues && <span class="badge">{t('areaVenuesCount', { n: venues.length + (more ? '+' : '') })}</span>}
+      </div>
+      {error ? <p class="form-error" role="alert">{errorText(error, t)}</p> : null}
+      {venues === null ? <p class="muted">{t('loading')}</p> : venues.length === 0 ? (
+        <p class="muted" data-testid="area-venues-none">{t('areaVenuesNone')}</p>
+      ) : (
+        <>
+          <Field name="venue-filter" type="search" label={t('areaVenuesSearch')} value={query} autoComplete="off"
+            onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
+          {shown.length === 0 ? <p class="muted">{t('noMatch')}</p> : (
+            <ul class="area-list" data-testid="area-venue-list">
+              {shown.map((v) => (
+                <li><a class="area-venue" href={`/venues/${v.id}`} onClick={linkClick} data-testid={`area-venue-${v.id}`}>
+                  <span class="area-name">{v.name}</span>
+                  <span class="muted">{v.address_line}</span>
+                </a></li>
+              ))}
+            </ul>
+          )}
+          {more && (
+            <button type="button" class="btn-ghost" onClick={() => load(venues[venues.length - 1].id)}>{t('loadMore')}</button>
+          )}
+        </>
+      )}
+    </section>
   );
 }
