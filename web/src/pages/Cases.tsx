@@ -52,11 +52,11 @@ export function Cases() {
               <tbody>
                 {cases.map((c) => (
                   <tr data-testid={`case-row-${c.id}`}>
-                    <td><a href={`/cases/${c.id}`} onClick={linkClick}>{c.id}</a></td>
-                    <td>{c.masked_name}</td>
-                    <td>{vnDate(c.test_date)}</td>
-                    <td>{c.f1_count}</td>
-                    <td>{t(`caseStatus_${c.status}` as MessageKey)}</td>
+                    <td data-label="#"><a href={`/cases/${c.id}`} onClick={linkClick}>{c.id}</a></td>
+                    <td data-label={t('casePersonLabel')}>{c.masked_name}</td>
+                    <td class="nowrap" data-label={t('caseTestedOn')}>{vnDate(c.test_date)}</td>
+                    <td data-label="F1">{c.f1_count}</td>
+                    <td data-label={t('caseFilterStatus')}>{t(`caseStatus_${c.status}` as MessageKey)}</td>
                   </tr>
                 ))}
               </tbody>

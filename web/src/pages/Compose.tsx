@@ -183,7 +183,7 @@ export function Compose() {
                           onChange={(e) => {
                             const on = (e.currentTarget as HTMLInputElement).checked;
                             setPicked((p) => (on ? [...p, w.code] : p.filter((c) => c !== w.code)));
-                          }} /> {w.name} <span class="muted small">{w.code}</span>
+                          }} /> <span class="grow">{w.name}</span> <span class="area-code">{w.code}</span>
                       </label>
                     </li>
                   ))}

@@ -90,11 +90,11 @@ export function GuestLog({ venueId }: { venueId: string }) {
                 <tbody>
                   {log.visits.map((v) => (
                     <tr>
-                      <td>{shortTime(v.t_in)}</td>
-                      <td>{v.t_out ? shortTime(v.t_out) : '—'}</td>
-                      <td>{v.full_name || '—'}</td>
-                      <td>{v.phone || '—'}</td>
-                      <td title={`${v.trust_level}/5`}>{t(`trust_${v.trust}` as MessageKey)}</td>
+                      <td class="nowrap" data-label={t('timeIn')}>{shortTime(v.t_in)}</td>
+                      <td class="nowrap" data-label={t('timeOut')}>{v.t_out ? shortTime(v.t_out) : '—'}</td>
+                      <td data-label={t('fullNameLabel')}>{v.full_name || '—'}</td>
+                      <td class="nowrap" data-label={t('phoneLabel')}>{v.phone || '—'}</td>
+                      <td data-label={t('trustLabel')} title={`${v.trust_level}/5`}>{t(`trust_${v.trust}` as MessageKey)}</td>
                     </tr>
                   ))}
                 </tbody>
