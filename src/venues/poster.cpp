@@ -30,9 +30,9 @@ constexpr size_t kMaxUrlBytes = 1000;
 constexpr const char* kFont = "DejaVu Sans";
 constexpr const char* kMonoFont = "DejaVu Sans Mono";
 constexpr const char* kTitle = "KHAI BÁO Y TẾ – QUÉT MÃ QR KHI VÀO";
-constexpr const char* kSteps[] = {"1. Mở camera điện thoại", "2. Quét mã QR", "3. Bấm “Check-in”"};
+constexpr const char* kSteps[] = {"1. Mở camera điện thoại", "2. Quét mã QR", "3. Bấm “Khai báo vào”"};
 constexpr const char* kEnglish =
-    "Scan the QR code with your phone camera, then tap “Check-in”. No app needed.";
+    "Scan the QR code with your phone camera, then tap “Check in”. No app needed.";
 
 struct Rgb {
   double r, g, b;

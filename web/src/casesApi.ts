@@ -1,5 +1,6 @@
 // Cases (F0), contacts (F1/F2), tracing notices and clusters, as /api/v1 speaks them.
 import { request } from './api';
+import { formatDate, formatDateTime } from './lib/dates';
 
 export type CaseStatus = 'active' | 'recovered' | 'died' | 'error';
 export type ContactStatus = 'new' | 'pending' | 'confirmed' | 'dismissed' | 'converted' | 'void';
@@ -118,14 +119,10 @@ export const casesApi = {
   clusters: () => request<{ clusters: Cluster[]; window_days: number }>('GET', '/clusters'),
 };
 
-/** "09:30 21/11" of an RFC 3339 time with +07:00, as written (Vietnam time). */
-export function vnTime(rfc: string): string {
-  return `${rfc.slice(11, 16)} ${rfc.slice(8, 10)}/${rfc.slice(5, 7)}`;
-}
-/** "21/11/2026". */
-export function vnDate(rfc: string): string {
-  return `${rfc.slice(8, 10)}/${rfc.slice(5, 7)}/${rfc.slice(0, 4)}`;
-}
+/** A time as 21/11/2026 09:30 (lib/dates.ts: one way of writing dates in the app). */
+export const vnTime = formatDateTime;
+/** A date or time as 21/11/2026. */
+export const vnDate = formatDate;
 /** Today in Vietnam as YYYY-MM-DD. */
 export function vnToday(): string {
   return new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);

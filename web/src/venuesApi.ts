@@ -1,5 +1,6 @@
 // Venues, check-in and the staff scanner, as the server's /api/v1 speaks them.
 import { ApiError, getToken, request } from './api';
+import { formatDateTime, formatTime } from './lib/dates';
 
 export type VenueKind = 'office' | 'school' | 'market' | 'shop' | 'restaurant' | 'hospital' | 'transport' | 'other';
 export const VENUE_KINDS: VenueKind[] = ['shop', 'restaurant', 'market', 'office', 'school', 'hospital', 'transport', 'other'];
@@ -162,12 +163,9 @@ export async function download(path: string, filename: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-/** "09:30 21/11" in Vietnam's time, whatever the device's zone. */
+/** 09:30, or with the date 21/11/2026 09:30, in Vietnam's time (lib/dates.ts). */
 export function shortTime(rfc3339: string, withDate = false): string {
-  const d = new Date(rfc3339);
-  const opts: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Ho_Chi_Minh' };
-  if (withDate) Object.assign(opts, { day: '2-digit', month: '2-digit' });
-  return new Intl.DateTimeFormat('vi-VN', opts).format(d);
+  return withDate ? formatDateTime(rfc3339) : formatTime(rfc3339);
 }
 
 /** Guests' own visits, kept on their phone so they can check out later from the venue page. */

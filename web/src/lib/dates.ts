@@ -29,3 +29,11 @@ export function formatDateTime(value: string | number): string {
   const p = pieces(d);
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
 }
+
+/** Only the time of day, 15:05 in Vietnam time (for a list of one day's visits). */
+export function formatTime(value: string | number): string {
+  const d = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
+  if (Number.isNaN(d.getTime())) return String(value);
+  const p = pieces(d);
+  return `${p.hour}:${p.minute}`;
+}

@@ -5,16 +5,12 @@ import { ApiError, getToken, setToken } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { navigate } from '../router';
 import { FormError, Layout, errorText } from '../components/ui';
+import { formatDateTime } from '../lib/dates';
 import { followInbox, notifyApi, type InboxItem } from '../notifyApi';
 
-function when(iso: string, lang: string): string {
-  return new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
-  });
-}
 
 export function Inbox() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const [items, setItems] = useState<InboxItem[] | null>(null);
   const [unread, setUnread] = useState(0);
   const [next, setNext] = useState<string | null>(null);
@@ -113,7 +109,7 @@ export function Inbox() {
                 <p style="white-space: pre-line">{item.body}</p>
                 {item.link && <p><a href={item.link} target="_blank" rel="noopener noreferrer">{t('inboxOpenLink')}</a></p>}
                 <p class="muted small">
-                  {when(item.published_at, lang)} · {item.broadcast ? t('inboxBroadcast') : t('inboxPersonal')}
+                  {formatDateTime(item.published_at)} · {item.broadcast ? t('inboxBroadcast') : t('inboxPersonal')}
                   {item.sender ? ` · ${t('inboxFrom', { name: item.sender.name })}` : ''}
                 </p>
               </li>
