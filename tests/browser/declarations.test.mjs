@@ -288,7 +288,9 @@ describe('declarations: confirmations, explanations, errors and layout', () => {
       await page.check('[data-testid=symptoms-none]');
       await page.check('[data-testid=exposures-none]');
       await page.fill('#vehicle_number', 'VN 417');
-      await page.fill('#departure_country', 'KR');
+      // Countries are picked by their Vietnamese name, accents optional.
+      await page.fill('#departure_country-search', 'han quoc');
+      assert.equal(await page.inputValue('#departure_country'), 'KR');
       const far = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
       await page.fill('#arrival_date', far);
       await page.selectOption('#quarantine_province_code', '79');

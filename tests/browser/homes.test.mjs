@@ -245,6 +245,25 @@ describe('homes and phone layout of every page', () => {
     }
   });
 
+  it('a ward is found by typing its name without accents', async () => {
+    const wards = (await server.request('GET', '/api/v1/areas/provinces/79/wards')).json;
+    const target = wards.find((w) => w.name !== w.name.normalize('NFD').replace(/[\u0300-\u036f]/g, '')) ?? wards[0];
+    const plain = target.name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
+    const { page, context } = await open('citizen', '/people/new');
+    try {
+      await page.selectOption('#province_code', '79');
+      await page.waitForSelector(`#ward_code option[value="${target.code}"]`, { state: 'attached' });
+      await page.fill('#ward_code-search', plain);
+      assert.equal(await page.inputValue('#ward_code'), target.code);
+      // The options are sorted by name, not by code.
+      await page.fill('#ward_code-search', '');
+      const names = await page.$$eval('#ward_code option', (os) => os.slice(1).map((o) => o.textContent));
+      assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b, 'vi')));
+    } finally {
+      await context.close();
+    }
+  });
+
   it('every page each role reaches fits 360 and 390 px', async () => {
     const pages = {
       citizen: ['/', '/people', '/people/new', `/people/${ids.self}`, `/people/${ids.self}/history`, '/declare',

@@ -35,6 +35,9 @@ export const homesVi = {
   areaVenuesNone: 'Chưa có địa điểm nào đăng ký trong khu vực.',
   areaVenuesCount: '{n} địa điểm',
   openCases: 'Xem danh sách ca bệnh',
+  areaTypeToSearch: 'Gõ tên để tìm (không cần dấu)',
+  areaMatches: '— {n} kết quả, chọn một —',
+  addCountry: '+ Thêm quốc gia',
 };
 
 export const homesEn: Record<keyof typeof homesVi, string> = {
@@ -71,4 +74,7 @@ export const homesEn: Record<keyof typeof homesVi, string> = {
   areaVenuesNone: 'No venue is registered in the area yet.',
   areaVenuesCount: '{n} venues',
   openCases: 'Open the case list',
+  areaTypeToSearch: 'Type part of the name',
+  areaMatches: '— {n} matches, choose one —',
+  addCountry: '+ Add a country',
 };

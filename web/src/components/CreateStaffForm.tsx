@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Area, type Role } from '../api';
 import { useI18n } from '../i18n';
 import { Field, FormError, fieldErrors, hasErrors, type FieldErrors } from './ui';
+import { AreaSelect } from './AreaSelect';
 
 type Fields = 'username' | 'password' | 'role' | 'jurisdiction';
 type Scope = 'national' | 'province' | 'ward';
@@ -131,14 +132,8 @@ export function CreateStaffForm(props: { onCreated?: () => void }) {
           </div>
         )}
         {hasArea && scope === 'ward' && (
-          <div class="field">
-            <label for="new-ward">{t('wardLabel')}</label>
-            <select id="new-ward" name="new-ward" value={ward} disabled={!province}
-              onChange={(e) => setWard((e.currentTarget as HTMLSelectElement).value)}>
-              <option value="">{t('choose')}</option>
-              {wards.map((w) => <option value={w.code}>{w.name} ({w.code})</option>)}
-            </select>
-          </div>
+          <AreaSelect id="new-ward" label={t('wardLabel')} areas={wards} value={ward} disabled={!province}
+            onChange={setWard} />
         )}
         {errors.jurisdiction && (
           <p class="field-error standalone" data-testid="error-jurisdiction" role="alert">{errors.jurisdiction}</p>

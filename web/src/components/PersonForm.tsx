@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Area } from '../api';
 import type { Person, PersonDetails } from '../api-declarations';
 import { useI18n } from '../i18n';
+import { AreaSelect } from './AreaSelect';
 import { Field, FormError, fieldErrors, hasErrors, type FieldErrors } from './ui';
 import type { Translate } from '../i18n';
 
@@ -49,15 +50,8 @@ export function AddressPicker(props: {
         </select>
         {props.errors[pName] && <p class="field-error" role="alert" data-testid={`error-${pName}`}>{props.errors[pName]}</p>}
       </div>
-      <div class={`field${props.errors[wName] ? ' has-error' : ''}`}>
-        <label for={wName}>{t('wardLabel')}</label>
-        <select id={wName} name={wName} value={props.ward} disabled={!props.province}
-          onChange={(e) => props.onChange(props.province, (e.target as HTMLSelectElement).value)}>
-          <option value="">{t('choose')}</option>
-          {wards.map((w) => <option value={w.code}>{w.name}</option>)}
-        </select>
-        {props.errors[wName] && <p class="field-error" role="alert" data-testid={`error-${wName}`}>{props.errors[wName]}</p>}
-      </div>
+      <AreaSelect id={wName} label={t('wardLabel')} areas={wards} value={props.ward} disabled={!props.province}
+        error={props.errors[wName]} onChange={(code) => props.onChange(props.province, code)} />
     </>
   );
 }

@@ -1,12 +1,14 @@
 // The health declaration: phone-first, big touch targets, prefilled from the person's last
 // declaration so an update takes seconds. On success it goes straight to the new QR.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type Area } from '../api';
 import { declarationsApi, type DeclarationInput, type EntryDetails, type Person } from '../api-declarations';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { Field, FormError, Layout, errorText, fieldErrors, hasErrors, type FieldErrors } from '../components/ui';
 import { AddressPicker } from '../components/PersonForm';
+import { AreaSelect } from '../components/AreaSelect';
+import { countries } from '../lib/countries';
 import { cacheQr } from '../lib/personalQr';
 import { StatusDot, useSignedIn } from './People';
 
@@ -101,15 +103,15 @@ function Checks(props: {
 
 /** /declare/:id */
 export function Declare({ personId }: { personId: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { data, error } = useSignedIn(async () => {
     const [person, history] = await Promise.all([declarationsApi.person(personId), declarationsApi.history(personId)]);
     return { person, last: history.declarations[0] ?? null };
   }, [personId]);
   const [form, setForm] = useState<DeclarationInput | null>(null);
   const [entry, setEntry] = useState<EntryDetails>(emptyEntry);
-  const [countries, setCountries] = useState('');
   const [provinces, setProvinces] = useState<Area[]>([]);
+  const countryList = useMemo(() => countries(lang), [lang]);
   const [errors, setErrors] = useState<FieldErrors<DeclarationField>>({});
   const [busy, setBusy] = useState(false);
 
@@ -126,7 +128,6 @@ export function Declare({ personId }: { personId: string }) {
       exposures: last?.exposures ?? [],
       vaccine_doses: last?.vaccine_doses ?? 0,
     });
-    setCountries((last?.travel_countries ?? []).join(', '));
     if (last?.entry) setEntry(last.entry);
   }, [data]);
 
@@ -141,7 +142,6 @@ export function Declare({ personId }: { personId: string }) {
     if (!form) return;
     const body: DeclarationInput = {
       ...form,
-      travel_countries: countries.split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean),
       ...(form.kind === 'entry' ? { entry } : {}),
     };
     const found = checkDeclaration(body, t);
@@ -216,8 +216,21 @@ export function Declare({ personId }: { personId: string }) {
             </select>
             {errors.travel_provinces && <p class="field-error" role="alert">{errors.travel_provinces}</p>}
           </div>
-          <Field name="travel_countries" label={t('travelCountriesLabel')} value={countries} autoCapitalize="characters"
-            onInput={(e) => setCountries((e.target as HTMLInputElement).value)} error={errors.travel_countries} />
+          <div class="field">
+            <ul class="chips" data-testid="travel-countries">
+              {form.travel_countries.map((code) => (
+                <li class="chip">
+                  {countryList.find((c) => c.code === code)?.name ?? code}
+                  <button type="button" aria-label={t('remove')} onClick={() =>
+                    setForm({ ...form, travel_countries: form.travel_countries.filter((c) => c !== code) })}>×</button>
+                </li>
+              ))}
+            </ul>
+            <AreaSelect id="travel_countries" label={t('travelCountriesLabel')} prompt={t('addCountry')}
+              areas={countryList.filter((c) => !form.travel_countries.includes(c.code))} value="" autoPick={false}
+              error={errors.travel_countries}
+              onChange={(code) => code && setForm({ ...form, travel_countries: [...form.travel_countries, code] })} />
+          </div>
 
           <fieldset class={`field choice-group${errors.vaccine_doses ? ' has-error' : ''}`}>
             <legend>{t('vaccineDosesLabel')}</legend>
@@ -245,8 +258,9 @@ export function Declare({ personId }: { personId: string }) {
                 onInput={setEntryField('vehicle_number')} error={errors.vehicle_number} autoCapitalize="characters" />
               <Field name="seat" label={t('seatLabel')} value={entry.seat} onInput={setEntryField('seat')}
                 error={errors.seat} />
-              <Field name="departure_country" label={t('departureCountryLabel')} value={entry.departure_country}
-                onInput={setEntryField('departure_country')} error={errors.departure_country} maxLength={2} />
+              <AreaSelect id="departure_country" label={t('departureCountryLabel')} areas={countryList}
+                value={entry.departure_country} error={errors.departure_country}
+                onChange={(code) => setEntry({ ...entry, departure_country: code })} />
               <Field name="arrival_date" type="date" label={t('arrivalDateLabel')} value={entry.arrival_date}
                 onInput={setEntryField('arrival_date')} error={errors.arrival_date} />
               <p class="field-label">{t('quarantineAddressLabel')}</p>

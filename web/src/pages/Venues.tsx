@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, getToken, setToken, type Area } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
+import { AreaSelect } from '../components/AreaSelect';
 import { Field, FormError, Layout, errorText, fieldErrors, type FieldErrors } from '../components/ui';
 import { VENUE_KINDS, venuesApi, type Venue, type VenueKind } from '../venuesApi';
 
@@ -113,14 +114,8 @@ function RegisterVenue(props: { onCreated: (v: Venue) => void }) {
           </select>
           {errors.province_code && <p class="field-error">{errors.province_code}</p>}
         </div>
-        <div class={`field${errors.ward_code ? ' has-error' : ''}`}>
-          <label for="ward_code">{t('wardLabel')}</label>
-          <select id="ward_code" value={f.ward_code} onChange={set('ward_code')} disabled={!wards.length}>
-            <option value="">{t('choose')}</option>
-            {wards.map((w) => <option value={w.code}>{w.name}</option>)}
-          </select>
-          {errors.ward_code && <p class="field-error">{errors.ward_code}</p>}
-        </div>
+        <AreaSelect id="ward_code" label={t('wardLabel')} areas={wards} value={f.ward_code} disabled={!wards.length}
+          error={errors.ward_code} onChange={(code) => setF((x) => ({ ...x, ward_code: code }))} />
         <Field name="street" label={t('streetLabel')} value={f.street} onInput={set('street')} error={errors.street} />
         <Field name="capacity" label={t('capacityLabel')} type="number" inputMode="numeric" min={1} value={f.capacity}
           onInput={set('capacity')} error={errors.capacity} />
