@@ -189,8 +189,9 @@ function StaffHome({ me }: { me: Me }) {
         <dl class="facts">
           <dt>{t('roleLabel')}</dt>
           <dd data-testid="me-role">{t(`role_${me.role}` as MessageKey)}</dd>
-          <dt>{t('jurisdiction')}</dt>
-          <dd data-testid="me-jurisdiction">{jurisdictionText(me.jurisdiction, t)}</dd>
+          {/* Venue staff act for their venues, not for an area. */}
+          {me.role !== 'venue_staff' && <dt>{t('jurisdiction')}</dt>}
+          {me.role !== 'venue_staff' && <dd data-testid="me-jurisdiction">{jurisdictionText(me.jurisdiction, t)}</dd>}
         </dl>
       </section>
       {new URLSearchParams(location.search).has('password') && (

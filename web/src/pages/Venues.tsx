@@ -46,8 +46,8 @@ export function VenueList({ venues }: { venues: Venue[] }) {
           <a href={`/venues/${v.id}`} onClick={linkClick}><strong>{v.name}</strong></a>
           <span class="muted"> · {t(`kind_${v.kind}` as MessageKey)} · {t(`status_${v.status}` as MessageKey)}</span>
           <div class="row-actions">
-            <a href={`/scan/${v.id}`} onClick={linkClick} data-testid={`scan-link-${v.id}`}>{t('featScanner')}</a>
-            <a href={`/venues/${v.id}/log`} onClick={linkClick}>{t('guestLog')}</a>
+            <a class="btn-small primary" href={`/scan/${v.id}`} onClick={linkClick} data-testid={`scan-link-${v.id}`}>{t('featScanner')}</a>
+            <a class="btn-small" href={`/venues/${v.id}/log`} onClick={linkClick}>{t('guestLog')}</a>
           </div>
         </li>
       ))}
