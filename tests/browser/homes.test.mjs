@@ -56,9 +56,9 @@ async function layoutProblems(page) {
 /** Waits for a page to have loaded what it shows (no "loading" text left). */
 async function settled(page) {
   await page.waitForFunction(() => {
-    const main = document.querySelector('main');
+    const main = document.querySelector('main') ?? document.querySelector('#app > *');
     return main && !/Đang tải…|Loading…/.test(main.innerText) && !main.querySelector('[aria-busy=true]');
-  }, null, { timeout: 10000 });
+  }, null, { timeout: 10000 }).catch((e) => { throw new Error(`${page.url()} did not finish loading: ${e.message}`); });
   await page.waitForTimeout(100);
 }
 
@@ -268,11 +268,11 @@ describe('homes and phone layout of every page', () => {
     const pages = {
       citizen: ['/', '/people', '/people/new', `/people/${ids.self}`, `/people/${ids.self}/history`, '/declare',
         `/declare/${ids.father}`, '/qr', `/qr/${ids.self}`, '/visits', '/inbox', '/venues', `/venues/${ids.venue}`,
-        `/venues/${ids.venue}/log`, `/v/${ids.venueCode}`, '/verify'],
-      guard: ['/', `/scan/${ids.venue}`],
+        `/venues/${ids.venue}/log`, `/kiosk/${ids.venue}`, `/v/${ids.venueCode}`, '/verify'],
+      guard: ['/', `/scan/${ids.venue}`, `/venues/${ids.venue}`, '/password'],
       wardOfficial: ['/', '/cases', `/cases/${ids.case}`, '/clusters', '/broadcasts', `/venues/${ids.venue}`],
-      cityOfficial: ['/', '/cases', '/broadcasts'],
-      admin: ['/'],
+      cityOfficial: ['/', '/cases', `/cases/${ids.case}`, '/broadcasts'],
+      admin: ['/', '/password'],
       guest: ['/login', '/staff-login', `/v/${ids.venueCode}`, '/verify'],
     };
     const problems = [];
