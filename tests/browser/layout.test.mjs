@@ -65,11 +65,12 @@ describe('phone layout', () => {
 
         await page.evaluate((t) => localStorage.setItem('kb_token', t), official);
         await page.goto(`${server.base}/`);
-        await page.locator('[data-testid=province-list] > li').first().waitFor();
-        await assertFits(page, 360, `home-official-${lang}`);
-        await page.click('[data-testid=province-01]');
+        // A province official's home opens at the province's wards; back to the provinces.
         await page.locator('[data-testid=ward-list] > li').first().waitFor();
-        await assertFits(page, 360, `wards-${lang}`);
+        await assertFits(page, 360, `home-official-${lang}`);
+        await page.click('[data-testid=areas-back]');
+        await page.locator('[data-testid=province-list] > li').first().waitFor();
+        await assertFits(page, 360, `provinces-${lang}`);
         assert.deepEqual(page.errors, []);
       } finally {
         await context.close();

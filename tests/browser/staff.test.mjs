@@ -35,7 +35,7 @@ describe('staff sign-in', () => {
     await server?.stop();
   });
 
-  it('an official sees the jurisdiction and browses provinces → wards', async () => {
+  it('a province official sees the jurisdiction, its wards first, and may browse the other provinces', async () => {
     addStaff(server, 'hcm.official', 'official', '79');
     const context = await phoneContext(browser);
     try {
@@ -58,13 +58,9 @@ describe('staff sign-in', () => {
       assert.match(jur, /Hồ Chí Minh/);
       if (me.json.jurisdiction?.name) assert.ok(jur.includes(me.json.jurisdiction.name));
 
-      const provinces = page.locator('[data-testid=province-list] > li');
-      await provinces.first().waitFor();
-      assert.equal(await provinces.count(), 34);
-
+      // A province official's home opens at the province's own wards.
       const wardsApi = await server.request('GET', '/api/v1/areas/provinces/79/wards');
       assert.equal(wardsApi.status, 200);
-      await page.click('[data-testid=province-79]');
       const wards = page.locator('[data-testid=ward-list] > li');
       await wards.first().waitFor();
       assert.equal(await wards.count(), wardsApi.json.length);
@@ -72,6 +68,7 @@ describe('staff sign-in', () => {
       assert.match(await page.textContent('[data-testid=areas-heading]'), /Hồ Chí Minh/);
       const first = wardsApi.json[0];
       assert.match(await wards.first().textContent(), new RegExp(first.code));
+      const provinces = page.locator('[data-testid=province-list] > li');
 
       // Filtering without diacritics, then back to the provinces.
       await page.fill('#area-filter', first.name.normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
@@ -79,6 +76,9 @@ describe('staff sign-in', () => {
       await page.click('[data-testid=areas-back]');
       await provinces.first().waitFor();
       assert.equal(await provinces.count(), 34);
+      await page.click('[data-testid=province-01]');
+      await page.locator('[data-testid=ward-list] > li').first().waitFor();
+      assert.match(await page.textContent('[data-testid=areas-heading]'), /Hà Nội/);
       assert.deepEqual(page.errors, []);
     } finally {
       await context.close();

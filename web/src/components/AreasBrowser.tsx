@@ -12,7 +12,8 @@ function filterAreas(areas: Area[], query: string): Area[] {
   return areas.filter((a) => a.code.includes(q) || fold(a.name).includes(q));
 }
 
-export function AreasBrowser(props: { highlight?: string | null }) {
+/** `start`: open this province's wards first (a province official's own area). */
+export function AreasBrowser(props: { highlight?: string | null; start?: string | null }) {
   const { t } = useI18n();
   const [provinces, setProvinces] = useState<Area[] | null>(null);
   const [province, setProvince] = useState<Area | null>(null);
@@ -24,7 +25,12 @@ export function AreasBrowser(props: { highlight?: string | null }) {
   useEffect(() => {
     let live = true;
     setError(null);
-    api.provinces().then((p) => live && setProvinces(p), (e) => live && setError(e));
+    api.provinces().then((p) => {
+      if (!live) return;
+      setProvinces(p);
+      const mine = props.start ? p.find((a) => a.code === props.start) : undefined;
+      if (mine) setProvince((shown) => shown ?? mine);
+    }, (e) => live && setError(e));
     return () => { live = false; };
   }, [attempt]);
 

@@ -217,8 +217,9 @@ function OfficialHome({ me }: { me: Me }) {
         <Tile href="/broadcasts" id="tile-composeTitle" title={t('composeTitle')} />
       </ul>
       <AreaVenues />
-      {/* A ward official's area is one ward: the country's provinces are not theirs to browse. */}
-      {me.jurisdiction?.level !== 'ward' && <AreasBrowser highlight={provinceCode} />}
+      {/* A ward official's area is one ward: the country's provinces are not theirs to browse; a
+          province official starts at the province's wards. */}
+      {me.jurisdiction?.level !== 'ward' && <AreasBrowser highlight={provinceCode} start={provinceCode} />}
     </>
   );
 }
