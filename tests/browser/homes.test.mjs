@@ -296,6 +296,19 @@ describe('homes and phone layout of every page', () => {
         }
       }
     }
+    // English words are longer: each home once more in English at 360 px.
+    for (const role of Object.keys(tokens)) {
+      const context = await phoneContext(browser, { viewport: { width: 360, height: 800 } });
+      await context.addInitScript(([t, l]) => { localStorage.setItem('kb_token', t); localStorage.setItem('kb_lang', l); }, [tokens[role], 'en']);
+      const page = await newPage(context);
+      try {
+        await page.goto(`${server.base}/`);
+        await settled(page);
+        for (const p of await layoutProblems(page)) problems.push(`${role} / en @360: ${p}`);
+      } finally {
+        await context.close();
+      }
+    }
     assert.deepEqual(problems, []);
   });
 });
