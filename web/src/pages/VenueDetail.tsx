@@ -73,9 +73,9 @@ export function VenueDetail({ venueId }: { venueId: string }) {
         )}
         <section class="card">
           <ul class="tiles">
-            {!official && <li class="tile"><a href={`/scan/${venue.id}`} onClick={linkClick} data-testid="open-scanner">{t('featScanner')}</a></li>}
-            {!official && <li class="tile"><a href={`/kiosk/${venue.id}`} onClick={linkClick} data-testid="open-kiosk">{t('kiosk')}</a></li>}
-            <li class="tile"><a href={`/venues/${venue.id}/log`} onClick={linkClick} data-testid="open-log">{t('guestLog')}</a></li>
+            {!official && <li><a class="tile" href={`/scan/${venue.id}`} onClick={linkClick} data-testid="open-scanner">{t('featScanner')}</a></li>}
+            {!official && <li><a class="tile" href={`/kiosk/${venue.id}`} onClick={linkClick} data-testid="open-kiosk">{t('kiosk')}</a></li>}
+            <li><a class="tile" href={`/venues/${venue.id}/log`} onClick={linkClick} data-testid="open-log">{t('guestLog')}</a></li>
           </ul>
         </section>
         {manager && <StaffManager venueId={venue.id} />}
