@@ -93,15 +93,14 @@ function CitizenHome({ me }: { me: Me }) {
   }, []);
 
   const self = people?.find((p) => p.is_self);
-  const name = self?.full_name || me.phone;
+  const name = self?.full_name;
   const due = (people ?? []).filter((p) => !p.last_declared_at
     || Date.now() - new Date(p.last_declared_at).getTime() > DECLARATION_VALID_MS);
   return (
     <>
       <section class="card">
-        <h1 data-testid="greeting">{t('hello')}, {name}</h1>
-        {name !== me.phone && <p class="muted" data-testid="me-phone">{me.phone}</p>}
-        {name === me.phone && <span hidden data-testid="me-phone">{me.phone}</span>}
+        <h1 data-testid="greeting">{name ? `${t('hello')}, ${name}` : t('hello')}</h1>
+        <p class="muted" data-testid="me-phone">{me.phone}</p>
       </section>
       {error ? <p class="form-error" role="alert">{errorText(error, t)}</p> : null}
       {people && (
