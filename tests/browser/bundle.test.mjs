@@ -28,8 +28,8 @@ function recordScripts(page) {
   return () => Promise.all(pending);
 }
 
-/** The chunk's name without its hash: /assets/Scanner-DkVhgq1R.js → Scanner. */
-const chunkName = (file) => file.replace(/^.*\//, '').replace(/-[^-]+\.js$/, '');
+/** The chunk's name without its 8-character hash, which may itself hold '-' or '_': Scanner-DkVhgq1R.js → Scanner. */
+const chunkName = (file) => file.replace(/^.*\//, '').replace(/-[\w-]{8}\.js$/, '');
 
 describe('what a phone downloads', () => {
   let server;
