@@ -273,7 +273,7 @@ describe('homes and phone layout of every page', () => {
         `/declare/${ids.father}`, '/qr', `/qr/${ids.self}`, '/visits', '/inbox', '/venues', `/venues/${ids.venue}`,
         `/venues/${ids.venue}/log`, `/kiosk/${ids.venue}`, `/v/${ids.venueCode}`, '/verify'],
       guard: ['/', `/scan/${ids.venue}`, `/venues/${ids.venue}`, '/password'],
-      wardOfficial: ['/', '/cases', `/cases/${ids.case}`, '/clusters', '/broadcasts', `/venues/${ids.venue}`],
+      wardOfficial: ['/', '/cases', `/cases/${ids.case}`, '/clusters', '/duplicates', '/broadcasts', `/venues/${ids.venue}`],
       cityOfficial: ['/', '/cases', `/cases/${ids.case}`, '/broadcasts'],
       admin: ['/', '/password'],
       guest: ['/login', '/staff-login', `/v/${ids.venueCode}`, '/verify'],
