@@ -58,7 +58,7 @@ Result<Sent> send_personal(store::Connection& c, const PersonalMessage& m, int64
     return Sent{existing->i64(0), false};
   }
   int64_t id = inserted[0].i64(0);
-  if (!phone.empty()) KB_TRY(queue_delivery(c, id, kChannelSms, phone, now));
+  if (!phone.empty()) KB_TRY(queue_delivery(c, id, kChannelSms, phone, now, m.lane));
   KB_TRY(announce(c, Wake{{m.person_id}, {}, false}));
   return Sent{id, true};
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "notify/delivery.h"
 #include "store/database.h"
 
 namespace kb::notify {
@@ -31,6 +32,7 @@ struct PersonalMessage {
   std::string dedupe_key;            // idempotency: a second message with the same key for the same person is not stored again
   std::optional<int64_t> sender_id;  // the official, if any
   int64_t expires_at = 0;            // 0: never
+  Lane lane = Lane::kNotice;         // outside delivery: kBulk for invitations, kUrgent for call-backs
 };
 
 // Stores the message in the person's inbox (idempotent by dedupe_key) and queues outside
