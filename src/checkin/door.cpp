@@ -57,19 +57,6 @@ Source source_of(DoorPath path) {
   return staff_path(path) ? Source::kStaffScan : Source::kSelf;
 }
 
-Error qr_refusal(qr::Verdict v) {
-  switch (v) {
-    case qr::Verdict::kExpired:
-      return Error{ErrorKind::kGone, "qr_expired", "this personal QR has expired; ask for a fresh one", "payload"};
-    case qr::Verdict::kRevoked:
-      return Error{ErrorKind::kGone, "qr_revoked", "this personal QR was revoked", "payload"};
-    case qr::Verdict::kForged:
-      return invalid("payload", "qr_forged", "this personal QR is not signed by us: do not trust it");
-    default: break;
-  }
-  return invalid("payload", "qr_malformed", "this personal QR is damaged; scan it again");
-}
-
 // A person found (or recorded) at the door, and the visit recorded for them.
 struct Found {
   people::Person person;
@@ -311,7 +298,7 @@ awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const 
   std::optional<int64_t> qr_person;
   if (const auto* qr = std::get_if<ScannedQr>(&e.visitor)) {
     KB_CO_ASSIGN(auto check, db_.read([&](store::Connection& c) { return qr::check_personal_qr(c, qr->payload, now); }));
-    if (check.verdict != qr::Verdict::kValid) co_return qr_refusal(check.verdict);
+    if (check.verdict != qr::Verdict::kValid) co_return qr::refusal(check.verdict);
     qr_person = check.person_id;
   }
   // Finds (or records) the person the visitor is, and records the visit: one write job.

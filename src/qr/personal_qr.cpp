@@ -30,6 +30,19 @@ constexpr Sql kRevokeOtherColours{
 
 bool looks_like_personal_qr(std::string_view payload) { return payload.starts_with(kPersonalQrPrefix); }
 
+Error refusal(Verdict v, std::string field) {
+  switch (v) {
+    case Verdict::kExpired:
+      return Error{ErrorKind::kGone, "qr_expired", "this personal QR has expired; ask for a fresh one", field};
+    case Verdict::kRevoked:
+      return Error{ErrorKind::kGone, "qr_revoked", "this personal QR was revoked", field};
+    case Verdict::kForged:
+      return invalid(field, "qr_forged", "this personal QR is not signed by us: do not trust it");
+    default: break;
+  }
+  return invalid(field, "qr_malformed", "this personal QR is damaged; scan it again");
+}
+
 std::string_view verdict_name(Verdict v) {
   switch (v) {
     case Verdict::kValid: return "valid";

@@ -29,6 +29,9 @@ struct PersonalQrCheck {
 };
 
 std::string_view verdict_name(Verdict v);  // "valid", "expired", "revoked", "forged", "malformed"
+// Why a scanner refuses a QR that is not valid, naming `field`: qr_expired, qr_revoked (kGone),
+// qr_forged, qr_malformed (kInvalidArgument).
+Error refusal(Verdict v, std::string field = "payload");
 
 // Checks signature (against the stored public keys), expiry and revocation. Never an error for
 // bad input: that is a verdict. Errors only for database failures.
