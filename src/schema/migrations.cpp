@@ -554,6 +554,83 @@ CREATE TABLE vaccination_import_rows (
 );
 CREATE INDEX vaccination_import_rows_by_status ON vaccination_import_rows(import_id, status, row_number);
 )sql"},
+    {45, R"sql(
+-- Mass testing rounds (testing/testing.h): a round for wards, a case's contacts or walk-ins,
+-- in one province; its sites and days; the people invited to it.
+CREATE TABLE test_rounds (
+  id {{pk}},
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL DEFAULT '',
+  case_id BIGINT,
+  pool_size INTEGER NOT NULL,
+  created_by BIGINT NOT NULL REFERENCES users(id),
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX test_rounds_by_province ON test_rounds(province_code, id);
+CREATE TABLE test_round_wards (
+  round_id BIGINT NOT NULL REFERENCES test_rounds(id),
+  ward_code TEXT NOT NULL,
+  PRIMARY KEY (round_id, ward_code)
+);
+CREATE TABLE test_sites (
+  id {{pk}},
+  round_id BIGINT NOT NULL REFERENCES test_rounds(id),
+  name TEXT NOT NULL,
+  day TEXT NOT NULL
+);
+CREATE INDEX test_sites_by_round ON test_sites(round_id, id);
+CREATE TABLE test_invitations (
+  round_id BIGINT NOT NULL REFERENCES test_rounds(id),
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  invited_at BIGINT NOT NULL,
+  PRIMARY KEY (round_id, person_id)
+);
+)sql"},
+    {46, R"sql(
+-- Tubes and samples. A tube label is unique everywhere (labs name tubes by it). A sample is one
+-- person's swab: in a tube (RT-PCR, pooled or individual) or a rapid antigen test with its
+-- result at once. attempt 0 is the round's sample, 1 the individual retest after a positive
+-- pool; a person has one sample of each kind and attempt in a round. result: NULL pending,
+-- 'negative', 'positive', 'recalled' (in a positive pool: called back for a retest).
+-- confirmation: 'pending' while a positive waits for an official, then 'confirmed' (case_id)
+-- or 'dismissed'.
+CREATE TABLE test_tubes (
+  id {{pk}},
+  round_id BIGINT NOT NULL REFERENCES test_rounds(id),
+  site_id BIGINT REFERENCES test_sites(id),
+  label TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  capacity INTEGER NOT NULL,
+  members INTEGER NOT NULL DEFAULT 0,
+  result TEXT,
+  result_at BIGINT,
+  lab TEXT NOT NULL DEFAULT '',
+  created_by BIGINT NOT NULL REFERENCES users(id),
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX test_tubes_by_label ON test_tubes(label);
+CREATE INDEX test_tubes_by_round ON test_tubes(round_id, id);
+CREATE TABLE test_samples (
+  id {{pk}},
+  round_id BIGINT NOT NULL REFERENCES test_rounds(id),
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  tube_id BIGINT REFERENCES test_tubes(id),
+  kind TEXT NOT NULL,
+  attempt INTEGER NOT NULL DEFAULT 0,
+  taken_at BIGINT NOT NULL,
+  taken_by BIGINT NOT NULL REFERENCES users(id),
+  result TEXT,
+  result_at BIGINT,
+  confirmation TEXT,
+  case_id BIGINT
+);
+CREATE UNIQUE INDEX test_samples_once ON test_samples(round_id, person_id, kind, attempt);
+CREATE INDEX test_samples_by_tube ON test_samples(tube_id);
+CREATE INDEX test_samples_by_person ON test_samples(person_id, id);
+CREATE INDEX test_samples_awaiting ON test_samples(confirmation, id);
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run
