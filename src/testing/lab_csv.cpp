@@ -4,6 +4,7 @@
 
 #include <array>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "core/clock.h"
@@ -44,6 +45,25 @@ bool digits(std::string_view s) {
 }
 
 }  // namespace
+
+std::string_view finding_name(Finding f) { return f == Finding::kPositive ? "positive" : "negative"; }
+
+Result<Finding> parse_finding(std::string_view text, std::string_view field) {
+  std::string s;
+  for (char ch : text) s += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+  // Labs write "Âm tính" and "DƯƠNG TÍNH" too: fold the capitals these words use (Â Í Ư Ơ).
+  for (auto [upper, lower] : {std::pair{"\xC3\x82", "\xC3\xA2"}, std::pair{"\xC3\x8D", "\xC3\xAD"},
+                              std::pair{"\xC6\xAF", "\xC6\xB0"}, std::pair{"\xC6\xA0", "\xC6\xA1"}}) {
+    for (size_t at = s.find(upper); at != std::string::npos; at = s.find(upper, at)) s.replace(at, 2, lower);
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+  static const std::set<std::string> kNegative{"âm tính", "am tinh", "negative", "neg", "âm", "-"};
+  static const std::set<std::string> kPositive{"dương tính", "duong tinh", "positive", "pos", "dương", "+"};
+  if (kNegative.count(s)) return Finding::kNegative;
+  if (kPositive.count(s)) return Finding::kPositive;
+  return invalid(std::string(field), "invalid_result", "a result is negative (âm tính) or positive (dương tính)");
+}
 
 std::optional<int64_t> parse_result_time(std::string_view text) {
   text = trimmed(text);

@@ -5,11 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "core/result.h"
-#include "testing/testing.h"
+#include "testing/lab_result.h"
 
 namespace kb::testing {
 

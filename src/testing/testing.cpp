@@ -420,25 +420,6 @@ std::string_view round_kind_name(RoundKind k) {
 
 std::string_view tube_kind_name(TubeKind k) { return k == TubeKind::kPool ? "pool" : "individual"; }
 
-std::string_view finding_name(Finding f) { return f == Finding::kPositive ? "positive" : "negative"; }
-
-Result<Finding> parse_finding(std::string_view text, std::string_view field) {
-  std::string s;
-  for (char ch : text) s += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
-  // Labs write "Âm tính" and "DƯƠNG TÍNH" too: fold the capitals these words use (Â Í Ư Ơ).
-  for (auto [upper, lower] : {std::pair{"\xC3\x82", "\xC3\xA2"}, std::pair{"\xC3\x8D", "\xC3\xAD"},
-                              std::pair{"\xC6\xAF", "\xC6\xB0"}, std::pair{"\xC6\xA0", "\xC6\xA1"}}) {
-    for (size_t at = s.find(upper); at != std::string::npos; at = s.find(upper, at)) s.replace(at, 2, lower);
-  }
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
-  static const std::set<std::string> kNegative{"âm tính", "am tinh", "negative", "neg", "âm", "-"};
-  static const std::set<std::string> kPositive{"dương tính", "duong tinh", "positive", "pos", "dương", "+"};
-  if (kNegative.count(s)) return Finding::kNegative;
-  if (kPositive.count(s)) return Finding::kPositive;
-  return invalid(std::string(field), "invalid_result", "a result is negative (âm tính) or positive (dương tính)");
-}
-
 Result<RoundView> create_round(store::Connection& c, const areas::AreaDirectory& areas,
                                const accounts::User& official, const NewRound& n, int64_t now) {
   KB_TRY(access::official(official));

@@ -31,6 +31,7 @@
 #include "areas/area_directory.h"
 #include "core/result.h"
 #include "store/database.h"
+#include "testing/lab_result.h"
 #include "testing/sampled_person.h"
 #include "trace/exposure.h"
 
@@ -108,10 +109,6 @@ Result<Site> add_site(store::Connection& c, const accounts::User& official, int6
 
 enum class TubeKind { kPool, kIndividual };
 std::string_view tube_kind_name(TubeKind k);
-enum class Finding { kNegative, kPositive };  // a lab's or a rapid test's
-std::string_view finding_name(Finding f);
-// "negative"/"positive", also "âm tính"/"dương tính" (with or without marks), "neg"/"pos".
-Result<Finding> parse_finding(std::string_view text, std::string_view field);
 
 struct NewSample {
   SampledPerson person;
@@ -162,18 +159,6 @@ Result<std::vector<Tube>> tubes_of_round(store::Connection& c, const accounts::U
                                          int64_t round_id, int64_t limit);
 
 // ---- lab results ----
-
-struct LabResult {
-  std::string tube_label;
-  Finding finding = Finding::kNegative;
-  int64_t at = 0;
-  std::string lab;
-};
-
-struct ResultRowError {
-  int64_t row = 0;  // spreadsheet row (header is 1); 0 for a single result
-  std::string field, code, message;
-};
 
 struct Applied {
   int64_t tubes = 0;       // results recorded now
