@@ -31,6 +31,10 @@ const Clusters = lazyPage(() => import('./pages/Clusters').then((m) => m.Cluster
 const Inbox = lazyPage(() => import('./pages/Inbox').then((m) => m.Inbox));
 const Compose = lazyPage(() => import('./pages/Compose').then((m) => m.Compose));
 const Duplicates = lazyPage(() => import('./pages/Duplicates').then((m) => m.Duplicates));
+const TestingRounds = lazyPage(() => import('./pages/Testing').then((m) => m.TestingRounds));
+const RoundPage = lazyPage(() => import('./pages/Testing').then((m) => m.RoundPage));
+const LabResults = lazyPage(() => import('./pages/Testing').then((m) => m.LabResults));
+const MyTests = lazyPage(() => import('./pages/Testing').then((m) => m.MyTests));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -67,7 +71,7 @@ export function App() {
   else if (route === '/password') page = <ChangePassword />;
   else if (route === '/inbox') page = <Inbox />;
   else if (route === '/broadcasts') page = <Compose />;
-  else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? <NotFound />;
+  else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? testingRoute(route) ?? <NotFound />;
   return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
 }
 
@@ -118,5 +122,15 @@ function caseRoute(route: string) {
   if ((m = /^\/cases\/(\d+)$/.exec(route))) return <CaseDetail caseId={m[1]} />;
   if (route === '/clusters') return <Clusters />;
   if (route === '/duplicates') return <Duplicates />;
+  return null;
+}
+
+/** Mass testing rounds, sampling, lab results (officials) and a citizen's tests (issue 17). */
+function testingRoute(route: string) {
+  let m;
+  if (route === '/testing') return <TestingRounds />;
+  if (route === '/testing/results') return <LabResults />;
+  if ((m = /^\/testing\/(\d+)$/.exec(route))) return <RoundPage roundId={m[1]} />;
+  if (route === '/tests') return <MyTests />;
   return null;
 }

@@ -9,11 +9,13 @@ import { notifyEn, notifyVi } from './i18n-notify';
 import { errorsEn, errorsVi } from './i18n-errors';
 import { identityEn, identityVi } from './i18n-identity';
 import { homesEn, homesVi } from './i18n-homes';
+import { testingEn, testingVi } from './i18n-testing';
 
 const vi = {
   ...venuesVi,
   ...declarationsVi,
   ...casesVi,
+  ...testingVi,
   ...notifyVi,
   ...errorsVi,
   ...identityVi,
@@ -128,6 +130,7 @@ const en: Record<MessageKey, string> = {
   ...venuesEn,
   ...declarationsEn,
   ...casesEn,
+  ...testingEn,
   ...notifyEn,
   ...errorsEn,
   ...identityEn,

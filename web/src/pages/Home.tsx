@@ -137,6 +137,7 @@ function CitizenHome({ me }: { me: Me }) {
           hint={unread ? t('homeInboxHint', { n: unread }) : t('homeInboxNone')} count={unread || undefined} />
         <Tile href="/declare" id="tile-featDeclaration" title={t('featDeclaration')} hint={t('homeDeclareHint')} />
         <Tile href="/qr" id="tile-featMyQr" title={t('featMyQr')} />
+        <Tile href="/tests" id="tile-featMyTests" title={t('featMyTests')} />
         <Tile href="/visits" id="tile-featCheckin" title={t('homeVisits')} />
         <Tile href="/venues" id="tile-featVenues" title={t('homeMyVenues')} />
       </ul>
@@ -214,6 +215,7 @@ function OfficialHome({ me }: { me: Me }) {
         <Tile href="/cases" id="tile-featCases" title={t('featCases')} />
         <Tile href="/clusters" id="tile-featClusters" title={t('featClusters')} />
         <Tile href="/broadcasts" id="tile-composeTitle" title={t('composeTitle')} />
+        <Tile href="/testing" id="tile-featTesting" title={t('featTesting')} />
       </ul>
       <AreaVenues />
       {/* A ward official's area is one ward: the country's provinces are not theirs to browse; a
