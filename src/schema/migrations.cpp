@@ -595,7 +595,7 @@ CREATE TABLE test_invitations (
 -- pool; a person has one sample of each kind and attempt in a round. result: NULL pending,
 -- 'negative', 'positive', 'recalled' (in a positive pool: called back for a retest).
 -- confirmation: 'pending' while a positive waits for an official, then 'confirmed' (case_id)
--- or 'dismissed'.
+-- or 'dismissed'. A tube is settled once its samples carry its result.
 CREATE TABLE test_tubes (
   id {{pk}},
   round_id BIGINT NOT NULL REFERENCES test_rounds(id),
@@ -607,11 +607,13 @@ CREATE TABLE test_tubes (
   result TEXT,
   result_at BIGINT,
   lab TEXT NOT NULL DEFAULT '',
+  settled INTEGER NOT NULL DEFAULT 0,
   created_by BIGINT NOT NULL REFERENCES users(id),
   created_at BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX test_tubes_by_label ON test_tubes(label);
 CREATE INDEX test_tubes_by_round ON test_tubes(round_id, id);
+CREATE INDEX test_tubes_unsettled ON test_tubes(round_id, settled);
 CREATE TABLE test_samples (
   id {{pk}},
   round_id BIGINT NOT NULL REFERENCES test_rounds(id),

@@ -90,11 +90,21 @@ constexpr Sql kInsertSample{"testing_insert_sample",
                             "$9, $10) RETURNING id"};
 constexpr Sql kSelectSample{"testing_select_sample",
                             "SELECT " KB_SAMPLE_COLUMNS " FROM test_samples s WHERE s.id = $1"};
-constexpr Sql kSetTubeSamples{"testing_set_tube_samples",
-                              "UPDATE test_samples SET result = $2, result_at = $3, confirmation = $4 "
-                              "WHERE tube_id = $1"};
-constexpr Sql kSelectTubeSamples{"testing_select_tube_samples",
-                                 "SELECT id, person_id FROM test_samples WHERE tube_id = $1 ORDER BY id"};
+// The samples of a round's tubes that have just got a result of `$2` (and are of kind `$3`) take
+// the tube's result, and the tubes are settled: one statement per round and outcome, however
+// many tubes a lab file names.
+constexpr Sql kSetResultedSamples{
+    "testing_set_resulted_samples",
+    "UPDATE test_samples SET result = $4, confirmation = $5, result_at = (SELECT t.result_at FROM test_tubes t "
+    "WHERE t.id = test_samples.tube_id) WHERE tube_id IN (SELECT id FROM test_tubes "
+    "WHERE round_id = $1 AND settled = 0 AND result = $2 AND kind = $3)"};
+constexpr Sql kSettleTubes{"testing_settle_tubes",
+                           "UPDATE test_tubes SET settled = 1 WHERE round_id = $1 AND settled = 0 "
+                           "AND result IS NOT NULL"};
+constexpr Sql kSelectRecalledMembers{
+    "testing_select_recalled_members",
+    "SELECT s.id, s.person_id FROM test_samples s JOIN test_tubes t ON t.id = s.tube_id WHERE t.round_id = $1 "
+    "AND t.settled = 0 AND t.result = 'positive' AND t.kind = 'pool' ORDER BY s.id"};
 constexpr Sql kSelectAwaiting{
     "testing_select_awaiting",
     "SELECT " KB_SAMPLE_COLUMNS
@@ -608,26 +618,33 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
     out.applied = Applied{};
     return out;
   }
+  std::map<int64_t, const Round*> touched;
   for (const auto& p : planned) {
     const LabResult& r = *p.result;
     KB_TRY(c.exec(kSetTubeResult, {p.tube.id, finding_name(r.finding), r.at, std::string_view(r.lab)}));
     ++out.applied.tubes;
-    if (r.finding == Finding::kNegative) {
-      KB_ASSIGN(int64_t n, c.exec(kSetTubeSamples, {p.tube.id, std::string_view("negative"), r.at, Param{nullptr}}));
-      out.applied.cleared += n;
-    } else if (p.tube.kind == TubeKind::kIndividual) {
-      KB_ASSIGN(int64_t n, c.exec(kSetTubeSamples, {p.tube.id, std::string_view("positive"), r.at,
-                                                    std::string_view("pending")}));
-      out.applied.positives += n;
-    } else {
-      KB_ASSIGN(int64_t n, c.exec(kSetTubeSamples, {p.tube.id, std::string_view("recalled"), r.at, Param{nullptr}}));
-      out.applied.recalled += n;
-      KB_ASSIGN(auto members, c.query(kSelectTubeSamples, {p.tube.id}));
-      for (const auto& m : members) {
-        KB_TRY(send_recall(c, *p.round, m.i64(0), m.i64(1), now));
-        out.applied.messaged.push_back(m.i64(1));
-      }
+    touched.emplace(p.round->id, p.round);
+  }
+  const std::string_view pool = tube_kind_name(TubeKind::kPool), individual = tube_kind_name(TubeKind::kIndividual);
+  for (const auto& [round_id, round] : touched) {
+    // The members of positive pools are called back (read before their result is set).
+    KB_ASSIGN(auto members, c.query(kSelectRecalledMembers, {round_id}));
+    for (const auto& m : members) {
+      KB_TRY(send_recall(c, *round, m.i64(0), m.i64(1), now));
+      out.applied.messaged.push_back(m.i64(1));
     }
+    const std::string_view negative = "negative", positive = "positive";
+    for (std::string_view kind : {pool, individual}) {
+      KB_ASSIGN(int64_t n, c.exec(kSetResultedSamples, {round_id, negative, kind, negative, Param{nullptr}}));
+      out.applied.cleared += n;
+    }
+    KB_ASSIGN(int64_t recalled,
+              c.exec(kSetResultedSamples, {round_id, positive, pool, std::string_view("recalled"), Param{nullptr}}));
+    out.applied.recalled += recalled;
+    KB_ASSIGN(int64_t positives, c.exec(kSetResultedSamples, {round_id, positive, individual, positive,
+                                                              std::string_view("pending")}));
+    out.applied.positives += positives;
+    KB_TRY(c.exec(kSettleTubes, {round_id}));
   }
   return out;
 }
