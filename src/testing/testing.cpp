@@ -74,8 +74,44 @@ constexpr Sql kInsertTube{"testing_insert_tube",
                           "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
 constexpr Sql kAddTubeMember{"testing_add_tube_member",
                              "UPDATE test_tubes SET members = members + 1 WHERE id = $1"};
-constexpr Sql kSetTubeResult{"testing_set_tube_result",
-                             "UPDATE test_tubes SET result = $2, result_at = $3, lab = $4 WHERE id = $1"};
+
+// Lab files name tubes by the hundred thousand: they are read and written kTubeBatch at a time
+// (one round trip each on PostgreSQL); a short batch repeats its last tube, which changes nothing.
+constexpr int kTubeBatch = 100;
+
+std::string numbered(std::string_view head, std::string_view each, int columns, std::string_view tail) {
+  std::string out(head);
+  for (int i = 0; i < kTubeBatch; ++i) {
+    out += i ? ", " : "";
+    std::string item(each);
+    for (int col = 1; col <= columns; ++col) {  // `each` marks its columns ?1 … ?9
+      std::string mark = fmt::format("?{}", col);
+      if (size_t at = item.find(mark); at != std::string::npos) {
+        item.replace(at, mark.size(), fmt::format("${}", i * columns + col));
+      }
+    }
+    out += item;
+  }
+  out += tail;
+  return out;
+}
+
+// Statement texts must keep one address for the life of the process (store::Sql): built once.
+const Sql& select_tubes_by_labels() {
+  static const std::string text = numbered(
+      "SELECT id, round_id, label, kind, capacity, members, result, result_at, lab FROM test_tubes WHERE label IN (",
+      "?1", 1, ")");
+  static const Sql sql{"testing_select_tubes_by_labels", text.c_str()};
+  return sql;
+}
+const Sql& set_tube_results() {
+  static const std::string text = numbered(
+      "UPDATE test_tubes SET result = v.column2, result_at = v.column3, lab = v.column4 FROM (VALUES ",
+      "(CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS BIGINT), CAST(?4 AS TEXT))", 4,
+      ") AS v WHERE test_tubes.id = v.column1");
+  static const Sql sql{"testing_set_tube_results", text.c_str()};
+  return sql;
+}
 
 #define KB_SAMPLE_COLUMNS                                                                               \
   "s.id, s.round_id, s.person_id, s.tube_id, s.kind, s.attempt, s.taken_at, s.result, s.result_at, " \
@@ -567,34 +603,50 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
     const Round* round;
   };
   std::vector<Planned> planned;
+  // First what each row says on its own, then the tubes it names, read in batches.
+  std::vector<size_t> named;  // results that name a tube well
   for (size_t i = 0; i < results.size(); ++i) {
+    const LabResult& r = results[i];
+    const int64_t row = i < rows.size() ? rows[i] : 0;
+    if (auto bad = check_label(r.tube_label, "tube_id"); !bad.ok()) {
+      out.errors.push_back(ResultRowError{row, "tube_id", bad.error().code, bad.error().message});
+    } else if (!labels.insert(r.tube_label).second) {
+      out.errors.push_back(ResultRowError{row, "tube_id", "duplicate_tube",
+                                          fmt::format("tube {} has a result earlier in this file", r.tube_label)});
+    } else if (r.at > now) {
+      out.errors.push_back(ResultRowError{row, "time", "in_future", "a result's time is not in the future"});
+    } else {
+      named.push_back(i);
+    }
+  }
+  std::map<std::string, Tube, std::less<>> tubes;
+  for (size_t from = 0; from < named.size(); from += kTubeBatch) {
+    std::vector<store::Param> params;
+    for (size_t k = 0; k < static_cast<size_t>(kTubeBatch); ++k) {
+      const auto& label = results[named[std::min(from + k, named.size() - 1)]].tube_label;
+      params.emplace_back(std::string_view(label));
+    }
+    KB_ASSIGN(auto found, c.query(select_tubes_by_labels(), params));
+    for (const auto& f : found) {
+      KB_ASSIGN(Tube t, tube_from(f));
+      tubes.emplace(t.label, std::move(t));
+    }
+  }
+  for (size_t i : named) {
     const LabResult& r = results[i];
     const int64_t row = i < rows.size() ? rows[i] : 0;
     auto fail = [&](std::string code, std::string message) {
       out.errors.push_back(ResultRowError{row, "tube_id", std::move(code), std::move(message)});
     };
-    if (auto bad = check_label(r.tube_label, "tube_id"); !bad.ok()) {
-      fail(bad.error().code, bad.error().message);
-      continue;
-    }
-    if (!labels.insert(r.tube_label).second) {
-      fail("duplicate_tube", fmt::format("tube {} has a result earlier in this file", r.tube_label));
-      continue;
-    }
-    if (r.at > now) {
-      out.errors.push_back(ResultRowError{row, "time", "in_future", "a result's time is not in the future"});
-      continue;
-    }
-    KB_ASSIGN(auto found, c.query_one(kSelectTubeByLabel, {std::string_view(r.tube_label)}));
     std::optional<Tube> tube;
-    if (found) {
-      KB_ASSIGN(tube, tube_from(*found));
-      auto [it, fresh] = rounds.try_emplace(tube->round_id);
+    if (auto it = tubes.find(r.tube_label); it != tubes.end()) {
+      tube = it->second;
+      auto [round, fresh] = rounds.try_emplace(tube->round_id);
       if (fresh) {
-        KB_ASSIGN(auto round, load_round(c, tube->round_id));
-        if (round && sees(official, *round)) it->second = std::move(round);
+        KB_ASSIGN(auto loaded, load_round(c, tube->round_id));
+        if (loaded && sees(official, *loaded)) round->second = std::move(loaded);
       }
-      if (!it->second) tube.reset();
+      if (!round->second) tube.reset();
     }
     if (!tube) {
       fail("tube_not_found", fmt::format("no tube labelled {}", r.tube_label));
@@ -612,19 +664,27 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
       }
       continue;
     }
-    planned.push_back(Planned{std::move(*tube), &r, &*rounds.at(tube->round_id)});
+    const Round* round = &*rounds.at(tube->round_id);
+    planned.push_back(Planned{std::move(*tube), &r, round});
   }
+  std::sort(out.errors.begin(), out.errors.end(),
+            [](const ResultRowError& a, const ResultRowError& b) { return a.row < b.row; });
   if (!out.errors.empty()) {
     out.applied = Applied{};
     return out;
   }
   std::map<int64_t, const Round*> touched;
-  for (const auto& p : planned) {
-    const LabResult& r = *p.result;
-    KB_TRY(c.exec(kSetTubeResult, {p.tube.id, finding_name(r.finding), r.at, std::string_view(r.lab)}));
-    ++out.applied.tubes;
-    touched.emplace(p.round->id, p.round);
+  for (size_t from = 0; from < planned.size(); from += kTubeBatch) {
+    std::vector<store::Param> params;
+    for (size_t k = 0; k < static_cast<size_t>(kTubeBatch); ++k) {
+      const Planned& p = planned[std::min(from + k, planned.size() - 1)];
+      params.insert(params.end(), {p.tube.id, finding_name(p.result->finding), p.result->at,
+                                   std::string_view(p.result->lab)});
+    }
+    KB_TRY(c.exec(set_tube_results(), params));
   }
+  for (const auto& p : planned) touched.emplace(p.round->id, p.round);
+  out.applied.tubes = static_cast<int64_t>(planned.size());
   const std::string_view pool = tube_kind_name(TubeKind::kPool), individual = tube_kind_name(TubeKind::kIndividual);
   for (const auto& [round_id, round] : touched) {
     // The members of positive pools are called back (read before their result is set).
