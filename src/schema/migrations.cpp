@@ -631,7 +631,7 @@ CREATE TABLE test_samples (
 CREATE UNIQUE INDEX test_samples_once ON test_samples(round_id, person_id, kind, attempt);
 CREATE INDEX test_samples_by_tube ON test_samples(tube_id);
 CREATE INDEX test_samples_by_person ON test_samples(person_id, id);
-CREATE INDEX test_samples_awaiting ON test_samples(confirmation, id);
+CREATE INDEX test_samples_awaiting ON test_samples(id) WHERE confirmation = 'pending';
 )sql"},
 };
 

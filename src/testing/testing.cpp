@@ -126,14 +126,19 @@ constexpr Sql kInsertSample{"testing_insert_sample",
                             "$9, $10) RETURNING id"};
 constexpr Sql kSelectSample{"testing_select_sample",
                             "SELECT " KB_SAMPLE_COLUMNS " FROM test_samples s WHERE s.id = $1"};
-// The samples of a round's tubes that have just got a result of `$2` (and are of kind `$3`) take
-// the tube's result, and the tubes are settled: one statement per round and outcome, however
-// many tubes a lab file names.
+// The samples of a round's tubes that have just got the result `$2` (and are of kind `$3`) take the
+// result `$4` at the tube's time: one statement per round and outcome, however many tubes a lab
+// file names; the tubes are settled after (kSettleTubes).
 constexpr Sql kSetResultedSamples{
     "testing_set_resulted_samples",
-    "UPDATE test_samples SET result = $4, confirmation = $5, result_at = (SELECT t.result_at FROM test_tubes t "
-    "WHERE t.id = test_samples.tube_id) WHERE tube_id IN (SELECT id FROM test_tubes "
-    "WHERE round_id = $1 AND settled = 0 AND result = $2 AND kind = $3)"};
+    "UPDATE test_samples SET result = $4, result_at = t.result_at FROM test_tubes t "
+    "WHERE t.id = test_samples.tube_id AND t.round_id = $1 AND t.settled = 0 AND t.result = $2 AND t.kind = $3"};
+// Positive individual tubes: their samples wait for an official as well.
+constexpr Sql kSetPositiveSamples{
+    "testing_set_positive_samples",
+    "UPDATE test_samples SET result = 'positive', result_at = t.result_at, confirmation = 'pending' "
+    "FROM test_tubes t WHERE t.id = test_samples.tube_id AND t.round_id = $1 AND t.settled = 0 "
+    "AND t.result = 'positive' AND t.kind = 'individual'"};
 constexpr Sql kSettleTubes{"testing_settle_tubes",
                            "UPDATE test_tubes SET settled = 1 WHERE round_id = $1 AND settled = 0 "
                            "AND result IS NOT NULL"};
@@ -695,14 +700,12 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
     }
     const std::string_view negative = "negative", positive = "positive";
     for (std::string_view kind : {pool, individual}) {
-      KB_ASSIGN(int64_t n, c.exec(kSetResultedSamples, {round_id, negative, kind, negative, Param{nullptr}}));
+      KB_ASSIGN(int64_t n, c.exec(kSetResultedSamples, {round_id, negative, kind, negative}));
       out.applied.cleared += n;
     }
-    KB_ASSIGN(int64_t recalled,
-              c.exec(kSetResultedSamples, {round_id, positive, pool, std::string_view("recalled"), Param{nullptr}}));
+    KB_ASSIGN(int64_t recalled, c.exec(kSetResultedSamples, {round_id, positive, pool, std::string_view("recalled")}));
     out.applied.recalled += recalled;
-    KB_ASSIGN(int64_t positives, c.exec(kSetResultedSamples, {round_id, positive, individual, positive,
-                                                              std::string_view("pending")}));
+    KB_ASSIGN(int64_t positives, c.exec(kSetPositiveSamples, {round_id}));
     out.applied.positives += positives;
     KB_TRY(c.exec(kSettleTubes, {round_id}));
   }
