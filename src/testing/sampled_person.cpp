@@ -51,8 +51,8 @@ Result<SampledPerson> parse_sampled_person(std::string_view payload, int64_t now
                  "not a personal QR, a CCCD or BHYT card, a 12-digit CCCD number or a phone");
 }
 
-Result<people::Person> find_sampled_person(store::Connection& c, const SampledPerson& who, int64_t now,
-                                           std::string_view field) {
+Result<people::Person> find_sampled_person(store::Connection& c, const SampledPerson& who,
+                                           const checkin::DoorPlace& place, int64_t now, std::string_view field) {
   if (const auto* qr = std::get_if<PersonalQr>(&who)) {
     KB_ASSIGN(auto check, qr::check_personal_qr(c, qr->payload, now));
     if (check.verdict != qr::Verdict::kValid) return qr::refusal(check.verdict, std::string(field));
@@ -60,8 +60,8 @@ Result<people::Person> find_sampled_person(store::Connection& c, const SampledPe
     if (!p) return not_found(field, "QR");
     return std::move(*p);
   }
-  if (const auto* card = std::get_if<scan::CccdCard>(&who)) return checkin::person_for_cccd(c, *card, now);
-  if (const auto* card = std::get_if<scan::BhytCard>(&who)) return checkin::person_for_bhyt(c, *card, now);
+  if (const auto* card = std::get_if<scan::CccdCard>(&who)) return checkin::person_for_cccd(c, *card, place, now);
+  if (const auto* card = std::get_if<scan::BhytCard>(&who)) return checkin::person_for_bhyt(c, *card, place, now);
   if (const auto* id = std::get_if<IdNumber>(&who)) {
     KB_ASSIGN(auto p, people::find_by_id_number(c, id->digits));
     if (!p) return not_found(field, "CCCD number");

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <variant>
 
+#include "checkin/visitors.h"
 #include "core/result.h"
 #include "people/person.h"
 #include "scan/bhyt_qr.h"
@@ -35,7 +36,10 @@ Result<SampledPerson> parse_sampled_person(std::string_view payload, int64_t now
 // The person behind it: a personal QR must be valid (not forged, expired or revoked); a chip or
 // health-insurance card records its holder when new; a typed number or phone must name someone
 // known (person_not_found; ambiguous_phone when several people share it). Errors name `field`.
+// `place` is the round's area, where a person first recorded from a card belongs (its venue_id
+// is 0: a testing site is no venue).
 Result<people::Person> find_sampled_person(store::Connection& c, const SampledPerson& who,
-                                           int64_t now, std::string_view field = "payload");
+                                           const checkin::DoorPlace& place, int64_t now,
+                                           std::string_view field = "payload");
 
 }  // namespace kb::testing

@@ -560,7 +560,8 @@ Result<Sampled> take_sample(store::Connection& c, const accounts::User& official
                             const NewSample& n, int64_t now) {
   KB_ASSIGN(Round round, visible_round(c, official, round_id));
   if (!n.rapid_result) KB_TRY(check_label(n.tube_label, "tube"));
-  KB_ASSIGN(people::Person person, find_sampled_person(c, n.person, now));
+  const checkin::DoorPlace site{0, round.province_code, round.ward_code};
+  KB_ASSIGN(people::Person person, find_sampled_person(c, n.person, site, now));
   if (n.rapid_result) return take_rapid(c, official, round, person, *n.rapid_result, now);
 
   KB_ASSIGN(auto earlier, c.query(kSelectPcrSamplesOf, {round.id, person.id, std::string_view("pcr")}));
