@@ -2,6 +2,7 @@
 // field by field, and written back in the card's layout, it parses to the same fields.
 #include <string>
 
+#include "core/text.h"
 #include "check.h"
 #include "people/person.h"
 #include "scan/bhyt_qr.h"
@@ -61,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto name = people::normalize_name(card->full_name);
   KB_FUZZ_CHECK(name.ok() && *name == card->full_name,
                 "the name is normalised: " + card->full_name);
-  auto address = scan::clean_card_text(card->address);
+  auto address = kb::clean_text(card->address);
   KB_FUZZ_CHECK(address && *address == card->address && fuzz::is_single_spaced(card->address),
                 "the address is clean: " + card->address);
 

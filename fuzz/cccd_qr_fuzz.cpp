@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "core/text.h"
 #include "check.h"
 #include "people/cccd.h"
 #include "people/person.h"
@@ -51,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 "the name is normalised: " + card->full_name);
   KB_FUZZ_CHECK(fuzz::is_utf8(card->address) && fuzz::is_single_spaced(card->address),
                 card->address);
-  auto address = scan::clean_card_text(card->address);
+  auto address = kb::clean_text(card->address);
   KB_FUZZ_CHECK(address && *address == card->address, "the address is clean: " + card->address);
 
   std::string printed =
