@@ -71,6 +71,7 @@ void App::install_routes() {
   register_certificate_routes(*this);
   register_vaccination_routes(*this);
   register_identity_routes(*this);
+  register_level_routes(*this);
   auto& counters = prometheus::BuildCounter()
                        .Name("khaibao_http_requests_total")
                        .Help("HTTP requests by route, method and status class")

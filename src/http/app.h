@@ -24,6 +24,7 @@
 #include "core/clock.h"
 #include "core/offload.h"
 #include "http/router.h"
+#include "levels/level_rule.h"
 #include "notify/broadcasts.h"
 #include "notify/inbox_hub.h"
 #include "outbox/outbox.h"
@@ -58,6 +59,7 @@ struct ServerConfig {
   health::StatusPolicy status;   // how long a declaration counts as current at the door
   std::string clock_offset_file;  // tests only: moves the server's clock (core/clock.h offset_clock)
   std::string dcc_trust_file;     // PEM bundle of foreign DCC document signers (--dcc-trust)
+  levels::LevelRule levels;       // area risk levels: bands and the coverage threshold (levels/)
 };
 
 class StaticFiles;
@@ -184,6 +186,7 @@ void register_notify_routes(App& app);       // api_notify.cpp
 void register_certificate_routes(App& app);  // api_certificates.cpp
 void register_vaccination_routes(App& app);  // api_vaccination.cpp
 void register_identity_routes(App& app);     // api_identity.cpp
+void register_level_routes(App& app);        // api_levels.cpp
 
 // JSON shapes shared by several routes.
 boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);

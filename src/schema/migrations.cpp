@@ -554,6 +554,70 @@ CREATE TABLE vaccination_import_rows (
 );
 CREATE INDEX vaccination_import_rows_by_status ON vaccination_import_rows(import_id, status, row_number);
 )sql"},
+    {40, R"sql(
+-- Area risk levels (levels/levels.h). A case records where it was found: cases found among
+-- people already in quarantine are no community cases and do not raise an area's level.
+ALTER TABLE cases ADD COLUMN found_in TEXT NOT NULL DEFAULT 'community';
+CREATE INDEX cases_by_test_date ON cases(test_date);
+CREATE TABLE ward_populations (
+  ward_code TEXT PRIMARY KEY,
+  population BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  updated_by BIGINT
+);
+-- Adult first-dose coverage per ward, imported until vaccination records give it.
+CREATE TABLE ward_coverage (
+  ward_code TEXT PRIMARY KEY,
+  adults BIGINT NOT NULL,
+  first_dose BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  updated_by BIGINT
+);
+CREATE TABLE level_overrides (
+  id {{pk}},
+  area_code TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  set_by BIGINT NOT NULL,
+  set_at BIGINT NOT NULL,
+  lifted_at BIGINT,
+  lifted_by BIGINT,
+  lift_reason TEXT
+);
+CREATE INDEX level_overrides_by_area ON level_overrides(area_code, id);
+-- The current level of each province and ward, as last decided; level NULL: not computable.
+CREATE TABLE area_levels (
+  area_code TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  province_code TEXT NOT NULL,
+  level INTEGER,
+  computed_level INTEGER,
+  community_cases BIGINT NOT NULL,
+  population BIGINT,
+  coverage DOUBLE PRECISION,
+  raised INTEGER NOT NULL,
+  override_id BIGINT,
+  override_level INTEGER,
+  override_reason TEXT,
+  override_expires_at BIGINT,
+  explanation TEXT NOT NULL,
+  explanation_vi TEXT NOT NULL,
+  since BIGINT NOT NULL,
+  computed_at BIGINT NOT NULL
+);
+CREATE INDEX area_levels_by_province ON area_levels(province_code, kind);
+CREATE TABLE area_level_history (
+  id {{pk}},
+  area_code TEXT NOT NULL,
+  level INTEGER,
+  cause TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  explanation_vi TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX area_level_history_by_area ON area_level_history(area_code, id);
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run
