@@ -31,6 +31,7 @@ const Clusters = lazyPage(() => import('./pages/Clusters').then((m) => m.Cluster
 const Inbox = lazyPage(() => import('./pages/Inbox').then((m) => m.Inbox));
 const Compose = lazyPage(() => import('./pages/Compose').then((m) => m.Compose));
 const Duplicates = lazyPage(() => import('./pages/Duplicates').then((m) => m.Duplicates));
+const LevelsMap = lazyPage(() => import('./pages/LevelsMap').then((m) => m.LevelsMap));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -67,7 +68,7 @@ export function App() {
   else if (route === '/password') page = <ChangePassword />;
   else if (route === '/inbox') page = <Inbox />;
   else if (route === '/broadcasts') page = <Compose />;
-  else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? <NotFound />;
+  else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? levelsRoute(route) ?? <NotFound />;
   return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
 }
 
@@ -118,5 +119,13 @@ function caseRoute(route: string) {
   if ((m = /^\/cases\/(\d+)$/.exec(route))) return <CaseDetail caseId={m[1]} />;
   if (route === '/clusters') return <Clusters />;
   if (route === '/duplicates') return <Duplicates />;
+  return null;
+}
+
+/** The public map of area risk levels (issue 16), or null. */
+function levelsRoute(route: string) {
+  let m;
+  if (route === '/map') return <LevelsMap province={null} />;
+  if ((m = /^\/map\/(\d{2})$/.exec(route))) return <LevelsMap province={m[1]} />;
   return null;
 }

@@ -8,6 +8,7 @@ import { casesEn, casesVi } from './i18n-cases';
 import { notifyEn, notifyVi } from './i18n-notify';
 import { errorsEn, errorsVi } from './i18n-errors';
 import { identityEn, identityVi } from './i18n-identity';
+import { levelsEn, levelsVi } from './i18n-levels';
 
 const vi = {
   ...venuesVi,
@@ -16,6 +17,7 @@ const vi = {
   ...notifyVi,
   ...errorsVi,
   ...identityVi,
+  ...levelsVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -130,6 +132,7 @@ const en: Record<MessageKey, string> = {
   ...notifyEn,
   ...errorsEn,
   ...identityEn,
+  ...levelsEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',
