@@ -13,6 +13,8 @@
 #include "checkin/retention.h"
 #include "jobs/lease.h"
 #include "levels/levels.h"
+#include "dashboard/figures.h"
+#include "core/periodic_task.h"
 #include "jobs/scheduler.h"
 #include "core/crypto.h"
 #include "core/phone.h"
@@ -177,9 +179,22 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     });
     return done.ok() ? Status{} : Status{std::move(done).error()};
   });
+  // Dashboards: every process stores the check-ins it counted every 2 s; one process at a time
+  // counts the other figures every 10 s.
+  scheduler.every("dashboard", 10, [&db, &clock] {
+    return db.writer().write_sync([&](store::Connection& c) { return dashboard::refresh_figures(c, clock.now()); });
+  });
+  PeriodicTask checkin_flush;
+  checkin_flush.start(std::chrono::seconds(2), [&db, &app] {
+    if (auto st = dashboard::flush_tally(db, app.checkin_tally()); !st.ok()) {
+      spdlog::warn("dashboard: check-in counts not stored yet: {}", st.error().message);
+    }
+  });
   scheduler.start();
   auto served = http::serve(app);
   scheduler.stop();
+  checkin_flush.stop();
+  (void)dashboard::flush_tally(db, app.checkin_tally());
   census.stop();
   if (listener) listener->stop();
   app.attach_delivery_worker(nullptr);

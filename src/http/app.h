@@ -18,6 +18,7 @@
 #include "accounts/accounts.h"
 #include "accounts/session_cache.h"
 #include "checkin/door.h"
+#include "dashboard/tally.h"
 #include "areas/area_directory.h"
 #include "certificates/trust_list.h"
 #include "cases/tracing_config.h"
@@ -101,6 +102,8 @@ class App {
 
   // The door of every venue: the check-in use case (checkin/door.h) with its caches.
   checkin::Door& door() { return door_; }
+  // Check-ins counted for the dashboards and not stored yet (dashboard/tally.h).
+  dashboard::CheckinTally& checkin_tally() { return checkin_tally_; }
   // Sign-in and door codes: queued in the urgent lane and sent at once (notify/delivery.h).
   notify::UrgentTexts& urgent_texts() { return urgent_texts_; }
 
@@ -160,6 +163,7 @@ class App {
   Router router_;
   accounts::SessionCache sessions_;
   notify::UrgentTexts urgent_texts_;
+  dashboard::CheckinTally checkin_tally_;
   checkin::Door door_;
   boost::asio::thread_pool slow_pool_{2};
   notify::InboxHub inbox_hub_;
@@ -187,6 +191,7 @@ void register_certificate_routes(App& app);  // api_certificates.cpp
 void register_vaccination_routes(App& app);  // api_vaccination.cpp
 void register_identity_routes(App& app);     // api_identity.cpp
 void register_level_routes(App& app);        // api_levels.cpp
+void register_dashboard_routes(App& app);    // api_dashboard.cpp
 
 // JSON shapes shared by several routes.
 boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);

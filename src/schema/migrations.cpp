@@ -618,6 +618,28 @@ CREATE TABLE area_level_history (
 );
 CREATE INDEX area_level_history_by_area ON area_level_history(area_code, id);
 )sql"},
+    {41, R"sql(
+-- The officials' dashboards (dashboard/figures.h): figures per area and day, kept as data
+-- arrives. area_code is a ward, a province or '*' (the country); parent_code the area it is
+-- part of ('' for the country). venue_days: which venues recorded a check-in on which day.
+CREATE TABLE daily_figures (
+  area_code TEXT NOT NULL,
+  parent_code TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  figure TEXT NOT NULL,
+  value BIGINT NOT NULL,
+  PRIMARY KEY (area_code, day, figure)
+);
+CREATE INDEX daily_figures_by_parent ON daily_figures(parent_code, day);
+CREATE TABLE venue_days (
+  venue_id BIGINT NOT NULL,
+  day BIGINT NOT NULL,
+  PRIMARY KEY (venue_id, day)
+);
+CREATE INDEX cases_by_created_at ON cases(created_at);
+CREATE INDEX contacts_by_found_at ON contacts(found_at);
+CREATE INDEX deliveries_by_state_time ON deliveries(state, updated_at);
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run
