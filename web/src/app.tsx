@@ -32,6 +32,7 @@ const Inbox = lazyPage(() => import('./pages/Inbox').then((m) => m.Inbox));
 const Compose = lazyPage(() => import('./pages/Compose').then((m) => m.Compose));
 const Duplicates = lazyPage(() => import('./pages/Duplicates').then((m) => m.Duplicates));
 const LevelsMap = lazyPage(() => import('./pages/LevelsMap').then((m) => m.LevelsMap));
+const Dashboard = lazyPage(() => import('./pages/Dashboard').then((m) => m.Dashboard));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -127,5 +128,7 @@ function levelsRoute(route: string) {
   let m;
   if (route === '/map') return <LevelsMap province={null} />;
   if ((m = /^\/map\/(\d{2})$/.exec(route))) return <LevelsMap province={m[1]} />;
+  if (route === '/dashboard') return <Dashboard area={null} />;
+  if ((m = /^\/dashboard\/(\*|\d{2}|\d{5})$/.exec(route))) return <Dashboard area={m[1]} />;
   return null;
 }

@@ -9,6 +9,7 @@ import { notifyEn, notifyVi } from './i18n-notify';
 import { errorsEn, errorsVi } from './i18n-errors';
 import { identityEn, identityVi } from './i18n-identity';
 import { levelsEn, levelsVi } from './i18n-levels';
+import { dashboardEn, dashboardVi } from './i18n-dashboard';
 
 const vi = {
   ...venuesVi,
@@ -18,6 +19,7 @@ const vi = {
   ...errorsVi,
   ...identityVi,
   ...levelsVi,
+  ...dashboardVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -133,6 +135,7 @@ const en: Record<MessageKey, string> = {
   ...errorsEn,
   ...identityEn,
   ...levelsEn,
+  ...dashboardEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',

@@ -121,6 +121,8 @@ function StaffHome({ me }: { me: Me }) {
           <li class="tile"><a href="/cases" onClick={linkClick} data-testid="tile-featCases">{t('featCases')}</a></li>
           <li class="tile"><a href="/clusters" onClick={linkClick} data-testid="tile-featClusters">{t('featClusters')}</a></li>
           <li class="tile"><a href="/broadcasts" onClick={linkClick} data-testid="tile-composeTitle">{t('composeTitle')}</a></li>
+          <li class="tile"><a href="/dashboard" onClick={linkClick} data-testid="tile-featDashboard">{t('featDashboard')}</a></li>
+          <li class="tile"><a href="/map" onClick={linkClick} data-testid="tile-featLevels">{t('featLevels')}</a></li>
         </ul>
       )}
       {me.role === 'official' && <AreasBrowser highlight={provinceCode} />}
