@@ -5,12 +5,12 @@
 
 #include <algorithm>
 
+#include "checkin/visit_days.h"
 #include "checkin/visitors.h"
 #include "core/phone.h"
 #include "people/person.h"
 #include "qr/personal_qr.h"
 #include "store/async_write.h"
-#include "store/visit_days.h"
 #include "store/client_writes.h"
 #include "venues/kiosk.h"
 
@@ -236,7 +236,7 @@ awaitable<Result<DoorAnswer>> Door::enter(const Entry& entry, int64_t now) {
   if (tally_) {
     const venues::Venue& v = planned.venue;
     for (const auto& p : people) {
-      if (!p.duplicate) tally_->count(store::visit_day(p.visit.t_in), v.id, v.province_code, v.ward_code);
+      if (!p.duplicate) tally_->count(checkin::visit_day(p.visit.t_in), v.id, v.province_code, v.ward_code);
     }
   }
   DoorAnswer answer{std::move(planned.venue), std::move(people), {}};

@@ -4,8 +4,9 @@
 
 #include "access/policy.h"
 #include "cases/case.h"
+#include "checkin/visit_days.h"
 #include "core/clock.h"
-#include "store/visit_days.h"
+#include "core/csv.h"
 
 namespace kb::dashboard {
 namespace {
@@ -64,16 +65,16 @@ Result<std::string> area_for(const accounts::User& official, const areas::AreaDi
 Result<EpiCurve> epi_curve(store::Connection& c, std::string_view area_code, CurveBy by, int64_t from_day,
                            int64_t to_day) {
   EpiCurve curve{from_day, to_day, std::vector<int64_t>(static_cast<size_t>(to_day - from_day + 1), 0), 0};
-  KB_ASSIGN(auto rows, c.query(kCurveDates, {area_code, store::visit_day_start(from_day),
-                                             store::visit_day_start(to_day + 1)}));
+  KB_ASSIGN(auto rows, c.query(kCurveDates, {area_code, checkin::visit_day_start(from_day),
+                                             checkin::visit_day_start(to_day + 1)}));
   for (const auto& r : rows) {
     std::optional<int64_t> t = by == CurveBy::kTest ? std::optional<int64_t>(r.i64(0)) : r.opt_i64(1);
     if (!t) {
-      int64_t test_day = store::visit_day(r.i64(0));
+      int64_t test_day = checkin::visit_day(r.i64(0));
       if (test_day >= from_day && test_day <= to_day) ++curve.without_date;
       continue;
     }
-    int64_t day = store::visit_day(*t);
+    int64_t day = checkin::visit_day(*t);
     if (day >= from_day && day <= to_day) ++curve.cases[static_cast<size_t>(day - from_day)];
   }
   return curve;
@@ -92,18 +93,19 @@ Result<std::vector<LineListRow>> line_list(store::Connection& c, std::string_vie
 }
 
 std::string line_list_csv(const std::vector<LineListRow>& rows) {
-  std::string out = "\xEF\xBB\xBF";
-  out += "case_id,province_code,ward_code,age_group,sex,test_date,onset_date,isolation_date,found_in,status,f1_count\r\n";
+  std::string out{csv::kBom};
+  csv::append_row(out, {"case_id", "province_code", "ward_code", "age_group", "sex", "test_date", "onset_date",
+                        "isolation_date", "found_in", "status", "f1_count"});
   for (const auto& r : rows) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\r\n", r.case_id, cases::csv_cell(r.province_code),
-                       cases::csv_cell(r.ward_code), r.age_group, cases::csv_cell(r.sex), date_text(r.test_date),
-                       date_text(r.onset_date), date_text(r.isolation_date), r.found_in, r.status, r.f1);
+    csv::append_row(out, {std::to_string(r.case_id), r.province_code, r.ward_code, r.age_group, r.sex,
+                          date_text(r.test_date), date_text(r.onset_date), date_text(r.isolation_date), r.found_in,
+                          r.status, std::to_string(r.f1)});
   }
   return out;
 }
 
 std::string line_list_dictionary_csv() {
-  return "\xEF\xBB\xBF"
+  return std::string{csv::kBom} +
          "column,type,meaning\r\n"
          "case_id,integer,the case's number in khaibao (officials can look it up; nothing else identifies the person)\r\n"
          "province_code,text,province of the case (Resolution 202/2025/QH15 code; the person's address or the recording official's area)\r\n"

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "checkin/visit_days.h"
 #include "core/clock.h"
-#include "store/visit_days.h"
 #include "store/writer.h"
 
 namespace kb::dashboard {
@@ -117,7 +117,7 @@ Status count_new_declarations(store::Connection& c, int64_t now) {
     if (rows.empty()) break;
     Tally t;
     for (const auto& r : rows) {
-      add(t, r.str(2), r.str(3), store::visit_day(r.i64(1)), Figure::kDeclarations);
+      add(t, r.str(2), r.str(3), checkin::visit_day(r.i64(1)), Figure::kDeclarations);
       seen = std::max(seen, r.i64(0));
     }
     KB_TRY(write(c, t, kAddFigure));
@@ -128,20 +128,20 @@ Status count_new_declarations(store::Connection& c, int64_t now) {
 }
 
 Status recount(store::Connection& c, int64_t from_day) {
-  const int64_t from = store::visit_day_start(from_day);
+  const int64_t from = checkin::visit_day_start(from_day);
   Tally t;
   for (auto [sql, figure] : {std::pair{&kRecentCases, Figure::kCases}, std::pair{&kRecentF1, Figure::kF1Found},
                              std::pair{&kRecentNotified, Figure::kF1Notified},
                              std::pair{&kRecentSent, Figure::kNotificationsSent}}) {
     KB_ASSIGN(auto rows, c.query(*sql, {from}));
-    for (const auto& r : rows) add(t, r.str(1), r.str(2), store::visit_day(r.i64(0)), figure);
+    for (const auto& r : rows) add(t, r.str(1), r.str(2), checkin::visit_day(r.i64(0)), figure);
   }
   KB_TRY(c.exec(kZeroRecounted, {from_day}));
   return write(c, t, kSetFigure);
 }
 
 Status venue_snapshot(store::Connection& c, int64_t now) {
-  const int64_t today = store::visit_day(now);
+  const int64_t today = checkin::visit_day(now);
   Tally t;
   KB_ASSIGN(auto open, c.query(kOpenVenues));
   for (const auto& r : open) add(t, r.str(0), r.str(1), today, Figure::kVenuesRegistered, r.i64(2));
@@ -192,7 +192,7 @@ Status flush_tally(store::Database& db, CheckinTally& tally) {
 }
 
 Status refresh_figures(store::Connection& c, int64_t now) {
-  const int64_t today = store::visit_day(now);
+  const int64_t today = checkin::visit_day(now);
   KB_TRY(count_new_declarations(c, now));
   KB_TRY(recount(c, today - kRecountDays + 1));
   KB_TRY(venue_snapshot(c, now));
@@ -252,7 +252,7 @@ Result<std::map<std::string, std::map<Figure, int64_t>>> by_child(store::Connect
 
 Result<std::vector<IdleVenue>> idle_venues(store::Connection& c, std::string_view area_code, int64_t now,
                                            int64_t limit) {
-  const int64_t today = store::visit_day(now);
+  const int64_t today = checkin::visit_day(now);
   KB_ASSIGN(auto rows, c.query(kIdleVenues, {area_code, now - 86400, today - kIdleDays + 1, limit}));
   std::vector<IdleVenue> out;
   for (const auto& r : rows) {
@@ -261,6 +261,6 @@ Result<std::vector<IdleVenue>> idle_venues(store::Connection& c, std::string_vie
   return out;
 }
 
-std::string day_text(int64_t day) { return format_rfc3339(store::visit_day_start(day)).substr(0, 10); }
+std::string day_text(int64_t day) { return format_rfc3339(checkin::visit_day_start(day)).substr(0, 10); }
 
 }  // namespace kb::dashboard

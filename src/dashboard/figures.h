@@ -1,6 +1,6 @@
 // The officials' dashboards: figures per area and day, kept in `daily_figures` as data arrives
 // so that no page view ever scans visits. An area is a ward code, a province code, or "*" for
-// the whole country; a day is store::visit_day (Vietnam's calendar day).
+// the whole country; a day is checkin::visit_day (Vietnam's calendar day).
 //
 //   checkins              check-ins recorded that day at the area's venues (CheckinTally, flushed
 //                         by every process every couple of seconds: flush_checkins)

@@ -22,7 +22,7 @@
 namespace kb::dashboard {
 
 struct VenueDay {
-  int64_t day = 0;  // store::visit_day
+  int64_t day = 0;  // checkin::visit_day
   int64_t venue_id = 0;
   std::string province_code, ward_code;
   int64_t checkins = 0;

@@ -8,12 +8,13 @@
 #include "access/policy.h"
 #include "audit/audit_log.h"
 #include "cases/case.h"
+#include "checkin/visit_days.h"
+#include "core/csv.h"
 #include "dashboard/case_reports.h"
 #include "dashboard/figures.h"
 #include "http/app.h"
 #include "http/handler_util.h"
 #include "levels/levels.h"
-#include "store/visit_days.h"
 
 namespace kb::http {
 namespace {
@@ -45,7 +46,7 @@ struct Range {
 };
 Result<Range> day_range(App& app, const Request& req, int64_t fallback_days) {
   KB_ASSIGN(int64_t days, int_param(req, "days", 1, 90, fallback_days));
-  int64_t today = store::visit_day(app.now());
+  int64_t today = checkin::visit_day(app.now());
   return Range{today - days + 1, today};
 }
 
@@ -95,7 +96,8 @@ json::object board_json(App& app, const Board& b) {
 }
 
 std::string board_csv(const Board& b) {
-  std::string out = "\xEF\xBB\xBF" "day";
+  std::string out{csv::kBom};
+  out += "day";
   for (Figure f : dashboard::kAllFigures) out += fmt::format(",{}", dashboard::figure_name(f));
   out += "\r\n";
   for (int64_t d = b.series.from_day; d <= b.series.to_day; ++d) {
@@ -221,7 +223,7 @@ awaitable<Result<Response>> get_line_list_dictionary(App& app, Request& req) {
 }
 
 awaitable<Result<Response>> public_statistics(App& app, Request&) {
-  int64_t today = store::visit_day(app.now());
+  int64_t today = checkin::visit_day(app.now());
   auto provinces = dashboard::child_areas(app.areas(), "*");
   using Read = std::tuple<dashboard::Series, std::map<std::string, std::map<Figure, int64_t>>,
                           std::map<std::string, std::map<Figure, int64_t>>, std::vector<levels::AreaLevel>>;

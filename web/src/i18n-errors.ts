@@ -235,6 +235,20 @@ export const errorsVi = {
   err_too_many_columns: 'Tệp có quá nhiều cột.',
   err_unknown_district: 'Không nhận ra quận/huyện này.',
   err_unterminated_quote: 'Tệp có dấu ngoặc kép chưa đóng.',
+
+  // Area risk levels and dashboards
+  err_invalid_level: 'Cấp độ dịch là 1, 2, 3 hoặc 4.',
+  err_missing_reason: 'Vui lòng ghi lý do.',
+  err_no_override: 'Khu vực này không có cấp độ do cán bộ đặt đang có hiệu lực.',
+  err_duplicate_ward: 'Một phường/xã xuất hiện hai lần trong tệp.',
+  err_wrong_columns: 'Tệp không có đúng các cột cần thiết.',
+  err_more_than_adults: 'Số người đã tiêm mũi 1 lớn hơn số người trưởng thành.',
+  err_invalid_bands: 'Các ngưỡng cấp độ phải dương và tăng dần.',
+  err_invalid_threshold: 'Ngưỡng tỷ lệ tiêm chủng nằm trong khoảng 0 đến 1.',
+  err_invalid_window: 'Số ngày tính ca mới nằm trong khoảng 1 đến 60.',
+  err_invalid_found_in: 'Nơi phát hiện ca bệnh là cộng đồng hoặc khu cách ly.',
+  err_invalid_by: 'Chọn tính theo ngày khởi phát hoặc ngày xét nghiệm.',
+  err_before_from: 'Ngày kết thúc phải sau ngày bắt đầu.',
 };
 
 export type ErrorKey = keyof typeof errorsVi;
@@ -458,4 +472,18 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_too_many_columns: 'The file has too many columns.',
   err_unknown_district: 'This district is not recognised.',
   err_unterminated_quote: 'The file has a quotation mark that is never closed.',
+
+  // Area risk levels and dashboards
+  err_invalid_level: 'The level is 1, 2, 3 or 4.',
+  err_missing_reason: 'Please give a reason.',
+  err_no_override: 'No level set by an official is in force on this area.',
+  err_duplicate_ward: 'A ward appears twice in the file.',
+  err_wrong_columns: 'The file does not have the columns needed.',
+  err_more_than_adults: 'More people with a first dose than adults.',
+  err_invalid_bands: 'The level bands must be positive and rise.',
+  err_invalid_threshold: 'The coverage threshold lies between 0 and 1.',
+  err_invalid_window: 'The window lies between 1 and 60 days.',
+  err_invalid_found_in: 'A case is found in the community or in quarantine.',
+  err_invalid_by: 'Count by onset date or by test date.',
+  err_before_from: 'The end date must come after the start date.',
 };
