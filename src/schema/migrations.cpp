@@ -640,6 +640,39 @@ CREATE INDEX cases_by_created_at ON cases(created_at);
 CREATE INDEX contacts_by_found_at ON contacts(found_at);
 CREATE INDEX deliveries_by_state_time ON deliveries(state, updated_at);
 )sql"},
+    {42, R"sql(
+-- Citizen feedback (feedback/feedback.h): reports with a tracking number, the area whose
+-- officials triage them, and each change of status with its note.
+CREATE TABLE feedback_reports (
+  id {{pk}},
+  tracking_number TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL,
+  venue_id BIGINT,
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL,
+  status TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  sender_phone TEXT NOT NULL,
+  sender_account_id BIGINT,
+  sender_person_id BIGINT NOT NULL,
+  recorded_by BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX feedback_by_area ON feedback_reports(province_code, ward_code, id);
+CREATE INDEX feedback_by_account ON feedback_reports(sender_account_id, id);
+CREATE INDEX feedback_by_phone ON feedback_reports(sender_phone, created_at);
+CREATE TABLE feedback_events (
+  id {{pk}},
+  report_id BIGINT NOT NULL REFERENCES feedback_reports(id),
+  at BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  note TEXT NOT NULL,
+  actor_id BIGINT
+);
+CREATE INDEX feedback_events_by_report ON feedback_events(report_id, id);
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run

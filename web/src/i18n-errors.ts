@@ -249,6 +249,13 @@ export const errorsVi = {
   err_invalid_found_in: 'Nơi phát hiện ca bệnh là cộng đồng hoặc khu cách ly.',
   err_invalid_by: 'Chọn tính theo ngày khởi phát hoặc ngày xét nghiệm.',
   err_before_from: 'Ngày kết thúc phải sau ngày bắt đầu.',
+
+  // Citizen feedback
+  err_feedback_not_found: 'Không tìm thấy phản ánh này.',
+  err_unknown_venue: 'Không có địa điểm nào mang mã này.',
+  err_invalid_transition: 'Phản ánh không thể trở lại trạng thái mới tiếp nhận.',
+  err_already_closed: 'Phản ánh này đã được xử lý xong.',
+  err_too_many_reports: 'Mỗi số điện thoại gửi tối đa 5 phản ánh mỗi ngày. Vui lòng thử lại sau.',
 };
 
 export type ErrorKey = keyof typeof errorsVi;
@@ -486,4 +493,11 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_invalid_found_in: 'A case is found in the community or in quarantine.',
   err_invalid_by: 'Count by onset date or by test date.',
   err_before_from: 'The end date must come after the start date.',
+
+  // Citizen feedback
+  err_feedback_not_found: 'Report not found.',
+  err_unknown_venue: 'No venue has this code.',
+  err_invalid_transition: 'A report cannot go back to new.',
+  err_already_closed: 'This report is already closed.',
+  err_too_many_reports: 'One phone sends at most 5 reports a day. Please try again later.',
 };
