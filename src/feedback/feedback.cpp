@@ -41,7 +41,7 @@ constexpr Sql kReportsOfArea{
     "select_feedback_of_area",
     "SELECT " KB_REPORT_COLUMNS " FROM feedback_reports r LEFT JOIN venues v ON v.id = r.venue_id "
     "WHERE ($1 = '' OR r.province_code = $1) AND ($2 = '' OR r.ward_code = $2) AND ($3 = '' OR r.status = $3) "
-    "AND ($5 = '' OR r.tracking_number = $5) ORDER BY r.id DESC LIMIT $4"};
+    "AND ($5 = '' OR r.tracking_number = $5) AND ($6 = 0 OR r.status <> 'closed') ORDER BY r.id DESC LIMIT $4"};
 constexpr Sql kCountRecentByPhone{
     "count_recent_feedback_by_phone",
     "SELECT COUNT(*), MIN(created_at) FROM feedback_reports WHERE sender_phone = $1 AND created_at > $2"};
@@ -296,7 +296,8 @@ Result<std::vector<Report>> list(store::Connection& c, const accounts::User& off
   std::string_view province = j.level == areas::Jurisdiction::Level::kProvince ? std::string_view(j.code) : "";
   std::string_view ward = j.level == areas::Jurisdiction::Level::kWard ? std::string_view(j.code) : "";
   std::string_view status = f.status ? status_name(*f.status) : "";
-  return reports(c, kReportsOfArea, {province, ward, status, f.limit, std::string_view(f.tracking_number)});
+  return reports(c, kReportsOfArea,
+                 {province, ward, status, f.limit, std::string_view(f.tracking_number), int64_t{f.open_only}});
 }
 
 Result<Report> read(store::Connection& c, const accounts::User& user, int64_t id) {

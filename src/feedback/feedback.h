@@ -88,6 +88,7 @@ Result<std::vector<Report>> reports_of(store::Connection& c, const accounts::Use
 
 struct ReportFilter {
   std::optional<ReportStatus> status;
+  bool open_only = false;       // new and in progress: what is still to be done
   std::string tracking_number;  // one report, when the caller gives its number
   int64_t limit = 50;
 };

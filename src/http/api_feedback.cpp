@@ -24,7 +24,15 @@ std::string feedback_page(App& app) {
   return link + "/feedback";
 }
 
-json::object report_json(const feedback::Report& p, bool for_official) {
+// "Phường Bến Thành, Thành phố Hồ Chí Minh", or the province alone.
+std::string area_name(const areas::AreaDirectory& areas, const feedback::Report& p) {
+  const auto* province = areas.province(p.province_code);
+  std::string name = province ? province->name : p.province_code;
+  if (const auto* ward = areas.ward(p.ward_code)) name = fmt::format("{}, {}", ward->name, name);
+  return name;
+}
+
+json::object report_json(const areas::AreaDirectory& areas, const feedback::Report& p, bool for_official) {
   json::array events;
   for (const auto& e : p.events) {
     events.push_back(json::object{{"at", format_rfc3339(e.at)},
@@ -40,6 +48,7 @@ json::object report_json(const feedback::Report& p, bool for_official) {
                  {"venue_name", json_text(p.venue_name)},
                  {"province_code", p.province_code},
                  {"ward_code", json_text(p.ward_code)},
+                 {"area_name", area_name(areas, p)},
                  {"status", feedback::status_name(p.status)},
                  {"channel", p.channel},
                  {"created_at", format_rfc3339(p.created_at)},
@@ -51,9 +60,10 @@ json::object report_json(const feedback::Report& p, bool for_official) {
   return o;
 }
 
-json::object reports_json(const std::vector<feedback::Report>& list, bool for_official) {
+json::object reports_json(const areas::AreaDirectory& areas, const std::vector<feedback::Report>& list,
+                          bool for_official) {
   json::array a;
-  for (const auto& p : list) a.push_back(report_json(p, for_official));
+  for (const auto& p : list) a.push_back(report_json(areas, p, for_official));
   return json::object{{"reports", std::move(a)}};
 }
 
@@ -94,7 +104,10 @@ Result<Move> parse_move(const Request& req) {
 
 Result<feedback::ReportFilter> parse_filter(const Request& req) {
   feedback::ReportFilter f;
-  if (auto s = req.query_param("status"); s && !s->empty()) {
+  auto s = req.query_param("status");
+  if (s == "open") {
+    f.open_only = true;
+  } else if (s && !s->empty()) {
     KB_ASSIGN(f.status, feedback::parse_status(*s));
   }
   f.tracking_number = req.query_param("tracking_number").value_or("");
@@ -112,7 +125,7 @@ awaitable<Result<Response>> send_report(App& app, Request& req) {
   };
   KB_CO_ASSIGN(feedback::Report p, co_await app.write(job));
   app.inbox_hub().notify_people({p.sender_person_id});
-  co_return Response::json(201, report_json(p, false));
+  co_return Response::json(201, report_json(app.areas(), p, false));
 }
 
 awaitable<Result<Response>> record_call(App& app, Request& req) {
@@ -123,7 +136,7 @@ awaitable<Result<Response>> record_call(App& app, Request& req) {
   };
   KB_CO_ASSIGN(feedback::Report p, co_await app.write(job));
   app.inbox_hub().notify_people({p.sender_person_id});
-  co_return Response::json(201, report_json(p, true));
+  co_return Response::json(201, report_json(app.areas(), p, true));
 }
 
 awaitable<Result<Response>> my_reports(App& app, Request& req) {
@@ -132,7 +145,7 @@ awaitable<Result<Response>> my_reports(App& app, Request& req) {
   KB_CO_ASSIGN(auto list, app.db().read([&](store::Connection& c) {
     return feedback::reports_of(c, citizen, limit);
   }));
-  co_return Response::json(200, reports_json(list, false));
+  co_return Response::json(200, reports_json(app.areas(), list, false));
 }
 
 awaitable<Result<Response>> area_reports(App& app, Request& req) {
@@ -141,14 +154,14 @@ awaitable<Result<Response>> area_reports(App& app, Request& req) {
   KB_CO_ASSIGN(auto list, app.db().read([&](store::Connection& c) {
     return feedback::list(c, official, f);
   }));
-  co_return Response::json(200, reports_json(list, true));
+  co_return Response::json(200, reports_json(app.areas(), list, true));
 }
 
 awaitable<Result<Response>> one_report(App& app, Request& req) {
   KB_CO_ASSIGN(auto user, signed_in(app, req));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "feedback_not_found"));
   KB_CO_ASSIGN(auto p, app.db().read([&](store::Connection& c) { return feedback::read(c, user, id); }));
-  co_return Response::json(200, report_json(p, access::official(user).ok()));
+  co_return Response::json(200, report_json(app.areas(), p, access::official(user).ok()));
 }
 
 awaitable<Result<Response>> triage(App& app, Request& req) {
@@ -160,7 +173,7 @@ awaitable<Result<Response>> triage(App& app, Request& req) {
   };
   KB_CO_ASSIGN(feedback::Triaged done, co_await app.write(job));
   app.inbox_hub().notify_people({done.notified_person});
-  co_return Response::json(200, report_json(done.report, true));
+  co_return Response::json(200, report_json(app.areas(), done.report, true));
 }
 
 }  // namespace
@@ -178,7 +191,7 @@ void register_feedback_routes(App& app) {
       "the citizen's own reports, with each change of status and its note");
   r.add(
       Method::kGet, "/api/v1/feedback", [&app](Request& req) { return area_reports(app, req); },
-      "the reports of the official's area, newest first (?status=, ?tracking_number=)");
+      "the reports of the official's area, newest first (?status=open|new|in_progress|closed, ?tracking_number=)");
   r.add(
       Method::kGet, "/api/v1/feedback/{id}", [&app](Request& req) { return one_report(app, req); },
       "one report with its history (its sender, or an official of its area)");

@@ -143,6 +143,12 @@ test('a citizen reports a venue; the ward officials triage it and each change re
   items = await inbox(citizen);
   assert.equal(items.filter((i) => i.title.includes(report.tracking_number)).length, 3);
   assert.ok(items.every((i) => !i.link || i.link.endsWith('/feedback')));
+  // The desk's default list holds what is still to be done.
+  const open = await server.request('GET', '/api/v1/feedback?status=open', { token: hcm });
+  assert.ok(!open.json.reports.some((r) => r.id === report.id));
+  const closedList = await server.request('GET', '/api/v1/feedback?status=closed', { token: hcm });
+  assert.deepEqual(closedList.json.reports.map((r) => r.id), [report.id]);
+  assert.equal((await server.request('GET', '/api/v1/feedback?status=done', { token: hcm })).json.error.field, 'status');
   // Another citizen cannot read it.
   const stranger = await citizenToken(server, '0912700003');
   assert.equal((await server.request('GET', `/api/v1/feedback/${report.id}`, { token: stranger })).status, 404);

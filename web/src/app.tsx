@@ -33,6 +33,7 @@ const Compose = lazyPage(() => import('./pages/Compose').then((m) => m.Compose))
 const Duplicates = lazyPage(() => import('./pages/Duplicates').then((m) => m.Duplicates));
 const LevelsMap = lazyPage(() => import('./pages/LevelsMap').then((m) => m.LevelsMap));
 const Dashboard = lazyPage(() => import('./pages/Dashboard').then((m) => m.Dashboard));
+const Feedback = lazyPage(() => import('./pages/Feedback').then((m) => m.Feedback));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -69,6 +70,7 @@ export function App() {
   else if (route === '/password') page = <ChangePassword />;
   else if (route === '/inbox') page = <Inbox />;
   else if (route === '/broadcasts') page = <Compose />;
+  else if (route === '/feedback') page = <Feedback />;
   else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? levelsRoute(route) ?? <NotFound />;
   return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
 }

@@ -10,6 +10,7 @@ import { errorsEn, errorsVi } from './i18n-errors';
 import { identityEn, identityVi } from './i18n-identity';
 import { levelsEn, levelsVi } from './i18n-levels';
 import { dashboardEn, dashboardVi } from './i18n-dashboard';
+import { feedbackEn, feedbackVi } from './i18n-feedback';
 
 const vi = {
   ...venuesVi,
@@ -20,6 +21,7 @@ const vi = {
   ...identityVi,
   ...levelsVi,
   ...dashboardVi,
+  ...feedbackVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -136,6 +138,7 @@ const en: Record<MessageKey, string> = {
   ...identityEn,
   ...levelsEn,
   ...dashboardEn,
+  ...feedbackEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',

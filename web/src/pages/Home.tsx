@@ -90,6 +90,7 @@ function CitizenHome({ me }: { me: Me }) {
       </ul>
       <ul class="tiles">
         <li class="tile"><a href="/inbox" onClick={linkClick} data-testid="tile-featInbox">{t('featInbox')}</a></li>
+        <li class="tile"><a href="/feedback" onClick={linkClick} data-testid="tile-featFeedback">{t('featFeedback')}</a></li>
       </ul>
     </>
   );
@@ -123,6 +124,7 @@ function StaffHome({ me }: { me: Me }) {
           <li class="tile"><a href="/broadcasts" onClick={linkClick} data-testid="tile-composeTitle">{t('composeTitle')}</a></li>
           <li class="tile"><a href="/dashboard" onClick={linkClick} data-testid="tile-featDashboard">{t('featDashboard')}</a></li>
           <li class="tile"><a href="/map" onClick={linkClick} data-testid="tile-featLevels">{t('featLevels')}</a></li>
+          <li class="tile"><a href="/feedback" onClick={linkClick} data-testid="tile-featFeedback">{t('featFeedback')}</a></li>
         </ul>
       )}
       {me.role === 'official' && <AreasBrowser highlight={provinceCode} />}
