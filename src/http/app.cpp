@@ -73,6 +73,7 @@ void App::install_routes() {
   register_identity_routes(*this);
   register_level_routes(*this);
   register_feedback_routes(*this);
+  register_search_routes(*this);
   register_dashboard_routes(*this);
   auto& counters = prometheus::BuildCounter()
                        .Name("khaibao_http_requests_total")

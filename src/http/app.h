@@ -192,6 +192,7 @@ void register_vaccination_routes(App& app);  // api_vaccination.cpp
 void register_identity_routes(App& app);     // api_identity.cpp
 void register_level_routes(App& app);        // api_levels.cpp
 void register_feedback_routes(App& app);     // api_feedback.cpp
+void register_search_routes(App& app);       // api_search.cpp
 void register_dashboard_routes(App& app);    // api_dashboard.cpp
 
 // JSON shapes shared by several routes.

@@ -673,6 +673,10 @@ CREATE TABLE feedback_events (
 );
 CREATE INDEX feedback_events_by_report ON feedback_events(report_id, id);
 )sql"},
+    {43, R"sql(
+-- Officials' search (search/person_search.h): a person by name and birth year.
+CREATE INDEX people_by_name ON people(full_name, birth_date);
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run

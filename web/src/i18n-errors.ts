@@ -256,6 +256,11 @@ export const errorsVi = {
   err_invalid_transition: 'Phản ánh không thể trở lại trạng thái mới tiếp nhận.',
   err_already_closed: 'Phản ánh này đã được xử lý xong.',
   err_too_many_reports: 'Mỗi số điện thoại gửi tối đa 5 phản ánh mỗi ngày. Vui lòng thử lại sau.',
+
+  // Officials' search and export
+  err_one_way_only: 'Chỉ tìm theo một cách: số điện thoại, số giấy tờ, hoặc họ tên và năm sinh.',
+  err_range_too_long: 'Mỗi lần xuất tối đa 31 ngày.',
+  err_too_many_rows: 'Quá nhiều bản ghi. Vui lòng xuất ít ngày hơn.',
 };
 
 export type ErrorKey = keyof typeof errorsVi;
@@ -500,4 +505,9 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_invalid_transition: 'A report cannot go back to new.',
   err_already_closed: 'This report is already closed.',
   err_too_many_reports: 'One phone sends at most 5 reports a day. Please try again later.',
+
+  // Officials' search and export
+  err_one_way_only: 'Search one way only: phone, ID number, or name and birth year.',
+  err_range_too_long: 'Export at most 31 days at a time.',
+  err_too_many_rows: 'Too many rows. Please export fewer days.',
 };
