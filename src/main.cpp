@@ -12,6 +12,9 @@
 #include "areas/area_directory.h"
 #include "checkin/retention.h"
 #include "jobs/lease.h"
+#include "levels/levels.h"
+#include "dashboard/figures.h"
+#include "core/periodic_task.h"
 #include "jobs/scheduler.h"
 #include "core/crypto.h"
 #include "core/phone.h"
@@ -168,9 +171,30 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   // Records written without a name key (before identity matching, or loaded in bulk) get one,
   // so matching finds them by name (identity/resolve.h).
   scheduler.every("identity.name_keys", 60, [&db] { return identity::name_key_job(db); });
+  // Area risk levels: recomputed hourly (the rule asks for at least daily), so an override's
+  // expiry and a day's cases show within the hour; officials may recompute at once.
+  scheduler.every("levels", 3600, [&db, &app, &clock] {
+    auto done = db.writer().write_sync([&](store::Connection& c) {
+      return levels::recompute(c, app.areas(), app.config().levels, clock.now());
+    });
+    return done.ok() ? Status{} : Status{std::move(done).error()};
+  });
+  // Dashboards: every process stores the check-ins it counted every 2 s; one process at a time
+  // counts the other figures every 10 s.
+  scheduler.every("dashboard", 10, [&db, &clock] {
+    return db.writer().write_sync([&](store::Connection& c) { return dashboard::refresh_figures(c, clock.now()); });
+  });
+  PeriodicTask checkin_flush;
+  checkin_flush.start(std::chrono::seconds(2), [&db, &app] {
+    if (auto st = dashboard::flush_tally(db, app.checkin_tally()); !st.ok()) {
+      spdlog::warn("dashboard: check-in counts not stored yet: {}", st.error().message);
+    }
+  });
   scheduler.start();
   auto served = http::serve(app);
   scheduler.stop();
+  checkin_flush.stop();
+  (void)dashboard::flush_tally(db, app.checkin_tally());
   census.stop();
   if (listener) listener->stop();
   app.attach_delivery_worker(nullptr);
@@ -425,6 +449,13 @@ int main(int argc, char** argv) {
       ->each([&config](const std::string& days) {
         config.status.declaration_valid_seconds = std::stoll(days) * 86400;
       });
+  std::vector<double> level_bands;
+  serve->add_option("--level-bands", level_bands,
+                    "new community cases per 100,000 in 7 days from which levels 2, 3 and 4 begin (default 20 50 150)")
+      ->expected(3);
+  serve->add_option("--level-coverage-threshold", config.levels.coverage_threshold,
+                    "adult first-dose share below which an area's level goes up one")
+      ->capture_default_str();
   serve->add_option("--clock-offset-file", config.clock_offset_file,
                     "tests only: seconds to add to the clock, read from this file (moves the server's time)");
 
@@ -505,6 +536,8 @@ int main(int argc, char** argv) {
       return fail(kb::invalid("listen", "invalid_listen", "--listen port is not a number"));
     }
     if (config.public_base_url.empty()) config.public_base_url = "http://" + listen;
+    if (level_bands.size() == 3) std::copy(level_bands.begin(), level_bands.end(), config.levels.bands.begin());
+    if (auto st = kb::levels::check_rule(config.levels); !st.ok()) return fail(st.error());
     return run_serve(common, config, argv[0]);
   }
   if (user_add->parsed()) return run_user_add(admin_common, username, role, jurisdiction, password_file, argv[0]);

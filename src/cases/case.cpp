@@ -21,7 +21,7 @@ using store::Sql;
 
 #define KB_CASE_COLUMNS                                                                                     \
   "c.id, c.person_id, c.province_code, c.ward_code, c.test_date, c.onset_date, c.isolation_date, c.status, " \
-  "c.notes, c.close_note, c.from_contact_id, c.recorded_by, c.created_at, c.updated_at, c.closed_at"
+  "c.notes, c.close_note, c.from_contact_id, c.recorded_by, c.created_at, c.updated_at, c.closed_at, c.found_in"
 #define KB_CONTACT_COLUMNS                                                                                    \
   "k.id, k.case_id, k.person_id, k.degree, k.via_person_id, k.basis, k.first_exposure, k.last_exposure, "      \
   "k.overlap_seconds, k.status, k.quarantine_until, k.found_at, k.notice_id, k.converted_case_id"
@@ -29,8 +29,8 @@ using store::Sql;
 constexpr Sql kInsertCase{
     "insert_case",
     "INSERT INTO cases(person_id, province_code, ward_code, test_date, onset_date, isolation_date, status, notes, "
-    "from_contact_id, recorded_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $9, "
-    "$10, $10) RETURNING id"};
+    "from_contact_id, recorded_by, created_at, updated_at, found_in) VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, "
+    "$8, $9, $10, $10, $11) RETURNING id"};
 constexpr Sql kSelectCase{"select_case", "SELECT " KB_CASE_COLUMNS " FROM cases c WHERE c.id = $1"};
 constexpr Sql kSelectActiveCaseOf{"select_active_case_of",
                                   "SELECT id FROM cases WHERE person_id = $1 AND status = 'active' LIMIT 1"};
@@ -127,6 +127,7 @@ Result<Case> case_from_row(const store::Row& r) {
   k.created_at = r.i64(12);
   k.updated_at = r.i64(13);
   k.closed_at = r.opt_i64(14);
+  k.found_in = r.str(15) == "quarantine" ? FoundIn::kQuarantine : FoundIn::kCommunity;
   return k;
 }
 
@@ -240,6 +241,14 @@ std::string_view contact_status_name(ContactStatus s) {
     case ContactStatus::kVoid: return "void";
   }
   return "pending";
+}
+
+std::string_view found_in_name(FoundIn f) { return f == FoundIn::kQuarantine ? "quarantine" : "community"; }
+
+Result<FoundIn> parse_found_in(std::string_view text, std::string_view field) {
+  if (text == "community") return FoundIn::kCommunity;
+  if (text == "quarantine") return FoundIn::kQuarantine;
+  return invalid(std::string(field), "invalid_found_in", "found_in must be community or quarantine");
 }
 
 Result<int64_t> parse_date(std::string_view text, std::string_view field) {
@@ -530,7 +539,8 @@ Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& ru
   auto [province, ward] = case_area(person, official, areas);
   KB_ASSIGN(auto row, c.query_one(kInsertCase, {person.id, std::string_view(province), std::string_view(ward),
                                                 n.test_date, opt_param(n.onset_date), opt_param(n.isolation_date),
-                                                std::string_view(n.notes), Param{nullptr}, official.id, now}));
+                                                std::string_view(n.notes), Param{nullptr}, official.id, now,
+                                                found_in_name(n.found_in)}));
   if (!row) return internal("insert into cases returned no id");
   int64_t id = row->i64(0);
   KB_TRY(c.exec(kCloseOpenContactsOf, {person.id, id, official.id, now}));

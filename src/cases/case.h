@@ -44,6 +44,12 @@ enum class CaseStatus { kActive, kRecovered, kDied, kError };
 std::string_view status_name(CaseStatus s);
 Result<CaseStatus> parse_status(std::string_view text, std::string_view field = "status");
 
+// Where a case was found: in the community, or among people already in quarantine (who then
+// count towards no area's level, levels/level_rule.h).
+enum class FoundIn { kCommunity, kQuarantine };
+std::string_view found_in_name(FoundIn f);
+Result<FoundIn> parse_found_in(std::string_view text, std::string_view field = "found_in");
+
 struct Case {
   int64_t id = 0;
   int64_t person_id = 0;
@@ -60,6 +66,7 @@ struct Case {
   int64_t created_at = 0;
   int64_t updated_at = 0;
   std::optional<int64_t> closed_at;
+  FoundIn found_in = FoundIn::kCommunity;
 
   trace::ExposureWindow window(const trace::ExposureRule& rule, int64_t now) const {
     return trace::infectious_window(rule, test_date, onset_date, isolation_date, now);
@@ -85,6 +92,7 @@ struct NewCase {
   std::optional<int64_t> onset_date;
   std::optional<int64_t> isolation_date;
   std::string notes;
+  FoundIn found_in = FoundIn::kCommunity;
 };
 // Checks the dates against each other and now (not in the future, onset/isolation within 60
 // days of the test). Errors name the field.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "checkin/visit_days.h"
 #include "checkin/visitors.h"
 #include "core/phone.h"
 #include "people/person.h"
@@ -152,8 +153,8 @@ DoorPath path_of(const Entry& e) {
 
 // --- Door ---------------------------------------------------------------------------------
 
-Door::Door(store::Database& db, DoorConfig config, notify::UrgentTexts& texts)
-    : db_(db), config_(std::move(config)), texts_(texts) {}
+Door::Door(store::Database& db, DoorConfig config, notify::UrgentTexts& texts, dashboard::CheckinTally* tally)
+    : db_(db), config_(std::move(config)), texts_(texts), tally_(tally) {}
 
 Result<std::optional<venues::Venue>> Door::venue_by_code(const venues::VenueCode& code, int64_t now) {
   if (auto cached = venues_.find(code.str(), now)) return std::optional<venues::Venue>(std::move(*cached));
@@ -219,6 +220,12 @@ awaitable<Result<DoorAnswer>> Door::enter(const Entry& entry, int64_t now) {
     return {};
   }));
   KB_CO_TRY(co_await flag(planned.plan, path_of(entry), people, now));
+  if (tally_) {
+    const venues::Venue& v = planned.venue;
+    for (const auto& p : people) {
+      if (!p.duplicate) tally_->count(checkin::visit_day(p.visit.t_in), v.id, v.province_code, v.ward_code);
+    }
+  }
   DoorAnswer answer{std::move(planned.venue), std::move(people), {}};
   if (const auto* card = std::get_if<scan::BhytCard>(&entry.visitor)) {
     if (!card->valid_to.empty() && card->valid_to < day_of(now)) answer.warning = "card_expired";

@@ -28,6 +28,7 @@
 #include "checkin/visit.h"
 #include "core/result.h"
 #include "core/ttl_cache.h"
+#include "dashboard/tally.h"
 #include "health/health_status.h"
 #include "notify/delivery.h"
 #include "people/person.h"
@@ -138,7 +139,9 @@ struct DoorConfig {
 // The door of every venue, shared by all requests; thread-safe.
 class Door {
  public:
-  Door(store::Database& db, DoorConfig config, notify::UrgentTexts& texts);
+  // `tally`, when given, counts every visit recorded for the dashboards (dashboard/tally.h).
+  Door(store::Database& db, DoorConfig config, notify::UrgentTexts& texts,
+       dashboard::CheckinTally* tally = nullptr);
 
   // Plans and carries out one entry at `now`.
   boost::asio::awaitable<Result<DoorAnswer>> enter(const Entry& entry, int64_t now);
@@ -171,6 +174,7 @@ class Door {
   store::Database& db_;
   DoorConfig config_;
   notify::UrgentTexts& texts_;
+  dashboard::CheckinTally* tally_;
   TtlCache<venues::Venue> venues_;
   // The person record of an account holder themselves (people::self_of), once known: it never
   // changes, and knowing it lets the hottest write skip a query.

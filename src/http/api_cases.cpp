@@ -54,6 +54,7 @@ json::object case_json(App& app, const cases::Case& k) {
                       {"onset_date", json_time(k.onset_date)},
                       {"isolation_date", json_time(k.isolation_date)},
                       {"notes", k.notes},
+                      {"found_in", cases::found_in_name(k.found_in)},
                       {"close_note", k.close_note},
                       {"from_contact_id", opt_id(k.from_contact_id)},
                       {"recorded_by", k.recorded_by},
@@ -311,6 +312,10 @@ Result<cases::NewCase> parse_new_case(const Request& req, bool with_person, int6
   KB_ASSIGN(n.isolation_date, optional_date(body, "isolation_date"));
   KB_ASSIGN(auto notes, body.optional_string("notes", 2000));
   n.notes = notes.value_or("");
+  KB_ASSIGN(auto found_in, body.optional_string("found_in", 20));
+  if (found_in) {
+    KB_ASSIGN(n.found_in, cases::parse_found_in(*found_in));
+  }
   KB_TRY(body.no_unknown_fields());
   KB_TRY(cases::check_dates(n, now));
   return n;

@@ -46,7 +46,7 @@ App::App(ServerConfig config, store::Database& db, areas::AreaDirectory areas, a
       sms_(sms),
       clock_(std::move(clock)),
       urgent_texts_(db, outside, config_.delivery, clock_),
-      door_(db, checkin::DoorConfig{config_.status, {}, secrets_.otp_pepper}, urgent_texts_),
+      door_(db, checkin::DoorConfig{config_.status, {}, secrets_.otp_pepper}, urgent_texts_, &checkin_tally_),
       registry_(std::make_shared<prometheus::Registry>()),
       static_files_(std::make_unique<StaticFiles>(config_.web_dir)) {}
 
@@ -72,6 +72,10 @@ void App::install_routes() {
   register_vaccination_routes(*this);
   register_identity_routes(*this);
   register_testing_routes(*this);
+  register_level_routes(*this);
+  register_feedback_routes(*this);
+  register_search_routes(*this);
+  register_dashboard_routes(*this);
   auto& counters = prometheus::BuildCounter()
                        .Name("khaibao_http_requests_total")
                        .Help("HTTP requests by route, method and status class")

@@ -18,12 +18,14 @@
 #include "accounts/accounts.h"
 #include "accounts/session_cache.h"
 #include "checkin/door.h"
+#include "dashboard/tally.h"
 #include "areas/area_directory.h"
 #include "certificates/trust_list.h"
 #include "cases/tracing_config.h"
 #include "core/clock.h"
 #include "core/offload.h"
 #include "http/router.h"
+#include "levels/level_rule.h"
 #include "notify/broadcasts.h"
 #include "notify/inbox_hub.h"
 #include "outbox/outbox.h"
@@ -58,6 +60,7 @@ struct ServerConfig {
   health::StatusPolicy status;   // how long a declaration counts as current at the door
   std::string clock_offset_file;  // tests only: moves the server's clock (core/clock.h offset_clock)
   std::string dcc_trust_file;     // PEM bundle of foreign DCC document signers (--dcc-trust)
+  levels::LevelRule levels;       // area risk levels: bands and the coverage threshold (levels/)
 };
 
 class StaticFiles;
@@ -99,6 +102,8 @@ class App {
 
   // The door of every venue: the check-in use case (checkin/door.h) with its caches.
   checkin::Door& door() { return door_; }
+  // Check-ins counted for the dashboards and not stored yet (dashboard/tally.h).
+  dashboard::CheckinTally& checkin_tally() { return checkin_tally_; }
   // Sign-in and door codes: queued in the urgent lane and sent at once (notify/delivery.h).
   notify::UrgentTexts& urgent_texts() { return urgent_texts_; }
 
@@ -158,6 +163,7 @@ class App {
   Router router_;
   accounts::SessionCache sessions_;
   notify::UrgentTexts urgent_texts_;
+  dashboard::CheckinTally checkin_tally_;
   checkin::Door door_;
   boost::asio::thread_pool slow_pool_{2};
   notify::InboxHub inbox_hub_;
@@ -185,6 +191,10 @@ void register_certificate_routes(App& app);  // api_certificates.cpp
 void register_vaccination_routes(App& app);  // api_vaccination.cpp
 void register_identity_routes(App& app);     // api_identity.cpp
 void register_testing_routes(App& app);      // api_testing.cpp
+void register_level_routes(App& app);        // api_levels.cpp
+void register_feedback_routes(App& app);     // api_feedback.cpp
+void register_search_routes(App& app);       // api_search.cpp
+void register_dashboard_routes(App& app);    // api_dashboard.cpp
 
 // JSON shapes shared by several routes.
 boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);

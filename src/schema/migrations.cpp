@@ -554,6 +554,128 @@ CREATE TABLE vaccination_import_rows (
 );
 CREATE INDEX vaccination_import_rows_by_status ON vaccination_import_rows(import_id, status, row_number);
 )sql"},
+    {40, R"sql(
+-- Area risk levels (levels/levels.h). A case records where it was found: cases found among
+-- people already in quarantine are no community cases and do not raise an area's level.
+ALTER TABLE cases ADD COLUMN found_in TEXT NOT NULL DEFAULT 'community';
+CREATE INDEX cases_by_test_date ON cases(test_date);
+CREATE TABLE ward_populations (
+  ward_code TEXT PRIMARY KEY,
+  population BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  updated_by BIGINT
+);
+-- Adult first-dose coverage per ward, imported until vaccination records give it.
+CREATE TABLE ward_coverage (
+  ward_code TEXT PRIMARY KEY,
+  adults BIGINT NOT NULL,
+  first_dose BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  updated_by BIGINT
+);
+CREATE TABLE level_overrides (
+  id {{pk}},
+  area_code TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  set_by BIGINT NOT NULL,
+  set_at BIGINT NOT NULL,
+  lifted_at BIGINT,
+  lifted_by BIGINT,
+  lift_reason TEXT
+);
+CREATE INDEX level_overrides_by_area ON level_overrides(area_code, id);
+-- The current level of each province and ward, as last decided; level NULL: not computable.
+CREATE TABLE area_levels (
+  area_code TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  province_code TEXT NOT NULL,
+  level INTEGER,
+  computed_level INTEGER,
+  community_cases BIGINT NOT NULL,
+  population BIGINT,
+  coverage DOUBLE PRECISION,
+  raised INTEGER NOT NULL,
+  override_id BIGINT,
+  override_level INTEGER,
+  override_reason TEXT,
+  override_expires_at BIGINT,
+  explanation TEXT NOT NULL,
+  explanation_vi TEXT NOT NULL,
+  since BIGINT NOT NULL,
+  computed_at BIGINT NOT NULL
+);
+CREATE INDEX area_levels_by_province ON area_levels(province_code, kind);
+CREATE TABLE area_level_history (
+  id {{pk}},
+  area_code TEXT NOT NULL,
+  level INTEGER,
+  cause TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  explanation_vi TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX area_level_history_by_area ON area_level_history(area_code, id);
+)sql"},
+    {41, R"sql(
+-- The officials' dashboards (dashboard/figures.h): figures per area and day, kept as data
+-- arrives. area_code is a ward, a province or '*' (the country); parent_code the area it is
+-- part of ('' for the country). venue_days: which venues recorded a check-in on which day.
+CREATE TABLE daily_figures (
+  area_code TEXT NOT NULL,
+  parent_code TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  figure TEXT NOT NULL,
+  value BIGINT NOT NULL,
+  PRIMARY KEY (area_code, day, figure)
+);
+CREATE INDEX daily_figures_by_parent ON daily_figures(parent_code, day);
+CREATE TABLE venue_days (
+  venue_id BIGINT NOT NULL,
+  day BIGINT NOT NULL,
+  PRIMARY KEY (venue_id, day)
+);
+CREATE INDEX cases_by_created_at ON cases(created_at);
+CREATE INDEX contacts_by_found_at ON contacts(found_at);
+CREATE INDEX deliveries_by_state_time ON deliveries(state, updated_at);
+)sql"},
+    {42, R"sql(
+-- Citizen feedback (feedback/feedback.h): reports with a tracking number, the area whose
+-- officials triage them, and each change of status with its note.
+CREATE TABLE feedback_reports (
+  id {{pk}},
+  tracking_number TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL,
+  venue_id BIGINT,
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL,
+  status TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  sender_phone TEXT NOT NULL,
+  sender_account_id BIGINT,
+  sender_person_id BIGINT NOT NULL,
+  recorded_by BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX feedback_by_area ON feedback_reports(province_code, ward_code, id);
+CREATE INDEX feedback_by_account ON feedback_reports(sender_account_id, id);
+CREATE INDEX feedback_by_phone ON feedback_reports(sender_phone, created_at);
+CREATE TABLE feedback_events (
+  id {{pk}},
+  report_id BIGINT NOT NULL REFERENCES feedback_reports(id),
+  at BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  note TEXT NOT NULL,
+  actor_id BIGINT
+);
+CREATE INDEX feedback_events_by_report ON feedback_events(report_id, id);
+)sql"},
+    {43, R"sql(
+-- Officials' search (search/person_search.h): a person by name and birth year.
+CREATE INDEX people_by_name ON people(full_name, birth_date);
     {45, R"sql(
 -- Mass testing rounds (testing/testing.h): a round for wards, a case's contacts or walk-ins,
 -- in one province; its sites and days; the people invited to it.

@@ -35,6 +35,9 @@ const TestingRounds = lazyPage(() => import('./pages/Testing').then((m) => m.Tes
 const RoundPage = lazyPage(() => import('./pages/Testing').then((m) => m.RoundPage));
 const LabResults = lazyPage(() => import('./pages/Testing').then((m) => m.LabResults));
 const MyTests = lazyPage(() => import('./pages/Testing').then((m) => m.MyTests));
+const LevelsMap = lazyPage(() => import('./pages/LevelsMap').then((m) => m.LevelsMap));
+const Dashboard = lazyPage(() => import('./pages/Dashboard').then((m) => m.Dashboard));
+const Feedback = lazyPage(() => import('./pages/Feedback').then((m) => m.Feedback));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -71,7 +74,8 @@ export function App() {
   else if (route === '/password') page = <ChangePassword />;
   else if (route === '/inbox') page = <Inbox />;
   else if (route === '/broadcasts') page = <Compose />;
-  else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? testingRoute(route) ?? <NotFound />;
+  else if (route === '/feedback') page = <Feedback />;
+  else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? testingRoute(route) ?? levelsRoute(route) ?? <NotFound />;
   return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
 }
 
@@ -132,5 +136,15 @@ function testingRoute(route: string) {
   if (route === '/testing/results') return <LabResults />;
   if ((m = /^\/testing\/(\d+)$/.exec(route))) return <RoundPage roundId={m[1]} />;
   if (route === '/tests') return <MyTests />;
+  return null;
+}
+
+/** The public map of area risk levels (issue 16), or null. */
+function levelsRoute(route: string) {
+  let m;
+  if (route === '/map') return <LevelsMap province={null} />;
+  if ((m = /^\/map\/(\d{2})$/.exec(route))) return <LevelsMap province={m[1]} />;
+  if (route === '/dashboard') return <Dashboard area={null} />;
+  if ((m = /^\/dashboard\/(\*|\d{2}|\d{5})$/.exec(route))) return <Dashboard area={m[1]} />;
   return null;
 }

@@ -254,12 +254,37 @@ export const errorsVi = {
   err_sample_not_found: 'Không tìm thấy mẫu xét nghiệm.',
   err_several_provinces: 'Các phường/xã của một đợt phải cùng một tỉnh/thành.',
   err_site_not_found: 'Không tìm thấy điểm lấy mẫu trong đợt này.',
-  err_too_many_rows: 'Tệp có quá nhiều dòng.',
+  err_too_many_rows: 'Quá nhiều dòng: hãy chia tệp, hoặc xuất ít ngày hơn.',
   err_tube_full: 'Ống mẫu đã đủ số mẫu; hãy mở ống mới.',
   err_tube_has_result: 'Ống mẫu này đã có kết quả; hãy dùng ống mới.',
   err_tube_not_found: 'Không tìm thấy ống mẫu này.',
   err_ward_outside_province: 'Phường/xã không thuộc tỉnh/thành này.',
   err_rows_rejected: 'Một số dòng không dùng được; chưa ghi gì.',
+
+  // Area risk levels and dashboards
+  err_invalid_level: 'Cấp độ dịch là 1, 2, 3 hoặc 4.',
+  err_missing_reason: 'Vui lòng ghi lý do.',
+  err_no_override: 'Khu vực này không có cấp độ do cán bộ đặt đang có hiệu lực.',
+  err_duplicate_ward: 'Một phường/xã xuất hiện hai lần trong tệp.',
+  err_wrong_columns: 'Tệp không có đúng các cột cần thiết.',
+  err_more_than_adults: 'Số người đã tiêm mũi 1 lớn hơn số người trưởng thành.',
+  err_invalid_bands: 'Các ngưỡng cấp độ phải dương và tăng dần.',
+  err_invalid_threshold: 'Ngưỡng tỷ lệ tiêm chủng nằm trong khoảng 0 đến 1.',
+  err_invalid_window: 'Số ngày tính ca mới nằm trong khoảng 1 đến 60.',
+  err_invalid_found_in: 'Nơi phát hiện ca bệnh là cộng đồng hoặc khu cách ly.',
+  err_invalid_by: 'Chọn tính theo ngày khởi phát hoặc ngày xét nghiệm.',
+  err_before_from: 'Ngày kết thúc phải sau ngày bắt đầu.',
+
+  // Citizen feedback
+  err_feedback_not_found: 'Không tìm thấy phản ánh này.',
+  err_unknown_venue: 'Không có địa điểm nào mang mã này.',
+  err_invalid_transition: 'Phản ánh không thể trở lại trạng thái mới tiếp nhận.',
+  err_already_closed: 'Phản ánh này đã được xử lý xong.',
+  err_too_many_reports: 'Mỗi số điện thoại gửi tối đa 5 phản ánh mỗi ngày. Vui lòng thử lại sau.',
+
+  // Officials' search and export
+  err_one_way_only: 'Chỉ tìm theo một cách: số điện thoại, số giấy tờ, hoặc họ tên và năm sinh.',
+  err_range_too_long: 'Mỗi lần xuất tối đa 31 ngày.',
 };
 
 export type ErrorKey = keyof typeof errorsVi;
@@ -502,10 +527,35 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_sample_not_found: 'Test not found.',
   err_several_provinces: 'A round’s wards lie in one province.',
   err_site_not_found: 'No such site in this round.',
-  err_too_many_rows: 'The file has too many rows.',
+  err_too_many_rows: 'Too many rows: split the file, or export fewer days.',
   err_tube_full: 'This tube is full; start a new tube.',
   err_tube_has_result: 'This tube has its result already; use a new tube.',
   err_tube_not_found: 'No tube with this label.',
   err_ward_outside_province: 'The ward is not in this province.',
   err_rows_rejected: 'Some rows cannot be used; nothing was recorded.',
+
+  // Area risk levels and dashboards
+  err_invalid_level: 'The level is 1, 2, 3 or 4.',
+  err_missing_reason: 'Please give a reason.',
+  err_no_override: 'No level set by an official is in force on this area.',
+  err_duplicate_ward: 'A ward appears twice in the file.',
+  err_wrong_columns: 'The file does not have the columns needed.',
+  err_more_than_adults: 'More people with a first dose than adults.',
+  err_invalid_bands: 'The level bands must be positive and rise.',
+  err_invalid_threshold: 'The coverage threshold lies between 0 and 1.',
+  err_invalid_window: 'The window lies between 1 and 60 days.',
+  err_invalid_found_in: 'A case is found in the community or in quarantine.',
+  err_invalid_by: 'Count by onset date or by test date.',
+  err_before_from: 'The end date must come after the start date.',
+
+  // Citizen feedback
+  err_feedback_not_found: 'Report not found.',
+  err_unknown_venue: 'No venue has this code.',
+  err_invalid_transition: 'A report cannot go back to new.',
+  err_already_closed: 'This report is already closed.',
+  err_too_many_reports: 'One phone sends at most 5 reports a day. Please try again later.',
+
+  // Officials' search and export
+  err_one_way_only: 'Search one way only: phone, ID number, or name and birth year.',
+  err_range_too_long: 'Export at most 31 days at a time.',
 };

@@ -10,6 +10,9 @@ import { errorsEn, errorsVi } from './i18n-errors';
 import { identityEn, identityVi } from './i18n-identity';
 import { homesEn, homesVi } from './i18n-homes';
 import { testingEn, testingVi } from './i18n-testing';
+import { levelsEn, levelsVi } from './i18n-levels';
+import { dashboardEn, dashboardVi } from './i18n-dashboard';
+import { feedbackEn, feedbackVi } from './i18n-feedback';
 
 const vi = {
   ...venuesVi,
@@ -20,6 +23,9 @@ const vi = {
   ...errorsVi,
   ...identityVi,
   ...homesVi,
+  ...levelsVi,
+  ...dashboardVi,
+  ...feedbackVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -135,6 +141,9 @@ const en: Record<MessageKey, string> = {
   ...errorsEn,
   ...identityEn,
   ...homesEn,
+  ...levelsEn,
+  ...dashboardEn,
+  ...feedbackEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',

@@ -140,6 +140,7 @@ function CitizenHome({ me }: { me: Me }) {
         <Tile href="/tests" id="tile-featMyTests" title={t('featMyTests')} />
         <Tile href="/visits" id="tile-featCheckin" title={t('homeVisits')} />
         <Tile href="/venues" id="tile-featVenues" title={t('homeMyVenues')} />
+        <Tile href="/feedback" id="tile-featFeedback" title={t('featFeedback')} />
       </ul>
     </>
   );
@@ -216,6 +217,9 @@ function OfficialHome({ me }: { me: Me }) {
         <Tile href="/clusters" id="tile-featClusters" title={t('featClusters')} />
         <Tile href="/broadcasts" id="tile-composeTitle" title={t('composeTitle')} />
         <Tile href="/testing" id="tile-featTesting" title={t('featTesting')} />
+        <Tile href="/dashboard" id="tile-featDashboard" title={t('featDashboard')} />
+        <Tile href="/map" id="tile-featLevels" title={t('featLevels')} />
+        <Tile href="/feedback" id="tile-featFeedback" title={t('featFeedback')} />
       </ul>
       <AreaVenues />
       {/* A ward official's area is one ward: the country's provinces are not theirs to browse; a
