@@ -4,7 +4,8 @@
 # same server's /healthz rate, three runs each. Prints one markdown table row.
 # Usage: bench/ingest.sh sqlite|postgres|peer   (postgres, peer: run under scripts/with-postgres.sh)
 # `peer` runs the peer baseline (bench/peer/server.mjs, Node + PostgreSQL) instead of khaibao,
-# with the same load. KB_SERVE_ARGS adds options to `khaibao serve`.
+# with the same load. KB_SERVE_ARGS adds options to `khaibao serve`; KB_BIN names another binary
+# (a before/after comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-sqlite}
@@ -25,7 +26,7 @@ if [ "$kind" = peer ]; then
   node bench/peer/prepare.mjs "$db" "$citizens" "$venues" "$work/pairs.txt" >&2
   node bench/peer/server.mjs "$db" "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 else
-  ./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
+  "${KB_BIN:-./build/khaibao}" serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
     --otp-resend-after 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
 fi
 pid=$!
