@@ -72,6 +72,7 @@ void App::install_routes() {
   register_vaccination_routes(*this);
   register_identity_routes(*this);
   register_testing_routes(*this);
+  register_monitoring_routes(*this);
   auto& counters = prometheus::BuildCounter()
                        .Name("khaibao_http_requests_total")
                        .Help("HTTP requests by route, method and status class")

@@ -24,6 +24,7 @@
 #include "core/clock.h"
 #include "core/offload.h"
 #include "http/router.h"
+#include "monitoring/rules.h"
 #include "notify/broadcasts.h"
 #include "notify/inbox_hub.h"
 #include "outbox/outbox.h"
@@ -58,6 +59,8 @@ struct ServerConfig {
   health::StatusPolicy status;   // how long a declaration counts as current at the door
   std::string clock_offset_file;  // tests only: moves the server's clock (core/clock.h offset_clock)
   std::string dcc_trust_file;     // PEM bundle of foreign DCC document signers (--dcc-trust)
+  std::string monitoring_rules_file;  // --monitoring-rules: read into `monitoring` at start
+  monitoring::Rules monitoring;       // quarantine periods, reminders, red flags
 };
 
 class StaticFiles;
@@ -106,6 +109,9 @@ class App {
   // notify/messages.h). Area head-counts for broadcast previews. The outside-delivery worker,
   // when serve started one: poke it after queueing deliveries.
   notify::InboxHub& inbox_hub() { return inbox_hub_; }
+  // Live monitoring boards of officials, keyed by jurisdiction (monitoring/board.h): wake them
+  // after a write that changed an order or raised an alert has committed.
+  notify::InboxHub& board_hub() { return board_hub_; }
   notify::AudienceCounter& audience_counter() { return audience_counter_; }
   void attach_delivery_worker(notify::DeliveryWorker* worker) { delivery_worker_ = worker; }
   void poke_deliveries() {
@@ -161,6 +167,7 @@ class App {
   checkin::Door door_;
   boost::asio::thread_pool slow_pool_{2};
   notify::InboxHub inbox_hub_;
+  notify::InboxHub board_hub_;
   notify::AudienceCounter audience_counter_;
   notify::DeliveryWorker* delivery_worker_ = nullptr;
   certificates::TrustList foreign_dcc_signers_;
@@ -185,6 +192,7 @@ void register_certificate_routes(App& app);  // api_certificates.cpp
 void register_vaccination_routes(App& app);  // api_vaccination.cpp
 void register_identity_routes(App& app);     // api_identity.cpp
 void register_testing_routes(App& app);      // api_testing.cpp
+void register_monitoring_routes(App& app);   // api_monitoring.cpp
 
 // JSON shapes shared by several routes.
 boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);
