@@ -52,6 +52,16 @@ async function board(query = '', token = hcm) {
   assert.equal(r.status, 200, r.text);
   return r.json;
 }
+// Staff sessions last 12 hours: after the clock moves past that, the officials sign in again.
+async function signInAgain() {
+  const login = async (username) => {
+    const r = await api('POST', '/api/v1/auth/login', undefined, { username, password: 'correct horse battery 9' });
+    assert.equal(r.status, 200, r.text);
+    return r.json.token;
+  };
+  hcm = await login('hcm.monitor');
+  hanoi = await login('hn.monitor');
+}
 const until = async (fn, ms = 6000) => {
   const end = Date.now() + ms;
   for (;;) {
@@ -354,6 +364,7 @@ test('people who did not report get exactly one reminder per slot, and show as n
   // A new day, a new reminder; a day without reports puts f1b on the non-reporting list.
   await setClock(1, 9, 5);
   assert.ok(await until(async () => (await reminders('f1b')).length === 2), 'f1b reminded again the next day');
+  await signInAgain();
   const silent = await board('&list=non_reporting');
   assert.ok(silent.items.some((i) => i.person.id === people.f1b.personId));
   assert.ok(silent.counts.non_reporting >= 1);
@@ -375,10 +386,8 @@ test('extend, transfer to hospital, and release when the rule holds; colours ret
   assert.notEqual((await colour('f1b')).reason, 'f1_quarantine');
 
   // Fifteen days on: F1 and the arrival are due for release; F0 waits for a negative test.
-  // (Staff sessions last 12 hours: the official signs in again.)
   await setClock(15, 10);
-  hcm = (await api('POST', '/api/v1/auth/login', undefined, { username: 'hcm.monitor', password: 'correct horse battery 9' })).json.token;
-  hanoi = (await api('POST', '/api/v1/auth/login', undefined, { username: 'hn.monitor', password: 'correct horse battery 9' })).json.token;
+  await signInAgain();
   const due = await board('&list=due_for_release');
   const dueIds = due.items.map((i) => i.id);
   assert.ok(dueIds.includes(orders.f1.id) && dueIds.includes(orders.entry.id), JSON.stringify(dueIds));
