@@ -35,6 +35,8 @@ const TestingRounds = lazyPage(() => import('./pages/Testing').then((m) => m.Tes
 const RoundPage = lazyPage(() => import('./pages/Testing').then((m) => m.RoundPage));
 const LabResults = lazyPage(() => import('./pages/Testing').then((m) => m.LabResults));
 const MyTests = lazyPage(() => import('./pages/Testing').then((m) => m.MyTests));
+const MyMonitoring = lazyPage(() => import('./pages/MyMonitoring').then((m) => m.MyMonitoring));
+const MonitoringBoard = lazyPage(() => import('./pages/MonitoringBoard').then((m) => m.MonitoringBoard));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -71,6 +73,8 @@ export function App() {
   else if (route === '/password') page = <ChangePassword />;
   else if (route === '/inbox') page = <Inbox />;
   else if (route === '/broadcasts') page = <Compose />;
+  else if (route === '/monitoring') page = <MyMonitoring />;
+  else if (route === '/monitoring/board') page = <MonitoringBoard />;
   else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? testingRoute(route) ?? <NotFound />;
   return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
 }

@@ -138,6 +138,7 @@ function CitizenHome({ me }: { me: Me }) {
         <Tile href="/declare" id="tile-featDeclaration" title={t('featDeclaration')} hint={t('homeDeclareHint')} />
         <Tile href="/qr" id="tile-featMyQr" title={t('featMyQr')} />
         <Tile href="/tests" id="tile-featMyTests" title={t('featMyTests')} />
+        <Tile href="/monitoring" id="tile-featMonitoring" title={t('featMonitoring')} />
         <Tile href="/visits" id="tile-featCheckin" title={t('homeVisits')} />
         <Tile href="/venues" id="tile-featVenues" title={t('homeMyVenues')} />
       </ul>
@@ -216,6 +217,7 @@ function OfficialHome({ me }: { me: Me }) {
         <Tile href="/clusters" id="tile-featClusters" title={t('featClusters')} />
         <Tile href="/broadcasts" id="tile-composeTitle" title={t('composeTitle')} />
         <Tile href="/testing" id="tile-featTesting" title={t('featTesting')} />
+        <Tile href="/monitoring/board" id="tile-featBoard" title={t('featBoard')} />
       </ul>
       <AreaVenues />
       {/* A ward official's area is one ward: the country's provinces are not theirs to browse; a
