@@ -68,6 +68,12 @@ export const monitoringVi = {
   boardAckNote: 'Ghi chú xử lý',
   boardAckConfirm: 'Xác nhận cảnh báo của {name}: cảnh báo rời danh sách chưa xử lý.',
   boardAcked: 'Đã xác nhận cảnh báo.',
+  reason_f0_home_care: 'Đang điều trị tại nhà (F0)',
+  reason_entry_quarantine: 'Đang cách ly sau nhập cảnh',
+  door_reason_f0_home_care: 'Người này là F0 đang điều trị tại nhà.',
+  door_reason_entry_quarantine: 'Người này đang cách ly sau nhập cảnh.',
+  door_do_not_admit_in_home_care: 'Không cho vào: người này là F0 phải ở nhà điều trị. Báo trạm y tế phường.',
+  self_do_not_admit_in_home_care: 'Bạn đang điều trị tại nhà: hãy ở nhà, khai báo sức khỏe hằng ngày và gọi trạm y tế khi cần.',
 };
 
 export const monitoringEn: Record<keyof typeof monitoringVi, string> = {
@@ -137,4 +143,10 @@ export const monitoringEn: Record<keyof typeof monitoringVi, string> = {
   boardAckNote: 'What was done',
   boardAckConfirm: "Acknowledge {name}'s alert: it leaves the unacknowledged list.",
   boardAcked: 'Alert acknowledged.',
+  reason_f0_home_care: 'In home care (F0)',
+  reason_entry_quarantine: 'In quarantine after entry',
+  door_reason_f0_home_care: 'This person is an F0 case cared for at home.',
+  door_reason_entry_quarantine: 'This person is in quarantine after arriving from abroad.',
+  door_do_not_admit_in_home_care: 'Do not admit: this person is an F0 case who must stay home. Tell the ward health station.',
+  self_do_not_admit_in_home_care: 'You are in home care: stay home, report your health daily and call the health station when needed.',
 };
