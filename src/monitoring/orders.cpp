@@ -179,7 +179,8 @@ bool covers_all(const areas::Jurisdiction& j, const AreaOrder& a) {
                      [&](const std::string& w) { return j.covers(a.province_code, w); });
 }
 
-Error outside(std::string field, std::string message) {
+// Message first, field second: the error is outside_jurisdiction whatever the field.
+Error outside(std::string message, std::string field) {
   return Error{ErrorKind::kForbidden, "outside_jurisdiction", std::move(message), std::move(field)};
 }
 
@@ -191,7 +192,7 @@ Result<std::pair<std::string, std::string>> station_for(const areas::AreaDirecto
     const auto* w = areas.ward(asked);
     if (!w) return invalid("ward_code", "invalid_ward", "no such ward code");
     if (!access::in_charge_of(official, w->province_code, w->code)) {
-      return outside("ward_code", "this ward is outside your jurisdiction");
+      return outside("this ward is outside your jurisdiction", "ward_code");
     }
     return std::pair{w->province_code, w->code};
   }
@@ -206,9 +207,8 @@ Result<std::pair<std::string, std::string>> station_for(const areas::AreaDirecto
     return std::pair{w ? w->province_code : std::string(), j.code};
   }
   if (person && !person->ward_code.empty()) {
-    return outside("ward_code",
-                   "the person lives outside your jurisdiction: name the ward in charge (ward_code), or ask the "
-                   "officials where they live");
+    return outside("the person lives outside your jurisdiction: name the ward in charge (ward_code), or ask the "
+                   "officials where they live", "ward_code");
   }
   return invalid("ward_code", "missing_field", "the person has no address: name the ward in charge (ward_code)");
 }
@@ -497,7 +497,7 @@ Result<AreaOrder> place_area(store::Connection& c, const Rules& rules, const are
     }
     province = w->province_code;
     if (!access::in_charge_of(official, w->province_code, w->code)) {
-      return outside(field, "this ward is outside your jurisdiction");
+      return outside("this ward is outside your jurisdiction", field);
     }
   }
   int64_t from = p.starts_at.value_or(now);
@@ -551,7 +551,7 @@ namespace {
 Result<AreaOrder> open_area_in_charge(store::Connection& c, const accounts::User& official, int64_t id) {
   KB_ASSIGN(AreaOrder a, area_order_for(c, official, id));
   if (!covers_all(*official.jurisdiction, a)) {
-    return outside("id", "some of this order's wards are outside your jurisdiction");
+    return outside("some of this order's wards are outside your jurisdiction", "id");
   }
   if (a.status != OrderStatus::kOpen) {
     return Error{ErrorKind::kConflict, "order_closed", "this area order was lifted already", "id"};

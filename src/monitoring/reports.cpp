@@ -171,11 +171,8 @@ Result<RecordedReport> record_report(store::Connection& c, const Rules& rules, c
   if (!person) return Error{ErrorKind::kNotFound, "person_not_found", "no such person", "person_id"};
   KB_ASSIGN(auto order, order_to_report_on(c, *person, now));
   if (!order) {
-    bool asked = false;
-    if (!asked) {
-      return Error{ErrorKind::kConflict, "not_under_monitoring",
-                   "this person is not under monitoring, and no organisation asks them for daily reports", "person_id"};
-    }
+    return Error{ErrorKind::kConflict, "not_under_monitoring", "this person is not under monitoring",
+                 "person_id"};
   }
   int per_day = order ? order->reports_per_day : 1;
   std::vector<std::string> flags =
@@ -244,7 +241,7 @@ Result<std::vector<PersonMonitoring>> my_monitoring(store::Connection& c, int64_
       KB_ASSIGN(m.area_orders, area_orders_covering(c, person.ward_code, now));
       
     }
-    if (!m.order && m.area_orders.empty() && !m.organisation_check) continue;
+    if (!m.order && m.area_orders.empty()) continue;
     KB_ASSIGN(m.history, reports_since(c, person.id, day_start(local_day(now) - 13)));
     bool open = m.order && m.order->status == OrderStatus::kOpen;
     int per_day = open ? m.order->reports_per_day : 1;

@@ -9,8 +9,7 @@
 //
 // Who may report for whom: accounts for the people they manage (access::manages), for a person
 // under an open order, a resident of an area under an open area order (their own order is made
-// by their first report), or a member of an organisation whose daily check is this form
-// (organisations/; such a report raises no board alert, but the person still gets the advice).
+// by their first report).
 #pragma once
 
 #include <cstdint>
@@ -56,7 +55,7 @@ Status check_report_time(int64_t measured_at, int64_t now);
 
 struct RecordedReport {
   Report report;
-  std::optional<Order> order;        // the order it counts for (none: an organisation's check)
+  std::optional<Order> order;        // the order it counts for
   std::optional<int64_t> alert_id;   // when it raised an alert
   bool repeated = false;             // an earlier report with the same client_id
 };
@@ -80,11 +79,10 @@ struct PersonMonitoring {
   people::Person person;
   std::optional<Order> order;      // open, or closed within the last 14 days
   std::vector<AreaOrder> area_orders;  // open area orders covering their ward, not joined yet
-  bool organisation_check = false;  // an organisation asks them for this form daily
   std::vector<SlotState> today;    // the slots of today, and whether each has a report
   std::vector<Report> history;     // the last 14 days
 };
-// Every person the account manages who is monitored, or asked for the form by an organisation.
+// Every person the account manages who is monitored (or was, within the last 14 days).
 Result<std::vector<PersonMonitoring>> my_monitoring(store::Connection& c, int64_t account_id, int64_t now);
 
 }  // namespace kb::monitoring
