@@ -1,5 +1,5 @@
-// Quarantine in the browser: a traced F1 placed under quarantine opens "my monitoring" on a
-// 360 px phone, sees today's report due and sends it with SpO2 93 %; the official's board, open
+// Quarantine in the browser: an official places a traced F1 under quarantine from the case page;
+// the F1 opens "my monitoring" on a 360 px phone, sees today's report due and sends it with SpO2 93 %; the official's board, open
 // in another browser, shows the red-flag alert without a reload, and the official acknowledges it.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +15,7 @@ describe('quarantine: daily report and red flags', () => {
   let browser;
   let official;
   let f1;
+  let caseId;
   before(async () => {
     server = await startServer();
     browser = await launchBrowser();
@@ -32,18 +33,14 @@ describe('quarantine: daily report and red flags', () => {
     }
     const kase = await server.request('POST', '/api/v1/cases', { token: official, body: { phone: ca.phone, test_date: today } });
     assert.equal(kase.status, 201, kase.text);
-    const placed = await server.request('POST', '/api/v1/monitoring/orders', {
-      token: official, body: { kind: 'f1_quarantine', case_id: kase.json.id },
-    });
-    assert.equal(placed.status, 201, placed.text);
-    assert.deepEqual(placed.json.orders.map((o) => o.person_id), [f1.personId]);
+    caseId = kase.json.id;
   });
   after(async () => {
     await browser?.close();
     await server?.stop();
   });
 
-  it('a person reports, and the official sees the red flag live and acknowledges it', async () => {
+  it('an official places an F1, who reports; the official sees the red flag live and acknowledges it', async () => {
     const board = await phoneContext(browser);
     const phone = await phoneContext(browser, { viewport: { width: 360, height: 780 } });
     try {
@@ -54,6 +51,14 @@ describe('quarantine: daily report and red flags', () => {
       await desk.fill('#password', PASSWORD);
       await desk.click('[data-testid=staff-sign-in]');
       await desk.waitForURL(`${server.base}/`);
+      // From the case's contact list, the F1 goes into quarantine in one action.
+      await desk.goto(`${server.base}/cases/${caseId}`);
+      await desk.fill('#case-reason', 'Theo dõi F1 hằng ngày');
+      await desk.click('[data-testid=case-open]');
+      await desk.click(`[data-testid=place-f1-${f1.personId}]`);
+      await desk.locator('[data-testid=case-note]').waitFor();
+      assert.match(await desk.textContent('[data-testid=case-note]'), /Đã đặt cách ly F1: 14 ngày/);
+      await desk.goto(`${server.base}/`);
       await desk.click('[data-testid=tile-featBoard]');
       await desk.waitForURL(`${server.base}/monitoring/board`);
       await desk.fill('#board-reason', 'Theo dõi F1 hằng ngày');

@@ -3,6 +3,8 @@
 
 export const monitoringVi = {
   featMonitoring: 'Theo dõi sức khỏe hằng ngày',
+  monPlaceF1: 'Đặt cách ly F1',
+  monPlaced: 'Đã đặt cách ly F1: {n} ngày, khai báo sức khỏe hằng ngày.',
   featBoard: 'Bảng theo dõi cách ly',
   monTitle: 'Theo dõi sức khỏe',
   monNone: 'Không ai trong danh sách của bạn đang được theo dõi sức khỏe.',
@@ -78,6 +80,8 @@ export const monitoringVi = {
 
 export const monitoringEn: Record<keyof typeof monitoringVi, string> = {
   featMonitoring: 'Daily health report',
+  monPlaceF1: 'Place in F1 quarantine',
+  monPlaced: 'Placed in F1 quarantine: {n} days, with a daily health report.',
   featBoard: 'Quarantine board',
   monTitle: 'Health monitoring',
   monNone: 'Nobody on your list is under health monitoring.',

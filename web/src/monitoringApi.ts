@@ -89,6 +89,8 @@ export const monitoringApi = {
   report: (r: NewReport) => request<Report & { alert_raised: boolean }>('POST', '/monitoring/reports', r),
   board: (list: BoardList, reason: string, search = '') =>
     request<Board>('GET', `/monitoring/board?reason=${enc(reason)}&list=${list}${search ? `&search=${enc(search)}` : ''}`),
+  placeForContact: (contactId: number) =>
+    request<{ orders: Order[] }>('POST', '/monitoring/orders', { kind: 'f1_quarantine', contact_id: contactId }),
   acknowledge: (alertId: number, note: string) =>
     request<{ id: number }>('POST', `/monitoring/alerts/${alertId}/acknowledge`, { note }),
 };
