@@ -13,6 +13,7 @@
 #include "checkin/retention.h"
 #include "jobs/lease.h"
 #include "jobs/scheduler.h"
+#include "monitoring/orders.h"
 #include "monitoring/reminders.h"
 #include "monitoring/synth.h"
 #include "core/crypto.h"
@@ -194,6 +195,22 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     if (!run.ok()) return Status(std::move(run).error());
     if (run->reminded > 0) spdlog::info("monitoring reminders: {} sent in {:.2f} s", run->reminded, run->seconds);
     return Status{};
+  });
+  // The release rule by the clock (monitoring/orders.h release_by_rule): every five minutes.
+  scheduler.every("monitoring-release", 300, [&db, &clock, &app] {
+    for (;;) {
+      auto released = db.writer().write_sync(
+          [&](store::Connection& c) { return monitoring::release_by_rule(c, clock.now(), 500); });
+      if (!released.ok()) return Status(std::move(released).error());
+      if (released->empty()) return Status{};
+      std::vector<std::string> keys;
+      for (const auto& o : *released) {
+        for (auto& k : monitoring::board_keys(o)) keys.push_back(std::move(k));
+      }
+      app.board_hub().notify(notify::Wake{{}, std::move(keys), false});  // SQLite: this process's boards
+      spdlog::info("monitoring: {} orders released by the rule", released->size());
+      if (released->size() < 500) return Status{};
+    }
   });
   scheduler.start();
   auto served = http::serve(app);

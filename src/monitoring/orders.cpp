@@ -650,6 +650,25 @@ Result<Order> release(store::Connection& c, const accounts::User& official, int6
   return std::move(*after);
 }
 
+Result<std::vector<Order>> release_by_rule(store::Connection& c, int64_t now, int limit) {
+  static constexpr Sql kEnded{"monitoring_orders_ended",
+                              "SELECT " KB_MONITORING_ORDER_COLUMNS " FROM monitoring_orders o WHERE o.status = 'open' "
+                              "AND o.kind IN ('f1_quarantine', 'entry') AND o.ends_at <= $1 ORDER BY o.ends_at "
+                              "LIMIT $2"};
+  KB_ASSIGN(store::Rows rows, c.query(kEnded, {now, int64_t{limit}}));
+  std::vector<Order> released;
+  for (const auto& r : rows) {
+    KB_ASSIGN(Order o, order_from_row(r));
+    if (!release_blockers(o, now).empty()) continue;
+    KB_TRY(close_order(c, o, OrderStatus::kReleased, 0, "period_over", now));
+    KB_TRY(audit::record(c, {now, std::nullopt, "monitoring.release_by_rule", fmt::format("monitoring_order:{}", o.id),
+                             "period_over", {}}));
+    KB_ASSIGN(auto after, find_order(c, o.id));
+    released.push_back(std::move(*after));
+  }
+  return released;
+}
+
 Result<Order> extend(store::Connection& c, const accounts::User& official, int64_t order_id, int64_t days,
                      std::string_view reason, int64_t now) {
   if (days < 1 || days > 30) return invalid("days", "out_of_range", "an order is extended by 1 to 30 days");

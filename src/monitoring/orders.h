@@ -184,6 +184,12 @@ std::vector<std::string> release_blockers(const Order& o, int64_t now);
 // otherwise).
 Result<Order> release(store::Connection& c, const accounts::User& official, int64_t order_id, std::string_view note,
                       int64_t now);
+// The release rule applied by the clock (the scheduled job "monitoring-release"): open F1
+// quarantine and entry orders whose period is over and whose rule holds are released by nobody
+// (closed_by 0, reason "period_over"; audited as monitoring.release_by_rule without an actor), at
+// most `limit` of them, oldest end first. F0 home care waits for an official (the negative
+// test), and an open red flag keeps an order open: both stay on the board's due list.
+Result<std::vector<Order>> release_by_rule(store::Connection& c, int64_t now, int limit);
 // Adds `days` (1–30) to the monitoring and, while it runs, to the quarantine.
 Result<Order> extend(store::Connection& c, const accounts::User& official, int64_t order_id, int64_t days,
                      std::string_view reason, int64_t now);

@@ -385,28 +385,33 @@ test('extend, transfer to hospital, and release when the rule holds; colours ret
   assert.equal(r.json.status, 'transferred');
   assert.notEqual((await colour('f1b')).reason, 'f1_quarantine');
 
-  // Fifteen days on: F1 and the arrival are due for release; F0 waits for a negative test.
+  // Fifteen days on: the rule releases F1 and the arrival by itself (the scheduled job); F0
+  // waits for a negative test.
   await setClock(15, 10);
   await signInAgain();
-  const due = await board('&list=due_for_release');
-  const dueIds = due.items.map((i) => i.id);
-  assert.ok(dueIds.includes(orders.f1.id) && dueIds.includes(orders.entry.id), JSON.stringify(dueIds));
-  assert.ok(!dueIds.includes(orders.f0.id));
-  r = await api('POST', `/api/v1/monitoring/orders/${orders.f0.id}/release`, hcm, {});
-  assert.equal(r.json.error.code, 'negative_test_missing');
-  r = await api('POST', '/api/v1/monitoring/release-eligible', hcm, { kind: 'f1_quarantine' });
-  assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json.order_ids, [orders.f1.id]);
-  r = await api('POST', '/api/v1/monitoring/release-eligible', hcm, {});
-  assert.ok(r.json.order_ids.includes(orders.entry.id));
+  const closedIds = async () => (await board('&list=closed')).items.map((i) => i.id);
+  assert.ok(await until(async () => {
+    const ids = await closedIds();
+    return ids.includes(orders.f1.id) && ids.includes(orders.entry.id);
+  }), 'released by the rule');
+  const f1File = await api('GET', `/api/v1/monitoring/orders/${orders.f1.id}${reason}`, hcm);
+  assert.equal(f1File.json.status, 'released', f1File.text);
+  assert.equal(f1File.json.close_reason, 'period_over');
   assert.notEqual((await colour('f1')).colour, 'yellow');
   assert.notEqual((await colour('traveller')).colour, 'yellow');
+  assert.deepEqual((await board('&list=due_for_release')).items.map((i) => i.id), []);
+  assert.equal((await colour('f0')).colour, 'red');
+  r = await api('POST', `/api/v1/monitoring/orders/${orders.f0.id}/release`, hcm, {});
+  assert.equal(r.json.error.code, 'negative_test_missing');
 
   r = await api('POST', `/api/v1/monitoring/orders/${orders.f0.id}/negative-test`, hcm, { tested_at: serverDate(14) });
   assert.equal(r.status, 200, r.text);
-  r = await api('POST', `/api/v1/monitoring/orders/${orders.f0.id}/release`, hcm, { note: 'Khỏi bệnh' });
+  assert.deepEqual((await board('&list=due_for_release')).items.map((i) => i.id), [orders.f0.id]);
+  r = await api('POST', '/api/v1/monitoring/release-eligible', hcm, { kind: 'f1_quarantine' });
+  assert.deepEqual(r.json.order_ids, []);
+  r = await api('POST', '/api/v1/monitoring/release-eligible', hcm, { kind: 'f0_home_care', note: 'Khỏi bệnh' });
   assert.equal(r.status, 200, r.text);
-  assert.equal(r.json.status, 'released');
+  assert.deepEqual(r.json.order_ids, [orders.f0.id]);
   assert.notEqual((await colour('f0')).colour, 'red');
   const c = await api('GET', `/api/v1/cases/${people.f0.caseId}${reason}`, hcm);
   assert.equal(c.json.status, 'recovered');
