@@ -27,9 +27,15 @@ namespace mon = monitoring;
 
 constexpr int64_t kDay = 86400;
 
-json::value opt_time(int64_t t) { return json_time(t > 0 ? std::optional<int64_t>(t) : std::nullopt); }
-json::value opt_int(const std::optional<int>& v) { return v ? json::value(*v) : json::value(nullptr); }
-json::value opt_id(const std::optional<int64_t>& v) { return v ? json::value(*v) : json::value(nullptr); }
+json::value opt_time(int64_t t) {
+  return json_time(t > 0 ? std::optional<int64_t>(t) : std::nullopt);
+}
+json::value opt_int(const std::optional<int>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+json::value opt_id(const std::optional<int64_t>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
 json::array strings(const std::vector<std::string>& list) {
   json::array a;
   for (const auto& s : list) a.emplace_back(s);
@@ -45,7 +51,9 @@ std::string ward_name(App& app, const std::string& code) {
 
 json::object order_json(App& app, const mon::Order& o) {
   int64_t now = app.now();
-  int64_t left = o.status == mon::OrderStatus::kOpen && o.ends_at > now ? (o.ends_at - now + kDay - 1) / kDay : 0;
+  int64_t left = o.status == mon::OrderStatus::kOpen && o.ends_at > now
+                     ? (o.ends_at - now + kDay - 1) / kDay
+                     : 0;
   return json::object{{"id", o.id},
                       {"kind", mon::kind_name(o.kind)},
                       {"status", mon::status_name(o.status)},
@@ -77,7 +85,8 @@ json::object order_json(App& app, const mon::Order& o) {
 
 json::object area_json(App& app, const mon::AreaOrder& a) {
   json::array wards;
-  for (const auto& w : a.wards) wards.push_back(json::object{{"code", w}, {"name", ward_name(app, w)}});
+  for (const auto& w : a.wards)
+    wards.push_back(json::object{{"code", w}, {"name", ward_name(app, w)}});
   return json::object{{"id", a.id},
                       {"kind", "area"},
                       {"status", mon::status_name(a.status)},
@@ -120,9 +129,11 @@ json::object alert_json(const mon::Alert& a) {
 
 json::object row_json(App& app, const mon::BoardRow& r) {
   json::object o = order_json(app, r.order);
-  o["person"] = json::object{
-      {"id", r.order.person_id}, {"full_name", r.full_name}, {"phone", r.phone}, {"id_number", r.id_number},
-      {"birth_date", r.birth_date}};
+  o["person"] = json::object{{"id", r.order.person_id},
+                             {"full_name", r.full_name},
+                             {"phone", r.phone},
+                             {"id_number", r.id_number},
+                             {"birth_date", r.birth_date}};
   o["alert_id"] = opt_id(r.alert_id);
   o["red_flags"] = strings(r.latest_flags);
   return o;
@@ -137,9 +148,14 @@ json::object counts_json(const mon::BoardCounts& c) {
 }
 
 json::object person_json(const people::Person& p) {
-  return json::object{{"id", p.id},         {"full_name", p.full_name},   {"phone", p.phone},
-                      {"id_number", p.id_number}, {"birth_date", p.birth_date}, {"province_code", p.province_code},
-                      {"ward_code", p.ward_code}, {"street", p.street}};
+  return json::object{{"id", p.id},
+                      {"full_name", p.full_name},
+                      {"phone", p.phone},
+                      {"id_number", p.id_number},
+                      {"birth_date", p.birth_date},
+                      {"province_code", p.province_code},
+                      {"ward_code", p.ward_code},
+                      {"street", p.street}};
 }
 
 json::object rules_json(const mon::Rules& r) {
@@ -154,7 +170,8 @@ json::object rules_json(const mon::Rules& r) {
       {"afternoon_reminder_hour", r.afternoon_reminder_hour},
       {"afternoon_from_hour", r.afternoon_from_hour},
       {"non_reporting_hours", r.non_reporting_seconds / 3600},
-      {"symptoms", [] {
+      {"symptoms",
+       [] {
          json::array a;
          for (auto s : mon::kReportSymptoms) a.emplace_back(s);
          return a;
@@ -176,13 +193,14 @@ json::object my_json(App& app, const mon::PersonMonitoring& m) {
   for (const auto& a : m.area_orders) areas.push_back(area_json(app, a));
   for (const auto& s : m.today) today.push_back(json::object{{"slot", s.slot}, {"done", s.done}});
   for (const auto& r : m.history) history.push_back(report_json(r));
-  return json::object{{"person", json::object{{"id", m.person.id},
-                                              {"full_name", m.person.full_name},
-                                              {"is_self", m.person.is_self}}},
-                      {"order", m.order ? json::value(order_json(app, *m.order)) : json::value(nullptr)},
-                      {"area_orders", std::move(areas)},
-                      {"today", std::move(today)},
-                      {"history", std::move(history)}};
+  return json::object{
+      {"person",
+       json::object{
+           {"id", m.person.id}, {"full_name", m.person.full_name}, {"is_self", m.person.is_self}}},
+      {"order", m.order ? json::value(order_json(app, *m.order)) : json::value(nullptr)},
+      {"area_orders", std::move(areas)},
+      {"today", std::move(today)},
+      {"history", std::move(history)}};
 }
 
 // ---- requests ----
@@ -193,11 +211,13 @@ Result<std::vector<std::string>> string_list(JsonBody& body, std::string_view ke
   if (!v || v->is_null()) return out;
   std::string field(key);
   if (!v->is_array()) return invalid(field, "wrong_type", field + " must be a list");
-  if (v->as_array().size() > max) return invalid(field, "too_long", fmt::format("at most {} items", max));
+  if (v->as_array().size() > max)
+    return invalid(field, "too_long", fmt::format("at most {} items", max));
   for (size_t i = 0; i < v->as_array().size(); ++i) {
     const auto& s = v->as_array()[i];
     std::string f = fmt::format("{}[{}]", key, i);
-    if (!s.is_string() || s.as_string().size() > 40) return invalid(f, "wrong_type", f + " must be a short text");
+    if (!s.is_string() || s.as_string().size() > 40)
+      return invalid(f, "wrong_type", f + " must be a short text");
     out.emplace_back(s.as_string());
   }
   return out;
@@ -216,7 +236,8 @@ Result<cases::PersonKey> parse_person_key(JsonBody& body) {
   KB_ASSIGN(auto id_number, body.optional_string("id_number", 40));
   KB_ASSIGN(auto phone, body.optional_string("phone", 40));
   int given = key.person_id.has_value() + id_number.has_value() + phone.has_value();
-  if (given != 1) return invalid("person_id", "one_key_only", "give one of person_id, id_number and phone");
+  if (given != 1)
+    return invalid("person_id", "one_key_only", "give one of person_id, id_number and phone");
   if (id_number) key.id_number = *id_number;
   if (phone) {
     KB_ASSIGN(key.phone, normalize_mobile(*phone, "phone"));
@@ -294,9 +315,11 @@ Result<OrderRequest> parse_order(const Request& req) {
 Result<std::optional<int>> parse_temperature(JsonBody& body) {
   const json::value* v = body.raw("temperature");
   if (!v || v->is_null()) return std::optional<int>();
-  if (!v->is_number()) return invalid("temperature", "wrong_type", "temperature is a number of °C, e.g. 37.2");
+  if (!v->is_number())
+    return invalid("temperature", "wrong_type", "temperature is a number of °C, e.g. 37.2");
   double c = v->to_number<double>();
-  if (!(c > -1000 && c < 1000)) return invalid("temperature", "impossible_reading", "no body has this temperature");
+  if (!(c > -1000 && c < 1000))
+    return invalid("temperature", "impossible_reading", "no body has this temperature");
   return std::optional<int>(static_cast<int>(std::lround(c * 10)));
 }
 
@@ -364,7 +387,9 @@ Result<Texts> parse_texts(const Request& req, std::initializer_list<std::string_
     return std::find(allowed.begin(), allowed.end(), k) != allowed.end() ||
            std::find(required.begin(), required.end(), k) != required.end();
   };
-  auto needs = [&](std::string_view k) { return std::find(required.begin(), required.end(), k) != required.end(); };
+  auto needs = [&](std::string_view k) {
+    return std::find(required.begin(), required.end(), k) != required.end();
+  };
   for (auto [key, into] : {std::pair{"note", &t.note}, std::pair{"reason", &t.reason},
                            std::pair{"hospital", &t.hospital}}) {
     if (!wants(key)) continue;
@@ -389,10 +414,11 @@ Result<Texts> parse_texts(const Request& req, std::initializer_list<std::string_
 }
 
 // Writes the audit entry of a read, after the read and before the answer.
-awaitable<Status> audit_read(App& app, const accounts::User& official, std::string action, std::string subject,
-                             std::string reason, std::string detail) {
+awaitable<Status> audit_read(App& app, const accounts::User& official, std::string action,
+                             std::string subject, std::string reason, std::string detail) {
   auto job = [actor = official.id, action = std::move(action), subject = std::move(subject),
-              reason = std::move(reason), detail = std::move(detail), now = app.now()](store::Connection& c) {
+              reason = std::move(reason), detail = std::move(detail),
+              now = app.now()](store::Connection& c) {
     return audit::record(c, {now, actor, action, subject, reason, detail});
   };
   co_return co_await app.write(job);
@@ -418,34 +444,39 @@ struct Placed {
   std::optional<mon::AreaOrder> area;
 };
 
-Result<Placed> place(store::Connection& c, App& app, const accounts::User& official, const OrderRequest& r,
-                     int64_t now) {
+Result<Placed> place(store::Connection& c, App& app, const accounts::User& official,
+                     const OrderRequest& r, int64_t now) {
   const auto& rules = app.config().monitoring;
   Placed out;
   switch (r.kind) {
     case mon::Kind::kF1Quarantine: {
       if (r.contact_id) {
-        KB_ASSIGN(auto o, mon::place_for_contact(c, rules, app.areas(), official, *r.contact_id, r.placement, now));
+        KB_ASSIGN(auto o, mon::place_for_contact(c, rules, app.areas(), official, *r.contact_id,
+                                                 r.placement, now));
         out.orders.push_back(std::move(o));
       } else {
-        KB_ASSIGN(auto all, mon::place_for_case_contacts(c, rules, app.areas(), official, *r.case_id, r.placement, now));
+        KB_ASSIGN(auto all, mon::place_for_case_contacts(c, rules, app.areas(), official,
+                                                         *r.case_id, r.placement, now));
         out.orders = std::move(all.placed);
         out.skipped = std::move(all.skipped);
       }
       break;
     }
     case mon::Kind::kF0HomeCare: {
-      KB_ASSIGN(auto o, mon::place_home_care(c, rules, app.areas(), official, *r.case_id, r.placement, now));
+      KB_ASSIGN(auto o, mon::place_home_care(c, rules, app.areas(), official, *r.case_id,
+                                             r.placement, now));
       out.orders.push_back(std::move(o));
       break;
     }
     case mon::Kind::kEntry: {
-      KB_ASSIGN(auto o, mon::place_entry(c, rules, app.areas(), official, r.person, r.placement, now));
+      KB_ASSIGN(auto o,
+                mon::place_entry(c, rules, app.areas(), official, r.person, r.placement, now));
       out.orders.push_back(std::move(o));
       break;
     }
     case mon::Kind::kArea: {
-      KB_ASSIGN(auto a, mon::place_area(c, rules, app.areas(), official, r.wards, r.area_until, r.placement, now));
+      KB_ASSIGN(auto a, mon::place_area(c, rules, app.areas(), official, r.wards, r.area_until,
+                                        r.placement, now));
       out.area = std::move(a);
       break;
     }
@@ -456,7 +487,9 @@ Result<Placed> place(store::Connection& c, App& app, const accounts::User& offic
 awaitable<Result<Response>> place_order(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(OrderRequest r, parse_order(req));
-  auto job = [&app, official, r, now = app.now()](store::Connection& c) { return place(c, app, official, r, now); };
+  auto job = [&app, official, r, now = app.now()](store::Connection& c) {
+    return place(c, app, official, r, now);
+  };
   KB_CO_ASSIGN(Placed placed, co_await app.write(job));
   json::array orders, skipped;
   std::vector<int64_t> people;
@@ -466,14 +499,16 @@ awaitable<Result<Response>> place_order(App& app, Request& req) {
     wake_boards(app, mon::board_keys(o));
   }
   for (const auto& s : placed.skipped) {
-    skipped.push_back(json::object{{"contact_id", s.contact_id}, {"person_id", s.person_id}, {"reason", s.reason}});
+    skipped.push_back(json::object{
+        {"contact_id", s.contact_id}, {"person_id", s.person_id}, {"reason", s.reason}});
   }
   if (placed.area) wake_boards(app, mon::board_keys(*placed.area));
   wake_people(app, people);
-  co_return Response::json(201, json::object{{"orders", std::move(orders)},
-                                             {"skipped", std::move(skipped)},
-                                             {"area", placed.area ? json::value(area_json(app, *placed.area))
-                                                                  : json::value(nullptr)}});
+  co_return Response::json(
+      201, json::object{{"orders", std::move(orders)},
+                        {"skipped", std::move(skipped)},
+                        {"area", placed.area ? json::value(area_json(app, *placed.area))
+                                             : json::value(nullptr)}});
 }
 
 awaitable<Result<Response>> get_board(App& app, Request& req) {
@@ -483,10 +518,10 @@ awaitable<Result<Response>> get_board(App& app, Request& req) {
   KB_CO_ASSIGN(auto board, app.db().read([&](store::Connection& c) {
     return mon::read_board(c, app.config().monitoring, app.areas(), official, f, app.now());
   }));
-  KB_CO_TRY(co_await audit_read(app, official, "monitoring.board.read", mon::board_key(*official.jurisdiction),
-                                reason, fmt::format("{} ward={} kind={} q={} rows={}", mon::list_name(f.list),
-                                                    f.ward_code, f.kind ? mon::kind_name(*f.kind) : "", f.search,
-                                                    board.rows.size())));
+  KB_CO_TRY(co_await audit_read(
+      app, official, "monitoring.board.read", mon::board_key(*official.jurisdiction), reason,
+      fmt::format("{} ward={} kind={} q={} rows={}", mon::list_name(f.list), f.ward_code,
+                  f.kind ? mon::kind_name(*f.kind) : "", f.search, board.rows.size())));
   json::array rows;
   for (const auto& r : board.rows) rows.push_back(row_json(app, r));
   co_return Response::json(200, json::object{{"list", mon::list_name(f.list)},
@@ -502,7 +537,8 @@ awaitable<Result<Response>> get_order(App& app, Request& req) {
   KB_CO_ASSIGN(auto file, app.db().read([&](store::Connection& c) {
     return mon::order_file(c, official, id, app.now());
   }));
-  KB_CO_TRY(co_await audit_read(app, official, "monitoring.order.read", fmt::format("monitoring_order:{}", id), reason,
+  KB_CO_TRY(co_await audit_read(app, official, "monitoring.order.read",
+                                fmt::format("monitoring_order:{}", id), reason,
                                 fmt::format("{} reports", file.reports.size())));
   json::object o = order_json(app, file.order);
   o["person"] = file.person ? json::value(person_json(*file.person)) : json::value(nullptr);
@@ -518,23 +554,31 @@ awaitable<Result<Response>> get_order(App& app, Request& req) {
 // One action on an order: parse its body, run it, wake the boards, answer the order.
 enum class Action { kRelease, kExtend, kTransfer, kNegativeTest };
 
-Result<mon::Order> act(store::Connection& c, const accounts::User& official, Action a, int64_t id, const Texts& t,
-                       int64_t now) {
+Result<mon::Order> act(store::Connection& c, const accounts::User& official, Action a, int64_t id,
+                       const Texts& t, int64_t now) {
   switch (a) {
-    case Action::kRelease: return mon::release(c, official, id, t.note, now);
-    case Action::kExtend: return mon::extend(c, official, id, *t.days, t.reason, now);
-    case Action::kTransfer: return mon::transfer_to_hospital(c, official, id, t.hospital, t.reason, now);
-    case Action::kNegativeTest: return mon::confirm_negative_test(c, official, id, *t.tested_at, t.note, now);
+    case Action::kRelease:
+      return mon::release(c, official, id, t.note, now);
+    case Action::kExtend:
+      return mon::extend(c, official, id, *t.days, t.reason, now);
+    case Action::kTransfer:
+      return mon::transfer_to_hospital(c, official, id, t.hospital, t.reason, now);
+    case Action::kNegativeTest:
+      return mon::confirm_negative_test(c, official, id, *t.tested_at, t.note, now);
   }
   return internal("unknown action");
 }
 
 Result<Texts> parse_action(const Request& req, Action a) {
   switch (a) {
-    case Action::kRelease: return parse_texts(req, {}, {"note"});
-    case Action::kExtend: return parse_texts(req, {"reason"}, {"days"});
-    case Action::kTransfer: return parse_texts(req, {"hospital"}, {"reason"});
-    case Action::kNegativeTest: return parse_texts(req, {}, {"tested_at", "note"});
+    case Action::kRelease:
+      return parse_texts(req, {}, {"note"});
+    case Action::kExtend:
+      return parse_texts(req, {"reason"}, {"days"});
+    case Action::kTransfer:
+      return parse_texts(req, {"hospital"}, {"reason"});
+    case Action::kNegativeTest:
+      return parse_texts(req, {}, {"tested_at", "note"});
   }
   return internal("unknown action");
 }
@@ -543,15 +587,23 @@ awaitable<Result<Response>> order_action(App& app, Request& req, Action a) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(int64_t id, path_id(req));
   KB_CO_ASSIGN(Texts t, parse_action(req, a));
-  auto job = [official, a, id, t, now = app.now()](store::Connection& c) { return act(c, official, a, id, t, now); };
+  auto job = [official, a, id, t, now = app.now()](store::Connection& c) {
+    return act(c, official, a, id, t, now);
+  };
   KB_CO_ASSIGN(auto order, co_await app.write(job));
   wake_boards(app, mon::board_keys(order));
   co_return Response::json(200, order_json(app, order));
 }
 
-awaitable<Result<Response>> release_order(App& app, Request& req) { return order_action(app, req, Action::kRelease); }
-awaitable<Result<Response>> extend_order(App& app, Request& req) { return order_action(app, req, Action::kExtend); }
-awaitable<Result<Response>> transfer_order(App& app, Request& req) { return order_action(app, req, Action::kTransfer); }
+awaitable<Result<Response>> release_order(App& app, Request& req) {
+  return order_action(app, req, Action::kRelease);
+}
+awaitable<Result<Response>> extend_order(App& app, Request& req) {
+  return order_action(app, req, Action::kExtend);
+}
+awaitable<Result<Response>> transfer_order(App& app, Request& req) {
+  return order_action(app, req, Action::kTransfer);
+}
 awaitable<Result<Response>> negative_test(App& app, Request& req) {
   return order_action(app, req, Action::kNegativeTest);
 }
@@ -582,7 +634,8 @@ awaitable<Result<Response>> release_eligible(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(ReleaseAll r, parse_release_all(req));
   auto job = [&app, official, r, now = app.now()](store::Connection& c) {
-    return mon::release_all_eligible(c, app.config().monitoring, app.areas(), official, r.filter, r.note, now);
+    return mon::release_all_eligible(c, app.config().monitoring, app.areas(), official, r.filter,
+                                     r.note, now);
   };
   KB_CO_ASSIGN(auto released, co_await app.write(job));
   json::array ids;
@@ -624,7 +677,8 @@ awaitable<Result<Response>> list_areas(App& app, Request& req) {
 awaitable<Result<Response>> area_action(App& app, Request& req, bool lift) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(int64_t id, path_id(req));
-  KB_CO_ASSIGN(Texts t, lift ? parse_texts(req, {}, {"note"}) : parse_texts(req, {"reason"}, {"days"}));
+  KB_CO_ASSIGN(Texts t,
+               lift ? parse_texts(req, {}, {"note"}) : parse_texts(req, {"reason"}, {"days"}));
   auto job = [official, id, t, lift, now = app.now()](store::Connection& c) {
     return lift ? mon::lift_area(c, official, id, t.note, now)
                 : mon::extend_area(c, official, id, *t.days, t.reason, now);
@@ -633,8 +687,12 @@ awaitable<Result<Response>> area_action(App& app, Request& req, bool lift) {
   wake_boards(app, mon::board_keys(area));
   co_return Response::json(200, area_json(app, area));
 }
-awaitable<Result<Response>> lift_area(App& app, Request& req) { return area_action(app, req, true); }
-awaitable<Result<Response>> extend_area(App& app, Request& req) { return area_action(app, req, false); }
+awaitable<Result<Response>> lift_area(App& app, Request& req) {
+  return area_action(app, req, true);
+}
+awaitable<Result<Response>> extend_area(App& app, Request& req) {
+  return area_action(app, req, false);
+}
 
 // ---- the live board ----
 
@@ -643,22 +701,25 @@ awaitable<Result<Response>> extend_area(App& app, Request& req) { return area_ac
 // comments. Resumes after Last-Event-ID (an alert id); without one, from now on.
 class BoardStream final : public StreamBody {
  public:
-  BoardStream(App& app, accounts::User official, int64_t after) : app_(app), official_(std::move(official)), after_(after) {}
+  BoardStream(App& app, accounts::User official, int64_t after)
+      : app_(app), official_(std::move(official)), after_(after) {}
 
   awaitable<void> run(EventSink& sink) override {
     EventSink* target = &sink;
     std::atomic<bool>* woken = &woken_;
-    auto subscription = app_.board_hub().subscribe({}, {mon::board_key(*official_.jurisdiction)}, [target, woken] {
-      woken->store(true);
-      target->wake();
-    });
+    auto subscription =
+        app_.board_hub().subscribe({}, {mon::board_key(*official_.jurisdiction)}, [target, woken] {
+          woken->store(true);
+          target->wake();
+        });
     if (!co_await sink.write("retry: 3000\n: connected\n\n")) co_return;
     const auto heartbeat = std::chrono::seconds(std::max(1, app_.config().sse_heartbeat_seconds));
     auto last_write = std::chrono::steady_clock::now();
     while (!sink.closing()) {
       std::string out = alerts();
       if (woken_.exchange(false)) out += "event: update\ndata: {}\n\n";
-      if (out.empty() && std::chrono::steady_clock::now() - last_write >= heartbeat) out = ": heartbeat\n\n";
+      if (out.empty() && std::chrono::steady_clock::now() - last_write >= heartbeat)
+        out = ": heartbeat\n\n";
       if (!out.empty()) {
         if (!co_await sink.write(out)) break;
         last_write = std::chrono::steady_clock::now();
@@ -669,7 +730,8 @@ class BoardStream final : public StreamBody {
 
  private:
   std::string alerts() {
-    auto fresh = app_.db().read([&](store::Connection& c) { return mon::alerts_after(c, official_, after_, 100); });
+    auto fresh = app_.db().read(
+        [&](store::Connection& c) { return mon::alerts_after(c, official_, after_, 100); });
     if (!fresh.ok()) return {};
     std::string out;
     for (const auto& e : *fresh) {
@@ -698,10 +760,13 @@ awaitable<Result<Response>> board_stream(App& app, Request& req) {
       co_return invalid("Last-Event-ID", "invalid_cursor", "Last-Event-ID is an alert id");
     }
   } else {
-    KB_CO_ASSIGN(after, app.db().read([&](store::Connection& c) { return mon::newest_alert_id(c, official); }));
+    KB_CO_ASSIGN(after, app.db().read([&](store::Connection& c) {
+      return mon::newest_alert_id(c, official);
+    }));
   }
-  KB_CO_TRY(co_await audit_read(app, official, "monitoring.board.stream", mon::board_key(*official.jurisdiction),
-                                reason, fmt::format("after alert {}", after)));
+  KB_CO_TRY(co_await audit_read(app, official, "monitoring.board.stream",
+                                mon::board_key(*official.jurisdiction), reason,
+                                fmt::format("after alert {}", after)));
   Response res;
   res.content_type = "text/event-stream";
   res.headers.emplace_back("Cache-Control", "no-cache");
@@ -719,7 +784,8 @@ awaitable<Result<Response>> my_monitoring(App& app, Request& req) {
   }));
   json::array people;
   for (const auto& m : list) people.push_back(my_json(app, m));
-  co_return Response::json(200, json::object{{"people", std::move(people)}, {"rules", rules_json(app.config().monitoring)}});
+  co_return Response::json(200, json::object{{"people", std::move(people)},
+                                             {"rules", rules_json(app.config().monitoring)}});
 }
 
 awaitable<Result<Response>> send_report(App& app, Request& req) {
@@ -733,7 +799,8 @@ awaitable<Result<Response>> send_report(App& app, Request& req) {
   if (!recorded.report.red_flags.empty()) wake_people(app, {in.person_id});
   json::object o = report_json(recorded.report);
   o["alert_raised"] = recorded.alert_id.has_value();
-  o["order"] = recorded.order ? json::value(order_json(app, *recorded.order)) : json::value(nullptr);
+  o["order"] =
+      recorded.order ? json::value(order_json(app, *recorded.order)) : json::value(nullptr);
   co_return Response::json(recorded.repeated ? 200 : 201, o);
 }
 
@@ -746,41 +813,74 @@ awaitable<Result<Response>> get_rules(App& app, Request& req) {
 
 void register_monitoring_routes(App& app) {
   auto& r = app.router();
-  r.add(Method::kPost, "/api/v1/monitoring/orders", [&app](Request& req) { return place_order(app, req); },
-        "place people under monitoring: an F1 contact (or all open F1 of a case), an F0 at home, an arrival, "
-        "or the wards of an area (officials)");
-  r.add(Method::kGet, "/api/v1/monitoring/board", [&app](Request& req) { return get_board(app, req); },
-        "the officials' board: counts of every list and a page of one (audited, needs ?reason=)");
-  r.add(Method::kGet, "/api/v1/monitoring/board/stream", [&app](Request& req) { return board_stream(app, req); },
-        "red-flag alerts and board changes of the jurisdiction as Server-Sent Events (audited, needs ?reason=)");
-  r.add(Method::kGet, "/api/v1/monitoring/orders/{id}", [&app](Request& req) { return get_order(app, req); },
-        "one order with the person, every report and alert (audited, needs ?reason=)");
-  r.add(Method::kPost, "/api/v1/monitoring/orders/{id}/release",
-        [&app](Request& req) { return release_order(app, req); }, "release a person whose release rule holds");
-  r.add(Method::kPost, "/api/v1/monitoring/orders/{id}/extend", [&app](Request& req) { return extend_order(app, req); },
-        "extend an order by 1 to 30 days, with a reason");
-  r.add(Method::kPost, "/api/v1/monitoring/orders/{id}/transfer",
-        [&app](Request& req) { return transfer_order(app, req); }, "close an order: the person went to hospital");
-  r.add(Method::kPost, "/api/v1/monitoring/orders/{id}/negative-test",
-        [&app](Request& req) { return negative_test(app, req); },
-        "record that the official saw a negative test result (the F0 release rule)");
-  r.add(Method::kPost, "/api/v1/monitoring/release-eligible",
-        [&app](Request& req) { return release_eligible(app, req); },
-        "release everyone due for release in the jurisdiction (optionally one ward or kind)");
-  r.add(Method::kPost, "/api/v1/monitoring/alerts/{id}/acknowledge",
-        [&app](Request& req) { return acknowledge(app, req); }, "acknowledge a red-flag alert with a note");
-  r.add(Method::kGet, "/api/v1/monitoring/areas", [&app](Request& req) { return list_areas(app, req); },
-        "open area orders of the jurisdiction, with how many residents reported today");
-  r.add(Method::kPost, "/api/v1/monitoring/areas/{id}/lift", [&app](Request& req) { return lift_area(app, req); },
-        "lift an area order; its residents' orders are released with it");
-  r.add(Method::kPost, "/api/v1/monitoring/areas/{id}/extend", [&app](Request& req) { return extend_area(app, req); },
-        "extend an area order by 1 to 30 days, with a reason");
-  r.add(Method::kGet, "/api/v1/monitoring/rules", [&app](Request& req) { return get_rules(app, req); },
-        "periods, reminder hours and red-flag thresholds in force");
-  r.add(Method::kGet, "/api/v1/me/monitoring", [&app](Request& req) { return my_monitoring(app, req); },
-        "the monitoring of the people the citizen manages: order, days left, today's reports, history");
-  r.add(Method::kPost, "/api/v1/monitoring/reports", [&app](Request& req) { return send_report(app, req); },
-        "a daily health report for a person the citizen manages; red flags raise an alert at once");
+  r.add(
+      Method::kPost, "/api/v1/monitoring/orders",
+      [&app](Request& req) { return place_order(app, req); },
+      "place people under monitoring: an F1 contact (or all open F1 of a case), an F0 at home, an "
+      "arrival, "
+      "or the wards of an area (officials)");
+  r.add(
+      Method::kGet, "/api/v1/monitoring/board",
+      [&app](Request& req) { return get_board(app, req); },
+      "the officials' board: counts of every list and a page of one (audited, needs ?reason=)");
+  r.add(
+      Method::kGet, "/api/v1/monitoring/board/stream",
+      [&app](Request& req) { return board_stream(app, req); },
+      "red-flag alerts and board changes of the jurisdiction as Server-Sent Events (audited, needs "
+      "?reason=)");
+  r.add(
+      Method::kGet, "/api/v1/monitoring/orders/{id}",
+      [&app](Request& req) { return get_order(app, req); },
+      "one order with the person, every report and alert (audited, needs ?reason=)");
+  r.add(
+      Method::kPost, "/api/v1/monitoring/orders/{id}/release",
+      [&app](Request& req) { return release_order(app, req); },
+      "release a person whose release rule holds");
+  r.add(
+      Method::kPost, "/api/v1/monitoring/orders/{id}/extend",
+      [&app](Request& req) { return extend_order(app, req); },
+      "extend an order by 1 to 30 days, with a reason");
+  r.add(
+      Method::kPost, "/api/v1/monitoring/orders/{id}/transfer",
+      [&app](Request& req) { return transfer_order(app, req); },
+      "close an order: the person went to hospital");
+  r.add(
+      Method::kPost, "/api/v1/monitoring/orders/{id}/negative-test",
+      [&app](Request& req) { return negative_test(app, req); },
+      "record that the official saw a negative test result (the F0 release rule)");
+  r.add(
+      Method::kPost, "/api/v1/monitoring/release-eligible",
+      [&app](Request& req) { return release_eligible(app, req); },
+      "release everyone due for release in the jurisdiction (optionally one ward or kind)");
+  r.add(
+      Method::kPost, "/api/v1/monitoring/alerts/{id}/acknowledge",
+      [&app](Request& req) { return acknowledge(app, req); },
+      "acknowledge a red-flag alert with a note");
+  r.add(
+      Method::kGet, "/api/v1/monitoring/areas",
+      [&app](Request& req) { return list_areas(app, req); },
+      "open area orders of the jurisdiction, with how many residents reported today");
+  r.add(
+      Method::kPost, "/api/v1/monitoring/areas/{id}/lift",
+      [&app](Request& req) { return lift_area(app, req); },
+      "lift an area order; its residents' orders are released with it");
+  r.add(
+      Method::kPost, "/api/v1/monitoring/areas/{id}/extend",
+      [&app](Request& req) { return extend_area(app, req); },
+      "extend an area order by 1 to 30 days, with a reason");
+  r.add(
+      Method::kGet, "/api/v1/monitoring/rules",
+      [&app](Request& req) { return get_rules(app, req); },
+      "periods, reminder hours and red-flag thresholds in force");
+  r.add(
+      Method::kGet, "/api/v1/me/monitoring",
+      [&app](Request& req) { return my_monitoring(app, req); },
+      "the monitoring of the people the citizen manages: order, days left, today's reports, "
+      "history");
+  r.add(
+      Method::kPost, "/api/v1/monitoring/reports",
+      [&app](Request& req) { return send_report(app, req); },
+      "a daily health report for a person the citizen manages; red flags raise an alert at once");
 }
 
 }  // namespace kb::http

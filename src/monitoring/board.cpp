@@ -22,8 +22,9 @@ constexpr int64_t kClosedWindow = 30 * kDay;  // the closed list: orders closed 
 
 #define KB_BOARD_ORDER_COLUMNS KB_MONITORING_ORDER_COLUMNS
 
-#define KB_ALERT_COLUMNS                                                                                     \
-  "a.id, a.order_id, a.person_id, a.report_id, a.province_code, a.ward_code, a.red_flags, a.raised_at, "      \
+#define KB_ALERT_COLUMNS                                                                    \
+  "a.id, a.order_id, a.person_id, a.report_id, a.province_code, a.ward_code, a.red_flags, " \
+  "a.raised_at, "                                                                           \
   "a.acknowledged_at, a.acknowledged_by, a.note"
 
 constexpr Sql kNewestAlertOfOrder{
@@ -31,22 +32,24 @@ constexpr Sql kNewestAlertOfOrder{
     "SELECT id, red_flags FROM monitoring_alerts WHERE order_id = $1 AND acknowledged_at IS NULL "
     "ORDER BY id DESC LIMIT 1"};
 constexpr Sql kAlertsOfOrder{"select_alerts_of_order",
-                             "SELECT " KB_ALERT_COLUMNS " FROM monitoring_alerts a WHERE a.order_id = $1 ORDER BY a.id"};
-constexpr Sql kSelectAlert{"select_monitoring_alert", "SELECT " KB_ALERT_COLUMNS " FROM monitoring_alerts a WHERE a.id = $1"};
+                             "SELECT " KB_ALERT_COLUMNS
+                             " FROM monitoring_alerts a WHERE a.order_id = $1 ORDER BY a.id"};
+constexpr Sql kSelectAlert{"select_monitoring_alert",
+                           "SELECT " KB_ALERT_COLUMNS " FROM monitoring_alerts a WHERE a.id = $1"};
 // Acknowledging an alert acknowledges the order's earlier open ones too: the official has seen
 // the person's state, not one reading.
-constexpr Sql kAcknowledge{
-    "acknowledge_monitoring_alerts",
-    "UPDATE monitoring_alerts SET acknowledged_at = $3, acknowledged_by = $4, note = $5 WHERE order_id = $1 AND "
-    "id <= $2 AND acknowledged_at IS NULL"};
-constexpr Sql kRecountAlerts{
-    "recount_open_alerts",
-    "UPDATE monitoring_orders SET open_alerts = (SELECT COUNT(*) FROM monitoring_alerts a WHERE a.order_id = $1 "
-    "AND a.acknowledged_at IS NULL), updated_at = $2 WHERE id = $1"};
-constexpr Sql kResidentsJoined{
-    "count_area_residents",
-    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN last_report_at >= $2 THEN 1 ELSE 0 END), 0) FROM monitoring_orders "
-    "WHERE area_id = $1"};
+constexpr Sql kAcknowledge{"acknowledge_monitoring_alerts",
+                           "UPDATE monitoring_alerts SET acknowledged_at = $3, acknowledged_by = "
+                           "$4, note = $5 WHERE order_id = $1 AND "
+                           "id <= $2 AND acknowledged_at IS NULL"};
+constexpr Sql kRecountAlerts{"recount_open_alerts",
+                             "UPDATE monitoring_orders SET open_alerts = (SELECT COUNT(*) FROM "
+                             "monitoring_alerts a WHERE a.order_id = $1 "
+                             "AND a.acknowledged_at IS NULL), updated_at = $2 WHERE id = $1"};
+constexpr Sql kResidentsJoined{"count_area_residents",
+                               "SELECT COUNT(*), COALESCE(SUM(CASE WHEN last_report_at >= $2 THEN "
+                               "1 ELSE 0 END), 0) FROM monitoring_orders "
+                               "WHERE area_id = $1"};
 
 // A board query's text is made of pieces (the jurisdiction's scope, the list, the filters), so
 // that each runs on the index its list needs. Connections cache prepared statements by the
@@ -89,7 +92,8 @@ struct Scope {
   std::string search_exact, search_like;
 };
 
-Result<Scope> scope_of(const areas::AreaDirectory& areas, const accounts::User& official, const BoardFilter& f) {
+Result<Scope> scope_of(const areas::AreaDirectory& areas, const accounts::User& official,
+                       const BoardFilter& f) {
   KB_TRY(access::official(official));
   const auto& j = *official.jurisdiction;
   Scope s;
@@ -97,9 +101,12 @@ Result<Scope> scope_of(const areas::AreaDirectory& areas, const accounts::User& 
   if (!f.province_code.empty() && !areas.province(f.province_code)) {
     return invalid("province", "invalid_province", "no such province code");
   }
-  if (!f.ward_code.empty() && !areas.ward(f.ward_code)) return invalid("ward", "invalid_ward", "no such ward code");
+  if (!f.ward_code.empty() && !areas.ward(f.ward_code))
+    return invalid("ward", "invalid_ward", "no such ward code");
   switch (j.level) {
-    case areas::Jurisdiction::Level::kNational: s.province_code = f.province_code; break;
+    case areas::Jurisdiction::Level::kNational:
+      s.province_code = f.province_code;
+      break;
     case areas::Jurisdiction::Level::kProvince:
       s.province_code = j.code;
       if (!f.province_code.empty() && f.province_code != j.code) s.nothing = true;
@@ -139,7 +146,8 @@ std::string where(Query& q, const Scope& s, std::string_view alias, bool with_se
   if (with_search && !s.search_exact.empty()) {
     std::string exact = q.add(s.search_exact);
     w += fmt::format(
-        " AND {}.person_id IN (SELECT id FROM people WHERE phone = {} OR id_number = {} OR full_name LIKE {} "
+        " AND {}.person_id IN (SELECT id FROM people WHERE phone = {} OR id_number = {} OR "
+        "full_name LIKE {} "
         "ESCAPE '\\')",
         alias, exact, exact, q.add(s.search_like));
   }
@@ -147,10 +155,13 @@ std::string where(Query& q, const Scope& s, std::string_view alias, bool with_se
 }
 
 // The lists' conditions (board.h); they must agree with release_blockers (orders.cpp).
-constexpr std::string_view kRed = "o.status = 'open' AND (o.open_alerts > 0 OR o.last_report_red = 1)";
+constexpr std::string_view kRed =
+    "o.status = 'open' AND (o.open_alerts > 0 OR o.last_report_red = 1)";
 constexpr std::string_view kNotRed = "o.open_alerts = 0 AND o.last_report_red = 0";
 std::string due(Query& q, int64_t now) {
-  return fmt::format("o.ends_at <= {} AND (o.kind <> 'f0_home_care' OR o.negative_test_at IS NOT NULL)", q.add(now));
+  return fmt::format(
+      "o.ends_at <= {} AND (o.kind <> 'f0_home_care' OR o.negative_test_at IS NOT NULL)",
+      q.add(now));
 }
 
 Result<int64_t> count(store::Connection& c, Query& q, const char* name) {
@@ -164,36 +175,42 @@ Result<std::pair<int64_t, int64_t>> count_pair(store::Connection& c, Query& q, c
 }
 
 // The counts of every list (board.h): each read from the smaller sets and the open tallies.
-Result<BoardCounts> counts_of(store::Connection& c, const Scope& s, const Rules& rules, int64_t now) {
+Result<BoardCounts> counts_of(store::Connection& c, const Scope& s, const Rules& rules,
+                              int64_t now) {
   int64_t stale = now - rules.non_reporting_seconds;
   int64_t open = 0;
   if (s.search_exact.empty()) {
     Query q;
-    q.sql = "SELECT COALESCE(SUM(t.open_orders), 0) FROM monitoring_tallies t WHERE " + where(q, s, "t", false);
+    q.sql = "SELECT COALESCE(SUM(t.open_orders), 0) FROM monitoring_tallies t WHERE " +
+            where(q, s, "t", false);
     KB_ASSIGN(open, count(c, q, "board_open_tally"));
   } else {
     Query q;
-    q.sql = "SELECT COUNT(*) FROM monitoring_orders o WHERE " + where(q, s, "o") + " AND o.status = 'open'";
+    q.sql = "SELECT COUNT(*) FROM monitoring_orders o WHERE " + where(q, s, "o") +
+            " AND o.status = 'open'";
     KB_ASSIGN(open, count(c, q, "board_open_count"));
   }
   Query red;
-  red.sql = fmt::format("SELECT COUNT(*), COALESCE(SUM(CASE WHEN o.last_report_at < {} THEN 1 ELSE 0 END), 0) "
-                        "FROM monitoring_orders o WHERE {} AND {}",
-                        red.add(stale), where(red, s, "o"), kRed);
+  red.sql = fmt::format(
+      "SELECT COUNT(*), COALESCE(SUM(CASE WHEN o.last_report_at < {} THEN 1 ELSE 0 END), 0) "
+      "FROM monitoring_orders o WHERE {} AND {}",
+      red.add(stale), where(red, s, "o"), kRed);
   KB_ASSIGN(auto r, count_pair(c, red, "board_red_count"));
   Query dq;
-  dq.sql = fmt::format("SELECT COUNT(*), COALESCE(SUM(CASE WHEN o.last_report_at < {} THEN 1 ELSE 0 END), 0) "
-                       "FROM monitoring_orders o WHERE {} AND o.status = 'open' AND {} AND {}",
-                       dq.add(stale), where(dq, s, "o"), due(dq, now), kNotRed);
+  dq.sql = fmt::format(
+      "SELECT COUNT(*), COALESCE(SUM(CASE WHEN o.last_report_at < {} THEN 1 ELSE 0 END), 0) "
+      "FROM monitoring_orders o WHERE {} AND o.status = 'open' AND {} AND {}",
+      dq.add(stale), where(dq, s, "o"), due(dq, now), kNotRed);
   KB_ASSIGN(auto d, count_pair(c, dq, "board_due_count"));
   Query nq;
-  nq.sql = fmt::format("SELECT COUNT(*) FROM monitoring_orders o WHERE {} AND o.status = 'open' AND "
-                       "o.last_report_at < {}",
-                       where(nq, s, "o"), nq.add(stale));
+  nq.sql = fmt::format(
+      "SELECT COUNT(*) FROM monitoring_orders o WHERE {} AND o.status = 'open' AND "
+      "o.last_report_at < {}",
+      where(nq, s, "o"), nq.add(stale));
   KB_ASSIGN(int64_t silent, count(c, nq, "board_silent_count"));
   Query cq;
-  cq.sql = fmt::format("SELECT COUNT(*) FROM monitoring_orders o WHERE {} AND o.closed_at >= {}", where(cq, s, "o"),
-                       cq.add(now - kClosedWindow));
+  cq.sql = fmt::format("SELECT COUNT(*) FROM monitoring_orders o WHERE {} AND o.closed_at >= {}",
+                       where(cq, s, "o"), cq.add(now - kClosedWindow));
   BoardCounts n;
   KB_ASSIGN(n.closed, count(c, cq, "board_closed_count"));
   n.red_flag = r.first;
@@ -219,13 +236,13 @@ Result<std::vector<BoardRow>> rows_of(store::Connection& c, const Scope& s, cons
       order = "o.ends_at, o.id";
       break;
     case List::kNonReporting:
-      cond = fmt::format("o.status = 'open' AND o.last_report_at < {} AND {} AND NOT ({})", q.add(stale), kNotRed,
-                         due(q, now));
+      cond = fmt::format("o.status = 'open' AND o.last_report_at < {} AND {} AND NOT ({})",
+                         q.add(stale), kNotRed, due(q, now));
       order = "o.last_report_at, o.id";
       break;
     case List::kReporting:
-      cond = fmt::format("o.status = 'open' AND o.last_report_at >= {} AND {} AND NOT ({})", q.add(stale), kNotRed,
-                         due(q, now));
+      cond = fmt::format("o.status = 'open' AND o.last_report_at >= {} AND {} AND NOT ({})",
+                         q.add(stale), kNotRed, due(q, now));
       order = "o.last_report_at DESC, o.id DESC";
       break;
     case List::kClosed:
@@ -233,10 +250,12 @@ Result<std::vector<BoardRow>> rows_of(store::Connection& c, const Scope& s, cons
       order = "o.closed_at DESC, o.id DESC";
       break;
   }
-  q.sql = fmt::format("SELECT " KB_BOARD_ORDER_COLUMNS ", p.full_name, p.phone, p.id_number, p.birth_date "
-                      "FROM monitoring_orders o JOIN people p ON p.id = o.person_id WHERE {} AND {} ORDER BY {} "
-                      "LIMIT {} OFFSET {}",
-                      w, cond, order, q.add(f.limit), q.add(f.offset));
+  q.sql = fmt::format(
+      "SELECT " KB_BOARD_ORDER_COLUMNS
+      ", p.full_name, p.phone, p.id_number, p.birth_date "
+      "FROM monitoring_orders o JOIN people p ON p.id = o.person_id WHERE {} AND {} ORDER BY {} "
+      "LIMIT {} OFFSET {}",
+      w, cond, order, q.add(f.limit), q.add(f.offset));
   KB_ASSIGN(store::Rows rows, q.run(c, "board_list"));
   std::vector<BoardRow> out;
   out.reserve(rows.size());
@@ -290,9 +309,12 @@ Alert alert_from_row(const store::Row& r) {
 // Alert queries of a jurisdiction: by province or ward code, or all.
 std::string alert_scope(Query& q, const areas::Jurisdiction& j) {
   switch (j.level) {
-    case areas::Jurisdiction::Level::kNational: return "1 = 1";
-    case areas::Jurisdiction::Level::kProvince: return "a.province_code = " + q.add(j.code);
-    case areas::Jurisdiction::Level::kWard: return "a.ward_code = " + q.add(j.code);
+    case areas::Jurisdiction::Level::kNational:
+      return "1 = 1";
+    case areas::Jurisdiction::Level::kProvince:
+      return "a.province_code = " + q.add(j.code);
+    case areas::Jurisdiction::Level::kWard:
+      return "a.ward_code = " + q.add(j.code);
   }
   return "1 = 0";
 }
@@ -301,25 +323,32 @@ std::string alert_scope(Query& q, const areas::Jurisdiction& j) {
 
 std::string_view list_name(List l) {
   switch (l) {
-    case List::kRedFlag: return "red_flag";
-    case List::kDueForRelease: return "due_for_release";
-    case List::kNonReporting: return "non_reporting";
-    case List::kReporting: return "reporting";
-    case List::kClosed: return "closed";
+    case List::kRedFlag:
+      return "red_flag";
+    case List::kDueForRelease:
+      return "due_for_release";
+    case List::kNonReporting:
+      return "non_reporting";
+    case List::kReporting:
+      return "reporting";
+    case List::kClosed:
+      return "closed";
   }
   return "red_flag";
 }
 
 Result<List> parse_list(std::string_view text, std::string_view field) {
-  for (List l : {List::kRedFlag, List::kDueForRelease, List::kNonReporting, List::kReporting, List::kClosed}) {
+  for (List l : {List::kRedFlag, List::kDueForRelease, List::kNonReporting, List::kReporting,
+                 List::kClosed}) {
     if (list_name(l) == text) return l;
   }
   return invalid(std::string(field), "invalid_list",
                  "list must be red_flag, due_for_release, non_reporting, reporting or closed");
 }
 
-Result<Board> read_board(store::Connection& c, const Rules& rules, const areas::AreaDirectory& areas,
-                         const accounts::User& official, const BoardFilter& filter, int64_t now) {
+Result<Board> read_board(store::Connection& c, const Rules& rules,
+                         const areas::AreaDirectory& areas, const accounts::User& official,
+                         const BoardFilter& filter, int64_t now) {
   KB_ASSIGN(Scope s, scope_of(areas, official, filter));
   Board b;
   if (s.nothing) return b;
@@ -328,7 +357,8 @@ Result<Board> read_board(store::Connection& c, const Rules& rules, const areas::
   return b;
 }
 
-Result<OrderFile> order_file(store::Connection& c, const accounts::User& official, int64_t order_id, int64_t now) {
+Result<OrderFile> order_file(store::Connection& c, const accounts::User& official, int64_t order_id,
+                             int64_t now) {
   OrderFile f;
   KB_ASSIGN(f.order, order_for(c, official, order_id));
   KB_ASSIGN(f.person, people::find(c, f.order.person_id));
@@ -339,8 +369,8 @@ Result<OrderFile> order_file(store::Connection& c, const accounts::User& officia
   return f;
 }
 
-Result<Alert> acknowledge_alert(store::Connection& c, const accounts::User& official, int64_t alert_id,
-                                std::string_view note, int64_t now) {
+Result<Alert> acknowledge_alert(store::Connection& c, const accounts::User& official,
+                                int64_t alert_id, std::string_view note, int64_t now) {
   KB_TRY(access::official(official));
   if (note.size() > 500) return invalid("note", "too_long", "a note is at most 500 bytes");
   KB_ASSIGN(auto row, c.query_one(kSelectAlert, {alert_id}));
@@ -349,23 +379,28 @@ Result<Alert> acknowledge_alert(store::Connection& c, const accounts::User& offi
   Alert a = alert_from_row(*row);
   if (!official.jurisdiction->covers(a.province_code, a.ward_code)) return missing;
   if (a.acknowledged_at) {
-    return Error{ErrorKind::kConflict, "already_acknowledged", "this alert was acknowledged already", "id"};
+    return Error{ErrorKind::kConflict, "already_acknowledged",
+                 "this alert was acknowledged already", "id"};
   }
   KB_TRY(c.exec(kAcknowledge, {a.order_id, a.id, now, official.id, note}));
   KB_TRY(c.exec(kRecountAlerts, {a.order_id, now}));
   KB_ASSIGN(auto order, find_order(c, a.order_id));
   if (order) {
-    KB_TRY(notify::announce(c, notify::Wake{{}, board_keys(*order), false}, notify::Channel::kBoards));
+    KB_TRY(
+        notify::announce(c, notify::Wake{{}, board_keys(*order), false}, notify::Channel::kBoards));
   }
-  KB_TRY(audit::record(c, {now, official.id, "monitoring.acknowledge", fmt::format("monitoring_alert:{}", a.id), note,
-                           fmt::format("order:{}", a.order_id)}));
+  KB_TRY(audit::record(
+      c, {now, official.id, "monitoring.acknowledge", fmt::format("monitoring_alert:{}", a.id),
+          note, fmt::format("order:{}", a.order_id)}));
   KB_ASSIGN(auto after, c.query_one(kSelectAlert, {alert_id}));
   return alert_from_row(*after);
 }
 
 Result<std::vector<Order>> release_all_eligible(store::Connection& c, const Rules& rules,
-                                                const areas::AreaDirectory& areas, const accounts::User& official,
-                                                const BoardFilter& filter, std::string_view note, int64_t now) {
+                                                const areas::AreaDirectory& areas,
+                                                const accounts::User& official,
+                                                const BoardFilter& filter, std::string_view note,
+                                                int64_t now) {
   BoardFilter f = filter;
   f.list = List::kDueForRelease;
   f.search.clear();
@@ -385,13 +420,15 @@ Result<std::vector<Order>> release_all_eligible(store::Connection& c, const Rule
   return released;
 }
 
-Result<std::vector<AlertEvent>> alerts_after(store::Connection& c, const accounts::User& official, int64_t after_id,
-                                             int limit) {
+Result<std::vector<AlertEvent>> alerts_after(store::Connection& c, const accounts::User& official,
+                                             int64_t after_id, int limit) {
   KB_TRY(access::official(official));
   Query q;
-  q.sql = fmt::format("SELECT " KB_ALERT_COLUMNS ", p.full_name FROM monitoring_alerts a JOIN people p ON "
-                      "p.id = a.person_id WHERE {} AND a.id > {} ORDER BY a.id LIMIT {}",
-                      alert_scope(q, *official.jurisdiction), q.add(after_id), q.add(int64_t{limit}));
+  q.sql =
+      fmt::format("SELECT " KB_ALERT_COLUMNS
+                  ", p.full_name FROM monitoring_alerts a JOIN people p ON "
+                  "p.id = a.person_id WHERE {} AND a.id > {} ORDER BY a.id LIMIT {}",
+                  alert_scope(q, *official.jurisdiction), q.add(after_id), q.add(int64_t{limit}));
   KB_ASSIGN(store::Rows rows, q.run(c, "board_alerts_after"));
   std::vector<AlertEvent> out;
   for (const auto& r : rows) out.push_back({alert_from_row(r), r.str(11)});
@@ -401,12 +438,13 @@ Result<std::vector<AlertEvent>> alerts_after(store::Connection& c, const account
 Result<int64_t> newest_alert_id(store::Connection& c, const accounts::User& official) {
   KB_TRY(access::official(official));
   Query q;
-  q.sql = "SELECT COALESCE(MAX(a.id), 0) FROM monitoring_alerts a WHERE " + alert_scope(q, *official.jurisdiction);
+  q.sql = "SELECT COALESCE(MAX(a.id), 0) FROM monitoring_alerts a WHERE " +
+          alert_scope(q, *official.jurisdiction);
   return count(c, q, "board_newest_alert");
 }
 
-Result<std::vector<AreaOrderRow>> area_order_rows(store::Connection& c, const accounts::User& official,
-                                                  int64_t now) {
+Result<std::vector<AreaOrderRow>> area_order_rows(store::Connection& c,
+                                                  const accounts::User& official, int64_t now) {
   KB_ASSIGN(auto list, area_orders_for(c, official));
   std::vector<AreaOrderRow> out;
   for (auto& a : list) {

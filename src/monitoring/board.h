@@ -68,8 +68,9 @@ struct Board {
 
 // The official's board (kForbidden for anyone else; a ward filter outside the jurisdiction
 // lists nothing). Errors name the filter's field.
-Result<Board> read_board(store::Connection& c, const Rules& rules, const areas::AreaDirectory& areas,
-                         const accounts::User& official, const BoardFilter& filter, int64_t now);
+Result<Board> read_board(store::Connection& c, const Rules& rules,
+                         const areas::AreaDirectory& areas, const accounts::User& official,
+                         const BoardFilter& filter, int64_t now);
 
 // One order as the board opens it: the person, every report counted for it and its alerts.
 struct Alert {
@@ -91,17 +92,20 @@ struct OrderFile {
   std::vector<Alert> alerts;
   std::vector<std::string> release_blockers;
 };
-Result<OrderFile> order_file(store::Connection& c, const accounts::User& official, int64_t order_id, int64_t now);
+Result<OrderFile> order_file(store::Connection& c, const accounts::User& official, int64_t order_id,
+                             int64_t now);
 
 // Acknowledges an alert with the official's note (kConflict already_acknowledged). Audited.
-Result<Alert> acknowledge_alert(store::Connection& c, const accounts::User& official, int64_t alert_id,
-                                std::string_view note, int64_t now);
+Result<Alert> acknowledge_alert(store::Connection& c, const accounts::User& official,
+                                int64_t alert_id, std::string_view note, int64_t now);
 
 // Releases every order on the due_for_release list of the filter (ward, kind) at once; returns
 // the orders released. Audited one by one.
 Result<std::vector<Order>> release_all_eligible(store::Connection& c, const Rules& rules,
-                                                const areas::AreaDirectory& areas, const accounts::User& official,
-                                                const BoardFilter& filter, std::string_view note, int64_t now);
+                                                const areas::AreaDirectory& areas,
+                                                const accounts::User& official,
+                                                const BoardFilter& filter, std::string_view note,
+                                                int64_t now);
 
 // Alerts raised or acknowledged in the official's jurisdiction with an id above `after_id`, oldest
 // first, with the person's name (for the live board).
@@ -109,8 +113,8 @@ struct AlertEvent {
   Alert alert;
   std::string full_name;
 };
-Result<std::vector<AlertEvent>> alerts_after(store::Connection& c, const accounts::User& official, int64_t after_id,
-                                             int limit);
+Result<std::vector<AlertEvent>> alerts_after(store::Connection& c, const accounts::User& official,
+                                             int64_t after_id, int limit);
 // The newest alert id in the official's jurisdiction (0: none), where a stream starts.
 Result<int64_t> newest_alert_id(store::Connection& c, const accounts::User& official);
 
@@ -121,8 +125,8 @@ struct AreaOrderRow {
   int64_t joined = 0;
   int64_t reported_today = 0;
 };
-Result<std::vector<AreaOrderRow>> area_order_rows(store::Connection& c, const accounts::User& official,
-                                                  int64_t now);
+Result<std::vector<AreaOrderRow>> area_order_rows(store::Connection& c,
+                                                  const accounts::User& official, int64_t now);
 
 // The board keys of an official's jurisdiction to subscribe a live board to (notify::InboxHub
 // areas): "national", the province or the ward code.

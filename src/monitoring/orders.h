@@ -75,9 +75,9 @@ struct Order {
 struct Placement {
   Place place = Place::kHome;
   std::string facility_name, facility_address;  // required for a facility
-  std::optional<int64_t> starts_at;             // default: the kind's (last exposure, test, arrival, now)
-  bool fully_vaccinated = false;                // F1 only
-  std::string ward_code;                        // the station in charge; default: the person's ward
+  std::optional<int64_t> starts_at;  // default: the kind's (last exposure, test, arrival, now)
+  bool fully_vaccinated = false;     // F1 only
+  std::string ward_code;             // the station in charge; default: the person's ward
   std::string note;
 };
 // Checks what does not depend on the database (facility named, start not absurd). Errors name the
@@ -87,8 +87,9 @@ Status check_placement(const Placement& p, int64_t now);
 // F1 quarantine for one traced contact (degree 1, pending or confirmed) the official sees.
 // kConflict already_monitored when the person has an open order; kForbidden outside_jurisdiction
 // (field ward_code) when the station would lie outside the official's jurisdiction.
-Result<Order> place_for_contact(store::Connection& c, const Rules& rules, const areas::AreaDirectory& areas,
-                                const accounts::User& official, int64_t contact_id, const Placement& p, int64_t now);
+Result<Order> place_for_contact(store::Connection& c, const Rules& rules,
+                                const areas::AreaDirectory& areas, const accounts::User& official,
+                                int64_t contact_id, const Placement& p, int64_t now);
 
 // F1 quarantine for every open F1 contact of a case: the orders placed, and the contacts left
 // out with why (already_monitored, outside_jurisdiction).
@@ -102,18 +103,20 @@ struct PlacedForCase {
   std::vector<Skipped> skipped;
 };
 Result<PlacedForCase> place_for_case_contacts(store::Connection& c, const Rules& rules,
-                                              const areas::AreaDirectory& areas, const accounts::User& official,
-                                              int64_t case_id, const Placement& p, int64_t now);
+                                              const areas::AreaDirectory& areas,
+                                              const accounts::User& official, int64_t case_id,
+                                              const Placement& p, int64_t now);
 
 // F0 home care for an active case; supersedes the person's other open order.
-Result<Order> place_home_care(store::Connection& c, const Rules& rules, const areas::AreaDirectory& areas,
-                              const accounts::User& official, int64_t case_id, const Placement& p, int64_t now);
+Result<Order> place_home_care(store::Connection& c, const Rules& rules,
+                              const areas::AreaDirectory& areas, const accounts::User& official,
+                              int64_t case_id, const Placement& p, int64_t now);
 
 // Entry monitoring for a person whose latest declaration is an entry declaration (kConflict
 // no_entry_declaration otherwise); counts from the arrival date.
-Result<Order> place_entry(store::Connection& c, const Rules& rules, const areas::AreaDirectory& areas,
-                          const accounts::User& official, const cases::PersonKey& person, const Placement& p,
-                          int64_t now);
+Result<Order> place_entry(store::Connection& c, const Rules& rules,
+                          const areas::AreaDirectory& areas, const accounts::User& official,
+                          const cases::PersonKey& person, const Placement& p, int64_t now);
 
 // ---- area orders ----
 
@@ -135,29 +138,34 @@ struct AreaOrder {
 
 // Area monitoring of `wards` (each inside the official's jurisdiction and of one province, at most
 // 200), from p.starts_at (default now) until `until` (0: the rules' default; at most 90 days).
-Result<AreaOrder> place_area(store::Connection& c, const Rules& rules, const areas::AreaDirectory& areas,
-                             const accounts::User& official, const std::vector<std::string>& wards, int64_t until,
+Result<AreaOrder> place_area(store::Connection& c, const Rules& rules,
+                             const areas::AreaDirectory& areas, const accounts::User& official,
+                             const std::vector<std::string>& wards, int64_t until,
                              const Placement& p, int64_t now);
 // The area order if one of its wards lies in the official's jurisdiction (kNotFound otherwise).
 Result<AreaOrder> area_order_for(store::Connection& c, const accounts::User& official, int64_t id);
 // Open area orders whose wards include `ward_code` and that have not ended.
-Result<std::vector<AreaOrder>> area_orders_covering(store::Connection& c, std::string_view ward_code, int64_t now);
+Result<std::vector<AreaOrder>> area_orders_covering(store::Connection& c,
+                                                    std::string_view ward_code, int64_t now);
 // Open area orders with a ward in the official's jurisdiction, newest first.
-Result<std::vector<AreaOrder>> area_orders_for(store::Connection& c, const accounts::User& official);
+Result<std::vector<AreaOrder>> area_orders_for(store::Connection& c,
+                                               const accounts::User& official);
 // Lifts an area order and releases its residents' orders with it; extends it (and theirs). Only
 // an official in charge of every one of its wards (outside_jurisdiction otherwise). Audited.
-Result<AreaOrder> lift_area(store::Connection& c, const accounts::User& official, int64_t id, std::string_view note,
-                            int64_t now);
-Result<AreaOrder> extend_area(store::Connection& c, const accounts::User& official, int64_t id, int64_t days,
-                              std::string_view reason, int64_t now);
+Result<AreaOrder> lift_area(store::Connection& c, const accounts::User& official, int64_t id,
+                            std::string_view note, int64_t now);
+Result<AreaOrder> extend_area(store::Connection& c, const accounts::User& official, int64_t id,
+                              int64_t days, std::string_view reason, int64_t now);
 
 // ---- reading ----
 
 // The columns of an order as queries read them (table alias o), and the order such a row holds.
-#define KB_MONITORING_ORDER_COLUMNS                                                                       \
-  "o.id, o.kind, o.person_id, o.area_id, o.contact_id, o.case_id, o.province_code, o.ward_code, o.place, "  \
-  "o.facility_name, o.facility_address, o.fully_vaccinated, o.reports_per_day, o.starts_at, "              \
-  "o.quarantine_until, o.ends_at, o.status, o.negative_test_at, o.last_report_at, o.last_report_red, "     \
+#define KB_MONITORING_ORDER_COLUMNS                                                               \
+  "o.id, o.kind, o.person_id, o.area_id, o.contact_id, o.case_id, o.province_code, o.ward_code, " \
+  "o.place, "                                                                                     \
+  "o.facility_name, o.facility_address, o.fully_vaccinated, o.reports_per_day, o.starts_at, "     \
+  "o.quarantine_until, o.ends_at, o.status, o.negative_test_at, o.last_report_at, "               \
+  "o.last_report_red, "                                                                           \
   "o.open_alerts, o.note, o.placed_by, o.created_at, o.closed_at, o.close_reason"
 inline constexpr size_t kOrderColumnCount = 26;
 Result<Order> order_from_row(const store::Row& r);
@@ -182,8 +190,8 @@ std::vector<std::string> release_blockers(const Order& o, int64_t now);
 
 // Releases an open order whose rule holds (kConflict with the first blocker as its code
 // otherwise).
-Result<Order> release(store::Connection& c, const accounts::User& official, int64_t order_id, std::string_view note,
-                      int64_t now);
+Result<Order> release(store::Connection& c, const accounts::User& official, int64_t order_id,
+                      std::string_view note, int64_t now);
 // The release rule applied by the clock (the scheduled job "monitoring-release"): open F1
 // quarantine and entry orders whose period is over and whose rule holds are released by nobody
 // (closed_by 0, reason "period_over"; audited as monitoring.release_by_rule without an actor), at
@@ -191,21 +199,23 @@ Result<Order> release(store::Connection& c, const accounts::User& official, int6
 // test), and an open red flag keeps an order open: both stay on the board's due list.
 Result<std::vector<Order>> release_by_rule(store::Connection& c, int64_t now, int limit);
 // Adds `days` (1–30) to the monitoring and, while it runs, to the quarantine.
-Result<Order> extend(store::Connection& c, const accounts::User& official, int64_t order_id, int64_t days,
-                     std::string_view reason, int64_t now);
+Result<Order> extend(store::Connection& c, const accounts::User& official, int64_t order_id,
+                     int64_t days, std::string_view reason, int64_t now);
 // Closes the order: the person went to hospital (`hospital` names it).
-Result<Order> transfer_to_hospital(store::Connection& c, const accounts::User& official, int64_t order_id,
-                                   std::string_view hospital, std::string_view reason, int64_t now);
+Result<Order> transfer_to_hospital(store::Connection& c, const accounts::User& official,
+                                   int64_t order_id, std::string_view hospital,
+                                   std::string_view reason, int64_t now);
 // The official saw a negative test result of `tested_at` (not in the future, not before the
 // order's start).
-Result<Order> confirm_negative_test(store::Connection& c, const accounts::User& official, int64_t order_id,
-                                    int64_t tested_at, std::string_view note, int64_t now);
+Result<Order> confirm_negative_test(store::Connection& c, const accounts::User& official,
+                                    int64_t order_id, int64_t tested_at, std::string_view note,
+                                    int64_t now);
 
 // ---- for reports.h ----
 
 // The resident's own order under an area order, made at their first report.
-Result<Order> join_area_order(store::Connection& c, const AreaOrder& area, const people::Person& resident,
-                              int64_t now);
+Result<Order> join_area_order(store::Connection& c, const AreaOrder& area,
+                              const people::Person& resident, int64_t now);
 // Sets the person's colour inputs from their open order (health::set_monitoring).
 Status sync_colour(store::Connection& c, int64_t person_id, int64_t now);
 

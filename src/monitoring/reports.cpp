@@ -20,36 +20,40 @@ using store::Sql;
 
 constexpr int64_t kDay = 86400;
 
-#define KB_REPORT_COLUMNS                                                                                  \
-  "r.id, r.person_id, r.order_id, r.day, r.slot, r.measured_at, r.temperature_tenths, r.spo2, "           \
+#define KB_REPORT_COLUMNS                                                                       \
+  "r.id, r.person_id, r.order_id, r.day, r.slot, r.measured_at, r.temperature_tenths, r.spo2, " \
   "r.breathing_rate, r.pulse, r.symptoms, r.note, r.red_flags, r.reported_by, r.created_at"
 
-constexpr Sql kInsertReport{
-    "insert_health_report",
-    "INSERT INTO health_reports(person_id, order_id, day, slot, measured_at, temperature_tenths, spo2, "
-    "breathing_rate, pulse, symptoms, note, red_flags, reported_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, "
-    "$7, $8, $9, $10, $11, $12, $13, $14) RETURNING id"};
+constexpr Sql kInsertReport{"insert_health_report",
+                            "INSERT INTO health_reports(person_id, order_id, day, slot, "
+                            "measured_at, temperature_tenths, spo2, "
+                            "breathing_rate, pulse, symptoms, note, red_flags, reported_by, "
+                            "created_at) VALUES ($1, $2, $3, $4, $5, $6, "
+                            "$7, $8, $9, $10, $11, $12, $13, $14) RETURNING id"};
 constexpr Sql kSelectReport{"select_health_report",
                             "SELECT " KB_REPORT_COLUMNS " FROM health_reports r WHERE r.id = $1"};
-constexpr Sql kReportsSince{
-    "select_health_reports_since",
-    "SELECT " KB_REPORT_COLUMNS " FROM health_reports r WHERE r.person_id = $1 AND r.measured_at >= $2 "
-    "ORDER BY r.measured_at, r.id"};
+constexpr Sql kReportsSince{"select_health_reports_since",
+                            "SELECT " KB_REPORT_COLUMNS
+                            " FROM health_reports r WHERE r.person_id = $1 AND r.measured_at >= $2 "
+                            "ORDER BY r.measured_at, r.id"};
 constexpr Sql kReportsOfOrder{
     "select_health_reports_of_order",
-    "SELECT " KB_REPORT_COLUMNS " FROM health_reports r WHERE r.order_id = $1 ORDER BY r.measured_at, r.id"};
+    "SELECT " KB_REPORT_COLUMNS
+    " FROM health_reports r WHERE r.order_id = $1 ORDER BY r.measured_at, r.id"};
 // The order's board figures follow its newest report; a report measured before the newest one
 // (a late resend) leaves them alone.
 constexpr Sql kOrderAfterReport{
     "order_after_report",
-    "UPDATE monitoring_orders SET last_report_red = CASE WHEN $2 >= last_report_at THEN $3 ELSE last_report_red "
+    "UPDATE monitoring_orders SET last_report_red = CASE WHEN $2 >= last_report_at THEN $3 ELSE "
+    "last_report_red "
     "END, last_report_at = CASE WHEN $2 >= last_report_at THEN $2 ELSE last_report_at END, "
-    "open_alerts = open_alerts + $4, last_alert_at = CASE WHEN $4 > 0 THEN $5 ELSE last_alert_at END, "
+    "open_alerts = open_alerts + $4, last_alert_at = CASE WHEN $4 > 0 THEN $5 ELSE last_alert_at "
+    "END, "
     "updated_at = $5 WHERE id = $1"};
-constexpr Sql kInsertAlert{
-    "insert_monitoring_alert",
-    "INSERT INTO monitoring_alerts(order_id, person_id, report_id, province_code, ward_code, red_flags, raised_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
+constexpr Sql kInsertAlert{"insert_monitoring_alert",
+                           "INSERT INTO monitoring_alerts(order_id, person_id, report_id, "
+                           "province_code, ward_code, red_flags, raised_at) "
+                           "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
 
 std::string join(const std::vector<std::string>& list) {
   std::string out;
@@ -103,7 +107,8 @@ std::vector<Report> reports_from(const store::Rows& rows) {
 
 // The order a report from this person counts for: their open order, or their own order under an
 // area order covering their ward (made now); none when neither exists.
-Result<std::optional<Order>> order_to_report_on(store::Connection& c, const people::Person& person, int64_t now) {
+Result<std::optional<Order>> order_to_report_on(store::Connection& c, const people::Person& person,
+                                                int64_t now) {
   KB_ASSIGN(auto open, open_order_of(c, person.id));
   if (open) return open;
   KB_ASSIGN(auto areas, area_orders_covering(c, person.ward_code, now));
@@ -117,10 +122,12 @@ Result<std::optional<Order>> order_to_report_on(store::Connection& c, const peop
 
 // The urgent message to the person after a report with red flags.
 Status send_advice(store::Connection& c, const Rules& rules, const areas::AreaDirectory& areas,
-                   const people::Person& person, const std::string& ward_code, const std::vector<std::string>& flags,
-                   const std::string& dedupe_key, int64_t now) {
+                   const people::Person& person, const std::string& ward_code,
+                   const std::vector<std::string>& flags, const std::string& dedupe_key,
+                   int64_t now) {
   const auto* ward = areas.ward(ward_code.empty() ? person.ward_code : ward_code);
-  cases::NoticeText text = red_flag_notice(cases::addressee_of(person), flags, station_of(ward ? ward->name : ""));
+  cases::NoticeText text =
+      red_flag_notice(cases::addressee_of(person), flags, station_of(ward ? ward->name : ""));
   notify::PersonalMessage m;
   m.person_id = person.id;
   m.kind = notify::Kind::kUrgent;
@@ -147,15 +154,19 @@ Result<RecordedReport> repeat_of(store::Connection& c, int64_t report_id) {
 }  // namespace
 
 Status check_report_time(int64_t measured_at, int64_t now) {
-  if (measured_at > now + 300) return invalid("measured_at", "date_in_future", "a report cannot be from the future");
+  if (measured_at > now + 300)
+    return invalid("measured_at", "date_in_future", "a report cannot be from the future");
   if (measured_at < day_start(local_day(now))) {
-    return invalid("measured_at", "not_today", "a report is for today: earlier days cannot be reported now");
+    return invalid("measured_at", "not_today",
+                   "a report is for today: earlier days cannot be reported now");
   }
   return {};
 }
 
-Result<RecordedReport> record_report(store::Connection& c, const Rules& rules, const areas::AreaDirectory& areas,
-                                     const accounts::User& account, const ReportInput& in, int64_t now) {
+Result<RecordedReport> record_report(store::Connection& c, const Rules& rules,
+                                     const areas::AreaDirectory& areas,
+                                     const accounts::User& account, const ReportInput& in,
+                                     int64_t now) {
   KB_TRY(check_readings(in.readings));
   if (in.note.size() > 500) return invalid("note", "too_long", "a note is at most 500 bytes");
   int64_t measured_at = in.measured_at.value_or(now);
@@ -168,11 +179,12 @@ Result<RecordedReport> record_report(store::Connection& c, const Rules& rules, c
     if (seen) return repeat_of(c, std::stoll(*seen));
   }
   KB_ASSIGN(auto person, people::find(c, in.person_id));
-  if (!person) return Error{ErrorKind::kNotFound, "person_not_found", "no such person", "person_id"};
+  if (!person)
+    return Error{ErrorKind::kNotFound, "person_not_found", "no such person", "person_id"};
   KB_ASSIGN(auto order, order_to_report_on(c, *person, now));
   if (!order) {
-    return Error{ErrorKind::kConflict, "not_under_monitoring", "this person is not under monitoring",
-                 "person_id"};
+    return Error{ErrorKind::kConflict, "not_under_monitoring",
+                 "this person is not under monitoring", "person_id"};
   }
   int per_day = order ? order->reports_per_day : 1;
   std::vector<std::string> flags =
@@ -180,13 +192,14 @@ Result<RecordedReport> record_report(store::Connection& c, const Rules& rules, c
   std::string flag_text = join(flags);
   std::string symptoms = join(in.readings.symptoms);
   Param order_id = order ? Param{order->id} : Param{nullptr};
-  KB_ASSIGN(auto row, c.query_one(kInsertReport,
-                                  {person->id, order_id, local_day(measured_at),
-                                   int64_t{slot_of(measured_at, per_day, rules)}, measured_at,
-                                   opt_int(in.readings.temperature_tenths), opt_int(in.readings.spo2),
-                                   opt_int(in.readings.breathing_rate), opt_int(in.readings.pulse),
-                                   std::string_view(symptoms), std::string_view(in.note),
-                                   std::string_view(flag_text), account.id, now}));
+  KB_ASSIGN(auto row,
+            c.query_one(kInsertReport,
+                        {person->id, order_id, local_day(measured_at),
+                         int64_t{slot_of(measured_at, per_day, rules)}, measured_at,
+                         opt_int(in.readings.temperature_tenths), opt_int(in.readings.spo2),
+                         opt_int(in.readings.breathing_rate), opt_int(in.readings.pulse),
+                         std::string_view(symptoms), std::string_view(in.note),
+                         std::string_view(flag_text), account.id, now}));
   if (!row) return internal("insert into health_reports returned no id");
   int64_t report_id = row->i64(0);
   if (!in.client_id.empty()) {
@@ -204,7 +217,8 @@ Result<RecordedReport> record_report(store::Connection& c, const Rules& rules, c
     }
     KB_TRY(c.exec(kOrderAfterReport, {order->id, measured_at, int64_t{!flags.empty()},
                                       int64_t{out.alert_id.has_value()}, now}));
-    KB_TRY(notify::announce(c, notify::Wake{{}, board_keys(*order), false}, notify::Channel::kBoards));
+    KB_TRY(
+        notify::announce(c, notify::Wake{{}, board_keys(*order), false}, notify::Channel::kBoards));
     KB_ASSIGN(out.order, find_order(c, order->id));
   }
   if (!flags.empty()) {
@@ -227,7 +241,8 @@ Result<std::vector<Report>> reports_of_order(store::Connection& c, int64_t order
   return reports_from(rows);
 }
 
-Result<std::vector<PersonMonitoring>> my_monitoring(store::Connection& c, int64_t account_id, int64_t now) {
+Result<std::vector<PersonMonitoring>> my_monitoring(store::Connection& c, int64_t account_id,
+                                                    int64_t now) {
   KB_ASSIGN(auto people, people::managed_by(c, account_id));
   std::vector<PersonMonitoring> out;
   for (auto& person : people) {
@@ -235,11 +250,11 @@ Result<std::vector<PersonMonitoring>> my_monitoring(store::Connection& c, int64_
     KB_ASSIGN(m.order, open_order_of(c, person.id));
     if (!m.order) {
       KB_ASSIGN(auto recent, orders_of(c, person.id, 1));
-      if (!recent.empty() && recent.front().closed_at && *recent.front().closed_at > now - 14 * kDay) {
+      if (!recent.empty() && recent.front().closed_at &&
+          *recent.front().closed_at > now - 14 * kDay) {
         m.order = recent.front();
       }
       KB_ASSIGN(m.area_orders, area_orders_covering(c, person.ward_code, now));
-      
     }
     if (!m.order && m.area_orders.empty()) continue;
     KB_ASSIGN(m.history, reports_since(c, person.id, day_start(local_day(now) - 13)));

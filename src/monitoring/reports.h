@@ -30,9 +30,9 @@ namespace kb::monitoring {
 struct ReportInput {
   int64_t person_id = 0;
   Readings readings;
-  std::string note;                   // at most 500 bytes
+  std::string note;                    // at most 500 bytes
   std::optional<int64_t> measured_at;  // default: now
-  std::string client_id;              // a resend with the same id records once (store/client_writes.h)
+  std::string client_id;  // a resend with the same id records once (store/client_writes.h)
 };
 
 struct Report {
@@ -55,15 +55,17 @@ Status check_report_time(int64_t measured_at, int64_t now);
 
 struct RecordedReport {
   Report report;
-  std::optional<Order> order;        // the order it counts for
-  std::optional<int64_t> alert_id;   // when it raised an alert
-  bool repeated = false;             // an earlier report with the same client_id
+  std::optional<Order> order;       // the order it counts for
+  std::optional<int64_t> alert_id;  // when it raised an alert
+  bool repeated = false;            // an earlier report with the same client_id
 };
 // Records a report (see above). Errors: kForbidden not_your_person (field person_id), kConflict
 // not_under_monitoring (field person_id), kInvalidArgument for readings and times naming the
 // field. Nothing is written on an error.
-Result<RecordedReport> record_report(store::Connection& c, const Rules& rules, const areas::AreaDirectory& areas,
-                                     const accounts::User& account, const ReportInput& in, int64_t now);
+Result<RecordedReport> record_report(store::Connection& c, const Rules& rules,
+                                     const areas::AreaDirectory& areas,
+                                     const accounts::User& account, const ReportInput& in,
+                                     int64_t now);
 
 // The person's reports measured at `since` or later, oldest first.
 Result<std::vector<Report>> reports_since(store::Connection& c, int64_t person_id, int64_t since);
@@ -77,12 +79,13 @@ struct SlotState {
 };
 struct PersonMonitoring {
   people::Person person;
-  std::optional<Order> order;      // open, or closed within the last 14 days
+  std::optional<Order> order;          // open, or closed within the last 14 days
   std::vector<AreaOrder> area_orders;  // open area orders covering their ward, not joined yet
-  std::vector<SlotState> today;    // the slots of today, and whether each has a report
-  std::vector<Report> history;     // the last 14 days
+  std::vector<SlotState> today;        // the slots of today, and whether each has a report
+  std::vector<Report> history;         // the last 14 days
 };
 // Every person the account manages who is monitored (or was, within the last 14 days).
-Result<std::vector<PersonMonitoring>> my_monitoring(store::Connection& c, int64_t account_id, int64_t now);
+Result<std::vector<PersonMonitoring>> my_monitoring(store::Connection& c, int64_t account_id,
+                                                    int64_t now);
 
 }  // namespace kb::monitoring

@@ -37,10 +37,12 @@ Status read_ints(const json::object& o, std::string_view prefix, std::span<const
       if (std::find(also_known.begin(), also_known.end(), key) != also_known.end()) continue;
       return invalid(field, "unknown_field", "unknown field " + field);
     }
-    if (!kv.value().is_int64()) return invalid(field, "wrong_type", field + " must be a whole number");
+    if (!kv.value().is_int64())
+      return invalid(field, "wrong_type", field + " must be a whole number");
     int64_t v = kv.value().as_int64();
     if (v < f->min || v > f->max) {
-      return invalid(field, "out_of_range", fmt::format("{} must be from {} to {}", field, f->min, f->max));
+      return invalid(field, "out_of_range",
+                     fmt::format("{} must be from {} to {}", field, f->min, f->max));
     }
     *f->into = v;
   }
@@ -61,20 +63,23 @@ Status read_thresholds(const json::value& v, Thresholds& t) {
   t.pulse_below = static_cast<int>(pulse_below);
   if (const auto* temp = o.if_contains("temperature_at_least")) {
     if (!temp->is_number()) {
-      return invalid("thresholds.temperature_at_least", "wrong_type", "a temperature in °C, e.g. 38.5");
+      return invalid("thresholds.temperature_at_least", "wrong_type",
+                     "a temperature in °C, e.g. 38.5");
     }
     double c = temp->to_number<double>();
     if (!(c >= 37.0 && c <= 41.0)) {
-      return invalid("thresholds.temperature_at_least", "out_of_range", "the temperature must be 37–41 °C");
+      return invalid("thresholds.temperature_at_least", "out_of_range",
+                     "the temperature must be 37–41 °C");
     }
     t.temperature_tenths_at_least = static_cast<int>(std::lround(c * 10));
   }
   if (const auto* b = o.if_contains("breathing_at_least")) {
     if (!b->is_object()) {
-      return invalid("thresholds.breathing_at_least", "wrong_type", "breathing_at_least must be an object");
+      return invalid("thresholds.breathing_at_least", "wrong_type",
+                     "breathing_at_least must be an object");
     }
-    int64_t adult = t.breathing_adult_at_least, c512 = t.breathing_5_12_at_least, c15 = t.breathing_1_5_at_least,
-            infant = t.breathing_infant_at_least;
+    int64_t adult = t.breathing_adult_at_least, c512 = t.breathing_5_12_at_least,
+            c15 = t.breathing_1_5_at_least, infant = t.breathing_infant_at_least;
     const IntField bands[] = {{"adult", &adult, 12, 60},
                               {"5_12", &c512, 15, 80},
                               {"1_5", &c15, 20, 90},
@@ -86,7 +91,8 @@ Status read_thresholds(const json::value& v, Thresholds& t) {
     t.breathing_infant_at_least = static_cast<int>(infant);
   }
   if (const auto* list = o.if_contains("red_symptoms")) {
-    if (!list->is_array()) return invalid("thresholds.red_symptoms", "wrong_type", "red_symptoms must be a list");
+    if (!list->is_array())
+      return invalid("thresholds.red_symptoms", "wrong_type", "red_symptoms must be a list");
     t.red_symptoms.clear();
     for (size_t i = 0; i < list->as_array().size(); ++i) {
       const auto& s = list->as_array()[i];
@@ -104,10 +110,14 @@ Status read_thresholds(const json::value& v, Thresholds& t) {
 
 std::string_view kind_name(Kind k) {
   switch (k) {
-    case Kind::kF1Quarantine: return "f1_quarantine";
-    case Kind::kF0HomeCare: return "f0_home_care";
-    case Kind::kEntry: return "entry";
-    case Kind::kArea: return "area";
+    case Kind::kF1Quarantine:
+      return "f1_quarantine";
+    case Kind::kF0HomeCare:
+      return "f0_home_care";
+    case Kind::kEntry:
+      return "entry";
+    case Kind::kArea:
+      return "area";
   }
   return "area";
 }
@@ -116,26 +126,32 @@ Result<Kind> parse_kind(std::string_view text, std::string_view field) {
   for (Kind k : {Kind::kF1Quarantine, Kind::kF0HomeCare, Kind::kEntry, Kind::kArea}) {
     if (kind_name(k) == text) return k;
   }
-  return invalid(std::string(field), "invalid_kind", "kind must be f1_quarantine, f0_home_care, entry or area");
+  return invalid(std::string(field), "invalid_kind",
+                 "kind must be f1_quarantine, f0_home_care, entry or area");
 }
 
 Result<Rules> parse_rules(std::string_view text) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
-  if (ec) return invalid("monitoring-rules", "malformed_json", "the rules file is not JSON: " + ec.message());
-  if (!v.is_object()) return invalid("monitoring-rules", "not_an_object", "the rules file must hold a JSON object");
+  if (ec)
+    return invalid("monitoring-rules", "malformed_json",
+                   "the rules file is not JSON: " + ec.message());
+  if (!v.is_object())
+    return invalid("monitoring-rules", "not_an_object", "the rules file must hold a JSON object");
   Rules r;
-  int64_t reminder = r.reminder_hour, afternoon = r.afternoon_reminder_hour, from = r.afternoon_from_hour;
-  const IntField ints[] = {{"f1_days", &r.f1_days, 1, 60},
-                           {"f1_vaccinated_quarantine_days", &r.f1_vaccinated_quarantine_days, 1, 60},
-                           {"f1_vaccinated_self_monitoring_days", &r.f1_vaccinated_self_monitoring_days, 0, 60},
-                           {"f0_home_care_days", &r.f0_home_care_days, 1, 60},
-                           {"entry_days", &r.entry_days, 1, 60},
-                           {"area_default_days", &r.area_default_days, 1, 90},
-                           {"reminder_hour", &reminder, 0, 23},
-                           {"afternoon_reminder_hour", &afternoon, 1, 23},
-                           {"afternoon_from_hour", &from, 1, 23},
-                           {"non_reporting_seconds", &r.non_reporting_seconds, 3600, 7 * 86400}};
+  int64_t reminder = r.reminder_hour, afternoon = r.afternoon_reminder_hour,
+          from = r.afternoon_from_hour;
+  const IntField ints[] = {
+      {"f1_days", &r.f1_days, 1, 60},
+      {"f1_vaccinated_quarantine_days", &r.f1_vaccinated_quarantine_days, 1, 60},
+      {"f1_vaccinated_self_monitoring_days", &r.f1_vaccinated_self_monitoring_days, 0, 60},
+      {"f0_home_care_days", &r.f0_home_care_days, 1, 60},
+      {"entry_days", &r.entry_days, 1, 60},
+      {"area_default_days", &r.area_default_days, 1, 90},
+      {"reminder_hour", &reminder, 0, 23},
+      {"afternoon_reminder_hour", &afternoon, 1, 23},
+      {"afternoon_from_hour", &from, 1, 23},
+      {"non_reporting_seconds", &r.non_reporting_seconds, 3600, 7 * 86400}};
   const std::string_view others[] = {"thresholds"};
   KB_TRY(read_ints(v.as_object(), "", ints, others));
   r.reminder_hour = static_cast<int>(reminder);
@@ -145,36 +161,46 @@ Result<Rules> parse_rules(std::string_view text) {
     return invalid("afternoon_reminder_hour", "out_of_range",
                    "the afternoon reminder comes after the afternoon begins (afternoon_from_hour)");
   }
-  if (const auto* t = v.as_object().if_contains("thresholds")) KB_TRY(read_thresholds(*t, r.thresholds));
+  if (const auto* t = v.as_object().if_contains("thresholds"))
+    KB_TRY(read_thresholds(*t, r.thresholds));
   return r;
 }
 
 bool known_symptom(std::string_view s) {
-  return std::find(std::begin(kReportSymptoms), std::end(kReportSymptoms), s) != std::end(kReportSymptoms);
+  return std::find(std::begin(kReportSymptoms), std::end(kReportSymptoms), s) !=
+         std::end(kReportSymptoms);
 }
 
 Status check_readings(const Readings& r) {
-  auto in_range = [](const std::optional<int>& v, int lo, int hi) { return !v || (*v >= lo && *v <= hi); };
+  auto in_range = [](const std::optional<int>& v, int lo, int hi) {
+    return !v || (*v >= lo && *v <= hi);
+  };
   if (!in_range(r.temperature_tenths, 340, 430)) {
-    return invalid("temperature", "impossible_reading", "a body temperature is between 34 and 43 °C");
+    return invalid("temperature", "impossible_reading",
+                   "a body temperature is between 34 and 43 °C");
   }
-  if (!in_range(r.spo2, 50, 100)) return invalid("spo2", "impossible_reading", "SpO2 is between 50 and 100 %");
+  if (!in_range(r.spo2, 50, 100))
+    return invalid("spo2", "impossible_reading", "SpO2 is between 50 and 100 %");
   if (!in_range(r.breathing_rate, 4, 80)) {
-    return invalid("breathing_rate", "impossible_reading", "a breathing rate is between 4 and 80 per minute");
+    return invalid("breathing_rate", "impossible_reading",
+                   "a breathing rate is between 4 and 80 per minute");
   }
-  if (!in_range(r.pulse, 25, 250)) return invalid("pulse", "impossible_reading", "a pulse is between 25 and 250 per minute");
+  if (!in_range(r.pulse, 25, 250))
+    return invalid("pulse", "impossible_reading", "a pulse is between 25 and 250 per minute");
   for (size_t i = 0; i < r.symptoms.size(); ++i) {
     std::string field = fmt::format("symptoms[{}]", i);
-    if (!known_symptom(r.symptoms[i])) return invalid(field, "unknown_symptom", field + " is not a symptom this form offers");
-    if (std::find(r.symptoms.begin(), r.symptoms.begin() + static_cast<std::ptrdiff_t>(i), r.symptoms[i]) !=
-        r.symptoms.begin() + static_cast<std::ptrdiff_t>(i)) {
+    if (!known_symptom(r.symptoms[i]))
+      return invalid(field, "unknown_symptom", field + " is not a symptom this form offers");
+    if (std::find(r.symptoms.begin(), r.symptoms.begin() + static_cast<std::ptrdiff_t>(i),
+                  r.symptoms[i]) != r.symptoms.begin() + static_cast<std::ptrdiff_t>(i)) {
       return invalid(field, "duplicate", field + " repeats a symptom");
     }
   }
   return {};
 }
 
-std::vector<std::string> red_flags(const Readings& r, std::optional<int> age_years, const Thresholds& t) {
+std::vector<std::string> red_flags(const Readings& r, std::optional<int> age_years,
+                                   const Thresholds& t) {
   std::vector<std::string> flags;
   int age = age_years.value_or(30);
   if (r.spo2 && *r.spo2 <= t.spo2_at_most) flags.emplace_back("spo2_low");
@@ -208,7 +234,8 @@ std::optional<int> age_in_years(std::string_view birth_date, int64_t now) {
   int y = num(0, 4), m = num(5, 2), d = num(8, 2);
   if (y < 1900 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
   std::string today = format_rfc3339(now).substr(0, 10);  // Vietnam's date
-  int ty = std::stoi(today.substr(0, 4)), tm = std::stoi(today.substr(5, 2)), td = std::stoi(today.substr(8, 2));
+  int ty = std::stoi(today.substr(0, 4)), tm = std::stoi(today.substr(5, 2)),
+      td = std::stoi(today.substr(8, 2));
   int age = ty - y - ((tm < m || (tm == m && td < d)) ? 1 : 0);
   if (age < 0 || age > 130) return std::nullopt;
   return age;
@@ -226,16 +253,20 @@ int slot_of(int64_t t, int reports_per_day, const Rules& rules) {
   return local_hour(t) < rules.afternoon_from_hour ? 0 : 1;
 }
 
-Period period_of(Kind kind, int64_t from, bool fully_vaccinated, int64_t area_until, const Rules& r) {
+Period period_of(Kind kind, int64_t from, bool fully_vaccinated, int64_t area_until,
+                 const Rules& r) {
   switch (kind) {
     case Kind::kF1Quarantine:
       if (fully_vaccinated) {
-        return {from + r.f1_vaccinated_quarantine_days * kDay,
-                from + (r.f1_vaccinated_quarantine_days + r.f1_vaccinated_self_monitoring_days) * kDay};
+        return {
+            from + r.f1_vaccinated_quarantine_days * kDay,
+            from + (r.f1_vaccinated_quarantine_days + r.f1_vaccinated_self_monitoring_days) * kDay};
       }
       return {from + r.f1_days * kDay, from + r.f1_days * kDay};
-    case Kind::kF0HomeCare: return {from + r.f0_home_care_days * kDay, from + r.f0_home_care_days * kDay};
-    case Kind::kEntry: return {from + r.entry_days * kDay, from + r.entry_days * kDay};
+    case Kind::kF0HomeCare:
+      return {from + r.f0_home_care_days * kDay, from + r.f0_home_care_days * kDay};
+    case Kind::kEntry:
+      return {from + r.entry_days * kDay, from + r.entry_days * kDay};
     case Kind::kArea: {
       int64_t end = area_until > from ? area_until : from + r.area_default_days * kDay;
       return {from, end};  // no quarantine: an area order colours nobody

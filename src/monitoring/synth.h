@@ -30,7 +30,8 @@ struct SynthReport {
   double seconds = 0;
 };
 
-Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& areas, const SynthOptions& options,
+Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& areas,
+                               const SynthOptions& options,
                                const std::function<void(const std::string&)>& progress);
 
 }  // namespace kb::monitoring

@@ -26,7 +26,8 @@ struct OrderNoticeFacts {
 cases::NoticeText order_notice(const OrderNoticeFacts& f);
 
 // After a report with red flags: which ones, and to call the station or 115 now.
-cases::NoticeText red_flag_notice(const cases::Addressee& person, const std::vector<std::string>& flags,
+cases::NoticeText red_flag_notice(const cases::Addressee& person,
+                                  const std::vector<std::string>& flags,
                                   const std::string& health_station);
 
 // The reminder of a report not sent yet (slot 1: the afternoon one).

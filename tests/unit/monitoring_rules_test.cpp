@@ -1,8 +1,8 @@
 // Monitoring rules as values: periods per kind, impossible readings, red flags by age, the rules
 // file, Vietnam's days and report slots.
-#include "monitoring/rules.h"
-
 #include <gtest/gtest.h>
+
+#include "monitoring/rules.h"
 
 namespace kb::monitoring {
 namespace {
@@ -46,7 +46,9 @@ TEST(MonitoringRules, ImpossibleReadingsNameTheirField) {
     ASSERT_FALSE(s.ok()) << c.field;
     EXPECT_EQ(s.error().field, c.field);
   }
-  EXPECT_TRUE(check_readings({.temperature_tenths = 368, .spo2 = 98, .breathing_rate = 16, .pulse = 72}).ok());
+  EXPECT_TRUE(
+      check_readings({.temperature_tenths = 368, .spo2 = 98, .breathing_rate = 16, .pulse = 72})
+          .ok());
   EXPECT_TRUE(check_readings({}).ok());  // nothing measured: symptoms alone are a report
 }
 
@@ -56,7 +58,8 @@ TEST(MonitoringRules, RedFlagsFollowTheAgeBand) {
   EXPECT_EQ(red_flags({.spo2 = 95}, 40, t), V{"spo2_low"});
   EXPECT_EQ(red_flags({.spo2 = 96}, 40, t), V{});
   EXPECT_EQ(red_flags({.breathing_rate = 21}, 40, t), V{"breathing_fast"});
-  EXPECT_EQ(red_flags({.breathing_rate = 21}, std::nullopt, t), V{"breathing_fast"});  // unknown age: adult
+  EXPECT_EQ(red_flags({.breathing_rate = 21}, std::nullopt, t),
+            V{"breathing_fast"});  // unknown age: adult
   EXPECT_EQ(red_flags({.breathing_rate = 29}, 8, t), V{});
   EXPECT_EQ(red_flags({.breathing_rate = 30}, 8, t), V{"breathing_fast"});
   EXPECT_EQ(red_flags({.breathing_rate = 39}, 3, t), V{});
@@ -91,7 +94,8 @@ TEST(MonitoringRules, DaysAndSlotsAreVietnams) {
 }
 
 TEST(MonitoringRules, RulesFileKeepsDefaultsAndNamesBadFields) {
-  auto rules = parse_rules(R"({"f1_days": 10, "thresholds": {"spo2_at_most": 94, "temperature_at_least": 39}})");
+  auto rules = parse_rules(
+      R"({"f1_days": 10, "thresholds": {"spo2_at_most": 94, "temperature_at_least": 39}})");
   ASSERT_TRUE(rules.ok()) << rules.error().message;
   EXPECT_EQ(rules->f1_days, 10);
   EXPECT_EQ(rules->f0_home_care_days, 10);
