@@ -44,11 +44,11 @@ struct Thresholds {
   int breathing_adult_at_least = 21;      // 12 years and over
   int breathing_5_12_at_least = 30;
   int breathing_1_5_at_least = 40;
-  int breathing_infant_at_least = 50;     // under one year
-  int pulse_above = 120;                  // from 12 years
+  int breathing_infant_at_least = 50;  // under one year
+  int pulse_above = 120;               // from 12 years
   int pulse_below = 50;
-  std::vector<std::string> red_symptoms = {"shortness_of_breath", "chest_pain", "confusion", "cyanosis",
-                                           "cannot_eat_or_drink"};
+  std::vector<std::string> red_symptoms = {"shortness_of_breath", "chest_pain", "confusion",
+                                           "cyanosis", "cannot_eat_or_drink"};
 };
 
 struct Rules {
@@ -66,7 +66,8 @@ struct Rules {
   int afternoon_from_hour = 12;
   int64_t non_reporting_seconds = 86400;  // nothing for this long: the non-reporting list
   Thresholds thresholds;
-  std::string page_link;  // set by serve, not the file: {public-url}/monitoring, linked from messages
+  std::string
+      page_link;  // set by serve, not the file: {public-url}/monitoring, linked from messages
 };
 
 // Reads a rules file: a JSON object with any of the fields above by name ("f1_days",
@@ -80,9 +81,9 @@ Result<Rules> parse_rules(std::string_view json);
 
 // The symptoms a daily report offers (the declaration's, and the warning signs of 4038).
 inline constexpr std::string_view kReportSymptoms[] = {
-    "fever",    "cough",     "sore_throat", "runny_nose", "loss_of_taste_smell", "fatigue",
-    "muscle_pain", "headache", "diarrhoea", "shortness_of_breath", "chest_pain", "confusion",
-    "cyanosis", "cannot_eat_or_drink"};
+    "fever",      "cough",       "sore_throat", "runny_nose",         "loss_of_taste_smell",
+    "fatigue",    "muscle_pain", "headache",    "diarrhoea",          "shortness_of_breath",
+    "chest_pain", "confusion",   "cyanosis",    "cannot_eat_or_drink"};
 bool known_symptom(std::string_view s);
 
 // What a person measured. Temperature in tenths of a degree Celsius.
@@ -102,7 +103,8 @@ Status check_readings(const Readings& r);
 // The red flags the readings trip for a person of `age_years` (nullopt: unknown, adult), in a
 // stable order: "spo2_low", "breathing_fast", "pulse_high", "pulse_low", "temperature_high",
 // then each red symptom by name.
-std::vector<std::string> red_flags(const Readings& r, std::optional<int> age_years, const Thresholds& t);
+std::vector<std::string> red_flags(const Readings& r, std::optional<int> age_years,
+                                   const Thresholds& t);
 
 // Whole years from a birth date (YYYY-MM-DD) to the Vietnam day of `now`; nullopt when the date
 // is empty or unreadable.
@@ -127,7 +129,8 @@ struct Period {
 };
 // The planned period of an order of `kind` counted from `from` (see the table above);
 // `area_until` is the area order's given end (0: area_default_days).
-Period period_of(Kind kind, int64_t from, bool fully_vaccinated, int64_t area_until, const Rules& rules);
+Period period_of(Kind kind, int64_t from, bool fully_vaccinated, int64_t area_until,
+                 const Rules& rules);
 // Reports a day: F0 twice (morning and afternoon), everyone else once.
 int reports_per_day(Kind kind);
 
