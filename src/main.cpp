@@ -16,6 +16,9 @@
 #include "dashboard/figures.h"
 #include "core/periodic_task.h"
 #include "jobs/scheduler.h"
+#include "monitoring/orders.h"
+#include "monitoring/reminders.h"
+#include "monitoring/synth.h"
 #include "core/crypto.h"
 #include "core/phone.h"
 #include "http/app.h"
@@ -139,6 +142,17 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     channel = std::move(*webhook);
   }
   Clock clock = config.clock_offset_file.empty() ? Clock{} : offset_clock(config.clock_offset_file);
+  // Monitoring rules: the Ministry's defaults, or a province's file; a file that cannot be read
+  // stops the start rather than run on rules nobody chose.
+  if (!config.monitoring_rules_file.empty()) {
+    std::ifstream in(config.monitoring_rules_file);
+    if (!in) return fail(invalid("monitoring-rules", "unreadable", "cannot read " + config.monitoring_rules_file));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto rules = monitoring::parse_rules(text);
+    if (!rules.ok()) return fail(rules.error());
+    config.monitoring = std::move(*rules);
+  }
+  config.monitoring.page_link = config.public_base_url + "/monitoring";
   http::App app(config, db, std::move(opened->areas), std::move(*secrets), sms, *channel, clock);
   app.set_foreign_dcc_signers(std::move(dcc_trust));
   app.install_routes();
@@ -151,10 +165,12 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   urgent.start();
   deliveries.start();
   app.attach_delivery_worker(&deliveries);
-  std::unique_ptr<notify::PgInboxListener> listener;
+  std::unique_ptr<notify::PgInboxListener> listener, board_listener;
   if (db.dialect() == store::Dialect::kPostgres) {
     listener = std::make_unique<notify::PgInboxListener>(common.db, app.inbox_hub());
     listener->start();
+    board_listener = std::make_unique<notify::PgInboxListener>(common.db, app.board_hub(), notify::Channel::kBoards);
+    board_listener->start();
   }
   // Head-counts of every area, refreshed in the background, so accepting a broadcast to a
   // province of millions never waits for a count.
@@ -190,12 +206,41 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
       spdlog::warn("dashboard: check-in counts not stored yet: {}", st.error().message);
     }
   });
+  // Daily-report reminders (monitoring/reminders.h) and organisations' daily checks: each minute,
+  // so a reminder goes out within a minute of its hour; a run sends only what was not sent.
+  auto reminded = [&app](const std::vector<int64_t>& people) {
+    app.inbox_hub().notify_people(people);
+    app.poke_deliveries();
+  };
+  scheduler.every("monitoring-reminders", 60, [&db, &clock, &app, reminded] {
+    auto run = monitoring::send_reminders(db, app.config().monitoring, clock.now(), reminded);
+    if (!run.ok()) return Status(std::move(run).error());
+    if (run->reminded > 0) spdlog::info("monitoring reminders: {} sent in {:.2f} s", run->reminded, run->seconds);
+    return Status{};
+  });
+  // The release rule by the clock (monitoring/orders.h release_by_rule): every five minutes.
+  scheduler.every("monitoring-release", 300, [&db, &clock, &app] {
+    for (;;) {
+      auto released = db.writer().write_sync(
+          [&](store::Connection& c) { return monitoring::release_by_rule(c, clock.now(), 500); });
+      if (!released.ok()) return Status(std::move(released).error());
+      if (released->empty()) return Status{};
+      std::vector<std::string> keys;
+      for (const auto& o : *released) {
+        for (auto& k : monitoring::board_keys(o)) keys.push_back(std::move(k));
+      }
+      app.board_hub().notify(notify::Wake{{}, std::move(keys), false});  // SQLite: this process's boards
+      spdlog::info("monitoring: {} orders released by the rule", released->size());
+      if (released->size() < 500) return Status{};
+    }
+  });
   scheduler.start();
   auto served = http::serve(app);
   scheduler.stop();
   checkin_flush.stop();
   (void)dashboard::flush_tally(db, app.checkin_tally());
   census.stop();
+  if (board_listener) board_listener->stop();
   if (listener) listener->stop();
   app.attach_delivery_worker(nullptr);
   deliveries.stop();
@@ -278,6 +323,35 @@ int run_synth(const Common& common, const synth::SynthOptions& options, const ch
   std::cout << "{\"first_person_id\":" << report->first_person_id << ",\"people\":" << report->people
             << ",\"first_venue_id\":" << report->first_venue_id << ",\"venues\":" << report->venues
             << ",\"visits\":" << report->visits << ",\"seconds\":" << report->seconds << "}" << std::endl;
+  return 0;
+}
+
+// A synthetic province under monitoring (benchmarks).
+int run_synth_monitoring(const Common& common, const monitoring::SynthOptions& options, const char* argv0) {
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  auto report = monitoring::synthesize(*opened->db, opened->areas, options,
+                                       [](const std::string& line) { std::cerr << "synth: " << line << std::endl; });
+  if (!report.ok()) return fail(report.error());
+  std::cout << "{\"people\":" << report->people << ",\"orders\":" << report->orders << ",\"reports\":" << report->reports
+            << ",\"alerts\":" << report->alerts << ",\"seconds\":" << report->seconds << "}" << std::endl;
+  return 0;
+}
+
+// Runs the daily-report reminder job once, at `at` (RFC 3339; default now), as JSON.
+int run_remind(const Common& common, const std::string& at, const char* argv0) {
+  int64_t now = ::time(nullptr);
+  if (!at.empty()) {
+    auto t = parse_rfc3339(at);
+    if (!t) return fail(invalid("at", "invalid_time", "--at must be an RFC 3339 time"));
+    now = *t;
+  }
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  auto run = monitoring::send_reminders(*opened->db, monitoring::Rules{}, now, nullptr);
+  if (!run.ok()) return fail(run.error());
+  std::cout << "{\"reminded\":" << run->reminded << ",\"slots\":" << run->slots << ",\"seconds\":" << run->seconds
+            << "}" << std::endl;
   return 0;
 }
 
@@ -456,6 +530,8 @@ int main(int argc, char** argv) {
   serve->add_option("--level-coverage-threshold", config.levels.coverage_threshold,
                     "adult first-dose share below which an area's level goes up one")
       ->capture_default_str();
+  serve->add_option("--monitoring-rules", config.monitoring_rules_file,
+                    "JSON file of quarantine periods, reminder hours and red-flag thresholds (monitoring/rules.h)");
   serve->add_option("--clock-offset-file", config.clock_offset_file,
                     "tests only: seconds to add to the clock, read from this file (moves the server's time)");
 
@@ -495,6 +571,22 @@ int main(int argc, char** argv) {
   synth_cmd->add_option("--visits-per-day", synth_options.visits_per_day)->capture_default_str();
   synth_cmd->add_option("--end-time", synth_options.end_time, "Unix time the last day ends (default now)");
   synth_cmd->add_option("--seed", synth_options.seed)->capture_default_str();
+
+  auto* synth_monitoring_cmd =
+      admin->add_subcommand("synth-monitoring", "append a synthetic province under monitoring, with daily reports");
+  Common synth_monitoring_common;
+  add_common(synth_monitoring_cmd, synth_monitoring_common);
+  kb::monitoring::SynthOptions monitoring_options;
+  synth_monitoring_cmd->add_option("--province", monitoring_options.province_code)->capture_default_str();
+  synth_monitoring_cmd->add_option("--people", monitoring_options.people)->capture_default_str();
+  synth_monitoring_cmd->add_option("--days", monitoring_options.days, "days of reports")->capture_default_str();
+  synth_monitoring_cmd->add_option("--seed", monitoring_options.seed)->capture_default_str();
+
+  auto* remind = admin->add_subcommand("remind", "send the daily-report reminders due now (a server does each minute)");
+  Common remind_common;
+  add_common(remind, remind_common);
+  std::string remind_at;
+  remind->add_option("--at", remind_at, "run as if at this RFC 3339 time");
 
   auto* purge = admin->add_subcommand("purge", "drop the check-ins of every day past retention, as a JSON report");
   Common purge_common;
@@ -547,6 +639,8 @@ int main(int argc, char** argv) {
   if (stats->parsed()) return run_stats(stats_common, argv[0]);
   if (synth_cmd->parsed()) return run_synth(synth_common, synth_options, argv[0]);
   if (purge->parsed()) return run_purge(purge_common, purge_days, argv[0]);
+  if (synth_monitoring_cmd->parsed()) return run_synth_monitoring(synth_monitoring_common, monitoring_options, argv[0]);
+  if (remind->parsed()) return run_remind(remind_common, remind_at, argv[0]);
   if (keys_rotate->parsed()) return run_keys_rotate(keys_common, argv[0]);
   if (vaccination_import->parsed()) {
     return run_vaccination_import(vaccination_common, import_official, import_mapping, import_file, argv[0]);

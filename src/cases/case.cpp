@@ -94,10 +94,16 @@ constexpr Sql kCasesConvertedFrom{
     "WHERE k.case_id = $1 AND c.status = 'active'"};
 
 constexpr Sql kHasActiveCase{"has_active_case", "SELECT COUNT(*) FROM cases WHERE person_id = $1 AND status = 'active'"};
+// A contact that a monitoring order took over no longer sets the quarantine: the order does.
 constexpr Sql kQuarantineUntil{
     "f1_quarantine_until",
     "SELECT MAX(k.quarantine_until) FROM contacts k JOIN cases c ON c.id = k.case_id WHERE k.person_id = $1 AND "
-    "k.degree = 1 AND k.status IN ('pending', 'confirmed') AND c.status <> 'error'"};
+    "k.degree = 1 AND k.status IN ('pending', 'confirmed') AND c.status <> 'error' AND "
+    "k.monitoring_order_id IS NULL"};
+constexpr Sql kHandOverContacts{
+    "hand_over_contacts",
+    "UPDATE contacts SET monitoring_order_id = $2 WHERE person_id = $1 AND degree = 1 AND "
+    "status IN ('pending', 'confirmed') AND monitoring_order_id IS NULL"};
 
 Error no_case() { return make_error(ErrorKind::kNotFound, "case_not_found", "no such case"); }
 Error no_contact() { return make_error(ErrorKind::kNotFound, "contact_not_found", "no such contact"); }
@@ -318,6 +324,11 @@ Status refresh_health(store::Connection& c, int64_t person_id, int64_t now) {
   auto st = health::set_case_contact(c, person_id, confirmed, until, now);
   if (!st.ok()) return std::move(st).error();
   return {};
+}
+
+Status hand_over_quarantine(store::Connection& c, int64_t person_id, int64_t order_id, int64_t now) {
+  KB_TRY(c.exec(kHandOverContacts, {person_id, order_id}));
+  return refresh_health(c, person_id, now);
 }
 
 Result<std::optional<VenueLabel>> venue_label(store::Connection& c, int64_t venue_id) {

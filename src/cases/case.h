@@ -251,4 +251,9 @@ Result<bool> is_case(store::Connection& c, int64_t person_id);
 // Recomputes a person's colour from their active cases and F1 quarantines.
 Status refresh_health(store::Connection& c, int64_t person_id, int64_t now);
 
+// A monitoring order (monitoring/orders.h) takes over the quarantine of the person's open F1
+// contacts: from now on the order's dates count, not the traced ones (a release ends the
+// quarantine even when the traced date is later). A contact found later counts again.
+Status hand_over_quarantine(store::Connection& c, int64_t person_id, int64_t order_id, int64_t now);
+
 }  // namespace kb::cases

@@ -11,7 +11,7 @@ using store::Sql;
 constexpr Sql kSelectInputs{
     "select_status_inputs",
     "SELECT p.confirmed_case, p.quarantine_until, p.status_colour, d.symptoms, d.exposures, d.created_at, "
-    "p.account_id "
+    "p.account_id, p.monitoring_kind, p.monitoring_until "
     "FROM people p LEFT JOIN declarations d ON d.id = "
     "(SELECT MAX(l.id) FROM declarations l WHERE l.person_id = p.id) WHERE p.id = $1"};
 constexpr Sql kStoreStatus{
@@ -19,6 +19,8 @@ constexpr Sql kStoreStatus{
     "UPDATE people SET status_colour = $2, status_reason = $3, status_updated_at = $4 WHERE id = $1"};
 constexpr Sql kSetCaseContact{"set_case_contact",
                               "UPDATE people SET confirmed_case = $2, quarantine_until = $3 WHERE id = $1"};
+constexpr Sql kSetMonitoring{
+    "set_monitoring", "UPDATE people SET monitoring_kind = $2, monitoring_until = $3 WHERE id = $1"};
 constexpr Sql kSelectStored{"select_stored_status",
                             "SELECT status_colour, status_reason, status_updated_at FROM people WHERE id = $1"};
 
@@ -50,15 +52,26 @@ Result<std::optional<ReadInputs>> read_inputs(store::Connection& c, int64_t pers
   r.in.exposure = declared_something(row->opt_str(4));
   *declared_at = row->opt_i64(5);
   r.in.unlinked_card = !row->opt_i64(6).has_value();  // callers keep it only for card paths
+  // The open monitoring order (see the table in health_status.h).
+  std::string kind = row->str(7);
+  auto order_until = row->opt_i64(8);
+  bool order_quarantine = order_until && *order_until > now;
+  r.in.f0_home_care = kind == "f0_home_care";
+  r.in.f1_quarantine = r.in.f1_quarantine || (kind == "f1_quarantine" && order_quarantine);
+  r.in.entry_quarantine = kind == "entry" && order_quarantine;
   return std::optional<ReadInputs>(std::move(r));
 }
 
 }  // namespace
 
-const ColourRule kColourRules[8] = {
+const ColourRule kColourRules[10] = {
+    {[](const StatusInputs& s) { return s.f0_home_care; }, Colour::kRed, "f0_home_care",
+     "do_not_admit_in_home_care"},
     {[](const StatusInputs& s) { return s.confirmed_case; }, Colour::kRed, "confirmed_case",
      "do_not_admit_call_health_station"},
     {[](const StatusInputs& s) { return s.f1_quarantine; }, Colour::kYellow, "f1_quarantine",
+     "do_not_admit_in_quarantine"},
+    {[](const StatusInputs& s) { return s.entry_quarantine; }, Colour::kYellow, "entry_quarantine",
      "do_not_admit_in_quarantine"},
     {[](const StatusInputs& s) { return s.unlinked_card && !s.has_declaration; }, Colour::kNotDeclared,
      "card_not_linked", "ask_to_declare"},
@@ -114,6 +127,14 @@ Result<HealthStatus> set_case_contact(store::Connection& c, int64_t person_id, b
                                       std::optional<int64_t> quarantine_until, int64_t now) {
   Param until = quarantine_until ? Param{*quarantine_until} : Param{nullptr};
   KB_ASSIGN(int64_t changed, c.exec(kSetCaseContact, {person_id, int64_t{confirmed_case}, until}));
+  if (changed == 0) return no_person();
+  return recompute_status(c, person_id, now);
+}
+
+Result<HealthStatus> set_monitoring(store::Connection& c, int64_t person_id, std::string_view kind,
+                                    std::optional<int64_t> quarantine_until, int64_t now) {
+  Param until = quarantine_until ? Param{*quarantine_until} : Param{nullptr};
+  KB_ASSIGN(int64_t changed, c.exec(kSetMonitoring, {person_id, kind, until}));
   if (changed == 0) return no_person();
   return recompute_status(c, person_id, now);
 }

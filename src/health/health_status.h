@@ -3,14 +3,23 @@
 // each row gives the colour, the reason, and what the person at the door should do:
 //
 //   holds when                                  colour        reason              instruction
+//   an open F0 home-care order                  red           f0_home_care        do_not_admit_in_home_care
 //   a recorded, open confirmed case             red           confirmed_case      do_not_admit_call_health_station
-//   an F1 contact under quarantine (until>now)  yellow        f1_quarantine       do_not_admit_in_quarantine
+//   in F1 quarantine: a traced contact no order
+//     took over, or an open F1 order, until its end  yellow   f1_quarantine       do_not_admit_in_quarantine
+//   an open entry order, until its quarantine end yellow      entry_quarantine    do_not_admit_in_quarantine
 //   a card of nobody with an account, undeclared not_declared  card_not_linked     ask_to_declare
 //   no declaration at all                       not_declared  no_declaration      ask_to_declare
 //   the latest declaration is out of date       not_declared  declaration_stale   ask_to_declare_again
 //   symptoms in the latest declaration          yellow        symptoms            refer_to_medical_check
 //   an exposure in the latest declaration       yellow        exposure            screen_before_admitting
 //   otherwise                                   green         declared            admit
+//
+// Area monitoring (everyone in a locked-down ward reports daily) has no row: it is a duty to
+// report, not a finding about the person, and the ward's own risk level speaks for the area.
+// After the quarantine of an F1 order ends, the self-monitoring days that may follow (the 7 + 7
+// rule) colour nobody either. Monitoring orders are monitoring/orders.h's; it sets the inputs
+// through set_monitoring().
 //
 // Nobody is green by default: green needs a current declaration without symptoms or
 // exposures. A declaration counts as current for StatusPolicy::declaration_valid_seconds
@@ -19,7 +28,7 @@
 //
 // The colour is stored on the person (people.status_colour) and recomputed, through
 // recompute_status(), whenever an input changes: a new declaration, a case or a contact
-// recorded or lifted. The stored colour ignores staleness (it is what the QR carries, and a
+// recorded or lifted, a monitoring order placed, extended or closed. The stored colour ignores staleness (it is what the QR carries, and a
 // QR lives a day); door_status() applies the whole table at the moment of the scan. A change
 // of stored colour revokes the person's QR tokens of the old colour.
 #pragma once
@@ -47,7 +56,9 @@ struct StatusInputs {
   bool symptoms = false;           // any symptom in the latest declaration
   bool exposure = false;           // any exposure in the latest declaration
   bool confirmed_case = false;     // a recorded, not yet closed, case
-  bool f1_quarantine = false;      // an F1 contact whose quarantine has not ended
+  bool f1_quarantine = false;      // an F1 contact (or an F1 order) whose quarantine has not ended
+  bool f0_home_care = false;       // an open F0 home-care order
+  bool entry_quarantine = false;   // an open entry order whose quarantine has not ended
   bool unlinked_card = false;      // found by a scanned card, and belongs to no account
 };
 
@@ -65,7 +76,7 @@ struct ColourRule {
 };
 
 // The table described above; the last row always holds.
-extern const ColourRule kColourRules[8];
+extern const ColourRule kColourRules[10];
 
 HealthStatus health_status(const StatusInputs& in);
 
@@ -84,6 +95,11 @@ Result<HealthStatus> door_status(store::Connection& c, const StatusPolicy& polic
 // they are quarantined as a contact (nullopt: not), then recomputes.
 Result<HealthStatus> set_case_contact(store::Connection& c, int64_t person_id, bool confirmed_case,
                                       std::optional<int64_t> quarantine_until, int64_t now);
+
+// For the monitoring module: the kind of the person's open order ("" for none; see
+// monitoring/orders.h) and the end of that order's quarantine, then recomputes.
+Result<HealthStatus> set_monitoring(store::Connection& c, int64_t person_id, std::string_view kind,
+                                    std::optional<int64_t> quarantine_until, int64_t now);
 
 // The stored colour and reason (as last recomputed); kNotFound for an unknown person.
 struct StoredStatus {

@@ -26,6 +26,7 @@
 #include "core/offload.h"
 #include "http/router.h"
 #include "levels/level_rule.h"
+#include "monitoring/rules.h"
 #include "notify/broadcasts.h"
 #include "notify/inbox_hub.h"
 #include "outbox/outbox.h"
@@ -61,6 +62,8 @@ struct ServerConfig {
   std::string clock_offset_file;  // tests only: moves the server's clock (core/clock.h offset_clock)
   std::string dcc_trust_file;     // PEM bundle of foreign DCC document signers (--dcc-trust)
   levels::LevelRule levels;       // area risk levels: bands and the coverage threshold (levels/)
+  std::string monitoring_rules_file;  // --monitoring-rules: read into `monitoring` at start
+  monitoring::Rules monitoring;       // quarantine periods, reminders, red flags
 };
 
 class StaticFiles;
@@ -111,6 +114,9 @@ class App {
   // notify/messages.h). Area head-counts for broadcast previews. The outside-delivery worker,
   // when serve started one: poke it after queueing deliveries.
   notify::InboxHub& inbox_hub() { return inbox_hub_; }
+  // Live monitoring boards of officials, keyed by jurisdiction (monitoring/board.h): wake them
+  // after a write that changed an order or raised an alert has committed.
+  notify::InboxHub& board_hub() { return board_hub_; }
   notify::AudienceCounter& audience_counter() { return audience_counter_; }
   void attach_delivery_worker(notify::DeliveryWorker* worker) { delivery_worker_ = worker; }
   void poke_deliveries() {
@@ -167,6 +173,7 @@ class App {
   checkin::Door door_;
   boost::asio::thread_pool slow_pool_{2};
   notify::InboxHub inbox_hub_;
+  notify::InboxHub board_hub_;
   notify::AudienceCounter audience_counter_;
   notify::DeliveryWorker* delivery_worker_ = nullptr;
   certificates::TrustList foreign_dcc_signers_;
@@ -195,6 +202,7 @@ void register_level_routes(App& app);        // api_levels.cpp
 void register_feedback_routes(App& app);     // api_feedback.cpp
 void register_search_routes(App& app);       // api_search.cpp
 void register_dashboard_routes(App& app);    // api_dashboard.cpp
+void register_monitoring_routes(App& app);   // api_monitoring.cpp
 
 // JSON shapes shared by several routes.
 boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);

@@ -12,6 +12,9 @@ namespace {
 using store::Sql;
 
 constexpr Sql kNotify{"notify_inbox", "SELECT pg_notify('kb_inbox_' || current_schema(), $1)"};
+constexpr Sql kNotifyBoards{"notify_boards", "SELECT pg_notify('kb_boards_' || current_schema(), $1)"};
+
+const char* channel_prefix(Channel channel) { return channel == Channel::kBoards ? "kb_boards_" : "kb_inbox_"; }
 
 std::string person_key(int64_t id) { return "p:" + std::to_string(id); }
 std::string area_key(std::string_view code) { return "a:" + std::string(code); }
@@ -65,10 +68,10 @@ Wake Wake::decode(std::string_view text) {
   return w;
 }
 
-Status announce(store::Connection& c, const Wake& wake) {
+Status announce(store::Connection& c, const Wake& wake, Channel channel) {
   if (c.dialect() != store::Dialect::kPostgres) return {};
   std::string payload = wake.encode();
-  KB_TRY(c.query(kNotify, {std::string_view(payload)}));
+  KB_TRY(c.query(channel == Channel::kBoards ? kNotifyBoards : kNotify, {std::string_view(payload)}));
   return {};
 }
 
@@ -130,7 +133,8 @@ size_t InboxHub::open_streams() const {
   return all_.size();
 }
 
-PgInboxListener::PgInboxListener(std::string url, InboxHub& hub) : url_(std::move(url)), hub_(hub) {}
+PgInboxListener::PgInboxListener(std::string url, InboxHub& hub, Channel channel)
+    : url_(std::move(url)), hub_(hub), channel_(channel) {}
 
 PgInboxListener::~PgInboxListener() { stop(); }
 
@@ -155,7 +159,8 @@ void PgInboxListener::loop() {
       fail("connect");
       continue;
     }
-    PGresult* res = PQexec(conn, "SELECT 'kb_inbox_' || current_schema()");
+    std::string ask = std::string("SELECT '") + channel_prefix(channel_) + "' || current_schema()";
+    PGresult* res = PQexec(conn, ask.c_str());
     std::string channel;
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) channel = PQgetvalue(res, 0, 0);
     PQclear(res);
@@ -164,7 +169,7 @@ void PgInboxListener::loop() {
       continue;
     }
     char* quoted = PQescapeIdentifier(conn, channel.c_str(), channel.size());
-    std::string listen = std::string("LISTEN ") + (quoted ? quoted : "kb_inbox");
+    std::string listen = std::string("LISTEN ") + (quoted ? quoted : channel_prefix(channel_));
     if (quoted) PQfreemem(quoted);
     res = PQexec(conn, listen.c_str());
     bool listening = PQresultStatus(res) == PGRES_COMMAND_OK;

@@ -34,10 +34,15 @@ struct Wake {
   static Wake decode(std::string_view text);
 };
 
+// The live streams a hub serves: citizens' inboxes, or officials' monitoring boards (keyed by
+// jurisdiction: "national", a province or a ward code; see monitoring/board.h). Each has its own
+// PostgreSQL notification channel, so neither wakes the other's streams.
+enum class Channel { kInbox, kBoards };
+
 // On PostgreSQL, queues a notification of `wake` that is delivered to every listening process
 // when the current transaction commits. Does nothing on SQLite (one process: the caller wakes
 // its own hub after the commit).
-Status announce(store::Connection& c, const Wake& wake);
+Status announce(store::Connection& c, const Wake& wake, Channel channel = Channel::kInbox);
 
 class InboxHub {
  public:
@@ -79,11 +84,11 @@ class InboxHub {
   std::unordered_set<Subscription*> all_;                                      // guarded by mu_
 };
 
-// Listens on its own PostgreSQL connection for announce()'s notifications and wakes `hub`.
-// Reconnects after a failure and then wakes everyone (notifications may have been missed).
+// Listens on its own PostgreSQL connection for announce()'s notifications of `channel` and wakes
+// `hub`. Reconnects after a failure and then wakes everyone (notifications may have been missed).
 class PgInboxListener {
  public:
-  PgInboxListener(std::string url, InboxHub& hub);
+  PgInboxListener(std::string url, InboxHub& hub, Channel channel = Channel::kInbox);
   ~PgInboxListener();  // stops the thread
   void start();
   void stop();
@@ -92,6 +97,7 @@ class PgInboxListener {
   void loop();
   std::string url_;
   InboxHub& hub_;
+  Channel channel_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

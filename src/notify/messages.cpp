@@ -1,5 +1,8 @@
 #include "notify/messages.h"
 
+#include <algorithm>
+#include <span>
+
 #include "notify/delivery.h"
 #include "notify/inbox_hub.h"
 #include "notify/text.h"
@@ -17,6 +20,40 @@ constexpr Sql kInsertPersonal{
     "ON CONFLICT (person_id, dedupe_key) DO NOTHING RETURNING id"};
 constexpr Sql kSelectByDedupeKey{"select_message_by_dedupe_key",
                                  "SELECT id FROM messages WHERE person_id = $1 AND dedupe_key = $2"};
+
+// The people of a chunk travel as one JSON array parameter (both databases read it as a table).
+constexpr Sql kInsertManySqlite{
+    "insert_personal_many_sqlite",
+    "INSERT INTO messages(kind, title, body, link, person_id, dedupe_key, sender_id, status, created_at, "
+    "published_at, expires_at) SELECT $1, $2, $3, $4, p.id, $5, NULL, 'sent', $6, $6, $7 FROM people p "
+    "WHERE p.id IN (SELECT value FROM json_each($8)) ON CONFLICT (person_id, dedupe_key) DO NOTHING "
+    "RETURNING id, person_id"};
+constexpr Sql kInsertManyPg{
+    "insert_personal_many_pg",
+    "INSERT INTO messages(kind, title, body, link, person_id, dedupe_key, sender_id, status, created_at, "
+    "published_at, expires_at) SELECT $1, $2, $3, $4, p.id, $5, NULL, 'sent', $6, $6, $7 FROM people p "
+    "WHERE p.id IN (SELECT (jsonb_array_elements_text($8::jsonb))::bigint) "
+    "ON CONFLICT (person_id, dedupe_key) DO NOTHING RETURNING id, person_id"};
+constexpr Sql kQueueManySqlite{
+    "queue_deliveries_many_sqlite",
+    "INSERT INTO deliveries(message_id, channel, recipient, state, attempts, next_attempt_at, lease_until, "
+    "created_at, updated_at, lane) SELECT m.id, 'sms', p.phone, 'queued', 0, $1, 0, $1, $1, $2 FROM messages m "
+    "JOIN people p ON p.id = m.person_id WHERE m.id IN (SELECT value FROM json_each($3)) AND p.phone <> ''"};
+constexpr Sql kQueueManyPg{
+    "queue_deliveries_many_pg",
+    "INSERT INTO deliveries(message_id, channel, recipient, state, attempts, next_attempt_at, lease_until, "
+    "created_at, updated_at, lane) SELECT m.id, 'sms', p.phone, 'queued', 0, $1, 0, $1, $1, $2 FROM messages m "
+    "JOIN people p ON p.id = m.person_id WHERE m.id IN (SELECT (jsonb_array_elements_text($3::jsonb))::bigint) "
+    "AND p.phone <> ''"};
+
+std::string json_ids(std::span<const int64_t> ids) {
+  std::string out = "[";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(ids[i]);
+  }
+  return out + "]";
+}
 
 }  // namespace
 
@@ -61,6 +98,42 @@ Result<Sent> send_personal(store::Connection& c, const PersonalMessage& m, int64
   if (!phone.empty()) KB_TRY(queue_delivery(c, id, kChannelSms, phone, now, m.lane));
   KB_TRY(announce(c, Wake{{m.person_id}, {}, false}));
   return Sent{id, true};
+}
+
+}  // namespace kb::notify
+
+namespace kb::notify {
+
+Result<std::vector<int64_t>> send_personal_to_many(store::Connection& c, const std::vector<int64_t>& people,
+                                                   const PersonalMessage& m, Lane lane, int64_t now) {
+  KB_ASSIGN(MessageText text, check_text(m.title, m.body, m.link, m.expires_at, now));
+  if (m.dedupe_key.empty() || m.dedupe_key.size() > 200) {
+    return invalid("dedupe_key", "invalid_dedupe_key", "a message to many people needs a dedupe_key of 1 to 200 bytes");
+  }
+  bool pg = c.dialect() == store::Dialect::kPostgres;
+  store::Param link = text.link.empty() ? store::Param{nullptr} : store::Param{std::string_view(text.link)};
+  store::Param expires = m.expires_at > 0 ? store::Param{m.expires_at} : store::Param{nullptr};
+  constexpr size_t kChunk = 2000;
+  std::vector<int64_t> sent;
+  for (size_t from = 0; from < people.size(); from += kChunk) {
+    size_t n = std::min(kChunk, people.size() - from);
+    std::string ids = json_ids(std::span<const int64_t>(people.data() + from, n));
+    KB_ASSIGN(store::Rows rows, c.query(pg ? kInsertManyPg : kInsertManySqlite,
+                                        {kind_name(m.kind), std::string_view(text.title), std::string_view(text.body),
+                                         link, std::string_view(m.dedupe_key), now, expires, std::string_view(ids)}));
+    if (rows.empty()) continue;
+    std::vector<int64_t> messages;
+    messages.reserve(rows.size());
+    for (const auto& r : rows) {
+      messages.push_back(r.i64(0));
+      sent.push_back(r.i64(1));
+    }
+    std::string message_ids = json_ids(messages);
+    KB_TRY(c.exec(pg ? kQueueManyPg : kQueueManySqlite,
+                  {now, static_cast<int64_t>(lane), std::string_view(message_ids)}));
+  }
+  if (!sent.empty()) KB_TRY(announce(c, Wake{sent, {}, false}));
+  return sent;
 }
 
 }  // namespace kb::notify

@@ -58,4 +58,12 @@ struct Sent {
 };
 Result<Sent> send_personal(store::Connection& c, const PersonalMessage& m, int64_t now);
 
+// The same message (m.person_id is ignored) to each of `people` at once: reminders to
+// thousands of people cost a few statements per chunk of them, not a few per person. Idempotent
+// per person by m.dedupe_key (required) as send_personal is; outside delivery in `lane`. Returns
+// the people it was new for (the others had it already); wake their streams after the commit as
+// for send_personal. Unknown people are skipped.
+Result<std::vector<int64_t>> send_personal_to_many(store::Connection& c, const std::vector<int64_t>& people,
+                                                   const PersonalMessage& m, Lane lane, int64_t now);
+
 }  // namespace kb::notify

@@ -490,6 +490,127 @@ CREATE TABLE identity_merge_changes (
   PRIMARY KEY (merge_id, seq)
 );
 )sql"},
+    {30, R"sql(
+-- Monitoring (monitoring/): orders placing a person under quarantine or home care, or the
+-- residents of listed wards under area monitoring (an area order is one monitoring_areas row and
+-- its wards, never a row per resident until that resident reports: then they get an order of
+-- their own); daily health reports; the red-flag alerts reports raise. The board's figures live
+-- on the order (last report, open alerts), so that a board of 200,000 people never reads the
+-- reports table; monitoring_tallies counts the open orders per area and kind, kept in the
+-- transaction that opens or closes one.
+CREATE TABLE monitoring_orders (
+  id {{pk}},
+  kind TEXT NOT NULL,
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  area_id BIGINT,
+  contact_id BIGINT,
+  case_id BIGINT,
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL,
+  place TEXT NOT NULL,
+  facility_name TEXT NOT NULL DEFAULT '',
+  facility_address TEXT NOT NULL DEFAULT '',
+  fully_vaccinated INTEGER NOT NULL DEFAULT 0,
+  reports_per_day INTEGER NOT NULL,
+  starts_at BIGINT NOT NULL,
+  quarantine_until BIGINT NOT NULL,
+  ends_at BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  negative_test_at BIGINT,
+  negative_test_by BIGINT,
+  last_report_at BIGINT NOT NULL DEFAULT 0,
+  last_report_red INTEGER NOT NULL DEFAULT 0,
+  open_alerts INTEGER NOT NULL DEFAULT 0,
+  last_alert_at BIGINT NOT NULL DEFAULT 0,
+  note TEXT NOT NULL DEFAULT '',
+  placed_by BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  closed_at BIGINT,
+  closed_by BIGINT,
+  close_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX monitoring_orders_by_person ON monitoring_orders(person_id, status);
+CREATE INDEX monitoring_orders_by_area ON monitoring_orders(area_id);
+CREATE INDEX monitoring_by_province_report ON monitoring_orders(province_code, status, last_report_at);
+CREATE INDEX monitoring_by_province_end ON monitoring_orders(province_code, status, ends_at);
+CREATE INDEX monitoring_by_province_closed ON monitoring_orders(province_code, closed_at);
+CREATE INDEX monitoring_by_ward ON monitoring_orders(ward_code, status);
+CREATE INDEX monitoring_red_flags ON monitoring_orders(province_code, last_alert_at)
+  WHERE status = 'open' AND (open_alerts > 0 OR last_report_red = 1);
+CREATE TABLE monitoring_areas (
+  id {{pk}},
+  province_code TEXT NOT NULL,
+  starts_at BIGINT NOT NULL,
+  ends_at BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  placed_by BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  closed_at BIGINT,
+  closed_by BIGINT,
+  close_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX monitoring_areas_by_province ON monitoring_areas(province_code, status);
+CREATE TABLE monitoring_area_wards (
+  ward_code TEXT NOT NULL,
+  area_id BIGINT NOT NULL,
+  PRIMARY KEY (ward_code, area_id)
+);
+CREATE TABLE monitoring_tallies (
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  open_orders BIGINT NOT NULL,
+  PRIMARY KEY (province_code, ward_code, kind)
+);
+-- Daily health reports: from a person under monitoring (order_id), or a member of an
+-- organisation whose daily check is the report form (no order). Temperature in tenths of a
+-- degree (372 = 37.2 °C); day is Vietnam's day number (store::visit_day), slot 0 the morning
+-- (or the whole day), 1 the afternoon.
+CREATE TABLE health_reports (
+  id {{pk}},
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  order_id BIGINT,
+  day BIGINT NOT NULL,
+  slot INTEGER NOT NULL,
+  measured_at BIGINT NOT NULL,
+  temperature_tenths INTEGER,
+  spo2 INTEGER,
+  breathing_rate INTEGER,
+  pulse INTEGER,
+  symptoms TEXT NOT NULL,
+  note TEXT NOT NULL,
+  red_flags TEXT NOT NULL,
+  reported_by BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX health_reports_by_person ON health_reports(person_id, day, slot);
+CREATE INDEX health_reports_by_order ON health_reports(order_id, measured_at);
+CREATE TABLE monitoring_alerts (
+  id {{pk}},
+  order_id BIGINT NOT NULL,
+  person_id BIGINT NOT NULL,
+  report_id BIGINT NOT NULL,
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL,
+  red_flags TEXT NOT NULL,
+  raised_at BIGINT NOT NULL,
+  acknowledged_at BIGINT,
+  acknowledged_by BIGINT,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX monitoring_alerts_by_order ON monitoring_alerts(order_id, id);
+CREATE INDEX monitoring_alerts_by_province ON monitoring_alerts(province_code, id);
+CREATE INDEX monitoring_alerts_by_ward ON monitoring_alerts(ward_code, id);
+-- The colour's monitoring inputs (health/health_status.h): the kind of the person's open order
+-- and the end of its quarantine. A traced contact that an order took over no longer sets the
+-- person's quarantine: the order does (cases::refresh_health).
+ALTER TABLE people ADD COLUMN monitoring_kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE people ADD COLUMN monitoring_until BIGINT;
+ALTER TABLE contacts ADD COLUMN monitoring_order_id BIGINT;
+)sql"},
     {35, R"sql(
 -- Document signers of EU Digital COVID Certificates (certificates/dcc_signers.h): an EC P-256
 -- key and its self-signed X.509 certificate. kid is the base64 of the certificate's 8-byte key

@@ -34,6 +34,14 @@ TEST(HealthStatus, RuleTable) {
        Colour::kRed, "confirmed_case", "do_not_admit_call_health_station"},
       {{.has_declaration = true, .symptoms = true, .exposure = true, .confirmed_case = true, .f1_quarantine = true},
        Colour::kRed, "confirmed_case", "do_not_admit_call_health_station"},
+      // Monitoring orders (monitoring/orders.h): F0 home care is red before anything else; an entry
+      // quarantine is yellow as an F1 quarantine is.
+      {{.has_declaration = true, .confirmed_case = true, .f0_home_care = true}, Colour::kRed, "f0_home_care",
+       "do_not_admit_in_home_care"},
+      {{.has_declaration = true, .entry_quarantine = true}, Colour::kYellow, "entry_quarantine",
+       "do_not_admit_in_quarantine"},
+      {{.f1_quarantine = true, .entry_quarantine = true}, Colour::kYellow, "f1_quarantine",
+       "do_not_admit_in_quarantine"},
   };
   for (size_t i = 0; i < std::size(rows); ++i) {
     HealthStatus s = health_status(rows[i].in);

@@ -38,6 +38,8 @@ const MyTests = lazyPage(() => import('./pages/Testing').then((m) => m.MyTests))
 const LevelsMap = lazyPage(() => import('./pages/LevelsMap').then((m) => m.LevelsMap));
 const Dashboard = lazyPage(() => import('./pages/Dashboard').then((m) => m.Dashboard));
 const Feedback = lazyPage(() => import('./pages/Feedback').then((m) => m.Feedback));
+const MyMonitoring = lazyPage(() => import('./pages/MyMonitoring').then((m) => m.MyMonitoring));
+const MonitoringBoard = lazyPage(() => import('./pages/MonitoringBoard').then((m) => m.MonitoringBoard));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -75,6 +77,8 @@ export function App() {
   else if (route === '/inbox') page = <Inbox />;
   else if (route === '/broadcasts') page = <Compose />;
   else if (route === '/feedback') page = <Feedback />;
+  else if (route === '/monitoring') page = <MyMonitoring />;
+  else if (route === '/monitoring/board') page = <MonitoringBoard />;
   else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? testingRoute(route) ?? levelsRoute(route) ?? <NotFound />;
   return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
 }

@@ -6,6 +6,7 @@ import { venuesEn, venuesVi } from './i18n-venues';
 import { declarationsEn, declarationsVi } from './i18n-declarations';
 import { casesEn, casesVi } from './i18n-cases';
 import { notifyEn, notifyVi } from './i18n-notify';
+import { monitoringEn, monitoringVi } from './i18n-monitoring';
 import { errorsEn, errorsVi } from './i18n-errors';
 import { identityEn, identityVi } from './i18n-identity';
 import { homesEn, homesVi } from './i18n-homes';
@@ -20,6 +21,7 @@ const vi = {
   ...casesVi,
   ...testingVi,
   ...notifyVi,
+  ...monitoringVi,
   ...errorsVi,
   ...identityVi,
   ...homesVi,
@@ -138,6 +140,7 @@ const en: Record<MessageKey, string> = {
   ...casesEn,
   ...testingEn,
   ...notifyEn,
+  ...monitoringEn,
   ...errorsEn,
   ...identityEn,
   ...homesEn,

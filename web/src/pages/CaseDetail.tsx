@@ -8,6 +8,7 @@ import { getToken } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { ConfirmButton, Field, FormError, Layout, errorText } from '../components/ui';
+import { monitoringApi } from '../monitoringApi';
 import { download } from '../venuesApi';
 import { casesApi, vnDate, vnTime, vnToday, type CaseDetail as Detail, type ContactList } from '../casesApi';
 
@@ -166,6 +167,13 @@ export function CaseDetail({ caseId }: { caseId: string }) {
                     <div class="button-row">
                       {c.status !== 'confirmed' && <button type="button" class="btn-small" disabled={busy} onClick={() => void act(async () => { await casesApi.decide(c.contact!.id, 'confirm'); })}>{t('contactConfirm')}</button>}
                       {c.status !== 'dismissed' && <button type="button" class="btn-small" disabled={busy} onClick={() => void act(async () => { await casesApi.decide(c.contact!.id, 'dismiss'); })}>{t('contactDismiss')}</button>}
+                      {degree === 1 && c.status !== 'dismissed' && (
+                        <button type="button" class="btn-small" disabled={busy} data-testid={`place-f1-${c.person_id}`}
+                          onClick={() => void act(async () => {
+                            const placed = await monitoringApi.placeForContact(c.contact!.id);
+                            return t('monPlaced', { n: placed.orders[0]?.days_left ?? 0 });
+                          })}>{t('monPlaceF1')}</button>
+                      )}
                       <button type="button" class="btn-small" disabled={busy} onClick={() => void act(async () => {
                         const k = await casesApi.convert(c.contact!.id, vnToday());
                         navigate(`/cases/${k.id}`);

@@ -138,6 +138,7 @@ function CitizenHome({ me }: { me: Me }) {
         <Tile href="/declare" id="tile-featDeclaration" title={t('featDeclaration')} hint={t('homeDeclareHint')} />
         <Tile href="/qr" id="tile-featMyQr" title={t('featMyQr')} />
         <Tile href="/tests" id="tile-featMyTests" title={t('featMyTests')} />
+        <Tile href="/monitoring" id="tile-featMonitoring" title={t('featMonitoring')} />
         <Tile href="/visits" id="tile-featCheckin" title={t('homeVisits')} />
         <Tile href="/venues" id="tile-featVenues" title={t('homeMyVenues')} />
         <Tile href="/feedback" id="tile-featFeedback" title={t('featFeedback')} />
@@ -220,6 +221,7 @@ function OfficialHome({ me }: { me: Me }) {
         <Tile href="/dashboard" id="tile-featDashboard" title={t('featDashboard')} />
         <Tile href="/map" id="tile-featLevels" title={t('featLevels')} />
         <Tile href="/feedback" id="tile-featFeedback" title={t('featFeedback')} />
+        <Tile href="/monitoring/board" id="tile-featBoard" title={t('featBoard')} />
       </ul>
       <AreaVenues />
       {/* A ward official's area is one ward: the country's provinces are not theirs to browse; a

@@ -1,0 +1,147 @@
+// Monitoring (quarantine, home care) as the server's /api/v1 speaks it: the person's own
+// monitoring and daily report, and the officials' board with its live alerts.
+import { getToken, request } from './api';
+
+export type OrderKind = 'f1_quarantine' | 'f0_home_care' | 'entry' | 'area';
+export type BoardList = 'red_flag' | 'due_for_release' | 'non_reporting' | 'reporting' | 'closed';
+export const BOARD_LISTS: BoardList[] = ['red_flag', 'non_reporting', 'reporting', 'due_for_release', 'closed'];
+
+export interface Order {
+  id: number;
+  kind: OrderKind;
+  person_id: number;
+  ward_code: string;
+  place: 'home' | 'facility';
+  facility_name: string;
+  reports_per_day: number;
+  starts_at: string;
+  quarantine_until: string;
+  ends_at: string;
+  days_left: number;
+  status: 'open' | 'released' | 'transferred' | 'superseded';
+  last_report_at: string | null;
+  open_alerts: number;
+}
+
+export interface Report {
+  id: number;
+  slot: number;
+  measured_at: string;
+  temperature: number | null;
+  spo2: number | null;
+  breathing_rate: number | null;
+  pulse: number | null;
+  symptoms: string[];
+  note: string;
+  red_flags: string[];
+}
+
+export interface MyMonitoring {
+  person: { id: number; full_name: string; is_self: boolean };
+  order: Order | null;
+  area_orders: { id: number; ends_at: string }[];
+  today: { slot: number; done: boolean }[];
+  history: Report[];
+}
+
+export interface NewReport {
+  person_id: number;
+  temperature?: number;
+  spo2?: number;
+  breathing_rate?: number;
+  pulse?: number;
+  symptoms: string[];
+  note?: string;
+  client_id: string;
+}
+
+export interface BoardRow extends Order {
+  person: { id: number; full_name: string; phone: string; id_number: string; birth_date: string };
+  alert_id: number | null;
+  red_flags: string[];
+}
+
+export interface Board {
+  list: BoardList;
+  counts: Record<BoardList, number>;
+  items: BoardRow[];
+}
+
+export interface AlertEvent {
+  id: number;
+  order_id: number;
+  person_id: number;
+  full_name: string;
+  red_flags: string[];
+  acknowledged_at: string | null;
+}
+
+/** The symptoms the daily report offers (the server's list, rules.h kReportSymptoms). */
+export const REPORT_SYMPTOMS = [
+  'fever', 'cough', 'sore_throat', 'runny_nose', 'loss_of_taste_smell', 'fatigue', 'muscle_pain', 'headache',
+  'diarrhoea', 'shortness_of_breath', 'chest_pain', 'confusion', 'cyanosis', 'cannot_eat_or_drink',
+] as const;
+
+const enc = encodeURIComponent;
+
+export const monitoringApi = {
+  mine: () => request<{ people: MyMonitoring[] }>('GET', '/me/monitoring'),
+  report: (r: NewReport) => request<Report & { alert_raised: boolean }>('POST', '/monitoring/reports', r),
+  board: (list: BoardList, reason: string, search = '') =>
+    request<Board>('GET', `/monitoring/board?reason=${enc(reason)}&list=${list}${search ? `&search=${enc(search)}` : ''}`),
+  placeForContact: (contactId: number) =>
+    request<{ orders: Order[] }>('POST', '/monitoring/orders', { kind: 'f1_quarantine', contact_id: contactId }),
+  acknowledge: (alertId: number, note: string) =>
+    request<{ id: number }>('POST', `/monitoring/alerts/${alertId}/acknowledge`, { note }),
+};
+
+/**
+ * Follows GET /monitoring/board/stream (Server-Sent Events) with the token in a header, as
+ * followInbox does; `alert` for each alert raised or acknowledged, `update` when orders changed.
+ * Returns a function that stops it.
+ */
+export function followBoard(reason: string, on: { alert: (a: AlertEvent) => void; update: () => void }): () => void {
+  let stopped = false;
+  let controller: AbortController | null = null;
+  async function run() {
+    while (!stopped) {
+      controller = new AbortController();
+      try {
+        const headers: Record<string, string> = { accept: 'text/event-stream' };
+        const token = getToken();
+        if (token) headers.authorization = `Bearer ${token}`;
+        const res = await fetch(`/api/v1/monitoring/board/stream?reason=${enc(reason)}`, { headers, signal: controller.signal });
+        if (!res.ok || !res.body) throw new Error(`stream ${res.status}`);
+        const reader = res.body.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let at;
+          while ((at = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, at);
+            buffer = buffer.slice(at + 2);
+            let event = 'message';
+            let data = '';
+            for (const line of block.split('\n')) {
+              if (line.startsWith('event: ')) event = line.slice(7);
+              else if (line.startsWith('data: ')) data += line.slice(6);
+            }
+            if (event === 'alert' && data) on.alert(JSON.parse(data) as AlertEvent);
+            else if (event === 'update') on.update();
+          }
+        }
+      } catch {
+        /* dropped or aborted: retry below unless stopped */
+      }
+      if (!stopped) await new Promise((r) => setTimeout(r, 3000));
+    }
+  }
+  void run();
+  return () => {
+    stopped = true;
+    controller?.abort();
+  };
+}
