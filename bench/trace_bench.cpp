@@ -3,9 +3,9 @@
 // (milliseconds) and the mean number of contacts.
 // Usage: bench_trace DB_URL [CASES=1000] [END_TIME=now]
 #include <algorithm>
-#include <ctime>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -17,7 +17,8 @@
 
 namespace {
 
-constexpr kb::store::Sql kPeople{"bench_people", "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM people"};
+constexpr kb::store::Sql kPeople{"bench_people",
+                                 "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM people"};
 
 }  // namespace
 
@@ -62,8 +63,10 @@ int main(int argc, char** argv) {
     contacts += static_cast<double>(found->size());
   }
   std::sort(ms.begin(), ms.end());
-  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))]; };
-  std::printf("cases=%zu p50_ms=%.2f p99_ms=%.2f max_ms=%.2f mean_contacts=%.1f\n", ms.size(), pct(0.5), pct(0.99),
-              ms.back(), contacts / static_cast<double>(ms.size()));
+  auto pct = [&](double p) {
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))];
+  };
+  std::printf("cases=%zu p50_ms=%.2f p99_ms=%.2f max_ms=%.2f mean_contacts=%.1f\n", ms.size(),
+              pct(0.5), pct(0.99), ms.back(), contacts / static_cast<double>(ms.size()));
   return 0;
 }

@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "checkin/visit.h"
-#include "schema/schema.h"
 #include "core/crypto.h"
+#include "schema/schema.h"
 #include "store/database.h"
 
 namespace {
@@ -43,9 +43,10 @@ void die(const std::string& what) {
 }
 
 void set_durable(Connection& c, bool durable) {
-  const char* sql = c.dialect() == Dialect::kSqlite
-                        ? (durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF")
-                        : (durable ? "SET synchronous_commit = on" : "SET synchronous_commit = off");
+  const char* sql =
+      c.dialect() == Dialect::kSqlite
+          ? (durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF")
+          : (durable ? "SET synchronous_commit = on" : "SET synchronous_commit = off");
   if (!c.exec_script(sql).ok()) die(sql);
 }
 
@@ -77,7 +78,8 @@ void run_groups(benchmark::State& state, bool durable, Way way) {
     }
     for (const auto& v : visits) {
       if (way == Way::kAppend) {
-        if (!c.exec(kAppend, {v.venue_id, v.person_id, v.at, v.at + v.stay_seconds}).ok()) die("append");
+        if (!c.exec(kAppend, {v.venue_id, v.person_id, v.at, v.at + v.stay_seconds}).ok())
+          die("append");
       } else if (way == Way::kRecord) {
         auto r = kb::checkin::record(c, v);
         if (!r.ok()) die(r.error().message);
@@ -102,27 +104,42 @@ int main(int argc, char** argv) {
   auto conn = g_db->connect();
   if (!conn.ok()) die(conn.error().message);
   g_conn = std::move(*conn);
-  const char* columns = g_conn->dialect() == Dialect::kSqlite ? "id INTEGER PRIMARY KEY" : "id BIGSERIAL PRIMARY KEY";
-  if (!g_conn->exec_script(std::string("DROP TABLE IF EXISTS bench_append; CREATE TABLE bench_append (") + columns +
-                           ", venue_id BIGINT NOT NULL, person_id BIGINT NOT NULL, t_in BIGINT NOT NULL, "
-                           "t_out BIGINT, assumed_out BIGINT NOT NULL, source SMALLINT NOT NULL, "
-                           "trust SMALLINT NOT NULL, recorded_by BIGINT, created_at BIGINT NOT NULL)")
+  const char* columns =
+      g_conn->dialect() == Dialect::kSqlite ? "id INTEGER PRIMARY KEY" : "id BIGSERIAL PRIMARY KEY";
+  if (!g_conn
+           ->exec_script(
+               std::string("DROP TABLE IF EXISTS bench_append; CREATE TABLE bench_append (") +
+               columns +
+               ", venue_id BIGINT NOT NULL, person_id BIGINT NOT NULL, t_in BIGINT NOT NULL, "
+               "t_out BIGINT, assumed_out BIGINT NOT NULL, source SMALLINT NOT NULL, "
+               "trust SMALLINT NOT NULL, recorded_by BIGINT, created_at BIGINT NOT NULL)")
            .ok()) {
     die("creating bench_append");
   }
   for (int64_t group : {1, 16, 64}) {
-    benchmark::RegisterBenchmark("record/durable", [](benchmark::State& s) { run_groups(s, true, Way::kRecord); })
-        ->Arg(group)->MinTime(3)->UseRealTime();
+    benchmark::RegisterBenchmark("record/durable",
+                                 [](benchmark::State& s) { run_groups(s, true, Way::kRecord); })
+        ->Arg(group)
+        ->MinTime(3)
+        ->UseRealTime();
   }
-  benchmark::RegisterBenchmark("record/no_fsync", [](benchmark::State& s) { run_groups(s, false, Way::kRecord); })
-      ->Arg(64)->MinTime(3)->UseRealTime();
+  benchmark::RegisterBenchmark("record/no_fsync",
+                               [](benchmark::State& s) { run_groups(s, false, Way::kRecord); })
+      ->Arg(64)
+      ->MinTime(3)
+      ->UseRealTime();
   for (int64_t group : {16, 64}) {
     benchmark::RegisterBenchmark("record_all/durable",
                                  [](benchmark::State& s) { run_groups(s, true, Way::kRecordAll); })
-        ->Arg(group)->MinTime(3)->UseRealTime();
+        ->Arg(group)
+        ->MinTime(3)
+        ->UseRealTime();
   }
-  benchmark::RegisterBenchmark("append/durable", [](benchmark::State& s) { run_groups(s, true, Way::kAppend); })
-      ->Arg(64)->MinTime(3)->UseRealTime();
+  benchmark::RegisterBenchmark("append/durable",
+                               [](benchmark::State& s) { run_groups(s, true, Way::kAppend); })
+      ->Arg(64)
+      ->MinTime(3)
+      ->UseRealTime();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   g_conn.reset();

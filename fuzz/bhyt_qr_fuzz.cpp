@@ -2,8 +2,8 @@
 // field by field, and written back in the card's layout, it parses to the same fields.
 #include <string>
 
-#include "core/text.h"
 #include "check.h"
+#include "core/text.h"
 #include "people/person.h"
 #include "scan/bhyt_qr.h"
 #include "scan/card_fields.h"

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "core/text.h"
 #include "check.h"
+#include "core/text.h"
 #include "people/cccd.h"
 #include "people/person.h"
 #include "scan/card_fields.h"

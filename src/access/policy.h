@@ -37,26 +37,31 @@ Status password_settled(const accounts::User& user);
 
 // Whether an official is in charge of an address: their jurisdiction covers (province, ward).
 // Never true for a non-official.
-bool in_charge_of(const accounts::User& user, std::string_view province_code, std::string_view ward_code);
+bool in_charge_of(const accounts::User& user, std::string_view province_code,
+                  std::string_view ward_code);
 // The same as a Status (outside_jurisdiction).
-Status in_charge(const accounts::User& user, std::string_view province_code, std::string_view ward_code);
+Status in_charge(const accounts::User& user, std::string_view province_code,
+                 std::string_view ward_code);
 
 // Whether `outer` contains `inner` (or equals it): national contains everything, a province its
 // wards. Approving or recalling what an official sent belongs to the sender and to officials
 // whose jurisdiction contains the sender's, never to a lower level.
-bool contains(const areas::Jurisdiction& outer, const areas::Jurisdiction& inner, const areas::AreaDirectory& areas);
-Status over_sender(const accounts::User& actor, const areas::Jurisdiction& sender, const areas::AreaDirectory& areas);
+bool contains(const areas::Jurisdiction& outer, const areas::Jurisdiction& inner,
+              const areas::AreaDirectory& areas);
+Status over_sender(const accounts::User& actor, const areas::Jurisdiction& sender,
+                   const areas::AreaDirectory& areas);
 
 // --- Venues -----------------------------------------------------------------------------
 
 // What the account is to a venue.
 enum class VenueRole { kNone, kOfficial, kStaff, kManager };
-Result<VenueRole> venue_role(store::Connection& c, const accounts::User& user, const venues::Venue& venue);
+Result<VenueRole> venue_role(store::Connection& c, const accounts::User& user,
+                             const venues::Venue& venue);
 
 // The questions asked of a venue role (not_venue_staff / not_venue_manager otherwise).
-Status runs_venue(VenueRole role);        // manager: staff, status, posters, kiosk
-Status scans_at_venue(VenueRole role);    // staff or manager: the door scanner, check-outs
-Status reads_guest_log(VenueRole role);   // staff, manager, or an official of the area
+Status runs_venue(VenueRole role);       // manager: staff, status, posters, kiosk
+Status scans_at_venue(VenueRole role);   // staff or manager: the door scanner, check-outs
+Status reads_guest_log(VenueRole role);  // staff, manager, or an official of the area
 
 // Registering a venue: a citizen (a shop owner) or a venue-staff account (venue_accounts_only).
 Status registers_venues(const accounts::User& user);

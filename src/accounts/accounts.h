@@ -23,8 +23,8 @@ Result<Role> parse_role(std::string_view text, std::string_view field = "role");
 struct User {
   int64_t id = 0;
   Role role = Role::kCitizen;
-  std::string phone;     // E.164, citizens
-  std::string username;  // staff
+  std::string phone;                                // E.164, citizens
+  std::string username;                             // staff
   std::optional<areas::Jurisdiction> jurisdiction;  // officials and admins
   bool must_change_password = false;
 };
@@ -107,8 +107,8 @@ struct Authenticated {
 Result<Authenticated> authenticate_session(store::Connection& c, const areas::AreaDirectory& areas,
                                            std::string_view token, int64_t now);
 // The user behind a bearer token; kUnauthenticated when unknown, expired or revoked.
-Result<User> authenticate(store::Connection& c, const areas::AreaDirectory& areas, std::string_view token,
-                          int64_t now);
+Result<User> authenticate(store::Connection& c, const areas::AreaDirectory& areas,
+                          std::string_view token, int64_t now);
 Status revoke_session(store::Connection& c, std::string_view token, int64_t now);
 
 struct NewStaff {
@@ -125,8 +125,8 @@ Status check_password_strength(std::string_view password, std::string_view field
 // Checks the role/jurisdiction pairing (officials need a jurisdiction; citizens are not
 // created here). Errors name the field.
 Status check_staff_roles(const NewStaff& staff);
-Result<User> create_staff(store::Connection& c, const NewStaff& staff, std::optional<int64_t> created_by,
-                          int64_t now);
+Result<User> create_staff(store::Connection& c, const NewStaff& staff,
+                          std::optional<int64_t> created_by, int64_t now);
 // True when no administrator account exists yet (first start).
 Result<bool> needs_first_admin(store::Connection& c);
 
@@ -140,9 +140,10 @@ struct AccountState {
   bool disabled = false;
   int64_t sessions_revoked = 0;
 };
-Result<AccountState> set_disabled(store::Connection& c, std::string_view username, std::string_view phone,
-                                  bool disabled, int64_t now);
-Status change_password(store::Connection& c, int64_t user_id, std::string_view new_hash, int64_t now);
+Result<AccountState> set_disabled(store::Connection& c, std::string_view username,
+                                  std::string_view phone, bool disabled, int64_t now);
+Status change_password(store::Connection& c, int64_t user_id, std::string_view new_hash,
+                       int64_t now);
 Result<std::string> password_hash_of(store::Connection& c, int64_t user_id);
 // A random password for one sign-in (the first administrator, a reset): the account must
 // change it before doing anything else.
@@ -171,16 +172,19 @@ struct AccountQuery {
 Result<std::vector<Account>> find_accounts(store::Connection& c, const areas::AreaDirectory& areas,
                                            const AccountQuery& query);
 // One account; kNotFound no_such_account.
-Result<Account> find_account(store::Connection& c, const areas::AreaDirectory& areas, int64_t account_id);
+Result<Account> find_account(store::Connection& c, const areas::AreaDirectory& areas,
+                             int64_t account_id);
 // Disables (revoking its sessions at once) or enables an account. An administrator cannot
 // disable their own account (own_account), so one always remains who can undo it.
-Result<Account> set_account_disabled(store::Connection& c, const areas::AreaDirectory& areas, int64_t actor_id,
-                                     int64_t account_id, bool disabled, int64_t now);
+Result<Account> set_account_disabled(store::Connection& c, const areas::AreaDirectory& areas,
+                                     int64_t actor_id, int64_t account_id, bool disabled,
+                                     int64_t now);
 // Gives a staff account a new one-time password (`new_hash`): it must be changed at the next
 // sign-in, the account's sessions are revoked and a sign-in lockout is lifted. Refused for
 // citizens (no_password: they sign in by phone) and for one's own account (own_account: the
 // password form serves that).
-Result<Account> reset_password(store::Connection& c, const areas::AreaDirectory& areas, int64_t actor_id,
-                               int64_t account_id, std::string_view new_hash, int64_t now);
+Result<Account> reset_password(store::Connection& c, const areas::AreaDirectory& areas,
+                               int64_t actor_id, int64_t account_id, std::string_view new_hash,
+                               int64_t now);
 
 }  // namespace kb::accounts

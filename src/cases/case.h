@@ -60,7 +60,7 @@ struct Case {
   std::optional<int64_t> isolation_date;  // none: not isolated yet, the window runs to now
   CaseStatus status = CaseStatus::kActive;
   std::string notes;
-  std::string close_note;  // why it was closed or marked as an error
+  std::string close_note;                  // why it was closed or marked as an error
   std::optional<int64_t> from_contact_id;  // the contact it was converted from
   int64_t recorded_by = 0;
   int64_t created_at = 0;
@@ -99,8 +99,8 @@ struct NewCase {
 Status check_dates(const NewCase& n, int64_t now);
 
 struct TraceSummary {
-  int64_t f1 = 0;       // contacts of degree 1 now recorded for the case (not void)
-  int64_t f1_new = 0;   // of them, found by this trace
+  int64_t f1 = 0;      // contacts of degree 1 now recorded for the case (not void)
+  int64_t f1_new = 0;  // of them, found by this trace
   int64_t f2 = 0;
   int64_t f2_new = 0;
 };
@@ -112,8 +112,9 @@ struct Recorded {
 
 // Records a case for the person (kConflict already_a_case when they have an active one;
 // kForbidden when the account is no health official), traces its F1 and sets colours.
-Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& rule, const areas::AreaDirectory& areas,
-                             const accounts::User& official, const NewCase& n, int64_t now);
+Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& rule,
+                             const areas::AreaDirectory& areas, const accounts::User& official,
+                             const NewCase& n, int64_t now);
 
 Result<std::optional<Case>> find_case(store::Connection& c, int64_t id);
 // The case if `j` covers it; kNotFound otherwise (no hint that it exists elsewhere).
@@ -123,11 +124,11 @@ Result<Case> case_for(store::Connection& c, const accounts::User& official, int6
 
 struct CaseFilter {
   std::optional<CaseStatus> status;
-  std::string ward_code;                // inside the jurisdiction
-  std::optional<int64_t> tested_from;   // test date ≥
-  std::optional<int64_t> tested_to;     // test date <
+  std::string ward_code;               // inside the jurisdiction
+  std::optional<int64_t> tested_from;  // test date ≥
+  std::optional<int64_t> tested_to;    // test date <
   int64_t limit = 50;
-  std::optional<int64_t> before_id;     // paging: newest first
+  std::optional<int64_t> before_id;  // paging: newest first
 };
 struct CaseRow {
   Case kase;
@@ -135,7 +136,8 @@ struct CaseRow {
   int64_t f1 = 0;  // recorded F1 contacts, not void or dismissed
 };
 // The cases the official sees (kForbidden for anyone else).
-Result<std::vector<CaseRow>> list_cases(store::Connection& c, const accounts::User& official, const CaseFilter& f);
+Result<std::vector<CaseRow>> list_cases(store::Connection& c, const accounts::User& official,
+                                        const CaseFilter& f);
 
 // A venue as contact lists name it.
 struct VenueLabel {
@@ -150,8 +152,8 @@ struct TimelineStay {
   std::optional<VenueLabel> venue;
 };
 struct NoticeFigures {
-  int64_t to_send = 0;   // open F1 not notified yet
-  int64_t sent = 0;      // F1 notified
+  int64_t to_send = 0;     // open F1 not notified yet
+  int64_t sent = 0;        // F1 notified
   bool case_sent = false;  // the case's own message
 };
 struct CaseFile {
@@ -162,25 +164,27 @@ struct CaseFile {
   std::map<std::string, int64_t> f1_by_status, f2_by_status;  // status name → contacts
   NoticeFigures notices;
 };
-Result<CaseFile> case_file(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
-                           int64_t case_id, int64_t now);
+Result<CaseFile> case_file(store::Connection& c, const trace::ExposureRule& rule,
+                           const accounts::User& official, int64_t case_id, int64_t now);
 
 // Runs the tracing again (late check-ins, degree 2 on request) and stores what it finds.
 // `degree` 1 or 2. Contacts already decided keep their status.
-Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
-                                int64_t case_id, int degree, int64_t now);
+Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule& rule,
+                                const accounts::User& official, int64_t case_id, int degree,
+                                int64_t now);
 
 // Closes an active case as recovered or died; kConflict when not active.
-Result<Case> close_case(store::Connection& c, const accounts::User& official, int64_t case_id, CaseStatus outcome,
-                        std::string_view note, int64_t now);
+Result<Case> close_case(store::Connection& c, const accounts::User& official, int64_t case_id,
+                        CaseStatus outcome, std::string_view note, int64_t now);
 // Marks a case recorded by mistake and undoes what it caused (see above). kConflict when
 // already so.
 struct MarkedError {
   Case kase;
   std::vector<int64_t> recalled_people;  // whose inbox lost a notice (to wake their streams)
 };
-Result<MarkedError> mark_error(store::Connection& c, const trace::ExposureRule& rule, const accounts::User& official,
-                               int64_t case_id, std::string_view reason, int64_t now);
+Result<MarkedError> mark_error(store::Connection& c, const trace::ExposureRule& rule,
+                               const accounts::User& official, int64_t case_id,
+                               std::string_view reason, int64_t now);
 
 // ---- contacts ----
 
@@ -206,32 +210,34 @@ struct StoredContact {
 Result<std::optional<StoredContact>> find_contact(store::Connection& c, int64_t id);
 // The contact if the official sees its case (kNotFound contact_not_found otherwise).
 Result<StoredContact> contact_for(store::Connection& c, const accounts::User& official, int64_t id);
-Result<std::vector<StoredContact>> contacts_of_case(store::Connection& c, int64_t case_id, int degree);
+Result<std::vector<StoredContact>> contacts_of_case(store::Connection& c, int64_t case_id,
+                                                    int degree);
 
 // Confirm (the person is an F1, quarantine stands) or dismiss (not a contact after all,
 // quarantine lifted). kConflict for a converted or void contact.
-Result<StoredContact> decide_contact(store::Connection& c, const accounts::User& official, int64_t contact_id,
-                                     ContactStatus decision, int64_t now);
+Result<StoredContact> decide_contact(store::Connection& c, const accounts::User& official,
+                                     int64_t contact_id, ContactStatus decision, int64_t now);
 // The contact tested positive: records a case for them (tracing again) and marks the contact.
 Result<Recorded> convert_contact(store::Connection& c, const trace::ExposureRule& rule,
-                                 const areas::AreaDirectory& areas, const accounts::User& official, int64_t contact_id,
-                                 NewCase n, int64_t now);
+                                 const areas::AreaDirectory& areas, const accounts::User& official,
+                                 int64_t contact_id, NewCase n, int64_t now);
 
 // ---- live contact lists (what GET …/contacts shows) ----
 
 struct ListedContact {
   trace::Contact found;  // exposures (empty for household contacts)
   int degree = 1;
-  std::string basis;     // "visit" | "household"
-  std::vector<int64_t> via;  // F2: the F1s met
+  std::string basis;                    // "visit" | "household"
+  std::vector<int64_t> via;             // F2: the F1s met
   std::optional<StoredContact> stored;  // none: found now but not yet recorded (trace again)
 };
 // The case's contacts by the rule, now: degree 1 (visits and household), or degree 2
 // (contacts of each F1 over the F1's window: first exposure to when they were found, or now;
 // the case and the F1s themselves are not F2). People with an active case are left out unless
 // already recorded as this case's contacts (then as recorded: converted). Highest risk first.
-Result<std::vector<ListedContact>> list_contacts(store::Connection& c, const trace::ExposureRule& rule,
-                                                 const Case& kase, int degree, int64_t now);
+Result<std::vector<ListedContact>> list_contacts(store::Connection& c,
+                                                 const trace::ExposureRule& rule, const Case& kase,
+                                                 int degree, int64_t now);
 
 // A case's contact list as an official reads it (audited by the caller): the contacts with
 // their people and the venues of their exposures.
@@ -243,7 +249,8 @@ struct ContactSheet {
   std::map<int64_t, VenueLabel> venues;
 };
 Result<ContactSheet> contact_sheet(store::Connection& c, const trace::ExposureRule& rule,
-                                   const accounts::User& official, int64_t case_id, int degree, int64_t now);
+                                   const accounts::User& official, int64_t case_id, int degree,
+                                   int64_t now);
 
 // Whether the person has an active case (then they are nobody's contact).
 Result<bool> is_case(store::Connection& c, int64_t person_id);

@@ -12,17 +12,20 @@ namespace {
 
 using store::Sql;
 
-constexpr Sql kRecentCases{
-    "cluster_recent_cases",
-    "SELECT c.id FROM cases c WHERE c.status <> 'error' AND (c.isolation_date IS NULL OR c.isolation_date >= $1) "
-    "ORDER BY c.id"};
-constexpr Sql kVenue{"cluster_venue",
-                     "SELECT name, code, province_code, ward_code, street FROM venues WHERE id = $1"};
+constexpr Sql kRecentCases{"cluster_recent_cases",
+                           "SELECT c.id FROM cases c WHERE c.status <> 'error' AND "
+                           "(c.isolation_date IS NULL OR c.isolation_date >= $1) "
+                           "ORDER BY c.id"};
+constexpr Sql kVenue{
+    "cluster_venue",
+    "SELECT name, code, province_code, ward_code, street FROM venues WHERE id = $1"};
 constexpr Sql kExposed{
     "cluster_exposed",
-    "SELECT COUNT(DISTINCT k.person_id) FROM contact_exposures e JOIN contacts k ON k.id = e.contact_id "
+    "SELECT COUNT(DISTINCT k.person_id) FROM contact_exposures e JOIN contacts k ON k.id = "
+    "e.contact_id "
     "JOIN cases c ON c.id = e.case_id WHERE e.venue_id = $1 AND k.degree = 1 AND "
-    "k.status IN ('pending', 'confirmed', 'converted') AND c.status <> 'error' AND e.source_in >= $2"};
+    "k.status IN ('pending', 'confirmed', 'converted') AND c.status <> 'error' AND e.source_in >= "
+    "$2"};
 
 struct CaseStay {
   int64_t in = 0;
@@ -48,8 +51,8 @@ int64_t peak_distinct(const std::vector<CaseStay>& stays, int64_t window) {
 }  // namespace
 
 Result<std::vector<Cluster>> find_clusters(store::Connection& c, const trace::ExposureRule& rule,
-                                           const ClusterRule& cluster_rule, const accounts::User& official,
-                                           int64_t now) {
+                                           const ClusterRule& cluster_rule,
+                                           const accounts::User& official, int64_t now) {
   KB_TRY(access::official(official));
   const areas::Jurisdiction& j = *official.jurisdiction;
   const int64_t since = now - cluster_rule.lookback_seconds;
@@ -66,7 +69,8 @@ Result<std::vector<Cluster>> find_clusters(store::Connection& c, const trace::Ex
   }
   std::vector<Cluster> out;
   for (auto& [venue_id, stays] : by_venue) {
-    std::sort(stays.begin(), stays.end(), [](const CaseStay& a, const CaseStay& b) { return a.in < b.in; });
+    std::sort(stays.begin(), stays.end(),
+              [](const CaseStay& a, const CaseStay& b) { return a.in < b.in; });
     int64_t peak = peak_distinct(stays, cluster_rule.window_seconds);
     if (peak < cluster_rule.min_cases) continue;
     KB_ASSIGN(auto v, c.query_one(kVenue, {venue_id}));

@@ -36,7 +36,7 @@ struct Cluster {
 // The clusters at venues inside the official's jurisdiction, the largest first (kForbidden for
 // anyone but a health official).
 Result<std::vector<Cluster>> find_clusters(store::Connection& c, const trace::ExposureRule& rule,
-                                           const ClusterRule& cluster_rule, const accounts::User& official,
-                                           int64_t now);
+                                           const ClusterRule& cluster_rule,
+                                           const accounts::User& official, int64_t now);
 
 }  // namespace kb::cases

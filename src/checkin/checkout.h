@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +26,8 @@ struct CheckoutRequest {
 // Closes the visits at `now` and returns them. Refusals: visit_not_found (also for a visit the
 // caller may not close, so its existence is not revealed), unauthenticated, invalid_checkout_token,
 // already_checked_out, not_checked_in, venue_not_found.
-boost::asio::awaitable<Result<std::vector<Visit>>> check_out(store::Database& db, const CheckoutRequest& request,
+boost::asio::awaitable<Result<std::vector<Visit>>> check_out(store::Database& db,
+                                                             const CheckoutRequest& request,
                                                              std::string secret, int64_t now);
 
 // A visit of someone the account manages, for the citizen's own history.

@@ -24,10 +24,10 @@ constexpr Sql kInsertDoorAlert{
     "insert_door_alert",
     "INSERT INTO door_alerts(visit_id, person_id, venue_id, path, colour, reason, at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7)"};
-constexpr Sql kSelectAlertsOfPerson{
-    "select_door_alerts_of_person",
-    "SELECT id, visit_id, person_id, venue_id, colour, reason, at FROM door_alerts WHERE person_id = $1 "
-    "ORDER BY at DESC, id DESC LIMIT 100"};
+constexpr Sql kSelectAlertsOfPerson{"select_door_alerts_of_person",
+                                    "SELECT id, visit_id, person_id, venue_id, colour, reason, at "
+                                    "FROM door_alerts WHERE person_id = $1 "
+                                    "ORDER BY at DESC, id DESC LIMIT 100"};
 
 Error forbidden(std::string code, std::string message) {
   return make_error(ErrorKind::kForbidden, std::move(code), std::move(message));
@@ -35,20 +35,29 @@ Error forbidden(std::string code, std::string message) {
 
 Error venue_closed(const venues::Venue& v) {
   return make_error(ErrorKind::kConflict, "venue_closed",
-                    v.status == venues::VenueStatus::kSuspended ? "this venue is suspended by the health authority"
-                                                                : "this venue is closed for check-ins");
+                    v.status == venues::VenueStatus::kSuspended
+                        ? "this venue is suspended by the health authority"
+                        : "this venue is closed for check-ins");
 }
 
 Trust trust_of(DoorPath path) {
   switch (path) {
-    case DoorPath::kPoster: return Trust::kSelfPoster;
-    case DoorPath::kKiosk: return Trust::kSelfKiosk;
-    case DoorPath::kGuestForm: return Trust::kGuestForm;
-    case DoorPath::kPersonalQr: return Trust::kPersonalQr;
-    case DoorPath::kCccd: return Trust::kCccd;
-    case DoorPath::kBhyt: return Trust::kBhyt;
-    case DoorPath::kPhoneCode: return Trust::kPhoneOtp;
-    case DoorPath::kManual: return Trust::kManual;
+    case DoorPath::kPoster:
+      return Trust::kSelfPoster;
+    case DoorPath::kKiosk:
+      return Trust::kSelfKiosk;
+    case DoorPath::kGuestForm:
+      return Trust::kGuestForm;
+    case DoorPath::kPersonalQr:
+      return Trust::kPersonalQr;
+    case DoorPath::kCccd:
+      return Trust::kCccd;
+    case DoorPath::kBhyt:
+      return Trust::kBhyt;
+    case DoorPath::kPhoneCode:
+      return Trust::kPhoneOtp;
+    case DoorPath::kManual:
+      return Trust::kManual;
   }
   return Trust::kGuestForm;
 }
@@ -65,17 +74,24 @@ struct Found {
 };
 
 NewVisit visit_of(const DoorPlan& plan, int64_t person_id, int64_t now) {
-  return {.venue_id = plan.venue_id, .person_id = person_id, .at = now, .source = plan.source, .trust = plan.trust,
+  return {.venue_id = plan.venue_id,
+          .person_id = person_id,
+          .at = now,
+          .source = plan.source,
+          .trust = plan.trust,
           .recorded_by = plan.recorded_by};
 }
 
-Result<Found> record_for(store::Connection& c, const DoorPlan& plan, Result<people::Person> person, int64_t now) {
+Result<Found> record_for(store::Connection& c, const DoorPlan& plan, Result<people::Person> person,
+                         int64_t now) {
   if (!person.ok()) return std::move(person).error();
   KB_ASSIGN(Recorded rec, record(c, visit_of(plan, person->id, now)));
   return Found{std::move(*person), rec};
 }
 
-bool must_not_admit(const health::HealthStatus& s) { return s.instruction.starts_with("do_not_admit"); }
+bool must_not_admit(const health::HealthStatus& s) {
+  return s.instruction.starts_with("do_not_admit");
+}
 
 // Who a client-made id belongs to: the account that sent it, or guests.
 std::string client_scope(const Entry& e) {
@@ -86,14 +102,22 @@ std::string client_scope(const Entry& e) {
 
 std::string_view path_name(DoorPath path) {
   switch (path) {
-    case DoorPath::kPoster: return "poster";
-    case DoorPath::kKiosk: return "kiosk";
-    case DoorPath::kGuestForm: return "guest_form";
-    case DoorPath::kPersonalQr: return "personal_qr";
-    case DoorPath::kCccd: return "cccd";
-    case DoorPath::kBhyt: return "bhyt";
-    case DoorPath::kPhoneCode: return "phone_code";
-    case DoorPath::kManual: return "manual";
+    case DoorPath::kPoster:
+      return "poster";
+    case DoorPath::kKiosk:
+      return "kiosk";
+    case DoorPath::kGuestForm:
+      return "guest_form";
+    case DoorPath::kPersonalQr:
+      return "personal_qr";
+    case DoorPath::kCccd:
+      return "cccd";
+    case DoorPath::kBhyt:
+      return "bhyt";
+    case DoorPath::kPhoneCode:
+      return "phone_code";
+    case DoorPath::kManual:
+      return "manual";
   }
   return "poster";
 }
@@ -103,21 +127,27 @@ bool staff_path(DoorPath path) {
 }
 
 Result<DoorPlan> plan(const DoorFacts& f) {
-  if (!f.venue) return Error{ErrorKind::kNotFound, "venue_not_found", "no such venue", "venue_code"};
+  if (!f.venue)
+    return Error{ErrorKind::kNotFound, "venue_not_found", "no such venue", "venue_code"};
   if (staff_path(f.path)) {
-    if (!f.caller) return make_error(ErrorKind::kUnauthenticated, "unauthenticated", "sign in first");
+    if (!f.caller)
+      return make_error(ErrorKind::kUnauthenticated, "unauthenticated", "sign in first");
     KB_TRY(access::scans_at_venue(f.caller_role));
   } else if (f.path == DoorPath::kGuestForm) {
-    if (f.caller) return invalid("guest", "guest_signed_in", "signed-in citizens check in as themselves");
+    if (f.caller)
+      return invalid("guest", "guest_signed_in", "signed-in citizens check in as themselves");
   } else {
-    if (!f.caller) return make_error(ErrorKind::kUnauthenticated, "unauthenticated", "sign in, or check in as a guest");
+    if (!f.caller)
+      return make_error(ErrorKind::kUnauthenticated, "unauthenticated",
+                        "sign in, or check in as a guest");
     if (f.caller->role != accounts::Role::kCitizen) {
-      return forbidden("citizens_only", "staff record visitors with the scanner, not by checking in");
+      return forbidden("citizens_only",
+                       "staff record visitors with the scanner, not by checking in");
     }
     for (int64_t id : f.chosen) {
       if (std::find(f.managed.begin(), f.managed.end(), id) == f.managed.end()) {
-        return Error{ErrorKind::kForbidden, "not_your_person", "you can check in only people you manage",
-                     "person_ids"};
+        return Error{ErrorKind::kForbidden, "not_your_person",
+                     "you can check in only people you manage", "person_ids"};
       }
     }
   }
@@ -153,11 +183,14 @@ DoorPath path_of(const Entry& e) {
 
 // --- Door ---------------------------------------------------------------------------------
 
-Door::Door(store::Database& db, DoorConfig config, notify::UrgentTexts& texts, dashboard::CheckinTally* tally)
+Door::Door(store::Database& db, DoorConfig config, notify::UrgentTexts& texts,
+           dashboard::CheckinTally* tally)
     : db_(db), config_(std::move(config)), texts_(texts), tally_(tally) {}
 
-Result<std::optional<venues::Venue>> Door::venue_by_code(const venues::VenueCode& code, int64_t now) {
-  if (auto cached = venues_.find(code.str(), now)) return std::optional<venues::Venue>(std::move(*cached));
+Result<std::optional<venues::Venue>> Door::venue_by_code(const venues::VenueCode& code,
+                                                         int64_t now) {
+  if (auto cached = venues_.find(code.str(), now))
+    return std::optional<venues::Venue>(std::move(*cached));
   auto found = db_.read([&](store::Connection& c) { return venues::find_by_code(c, code.str()); });
   if (!found.ok() || !*found) return found;  // unknown codes are not cached: guessing costs a read
   venues_.put(code.str(), **found, now + kVenueCacheSeconds);
@@ -177,7 +210,10 @@ Result<Door::Planned> Door::read_and_plan(const Entry& e, int64_t now) {
   if (e.venue_code) {
     KB_ASSIGN(venue, venue_by_code(*e.venue_code, now));
   }
-  DoorFacts f{.path = path, .caller = e.caller ? &*e.caller : nullptr, .kiosk_token = e.kiosk_token, .now = now};
+  DoorFacts f{.path = path,
+              .caller = e.caller ? &*e.caller : nullptr,
+              .kiosk_token = e.kiosk_token,
+              .now = now};
   std::vector<int64_t> managed;
   std::string kiosk_secret;
   // The common case — a citizen at a cached venue, checking in themselves — reads nothing more.
@@ -204,7 +240,8 @@ Result<Door::Planned> Door::read_and_plan(const Entry& e, int64_t now) {
   f.managed = managed;
   f.kiosk_secret = kiosk_secret;
   KB_ASSIGN(DoorPlan p, plan(f));
-  if (!e.venue_code && !staff_path(path)) return internal("a visitor's own path needs a venue code");
+  if (!e.venue_code && !staff_path(path))
+    return internal("a visitor's own path needs a venue code");
   return Planned{p, std::move(*venue)};
 }
 
@@ -223,7 +260,8 @@ awaitable<Result<DoorAnswer>> Door::enter(const Entry& entry, int64_t now) {
   if (tally_) {
     const venues::Venue& v = planned.venue;
     for (const auto& p : people) {
-      if (!p.duplicate) tally_->count(checkin::visit_day(p.visit.t_in), v.id, v.province_code, v.ward_code);
+      if (!p.duplicate)
+        tally_->count(checkin::visit_day(p.visit.t_in), v.id, v.province_code, v.ward_code);
     }
   }
   DoorAnswer answer{std::move(planned.venue), std::move(people), {}};
@@ -233,8 +271,8 @@ awaitable<Result<DoorAnswer>> Door::enter(const Entry& entry, int64_t now) {
   co_return answer;
 }
 
-awaitable<Result<std::vector<PersonAtDoor>>> Door::record_self(const accounts::User& user, const DoorPlan& plan,
-                                                              int64_t now) {
+awaitable<Result<std::vector<PersonAtDoor>>> Door::record_self(const accounts::User& user,
+                                                               const DoorPlan& plan, int64_t now) {
   // The account holder's own person id never changes once made. A known one checks in with one
   // duplicate check and at most one insert, depending on no other write: the hottest write there
   // is, which the writer records in batches (on PostgreSQL in one statement, record_all).
@@ -250,8 +288,10 @@ awaitable<Result<std::vector<PersonAtDoor>>> Door::record_self(const accounts::U
   };
   KB_CO_ASSIGN(Found f, co_await store::write(db_, job));
   self_people_.put(key, f.person.id, now + 3600);
-  co_return std::vector<PersonAtDoor>{{.visit = f.recorded.visit, .duplicate = f.recorded.duplicate,
-                                       .full_name = f.person.full_name, .masked_name = masked_identity(f.person)}};
+  co_return std::vector<PersonAtDoor>{{.visit = f.recorded.visit,
+                                       .duplicate = f.recorded.duplicate,
+                                       .full_name = f.person.full_name,
+                                       .masked_name = masked_identity(f.person)}};
 }
 
 namespace {
@@ -299,12 +339,16 @@ std::string reference_of(const Outcome& o) {
 
 }  // namespace
 
-awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const DoorPlan& plan, int64_t now) {
+awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const DoorPlan& plan,
+                                                          int64_t now) {
   const auto* holder = std::get_if<AccountHolder>(&e.visitor);
-  if (holder && holder->chosen.empty() && !e.client_id) co_return co_await record_self(*e.caller, plan, now);
+  if (holder && holder->chosen.empty() && !e.client_id)
+    co_return co_await record_self(*e.caller, plan, now);
   std::optional<int64_t> qr_person;
   if (const auto* qr = std::get_if<ScannedQr>(&e.visitor)) {
-    KB_CO_ASSIGN(auto check, db_.read([&](store::Connection& c) { return qr::check_personal_qr(c, qr->payload, now); }));
+    KB_CO_ASSIGN(auto check, db_.read([&](store::Connection& c) {
+      return qr::check_personal_qr(c, qr->payload, now);
+    }));
     if (check.verdict != qr::Verdict::kValid) co_return qr::refusal(check.verdict);
     qr_person = check.person_id;
   }
@@ -319,22 +363,28 @@ awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const 
       int64_t now;
       DoorPlace place() const { return {plan.venue_id, plan.province_code, plan.ward_code}; }
       Result<Outcome> operator()(const AccountHolder& h) const {
-        if (h.chosen.empty()) return found_one(record_for(c, plan, people::self_of(c, e.caller->id, e.caller->phone, now), now));
+        if (h.chosen.empty())
+          return found_one(
+              record_for(c, plan, people::self_of(c, e.caller->id, e.caller->phone, now), now));
         Outcome o;
         for (int64_t id : h.chosen) {
           KB_ASSIGN(auto person, people::find(c, id));
-          if (!person) return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");
+          if (!person)
+            return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");
           KB_ASSIGN(Found f, record_for(c, plan, std::move(*person), now));
           o.found.push_back(std::move(f));
         }
         return o;
       }
       Result<Outcome> operator()(const Guest& g) const {
-        return found_one(record_for(c, plan, guest(c, g.full_name, g.phone, "guest_form", place(), now), now));
+        return found_one(
+            record_for(c, plan, guest(c, g.full_name, g.phone, "guest_form", place(), now), now));
       }
       Result<Outcome> operator()(const ScannedQr&) const {
         KB_ASSIGN(auto person, people::find(c, *qr_person));
-        if (!person) return Error{ErrorKind::kNotFound, "person_not_found", "this QR names no recorded person", "payload"};
+        if (!person)
+          return Error{ErrorKind::kNotFound, "person_not_found", "this QR names no recorded person",
+                       "payload"};
         return found_one(record_for(c, plan, std::move(*person), now));
       }
       Result<Outcome> operator()(const scan::CccdCard& card) const {
@@ -345,32 +395,39 @@ awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const 
       }
       Result<Outcome> operator()(const VerifiedPhone& v) const {
         const DoorConfig& cfg = door.config();
-        KB_ASSIGN(auto check, check_phone_code(c, cfg.phone_check, cfg.secret, plan.venue_id, v.phone, v.code, now));
+        KB_ASSIGN(auto check, check_phone_code(c, cfg.phone_check, cfg.secret, plan.venue_id,
+                                               v.phone, v.code, now));
         if (!check.ok) return Outcome{{}, std::move(check.refusal)};
-        return found_one(record_for(c, plan, person_for_phone(c, v.phone, v.full_name, place(), now), now));
+        return found_one(
+            record_for(c, plan, person_for_phone(c, v.phone, v.full_name, place(), now), now));
       }
       Result<Outcome> operator()(const TypedIn& t) const {
-        return found_one(record_for(c, plan, guest(c, t.full_name, t.phone, "typed_in", place(), now), now));
+        return found_one(
+            record_for(c, plan, guest(c, t.full_name, t.phone, "typed_in", place(), now), now));
       }
     };
     return std::visit(Enter{c, *this, e, plan, qr_person, now}, e.visitor);
   };
   // A write the client named records once: a repeat is answered from what the first recorded.
-  auto job = [&enter, scope = client_scope(e), client_id = e.client_id, now](store::Connection& c) -> Result<Outcome> {
+  auto job = [&enter, scope = client_scope(e), client_id = e.client_id,
+              now](store::Connection& c) -> Result<Outcome> {
     if (client_id) {
       KB_ASSIGN(auto reference, store::recall_client_write(c, scope, *client_id));
       if (reference) return replay(c, *reference);
     }
     KB_ASSIGN(Outcome o, enter(c));
-    if (client_id && !o.refusal) KB_TRY(store::remember_client_write(c, scope, *client_id, reference_of(o), now));
+    if (client_id && !o.refusal)
+      KB_TRY(store::remember_client_write(c, scope, *client_id, reference_of(o), now));
     return o;
   };
   KB_CO_ASSIGN(Outcome o, co_await store::write(db_, job));
   if (o.refusal) co_return std::move(*o.refusal);
   std::vector<PersonAtDoor> out;
   for (auto& f : o.found) {
-    out.push_back({.visit = f.recorded.visit, .duplicate = f.recorded.duplicate,
-                   .full_name = f.person.full_name, .masked_name = masked_identity(f.person)});
+    out.push_back({.visit = f.recorded.visit,
+                   .duplicate = f.recorded.duplicate,
+                   .full_name = f.person.full_name,
+                   .masked_name = masked_identity(f.person)});
   }
   co_return out;
 }
@@ -385,20 +442,24 @@ awaitable<Status> Door::flag(const DoorPlan& plan, DoorPath path, std::vector<Pe
   for (auto& p : people) {
     if (!must_not_admit(p.status) || p.duplicate) continue;
     p.flagged = true;
-    alerts.push_back({p.visit.id, p.visit.person_id, health::colour_name(p.status.colour), p.status.reason});
+    alerts.push_back(
+        {p.visit.id, p.visit.person_id, health::colour_name(p.status.colour), p.status.reason});
   }
   if (alerts.empty()) co_return Status{};
-  auto job = [alerts, venue_id = plan.venue_id, path = path_name(path), now](store::Connection& c) -> Status {
+  auto job = [alerts, venue_id = plan.venue_id, path = path_name(path),
+              now](store::Connection& c) -> Status {
     for (const auto& a : alerts) {
-      KB_TRY(c.exec(kInsertDoorAlert, {a.visit_id, a.person_id, venue_id, path, a.colour, a.reason, now}));
+      KB_TRY(c.exec(kInsertDoorAlert,
+                    {a.visit_id, a.person_id, venue_id, path, a.colour, a.reason, now}));
     }
     return {};
   };
   co_return co_await store::write(db_, job);
 }
 
-awaitable<Result<PhoneCodeSent>> Door::send_phone_code(const accounts::User& staff, int64_t venue_id,
-                                                       std::string phone, int64_t now) {
+awaitable<Result<PhoneCodeSent>> Door::send_phone_code(const accounts::User& staff,
+                                                       int64_t venue_id, std::string phone,
+                                                       int64_t now) {
   KB_CO_ASSIGN(auto venue, db_.read([&](store::Connection& c) -> Result<access::VenueAndRole> {
     return access::venue_for(c, staff, venue_id);
   }));
@@ -409,17 +470,21 @@ awaitable<Result<PhoneCodeSent>> Door::send_phone_code(const accounts::User& sta
     int expires_in = 0;
     int64_t delivery_id = 0;
   };
-  auto job = [this, venue_id, phone, code = venue.venue.code, now](store::Connection& c) -> Result<Queued> {
-    KB_ASSIGN(PhoneCodeIssued issued, issue_phone_code(c, config_.phone_check, config_.secret, venue_id, phone, now));
+  auto job = [this, venue_id, phone, code = venue.venue.code,
+              now](store::Connection& c) -> Result<Queued> {
+    KB_ASSIGN(PhoneCodeIssued issued,
+              issue_phone_code(c, config_.phone_check, config_.secret, venue_id, phone, now));
     std::string text = fmt::format(
-        "Ma xac nhan khaibao: {}. Doc ma nay cho nhan vien dia diem de check-in (ma dia diem {}). Hieu luc {} phut.",
+        "Ma xac nhan khaibao: {}. Doc ma nay cho nhan vien dia diem de check-in (ma dia diem {}). "
+        "Hieu luc {} phut.",
         issued.code, code, issued.expires_in / 60);
     KB_ASSIGN(int64_t id, notify::queue_urgent_text(c, phone, text, now));
     return Queued{issued.expires_in, id};
   };
   KB_CO_ASSIGN(Queued queued, co_await store::write(db_, job));
   if (auto sent = texts_.attempt(queued.delivery_id); !sent.ok()) {
-    spdlog::warn("a check-in code's first attempt failed (it will be retried): {}", sent.error().message);
+    spdlog::warn("a check-in code's first attempt failed (it will be retried): {}",
+                 sent.error().message);
   }
   PhoneCodeIssued issued{{}, queued.expires_in};
   co_return PhoneCodeSent{mask_phone(phone), issued.expires_in};
@@ -428,7 +493,8 @@ awaitable<Result<PhoneCodeSent>> Door::send_phone_code(const accounts::User& sta
 Result<VenuePage> venue_page(store::Connection& c, const venues::VenueCode& code,
                              const std::optional<accounts::User>& caller, int64_t now) {
   KB_ASSIGN(auto venue, venues::find_by_code(c, code.str()));
-  if (!venue) return Error{ErrorKind::kNotFound, "venue_not_found", "no venue has this code", "code"};
+  if (!venue)
+    return Error{ErrorKind::kNotFound, "venue_not_found", "no venue has this code", "code"};
   VenuePage page{std::move(*venue), {}, {}};
   if (!caller || caller->role != accounts::Role::kCitizen) return page;
   KB_ASSIGN(page.people, people::managed_by(c, caller->id));

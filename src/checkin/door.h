@@ -14,7 +14,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -50,12 +49,12 @@ bool staff_path(DoorPath path);
 // What plan() decides from, all read beforehand.
 struct DoorFacts {
   DoorPath path = DoorPath::kPoster;
-  const venues::Venue* venue = nullptr;       // nullptr: no such venue
-  const accounts::User* caller = nullptr;     // nullptr: a guest without an account
+  const venues::Venue* venue = nullptr;                      // nullptr: no such venue
+  const accounts::User* caller = nullptr;                    // nullptr: a guest without an account
   access::VenueRole caller_role = access::VenueRole::kNone;  // the caller at this venue
-  std::span<const int64_t> chosen;            // the people a citizen checks in (empty: themselves)
-  std::span<const int64_t> managed;           // the people the citizen manages (when `chosen` is not empty)
-  std::string_view kiosk_token;               // the kiosk path's code
+  std::span<const int64_t> chosen;   // the people a citizen checks in (empty: themselves)
+  std::span<const int64_t> managed;  // the people the citizen manages (when `chosen` is not empty)
+  std::string_view kiosk_token;      // the kiosk path's code
   std::string_view kiosk_secret;
   int64_t now = 0;
 };
@@ -77,26 +76,27 @@ Result<DoorPlan> plan(const DoorFacts& facts);
 // --- Carrying out -------------------------------------------------------------------------
 
 // Who is at the door, as the path identified them.
-struct AccountHolder {         // poster and kiosk paths
+struct AccountHolder {          // poster and kiosk paths
   std::vector<int64_t> chosen;  // empty: the account holder themselves
 };
-struct Guest {                 // the guest form: nothing checked
+struct Guest {            // the guest form: nothing checked
   std::string full_name;  // normalised
   std::string phone;      // E.164
 };
-struct ScannedQr {             // a personal QR ("KB1.…")
+struct ScannedQr {  // a personal QR ("KB1.…")
   std::string payload;
 };
-struct VerifiedPhone {         // a phone and the code texted to it, read back to staff
-  std::string phone;      // E.164
+struct VerifiedPhone {  // a phone and the code texted to it, read back to staff
+  std::string phone;    // E.164
   std::string code;
   std::string full_name;  // may be empty
 };
-struct TypedIn {               // staff typed the visitor in by hand
+struct TypedIn {          // staff typed the visitor in by hand
   std::string full_name;  // normalised
   std::string phone;      // E.164 or empty
 };
-using Visitor = std::variant<AccountHolder, Guest, ScannedQr, scan::CccdCard, scan::BhytCard, VerifiedPhone, TypedIn>;
+using Visitor = std::variant<AccountHolder, Guest, ScannedQr, scan::CccdCard, scan::BhytCard,
+                             VerifiedPhone, TypedIn>;
 
 struct Entry {
   std::optional<accounts::User> caller;         // nullopt: a guest
@@ -112,11 +112,11 @@ DoorPath path_of(const Entry& entry);
 
 struct PersonAtDoor {
   Visit visit;
-  bool duplicate = false;    // a repeat of the person's open visit from the last minute
-  std::string full_name;     // for the visitor's own answer
-  std::string masked_name;   // what a scanner shows
+  bool duplicate = false;   // a repeat of the person's open visit from the last minute
+  std::string full_name;    // for the visitor's own answer
+  std::string masked_name;  // what a scanner shows
   health::HealthStatus status;
-  bool flagged = false;      // recorded in door_alerts: must not be admitted
+  bool flagged = false;  // recorded in door_alerts: must not be admitted
 };
 
 struct DoorAnswer {
@@ -133,7 +133,8 @@ struct PhoneCodeSent {
 struct DoorConfig {
   health::StatusPolicy status;
   PhoneCheckConfig phone_check;
-  std::string secret;  // keys phone codes and guests' checkout tokens (accounts::Secrets::otp_pepper)
+  std::string
+      secret;  // keys phone codes and guests' checkout tokens (accounts::Secrets::otp_pepper)
 };
 
 // The door of every venue, shared by all requests; thread-safe.
@@ -148,8 +149,9 @@ class Door {
 
   // The phone path's first step: staff at the venue text a code to the visitor's phone
   // (kRateLimited when one went less than a minute ago).
-  boost::asio::awaitable<Result<PhoneCodeSent>> send_phone_code(const accounts::User& staff, int64_t venue_id,
-                                                                std::string phone, int64_t now);
+  boost::asio::awaitable<Result<PhoneCodeSent>> send_phone_code(const accounts::User& staff,
+                                                                int64_t venue_id, std::string phone,
+                                                                int64_t now);
 
   // A venue by its code for the check-in path, at most kVenueCacheSeconds old; a status change
   // made through this process is seen at once (forget_venue), one made through another
@@ -163,13 +165,15 @@ class Door {
  private:
   struct Planned;
   Result<Planned> read_and_plan(const Entry& entry, int64_t now);
-  boost::asio::awaitable<Result<std::vector<PersonAtDoor>>> record(const Entry& entry, const DoorPlan& plan,
+  boost::asio::awaitable<Result<std::vector<PersonAtDoor>>> record(const Entry& entry,
+                                                                   const DoorPlan& plan,
                                                                    int64_t now);
   boost::asio::awaitable<Result<std::vector<PersonAtDoor>>> record_self(const accounts::User& user,
-                                                                        const DoorPlan& plan, int64_t now);
+                                                                        const DoorPlan& plan,
+                                                                        int64_t now);
   // Records in door_alerts the people who must not be admitted, and marks them flagged.
-  boost::asio::awaitable<Status> flag(const DoorPlan& plan, DoorPath path, std::vector<PersonAtDoor>& people,
-                                      int64_t now);
+  boost::asio::awaitable<Status> flag(const DoorPlan& plan, DoorPath path,
+                                      std::vector<PersonAtDoor>& people, int64_t now);
 
   store::Database& db_;
   DoorConfig config_;

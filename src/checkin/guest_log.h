@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-
 #include <optional>
 #include <span>
 #include <string>
@@ -22,7 +21,8 @@ namespace kb::checkin {
 // only by a manager or an official of the area who gives a reason, and every such read is
 // audited (`venue.visits.read`).
 enum class GuestLogView { kMasked, kFull };
-Result<GuestLogView> guest_log_view(access::VenueRole role, const std::optional<std::string>& reason);
+Result<GuestLogView> guest_log_view(access::VenueRole role,
+                                    const std::optional<std::string>& reason);
 
 struct GuestLog {
   venues::Venue venue;
@@ -34,16 +34,16 @@ struct GuestLog {
 
 struct GuestLogQuery {
   int64_t venue_id = 0;
-  std::string date;              // YYYY-MM-DD (Vietnam)
+  std::string date;  // YYYY-MM-DD (Vietnam)
   int64_t day_start = 0;
-  std::string format;            // "json" | "csv", for the audit entry
+  std::string format;  // "json" | "csv", for the audit entry
   std::optional<std::string> reason;
 };
 
 // Reads one day's log for `user`, after checking their right to it, and audits a full read.
-boost::asio::awaitable<Result<GuestLog>> read_guest_log(store::Database& db, const accounts::User& user,
-                                                         const GuestLogQuery& query, int64_t now);
-
+boost::asio::awaitable<Result<GuestLog>> read_guest_log(store::Database& db,
+                                                        const accounts::User& user,
+                                                        const GuestLogQuery& query, int64_t now);
 
 // Header plus one line per visit: visit_id, date, time_in, time_out, assumed_out, full_name,
 // phone, source, trust, trust_level (times RFC 3339 +07:00; lines end in CRLF).

@@ -12,29 +12,35 @@ using store::Sql;
 constexpr Sql kSelectCode{"select_scan_otp",
                           "SELECT code_hash, expires_at, attempts, sent_at FROM scan_otps "
                           "WHERE venue_id = $1 AND phone = $2"};
-constexpr Sql kUpsertCode{
-    "upsert_scan_otp",
-    "INSERT INTO scan_otps(venue_id, phone, code_hash, expires_at, attempts, sent_at) VALUES ($1, $2, $3, $4, 0, $5) "
-    "ON CONFLICT (venue_id, phone) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, "
-    "attempts = 0, sent_at = excluded.sent_at"};
-constexpr Sql kCountAttempt{"count_scan_otp_attempt",
-                            "UPDATE scan_otps SET attempts = attempts + 1 WHERE venue_id = $1 AND phone = $2"};
-constexpr Sql kSpendCode{"spend_scan_otp", "DELETE FROM scan_otps WHERE venue_id = $1 AND phone = $2"};
+constexpr Sql kUpsertCode{"upsert_scan_otp",
+                          "INSERT INTO scan_otps(venue_id, phone, code_hash, expires_at, attempts, "
+                          "sent_at) VALUES ($1, $2, $3, $4, 0, $5) "
+                          "ON CONFLICT (venue_id, phone) DO UPDATE SET code_hash = "
+                          "excluded.code_hash, expires_at = excluded.expires_at, "
+                          "attempts = 0, sent_at = excluded.sent_at"};
+constexpr Sql kCountAttempt{
+    "count_scan_otp_attempt",
+    "UPDATE scan_otps SET attempts = attempts + 1 WHERE venue_id = $1 AND phone = $2"};
+constexpr Sql kSpendCode{"spend_scan_otp",
+                         "DELETE FROM scan_otps WHERE venue_id = $1 AND phone = $2"};
 
-std::string hash_code(std::string_view pepper, int64_t venue_id, std::string_view phone, std::string_view code) {
+std::string hash_code(std::string_view pepper, int64_t venue_id, std::string_view phone,
+                      std::string_view code) {
   return keyed_hash(fmt::format("scan|{}|{}|{}", venue_id, phone, code), pepper);
 }
 
 }  // namespace
 
-Result<PhoneCodeIssued> issue_phone_code(store::Connection& c, const PhoneCheckConfig& config, std::string_view pepper,
-                                         int64_t venue_id, std::string_view phone, int64_t now) {
+Result<PhoneCodeIssued> issue_phone_code(store::Connection& c, const PhoneCheckConfig& config,
+                                         std::string_view pepper, int64_t venue_id,
+                                         std::string_view phone, int64_t now) {
   KB_ASSIGN(auto existing, c.query_one(kSelectCode, {venue_id, phone}));
   if (existing) {
     int64_t wait = existing->i64(3) + config.resend_after_seconds - now;
     if (wait > 0) {
       return Error{ErrorKind::kRateLimited, "rate_limited",
-                   fmt::format("a code was just sent to this phone; ask again in {} s", wait), "payload"};
+                   fmt::format("a code was just sent to this phone; ask again in {} s", wait),
+                   "payload"};
     }
   }
   PhoneCodeIssued issued{random_digits(6), config.ttl_seconds};
@@ -43,20 +49,25 @@ Result<PhoneCodeIssued> issue_phone_code(store::Connection& c, const PhoneCheckC
   return issued;
 }
 
-Result<PhoneCodeCheck> check_phone_code(store::Connection& c, const PhoneCheckConfig& config, std::string_view pepper,
-                                        int64_t venue_id, std::string_view phone, std::string_view code, int64_t now) {
+Result<PhoneCodeCheck> check_phone_code(store::Connection& c, const PhoneCheckConfig& config,
+                                        std::string_view pepper, int64_t venue_id,
+                                        std::string_view phone, std::string_view code,
+                                        int64_t now) {
   KB_ASSIGN(auto row, c.query_one(kSelectCode, {venue_id, phone}));
   PhoneCodeCheck out;
   if (!row) {
-    out.refusal = Error{ErrorKind::kForbidden, "no_code_requested", "send a code to this phone first", "code"};
+    out.refusal = Error{ErrorKind::kForbidden, "no_code_requested",
+                        "send a code to this phone first", "code"};
     return out;
   }
   if (row->i64(2) >= config.max_attempts) {
-    out.refusal = Error{ErrorKind::kRateLimited, "too_many_attempts", "too many wrong codes; send a new one", "code"};
+    out.refusal = Error{ErrorKind::kRateLimited, "too_many_attempts",
+                        "too many wrong codes; send a new one", "code"};
     return out;
   }
   if (row->i64(1) <= now) {
-    out.refusal = Error{ErrorKind::kGone, "code_expired", "the code has expired; send a new one", "code"};
+    out.refusal =
+        Error{ErrorKind::kGone, "code_expired", "the code has expired; send a new one", "code"};
     return out;
   }
   if (!constant_time_equal(row->str(0), hash_code(pepper, venue_id, phone, code))) {

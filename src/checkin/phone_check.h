@@ -25,8 +25,9 @@ struct PhoneCodeIssued {
 };
 
 // kRateLimited when a code went to this phone for this venue less than a minute ago.
-Result<PhoneCodeIssued> issue_phone_code(store::Connection& c, const PhoneCheckConfig& config, std::string_view pepper,
-                                         int64_t venue_id, std::string_view phone, int64_t now);
+Result<PhoneCodeIssued> issue_phone_code(store::Connection& c, const PhoneCheckConfig& config,
+                                         std::string_view pepper, int64_t venue_id,
+                                         std::string_view phone, int64_t now);
 
 // Spends the code when it is right. Errors name field `code`: no_code_requested,
 // too_many_attempts, code_expired, wrong_code (a wrong code is counted: see PhoneCodeCheck).
@@ -34,7 +35,8 @@ struct PhoneCodeCheck {
   bool ok = false;
   Error refusal;  // when !ok; the counted attempt must still be committed
 };
-Result<PhoneCodeCheck> check_phone_code(store::Connection& c, const PhoneCheckConfig& config, std::string_view pepper,
-                                        int64_t venue_id, std::string_view phone, std::string_view code, int64_t now);
+Result<PhoneCodeCheck> check_phone_code(store::Connection& c, const PhoneCheckConfig& config,
+                                        std::string_view pepper, int64_t venue_id,
+                                        std::string_view phone, std::string_view code, int64_t now);
 
 }  // namespace kb::checkin

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "checkin/visit_days.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "store/database.h"
-#include "checkin/visit_days.h"
 
 namespace kb::checkin {
 

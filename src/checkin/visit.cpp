@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
+#include "checkin/visit_days.h"
 #include "core/clock.h"
 #include "core/crypto.h"
-#include "checkin/visit_days.h"
 
 namespace kb::checkin {
 namespace {
@@ -14,23 +14,29 @@ namespace {
 using store::Param;
 using store::Sql;
 
-#define KB_VISIT_COLUMNS "v.id, v.venue_id, v.person_id, v.t_in, v.t_out, v.assumed_out, v.source, v.trust, v.recorded_by"
+#define KB_VISIT_COLUMNS                                                               \
+  "v.id, v.venue_id, v.person_id, v.t_in, v.t_out, v.assumed_out, v.source, v.trust, " \
+  "v.recorded_by"
 
 // The day table's (person_id, venue_id, t_in, …) index finds the recent visit in one seek.
 constexpr Sql kSelectRecent{
     "select_recent_visit",
-    "SELECT " KB_VISIT_COLUMNS " FROM {visits} v WHERE v.person_id = $1 AND v.venue_id = $3 AND v.t_in >= $2 "
+    "SELECT " KB_VISIT_COLUMNS
+    " FROM {visits} v WHERE v.person_id = $1 AND v.venue_id = $3 AND v.t_in >= $2 "
     "AND v.t_out IS NULL ORDER BY v.t_in DESC LIMIT 1"};
-constexpr Sql kInsertVisit{
-    "insert_visit",
-    "INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, created_at) "
-    "VALUES ({next_id}, $1, $2, $3, $4, $5, $6, $7, $3) RETURNING id"};
+constexpr Sql kInsertVisit{"insert_visit",
+                           "INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, "
+                           "source, trust, recorded_by, created_at) "
+                           "VALUES ({next_id}, $1, $2, $3, $4, $5, $6, $7, $3) RETURNING id"};
 constexpr Sql kRecordPg{
     "record_visit_pg",
-    "WITH recent AS (SELECT " KB_VISIT_COLUMNS " FROM {visits} v WHERE v.person_id = $1 AND v.venue_id = $3 "
+    "WITH recent AS (SELECT " KB_VISIT_COLUMNS
+    " FROM {visits} v WHERE v.person_id = $1 AND v.venue_id = $3 "
     "AND v.t_in >= $2 AND v.t_out IS NULL ORDER BY v.t_in DESC LIMIT 1), "
-    "added AS (INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, created_at) "
-    "SELECT {next_id}, $3, $1, $4::bigint, $5::bigint, $6::smallint, $7::smallint, $8::bigint, $4::bigint "
+    "added AS (INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, source, trust, "
+    "recorded_by, created_at) "
+    "SELECT {next_id}, $3, $1, $4::bigint, $5::bigint, $6::smallint, $7::smallint, $8::bigint, "
+    "$4::bigint "
     "WHERE NOT EXISTS (SELECT 1 FROM recent) "
     "RETURNING id, venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by) "
     "SELECT *, true FROM recent UNION ALL SELECT *, false FROM added"};
@@ -39,44 +45,57 @@ constexpr Sql kRecordPg{
 // later one of the same pair is answered in code as a duplicate of it.
 constexpr Sql kRecordAllPg{
     "record_visits_pg",
-    "WITH input AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::smallint[], "
-    "$6::smallint[], $7::bigint[]) WITH ORDINALITY AS i(person_id, venue_id, t_in, assumed_out, source, trust, "
+    "WITH input AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], "
+    "$5::smallint[], "
+    "$6::smallint[], $7::bigint[]) WITH ORDINALITY AS i(person_id, venue_id, t_in, assumed_out, "
+    "source, trust, "
     "recorded_by, k)), "
-    "recent AS (SELECT i.k, v.* FROM input i CROSS JOIN LATERAL (SELECT " KB_VISIT_COLUMNS " FROM {visits} v "
-    "WHERE v.person_id = i.person_id AND v.venue_id = i.venue_id AND v.t_in >= i.t_in - $8 AND v.t_out IS NULL "
+    "recent AS (SELECT i.k, v.* FROM input i CROSS JOIN LATERAL (SELECT " KB_VISIT_COLUMNS
+    " FROM {visits} v "
+    "WHERE v.person_id = i.person_id AND v.venue_id = i.venue_id AND v.t_in >= i.t_in - $8 AND "
+    "v.t_out IS NULL "
     "ORDER BY v.t_in DESC LIMIT 1) v), "
     "fresh AS (SELECT DISTINCT ON (i.person_id, i.venue_id) {next_id} AS id, i.* FROM input i "
-    "WHERE NOT EXISTS (SELECT 1 FROM recent r WHERE r.k = i.k) ORDER BY i.person_id, i.venue_id, i.k), "
-    "added AS (INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, created_at) "
-    "SELECT id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, t_in FROM fresh) "
-    "SELECT id, venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by, true, k FROM recent "
-    "UNION ALL SELECT id, venue_id, person_id, t_in, NULL::bigint, assumed_out, source, trust, recorded_by, false, k "
+    "WHERE NOT EXISTS (SELECT 1 FROM recent r WHERE r.k = i.k) ORDER BY i.person_id, i.venue_id, "
+    "i.k), "
+    "added AS (INSERT INTO {visits}(id, venue_id, person_id, t_in, assumed_out, source, trust, "
+    "recorded_by, created_at) "
+    "SELECT id, venue_id, person_id, t_in, assumed_out, source, trust, recorded_by, t_in FROM "
+    "fresh) "
+    "SELECT id, venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by, true, k "
+    "FROM recent "
+    "UNION ALL SELECT id, venue_id, person_id, t_in, NULL::bigint, assumed_out, source, trust, "
+    "recorded_by, false, k "
     "FROM fresh"};
-constexpr Sql kSelectVisit{"select_visit", "SELECT " KB_VISIT_COLUMNS " FROM visits v WHERE v.id = $1"};
-constexpr Sql kCheckOut{
-    "check_out_visit",
-    "UPDATE {visits} SET t_out = $2 WHERE id = $1 AND t_out IS NULL RETURNING id, venue_id, person_id, t_in, t_out, "
-    "assumed_out, source, trust, recorded_by"};
+constexpr Sql kSelectVisit{"select_visit",
+                           "SELECT " KB_VISIT_COLUMNS " FROM visits v WHERE v.id = $1"};
+constexpr Sql kCheckOut{"check_out_visit",
+                        "UPDATE {visits} SET t_out = $2 WHERE id = $1 AND t_out IS NULL RETURNING "
+                        "id, venue_id, person_id, t_in, t_out, "
+                        "assumed_out, source, trust, recorded_by"};
 constexpr Sql kSelectOpen{
     "select_open_visits",
-    "SELECT " KB_VISIT_COLUMNS " FROM visits v WHERE v.person_id = $1 AND v.t_in >= $2 AND v.venue_id + 0 = $3 "
+    "SELECT " KB_VISIT_COLUMNS
+    " FROM visits v WHERE v.person_id = $1 AND v.t_in >= $2 AND v.venue_id + 0 = $3 "
     "AND v.t_out IS NULL ORDER BY v.t_in"};
 constexpr Sql kSelectOfPerson{
     "select_visits_of_person",
-    "SELECT " KB_VISIT_COLUMNS ", w.name, w.code FROM visits v JOIN venues w ON w.id = v.venue_id "
+    "SELECT " KB_VISIT_COLUMNS
+    ", w.name, w.code FROM visits v JOIN venues w ON w.id = v.venue_id "
     "WHERE v.person_id = $1 AND v.t_in >= $2 ORDER BY v.t_in DESC LIMIT $3"};
 constexpr Sql kSelectAtVenue{
     "select_visits_at_venue",
-    "SELECT " KB_VISIT_COLUMNS ", p.full_name, p.phone FROM visits v JOIN people p ON p.id = v.person_id "
+    "SELECT " KB_VISIT_COLUMNS
+    ", p.full_name, p.phone FROM visits v JOIN people p ON p.id = v.person_id "
     "WHERE v.venue_id = $1 AND v.t_in >= $2 AND v.t_in < $3 ORDER BY v.t_in, v.id"};
 constexpr Sql kSelectDayCounts{
     "select_visit_day_counts",
     "SELECT (t_in + 25200) / 86400 AS d, COUNT(*), COUNT(t_out) FROM visits "
     "WHERE venue_id = $1 AND t_in >= $2 AND t_in < $3 GROUP BY (t_in + 25200) / 86400 ORDER BY d"};
-constexpr Sql kSelectInside{
-    "select_visits_inside",
-    "SELECT COUNT(*) FROM visits WHERE venue_id = $1 AND t_in >= $2 AND t_in <= $3 AND t_out IS NULL "
-    "AND assumed_out > $3"};
+constexpr Sql kSelectInside{"select_visits_inside",
+                            "SELECT COUNT(*) FROM visits WHERE venue_id = $1 AND t_in >= $2 AND "
+                            "t_in <= $3 AND t_out IS NULL "
+                            "AND assumed_out > $3"};
 
 static_assert(kVietnamOffsetSeconds == 25200, "the day SQL above hard-codes UTC+07:00");
 
@@ -90,8 +109,10 @@ Result<Visit> from_row(const store::Row& r) {
   v.assumed_out = r.i64(5);
   int64_t source = r.i64(6);
   int64_t trust = r.i64(7);
-  if (source < 1 || source > 3) return internal(fmt::format("visit {} has unknown source {}", v.id, source));
-  if (trust < 1 || trust > 8) return internal(fmt::format("visit {} has unknown trust {}", v.id, trust));
+  if (source < 1 || source > 3)
+    return internal(fmt::format("visit {} has unknown source {}", v.id, source));
+  if (trust < 1 || trust > 8)
+    return internal(fmt::format("visit {} has unknown trust {}", v.id, trust));
   v.source = static_cast<Source>(source);
   v.trust = static_cast<Trust>(trust);
   v.recorded_by = r.opt_i64(8);
@@ -102,23 +123,34 @@ Result<Visit> from_row(const store::Row& r) {
 
 std::string_view source_name(Source source) {
   switch (source) {
-    case Source::kSelf: return "self";
-    case Source::kStaffScan: return "staff_scan";
-    case Source::kManual: return "manual";
+    case Source::kSelf:
+      return "self";
+    case Source::kStaffScan:
+      return "staff_scan";
+    case Source::kManual:
+      return "manual";
   }
   return "self";
 }
 
 std::string_view trust_name(Trust trust) {
   switch (trust) {
-    case Trust::kGuestForm: return "guest_form";
-    case Trust::kManual: return "manual";
-    case Trust::kSelfPoster: return "self_poster";
-    case Trust::kPhoneOtp: return "phone_otp";
-    case Trust::kSelfKiosk: return "self_kiosk";
-    case Trust::kBhyt: return "bhyt";
-    case Trust::kCccd: return "cccd";
-    case Trust::kPersonalQr: return "personal_qr";
+    case Trust::kGuestForm:
+      return "guest_form";
+    case Trust::kManual:
+      return "manual";
+    case Trust::kSelfPoster:
+      return "self_poster";
+    case Trust::kPhoneOtp:
+      return "phone_otp";
+    case Trust::kSelfKiosk:
+      return "self_kiosk";
+    case Trust::kBhyt:
+      return "bhyt";
+    case Trust::kCccd:
+      return "cccd";
+    case Trust::kPersonalQr:
+      return "personal_qr";
   }
   return "manual";
 }
@@ -126,13 +158,18 @@ std::string_view trust_name(Trust trust) {
 int trust_level(Trust trust) {
   switch (trust) {
     case Trust::kGuestForm:
-    case Trust::kManual: return 1;
-    case Trust::kSelfPoster: return 2;
+    case Trust::kManual:
+      return 1;
+    case Trust::kSelfPoster:
+      return 2;
     case Trust::kPhoneOtp:
-    case Trust::kSelfKiosk: return 3;
+    case Trust::kSelfKiosk:
+      return 3;
     case Trust::kBhyt:
-    case Trust::kCccd: return 4;
-    case Trust::kPersonalQr: return 5;
+    case Trust::kCccd:
+      return 4;
+    case Trust::kPersonalQr:
+      return 5;
   }
   return 1;
 }
@@ -144,16 +181,18 @@ Result<Recorded> record(store::Connection& c, const NewVisit& n) {
   Param by = n.recorded_by ? Param{*n.recorded_by} : Param{nullptr};
   if (c.dialect() == store::Dialect::kPostgres && checkin::visit_day(since) == day) {
     // One round trip instead of two: the duplicate check and the insert in one statement.
-    KB_ASSIGN(auto row, c.query_one(checkin::for_day(c, kRecordPg, day),
-                                    {n.person_id, since, n.venue_id, n.at, n.at + n.stay_seconds,
-                                     static_cast<int64_t>(n.source), static_cast<int64_t>(n.trust), by}));
+    KB_ASSIGN(auto row,
+              c.query_one(checkin::for_day(c, kRecordPg, day),
+                          {n.person_id, since, n.venue_id, n.at, n.at + n.stay_seconds,
+                           static_cast<int64_t>(n.source), static_cast<int64_t>(n.trust), by}));
     if (!row) return internal("recording a visit returned no row");
     KB_ASSIGN(Visit v, from_row(*row));
     return Recorded{std::move(v), row->str(9) == "t"};
   }
   for (int64_t d = day; d >= checkin::visit_day(since); --d) {  // the window may begin yesterday
     if (d != day) KB_TRY(checkin::ensure_visit_day(c, d));
-    KB_ASSIGN(auto recent, c.query_one(checkin::for_day(c, kSelectRecent, d), {n.person_id, since, n.venue_id}));
+    KB_ASSIGN(auto recent,
+              c.query_one(checkin::for_day(c, kSelectRecent, d), {n.person_id, since, n.venue_id}));
     if (recent) {
       KB_ASSIGN(Visit v, from_row(*recent));
       return Recorded{std::move(v), true};
@@ -167,8 +206,10 @@ Result<Recorded> record(store::Connection& c, const NewVisit& n) {
   v.source = n.source;
   v.trust = n.trust;
   v.recorded_by = n.recorded_by;
-  KB_ASSIGN(auto row, c.query_one(checkin::for_day(c, kInsertVisit, day), {n.venue_id, n.person_id, n.at, v.assumed_out,
-                                                 static_cast<int64_t>(n.source), static_cast<int64_t>(n.trust), by}));
+  KB_ASSIGN(auto row,
+            c.query_one(checkin::for_day(c, kInsertVisit, day),
+                        {n.venue_id, n.person_id, n.at, v.assumed_out,
+                         static_cast<int64_t>(n.source), static_cast<int64_t>(n.trust), by}));
   if (!row) return internal("insert into visits returned no id");
   v.id = row->i64(0);
   return Recorded{std::move(v), false};
@@ -177,8 +218,8 @@ Result<Recorded> record(store::Connection& c, const NewVisit& n) {
 namespace {
 
 // One day's check-ins (at least two) through kRecordAllPg; `at[i]` indexes `visits`.
-void record_day_pg(store::Connection& c, int64_t day, std::span<const NewVisit> visits, std::span<const size_t> at,
-                   std::vector<std::optional<Result<Recorded>>>& out) {
+void record_day_pg(store::Connection& c, int64_t day, std::span<const NewVisit> visits,
+                   std::span<const size_t> at, std::vector<std::optional<Result<Recorded>>>& out) {
   auto fail = [&](const Error& e) {
     for (size_t i : at) out[i].emplace(e);
   };
@@ -210,7 +251,8 @@ void record_day_pg(store::Connection& c, int64_t day, std::span<const NewVisit> 
   if (!rows.ok()) return fail(rows.error());
   for (const auto& r : *rows) {
     int64_t k = r.i64(10);  // 1-based position in `at`
-    if (k < 1 || k > static_cast<int64_t>(at.size())) return fail(internal("recording visits returned a bad row"));
+    if (k < 1 || k > static_cast<int64_t>(at.size()))
+      return fail(internal("recording visits returned a bad row"));
     auto v = from_row(r);
     if (!v.ok()) return fail(v.error());
     out[at[k - 1]].emplace(Recorded{std::move(*v), r.str(9) == "t"});
@@ -241,13 +283,16 @@ std::vector<Result<Recorded>> record_all(store::Connection& c, std::span<const N
   });
   if (c.dialect() == store::Dialect::kPostgres && visits.size() > 1 && one_day_each) {
     std::vector<std::pair<int64_t, size_t>> by_day;
-    for (size_t i = 0; i < visits.size(); ++i) by_day.emplace_back(checkin::visit_day(visits[i].at), i);
-    std::stable_sort(by_day.begin(), by_day.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 0; i < visits.size(); ++i)
+      by_day.emplace_back(checkin::visit_day(visits[i].at), i);
+    std::stable_sort(by_day.begin(), by_day.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<size_t> at;
     for (size_t i = 0; i < by_day.size();) {
       at.clear();
       size_t j = i;
-      for (; j < by_day.size() && by_day[j].first == by_day[i].first; ++j) at.push_back(by_day[j].second);
+      for (; j < by_day.size() && by_day[j].first == by_day[i].first; ++j)
+        at.push_back(by_day[j].second);
       if (at.size() > 1) record_day_pg(c, by_day[i].first, visits, at, out);
       i = j;
     }
@@ -271,17 +316,21 @@ Result<Visit> check_out(store::Connection& c, int64_t visit_id, int64_t now) {
   KB_ASSIGN(auto existing, find(c, visit_id));
   if (!existing) return Error{ErrorKind::kNotFound, "visit_not_found", "no such visit", "visit_id"};
   if (existing->t_out) {
-    return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out", "visit_id"};
+    return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out",
+                 "visit_id"};
   }
-  KB_ASSIGN(auto row, c.query_one(checkin::for_day(c, kCheckOut, checkin::visit_day(existing->t_in)), {visit_id, now}));
+  KB_ASSIGN(auto row,
+            c.query_one(checkin::for_day(c, kCheckOut, checkin::visit_day(existing->t_in)),
+                        {visit_id, now}));
   if (!row) {  // checked out meanwhile through another server process
-    return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out", "visit_id"};
+    return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out",
+                 "visit_id"};
   }
   return from_row(*row);
 }
 
-Result<std::vector<Visit>> open_visits(store::Connection& c, int64_t venue_id, std::span<const int64_t> person_ids,
-                                       int64_t now) {
+Result<std::vector<Visit>> open_visits(store::Connection& c, int64_t venue_id,
+                                       std::span<const int64_t> person_ids, int64_t now) {
   std::vector<Visit> out;
   for (int64_t person : person_ids) {
     KB_ASSIGN(store::Rows rows, c.query(kSelectOpen, {person, now - 86400, venue_id}));
@@ -293,7 +342,8 @@ Result<std::vector<Visit>> open_visits(store::Connection& c, int64_t venue_id, s
   return out;
 }
 
-Result<std::vector<VisitAtVenue>> visits_of(store::Connection& c, std::span<const int64_t> person_ids, int64_t since,
+Result<std::vector<VisitAtVenue>> visits_of(store::Connection& c,
+                                            std::span<const int64_t> person_ids, int64_t since,
                                             int64_t limit) {
   std::vector<VisitAtVenue> out;
   for (int64_t person : person_ids) {
@@ -303,12 +353,14 @@ Result<std::vector<VisitAtVenue>> visits_of(store::Connection& c, std::span<cons
       out.push_back({std::move(v), r.str(9), r.str(10)});
     }
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const VisitAtVenue& a, const VisitAtVenue& b) { return a.visit.t_in > b.visit.t_in; });
+  std::stable_sort(out.begin(), out.end(), [](const VisitAtVenue& a, const VisitAtVenue& b) {
+    return a.visit.t_in > b.visit.t_in;
+  });
   return out;
 }
 
-Result<std::vector<GuestLogEntry>> visits_at(store::Connection& c, int64_t venue_id, int64_t from, int64_t to) {
+Result<std::vector<GuestLogEntry>> visits_at(store::Connection& c, int64_t venue_id, int64_t from,
+                                             int64_t to) {
   KB_ASSIGN(store::Rows rows, c.query(kSelectAtVenue, {venue_id, from, to}));
   std::vector<GuestLogEntry> out;
   out.reserve(rows.size());
@@ -319,11 +371,13 @@ Result<std::vector<GuestLogEntry>> visits_at(store::Connection& c, int64_t venue
   return out;
 }
 
-Result<std::vector<DayCount>> day_counts(store::Connection& c, int64_t venue_id, int64_t from, int64_t to) {
+Result<std::vector<DayCount>> day_counts(store::Connection& c, int64_t venue_id, int64_t from,
+                                         int64_t to) {
   KB_ASSIGN(store::Rows rows, c.query(kSelectDayCounts, {venue_id, from, to}));
   std::vector<DayCount> out;
   out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back({day_of(r.i64(0) * 86400 - kVietnamOffsetSeconds), r.i64(1), r.i64(2)});
+  for (const auto& r : rows)
+    out.push_back({day_of(r.i64(0) * 86400 - kVietnamOffsetSeconds), r.i64(1), r.i64(2)});
   return out;
 }
 
@@ -340,7 +394,8 @@ std::optional<int64_t> day_start(std::string_view date) {
 }
 
 std::string checkout_token(std::string_view secret, const Visit& v) {
-  return keyed_hash(fmt::format("checkout|{}|{}|{}", v.id, v.person_id, v.t_in), secret).substr(0, 32);
+  return keyed_hash(fmt::format("checkout|{}|{}|{}", v.id, v.person_id, v.t_in), secret)
+      .substr(0, 32);
 }
 
 std::string day_of(int64_t t) { return format_rfc3339(t).substr(0, 10); }

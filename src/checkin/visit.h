@@ -77,7 +77,8 @@ Result<Recorded> record(store::Connection& c, const NewVisit& visit);
 // It runs without savepoints: on PostgreSQL an SQL error leaves the transaction failed.
 std::vector<Result<Recorded>> record_all(store::Connection& c, std::span<const NewVisit> visits);
 
-// Check-ins as a kind of write the group-commit writer runs together (store::Writer::submit_grouped).
+// Check-ins as a kind of write the group-commit writer runs together
+// (store::Writer::submit_grouped).
 struct CheckinGroup {
   using Input = NewVisit;
   using Output = Result<Recorded>;
@@ -95,8 +96,8 @@ Result<std::optional<Visit>> find(store::Connection& c, int64_t id);
 Result<Visit> check_out(store::Connection& c, int64_t visit_id, int64_t now);
 
 // Visits of these people at a venue, begun in the last day and not yet checked out.
-Result<std::vector<Visit>> open_visits(store::Connection& c, int64_t venue_id, std::span<const int64_t> person_ids,
-                                       int64_t now);
+Result<std::vector<Visit>> open_visits(store::Connection& c, int64_t venue_id,
+                                       std::span<const int64_t> person_ids, int64_t now);
 
 // A visit with the venue's name, for a person's own history.
 struct VisitAtVenue {
@@ -105,7 +106,8 @@ struct VisitAtVenue {
   std::string venue_code;
 };
 // Newest first, begun at or after `since`, at most `limit` per person.
-Result<std::vector<VisitAtVenue>> visits_of(store::Connection& c, std::span<const int64_t> person_ids, int64_t since,
+Result<std::vector<VisitAtVenue>> visits_of(store::Connection& c,
+                                            std::span<const int64_t> person_ids, int64_t since,
                                             int64_t limit);
 
 // A visit with the visitor's identity, for a venue's guest log.
@@ -115,7 +117,8 @@ struct GuestLogEntry {
   std::string phone;
 };
 // Visits begun in [from, to), in order of arrival.
-Result<std::vector<GuestLogEntry>> visits_at(store::Connection& c, int64_t venue_id, int64_t from, int64_t to);
+Result<std::vector<GuestLogEntry>> visits_at(store::Connection& c, int64_t venue_id, int64_t from,
+                                             int64_t to);
 
 struct DayCount {
   std::string date;  // YYYY-MM-DD in Vietnam's zone
@@ -123,7 +126,8 @@ struct DayCount {
   int64_t out = 0;   // of them, checked out
 };
 // Per Vietnam day, for days with at least one visit in [from, to), oldest first.
-Result<std::vector<DayCount>> day_counts(store::Connection& c, int64_t venue_id, int64_t from, int64_t to);
+Result<std::vector<DayCount>> day_counts(store::Connection& c, int64_t venue_id, int64_t from,
+                                         int64_t to);
 // People at the venue now: checked in during the last day, not checked out, stay not over.
 Result<int64_t> inside_now(store::Connection& c, int64_t venue_id, int64_t now);
 

@@ -27,7 +27,8 @@ struct VisitDayMemo final : store::Connection::Memo {
 // The columns of a visit, in the order every day table has them (the SQLite view is a UNION
 // ALL of `SELECT *`, so the order matters).
 constexpr const char* kSqliteColumns =
-    "(id INTEGER PRIMARY KEY, venue_id BIGINT NOT NULL, person_id BIGINT NOT NULL, t_in BIGINT NOT NULL, "
+    "(id INTEGER PRIMARY KEY, venue_id BIGINT NOT NULL, person_id BIGINT NOT NULL, t_in BIGINT NOT "
+    "NULL, "
     "t_out BIGINT, assumed_out BIGINT NOT NULL, source SMALLINT NOT NULL, trust SMALLINT NOT NULL, "
     "recorded_by BIGINT, created_at BIGINT NOT NULL)";
 
@@ -37,28 +38,35 @@ constexpr const char* kSqliteColumns =
 constexpr const char* kVenueIndexColumns = "(venue_id, t_in, person_id, t_out, assumed_out)";
 constexpr const char* kPersonIndexColumns = "(person_id, venue_id, t_in, t_out, assumed_out)";
 
-constexpr Sql kSqliteTableExists{"visit_day_exists_sqlite",
-                                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1"};
-constexpr Sql kPgTableExists{"visit_day_exists_pg", "SELECT COUNT(*) FROM pg_class WHERE oid = to_regclass($1)"};
-constexpr Sql kSqliteDayTables{
-    "visit_day_tables_sqlite",
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'visits_[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'"};
-constexpr Sql kPgDayTables{"visit_day_tables_pg",
-                           "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                           "WHERE i.inhparent = to_regclass('visits')"};
-constexpr Sql kUnsplitDays{"visit_unsplit_days", "SELECT DISTINCT (t_in + 25200) / 86400 FROM visits_unsplit"};
-constexpr Sql kUnsplitMaxId{"visit_unsplit_max_id", "SELECT COALESCE(MAX(id), 0) FROM visits_unsplit"};
+constexpr Sql kSqliteTableExists{
+    "visit_day_exists_sqlite",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1"};
+constexpr Sql kPgTableExists{"visit_day_exists_pg",
+                             "SELECT COUNT(*) FROM pg_class WHERE oid = to_regclass($1)"};
+constexpr Sql kSqliteDayTables{"visit_day_tables_sqlite",
+                               "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB "
+                               "'visits_[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'"};
+constexpr Sql kPgDayTables{
+    "visit_day_tables_pg",
+    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+    "WHERE i.inhparent = to_regclass('visits')"};
+constexpr Sql kUnsplitDays{"visit_unsplit_days",
+                           "SELECT DISTINCT (t_in + 25200) / 86400 FROM visits_unsplit"};
+constexpr Sql kUnsplitMaxId{"visit_unsplit_max_id",
+                            "SELECT COALESCE(MAX(id), 0) FROM visits_unsplit"};
 
 constexpr Sql kCountDay{"count_visit_day", "SELECT COUNT(*) FROM {visits}"};
 constexpr Sql kRetainedFrom{"visit_retained_from", "SELECT first_kept_day FROM visit_retention"};
-constexpr Sql kSetRetainedFrom{"visit_set_retained_from",
-                               "UPDATE visit_retention SET first_kept_day = $1 WHERE first_kept_day < $1"};
+constexpr Sql kSetRetainedFrom{
+    "visit_set_retained_from",
+    "UPDATE visit_retention SET first_kept_day = $1 WHERE first_kept_day < $1"};
 
 static_assert(kVietnamOffsetSeconds == 25200, "kUnsplitDays hard-codes UTC+07:00");
 
 std::optional<int64_t> day_of_table(std::string_view name) {
   if (name.size() != 15 || !name.starts_with("visits_")) return std::nullopt;
-  std::string date = fmt::format("{}-{}-{}T00:00:00+07:00", name.substr(7, 4), name.substr(11, 2), name.substr(13, 2));
+  std::string date = fmt::format("{}-{}-{}T00:00:00+07:00", name.substr(7, 4), name.substr(11, 2),
+                                 name.substr(13, 2));
   auto t = parse_rfc3339(date);
   if (!t) return std::nullopt;
   return visit_day(*t);
@@ -67,7 +75,8 @@ std::optional<int64_t> day_of_table(std::string_view name) {
 // SQLite: `visits` is the UNION ALL of the empty template (so it exists with no day at all) and
 // every day table.
 Status rebuild_sqlite_view(Connection& c, const std::vector<int64_t>& days) {
-  std::string sql = "DROP VIEW IF EXISTS visits; CREATE VIEW visits AS SELECT * FROM visits_template";
+  std::string sql =
+      "DROP VIEW IF EXISTS visits; CREATE VIEW visits AS SELECT * FROM visits_template";
   for (int64_t day : days) sql += fmt::format(" UNION ALL SELECT * FROM {}", visit_table(day));
   return c.exec_script(sql);
 }
@@ -75,16 +84,18 @@ Status rebuild_sqlite_view(Connection& c, const std::vector<int64_t>& days) {
 Status create_day(Connection& c, int64_t day) {
   std::string t = visit_table(day);
   if (c.dialect() == Dialect::kSqlite) {
-    KB_TRY(c.exec_script(fmt::format("CREATE TABLE {0} {1}; CREATE INDEX {0}_by_venue ON {0}{2}; "
-                                     "CREATE INDEX {0}_by_person ON {0}{3}",
-                                     t, kSqliteColumns, kVenueIndexColumns, kPersonIndexColumns)));
+    KB_TRY(
+        c.exec_script(fmt::format("CREATE TABLE {0} {1}; CREATE INDEX {0}_by_venue ON {0}{2}; "
+                                  "CREATE INDEX {0}_by_person ON {0}{3}",
+                                  t, kSqliteColumns, kVenueIndexColumns, kPersonIndexColumns)));
     KB_ASSIGN(auto days, visit_days(c));
     return rebuild_sqlite_view(c, days);
   }
   // Several servers may make the same day at once: one does, the others find it made.
-  return c.exec_script(fmt::format(
-      "SELECT pg_advisory_xact_lock(727202); CREATE TABLE IF NOT EXISTS {} PARTITION OF visits FOR VALUES FROM ({}) TO ({})",
-      t, visit_day_start(day), visit_day_start(day + 1)));
+  return c.exec_script(
+      fmt::format("SELECT pg_advisory_xact_lock(727202); CREATE TABLE IF NOT EXISTS {} PARTITION "
+                  "OF visits FOR VALUES FROM ({}) TO ({})",
+                  t, visit_day_start(day), visit_day_start(day + 1)));
 }
 
 }  // namespace
@@ -105,14 +116,16 @@ Status ensure_visit_day(Connection& c, int64_t day) {
   auto& memo = c.memo<VisitDayMemo>();
   if (memo.known_days.contains(day)) return {};
   std::string t = visit_table(day);
-  KB_ASSIGN(Rows rows, c.query(c.dialect() == Dialect::kSqlite ? kSqliteTableExists : kPgTableExists,
-                               {std::string_view(t)}));
+  KB_ASSIGN(Rows rows,
+            c.query(c.dialect() == Dialect::kSqlite ? kSqliteTableExists : kPgTableExists,
+                    {std::string_view(t)}));
   if (rows.empty() || rows[0].i64(0) == 0) {
     // A purged day is not made again: its ids would come round a second time.
     KB_ASSIGN(Rows floor, c.query(kRetainedFrom));
     if (!floor.empty() && day < floor[0].i64(0)) {
       return make_error(ErrorKind::kInvalidArgument, "past_retention",
-                        fmt::format("{} is before the retention period; its visits were purged", visit_table(day)));
+                        fmt::format("{} is before the retention period; its visits were purged",
+                                    visit_table(day)));
     }
     KB_TRY(create_day(c, day));
   }
@@ -129,11 +142,14 @@ Sql for_day(Connection& c, const Sql& pattern, int64_t day) {
     std::string table = visit_table(day);
     // SQLite numbers a day's visits from day × 2^32 (below 2^53, so exact in JavaScript too);
     // rows moved in by migration 8 keep their smaller ids.
-    std::string next_id = c.dialect() == Dialect::kSqlite
-                              ? fmt::format("(SELECT MAX(COALESCE(MAX(id), 0), {}) + 1 FROM {})", day << 32, table)
-                              : std::string("nextval('visit_ids')");
-    for (size_t pos; (pos = text.find("{visits}")) != std::string::npos;) text.replace(pos, 8, table);
-    for (size_t pos; (pos = text.find("{next_id}")) != std::string::npos;) text.replace(pos, 9, next_id);
+    std::string next_id =
+        c.dialect() == Dialect::kSqlite
+            ? fmt::format("(SELECT MAX(COALESCE(MAX(id), 0), {}) + 1 FROM {})", day << 32, table)
+            : std::string("nextval('visit_ids')");
+    for (size_t pos; (pos = text.find("{visits}")) != std::string::npos;)
+      text.replace(pos, 8, table);
+    for (size_t pos; (pos = text.find("{next_id}")) != std::string::npos;)
+      text.replace(pos, 9, next_id);
     it = texts.emplace(key, std::move(text)).first;
   }
   return Sql{pattern.name, it->second.c_str()};
@@ -173,8 +189,9 @@ Result<std::vector<PurgedDay>> purge_visit_days(Connection& c, int64_t first_kep
 
 Status split_visits_by_day(Connection& c) {
   bool sqlite = c.dialect() == Dialect::kSqlite;
-  KB_TRY(c.exec_script(
-      "ALTER TABLE visits RENAME TO visits_unsplit; DROP INDEX visits_by_venue_covering; DROP INDEX visits_by_person"));
+  KB_TRY(
+      c.exec_script("ALTER TABLE visits RENAME TO visits_unsplit; DROP INDEX "
+                    "visits_by_venue_covering; DROP INDEX visits_by_person"));
   if (sqlite) {
     KB_TRY(c.exec_script(fmt::format("CREATE TABLE visits_template {}", kSqliteColumns)));
     KB_TRY(rebuild_sqlite_view(c, {}));
@@ -182,22 +199,27 @@ Status split_visits_by_day(Connection& c) {
     KB_ASSIGN(Rows max_id, c.query(kUnsplitMaxId));
     KB_TRY(c.exec_script(fmt::format(
         "CREATE SEQUENCE visit_ids START WITH {0}; "
-        "CREATE TABLE visits (id BIGINT NOT NULL DEFAULT nextval('visit_ids'), venue_id BIGINT NOT NULL, "
-        "person_id BIGINT NOT NULL, t_in BIGINT NOT NULL, t_out BIGINT, assumed_out BIGINT NOT NULL, "
-        "source SMALLINT NOT NULL, trust SMALLINT NOT NULL, recorded_by BIGINT, created_at BIGINT NOT NULL) "
+        "CREATE TABLE visits (id BIGINT NOT NULL DEFAULT nextval('visit_ids'), venue_id BIGINT NOT "
+        "NULL, "
+        "person_id BIGINT NOT NULL, t_in BIGINT NOT NULL, t_out BIGINT, assumed_out BIGINT NOT "
+        "NULL, "
+        "source SMALLINT NOT NULL, trust SMALLINT NOT NULL, recorded_by BIGINT, created_at BIGINT "
+        "NOT NULL) "
         "PARTITION BY RANGE (t_in); "
         "CREATE INDEX visits_by_id ON visits(id); "
         "CREATE INDEX visits_by_venue ON visits{1}; CREATE INDEX visits_by_person ON visits{2}",
         max_id[0].i64(0) + 1, kVenueIndexColumns, kPersonIndexColumns)));
   }
-  KB_TRY(c.exec_script("CREATE TABLE visit_retention (first_kept_day BIGINT NOT NULL); "
-                       "INSERT INTO visit_retention VALUES (-1000000)"));
+  KB_TRY(
+      c.exec_script("CREATE TABLE visit_retention (first_kept_day BIGINT NOT NULL); "
+                    "INSERT INTO visit_retention VALUES (-1000000)"));
   KB_ASSIGN(Rows days, c.query(kUnsplitDays));
   for (const auto& r : days) {
     int64_t day = r.i64(0);
     KB_TRY(ensure_visit_day(c, day));
-    KB_TRY(c.exec_script(fmt::format("INSERT INTO {} SELECT * FROM visits_unsplit WHERE t_in >= {} AND t_in < {}",
-                                     visit_table(day), visit_day_start(day), visit_day_start(day + 1))));
+    KB_TRY(c.exec_script(
+        fmt::format("INSERT INTO {} SELECT * FROM visits_unsplit WHERE t_in >= {} AND t_in < {}",
+                    visit_table(day), visit_day_start(day), visit_day_start(day + 1))));
   }
   return c.exec_script("DROP TABLE visits_unsplit");
 }
@@ -205,7 +227,8 @@ Status split_visits_by_day(Connection& c) {
 Status cover_visit_ids(Connection& c) {
   if (c.dialect() == Dialect::kSqlite) return {};  // the rowid is in every SQLite index
   return c.exec_script(fmt::format(
-      "CREATE INDEX visits_by_venue_with_id ON visits{} INCLUDE (id); DROP INDEX visits_by_venue", kVenueIndexColumns));
+      "CREATE INDEX visits_by_venue_with_id ON visits{} INCLUDE (id); DROP INDEX visits_by_venue",
+      kVenueIndexColumns));
 }
 
 }  // namespace kb::checkin

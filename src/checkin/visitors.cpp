@@ -25,20 +25,21 @@ Result<people::Person> resolved(Result<identity::Resolved> r) {
 
 }  // namespace
 
-Result<people::Person> person_for_cccd(store::Connection& c, const scan::CccdCard& card, const DoorPlace& place,
-                                       int64_t now) {
+Result<people::Person> person_for_cccd(store::Connection& c, const scan::CccdCard& card,
+                                       const DoorPlace& place, int64_t now) {
   identity::Arrival a = arrival_at("cccd_scan", place);
   a.details.full_name = card.full_name;
   a.details.birth_date = card.birth_date;
   a.details.sex = card.sex;
   a.details.address_text = card.address;
   a.details.identifiers.push_back({identity::IdKind::kCccd, card.id_number, {}});
-  if (!card.old_id.empty()) a.details.identifiers.push_back({identity::IdKind::kCmnd, card.old_id, {}});
+  if (!card.old_id.empty())
+    a.details.identifiers.push_back({identity::IdKind::kCmnd, card.old_id, {}});
   return resolved(identity::find_or_create(c, a, now));
 }
 
-Result<people::Person> person_for_bhyt(store::Connection& c, const scan::BhytCard& card, const DoorPlace& place,
-                                       int64_t now) {
+Result<people::Person> person_for_bhyt(store::Connection& c, const scan::BhytCard& card,
+                                       const DoorPlace& place, int64_t now) {
   identity::Arrival a = arrival_at("bhyt_scan", place);
   a.details.full_name = card.full_name;
   a.details.birth_date = card.birth_date;
@@ -48,8 +49,9 @@ Result<people::Person> person_for_bhyt(store::Connection& c, const scan::BhytCar
   return resolved(identity::find_or_create(c, a, now));
 }
 
-Result<people::Person> person_for_phone(store::Connection& c, std::string_view phone, std::string_view full_name,
-                                        const DoorPlace& place, int64_t now) {
+Result<people::Person> person_for_phone(store::Connection& c, std::string_view phone,
+                                        std::string_view full_name, const DoorPlace& place,
+                                        int64_t now) {
   if (full_name.empty()) {
     KB_ASSIGN(auto found, people::find_by_phone(c, phone));
     for (auto& p : found) {
@@ -66,8 +68,9 @@ Result<people::Person> person_for_phone(store::Connection& c, std::string_view p
   return resolved(identity::find_or_create(c, a, now));
 }
 
-Result<people::Person> guest(store::Connection& c, std::string_view full_name, std::string_view phone,
-                             std::string_view door, const DoorPlace& place, int64_t now) {
+Result<people::Person> guest(store::Connection& c, std::string_view full_name,
+                             std::string_view phone, std::string_view door, const DoorPlace& place,
+                             int64_t now) {
   if (!phone.empty()) {
     KB_ASSIGN(auto found, people::find_by_phone(c, phone));
     for (auto& p : found) {

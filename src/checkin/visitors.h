@@ -27,25 +27,27 @@ struct DoorPlace {
 
 // The person holding this chip ID card: by its number, else by its old CMND number, else by a
 // sure match on its details, else recorded from the card.
-Result<people::Person> person_for_cccd(store::Connection& c, const scan::CccdCard& card, const DoorPlace& place,
-                                       int64_t now);
+Result<people::Person> person_for_cccd(store::Connection& c, const scan::CccdCard& card,
+                                       const DoorPlace& place, int64_t now);
 // The person holding this health-insurance card: by its social-insurance number (the card
 // number's last 10 digits, lifelong), else by a sure match on the name, birth date and sex
 // with the ward its printed address names, else recorded from the card (and queued for the
 // officials when someone recorded is a likely match). Until then the door answers
 // card_not_linked (health/health_status.h), never green.
-Result<people::Person> person_for_bhyt(store::Connection& c, const scan::BhytCard& card, const DoorPlace& place,
-                                       int64_t now);
+Result<people::Person> person_for_bhyt(store::Connection& c, const scan::BhytCard& card,
+                                       const DoorPlace& place, int64_t now);
 // The person whose phone this is, proven by the code texted to it: without a name the account
 // holder (else an earlier record with that phone); with a name, whoever of that name the phone
 // belongs to (the account holder, a dependant of the account), else recorded now.
-Result<people::Person> person_for_phone(store::Connection& c, std::string_view phone, std::string_view full_name,
-                                        const DoorPlace& place, int64_t now);
+Result<people::Person> person_for_phone(store::Connection& c, std::string_view phone,
+                                        std::string_view full_name, const DoorPlace& place,
+                                        int64_t now);
 // A visitor nothing proves: the guest form, or staff typing a name (and maybe a phone). The
 // earlier record of a guest with this name and phone, else recorded now; a declared person of
 // that name and phone is at most a likely match (nothing was proven), queued for officials.
-Result<people::Person> guest(store::Connection& c, std::string_view full_name, std::string_view phone,
-                             std::string_view door, const DoorPlace& place, int64_t now);
+Result<people::Person> guest(store::Connection& c, std::string_view full_name,
+                             std::string_view phone, std::string_view door, const DoorPlace& place,
+                             int64_t now);
 
 // What a scanner may show of a person: the masked name, else the masked phone.
 std::string masked_identity(const people::Person& person);

@@ -25,8 +25,10 @@ Clock offset_clock(std::string path) {
       state->next_read_ms.store(ms + 100, std::memory_order_relaxed);
       std::ifstream in(state->path);
       int64_t offset = 0;
-      if (in >> offset) state->offset.store(offset, std::memory_order_relaxed);
-      else state->offset.store(0, std::memory_order_relaxed);
+      if (in >> offset)
+        state->offset.store(offset, std::memory_order_relaxed);
+      else
+        state->offset.store(0, std::memory_order_relaxed);
     }
     return static_cast<int64_t>(::time(nullptr)) + state->offset.load(std::memory_order_relaxed);
   }};
@@ -64,8 +66,8 @@ std::string format_rfc3339(int64_t unix_seconds) {
 
 std::optional<int64_t> parse_rfc3339(std::string_view s) {
   int year, month, day, hour, minute, second;
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-      s[13] != ':' || s[16] != ':') {
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' ||
+      (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':') {
     return std::nullopt;
   }
   if (!read_int(s, 0, 4, year) || !read_int(s, 5, 2, month) || !read_int(s, 8, 2, day) ||

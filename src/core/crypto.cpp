@@ -12,8 +12,8 @@ std::string random_token(size_t bytes) {
   std::string raw(bytes, '\0');
   randombytes_buf(raw.data(), raw.size());
   std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+                    raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(std::strlen(out.c_str()));
   return out;
 }
@@ -26,7 +26,8 @@ std::string random_digits(int digits) {
 
 std::string to_hex(std::string_view bytes) {
   std::string out(bytes.size() * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                 bytes.size());
   out.pop_back();
   return out;
 }
@@ -35,8 +36,8 @@ std::string from_hex(std::string_view hex) {
   std::string out(hex.size() / 2, '\0');
   size_t len = 0;
   if (hex.size() % 2 != 0 ||
-      sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(), hex.size(), nullptr,
-                     &len, nullptr) != 0 ||
+      sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(),
+                     hex.size(), nullptr, &len, nullptr) != 0 ||
       len != out.size()) {
     return {};
   }
@@ -45,9 +46,10 @@ std::string from_hex(std::string_view hex) {
 
 std::string keyed_hash(std::string_view data, std::string_view key) {
   unsigned char out[crypto_generichash_BYTES];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                     key.empty() ? nullptr : reinterpret_cast<const unsigned char*>(key.data()),
-                     key.size() > crypto_generichash_KEYBYTES_MAX ? crypto_generichash_KEYBYTES_MAX : key.size());
+  crypto_generichash(
+      out, sizeof out, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+      key.empty() ? nullptr : reinterpret_cast<const unsigned char*>(key.data()),
+      key.size() > crypto_generichash_KEYBYTES_MAX ? crypto_generichash_KEYBYTES_MAX : key.size());
   return to_hex(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
 }
 

@@ -21,9 +21,7 @@ constexpr Magic kMagics[] = {
     {"\x1F\x8B", "a gzip archive"},
 };
 
-Error not_text(std::string message) {
-  return invalid("body", "not_text", std::move(message));
-}
+Error not_text(std::string message) { return invalid("body", "not_text", std::move(message)); }
 
 bool is_line_end(char ch) { return ch == '\n' || ch == '\r'; }
 
@@ -32,7 +30,8 @@ bool is_line_end(char ch) { return ch == '\n' || ch == '\r'; }
 Result<Reader> Reader::open(std::string_view text, Limits limits) {
   for (const auto& m : kMagics) {
     if (text.starts_with(m.bytes)) {
-      return not_text(fmt::format("the file is {}, not CSV text: save the sheet as CSV (UTF-8) and send that", m.what));
+      return not_text(fmt::format(
+          "the file is {}, not CSV text: save the sheet as CSV (UTF-8) and send that", m.what));
     }
   }
   if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
@@ -48,12 +47,14 @@ Result<Reader> Reader::open(std::string_view text, Limits limits) {
     auto ch = static_cast<unsigned char>(text[i]);
     if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') ++controls;
   }
-  if (controls > sample / 100 + 1) return not_text("the file holds binary data (control bytes), not CSV text");
+  if (controls > sample / 100 + 1)
+    return not_text("the file holds binary data (control bytes), not CSV text");
 
   Reader r(text, limits);
   if (text.starts_with(kBom)) r.pos_ = kBom.size();
   size_t first = text.find_first_not_of(" \t\r\n", r.pos_);
-  if (first == std::string_view::npos) return invalid("header", "empty_file", "the file is empty: no header line");
+  if (first == std::string_view::npos)
+    return invalid("header", "empty_file", "the file is empty: no header line");
 
   // The delimiter is the one of comma, semicolon and tab that the header line uses most.
   size_t counts[3] = {0, 0, 0};
@@ -79,11 +80,12 @@ Result<Reader> Reader::open(std::string_view text, Limits limits) {
 Result<bool> Reader::next(std::vector<std::string>& cells) { return read_record(cells); }
 
 Error Reader::cell_error(size_t column) const {
-  std::string name = column < header_.size() && !header_[column].empty() ? header_[column]
-                                                                         : fmt::format("column {}", column + 1);
+  std::string name = column < header_.size() && !header_[column].empty()
+                         ? header_[column]
+                         : fmt::format("column {}", column + 1);
   return invalid(name, "cell_too_large",
-                 fmt::format("row {}, column {} (\"{}\"): a cell is longer than {} bytes", row_number_, column + 1,
-                             name, limits_.max_cell_bytes));
+                 fmt::format("row {}, column {} (\"{}\"): a cell is longer than {} bytes",
+                             row_number_, column + 1, name, limits_.max_cell_bytes));
 }
 
 Result<bool> Reader::read_record(std::vector<std::string>& cells) {
@@ -106,8 +108,9 @@ Result<bool> Reader::read_record(std::vector<std::string>& cells) {
   for (;;) {
     if (n >= limits_.max_columns) {
       std::string_view where = row_number_ == 1 ? "header" : "body";
-      return invalid(std::string(where), "too_many_columns",
-                     fmt::format("row {} has more than {} columns", row_number_, limits_.max_columns));
+      return invalid(
+          std::string(where), "too_many_columns",
+          fmt::format("row {} has more than {} columns", row_number_, limits_.max_columns));
     }
     std::string& out = cell_at(n);
     ++n;
@@ -117,8 +120,9 @@ Result<bool> Reader::read_record(std::vector<std::string>& cells) {
       for (;;) {
         const void* q = std::memchr(data + i, '"', size - i);
         if (!q) {
-          return invalid("body", "unterminated_quote",
-                         fmt::format("row {}: a quoted cell is never closed (a \" is missing)", row_number_));
+          return invalid(
+              "body", "unterminated_quote",
+              fmt::format("row {}: a quoted cell is never closed (a \" is missing)", row_number_));
         }
         size_t j = static_cast<const char*>(q) - data;
         out.append(data + i, j - i);
@@ -165,7 +169,8 @@ std::string cell(std::string_view value) {
 }
 
 void append_cell(std::string& out, std::string_view value) {
-  bool formula = !value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
+  bool formula =
+      !value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
   bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
   if (quote) out.push_back('"');
   if (formula) out.push_back('\'');

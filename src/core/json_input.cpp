@@ -1,7 +1,8 @@
 #include "core/json_input.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include <boost/json.hpp>
 
 #include "core/text.h"
 
@@ -9,8 +10,12 @@ namespace kb {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -43,10 +48,12 @@ Result<std::optional<std::string>> JsonBody::optional_string(std::string_view ke
   }
   std::string_view s = trim(std::string_view(v->as_string()));
   if (!is_storable_text(s)) {  // "\u0000": the databases would not keep the same text
-    return invalid(std::string(key), "invalid_text", fmt::format("{} must not contain NUL characters", key));
+    return invalid(std::string(key), "invalid_text",
+                   fmt::format("{} must not contain NUL characters", key));
   }
   if (s.size() > max_len) {
-    return invalid(std::string(key), "too_long", fmt::format("{} is longer than {} bytes", key, max_len));
+    return invalid(std::string(key), "too_long",
+                   fmt::format("{} is longer than {} bytes", key, max_len));
   }
   return std::optional<std::string>{std::string(s)};
 }
@@ -54,11 +61,13 @@ Result<std::optional<std::string>> JsonBody::optional_string(std::string_view ke
 Result<std::string> JsonBody::required_string(std::string_view key, size_t max_len) {
   KB_ASSIGN(auto s, optional_string(key, max_len));
   if (!s) return invalid(std::string(key), "missing_field", fmt::format("{} is required", key));
-  if (s->empty()) return invalid(std::string(key), "empty", fmt::format("{} must not be empty", key));
+  if (s->empty())
+    return invalid(std::string(key), "empty", fmt::format("{} must not be empty", key));
   return std::move(*s);
 }
 
-Result<std::optional<int64_t>> JsonBody::optional_int(std::string_view key, int64_t min, int64_t max) {
+Result<std::optional<int64_t>> JsonBody::optional_int(std::string_view key, int64_t min,
+                                                      int64_t max) {
   const auto* v = lookup(key);
   if (!v) return std::optional<int64_t>{};
   int64_t n;
@@ -70,7 +79,8 @@ Result<std::optional<int64_t>> JsonBody::optional_int(std::string_view key, int6
     return invalid(std::string(key), "wrong_type", fmt::format("{} must be an integer", key));
   }
   if (n < min || n > max) {
-    return invalid(std::string(key), "out_of_range", fmt::format("{} must be between {} and {}", key, min, max));
+    return invalid(std::string(key), "out_of_range",
+                   fmt::format("{} must be between {} and {}", key, min, max));
   }
   return std::optional<int64_t>{n};
 }
@@ -84,14 +94,16 @@ Result<int64_t> JsonBody::required_int(std::string_view key, int64_t min, int64_
 Result<std::optional<bool>> JsonBody::optional_bool(std::string_view key) {
   const auto* v = lookup(key);
   if (!v) return std::optional<bool>{};
-  if (!v->is_bool()) return invalid(std::string(key), "wrong_type", fmt::format("{} must be true or false", key));
+  if (!v->is_bool())
+    return invalid(std::string(key), "wrong_type", fmt::format("{} must be true or false", key));
   return std::optional<bool>{v->as_bool()};
 }
 
 Status JsonBody::no_unknown_fields() const {
   for (const auto& kv : object_) {
     if (!seen_.contains(std::string_view(kv.key()))) {
-      return invalid(std::string(kv.key()), "unknown_field", fmt::format("unknown field {}", std::string_view(kv.key())));
+      return invalid(std::string(kv.key()), "unknown_field",
+                     fmt::format("unknown field {}", std::string_view(kv.key())));
     }
   }
   return {};

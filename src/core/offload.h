@@ -9,7 +9,6 @@
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <utility>
 
 namespace kb {
@@ -24,12 +23,13 @@ auto offload(boost::asio::thread_pool& pool, F& fn) {
       [&pool](auto handler, F job) {
         auto ex = boost::asio::get_associated_executor(handler);
         auto work = boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
-        boost::asio::post(pool, [handler = std::move(handler), job = std::move(job), work]() mutable {
-          R r = job();
-          boost::asio::post(work, [handler = std::move(handler), r = std::move(r)]() mutable {
-            std::move(handler)(std::move(r));
-          });
-        });
+        boost::asio::post(
+            pool, [handler = std::move(handler), job = std::move(job), work]() mutable {
+              R r = job();
+              boost::asio::post(work, [handler = std::move(handler), r = std::move(r)]() mutable {
+                std::move(handler)(std::move(r));
+              });
+            });
       },
       boost::asio::use_awaitable, F(std::move(fn)));
 }

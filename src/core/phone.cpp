@@ -13,24 +13,30 @@ struct PrefixChange {
 
 // Ministry of Information and Communications' 2018 conversion of 11-digit mobile numbers.
 constexpr std::array<PrefixChange, 21> kPrefixChanges{{
-    {"162", "32"}, {"163", "33"}, {"164", "34"}, {"165", "35"}, {"166", "36"}, {"167", "37"},
-    {"168", "38"}, {"169", "39"},                                      // Viettel
+    {"162", "32"}, {"163", "33"}, {"164", "34"}, {"165", "35"}, {"166", "36"},
+    {"167", "37"}, {"168", "38"}, {"169", "39"},                                // Viettel
     {"120", "70"}, {"121", "79"}, {"122", "77"}, {"126", "76"}, {"128", "78"},  // MobiFone
     {"123", "83"}, {"124", "84"}, {"125", "85"}, {"127", "81"}, {"129", "82"},  // VinaPhone
-    {"186", "56"}, {"188", "58"},                                      // Vietnamobile
-    {"199", "59"},                                                     // Gmobile
+    {"186", "56"}, {"188", "58"},                                               // Vietnamobile
+    {"199", "59"},                                                              // Gmobile
 }};
 
 bool is_mobile_national_number(std::string_view n) {
   if (n.size() != 9) return false;
   char a = n[0], b = n[1];
   switch (a) {
-    case '3': return b >= '2' && b <= '9';
-    case '5': return b == '2' || b == '5' || b == '6' || b == '8' || b == '9';
-    case '7': return b == '0' || (b >= '6' && b <= '9');
-    case '8': return b >= '1' && b <= '9';
-    case '9': return true;
-    default: return false;
+    case '3':
+      return b >= '2' && b <= '9';
+    case '5':
+      return b == '2' || b == '5' || b == '6' || b == '8' || b == '9';
+    case '7':
+      return b == '0' || (b >= '6' && b <= '9');
+    case '8':
+      return b >= '1' && b <= '9';
+    case '9':
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -25,12 +25,12 @@ Result<std::string> area_for(const accounts::User& official, const areas::AreaDi
 enum class CurveBy { kOnset, kTest };
 struct EpiCurve {
   int64_t from_day = 0, to_day = 0;
-  std::vector<int64_t> cases;   // per day
-  int64_t without_date = 0;     // by onset: cases with no onset date (asymptomatic or unknown)
+  std::vector<int64_t> cases;  // per day
+  int64_t without_date = 0;    // by onset: cases with no onset date (asymptomatic or unknown)
 };
 // Cases (not errors) of the area by onset or test date over [from_day, to_day].
-Result<EpiCurve> epi_curve(store::Connection& c, std::string_view area_code, CurveBy by, int64_t from_day,
-                           int64_t to_day);
+Result<EpiCurve> epi_curve(store::Connection& c, std::string_view area_code, CurveBy by,
+                           int64_t from_day, int64_t to_day);
 
 struct LineListRow {
   int64_t case_id = 0;
@@ -43,8 +43,8 @@ struct LineListRow {
   int64_t f1 = 0;
 };
 // Cases (not errors) of the area tested within [from, to), oldest first.
-Result<std::vector<LineListRow>> line_list(store::Connection& c, std::string_view area_code, int64_t from,
-                                           int64_t to, int64_t now);
+Result<std::vector<LineListRow>> line_list(store::Connection& c, std::string_view area_code,
+                                           int64_t from, int64_t to, int64_t now);
 std::string line_list_csv(const std::vector<LineListRow>& rows);
 // The data dictionary of the line list: column, type, meaning (CSV, UTF-8 with BOM).
 std::string line_list_dictionary_csv();

@@ -47,9 +47,11 @@ enum class Figure {
   kVenuesRegistered,
   kVenuesIdle,
 };
-inline constexpr Figure kAllFigures[] = {Figure::kCheckins,          Figure::kVenuesActive, Figure::kDeclarations,
-                                         Figure::kCases,             Figure::kF1Found,      Figure::kF1Notified,
-                                         Figure::kNotificationsSent, Figure::kVenuesRegistered, Figure::kVenuesIdle};
+inline constexpr Figure kAllFigures[] = {Figure::kCheckins,          Figure::kVenuesActive,
+                                         Figure::kDeclarations,      Figure::kCases,
+                                         Figure::kF1Found,           Figure::kF1Notified,
+                                         Figure::kNotificationsSent, Figure::kVenuesRegistered,
+                                         Figure::kVenuesIdle};
 std::string_view figure_name(Figure f);
 // Figures that are a state as of the day (summing them over days means nothing).
 bool is_snapshot(Figure f);
@@ -77,14 +79,15 @@ struct Series {
   int64_t from_day = 0, to_day = 0;
   std::map<Figure, std::vector<int64_t>> values;
 };
-Result<Series> series(store::Connection& c, std::string_view area_code, int64_t from_day, int64_t to_day);
+Result<Series> series(store::Connection& c, std::string_view area_code, int64_t from_day,
+                      int64_t to_day);
 // Adds check-ins counted but not stored yet (by this process) to a series.
 void add_pending(Series& s, const CheckinTally& tally, std::string_view area_code);
 
 // Each child area's figures summed over the days (snapshots: the last day's value).
-Result<std::map<std::string, std::map<Figure, int64_t>>> by_child(store::Connection& c, std::string_view parent_code,
-                                                                   const std::vector<std::string>& children,
-                                                                   int64_t from_day, int64_t to_day);
+Result<std::map<std::string, std::map<Figure, int64_t>>> by_child(
+    store::Connection& c, std::string_view parent_code, const std::vector<std::string>& children,
+    int64_t from_day, int64_t to_day);
 
 // Venues of an area that are idle (see venues_idle), for inspection; at most `limit`.
 struct IdleVenue {
@@ -93,8 +96,8 @@ struct IdleVenue {
   std::optional<int64_t> last_day;  // last day with a check-in, if ever
   int64_t created_at = 0;
 };
-Result<std::vector<IdleVenue>> idle_venues(store::Connection& c, std::string_view area_code, int64_t now,
-                                           int64_t limit);
+Result<std::vector<IdleVenue>> idle_venues(store::Connection& c, std::string_view area_code,
+                                           int64_t now, int64_t limit);
 
 // A day as the API writes it: "2026-11-21".
 std::string day_text(int64_t day);

@@ -2,12 +2,13 @@
 
 namespace kb::dashboard {
 
-void CheckinTally::count(int64_t day, int64_t venue_id, std::string_view province_code, std::string_view ward_code,
-                         int64_t n) {
+void CheckinTally::count(int64_t day, int64_t venue_id, std::string_view province_code,
+                         std::string_view ward_code, int64_t n) {
   Stripe& s = stripes_[static_cast<uint64_t>(venue_id) % kStripes];
   std::lock_guard lock(s.mu);
   auto [it, created] = s.venues.try_emplace(Key{day, venue_id});
-  if (created) it->second = VenueDay{day, venue_id, std::string(province_code), std::string(ward_code), 0};
+  if (created)
+    it->second = VenueDay{day, venue_id, std::string(province_code), std::string(ward_code), 0};
   it->second.checkins += n;
   s.areas[AreaKey{day, "*"}] += n;
   if (!province_code.empty()) s.areas[AreaKey{day, std::string(province_code)}] += n;

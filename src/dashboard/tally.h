@@ -31,8 +31,8 @@ struct VenueDay {
 class CheckinTally {
  public:
   // One check-in (or `n`) at the venue on the day.
-  void count(int64_t day, int64_t venue_id, std::string_view province_code, std::string_view ward_code,
-             int64_t n = 1);
+  void count(int64_t day, int64_t venue_id, std::string_view province_code,
+             std::string_view ward_code, int64_t n = 1);
   // The counts not yet taken, which stay pending until settle().
   std::vector<VenueDay> take();
   // After a flush of what take() returned: stored (forget them) or not (count them again).
@@ -55,14 +55,17 @@ class CheckinTally {
     bool operator==(const AreaKey&) const = default;
   };
   struct AreaKeyHash {
-    size_t operator()(const AreaKey& k) const { return std::hash<std::string>()(k.area) ^ std::hash<int64_t>()(k.day); }
+    size_t operator()(const AreaKey& k) const {
+      return std::hash<std::string>()(k.area) ^ std::hash<int64_t>()(k.day);
+    }
   };
   struct Stripe {
     mutable std::mutex mu;
-    std::unordered_map<Key, VenueDay, KeyHash> venues;           // guarded by mu
-    std::unordered_map<AreaKey, int64_t, AreaKeyHash> areas;     // guarded by mu: counted, not taken
-    std::unordered_map<AreaKey, int64_t, AreaKeyHash> in_flight; // guarded by mu: taken, not settled
-    std::vector<VenueDay> taken;                                 // guarded by mu
+    std::unordered_map<Key, VenueDay, KeyHash> venues;        // guarded by mu
+    std::unordered_map<AreaKey, int64_t, AreaKeyHash> areas;  // guarded by mu: counted, not taken
+    std::unordered_map<AreaKey, int64_t, AreaKeyHash>
+        in_flight;                // guarded by mu: taken, not settled
+    std::vector<VenueDay> taken;  // guarded by mu
   };
   static constexpr size_t kStripes = 16;
   std::array<Stripe, kStripes> stripes_;

@@ -1,9 +1,9 @@
 #include "declarations/declaration.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 
 #include "audit/audit_log.h"
@@ -18,16 +18,19 @@ namespace {
 using store::Param;
 using store::Sql;
 
-#define KB_DECLARATION_COLUMNS                                                                         \
-  "id, person_id, declared_by, kind, travel_provinces, travel_countries, symptoms, exposures, vaccine_doses, " \
+#define KB_DECLARATION_COLUMNS                                                                  \
+  "id, person_id, declared_by, kind, travel_provinces, travel_countries, symptoms, exposures, " \
+  "vaccine_doses, "                                                                             \
   "entry, created_at, superseded_at"
 
-constexpr Sql kSupersede{"supersede_declarations",
-                         "UPDATE declarations SET superseded_at = $2 WHERE person_id = $1 AND superseded_at IS NULL"};
-constexpr Sql kInsert{"insert_declaration",
-                      "INSERT INTO declarations(person_id, declared_by, kind, travel_provinces, travel_countries, "
-                      "symptoms, exposures, vaccine_doses, entry, created_at) "
-                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING " KB_DECLARATION_COLUMNS};
+constexpr Sql kSupersede{
+    "supersede_declarations",
+    "UPDATE declarations SET superseded_at = $2 WHERE person_id = $1 AND superseded_at IS NULL"};
+constexpr Sql kInsert{
+    "insert_declaration",
+    "INSERT INTO declarations(person_id, declared_by, kind, travel_provinces, travel_countries, "
+    "symptoms, exposures, vaccine_doses, entry, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING " KB_DECLARATION_COLUMNS};
 constexpr Sql kHistory{"select_declarations",
                        "SELECT " KB_DECLARATION_COLUMNS
                        " FROM declarations WHERE person_id = $1 ORDER BY id DESC LIMIT $2"};
@@ -89,7 +92,8 @@ std::string upper(std::string_view s) {
 }
 
 bool is_country_code(std::string_view s) {
-  return s.size() == 2 && std::isupper(static_cast<unsigned char>(s[0])) && std::isupper(static_cast<unsigned char>(s[1]));
+  return s.size() == 2 && std::isupper(static_cast<unsigned char>(s[0])) &&
+         std::isupper(static_cast<unsigned char>(s[1]));
 }
 
 void sort_unique(std::vector<std::string>& v) {
@@ -101,12 +105,15 @@ void sort_unique(std::vector<std::string>& v) {
 Status check_answers(std::vector<std::string>& answers, std::span<const std::string_view> allowed,
                      const char* field) {
   if (answers.empty()) {
-    return invalid(field, "required", fmt::format("answer {}: pick the ones that apply, or none", field));
+    return invalid(field, "required",
+                   fmt::format("answer {}: pick the ones that apply, or none", field));
   }
   for (size_t i = 0; i < answers.size(); ++i) {
     const std::string& a = answers[i];
     bool known = a == "none" || std::find(allowed.begin(), allowed.end(), a) != allowed.end();
-    if (!known) return invalid(fmt::format("{}[{}]", field, i), "unknown_answer", fmt::format("unknown answer '{}'", a));
+    if (!known)
+      return invalid(fmt::format("{}[{}]", field, i), "unknown_answer",
+                     fmt::format("unknown answer '{}'", a));
   }
   sort_unique(answers);
   if (answers.size() > 1 && std::find(answers.begin(), answers.end(), "none") != answers.end()) {
@@ -167,13 +174,15 @@ Result<EntryDetails> parse_entry(const boost::json::value& v) {
   return e;
 }
 
-Result<DeclarationInput> validate(DeclarationInput in, const areas::AreaDirectory& areas, int64_t now) {
+Result<DeclarationInput> validate(DeclarationInput in, const areas::AreaDirectory& areas,
+                                  int64_t now) {
   if (in.kind != "domestic" && in.kind != "entry") {
     return invalid("kind", "invalid_kind", "the declaration kind is domestic or entry");
   }
   for (size_t i = 0; i < in.travel_provinces.size(); ++i) {
     if (!areas.province(in.travel_provinces[i])) {
-      return invalid(fmt::format("travel_provinces[{}]", i), "unknown_province", "no such province");
+      return invalid(fmt::format("travel_provinces[{}]", i), "unknown_province",
+                     "no such province");
     }
   }
   sort_unique(in.travel_provinces);
@@ -186,50 +195,64 @@ Result<DeclarationInput> validate(DeclarationInput in, const areas::AreaDirector
     in.travel_countries[i] = code;
   }
   sort_unique(in.travel_countries);
-  if (in.travel_countries.size() > 50) return invalid("travel_countries", "too_many", "at most 50 countries");
+  if (in.travel_countries.size() > 50)
+    return invalid("travel_countries", "too_many", "at most 50 countries");
   KB_TRY(check_answers(in.symptoms, kSymptoms, "symptoms"));
   KB_TRY(check_answers(in.exposures, kExposures, "exposures"));
   if (in.vaccine_doses < 0 || in.vaccine_doses > 10) {
-    return invalid("vaccine_doses", "out_of_range", "the number of vaccine doses is between 0 and 10");
+    return invalid("vaccine_doses", "out_of_range",
+                   "the number of vaccine doses is between 0 and 10");
   }
   if (in.kind == "domestic") {
-    if (in.entry) return invalid("entry", "not_for_domestic", "entry details belong to an entry declaration");
+    if (in.entry)
+      return invalid("entry", "not_for_domestic", "entry details belong to an entry declaration");
     return in;
   }
-  if (!in.entry) return invalid("entry", "required", "an entry declaration needs the arrival details");
+  if (!in.entry)
+    return invalid("entry", "required", "an entry declaration needs the arrival details");
   EntryDetails& e = *in.entry;
-  if (std::find(std::begin(kTransports), std::end(kTransports), e.transport) == std::end(kTransports)) {
-    return invalid("entry.transport", "invalid_transport", "the transport is flight, ship, train or road");
+  if (std::find(std::begin(kTransports), std::end(kTransports), e.transport) ==
+      std::end(kTransports)) {
+    return invalid("entry.transport", "invalid_transport",
+                   "the transport is flight, ship, train or road");
   }
   e.vehicle_number = upper(e.vehicle_number);
   if (e.vehicle_number.empty()) {
     return invalid("entry.vehicle_number", "required", "the flight or vehicle number is required");
   }
   if (e.vehicle_number.size() > 20 ||
-      e.vehicle_number.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -.") != std::string::npos) {
+      e.vehicle_number.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -.") !=
+          std::string::npos) {
     return invalid("entry.vehicle_number", "invalid_vehicle_number",
                    "the flight or vehicle number has at most 20 letters and digits");
   }
   e.seat = upper(e.seat);
-  if (e.seat.size() > 10 || e.seat.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -") != std::string::npos) {
+  if (e.seat.size() > 10 ||
+      e.seat.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -") != std::string::npos) {
     return invalid("entry.seat", "invalid_seat", "the seat has at most 10 letters and digits");
   }
   e.departure_country = upper(e.departure_country);
   if (!is_country_code(e.departure_country)) {
-    return invalid("entry.departure_country", "invalid_country", "a country is its two-letter ISO code, e.g. KR");
+    return invalid("entry.departure_country", "invalid_country",
+                   "a country is its two-letter ISO code, e.g. KR");
   }
   auto arrival = people::days_of_date(e.arrival_date);
-  if (!arrival) return invalid("entry.arrival_date", "invalid_date", "the arrival date is a date as YYYY-MM-DD");
+  if (!arrival)
+    return invalid("entry.arrival_date", "invalid_date",
+                   "the arrival date is a date as YYYY-MM-DD");
   int64_t today = (now + kVietnamOffsetSeconds) / 86400;
-  if (*arrival > today + 7) return invalid("entry.arrival_date", "too_far", "the arrival is more than 7 days away");
-  if (*arrival < today - 30) return invalid("entry.arrival_date", "too_old", "the arrival was more than 30 days ago");
+  if (*arrival > today + 7)
+    return invalid("entry.arrival_date", "too_far", "the arrival is more than 7 days away");
+  if (*arrival < today - 30)
+    return invalid("entry.arrival_date", "too_old", "the arrival was more than 30 days ago");
   if (!areas.province(e.quarantine_province_code)) {
     return invalid("entry.quarantine_province_code", "unknown_province", "no such province");
   }
   const areas::Ward* ward = areas.ward(e.quarantine_ward_code);
   if (!ward) return invalid("entry.quarantine_ward_code", "unknown_ward", "no such ward");
   if (ward->province_code != e.quarantine_province_code) {
-    return invalid("entry.quarantine_ward_code", "ward_not_in_province", "the ward is not in the chosen province");
+    return invalid("entry.quarantine_ward_code", "ward_not_in_province",
+                   "the ward is not in the chosen province");
   }
   std::string street;
   for (char ch : e.quarantine_street) {
@@ -238,18 +261,22 @@ Result<DeclarationInput> validate(DeclarationInput in, const areas::AreaDirector
     street.push_back(ch);
   }
   while (!street.empty() && street.back() == ' ') street.pop_back();
-  if (street.empty()) return invalid("entry.quarantine_street", "required", "the quarantine address is required");
-  if (street.size() > 200) return invalid("entry.quarantine_street", "too_long", "at most 200 characters");
+  if (street.empty())
+    return invalid("entry.quarantine_street", "required", "the quarantine address is required");
+  if (street.size() > 200)
+    return invalid("entry.quarantine_street", "too_long", "at most 200 characters");
   e.quarantine_street = street;
   return in;
 }
 
-Result<Submitted> submit(store::Connection& c, int64_t account_id, const DeclarationInput& in, int64_t now) {
+Result<Submitted> submit(store::Connection& c, int64_t account_id, const DeclarationInput& in,
+                         int64_t now) {
   KB_ASSIGN(people::Person person, people::managed_person(c, account_id, in.person_id));
   if (!people::is_complete(person)) {
-    return Error{ErrorKind::kConflict, "profile_incomplete",
-                 "complete this person's name, ID number, birth date, sex and address before declaring",
-                 "person_id"};
+    return Error{
+        ErrorKind::kConflict, "profile_incomplete",
+        "complete this person's name, ID number, birth date, sex and address before declaring",
+        "person_id"};
   }
   KB_TRY(c.exec(kSupersede, {in.person_id, now}));
   std::string travel_provinces = join(in.travel_provinces);
@@ -259,15 +286,21 @@ Result<Submitted> submit(store::Connection& c, int64_t account_id, const Declara
   std::string entry = in.entry ? boost::json::serialize(entry_json(*in.entry)) : std::string();
   Param entry_param = in.entry ? Param{std::string_view(entry)} : Param{nullptr};
   KB_ASSIGN(auto row, c.query_one(kInsert, {in.person_id, account_id, std::string_view(in.kind),
-                                            std::string_view(travel_provinces), std::string_view(travel_countries),
+                                            std::string_view(travel_provinces),
+                                            std::string_view(travel_countries),
                                             std::string_view(symptoms), std::string_view(exposures),
                                             in.vaccine_doses, entry_param, now}));
   if (!row) return internal("inserting a declaration returned nothing");
   Submitted out;
   out.declaration = from_row(*row);
   KB_ASSIGN(out.status, health::recompute_status(c, in.person_id, now));
-  KB_ASSIGN(out.qr, qr::personal_qr_for(c, in.person_id, health::colour_name(out.status.colour), now));
-  KB_TRY(audit::record(c, {now, account_id, "declaration.create", fmt::format("person:{}", in.person_id), {},
+  KB_ASSIGN(out.qr,
+            qr::personal_qr_for(c, in.person_id, health::colour_name(out.status.colour), now));
+  KB_TRY(audit::record(c, {now,
+                           account_id,
+                           "declaration.create",
+                           fmt::format("person:{}", in.person_id),
+                           {},
                            fmt::format("declaration:{}", out.declaration.id)}));
   return out;
 }
@@ -286,22 +319,29 @@ Result<std::optional<Declaration>> latest(store::Connection& c, int64_t person_i
   return std::optional<Declaration>{std::move(list.front())};
 }
 
-Result<PersonalQr> personal_qr(store::Connection& c, int64_t account_id, int64_t person_id, int64_t now) {
+Result<PersonalQr> personal_qr(store::Connection& c, int64_t account_id, int64_t person_id,
+                               int64_t now) {
   KB_ASSIGN(people::Person person, people::managed_person(c, account_id, person_id));
   KB_ASSIGN(auto last, latest(c, person_id));
   if (!last) {
-    return Error{ErrorKind::kConflict, "no_declaration", "declare for this person first to get their QR code",
-                 "person_id"};
+    return Error{ErrorKind::kConflict, "no_declaration",
+                 "declare for this person first to get their QR code", "person_id"};
   }
   KB_ASSIGN(health::HealthStatus status, health::recompute_status(c, person_id, now));
-  KB_ASSIGN(qr::IssuedQr q, qr::personal_qr_for(c, person_id, health::colour_name(status.colour), now));
+  KB_ASSIGN(qr::IssuedQr q,
+            qr::personal_qr_for(c, person_id, health::colour_name(status.colour), now));
   return PersonalQr{std::move(person), std::move(q), status};
 }
 
-Result<int64_t> revoke_qr_codes(store::Connection& c, int64_t account_id, int64_t person_id, int64_t now) {
+Result<int64_t> revoke_qr_codes(store::Connection& c, int64_t account_id, int64_t person_id,
+                                int64_t now) {
   KB_TRY(people::managed_person(c, account_id, person_id));
   KB_ASSIGN(int64_t n, qr::revoke_personal_qrs(c, person_id, now));
-  KB_TRY(audit::record(c, {now, account_id, "qr.revoke", fmt::format("person:{}", person_id), {},
+  KB_TRY(audit::record(c, {now,
+                           account_id,
+                           "qr.revoke",
+                           fmt::format("person:{}", person_id),
+                           {},
                            fmt::format("{} tokens", n)}));
   return n;
 }

@@ -6,7 +6,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,9 +21,10 @@
 namespace kb::declarations {
 
 // The symptom and exposure answers a form offers; "none" is the explicit no, alone.
-inline constexpr std::string_view kSymptoms[] = {"fever",       "cough",   "shortness_of_breath", "sore_throat",
-                                                 "loss_of_taste_smell", "fatigue"};
-inline constexpr std::string_view kExposures[] = {"confirmed_case", "suspected_case", "outbreak_area"};
+inline constexpr std::string_view kSymptoms[] = {
+    "fever", "cough", "shortness_of_breath", "sore_throat", "loss_of_taste_smell", "fatigue"};
+inline constexpr std::string_view kExposures[] = {"confirmed_case", "suspected_case",
+                                                  "outbreak_area"};
 inline constexpr std::string_view kTransports[] = {"flight", "ship", "train", "road"};
 
 struct EntryDetails {
@@ -45,7 +45,7 @@ Result<EntryDetails> parse_entry(const boost::json::value& v);
 
 struct DeclarationInput {
   int64_t person_id = 0;
-  std::string kind;  // "domestic" | "entry"
+  std::string kind;                           // "domestic" | "entry"
   std::vector<std::string> travel_provinces;  // province codes visited in the last 14 days
   std::vector<std::string> travel_countries;  // ISO alpha-2 codes visited in the last 14 days
   std::vector<std::string> symptoms;          // from kSymptoms, or {"none"}
@@ -71,7 +71,8 @@ struct Declaration {
 
 // Checks every answer and normalises it (upper-cases codes, drops duplicates, sorts lists);
 // errors name the field ("symptoms[2]", "entry.arrival_date").
-Result<DeclarationInput> validate(DeclarationInput in, const areas::AreaDirectory& areas, int64_t now);
+Result<DeclarationInput> validate(DeclarationInput in, const areas::AreaDirectory& areas,
+                                  int64_t now);
 
 struct Submitted {
   Declaration declaration;
@@ -82,10 +83,12 @@ struct Submitted {
 // Records a validated declaration for a person the account manages (kNotFound otherwise;
 // kConflict profile_incomplete when the person's details are not complete), supersedes the
 // previous one, recomputes the colour and returns the person's QR.
-Result<Submitted> submit(store::Connection& c, int64_t account_id, const DeclarationInput& in, int64_t now);
+Result<Submitted> submit(store::Connection& c, int64_t account_id, const DeclarationInput& in,
+                         int64_t now);
 
 // The person's declarations, newest first.
-Result<std::vector<Declaration>> history(store::Connection& c, int64_t person_id, int64_t limit = 100);
+Result<std::vector<Declaration>> history(store::Connection& c, int64_t person_id,
+                                         int64_t limit = 100);
 Result<std::optional<Declaration>> latest(store::Connection& c, int64_t person_id);
 
 // ---- The personal QR of a managed person ----
@@ -97,9 +100,11 @@ struct PersonalQr {
 };
 // The person's QR in their current colour (recomputed): kNotFound unless the account manages
 // them, kConflict no_declaration before their first declaration.
-Result<PersonalQr> personal_qr(store::Connection& c, int64_t account_id, int64_t person_id, int64_t now);
+Result<PersonalQr> personal_qr(store::Connection& c, int64_t account_id, int64_t person_id,
+                               int64_t now);
 // Revokes every QR of a managed person at the holder's request (a lost or shared phone), audited;
 // returns how many. The next personal_qr() signs a new one.
-Result<int64_t> revoke_qr_codes(store::Connection& c, int64_t account_id, int64_t person_id, int64_t now);
+Result<int64_t> revoke_qr_codes(store::Connection& c, int64_t account_id, int64_t person_id,
+                                int64_t now);
 
 }  // namespace kb::declarations

@@ -16,41 +16,51 @@ namespace {
 using store::Param;
 using store::Sql;
 
-#define KB_REPORT_COLUMNS                                                                                   \
-  "r.id, r.tracking_number, r.kind, r.text, r.venue_id, COALESCE(v.name, ''), r.province_code, r.ward_code, " \
-  "r.status, r.channel, r.sender_phone, r.sender_person_id, r.recorded_by, r.created_at, r.updated_at"
+#define KB_REPORT_COLUMNS                                                                        \
+  "r.id, r.tracking_number, r.kind, r.text, r.venue_id, COALESCE(v.name, ''), r.province_code, " \
+  "r.ward_code, "                                                                                \
+  "r.status, r.channel, r.sender_phone, r.sender_person_id, r.recorded_by, r.created_at, "       \
+  "r.updated_at"
 
 constexpr Sql kInsertReport{
     "insert_feedback_report",
-    "INSERT INTO feedback_reports(tracking_number, kind, text, venue_id, province_code, ward_code, status, channel, "
+    "INSERT INTO feedback_reports(tracking_number, kind, text, venue_id, province_code, ward_code, "
+    "status, channel, "
     "sender_phone, sender_account_id, sender_person_id, recorded_by, created_at, updated_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $8, $9, $10, $11, $12, $12) RETURNING id"};
-constexpr Sql kInsertEvent{
-    "insert_feedback_event",
-    "INSERT INTO feedback_events(report_id, at, status, note, actor_id) VALUES ($1, $2, $3, $4, $5) RETURNING id"};
-constexpr Sql kSelectReport{"select_feedback_report",
-                            "SELECT " KB_REPORT_COLUMNS
-                            " FROM feedback_reports r LEFT JOIN venues v ON v.id = r.venue_id WHERE r.id = $1"};
-constexpr Sql kSelectEvents{"select_feedback_events",
-                            "SELECT at, status, note, actor_id FROM feedback_events WHERE report_id = $1 ORDER BY id"};
-constexpr Sql kReportsOfPhone{
-    "select_feedback_of_phone",
-    "SELECT " KB_REPORT_COLUMNS " FROM feedback_reports r LEFT JOIN venues v ON v.id = r.venue_id "
-    "WHERE r.sender_phone = $1 ORDER BY r.id DESC LIMIT $2"};
-constexpr Sql kReportsOfArea{
-    "select_feedback_of_area",
-    "SELECT " KB_REPORT_COLUMNS " FROM feedback_reports r LEFT JOIN venues v ON v.id = r.venue_id "
-    "WHERE ($1 = '' OR r.province_code = $1) AND ($2 = '' OR r.ward_code = $2) AND ($3 = '' OR r.status = $3) "
-    "AND ($5 = '' OR r.tracking_number = $5) AND ($6 = 0 OR r.status <> 'closed') ORDER BY r.id DESC LIMIT $4"};
-constexpr Sql kCountRecentByPhone{
-    "count_recent_feedback_by_phone",
-    "SELECT COUNT(*), MIN(created_at) FROM feedback_reports WHERE sender_phone = $1 AND created_at > $2"};
+constexpr Sql kInsertEvent{"insert_feedback_event",
+                           "INSERT INTO feedback_events(report_id, at, status, note, actor_id) "
+                           "VALUES ($1, $2, $3, $4, $5) RETURNING id"};
+constexpr Sql kSelectReport{
+    "select_feedback_report",
+    "SELECT " KB_REPORT_COLUMNS
+    " FROM feedback_reports r LEFT JOIN venues v ON v.id = r.venue_id WHERE r.id = $1"};
+constexpr Sql kSelectEvents{
+    "select_feedback_events",
+    "SELECT at, status, note, actor_id FROM feedback_events WHERE report_id = $1 ORDER BY id"};
+constexpr Sql kReportsOfPhone{"select_feedback_of_phone",
+                              "SELECT " KB_REPORT_COLUMNS
+                              " FROM feedback_reports r LEFT JOIN venues v ON v.id = r.venue_id "
+                              "WHERE r.sender_phone = $1 ORDER BY r.id DESC LIMIT $2"};
+constexpr Sql kReportsOfArea{"select_feedback_of_area",
+                             "SELECT " KB_REPORT_COLUMNS
+                             " FROM feedback_reports r LEFT JOIN venues v ON v.id = r.venue_id "
+                             "WHERE ($1 = '' OR r.province_code = $1) AND ($2 = '' OR r.ward_code "
+                             "= $2) AND ($3 = '' OR r.status = $3) "
+                             "AND ($5 = '' OR r.tracking_number = $5) AND ($6 = 0 OR r.status <> "
+                             "'closed') ORDER BY r.id DESC LIMIT $4"};
+constexpr Sql kCountRecentByPhone{"count_recent_feedback_by_phone",
+                                  "SELECT COUNT(*), MIN(created_at) FROM feedback_reports WHERE "
+                                  "sender_phone = $1 AND created_at > $2"};
 constexpr Sql kSetStatus{"set_feedback_status",
-                         "UPDATE feedback_reports SET status = $2, updated_at = $3 WHERE id = $1 AND status <> 'closed'"};
+                         "UPDATE feedback_reports SET status = $2, updated_at = $3 WHERE id = $1 "
+                         "AND status <> 'closed'"};
 constexpr Sql kSenderPhone{"select_feedback_sender_phone",
                            "SELECT sender_phone FROM feedback_reports WHERE id = $1"};
 
-Error not_found() { return make_error(ErrorKind::kNotFound, "feedback_not_found", "no such report"); }
+Error not_found() {
+  return make_error(ErrorKind::kNotFound, "feedback_not_found", "no such report");
+}
 
 size_t chars(std::string_view s) {
   size_t n = 0;
@@ -93,7 +103,8 @@ Result<Report> report_from_row(const store::Row& r) {
   return p;
 }
 
-Result<std::vector<Report>> reports(store::Connection& c, const Sql& sql, std::initializer_list<Param> params) {
+Result<std::vector<Report>> reports(store::Connection& c, const Sql& sql,
+                                    std::initializer_list<Param> params) {
   KB_ASSIGN(auto rows, c.query(sql, params));
   std::vector<Report> out;
   for (const auto& r : rows) {
@@ -122,22 +133,27 @@ Result<Report> load(store::Connection& c, int64_t id) {
 
 std::string_view status_words(ReportStatus s) {
   switch (s) {
-    case ReportStatus::kNew: return "đã tiếp nhận";
-    case ReportStatus::kInProgress: return "đang xử lý";
-    case ReportStatus::kClosed: return "đã xử lý xong";
+    case ReportStatus::kNew:
+      return "đã tiếp nhận";
+    case ReportStatus::kInProgress:
+      return "đang xử lý";
+    case ReportStatus::kClosed:
+      return "đã xử lý xong";
   }
   return "";
 }
 
 // Tells the sender where their report stands (idempotent per event).
-Result<int64_t> tell_sender(store::Connection& c, const Report& p, int64_t event_id, std::string_view note,
-                            std::optional<int64_t> official, std::string_view page_url, int64_t now) {
+Result<int64_t> tell_sender(store::Connection& c, const Report& p, int64_t event_id,
+                            std::string_view note, std::optional<int64_t> official,
+                            std::string_view page_url, int64_t now) {
   notify::PersonalMessage m;
   m.person_id = p.sender_person_id;
   m.kind = notify::Kind::kInfo;
   m.title = fmt::format("Phản ánh {}: {}", p.tracking_number, status_words(p.status));
-  m.body = note.empty() ? fmt::format("Phản ánh {} của bạn {}.", p.tracking_number, status_words(p.status))
-                        : std::string(note);
+  m.body = note.empty()
+               ? fmt::format("Phản ánh {} của bạn {}.", p.tracking_number, status_words(p.status))
+               : std::string(note);
   m.link = std::string(page_url);
   m.dedupe_key = fmt::format("feedback:{}:{}", p.id, event_id);
   m.sender_id = official;
@@ -167,26 +183,32 @@ Result<Area> area_of(store::Connection& c, const NewReport& r, Area fallback) {
 
 // kRateLimited once `phone` has sent kMaxPerPhonePerDay reports in the last 24 hours; the wait
 // is until the oldest of them leaves the window.
-Status within_daily_limit(store::Connection& c, std::string_view phone, std::string_view field, int64_t now) {
+Status within_daily_limit(store::Connection& c, std::string_view phone, std::string_view field,
+                          int64_t now) {
   constexpr int64_t kDay = 86400;
   KB_ASSIGN(auto recent, c.query_one(kCountRecentByPhone, {phone, now - kDay}));
   if (!recent || recent->i64(0) < kMaxPerPhonePerDay) return {};
   Error e{ErrorKind::kRateLimited, "too_many_reports",
-          fmt::format("at most {} reports a day from one phone", kMaxPerPhonePerDay), std::string(field)};
+          fmt::format("at most {} reports a day from one phone", kMaxPerPhonePerDay),
+          std::string(field)};
   e.retry_after = std::max<int64_t>(1, recent->i64(1) + kDay - now);
   return e;
 }
 
-Result<Report> store_report(store::Connection& c, const NewReport& r, const Area& area, std::string_view channel,
-                            std::string_view phone, std::optional<int64_t> account, int64_t person,
-                            std::optional<int64_t> official, std::string_view page_url, int64_t now) {
+Result<Report> store_report(store::Connection& c, const NewReport& r, const Area& area,
+                            std::string_view channel, std::string_view phone,
+                            std::optional<int64_t> account, int64_t person,
+                            std::optional<int64_t> official, std::string_view page_url,
+                            int64_t now) {
   Param venue = area.venue_id ? Param{*area.venue_id} : Param{nullptr};
   Param account_id = account ? Param{*account} : Param{nullptr};
   Param recorded_by = official ? Param{*official} : Param{nullptr};
   std::string number = tracking_number();
-  KB_ASSIGN(auto row, c.query_one(kInsertReport, {std::string_view(number), kind_name(r.kind), std::string_view(r.text),
-                                                  venue, std::string_view(area.province), std::string_view(area.ward),
-                                                  channel, phone, account_id, person, recorded_by, now}));
+  KB_ASSIGN(auto row,
+            c.query_one(kInsertReport,
+                        {std::string_view(number), kind_name(r.kind), std::string_view(r.text),
+                         venue, std::string_view(area.province), std::string_view(area.ward),
+                         channel, phone, account_id, person, recorded_by, now}));
   if (!row) return internal("insert into feedback_reports returned no id");
   int64_t id = row->i64(0);
   KB_ASSIGN(auto event, c.query_one(kInsertEvent, {id, now, "new", "", recorded_by}));
@@ -199,26 +221,35 @@ Result<Report> store_report(store::Connection& c, const NewReport& r, const Area
 
 std::string_view kind_name(Kind k) {
   switch (k) {
-    case Kind::kVenueNotScanning: return "venue_not_scanning";
-    case Kind::kReturnedFromOutbreak: return "returned_from_outbreak";
-    case Kind::kCrowding: return "crowding";
-    case Kind::kOther: return "other";
+    case Kind::kVenueNotScanning:
+      return "venue_not_scanning";
+    case Kind::kReturnedFromOutbreak:
+      return "returned_from_outbreak";
+    case Kind::kCrowding:
+      return "crowding";
+    case Kind::kOther:
+      return "other";
   }
   return "other";
 }
 
 Result<Kind> parse_kind(std::string_view text) {
-  for (Kind k : {Kind::kVenueNotScanning, Kind::kReturnedFromOutbreak, Kind::kCrowding, Kind::kOther}) {
+  for (Kind k :
+       {Kind::kVenueNotScanning, Kind::kReturnedFromOutbreak, Kind::kCrowding, Kind::kOther}) {
     if (text == kind_name(k)) return k;
   }
-  return invalid("kind", "invalid_kind", "kind is venue_not_scanning, returned_from_outbreak, crowding or other");
+  return invalid("kind", "invalid_kind",
+                 "kind is venue_not_scanning, returned_from_outbreak, crowding or other");
 }
 
 std::string_view status_name(ReportStatus s) {
   switch (s) {
-    case ReportStatus::kNew: return "new";
-    case ReportStatus::kInProgress: return "in_progress";
-    case ReportStatus::kClosed: return "closed";
+    case ReportStatus::kNew:
+      return "new";
+    case ReportStatus::kInProgress:
+      return "in_progress";
+    case ReportStatus::kClosed:
+      return "closed";
   }
   return "new";
 }
@@ -233,7 +264,8 @@ Result<ReportStatus> parse_status(std::string_view text) {
 Status check_report(const NewReport& r, const areas::AreaDirectory& areas) {
   if (r.text.empty()) return invalid("text", "empty", "say what you are reporting");
   if (chars(r.text) > kMaxTextChars) {
-    return invalid("text", "too_long", fmt::format("a report is at most {} characters", kMaxTextChars));
+    return invalid("text", "too_long",
+                   fmt::format("a report is at most {} characters", kMaxTextChars));
   }
   if (!r.province_code.empty() && !areas.province(r.province_code)) {
     return invalid("province_code", "unknown_province", "no such province");
@@ -241,16 +273,19 @@ Status check_report(const NewReport& r, const areas::AreaDirectory& areas) {
   if (!r.ward_code.empty()) {
     const auto* w = areas.ward(r.ward_code);
     if (!w) return invalid("ward_code", "unknown_ward", "no such ward");
-    if (r.province_code.empty()) return invalid("province_code", "missing_field", "name the ward's province too");
+    if (r.province_code.empty())
+      return invalid("province_code", "missing_field", "name the ward's province too");
     if (w->province_code != r.province_code) {
-      return invalid("ward_code", "ward_not_in_province", "this ward is not in the chosen province");
+      return invalid("ward_code", "ward_not_in_province",
+                     "this ward is not in the chosen province");
     }
   }
   return {};
 }
 
-Result<Report> send(store::Connection& c, const areas::AreaDirectory& areas, const accounts::User& citizen,
-                    const NewReport& r, std::string_view page_url, int64_t now) {
+Result<Report> send(store::Connection& c, const areas::AreaDirectory& areas,
+                    const accounts::User& citizen, const NewReport& r, std::string_view page_url,
+                    int64_t now) {
   KB_TRY(access::citizen(citizen));
   KB_TRY(check_report(r, areas));
   KB_TRY(within_daily_limit(c, citizen.phone, "phone", now));
@@ -260,11 +295,13 @@ Result<Report> send(store::Connection& c, const areas::AreaDirectory& areas, con
                       now);
 }
 
-Result<Report> record_call(store::Connection& c, const areas::AreaDirectory& areas, const accounts::User& official,
-                           const NewReport& r, std::string_view page_url, int64_t now) {
+Result<Report> record_call(store::Connection& c, const areas::AreaDirectory& areas,
+                           const accounts::User& official, const NewReport& r,
+                           std::string_view page_url, int64_t now) {
   KB_TRY(access::official(official));
   KB_TRY(check_report(r, areas));
-  if (r.caller_phone.empty()) return invalid("caller_phone", "missing_field", "the caller's phone receives the updates");
+  if (r.caller_phone.empty())
+    return invalid("caller_phone", "missing_field", "the caller's phone receives the updates");
   Area fallback;
   const auto& j = *official.jurisdiction;
   if (j.level == areas::Jurisdiction::Level::kProvince) fallback.province = j.code;
@@ -279,27 +316,33 @@ Result<Report> record_call(store::Connection& c, const areas::AreaDirectory& are
   // The caller is recorded where the report is (no venue: the hotline is no door).
   checkin::DoorPlace place{0, area.province, area.ward};
   KB_ASSIGN(people::Person caller, checkin::person_for_phone(c, r.caller_phone, "", place, now));
-  KB_ASSIGN(Report p, store_report(c, r, area, "hotline", r.caller_phone, std::nullopt, caller.id, official.id,
-                                        page_url, now));
-  KB_TRY(audit::record(c, {now, official.id, "feedback.hotline", fmt::format("feedback:{}", p.id), "", p.tracking_number}));
+  KB_ASSIGN(Report p, store_report(c, r, area, "hotline", r.caller_phone, std::nullopt, caller.id,
+                                   official.id, page_url, now));
+  KB_TRY(audit::record(c, {now, official.id, "feedback.hotline", fmt::format("feedback:{}", p.id),
+                           "", p.tracking_number}));
   return p;
 }
 
-Result<std::vector<Report>> reports_of(store::Connection& c, const accounts::User& citizen, int64_t limit) {
+Result<std::vector<Report>> reports_of(store::Connection& c, const accounts::User& citizen,
+                                       int64_t limit) {
   KB_TRY(access::citizen(citizen));
   KB_ASSIGN(auto out, reports(c, kReportsOfPhone, {std::string_view(citizen.phone), limit}));
   for (auto& p : out) KB_TRY(load_events(c, p));
   return out;
 }
 
-Result<std::vector<Report>> list(store::Connection& c, const accounts::User& official, const ReportFilter& f) {
+Result<std::vector<Report>> list(store::Connection& c, const accounts::User& official,
+                                 const ReportFilter& f) {
   KB_TRY(access::official(official));
   const auto& j = *official.jurisdiction;
-  std::string_view province = j.level == areas::Jurisdiction::Level::kProvince ? std::string_view(j.code) : "";
-  std::string_view ward = j.level == areas::Jurisdiction::Level::kWard ? std::string_view(j.code) : "";
+  std::string_view province =
+      j.level == areas::Jurisdiction::Level::kProvince ? std::string_view(j.code) : "";
+  std::string_view ward =
+      j.level == areas::Jurisdiction::Level::kWard ? std::string_view(j.code) : "";
   std::string_view status = f.status ? status_name(*f.status) : "";
-  return reports(c, kReportsOfArea,
-                 {province, ward, status, f.limit, std::string_view(f.tracking_number), int64_t{f.open_only}});
+  return reports(
+      c, kReportsOfArea,
+      {province, ward, status, f.limit, std::string_view(f.tracking_number), int64_t{f.open_only}});
 }
 
 Result<Report> read(store::Connection& c, const accounts::User& user, int64_t id) {
@@ -312,16 +355,21 @@ Result<Report> read(store::Connection& c, const accounts::User& user, int64_t id
   return p;
 }
 
-Result<Triaged> triage(store::Connection& c, const accounts::User& official, int64_t id, ReportStatus to,
-                       std::string_view note, std::string_view page_url, int64_t now) {
+Result<Triaged> triage(store::Connection& c, const accounts::User& official, int64_t id,
+                       ReportStatus to, std::string_view note, std::string_view page_url,
+                       int64_t now) {
   KB_TRY(access::official(official));
   KB_ASSIGN(Report p, read(c, official, id));
   if (chars(note) > kMaxNoteChars) {
-    return invalid("note", "too_long", fmt::format("a note is at most {} characters", kMaxNoteChars));
+    return invalid("note", "too_long",
+                   fmt::format("a note is at most {} characters", kMaxNoteChars));
   }
-  if (p.status == ReportStatus::kClosed) return make_error(ErrorKind::kConflict, "already_closed", "this report is closed");
-  if (to == ReportStatus::kNew) return invalid("status", "invalid_transition", "a report cannot go back to new");
-  if (to == p.status && note.empty()) return invalid("note", "empty", "write a note, or move the report on");
+  if (p.status == ReportStatus::kClosed)
+    return make_error(ErrorKind::kConflict, "already_closed", "this report is closed");
+  if (to == ReportStatus::kNew)
+    return invalid("status", "invalid_transition", "a report cannot go back to new");
+  if (to == p.status && note.empty())
+    return invalid("note", "empty", "write a note, or move the report on");
   KB_TRY(c.exec(kSetStatus, {id, status_name(to), now}));
   KB_ASSIGN(auto event, c.query_one(kInsertEvent, {id, now, status_name(to), note, official.id}));
   if (!event) return internal("insert into feedback_events returned no id");

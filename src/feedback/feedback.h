@@ -4,7 +4,8 @@
 // belongs to an area (the venue's, the one named, or else the sender's home or the recording
 // official's), whose officials triage it: new → in progress → closed, each change with a note
 // that reaches the sender's inbox (notify/messages.h, personal message, lane notice; an SMS
-// when the sender has no account). Messages link to `page_url`, the citizen's feedback page. A phone sends at most kMaxPerPhonePerDay reports a day.
+// when the sender has no account). Messages link to `page_url`, the citizen's feedback page. A
+// phone sends at most kMaxPerPhonePerDay reports a day.
 //
 // Who may act: citizens send and read their own; health officials (access::in_charge of the
 // report's area) record hotline reports, list, read and triage. A report outside the official's
@@ -42,7 +43,7 @@ struct NewReport {
   std::string text;
   std::optional<std::string> venue_code;
   std::string province_code, ward_code;  // optional area
-  std::string caller_phone;  // hotline reports: the caller's phone (E.164)
+  std::string caller_phone;              // hotline reports: the caller's phone (E.164)
 };
 // Checks text (not empty, at most kMaxTextChars characters), the area (known, the ward inside
 // the province). Errors name the field.
@@ -74,17 +75,20 @@ struct Report {
 
 // A citizen sends a report. kRateLimited (too_many_reports, field phone, retry_after) once the
 // phone has sent kMaxPerPhonePerDay reports in the last 24 hours, hotline reports included.
-Result<Report> send(store::Connection& c, const areas::AreaDirectory& areas, const accounts::User& citizen,
-                    const NewReport& r, std::string_view page_url, int64_t now);
+Result<Report> send(store::Connection& c, const areas::AreaDirectory& areas,
+                    const accounts::User& citizen, const NewReport& r, std::string_view page_url,
+                    int64_t now);
 // An official records a hotline caller's report (audited); the caller's phone receives its
 // updates (their inbox when they have an account, an SMS otherwise). The area defaults to the
 // official's jurisdiction and must lie in it. The same limit per phone, field caller_phone.
-Result<Report> record_call(store::Connection& c, const areas::AreaDirectory& areas, const accounts::User& official,
-                           const NewReport& r, std::string_view page_url, int64_t now);
+Result<Report> record_call(store::Connection& c, const areas::AreaDirectory& areas,
+                           const accounts::User& official, const NewReport& r,
+                           std::string_view page_url, int64_t now);
 
 // The citizen's own reports — sent from the app or taken by the hotline from their phone —
 // newest first, with their events.
-Result<std::vector<Report>> reports_of(store::Connection& c, const accounts::User& citizen, int64_t limit);
+Result<std::vector<Report>> reports_of(store::Connection& c, const accounts::User& citizen,
+                                       int64_t limit);
 
 struct ReportFilter {
   std::optional<ReportStatus> status;
@@ -93,7 +97,8 @@ struct ReportFilter {
   int64_t limit = 50;
 };
 // The reports of the official's area, newest first (no events).
-Result<std::vector<Report>> list(store::Connection& c, const accounts::User& official, const ReportFilter& f);
+Result<std::vector<Report>> list(store::Connection& c, const accounts::User& official,
+                                 const ReportFilter& f);
 // One report with its events: the sender's or an official's in charge (kNotFound otherwise).
 Result<Report> read(store::Connection& c, const accounts::User& user, int64_t id);
 
@@ -104,7 +109,8 @@ struct Triaged {
   Report report;
   int64_t notified_person = 0;
 };
-Result<Triaged> triage(store::Connection& c, const accounts::User& official, int64_t id, ReportStatus to,
-                       std::string_view note, std::string_view page_url, int64_t now);
+Result<Triaged> triage(store::Connection& c, const accounts::User& official, int64_t id,
+                       ReportStatus to, std::string_view note, std::string_view page_url,
+                       int64_t now);
 
 }  // namespace kb::feedback

@@ -10,19 +10,23 @@ using store::Sql;
 
 constexpr Sql kSelectInputs{
     "select_status_inputs",
-    "SELECT p.confirmed_case, p.quarantine_until, p.status_colour, d.symptoms, d.exposures, d.created_at, "
+    "SELECT p.confirmed_case, p.quarantine_until, p.status_colour, d.symptoms, d.exposures, "
+    "d.created_at, "
     "p.account_id, p.monitoring_kind, p.monitoring_until "
     "FROM people p LEFT JOIN declarations d ON d.id = "
     "(SELECT MAX(l.id) FROM declarations l WHERE l.person_id = p.id) WHERE p.id = $1"};
-constexpr Sql kStoreStatus{
-    "store_status",
-    "UPDATE people SET status_colour = $2, status_reason = $3, status_updated_at = $4 WHERE id = $1"};
-constexpr Sql kSetCaseContact{"set_case_contact",
-                              "UPDATE people SET confirmed_case = $2, quarantine_until = $3 WHERE id = $1"};
+constexpr Sql kStoreStatus{"store_status",
+                           "UPDATE people SET status_colour = $2, status_reason = $3, "
+                           "status_updated_at = $4 WHERE id = $1"};
+constexpr Sql kSetCaseContact{
+    "set_case_contact",
+    "UPDATE people SET confirmed_case = $2, quarantine_until = $3 WHERE id = $1"};
 constexpr Sql kSetMonitoring{
-    "set_monitoring", "UPDATE people SET monitoring_kind = $2, monitoring_until = $3 WHERE id = $1"};
-constexpr Sql kSelectStored{"select_stored_status",
-                            "SELECT status_colour, status_reason, status_updated_at FROM people WHERE id = $1"};
+    "set_monitoring",
+    "UPDATE people SET monitoring_kind = $2, monitoring_until = $3 WHERE id = $1"};
+constexpr Sql kSelectStored{
+    "select_stored_status",
+    "SELECT status_colour, status_reason, status_updated_at FROM people WHERE id = $1"};
 
 Error no_person() { return make_error(ErrorKind::kNotFound, "person_not_found", "no such person"); }
 
@@ -73,23 +77,29 @@ const ColourRule kColourRules[10] = {
      "do_not_admit_in_quarantine"},
     {[](const StatusInputs& s) { return s.entry_quarantine; }, Colour::kYellow, "entry_quarantine",
      "do_not_admit_in_quarantine"},
-    {[](const StatusInputs& s) { return s.unlinked_card && !s.has_declaration; }, Colour::kNotDeclared,
-     "card_not_linked", "ask_to_declare"},
-    {[](const StatusInputs& s) { return !s.has_declaration; }, Colour::kNotDeclared, "no_declaration",
-     "ask_to_declare"},
-    {[](const StatusInputs& s) { return s.declaration_stale; }, Colour::kNotDeclared, "declaration_stale",
-     "ask_to_declare_again"},
-    {[](const StatusInputs& s) { return s.symptoms; }, Colour::kYellow, "symptoms", "refer_to_medical_check"},
-    {[](const StatusInputs& s) { return s.exposure; }, Colour::kYellow, "exposure", "screen_before_admitting"},
+    {[](const StatusInputs& s) { return s.unlinked_card && !s.has_declaration; },
+     Colour::kNotDeclared, "card_not_linked", "ask_to_declare"},
+    {[](const StatusInputs& s) { return !s.has_declaration; }, Colour::kNotDeclared,
+     "no_declaration", "ask_to_declare"},
+    {[](const StatusInputs& s) { return s.declaration_stale; }, Colour::kNotDeclared,
+     "declaration_stale", "ask_to_declare_again"},
+    {[](const StatusInputs& s) { return s.symptoms; }, Colour::kYellow, "symptoms",
+     "refer_to_medical_check"},
+    {[](const StatusInputs& s) { return s.exposure; }, Colour::kYellow, "exposure",
+     "screen_before_admitting"},
     {[](const StatusInputs&) { return true; }, Colour::kGreen, "declared", "admit"},
 };
 
 std::string_view colour_name(Colour c) {
   switch (c) {
-    case Colour::kGreen: return "green";
-    case Colour::kYellow: return "yellow";
-    case Colour::kRed: return "red";
-    case Colour::kNotDeclared: return "not_declared";
+    case Colour::kGreen:
+      return "green";
+    case Colour::kYellow:
+      return "yellow";
+    case Colour::kRed:
+      return "red";
+    case Colour::kNotDeclared:
+      return "not_declared";
   }
   return "not_declared";
 }
@@ -113,8 +123,8 @@ Result<HealthStatus> recompute_status(store::Connection& c, int64_t person_id, i
   return s;
 }
 
-Result<HealthStatus> door_status(store::Connection& c, const StatusPolicy& policy, int64_t person_id, int64_t now,
-                                 bool via_card) {
+Result<HealthStatus> door_status(store::Connection& c, const StatusPolicy& policy,
+                                 int64_t person_id, int64_t now, bool via_card) {
   std::optional<int64_t> declared_at;
   KB_ASSIGN(auto read, read_inputs(c, person_id, now, &declared_at));
   if (!read) return no_person();

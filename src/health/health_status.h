@@ -3,17 +3,19 @@
 // each row gives the colour, the reason, and what the person at the door should do:
 //
 //   holds when                                  colour        reason              instruction
-//   an open F0 home-care order                  red           f0_home_care        do_not_admit_in_home_care
-//   a recorded, open confirmed case             red           confirmed_case      do_not_admit_call_health_station
-//   in F1 quarantine: a traced contact no order
-//     took over, or an open F1 order, until its end  yellow   f1_quarantine       do_not_admit_in_quarantine
-//   an open entry order, until its quarantine end yellow      entry_quarantine    do_not_admit_in_quarantine
-//   a card of nobody with an account, undeclared not_declared  card_not_linked     ask_to_declare
-//   no declaration at all                       not_declared  no_declaration      ask_to_declare
-//   the latest declaration is out of date       not_declared  declaration_stale   ask_to_declare_again
-//   symptoms in the latest declaration          yellow        symptoms            refer_to_medical_check
-//   an exposure in the latest declaration       yellow        exposure            screen_before_admitting
-//   otherwise                                   green         declared            admit
+//   an open F0 home-care order                  red           f0_home_care
+//   do_not_admit_in_home_care a recorded, open confirmed case             red confirmed_case
+//   do_not_admit_call_health_station in F1 quarantine: a traced contact no order
+//     took over, or an open F1 order, until its end  yellow   f1_quarantine
+//     do_not_admit_in_quarantine
+//   an open entry order, until its quarantine end yellow      entry_quarantine
+//   do_not_admit_in_quarantine a card of nobody with an account, undeclared not_declared
+//   card_not_linked     ask_to_declare no declaration at all                       not_declared
+//   no_declaration      ask_to_declare the latest declaration is out of date       not_declared
+//   declaration_stale   ask_to_declare_again symptoms in the latest declaration          yellow
+//   symptoms            refer_to_medical_check an exposure in the latest declaration       yellow
+//   exposure            screen_before_admitting otherwise                                   green
+//   declared            admit
 //
 // Area monitoring (everyone in a locked-down ward reports daily) has no row: it is a duty to
 // report, not a finding about the person, and the ward's own risk level speaks for the area.
@@ -28,9 +30,10 @@
 //
 // The colour is stored on the person (people.status_colour) and recomputed, through
 // recompute_status(), whenever an input changes: a new declaration, a case or a contact
-// recorded or lifted, a monitoring order placed, extended or closed. The stored colour ignores staleness (it is what the QR carries, and a
-// QR lives a day); door_status() applies the whole table at the moment of the scan. A change
-// of stored colour revokes the person's QR tokens of the old colour.
+// recorded or lifted, a monitoring order placed, extended or closed. The stored colour ignores
+// staleness (it is what the QR carries, and a QR lives a day); door_status() applies the whole
+// table at the moment of the scan. A change of stored colour revokes the person's QR tokens of the
+// old colour.
 #pragma once
 
 #include <cstdint>
@@ -88,8 +91,8 @@ Result<HealthStatus> recompute_status(store::Connection& c, int64_t person_id, i
 // The person's status at the door at `now`: the whole table, staleness included; `via_card`
 // when the person was found (or just recorded) from a scanned card, which then counts as not
 // linked when the person belongs to no account. Reads only.
-Result<HealthStatus> door_status(store::Connection& c, const StatusPolicy& policy, int64_t person_id, int64_t now,
-                                 bool via_card = false);
+Result<HealthStatus> door_status(store::Connection& c, const StatusPolicy& policy,
+                                 int64_t person_id, int64_t now, bool via_card = false);
 
 // For the cases/tracing module: records whether the person is a confirmed case and until when
 // they are quarantined as a contact (nullopt: not), then recomputes.

@@ -45,7 +45,8 @@ Result<NewStaffInput> parse_new_staff(const Request& req, const areas::AreaDirec
 }
 
 // ?q= (part of a username or phone), ?role=, ?jurisdiction=, ?before= (paging), ?limit=.
-Result<accounts::AccountQuery> parse_account_query(const Request& req, const areas::AreaDirectory& areas) {
+Result<accounts::AccountQuery> parse_account_query(const Request& req,
+                                                   const areas::AreaDirectory& areas) {
   accounts::AccountQuery q;
   q.text = req.query_param("q").value_or("");
   if (q.text.size() > 64) return invalid("q", "too_long", "q is at most 64 bytes");
@@ -128,20 +129,29 @@ awaitable<Result<Response>> reset_password(App& app, Request& req) {
 
 void register_admin_routes(App& app) {
   auto& r = app.router();
-  r.add(Method::kPost, "/api/v1/admin/users", [&app](Request& req) { return create_staff(app, req); },
-        "create a staff account (administrators)");
-  r.add(Method::kGet, "/api/v1/admin/accounts", [&app](Request& req) { return list_accounts(app, req); },
-        "accounts, newest first, by part of a username or phone, role and jurisdiction (administrators)");
-  r.add(Method::kGet, "/api/v1/admin/accounts/{id}", [&app](Request& req) { return get_account(app, req); },
-        "one account (administrators)");
-  r.add(Method::kPost, "/api/v1/admin/accounts/{id}/disable",
-        [&app](Request& req) { return set_disabled(app, req, true); },
-        "disable an account and revoke its sessions (administrators)");
-  r.add(Method::kPost, "/api/v1/admin/accounts/{id}/enable",
-        [&app](Request& req) { return set_disabled(app, req, false); }, "enable a disabled account (administrators)");
-  r.add(Method::kPost, "/api/v1/admin/accounts/{id}/password-reset",
-        [&app](Request& req) { return reset_password(app, req); },
-        "give a staff account a new one-time password, shown once (administrators)");
+  r.add(
+      Method::kPost, "/api/v1/admin/users", [&app](Request& req) { return create_staff(app, req); },
+      "create a staff account (administrators)");
+  r.add(
+      Method::kGet, "/api/v1/admin/accounts",
+      [&app](Request& req) { return list_accounts(app, req); },
+      "accounts, newest first, by part of a username or phone, role and jurisdiction "
+      "(administrators)");
+  r.add(
+      Method::kGet, "/api/v1/admin/accounts/{id}",
+      [&app](Request& req) { return get_account(app, req); }, "one account (administrators)");
+  r.add(
+      Method::kPost, "/api/v1/admin/accounts/{id}/disable",
+      [&app](Request& req) { return set_disabled(app, req, true); },
+      "disable an account and revoke its sessions (administrators)");
+  r.add(
+      Method::kPost, "/api/v1/admin/accounts/{id}/enable",
+      [&app](Request& req) { return set_disabled(app, req, false); },
+      "enable a disabled account (administrators)");
+  r.add(
+      Method::kPost, "/api/v1/admin/accounts/{id}/password-reset",
+      [&app](Request& req) { return reset_password(app, req); },
+      "give a staff account a new one-time password, shown once (administrators)");
 }
 
 }  // namespace kb::http

@@ -13,7 +13,9 @@ using boost::asio::awaitable;
 namespace json = boost::json;
 
 json::object session_json(const accounts::Session& s, const areas::AreaDirectory& areas) {
-  return {{"token", s.token}, {"expires_at", format_rfc3339(s.expires_at)}, {"user", user_json(s.user, areas)}};
+  return {{"token", s.token},
+          {"expires_at", format_rfc3339(s.expires_at)},
+          {"user", user_json(s.user, areas)}};
 }
 
 Result<std::string> parse_code(std::string_view code) {
@@ -76,7 +78,9 @@ Result<PasswordChange> parse_password_change(const Request& req) {
 // Whether `password` matches `hash`, checked on the slow pool: argon2id takes tens of
 // milliseconds of CPU that the HTTP threads should spend answering.
 awaitable<bool> password_matches(App& app, std::string hash, std::string password) {
-  auto check = [hash = std::move(hash), password = std::move(password)] { return verify_password(hash, password); };
+  auto check = [hash = std::move(hash), password = std::move(password)] {
+    return verify_password(hash, password);
+  };
   co_return co_await app.offload(check);
 }
 
@@ -93,7 +97,8 @@ awaitable<Result<Response>> request_otp(App& app, Request& req) {
   KB_CO_ASSIGN(accounts::OtpQueued queued, co_await app.write(issue));
   // Sent at once, in the urgent lane; a failed attempt stays queued for the urgent worker.
   if (auto sent = app.urgent_texts().attempt(queued.delivery_id); !sent.ok()) {
-    spdlog::warn("a sign-in code's first attempt failed (it will be retried): {}", sent.error().message);
+    spdlog::warn("a sign-in code's first attempt failed (it will be retried): {}",
+                 sent.error().message);
   }
   const accounts::OtpIssued& issued = queued.issued;
   co_return Response::json(200, json::object{{"phone", issued.phone},
@@ -118,7 +123,8 @@ awaitable<Result<Response>> refuse_login(App& app, std::string username, int64_t
     return accounts::record_login_failure(c, username, now);
   };
   KB_CO_TRY(co_await app.write(record));
-  co_return Error{ErrorKind::kUnauthenticated, "bad_credentials", "wrong username or password", "password"};
+  co_return Error{ErrorKind::kUnauthenticated, "bad_credentials", "wrong username or password",
+                  "password"};
 }
 
 awaitable<Result<Response>> login(App& app, Request& req) {
@@ -127,9 +133,11 @@ awaitable<Result<Response>> login(App& app, Request& req) {
   auto candidate = app.db().read([&](store::Connection& c) {
     return accounts::find_login(c, app.areas(), app.config().auth, in.username, now);
   });
-  if (!candidate.ok() && candidate.error().kind == ErrorKind::kRateLimited) co_return candidate.error();
+  if (!candidate.ok() && candidate.error().kind == ErrorKind::kRateLimited)
+    co_return candidate.error();
   bool verified = false;
-  if (candidate.ok()) verified = co_await password_matches(app, candidate->password_hash, in.password);
+  if (candidate.ok())
+    verified = co_await password_matches(app, candidate->password_hash, in.password);
   if (!verified) co_return co_await refuse_login(app, in.username, now);
   auto open = [&app, user = candidate->user, ip = req.client_ip, now](store::Connection& c) {
     return accounts::open_staff_session(c, app.config().auth, user, ip, now);
@@ -156,11 +164,13 @@ awaitable<Result<Response>> me(App& app, Request& req) {
 awaitable<Result<Response>> change_password(App& app, Request& req) {
   KB_CO_ASSIGN(accounts::User user, signed_in_unsettled(app, req));
   KB_CO_ASSIGN(PasswordChange in, parse_password_change(req));
-  auto stored = app.db().read([&](store::Connection& c) { return accounts::password_hash_of(c, user.id); });
+  auto stored =
+      app.db().read([&](store::Connection& c) { return accounts::password_hash_of(c, user.id); });
   bool current_ok = false;
   if (stored.ok()) current_ok = co_await password_matches(app, *stored, in.current);
   if (!current_ok) {
-    co_return Error{ErrorKind::kForbidden, "wrong_password", "the current password is wrong", "current_password"};
+    co_return Error{ErrorKind::kForbidden, "wrong_password", "the current password is wrong",
+                    "current_password"};
   }
   KB_CO_ASSIGN(std::string hash, co_await hashed(app, in.next));
   auto change = [id = user.id, hash, now = app.now()](store::Connection& c) {
@@ -175,17 +185,25 @@ awaitable<Result<Response>> change_password(App& app, Request& req) {
 
 void register_auth_routes(App& app) {
   auto& r = app.router();
-  r.add(Method::kPost, "/api/v1/auth/otp", [&app](Request& req) { return request_otp(app, req); },
-        "send a one-time sign-in code by SMS");
-  r.add(Method::kPost, "/api/v1/auth/otp/verify", [&app](Request& req) { return verify_otp(app, req); },
-        "exchange phone + code for a token");
-  r.add(Method::kPost, "/api/v1/auth/login", [&app](Request& req) { return login(app, req); },
-        "staff sign-in with username + password");
-  r.add(Method::kPost, "/api/v1/auth/logout", [&app](Request& req) { return logout(app, req); },
-        "revoke the current token");
-  r.add(Method::kGet, "/api/v1/me", [&app](Request& req) { return me(app, req); }, "the signed-in account");
-  r.add(Method::kPost, "/api/v1/me/password", [&app](Request& req) { return change_password(app, req); },
-        "change a staff account's password");
+  r.add(
+      Method::kPost, "/api/v1/auth/otp", [&app](Request& req) { return request_otp(app, req); },
+      "send a one-time sign-in code by SMS");
+  r.add(
+      Method::kPost, "/api/v1/auth/otp/verify",
+      [&app](Request& req) { return verify_otp(app, req); }, "exchange phone + code for a token");
+  r.add(
+      Method::kPost, "/api/v1/auth/login", [&app](Request& req) { return login(app, req); },
+      "staff sign-in with username + password");
+  r.add(
+      Method::kPost, "/api/v1/auth/logout", [&app](Request& req) { return logout(app, req); },
+      "revoke the current token");
+  r.add(
+      Method::kGet, "/api/v1/me", [&app](Request& req) { return me(app, req); },
+      "the signed-in account");
+  r.add(
+      Method::kPost, "/api/v1/me/password",
+      [&app](Request& req) { return change_password(app, req); },
+      "change a staff account's password");
 }
 
 }  // namespace kb::http

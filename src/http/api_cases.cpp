@@ -227,12 +227,12 @@ std::string contacts_csv(const cases::ContactSheet& sheet) {
     const auto& f = lc.found;
     people::Person p;
     if (auto it = sheet.people.find(f.person_id); it != sheet.people.end()) p = it->second;
-    std::string head = fmt::format(
-        "F{},{},{},{},{},{},{},{},{},{},{}", lc.degree,
-        lc.stored ? cases::contact_status_name(lc.stored->status) : "new", lc.basis, f.person_id,
-        csv::cell(p.full_name), csv::cell(p.id_number), csv::cell(p.phone),
-        csv::cell(p.province_code), csv::cell(p.ward_code), csv::cell(p.street),
-        minutes(f.total_overlap_seconds));
+    std::string head =
+        fmt::format("F{},{},{},{},{},{},{},{},{},{},{}", lc.degree,
+                    lc.stored ? cases::contact_status_name(lc.stored->status) : "new", lc.basis,
+                    f.person_id, csv::cell(p.full_name), csv::cell(p.id_number), csv::cell(p.phone),
+                    csv::cell(p.province_code), csv::cell(p.ward_code), csv::cell(p.street),
+                    minutes(f.total_overlap_seconds));
     if (f.exposures.empty()) out += head + ",,,,,,,\r\n";
     for (const auto& e : f.exposures) {
       const auto& label = sheet.venues.at(e.venue_id);

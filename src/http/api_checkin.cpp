@@ -30,7 +30,8 @@ namespace json = boost::json;
 Result<std::vector<int64_t>> parse_ids(const json::value* v, std::string_view field) {
   std::vector<int64_t> ids;
   if (!v) return ids;
-  Error bad = invalid(std::string(field), "wrong_type", fmt::format("{} must be a list of person ids", field));
+  Error bad = invalid(std::string(field), "wrong_type",
+                      fmt::format("{} must be a list of person ids", field));
   if (!v->is_array()) return bad;
   const auto& a = v->as_array();
   if (a.empty()) return invalid(std::string(field), "empty", "choose at least one person");
@@ -50,7 +51,8 @@ Error prefixed(Error e, std::string_view prefix) {
 }
 
 Result<checkin::Guest> parse_guest(const json::value& guest) {
-  if (!guest.is_object()) return invalid("guest", "wrong_type", "guest must be an object {full_name, phone}");
+  if (!guest.is_object())
+    return invalid("guest", "wrong_type", "guest must be an object {full_name, phone}");
   KB_ASSIGN(JsonBody g, JsonBody::parse(json::serialize(guest)));
   auto name = g.required_string("full_name", 400);
   if (!name.ok()) return prefixed(std::move(name).error(), "guest.");
@@ -83,12 +85,15 @@ Result<checkin::Entry> parse_checkin(const Request& req, std::optional<accounts:
   const json::value* guest = body.raw("guest");
   KB_TRY(body.no_unknown_fields());
   e.kiosk_token = kiosk.value_or("");
-  if (!caller && !ids.empty()) return invalid("person_ids", "not_applicable", "guests check in only themselves");
+  if (!caller && !ids.empty())
+    return invalid("person_ids", "not_applicable", "guests check in only themselves");
   if (guest) {
-    if (caller) return invalid("guest", "guest_signed_in", "signed-in citizens check in as themselves");
+    if (caller)
+      return invalid("guest", "guest_signed_in", "signed-in citizens check in as themselves");
     KB_ASSIGN(e.visitor, parse_guest(*guest));
   } else if (!caller) {
-    return make_error(ErrorKind::kUnauthenticated, "unauthenticated", "sign in, or check in as a guest");
+    return make_error(ErrorKind::kUnauthenticated, "unauthenticated",
+                      "sign in, or check in as a guest");
   } else {
     e.visitor = checkin::AccountHolder{std::move(ids)};
   }
@@ -109,7 +114,8 @@ struct ScanRequest {
   std::optional<std::string> phone_without_code;
 };
 
-Result<checkin::Visitor> parse_payload(const std::string& payload, const std::optional<std::string>& code,
+Result<checkin::Visitor> parse_payload(const std::string& payload,
+                                       const std::optional<std::string>& code,
                                        const std::string& full_name, int64_t now) {
   using Visitor = checkin::Visitor;
   if (qr::looks_like_personal_qr(payload)) return Visitor(checkin::ScannedQr{payload});
@@ -149,7 +155,8 @@ Result<ScanRequest> parse_scan(const Request& req, accounts::User staff, int64_t
     KB_ASSIGN(name, people::normalize_name(*raw_name, "full_name"));
   }
   KB_ASSIGN(r.entry.visitor, parse_payload(payload, code, name, now));
-  if (auto* phone = std::get_if<checkin::VerifiedPhone>(&r.entry.visitor); phone && phone->code.empty()) {
+  if (auto* phone = std::get_if<checkin::VerifiedPhone>(&r.entry.visitor);
+      phone && phone->code.empty()) {
     r.phone_without_code = phone->phone;
   }
   r.entry.caller = std::move(staff);
@@ -177,7 +184,9 @@ Result<checkin::Entry> parse_manual(const Request& req, accounts::User staff, in
 // --- Answers --------------------------------------------------------------------------------
 
 json::object status_json(const health::HealthStatus& s) {
-  return {{"colour", health::colour_name(s.colour)}, {"reason", s.reason}, {"instruction", s.instruction}};
+  return {{"colour", health::colour_name(s.colour)},
+          {"reason", s.reason},
+          {"instruction", s.instruction}};
 }
 
 // The visitor's own answer: the venue and, per person, the visit and what to do.
@@ -193,9 +202,12 @@ Response checkin_answer(App& app, const checkin::DoorAnswer& a, bool guest) {
     if (guest) o["checkout_token"] = checkin::checkout_token(app.door().config().secret, p.visit);
     visits.push_back(std::move(o));
   }
-  json::object venue{{"id", a.venue.id}, {"code", a.venue.code}, {"name", a.venue.name},
+  json::object venue{{"id", a.venue.id},
+                     {"code", a.venue.code},
+                     {"name", a.venue.name},
                      {"address_line", venues::address_line(a.venue, app.areas())}};
-  return Response::json(all_duplicate ? 200 : 201, json::object{{"venue", std::move(venue)}, {"visits", std::move(visits)}});
+  return Response::json(all_duplicate ? 200 : 201,
+                        json::object{{"venue", std::move(venue)}, {"visits", std::move(visits)}});
 }
 
 // A scanner's answer: one person, their colour, why, and what the staff should do.
@@ -229,9 +241,11 @@ awaitable<Result<Response>> create_scan(App& app, Request& req) {
   int64_t now = app.now();
   KB_CO_ASSIGN(ScanRequest scan, parse_scan(req, std::move(staff), now));
   if (scan.phone_without_code) {
-    KB_CO_ASSIGN(auto sent, co_await app.door().send_phone_code(*scan.entry.caller, scan.entry.venue_id,
-                                                                *scan.phone_without_code, now));
-    co_return Response::json(202, json::object{{"result", "code_sent"}, {"phone", sent.masked_phone},
+    KB_CO_ASSIGN(auto sent,
+                 co_await app.door().send_phone_code(*scan.entry.caller, scan.entry.venue_id,
+                                                     *scan.phone_without_code, now));
+    co_return Response::json(202, json::object{{"result", "code_sent"},
+                                               {"phone", sent.masked_phone},
                                                {"expires_in", sent.expires_in}});
   }
   KB_CO_ASSIGN(checkin::DoorAnswer answer, co_await app.door().enter(scan.entry, now));
@@ -248,7 +262,8 @@ awaitable<Result<Response>> create_manual_visit(App& app, Request& req) {
 
 // --- Check-out ------------------------------------------------------------------------------
 
-Result<checkin::CheckoutRequest> parse_checkout(const Request& req, std::optional<accounts::User> caller) {
+Result<checkin::CheckoutRequest> parse_checkout(const Request& req,
+                                                std::optional<accounts::User> caller) {
   KB_ASSIGN(JsonBody body, json_body(req));
   checkin::CheckoutRequest r;
   KB_ASSIGN(r.visit_id, body.optional_int("visit_id", 1, INT64_MAX));
@@ -268,7 +283,8 @@ Result<checkin::CheckoutRequest> parse_checkout(const Request& req, std::optiona
 awaitable<Result<Response>> create_checkout(App& app, Request& req) {
   KB_CO_ASSIGN(auto caller, maybe_signed_in(app, req));
   KB_CO_ASSIGN(checkin::CheckoutRequest r, parse_checkout(req, std::move(caller)));
-  KB_CO_ASSIGN(auto closed, co_await checkin::check_out(app.db(), r, app.door().config().secret, app.now()));
+  KB_CO_ASSIGN(auto closed,
+               co_await checkin::check_out(app.db(), r, app.door().config().secret, app.now()));
   json::array out;
   for (const auto& v : closed) out.push_back(visit_json(v));
   co_return Response::json(200, json::object{{"visits", std::move(out)}});
@@ -278,9 +294,12 @@ awaitable<Result<Response>> create_checkout(App& app, Request& req) {
 
 awaitable<Result<Response>> my_visits(App& app, Request& req) {
   KB_CO_ASSIGN(accounts::User user, signed_in(app, req));
-  if (user.role != accounts::Role::kCitizen) co_return Response::json(200, json::object{{"visits", json::array{}}});
+  if (user.role != accounts::Role::kCitizen)
+    co_return Response::json(200, json::object{{"visits", json::array{}}});
   int64_t now = app.now();
-  KB_CO_ASSIGN(auto visits, app.db().read([&](store::Connection& c) { return checkin::history_of(c, user.id, now); }));
+  KB_CO_ASSIGN(auto visits, app.db().read([&](store::Connection& c) {
+    return checkin::history_of(c, user.id, now);
+  }));
   json::array out;
   for (const auto& v : visits) {
     json::object o = visit_json(v.visit);
@@ -297,16 +316,23 @@ awaitable<Result<Response>> my_visits(App& app, Request& req) {
 
 void register_checkin_routes(App& app) {
   auto& r = app.router();
-  r.add(Method::kPost, "/api/v1/checkins", [&app](Request& req) { return create_checkin(app, req); },
-        "check in at a venue (signed in, or as a guest)");
-  r.add(Method::kPost, "/api/v1/checkouts", [&app](Request& req) { return create_checkout(app, req); },
-        "check out of a visit, or of a venue");
-  r.add(Method::kPost, "/api/v1/scans", [&app](Request& req) { return create_scan(app, req); },
-        "staff scanner: record a visitor from a scanned QR or phone number");
-  r.add(Method::kPost, "/api/v1/venues/{id}/visits", [&app](Request& req) { return create_manual_visit(app, req); },
-        "staff record a visitor by hand");
-  r.add(Method::kGet, "/api/v1/me/visits", [&app](Request& req) { return my_visits(app, req); },
-        "the signed-in citizen's visits (and their family's), newest first");
+  r.add(
+      Method::kPost, "/api/v1/checkins", [&app](Request& req) { return create_checkin(app, req); },
+      "check in at a venue (signed in, or as a guest)");
+  r.add(
+      Method::kPost, "/api/v1/checkouts",
+      [&app](Request& req) { return create_checkout(app, req); },
+      "check out of a visit, or of a venue");
+  r.add(
+      Method::kPost, "/api/v1/scans", [&app](Request& req) { return create_scan(app, req); },
+      "staff scanner: record a visitor from a scanned QR or phone number");
+  r.add(
+      Method::kPost, "/api/v1/venues/{id}/visits",
+      [&app](Request& req) { return create_manual_visit(app, req); },
+      "staff record a visitor by hand");
+  r.add(
+      Method::kGet, "/api/v1/me/visits", [&app](Request& req) { return my_visits(app, req); },
+      "the signed-in citizen's visits (and their family's), newest first");
 }
 
 }  // namespace kb::http

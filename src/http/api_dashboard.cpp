@@ -60,7 +60,9 @@ Result<Board> read_board(App& app, const accounts::User& official, const Request
   Board b;
   KB_ASSIGN(b.area, dashboard::area_for(official, app.areas(), req.query_param("area")));
   KB_ASSIGN(Range r, day_range(app, req, 14));
-  KB_ASSIGN(b.series, app.db().read([&](store::Connection& c) { return dashboard::series(c, b.area, r.from_day, r.to_day); }));
+  KB_ASSIGN(b.series, app.db().read([&](store::Connection& c) {
+    return dashboard::series(c, b.area, r.from_day, r.to_day);
+  }));
   dashboard::add_pending(b.series, app.checkin_tally(), b.area);
   auto children = dashboard::child_areas(app.areas(), b.area);
   if (!children.empty()) {
@@ -73,7 +75,8 @@ Result<Board> read_board(App& app, const accounts::User& official, const Request
 
 json::object board_json(App& app, const Board& b) {
   json::array days;
-  for (int64_t d = b.series.from_day; d <= b.series.to_day; ++d) days.push_back(json::string(dashboard::day_text(d)));
+  for (int64_t d = b.series.from_day; d <= b.series.to_day; ++d)
+    days.push_back(json::string(dashboard::day_text(d)));
   json::object series, totals;
   for (const auto& [f, values] : b.series.values) {
     series[dashboard::figure_name(f)] = json::value_from(values);
@@ -83,7 +86,9 @@ json::object board_json(App& app, const Board& b) {
   }
   json::array children;
   for (const auto& [code, figures] : b.children) {
-    children.push_back(json::object{{"code", code}, {"name", area_label(app.areas(), code)}, {"figures", figures_json(figures)}});
+    children.push_back(json::object{{"code", code},
+                                    {"name", area_label(app.areas(), code)},
+                                    {"figures", figures_json(figures)}});
   }
   return json::object{{"area", json::object{{"code", b.area},
                                             {"name", area_label(app.areas(), b.area)},
@@ -114,7 +119,8 @@ Response csv_file(std::string body, std::string filename) {
   Response res;
   res.content_type = "text/csv; charset=utf-8";
   res.body = std::move(body);
-  res.headers.emplace_back("content-disposition", fmt::format("attachment; filename=\"{}\"", filename));
+  res.headers.emplace_back("content-disposition",
+                           fmt::format("attachment; filename=\"{}\"", filename));
   return res;
 }
 
@@ -130,7 +136,8 @@ struct LineListQuery {
   int64_t from = 0, to = 0;
   std::string reason;
 };
-Result<LineListQuery> parse_line_list(App& app, const accounts::User& official, const Request& req) {
+Result<LineListQuery> parse_line_list(App& app, const accounts::User& official,
+                                      const Request& req) {
   LineListQuery q;
   KB_ASSIGN(q.area, dashboard::area_for(official, app.areas(), req.query_param("area")));
   auto from = req.query_param("from"), to = req.query_param("to");
@@ -170,37 +177,48 @@ awaitable<Result<Response>> refresh_dashboard(App& app, Request& req) {
 
 awaitable<Result<Response>> get_idle_venues(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
-  KB_CO_ASSIGN(std::string area, dashboard::area_for(official, app.areas(), req.query_param("area")));
+  KB_CO_ASSIGN(std::string area,
+               dashboard::area_for(official, app.areas(), req.query_param("area")));
   KB_CO_ASSIGN(int64_t limit, int_param(req, "limit", 1, 500, 100));
   KB_CO_ASSIGN(auto venues, app.db().read([&](store::Connection& c) {
     return dashboard::idle_venues(c, area, app.now(), limit);
   }));
   json::array a;
   for (const auto& v : venues) {
-    a.push_back(json::object{{"id", v.id}, {"name", v.name}, {"code", v.code}, {"province_code", v.province_code},
-                             {"ward_code", v.ward_code}, {"street", v.street},
-                             {"area_name", area_label(app.areas(), v.ward_code)},
-                             {"last_checkin_day", v.last_day ? json::value(dashboard::day_text(*v.last_day)) : nullptr},
-                             {"registered_at", format_rfc3339(v.created_at)}});
+    a.push_back(json::object{
+        {"id", v.id},
+        {"name", v.name},
+        {"code", v.code},
+        {"province_code", v.province_code},
+        {"ward_code", v.ward_code},
+        {"street", v.street},
+        {"area_name", area_label(app.areas(), v.ward_code)},
+        {"last_checkin_day", v.last_day ? json::value(dashboard::day_text(*v.last_day)) : nullptr},
+        {"registered_at", format_rfc3339(v.created_at)}});
   }
-  co_return Response::json(200, json::object{{"area", area}, {"idle_days", dashboard::kIdleDays}, {"venues", std::move(a)}});
+  co_return Response::json(
+      200,
+      json::object{{"area", area}, {"idle_days", dashboard::kIdleDays}, {"venues", std::move(a)}});
 }
 
 awaitable<Result<Response>> get_epi_curve(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
-  KB_CO_ASSIGN(std::string area, dashboard::area_for(official, app.areas(), req.query_param("area")));
+  KB_CO_ASSIGN(std::string area,
+               dashboard::area_for(official, app.areas(), req.query_param("area")));
   KB_CO_ASSIGN(auto by, parse_curve_by(req));
   KB_CO_ASSIGN(Range r, day_range(app, req, 28));
   KB_CO_ASSIGN(auto curve, app.db().read([&](store::Connection& c) {
     return dashboard::epi_curve(c, area, by, r.from_day, r.to_day);
   }));
   json::array days;
-  for (int64_t d = r.from_day; d <= r.to_day; ++d) days.push_back(json::string(dashboard::day_text(d)));
-  co_return Response::json(200, json::object{{"area", area},
-                                             {"by", by == dashboard::CurveBy::kOnset ? "onset" : "test"},
-                                             {"days", std::move(days)},
-                                             {"cases", json::value_from(curve.cases)},
-                                             {"without_date", curve.without_date}});
+  for (int64_t d = r.from_day; d <= r.to_day; ++d)
+    days.push_back(json::string(dashboard::day_text(d)));
+  co_return Response::json(200,
+                           json::object{{"area", area},
+                                        {"by", by == dashboard::CurveBy::kOnset ? "onset" : "test"},
+                                        {"days", std::move(days)},
+                                        {"cases", json::value_from(curve.cases)},
+                                        {"without_date", curve.without_date}});
 }
 
 awaitable<Result<Response>> get_line_list(App& app, Request& req) {
@@ -210,11 +228,12 @@ awaitable<Result<Response>> get_line_list(App& app, Request& req) {
     return dashboard::line_list(c, q.area, q.from, q.to, app.now());
   }));
   auto job = [actor = official.id, q, n = rows.size(), now = app.now()](store::Connection& c) {
-    return audit::record(c, {now, actor, "cases.line_list.export", fmt::format("area:{}", q.area), q.reason,
-                             fmt::format("{} cases tested {} to {}", n, q.from, q.to)});
+    return audit::record(c, {now, actor, "cases.line_list.export", fmt::format("area:{}", q.area),
+                             q.reason, fmt::format("{} cases tested {} to {}", n, q.from, q.to)});
   };
   KB_CO_TRY(co_await app.write(job));
-  co_return csv_file(dashboard::line_list_csv(rows), fmt::format("line-list-{}.csv", q.area == "*" ? "vn" : q.area));
+  co_return csv_file(dashboard::line_list_csv(rows),
+                     fmt::format("line-list-{}.csv", q.area == "*" ? "vn" : q.area));
 }
 
 awaitable<Result<Response>> get_line_list_dictionary(App& app, Request& req) {
@@ -225,8 +244,9 @@ awaitable<Result<Response>> get_line_list_dictionary(App& app, Request& req) {
 awaitable<Result<Response>> public_statistics(App& app, Request&) {
   int64_t today = checkin::visit_day(app.now());
   auto provinces = dashboard::child_areas(app.areas(), "*");
-  using Read = std::tuple<dashboard::Series, std::map<std::string, std::map<Figure, int64_t>>,
-                          std::map<std::string, std::map<Figure, int64_t>>, std::vector<levels::AreaLevel>>;
+  using Read =
+      std::tuple<dashboard::Series, std::map<std::string, std::map<Figure, int64_t>>,
+                 std::map<std::string, std::map<Figure, int64_t>>, std::vector<levels::AreaLevel>>;
   KB_CO_ASSIGN(Read read, app.db().read([&](store::Connection& c) -> Result<Read> {
     KB_ASSIGN(auto country, dashboard::series(c, "*", today - 6, today));
     KB_ASSIGN(auto week, dashboard::by_child(c, "*", provinces, today - 6, today));
@@ -269,28 +289,36 @@ void register_dashboard_routes(App& app) {
   auto& r = app.router();
   r.add(
       Method::kGet, "/api/v1/dashboard", [&app](Request& req) { return get_dashboard(app, req); },
-      "figures of an area per day (declarations, check-ins, venues, cases, F1, notices), and of its parts");
+      "figures of an area per day (declarations, check-ins, venues, cases, F1, notices), and of "
+      "its parts");
   r.add(
-      Method::kGet, "/api/v1/dashboard.csv", [&app](Request& req) { return get_dashboard_csv(app, req); },
+      Method::kGet, "/api/v1/dashboard.csv",
+      [&app](Request& req) { return get_dashboard_csv(app, req); },
       "the same figures as CSV, a row per day");
   r.add(
-      Method::kPost, "/api/v1/dashboard/refresh", [&app](Request& req) { return refresh_dashboard(app, req); },
-      "store the counted check-ins and recount the figures now (officials; the server does it every few seconds)");
+      Method::kPost, "/api/v1/dashboard/refresh",
+      [&app](Request& req) { return refresh_dashboard(app, req); },
+      "store the counted check-ins and recount the figures now (officials; the server does it "
+      "every few seconds)");
   r.add(
-      Method::kGet, "/api/v1/dashboard/idle-venues", [&app](Request& req) { return get_idle_venues(app, req); },
-      "open venues of the area that recorded no check-in for 7 days: where to inspect QR posting and scanning");
+      Method::kGet, "/api/v1/dashboard/idle-venues",
+      [&app](Request& req) { return get_idle_venues(app, req); },
+      "open venues of the area that recorded no check-in for 7 days: where to inspect QR posting "
+      "and scanning");
   r.add(
       Method::kGet, "/api/v1/epicurve", [&app](Request& req) { return get_epi_curve(app, req); },
       "cases of the area per day by onset or test date (the epidemic curve)");
   r.add(
-      Method::kGet, "/api/v1/linelist.csv", [&app](Request& req) { return get_line_list(app, req); },
+      Method::kGet, "/api/v1/linelist.csv",
+      [&app](Request& req) { return get_line_list(app, req); },
       "de-identified line list of the area's cases as CSV (audited, needs ?reason=)");
   r.add(
       Method::kGet, "/api/v1/linelist/dictionary.csv",
       [&app](Request& req) { return get_line_list_dictionary(app, req); },
       "what each column of the line list means (CSV)");
   r.add(
-      Method::kGet, "/api/v1/public/statistics", [&app](Request& req) { return public_statistics(app, req); },
+      Method::kGet, "/api/v1/public/statistics",
+      [&app](Request& req) { return public_statistics(app, req); },
       "each province's headline numbers and level; no sign-in");
 }
 

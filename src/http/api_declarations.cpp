@@ -19,12 +19,15 @@ Result<std::vector<std::string>> string_list(JsonBody& body, std::string_view ke
   std::vector<std::string> out;
   const json::value* v = body.raw(key);
   if (!v) {
-    if (required) return invalid(std::string(key), "missing_field", fmt::format("{} is required", key));
+    if (required)
+      return invalid(std::string(key), "missing_field", fmt::format("{} is required", key));
     return out;
   }
-  if (!v->is_array()) return invalid(std::string(key), "wrong_type", fmt::format("{} must be a list", key));
+  if (!v->is_array())
+    return invalid(std::string(key), "wrong_type", fmt::format("{} must be a list", key));
   const auto& a = v->as_array();
-  if (a.size() > 64) return invalid(std::string(key), "too_many", fmt::format("{} has too many items", key));
+  if (a.size() > 64)
+    return invalid(std::string(key), "too_many", fmt::format("{} has too many items", key));
   for (size_t i = 0; i < a.size(); ++i) {
     if (!a[i].is_string() || a[i].as_string().size() > 40) {
       return invalid(fmt::format("{}[{}]", key, i), "wrong_type", "each item is a short string");
@@ -67,7 +70,8 @@ json::object declared_json(const declarations::Submitted& s) {
 awaitable<Result<Response>> declare(App& app, Request& req) {
   KB_CO_ASSIGN(accounts::User user, signed_in(app, req, access::citizen));
   KB_CO_ASSIGN(declarations::DeclarationInput parsed, parse_declaration(req));
-  KB_CO_ASSIGN(declarations::DeclarationInput input, declarations::validate(std::move(parsed), app.areas(), app.now()));
+  KB_CO_ASSIGN(declarations::DeclarationInput input,
+               declarations::validate(std::move(parsed), app.areas(), app.now()));
   auto submit = [uid = user.id, input, now = app.now()](store::Connection& c) {
     return declarations::submit(c, uid, input, now);
   };
@@ -78,10 +82,12 @@ awaitable<Result<Response>> declare(App& app, Request& req) {
 awaitable<Result<Response>> person_history(App& app, Request& req) {
   KB_CO_ASSIGN(accounts::User user, signed_in(app, req, access::citizen));
   KB_CO_ASSIGN(int64_t id, path_id(req));
-  KB_CO_ASSIGN(auto list, app.db().read([&](store::Connection& c) -> Result<std::vector<declarations::Declaration>> {
-    KB_TRY(people::managed_person(c, user.id, id));
-    return declarations::history(c, id);
-  }));
+  KB_CO_ASSIGN(
+      auto list,
+      app.db().read([&](store::Connection& c) -> Result<std::vector<declarations::Declaration>> {
+        KB_TRY(people::managed_person(c, user.id, id));
+        return declarations::history(c, id);
+      }));
   json::array a;
   for (const auto& d : list) a.push_back(declaration_json(d));
   co_return Response::json(200, json::object{{"declarations", std::move(a)}});
@@ -91,10 +97,13 @@ awaitable<Result<Response>> person_history(App& app, Request& req) {
 
 void register_declaration_routes(App& app) {
   auto& r = app.router();
-  r.add(Method::kPost, "/api/v1/declarations", [&app](Request& req) { return declare(app, req); },
-        "declare health for a managed person; returns the declaration id and the signed QR");
-  r.add(Method::kGet, "/api/v1/me/people/{id}/declarations",
-        [&app](Request& req) { return person_history(app, req); }, "a managed person's declarations, newest first");
+  r.add(
+      Method::kPost, "/api/v1/declarations", [&app](Request& req) { return declare(app, req); },
+      "declare health for a managed person; returns the declaration id and the signed QR");
+  r.add(
+      Method::kGet, "/api/v1/me/people/{id}/declarations",
+      [&app](Request& req) { return person_history(app, req); },
+      "a managed person's declarations, newest first");
 }
 
 }  // namespace kb::http

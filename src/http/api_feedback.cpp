@@ -32,7 +32,8 @@ std::string area_name(const areas::AreaDirectory& areas, const feedback::Report&
   return name;
 }
 
-json::object report_json(const areas::AreaDirectory& areas, const feedback::Report& p, bool for_official) {
+json::object report_json(const areas::AreaDirectory& areas, const feedback::Report& p,
+                         bool for_official) {
   json::array events;
   for (const auto& e : p.events) {
     events.push_back(json::object{{"at", format_rfc3339(e.at)},
@@ -60,8 +61,8 @@ json::object report_json(const areas::AreaDirectory& areas, const feedback::Repo
   return o;
 }
 
-json::object reports_json(const areas::AreaDirectory& areas, const std::vector<feedback::Report>& list,
-                          bool for_official) {
+json::object reports_json(const areas::AreaDirectory& areas,
+                          const std::vector<feedback::Report>& list, bool for_official) {
   json::array a;
   for (const auto& p : list) a.push_back(report_json(areas, p, for_official));
   return json::object{{"reports", std::move(a)}};
@@ -151,16 +152,16 @@ awaitable<Result<Response>> my_reports(App& app, Request& req) {
 awaitable<Result<Response>> area_reports(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(feedback::ReportFilter f, parse_filter(req));
-  KB_CO_ASSIGN(auto list, app.db().read([&](store::Connection& c) {
-    return feedback::list(c, official, f);
-  }));
+  KB_CO_ASSIGN(auto list,
+               app.db().read([&](store::Connection& c) { return feedback::list(c, official, f); }));
   co_return Response::json(200, reports_json(app.areas(), list, true));
 }
 
 awaitable<Result<Response>> one_report(App& app, Request& req) {
   KB_CO_ASSIGN(auto user, signed_in(app, req));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "feedback_not_found"));
-  KB_CO_ASSIGN(auto p, app.db().read([&](store::Connection& c) { return feedback::read(c, user, id); }));
+  KB_CO_ASSIGN(auto p,
+               app.db().read([&](store::Connection& c) { return feedback::read(c, user, id); }));
   co_return Response::json(200, report_json(app.areas(), p, access::official(user).ok()));
 }
 
@@ -182,22 +183,28 @@ void register_feedback_routes(App& app) {
   auto& r = app.router();
   r.add(
       Method::kPost, "/api/v1/feedback", [&app](Request& req) { return send_report(app, req); },
-      "send a report (citizens; at most 5 a day from one phone): kind, text, optional venue or area");
+      "send a report (citizens; at most 5 a day from one phone): kind, text, optional venue or "
+      "area");
   r.add(
-      Method::kPost, "/api/v1/feedback/hotline", [&app](Request& req) { return record_call(app, req); },
-      "record a hotline caller's report on their behalf (officials; the caller's phone gets the updates)");
+      Method::kPost, "/api/v1/feedback/hotline",
+      [&app](Request& req) { return record_call(app, req); },
+      "record a hotline caller's report on their behalf (officials; the caller's phone gets the "
+      "updates)");
   r.add(
       Method::kGet, "/api/v1/me/feedback", [&app](Request& req) { return my_reports(app, req); },
       "the citizen's own reports, with each change of status and its note");
   r.add(
       Method::kGet, "/api/v1/feedback", [&app](Request& req) { return area_reports(app, req); },
-      "the reports of the official's area, newest first (?status=open|new|in_progress|closed, ?tracking_number=)");
+      "the reports of the official's area, newest first (?status=open|new|in_progress|closed, "
+      "?tracking_number=)");
   r.add(
       Method::kGet, "/api/v1/feedback/{id}", [&app](Request& req) { return one_report(app, req); },
       "one report with its history (its sender, or an official of its area)");
   r.add(
-      Method::kPost, "/api/v1/feedback/{id}/status", [&app](Request& req) { return triage(app, req); },
-      "move a report on (new → in_progress → closed) or add a note; the sender is told (officials)");
+      Method::kPost, "/api/v1/feedback/{id}/status",
+      [&app](Request& req) { return triage(app, req); },
+      "move a report on (new → in_progress → closed) or add a note; the sender is told "
+      "(officials)");
 }
 
 }  // namespace kb::http

@@ -23,9 +23,14 @@ namespace json = boost::json;
 // ---- answers ----
 
 json::object summary_json(const identity::PersonSummary& p) {
-  return json::object{{"id", p.id},           {"full_name", p.full_name},         {"birth_date", json_text(p.birth_date)},
-                      {"sex", json_text(p.sex)}, {"phone", json_text(p.phone)},   {"id_number", json_text(p.id_number)},
-                      {"province_code", json_text(p.province_code)}, {"ward_code", json_text(p.ward_code)}};
+  return json::object{{"id", p.id},
+                      {"full_name", p.full_name},
+                      {"birth_date", json_text(p.birth_date)},
+                      {"sex", json_text(p.sex)},
+                      {"phone", json_text(p.phone)},
+                      {"id_number", json_text(p.id_number)},
+                      {"province_code", json_text(p.province_code)},
+                      {"ward_code", json_text(p.ward_code)}};
 }
 
 json::value evidence_value(const std::string& text) {
@@ -62,23 +67,24 @@ json::object side_json(const identity::Side& s) {
   const people::Person& p = s.person;
   json::array ids;
   for (const auto& k : s.identifiers) ids.push_back(identifier_json(k));
-  return json::object{{"id", p.id},
-                      {"full_name", p.full_name},
-                      {"birth_date", json_text(p.birth_date)},
-                      {"sex", json_text(p.sex)},
-                      {"phone", json_text(p.phone)},
-                      {"id_number", json_text(p.id_number)},
-                      {"province_code", json_text(p.province_code)},
-                      {"ward_code", json_text(p.ward_code)},
-                      {"street", json_text(p.street)},
-                      {"merged_into", p.merged_into ? json::value(*p.merged_into) : json::value(nullptr)},
-                      {"created_at", format_rfc3339(p.created_at)},
-                      {"identifiers", std::move(ids)},
-                      {"status", json::object{{"colour", s.colour}, {"reason", s.reason}}},
-                      {"account_holder", s.account_holder},
-                      {"managed", s.managed},
-                      {"counts", json::object{{"visits", s.visits}, {"declarations", s.declarations},
-                                              {"cases", s.cases}}}};
+  return json::object{
+      {"id", p.id},
+      {"full_name", p.full_name},
+      {"birth_date", json_text(p.birth_date)},
+      {"sex", json_text(p.sex)},
+      {"phone", json_text(p.phone)},
+      {"id_number", json_text(p.id_number)},
+      {"province_code", json_text(p.province_code)},
+      {"ward_code", json_text(p.ward_code)},
+      {"street", json_text(p.street)},
+      {"merged_into", p.merged_into ? json::value(*p.merged_into) : json::value(nullptr)},
+      {"created_at", format_rfc3339(p.created_at)},
+      {"identifiers", std::move(ids)},
+      {"status", json::object{{"colour", s.colour}, {"reason", s.reason}}},
+      {"account_holder", s.account_holder},
+      {"managed", s.managed},
+      {"counts",
+       json::object{{"visits", s.visits}, {"declarations", s.declarations}, {"cases", s.cases}}}};
 }
 
 json::object comparison_json(const identity::Comparison& c) {
@@ -86,16 +92,17 @@ json::object comparison_json(const identity::Comparison& c) {
 }
 
 json::object merge_json(const identity::Merge& m) {
-  return json::object{{"id", m.id},
-                      {"survivor_id", m.survivor_id},
-                      {"merged_id", m.merged_id},
-                      {"candidate_id", m.candidate_id ? json::value(*m.candidate_id) : json::value(nullptr)},
-                      {"reason", m.reason},
-                      {"merged_by", m.merged_by},
-                      {"merged_at", format_rfc3339(m.merged_at)},
-                      {"changes", m.changes},
-                      {"unmerged_at", json_time(m.unmerged_at)},
-                      {"unmerge_reason", json_text(m.unmerge_reason)}};
+  return json::object{
+      {"id", m.id},
+      {"survivor_id", m.survivor_id},
+      {"merged_id", m.merged_id},
+      {"candidate_id", m.candidate_id ? json::value(*m.candidate_id) : json::value(nullptr)},
+      {"reason", m.reason},
+      {"merged_by", m.merged_by},
+      {"merged_at", format_rfc3339(m.merged_at)},
+      {"changes", m.changes},
+      {"unmerged_at", json_time(m.unmerged_at)},
+      {"unmerge_reason", json_text(m.unmerge_reason)}};
 }
 
 json::object merged_json(const identity::Merged& m) {
@@ -161,7 +168,8 @@ Result<identity::Identifier> parse_identifier_fields(JsonBody& id, const std::st
 
 Result<identity::Identifier> parse_identifier_json(const json::value& v, std::string_view field) {
   std::string prefix(field);
-  if (!v.is_object()) return invalid(prefix, "wrong_type", "an identifier is an object {kind, number, country?}");
+  if (!v.is_object())
+    return invalid(prefix, "wrong_type", "an identifier is an object {kind, number, country?}");
   KB_ASSIGN(JsonBody id, JsonBody::parse(json::serialize(v)));
   return parse_identifier_fields(id, prefix + ".");
 }
@@ -184,12 +192,15 @@ Result<identity::Arrival> parse_entry(App& app, const Request& req) {
   KB_TRY(body.no_unknown_fields());
   if (birth && !birth->empty()) {
     auto days = people::days_of_date(*birth);
-    if (!days) return invalid("birth_date", "invalid_date", "the birth date is a date as YYYY-MM-DD");
-    if (*days > app.now() / 86400 + 1) return invalid("birth_date", "in_future", "the birth date is in the future");
+    if (!days)
+      return invalid("birth_date", "invalid_date", "the birth date is a date as YYYY-MM-DD");
+    if (*days > app.now() / 86400 + 1)
+      return invalid("birth_date", "in_future", "the birth date is in the future");
     d.birth_date = *birth;
   }
   if (sex && !sex->empty()) {
-    if (*sex != "male" && *sex != "female") return invalid("sex", "invalid_sex", "sex is male or female");
+    if (*sex != "male" && *sex != "female")
+      return invalid("sex", "invalid_sex", "sex is male or female");
     d.sex = *sex;
   }
   if (phone && !phone->empty()) {
@@ -210,10 +221,12 @@ Result<identity::Arrival> parse_entry(App& app, const Request& req) {
   }
   if (ids) {
     if (!ids->is_array() || ids->as_array().size() > 10) {
-      return invalid("identifiers", "wrong_type", "identifiers is a list of at most 10 {kind, number, country?}");
+      return invalid("identifiers", "wrong_type",
+                     "identifiers is a list of at most 10 {kind, number, country?}");
     }
     for (size_t i = 0; i < ids->as_array().size(); ++i) {
-      KB_ASSIGN(auto id, parse_identifier_json(ids->as_array()[i], fmt::format("identifiers[{}]", i)));
+      KB_ASSIGN(auto id,
+                parse_identifier_json(ids->as_array()[i], fmt::format("identifiers[{}]", i)));
       if (id.kind == identity::IdKind::kPhone) {
         d.phones.push_back(std::move(id.value));
       } else {
@@ -224,10 +237,11 @@ Result<identity::Arrival> parse_entry(App& app, const Request& req) {
   return a;
 }
 
-awaitable<Status> audit_read(App& app, const accounts::User& official, std::string action, std::string subject,
-                             std::string reason, std::string detail) {
+awaitable<Status> audit_read(App& app, const accounts::User& official, std::string action,
+                             std::string subject, std::string reason, std::string detail) {
   auto job = [actor = official.id, action = std::move(action), subject = std::move(subject),
-              reason = std::move(reason), detail = std::move(detail), now = app.now()](store::Connection& c) {
+              reason = std::move(reason), detail = std::move(detail),
+              now = app.now()](store::Connection& c) {
     return audit::record(c, {now, actor, action, subject, reason, detail});
   };
   co_return co_await app.write(job);
@@ -244,9 +258,12 @@ awaitable<Result<Response>> list_candidates(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(std::string reason, reason_param(req));
   KB_CO_ASSIGN(identity::QueueFilter f, parse_queue_filter(req));
-  KB_CO_ASSIGN(auto lines, app.db().read([&](store::Connection& c) { return identity::queue_for(c, official, f); }));
-  KB_CO_TRY(co_await audit_read(app, official, "identity.queue.read", jurisdiction_subject(official), reason,
-                                fmt::format("{} pairs, {}", lines.size(), identity::pair_status_name(f.status))));
+  KB_CO_ASSIGN(auto lines, app.db().read([&](store::Connection& c) {
+    return identity::queue_for(c, official, f);
+  }));
+  KB_CO_TRY(co_await audit_read(
+      app, official, "identity.queue.read", jurisdiction_subject(official), reason,
+      fmt::format("{} pairs, {}", lines.size(), identity::pair_status_name(f.status))));
   json::array out;
   for (const auto& l : lines) {
     json::object o = candidate_json(l.pair);
@@ -255,18 +272,22 @@ awaitable<Result<Response>> list_candidates(App& app, Request& req) {
     out.push_back(std::move(o));
   }
   bool more = lines.size() == static_cast<size_t>(f.limit);
-  co_return Response::json(200, json::object{{"candidates", std::move(out)},
-                                             {"next_before", more ? json::value(lines.back().pair.id)
-                                                                  : json::value(nullptr)}});
+  co_return Response::json(
+      200, json::object{
+               {"candidates", std::move(out)},
+               {"next_before", more ? json::value(lines.back().pair.id) : json::value(nullptr)}});
 }
 
 awaitable<Result<Response>> get_candidate(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "candidate_not_found"));
   KB_CO_ASSIGN(std::string reason, reason_param(req));
-  KB_CO_ASSIGN(auto file, app.db().read([&](store::Connection& c) { return identity::pair_file(c, official, id); }));
-  KB_CO_TRY(co_await audit_read(app, official, "identity.candidate.read", fmt::format("candidate:{}", id), reason,
-                                fmt::format("person:{} person:{}", file.pair.person_id, file.pair.match_id)));
+  KB_CO_ASSIGN(auto file, app.db().read([&](store::Connection& c) {
+    return identity::pair_file(c, official, id);
+  }));
+  KB_CO_TRY(co_await audit_read(
+      app, official, "identity.candidate.read", fmt::format("candidate:{}", id), reason,
+      fmt::format("person:{} person:{}", file.pair.person_id, file.pair.match_id)));
   json::object o = candidate_json(file.pair);
   o["person"] = side_json(file.person);
   o["match"] = side_json(file.match);
@@ -329,23 +350,31 @@ awaitable<Result<Response>> enter_person(App& app, Request& req) {
   KB_CO_ASSIGN(auto r, co_await app.write(job));
   json::array pairs;
   for (int64_t id : r.candidates) pairs.push_back(id);
-  json::object o{{"person_id", r.person.id}, {"how", identity::how_name(r.how)}, {"rule", json_text(std::string(r.rule))},
+  json::object o{{"person_id", r.person.id},
+                 {"how", identity::how_name(r.how)},
+                 {"rule", json_text(std::string(r.rule))},
                  {"candidates", std::move(pairs)}};
   auto [province, ward] = identity::area_of(r.person);
   if (access::in_charge_of(official, province, ward)) o["full_name"] = r.person.full_name;
   co_return Response::json(r.how == identity::How::kNew ? 201 : 200, o);
 }
 
-Result<accounts::User> citizen(App& app, const Request& req) { return signed_in(app, req, access::citizen); }
+Result<accounts::User> citizen(App& app, const Request& req) {
+  return signed_in(app, req, access::citizen);
+}
 
 awaitable<Result<Response>> list_identifiers(App& app, Request& req) {
   KB_CO_ASSIGN(auto user, citizen(app, req));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "person_not_found"));
-  KB_CO_ASSIGN(auto ids, app.db().read([&](store::Connection& c) -> Result<std::vector<identity::KnownIdentifier>> {
-    KB_ASSIGN(bool mine, access::manages(c, user.id, id));
-    if (!mine) return make_error(ErrorKind::kNotFound, "person_not_found", "no such person in your account");
-    return identity::identifiers_of(c, id);
-  }));
+  KB_CO_ASSIGN(
+      auto ids,
+      app.db().read([&](store::Connection& c) -> Result<std::vector<identity::KnownIdentifier>> {
+        KB_ASSIGN(bool mine, access::manages(c, user.id, id));
+        if (!mine)
+          return make_error(ErrorKind::kNotFound, "person_not_found",
+                            "no such person in your account");
+        return identity::identifiers_of(c, id);
+      }));
   json::array out;
   for (const auto& k : ids) out.push_back(identifier_json(k));
   co_return Response::json(200, json::object{{"identifiers", std::move(out)}});
@@ -361,7 +390,8 @@ awaitable<Result<Response>> add_identifier(App& app, Request& req) {
   };
   KB_CO_ASSIGN(auto claim, co_await app.write(job));
   if (claim.candidate_id) {
-    co_return Response::json(202, json::object{{"status", "pending_review"}, {"candidate_id", *claim.candidate_id}});
+    co_return Response::json(
+        202, json::object{{"status", "pending_review"}, {"candidate_id", *claim.candidate_id}});
   }
   co_return Response::json(201, identifier_json(*claim.identifier));
 }
@@ -370,24 +400,42 @@ awaitable<Result<Response>> add_identifier(App& app, Request& req) {
 
 void register_identity_routes(App& app) {
   auto& r = app.router();
-  r.add(Method::kGet, "/api/v1/identity/candidates", [&app](Request& req) { return list_candidates(app, req); },
-        "officials' duplicates queue: candidate pairs in the jurisdiction (audited, needs ?reason=)");
-  r.add(Method::kGet, "/api/v1/identity/candidates/{id}", [&app](Request& req) { return get_candidate(app, req); },
-        "one candidate pair with the evidence side by side (audited, needs ?reason=)");
-  r.add(Method::kPost, "/api/v1/identity/candidates/{id}/merge",
-        [&app](Request& req) { return merge_candidate(app, req); }, "merge a candidate pair into one person");
-  r.add(Method::kPost, "/api/v1/identity/candidates/{id}/dismiss",
-        [&app](Request& req) { return dismiss_candidate(app, req); }, "not one person: dismiss a candidate pair");
-  r.add(Method::kPost, "/api/v1/identity/merges", [&app](Request& req) { return merge_people(app, req); },
-        "merge two records an official found to be one person");
-  r.add(Method::kPost, "/api/v1/identity/merges/{id}/unmerge", [&app](Request& req) { return unmerge(app, req); },
-        "undo a merge, restoring every record it moved");
-  r.add(Method::kPost, "/api/v1/identity/people", [&app](Request& req) { return enter_person(app, req); },
-        "officials: find or record a person from identifiers and details");
-  r.add(Method::kGet, "/api/v1/me/people/{id}/identifiers",
-        [&app](Request& req) { return list_identifiers(app, req); }, "a managed person's identifiers");
-  r.add(Method::kPost, "/api/v1/me/people/{id}/identifiers", [&app](Request& req) { return add_identifier(app, req); },
-        "add an identifier (BHYT number, old CMND, passport, phone) to a managed person");
+  r.add(
+      Method::kGet, "/api/v1/identity/candidates",
+      [&app](Request& req) { return list_candidates(app, req); },
+      "officials' duplicates queue: candidate pairs in the jurisdiction (audited, needs ?reason=)");
+  r.add(
+      Method::kGet, "/api/v1/identity/candidates/{id}",
+      [&app](Request& req) { return get_candidate(app, req); },
+      "one candidate pair with the evidence side by side (audited, needs ?reason=)");
+  r.add(
+      Method::kPost, "/api/v1/identity/candidates/{id}/merge",
+      [&app](Request& req) { return merge_candidate(app, req); },
+      "merge a candidate pair into one person");
+  r.add(
+      Method::kPost, "/api/v1/identity/candidates/{id}/dismiss",
+      [&app](Request& req) { return dismiss_candidate(app, req); },
+      "not one person: dismiss a candidate pair");
+  r.add(
+      Method::kPost, "/api/v1/identity/merges",
+      [&app](Request& req) { return merge_people(app, req); },
+      "merge two records an official found to be one person");
+  r.add(
+      Method::kPost, "/api/v1/identity/merges/{id}/unmerge",
+      [&app](Request& req) { return unmerge(app, req); },
+      "undo a merge, restoring every record it moved");
+  r.add(
+      Method::kPost, "/api/v1/identity/people",
+      [&app](Request& req) { return enter_person(app, req); },
+      "officials: find or record a person from identifiers and details");
+  r.add(
+      Method::kGet, "/api/v1/me/people/{id}/identifiers",
+      [&app](Request& req) { return list_identifiers(app, req); },
+      "a managed person's identifiers");
+  r.add(
+      Method::kPost, "/api/v1/me/people/{id}/identifiers",
+      [&app](Request& req) { return add_identifier(app, req); },
+      "add an identifier (BHYT number, old CMND, passport, phone) to a managed person");
 }
 
 }  // namespace kb::http

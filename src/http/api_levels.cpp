@@ -35,7 +35,9 @@ json::value or_null(const std::optional<T>& v) {
 json::object level_json(const areas::AreaDirectory& areas, const levels::AreaLevel& a) {
   std::optional<double> rate;
   if (a.population && *a.population > 0) {
-    rate = std::round(static_cast<double>(a.community_cases) * 1e6 / static_cast<double>(*a.population)) / 10;
+    rate = std::round(static_cast<double>(a.community_cases) * 1e6 /
+                      static_cast<double>(*a.population)) /
+           10;
   }
   json::value override_ = nullptr;
   if (a.override_) {
@@ -61,7 +63,8 @@ json::object level_json(const areas::AreaDirectory& areas, const levels::AreaLev
                       {"computed_at", format_rfc3339(a.computed_at)}};
 }
 
-json::array levels_json(const areas::AreaDirectory& areas, const std::vector<levels::AreaLevel>& list) {
+json::array levels_json(const areas::AreaDirectory& areas,
+                        const std::vector<levels::AreaLevel>& list) {
   json::array a;
   for (const auto& l : list) a.push_back(level_json(areas, l));
   return a;
@@ -81,14 +84,16 @@ struct PublicLevels {
 Result<std::string> province_param(App& app, const Request& req) {
   auto p = req.query_param("province");
   if (!p || p->empty()) return std::string();
-  if (!app.areas().province(*p)) return invalid("province", "unknown_province", "no province has this code");
+  if (!app.areas().province(*p))
+    return invalid("province", "unknown_province", "no province has this code");
   return *p;
 }
 
 Result<std::string> csv_body(const Request& req) {
   std::string_view ct = req.content_type;
   if (!ct.starts_with("text/csv") && !ct.starts_with("text/plain")) {
-    return Error{ErrorKind::kUnsupportedMediaType, "unsupported_media_type", "send the rows as text/csv", "csv"};
+    return Error{ErrorKind::kUnsupportedMediaType, "unsupported_media_type",
+                 "send the rows as text/csv", "csv"};
   }
   return req.body;
 }
@@ -133,9 +138,10 @@ awaitable<Result<Response>> public_levels(App& app, Request& req) {
     }
     return out;
   }));
-  json::object o{{"computed_at", read.computed_at ? json::value(format_rfc3339(read.computed_at)) : nullptr},
-                 {"rule", rule_json(app.config().levels)},
-                 {"provinces", levels_json(app.areas(), read.provinces)}};
+  json::object o{
+      {"computed_at", read.computed_at ? json::value(format_rfc3339(read.computed_at)) : nullptr},
+      {"rule", rule_json(app.config().levels)},
+      {"provinces", levels_json(app.areas(), read.provinces)}};
   if (!province.empty()) o["wards"] = levels_json(app.areas(), read.wards);
   co_return Response::json(200, o);
 }
@@ -149,7 +155,8 @@ awaitable<Result<Response>> public_area_level(App& app, Request& req) {
     KB_ASSIGN(auto past, levels::history(c, code, limit));
     return Found{std::move(level), std::move(past)};
   }));
-  if (!found.first) co_return make_error(ErrorKind::kNotFound, "unknown_area", "no level for this area code");
+  if (!found.first)
+    co_return make_error(ErrorKind::kNotFound, "unknown_area", "no level for this area code");
   json::object o = level_json(app.areas(), *found.first);
   json::array past;
   for (const auto& h : found.second) {
@@ -170,7 +177,8 @@ awaitable<Result<Response>> recompute_levels(App& app, Request& req) {
     return levels::recompute(c, app.areas(), app.config().levels, now);
   };
   KB_CO_ASSIGN(auto done, co_await app.write(job));
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   co_return Response::json(200, json::object{{"areas", done.areas},
                                              {"changed", done.changed},
                                              {"level_changes", done.level_changes},
@@ -192,7 +200,8 @@ awaitable<Result<Response>> lift_override(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(Lift l, parse_lift(req));
   auto job = [&app, official, l, now = app.now()](store::Connection& c) {
-    return levels::lift_override(c, app.areas(), app.config().levels, official, l.area_code, l.reason, now);
+    return levels::lift_override(c, app.areas(), app.config().levels, official, l.area_code,
+                                 l.reason, now);
   };
   KB_CO_ASSIGN(auto level, co_await app.write(job));
   co_return Response::json(200, level_json(app.areas(), level));
@@ -225,8 +234,10 @@ awaitable<Result<Response>> import_coverage(App& app, Request& req) {
 void register_level_routes(App& app) {
   auto& r = app.router();
   r.add(
-      Method::kGet, "/api/v1/public/levels", [&app](Request& req) { return public_levels(app, req); },
-      "area risk levels of every province (and the wards of ?province=), with explanations; no sign-in");
+      Method::kGet, "/api/v1/public/levels",
+      [&app](Request& req) { return public_levels(app, req); },
+      "area risk levels of every province (and the wards of ?province=), with explanations; no "
+      "sign-in");
   r.add(
       Method::kGet, "/api/v1/public/levels/{code}",
       [&app](Request& req) { return public_area_level(app, req); },
@@ -236,7 +247,8 @@ void register_level_routes(App& app) {
       [&app](Request& req) { return recompute_levels(app, req); },
       "recompute the levels of every area now (officials; the server also does it hourly)");
   r.add(
-      Method::kPost, "/api/v1/levels/overrides", [&app](Request& req) { return set_override(app, req); },
+      Method::kPost, "/api/v1/levels/overrides",
+      [&app](Request& req) { return set_override(app, req); },
       "set an area's level by hand, with a reason and an expiry (officials of the area)");
   r.add(
       Method::kPost, "/api/v1/levels/overrides/lift",
@@ -247,7 +259,8 @@ void register_level_routes(App& app) {
       [&app](Request& req) { return import_population(app, req); },
       "import the population of wards (text/csv: ward_code,population; all rows or none)");
   r.add(
-      Method::kPost, "/api/v1/levels/coverage", [&app](Request& req) { return import_coverage(app, req); },
+      Method::kPost, "/api/v1/levels/coverage",
+      [&app](Request& req) { return import_coverage(app, req); },
       "import adult first-dose coverage of wards (text/csv: ward_code,adults,first_dose)");
 }
 

@@ -32,13 +32,15 @@ Result<people::PersonInput> parse_person(const Request& req) {
 // A person just saved (or the refusal of their ID number) as the answer `status` carries.
 Result<Response> saved_person(App& app, const people::Saved& saved, int status) {
   if (saved.refusal) return *saved.refusal;
-  KB_ASSIGN(json::object o, app.db().read([&](store::Connection& c) { return person_json(c, *saved.person); }));
+  KB_ASSIGN(json::object o,
+            app.db().read([&](store::Connection& c) { return person_json(c, *saved.person); }));
   return Response::json(status, o);
 }
 
 awaitable<Result<Response>> list_people(App& app, Request& req) {
   KB_CO_ASSIGN(accounts::User user, signed_in(app, req, access::citizen));
-  KB_CO_ASSIGN(auto members, app.db().read([&](store::Connection& c) { return people::managed_by(c, user.id); }));
+  KB_CO_ASSIGN(auto members,
+               app.db().read([&](store::Connection& c) { return people::managed_by(c, user.id); }));
   bool has_self = !members.empty() && members.front().is_self;
   if (!has_self) {
     auto make_self = [id = user.id, phone = user.phone, now = app.now()](store::Connection& c) {
@@ -46,14 +48,16 @@ awaitable<Result<Response>> list_people(App& app, Request& req) {
     };
     KB_CO_ASSIGN(members, co_await app.write(make_self));
   }
-  KB_CO_ASSIGN(json::array list, app.db().read([&](store::Connection& c) { return people_json(c, members); }));
+  KB_CO_ASSIGN(json::array list,
+               app.db().read([&](store::Connection& c) { return people_json(c, members); }));
   co_return Response::json(200, json::object{{"people", std::move(list)}});
 }
 
 awaitable<Result<Response>> add_person(App& app, Request& req) {
   KB_CO_ASSIGN(accounts::User user, signed_in(app, req, access::citizen));
   KB_CO_ASSIGN(people::PersonInput input, parse_person(req));
-  KB_CO_ASSIGN(people::PersonFields fields, people::validate_person(input, app.areas(), false, app.now()));
+  KB_CO_ASSIGN(people::PersonFields fields,
+               people::validate_person(input, app.areas(), false, app.now()));
   auto add = [id = user.id, fields, now = app.now()](store::Connection& c) {
     return people::add_dependant(c, id, fields, now);
   };
@@ -111,18 +115,25 @@ awaitable<Result<Response>> revoke_qr(App& app, Request& req) {
 
 void register_people_routes(App& app) {
   auto& r = app.router();
-  r.add(Method::kGet, "/api/v1/me/people", [&app](Request& req) { return list_people(app, req); },
-        "the people this citizen manages: themselves first, then dependants");
-  r.add(Method::kPost, "/api/v1/me/people", [&app](Request& req) { return add_person(app, req); },
-        "add a dependant (a child, a parent, anyone without a smartphone)");
-  r.add(Method::kGet, "/api/v1/me/people/{id}", [&app](Request& req) { return get_person(app, req); },
-        "one managed person");
-  r.add(Method::kPut, "/api/v1/me/people/{id}", [&app](Request& req) { return edit_person(app, req); },
-        "edit a managed person's details");
-  r.add(Method::kGet, "/api/v1/people/{id}/qr", [&app](Request& req) { return get_qr(app, req); },
-        "the signed personal QR of a managed person");
-  r.add(Method::kPost, "/api/v1/people/{id}/qr/revoke", [&app](Request& req) { return revoke_qr(app, req); },
-        "revoke every QR token of a managed person");
+  r.add(
+      Method::kGet, "/api/v1/me/people", [&app](Request& req) { return list_people(app, req); },
+      "the people this citizen manages: themselves first, then dependants");
+  r.add(
+      Method::kPost, "/api/v1/me/people", [&app](Request& req) { return add_person(app, req); },
+      "add a dependant (a child, a parent, anyone without a smartphone)");
+  r.add(
+      Method::kGet, "/api/v1/me/people/{id}", [&app](Request& req) { return get_person(app, req); },
+      "one managed person");
+  r.add(
+      Method::kPut, "/api/v1/me/people/{id}",
+      [&app](Request& req) { return edit_person(app, req); }, "edit a managed person's details");
+  r.add(
+      Method::kGet, "/api/v1/people/{id}/qr", [&app](Request& req) { return get_qr(app, req); },
+      "the signed personal QR of a managed person");
+  r.add(
+      Method::kPost, "/api/v1/people/{id}/qr/revoke",
+      [&app](Request& req) { return revoke_qr(app, req); },
+      "revoke every QR token of a managed person");
 }
 
 }  // namespace kb::http

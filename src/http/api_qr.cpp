@@ -43,7 +43,8 @@ json::object verdict_json(const Verified& v, int64_t now) {
   o["key_id"] = ch.key_id;
   o["masked_name"] = p ? json::value(people::mask_name(p->full_name)) : json::value(nullptr);
   bool dated = p && p->birth_date.size() >= 4;
-  o["birth_year"] = dated ? json::value(std::stoi(p->birth_date.substr(0, 4))) : json::value(nullptr);
+  o["birth_year"] =
+      dated ? json::value(std::stoi(p->birth_date.substr(0, 4))) : json::value(nullptr);
   o["revoked_at"] = json_time(ch.revoked_at);
   o["revoked_reason"] = ch.revoked_at ? json_text(ch.revoked_reason) : json::value(nullptr);
   return o;
@@ -68,17 +69,21 @@ Result<std::string> parse_payload(const Request& req) {
 awaitable<Result<Response>> verify(App& app, Request& req) {
   KB_CO_ASSIGN(std::string payload, parse_payload(req));
   int64_t now = app.now();
-  KB_CO_ASSIGN(Verified verified, app.db().read([&](store::Connection& c) { return verify_payload(c, payload, now); }));
+  KB_CO_ASSIGN(Verified verified, app.db().read([&](store::Connection& c) {
+    return verify_payload(c, payload, now);
+  }));
   co_return Response::json(200, verdict_json(verified, now));
 }
 
 awaitable<Result<Response>> keys(App& app) {
-  KB_CO_ASSIGN(auto list, app.db().read([&](store::Connection& c) { return qr::public_keys(c, app.now()); }));
+  KB_CO_ASSIGN(auto list,
+               app.db().read([&](store::Connection& c) { return qr::public_keys(c, app.now()); }));
   json::array a;
   for (const auto& k : list) a.push_back(key_json(k));
-  Response res = Response::json(200, json::object{{"keys", std::move(a)},
-                                                  {"token_prefix", qr::kPersonalQrPrefix},
-                                                  {"token_ttl_seconds", qr::kPersonalQrTtlSeconds}});
+  Response res =
+      Response::json(200, json::object{{"keys", std::move(a)},
+                                       {"token_prefix", qr::kPersonalQrPrefix},
+                                       {"token_ttl_seconds", qr::kPersonalQrTtlSeconds}});
   res.headers.emplace_back("Cache-Control", "public, max-age=300");
   co_return res;
 }
@@ -87,10 +92,12 @@ awaitable<Result<Response>> keys(App& app) {
 
 void register_qr_routes(App& app) {
   auto& r = app.router();
-  r.add(Method::kPost, "/api/v1/qr/verify", [&app](Request& req) { return verify(app, req); },
-        "verify a personal QR online: valid, expired, revoked, forged or malformed");
-  r.add(Method::kGet, "/api/v1/keys", [&app](Request&) { return keys(app); },
-        "public Ed25519 keys that verify personal QR codes offline");
+  r.add(
+      Method::kPost, "/api/v1/qr/verify", [&app](Request& req) { return verify(app, req); },
+      "verify a personal QR online: valid, expired, revoked, forged or malformed");
+  r.add(
+      Method::kGet, "/api/v1/keys", [&app](Request&) { return keys(app); },
+      "public Ed25519 keys that verify personal QR codes offline");
 }
 
 }  // namespace kb::http

@@ -58,13 +58,22 @@ json::object record_json(const search::PersonRecord& r, int64_t now) {
     visits.push_back(std::move(o));
   }
   for (const auto& c : r.cases) {
-    cases.push_back(json::object{{"id", c.id}, {"test_date", format_rfc3339(c.test_date)}, {"status", c.status},
+    cases.push_back(json::object{{"id", c.id},
+                                 {"test_date", format_rfc3339(c.test_date)},
+                                 {"status", c.status},
                                  {"found_in", c.found_in}});
   }
-  json::object person{{"id", p.id},           {"full_name", p.full_name},         {"id_kind", p.id_kind},
-                      {"id_number", p.id_number}, {"birth_date", p.birth_date},   {"sex", p.sex},
-                      {"phone", p.phone},     {"province_code", p.province_code}, {"ward_code", p.ward_code},
-                      {"street", p.street},   {"has_account", p.account_id.has_value()}};
+  json::object person{{"id", p.id},
+                      {"full_name", p.full_name},
+                      {"id_kind", p.id_kind},
+                      {"id_number", p.id_number},
+                      {"birth_date", p.birth_date},
+                      {"sex", p.sex},
+                      {"phone", p.phone},
+                      {"province_code", p.province_code},
+                      {"ward_code", p.ward_code},
+                      {"street", p.street},
+                      {"has_account", p.account_id.has_value()}};
   return json::object{{"person", std::move(person)},
                       {"status", json::object{{"colour", r.colour}, {"reason", r.colour_reason}}},
                       {"declarations", std::move(decls)},
@@ -74,15 +83,24 @@ json::object record_json(const search::PersonRecord& r, int64_t now) {
 }
 
 json::object declaration_row_json(const search::DeclarationRow& d) {
-  return json::object{{"declaration_id", d.id},     {"declared_at", format_rfc3339(d.created_at)},
-                      {"current", !d.superseded},   {"kind", d.kind},
-                      {"person_id", d.person_id},   {"full_name", d.full_name},
-                      {"id_number", d.id_number},   {"birth_date", d.birth_date},
-                      {"sex", d.sex},               {"phone", d.phone},
-                      {"province_code", d.province_code}, {"ward_code", d.ward_code},
-                      {"street", d.street},         {"travel_provinces", d.travel_provinces},
-                      {"travel_countries", d.travel_countries}, {"symptoms", d.symptoms},
-                      {"exposures", d.exposures},   {"vaccine_doses", d.vaccine_doses}};
+  return json::object{{"declaration_id", d.id},
+                      {"declared_at", format_rfc3339(d.created_at)},
+                      {"current", !d.superseded},
+                      {"kind", d.kind},
+                      {"person_id", d.person_id},
+                      {"full_name", d.full_name},
+                      {"id_number", d.id_number},
+                      {"birth_date", d.birth_date},
+                      {"sex", d.sex},
+                      {"phone", d.phone},
+                      {"province_code", d.province_code},
+                      {"ward_code", d.ward_code},
+                      {"street", d.street},
+                      {"travel_provinces", d.travel_provinces},
+                      {"travel_countries", d.travel_countries},
+                      {"symptoms", d.symptoms},
+                      {"exposures", d.exposures},
+                      {"vaccine_doses", d.vaccine_doses}};
 }
 
 // ---- handlers ----
@@ -111,7 +129,8 @@ awaitable<Result<Response>> person_record(App& app, Request& req) {
 }
 
 // Both formats read the same rows; `format` is what the audit log says was taken away.
-awaitable<Result<std::vector<search::DeclarationRow>>> exported(App& app, const Request& req, std::string format) {
+awaitable<Result<std::vector<search::DeclarationRow>>> exported(App& app, const Request& req,
+                                                                std::string format) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(search::ExportQuery q, parse_export(req, app.now()));
   KB_CO_ASSIGN(std::string reason, reason_param(req));
@@ -146,15 +165,19 @@ void register_search_routes(App& app) {
   auto& r = app.router();
   r.add(
       Method::kGet, "/api/v1/people/search", [&app](Request& req) { return find_people(app, req); },
-      "find people of the jurisdiction by phone, ID number, or name and birth year (officials; ?reason=, audited)");
+      "find people of the jurisdiction by phone, ID number, or name and birth year (officials; "
+      "?reason=, audited)");
   r.add(
-      Method::kGet, "/api/v1/people/{id}/record", [&app](Request& req) { return person_record(app, req); },
+      Method::kGet, "/api/v1/people/{id}/record",
+      [&app](Request& req) { return person_record(app, req); },
       "a person's declarations, visits and cases (officials of their area; ?reason=, audited)");
   r.add(
-      Method::kGet, "/api/v1/declarations/export", [&app](Request& req) { return export_json(app, req); },
+      Method::kGet, "/api/v1/declarations/export",
+      [&app](Request& req) { return export_json(app, req); },
       "an area's declarations for a range of days as JSON (officials; ?reason=, audited)");
   r.add(
-      Method::kGet, "/api/v1/declarations/export.csv", [&app](Request& req) { return export_csv(app, req); },
+      Method::kGet, "/api/v1/declarations/export.csv",
+      [&app](Request& req) { return export_csv(app, req); },
       "an area's declarations for a range of days as CSV (officials; ?reason=, audited)");
 }
 

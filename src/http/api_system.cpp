@@ -16,7 +16,9 @@ constexpr store::Sql kPing{"ping", "SELECT 1"};
 
 awaitable<Result<Response>> healthz(App& app) {
   auto st = app.db().read([](store::Connection& c) { return c.query(kPing); });
-  if (!st.ok()) co_return Response::json(503, boost::json::object{{"status", "unavailable"}, {"database", "down"}});
+  if (!st.ok())
+    co_return Response::json(503,
+                             boost::json::object{{"status", "unavailable"}, {"database", "down"}});
   co_return Response::json(200, boost::json::object{{"status", "ok"}});
 }
 
@@ -37,9 +39,14 @@ awaitable<Result<Response>> openapi() {
 
 void register_system_routes(App& app) {
   auto& r = app.router();
-  r.add(Method::kGet, "/healthz", [&app](Request&) { return healthz(app); }, "200 when the database answers");
-  r.add(Method::kGet, "/metrics", [&app](Request&) { return metrics(app); }, "Prometheus metrics");
-  r.add(Method::kGet, "/api/v1/openapi.json", [](Request&) { return openapi(); }, "this API's OpenAPI 3 description");
+  r.add(
+      Method::kGet, "/healthz", [&app](Request&) { return healthz(app); },
+      "200 when the database answers");
+  r.add(
+      Method::kGet, "/metrics", [&app](Request&) { return metrics(app); }, "Prometheus metrics");
+  r.add(
+      Method::kGet, "/api/v1/openapi.json", [](Request&) { return openapi(); },
+      "this API's OpenAPI 3 description");
 }
 
 }  // namespace kb::http

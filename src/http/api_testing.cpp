@@ -19,15 +19,17 @@ namespace json = boost::json;
 // ---- answers ----
 
 json::object figures_json(const testing::Figures& f) {
-  return json::object{{"invited", f.invited},   {"sampled", f.sampled},   {"pools", f.pools},
-                      {"tubes", f.tubes},       {"pending", f.pending},   {"negative", f.negative},
-                      {"positive", f.positive}, {"recalled", f.recalled}, {"positivity", f.positivity}};
+  return json::object{
+      {"invited", f.invited},   {"sampled", f.sampled},   {"pools", f.pools},
+      {"tubes", f.tubes},       {"pending", f.pending},   {"negative", f.negative},
+      {"positive", f.positive}, {"recalled", f.recalled}, {"positivity", f.positivity}};
 }
 
 json::object round_json(const testing::RoundView& v) {
   const auto& r = v.round;
   json::array sites;
-  for (const auto& s : r.sites) sites.push_back(json::object{{"id", s.id}, {"name", s.name}, {"day", s.day}});
+  for (const auto& s : r.sites)
+    sites.push_back(json::object{{"id", s.id}, {"name", s.name}, {"day", s.day}});
   return json::object{{"id", r.id},
                       {"name", r.name},
                       {"kind", testing::round_kind_name(r.kind)},
@@ -54,7 +56,9 @@ json::object tube_json(const testing::Tube& t) {
 }
 
 json::object sample_json(const testing::Sample& s) {
-  auto opt_text = [](const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); };
+  auto opt_text = [](const std::optional<std::string>& v) {
+    return v ? json::value(*v) : json::value(nullptr);
+  };
   return json::object{{"id", s.id},
                       {"round_id", s.round_id},
                       {"person_id", s.person_id},
@@ -78,16 +82,19 @@ json::object applied_json(const testing::Applied& a) {
 json::array row_errors_json(const std::vector<testing::ResultRowError>& errors) {
   json::array out;
   for (const auto& e : errors) {
-    out.push_back(json::object{{"row", e.row}, {"field", e.field}, {"code", e.code}, {"message", e.message}});
+    out.push_back(
+        json::object{{"row", e.row}, {"field", e.field}, {"code", e.code}, {"message", e.message}});
   }
   return out;
 }
 
 // A file with broken rows: nothing was written; each row says what is wrong with it.
 Response rejected_file(const std::vector<testing::ResultRowError>& errors) {
-  std::string message = fmt::format("{} row(s) cannot be used; nothing was recorded", errors.size());
+  std::string message =
+      fmt::format("{} row(s) cannot be used; nothing was recorded", errors.size());
   json::object error{{"code", "rows_rejected"}, {"message", std::move(message)}, {"field", "body"}};
-  return Response::json(422, json::object{{"error", std::move(error)}, {"rows", row_errors_json(errors)}});
+  return Response::json(
+      422, json::object{{"error", std::move(error)}, {"rows", row_errors_json(errors)}});
 }
 
 // ---- requests ----
@@ -175,12 +182,14 @@ Result<testing::NewSample> parse_sample(const Request& req, int64_t now) {
     KB_ASSIGN(n.rapid_result, testing::parse_finding(*rapid, "rapid_result"));
     return n;
   }
-  if (!tube) return invalid("tube", "missing_field", "name the tube (its label) or give rapid_result");
+  if (!tube)
+    return invalid("tube", "missing_field", "name the tube (its label) or give rapid_result");
   n.tube_label = *tube;
   if (kind && *kind != "pool" && *kind != "individual") {
     return invalid("tube_kind", "invalid_tube_kind", "tube_kind is pool or individual");
   }
-  n.tube_kind = kind && *kind == "individual" ? testing::TubeKind::kIndividual : testing::TubeKind::kPool;
+  n.tube_kind =
+      kind && *kind == "individual" ? testing::TubeKind::kIndividual : testing::TubeKind::kPool;
   return n;
 }
 
@@ -214,11 +223,12 @@ Error single_result_error(const testing::ResultRowError& e) {
 Status check_csv_type(const Request& req) {
   std::string_view ct = req.content_type;
   ct = ct.substr(0, ct.find(';'));
-  for (std::string_view ok : {"", "text/csv", "text/plain", "application/csv", "application/octet-stream"}) {
+  for (std::string_view ok :
+       {"", "text/csv", "text/plain", "application/csv", "application/octet-stream"}) {
     if (ct == ok) return {};
   }
-  return Error{ErrorKind::kUnsupportedMediaType, "unsupported_media_type", "send the results as text/csv",
-               "content-type"};
+  return Error{ErrorKind::kUnsupportedMediaType, "unsupported_media_type",
+               "send the results as text/csv", "content-type"};
 }
 
 void wake(App& app, const std::vector<int64_t>& people) {
@@ -252,7 +262,9 @@ awaitable<Result<Response>> list_rounds(App& app, Request& req) {
 awaitable<Result<Response>> get_round(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "round_not_found"));
-  KB_CO_ASSIGN(auto view, app.db().read([&](store::Connection& c) { return testing::round_for(c, official, id); }));
+  KB_CO_ASSIGN(auto view, app.db().read([&](store::Connection& c) {
+    return testing::round_for(c, official, id);
+  }));
   co_return Response::json(200, round_json(view));
 }
 
@@ -260,7 +272,9 @@ awaitable<Result<Response>> add_site(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "round_not_found"));
   KB_CO_ASSIGN(testing::NewSite site, parse_site(req));
-  auto job = [official, id, site](store::Connection& c) { return testing::add_site(c, official, id, site); };
+  auto job = [official, id, site](store::Connection& c) {
+    return testing::add_site(c, official, id, site);
+  };
   KB_CO_ASSIGN(auto s, co_await app.write(job));
   co_return Response::json(201, json::object{{"id", s.id}, {"name", s.name}, {"day", s.day}});
 }
@@ -344,7 +358,8 @@ awaitable<Result<Response>> confirm_positive(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "sample_not_found"));
   auto job = [&app, official, id, now = app.now()](store::Connection& c) {
-    return testing::confirm_positive(c, app.config().tracing.exposure, app.areas(), official, id, now);
+    return testing::confirm_positive(c, app.config().tracing.exposure, app.areas(), official, id,
+                                     now);
   };
   KB_CO_ASSIGN(int64_t case_id, co_await app.write(job));
   co_return Response::json(201, json::object{{"sample_id", id}, {"case_id", case_id}});
@@ -353,7 +368,9 @@ awaitable<Result<Response>> confirm_positive(App& app, Request& req) {
 awaitable<Result<Response>> dismiss_positive(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "sample_not_found"));
-  auto job = [official, id](store::Connection& c) { return testing::dismiss_positive(c, official, id); };
+  auto job = [official, id](store::Connection& c) {
+    return testing::dismiss_positive(c, official, id);
+  };
   KB_CO_TRY(co_await app.write(job));
   co_return Response::no_content();
 }
@@ -378,35 +395,51 @@ awaitable<Result<Response>> my_tests(App& app, Request& req) {
 
 void register_testing_routes(App& app) {
   auto& r = app.router();
-  r.add(Method::kPost, "/api/v1/testing/rounds", [&app](Request& req) { return create_round(app, req); },
-        "create a testing round for wards, a case's contacts or walk-ins, and invite its people");
-  r.add(Method::kGet, "/api/v1/testing/rounds", [&app](Request& req) { return list_rounds(app, req); },
-        "the testing rounds in the official's jurisdiction with their figures");
-  r.add(Method::kGet, "/api/v1/testing/rounds/{id}", [&app](Request& req) { return get_round(app, req); },
-        "one testing round: sites and figures");
-  r.add(Method::kPost, "/api/v1/testing/rounds/{id}/sites", [&app](Request& req) { return add_site(app, req); },
-        "add a sampling site and day to a round");
-  r.add(Method::kGet, "/api/v1/testing/rounds/{id}/tubes", [&app](Request& req) { return list_tubes(app, req); },
-        "a round's tubes, newest first");
-  r.add(Method::kPost, "/api/v1/testing/rounds/{id}/samples",
-        [&app](Request& req) { return take_sample(app, req); },
-        "sample a scanned person into a tube (pool or individual), or record a rapid test");
-  r.add(Method::kPost, "/api/v1/testing/results", [&app](Request& req) { return record_result(app, req); },
-        "record one tube's lab result");
-  r.add(Method::kPost, "/api/v1/testing/results/upload",
-        [&app](Request& req) { return upload_results(app, req); },
-        "upload a lab's results CSV (tube_id, result, time, lab): all rows or none");
+  r.add(
+      Method::kPost, "/api/v1/testing/rounds",
+      [&app](Request& req) { return create_round(app, req); },
+      "create a testing round for wards, a case's contacts or walk-ins, and invite its people");
+  r.add(
+      Method::kGet, "/api/v1/testing/rounds",
+      [&app](Request& req) { return list_rounds(app, req); },
+      "the testing rounds in the official's jurisdiction with their figures");
+  r.add(
+      Method::kGet, "/api/v1/testing/rounds/{id}",
+      [&app](Request& req) { return get_round(app, req); }, "one testing round: sites and figures");
+  r.add(
+      Method::kPost, "/api/v1/testing/rounds/{id}/sites",
+      [&app](Request& req) { return add_site(app, req); },
+      "add a sampling site and day to a round");
+  r.add(
+      Method::kGet, "/api/v1/testing/rounds/{id}/tubes",
+      [&app](Request& req) { return list_tubes(app, req); }, "a round's tubes, newest first");
+  r.add(
+      Method::kPost, "/api/v1/testing/rounds/{id}/samples",
+      [&app](Request& req) { return take_sample(app, req); },
+      "sample a scanned person into a tube (pool or individual), or record a rapid test");
+  r.add(
+      Method::kPost, "/api/v1/testing/results",
+      [&app](Request& req) { return record_result(app, req); }, "record one tube's lab result");
+  r.add(
+      Method::kPost, "/api/v1/testing/results/upload",
+      [&app](Request& req) { return upload_results(app, req); },
+      "upload a lab's results CSV (tube_id, result, time, lab): all rows or none");
   r.allow_body(Method::kPost, "/api/v1/testing/results/upload", app.config().max_import_body_bytes);
-  r.add(Method::kGet, "/api/v1/testing/positives", [&app](Request& req) { return list_positives(app, req); },
-        "positive tests awaiting an official's confirmation as cases");
-  r.add(Method::kPost, "/api/v1/testing/positives/{id}/confirm",
-        [&app](Request& req) { return confirm_positive(app, req); },
-        "confirm a positive test: record the case and trace its contacts");
-  r.add(Method::kPost, "/api/v1/testing/positives/{id}/dismiss",
-        [&app](Request& req) { return dismiss_positive(app, req); },
-        "dismiss a positive test (no case)");
-  r.add(Method::kGet, "/api/v1/me/tests", [&app](Request& req) { return my_tests(app, req); },
-        "the tests of the people this citizen manages, with their results");
+  r.add(
+      Method::kGet, "/api/v1/testing/positives",
+      [&app](Request& req) { return list_positives(app, req); },
+      "positive tests awaiting an official's confirmation as cases");
+  r.add(
+      Method::kPost, "/api/v1/testing/positives/{id}/confirm",
+      [&app](Request& req) { return confirm_positive(app, req); },
+      "confirm a positive test: record the case and trace its contacts");
+  r.add(
+      Method::kPost, "/api/v1/testing/positives/{id}/dismiss",
+      [&app](Request& req) { return dismiss_positive(app, req); },
+      "dismiss a positive test (no case)");
+  r.add(
+      Method::kGet, "/api/v1/me/tests", [&app](Request& req) { return my_tests(app, req); },
+      "the tests of the people this citizen manages, with their results");
 }
 
 }  // namespace kb::http

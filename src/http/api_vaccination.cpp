@@ -35,16 +35,20 @@ json::value counts_value(const vx::Counts& k) {
 }
 
 json::object import_json(const vx::Import& i) {
-  json::object o{{"id", i.id},
-                 {"state", i.state},
-                 {"file_name", i.file_name},
-                 {"created_at", format_rfc3339(i.created_at)},
-                 {"finished_at", json_time(i.finished_at)},
-                 {"counts", counts_value(i.counts)},
-                 {"people", json::object{{"created", i.people_created}, {"matched", i.people_matched}}}};
-  o["created_by"] = i.created_by ? json::value(json::object{{"id", *i.created_by}, {"username", i.created_by_name}})
-                                 : json::value(nullptr);
-  o["jurisdiction"] = json::object{{"level", i.jurisdiction_level}, {"code", json_text(i.jurisdiction_code)}};
+  json::object o{
+      {"id", i.id},
+      {"state", i.state},
+      {"file_name", i.file_name},
+      {"created_at", format_rfc3339(i.created_at)},
+      {"finished_at", json_time(i.finished_at)},
+      {"counts", counts_value(i.counts)},
+      {"people", json::object{{"created", i.people_created}, {"matched", i.people_matched}}}};
+  o["created_by"] =
+      i.created_by
+          ? json::value(json::object{{"id", *i.created_by}, {"username", i.created_by_name}})
+          : json::value(nullptr);
+  o["jurisdiction"] =
+      json::object{{"level", i.jurisdiction_level}, {"code", json_text(i.jurisdiction_code)}};
   boost::system::error_code ec;
   auto columns = json::parse(i.columns_json, ec);
   o["columns"] = ec ? json::value(json::object{}) : columns;
@@ -84,8 +88,9 @@ json::object row_json(const vx::StoredRow& r) {
 Status check_content_type(const Request& req) {
   std::string_view ct = req.content_type;
   ct = ct.substr(0, ct.find(';'));
-  for (std::string_view ok : {"", "text/csv", "text/plain", "application/csv", "text/comma-separated-values",
-                              "application/vnd.ms-excel", "application/octet-stream"}) {
+  for (std::string_view ok :
+       {"", "text/csv", "text/plain", "application/csv", "text/comma-separated-values",
+        "application/vnd.ms-excel", "application/octet-stream"}) {
     if (ct == ok) return {};
   }
   return Error{ErrorKind::kUnsupportedMediaType, "unsupported_media_type",
@@ -96,17 +101,20 @@ Status check_content_type(const Request& req) {
 Result<vx::ColumnMapping> mapping_of(const Request& req) {
   auto query = req.query_param("mapping");
   if (query && !req.column_mapping.empty()) {
-    return invalid("mapping", "one_mapping_only", "give the column mapping once: ?mapping= or X-Column-Mapping");
+    return invalid("mapping", "one_mapping_only",
+                   "give the column mapping once: ?mapping= or X-Column-Mapping");
   }
   std::string text = query ? *query : req.column_mapping;
   if (text.empty()) return vx::ColumnMapping{};
-  if (text.size() > 16 * 1024) return invalid("mapping", "too_long", "the column mapping is at most 16 KiB");
+  if (text.size() > 16 * 1024)
+    return invalid("mapping", "too_long", "the column mapping is at most 16 KiB");
   return vx::parse_column_mapping(text);
 }
 
 Result<std::string> file_name_of(const Request& req) {
   std::string name = req.query_param("file_name").value_or(req.file_name);
-  if (name.size() > 255) return invalid("file_name", "too_long", "the file name is at most 255 bytes");
+  if (name.size() > 255)
+    return invalid("file_name", "too_long", "the file name is at most 255 bytes");
   return name;
 }
 
@@ -121,7 +129,8 @@ areas::Jurisdiction jurisdiction_of(const vx::Import& i) {
 
 // An import the official may see; kNotFound otherwise, so that ids do not reveal others' imports.
 Result<vx::Import> visible_import(App& app, const accounts::User& official, int64_t id) {
-  KB_ASSIGN(auto found, app.db().read([&](store::Connection& c) { return vx::find_import(c, id); }));
+  KB_ASSIGN(auto found,
+            app.db().read([&](store::Connection& c) { return vx::find_import(c, id); }));
   if (!found || !access::contains(*official.jurisdiction, jurisdiction_of(*found), app.areas())) {
     return make_error(ErrorKind::kNotFound, "import_not_found", "no such import");
   }
@@ -135,10 +144,11 @@ Result<std::string> read_reason(const Request& req) {
   return reason_param(req);
 }
 
-awaitable<Status> audit_read(App& app, int64_t actor, std::string action, int64_t import_id, std::string reason,
-                             std::string detail) {
-  auto job = [actor, action = std::move(action), subject = fmt::format("vaccination_import:{}", import_id),
-              reason = std::move(reason), detail = std::move(detail), now = app.now()](store::Connection& c) {
+awaitable<Status> audit_read(App& app, int64_t actor, std::string action, int64_t import_id,
+                             std::string reason, std::string detail) {
+  auto job = [actor, action = std::move(action),
+              subject = fmt::format("vaccination_import:{}", import_id), reason = std::move(reason),
+              detail = std::move(detail), now = app.now()](store::Connection& c) {
     return audit::record(c, {now, actor, action, subject, reason, detail});
   };
   auto r = co_await app.write(job);
@@ -160,8 +170,8 @@ awaitable<Result<Response>> create_import(Context& ctx, Request& req) {
                                 ? import.scope->code
                                 : ctx.addresses.province_of_ward(import.scope->code);
   }
-  KB_CO_ASSIGN(auto done, co_await vx::run_import(app.db(), app.slow_pool(), ctx.addresses, app.clock(),
-                                                  std::move(import)));
+  KB_CO_ASSIGN(auto done, co_await vx::run_import(app.db(), app.slow_pool(), ctx.addresses,
+                                                  app.clock(), std::move(import)));
   json::object body{{"id", done.id},
                     {"state", "done"},
                     {"counts", counts_value(done.counts)},
@@ -185,7 +195,9 @@ awaitable<Result<Response>> list_import_rows(App& app, Request& req) {
   std::optional<vx::RowStatus> status;
   if (auto s = req.query_param("status"); s && !s->empty()) {
     status = vx::parse_status(*s);
-    if (!status) co_return invalid("status", "invalid_status", "status is one of clean, fixed, duplicate, rejected");
+    if (!status)
+      co_return invalid("status", "invalid_status",
+                        "status is one of clean, fixed, duplicate, rejected");
   }
   KB_CO_ASSIGN(int64_t limit, int_param(req, "limit", 1, 1000, 100));
   KB_CO_ASSIGN(int64_t after, int_param(req, "after", 0, INT64_MAX / 2, 0));
@@ -194,14 +206,16 @@ awaitable<Result<Response>> list_import_rows(App& app, Request& req) {
   KB_CO_ASSIGN(auto rows, app.db().read([&](store::Connection& c) {
     return vx::list_rows(c, imp.id, status, after, limit);
   }));
-  KB_CO_TRY(co_await audit_read(app, official.id, "vaccination.import.rows", imp.id, reason,
-                                fmt::format("status={} after={} rows={}", status ? vx::status_name(*status) : "all",
-                                            after, rows.size())));
+  KB_CO_TRY(co_await audit_read(
+      app, official.id, "vaccination.import.rows", imp.id, reason,
+      fmt::format("status={} after={} rows={}", status ? vx::status_name(*status) : "all", after,
+                  rows.size())));
   json::array list;
   for (const auto& r : rows) list.push_back(row_json(r));
   json::value next = rows.size() == static_cast<size_t>(limit) ? json::value(rows.back().row_number)
                                                                : json::value(nullptr);
-  co_return Response::json(200, json::object{{"import_id", imp.id}, {"rows", std::move(list)}, {"next_after", next}});
+  co_return Response::json(
+      200, json::object{{"import_id", imp.id}, {"rows", std::move(list)}, {"next_after", next}});
 }
 
 // The report: every row with its status, reasons and fixes, written a page at a time so that a
@@ -240,8 +254,9 @@ awaitable<Result<Response>> get_report(App& app, Request& req) {
                                 fmt::format("{} rows", imp.counts.total)));
   Response res;
   res.content_type = "text/csv; charset=utf-8";
-  res.headers.emplace_back("Content-Disposition",
-                           fmt::format("attachment; filename=\"vaccination-import-{}-report.csv\"", imp.id));
+  res.headers.emplace_back(
+      "Content-Disposition",
+      fmt::format("attachment; filename=\"vaccination-import-{}-report.csv\"", imp.id));
   res.stream = std::make_shared<ReportStream>(app, imp.id);
   co_return res;
 }
@@ -251,17 +266,23 @@ awaitable<Result<Response>> get_report(App& app, Request& req) {
 void register_vaccination_routes(App& app) {
   auto ctx = std::make_shared<Context>(Context{app, vx::AddressBook::from(app.areas())});
   auto& r = app.router();
-  r.add(Method::kPost, "/api/v1/vaccination/imports", [ctx](Request& req) { return create_import(*ctx, req); },
-        "import a raw vaccination list (CSV): clean records and a report of every row");
+  r.add(
+      Method::kPost, "/api/v1/vaccination/imports",
+      [ctx](Request& req) { return create_import(*ctx, req); },
+      "import a raw vaccination list (CSV): clean records and a report of every row");
   r.allow_body(Method::kPost, "/api/v1/vaccination/imports", app.config().max_import_body_bytes);
-  r.add(Method::kGet, "/api/v1/vaccination/imports/{id}", [&app](Request& req) { return get_import(app, req); },
-        "an import: who, when, the counts by status");
-  r.add(Method::kGet, "/api/v1/vaccination/imports/{id}/rows",
-        [&app](Request& req) { return list_import_rows(app, req); },
-        "an import's rows with their outcome, by status, a page at a time (audited)");
-  r.add(Method::kGet, "/api/v1/vaccination/imports/{id}/report.csv",
-        [&app](Request& req) { return get_report(app, req); },
-        "every row of an import with its status, reasons and fixes, as CSV (audited)");
+  r.add(
+      Method::kGet, "/api/v1/vaccination/imports/{id}",
+      [&app](Request& req) { return get_import(app, req); },
+      "an import: who, when, the counts by status");
+  r.add(
+      Method::kGet, "/api/v1/vaccination/imports/{id}/rows",
+      [&app](Request& req) { return list_import_rows(app, req); },
+      "an import's rows with their outcome, by status, a page at a time (audited)");
+  r.add(
+      Method::kGet, "/api/v1/vaccination/imports/{id}/report.csv",
+      [&app](Request& req) { return get_report(app, req); },
+      "every row of an import with its status, reasons and fixes, as CSV (audited)");
 }
 
 }  // namespace kb::http

@@ -32,17 +32,20 @@ Result<venues::NewVenue> parse_new_venue(const Request& req, const areas::AreaDi
   KB_ASSIGN(JsonBody body, json_body(req));
   venues::NewVenue v;
   KB_ASSIGN(v.name, body.required_string("name", 600));
-  if (text_length(v.name) > 200) return invalid("name", "too_long", "the name is longer than 200 characters");
+  if (text_length(v.name) > 200)
+    return invalid("name", "too_long", "the name is longer than 200 characters");
   KB_ASSIGN(std::string kind, body.required_string("kind", 20));
   KB_ASSIGN(v.kind, venues::parse_kind(kind));
   KB_ASSIGN(v.province_code, body.required_string("province_code", 10));
   KB_ASSIGN(v.ward_code, body.required_string("ward_code", 10));
   KB_ASSIGN(v.street, body.required_string("street", 600));
-  if (text_length(v.street) > 200) return invalid("street", "too_long", "the street is longer than 200 characters");
+  if (text_length(v.street) > 200)
+    return invalid("street", "too_long", "the street is longer than 200 characters");
   KB_ASSIGN(v.capacity, body.optional_int("capacity", 1, 1'000'000));
   KB_ASSIGN(auto phone, body.optional_string("contact_phone", 40));
   KB_TRY(body.no_unknown_fields());
-  if (!areas.province(v.province_code)) return invalid("province_code", "unknown_province", "no such province");
+  if (!areas.province(v.province_code))
+    return invalid("province_code", "unknown_province", "no such province");
   const auto* ward = areas.ward(v.ward_code);
   if (!ward) return invalid("ward_code", "unknown_ward", "no such ward");
   if (ward->province_code != v.province_code) {
@@ -56,10 +59,14 @@ Result<venues::NewVenue> parse_new_venue(const Request& req, const areas::AreaDi
 
 std::string_view role_name(VenueRole r) {
   switch (r) {
-    case VenueRole::kManager: return "manager";
-    case VenueRole::kStaff: return "staff";
-    case VenueRole::kOfficial: return "official";
-    case VenueRole::kNone: break;
+    case VenueRole::kManager:
+      return "manager";
+    case VenueRole::kStaff:
+      return "staff";
+    case VenueRole::kOfficial:
+      return "official";
+    case VenueRole::kNone:
+      break;
   }
   return "none";
 }
@@ -78,7 +85,8 @@ struct AtVenue {
 Result<AtVenue> at_venue(App& app, const Request& req) {
   KB_ASSIGN(accounts::User user, signed_in(app, req));
   KB_ASSIGN(int64_t id, path_id(req, "id", "venue_not_found"));
-  KB_ASSIGN(auto venue, app.db().read([&](store::Connection& c) { return access::venue_for(c, user, id); }));
+  KB_ASSIGN(auto venue,
+            app.db().read([&](store::Connection& c) { return access::venue_for(c, user, id); }));
   return AtVenue{std::move(user), std::move(venue)};
 }
 
@@ -109,8 +117,11 @@ awaitable<Result<Response>> list_venues(App& app, Request& req) {
     }));
     for (const auto& v : found) out.push_back(venue_json(app, v));
   } else {
-    KB_CO_ASSIGN(auto found, app.db().read([&](store::Connection& c) { return venues::venues_of(c, user.id); }));
-    for (const auto& vr : found) out.push_back(venue_with_role(app, vr.venue, venues::staff_role_name(vr.role)));
+    KB_CO_ASSIGN(auto found, app.db().read([&](store::Connection& c) {
+      return venues::venues_of(c, user.id);
+    }));
+    for (const auto& vr : found)
+      out.push_back(venue_with_role(app, vr.venue, venues::staff_role_name(vr.role)));
   }
   co_return Response::json(200, json::object{{"venues", std::move(out)}});
 }
@@ -127,10 +138,16 @@ awaitable<Result<Response>> venue_page(App& app, Request& req) {
   auto caller = maybe_signed_in(app, req);  // a stale token still sees the public page
   std::optional<accounts::User> user = caller.ok() ? std::move(*caller) : std::nullopt;
   int64_t now = app.now();
-  KB_CO_ASSIGN(auto page, app.db().read([&](store::Connection& c) { return checkin::venue_page(c, code, user, now); }));
+  KB_CO_ASSIGN(auto page, app.db().read([&](store::Connection& c) {
+    return checkin::venue_page(c, code, user, now);
+  }));
   const venues::Venue& v = page.venue;
-  json::object out{{"id", v.id}, {"code", v.code}, {"url", venue_url(app, v)}, {"name", v.name},
-                   {"kind", venues::kind_name(v.kind)}, {"address_line", venues::address_line(v, app.areas())},
+  json::object out{{"id", v.id},
+                   {"code", v.code},
+                   {"url", venue_url(app, v)},
+                   {"name", v.name},
+                   {"kind", venues::kind_name(v.kind)},
+                   {"address_line", venues::address_line(v, app.areas())},
                    {"status", venues::status_name(v.status)}};
   if (user && user->role == accounts::Role::kCitizen) {
     json::array ps, vs;
@@ -168,19 +185,22 @@ awaitable<Result<Response>> update_venue(App& app, Request& req) {
 awaitable<Result<Response>> poster(App& app, Request& req, venues::PosterFormat format) {
   KB_CO_ASSIGN(AtVenue at, at_venue(app, req));
   const venues::Venue& v = at.venue.venue;
-  venues::PosterContent content{v.name, venues::address_line(v, app.areas()), venue_url(app, v), v.code};
+  venues::PosterContent content{v.name, venues::address_line(v, app.areas()), venue_url(app, v),
+                                v.code};
   KB_CO_ASSIGN(std::string bytes, venues::render_poster(content, format));
   Response res;
   res.content_type = std::string(venues::content_type(format));
   res.body = std::move(bytes);
-  res.headers.emplace_back("Content-Disposition", fmt::format("inline; filename=\"poster-{}.{}\"", v.code,
-                                                              venues::file_extension(format)));
+  res.headers.emplace_back(
+      "Content-Disposition",
+      fmt::format("inline; filename=\"poster-{}.{}\"", v.code, venues::file_extension(format)));
   res.headers.emplace_back("Cache-Control", "private, max-age=300");
   co_return res;
 }
 
 json::object staff_json(const venues::StaffMember& s) {
-  json::object o{{"user_id", s.user_id}, {"role", venues::staff_role_name(s.role)},
+  json::object o{{"user_id", s.user_id},
+                 {"role", venues::staff_role_name(s.role)},
                  {"added_at", format_rfc3339(s.added_at)}};
   o["username"] = json_text(s.username);
   o["phone"] = s.phone.empty() ? json::value(nullptr) : json::value(mask_phone(s.phone));
@@ -190,7 +210,9 @@ json::object staff_json(const venues::StaffMember& s) {
 awaitable<Result<Response>> list_staff(App& app, Request& req) {
   KB_CO_ASSIGN(AtVenue at, at_venue(app, req));
   KB_CO_TRY(access::runs_venue(at.venue.role));
-  KB_CO_ASSIGN(auto staff, app.db().read([&](store::Connection& c) { return venues::staff_of(c, at.venue.venue.id); }));
+  KB_CO_ASSIGN(auto staff, app.db().read([&](store::Connection& c) {
+    return venues::staff_of(c, at.venue.venue.id);
+  }));
   json::array out;
   for (const auto& s : staff) out.push_back(staff_json(s));
   co_return Response::json(200, json::object{{"staff", std::move(out)}});
@@ -221,7 +243,8 @@ awaitable<Result<Response>> add_staff(App& app, Request& req) {
     auto hashing = [password = *m.password] { return hash_password(password); };
     KB_CO_ASSIGN(hash, co_await app.offload(hashing));
   }
-  auto job = [venue_id = at.venue.venue.id, m, hash, by = at.user.id, now = app.now()](store::Connection& c) {
+  auto job = [venue_id = at.venue.venue.id, m, hash, by = at.user.id,
+              now = app.now()](store::Connection& c) {
     return venues::add_staff(c, venue_id, m.username, hash, by, now);
   };
   KB_CO_ASSIGN(venues::StaffMember added, co_await app.write(job));
@@ -232,7 +255,8 @@ awaitable<Result<Response>> remove_staff(App& app, Request& req) {
   KB_CO_ASSIGN(AtVenue at, at_venue(app, req));
   KB_CO_TRY(access::runs_venue(at.venue.role));
   KB_CO_ASSIGN(int64_t user_id, path_id(req, "user_id", "staff_not_found"));
-  auto job = [venue_id = at.venue.venue.id, user_id, by = at.user.id, now = app.now()](store::Connection& c) {
+  auto job = [venue_id = at.venue.venue.id, user_id, by = at.user.id,
+              now = app.now()](store::Connection& c) {
     return venues::detach_staff(c, venue_id, user_id, by, now);
   };
   KB_CO_TRY(co_await app.write(job));
@@ -243,7 +267,8 @@ awaitable<Result<Response>> kiosk_code(App& app, Request& req) {
   KB_CO_ASSIGN(AtVenue at, at_venue(app, req));
   KB_CO_TRY(access::scans_at_venue(at.venue.role));
   auto job = [](store::Connection& c) { return venues::load_or_create_kiosk_secret(c); };
-  KB_CO_ASSIGN(std::string secret, app.db().read([](store::Connection& c) { return venues::load_kiosk_secret(c); }));
+  KB_CO_ASSIGN(std::string secret,
+               app.db().read([](store::Connection& c) { return venues::load_kiosk_secret(c); }));
   if (secret.empty()) {
     KB_CO_ASSIGN(secret, co_await app.write(job));
   }
@@ -252,8 +277,11 @@ awaitable<Result<Response>> kiosk_code(App& app, Request& req) {
   venues::KioskCode k = venues::kiosk_code(secret, v.code, now);
   std::string url = fmt::format("{}?k={}", venue_url(app, v), k.token);
   KB_CO_ASSIGN(std::string svg, qr::qr_svg(url));
-  Response res = Response::json(200, json::object{{"venue", venue_json(app, v)}, {"token", k.token}, {"url", url},
-                                                  {"qr_svg", svg}, {"expires_at", format_rfc3339(k.expires_at)},
+  Response res = Response::json(200, json::object{{"venue", venue_json(app, v)},
+                                                  {"token", k.token},
+                                                  {"url", url},
+                                                  {"qr_svg", svg},
+                                                  {"expires_at", format_rfc3339(k.expires_at)},
                                                   {"refresh_in", k.refresh_at - now}});
   res.headers.emplace_back("Cache-Control", "no-store");
   co_return res;
@@ -267,7 +295,8 @@ Result<checkin::GuestLogQuery> parse_guest_log_query(const Request& req, int64_t
   if (!start) return invalid("date", "invalid_date", "date must be YYYY-MM-DD");
   q.day_start = *start;
   q.format = req.query_param("format").value_or("json");
-  if (q.format != "json" && q.format != "csv") return invalid("format", "invalid_format", "format must be json or csv");
+  if (q.format != "json" && q.format != "csv")
+    return invalid("format", "invalid_format", "format must be json or csv");
   if (req.query_param("reason")) {
     KB_ASSIGN(q.reason, reason_param(req));
   }
@@ -284,11 +313,17 @@ json::object guest_log_json(App& app, const checkin::GuestLog& log, const std::s
     if (e.visit.t_out) ++out_count;
     visits.push_back(std::move(o));
   }
-  for (const auto& d : log.days) days.push_back(json::object{{"date", d.date}, {"in", d.in}, {"out", d.out}});
-  json::object counts{{"in", static_cast<int64_t>(log.entries.size())}, {"out", out_count}, {"inside_now", log.inside}};
-  return {{"venue", venue_json(app, log.venue)}, {"date", date},
-          {"view", log.view == checkin::GuestLogView::kFull ? "full" : "masked"}, {"counts", std::move(counts)},
-          {"days", std::move(days)}, {"visits", std::move(visits)}};
+  for (const auto& d : log.days)
+    days.push_back(json::object{{"date", d.date}, {"in", d.in}, {"out", d.out}});
+  json::object counts{{"in", static_cast<int64_t>(log.entries.size())},
+                      {"out", out_count},
+                      {"inside_now", log.inside}};
+  return {{"venue", venue_json(app, log.venue)},
+          {"date", date},
+          {"view", log.view == checkin::GuestLogView::kFull ? "full" : "masked"},
+          {"counts", std::move(counts)},
+          {"days", std::move(days)},
+          {"visits", std::move(visits)}};
 }
 
 // The guest log of one Vietnam day (default today): masked for the venue's people, in full only
@@ -302,8 +337,9 @@ awaitable<Result<Response>> guest_log(App& app, Request& req) {
   if (q.format == "csv") {
     res.content_type = "text/csv; charset=utf-8";
     res.body = checkin::guest_log_csv(log.entries);
-    res.headers.emplace_back("Content-Disposition",
-                             fmt::format("attachment; filename=\"guest-log-{}-{}.csv\"", log.venue.code, q.date));
+    res.headers.emplace_back(
+        "Content-Disposition",
+        fmt::format("attachment; filename=\"guest-log-{}-{}.csv\"", log.venue.code, q.date));
   } else {
     res = Response::json(200, guest_log_json(app, log, q.date));
   }
@@ -315,31 +351,52 @@ awaitable<Result<Response>> guest_log(App& app, Request& req) {
 
 void register_venue_routes(App& app) {
   auto& r = app.router();
-  r.add(Method::kPost, "/api/v1/venues", [&app](Request& req) { return create_venue(app, req); },
-        "register a venue → {id, code, url}");
-  r.add(Method::kGet, "/api/v1/venues", [&app](Request& req) { return list_venues(app, req); },
-        "my venues, or an official's venues in the jurisdiction");
-  r.add(Method::kGet, "/api/v1/venues/by-code/{code}", [&app](Request& req) { return venue_page(app, req); },
-        "a venue as its check-in page shows it (public)");
-  r.add(Method::kGet, "/api/v1/venues/{id}", [&app](Request& req) { return get_venue(app, req); }, "one venue");
-  r.add(Method::kPatch, "/api/v1/venues/{id}", [&app](Request& req) { return update_venue(app, req); },
-        "open, close or suspend a venue");
-  r.add(Method::kGet, "/api/v1/venues/{id}/poster.svg",
-        [&app](Request& req) { return poster(app, req, venues::PosterFormat::kSvg); }, "the A4 poster (SVG)");
-  r.add(Method::kGet, "/api/v1/venues/{id}/poster.png",
-        [&app](Request& req) { return poster(app, req, venues::PosterFormat::kPng); }, "the A4 poster (PNG)");
-  r.add(Method::kGet, "/api/v1/venues/{id}/poster.pdf",
-        [&app](Request& req) { return poster(app, req, venues::PosterFormat::kPdf); }, "the A4 poster (PDF)");
-  r.add(Method::kGet, "/api/v1/venues/{id}/staff", [&app](Request& req) { return list_staff(app, req); },
-        "a venue's managers and staff");
-  r.add(Method::kPost, "/api/v1/venues/{id}/staff", [&app](Request& req) { return add_staff(app, req); },
-        "create or attach a venue-staff account");
-  r.add(Method::kDelete, "/api/v1/venues/{id}/staff/{user_id}",
-        [&app](Request& req) { return remove_staff(app, req); }, "remove a staff member");
-  r.add(Method::kGet, "/api/v1/venues/{id}/kiosk-code", [&app](Request& req) { return kiosk_code(app, req); },
-        "the kiosk screen's current signed check-in code");
-  r.add(Method::kGet, "/api/v1/venues/{id}/visits", [&app](Request& req) { return guest_log(app, req); },
-        "the guest log of a day (JSON or CSV; masked unless a reason is given)");
+  r.add(
+      Method::kPost, "/api/v1/venues", [&app](Request& req) { return create_venue(app, req); },
+      "register a venue → {id, code, url}");
+  r.add(
+      Method::kGet, "/api/v1/venues", [&app](Request& req) { return list_venues(app, req); },
+      "my venues, or an official's venues in the jurisdiction");
+  r.add(
+      Method::kGet, "/api/v1/venues/by-code/{code}",
+      [&app](Request& req) { return venue_page(app, req); },
+      "a venue as its check-in page shows it (public)");
+  r.add(
+      Method::kGet, "/api/v1/venues/{id}", [&app](Request& req) { return get_venue(app, req); },
+      "one venue");
+  r.add(
+      Method::kPatch, "/api/v1/venues/{id}",
+      [&app](Request& req) { return update_venue(app, req); }, "open, close or suspend a venue");
+  r.add(
+      Method::kGet, "/api/v1/venues/{id}/poster.svg",
+      [&app](Request& req) { return poster(app, req, venues::PosterFormat::kSvg); },
+      "the A4 poster (SVG)");
+  r.add(
+      Method::kGet, "/api/v1/venues/{id}/poster.png",
+      [&app](Request& req) { return poster(app, req, venues::PosterFormat::kPng); },
+      "the A4 poster (PNG)");
+  r.add(
+      Method::kGet, "/api/v1/venues/{id}/poster.pdf",
+      [&app](Request& req) { return poster(app, req, venues::PosterFormat::kPdf); },
+      "the A4 poster (PDF)");
+  r.add(
+      Method::kGet, "/api/v1/venues/{id}/staff",
+      [&app](Request& req) { return list_staff(app, req); }, "a venue's managers and staff");
+  r.add(
+      Method::kPost, "/api/v1/venues/{id}/staff",
+      [&app](Request& req) { return add_staff(app, req); },
+      "create or attach a venue-staff account");
+  r.add(
+      Method::kDelete, "/api/v1/venues/{id}/staff/{user_id}",
+      [&app](Request& req) { return remove_staff(app, req); }, "remove a staff member");
+  r.add(
+      Method::kGet, "/api/v1/venues/{id}/kiosk-code",
+      [&app](Request& req) { return kiosk_code(app, req); },
+      "the kiosk screen's current signed check-in code");
+  r.add(
+      Method::kGet, "/api/v1/venues/{id}/visits",
+      [&app](Request& req) { return guest_log(app, req); },
+      "the guest log of a day (JSON or CSV; masked unless a reason is given)");
 }
 
 }  // namespace kb::http

@@ -16,12 +16,13 @@ namespace kb::http {
 namespace {
 
 RouteMetrics make_route_metrics(prometheus::Family<prometheus::Counter>& counters,
-                                prometheus::Family<prometheus::Histogram>& latencies, std::string_view method,
-                                const std::string& route) {
+                                prometheus::Family<prometheus::Histogram>& latencies,
+                                std::string_view method, const std::string& route) {
   RouteMetrics m;
   for (int cls = 1; cls <= 5; ++cls) {
-    m.by_class[cls] = &counters.Add(
-        {{"method", std::string(method)}, {"route", route}, {"status", std::to_string(cls) + "xx"}});
+    m.by_class[cls] = &counters.Add({{"method", std::string(method)},
+                                     {"route", route},
+                                     {"status", std::to_string(cls) + "xx"}});
   }
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
       0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
@@ -37,8 +38,9 @@ void observe(const RouteMetrics& m, int status, double seconds) {
 
 }  // namespace
 
-App::App(ServerConfig config, store::Database& db, areas::AreaDirectory areas, accounts::Secrets secrets,
-         outbox::MessageChannel& sms, notify::DeliveryChannel& outside, Clock clock)
+App::App(ServerConfig config, store::Database& db, areas::AreaDirectory areas,
+         accounts::Secrets secrets, outbox::MessageChannel& sms, notify::DeliveryChannel& outside,
+         Clock clock)
     : config_(std::move(config)),
       db_(db),
       areas_(std::move(areas)),
@@ -46,7 +48,8 @@ App::App(ServerConfig config, store::Database& db, areas::AreaDirectory areas, a
       sms_(sms),
       clock_(std::move(clock)),
       urgent_texts_(db, outside, config_.delivery, clock_),
-      door_(db, checkin::DoorConfig{config_.status, {}, secrets_.otp_pepper}, urgent_texts_, &checkin_tally_),
+      door_(db, checkin::DoorConfig{config_.status, {}, secrets_.otp_pepper}, urgent_texts_,
+            &checkin_tally_),
       registry_(std::make_shared<prometheus::Registry>()),
       static_files_(std::make_unique<StaticFiles>(config_.web_dir)) {}
 
@@ -85,7 +88,8 @@ void App::install_routes() {
                         .Name("khaibao_http_request_duration_seconds")
                         .Help("Time from a parsed request to its response, by route")
                         .Register(*registry_);
-  for (Route& r : router_.routes()) r.metrics = make_route_metrics(counters, latencies, method_name(r.method), r.pattern);
+  for (Route& r : router_.routes())
+    r.metrics = make_route_metrics(counters, latencies, method_name(r.method), r.pattern);
   unmatched_metrics_ = make_route_metrics(counters, latencies, "ANY", "unmatched");
 }
 
@@ -97,10 +101,12 @@ Result<accounts::User> App::authenticate(const Request& req) {
 
 Result<accounts::User> App::session_user(const Request& req) {
   std::string_view token = req.bearer_token();
-  if (token.empty()) return make_error(ErrorKind::kUnauthenticated, "unauthenticated", "sign in first");
+  if (token.empty())
+    return make_error(ErrorKind::kUnauthenticated, "unauthenticated", "sign in first");
   int64_t t = now();
   if (auto cached = sessions_.find(token, t)) return std::move(*cached);
-  auto found = db_.read([&](store::Connection& c) { return accounts::authenticate_session(c, areas_, token, t); });
+  auto found = db_.read(
+      [&](store::Connection& c) { return accounts::authenticate_session(c, areas_, token, t); });
   if (!found.ok()) return std::move(found).error();
   sessions_.put(token, found->user, found->expires_at, t);
   return std::move(found->user);
@@ -117,15 +123,18 @@ boost::asio::awaitable<Response> App::handle(Request& req) {
       Result<Response> answered = co_await m.route->handler(req);
       res = answered.ok() ? std::move(answered).value() : Response::error(answered.error());
     } catch (const std::exception& e) {
-      spdlog::error("{} {}: unhandled exception: {}", method_name(req.method), m.route->pattern, e.what());
+      spdlog::error("{} {}: unhandled exception: {}", method_name(req.method), m.route->pattern,
+                    e.what());
       res = Response::error(internal(e.what()));
     }
     encode_for(res, req.accept_encoding);  // static files below come encoded from the build
   } else if (m.path_known) {
-    res = Response::error(make_error(ErrorKind::kInvalidArgument, "method_not_allowed", "method not allowed here"));
+    res = Response::error(
+        make_error(ErrorKind::kInvalidArgument, "method_not_allowed", "method not allowed here"));
     res.status = 405;
     res.headers.emplace_back("Allow", std::move(m.allow));
-  } else if (!req.path.starts_with("/api/") && (req.method == Method::kGet || req.method == Method::kHead)) {
+  } else if (!req.path.starts_with("/api/") &&
+             (req.method == Method::kGet || req.method == Method::kHead)) {
     auto file = static_files_->serve(req.path, req.accept_encoding);
     res = file ? std::move(*file)
                : Response::error(make_error(ErrorKind::kNotFound, "not_found", "no such page"));

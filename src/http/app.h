@@ -5,33 +5,32 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
-
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string>
 
 #include "accounts/accounts.h"
 #include "accounts/session_cache.h"
-#include "checkin/door.h"
-#include "dashboard/tally.h"
 #include "areas/area_directory.h"
-#include "certificates/trust_list.h"
 #include "cases/tracing_config.h"
+#include "certificates/trust_list.h"
+#include "checkin/door.h"
 #include "core/clock.h"
 #include "core/offload.h"
+#include "dashboard/tally.h"
 #include "http/router.h"
 #include "levels/level_rule.h"
 #include "monitoring/rules.h"
 #include "notify/broadcasts.h"
 #include "notify/inbox_hub.h"
 #include "outbox/outbox.h"
-#include "store/database.h"
 #include "store/async_write.h"
+#include "store/database.h"
 #include "store/writer.h"
 
 namespace prometheus {
@@ -47,7 +46,8 @@ struct ServerConfig {
   std::string web_dir;          // built web app (web/dist); empty serves no pages
   std::string public_base_url;  // e.g. https://khaibao.example.vn; default http://{listen}
   size_t max_body_bytes = 1 << 20;
-  size_t max_import_body_bytes = 256 << 20;  // vaccination list uploads only (a 1 M-row list is ~100 MB)
+  size_t max_import_body_bytes =
+      256 << 20;  // vaccination list uploads only (a 1 M-row list is ~100 MB)
   int read_timeout_seconds = 30;
   int shutdown_grace_seconds = 10;
   int threads = 0;  // 0: twice the cores, at least 4 (handlers do blocking reads)
@@ -56,12 +56,13 @@ struct ServerConfig {
   int sse_heartbeat_seconds = 15;      // live inbox streams send a comment this often
   std::string webhook_url;             // outside delivery gateway; empty: the outbox file
   notify::DeliveryOptions delivery;    // retries and backoff of outside delivery
-  cases::TracingConfig tracing;  // exposure rule and cluster rule (cases/, trace/)
-  int retention_days = 28;       // check-ins kept this many days, then purged (0: never)
-  health::StatusPolicy status;   // how long a declaration counts as current at the door
-  std::string clock_offset_file;  // tests only: moves the server's clock (core/clock.h offset_clock)
-  std::string dcc_trust_file;     // PEM bundle of foreign DCC document signers (--dcc-trust)
-  levels::LevelRule levels;       // area risk levels: bands and the coverage threshold (levels/)
+  cases::TracingConfig tracing;        // exposure rule and cluster rule (cases/, trace/)
+  int retention_days = 28;             // check-ins kept this many days, then purged (0: never)
+  health::StatusPolicy status;         // how long a declaration counts as current at the door
+  std::string
+      clock_offset_file;       // tests only: moves the server's clock (core/clock.h offset_clock)
+  std::string dcc_trust_file;  // PEM bundle of foreign DCC document signers (--dcc-trust)
+  levels::LevelRule levels;    // area risk levels: bands and the coverage threshold (levels/)
   std::string monitoring_rules_file;  // --monitoring-rules: read into `monitoring` at start
   monitoring::Rules monitoring;       // quarantine periods, reminders, red flags
 };
@@ -72,8 +73,9 @@ class App {
  public:
   // `outside` delivers queued messages (a webhook gateway, or the outbox file); urgent texts
   // (sign-in and door codes) are attempted through it at once.
-  App(ServerConfig config, store::Database& db, areas::AreaDirectory areas, accounts::Secrets secrets,
-      outbox::MessageChannel& sms, notify::DeliveryChannel& outside, Clock clock);
+  App(ServerConfig config, store::Database& db, areas::AreaDirectory areas,
+      accounts::Secrets secrets, outbox::MessageChannel& sms, notify::DeliveryChannel& outside,
+      Clock clock);
   ~App();
 
   const ServerConfig& config() const { return config_; }
@@ -154,7 +156,9 @@ class App {
   // The foreign document signers a DCC may be signed by (serve --dcc-trust); our own signers
   // are read from the database (certificates/dcc_signers.h). Set before serving.
   const certificates::TrustList& foreign_dcc_signers() const { return foreign_dcc_signers_; }
-  void set_foreign_dcc_signers(certificates::TrustList signers) { foreign_dcc_signers_ = std::move(signers); }
+  void set_foreign_dcc_signers(certificates::TrustList signers) {
+    foreign_dcc_signers_ = std::move(signers);
+  }
 
   // Registers every route and finalises metrics; call once before serving.
   void install_routes();
@@ -187,8 +191,8 @@ void register_system_routes(App& app);
 void register_auth_routes(App& app);
 void register_area_routes(App& app);
 void register_admin_routes(App& app);
-void register_venue_routes(App& app);    // api_venues.cpp
-void register_checkin_routes(App& app);  // api_checkin.cpp
+void register_venue_routes(App& app);        // api_venues.cpp
+void register_checkin_routes(App& app);      // api_checkin.cpp
 void register_people_routes(App& app);       // api_people.cpp
 void register_declaration_routes(App& app);  // api_declarations.cpp
 void register_qr_routes(App& app);           // api_qr.cpp

@@ -18,13 +18,16 @@ Result<JsonBody> json_body(const Request& req) {
 
 Result<accounts::User> signed_in(App& app, const Request& req) { return app.authenticate(req); }
 
-Result<accounts::User> signed_in(App& app, const Request& req, Status (*role)(const accounts::User&)) {
+Result<accounts::User> signed_in(App& app, const Request& req,
+                                 Status (*role)(const accounts::User&)) {
   KB_ASSIGN(accounts::User user, app.authenticate(req));
   KB_TRY(role(user));
   return user;
 }
 
-Result<accounts::User> signed_in_unsettled(App& app, const Request& req) { return app.session_user(req); }
+Result<accounts::User> signed_in_unsettled(App& app, const Request& req) {
+  return app.session_user(req);
+}
 
 Result<std::optional<accounts::User>> maybe_signed_in(App& app, const Request& req) {
   if (req.bearer_token().empty()) return std::optional<accounts::User>();
@@ -35,7 +38,8 @@ Result<std::optional<accounts::User>> maybe_signed_in(App& app, const Request& r
 namespace {
 
 std::optional<int64_t> whole_number(std::string_view s) {
-  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
   int64_t n = 0;
   for (char ch : s) n = n * 10 + (ch - '0');
   return n;
@@ -49,13 +53,17 @@ Result<int64_t> path_id(const Request& req, std::string_view name, std::string c
   return *n;
 }
 
-Result<int64_t> int_param(const Request& req, std::string_view name, int64_t min, int64_t max, int64_t fallback) {
+Result<int64_t> int_param(const Request& req, std::string_view name, int64_t min, int64_t max,
+                          int64_t fallback) {
   auto v = req.query_param(name);
   if (!v) return fallback;
   auto n = whole_number(*v);
-  if (!n) return invalid(std::string(name), "invalid_number", fmt::format("{} must be a whole number", name));
+  if (!n)
+    return invalid(std::string(name), "invalid_number",
+                   fmt::format("{} must be a whole number", name));
   if (*n < min || *n > max) {
-    return invalid(std::string(name), "out_of_range", fmt::format("{} must be between {} and {}", name, min, max));
+    return invalid(std::string(name), "out_of_range",
+                   fmt::format("{} must be between {} and {}", name, min, max));
   }
   return *n;
 }
@@ -66,7 +74,8 @@ Result<std::string> reason_param(const Request& req) {
   size_t lead = r.find_first_not_of(" \t");
   r.erase(0, lead == std::string::npos ? r.size() : lead);
   if (r.size() < 3) {
-    return invalid("reason", "reason_required", "give the reason for viewing this personal data (?reason=…)");
+    return invalid("reason", "reason_required",
+                   "give the reason for viewing this personal data (?reason=…)");
   }
   if (r.size() > 500) return invalid("reason", "too_long", "reason is at most 500 bytes");
   return r;

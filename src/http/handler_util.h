@@ -12,7 +12,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,7 +31,8 @@ Result<JsonBody> json_body(const Request& req);
 // The signed-in account (kUnauthenticated without a valid token), and, when `role` is given, the
 // access policy's answer to "may this account use this route" (access::official, …).
 Result<accounts::User> signed_in(App& app, const Request& req);
-Result<accounts::User> signed_in(App& app, const Request& req, Status (*role)(const accounts::User&));
+Result<accounts::User> signed_in(App& app, const Request& req,
+                                 Status (*role)(const accounts::User&));
 // The signed-in account even while it must still change a one-time password (see
 // access::password_settled): only for the routes such an account may use, which are reading
 // itself, changing the password and signing out.
@@ -43,9 +43,11 @@ Result<std::optional<accounts::User>> maybe_signed_in(App& app, const Request& r
 
 // A numeric path parameter ("id" by default); kNotFound `code` for anything else, since a path
 // that is not a number names no record.
-Result<int64_t> path_id(const Request& req, std::string_view name = "id", std::string code = "not_found");
+Result<int64_t> path_id(const Request& req, std::string_view name = "id",
+                        std::string code = "not_found");
 // A whole-number query parameter in [min, max], or `fallback` when absent.
-Result<int64_t> int_param(const Request& req, std::string_view name, int64_t min, int64_t max, int64_t fallback);
+Result<int64_t> int_param(const Request& req, std::string_view name, int64_t min, int64_t max,
+                          int64_t fallback);
 // The reason an official gives for reading personal data (?reason=, 3 to 500 bytes): every such
 // read is audited with it.
 Result<std::string> reason_param(const Request& req);

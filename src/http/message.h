@@ -2,10 +2,8 @@
 // handlers stay small and the wire code lives in server.cpp alone.
 #pragma once
 
-#include <boost/json/value.hpp>
-
 #include <boost/asio/awaitable.hpp>
-
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <map>
 #include <memory>

@@ -50,17 +50,18 @@ Result<json::array> people_json(store::Connection& c, std::span<const people::Pe
 }
 
 json::object declaration_json(const declarations::Declaration& d) {
-  return {{"id", d.id},
-          {"person_id", d.person_id},
-          {"kind", d.kind},
-          {"travel_provinces", strings(d.travel_provinces)},
-          {"travel_countries", strings(d.travel_countries)},
-          {"symptoms", strings(d.symptoms)},
-          {"exposures", strings(d.exposures)},
-          {"vaccine_doses", d.vaccine_doses},
-          {"created_at", format_rfc3339(d.created_at)},
-          {"superseded_at", json_time(d.superseded_at)},
-          {"entry", d.entry ? json::value(declarations::entry_json(*d.entry)) : json::value(nullptr)}};
+  return {
+      {"id", d.id},
+      {"person_id", d.person_id},
+      {"kind", d.kind},
+      {"travel_provinces", strings(d.travel_provinces)},
+      {"travel_countries", strings(d.travel_countries)},
+      {"symptoms", strings(d.symptoms)},
+      {"exposures", strings(d.exposures)},
+      {"vaccine_doses", d.vaccine_doses},
+      {"created_at", format_rfc3339(d.created_at)},
+      {"superseded_at", json_time(d.superseded_at)},
+      {"entry", d.entry ? json::value(declarations::entry_json(*d.entry)) : json::value(nullptr)}};
 }
 
 json::object personal_qr_json(const qr::IssuedQr& q, const people::Person& p) {

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <span>
 
 #include "core/result.h"
@@ -17,7 +16,8 @@ namespace kb::http {
 // A managed person as the API shows them, with their status colour and last declaration
 // (reads both).
 Result<boost::json::object> person_json(store::Connection& c, const people::Person& p);
-Result<boost::json::array> people_json(store::Connection& c, std::span<const people::Person> people);
+Result<boost::json::array> people_json(store::Connection& c,
+                                       std::span<const people::Person> people);
 
 // A declaration, with its entry details (international arrivals: declarations::entry_json) or
 // null.

@@ -5,14 +5,12 @@
 #include <boost/url/parse_query.hpp>
 
 #include "core/text.h"
-
 #include "http/content_coding.h"
 
 namespace kb::http {
 namespace {
 
 namespace bhttp = boost::beast::http;
-
 
 Status check_query(std::string_view query) {
   if (query.empty()) return {};

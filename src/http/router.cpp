@@ -43,9 +43,15 @@ bool is_param(const std::string& segment) {
 
 void Router::add(Method method, std::string pattern, Handler handler, std::string summary) {
   const PathParts parts = split(pattern);
-  if (parts.size > PathParts::kMax) throw std::logic_error("route pattern has too many segments: " + pattern);
+  if (parts.size > PathParts::kMax)
+    throw std::logic_error("route pattern has too many segments: " + pattern);
   std::vector<std::string> segments(parts.part.begin(), parts.part.begin() + parts.size);
-  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler), {}, std::move(summary)});
+  routes_.push_back({method,
+                     std::move(pattern),
+                     std::move(segments),
+                     std::move(handler),
+                     {},
+                     std::move(summary)});
 }
 
 Router::Match Router::match(Request& req) {
@@ -67,7 +73,8 @@ Router::Match Router::match(Request& req) {
       continue;
     }
     for (size_t i = 0; i < parts.size; ++i) {
-      if (is_param(r.segments[i])) req.params[r.segments[i].substr(1, r.segments[i].size() - 2)] = parts.part[i];
+      if (is_param(r.segments[i]))
+        req.params[r.segments[i].substr(1, r.segments[i].size() - 2)] = parts.part[i];
     }
     m.route = &r;
     return m;
@@ -79,7 +86,8 @@ void Router::allow_body(Method method, std::string_view pattern, size_t max_byte
   for (size_t i = 0; i < routes_.size(); ++i) {
     if (routes_[i].method == method && routes_[i].pattern == pattern) {
       routes_[i].max_body = max_bytes;
-      if (std::find(own_limits_.begin(), own_limits_.end(), i) == own_limits_.end()) own_limits_.push_back(i);
+      if (std::find(own_limits_.begin(), own_limits_.end(), i) == own_limits_.end())
+        own_limits_.push_back(i);
       return;
     }
   }
@@ -93,7 +101,8 @@ size_t Router::body_limit(Method method, std::string_view path, size_t fallback)
     const Route& r = routes_[i];
     if (r.method != method || r.segments.size() != parts.size) continue;
     bool ok = true;
-    for (size_t k = 0; k < parts.size && ok; ++k) ok = is_param(r.segments[k]) || r.segments[k] == parts.part[k];
+    for (size_t k = 0; k < parts.size && ok; ++k)
+      ok = is_param(r.segments[k]) || r.segments[k] == parts.part[k];
     if (ok) return r.max_body;
   }
   return fallback;

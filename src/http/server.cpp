@@ -92,8 +92,8 @@ struct ServerState {
   Headers security_headers;  // on every response
 };
 
-bhttp::response<bhttp::string_body> to_message(Response&& res, const Headers& security, unsigned version,
-                                               bool keep_alive, bool head) {
+bhttp::response<bhttp::string_body> to_message(Response&& res, const Headers& security,
+                                               unsigned version, bool keep_alive, bool head) {
   bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(res.status), version};
   msg.set(bhttp::field::server, "khaibao");
   if (!res.content_type.empty()) msg.set(bhttp::field::content_type, res.content_type);
@@ -110,12 +110,15 @@ bhttp::response<bhttp::string_body> to_message(Response&& res, const Headers& se
 class SocketSink final : public EventSink {
  public:
   SocketSink(beast::tcp_stream& stream, const std::atomic<bool>& draining)
-      : stream_(stream), draining_(draining), timer_(std::make_shared<asio::steady_timer>(stream.get_executor())) {}
+      : stream_(stream),
+        draining_(draining),
+        timer_(std::make_shared<asio::steady_timer>(stream.get_executor())) {}
 
   awaitable<bool> write(std::string_view data) override {
     if (closing()) co_return false;
     stream_.expires_after(std::chrono::seconds(30));
-    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(data.data(), data.size()), kAsTuple);
+    auto [ec, n] =
+        co_await asio::async_write(stream_, asio::buffer(data.data(), data.size()), kAsTuple);
     if (ec) failed_ = true;
     co_return !failed_;
   }
@@ -141,8 +144,8 @@ class SocketSink final : public EventSink {
 };
 
 // Sends the headers of a streamed response, then lets the stream write the body until it ends.
-awaitable<void> run_stream(ServerState& state, beast::tcp_stream& stream, ConnectionSet::Handle entry,
-                           Response res, unsigned version) {
+awaitable<void> run_stream(ServerState& state, beast::tcp_stream& stream,
+                           ConnectionSet::Handle entry, Response res, unsigned version) {
   bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), version};
   head.set(bhttp::field::server, "khaibao");
   head.set(bhttp::field::content_type, res.content_type);
@@ -198,8 +201,8 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
     if (!ec) {
       const auto& head = parser.get();
       std::string_view target = head.target();
-      size_t limit = state.app.router().body_limit(method_of(head.method()), target.substr(0, target.find('?')),
-                                                   config.max_body_bytes);
+      size_t limit = state.app.router().body_limit(
+          method_of(head.method()), target.substr(0, target.find('?')), config.max_body_bytes);
       if (parser.content_length() && *parser.content_length() > limit) {
         ec = bhttp::error::body_limit;
       } else {
@@ -223,7 +226,8 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
       // Parse errors get an answer; a closed, reset or timed-out connection just ends.
       if (is_client_fault(ec)) {
         entry.busy = true;
-        auto msg = to_message(Response::error(read_error(ec)), state.security_headers, 11, false, false);
+        auto msg =
+            to_message(Response::error(read_error(ec)), state.security_headers, 11, false, false);
         stream.expires_after(std::chrono::seconds(5));
         co_await bhttp::async_write(stream, msg, kAsTuple);
         co_await linger(stream);
@@ -259,7 +263,8 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
 
 awaitable<void> accept_loop(ServerState& state, tcp::acceptor& acceptor) {
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), kAsTuple);
+    auto [ec, socket] =
+        co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), kAsTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       spdlog::warn("accept failed: {}", ec.message());
@@ -288,23 +293,27 @@ awaitable<void> drain(ServerState& state, asio::io_context& io, int grace_second
 
 Status serve(App& app, const std::function<void(int)>& on_listening) {
   const auto& config = app.config();
-  int threads = config.threads > 0 ? config.threads
-                                   : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  int threads = config.threads > 0
+                    ? config.threads
+                    : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   asio::io_context io(threads);
   ServerState state{app, {}, {}, app.security_headers()};
 
   tcp::acceptor acceptor(io);
   beast::error_code ec;
   auto address = asio::ip::make_address(config.listen_host, ec);
-  if (ec) return invalid("listen", "invalid_listen", "--listen host is not an IP address: " + config.listen_host);
+  if (ec)
+    return invalid("listen", "invalid_listen",
+                   "--listen host is not an IP address: " + config.listen_host);
   tcp::endpoint endpoint(address, static_cast<unsigned short>(config.port));
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return make_error(ErrorKind::kUnavailable, "listen_failed",
-                      fmt::format("cannot listen on {}:{}: {}", config.listen_host, config.port, ec.message()));
+    return make_error(
+        ErrorKind::kUnavailable, "listen_failed",
+        fmt::format("cannot listen on {}:{}: {}", config.listen_host, config.port, ec.message()));
   }
   int port = acceptor.local_endpoint().port();
   asio::co_spawn(io, accept_loop(state, acceptor), asio::detached);

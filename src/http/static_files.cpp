@@ -16,11 +16,16 @@ namespace {
 
 std::string content_type_of(const std::filesystem::path& p) {
   static const std::map<std::string, std::string, std::less<>> kTypes = {
-      {".html", "text/html; charset=utf-8"},   {".js", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},     {".json", "application/json"},
-      {".svg", "image/svg+xml"},               {".png", "image/png"},
-      {".ico", "image/x-icon"},                {".webmanifest", "application/manifest+json"},
-      {".txt", "text/plain; charset=utf-8"},   {".woff2", "font/woff2"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".webmanifest", "application/manifest+json"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".woff2", "font/woff2"},
       {".map", "application/json"},
   };
   auto it = kTypes.find(p.extension().string());
@@ -111,7 +116,8 @@ std::optional<Response> StaticFiles::serve(std::string_view path, AcceptEncoding
   if (it == files_.end()) {
     // App routes (/login, /v/abc123) get the single page; missing files stay 404.
     auto last = path.rfind('/');
-    if (path.find('.', last == std::string_view::npos ? 0 : last) != std::string_view::npos) return std::nullopt;
+    if (path.find('.', last == std::string_view::npos ? 0 : last) != std::string_view::npos)
+      return std::nullopt;
     it = files_.find(std::string_view("/index.html"));
     if (it == files_.end()) return std::nullopt;
   }

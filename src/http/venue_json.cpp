@@ -28,7 +28,8 @@ json::object venue_json(const App& app, const venues::Venue& v) {
                  {"status", venues::status_name(v.status)},
                  {"created_at", format_rfc3339(v.created_at)}};
   o["capacity"] = v.capacity ? json::value(*v.capacity) : json::value(nullptr);
-  o["contact_phone"] = v.contact_phone.empty() ? json::value(nullptr) : json::value(v.contact_phone);
+  o["contact_phone"] =
+      v.contact_phone.empty() ? json::value(nullptr) : json::value(v.contact_phone);
   return o;
 }
 

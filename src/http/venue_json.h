@@ -2,7 +2,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <string>
 
 #include "areas/area_directory.h"

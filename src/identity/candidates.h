@@ -29,9 +29,10 @@ struct Candidate {
   int64_t id = 0;
   int64_t person_id = 0;  // the newer record
   int64_t match_id = 0;   // the older one
-  std::string rule;       // the matching rule that queued it (or "shared_identifier", "claimed_identifier")
-  std::string evidence;   // JSON: how each detail compared when queued
-  std::string door;       // how the newer record came
+  std::string
+      rule;  // the matching rule that queued it (or "shared_identifier", "claimed_identifier")
+  std::string evidence;                              // JSON: how each detail compared when queued
+  std::string door;                                  // how the newer record came
   std::string province_code, ward_code;              // the newer record's area
   std::string match_province_code, match_ward_code;  // the older record's area
   PairStatus status = PairStatus::kOpen;
@@ -48,7 +49,8 @@ std::string evidence_json(const Comparison& c);
 // Queues the pair (idempotent; the two in any order): returns its id, new or not. Runs inside
 // a writer job.
 Result<int64_t> queue_pair(store::Connection& c, const people::Person& a, const people::Person& b,
-                           const Comparison& comparison, std::string_view rule, std::string_view door, int64_t now);
+                           const Comparison& comparison, std::string_view rule,
+                           std::string_view door, int64_t now);
 
 // The pair if the official is in charge of both its areas; kNotFound otherwise (no hint that
 // it exists elsewhere); kForbidden for anyone but a health official.
@@ -70,13 +72,14 @@ struct QueueFilter {
 };
 // The official's queue, newest first (kForbidden for anyone but a health official). The caller
 // audits the read.
-Result<std::vector<QueueLine>> queue_for(store::Connection& c, const accounts::User& official, const QueueFilter& f);
+Result<std::vector<QueueLine>> queue_for(store::Connection& c, const accounts::User& official,
+                                         const QueueFilter& f);
 
 // Everything an official weighs for one pair, side by side.
 struct Side {
   people::Person person;
   std::vector<KnownIdentifier> identifiers;
-  std::string colour, reason;  // the stored health status
+  std::string colour, reason;   // the stored health status
   bool account_holder = false;  // signs in with their own phone
   bool managed = false;         // an account declares for them
   int64_t visits = 0, declarations = 0, cases = 0;
@@ -89,7 +92,7 @@ struct PairFile {
 Result<PairFile> pair_file(store::Connection& c, const accounts::User& official, int64_t id);
 
 // Not one person: the pair leaves the queue for good. kConflict when it is not open.
-Result<Candidate> dismiss(store::Connection& c, const accounts::User& official, int64_t id, std::string_view reason,
-                          int64_t now);
+Result<Candidate> dismiss(store::Connection& c, const accounts::User& official, int64_t id,
+                          std::string_view reason, int64_t now);
 
 }  // namespace kb::identity

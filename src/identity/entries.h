@@ -30,7 +30,7 @@ struct Claim {
 // When another record holds it, nothing is moved: the two records are queued as a candidate
 // pair (rule claimed_identifier) for the officials, and the claim audited. kConflict
 // conflicting_identifiers for a second CCCD or social-insurance number.
-Result<Claim> add_identifier(store::Connection& c, int64_t account_id, int64_t person_id, const Identifier& id,
-                             int64_t now);
+Result<Claim> add_identifier(store::Connection& c, int64_t account_id, int64_t person_id,
+                             const Identifier& id, int64_t now);
 
 }  // namespace kb::identity

@@ -46,7 +46,8 @@ struct Identifier {
 //   bhxh      the 10-digit social-insurance number, or a 15-character BHYT card number (two
 //             letters, 13 digits) whose last 10 digits it is
 //   phone     a Vietnamese mobile number in any common form (core/phone.h)
-Result<Identifier> parse_identifier(IdKind kind, std::string_view value, std::string_view country = {},
+Result<Identifier> parse_identifier(IdKind kind, std::string_view value,
+                                    std::string_view country = {},
                                     std::string_view field = "number");
 
 // An identifier as stored on a person.
@@ -54,8 +55,9 @@ struct KnownIdentifier {
   int64_t id = 0;
   int64_t person_id = 0;
   Identifier identifier;
-  std::string source;  // the door it first came through: "cccd_scan", "bhyt_scan", "profile", "import", …
-  std::string place;   // where: "venue:12", "account:5", "official:3", or empty
+  std::string
+      source;  // the door it first came through: "cccd_scan", "bhyt_scan", "profile", "import", …
+  std::string place;  // where: "venue:12", "account:5", "official:3", or empty
   int64_t first_seen_at = 0;
   int64_t last_seen_at = 0;
 };
@@ -83,7 +85,8 @@ Status forget(store::Connection& c, int64_t person_id, const Identifier& id);
 // through merges: see people::find.
 Result<std::optional<KnownIdentifier>> holder_of(store::Connection& c, const Identifier& id);
 // The people seen with a phone (as an identifier), oldest first.
-Result<std::vector<int64_t>> people_with_phone(store::Connection& c, std::string_view phone, int64_t limit = 50);
+Result<std::vector<int64_t>> people_with_phone(store::Connection& c, std::string_view phone,
+                                               int64_t limit = 50);
 // The person's identifiers, oldest first.
 Result<std::vector<KnownIdentifier>> identifiers_of(store::Connection& c, int64_t person_id);
 

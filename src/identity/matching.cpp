@@ -16,7 +16,8 @@ Agreement compare_wards(const Details& a, const Details& b) {
   if (!a.ward_code.empty() && !b.ward_code.empty()) {
     return a.ward_code == b.ward_code ? Agreement::kSame : Agreement::kDifferent;
   }
-  if (address_names_ward(a.address_text, b.ward_name) || address_names_ward(b.address_text, a.ward_name)) {
+  if (address_names_ward(a.address_text, b.ward_name) ||
+      address_names_ward(b.address_text, a.ward_name)) {
     return Agreement::kSame;
   }
   return Agreement::kUnknown;
@@ -55,7 +56,8 @@ const std::vector<UnitKind>& unit_kinds() {
   return kinds;
 }
 
-bool contains_at(const std::vector<std::string>& hay, size_t at, const std::vector<std::string>& needle) {
+bool contains_at(const std::vector<std::string>& hay, size_t at,
+                 const std::vector<std::string>& needle) {
   if (at + needle.size() > hay.size()) return false;
   return std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<std::ptrdiff_t>(at));
 }
@@ -64,44 +66,58 @@ bool contains_at(const std::vector<std::string>& hay, size_t at, const std::vect
 
 std::string_view agreement_name(Agreement a) {
   switch (a) {
-    case Agreement::kUnknown: return "unknown";
-    case Agreement::kSame: return "same";
-    case Agreement::kNear: return "near";
-    case Agreement::kDifferent: return "different";
+    case Agreement::kUnknown:
+      return "unknown";
+    case Agreement::kSame:
+      return "same";
+    case Agreement::kNear:
+      return "near";
+    case Agreement::kDifferent:
+      return "different";
   }
   return "unknown";
 }
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::kNoMatch: return "no_match";
-    case Verdict::kLikely: return "likely";
-    case Verdict::kSure: return "sure";
+    case Verdict::kNoMatch:
+      return "no_match";
+    case Verdict::kLikely:
+      return "likely";
+    case Verdict::kSure:
+      return "sure";
   }
   return "no_match";
 }
 
 const MatchRule kMatchRules[10] = {
-    {[](const Comparison& c) { return c.different_identifier.has_value(); }, Verdict::kNoMatch, "different_identifier"},
-    {[](const Comparison& c) { return c.sex == Agreement::kDifferent; }, Verdict::kNoMatch, "different_sex"},
+    {[](const Comparison& c) { return c.different_identifier.has_value(); }, Verdict::kNoMatch,
+     "different_identifier"},
+    {[](const Comparison& c) { return c.sex == Agreement::kDifferent; }, Verdict::kNoMatch,
+     "different_sex"},
     {[](const Comparison& c) { return c.birth_date == Agreement::kDifferent; }, Verdict::kNoMatch,
      "different_birth_date"},
-    {[](const Comparison& c) { return c.name == NameMatch::kDifferent; }, Verdict::kNoMatch, "different_name"},
+    {[](const Comparison& c) { return c.name == NameMatch::kDifferent; }, Verdict::kNoMatch,
+     "different_name"},
     {[](const Comparison& c) {
-       return c.name == NameMatch::kSame && c.birth_date == Agreement::kSame && c.sex == Agreement::kSame &&
+       return c.name == NameMatch::kSame && c.birth_date == Agreement::kSame &&
+              c.sex == Agreement::kSame &&
               (c.ward == Agreement::kSame || c.phone == Agreement::kSame);
      },
      Verdict::kSure, "name_birth_sex_place"},
     {[](const Comparison& c) {
-       return c.name == NameMatch::kSame && c.birth_date == Agreement::kSame && c.ward == Agreement::kSame &&
-              c.phone == Agreement::kSame;
+       return c.name == NameMatch::kSame && c.birth_date == Agreement::kSame &&
+              c.ward == Agreement::kSame && c.phone == Agreement::kSame;
      },
      Verdict::kSure, "name_birth_ward_phone"},
-    {[](const Comparison& c) { return c.name == NameMatch::kSame && c.phone == Agreement::kSame && c.phone_proven; },
+    {[](const Comparison& c) {
+       return c.name == NameMatch::kSame && c.phone == Agreement::kSame && c.phone_proven;
+     },
      Verdict::kSure, "name_proven_phone"},
-    {[](const Comparison& c) { return same_or_near(c.birth_date); }, Verdict::kLikely, "name_birth"},
-    {[](const Comparison& c) { return c.name == NameMatch::kSame && c.phone == Agreement::kSame; }, Verdict::kLikely,
-     "name_phone"},
+    {[](const Comparison& c) { return same_or_near(c.birth_date); }, Verdict::kLikely,
+     "name_birth"},
+    {[](const Comparison& c) { return c.name == NameMatch::kSame && c.phone == Agreement::kSame; },
+     Verdict::kLikely, "name_phone"},
     {[](const Comparison&) { return true; }, Verdict::kNoMatch, "too_little"},
 };
 
@@ -109,7 +125,8 @@ Agreement compare_birth_dates(std::string_view a, std::string_view b) {
   if (a.size() != 10 || b.size() != 10) return Agreement::kUnknown;
   if (a == b) return Agreement::kSame;
   // Day and month swapped (a list typed as mm/dd): 1990-03-04 and 1990-04-03.
-  if (a.substr(0, 4) == b.substr(0, 4) && a.substr(5, 2) == b.substr(8, 2) && a.substr(8, 2) == b.substr(5, 2)) {
+  if (a.substr(0, 4) == b.substr(0, 4) && a.substr(5, 2) == b.substr(8, 2) &&
+      a.substr(8, 2) == b.substr(5, 2)) {
     return Agreement::kNear;
   }
   int differing = 0;
@@ -133,12 +150,14 @@ bool address_names_ward(std::string_view address, std::string_view ward_name) {
   }
   for (const auto& kind : unit_kinds()) {
     if (!contains_at(ward, 0, kind.full) || ward.size() == kind.full.size()) continue;
-    std::vector<std::string> bare(ward.begin() + static_cast<std::ptrdiff_t>(kind.full.size()), ward.end());
+    std::vector<std::string> bare(ward.begin() + static_cast<std::ptrdiff_t>(kind.full.size()),
+                                  ward.end());
     for (const auto& written : kind.written) {
       std::vector<std::string> named = written;
       named.insert(named.end(), bare.begin(), bare.end());
       for (const auto& words : parts) {
-        if (words.size() >= named.size() && contains_at(words, words.size() - named.size(), named)) return true;
+        if (words.size() >= named.size() && contains_at(words, words.size() - named.size(), named))
+          return true;
       }
     }
   }

@@ -19,16 +19,15 @@
 // and kMatchRules below, read top to bottom, give the verdict (the first row that holds):
 //
 //   holds when                                                         verdict   rule
-//   a CCCD or social-insurance number differs (both known)             no match  different_identifier
-//   sex differs                                                        no match  different_sex
-//   birth dates differ, not near                                       no match  different_birth_date
-//   names differ                                                       no match  different_name
-//   same name, same birth date, same sex, same ward or shared phone    sure      name_birth_sex_place
-//   same name, same birth date, same ward and shared phone (no sex)    sure      name_birth_ward_phone
-//   same name, and a phone proven at this door by a code is theirs     sure      name_proven_phone
-//   same or similar name, same or near birth date                      likely    name_birth
-//   same name, shared phone (a birth date unknown)                     likely    name_phone
-//   otherwise                                                          no match  too_little
+//   a CCCD or social-insurance number differs (both known)             no match
+//   different_identifier sex differs                                                        no
+//   match  different_sex birth dates differ, not near                                       no
+//   match  different_birth_date names differ no match  different_name same name, same birth date,
+//   same sex, same ward or shared phone    sure      name_birth_sex_place same name, same birth
+//   date, same ward and shared phone (no sex)    sure      name_birth_ward_phone same name, and a
+//   phone proven at this door by a code is theirs     sure      name_proven_phone same or similar
+//   name, same or near birth date                      likely    name_birth same name, shared phone
+//   (a birth date unknown)                     likely    name_phone otherwise no match  too_little
 //
 // What "sure" means: a match that links without an official. It always needs the same name
 // and more than the birth date: a place (ward) or a phone, and the sex, or a phone proven at
@@ -55,13 +54,13 @@ namespace kb::identity {
 // What is known of a person, from a door or from their record; every field may be empty.
 struct Details {
   std::string full_name;
-  std::string birth_date;  // YYYY-MM-DD
-  std::string sex;         // "male" | "female"
+  std::string birth_date;           // YYYY-MM-DD
+  std::string sex;                  // "male" | "female"
   std::vector<std::string> phones;  // E.164
   std::string province_code;
   std::string ward_code;
-  std::string ward_name;     // the ward's name ("Phường Sài Gòn"), for reading printed addresses
-  std::string address_text;  // an address as a card prints it, free text
+  std::string ward_name;  // the ward's name ("Phường Sài Gòn"), for reading printed addresses
+  std::string address_text;             // an address as a card prints it, free text
   std::vector<Identifier> identifiers;  // CCCD, CMND, passports, social-insurance number
 };
 
@@ -78,7 +77,7 @@ struct Comparison {
   Agreement sex = Agreement::kUnknown;
   Agreement ward = Agreement::kUnknown;
   Agreement phone = Agreement::kUnknown;
-  bool phone_proven = false;                  // the shared phone was proven at the door
+  bool phone_proven = false;                   // the shared phone was proven at the door
   std::optional<IdKind> different_identifier;  // a lifelong identifier that differs
   Verdict verdict = Verdict::kNoMatch;
   std::string_view rule = "too_little";

@@ -8,11 +8,11 @@
 #include "access/policy.h"
 #include "audit/audit_log.h"
 #include "cases/case.h"
+#include "checkin/visit_days.h"
 #include "identity/candidates.h"
 #include "identity/identifiers.h"
 #include "identity/resolve.h"
 #include "people/person.h"
-#include "checkin/visit_days.h"
 
 namespace kb::identity {
 namespace {
@@ -32,12 +32,17 @@ struct Column {
   Sql restore_null;  // … WHERE id = $1 AND column IS NULL
 };
 
-#define KB_COLUMN(t, col, integer)                                                                     \
-  Column {                                                                                             \
-    t, col, integer, {"merge_select_" t "_" col, "SELECT id FROM " t " WHERE " col " = $1 ORDER BY id"}, \
-        {"merge_set_" t "_" col, "UPDATE " t " SET " col " = $2 WHERE id = $1"},                      \
-        {"merge_restore_" t "_" col, "UPDATE " t " SET " col " = $2 WHERE id = $1 AND " col " = $3"}, \
-        {"merge_restore_null_" t "_" col, "UPDATE " t " SET " col " = $2 WHERE id = $1 AND " col " IS NULL"} \
+#define KB_COLUMN(t, col, integer)                                                          \
+  Column {                                                                                  \
+    t, col, integer,                                                                        \
+        {"merge_select_" t "_" col, "SELECT id FROM " t " WHERE " col " = $1 ORDER BY id"}, \
+        {"merge_set_" t "_" col, "UPDATE " t " SET " col " = $2 WHERE id = $1"},            \
+        {"merge_restore_" t "_" col,                                                        \
+         "UPDATE " t " SET " col " = $2 WHERE id = $1 AND " col " = $3"},                   \
+    {                                                                                       \
+      "merge_restore_null_" t "_" col,                                                      \
+          "UPDATE " t " SET " col " = $2 WHERE id = $1 AND " col " IS NULL"                 \
+    }                                                                                       \
   }
 
 // The rows that hang on a person and simply follow them (a new table that holds a person id
@@ -69,22 +74,27 @@ const Column kPeopleDetails[] = {
 };
 
 // Visits live in day tables (checkin/visit_days.h): their statements name the day's table.
-constexpr Sql kVisitsOf{"merge_visits_of", "SELECT id, t_in FROM visits WHERE person_id = $1 ORDER BY id"};
-constexpr Sql kSetVisitPerson{"merge_set_visit_person", "UPDATE {visits} SET person_id = $2 WHERE id = $1"};
-constexpr Sql kRestoreVisitPerson{"merge_restore_visit_person",
-                                  "UPDATE {visits} SET person_id = $2 WHERE id = $1 AND person_id = $3"};
+constexpr Sql kVisitsOf{"merge_visits_of",
+                        "SELECT id, t_in FROM visits WHERE person_id = $1 ORDER BY id"};
+constexpr Sql kSetVisitPerson{"merge_set_visit_person",
+                              "UPDATE {visits} SET person_id = $2 WHERE id = $1"};
+constexpr Sql kRestoreVisitPerson{
+    "merge_restore_visit_person",
+    "UPDATE {visits} SET person_id = $2 WHERE id = $1 AND person_id = $3"};
 
 constexpr Sql kInsertMerge{
     "insert_identity_merge",
     "INSERT INTO identity_merges(survivor_id, merged_id, candidate_id, province_code, ward_code, "
     "merged_province_code, merged_ward_code, merged_by, reason, merged_at, changes) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) RETURNING id"};
-constexpr Sql kSetMergeChanges{"set_identity_merge_changes", "UPDATE identity_merges SET changes = $2 WHERE id = $1"};
-constexpr Sql kSelectMerge{
-    "select_identity_merge",
-    "SELECT id, survivor_id, merged_id, candidate_id, province_code, ward_code, merged_province_code, "
-    "merged_ward_code, merged_by, reason, merged_at, changes, unmerged_by, unmerge_reason, unmerged_at "
-    "FROM identity_merges WHERE id = $1"};
+constexpr Sql kSetMergeChanges{"set_identity_merge_changes",
+                               "UPDATE identity_merges SET changes = $2 WHERE id = $1"};
+constexpr Sql kSelectMerge{"select_identity_merge",
+                           "SELECT id, survivor_id, merged_id, candidate_id, province_code, "
+                           "ward_code, merged_province_code, "
+                           "merged_ward_code, merged_by, reason, merged_at, changes, unmerged_by, "
+                           "unmerge_reason, unmerged_at "
+                           "FROM identity_merges WHERE id = $1"};
 constexpr Sql kLaterMerge{
     "select_later_identity_merge",
     "SELECT id FROM identity_merges WHERE id > $1 AND unmerged_at IS NULL AND "
@@ -93,33 +103,40 @@ constexpr Sql kSetUnmerged{
     "set_identity_unmerged",
     "UPDATE identity_merges SET unmerged_by = $2, unmerge_reason = $3, unmerged_at = $4 "
     "WHERE id = $1 AND unmerged_at IS NULL"};
-constexpr Sql kInsertChange{
-    "insert_identity_merge_change",
-    "INSERT INTO identity_merge_changes(merge_id, seq, table_name, row_id, column_name, value_type, old_value, "
-    "new_value, visit_day) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"};
+constexpr Sql kInsertChange{"insert_identity_merge_change",
+                            "INSERT INTO identity_merge_changes(merge_id, seq, table_name, row_id, "
+                            "column_name, value_type, old_value, "
+                            "new_value, visit_day) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"};
 constexpr Sql kChangesOf{"select_identity_merge_changes",
                          "SELECT table_name, row_id, column_name, old_value, new_value, visit_day "
                          "FROM identity_merge_changes WHERE merge_id = $1 ORDER BY seq DESC"};
 
-constexpr Sql kIdentifiersOf{"merge_identifiers_of",
-                             "SELECT id, kind, value, country FROM person_identifiers WHERE person_id = $1 ORDER BY id"};
-constexpr Sql kHasIdentifier{"merge_has_identifier",
-                             "SELECT 1 FROM person_identifiers WHERE person_id = $1 AND kind = $2 AND value = $3 "
-                             "AND country = $4"};
+constexpr Sql kIdentifiersOf{
+    "merge_identifiers_of",
+    "SELECT id, kind, value, country FROM person_identifiers WHERE person_id = $1 ORDER BY id"};
+constexpr Sql kHasIdentifier{
+    "merge_has_identifier",
+    "SELECT 1 FROM person_identifiers WHERE person_id = $1 AND kind = $2 AND value = $3 "
+    "AND country = $4"};
 constexpr Sql kMessagesOf{"merge_messages_of",
                           "SELECT id, dedupe_key FROM messages WHERE person_id = $1 ORDER BY id"};
 constexpr Sql kHasMessageKey{"merge_has_message_key",
                              "SELECT 1 FROM messages WHERE person_id = $1 AND dedupe_key = $2"};
-constexpr Sql kContactsOf{"merge_contacts_of",
-                          "SELECT k.id, k.case_id, k.status, k.notice_id, c.person_id FROM contacts k "
-                          "JOIN cases c ON c.id = k.case_id WHERE k.person_id = $1 ORDER BY k.id"};
-constexpr Sql kContactOfCase{"merge_contact_of_case",
-                             "SELECT id, notice_id FROM contacts WHERE case_id = $1 AND person_id = $2"};
-constexpr Sql kActiveCases{"merge_active_cases",
-                           "SELECT id FROM cases WHERE person_id = $1 AND status = 'active' ORDER BY id"};
-constexpr Sql kLiveQrs{"merge_live_qrs",
-                       "SELECT id FROM personal_qr_tokens WHERE person_id = $1 AND revoked_at IS NULL ORDER BY id"};
-constexpr Sql kHasDeclaration{"merge_has_declaration", "SELECT 1 FROM declarations WHERE person_id = $1 LIMIT 1"};
+constexpr Sql kContactsOf{
+    "merge_contacts_of",
+    "SELECT k.id, k.case_id, k.status, k.notice_id, c.person_id FROM contacts k "
+    "JOIN cases c ON c.id = k.case_id WHERE k.person_id = $1 ORDER BY k.id"};
+constexpr Sql kContactOfCase{
+    "merge_contact_of_case",
+    "SELECT id, notice_id FROM contacts WHERE case_id = $1 AND person_id = $2"};
+constexpr Sql kActiveCases{
+    "merge_active_cases",
+    "SELECT id FROM cases WHERE person_id = $1 AND status = 'active' ORDER BY id"};
+constexpr Sql kLiveQrs{
+    "merge_live_qrs",
+    "SELECT id FROM personal_qr_tokens WHERE person_id = $1 AND revoked_at IS NULL ORDER BY id"};
+constexpr Sql kHasDeclaration{"merge_has_declaration",
+                              "SELECT 1 FROM declarations WHERE person_id = $1 LIMIT 1"};
 
 // A value before or after a change: null, or an integer or text by the column.
 struct Value {
@@ -156,9 +173,10 @@ class ChangeLog {
   Status log(const char* table, int64_t row, const char* column, bool integer, const Value& before,
              const Value& after, std::optional<int64_t> day) {
     Param visit_day = day ? Param{*day} : Param{nullptr};
-    KB_TRY(c_.exec(kInsertChange, {merge_id_, int64_t{seq_++}, std::string_view(table), row, std::string_view(column),
-                                   std::string_view(integer ? "int" : "text"), before.stored(), after.stored(),
-                                   visit_day}));
+    KB_TRY(c_.exec(
+        kInsertChange,
+        {merge_id_, int64_t{seq_++}, std::string_view(table), row, std::string_view(column),
+         std::string_view(integer ? "int" : "text"), before.stored(), after.stored(), visit_day}));
     return {};
   }
 
@@ -168,7 +186,8 @@ class ChangeLog {
 };
 
 Error no_person() {
-  return Error{ErrorKind::kNotFound, "person_not_found", "no such person in your jurisdiction", "person_ids"};
+  return Error{ErrorKind::kNotFound, "person_not_found", "no such person in your jurisdiction",
+               "person_ids"};
 }
 Error no_merge() { return make_error(ErrorKind::kNotFound, "merge_not_found", "no such merge"); }
 
@@ -176,7 +195,8 @@ bool covers_both(const accounts::User& official, std::pair<std::string, std::str
                  std::pair<std::string, std::string> b) {
   if (a.first.empty() && a.second.empty()) a = b;
   if (b.first.empty() && b.second.empty()) b = a;
-  return access::in_charge_of(official, a.first, a.second) && access::in_charge_of(official, b.first, b.second);
+  return access::in_charge_of(official, a.first, a.second) &&
+         access::in_charge_of(official, b.first, b.second);
 }
 
 Result<bool> has_row(store::Connection& c, const Sql& sql, std::initializer_list<Param> params) {
@@ -185,11 +205,13 @@ Result<bool> has_row(store::Connection& c, const Sql& sql, std::initializer_list
 }
 
 // Which of the two records survives (see merge.h); kConflict for two account holders.
-Result<std::pair<people::Person, people::Person>> survivor_first(store::Connection& c, people::Person a,
+Result<std::pair<people::Person, people::Person>> survivor_first(store::Connection& c,
+                                                                 people::Person a,
                                                                  people::Person b) {
   if (a.is_self && b.is_self) {
     return Error{ErrorKind::kConflict, "two_account_holders",
-                 "both records sign in with their own phone; one person has one account", "person_ids"};
+                 "both records sign in with their own phone; one person has one account",
+                 "person_ids"};
   }
   auto rank = [&](const people::Person& p) -> Result<int> {
     if (p.is_self) return 0;
@@ -208,13 +230,16 @@ Status check_identifiers(store::Connection& c, const people::Person& a, const pe
   KB_ASSIGN(Details da, details_of(c, a));
   KB_ASSIGN(Details db, details_of(c, b));
   if (compare(da, db).different_identifier) {
-    return Error{ErrorKind::kConflict, "conflicting_identifiers",
-                 "these records hold different CCCD or social-insurance numbers: they are two people", "person_ids"};
+    return Error{
+        ErrorKind::kConflict, "conflicting_identifiers",
+        "these records hold different CCCD or social-insurance numbers: they are two people",
+        "person_ids"};
   }
   return {};
 }
 
-Status move_simple(store::Connection& c, ChangeLog& log, const Column& col, int64_t from, int64_t to) {
+Status move_simple(store::Connection& c, ChangeLog& log, const Column& col, int64_t from,
+                   int64_t to) {
   KB_ASSIGN(store::Rows rows, c.query(col.select_by, {from}));
   for (const auto& r : rows) KB_TRY(log.set(col, r.i64(0), Value::of(from), Value::of(to)));
   return {};
@@ -231,8 +256,9 @@ Status move_identifiers(store::Connection& c, ChangeLog& log, int64_t from, int6
   KB_ASSIGN(store::Rows rows, c.query(kIdentifiersOf, {from}));
   for (const auto& r : rows) {
     std::string kind = r.str(1), value = r.str(2), country = r.str(3);
-    KB_ASSIGN(bool has, has_row(c, kHasIdentifier, {to, std::string_view(kind), std::string_view(value),
-                                                    std::string_view(country)}));
+    KB_ASSIGN(bool has, has_row(c, kHasIdentifier,
+                                {to, std::string_view(kind), std::string_view(value),
+                                 std::string_view(country)}));
     if (!has) KB_TRY(log.set(kIdentifierPerson, r.i64(0), Value::of(from), Value::of(to)));
   }
   return {};
@@ -271,8 +297,10 @@ Status move_contacts(store::Connection& c, ChangeLog& log, int64_t from, int64_t
       KB_TRY(log.set(kContactPerson, id, Value::of(from), Value::of(to)));
       continue;
     }
-    if (status != "void") KB_TRY(log.set(kContactStatus, id, Value::of(status), Value::of(std::string("void"))));
-    if (notice && kept->is_null(1)) KB_TRY(log.set(kContactNotice, kept->i64(0), Value::null(), Value::of(notice)));
+    if (status != "void")
+      KB_TRY(log.set(kContactStatus, id, Value::of(status), Value::of(std::string("void"))));
+    if (notice && kept->is_null(1))
+      KB_TRY(log.set(kContactNotice, kept->i64(0), Value::null(), Value::of(notice)));
   }
   return {};
 }
@@ -288,7 +316,8 @@ Status settle_contacts(store::Connection& c, ChangeLog& log, int64_t person) {
     if (status == "void") continue;
     if (r.i64(4) == person) {
       KB_TRY(log.set(kContactStatus, id, Value::of(status), Value::of(std::string("void"))));
-    } else if (own_case != 0 && (status == "pending" || status == "confirmed") && r.i64(1) != own_case) {
+    } else if (own_case != 0 && (status == "pending" || status == "confirmed") &&
+               r.i64(1) != own_case) {
       KB_TRY(log.set(kContactStatus, id, Value::of(status), Value::of(std::string("converted"))));
       KB_TRY(log.set(kContactConverted, id, Value::null(), Value::of(own_case)));
     }
@@ -298,10 +327,12 @@ Status settle_contacts(store::Connection& c, ChangeLog& log, int64_t person) {
 
 // The survivor's empty details, from the other record: each alone, the address as a whole.
 Status fill_details(ChangeLog& log, const people::Person& keep, const people::Person& gone) {
-  const std::string* keep_fields[] = {&keep.full_name, &keep.birth_date, &keep.sex, &keep.phone,
-                                      &keep.province_code, &keep.ward_code, &keep.street};
-  const std::string* gone_fields[] = {&gone.full_name, &gone.birth_date, &gone.sex, &gone.phone,
-                                      &gone.province_code, &gone.ward_code, &gone.street};
+  const std::string* keep_fields[] = {&keep.full_name, &keep.birth_date,    &keep.sex,
+                                      &keep.phone,     &keep.province_code, &keep.ward_code,
+                                      &keep.street};
+  const std::string* gone_fields[] = {&gone.full_name, &gone.birth_date,    &gone.sex,
+                                      &gone.phone,     &gone.province_code, &gone.ward_code,
+                                      &gone.street};
   const bool take_address = keep.province_code.empty() && !gone.province_code.empty();
   for (size_t i = 0; i < std::size(kPeopleDetails); ++i) {
     bool address = i >= 4;
@@ -341,15 +372,16 @@ Result<Merge> load_merge(store::Connection& c, int64_t id) {
 }
 
 // Merges `gone` into `keep`, both checked: the whole of merge.h's contract.
-Result<Merged> carry_out(store::Connection& c, const accounts::User& official, const people::Person& keep,
-                         const people::Person& gone, std::optional<int64_t> candidate_id, std::string_view reason,
+Result<Merged> carry_out(store::Connection& c, const accounts::User& official,
+                         const people::Person& keep, const people::Person& gone,
+                         std::optional<int64_t> candidate_id, std::string_view reason,
                          int64_t now) {
   auto [kp, kw] = area_of(keep);
   auto [gp, gw] = area_of(gone);
   Param pair = candidate_id ? Param{*candidate_id} : Param{nullptr};
-  KB_ASSIGN(auto row, c.query_one(kInsertMerge, {keep.id, gone.id, pair, std::string_view(kp), std::string_view(kw),
-                                                 std::string_view(gp), std::string_view(gw), official.id, reason,
-                                                 now}));
+  KB_ASSIGN(auto row, c.query_one(kInsertMerge, {keep.id, gone.id, pair, std::string_view(kp),
+                                                 std::string_view(kw), std::string_view(gp),
+                                                 std::string_view(gw), official.id, reason, now}));
   if (!row) return internal("inserting a merge returned no id");
   const int64_t merge_id = row->i64(0);
   ChangeLog log(c, merge_id);
@@ -363,15 +395,17 @@ Result<Merged> carry_out(store::Connection& c, const accounts::User& official, c
   for (const auto& r : qrs) KB_TRY(log.set(kQrRevoked, r.i64(0), Value::null(), Value::of(now)));
   KB_TRY(log.set(kMergedInto, gone.id, Value::null(), Value::of(keep.id)));
   if (candidate_id) {
-    KB_TRY(log.set(kPairStatus, *candidate_id, Value::of(std::string("open")), Value::of(std::string("merged"))));
+    KB_TRY(log.set(kPairStatus, *candidate_id, Value::of(std::string("open")),
+                   Value::of(std::string("merged"))));
     KB_TRY(log.set(kPairMerge, *candidate_id, Value::null(), Value::of(merge_id)));
   }
   KB_TRY(settle_contacts(c, log, keep.id));
   KB_TRY(cases::refresh_health(c, keep.id, now));
   KB_TRY(c.exec(kSetMergeChanges, {merge_id, log.count()}));
-  KB_TRY(audit::record(c, {now, official.id, "identity.merge", fmt::format("person:{}", keep.id), reason,
-                           fmt::format("person:{} merged in (merge {}, {} changes)", gone.id, merge_id,
-                                       log.count())}));
+  KB_TRY(audit::record(
+      c,
+      {now, official.id, "identity.merge", fmt::format("person:{}", keep.id), reason,
+       fmt::format("person:{} merged in (merge {}, {} changes)", gone.id, merge_id, log.count())}));
   Merged out;
   KB_ASSIGN(out.merge, load_merge(c, merge_id));
   KB_ASSIGN(store::Rows active, c.query(kActiveCases, {keep.id}));
@@ -379,8 +413,9 @@ Result<Merged> carry_out(store::Connection& c, const accounts::User& official, c
   return out;
 }
 
-Result<Merged> merge_two(store::Connection& c, const accounts::User& official, people::Person a, people::Person b,
-                         std::optional<int64_t> candidate_id, std::string_view reason, int64_t now) {
+Result<Merged> merge_two(store::Connection& c, const accounts::User& official, people::Person a,
+                         people::Person b, std::optional<int64_t> candidate_id,
+                         std::string_view reason, int64_t now) {
   KB_ASSIGN(auto ordered, survivor_first(c, std::move(a), std::move(b)));
   KB_TRY(check_identifiers(c, ordered.first, ordered.second));
   return carry_out(c, official, ordered.first, ordered.second, candidate_id, reason, now);
@@ -388,8 +423,8 @@ Result<Merged> merge_two(store::Connection& c, const accounts::User& official, p
 
 }  // namespace
 
-Result<Merged> merge_candidate(store::Connection& c, const accounts::User& official, int64_t candidate_id,
-                               std::string_view reason, int64_t now) {
+Result<Merged> merge_candidate(store::Connection& c, const accounts::User& official,
+                               int64_t candidate_id, std::string_view reason, int64_t now) {
   KB_ASSIGN(Candidate k, candidate_for(c, official, candidate_id));
   if (k.status != PairStatus::kOpen) {
     return Error{ErrorKind::kConflict, "candidate_closed",
@@ -400,22 +435,24 @@ Result<Merged> merge_candidate(store::Connection& c, const accounts::User& offic
   KB_ASSIGN(auto b, people::find(c, k.match_id));
   if (!a || !b) return internal("a record of a candidate pair is gone");
   if (a->id == b->id) {
-    return Error{ErrorKind::kConflict, "already_one_person", "these records were merged already", "id"};
+    return Error{ErrorKind::kConflict, "already_one_person", "these records were merged already",
+                 "id"};
   }
   return merge_two(c, official, std::move(*a), std::move(*b), candidate_id, reason, now);
 }
 
-Result<Merged> merge_people(store::Connection& c, const accounts::User& official, int64_t a_id, int64_t b_id,
-                            std::string_view reason, int64_t now) {
+Result<Merged> merge_people(store::Connection& c, const accounts::User& official, int64_t a_id,
+                            int64_t b_id, std::string_view reason, int64_t now) {
   KB_TRY(access::official(official));
-  if (a_id == b_id) return invalid("person_ids", "same_person", "a person cannot be merged with themselves");
+  if (a_id == b_id)
+    return invalid("person_ids", "same_person", "a person cannot be merged with themselves");
   KB_ASSIGN(auto a, people::find_record(c, a_id));
   KB_ASSIGN(auto b, people::find_record(c, b_id));
   if (!a || !b) return no_person();
   if (!covers_both(official, area_of(*a), area_of(*b))) return no_person();
   if (a->merged_into || b->merged_into) {
-    return Error{ErrorKind::kConflict, "already_merged", "one of these records was merged into another already",
-                 "person_ids"};
+    return Error{ErrorKind::kConflict, "already_merged",
+                 "one of these records was merged into another already", "person_ids"};
   }
   return merge_two(c, official, std::move(*a), std::move(*b), std::nullopt, reason, now);
 }
@@ -423,7 +460,8 @@ Result<Merged> merge_people(store::Connection& c, const accounts::User& official
 Result<Merge> merge_for(store::Connection& c, const accounts::User& official, int64_t merge_id) {
   KB_TRY(access::official(official));
   KB_ASSIGN(Merge m, load_merge(c, merge_id));
-  if (!covers_both(official, {m.province_code, m.ward_code}, {m.merged_province_code, m.merged_ward_code})) {
+  if (!covers_both(official, {m.province_code, m.ward_code},
+                   {m.merged_province_code, m.merged_ward_code})) {
     return no_merge();
   }
   return m;
@@ -436,8 +474,9 @@ const Column* column_named(std::string_view table, std::string_view column) {
     std::vector<const Column*> v;
     for (const Column& col : kMovedColumns) v.push_back(&col);
     for (const Column& col : kPeopleDetails) v.push_back(&col);
-    for (const Column* col : {&kContactPerson, &kContactStatus, &kContactNotice, &kContactConverted, &kMessagePerson,
-                              &kMessageKey, &kIdentifierPerson, &kQrRevoked, &kMergedInto, &kPairStatus, &kPairMerge}) {
+    for (const Column* col :
+         {&kContactPerson, &kContactStatus, &kContactNotice, &kContactConverted, &kMessagePerson,
+          &kMessageKey, &kIdentifierPerson, &kQrRevoked, &kMergedInto, &kPairStatus, &kPairMerge}) {
       v.push_back(col);
     }
     return v;
@@ -458,8 +497,9 @@ Result<Unmerged> unmerge(store::Connection& c, const accounts::User& official, i
   }
   KB_ASSIGN(auto later, c.query_one(kLaterMerge, {m.id, m.survivor_id, m.merged_id}));
   if (later) {
-    return Error{ErrorKind::kConflict, "later_merge_first",
-                 fmt::format("merge {} of the same person came later: undo it first", later->i64(0)), "id"};
+    return Error{
+        ErrorKind::kConflict, "later_merge_first",
+        fmt::format("merge {} of the same person came later: undo it first", later->i64(0)), "id"};
   }
   KB_ASSIGN(auto days, checkin::visit_days(c));
   std::set<int64_t> present(days.begin(), days.end());
@@ -477,9 +517,12 @@ Result<Unmerged> unmerge(store::Connection& c, const accounts::User& official, i
                                 {row, before.param(true), after.param(true)}));
     } else {
       const Column* col = column_named(table, column);
-      if (!col) return internal(fmt::format("a merge changed {}.{}, which unmerge does not know", table, column));
+      if (!col)
+        return internal(
+            fmt::format("a merge changed {}.{}, which unmerge does not know", table, column));
       if (after.text) {
-        KB_ASSIGN(changed, c.exec(col->restore, {row, before.param(col->integer), after.param(col->integer)}));
+        KB_ASSIGN(changed, c.exec(col->restore,
+                                  {row, before.param(col->integer), after.param(col->integer)}));
       } else {
         KB_ASSIGN(changed, c.exec(col->restore_null, {row, before.param(col->integer)}));
       }
@@ -489,9 +532,10 @@ Result<Unmerged> unmerge(store::Connection& c, const accounts::User& official, i
   KB_TRY(c.exec(kSetUnmerged, {m.id, official.id, reason, now}));
   KB_TRY(cases::refresh_health(c, m.survivor_id, now));
   KB_TRY(cases::refresh_health(c, m.merged_id, now));
-  KB_TRY(audit::record(c, {now, official.id, "identity.unmerge", fmt::format("person:{}", m.survivor_id), reason,
-                           fmt::format("merge {} undone: person:{} restored, {} values put back, {} kept", m.id,
-                                       m.merged_id, out.restored, out.kept)}));
+  KB_TRY(audit::record(
+      c, {now, official.id, "identity.unmerge", fmt::format("person:{}", m.survivor_id), reason,
+          fmt::format("merge {} undone: person:{} restored, {} values put back, {} kept", m.id,
+                      m.merged_id, out.restored, out.kept)}));
   KB_ASSIGN(out.merge, load_merge(c, m.id));
   return out;
 }

@@ -63,13 +63,13 @@ struct Merged {
 // kConflict candidate_closed (not open), already_one_person (merged since through another
 // pair), two_account_holders (both sign in with their own phone: one person, one account),
 // conflicting_identifiers (two CCCD or social-insurance numbers: two people).
-Result<Merged> merge_candidate(store::Connection& c, const accounts::User& official, int64_t candidate_id,
-                               std::string_view reason, int64_t now);
+Result<Merged> merge_candidate(store::Connection& c, const accounts::User& official,
+                               int64_t candidate_id, std::string_view reason, int64_t now);
 // Merges two records an official found to be one person. invalid same_person (field
 // person_ids); kNotFound person_not_found for a record the official does not see; kConflict
 // already_merged and the conflicts above.
-Result<Merged> merge_people(store::Connection& c, const accounts::User& official, int64_t a, int64_t b,
-                            std::string_view reason, int64_t now);
+Result<Merged> merge_people(store::Connection& c, const accounts::User& official, int64_t a,
+                            int64_t b, std::string_view reason, int64_t now);
 
 struct Unmerged {
   Merge merge;

@@ -60,7 +60,7 @@ bool within_one_edit(std::string_view a, std::string_view b) {
   size_t i = 0;
   while (i < a.size() && a[i] == b[i]) ++i;
   if (a.size() == b.size()) return a.substr(i + 1) == b.substr(i + 1);  // one substitution
-  return a.substr(i) == b.substr(i + 1);                                 // one insertion
+  return a.substr(i) == b.substr(i + 1);                                // one insertion
 }
 
 // `words` with the first moved last: the Western order of a Vietnamese name.
@@ -77,7 +77,8 @@ bool same_words(const std::vector<std::string>& a, const std::vector<std::string
 
 std::vector<std::string> folded_words(std::string_view name) {
   std::string folded = mapped(name, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
-  folded = mapped(without_d_stroke(folded), UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK);
+  folded =
+      mapped(without_d_stroke(folded), UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK);
   return words_of(folded);
 }
 
@@ -105,9 +106,12 @@ std::string name_key(std::string_view name) {
 
 std::string_view name_match_name(NameMatch m) {
   switch (m) {
-    case NameMatch::kDifferent: return "different";
-    case NameMatch::kSimilar: return "similar";
-    case NameMatch::kSame: return "same";
+    case NameMatch::kDifferent:
+      return "different";
+    case NameMatch::kSimilar:
+      return "similar";
+    case NameMatch::kSame:
+      return "same";
   }
   return "different";
 }
@@ -139,8 +143,8 @@ NameMatch compare_names(std::string_view a, std::string_view b) {
   // A middle name left out: the same family and given names, one word more in the other.
   const auto& shorter = fa.size() < fb.size() ? fa : fb;
   const auto& longer = fa.size() < fb.size() ? fb : fa;
-  if (longer.size() == shorter.size() + 1 && shorter.size() >= 2 && shorter.front() == longer.front() &&
-      shorter.back() == longer.back()) {
+  if (longer.size() == shorter.size() + 1 && shorter.size() >= 2 &&
+      shorter.front() == longer.front() && shorter.back() == longer.back()) {
     size_t j = 0;  // the shorter name's words appear in the longer one, in order
     for (const auto& w : longer) {
       if (j < shorter.size() && w == shorter[j]) ++j;

@@ -14,32 +14,39 @@ using store::Sql;
 
 constexpr int64_t kBlockLimit = 50;  // candidates read per way of finding them
 
-constexpr Sql kByAccountPhone{
-    "identity_people_by_account_phone",
-    "SELECT p.id FROM users u JOIN people p ON p.account_id = u.id WHERE u.phone = $1 AND p.merged_into IS NULL "
-    "ORDER BY p.id LIMIT $2"};
-constexpr Sql kByOwnPhone{"identity_people_by_own_phone",
-                          "SELECT id FROM people WHERE phone = $1 AND merged_into IS NULL ORDER BY id LIMIT $2"};
-constexpr Sql kByBirthAndName{
-    "identity_people_by_birth_and_name",
-    "SELECT id FROM people WHERE birth_date = $1 AND name_key = $2 AND merged_into IS NULL ORDER BY id LIMIT $3"};
-constexpr Sql kByBirthAndWard{
-    "identity_people_by_birth_and_ward",
-    "SELECT id FROM people WHERE birth_date = $1 AND ward_code = $2 AND merged_into IS NULL ORDER BY id LIMIT $3"};
+constexpr Sql kByAccountPhone{"identity_people_by_account_phone",
+                              "SELECT p.id FROM users u JOIN people p ON p.account_id = u.id WHERE "
+                              "u.phone = $1 AND p.merged_into IS NULL "
+                              "ORDER BY p.id LIMIT $2"};
+constexpr Sql kByOwnPhone{
+    "identity_people_by_own_phone",
+    "SELECT id FROM people WHERE phone = $1 AND merged_into IS NULL ORDER BY id LIMIT $2"};
+constexpr Sql kByBirthAndName{"identity_people_by_birth_and_name",
+                              "SELECT id FROM people WHERE birth_date = $1 AND name_key = $2 AND "
+                              "merged_into IS NULL ORDER BY id LIMIT $3"};
+constexpr Sql kByBirthAndWard{"identity_people_by_birth_and_ward",
+                              "SELECT id FROM people WHERE birth_date = $1 AND ward_code = $2 AND "
+                              "merged_into IS NULL ORDER BY id LIMIT $3"};
 constexpr Sql kAccountPhone{"identity_account_phone", "SELECT phone FROM users WHERE id = $1"};
 constexpr Sql kWardName{"identity_ward_name", "SELECT name FROM wards WHERE code = $1"};
-constexpr Sql kWithoutNameKey{"identity_people_without_name_key",
-                              "SELECT id, full_name FROM people WHERE name_key IS NULL ORDER BY id LIMIT $1"};
+constexpr Sql kWithoutNameKey{
+    "identity_people_without_name_key",
+    "SELECT id, full_name FROM people WHERE name_key IS NULL ORDER BY id LIMIT $1"};
 constexpr Sql kSetNameKey{"identity_set_name_key", "UPDATE people SET name_key = $2 WHERE id = $1"};
 
 // Strongest first: the order in which identifiers decide who someone is.
 int strength(IdKind k) {
   switch (k) {
-    case IdKind::kCccd: return 0;
-    case IdKind::kPassport: return 1;
-    case IdKind::kBhxh: return 2;
-    case IdKind::kCmnd: return 3;
-    case IdKind::kPhone: return 4;
+    case IdKind::kCccd:
+      return 0;
+    case IdKind::kPassport:
+      return 1;
+    case IdKind::kBhxh:
+      return 2;
+    case IdKind::kCmnd:
+      return 3;
+    case IdKind::kPhone:
+      return 4;
   }
   return 4;
 }
@@ -67,12 +74,14 @@ bool contradicts(const Details& arriving, const std::vector<KnownIdentifier>& kn
 // Records the arrival's identifiers and phones on the person, but those another person holds;
 // `known` are the person's identifiers already (a sighting of one of them writes at most once a
 // day, so a card scanned at every door costs no write).
-Status remember_all(store::Connection& c, const people::Person& p, const Arrival& a, const std::set<std::string>& held,
-                    const std::vector<KnownIdentifier>& known, int64_t now) {
+Status remember_all(store::Connection& c, const people::Person& p, const Arrival& a,
+                    const std::set<std::string>& held, const std::vector<KnownIdentifier>& known,
+                    int64_t now) {
   Sighting seen{a.door, a.place, now};
   auto note = [&](const Identifier& id) -> Status {
     for (const auto& k : known) {
-      if (k.identifier.kind == id.kind && k.identifier.value == id.value) return seen_again(c, k, now);
+      if (k.identifier.kind == id.kind && k.identifier.value == id.value)
+        return seen_again(c, k, now);
     }
     return remember(c, p.id, id, seen);
   };
@@ -97,7 +106,8 @@ Result<std::vector<int64_t>> candidates_for(store::Connection& c, const Details&
   for (const auto& phone : d.phones) {
     KB_ASSIGN(store::Rows own, c.query(kByOwnPhone, {std::string_view(phone), kBlockLimit}));
     add_ids(std::move(own), ids);
-    KB_ASSIGN(store::Rows account, c.query(kByAccountPhone, {std::string_view(phone), kBlockLimit}));
+    KB_ASSIGN(store::Rows account,
+              c.query(kByAccountPhone, {std::string_view(phone), kBlockLimit}));
     add_ids(std::move(account), ids);
     KB_ASSIGN(auto seen, people_with_phone(c, phone, kBlockLimit));
     ids.insert(ids.end(), seen.begin(), seen.end());
@@ -105,13 +115,14 @@ Result<std::vector<int64_t>> candidates_for(store::Connection& c, const Details&
   if (!d.birth_date.empty()) {
     std::string key = name_key(d.full_name);
     if (!key.empty()) {
-      KB_ASSIGN(store::Rows named, c.query(kByBirthAndName, {std::string_view(d.birth_date), std::string_view(key),
-                                                             kBlockLimit}));
+      KB_ASSIGN(store::Rows named, c.query(kByBirthAndName, {std::string_view(d.birth_date),
+                                                             std::string_view(key), kBlockLimit}));
       add_ids(std::move(named), ids);
     }
     if (!d.ward_code.empty()) {
-      KB_ASSIGN(store::Rows local, c.query(kByBirthAndWard, {std::string_view(d.birth_date),
-                                                             std::string_view(d.ward_code), kBlockLimit}));
+      KB_ASSIGN(store::Rows local,
+                c.query(kByBirthAndWard, {std::string_view(d.birth_date),
+                                          std::string_view(d.ward_code), kBlockLimit}));
       add_ids(std::move(local), ids);
     }
   }
@@ -155,7 +166,8 @@ people::PersonFields fields_of(const Arrival& a) {
   f.origin_ward_code = a.origin_ward_code;
   // The record's own ID number: its chip ID, else its passport (what a declaration asks for).
   for (IdKind kind : {IdKind::kCccd, IdKind::kPassport}) {
-    auto it = std::find_if(d.identifiers.begin(), d.identifiers.end(), [&](const Identifier& i) { return i.kind == kind; });
+    auto it = std::find_if(d.identifiers.begin(), d.identifiers.end(),
+                           [&](const Identifier& i) { return i.kind == kind; });
     if (it != d.identifiers.end()) {
       f.id_number = it->value;
       f.id_kind = std::string(kind_name(kind));
@@ -169,10 +181,14 @@ people::PersonFields fields_of(const Arrival& a) {
 
 std::string_view how_name(How how) {
   switch (how) {
-    case How::kIdentifier: return "identifier";
-    case How::kOldId: return "old_id";
-    case How::kSure: return "sure_match";
-    case How::kNew: return "new";
+    case How::kIdentifier:
+      return "identifier";
+    case How::kOldId:
+      return "old_id";
+    case How::kSure:
+      return "sure_match";
+    case How::kNew:
+      return "new";
   }
   return "new";
 }
@@ -217,7 +233,8 @@ Result<Resolved> find_or_create(store::Connection& c, const Arrival& a, int64_t 
   std::stable_sort(ids.begin(), ids.end(), [](const Identifier& x, const Identifier& y) {
     return strength(x.kind) < strength(y.kind);
   });
-  const bool has_cccd = std::any_of(ids.begin(), ids.end(), [](const Identifier& i) { return i.kind == IdKind::kCccd; });
+  const bool has_cccd = std::any_of(ids.begin(), ids.end(),
+                                    [](const Identifier& i) { return i.kind == IdKind::kCccd; });
   std::optional<people::Person> found;
   std::vector<KnownIdentifier> found_ids;  // the found person's identifiers
   How how = How::kIdentifier;
@@ -238,7 +255,8 @@ Result<Resolved> find_or_create(store::Connection& c, const Arrival& a, int64_t 
       continue;
     }
     held.insert(std::string(kind_name(id.kind)) + ":" + id.value);
-    if (std::none_of(others.begin(), others.end(), [&](const people::Person& o) { return o.id == p->id; })) {
+    if (std::none_of(others.begin(), others.end(),
+                     [&](const people::Person& o) { return o.id == p->id; })) {
       others.push_back(std::move(*p));
     }
   }
@@ -248,7 +266,8 @@ Result<Resolved> find_or_create(store::Connection& c, const Arrival& a, int64_t 
       if (o.id == with.id) continue;
       KB_ASSIGN(Details od, details_of(c, o));
       KB_ASSIGN(Details wd, details_of(c, with));
-      KB_ASSIGN(int64_t pair, queue_pair(c, with, o, compare(wd, od), "shared_identifier", a.door, now));
+      KB_ASSIGN(int64_t pair,
+                queue_pair(c, with, o, compare(wd, od), "shared_identifier", a.door, now));
       out.candidates.push_back(pair);
     }
     return {};
@@ -276,29 +295,32 @@ Result<Resolved> find_or_create(store::Connection& c, const Arrival& a, int64_t 
   }
   // 3. A new person, and the pairs for officials.
   people::PersonFields f = fields_of(a);
-  if (held.contains("cccd:" + f.id_number) || held.contains("passport:" + f.id_number)) f.id_number.clear();
+  if (held.contains("cccd:" + f.id_number) || held.contains("passport:" + f.id_number))
+    f.id_number.clear();
   if (f.id_number.empty()) f.id_kind.clear();
   KB_ASSIGN(out.person, people::create(c, f, now, a.door, a.place));
   out.how = How::kNew;
   KB_ASSIGN(auto known, identifiers_of(c, out.person.id));
   KB_TRY(remember_all(c, out.person, a, held, known, now));
   for (const auto& s : scored) {
-    KB_ASSIGN(int64_t pair, queue_pair(c, out.person, s.person, s.comparison, s.comparison.rule, a.door, now));
+    KB_ASSIGN(int64_t pair,
+              queue_pair(c, out.person, s.person, s.comparison, s.comparison.rule, a.door, now));
     out.candidates.push_back(pair);
   }
   KB_TRY(queue_others(out.person));
   return out;
 }
 
-Result<std::vector<int64_t>> queue_candidates_for(store::Connection& c, int64_t person_id, std::string_view door,
-                                                  int64_t now) {
+Result<std::vector<int64_t>> queue_candidates_for(store::Connection& c, int64_t person_id,
+                                                  std::string_view door, int64_t now) {
   KB_ASSIGN(auto p, people::find_record(c, person_id));
   std::vector<int64_t> pairs;
   if (!p || p->merged_into) return pairs;
   KB_ASSIGN(Details d, details_of(c, *p));
   KB_ASSIGN(auto scored, matches_of(c, d, false, person_id));
   for (const auto& s : scored) {
-    KB_ASSIGN(int64_t pair, queue_pair(c, *p, s.person, s.comparison, s.comparison.rule, door, now));
+    KB_ASSIGN(int64_t pair,
+              queue_pair(c, *p, s.person, s.comparison, s.comparison.rule, door, now));
     pairs.push_back(pair);
   }
   return pairs;
@@ -316,7 +338,8 @@ Result<int64_t> fill_name_keys(store::Connection& c, int64_t limit) {
 Status name_key_job(store::Database& db) {
   constexpr int64_t kBatch = 2000;
   for (int round = 0; round < 50; ++round) {
-    KB_ASSIGN(int64_t filled, db.writer().write_sync([](store::Connection& c) { return fill_name_keys(c, kBatch); }));
+    KB_ASSIGN(int64_t filled, db.writer().write_sync(
+                                  [](store::Connection& c) { return fill_name_keys(c, kBatch); }));
     if (filled < kBatch) break;
   }
   return {};

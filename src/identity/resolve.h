@@ -32,7 +32,8 @@ namespace kb::identity {
 // Someone arriving through a door, as the door knows them (fields normalised by the caller:
 // people::normalize_name, E.164 phones, YYYY-MM-DD dates).
 struct Arrival {
-  std::string door;   // "cccd_scan", "bhyt_scan", "phone_code", "typed_in", "guest_form", "import", …
+  std::string
+      door;  // "cccd_scan", "bhyt_scan", "phone_code", "typed_in", "guest_form", "import", …
   std::string place;  // "venue:12", "import:3", "official:7", or empty
   Details details;
   std::string street;  // kept on a new record when the details have a ward
@@ -60,8 +61,8 @@ Result<Resolved> find_or_create(store::Connection& c, const Arrival& arrival, in
 // Queues candidate pairs for a recorded person whose details were just saved (a profile, a
 // dependant): every sure or likely match among the others; never links or merges. Returns the
 // pairs (new or already queued).
-Result<std::vector<int64_t>> queue_candidates_for(store::Connection& c, int64_t person_id, std::string_view door,
-                                                  int64_t now);
+Result<std::vector<int64_t>> queue_candidates_for(store::Connection& c, int64_t person_id,
+                                                  std::string_view door, int64_t now);
 
 // What matching compares of a recorded person: their details, every phone that is theirs (own,
 // seen with them, their managing account's), their identifiers and their ward's name.

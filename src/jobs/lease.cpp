@@ -62,7 +62,8 @@ class AdvisoryLeases final : public Leases {
 
  private:
   void drop_connection() {
-    if (!held_.empty()) spdlog::warn("job leases: connection lost; giving up {} job(s)", held_.size());
+    if (!held_.empty())
+      spdlog::warn("job leases: connection lost; giving up {} job(s)", held_.size());
     connection_.reset();
     held_.clear();
   }

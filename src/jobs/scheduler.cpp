@@ -9,11 +9,12 @@ namespace {
 
 using store::Sql;
 
-constexpr Sql kSelectLastRun{"select_job_last_run", "SELECT last_run_at FROM job_runs WHERE job = $1"};
-constexpr Sql kUpsertRun{
-    "upsert_job_run",
-    "INSERT INTO job_runs(job, last_run_at, outcome) VALUES ($1, $2, $3) "
-    "ON CONFLICT (job) DO UPDATE SET last_run_at = excluded.last_run_at, outcome = excluded.outcome"};
+constexpr Sql kSelectLastRun{"select_job_last_run",
+                             "SELECT last_run_at FROM job_runs WHERE job = $1"};
+constexpr Sql kUpsertRun{"upsert_job_run",
+                         "INSERT INTO job_runs(job, last_run_at, outcome) VALUES ($1, $2, $3) "
+                         "ON CONFLICT (job) DO UPDATE SET last_run_at = excluded.last_run_at, "
+                         "outcome = excluded.outcome"};
 
 }  // namespace
 
@@ -23,12 +24,14 @@ Result<std::optional<int64_t>> last_run(store::Connection& c, std::string_view j
   return std::optional<int64_t>(row->i64(0));
 }
 
-Status record_run(store::Connection& c, std::string_view job, int64_t at, std::string_view outcome) {
+Status record_run(store::Connection& c, std::string_view job, int64_t at,
+                  std::string_view outcome) {
   KB_TRY(c.exec(kUpsertRun, {job, at, outcome}));
   return {};
 }
 
-Scheduler::Scheduler(store::Database& db, Leases& leases, Clock clock, std::chrono::milliseconds poll)
+Scheduler::Scheduler(store::Database& db, Leases& leases, Clock clock,
+                     std::chrono::milliseconds poll)
     : db_(db), leases_(leases), clock_(std::move(clock)), poll_(poll) {}
 
 Scheduler::~Scheduler() { stop(); }
@@ -73,8 +76,10 @@ void Scheduler::run_due(Job& job) {
   Status outcome = job.task();
   if (!outcome.ok()) spdlog::error("job '{}' failed: {}", job.name, outcome.error().message);
   std::string text = outcome.ok() ? "ok" : outcome.error().message;
-  auto recorded = db_.writer().write_sync([&](store::Connection& c) { return record_run(c, job.name, now, text); });
-  if (!recorded.ok()) spdlog::error("job '{}': recording its run failed: {}", job.name, recorded.error().message);
+  auto recorded = db_.writer().write_sync(
+      [&](store::Connection& c) { return record_run(c, job.name, now, text); });
+  if (!recorded.ok())
+    spdlog::error("job '{}': recording its run failed: {}", job.name, recorded.error().message);
 }
 
 }  // namespace kb::jobs

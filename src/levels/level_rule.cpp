@@ -28,11 +28,14 @@ struct Words {
 };
 
 // What the rule found, without the level: the rate and the coverage.
-Words figures(const LevelRule& rule, const LevelFacts& f, const std::optional<double>& rate, bool raised) {
+Words figures(const LevelRule& rule, const LevelFacts& f, const std::optional<double>& rate,
+              bool raised) {
   Words w;
   if (!rate) {
-    w.en = fmt::format("{} new cases in {} days, no population imported", f.community_cases, rule.window_days);
-    w.vi = fmt::format("{} ca mới trong {} ngày, chưa có số dân", f.community_cases, rule.window_days);
+    w.en = fmt::format("{} new cases in {} days, no population imported", f.community_cases,
+                       rule.window_days);
+    w.vi =
+        fmt::format("{} ca mới trong {} ngày, chưa có số dân", f.community_cases, rule.window_days);
   } else {
     w.en = fmt::format("{} new cases per 100,000 in {} days", rate_text(*rate), rule.window_days);
     w.vi = fmt::format("{} ca mới/100.000 dân trong {} ngày", rate_text(*rate), rule.window_days);
@@ -57,10 +60,12 @@ Words figures(const LevelRule& rule, const LevelFacts& f, const std::optional<do
 
 Status check_rule(const LevelRule& rule) {
   if (rule.bands[0] <= 0 || rule.bands[0] >= rule.bands[1] || rule.bands[1] >= rule.bands[2]) {
-    return invalid("level-bands", "invalid_bands", "the level bands must be positive and rise strictly");
+    return invalid("level-bands", "invalid_bands",
+                   "the level bands must be positive and rise strictly");
   }
   if (!(rule.coverage_threshold >= 0 && rule.coverage_threshold <= 1)) {
-    return invalid("level-coverage-threshold", "invalid_threshold", "the coverage threshold lies between 0 and 1");
+    return invalid("level-coverage-threshold", "invalid_threshold",
+                   "the coverage threshold lies between 0 and 1");
   }
   if (rule.window_days < 1 || rule.window_days > 60) {
     return invalid("level-window-days", "invalid_window", "the window lies between 1 and 60 days");
@@ -92,12 +97,14 @@ LevelDecision decide(const LevelRule& rule, const LevelFacts& f) {
     d.override_ = f.override_;
     d.level = f.override_->level;
     std::string until = vn_date(f.override_->expires_at);
-    std::string rule_en = d.computed ? fmt::format("level {}", *d.computed) : std::string("no level");
-    std::string rule_vi = d.computed ? fmt::format("cấp {}", *d.computed) : std::string("chưa xác định");
-    d.explanation = fmt::format("level {}: set by an official until {}: {} (the rule gives {}: {})", *d.level,
-                                until, f.override_->reason, rule_en, words.en);
-    d.explanation_vi = fmt::format("cấp {}: do cán bộ y tế đặt đến {}: {} (theo quy tắc: {}; {})", *d.level, until,
-                                   f.override_->reason, rule_vi, words.vi);
+    std::string rule_en =
+        d.computed ? fmt::format("level {}", *d.computed) : std::string("no level");
+    std::string rule_vi =
+        d.computed ? fmt::format("cấp {}", *d.computed) : std::string("chưa xác định");
+    d.explanation = fmt::format("level {}: set by an official until {}: {} (the rule gives {}: {})",
+                                *d.level, until, f.override_->reason, rule_en, words.en);
+    d.explanation_vi = fmt::format("cấp {}: do cán bộ y tế đặt đến {}: {} (theo quy tắc: {}; {})",
+                                   *d.level, until, f.override_->reason, rule_vi, words.vi);
     return d;
   }
   d.level = d.computed;

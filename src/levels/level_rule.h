@@ -39,9 +39,9 @@ struct Override {
 
 // What the rule decides from.
 struct LevelFacts {
-  int64_t community_cases = 0;      // in the window
+  int64_t community_cases = 0;        // in the window
   std::optional<int64_t> population;  // none (or 0): not imported
-  std::optional<double> coverage;   // adult first-dose share; none: unknown
+  std::optional<double> coverage;     // adult first-dose share; none: unknown
   std::optional<Override> override_;  // the newest one not lifted; ignored once expired
   int64_t now = 0;
 };
@@ -53,7 +53,7 @@ struct LevelDecision {
   std::optional<double> rate;   // cases per 100,000 over the window
   bool raised_for_coverage = false;
   std::optional<Override> override_;  // the override in force
-  std::string explanation;     // English: "level 3: 62 new cases per 100,000 in 7 days; coverage 81 %"
+  std::string explanation;  // English: "level 3: 62 new cases per 100,000 in 7 days; coverage 81 %"
   std::string explanation_vi;  // the same in Vietnamese
 };
 

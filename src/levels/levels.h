@@ -31,7 +31,7 @@ enum class AreaKind { kProvince, kWard };
 std::string_view kind_name(AreaKind kind);
 
 struct AreaLevel {
-  std::string code;           // province "79" or ward "26882"
+  std::string code;  // province "79" or ward "26882"
   AreaKind kind = AreaKind::kWard;
   std::string province_code;  // the province itself for a province
   std::optional<int> level;   // none: no population imported and no override
@@ -62,7 +62,8 @@ struct HistoryEntry {
   std::string explanation, explanation_vi;
 };
 // Newest first.
-Result<std::vector<HistoryEntry>> history(store::Connection& c, std::string_view code, int64_t limit);
+Result<std::vector<HistoryEntry>> history(store::Connection& c, std::string_view code,
+                                          int64_t limit);
 
 struct Recomputed {
   int64_t areas = 0;
@@ -70,8 +71,8 @@ struct Recomputed {
   int64_t level_changes = 0;
 };
 // Decides every area's level now and stores what changed (call inside a write job).
-Result<Recomputed> recompute(store::Connection& c, const areas::AreaDirectory& areas, const LevelRule& rule,
-                             int64_t now);
+Result<Recomputed> recompute(store::Connection& c, const areas::AreaDirectory& areas,
+                             const LevelRule& rule, int64_t now);
 
 // ---- overrides ----
 
@@ -86,12 +87,13 @@ struct NewOverride {
 Status check_override(const NewOverride& o, const areas::AreaDirectory& areas, int64_t now);
 // Sets the override (replacing one in force) and recomputes; kForbidden outside the official's
 // jurisdiction. Returns the area's new level.
-Result<AreaLevel> set_override(store::Connection& c, const areas::AreaDirectory& areas, const LevelRule& rule,
-                               const accounts::User& official, const NewOverride& o, int64_t now);
+Result<AreaLevel> set_override(store::Connection& c, const areas::AreaDirectory& areas,
+                               const LevelRule& rule, const accounts::User& official,
+                               const NewOverride& o, int64_t now);
 // Lifts the override in force on the area (kNotFound no_override when none) and recomputes.
-Result<AreaLevel> lift_override(store::Connection& c, const areas::AreaDirectory& areas, const LevelRule& rule,
-                                const accounts::User& official, std::string_view area_code,
-                                std::string_view reason, int64_t now);
+Result<AreaLevel> lift_override(store::Connection& c, const areas::AreaDirectory& areas,
+                                const LevelRule& rule, const accounts::User& official,
+                                std::string_view area_code, std::string_view reason, int64_t now);
 
 // ---- figures imported per ward ----
 
@@ -103,7 +105,8 @@ inline constexpr int64_t kMaxWardPopulation = 5'000'000;
 // `ward_code,population` lines (a header line and a UTF-8 BOM allowed). Every row is checked
 // before anything is written: unknown_ward (field ward_code), invalid_population, negative or
 // absurd (field population), duplicate_ward; the message names the line.
-Result<std::vector<PopulationRow>> parse_population_csv(std::string_view text, const areas::AreaDirectory& areas);
+Result<std::vector<PopulationRow>> parse_population_csv(std::string_view text,
+                                                        const areas::AreaDirectory& areas);
 
 struct CoverageRow {
   std::string ward_code;
@@ -111,14 +114,16 @@ struct CoverageRow {
   int64_t first_dose = 0;  // adults with at least one dose
 };
 // `ward_code,adults,first_dose` lines; first_dose ≤ adults ≤ kMaxWardPopulation.
-Result<std::vector<CoverageRow>> parse_coverage_csv(std::string_view text, const areas::AreaDirectory& areas);
+Result<std::vector<CoverageRow>> parse_coverage_csv(std::string_view text,
+                                                    const areas::AreaDirectory& areas);
 
 // Stores the rows (replacing earlier figures of the same wards); kForbidden when a ward lies
 // outside the official's jurisdiction (nothing written). Returns how many rows were stored.
 Result<int64_t> import_population(store::Connection& c, const areas::AreaDirectory& areas,
-                                  const accounts::User& official, const std::vector<PopulationRow>& rows,
-                                  int64_t now);
+                                  const accounts::User& official,
+                                  const std::vector<PopulationRow>& rows, int64_t now);
 Result<int64_t> import_coverage(store::Connection& c, const areas::AreaDirectory& areas,
-                                const accounts::User& official, const std::vector<CoverageRow>& rows, int64_t now);
+                                const accounts::User& official,
+                                const std::vector<CoverageRow>& rows, int64_t now);
 
 }  // namespace kb::levels

@@ -10,25 +10,31 @@ namespace {
 using store::Sql;
 
 constexpr Sql kCountAll{"count_people_all", "SELECT COUNT(*) FROM people"};
-constexpr Sql kCountProvince{"count_people_province", "SELECT COUNT(*) FROM people WHERE province_code = $1"};
+constexpr Sql kCountProvince{"count_people_province",
+                             "SELECT COUNT(*) FROM people WHERE province_code = $1"};
 constexpr Sql kCountWard{"count_people_ward",
                          "SELECT COUNT(*) FROM people WHERE province_code = $1 AND ward_code = $2"};
-constexpr Sql kCountAllQ{"count_people_all_q", "SELECT COUNT(*) FROM people WHERE quarantine_until > $1"};
-constexpr Sql kCountProvinceQ{"count_people_province_q",
-                              "SELECT COUNT(*) FROM people WHERE province_code = $1 AND quarantine_until > $2"};
-constexpr Sql kCountWardQ{
-    "count_people_ward_q",
-    "SELECT COUNT(*) FROM people WHERE province_code = $1 AND ward_code = $2 AND quarantine_until > $3"};
+constexpr Sql kCountAllQ{"count_people_all_q",
+                         "SELECT COUNT(*) FROM people WHERE quarantine_until > $1"};
+constexpr Sql kCountProvinceQ{
+    "count_people_province_q",
+    "SELECT COUNT(*) FROM people WHERE province_code = $1 AND quarantine_until > $2"};
+constexpr Sql kCountWardQ{"count_people_ward_q",
+                          "SELECT COUNT(*) FROM people WHERE province_code = $1 AND ward_code = $2 "
+                          "AND quarantine_until > $3"};
 
-constexpr Sql kCensus{"people_census",
-                      "SELECT province_code, ward_code, COUNT(*) FROM people GROUP BY province_code, ward_code"};
+constexpr Sql kCensus{
+    "people_census",
+    "SELECT province_code, ward_code, COUNT(*) FROM people GROUP BY province_code, ward_code"};
 
 }  // namespace
 
 std::string_view filter_name(Filter f) {
   switch (f) {
-    case Filter::kEveryone: return "everyone";
-    case Filter::kUnderQuarantine: return "under_quarantine";
+    case Filter::kEveryone:
+      return "everyone";
+    case Filter::kUnderQuarantine:
+      return "under_quarantine";
   }
   return "everyone";
 }
@@ -36,7 +42,8 @@ std::string_view filter_name(Filter f) {
 Result<Filter> parse_filter(std::string_view text, std::string_view field) {
   if (text == "everyone") return Filter::kEveryone;
   if (text == "under_quarantine") return Filter::kUnderQuarantine;
-  return invalid(std::string(field), "invalid_filter", "filter must be everyone or under_quarantine");
+  return invalid(std::string(field), "invalid_filter",
+                 "filter must be everyone or under_quarantine");
 }
 
 std::vector<std::string> Audience::area_codes() const {
@@ -79,14 +86,16 @@ Audience Audience::from_json(std::string_view text) {
   return a;
 }
 
-Result<Audience> check_audience(Audience a, const areas::AreaDirectory& areas, const areas::Jurisdiction& j) {
+Result<Audience> check_audience(Audience a, const areas::AreaDirectory& areas,
+                                const areas::Jurisdiction& j) {
   auto forbidden = [] {
     return make_error(ErrorKind::kForbidden, "outside_jurisdiction",
                       "the audience reaches outside your jurisdiction");
   };
   if (a.national) {
     if (!a.provinces.empty() || !a.wards.empty()) {
-      return invalid("audience", "invalid_audience", "a national audience lists no provinces or wards");
+      return invalid("audience", "invalid_audience",
+                     "a national audience lists no provinces or wards");
     }
     if (j.level != areas::Jurisdiction::Level::kNational) return forbidden();
     return a;
@@ -95,17 +104,22 @@ Result<Audience> check_audience(Audience a, const areas::AreaDirectory& areas, c
   for (size_t i = 0; i < a.provinces.size(); ++i) {
     const auto& code = a.provinces[i];
     if (!areas.province(code)) {
-      return invalid("audience.provinces[" + std::to_string(i) + "]", "unknown_area", "no province " + code);
+      return invalid("audience.provinces[" + std::to_string(i) + "]", "unknown_area",
+                     "no province " + code);
     }
     if (!j.covers(code, "") || j.level == areas::Jurisdiction::Level::kWard) return forbidden();
-    if (std::find(provinces.begin(), provinces.end(), code) == provinces.end()) provinces.push_back(code);
+    if (std::find(provinces.begin(), provinces.end(), code) == provinces.end())
+      provinces.push_back(code);
   }
   for (size_t i = 0; i < a.wards.size(); ++i) {
     const auto& code = a.wards[i];
     const auto* w = areas.ward(code);
-    if (!w) return invalid("audience.wards[" + std::to_string(i) + "]", "unknown_area", "no ward " + code);
+    if (!w)
+      return invalid("audience.wards[" + std::to_string(i) + "]", "unknown_area",
+                     "no ward " + code);
     if (!j.covers(w->province_code, w->code)) return forbidden();
-    if (std::find(provinces.begin(), provinces.end(), w->province_code) != provinces.end()) continue;
+    if (std::find(provinces.begin(), provinces.end(), w->province_code) != provinces.end())
+      continue;
     if (std::find(wards.begin(), wards.end(), code) == wards.end()) wards.push_back(code);
   }
   if (provinces.empty() && wards.empty()) {
@@ -132,8 +146,8 @@ bool within(const Audience& a, const areas::Jurisdiction& j, const areas::AreaDi
   return true;
 }
 
-Result<int64_t> count_area(store::Connection& c, const areas::AreaDirectory& areas, std::string_view code,
-                           Filter filter, int64_t now) {
+Result<int64_t> count_area(store::Connection& c, const areas::AreaDirectory& areas,
+                           std::string_view code, Filter filter, int64_t now) {
   bool q = filter == Filter::kUnderQuarantine;
   Result<std::optional<store::Row>> row = std::optional<store::Row>{};
   if (code == "*") {
@@ -142,7 +156,8 @@ Result<int64_t> count_area(store::Connection& c, const areas::AreaDirectory& are
     row = q ? c.query_one(kCountProvinceQ, {code, now}) : c.query_one(kCountProvince, {code});
   } else if (const auto* w = areas.ward(code)) {
     std::string_view province = w->province_code;
-    row = q ? c.query_one(kCountWardQ, {province, code, now}) : c.query_one(kCountWard, {province, code});
+    row = q ? c.query_one(kCountWardQ, {province, code, now})
+            : c.query_one(kCountWard, {province, code});
   } else {
     return invalid("audience", "unknown_area", "no area " + std::string(code));
   }
@@ -150,7 +165,8 @@ Result<int64_t> count_area(store::Connection& c, const areas::AreaDirectory& are
   return *row ? (*row)->i64(0) : 0;
 }
 
-Result<AudienceCounter::Count> AudienceCounter::count(store::Connection& c, const areas::AreaDirectory& areas,
+Result<AudienceCounter::Count> AudienceCounter::count(store::Connection& c,
+                                                      const areas::AreaDirectory& areas,
                                                       const Audience& audience, int64_t now) {
   Count out;
   auto started = std::chrono::steady_clock::now();
@@ -160,7 +176,8 @@ Result<AudienceCounter::Count> AudienceCounter::count(store::Connection& c, cons
     {
       std::lock_guard lock(mu_);
       auto it = cache_.find(key);
-      if (it != cache_.end() && started - it->second.second <= max_age_ && it->second.first >= kExactBelow) {
+      if (it != cache_.end() && started - it->second.second <= max_age_ &&
+          it->second.first >= kExactBelow) {
         cached = it->second.first;
       }
     }
@@ -202,8 +219,8 @@ Status AudienceCounter::refresh_all(store::Connection& c, const areas::AreaDirec
   return {};
 }
 
-CensusThread::CensusThread(store::Database& db, AudienceCounter& counter, const areas::AreaDirectory& areas,
-                           std::chrono::seconds interval)
+CensusThread::CensusThread(store::Database& db, AudienceCounter& counter,
+                           const areas::AreaDirectory& areas, std::chrono::seconds interval)
     : db_(db), counter_(counter), areas_(areas), interval_(interval) {}
 
 CensusThread::~CensusThread() { stop(); }

@@ -49,11 +49,12 @@ Result<Audience> check_audience(Audience audience, const areas::AreaDirectory& a
                                 const areas::Jurisdiction& jurisdiction);
 
 // Whether the whole audience lies inside `jurisdiction` (for approvals and recalls).
-bool within(const Audience& audience, const areas::Jurisdiction& jurisdiction, const areas::AreaDirectory& areas);
+bool within(const Audience& audience, const areas::Jurisdiction& jurisdiction,
+            const areas::AreaDirectory& areas);
 
 // How many people one area holds (an exact count over the people table: O(people in it)).
-Result<int64_t> count_area(store::Connection& c, const areas::AreaDirectory& areas, std::string_view code,
-                           Filter filter, int64_t now);
+Result<int64_t> count_area(store::Connection& c, const areas::AreaDirectory& areas,
+                           std::string_view code, Filter filter, int64_t now);
 
 // Area head-counts. Small areas (under kExactBelow people) are counted exactly every time —
 // cheap, and exact where a wrong figure would show; bigger ones reuse a figure at most
@@ -61,14 +62,16 @@ Result<int64_t> count_area(store::Connection& c, const areas::AreaDirectory& are
 // province of millions costs milliseconds. Thread-safe.
 class AudienceCounter {
  public:
-  explicit AudienceCounter(std::chrono::seconds max_age = std::chrono::seconds(600)) : max_age_(max_age) {}
+  explicit AudienceCounter(std::chrono::seconds max_age = std::chrono::seconds(600))
+      : max_age_(max_age) {}
 
   struct Count {
     int64_t total = 0;
     std::vector<std::pair<std::string, int64_t>> by_area;  // code → people
   };
   static constexpr int64_t kExactBelow = 50'000;
-  Result<Count> count(store::Connection& c, const areas::AreaDirectory& areas, const Audience& audience, int64_t now);
+  Result<Count> count(store::Connection& c, const areas::AreaDirectory& areas,
+                      const Audience& audience, int64_t now);
   std::chrono::seconds max_age() const { return max_age_; }
   // Counts every province and ward (filter everyone) in one pass over the people index and
   // caches the figures, so that no accept has to count.
@@ -77,7 +80,8 @@ class AudienceCounter {
  private:
   std::chrono::seconds max_age_;
   std::mutex mu_;
-  std::map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>> cache_;  // guarded by mu_
+  std::map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>>
+      cache_;  // guarded by mu_
 };
 
 // Runs AudienceCounter::refresh_all at start and then every `interval` on its own thread.

@@ -11,27 +11,33 @@ namespace {
 using store::Param;
 using store::Sql;
 
-constexpr Sql kInsertBroadcast{
-    "insert_broadcast",
-    "INSERT INTO messages(kind, title, body, link, audience, audience_size, sender_id, sender_jurisdiction, "
-    "status, created_at, published_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-    "RETURNING id"};
-constexpr Sql kInsertArea{"insert_message_area",
-                          "INSERT INTO message_areas(area_code, message_id, audience_filter) VALUES ($1, $2, $3)"};
+constexpr Sql kInsertBroadcast{"insert_broadcast",
+                               "INSERT INTO messages(kind, title, body, link, audience, "
+                               "audience_size, sender_id, sender_jurisdiction, "
+                               "status, created_at, published_at, expires_at) VALUES ($1, $2, $3, "
+                               "$4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                               "RETURNING id"};
+constexpr Sql kInsertArea{
+    "insert_message_area",
+    "INSERT INTO message_areas(area_code, message_id, audience_filter) VALUES ($1, $2, $3)"};
 constexpr Sql kSelectBroadcast{
     "select_broadcast",
-    "SELECT id, kind, title, body, link, status, audience, audience_size, sender_id, sender_jurisdiction, "
+    "SELECT id, kind, title, body, link, status, audience, audience_size, sender_id, "
+    "sender_jurisdiction, "
     "approved_by, created_at, published_at, expires_at, recalled_at, recalled_by, recall_reason "
     "FROM messages WHERE id = $1 AND person_id IS NULL"};
-constexpr Sql kRecentBroadcasts{"recent_broadcasts",
-                                "SELECT id FROM messages WHERE person_id IS NULL ORDER BY id DESC LIMIT $1"};
+constexpr Sql kRecentBroadcasts{
+    "recent_broadcasts",
+    "SELECT id FROM messages WHERE person_id IS NULL ORDER BY id DESC LIMIT $1"};
 constexpr Sql kApprove{"approve_broadcast",
                        "UPDATE messages SET status = 'sent', published_at = $2, approved_by = $3 "
                        "WHERE id = $1 AND status = 'pending_approval'"};
 constexpr Sql kRecall{"recall_broadcast",
-                      "UPDATE messages SET status = 'recalled', recalled_at = $2, recalled_by = $3, recall_reason = $4 "
+                      "UPDATE messages SET status = 'recalled', recalled_at = $2, recalled_by = "
+                      "$3, recall_reason = $4 "
                       "WHERE id = $1 AND status <> 'recalled'"};
-constexpr Sql kCountReads{"count_message_reads", "SELECT COUNT(*) FROM message_reads WHERE message_id = $1"};
+constexpr Sql kCountReads{"count_message_reads",
+                          "SELECT COUNT(*) FROM message_reads WHERE message_id = $1"};
 constexpr Sql kSelectPersonArea{"notify_select_person_area",
                                 "SELECT province_code, ward_code FROM people WHERE id = $1"};
 
@@ -52,9 +58,11 @@ Error forbidden(std::string code, std::string message) {
 }
 
 // Whether the official is the sender's level or above.
-Status over_sender(const accounts::User& official, const Broadcast& b, const areas::AreaDirectory& areas) {
+Status over_sender(const accounts::User& official, const Broadcast& b,
+                   const areas::AreaDirectory& areas) {
   auto sender = areas::Jurisdiction::parse(b.sender_jurisdiction, areas);
-  if (!sender.ok()) return forbidden("above_your_level", "the sender's jurisdiction is no longer known");
+  if (!sender.ok())
+    return forbidden("above_your_level", "the sender's jurisdiction is no longer known");
   return access::over_sender(official, *sender, areas);
 }
 
@@ -64,23 +72,27 @@ std::string jurisdiction_text(const areas::Jurisdiction& j) {
   return j.level == areas::Jurisdiction::Level::kNational ? std::string("national") : j.code;
 }
 
-bool needs_approval(const BroadcastPolicy& policy, const Audience& audience, int64_t audience_size) {
-  return (audience.national && policy.national_needs_approval) || audience_size > policy.approval_threshold;
+bool needs_approval(const BroadcastPolicy& policy, const Audience& audience,
+                    int64_t audience_size) {
+  return (audience.national && policy.national_needs_approval) ||
+         audience_size > policy.approval_threshold;
 }
 
-Result<Broadcast> create_broadcast(store::Connection& c, const BroadcastPolicy& policy, const accounts::User& sender,
-                                   const NewBroadcast& b, int64_t now) {
+Result<Broadcast> create_broadcast(store::Connection& c, const BroadcastPolicy& policy,
+                                   const accounts::User& sender, const NewBroadcast& b,
+                                   int64_t now) {
   KB_TRY(access::official(sender));
   KB_ASSIGN(MessageText text, check_text(b.title, b.body, b.link, b.expires_at, now));
   bool pending = needs_approval(policy, b.audience, b.audience_size);
   std::string audience = b.audience.to_json();
   std::string from = jurisdiction_text(*sender.jurisdiction);
   std::string_view status = pending ? "pending_approval" : "sent";
-  KB_ASSIGN(auto rows, c.query(kInsertBroadcast,
-                               {kind_name(b.kind), std::string_view(text.title), std::string_view(text.body),
-                                opt(text.link), std::string_view(audience), b.audience_size, sender.id,
-                                std::string_view(from), status, now, pending ? Param{nullptr} : Param{now},
-                                opt(b.expires_at)}));
+  KB_ASSIGN(auto rows,
+            c.query(kInsertBroadcast,
+                    {kind_name(b.kind), std::string_view(text.title), std::string_view(text.body),
+                     opt(text.link), std::string_view(audience), b.audience_size, sender.id,
+                     std::string_view(from), status, now, pending ? Param{nullptr} : Param{now},
+                     opt(b.expires_at)}));
   int64_t id = rows.at(0).i64(0);
   std::string_view filter = filter_name(b.audience.filter);
   for (const auto& code : b.audience.area_codes()) {
@@ -88,18 +100,23 @@ Result<Broadcast> create_broadcast(store::Connection& c, const BroadcastPolicy& 
   }
   if (!pending) KB_TRY(publish(c, id, b.audience, now));
   std::string subject = subject_of(id);
-  std::string detail = std::string(status) + " " + audience + " people=" + std::to_string(b.audience_size);
-  KB_TRY(audit::record(c, {now, sender.id, pending ? "broadcast.request" : "broadcast.send", subject, "", detail}));
+  std::string detail =
+      std::string(status) + " " + audience + " people=" + std::to_string(b.audience_size);
+  KB_TRY(audit::record(
+      c, {now, sender.id, pending ? "broadcast.request" : "broadcast.send", subject, "", detail}));
   return find_broadcast(c, id);
 }
 
-Status may_approve(const accounts::User& official, const Broadcast& b, const areas::AreaDirectory& areas) {
+Status may_approve(const accounts::User& official, const Broadcast& b,
+                   const areas::AreaDirectory& areas) {
   KB_TRY(access::official(official));
-  if (b.sender_id == official.id) return forbidden("same_official", "a second official must approve");
+  if (b.sender_id == official.id)
+    return forbidden("same_official", "a second official must approve");
   return over_sender(official, b, areas);
 }
 
-Status may_recall(const accounts::User& official, const Broadcast& b, const areas::AreaDirectory& areas) {
+Status may_recall(const accounts::User& official, const Broadcast& b,
+                  const areas::AreaDirectory& areas) {
   KB_TRY(access::official(official));
   if (b.sender_id == official.id) return {};
   return over_sender(official, b, areas);
@@ -109,14 +126,17 @@ Result<Broadcast> approve_broadcast(store::Connection& c, const areas::AreaDirec
                                     const accounts::User& approver, int64_t id, int64_t now) {
   KB_ASSIGN(Broadcast b, find_broadcast(c, id));
   if (b.status != "pending_approval") {
-    return make_error(ErrorKind::kConflict, "not_pending", "this broadcast is not waiting for approval");
+    return make_error(ErrorKind::kConflict, "not_pending",
+                      "this broadcast is not waiting for approval");
   }
   KB_TRY(may_approve(approver, b, areas));
   if (b.expires_at != 0 && b.expires_at <= now) {
     return make_error(ErrorKind::kGone, "expired", "this broadcast expired before approval");
   }
   KB_ASSIGN(int64_t changed, c.exec(kApprove, {id, now, approver.id}));
-  if (changed != 1) return make_error(ErrorKind::kConflict, "not_pending", "this broadcast is not waiting for approval");
+  if (changed != 1)
+    return make_error(ErrorKind::kConflict, "not_pending",
+                      "this broadcast is not waiting for approval");
   KB_TRY(publish(c, id, b.audience, now));
   std::string subject = subject_of(id);
   KB_TRY(audit::record(c, {now, approver.id, "broadcast.approve", subject, "", ""}));
@@ -124,11 +144,13 @@ Result<Broadcast> approve_broadcast(store::Connection& c, const areas::AreaDirec
 }
 
 Result<Broadcast> recall_broadcast(store::Connection& c, const areas::AreaDirectory& areas,
-                                   const accounts::User& actor, int64_t id, std::string_view reason, int64_t now) {
+                                   const accounts::User& actor, int64_t id, std::string_view reason,
+                                   int64_t now) {
   if (reason.empty()) return invalid("reason", "empty", "say why the broadcast is recalled");
   if (reason.size() > 500) return invalid("reason", "too_long", "reason is at most 500 bytes");
   KB_ASSIGN(Broadcast b, find_broadcast(c, id));
-  if (b.status == "recalled") return make_error(ErrorKind::kConflict, "already_recalled", "already recalled");
+  if (b.status == "recalled")
+    return make_error(ErrorKind::kConflict, "already_recalled", "already recalled");
   KB_TRY(may_recall(actor, b, areas));
   KB_ASSIGN(int64_t changed, c.exec(kRecall, {id, now, actor.id, reason}));
   if (changed != 1) return make_error(ErrorKind::kConflict, "already_recalled", "already recalled");
@@ -178,7 +200,8 @@ Result<Broadcast> visible_broadcast(store::Connection& c, const areas::AreaDirec
   return b;
 }
 
-Result<std::vector<Broadcast>> list_broadcasts(store::Connection& c, const areas::AreaDirectory& areas,
+Result<std::vector<Broadcast>> list_broadcasts(store::Connection& c,
+                                               const areas::AreaDirectory& areas,
                                                const accounts::User& official, int limit) {
   KB_TRY(access::official(official));
   KB_ASSIGN(auto rows, c.query(kRecentBroadcasts, {int64_t{500}}));
@@ -192,7 +215,8 @@ Result<std::vector<Broadcast>> list_broadcasts(store::Connection& c, const areas
 }
 
 Result<std::vector<Sent>> send_to_people(store::Connection& c, const accounts::User& sender,
-                                         const std::vector<int64_t>& people, const PersonalMessage& message,
+                                         const std::vector<int64_t>& people,
+                                         const PersonalMessage& message,
                                          std::string_view request_key, int64_t now) {
   KB_TRY(access::official(sender));
   std::vector<Sent> out;
@@ -202,7 +226,8 @@ Result<std::vector<Sent>> send_to_people(store::Connection& c, const accounts::U
     KB_ASSIGN(auto where, c.query_one(kSelectPersonArea, {person}));
     if (!where) return Error{ErrorKind::kNotFound, "person_not_found", "no such person", field};
     if (!access::in_charge_of(sender, where->str(0), where->str(1))) {
-      return Error{ErrorKind::kForbidden, "outside_jurisdiction", "this person lives outside your jurisdiction", field};
+      return Error{ErrorKind::kForbidden, "outside_jurisdiction",
+                   "this person lives outside your jurisdiction", field};
     }
     PersonalMessage m = message;
     m.person_id = person;

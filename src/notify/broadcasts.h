@@ -60,14 +60,17 @@ bool needs_approval(const BroadcastPolicy& policy, const Audience& audience, int
 
 // Stores the broadcast: sent at once (coverage rows, one outside delivery, a pg_notify) or
 // pending approval. Text errors name the field.
-Result<Broadcast> create_broadcast(store::Connection& c, const BroadcastPolicy& policy, const accounts::User& sender,
-                                   const NewBroadcast& b, int64_t now);
+Result<Broadcast> create_broadcast(store::Connection& c, const BroadcastPolicy& policy,
+                                   const accounts::User& sender, const NewBroadcast& b,
+                                   int64_t now);
 
 // Whether the official may release / recall the broadcast, whatever its status: approving is
 // for an official over the sender's level other than the sender (same_official), recalling
 // for the sender and the officials over their level (above_your_level otherwise).
-Status may_approve(const accounts::User& official, const Broadcast& b, const areas::AreaDirectory& areas);
-Status may_recall(const accounts::User& official, const Broadcast& b, const areas::AreaDirectory& areas);
+Status may_approve(const accounts::User& official, const Broadcast& b,
+                   const areas::AreaDirectory& areas);
+Status may_recall(const accounts::User& official, const Broadcast& b,
+                  const areas::AreaDirectory& areas);
 
 // Releases a pending broadcast (may_approve). kNotFound, kForbidden, kConflict (not pending),
 // kGone (expired while waiting).
@@ -76,7 +79,8 @@ Result<Broadcast> approve_broadcast(store::Connection& c, const areas::AreaDirec
 // Recalls a pending or sent broadcast (may_recall). `reason` is required (field reason).
 // kConflict when already recalled.
 Result<Broadcast> recall_broadcast(store::Connection& c, const areas::AreaDirectory& areas,
-                                   const accounts::User& actor, int64_t id, std::string_view reason, int64_t now);
+                                   const accounts::User& actor, int64_t id, std::string_view reason,
+                                   int64_t now);
 // kNotFound (also for a personal message's id).
 Result<Broadcast> find_broadcast(store::Connection& c, int64_t id);
 // The broadcast if the official sent it or its audience lies inside their jurisdiction
@@ -84,14 +88,16 @@ Result<Broadcast> find_broadcast(store::Connection& c, int64_t id);
 Result<Broadcast> visible_broadcast(store::Connection& c, const areas::AreaDirectory& areas,
                                     const accounts::User& official, int64_t id);
 // Recent broadcasts (newest first) whose audience lies inside the official's jurisdiction.
-Result<std::vector<Broadcast>> list_broadcasts(store::Connection& c, const areas::AreaDirectory& areas,
+Result<std::vector<Broadcast>> list_broadcasts(store::Connection& c,
+                                               const areas::AreaDirectory& areas,
                                                const accounts::User& official, int limit);
 
 // Sends one official message to each of `people` (personal messages, idempotent per
 // `request_key`), after checking that every person's address lies inside the official's
 // jurisdiction (kForbidden, nothing written) and auditing the send.
 Result<std::vector<Sent>> send_to_people(store::Connection& c, const accounts::User& sender,
-                                         const std::vector<int64_t>& people, const PersonalMessage& message,
+                                         const std::vector<int64_t>& people,
+                                         const PersonalMessage& message,
                                          std::string_view request_key, int64_t now);
 
 std::string jurisdiction_text(const areas::Jurisdiction& j);  // "national" or the code

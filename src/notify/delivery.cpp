@@ -20,67 +20,79 @@ using store::Sql;
 
 constexpr Sql kInsertDelivery{
     "insert_delivery",
-    "INSERT INTO deliveries(message_id, channel, recipient, state, attempts, next_attempt_at, lease_until, "
+    "INSERT INTO deliveries(message_id, channel, recipient, state, attempts, next_attempt_at, "
+    "lease_until, "
     "created_at, updated_at, lane) VALUES ($1, $2, $3, 'queued', 0, $4, 0, $4, $4, $5)"};
-constexpr Sql kInsertText{
-    "insert_delivery_text",
-    "INSERT INTO deliveries(message_id, channel, recipient, state, attempts, next_attempt_at, lease_until, "
-    "created_at, updated_at, lane, text) VALUES (0, $1, $2, 'queued', 0, $3, 0, $3, $3, 0, $4) RETURNING id"};
-constexpr Sql kCancelDeliveries{
-    "cancel_deliveries",
-    "UPDATE deliveries SET state = 'cancelled', updated_at = $2 WHERE message_id = $1 AND state = 'queued'"};
+constexpr Sql kInsertText{"insert_delivery_text",
+                          "INSERT INTO deliveries(message_id, channel, recipient, state, attempts, "
+                          "next_attempt_at, lease_until, "
+                          "created_at, updated_at, lane, text) VALUES (0, $1, $2, 'queued', 0, $3, "
+                          "0, $3, $3, 0, $4) RETURNING id"};
+constexpr Sql kCancelDeliveries{"cancel_deliveries",
+                                "UPDATE deliveries SET state = 'cancelled', updated_at = $2 WHERE "
+                                "message_id = $1 AND state = 'queued'"};
 constexpr Sql kCountDeliveries{
-    "count_deliveries", "SELECT state, COUNT(*) FROM deliveries WHERE message_id = $1 GROUP BY state"};
+    "count_deliveries",
+    "SELECT state, COUNT(*) FROM deliveries WHERE message_id = $1 GROUP BY state"};
 // A text row (message_id 0) carries its own text; a message row joins its message.
-#define KB_DUE_COLUMNS                                                                                          \
-  "d.id, d.message_id, d.channel, d.recipient, d.attempts, COALESCE(m.kind, 'text'), COALESCE(m.title, ''), " \
-  "COALESCE(m.body, d.text), COALESCE(m.link, ''), COALESCE(m.published_at, d.created_at), "                  \
-  "COALESCE(m.expires_at, 0), COALESCE(m.sender_jurisdiction, ''), d.lane "                                  \
+#define KB_DUE_COLUMNS                                                                       \
+  "d.id, d.message_id, d.channel, d.recipient, d.attempts, COALESCE(m.kind, 'text'), "       \
+  "COALESCE(m.title, ''), "                                                                  \
+  "COALESCE(m.body, d.text), COALESCE(m.link, ''), COALESCE(m.published_at, d.created_at), " \
+  "COALESCE(m.expires_at, 0), COALESCE(m.sender_jurisdiction, ''), d.lane "                  \
   "FROM deliveries d LEFT JOIN messages m ON m.id = d.message_id "
 constexpr Sql kSelectDue{
     "select_due_deliveries",
-    "SELECT " KB_DUE_COLUMNS "WHERE d.state = 'queued' AND d.next_attempt_at <= $1 AND d.lease_until <= $1 "
+    "SELECT " KB_DUE_COLUMNS
+    "WHERE d.state = 'queued' AND d.next_attempt_at <= $1 AND d.lease_until <= $1 "
     "AND d.lane >= $3 AND d.lane <= $4 AND (d.message_id = 0 OR m.status = 'sent') "
     "ORDER BY d.lane, d.next_attempt_at, d.id LIMIT $2"};
 constexpr Sql kSelectOne{
     "select_one_delivery",
-    "SELECT " KB_DUE_COLUMNS "WHERE d.id = $1 AND d.state = 'queued' AND (d.message_id = 0 OR m.status = 'sent')"};
-constexpr Sql kLeaseDelivery{
-    "lease_delivery",
-    "UPDATE deliveries SET lease_until = $3 WHERE id = $1 AND state = 'queued' AND lease_until <= $2"};
-constexpr Sql kMarkSent{
-    "mark_delivery_sent",
-    "UPDATE deliveries SET state = 'sent', attempts = attempts + 1, lease_until = 0, last_error = NULL, "
-    "updated_at = $2 WHERE id = $1 AND state = 'queued'"};
-constexpr Sql kMarkRetry{
-    "mark_delivery_retry",
-    "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $2, lease_until = 0, last_error = $3, "
-    "updated_at = $4 WHERE id = $1 AND state = 'queued'"};
-constexpr Sql kMarkDead{
-    "mark_delivery_dead",
-    "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, lease_until = 0, last_error = $2, "
-    "updated_at = $3 WHERE id = $1 AND state = 'queued'"};
-constexpr Sql kReleaseLeases{"release_delivery_leases",
-                             "UPDATE deliveries SET lease_until = 0 WHERE state = 'queued' AND lease_until > 0"};
+    "SELECT " KB_DUE_COLUMNS
+    "WHERE d.id = $1 AND d.state = 'queued' AND (d.message_id = 0 OR m.status = 'sent')"};
+constexpr Sql kLeaseDelivery{"lease_delivery",
+                             "UPDATE deliveries SET lease_until = $3 WHERE id = $1 AND state = "
+                             "'queued' AND lease_until <= $2"};
+constexpr Sql kMarkSent{"mark_delivery_sent",
+                        "UPDATE deliveries SET state = 'sent', attempts = attempts + 1, "
+                        "lease_until = 0, last_error = NULL, "
+                        "updated_at = $2 WHERE id = $1 AND state = 'queued'"};
+constexpr Sql kMarkRetry{"mark_delivery_retry",
+                         "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $2, "
+                         "lease_until = 0, last_error = $3, "
+                         "updated_at = $4 WHERE id = $1 AND state = 'queued'"};
+constexpr Sql kMarkDead{"mark_delivery_dead",
+                        "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, "
+                        "lease_until = 0, last_error = $2, "
+                        "updated_at = $3 WHERE id = $1 AND state = 'queued'"};
+constexpr Sql kReleaseLeases{
+    "release_delivery_leases",
+    "UPDATE deliveries SET lease_until = 0 WHERE state = 'queued' AND lease_until > 0"};
 
 }  // namespace
 
 std::string_view lane_name(Lane lane) {
   switch (lane) {
-    case Lane::kUrgent: return "urgent";
-    case Lane::kNotice: return "notice";
-    case Lane::kBulk: return "bulk";
+    case Lane::kUrgent:
+      return "urgent";
+    case Lane::kNotice:
+      return "notice";
+    case Lane::kBulk:
+      return "bulk";
   }
   return "notice";
 }
 
 Status queue_delivery(store::Connection& c, int64_t message_id, std::string_view channel,
                       std::string_view recipient, int64_t now, Lane lane) {
-  KB_TRY(c.exec(kInsertDelivery, {message_id, channel, recipient, now, static_cast<int64_t>(lane)}));
+  KB_TRY(
+      c.exec(kInsertDelivery, {message_id, channel, recipient, now, static_cast<int64_t>(lane)}));
   return {};
 }
 
-Result<int64_t> queue_urgent_text(store::Connection& c, std::string_view phone, std::string_view text, int64_t now) {
+Result<int64_t> queue_urgent_text(store::Connection& c, std::string_view phone,
+                                  std::string_view text, int64_t now) {
   KB_ASSIGN(auto row, c.query_one(kInsertText, {kChannelSms, phone, now, text}));
   if (!row) return internal("queueing a text returned no id");
   return row->i64(0);
@@ -96,10 +108,14 @@ Result<DeliveryCounts> delivery_counts(store::Connection& c, int64_t message_id)
   for (const auto& r : rows) {
     std::string state = r.str(0);
     int64_t n = r.i64(1);
-    if (state == "queued") counts.queued = n;
-    else if (state == "sent") counts.sent = n;
-    else if (state == "failed") counts.failed = n;
-    else if (state == "cancelled") counts.cancelled = n;
+    if (state == "queued")
+      counts.queued = n;
+    else if (state == "sent")
+      counts.sent = n;
+    else if (state == "failed")
+      counts.failed = n;
+    else if (state == "cancelled")
+      counts.cancelled = n;
   }
   return counts;
 }
@@ -126,8 +142,8 @@ DueDelivery due_of(const store::Row& r) {
 
 }  // namespace
 
-Result<std::vector<DueDelivery>> claim_due(store::Connection& c, int64_t now, int lease_seconds, int limit,
-                                           Lanes lanes) {
+Result<std::vector<DueDelivery>> claim_due(store::Connection& c, int64_t now, int lease_seconds,
+                                           int limit, Lanes lanes) {
   KB_ASSIGN(auto rows, c.query(kSelectDue, {now, int64_t{limit}, static_cast<int64_t>(lanes.first),
                                             static_cast<int64_t>(lanes.last)}));
   std::vector<DueDelivery> out;
@@ -140,7 +156,8 @@ Result<std::vector<DueDelivery>> claim_due(store::Connection& c, int64_t now, in
   return out;
 }
 
-Result<std::optional<DueDelivery>> claim_one(store::Connection& c, int64_t id, int64_t now, int lease_seconds) {
+Result<std::optional<DueDelivery>> claim_one(store::Connection& c, int64_t id, int64_t now,
+                                             int lease_seconds) {
   KB_ASSIGN(auto row, c.query_one(kSelectOne, {id}));
   if (!row) return std::optional<DueDelivery>();
   KB_ASSIGN(int64_t leased, c.exec(kLeaseDelivery, {id, now, now + lease_seconds}));
@@ -175,10 +192,12 @@ Status release_leases(store::Connection& c) {
 
 // ---- channels ----
 
-Result<std::unique_ptr<WebhookChannel>> WebhookChannel::make(std::string_view url, int timeout_seconds) {
+Result<std::unique_ptr<WebhookChannel>> WebhookChannel::make(std::string_view url,
+                                                             int timeout_seconds) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed || parsed->scheme() != "http" || parsed->host().empty()) {
-    return invalid("webhook-url", "invalid_webhook_url", "--webhook-url must be http://HOST[:PORT][/PATH]");
+    return invalid("webhook-url", "invalid_webhook_url",
+                   "--webhook-url must be http://HOST[:PORT][/PATH]");
   }
   std::unique_ptr<WebhookChannel> w(new WebhookChannel());
   w->host_ = std::string(parsed->host());
@@ -201,7 +220,8 @@ std::string WebhookChannel::payload(const DueDelivery& d) {
                         {"published_at", format_rfc3339(d.published_at)},
                         {"attempt", d.attempts + 1}};
   o["link"] = d.link.empty() ? boost::json::value(nullptr) : boost::json::value(d.link);
-  o["expires_at"] = d.expires_at > 0 ? boost::json::value(format_rfc3339(d.expires_at)) : boost::json::value(nullptr);
+  o["expires_at"] = d.expires_at > 0 ? boost::json::value(format_rfc3339(d.expires_at))
+                                     : boost::json::value(nullptr);
   o["sender"] = d.sender_jurisdiction;
   if (d.channel == kChannelSms) {
     o["to"] = d.recipient;
@@ -231,23 +251,35 @@ Status WebhookChannel::deliver(const DueDelivery& d) {
   beast::flat_buffer buffer;
   asio::ip::tcp::resolver resolver(ioc);
   stream.expires_after(std::chrono::seconds(timeout_seconds_));
-  resolver.async_resolve(host_, port_, [&](beast::error_code ec, asio::ip::tcp::resolver::results_type results) {
-    if (ec) { error = ec; return; }
-    stream.async_connect(results, [&](beast::error_code ec, const auto&) {
-      if (ec) { error = ec; return; }
-      bhttp::async_write(stream, req, [&](beast::error_code ec, size_t) {
-        if (ec) { error = ec; return; }
-        bhttp::async_read(stream, buffer, res, [&](beast::error_code ec, size_t) { error = ec; });
-      });
-    });
-  });
+  resolver.async_resolve(host_, port_,
+                         [&](beast::error_code ec, asio::ip::tcp::resolver::results_type results) {
+                           if (ec) {
+                             error = ec;
+                             return;
+                           }
+                           stream.async_connect(results, [&](beast::error_code ec, const auto&) {
+                             if (ec) {
+                               error = ec;
+                               return;
+                             }
+                             bhttp::async_write(stream, req, [&](beast::error_code ec, size_t) {
+                               if (ec) {
+                                 error = ec;
+                                 return;
+                               }
+                               bhttp::async_read(stream, buffer, res,
+                                                 [&](beast::error_code ec, size_t) { error = ec; });
+                             });
+                           });
+                         });
   ioc.run();
   beast::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   if (error) return make_error(ErrorKind::kUnavailable, "webhook_unreachable", error.message());
   int status = res.result_int();
   if (status < 200 || status > 299) {
-    return make_error(ErrorKind::kUnavailable, "webhook_refused", "webhook answered " + std::to_string(status));
+    return make_error(ErrorKind::kUnavailable, "webhook_refused",
+                      "webhook answered " + std::to_string(status));
   }
   return {};
 }
@@ -266,15 +298,18 @@ Status attempt_delivery(store::Database& db, DeliveryChannel& channel, const Due
                         const DeliveryOptions& options, Clock& clock) {
   Status sent = channel.deliver(d);
   int64_t at = clock.now();
-  Status recorded = sent.ok() ? db.writer().write_sync([&](store::Connection& c) { return record_sent(c, d.id, at); })
-                              : db.writer().write_sync([&](store::Connection& c) {
-                                  return record_failure(c, d, sent.error().message, options, at);
-                                });
+  Status recorded =
+      sent.ok()
+          ? db.writer().write_sync([&](store::Connection& c) { return record_sent(c, d.id, at); })
+          : db.writer().write_sync([&](store::Connection& c) {
+              return record_failure(c, d, sent.error().message, options, at);
+            });
   if (!sent.ok()) {
     spdlog::info("delivery {} ({}) attempt {} failed: {}", d.id, lane_name(d.lane), d.attempts + 1,
                  sent.error().message);
   }
-  if (!recorded.ok()) spdlog::warn("deliveries: cannot record outcome of {}: {}", d.id, recorded.error().message);
+  if (!recorded.ok())
+    spdlog::warn("deliveries: cannot record outcome of {}: {}", d.id, recorded.error().message);
   return sent;
 }
 
@@ -287,9 +322,14 @@ Status UrgentTexts::attempt(int64_t delivery_id) {
   return attempt_delivery(db_, channel_, *claimed, options_, clock_);
 }
 
-DeliveryWorker::DeliveryWorker(store::Database& db, DeliveryChannel& channel, DeliveryOptions options, Clock clock,
-                               Lanes lanes, std::function<bool()> may_run)
-    : db_(db), channel_(channel), options_(options), clock_(std::move(clock)), lanes_(lanes),
+DeliveryWorker::DeliveryWorker(store::Database& db, DeliveryChannel& channel,
+                               DeliveryOptions options, Clock clock, Lanes lanes,
+                               std::function<bool()> may_run)
+    : db_(db),
+      channel_(channel),
+      options_(options),
+      clock_(std::move(clock)),
+      lanes_(lanes),
       may_run_(std::move(may_run)) {}
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
@@ -326,7 +366,8 @@ void DeliveryWorker::loop() {
     std::unique_lock lock(mu_);
     if (stopping_) return;
     if (attempted > 0) continue;  // more may be due
-    cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_milliseconds), [&] { return stopping_ || poked_; });
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_milliseconds),
+                 [&] { return stopping_ || poked_; });
     poked_ = false;
     if (stopping_) return;
   }

@@ -17,8 +17,8 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,7 +48,8 @@ Status queue_delivery(store::Connection& c, int64_t message_id, std::string_view
                       std::string_view recipient, int64_t now, Lane lane = Lane::kNotice);
 // Queues a text that is no stored message (a sign-in code, a door check-in code) to a phone, in
 // the urgent lane; returns the row's id.
-Result<int64_t> queue_urgent_text(store::Connection& c, std::string_view phone, std::string_view text, int64_t now);
+Result<int64_t> queue_urgent_text(store::Connection& c, std::string_view phone,
+                                  std::string_view text, int64_t now);
 // Cancels the rows of a message that have not gone out yet; returns how many.
 Result<int64_t> cancel_deliveries(store::Connection& c, int64_t message_id, int64_t now);
 
@@ -74,10 +75,10 @@ struct DueDelivery {
 };
 
 struct DeliveryOptions {
-  int backoff_seconds = 2;   // first retry after this; doubles each attempt
+  int backoff_seconds = 2;  // first retry after this; doubles each attempt
   int max_backoff_seconds = 600;
-  int max_attempts = 8;      // then the row is dead-lettered (`failed`)
-  int lease_seconds = 30;    // a claimed row is left alone by other workers this long
+  int max_attempts = 8;    // then the row is dead-lettered (`failed`)
+  int lease_seconds = 30;  // a claimed row is left alone by other workers this long
   int batch = 50;
   int poll_milliseconds = 500;
 };
@@ -85,10 +86,11 @@ struct DeliveryOptions {
 // Claims up to `limit` due rows of `lanes` (state queued, next attempt due, not leased, message
 // still sent), lower lanes first, for `lease_seconds`. Safe with several workers on one
 // PostgreSQL: a row is claimed by one of them only.
-Result<std::vector<DueDelivery>> claim_due(store::Connection& c, int64_t now, int lease_seconds, int limit,
-                                           Lanes lanes = {});
+Result<std::vector<DueDelivery>> claim_due(store::Connection& c, int64_t now, int lease_seconds,
+                                           int limit, Lanes lanes = {});
 // Claims one row by id (the first attempt of an urgent text), if it is still queued and free.
-Result<std::optional<DueDelivery>> claim_one(store::Connection& c, int64_t id, int64_t now, int lease_seconds);
+Result<std::optional<DueDelivery>> claim_one(store::Connection& c, int64_t id, int64_t now,
+                                             int lease_seconds);
 Status record_sent(store::Connection& c, int64_t delivery_id, int64_t now);
 // Schedules the next attempt with backoff, or dead-letters the row after max_attempts.
 Status record_failure(store::Connection& c, const DueDelivery& d, std::string_view error,
@@ -108,7 +110,8 @@ class DeliveryChannel {
 class WebhookChannel final : public DeliveryChannel {
  public:
   // Errors name `webhook-url` when the URL is not http://host[:port][/path].
-  static Result<std::unique_ptr<WebhookChannel>> make(std::string_view url, int timeout_seconds = 10);
+  static Result<std::unique_ptr<WebhookChannel>> make(std::string_view url,
+                                                      int timeout_seconds = 10);
   Status deliver(const DueDelivery& d) override;
   // The JSON body sent for a row (also what tests and gateways see).
   static std::string payload(const DueDelivery& d);
@@ -155,8 +158,9 @@ class UrgentTexts {
 class DeliveryWorker {
  public:
   // `may_run` says whether this process may deliver now (it holds the job's lease, jobs/lease.h).
-  DeliveryWorker(store::Database& db, DeliveryChannel& channel, DeliveryOptions options, Clock clock,
-                 Lanes lanes = {}, std::function<bool()> may_run = [] { return true; });
+  DeliveryWorker(
+      store::Database& db, DeliveryChannel& channel, DeliveryOptions options, Clock clock,
+      Lanes lanes = {}, std::function<bool()> may_run = [] { return true; });
   ~DeliveryWorker();
   void start();
   void stop();  // finishes the attempt in flight, then returns

@@ -19,9 +19,9 @@ struct InboxItem {
   std::string kind;
   std::string title, body, link;
   int64_t published_at = 0;
-  int64_t expires_at = 0;             // 0: never
-  std::optional<int64_t> person_id;   // personal message: whose; broadcast: none
-  std::string sender_jurisdiction;    // "national", a province or ward code; empty for the system
+  int64_t expires_at = 0;            // 0: never
+  std::optional<int64_t> person_id;  // personal message: whose; broadcast: none
+  std::string sender_jurisdiction;   // "national", a province or ward code; empty for the system
   bool read = false;
 };
 
@@ -50,8 +50,8 @@ struct InboxPage {
 Result<InboxPage> read_inbox(store::Connection& c, const InboxQuery& q, int64_t now);
 
 // Messages published at or after `since`, oldest first (for live streams).
-Result<std::vector<InboxItem>> published_since(store::Connection& c, int64_t account_id, int64_t since, int64_t now,
-                                               int limit);
+Result<std::vector<InboxItem>> published_since(store::Connection& c, int64_t account_id,
+                                               int64_t since, int64_t now, int limit);
 // Ids of messages recalled at or after `since` (any inbox: a client drops the ones it shows).
 Result<std::vector<int64_t>> recalled_since(store::Connection& c, int64_t since);
 

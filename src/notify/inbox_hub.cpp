@@ -12,9 +12,12 @@ namespace {
 using store::Sql;
 
 constexpr Sql kNotify{"notify_inbox", "SELECT pg_notify('kb_inbox_' || current_schema(), $1)"};
-constexpr Sql kNotifyBoards{"notify_boards", "SELECT pg_notify('kb_boards_' || current_schema(), $1)"};
+constexpr Sql kNotifyBoards{"notify_boards",
+                            "SELECT pg_notify('kb_boards_' || current_schema(), $1)"};
 
-const char* channel_prefix(Channel channel) { return channel == Channel::kBoards ? "kb_boards_" : "kb_inbox_"; }
+const char* channel_prefix(Channel channel) {
+  return channel == Channel::kBoards ? "kb_boards_" : "kb_inbox_";
+}
 
 std::string person_key(int64_t id) { return "p:" + std::to_string(id); }
 std::string area_key(std::string_view code) { return "a:" + std::string(code); }
@@ -71,7 +74,8 @@ Wake Wake::decode(std::string_view text) {
 Status announce(store::Connection& c, const Wake& wake, Channel channel) {
   if (c.dialect() != store::Dialect::kPostgres) return {};
   std::string payload = wake.encode();
-  KB_TRY(c.query(channel == Channel::kBoards ? kNotifyBoards : kNotify, {std::string_view(payload)}));
+  KB_TRY(
+      c.query(channel == Channel::kBoards ? kNotifyBoards : kNotify, {std::string_view(payload)}));
   return {};
 }
 
@@ -138,7 +142,9 @@ PgInboxListener::PgInboxListener(std::string url, InboxHub& hub, Channel channel
 
 PgInboxListener::~PgInboxListener() { stop(); }
 
-void PgInboxListener::start() { thread_ = std::thread([this] { loop(); }); }
+void PgInboxListener::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void PgInboxListener::stop() {
   stopping_ = true;
@@ -152,7 +158,8 @@ void PgInboxListener::loop() {
     auto fail = [&](const char* what) {
       spdlog::warn("inbox listener: {}: {}", what, PQerrorMessage(conn));
       PQfinish(conn);
-      for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 10 && !stopping_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
       missed = true;
     };
     if (PQstatus(conn) != CONNECTION_OK) {
@@ -162,7 +169,8 @@ void PgInboxListener::loop() {
     std::string ask = std::string("SELECT '") + channel_prefix(channel_) + "' || current_schema()";
     PGresult* res = PQexec(conn, ask.c_str());
     std::string channel;
-    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) channel = PQgetvalue(res, 0, 0);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+      channel = PQgetvalue(res, 0, 0);
     PQclear(res);
     if (channel.empty()) {
       fail("current_schema");

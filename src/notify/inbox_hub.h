@@ -65,7 +65,8 @@ class InboxHub {
 
   // Registers a stream whose inbox covers `people` and addresses in `areas` (province and
   // ward codes).
-  std::unique_ptr<Subscription> subscribe(const std::vector<int64_t>& people, const std::vector<std::string>& areas,
+  std::unique_ptr<Subscription> subscribe(const std::vector<int64_t>& people,
+                                          const std::vector<std::string>& areas,
                                           std::function<void()> wake);
 
   // Wakes the streams concerned. Thread-safe, never blocks on I/O; call after the write that

@@ -29,10 +29,11 @@ struct PersonalMessage {
   int64_t person_id = 0;
   Kind kind = Kind::kInfo;
   std::string title, body, link;
-  std::string dedupe_key;            // idempotency: a second message with the same key for the same person is not stored again
+  std::string dedupe_key;  // idempotency: a second message with the same key for the same person is
+                           // not stored again
   std::optional<int64_t> sender_id;  // the official, if any
   int64_t expires_at = 0;            // 0: never
-  Lane lane = Lane::kNotice;         // outside delivery: kBulk for invitations, kUrgent for call-backs
+  Lane lane = Lane::kNotice;  // outside delivery: kBulk for invitations, kUrgent for call-backs
 };
 
 // Stores the message in the person's inbox (idempotent by dedupe_key) and queues outside
@@ -63,7 +64,9 @@ Result<Sent> send_personal(store::Connection& c, const PersonalMessage& m, int64
 // per person by m.dedupe_key (required) as send_personal is; outside delivery in `lane`. Returns
 // the people it was new for (the others had it already); wake their streams after the commit as
 // for send_personal. Unknown people are skipped.
-Result<std::vector<int64_t>> send_personal_to_many(store::Connection& c, const std::vector<int64_t>& people,
-                                                   const PersonalMessage& m, Lane lane, int64_t now);
+Result<std::vector<int64_t>> send_personal_to_many(store::Connection& c,
+                                                   const std::vector<int64_t>& people,
+                                                   const PersonalMessage& m, Lane lane,
+                                                   int64_t now);
 
 }  // namespace kb::notify

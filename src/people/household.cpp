@@ -11,8 +11,9 @@
 namespace kb::people {
 namespace {
 
-constexpr store::Sql kAdopt{"adopt_person",
-                            "UPDATE people SET account_id = $2, is_self = 0 WHERE id = $1 AND account_id IS NULL"};
+constexpr store::Sql kAdopt{
+    "adopt_person",
+    "UPDATE people SET account_id = $2, is_self = 0 WHERE id = $1 AND account_id IS NULL"};
 
 std::string trimmed(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -42,11 +43,14 @@ Result<std::string> normalize_street(std::string_view in) {
     out.push_back(ch);
   }
   if (out.empty()) return invalid("street", "required", "the street address is required");
-  if (out.size() > 200) return invalid("street", "too_long", "the street address is longer than 200 characters");
+  if (out.size() > 200)
+    return invalid("street", "too_long", "the street address is longer than 200 characters");
   return out;
 }
 
-Error not_managed() { return make_error(ErrorKind::kNotFound, "person_not_found", "no such person in your account"); }
+Error not_managed() {
+  return make_error(ErrorKind::kNotFound, "person_not_found", "no such person in your account");
+}
 
 // Refuses (with an audit entry) or adopts when another record holds the ID number.
 // Returns the record to overwrite, the refusal, or nothing when the number is free.
@@ -55,8 +59,8 @@ struct Claim {
   std::optional<Error> refusal;
 };
 
-Result<Claim> claim_id_number(store::Connection& c, int64_t account_id, std::optional<int64_t> editing,
-                              const PersonFields& f, int64_t now) {
+Result<Claim> claim_id_number(store::Connection& c, int64_t account_id,
+                              std::optional<int64_t> editing, const PersonFields& f, int64_t now) {
   Claim claim;
   if (f.id_number.empty()) return claim;
   KB_ASSIGN(auto holder, find_by_id_number(c, f.id_number));
@@ -65,24 +69,32 @@ Result<Claim> claim_id_number(store::Connection& c, int64_t account_id, std::opt
   if (!holder->account_id) {
     if (editing) {
       // Two records of one person; the edited one keeps its history, the unmanaged one stays.
-      claim.refusal = Error{ErrorKind::kConflict, "id_number_taken",
-                            "this ID number is already recorded for another person; add them as a new person instead",
-                            "id_number"};
+      claim.refusal = Error{
+          ErrorKind::kConflict, "id_number_taken",
+          "this ID number is already recorded for another person; add them as a new person instead",
+          "id_number"};
     } else {
       claim.adopt = std::move(*holder);
-      KB_TRY(audit::record(c, {now, account_id, "person.adopt", subject, {}, "unmanaged record claimed by ID number"}));
+      KB_TRY(audit::record(
+          c,
+          {now, account_id, "person.adopt", subject, {}, "unmanaged record claimed by ID number"}));
       return claim;
     }
   } else if (*holder->account_id == account_id) {
     claim.refusal = Error{ErrorKind::kConflict, "already_managed",
                           "you already manage a person with this ID number", "id_number"};
   } else {
-    claim.refusal = Error{ErrorKind::kConflict, "id_number_taken",
-                          "this ID number is already registered by another account; if it is yours, contact the "
-                          "health office of your ward",
-                          "id_number"};
+    claim.refusal = Error{
+        ErrorKind::kConflict, "id_number_taken",
+        "this ID number is already registered by another account; if it is yours, contact the "
+        "health office of your ward",
+        "id_number"};
   }
-  KB_TRY(audit::record(c, {now, account_id, "person.id_conflict", subject, {},
+  KB_TRY(audit::record(c, {now,
+                           account_id,
+                           "person.id_conflict",
+                           subject,
+                           {},
                            fmt::format("{} claimed by another account", f.id_kind)}));
   return claim;
 }
@@ -110,8 +122,8 @@ std::optional<int64_t> days_of_date(std::string_view d) {
   return int64_t{era} * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-Result<PersonFields> validate_person(const PersonInput& in, const areas::AreaDirectory& areas, bool is_self,
-                                     int64_t now) {
+Result<PersonFields> validate_person(const PersonInput& in, const areas::AreaDirectory& areas,
+                                     bool is_self, int64_t now) {
   PersonFields f;
   KB_ASSIGN(f.full_name, normalize_name(in.full_name));
 
@@ -128,19 +140,24 @@ Result<PersonFields> validate_person(const PersonInput& in, const areas::AreaDir
 
   std::string birth = trimmed(in.birth_date);
   auto birth_days = days_of_date(birth);
-  if (!birth_days) return invalid("birth_date", "invalid_date", "the birth date is a date as YYYY-MM-DD");
-  if (*birth_days > now / 86400 + 1) return invalid("birth_date", "in_future", "the birth date is in the future");
-  if (birth < "1900-01-01") return invalid("birth_date", "too_old", "the birth date is before 1900");
+  if (!birth_days)
+    return invalid("birth_date", "invalid_date", "the birth date is a date as YYYY-MM-DD");
+  if (*birth_days > now / 86400 + 1)
+    return invalid("birth_date", "in_future", "the birth date is in the future");
+  if (birth < "1900-01-01")
+    return invalid("birth_date", "too_old", "the birth date is before 1900");
   f.birth_date = birth;
 
   f.sex = trimmed(in.sex);
-  if (f.sex != "male" && f.sex != "female") return invalid("sex", "invalid_sex", "sex is male or female");
+  if (f.sex != "male" && f.sex != "female")
+    return invalid("sex", "invalid_sex", "sex is male or female");
 
   if (f.id_kind == "cccd") {
     KB_TRY(check_cccd(id, f.birth_date, f.sex));
-  } else if (id.size() < 6 || id.size() > 15 || id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") !=
-                                                      std::string::npos) {
-    return invalid("id_number", "invalid_id_number", "a passport number has 6 to 15 letters and digits");
+  } else if (id.size() < 6 || id.size() > 15 ||
+             id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != std::string::npos) {
+    return invalid("id_number", "invalid_id_number",
+                   "a passport number has 6 to 15 letters and digits");
   }
   f.id_number = id;
 
@@ -152,7 +169,8 @@ Result<PersonFields> validate_person(const PersonInput& in, const areas::AreaDir
   }
 
   f.province_code = trimmed(in.province_code);
-  if (!areas.province(f.province_code)) return invalid("province_code", "unknown_province", "no such province");
+  if (!areas.province(f.province_code))
+    return invalid("province_code", "unknown_province", "no such province");
   f.ward_code = trimmed(in.ward_code);
   const areas::Ward* ward = areas.ward(f.ward_code);
   if (!ward) return invalid("ward_code", "unknown_ward", "no such ward");
@@ -175,20 +193,22 @@ Result<Person> managed_person(store::Connection& c, int64_t account_id, int64_t 
   return std::move(*p);
 }
 
-Result<PersonFields> validate_edit(store::Connection& c, const areas::AreaDirectory& areas, int64_t account_id,
-                                   int64_t person_id, PersonInput in, int64_t now) {
+Result<PersonFields> validate_edit(store::Connection& c, const areas::AreaDirectory& areas,
+                                   int64_t account_id, int64_t person_id, PersonInput in,
+                                   int64_t now) {
   KB_ASSIGN(Person existing, managed_person(c, account_id, person_id));
   if (existing.is_self && trimmed(in.phone).empty()) in.phone = existing.phone;
   return validate_person(in, areas, existing.is_self, now);
 }
 
-Result<std::vector<Person>> household(store::Connection& c, int64_t account_id, std::string_view phone,
-                                      int64_t now) {
+Result<std::vector<Person>> household(store::Connection& c, int64_t account_id,
+                                      std::string_view phone, int64_t now) {
   KB_TRY(self_of(c, account_id, phone, now));
   return managed_by(c, account_id);
 }
 
-Result<Saved> add_dependant(store::Connection& c, int64_t account_id, const PersonFields& fields, int64_t now) {
+Result<Saved> add_dependant(store::Connection& c, int64_t account_id, const PersonFields& fields,
+                            int64_t now) {
   KB_ASSIGN(Claim claim, claim_id_number(c, account_id, std::nullopt, fields, now));
   Saved saved;
   if (claim.refusal) {
@@ -204,12 +224,13 @@ Result<Saved> add_dependant(store::Connection& c, int64_t account_id, const Pers
   } else {
     KB_ASSIGN(saved.person, create(c, f, now));
   }
-  KB_TRY(audit::record(c, {now, account_id, "person.create", fmt::format("person:{}", saved.person->id), {}, {}}));
+  KB_TRY(audit::record(
+      c, {now, account_id, "person.create", fmt::format("person:{}", saved.person->id), {}, {}}));
   return saved;
 }
 
-Result<Saved> edit_managed(store::Connection& c, int64_t account_id, int64_t person_id, const PersonFields& fields,
-                           int64_t now) {
+Result<Saved> edit_managed(store::Connection& c, int64_t account_id, int64_t person_id,
+                           const PersonFields& fields, int64_t now) {
   KB_ASSIGN(Person existing, managed_person(c, account_id, person_id));
   KB_ASSIGN(Claim claim, claim_id_number(c, account_id, person_id, fields, now));
   Saved saved;

@@ -19,7 +19,7 @@ namespace kb::people {
 // A person's details as typed in a form, before any check.
 struct PersonInput {
   std::string full_name;
-  std::string id_kind;    // "cccd" | "passport"
+  std::string id_kind;  // "cccd" | "passport"
   std::string id_number;
   std::string birth_date;  // YYYY-MM-DD
   std::string sex;         // "male" | "female"
@@ -30,8 +30,8 @@ struct PersonInput {
 };
 
 // Checks and normalises every field; errors name the field. `now` bounds the birth date.
-Result<PersonFields> validate_person(const PersonInput& in, const areas::AreaDirectory& areas, bool is_self,
-                                     int64_t now);
+Result<PersonFields> validate_person(const PersonInput& in, const areas::AreaDirectory& areas,
+                                     bool is_self, int64_t now);
 
 // Days since 1970-01-01 of a valid YYYY-MM-DD date, or nullopt.
 std::optional<int64_t> days_of_date(std::string_view date);
@@ -48,19 +48,21 @@ struct Saved {
 
 // The details of a person the account manages, checked for saving over their record: the
 // holder's own phone may be left out (it is the account's). kNotFound for anyone else.
-Result<PersonFields> validate_edit(store::Connection& c, const areas::AreaDirectory& areas, int64_t account_id,
-                                   int64_t person_id, PersonInput in, int64_t now);
+Result<PersonFields> validate_edit(store::Connection& c, const areas::AreaDirectory& areas,
+                                   int64_t account_id, int64_t person_id, PersonInput in,
+                                   int64_t now);
 
 // The people an account manages, the holder first, after making sure the holder's own record
 // exists (made with the account's phone on first use). Write connection.
-Result<std::vector<Person>> household(store::Connection& c, int64_t account_id, std::string_view phone,
-                                      int64_t now);
+Result<std::vector<Person>> household(store::Connection& c, int64_t account_id,
+                                      std::string_view phone, int64_t now);
 
 // Adds a dependant to the account.
-Result<Saved> add_dependant(store::Connection& c, int64_t account_id, const PersonFields& fields, int64_t now);
+Result<Saved> add_dependant(store::Connection& c, int64_t account_id, const PersonFields& fields,
+                            int64_t now);
 // Overwrites the details of a person the account manages (kNotFound otherwise).
-Result<Saved> edit_managed(store::Connection& c, int64_t account_id, int64_t person_id, const PersonFields& fields,
-                           int64_t now);
+Result<Saved> edit_managed(store::Connection& c, int64_t account_id, int64_t person_id,
+                           const PersonFields& fields, int64_t now);
 // The person when the account manages them, else kNotFound (never tells others' people apart
 // from people that do not exist).
 Result<Person> managed_person(store::Connection& c, int64_t account_id, int64_t person_id);

@@ -13,9 +13,10 @@ Result<std::string> normalize_name(std::string_view input, std::string_view fiel
     return invalid(std::string(field), std::move(code), std::move(message));
   };
   utf8proc_uint8_t* nfc = nullptr;
-  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(input.data()),
-                                    static_cast<utf8proc_ssize_t>(input.size()), &nfc,
-                                    static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+  utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(input.data()),
+                   static_cast<utf8proc_ssize_t>(input.size()), &nfc,
+                   static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
   if (n < 0) return fail("invalid_name", "the name is not valid UTF-8");
   std::string composed(reinterpret_cast<char*>(nfc), static_cast<size_t>(n));
   std::free(nfc);
@@ -43,7 +44,8 @@ Result<std::string> normalize_name(std::string_view input, std::string_view fiel
       out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(len));
       ++code_points;
     } else {
-      return fail("invalid_name", "a name may contain only letters, spaces, apostrophes, dots and hyphens");
+      return fail("invalid_name",
+                  "a name may contain only letters, spaces, apostrophes, dots and hyphens");
     }
     p += len;
     left -= len;
@@ -67,7 +69,9 @@ std::string mask_name(std::string_view full_name) {
       out.append(word);
     } else {
       size_t first_len = 1;
-      while (first_len < word.size() && (static_cast<unsigned char>(word[first_len]) & 0xC0) == 0x80) ++first_len;
+      while (first_len < word.size() &&
+             (static_cast<unsigned char>(word[first_len]) & 0xC0) == 0x80)
+        ++first_len;
       out.append(word.substr(0, first_len));
       out.append("***");
     }

@@ -9,34 +9,41 @@ namespace {
 using store::Param;
 using store::Sql;
 
-#define KB_PERSON_COLUMNS                                                                       \
-  "id, account_id, is_self, full_name, id_number, id_kind, birth_date, sex, phone, province_code, " \
+#define KB_PERSON_COLUMNS                                                            \
+  "id, account_id, is_self, full_name, id_number, id_kind, birth_date, sex, phone, " \
+  "province_code, "                                                                  \
   "ward_code, street, origin_province_code, origin_ward_code, merged_into, created_at, updated_at"
 
-constexpr Sql kSelectPerson{"select_person", "SELECT " KB_PERSON_COLUMNS " FROM people WHERE id = $1"};
+constexpr Sql kSelectPerson{"select_person",
+                            "SELECT " KB_PERSON_COLUMNS " FROM people WHERE id = $1"};
 constexpr Sql kSelectByIdNumber{"select_person_by_id_number",
                                 "SELECT " KB_PERSON_COLUMNS " FROM people WHERE id_number = $1"};
-constexpr Sql kSelectByPhone{
-    "select_people_by_phone",
-    "SELECT " KB_PERSON_COLUMNS " FROM people WHERE phone = $1 AND merged_into IS NULL ORDER BY id"};
-constexpr Sql kSelectManaged{"select_managed_people",
+constexpr Sql kSelectByPhone{"select_people_by_phone",
                              "SELECT " KB_PERSON_COLUMNS
-                             " FROM people WHERE account_id = $1 AND merged_into IS NULL ORDER BY is_self DESC, id"};
+                             " FROM people WHERE phone = $1 AND merged_into IS NULL ORDER BY id"};
+constexpr Sql kSelectManaged{
+    "select_managed_people",
+    "SELECT " KB_PERSON_COLUMNS
+    " FROM people WHERE account_id = $1 AND merged_into IS NULL ORDER BY is_self DESC, id"};
 constexpr Sql kSelectSelf{
     "select_self_person",
-    "SELECT " KB_PERSON_COLUMNS " FROM people WHERE account_id = $1 AND is_self = 1 AND merged_into IS NULL"};
-constexpr Sql kInsertPerson{
-    "insert_person",
-    "INSERT INTO people(account_id, is_self, full_name, id_number, id_kind, birth_date, sex, phone, "
-    "province_code, ward_code, street, origin_province_code, origin_ward_code, name_key, created_at, updated_at, "
-    "status_colour, status_reason) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 'not_declared', "
-    "'no_declaration') RETURNING " KB_PERSON_COLUMNS};
-constexpr Sql kUpdatePerson{
-    "update_person",
-    "UPDATE people SET full_name = $2, id_number = $3, id_kind = $4, birth_date = $5, sex = $6, phone = $7, "
-    "province_code = $8, ward_code = $9, street = $10, updated_at = $11, name_key = $12 WHERE id = $1 "
-    "RETURNING " KB_PERSON_COLUMNS};
+    "SELECT " KB_PERSON_COLUMNS
+    " FROM people WHERE account_id = $1 AND is_self = 1 AND merged_into IS NULL"};
+constexpr Sql kInsertPerson{"insert_person",
+                            "INSERT INTO people(account_id, is_self, full_name, id_number, "
+                            "id_kind, birth_date, sex, phone, "
+                            "province_code, ward_code, street, origin_province_code, "
+                            "origin_ward_code, name_key, created_at, updated_at, "
+                            "status_colour, status_reason) "
+                            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+                            "$15, $15, 'not_declared', "
+                            "'no_declaration') RETURNING " KB_PERSON_COLUMNS};
+constexpr Sql kUpdatePerson{"update_person",
+                            "UPDATE people SET full_name = $2, id_number = $3, id_kind = $4, "
+                            "birth_date = $5, sex = $6, phone = $7, "
+                            "province_code = $8, ward_code = $9, street = $10, updated_at = $11, "
+                            "name_key = $12 WHERE id = $1 "
+                            "RETURNING " KB_PERSON_COLUMNS};
 
 Person from_row(const store::Row& r) {
   Person p;
@@ -141,7 +148,8 @@ Result<std::vector<Person>> managed_by(store::Connection& c, int64_t account_id)
   return many(c.query(kSelectManaged, {account_id}));
 }
 
-Result<Person> self_of(store::Connection& c, int64_t account_id, std::string_view phone, int64_t now) {
+Result<Person> self_of(store::Connection& c, int64_t account_id, std::string_view phone,
+                       int64_t now) {
   KB_ASSIGN(auto existing, one(c.query_one(kSelectSelf, {account_id})));
   if (existing) return std::move(*existing);
   Person p;
@@ -151,19 +159,23 @@ Result<Person> self_of(store::Connection& c, int64_t account_id, std::string_vie
   return create(c, p, now);
 }
 
-Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now, std::string_view source,
-                      std::string_view place) {
+Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now,
+                      std::string_view source, std::string_view place) {
   Param account = f.account_id ? Param{*f.account_id} : Param{nullptr};
   std::string key = identity::name_key(f.full_name);
-  auto row = c.query_one(kInsertPerson, {account, int64_t{f.is_self}, std::string_view(f.full_name), opt(f.id_number),
-                                         opt(f.id_kind), opt(f.birth_date), opt(f.sex), opt(f.phone),
-                                         opt(f.province_code), opt(f.ward_code), opt(f.street),
-                                         opt(f.origin_province_code), opt(f.origin_ward_code), std::string_view(key), now});
-  if (!row.ok()) return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
+  auto row =
+      c.query_one(kInsertPerson, {account, int64_t{f.is_self}, std::string_view(f.full_name),
+                                  opt(f.id_number), opt(f.id_kind), opt(f.birth_date), opt(f.sex),
+                                  opt(f.phone), opt(f.province_code), opt(f.ward_code),
+                                  opt(f.street), opt(f.origin_province_code),
+                                  opt(f.origin_ward_code), std::string_view(key), now});
+  if (!row.ok())
+    return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   Person p = from_row(**row);
   if (auto id = identifier_of(f)) {
     auto st = identity::remember(c, p.id, *id, {source, place, now}, "id_number");
-    if (!st.ok()) return st.error().kind == ErrorKind::kConflict ? id_taken() : std::move(st).error();
+    if (!st.ok())
+      return st.error().kind == ErrorKind::kConflict ? id_taken() : std::move(st).error();
   }
   return p;
 }
@@ -171,17 +183,20 @@ Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now, 
 Result<Person> update(store::Connection& c, int64_t id, const PersonFields& f, int64_t now) {
   KB_ASSIGN(auto before, find_record(c, id));
   std::string key = identity::name_key(f.full_name);
-  auto row = c.query_one(kUpdatePerson, {id, std::string_view(f.full_name), opt(f.id_number), opt(f.id_kind),
-                                         opt(f.birth_date), opt(f.sex), opt(f.phone), opt(f.province_code),
-                                         opt(f.ward_code), opt(f.street), now, std::string_view(key)});
-  if (!row.ok()) return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
+  auto row = c.query_one(kUpdatePerson,
+                         {id, std::string_view(f.full_name), opt(f.id_number), opt(f.id_kind),
+                          opt(f.birth_date), opt(f.sex), opt(f.phone), opt(f.province_code),
+                          opt(f.ward_code), opt(f.street), now, std::string_view(key)});
+  if (!row.ok())
+    return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   if (!*row) return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");
   auto old_id = before ? identifier_of(*before) : std::nullopt;
   auto new_id = identifier_of(f);
   if (old_id && old_id != new_id) KB_TRY(identity::forget(c, id, *old_id));
   if (new_id) {
     auto st = identity::remember(c, id, *new_id, {"record", {}, now}, "id_number");
-    if (!st.ok()) return st.error().kind == ErrorKind::kConflict ? id_taken() : std::move(st).error();
+    if (!st.ok())
+      return st.error().kind == ErrorKind::kConflict ? id_taken() : std::move(st).error();
   }
   return from_row(**row);
 }

@@ -53,7 +53,8 @@ Result<std::vector<Person>> find_by_phone(store::Connection& c, std::string_view
 // The people an account manages, the account holder first; merged records left out.
 Result<std::vector<Person>> managed_by(store::Connection& c, int64_t account_id);
 // The account holder's own person record, created (with just the phone) on first use.
-Result<Person> self_of(store::Connection& c, int64_t account_id, std::string_view phone, int64_t now);
+Result<Person> self_of(store::Connection& c, int64_t account_id, std::string_view phone,
+                       int64_t now);
 // Inserts a person, and their ID number among their identifiers (source "record"); kConflict
 // (field id_number) when the ID number is already recorded.
 // `source` and `place` say where the ID number was seen (identity::Sighting).
@@ -69,7 +70,8 @@ Result<Person> update(store::Connection& c, int64_t id, const PersonFields& fiel
 // spaces, apostrophes, dots or hyphens.
 Result<std::string> normalize_name(std::string_view input, std::string_view field = "full_name");
 
-// The name with all but initials hidden, for scanners and verifiers: "Nguyễn Văn An" → "N*** V*** An".
+// The name with all but initials hidden, for scanners and verifiers: "Nguyễn Văn An" → "N*** V***
+// An".
 std::string mask_name(std::string_view full_name);
 
 }  // namespace kb::people

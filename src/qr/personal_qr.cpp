@@ -8,13 +8,16 @@ namespace {
 
 using store::Sql;
 
-constexpr Sql kInsertToken{"insert_personal_qr_token",
-                           "INSERT INTO personal_qr_tokens(person_id, colour, key_id, payload, issued_at, expires_at) "
-                           "VALUES ($1, $2, $3, '', $4, $5) RETURNING id"};
-constexpr Sql kSetPayload{"set_personal_qr_payload", "UPDATE personal_qr_tokens SET payload = $2 WHERE id = $1"};
-constexpr Sql kSelectLatest{"select_latest_personal_qr",
-                            "SELECT id, colour, key_id, payload, issued_at, expires_at FROM personal_qr_tokens "
-                            "WHERE person_id = $1 AND revoked_at IS NULL ORDER BY id DESC LIMIT 1"};
+constexpr Sql kInsertToken{
+    "insert_personal_qr_token",
+    "INSERT INTO personal_qr_tokens(person_id, colour, key_id, payload, issued_at, expires_at) "
+    "VALUES ($1, $2, $3, '', $4, $5) RETURNING id"};
+constexpr Sql kSetPayload{"set_personal_qr_payload",
+                          "UPDATE personal_qr_tokens SET payload = $2 WHERE id = $1"};
+constexpr Sql kSelectLatest{
+    "select_latest_personal_qr",
+    "SELECT id, colour, key_id, payload, issued_at, expires_at FROM personal_qr_tokens "
+    "WHERE person_id = $1 AND revoked_at IS NULL ORDER BY id DESC LIMIT 1"};
 constexpr Sql kSelectRevoked{
     "select_personal_qr_revoked",
     "SELECT revoked_at, revoked_reason FROM personal_qr_tokens WHERE id = $1 AND person_id = $2"};
@@ -28,36 +31,47 @@ constexpr Sql kRevokeOtherColours{
 
 }  // namespace
 
-bool looks_like_personal_qr(std::string_view payload) { return payload.starts_with(kPersonalQrPrefix); }
+bool looks_like_personal_qr(std::string_view payload) {
+  return payload.starts_with(kPersonalQrPrefix);
+}
 
 Error refusal(Verdict v, std::string field) {
   switch (v) {
     case Verdict::kExpired:
-      return Error{ErrorKind::kGone, "qr_expired", "this personal QR has expired; ask for a fresh one", field};
+      return Error{ErrorKind::kGone, "qr_expired",
+                   "this personal QR has expired; ask for a fresh one", field};
     case Verdict::kRevoked:
       return Error{ErrorKind::kGone, "qr_revoked", "this personal QR was revoked", field};
     case Verdict::kForged:
       return invalid(field, "qr_forged", "this personal QR is not signed by us: do not trust it");
-    default: break;
+    default:
+      break;
   }
   return invalid(field, "qr_malformed", "this personal QR is damaged; scan it again");
 }
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::kValid: return "valid";
-    case Verdict::kExpired: return "expired";
-    case Verdict::kRevoked: return "revoked";
-    case Verdict::kForged: return "forged";
-    case Verdict::kMalformed: return "malformed";
+    case Verdict::kValid:
+      return "valid";
+    case Verdict::kExpired:
+      return "expired";
+    case Verdict::kRevoked:
+      return "revoked";
+    case Verdict::kForged:
+      return "forged";
+    case Verdict::kMalformed:
+      return "malformed";
   }
   return "malformed";
 }
 
-Result<PersonalQrCheck> check_personal_qr(store::Connection& c, std::string_view payload, int64_t now) {
+Result<PersonalQrCheck> check_personal_qr(store::Connection& c, std::string_view payload,
+                                          int64_t now) {
   PersonalQrCheck out;
   // Scanners sometimes add a line end; nothing else is forgiven.
-  while (!payload.empty() && (payload.back() == '\n' || payload.back() == '\r' || payload.back() == ' ')) {
+  while (!payload.empty() &&
+         (payload.back() == '\n' || payload.back() == '\r' || payload.back() == ' ')) {
     payload.remove_suffix(1);
   }
   auto token = parse_token(payload);
@@ -84,8 +98,8 @@ Result<PersonalQrCheck> check_personal_qr(store::Connection& c, std::string_view
   return out;
 }
 
-Result<IssuedQr> issue_personal_qr(store::Connection& c, int64_t person_id, std::string_view colour, int64_t now,
-                                   int64_t ttl_seconds) {
+Result<IssuedQr> issue_personal_qr(store::Connection& c, int64_t person_id, std::string_view colour,
+                                   int64_t now, int64_t ttl_seconds) {
   auto code = colour_code(colour);
   if (!code) return internal("unknown colour for a personal QR");
   KB_ASSIGN(SigningKey key, current_signing_key(c, now));
@@ -95,7 +109,8 @@ Result<IssuedQr> issue_personal_qr(store::Connection& c, int64_t person_id, std:
   q.issued_at = now;
   q.expires_at = now + std::min(ttl_seconds, kPersonalQrTtlSeconds);
   q.key_id = key.key_id;
-  KB_ASSIGN(auto row, c.query_one(kInsertToken, {person_id, colour, std::string_view(key.key_id), now, q.expires_at}));
+  KB_ASSIGN(auto row, c.query_one(kInsertToken, {person_id, colour, std::string_view(key.key_id),
+                                                 now, q.expires_at}));
   if (!row) return internal("inserting a personal QR token returned no id");
   q.token_id = row->i64(0);
   TokenClaims claims{*code, key.key_id, q.token_id, person_id, q.issued_at, q.expires_at};
@@ -104,7 +119,8 @@ Result<IssuedQr> issue_personal_qr(store::Connection& c, int64_t person_id, std:
   return q;
 }
 
-Result<IssuedQr> personal_qr_for(store::Connection& c, int64_t person_id, std::string_view colour, int64_t now) {
+Result<IssuedQr> personal_qr_for(store::Connection& c, int64_t person_id, std::string_view colour,
+                                 int64_t now) {
   KB_ASSIGN(SigningKey key, current_signing_key(c, now));
   KB_ASSIGN(auto row, c.query_one(kSelectLatest, {person_id}));
   if (row && row->str(1) == colour && row->str(2) == key.key_id && !row->str(3).empty() &&
@@ -122,7 +138,8 @@ Result<IssuedQr> personal_qr_for(store::Connection& c, int64_t person_id, std::s
   return issue_personal_qr(c, person_id, colour, now, kPersonalQrTtlSeconds);
 }
 
-Result<int64_t> revoke_personal_qrs(store::Connection& c, int64_t person_id, int64_t now, std::string_view keep_colour) {
+Result<int64_t> revoke_personal_qrs(store::Connection& c, int64_t person_id, int64_t now,
+                                    std::string_view keep_colour) {
   if (keep_colour.empty()) return c.exec(kRevokeAll, {person_id, now});
   return c.exec(kRevokeOtherColours, {person_id, now, keep_colour});
 }

@@ -14,7 +14,8 @@ struct QrDeleter {
 
 std::unique_ptr<QRcode, QrDeleter> encode(std::string_view text) {
   std::string s(text);
-  return std::unique_ptr<QRcode, QrDeleter>(QRcode_encodeString(s.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
+  return std::unique_ptr<QRcode, QrDeleter>(
+      QRcode_encodeString(s.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
 }
 
 }  // namespace
@@ -39,7 +40,8 @@ Result<std::string> qr_svg(std::string_view text) {
   }
   int size = n + 2 * quiet;
   return fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {0}\" shape-rendering=\"crispEdges\">"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {0}\" "
+      "shape-rendering=\"crispEdges\">"
       "<rect width=\"{0}\" height=\"{0}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{1}\"/></svg>",
       size, path);
 }

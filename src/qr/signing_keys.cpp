@@ -14,20 +14,24 @@ using store::Sql;
 constexpr Sql kSelectSigning{"select_signing_key",
                              "SELECT key_id, secret_key FROM signing_keys WHERE retired_at IS NULL "
                              "ORDER BY created_at DESC, key_id LIMIT 1"};
-constexpr Sql kInsertKey{"insert_signing_key",
-                         "INSERT INTO signing_keys(key_id, public_key, secret_key, created_at) VALUES ($1, $2, $3, $4) "
-                         "ON CONFLICT (key_id) DO NOTHING"};
-constexpr Sql kRetireKeys{"retire_signing_keys",
-                          "UPDATE signing_keys SET retired_at = $1, not_after = $2 WHERE retired_at IS NULL"};
+constexpr Sql kInsertKey{
+    "insert_signing_key",
+    "INSERT INTO signing_keys(key_id, public_key, secret_key, created_at) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (key_id) DO NOTHING"};
+constexpr Sql kRetireKeys{
+    "retire_signing_keys",
+    "UPDATE signing_keys SET retired_at = $1, not_after = $2 WHERE retired_at IS NULL"};
 // The key in use first, then the retired ones newest first: a rotation in the same second as
 // the key's creation ties on created_at, and key ids are random.
-constexpr Sql kSelectPublic{"select_public_keys",
-                            "SELECT key_id, public_key, created_at, retired_at, not_after FROM signing_keys "
-                            "WHERE not_after IS NULL OR not_after >= $1 "
-                            "ORDER BY CASE WHEN retired_at IS NULL THEN 0 ELSE 1 END, created_at DESC, key_id"};
-constexpr Sql kSelectOnePublic{"select_public_key",
-                               "SELECT key_id, public_key, created_at, retired_at, not_after FROM signing_keys "
-                               "WHERE key_id = $1"};
+constexpr Sql kSelectPublic{
+    "select_public_keys",
+    "SELECT key_id, public_key, created_at, retired_at, not_after FROM signing_keys "
+    "WHERE not_after IS NULL OR not_after >= $1 "
+    "ORDER BY CASE WHEN retired_at IS NULL THEN 0 ELSE 1 END, created_at DESC, key_id"};
+constexpr Sql kSelectOnePublic{
+    "select_public_key",
+    "SELECT key_id, public_key, created_at, retired_at, not_after FROM signing_keys "
+    "WHERE key_id = $1"};
 
 PublicKey public_from_row(const store::Row& r) {
   PublicKey k;
@@ -47,11 +51,13 @@ Result<PublicKey> create_key(store::Connection& c, int64_t now) {
     unsigned char id[4];
     randombytes_buf(id, sizeof id);
     std::string key_id = to_hex(std::string_view(reinterpret_cast<const char*>(id), sizeof id));
-    std::string public_b64 = base64url_encode(std::string_view(reinterpret_cast<const char*>(pk), sizeof pk));
+    std::string public_b64 =
+        base64url_encode(std::string_view(reinterpret_cast<const char*>(pk), sizeof pk));
     std::string secret_hex = to_hex(std::string_view(reinterpret_cast<const char*>(sk), sizeof sk));
     sodium_memzero(sk, sizeof sk);
-    KB_ASSIGN(int64_t inserted, c.exec(kInsertKey, {std::string_view(key_id), std::string_view(public_b64),
-                                                    std::string_view(secret_hex), now}));
+    KB_ASSIGN(int64_t inserted,
+              c.exec(kInsertKey, {std::string_view(key_id), std::string_view(public_b64),
+                                  std::string_view(secret_hex), now}));
     sodium_memzero(secret_hex.data(), secret_hex.size());
     if (inserted == 1) {
       PublicKey k;
@@ -74,7 +80,8 @@ Result<SigningKey> current_signing_key(store::Connection& c, int64_t now) {
     if (!row) return internal("the new signing key is not there");
   }
   SigningKey k{row->str(0), from_hex(row->str(1))};
-  if (k.secret_key.size() != crypto_sign_SECRETKEYBYTES) return internal("a stored signing key is damaged");
+  if (k.secret_key.size() != crypto_sign_SECRETKEYBYTES)
+    return internal("a stored signing key is damaged");
   return k;
 }
 

@@ -40,9 +40,12 @@ std::string body_of(const TokenClaims& c) {
 
 std::string_view colour_of_code(int code) {
   switch (code) {
-    case 0: return "green";
-    case 1: return "yellow";
-    case 2: return "red";
+    case 0:
+      return "green";
+    case 1:
+      return "yellow";
+    case 2:
+      return "red";
   }
   return "";
 }
@@ -76,9 +79,12 @@ std::optional<std::string> base32_decode(std::string_view text) {
   int bits = 0;
   for (char ch : text) {
     int v;
-    if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
-    else if (ch >= '2' && ch <= '7') v = ch - '2' + 26;
-    else return std::nullopt;
+    if (ch >= 'A' && ch <= 'Z')
+      v = ch - 'A';
+    else if (ch >= '2' && ch <= '7')
+      v = ch - '2' + 26;
+    else
+      return std::nullopt;
     buffer = (buffer << 5) | static_cast<uint32_t>(v);
     bits += 5;
     if (bits >= 8) {
@@ -93,9 +99,10 @@ std::optional<std::string> base32_decode(std::string_view text) {
 }
 
 std::string base64url_encode(std::string_view bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(std::strlen(out.c_str()));
   return out;
 }
@@ -103,8 +110,9 @@ std::string base64url_encode(std::string_view bytes) {
 std::optional<std::string> base64url_decode(std::string_view text) {
   std::string out(text.size(), '\0');
   size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(),
-                        nullptr, &len, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
     return std::nullopt;
   }
   out.resize(len);
@@ -114,8 +122,8 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 std::string sign_token(const TokenClaims& claims, std::string_view secret_key) {
   std::string body = body_of(claims);
   unsigned char sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(body.data()), body.size(),
-                       reinterpret_cast<const unsigned char*>(secret_key.data()));
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(body.data()),
+                       body.size(), reinterpret_cast<const unsigned char*>(secret_key.data()));
   body.append(reinterpret_cast<const char*>(sig), sizeof sig);
   return std::string(kPersonalQrPrefix) + base32_encode(body);
 }
@@ -146,10 +154,13 @@ std::optional<ParsedToken> parse_token(std::string_view payload) {
 }
 
 bool verify_signature(const ParsedToken& token, std::string_view public_key) {
-  if (public_key.size() != crypto_sign_PUBLICKEYBYTES || token.signature.size() != crypto_sign_BYTES) return false;
-  return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(token.signature.data()),
-                                     reinterpret_cast<const unsigned char*>(token.body.data()), token.body.size(),
-                                     reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
+  if (public_key.size() != crypto_sign_PUBLICKEYBYTES ||
+      token.signature.size() != crypto_sign_BYTES)
+    return false;
+  return crypto_sign_verify_detached(
+             reinterpret_cast<const unsigned char*>(token.signature.data()),
+             reinterpret_cast<const unsigned char*>(token.body.data()), token.body.size(),
+             reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
 }
 
 }  // namespace kb::qr

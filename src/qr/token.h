@@ -20,8 +20,8 @@ inline constexpr size_t kTokenBodyBytes = 30;
 inline constexpr size_t kSignatureBytes = 64;
 
 struct TokenClaims {
-  int colour = 0;          // 0 green, 1 yellow, 2 red
-  std::string key_id;      // 8 lower-case hex digits
+  int colour = 0;      // 0 green, 1 yellow, 2 red
+  std::string key_id;  // 8 lower-case hex digits
   int64_t token_id = 0;
   int64_t person_id = 0;
   int64_t issued_at = 0;
@@ -34,7 +34,7 @@ struct ParsedToken {
   std::string signature;  // 64 bytes
 };
 
-std::string_view colour_of_code(int code);        // "green" | "yellow" | "red" | ""
+std::string_view colour_of_code(int code);  // "green" | "yellow" | "red" | ""
 std::optional<int> colour_code(std::string_view name);
 
 // The payload for `claims` signed with a libsodium Ed25519 secret key (64 raw bytes).

@@ -4,8 +4,8 @@
 
 #include <optional>
 
-#include "people/person.h"
 #include "core/text.h"
+#include "people/person.h"
 #include "scan/card_fields.h"
 
 namespace kb::scan {

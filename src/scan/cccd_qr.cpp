@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
 #include "people/cccd.h"
 #include "people/person.h"
-#include "core/text.h"
 #include "scan/card_fields.h"
 
 namespace kb::scan {

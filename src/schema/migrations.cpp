@@ -339,7 +339,8 @@ DROP INDEX visits_by_venue;
     // Visits move into one table per day, so retention drops whole days (checkin/visit_days.h).
     {8, nullptr, checkin::split_visits_by_day},
     // PostgreSQL: the tracer's venue read also returns the visit id, which its venue index
-    // lacked, so every contact row cost a heap visit (10 M visits: F1 p50 26 → 5 ms, p99 100 → 13 ms).
+    // lacked, so every contact row cost a heap visit (10 M visits: F1 p50 26 → 5 ms, p99 100 → 13
+    // ms).
     {9, nullptr, checkin::cover_visit_ids},
     {10, R"sql(
 -- Nobody is green by default: people who never declared are "not declared" (health/health_status.h).
@@ -894,14 +895,15 @@ constexpr bool in_version_order() {
   }
   return true;
 }
-static_assert(in_version_order(), "kMigrations must be in version order: a database at version N skips any lower one");
+static_assert(in_version_order(),
+              "kMigrations must be in version order: a database at version N skips any lower one");
 
 }  // namespace
 
 Result<std::vector<std::pair<std::string, int64_t>>> table_counts(Connection& c) {
-  static constexpr Sql kSqliteTables{
-      "list_tables_sqlite",
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"};
+  static constexpr Sql kSqliteTables{"list_tables_sqlite",
+                                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name "
+                                     "NOT LIKE 'sqlite_%' ORDER BY name"};
   static constexpr Sql kPgTables{
       "list_tables_pg",
       "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "

@@ -14,22 +14,26 @@ namespace {
 
 using store::Sql;
 
-constexpr Sql kPeopleByName{
-    "select_people_by_name_and_year",
-    "SELECT id FROM people WHERE full_name = $1 AND birth_date >= $2 AND birth_date < $3 ORDER BY id LIMIT 1000"};
-constexpr Sql kCasesOfPerson{
-    "select_cases_of_person",
-    "SELECT id, test_date, status, found_in FROM cases WHERE person_id = $1 ORDER BY id DESC LIMIT 50"};
-constexpr Sql kDeclarationsOfArea{
-    "select_declarations_for_export",
-    "SELECT d.id, d.created_at, d.superseded_at, d.kind, d.travel_provinces, d.travel_countries, d.symptoms, "
-    "d.exposures, d.vaccine_doses, p.id, p.full_name, COALESCE(p.id_number, ''), p.birth_date, p.sex, "
-    "COALESCE(p.phone, ''), p.province_code, p.ward_code, p.street "
-    "FROM declarations d JOIN people p ON p.id = d.person_id "
-    "WHERE d.created_at >= $2 AND d.created_at < $3 AND ($1 = '*' OR p.province_code = $1 OR p.ward_code = $1) "
-    "ORDER BY d.created_at, d.id LIMIT $4"};
+constexpr Sql kPeopleByName{"select_people_by_name_and_year",
+                            "SELECT id FROM people WHERE full_name = $1 AND birth_date >= $2 AND "
+                            "birth_date < $3 ORDER BY id LIMIT 1000"};
+constexpr Sql kCasesOfPerson{"select_cases_of_person",
+                             "SELECT id, test_date, status, found_in FROM cases WHERE person_id = "
+                             "$1 ORDER BY id DESC LIMIT 50"};
+constexpr Sql kDeclarationsOfArea{"select_declarations_for_export",
+                                  "SELECT d.id, d.created_at, d.superseded_at, d.kind, "
+                                  "d.travel_provinces, d.travel_countries, d.symptoms, "
+                                  "d.exposures, d.vaccine_doses, p.id, p.full_name, "
+                                  "COALESCE(p.id_number, ''), p.birth_date, p.sex, "
+                                  "COALESCE(p.phone, ''), p.province_code, p.ward_code, p.street "
+                                  "FROM declarations d JOIN people p ON p.id = d.person_id "
+                                  "WHERE d.created_at >= $2 AND d.created_at < $3 AND ($1 = '*' OR "
+                                  "p.province_code = $1 OR p.ward_code = $1) "
+                                  "ORDER BY d.created_at, d.id LIMIT $4"};
 
-Error not_found() { return make_error(ErrorKind::kNotFound, "person_not_found", "no such person in your area"); }
+Error not_found() {
+  return make_error(ErrorKind::kNotFound, "person_not_found", "no such person in your area");
+}
 
 // What was asked, for the audit log: the way, never the full value of an identifier.
 std::string query_detail(const PersonQuery& q, size_t found) {
@@ -46,8 +50,9 @@ Result<std::vector<people::Person>> candidates(store::Connection& c, const Perso
     if (!p) return std::vector<people::Person>{};
     return std::vector<people::Person>{std::move(*p)};
   }
-  KB_ASSIGN(auto rows, c.query(kPeopleByName, {std::string_view(q.full_name), fmt::format("{:04}", q.birth_year),
-                                               fmt::format("{:04}", q.birth_year + 1)}));
+  KB_ASSIGN(auto rows, c.query(kPeopleByName,
+                               {std::string_view(q.full_name), fmt::format("{:04}", q.birth_year),
+                                fmt::format("{:04}", q.birth_year + 1)}));
   std::vector<people::Person> out;
   for (const auto& r : rows) {
     KB_ASSIGN(auto p, people::find(c, r.i64(0)));
@@ -60,15 +65,23 @@ Result<std::vector<people::Person>> candidates(store::Connection& c, const Perso
 
 Status check_query(const PersonQuery& q) {
   int ways = !q.phone.empty() + !q.id_number.empty() + (!q.full_name.empty() || q.birth_year != 0);
-  if (ways == 0) return invalid("query", "missing_field", "give a phone, an ID number, or a name and birth year");
-  if (ways > 1) return invalid("query", "one_way_only", "search by one of phone, ID number, or name and birth year");
-  if (q.full_name.empty() && q.birth_year != 0) return invalid("name", "missing_field", "give the name too");
-  if (!q.full_name.empty() && q.birth_year == 0) return invalid("birth_year", "missing_field", "give the birth year too");
+  if (ways == 0)
+    return invalid("query", "missing_field",
+                   "give a phone, an ID number, or a name and birth year");
+  if (ways > 1)
+    return invalid("query", "one_way_only",
+                   "search by one of phone, ID number, or name and birth year");
+  if (q.full_name.empty() && q.birth_year != 0)
+    return invalid("name", "missing_field", "give the name too");
+  if (!q.full_name.empty() && q.birth_year == 0)
+    return invalid("birth_year", "missing_field", "give the birth year too");
   return {};
 }
 
-Result<std::vector<people::Person>> find_people(store::Connection& c, const accounts::User& official,
-                                                const PersonQuery& q, std::string_view reason, int64_t now) {
+Result<std::vector<people::Person>> find_people(store::Connection& c,
+                                                const accounts::User& official,
+                                                const PersonQuery& q, std::string_view reason,
+                                                int64_t now) {
   KB_TRY(access::official(official));
   KB_TRY(check_query(q));
   KB_ASSIGN(auto all, candidates(c, q));
@@ -78,15 +91,17 @@ Result<std::vector<people::Person>> find_people(store::Connection& c, const acco
     out.push_back(std::move(p));
     if (static_cast<int64_t>(out.size()) == kMaxMatches) break;
   }
-  KB_TRY(audit::record(c, {now, official.id, "person.search", "people", reason, query_detail(q, out.size())}));
+  KB_TRY(audit::record(
+      c, {now, official.id, "person.search", "people", reason, query_detail(q, out.size())}));
   return out;
 }
 
-Result<PersonRecord> person_record(store::Connection& c, const accounts::User& official, int64_t person_id,
-                                   std::string_view reason, int64_t now) {
+Result<PersonRecord> person_record(store::Connection& c, const accounts::User& official,
+                                   int64_t person_id, std::string_view reason, int64_t now) {
   KB_TRY(access::official(official));
   KB_ASSIGN(auto person, people::find(c, person_id));
-  if (!person || !access::in_charge_of(official, person->province_code, person->ward_code)) return not_found();
+  if (!person || !access::in_charge_of(official, person->province_code, person->ward_code))
+    return not_found();
   PersonRecord rec;
   rec.person = std::move(*person);
   KB_ASSIGN(auto status, health::stored_status(c, person_id));
@@ -97,48 +112,54 @@ Result<PersonRecord> person_record(store::Connection& c, const accounts::User& o
   KB_ASSIGN(rec.visits, checkin::visits_of(c, ids, now - kRecordVisitDays * 86400, 500));
   KB_ASSIGN(auto rows, c.query(kCasesOfPerson, {person_id}));
   for (const auto& r : rows) rec.cases.push_back({r.i64(0), r.i64(1), r.str(2), r.str(3)});
-  KB_TRY(audit::record(c, {now, official.id, "person.record", fmt::format("person:{}", person_id), reason,
-                           fmt::format("{} declarations, {} visits, {} cases", rec.declarations.size(),
-                                       rec.visits.size(), rec.cases.size())}));
+  KB_TRY(audit::record(
+      c, {now, official.id, "person.record", fmt::format("person:{}", person_id), reason,
+          fmt::format("{} declarations, {} visits, {} cases", rec.declarations.size(),
+                      rec.visits.size(), rec.cases.size())}));
   return rec;
 }
 
-Result<std::vector<DeclarationRow>> export_declarations(store::Connection& c, const areas::AreaDirectory& areas,
-                                                        const accounts::User& official, const ExportQuery& q,
-                                                        std::string_view reason, std::string_view format,
-                                                        int64_t now) {
+Result<std::vector<DeclarationRow>> export_declarations(
+    store::Connection& c, const areas::AreaDirectory& areas, const accounts::User& official,
+    const ExportQuery& q, std::string_view reason, std::string_view format, int64_t now) {
   KB_ASSIGN(std::string area, dashboard::area_for(official, areas, q.area));
   if (q.to <= q.from) return invalid("to", "before_from", "to is before from");
   if (q.to - q.from > kMaxExportDays * 86400) {
-    return invalid("to", "range_too_long", fmt::format("export at most {} days at a time", kMaxExportDays));
+    return invalid("to", "range_too_long",
+                   fmt::format("export at most {} days at a time", kMaxExportDays));
   }
-  KB_ASSIGN(auto rows, c.query(kDeclarationsOfArea, {std::string_view(area), q.from, q.to, kMaxExportRows + 1}));
+  KB_ASSIGN(auto rows, c.query(kDeclarationsOfArea,
+                               {std::string_view(area), q.from, q.to, kMaxExportRows + 1}));
   if (static_cast<int64_t>(rows.size()) > kMaxExportRows) {
-    return invalid("to", "too_many_rows", fmt::format("more than {} declarations: export fewer days", kMaxExportRows));
+    return invalid("to", "too_many_rows",
+                   fmt::format("more than {} declarations: export fewer days", kMaxExportRows));
   }
   std::vector<DeclarationRow> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
-    out.push_back({r.i64(0), r.i64(1), r.opt_i64(2).has_value(), r.str(3), r.str(4), r.str(5), r.str(6), r.str(7),
-                   r.i64(8), r.i64(9), r.str(10), r.str(11), r.str(12), r.str(13), r.str(14), r.str(15), r.str(16),
-                   r.str(17)});
+    out.push_back({r.i64(0), r.i64(1), r.opt_i64(2).has_value(), r.str(3), r.str(4), r.str(5),
+                   r.str(6), r.str(7), r.i64(8), r.i64(9), r.str(10), r.str(11), r.str(12),
+                   r.str(13), r.str(14), r.str(15), r.str(16), r.str(17)});
   }
-  KB_TRY(audit::record(c, {now, official.id, "declarations.export", fmt::format("area:{}", area), reason,
-                           fmt::format("{} from {} to {}: {} rows", format, format_rfc3339(q.from),
-                                       format_rfc3339(q.to), out.size())}));
+  KB_TRY(audit::record(
+      c, {now, official.id, "declarations.export", fmt::format("area:{}", area), reason,
+          fmt::format("{} from {} to {}: {} rows", format, format_rfc3339(q.from),
+                      format_rfc3339(q.to), out.size())}));
   return out;
 }
 
 std::string declarations_csv(const std::vector<DeclarationRow>& rows) {
   std::string out{csv::kBom};
-  csv::append_row(out, {"declaration_id", "declared_at", "current", "kind", "full_name", "id_number", "birth_date",
-                        "sex", "phone", "province_code", "ward_code", "street", "travel_provinces",
-                        "travel_countries", "symptoms", "exposures", "vaccine_doses", "person_id"});
+  csv::append_row(out, {"declaration_id", "declared_at", "current", "kind", "full_name",
+                        "id_number", "birth_date", "sex", "phone", "province_code", "ward_code",
+                        "street", "travel_provinces", "travel_countries", "symptoms", "exposures",
+                        "vaccine_doses", "person_id"});
   for (const auto& d : rows) {
-    csv::append_row(out, {std::to_string(d.id), format_rfc3339(d.created_at), d.superseded ? "0" : "1", d.kind,
-                          d.full_name, d.id_number, d.birth_date, d.sex, d.phone, d.province_code, d.ward_code,
-                          d.street, d.travel_provinces, d.travel_countries, d.symptoms, d.exposures,
-                          std::to_string(d.vaccine_doses), std::to_string(d.person_id)});
+    csv::append_row(
+        out, {std::to_string(d.id), format_rfc3339(d.created_at), d.superseded ? "0" : "1", d.kind,
+              d.full_name, d.id_number, d.birth_date, d.sex, d.phone, d.province_code, d.ward_code,
+              d.street, d.travel_provinces, d.travel_countries, d.symptoms, d.exposures,
+              std::to_string(d.vaccine_doses), std::to_string(d.person_id)});
   }
   return out;
 }

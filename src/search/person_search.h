@@ -39,8 +39,10 @@ inline constexpr int64_t kMaxMatches = 20;
 
 // The people of the official's jurisdiction the query names (at most kMaxMatches), audited
 // (person.search, with what was searched and how many were found).
-Result<std::vector<people::Person>> find_people(store::Connection& c, const accounts::User& official,
-                                                const PersonQuery& q, std::string_view reason, int64_t now);
+Result<std::vector<people::Person>> find_people(store::Connection& c,
+                                                const accounts::User& official,
+                                                const PersonQuery& q, std::string_view reason,
+                                                int64_t now);
 
 struct CaseSummary {
   int64_t id = 0;
@@ -59,8 +61,8 @@ struct PersonRecord {
 inline constexpr int64_t kRecordVisitDays = 28;
 
 // One person's record, audited (person.record). kNotFound unless they live in the jurisdiction.
-Result<PersonRecord> person_record(store::Connection& c, const accounts::User& official, int64_t person_id,
-                                   std::string_view reason, int64_t now);
+Result<PersonRecord> person_record(store::Connection& c, const accounts::User& official,
+                                   int64_t person_id, std::string_view reason, int64_t now);
 
 // ---- Export of declarations ----
 
@@ -89,10 +91,9 @@ struct DeclarationRow {
 // dashboard::area_for answers; range longer than kMaxExportDays (field to, range_too_long);
 // more than kMaxExportRows (field to, too_many_rows).
 // `format` ("csv" | "json") goes into the audit entry.
-Result<std::vector<DeclarationRow>> export_declarations(store::Connection& c, const areas::AreaDirectory& areas,
-                                                        const accounts::User& official, const ExportQuery& q,
-                                                        std::string_view reason, std::string_view format,
-                                                        int64_t now);
+Result<std::vector<DeclarationRow>> export_declarations(
+    store::Connection& c, const areas::AreaDirectory& areas, const accounts::User& official,
+    const ExportQuery& q, std::string_view reason, std::string_view format, int64_t now);
 
 // The export as CSV: UTF-8 with a BOM, CRLF, every cell through csv::cell (formula-safe).
 std::string declarations_csv(const std::vector<DeclarationRow>& rows);

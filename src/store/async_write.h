@@ -13,7 +13,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <utility>
 
 #include "store/database.h"
@@ -42,7 +41,9 @@ template <class F>
 auto write(Database& db, F& fn) {
   using R = decltype(fn(std::declval<Connection&>()));
   return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
-      [&db](auto handler, F job) { db.writer().submit(std::move(job), detail::resume_with<R>(std::move(handler))); },
+      [&db](auto handler, F job) {
+        db.writer().submit(std::move(job), detail::resume_with<R>(std::move(handler)));
+      },
       boost::asio::use_awaitable, F(std::move(fn)));
 }
 
@@ -55,7 +56,8 @@ auto ingest(Database& db, typename Group::Input& input) {
   return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
       [&db](auto handler, typename Group::Input in) {
         auto& writer = db.ingest_writer(Group::key(in));
-        writer.template submit_grouped<Group>(std::move(in), detail::resume_with<R>(std::move(handler)));
+        writer.template submit_grouped<Group>(std::move(in),
+                                              detail::resume_with<R>(std::move(handler)));
       },
       boost::asio::use_awaitable, input);
 }
@@ -68,7 +70,8 @@ auto write_grouped(Database& db, typename Group::Input& input) {
   using R = typename Group::Output;
   return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
       [&db](auto handler, typename Group::Input in) {
-        db.writer().template submit_grouped<Group>(std::move(in), detail::resume_with<R>(std::move(handler)));
+        db.writer().template submit_grouped<Group>(std::move(in),
+                                                   detail::resume_with<R>(std::move(handler)));
       },
       boost::asio::use_awaitable, input);
 }

@@ -46,7 +46,8 @@ std::optional<int64_t> Row::opt_i64(size_t i) const {
   return i64(i);
 }
 
-Result<std::optional<Row>> Connection::query_one(const Sql& sql, std::initializer_list<Param> params) {
+Result<std::optional<Row>> Connection::query_one(const Sql& sql,
+                                                 std::initializer_list<Param> params) {
   KB_ASSIGN(Rows rows, query(sql, params));
   if (rows.empty()) return std::optional<Row>{};
   return std::optional<Row>{std::move(rows.front())};
@@ -54,7 +55,8 @@ Result<std::optional<Row>> Connection::query_one(const Sql& sql, std::initialize
 
 Database::~Database() { stop(); }
 
-Result<std::unique_ptr<Database>> Database::open(const std::string& url, Schema schema, DatabaseOptions options) {
+Result<std::unique_ptr<Database>> Database::open(const std::string& url, Schema schema,
+                                                 DatabaseOptions options) {
   std::unique_ptr<Database> db;
   if (url.starts_with("sqlite:")) {
     db = std::make_unique<SqliteDatabase>(url.substr(7));

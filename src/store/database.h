@@ -133,7 +133,8 @@ class Database {
  public:
   virtual ~Database();
   // Opens `sqlite:PATH` or `postgres://…` (also `postgresql://…`) and brings it to `schema`.
-  static Result<std::unique_ptr<Database>> open(const std::string& url, Schema schema, DatabaseOptions options = {});
+  static Result<std::unique_ptr<Database>> open(const std::string& url, Schema schema,
+                                                DatabaseOptions options = {});
 
   virtual Dialect dialect() const = 0;
   // A new connection of this database.

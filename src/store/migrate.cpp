@@ -17,19 +17,22 @@ std::string render(const char* sql, Dialect dialect) {
   return out;
 }
 
-constexpr Sql kSelectVersion{"select_schema_version", "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"};
+constexpr Sql kSelectVersion{"select_schema_version",
+                             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"};
 constexpr Sql kInsertVersion{"insert_schema_version",
                              "INSERT INTO schema_migrations(version, applied_at) VALUES ($1, $2)"};
 
 }  // namespace
 
 Status migrate(Connection& c, Schema schema, int up_to_version) {
-  KB_TRY(c.exec_script(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"));
+  KB_TRY(
+      c.exec_script("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                    "applied_at BIGINT NOT NULL)"));
   KB_TRY(c.exec_script(c.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN"));
   auto body = [&]() -> Status {
     // Several servers may start at once against one PostgreSQL: one migrates, the others wait.
-    if (c.dialect() == Dialect::kPostgres) KB_TRY(c.exec_script("SELECT pg_advisory_xact_lock(727201)"));
+    if (c.dialect() == Dialect::kPostgres)
+      KB_TRY(c.exec_script("SELECT pg_advisory_xact_lock(727201)"));
     KB_ASSIGN(Rows rows, c.query(kSelectVersion));
     int64_t current = rows.empty() ? 0 : rows[0].i64(0);
     for (const Migration& m : schema) {

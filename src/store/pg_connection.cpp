@@ -9,9 +9,11 @@ namespace {
 
 Error error_of(const char* what, PGresult* res, PGconn* conn) {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-  std::string msg = fmt::format("{} failed: {}", what, res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+  std::string msg =
+      fmt::format("{} failed: {}", what, res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  if (state && std::strncmp(state, "23", 2) == 0) return make_error(ErrorKind::kConflict, "conflict", msg);
+  if (state && std::strncmp(state, "23", 2) == 0)
+    return make_error(ErrorKind::kConflict, "conflict", msg);
   if (!state || std::strncmp(state, "08", 2) == 0 || std::strncmp(state, "57", 2) == 0 ||
       std::strncmp(state, "40", 2) == 0 || std::strncmp(state, "53", 2) == 0) {
     return make_error(ErrorKind::kUnavailable, "db_unavailable", msg);
@@ -31,7 +33,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& url)
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string msg = PQerrorMessage(conn);
     PQfinish(conn);
-    return make_error(ErrorKind::kUnavailable, "db_unavailable", "cannot connect to PostgreSQL: " + msg);
+    return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                      "cannot connect to PostgreSQL: " + msg);
   }
   std::unique_ptr<PgConnection> c(new PgConnection(conn));
   KB_TRY(c->exec_script("SET client_min_messages = warning; SET TIME ZONE 'UTC'"));
@@ -81,7 +84,8 @@ Result<PGresult*> PgConnection::run(const Sql& sql, std::span<const Param> param
   auto it = statements_.find(sql.text);
   if (it == statements_.end()) {
     std::string name = fmt::format("kb{}", statements_.size());
-    PGresult* prep = PQprepare(conn_, name.c_str(), sql.text, static_cast<int>(params.size()), nullptr);
+    PGresult* prep =
+        PQprepare(conn_, name.c_str(), sql.text, static_cast<int>(params.size()), nullptr);
     ResultGuard guard{prep};
     if (PQresultStatus(prep) != PGRES_COMMAND_OK) return error_of(sql.name, prep, conn_);
     it = statements_.emplace(sql.text, std::move(name)).first;

@@ -20,12 +20,13 @@ std::string to_sqlite_params(std::string_view text) {
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
-    return make_error(ErrorKind::kUnavailable, "db_unavailable", "cannot open SQLite database: " + msg);
+    return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                      "cannot open SQLite database: " + msg);
   }
   std::unique_ptr<SqliteConnection> c(new SqliteConnection(db));
   sqlite3_busy_timeout(db, 10000);
@@ -33,9 +34,10 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
   // power loss, which group commit keeps cheap. The database's own thread checkpoints the WAL
   // (SqliteDatabase::start_background); the automatic checkpoint inside a commit is only a
   // safety valve at 64 MB of WAL.
-  KB_TRY(c->exec_script(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-      "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384; PRAGMA journal_size_limit=67108864;"));
+  KB_TRY(
+      c->exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                     "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; PRAGMA "
+                     "wal_autocheckpoint=16384; PRAGMA journal_size_limit=67108864;"));
   return c;
 }
 
@@ -74,15 +76,17 @@ Status SqliteConnection::control(std::string_view statement) {
     if (text == statement) stmt = prepared;
   }
   if (!stmt) {
-    int rc = sqlite3_prepare_v3(db_, statement.data(), static_cast<int>(statement.size()), SQLITE_PREPARE_PERSISTENT,
-                                &stmt, nullptr);
-    if (rc != SQLITE_OK) return make_error(ErrorKind::kUnavailable, "db_error", sqlite3_errmsg(db_));
+    int rc = sqlite3_prepare_v3(db_, statement.data(), static_cast<int>(statement.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK)
+      return make_error(ErrorKind::kUnavailable, "db_error", sqlite3_errmsg(db_));
     control_statements_.emplace_back(std::string(statement), stmt);
   }
   int rc = sqlite3_step(stmt);
   sqlite3_reset(stmt);
   if (rc != SQLITE_DONE) {
-    return make_error(ErrorKind::kUnavailable, "db_error", fmt::format("SQLite {}: {}", statement, sqlite3_errmsg(db_)));
+    return make_error(ErrorKind::kUnavailable, "db_error",
+                      fmt::format("SQLite {}: {}", statement, sqlite3_errmsg(db_)));
   }
   return {};
 }
@@ -110,7 +114,8 @@ Result<sqlite3_stmt*> SqliteConnection::prepare(const Sql& sql, std::span<const 
           if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt, idx, v);
           if constexpr (std::is_same_v<T, std::string_view>) {
             // An empty view may have no data pointer; SQLite would bind that as NULL.
-            return sqlite3_bind_text(stmt, idx, v.data() ? v.data() : "", static_cast<int>(v.size()), SQLITE_STATIC);
+            return sqlite3_bind_text(stmt, idx, v.data() ? v.data() : "",
+                                     static_cast<int>(v.size()), SQLITE_STATIC);
           }
         },
         params[i]);
@@ -135,9 +140,15 @@ Result<Rows> SqliteConnection::query(const Sql& sql, std::span<const Param> para
     cells.reserve(columns);
     for (int i = 0; i < columns; ++i) {
       switch (sqlite3_column_type(stmt, i)) {
-        case SQLITE_NULL: cells.emplace_back(std::monostate{}); break;
-        case SQLITE_INTEGER: cells.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i))); break;
-        case SQLITE_FLOAT: cells.emplace_back(sqlite3_column_double(stmt, i)); break;
+        case SQLITE_NULL:
+          cells.emplace_back(std::monostate{});
+          break;
+        case SQLITE_INTEGER:
+          cells.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i)));
+          break;
+        case SQLITE_FLOAT:
+          cells.emplace_back(sqlite3_column_double(stmt, i));
+          break;
         default: {
           auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
           cells.emplace_back(std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt, i))));

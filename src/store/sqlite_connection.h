@@ -30,7 +30,8 @@ class SqliteConnection final : public Connection {
 
   sqlite3* db_;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
-  std::vector<std::pair<std::string, sqlite3_stmt*>> control_statements_;  // a handful; linear search
+  std::vector<std::pair<std::string, sqlite3_stmt*>>
+      control_statements_;  // a handful; linear search
 };
 
 class SqliteDatabase final : public Database {

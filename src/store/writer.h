@@ -84,7 +84,9 @@ class Writer {
    public:
     explicit ResultJob(Done done) : done_(std::move(done)) {}
     void finish(const Error* commit_error) override {
-      if (!result_) result_.emplace(make_error(ErrorKind::kUnavailable, "unavailable", "database writer stopped"));
+      if (!result_)
+        result_.emplace(
+            make_error(ErrorKind::kUnavailable, "unavailable", "database writer stopped"));
       if (commit_error && result_->ok()) result_.emplace(*commit_error);
       done_(std::move(*result_));
     }
@@ -95,7 +97,8 @@ class Writer {
   };
 
   template <class F, class Done>
-  class Job final : public ResultJob<decltype(std::declval<F&>()(std::declval<Connection&>())), Done> {
+  class Job final
+      : public ResultJob<decltype(std::declval<F&>()(std::declval<Connection&>())), Done> {
    public:
     Job(F fn, Done done) : Job::ResultJob(std::move(done)), fn_(std::move(fn)) {}
     bool run(Connection& c) override {
@@ -126,7 +129,8 @@ class Writer {
    public:
     using Input = typename Group::Input;
     using Output = typename Group::Output;
-    GroupJob(Input input, Done done) : GroupJob::ResultJob(std::move(done)), input_(std::move(input)) {}
+    GroupJob(Input input, Done done)
+        : GroupJob::ResultJob(std::move(done)), input_(std::move(input)) {}
     const void* group_key() const override { return &kKey; }
     bool run(Connection& c) override {
       WriteJob* self = this;
@@ -136,15 +140,18 @@ class Writer {
     void run_group(Connection& c, std::span<WriteJob* const> jobs) override {
       std::vector<Input> inputs;
       inputs.reserve(jobs.size());
-      for (WriteJob* j : jobs) inputs.push_back(static_cast<GroupJob*>(j)->input_);  // same key, same type
+      for (WriteJob* j : jobs)
+        inputs.push_back(static_cast<GroupJob*>(j)->input_);  // same key, same type
       std::vector<Output> outputs;
       try {
         outputs = Group::run(c, inputs);
       } catch (const std::exception& e) {
         outputs.assign(jobs.size(), Output(internal(e.what())));
       }
-      if (outputs.size() != jobs.size()) outputs.assign(jobs.size(), Output(internal("write group lost results")));
-      for (size_t i = 0; i < jobs.size(); ++i) static_cast<GroupJob*>(jobs[i])->result_.emplace(std::move(outputs[i]));
+      if (outputs.size() != jobs.size())
+        outputs.assign(jobs.size(), Output(internal("write group lost results")));
+      for (size_t i = 0; i < jobs.size(); ++i)
+        static_cast<GroupJob*>(jobs[i])->result_.emplace(std::move(outputs[i]));
     }
 
    private:

@@ -1,14 +1,14 @@
 #include "synth/synth.h"
 
-#include "core/clock.h"
-#include "checkin/visit_days.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
+
+#include "checkin/visit_days.h"
+#include "core/clock.h"
 
 namespace kb::synth {
 namespace {
@@ -23,48 +23,59 @@ constexpr int kBatch = 5000;
 // of rows per statement through unnest() over array parameters (one round trip per batch).
 constexpr Sql kInsertPersonSqlite{
     "synth_person_sqlite",
-    "INSERT INTO people(full_name, id_number, id_kind, birth_date, sex, phone, province_code, ward_code, street, "
+    "INSERT INTO people(full_name, id_number, id_kind, birth_date, sex, phone, province_code, "
+    "ward_code, street, "
     "created_at, updated_at, status_colour, status_reason) "
     "VALUES ($1, $2, 'cccd', $3, $4, $5, $6, $7, $8, $9, $9, 'not_declared', 'no_declaration')"};
-constexpr Sql kInsertPeoplePg{
-    "synth_people_pg",
-    "INSERT INTO people(full_name, id_number, id_kind, birth_date, sex, phone, province_code, ward_code, street, "
-    "created_at, updated_at, status_colour, status_reason) "
-    "SELECT n, i, 'cccd', b, s, p, pc, wc, st, $9, $9, 'not_declared', 'no_declaration' FROM unnest($1::text[], $2::text[], "
-    "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS t(n, i, b, s, p, pc, wc, st)"};
-constexpr Sql kInsertVenueSqlite{
-    "synth_venue_sqlite",
-    "INSERT INTO venues(code, name, kind, province_code, ward_code, street, capacity, contact_phone, status, "
-    "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, 'open', $7, $8, $8)"};
-constexpr Sql kInsertVenuesPg{
-    "synth_venues_pg",
-    "INSERT INTO venues(code, name, kind, province_code, ward_code, street, capacity, contact_phone, status, "
-    "created_by, created_at, updated_at) SELECT c, n, k, pc, wc, st, NULL, NULL, 'open', $7, $8, $8 FROM "
-    "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(c, n, k, pc, wc, st)"};
-constexpr Sql kInsertVisitSqlite{
-    "synth_visit_sqlite",
-    "INSERT INTO {visits}(venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, 1, 3, NULL, $3)"};
-constexpr Sql kInsertFirstVisitSqlite{
-    "synth_first_visit_sqlite",
-    "INSERT INTO {visits}(id, venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by, created_at) "
-    "VALUES ({next_id}, $1, $2, $3, $4, $5, 1, 3, NULL, $3)"};
-constexpr Sql kInsertVisitsPg{
-    "synth_visits_pg",
-    "INSERT INTO visits(venue_id, person_id, t_in, t_out, assumed_out, source, trust, recorded_by, created_at) "
-    "SELECT v, p, ti, tout, ao, 1, 3, NULL, ti FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], "
-    "$5::bigint[]) AS t(v, p, ti, tout, ao)"};
+constexpr Sql kInsertPeoplePg{"synth_people_pg",
+                              "INSERT INTO people(full_name, id_number, id_kind, birth_date, sex, "
+                              "phone, province_code, ward_code, street, "
+                              "created_at, updated_at, status_colour, status_reason) "
+                              "SELECT n, i, 'cccd', b, s, p, pc, wc, st, $9, $9, 'not_declared', "
+                              "'no_declaration' FROM unnest($1::text[], $2::text[], "
+                              "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+                              "$8::text[]) AS t(n, i, b, s, p, pc, wc, st)"};
+constexpr Sql kInsertVenueSqlite{"synth_venue_sqlite",
+                                 "INSERT INTO venues(code, name, kind, province_code, ward_code, "
+                                 "street, capacity, contact_phone, status, "
+                                 "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, "
+                                 "$6, NULL, NULL, 'open', $7, $8, $8)"};
+constexpr Sql kInsertVenuesPg{"synth_venues_pg",
+                              "INSERT INTO venues(code, name, kind, province_code, ward_code, "
+                              "street, capacity, contact_phone, status, "
+                              "created_by, created_at, updated_at) SELECT c, n, k, pc, wc, st, "
+                              "NULL, NULL, 'open', $7, $8, $8 FROM "
+                              "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
+                              "$6::text[]) AS t(c, n, k, pc, wc, st)"};
+constexpr Sql kInsertVisitSqlite{"synth_visit_sqlite",
+                                 "INSERT INTO {visits}(venue_id, person_id, t_in, t_out, "
+                                 "assumed_out, source, trust, recorded_by, created_at) "
+                                 "VALUES ($1, $2, $3, $4, $5, 1, 3, NULL, $3)"};
+constexpr Sql kInsertFirstVisitSqlite{"synth_first_visit_sqlite",
+                                      "INSERT INTO {visits}(id, venue_id, person_id, t_in, t_out, "
+                                      "assumed_out, source, trust, recorded_by, created_at) "
+                                      "VALUES ({next_id}, $1, $2, $3, $4, $5, 1, 3, NULL, $3)"};
+constexpr Sql kInsertVisitsPg{"synth_visits_pg",
+                              "INSERT INTO visits(venue_id, person_id, t_in, t_out, assumed_out, "
+                              "source, trust, recorded_by, created_at) "
+                              "SELECT v, p, ti, tout, ao, 1, 3, NULL, ti FROM unnest($1::bigint[], "
+                              "$2::bigint[], $3::bigint[], $4::bigint[], "
+                              "$5::bigint[]) AS t(v, p, ti, tout, ao)"};
 constexpr Sql kMaxPersonId{"synth_max_person", "SELECT COALESCE(MAX(id), 0) FROM people"};
 constexpr Sql kMaxVenueId{"synth_max_venue", "SELECT COALESCE(MAX(id), 0) FROM venues"};
 constexpr Sql kAnyUser{"synth_any_user", "SELECT MIN(id) FROM users"};
 
-constexpr const char* kFamilyNames[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ",
-                                        "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"};
-constexpr const char* kMiddleNames[] = {"Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc", "Gia", "Bảo"};
-constexpr const char* kGivenNames[] = {"An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương",
-                                       "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn",
-                                       "Tâm", "Thảo", "Trang", "Tuấn", "Vy", "Yến"};
-constexpr const char* kVenueKinds[] = {"shop", "restaurant", "office", "school", "market", "hospital", "transport", "other"};
+constexpr const char* kFamilyNames[] = {"Nguyễn", "Trần", "Lê",    "Phạm", "Hoàng", "Huỳnh",
+                                        "Phan",   "Vũ",   "Võ",    "Đặng", "Bùi",   "Đỗ",
+                                        "Hồ",     "Ngô",  "Dương", "Lý"};
+constexpr const char* kMiddleNames[] = {"Văn",  "Thị",   "Hữu",  "Đức", "Minh",
+                                        "Ngọc", "Thanh", "Quốc", "Gia", "Bảo"};
+constexpr const char* kGivenNames[] = {"An",   "Bình",  "Châu",  "Dũng",  "Giang", "Hà",   "Hải",
+                                       "Hạnh", "Hùng",  "Hương", "Khánh", "Lan",   "Linh", "Long",
+                                       "Mai",  "Nam",   "Nga",   "Phúc",  "Quân",  "Sơn",  "Tâm",
+                                       "Thảo", "Trang", "Tuấn",  "Vy",    "Yến"};
+constexpr const char* kVenueKinds[] = {"shop",   "restaurant", "office",    "school",
+                                       "market", "hospital",   "transport", "other"};
 
 template <class T, size_t N>
 const T& pick(const T (&items)[N], std::mt19937_64& rng) {
@@ -139,7 +150,8 @@ Status in_transaction(store::Database& db, const std::function<Status(Connection
   return conn->exec_script("COMMIT");
 }
 
-Status insert_people(store::Database& db, Generator& gen, int64_t first, int64_t count, int64_t now) {
+Status insert_people(store::Database& db, Generator& gen, int64_t first, int64_t count,
+                     int64_t now) {
   return in_transaction(db, [&](Connection& c) -> Status {
     std::vector<std::string> cols[8];
     auto flush = [&]() -> Status {
@@ -159,23 +171,27 @@ Status insert_people(store::Database& db, Generator& gen, int64_t first, int64_t
       bool female = rng() % 2;
       int century_digit = (year >= 2000 ? 2 : 0) + (female ? 1 : 0);
       const Place& home = gen.place();
-      std::string id = fmt::format("{:03}{}{:02}{:06}", 1 + rng() % 96, century_digit, year % 100, serial % 1000000);
+      std::string id = fmt::format("{:03}{}{:02}{:06}", 1 + rng() % 96, century_digit, year % 100,
+                                   serial % 1000000);
       // Uniqueness beyond a million people: the serial's high part goes in the province digits,
       // and the century digit moves to 4/5 so these never meet the first million's (0–3).
       if (serial >= 1000000) {
-        id = fmt::format("{:03}{}{:02}{:06}", 1 + (serial / 1000000) % 96, century_digit + 4, year % 100,
-                         serial % 1000000);
+        id = fmt::format("{:03}{}{:02}{:06}", 1 + (serial / 1000000) % 96, century_digit + 4,
+                         year % 100, serial % 1000000);
       }
-      std::string name = fmt::format("{} {} {}", pick(kFamilyNames, rng), female ? "Thị" : pick(kMiddleNames, rng),
-                                     pick(kGivenNames, rng));
+      std::string name =
+          fmt::format("{} {} {}", pick(kFamilyNames, rng), female ? "Thị" : pick(kMiddleNames, rng),
+                      pick(kGivenNames, rng));
       std::string birth = fmt::format("{}-{:02}-{:02}", year, 1 + rng() % 12, 1 + rng() % 28);
       std::string phone = fmt::format("+849{:08}", serial % 100000000);
       std::string street = fmt::format("{} đường số {}", 1 + rng() % 300, 1 + rng() % 50);
       if (c.dialect() == store::Dialect::kSqlite) {
-        KB_TRY(c.exec(kInsertPersonSqlite, {name, id, birth, female ? "female" : "male", phone, home.province_code,
-                                            home.ward_code, street, now}));
+        KB_TRY(c.exec(kInsertPersonSqlite, {name, id, birth, female ? "female" : "male", phone,
+                                            home.province_code, home.ward_code, street, now}));
       } else {
-        std::string row[8] = {name, id, birth, female ? "female" : "male", phone, home.province_code, home.ward_code, street};
+        std::string row[8] = {
+            name,           id,    birth, female ? "female" : "male", phone, home.province_code,
+            home.ward_code, street};
         for (int k = 0; k < 8; ++k) cols[k].push_back(std::move(row[k]));
         if (static_cast<int>(cols[0].size()) >= kBatch) KB_TRY(flush());
       }
@@ -184,7 +200,8 @@ Status insert_people(store::Database& db, Generator& gen, int64_t first, int64_t
   });
 }
 
-Status insert_venues(store::Database& db, Generator& gen, int64_t first, int64_t count, int64_t owner, int64_t now) {
+Status insert_venues(store::Database& db, Generator& gen, int64_t first, int64_t count,
+                     int64_t owner, int64_t now) {
   return in_transaction(db, [&](Connection& c) -> Status {
     std::vector<std::string> cols[6];
     auto flush = [&]() -> Status {
@@ -199,10 +216,15 @@ Status insert_venues(store::Database& db, Generator& gen, int64_t first, int64_t
     for (int64_t i = 0; i < count; ++i) {
       const Place& where = gen.place();
       std::string kind = pick(kVenueKinds, rng);
-      std::string row[6] = {fmt::format("SYN{:07}", first + i), fmt::format("Điểm {} số {}", kind, first + i), kind,
-                            where.province_code, where.ward_code, fmt::format("{} Lê Lợi", 1 + rng() % 500)};
+      std::string row[6] = {fmt::format("SYN{:07}", first + i),
+                            fmt::format("Điểm {} số {}", kind, first + i),
+                            kind,
+                            where.province_code,
+                            where.ward_code,
+                            fmt::format("{} Lê Lợi", 1 + rng() % 500)};
       if (c.dialect() == store::Dialect::kSqlite) {
-        KB_TRY(c.exec(kInsertVenueSqlite, {row[0], row[1], row[2], row[3], row[4], row[5], owner, now}));
+        KB_TRY(c.exec(kInsertVenueSqlite,
+                      {row[0], row[1], row[2], row[3], row[4], row[5], owner, now}));
       } else {
         for (int k = 0; k < 6; ++k) cols[k].push_back(std::move(row[k]));
         if (static_cast<int>(cols[0].size()) >= kBatch) KB_TRY(flush());
@@ -214,16 +236,20 @@ Status insert_venues(store::Database& db, Generator& gen, int64_t first, int64_t
 
 // Seconds into a day for an arrival: peaks in the morning, at lunch and after work.
 int64_t arrival_second(std::mt19937_64& rng) {
-  static std::discrete_distribution<int> hours({1, 1, 1, 1, 1, 2, 5, 9, 9, 6, 6, 8, 8, 6, 5, 5, 6, 9, 9, 7, 5, 3, 2, 1});
+  static std::discrete_distribution<int> hours(
+      {1, 1, 1, 1, 1, 2, 5, 9, 9, 6, 6, 8, 8, 6, 5, 5, 6, 9, 9, 7, 5, 3, 2, 1});
   return hours(rng) * 3600 + static_cast<int64_t>(rng() % 3600);
 }
 
 }  // namespace
 
-Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& areas, const SynthOptions& o,
+Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& areas,
+                               const SynthOptions& o,
                                const std::function<void(const std::string&)>& progress) {
   auto started = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
   if (areas.provinces().empty()) return invalid("areas", "areas_missing", "no areas loaded");
   Generator gen(areas, o.seed);
   int64_t now = o.end_time ? o.end_time : static_cast<int64_t>(::time(nullptr));
@@ -267,14 +293,16 @@ Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& 
     for (int64_t i = 0; i < o.visits_per_day; ++i) {
       Row r;
       r.venue = report.first_venue_id + venue_pick(rng);
-      r.person = report.first_person_id + static_cast<int64_t>(rng() % static_cast<uint64_t>(o.people));
+      r.person =
+          report.first_person_id + static_cast<int64_t>(rng() % static_cast<uint64_t>(o.people));
       r.t_in = day + arrival_second(rng);
       int64_t stay = 300 + static_cast<int64_t>(rng() % 7200);
       r.t_out = rng() % 10 < 6 ? r.t_in + stay : INT64_MIN;  // 40% never check out
       r.assumed_out = r.t_in + 3600;
       day_rows.push_back(r);
     }
-    std::sort(day_rows.begin(), day_rows.end(), [](const Row& a, const Row& b) { return a.t_in < b.t_in; });
+    std::sort(day_rows.begin(), day_rows.end(),
+              [](const Row& a, const Row& b) { return a.t_in < b.t_in; });
     KB_TRY(in_transaction(db, [&](Connection& c) -> Status {
       const int64_t vday = checkin::visit_day(day);
       KB_TRY(checkin::ensure_visit_day(c, vday));
@@ -305,12 +333,14 @@ Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& 
           to.push_back(day_rows[i].t_out);
           ao.push_back(day_rows[i].assumed_out);
         }
-        KB_TRY(c.exec(kInsertVisitsPg, {int_array(v), int_array(p), int_array(ti), int_array(to), int_array(ao)}));
+        KB_TRY(c.exec(kInsertVisitsPg,
+                      {int_array(v), int_array(p), int_array(ti), int_array(to), int_array(ao)}));
       }
       return {};
     }));
     report.visits += static_cast<int64_t>(day_rows.size());
-    progress(fmt::format("day {}/{}: {} visits in all, {:.1f} s", d + 1, o.days, report.visits, elapsed()));
+    progress(fmt::format("day {}/{}: {} visits in all, {:.1f} s", d + 1, o.days, report.visits,
+                         elapsed()));
   }
   // What autovacuum would do next on PostgreSQL: planner statistics for the new day partitions,
   // and a visibility map that lets the tracer's index-only scans skip the table (measured on a

@@ -31,7 +31,8 @@ struct SynthReport {
 };
 
 // Appends the synthetic data. `progress(line)` is told of each finished stage.
-Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& areas, const SynthOptions& options,
+Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& areas,
+                               const SynthOptions& options,
                                const std::function<void(const std::string&)>& progress);
 
 }  // namespace kb::synth

@@ -46,23 +46,29 @@ bool digits(std::string_view s) {
 
 }  // namespace
 
-std::string_view finding_name(Finding f) { return f == Finding::kPositive ? "positive" : "negative"; }
+std::string_view finding_name(Finding f) {
+  return f == Finding::kPositive ? "positive" : "negative";
+}
 
 Result<Finding> parse_finding(std::string_view text, std::string_view field) {
   std::string s;
   for (char ch : text) s += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
   // Labs write "Âm tính" and "DƯƠNG TÍNH" too: fold the capitals these words use (Â Í Ư Ơ).
-  for (auto [upper, lower] : {std::pair{"\xC3\x82", "\xC3\xA2"}, std::pair{"\xC3\x8D", "\xC3\xAD"},
-                              std::pair{"\xC6\xAF", "\xC6\xB0"}, std::pair{"\xC6\xA0", "\xC6\xA1"}}) {
-    for (size_t at = s.find(upper); at != std::string::npos; at = s.find(upper, at)) s.replace(at, 2, lower);
+  for (auto [upper, lower] :
+       {std::pair{"\xC3\x82", "\xC3\xA2"}, std::pair{"\xC3\x8D", "\xC3\xAD"},
+        std::pair{"\xC6\xAF", "\xC6\xB0"}, std::pair{"\xC6\xA0", "\xC6\xA1"}}) {
+    for (size_t at = s.find(upper); at != std::string::npos; at = s.find(upper, at))
+      s.replace(at, 2, lower);
   }
   while (!s.empty() && s.back() == ' ') s.pop_back();
   while (!s.empty() && s.front() == ' ') s.erase(s.begin());
   static const std::set<std::string> kNegative{"âm tính", "am tinh", "negative", "neg", "âm", "-"};
-  static const std::set<std::string> kPositive{"dương tính", "duong tinh", "positive", "pos", "dương", "+"};
+  static const std::set<std::string> kPositive{"dương tính", "duong tinh", "positive",
+                                               "pos",        "dương",      "+"};
   if (kNegative.count(s)) return Finding::kNegative;
   if (kPositive.count(s)) return Finding::kPositive;
-  return invalid(std::string(field), "invalid_result", "a result is negative (âm tính) or positive (dương tính)");
+  return invalid(std::string(field), "invalid_result",
+                 "a result is negative (âm tính) or positive (dương tính)");
 }
 
 std::optional<int64_t> parse_result_time(std::string_view text) {
@@ -90,12 +96,14 @@ Result<LabFile> read_lab_file(std::string_view text, int64_t now) {
   KB_ASSIGN(csv::Reader reader, csv::Reader::open(text, csv::Limits{20, 4096}));
   std::array<int, kColumns> at{-1, -1, -1, -1};
   for (size_t i = 0; i < reader.header().size(); ++i) {
-    if (auto col = column_of(reader.header()[i]); col && at[*col] < 0) at[*col] = static_cast<int>(i);
+    if (auto col = column_of(reader.header()[i]); col && at[*col] < 0)
+      at[*col] = static_cast<int>(i);
   }
   for (Column required : {kTube, kResult}) {
     if (at[required] < 0) {
-      return invalid("header", "missing_column",
-                     fmt::format("the file needs a column {} (tube_id, result, time, lab)", kNames[required]));
+      return invalid(
+          "header", "missing_column",
+          fmt::format("the file needs a column {} (tube_id, result, time, lab)", kNames[required]));
     }
   }
   LabFile file;
@@ -112,10 +120,12 @@ Result<LabFile> read_lab_file(std::string_view text, int64_t now) {
     for (const auto& c : cells) blank = blank && trimmed(c).empty();
     if (blank) continue;
     if (static_cast<int64_t>(file.results.size() + file.errors.size()) >= kMaxResultRows) {
-      return invalid("body", "too_many_rows", fmt::format("a file holds at most {} results", kMaxResultRows));
+      return invalid("body", "too_many_rows",
+                     fmt::format("a file holds at most {} results", kMaxResultRows));
     }
     auto fail = [&](Column col, std::string code, std::string message) {
-      file.errors.push_back(ResultRowError{row, std::string(kNames[col]), std::move(code), std::move(message)});
+      file.errors.push_back(
+          ResultRowError{row, std::string(kNames[col]), std::move(code), std::move(message)});
     };
     LabResult r;
     r.tube_label = std::string(cell(kTube));

@@ -12,8 +12,8 @@ namespace kb::testing {
 
 enum class Finding { kNegative, kPositive };
 std::string_view finding_name(Finding f);  // "negative" | "positive"
-// "negative"/"positive", also "âm tính"/"dương tính" (with or without marks, any case), "neg"/"pos".
-// Errors name `field` (invalid_result).
+// "negative"/"positive", also "âm tính"/"dương tính" (with or without marks, any case),
+// "neg"/"pos". Errors name `field` (invalid_result).
 Result<Finding> parse_finding(std::string_view text, std::string_view field);
 
 // One tube's result.

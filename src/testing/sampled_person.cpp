@@ -15,19 +15,21 @@ bool all_digits(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
 }
 
 Error not_found(std::string_view field, std::string_view what) {
-  return Error{ErrorKind::kNotFound, "person_not_found", fmt::format("nobody known has this {}", what),
-               std::string(field)};
+  return Error{ErrorKind::kNotFound, "person_not_found",
+               fmt::format("nobody known has this {}", what), std::string(field)};
 }
 
 }  // namespace
 
-Result<SampledPerson> parse_sampled_person(std::string_view payload, int64_t now, std::string_view field) {
+Result<SampledPerson> parse_sampled_person(std::string_view payload, int64_t now,
+                                           std::string_view field) {
   std::string_view text = trim(payload);
   if (text.empty()) return invalid(std::string(field), "empty", "scan or type a code");
   if (qr::looks_like_personal_qr(text)) return SampledPerson(PersonalQr{std::string(text)});
@@ -52,7 +54,8 @@ Result<SampledPerson> parse_sampled_person(std::string_view payload, int64_t now
 }
 
 Result<people::Person> find_sampled_person(store::Connection& c, const SampledPerson& who,
-                                           const checkin::DoorPlace& place, int64_t now, std::string_view field) {
+                                           const checkin::DoorPlace& place, int64_t now,
+                                           std::string_view field) {
   if (const auto* qr = std::get_if<PersonalQr>(&who)) {
     KB_ASSIGN(auto check, qr::check_personal_qr(c, qr->payload, now));
     if (check.verdict != qr::Verdict::kValid) return qr::refusal(check.verdict, std::string(field));
@@ -60,8 +63,10 @@ Result<people::Person> find_sampled_person(store::Connection& c, const SampledPe
     if (!p) return not_found(field, "QR");
     return std::move(*p);
   }
-  if (const auto* card = std::get_if<scan::CccdCard>(&who)) return checkin::person_for_cccd(c, *card, place, now);
-  if (const auto* card = std::get_if<scan::BhytCard>(&who)) return checkin::person_for_bhyt(c, *card, place, now);
+  if (const auto* card = std::get_if<scan::CccdCard>(&who))
+    return checkin::person_for_cccd(c, *card, place, now);
+  if (const auto* card = std::get_if<scan::BhytCard>(&who))
+    return checkin::person_for_bhyt(c, *card, place, now);
   if (const auto* id = std::get_if<IdNumber>(&who)) {
     KB_ASSIGN(auto p, people::find_by_id_number(c, id->digits));
     if (!p) return not_found(field, "CCCD number");

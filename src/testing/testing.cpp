@@ -18,60 +18,76 @@ using store::Param;
 using store::Row;
 using store::Sql;
 
-constexpr Sql kInsertRound{"testing_insert_round",
-                           "INSERT INTO test_rounds (name, kind, province_code, ward_code, case_id, pool_size, "
-                           "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
-constexpr Sql kInsertRoundWard{"testing_insert_round_ward",
-                               "INSERT INTO test_round_wards (round_id, ward_code) VALUES ($1, $2)"};
-constexpr Sql kInsertSite{"testing_insert_site",
-                          "INSERT INTO test_sites (round_id, name, day) VALUES ($1, $2, $3) RETURNING id"};
-constexpr Sql kSelectRound{"testing_select_round",
-                           "SELECT id, name, kind, province_code, ward_code, case_id, pool_size, created_by, "
-                           "created_at FROM test_rounds WHERE id = $1"};
-constexpr Sql kSelectRoundsAll{"testing_select_rounds_all",
-                               "SELECT id, name, kind, province_code, ward_code, case_id, pool_size, created_by, "
-                               "created_at FROM test_rounds ORDER BY id DESC LIMIT $1"};
+constexpr Sql kInsertRound{
+    "testing_insert_round",
+    "INSERT INTO test_rounds (name, kind, province_code, ward_code, case_id, pool_size, "
+    "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
+constexpr Sql kInsertRoundWard{
+    "testing_insert_round_ward",
+    "INSERT INTO test_round_wards (round_id, ward_code) VALUES ($1, $2)"};
+constexpr Sql kInsertSite{
+    "testing_insert_site",
+    "INSERT INTO test_sites (round_id, name, day) VALUES ($1, $2, $3) RETURNING id"};
+constexpr Sql kSelectRound{
+    "testing_select_round",
+    "SELECT id, name, kind, province_code, ward_code, case_id, pool_size, created_by, "
+    "created_at FROM test_rounds WHERE id = $1"};
+constexpr Sql kSelectRoundsAll{
+    "testing_select_rounds_all",
+    "SELECT id, name, kind, province_code, ward_code, case_id, pool_size, created_by, "
+    "created_at FROM test_rounds ORDER BY id DESC LIMIT $1"};
 constexpr Sql kSelectRoundsOfProvince{
     "testing_select_rounds_of_province",
     "SELECT id, name, kind, province_code, ward_code, case_id, pool_size, created_by, created_at "
     "FROM test_rounds WHERE province_code = $1 ORDER BY id DESC LIMIT $2"};
-constexpr Sql kSelectRoundWards{"testing_select_round_wards",
-                                "SELECT ward_code FROM test_round_wards WHERE round_id = $1 ORDER BY ward_code"};
+constexpr Sql kSelectRoundWards{
+    "testing_select_round_wards",
+    "SELECT ward_code FROM test_round_wards WHERE round_id = $1 ORDER BY ward_code"};
 constexpr Sql kSelectSites{"testing_select_sites",
                            "SELECT id, name, day FROM test_sites WHERE round_id = $1 ORDER BY id"};
 constexpr Sql kSelectSiteOfRound{"testing_select_site_of_round",
                                  "SELECT id FROM test_sites WHERE id = $1 AND round_id = $2"};
-constexpr Sql kSelectWardResidents{"testing_select_ward_residents",
-                                   "SELECT id FROM people WHERE province_code = $1 AND ward_code = $2 ORDER BY id"};
-constexpr Sql kSelectOpenContacts{"testing_select_open_contacts",
-                                  "SELECT DISTINCT person_id FROM contacts WHERE case_id = $1 AND degree = 1 "
-                                  "AND status IN ('pending', 'confirmed') ORDER BY person_id"};
-constexpr Sql kInsertInvitation{"testing_insert_invitation",
-                                "INSERT INTO test_invitations (round_id, person_id, invited_at) VALUES ($1, $2, $3) "
-                                "ON CONFLICT DO NOTHING"};
+constexpr Sql kSelectWardResidents{
+    "testing_select_ward_residents",
+    "SELECT id FROM people WHERE province_code = $1 AND ward_code = $2 ORDER BY id"};
+constexpr Sql kSelectOpenContacts{
+    "testing_select_open_contacts",
+    "SELECT DISTINCT person_id FROM contacts WHERE case_id = $1 AND degree = 1 "
+    "AND status IN ('pending', 'confirmed') ORDER BY person_id"};
+constexpr Sql kInsertInvitation{
+    "testing_insert_invitation",
+    "INSERT INTO test_invitations (round_id, person_id, invited_at) VALUES ($1, $2, $3) "
+    "ON CONFLICT DO NOTHING"};
 
-constexpr Sql kCountInvited{"testing_count_invited", "SELECT COUNT(*) FROM test_invitations WHERE round_id = $1"};
-constexpr Sql kCountSampled{"testing_count_sampled",
-                            "SELECT COUNT(DISTINCT person_id) FROM test_samples WHERE round_id = $1"};
+constexpr Sql kCountInvited{"testing_count_invited",
+                            "SELECT COUNT(*) FROM test_invitations WHERE round_id = $1"};
+constexpr Sql kCountSampled{
+    "testing_count_sampled",
+    "SELECT COUNT(DISTINCT person_id) FROM test_samples WHERE round_id = $1"};
 constexpr Sql kCountTubes{"testing_count_tubes",
                           "SELECT COUNT(*), SUM(CASE WHEN kind = 'pool' THEN 1 ELSE 0 END), "
                           "SUM(CASE WHEN result IS NULL THEN 1 ELSE 0 END) FROM test_tubes "
                           "WHERE round_id = $1 AND members > 0"};
-constexpr Sql kCountResults{"testing_count_results",
-                            "SELECT result, COUNT(DISTINCT person_id) FROM test_samples WHERE round_id = $1 "
-                            "AND result IS NOT NULL GROUP BY result"};
-constexpr Sql kCountRetests{"testing_count_retests",
-                            "SELECT COUNT(*) FROM test_samples WHERE round_id = $1 AND attempt = 1"};
+constexpr Sql kCountResults{
+    "testing_count_results",
+    "SELECT result, COUNT(DISTINCT person_id) FROM test_samples WHERE round_id = $1 "
+    "AND result IS NOT NULL GROUP BY result"};
+constexpr Sql kCountRetests{
+    "testing_count_retests",
+    "SELECT COUNT(*) FROM test_samples WHERE round_id = $1 AND attempt = 1"};
 
-constexpr Sql kSelectTubeByLabel{"testing_select_tube_by_label",
-                                 "SELECT id, round_id, label, kind, capacity, members, result, result_at, lab "
-                                 "FROM test_tubes WHERE label = $1"};
-constexpr Sql kSelectTubesOfRound{"testing_select_tubes_of_round",
-                                  "SELECT id, round_id, label, kind, capacity, members, result, result_at, lab "
-                                  "FROM test_tubes WHERE round_id = $1 ORDER BY id DESC LIMIT $2"};
-constexpr Sql kInsertTube{"testing_insert_tube",
-                          "INSERT INTO test_tubes (round_id, site_id, label, kind, capacity, created_by, created_at) "
-                          "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
+constexpr Sql kSelectTubeByLabel{
+    "testing_select_tube_by_label",
+    "SELECT id, round_id, label, kind, capacity, members, result, result_at, lab "
+    "FROM test_tubes WHERE label = $1"};
+constexpr Sql kSelectTubesOfRound{
+    "testing_select_tubes_of_round",
+    "SELECT id, round_id, label, kind, capacity, members, result, result_at, lab "
+    "FROM test_tubes WHERE round_id = $1 ORDER BY id DESC LIMIT $2"};
+constexpr Sql kInsertTube{
+    "testing_insert_tube",
+    "INSERT INTO test_tubes (round_id, site_id, label, kind, capacity, created_by, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
 constexpr Sql kAddTubeMember{"testing_add_tube_member",
                              "UPDATE test_tubes SET members = members + 1 WHERE id = $1"};
 
@@ -79,7 +95,8 @@ constexpr Sql kAddTubeMember{"testing_add_tube_member",
 // (one round trip each on PostgreSQL); a short batch repeats its last tube, which changes nothing.
 constexpr int kTubeBatch = 100;
 
-std::string numbered(std::string_view head, std::string_view each, int columns, std::string_view tail) {
+std::string numbered(std::string_view head, std::string_view each, int columns,
+                     std::string_view tail) {
   std::string out(head);
   for (int i = 0; i < kTubeBatch; ++i) {
     out += i ? ", " : "";
@@ -99,31 +116,36 @@ std::string numbered(std::string_view head, std::string_view each, int columns, 
 // Statement texts must keep one address for the life of the process (store::Sql): built once.
 const Sql& select_tubes_by_labels() {
   static const std::string text = numbered(
-      "SELECT id, round_id, label, kind, capacity, members, result, result_at, lab FROM test_tubes WHERE label IN (",
+      "SELECT id, round_id, label, kind, capacity, members, result, result_at, lab FROM test_tubes "
+      "WHERE label IN (",
       "?1", 1, ")");
   static const Sql sql{"testing_select_tubes_by_labels", text.c_str()};
   return sql;
 }
 const Sql& set_tube_results() {
   static const std::string text = numbered(
-      "UPDATE test_tubes SET result = v.column2, result_at = v.column3, lab = v.column4 FROM (VALUES ",
+      "UPDATE test_tubes SET result = v.column2, result_at = v.column3, lab = v.column4 FROM "
+      "(VALUES ",
       "(CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS BIGINT), CAST(?4 AS TEXT))", 4,
       ") AS v WHERE test_tubes.id = v.column1");
   static const Sql sql{"testing_set_tube_results", text.c_str()};
   return sql;
 }
 
-#define KB_SAMPLE_COLUMNS                                                                               \
-  "s.id, s.round_id, s.person_id, s.tube_id, s.kind, s.attempt, s.taken_at, s.result, s.result_at, " \
+#define KB_SAMPLE_COLUMNS                                                               \
+  "s.id, s.round_id, s.person_id, s.tube_id, s.kind, s.attempt, s.taken_at, s.result, " \
+  "s.result_at, "                                                                       \
   "s.confirmation, s.case_id"
-constexpr Sql kSelectPcrSamplesOf{"testing_select_pcr_samples_of",
-                                  "SELECT " KB_SAMPLE_COLUMNS
-                                  " FROM test_samples s WHERE s.round_id = $1 AND s.person_id = $2 AND "
-                                  "s.kind = $3 ORDER BY s.attempt"};
-constexpr Sql kInsertSample{"testing_insert_sample",
-                            "INSERT INTO test_samples (round_id, person_id, tube_id, kind, attempt, taken_at, "
-                            "taken_by, result, result_at, confirmation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-                            "$9, $10) RETURNING id"};
+constexpr Sql kSelectPcrSamplesOf{
+    "testing_select_pcr_samples_of",
+    "SELECT " KB_SAMPLE_COLUMNS
+    " FROM test_samples s WHERE s.round_id = $1 AND s.person_id = $2 AND "
+    "s.kind = $3 ORDER BY s.attempt"};
+constexpr Sql kInsertSample{
+    "testing_insert_sample",
+    "INSERT INTO test_samples (round_id, person_id, tube_id, kind, attempt, taken_at, "
+    "taken_by, result, result_at, confirmation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+    "$9, $10) RETURNING id"};
 constexpr Sql kSelectSample{"testing_select_sample",
                             "SELECT " KB_SAMPLE_COLUMNS " FROM test_samples s WHERE s.id = $1"};
 // The samples of a round's tubes that have just got the result `$2` (and are of kind `$3`) take the
@@ -132,11 +154,13 @@ constexpr Sql kSelectSample{"testing_select_sample",
 constexpr Sql kSetResultedSamples{
     "testing_set_resulted_samples",
     "UPDATE test_samples SET result = $4, result_at = t.result_at FROM test_tubes t "
-    "WHERE t.id = test_samples.tube_id AND t.round_id = $1 AND t.settled = 0 AND t.result = $2 AND t.kind = $3"};
+    "WHERE t.id = test_samples.tube_id AND t.round_id = $1 AND t.settled = 0 AND t.result = $2 AND "
+    "t.kind = $3"};
 // Positive individual tubes: their samples wait for an official as well.
 constexpr Sql kSetPositiveSamples{
     "testing_set_positive_samples",
-    "UPDATE test_samples SET result = 'positive', result_at = t.result_at, confirmation = 'pending' "
+    "UPDATE test_samples SET result = 'positive', result_at = t.result_at, confirmation = "
+    "'pending' "
     "FROM test_tubes t WHERE t.id = test_samples.tube_id AND t.round_id = $1 AND t.settled = 0 "
     "AND t.result = 'positive' AND t.kind = 'individual'"};
 constexpr Sql kSettleTubes{"testing_settle_tubes",
@@ -144,14 +168,16 @@ constexpr Sql kSettleTubes{"testing_settle_tubes",
                            "AND result IS NOT NULL"};
 constexpr Sql kSelectRecalledMembers{
     "testing_select_recalled_members",
-    "SELECT s.id, s.person_id FROM test_samples s JOIN test_tubes t ON t.id = s.tube_id WHERE t.round_id = $1 "
+    "SELECT s.id, s.person_id FROM test_samples s JOIN test_tubes t ON t.id = s.tube_id WHERE "
+    "t.round_id = $1 "
     "AND t.settled = 0 AND t.result = 'positive' AND t.kind = 'pool' ORDER BY s.id"};
 constexpr Sql kSelectAwaiting{
     "testing_select_awaiting",
     "SELECT " KB_SAMPLE_COLUMNS
     ", p.full_name, p.phone, r.name, r.province_code, r.ward_code, t.label FROM test_samples s "
     "JOIN people p ON p.id = s.person_id JOIN test_rounds r ON r.id = s.round_id "
-    "LEFT JOIN test_tubes t ON t.id = s.tube_id WHERE s.confirmation = 'pending' ORDER BY s.id LIMIT 5000"};
+    "LEFT JOIN test_tubes t ON t.id = s.tube_id WHERE s.confirmation = 'pending' ORDER BY s.id "
+    "LIMIT 5000"};
 constexpr Sql kDecideSample{"testing_decide_sample",
                             "UPDATE test_samples SET confirmation = $2, case_id = $3 WHERE id = $1 "
                             "AND confirmation = 'pending'"};
@@ -242,17 +268,18 @@ Status check_site(const NewSite& s, std::string_view field) {
   if (s.name.empty() || s.name.size() > 200) {
     return invalid(std::string(field), "invalid_site", "a site needs a name of at most 200 bytes");
   }
-  if (!is_day(s.day)) return invalid(std::string(field), "invalid_day", "a site's day is YYYY-MM-DD");
+  if (!is_day(s.day))
+    return invalid(std::string(field), "invalid_day", "a site's day is YYYY-MM-DD");
   return {};
 }
 
 // Tube labels are what a barcode carries: 1–40 letters, digits, '-', '_' or '.'.
 Status check_label(std::string_view label, std::string_view field) {
-  bool ok = !label.empty() && label.size() <= 40 &&
-            std::all_of(label.begin(), label.end(), [](char ch) {
-              return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-                     ch == '-' || ch == '_' || ch == '.';
-            });
+  bool ok =
+      !label.empty() && label.size() <= 40 && std::all_of(label.begin(), label.end(), [](char ch) {
+        return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+               ch == '-' || ch == '_' || ch == '.';
+      });
   if (!ok) {
     return invalid(std::string(field), "invalid_label",
                    "a tube label is 1 to 40 letters, digits, '-', '_' or '.'");
@@ -270,12 +297,14 @@ struct Audience {
 Result<Audience> area_audience(store::Connection& c, const areas::AreaDirectory& areas,
                                const accounts::User& official, const NewRound& n) {
   if (n.ward_codes.empty()) return invalid("ward_codes", "missing_field", "name at least one ward");
-  if (n.ward_codes.size() > kMaxWards) return invalid("ward_codes", "too_many", "at most 200 wards a round");
+  if (n.ward_codes.size() > kMaxWards)
+    return invalid("ward_codes", "too_many", "at most 200 wards a round");
   Audience a;
   std::set<std::string> seen;
   for (const auto& code : n.ward_codes) {
     const auto* ward = areas.ward(code);
-    if (!ward) return invalid("ward_codes", "invalid_ward", fmt::format("no ward with code {}", code));
+    if (!ward)
+      return invalid("ward_codes", "invalid_ward", fmt::format("no ward with code {}", code));
     if (!a.province_code.empty() && ward->province_code != a.province_code) {
       return invalid("ward_codes", "several_provinces", "a round's wards lie in one province");
     }
@@ -288,14 +317,17 @@ Result<Audience> area_audience(store::Connection& c, const areas::AreaDirectory&
   }
   if (a.wards.size() == 1) a.ward_code = a.wards.front();
   for (const auto& ward : a.wards) {
-    KB_ASSIGN(auto rows, c.query(kSelectWardResidents, {std::string_view(a.province_code), std::string_view(ward)}));
+    KB_ASSIGN(auto rows, c.query(kSelectWardResidents,
+                                 {std::string_view(a.province_code), std::string_view(ward)}));
     for (const auto& r : rows) a.people.push_back(r.i64(0));
   }
   return a;
 }
 
-Result<Audience> contacts_audience(store::Connection& c, const accounts::User& official, const NewRound& n) {
-  if (n.case_id <= 0) return invalid("case_id", "missing_field", "name the case whose contacts are tested");
+Result<Audience> contacts_audience(store::Connection& c, const accounts::User& official,
+                                   const NewRound& n) {
+  if (n.case_id <= 0)
+    return invalid("case_id", "missing_field", "name the case whose contacts are tested");
   auto kase = cases::case_for(c, official, n.case_id);
   if (!kase.ok()) {
     Error e = kase.error();
@@ -327,11 +359,13 @@ Result<Audience> walk_in_area(const areas::AreaDirectory& areas, const accounts:
       if (const auto* ward = areas.ward(j.code)) a.province_code = ward->province_code;
     }
   }
-  if (a.province_code.empty()) return invalid("province_code", "missing_field", "name the round's province");
-  if (!areas.province(a.province_code)) return invalid("province_code", "invalid_province", "no such province");
+  if (a.province_code.empty())
+    return invalid("province_code", "missing_field", "name the round's province");
+  if (!areas.province(a.province_code))
+    return invalid("province_code", "invalid_province", "no such province");
   if (!access::in_charge_of(official, a.province_code, a.ward_code)) {
-    return Error{ErrorKind::kForbidden, "outside_jurisdiction", "this area is outside your jurisdiction",
-                 "province_code"};
+    return Error{ErrorKind::kForbidden, "outside_jurisdiction",
+                 "this area is outside your jurisdiction", "province_code"};
   }
   return a;
 }
@@ -396,36 +430,45 @@ Error conflict(std::string field, std::string code, std::string message) {
 
 Result<Sampled> take_rapid(store::Connection& c, const accounts::User& official, const Round& round,
                            const people::Person& person, Finding finding, int64_t now) {
-  KB_ASSIGN(auto earlier, c.query(kSelectPcrSamplesOf, {round.id, person.id, std::string_view("rapid")}));
+  KB_ASSIGN(auto earlier,
+            c.query(kSelectPcrSamplesOf, {round.id, person.id, std::string_view("rapid")}));
   if (!earlier.empty()) {
-    return conflict("payload", "already_sampled", "this person already has a rapid test in this round");
+    return conflict("payload", "already_sampled",
+                    "this person already has a rapid test in this round");
   }
   const bool positive = finding == Finding::kPositive;
   std::string_view result = finding_name(finding);
-  KB_ASSIGN(auto row, c.query_one(kInsertSample, {round.id, person.id, Param{nullptr}, std::string_view("rapid"),
-                                                  int64_t{0}, now, official.id, result, now,
-                                                  positive ? Param{std::string_view("pending")} : Param{nullptr}}));
+  KB_ASSIGN(
+      auto row,
+      c.query_one(kInsertSample, {round.id, person.id, Param{nullptr}, std::string_view("rapid"),
+                                  int64_t{0}, now, official.id, result, now,
+                                  positive ? Param{std::string_view("pending")} : Param{nullptr}}));
   if (!row) return internal("insert into test_samples returned no id");
   KB_ASSIGN(auto stored, c.query_one(kSelectSample, {row->i64(0)}));
   return Sampled{sample_from(*stored), std::nullopt, people::mask_name(person.full_name), false};
 }
 
 // The tube a PCR sample goes into: the one with this label in the round, or a new one.
-Result<Tube> tube_for_sample(store::Connection& c, const accounts::User& official, const Round& round,
-                             const NewSample& n, bool retest, int64_t now) {
+Result<Tube> tube_for_sample(store::Connection& c, const accounts::User& official,
+                             const Round& round, const NewSample& n, bool retest, int64_t now) {
   KB_ASSIGN(auto row, c.query_one(kSelectTubeByLabel, {std::string_view(n.tube_label)}));
   if (row) {
     KB_ASSIGN(Tube t, tube_from(*row));
     if (t.round_id != round.id) {
-      return conflict("tube", "label_taken", "this label belongs to another round's tube; use a new label");
+      return conflict("tube", "label_taken",
+                      "this label belongs to another round's tube; use a new label");
     }
-    if (t.result) return conflict("tube", "tube_has_result", "this tube has its result already; use a new tube");
+    if (t.result)
+      return conflict("tube", "tube_has_result",
+                      "this tube has its result already; use a new tube");
     if (retest && t.kind == TubeKind::kPool) {
-      return conflict("tube", "retest_individual", "a retest goes into an individual tube, not a pool");
+      return conflict("tube", "retest_individual",
+                      "a retest goes into an individual tube, not a pool");
     }
     if (t.members >= t.capacity) {
-      return conflict("tube", "tube_full",
-                      fmt::format("this tube holds {} sample(s) already; start a new tube", t.capacity));
+      return conflict(
+          "tube", "tube_full",
+          fmt::format("this tube holds {} sample(s) already; start a new tube", t.capacity));
     }
     return t;
   }
@@ -435,10 +478,12 @@ Result<Tube> tube_for_sample(store::Connection& c, const accounts::User& officia
   }
   TubeKind kind = retest ? TubeKind::kIndividual : n.tube_kind;
   int64_t capacity = kind == TubeKind::kPool ? round.pool_size : 1;
-  KB_ASSIGN(auto inserted, c.query_one(kInsertTube, {round.id, opt(n.site_id), std::string_view(n.tube_label),
-                                                     tube_kind_name(kind), capacity, official.id, now}));
+  KB_ASSIGN(auto inserted,
+            c.query_one(kInsertTube, {round.id, opt(n.site_id), std::string_view(n.tube_label),
+                                      tube_kind_name(kind), capacity, official.id, now}));
   if (!inserted) return internal("insert into test_tubes returned no id");
-  return Tube{inserted->i64(0), round.id, n.tube_label, kind, capacity, 0, std::nullopt, std::nullopt, ""};
+  return Tube{inserted->i64(0), round.id, n.tube_label, kind, capacity, 0, std::nullopt,
+              std::nullopt,     ""};
 }
 
 Status send_recall(store::Connection& c, const Round& round, int64_t sample_id, int64_t person_id,
@@ -462,9 +507,12 @@ Status send_recall(store::Connection& c, const Round& round, int64_t sample_id, 
 
 std::string_view round_kind_name(RoundKind k) {
   switch (k) {
-    case RoundKind::kArea: return "area";
-    case RoundKind::kContacts: return "contacts";
-    case RoundKind::kWalkIn: return "walk_in";
+    case RoundKind::kArea:
+      return "area";
+    case RoundKind::kContacts:
+      return "contacts";
+    case RoundKind::kWalkIn:
+      return "walk_in";
   }
   return "area";
 }
@@ -474,7 +522,8 @@ std::string_view tube_kind_name(TubeKind k) { return k == TubeKind::kPool ? "poo
 Result<RoundView> create_round(store::Connection& c, const areas::AreaDirectory& areas,
                                const accounts::User& official, const NewRound& n, int64_t now) {
   KB_TRY(access::official(official));
-  if (n.name.empty() || n.name.size() > 200) return invalid("name", "invalid_name", "a round needs a name");
+  if (n.name.empty() || n.name.size() > 200)
+    return invalid("name", "invalid_name", "a round needs a name");
   if (n.pool_size < 1 || n.pool_size > kMaxPoolSize) {
     return invalid("pool_size", "out_of_range", "a pool holds 1 to 30 samples");
   }
@@ -495,9 +544,10 @@ Result<RoundView> create_round(store::Connection& c, const areas::AreaDirectory&
     }
   }
   Param case_id = n.kind == RoundKind::kContacts ? Param{n.case_id} : Param{nullptr};
-  KB_ASSIGN(auto row, c.query_one(kInsertRound, {std::string_view(n.name), round_kind_name(n.kind),
-                                                 std::string_view(a.province_code), std::string_view(a.ward_code),
-                                                 case_id, n.pool_size, official.id, now}));
+  KB_ASSIGN(auto row, c.query_one(kInsertRound,
+                                  {std::string_view(n.name), round_kind_name(n.kind),
+                                   std::string_view(a.province_code), std::string_view(a.ward_code),
+                                   case_id, n.pool_size, official.id, now}));
   if (!row) return internal("insert into test_rounds returned no id");
   const int64_t id = row->i64(0);
   for (const auto& w : a.wards) KB_TRY(c.exec(kInsertRoundWard, {id, std::string_view(w)}));
@@ -526,7 +576,8 @@ Result<RoundView> round_for(store::Connection& c, const accounts::User& official
   return RoundView{std::move(round), f};
 }
 
-Result<std::vector<RoundView>> list_rounds(store::Connection& c, const accounts::User& official, int64_t limit) {
+Result<std::vector<RoundView>> list_rounds(store::Connection& c, const accounts::User& official,
+                                           int64_t limit) {
   KB_TRY(access::official(official));
   const auto& j = *official.jurisdiction;
   store::Rows rows;
@@ -548,10 +599,12 @@ Result<std::vector<RoundView>> list_rounds(store::Connection& c, const accounts:
   return out;
 }
 
-Result<Site> add_site(store::Connection& c, const accounts::User& official, int64_t round_id, const NewSite& site) {
+Result<Site> add_site(store::Connection& c, const accounts::User& official, int64_t round_id,
+                      const NewSite& site) {
   KB_ASSIGN(Round round, visible_round(c, official, round_id));
   KB_TRY(check_site(site, "name"));
-  KB_ASSIGN(auto row, c.query_one(kInsertSite, {round.id, std::string_view(site.name), std::string_view(site.day)}));
+  KB_ASSIGN(auto row, c.query_one(kInsertSite, {round.id, std::string_view(site.name),
+                                                std::string_view(site.day)}));
   if (!row) return internal("insert into test_sites returned no id");
   return Site{row->i64(0), site.name, site.day};
 }
@@ -564,19 +617,22 @@ Result<Sampled> take_sample(store::Connection& c, const accounts::User& official
   KB_ASSIGN(people::Person person, find_sampled_person(c, n.person, site, now));
   if (n.rapid_result) return take_rapid(c, official, round, person, *n.rapid_result, now);
 
-  KB_ASSIGN(auto earlier, c.query(kSelectPcrSamplesOf, {round.id, person.id, std::string_view("pcr")}));
+  KB_ASSIGN(auto earlier,
+            c.query(kSelectPcrSamplesOf, {round.id, person.id, std::string_view("pcr")}));
   bool retest = false;
   if (!earlier.empty()) {
     Sample first = sample_from(earlier.front());
     if (earlier.size() > 1 || first.result != std::optional<std::string>("recalled")) {
-      return conflict("payload", "already_sampled", "this person has given a sample in this round already");
+      return conflict("payload", "already_sampled",
+                      "this person has given a sample in this round already");
     }
     retest = true;
   }
   KB_ASSIGN(Tube tube, tube_for_sample(c, official, round, n, retest, now));
-  KB_ASSIGN(auto row, c.query_one(kInsertSample, {round.id, person.id, tube.id, std::string_view("pcr"),
-                                                  int64_t{retest ? 1 : 0}, now, official.id, Param{nullptr},
-                                                  Param{nullptr}, Param{nullptr}}));
+  KB_ASSIGN(auto row,
+            c.query_one(kInsertSample, {round.id, person.id, tube.id, std::string_view("pcr"),
+                                        int64_t{retest ? 1 : 0}, now, official.id, Param{nullptr},
+                                        Param{nullptr}, Param{nullptr}}));
   if (!row) return internal("insert into test_samples returned no id");
   KB_TRY(c.exec(kAddTubeMember, {tube.id}));
   tube.members += 1;
@@ -584,8 +640,8 @@ Result<Sampled> take_sample(store::Connection& c, const accounts::User& official
   return Sampled{sample_from(*stored), tube, people::mask_name(person.full_name), retest};
 }
 
-Result<std::vector<Tube>> tubes_of_round(store::Connection& c, const accounts::User& official, int64_t round_id,
-                                         int64_t limit) {
+Result<std::vector<Tube>> tubes_of_round(store::Connection& c, const accounts::User& official,
+                                         int64_t round_id, int64_t limit) {
   KB_ASSIGN(Round round, visible_round(c, official, round_id));
   KB_ASSIGN(auto rows, c.query(kSelectTubesOfRound, {round.id, limit}));
   std::vector<Tube> out;
@@ -597,11 +653,12 @@ Result<std::vector<Tube>> tubes_of_round(store::Connection& c, const accounts::U
 }
 
 Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& official,
-                                   const std::vector<LabResult>& results, const std::vector<int64_t>& rows,
-                                   int64_t now) {
+                                   const std::vector<LabResult>& results,
+                                   const std::vector<int64_t>& rows, int64_t now) {
   KB_TRY(access::official(official));
   ApplyOutcome out;
-  std::map<int64_t, std::optional<Round>> rounds;  // round id → the round, when the official sees it
+  std::map<int64_t, std::optional<Round>>
+      rounds;  // round id → the round, when the official sees it
   std::set<std::string, std::less<>> labels;
   struct Planned {
     Tube tube;
@@ -617,10 +674,12 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
     if (auto bad = check_label(r.tube_label, "tube_id"); !bad.ok()) {
       out.errors.push_back(ResultRowError{row, "tube_id", bad.error().code, bad.error().message});
     } else if (!labels.insert(r.tube_label).second) {
-      out.errors.push_back(ResultRowError{row, "tube_id", "duplicate_tube",
-                                          fmt::format("tube {} has a result earlier in this file", r.tube_label)});
+      out.errors.push_back(
+          ResultRowError{row, "tube_id", "duplicate_tube",
+                         fmt::format("tube {} has a result earlier in this file", r.tube_label)});
     } else if (r.at > now) {
-      out.errors.push_back(ResultRowError{row, "time", "in_future", "a result's time is not in the future"});
+      out.errors.push_back(
+          ResultRowError{row, "time", "in_future", "a result's time is not in the future"});
     } else {
       named.push_back(i);
     }
@@ -666,7 +725,8 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
       if (*tube->result == finding_name(r.finding)) {
         ++out.applied.unchanged;
       } else {
-        fail("result_conflict", fmt::format("tube {} was found {} already", r.tube_label, *tube->result));
+        fail("result_conflict",
+             fmt::format("tube {} was found {} already", r.tube_label, *tube->result));
       }
       continue;
     }
@@ -691,7 +751,8 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
   }
   for (const auto& p : planned) touched.emplace(p.round->id, p.round);
   out.applied.tubes = static_cast<int64_t>(planned.size());
-  const std::string_view pool = tube_kind_name(TubeKind::kPool), individual = tube_kind_name(TubeKind::kIndividual);
+  const std::string_view pool = tube_kind_name(TubeKind::kPool),
+                         individual = tube_kind_name(TubeKind::kIndividual);
   for (const auto& [round_id, round] : touched) {
     // The members of positive pools are called back (read before their result is set).
     KB_ASSIGN(auto members, c.query(kSelectRecalledMembers, {round_id}));
@@ -704,7 +765,8 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
       KB_ASSIGN(int64_t n, c.exec(kSetResultedSamples, {round_id, negative, kind, negative}));
       out.applied.cleared += n;
     }
-    KB_ASSIGN(int64_t recalled, c.exec(kSetResultedSamples, {round_id, positive, pool, std::string_view("recalled")}));
+    KB_ASSIGN(int64_t recalled, c.exec(kSetResultedSamples,
+                                       {round_id, positive, pool, std::string_view("recalled")}));
     out.applied.recalled += recalled;
     KB_ASSIGN(int64_t positives, c.exec(kSetPositiveSamples, {round_id}));
     out.applied.positives += positives;
@@ -713,14 +775,15 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
   return out;
 }
 
-Result<std::vector<Positive>> awaiting_confirmation(store::Connection& c, const accounts::User& official,
-                                                    int64_t limit) {
+Result<std::vector<Positive>> awaiting_confirmation(store::Connection& c,
+                                                    const accounts::User& official, int64_t limit) {
   KB_TRY(access::official(official));
   KB_ASSIGN(auto rows, c.query(kSelectAwaiting));
   std::vector<Positive> out;
   for (const auto& r : rows) {
     if (static_cast<int64_t>(out.size()) >= limit) break;
-    if (!access::in_charge_of(official, r.str(kSampleColumns + 3), r.str(kSampleColumns + 4))) continue;
+    if (!access::in_charge_of(official, r.str(kSampleColumns + 3), r.str(kSampleColumns + 4)))
+      continue;
     out.push_back(Positive{sample_from(r), r.str(kSampleColumns), r.str(kSampleColumns + 1),
                            r.str(kSampleColumns + 2), r.str(kSampleColumns + 5)});
   }
@@ -729,7 +792,8 @@ Result<std::vector<Positive>> awaiting_confirmation(store::Connection& c, const 
 
 namespace {
 // The sample awaiting confirmation, if the official sees its round.
-Result<Sample> awaiting_sample(store::Connection& c, const accounts::User& official, int64_t sample_id) {
+Result<Sample> awaiting_sample(store::Connection& c, const accounts::User& official,
+                               int64_t sample_id) {
   KB_TRY(access::official(official));
   KB_ASSIGN(auto row, c.query_one(kSelectSample, {sample_id}));
   Error missing{ErrorKind::kNotFound, "sample_not_found", "no such test", "id"};
@@ -751,7 +815,8 @@ Result<int64_t> confirm_positive(store::Connection& c, const trace::ExposureRule
   cases::NewCase n;
   n.person.person_id = s.person_id;
   n.test_date = s.result_at.value_or(s.taken_at);
-  n.notes = fmt::format("Xét nghiệm {} dương tính (mẫu {})", s.kind == "rapid" ? "nhanh" : "RT-PCR", s.id);
+  n.notes = fmt::format("Xét nghiệm {} dương tính (mẫu {})", s.kind == "rapid" ? "nhanh" : "RT-PCR",
+                        s.id);
   KB_ASSIGN(cases::Recorded rec, cases::record_case(c, rule, areas, official, n, now));
   KB_TRY(c.exec(kDecideSample, {s.id, std::string_view("confirmed"), rec.kase.id}));
   return rec.kase.id;

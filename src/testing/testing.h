@@ -78,14 +78,14 @@ struct Round {
 // What a round has done so far.
 struct Figures {
   int64_t invited = 0;
-  int64_t sampled = 0;        // people with a sample (any kind, any attempt)
-  int64_t pools = 0;          // pooled tubes
-  int64_t tubes = 0;          // all tubes with at least one member
-  int64_t pending = 0;        // tubes with members and no result
-  int64_t negative = 0;       // people cleared
-  int64_t positive = 0;       // people positive (individual tube or rapid test)
-  int64_t recalled = 0;       // people called back and not retested yet
-  double positivity = 0;      // positive / (negative + positive), 0 when none
+  int64_t sampled = 0;    // people with a sample (any kind, any attempt)
+  int64_t pools = 0;      // pooled tubes
+  int64_t tubes = 0;      // all tubes with at least one member
+  int64_t pending = 0;    // tubes with members and no result
+  int64_t negative = 0;   // people cleared
+  int64_t positive = 0;   // people positive (individual tube or rapid test)
+  int64_t recalled = 0;   // people called back and not retested yet
+  double positivity = 0;  // positive / (negative + positive), 0 when none
 };
 
 struct RoundView {
@@ -112,10 +112,10 @@ std::string_view tube_kind_name(TubeKind k);
 
 struct NewSample {
   SampledPerson person;
-  std::string tube_label;                 // RT-PCR: the tube's label
-  TubeKind tube_kind = TubeKind::kPool;   // when the label is new: the tube opened
+  std::string tube_label;                // RT-PCR: the tube's label
+  TubeKind tube_kind = TubeKind::kPool;  // when the label is new: the tube opened
   std::optional<int64_t> site_id;
-  std::optional<Finding> rapid_result;    // set: a rapid antigen test (no tube)
+  std::optional<Finding> rapid_result;  // set: a rapid antigen test (no tube)
 };
 
 struct Tube {
@@ -161,11 +161,11 @@ Result<std::vector<Tube>> tubes_of_round(store::Connection& c, const accounts::U
 // ---- lab results ----
 
 struct Applied {
-  int64_t tubes = 0;       // results recorded now
-  int64_t unchanged = 0;   // the same result again
-  int64_t cleared = 0;     // people negative
-  int64_t recalled = 0;    // people called back
-  int64_t positives = 0;   // people awaiting confirmation
+  int64_t tubes = 0;              // results recorded now
+  int64_t unchanged = 0;          // the same result again
+  int64_t cleared = 0;            // people negative
+  int64_t recalled = 0;           // people called back
+  int64_t positives = 0;          // people awaiting confirmation
   std::vector<int64_t> messaged;  // people whose inbox got a message (to wake their streams)
 };
 

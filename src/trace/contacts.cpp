@@ -11,10 +11,10 @@ namespace {
 using store::Sql;
 
 // (person_id, t_in): a stay that reaches into the window began at most max_stay before it.
-constexpr Sql kStaysOfPerson{
-    "trace_stays_of_person",
-    "SELECT id, venue_id, t_in, t_out, assumed_out FROM visits WHERE person_id = $1 AND t_in >= $2 AND t_in <= $3 "
-    "ORDER BY t_in, id"};
+constexpr Sql kStaysOfPerson{"trace_stays_of_person",
+                             "SELECT id, venue_id, t_in, t_out, assumed_out FROM visits WHERE "
+                             "person_id = $1 AND t_in >= $2 AND t_in <= $3 "
+                             "ORDER BY t_in, id"};
 // Read from one day's table at a time (checkin/visit_days.h): the range spans a day or two, and a
 // statement on one table is planned for it alone (on PostgreSQL a prepared statement on the
 // partitioned parent is planned generically and opens every partition on each run: measured
@@ -24,13 +24,15 @@ constexpr Sql kStaysOfPerson{
 // after its recorded end, nor before its start).
 constexpr Sql kStaysAtVenue{
     "trace_stays_at_venue",
-    "SELECT id, person_id, t_in, t_out, assumed_out FROM {visits} WHERE venue_id = $1 AND t_in >= $2 AND t_in <= $3 "
+    "SELECT id, person_id, t_in, t_out, assumed_out FROM {visits} WHERE venue_id = $1 AND t_in >= "
+    "$2 AND t_in <= $3 "
     "AND person_id <> $4 AND (COALESCE(t_out, assumed_out) >= $5 OR t_in >= $5)"};
 
 }  // namespace
 
-ExposureWindow infectious_window(const ExposureRule& rule, int64_t test_date, std::optional<int64_t> onset,
-                                 std::optional<int64_t> isolation, int64_t now) {
+ExposureWindow infectious_window(const ExposureRule& rule, int64_t test_date,
+                                 std::optional<int64_t> onset, std::optional<int64_t> isolation,
+                                 int64_t now) {
   ExposureWindow w;
   w.from = onset ? *onset - rule.onset_lead_seconds : test_date - rule.test_lead_seconds;
   w.to = isolation ? *isolation : now;
@@ -38,9 +40,10 @@ ExposureWindow infectious_window(const ExposureRule& rule, int64_t test_date, st
   return w;
 }
 
-Result<std::vector<SourceStay>> source_stays(store::Connection& c, const ExposureRule& rule, int64_t person_id,
-                                             ExposureWindow window) {
-  KB_ASSIGN(store::Rows rows, c.query(kStaysOfPerson, {person_id, window.from - rule.max_stay_seconds, window.to}));
+Result<std::vector<SourceStay>> source_stays(store::Connection& c, const ExposureRule& rule,
+                                             int64_t person_id, ExposureWindow window) {
+  KB_ASSIGN(store::Rows rows,
+            c.query(kStaysOfPerson, {person_id, window.from - rule.max_stay_seconds, window.to}));
   std::vector<SourceStay> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
@@ -54,13 +57,15 @@ Result<std::vector<SourceStay>> source_stays(store::Connection& c, const Exposur
 
 void sort_by_risk(std::vector<Contact>& contacts) {
   std::sort(contacts.begin(), contacts.end(), [](const Contact& a, const Contact& b) {
-    if (a.total_overlap_seconds != b.total_overlap_seconds) return a.total_overlap_seconds > b.total_overlap_seconds;
+    if (a.total_overlap_seconds != b.total_overlap_seconds)
+      return a.total_overlap_seconds > b.total_overlap_seconds;
     if (a.first_exposure != b.first_exposure) return a.first_exposure < b.first_exposure;
     return a.person_id < b.person_id;
   });
 }
 
-Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const ExposureRule& rule, int64_t person_id,
+Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const ExposureRule& rule,
+                                               int64_t person_id,
                                                const std::vector<SourceStay>& stays) {
   // Group the source's stays by venue and merge their search ranges, so a venue visited often
   // is read once per stretch of time rather than once per stay.
@@ -90,8 +95,10 @@ Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const Expos
     rows.clear();
     for (int64_t d = checkin::visit_day(lo); d <= checkin::visit_day(hi); ++d) {
       if (!std::binary_search(days.begin(), days.end(), d)) continue;
-      KB_ASSIGN(store::Rows day_rows, c.query(checkin::for_day(c, kStaysAtVenue, d), {venue, lo, hi, person_id, end_lo}));
-      rows.insert(rows.end(), std::make_move_iterator(day_rows.begin()), std::make_move_iterator(day_rows.end()));
+      KB_ASSIGN(store::Rows day_rows,
+                c.query(checkin::for_day(c, kStaysAtVenue, d), {venue, lo, hi, person_id, end_lo}));
+      rows.insert(rows.end(), std::make_move_iterator(day_rows.begin()),
+                  std::make_move_iterator(day_rows.end()));
     }
     for (const auto& r : rows) {
       Stay other = effective_stay(rule, r.i64(2), r.opt_i64(3), r.i64(4));
@@ -109,8 +116,10 @@ Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const Expos
         }
         Contact& ct = contacts[it->second];
         ct.total_overlap_seconds += *overlap;
-        ct.first_exposure = std::min(ct.first_exposure, std::max(other.in, s.stay.in - rule.margin_seconds));
-        ct.last_exposure = std::max(ct.last_exposure, std::min(other.out, s.stay.out + rule.margin_seconds));
+        ct.first_exposure =
+            std::min(ct.first_exposure, std::max(other.in, s.stay.in - rule.margin_seconds));
+        ct.last_exposure =
+            std::max(ct.last_exposure, std::min(other.out, s.stay.out + rule.margin_seconds));
         ct.exposures.push_back({venue, s.visit_id, r.i64(0), s.stay, other, *overlap});
       }
     }
@@ -127,8 +136,8 @@ Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const Expos
   return contacts;
 }
 
-Result<std::vector<Contact>> find_contacts(store::Connection& c, const ExposureRule& rule, int64_t person_id,
-                                           ExposureWindow window) {
+Result<std::vector<Contact>> find_contacts(store::Connection& c, const ExposureRule& rule,
+                                           int64_t person_id, ExposureWindow window) {
   KB_ASSIGN(auto stays, source_stays(c, rule, person_id, window));
   return contacts_of_stays(c, rule, person_id, stays);
 }

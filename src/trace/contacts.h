@@ -43,15 +43,16 @@ struct Contact {
 };
 
 // The source person's stays that count, in time order.
-Result<std::vector<SourceStay>> source_stays(store::Connection& c, const ExposureRule& rule, int64_t person_id,
-                                             ExposureWindow window);
+Result<std::vector<SourceStay>> source_stays(store::Connection& c, const ExposureRule& rule,
+                                             int64_t person_id, ExposureWindow window);
 
 // Every other person whose stay overlaps one of `person_id`'s stays inside `window`, each once
 // with all their exposures, highest risk first (total overlap, then earliest exposure, then id).
-Result<std::vector<Contact>> find_contacts(store::Connection& c, const ExposureRule& rule, int64_t person_id,
-                                           ExposureWindow window);
+Result<std::vector<Contact>> find_contacts(store::Connection& c, const ExposureRule& rule,
+                                           int64_t person_id, ExposureWindow window);
 // The same from already loaded source stays.
-Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const ExposureRule& rule, int64_t person_id,
+Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const ExposureRule& rule,
+                                               int64_t person_id,
                                                const std::vector<SourceStay>& stays);
 
 // Orders contacts by risk as find_contacts does.

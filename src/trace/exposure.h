@@ -28,7 +28,8 @@ struct ExposureRule {
   int64_t max_stay_seconds = 12 * 3600;
   int64_t onset_lead_seconds = 2 * 86400;  // infectious before symptom onset
   int64_t test_lead_seconds = 3 * 86400;   // infectious before the test, when onset is unknown
-  int64_t f1_quarantine_seconds = 14 * 86400;  // an F1's quarantine runs this long after the last exposure
+  int64_t f1_quarantine_seconds =
+      14 * 86400;                  // an F1's quarantine runs this long after the last exposure
   bool household_contacts = true;  // people managed by the case's account (their family) are F1
 };
 
@@ -40,8 +41,9 @@ struct ExposureWindow {
 
 // The case's infectious window. `isolation` absent: the case is still in the community and the
 // window runs to `now`. A window never ends before it starts.
-ExposureWindow infectious_window(const ExposureRule& rule, int64_t test_date, std::optional<int64_t> onset,
-                                 std::optional<int64_t> isolation, int64_t now);
+ExposureWindow infectious_window(const ExposureRule& rule, int64_t test_date,
+                                 std::optional<int64_t> onset, std::optional<int64_t> isolation,
+                                 int64_t now);
 
 struct Stay {
   int64_t in = 0;
@@ -66,7 +68,8 @@ inline std::optional<Stay> case_stay_in_window(Stay s, ExposureWindow w) {
 
 // Seconds of exposure of a contact's stay to a case's (clipped) stay, or nullopt when the
 // rule says it is no contact.
-inline std::optional<int64_t> exposure_overlap(const ExposureRule& rule, Stay case_stay, Stay contact) {
+inline std::optional<int64_t> exposure_overlap(const ExposureRule& rule, Stay case_stay,
+                                               Stay contact) {
   int64_t lo = case_stay.in - rule.margin_seconds;
   int64_t hi = case_stay.out + rule.margin_seconds;
   int64_t start = contact.in > lo ? contact.in : lo;

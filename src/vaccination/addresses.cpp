@@ -30,11 +30,21 @@ bool all_digits(std::string_view s) {
 // Spellings of a province that its name does not give (keys after parse_area_name).
 std::string_view province_alias(std::string_view key) {
   static const std::pair<std::string_view, std::string_view> kAliases[] = {
-      {"hcm", "hochiminh"},         {"tphcm", "hochiminh"},    {"hcmc", "hochiminh"},
-      {"saigon", "hochiminh"},      {"sg", "hochiminh"},       {"tpsg", "hochiminh"},
-      {"hn", "hanoi"},              {"tphn", "hanoi"},         {"hp", "haiphong"},
-      {"brvt", "bariavungtau"},     {"vungtau", "bariavungtau"}, {"thuathienhue", "hue"},
-      {"tthue", "hue"},             {"tth", "hue"},            {"dak lak", "daklak"},
+      {"hcm", "hochiminh"},
+      {"tphcm", "hochiminh"},
+      {"hcmc", "hochiminh"},
+      {"saigon", "hochiminh"},
+      {"sg", "hochiminh"},
+      {"tpsg", "hochiminh"},
+      {"hn", "hanoi"},
+      {"tphn", "hanoi"},
+      {"hp", "haiphong"},
+      {"brvt", "bariavungtau"},
+      {"vungtau", "bariavungtau"},
+      {"thuathienhue", "hue"},
+      {"tthue", "hue"},
+      {"tth", "hue"},
+      {"dak lak", "daklak"},
   };
   for (const auto& [alias, canonical] : kAliases) {
     if (key == alias) return canonical;
@@ -98,7 +108,8 @@ std::vector<std::string> exact_words(std::string_view input) {
 
 // "P12", "Q1", "F12": the abbreviation written against the number.
 void split_abbreviation(std::vector<std::string>& words) {
-  if (!words.empty() && words[0].size() >= 2 && (words[0][0] == 'p' || words[0][0] == 'q' || words[0][0] == 'f') &&
+  if (!words.empty() && words[0].size() >= 2 &&
+      (words[0][0] == 'p' || words[0][0] == 'q' || words[0][0] == 'f') &&
       all_digits(std::string_view(words[0]).substr(1))) {
     std::string number = words[0].substr(1);
     words[0].resize(1);
@@ -131,11 +142,14 @@ AreaName parse_area_name(std::string_view input) {
     out.kind = Kind::kSpecialZone, drop = 2;
   } else if (words.size() > 1) {
     static const std::pair<std::string_view, Kind> kPrefixes[] = {
-        {"tp", Kind::kCity},           {"tinh", Kind::kProvince},     {"t", Kind::kProvince},
-        {"quan", Kind::kUrbanDistrict}, {"q", Kind::kUrbanDistrict},  {"huyen", Kind::kRuralDistrict},
-        {"h", Kind::kRuralDistrict},   {"tx", Kind::kTown},           {"phuong", Kind::kWard},
-        {"p", Kind::kWard},            {"f", Kind::kWard},            {"ph", Kind::kWard},
-        {"xa", Kind::kCommune},        {"x", Kind::kCommune},         {"tt", Kind::kTownship},
+        {"tp", Kind::kCity},         {"tinh", Kind::kProvince},
+        {"t", Kind::kProvince},      {"quan", Kind::kUrbanDistrict},
+        {"q", Kind::kUrbanDistrict}, {"huyen", Kind::kRuralDistrict},
+        {"h", Kind::kRuralDistrict}, {"tx", Kind::kTown},
+        {"phuong", Kind::kWard},     {"p", Kind::kWard},
+        {"f", Kind::kWard},          {"ph", Kind::kWard},
+        {"xa", Kind::kCommune},      {"x", Kind::kCommune},
+        {"tt", Kind::kTownship},
     };
     for (const auto& [prefix, kind] : kPrefixes) {
       if (words[0] == prefix) {
@@ -157,13 +171,15 @@ AreaName parse_area_name(std::string_view input) {
   return out;
 }
 
-AddressBook::AddressBook(std::span<const areas::Province> provinces, std::span<const areas::Ward> wards,
+AddressBook::AddressBook(std::span<const areas::Province> provinces,
+                         std::span<const areas::Ward> wards,
                          std::span<const areas::OldWard> old_wards) {
   for (const auto& p : provinces) new_provinces_.emplace(parse_area_name(p.name).key, p.code);
   for (const auto& w : wards) {
     ward_province_.emplace(w.code, w.province_code);
     AreaName n = parse_area_name(w.name);
-    new_wards_[join(w.province_code, n.key)].push_back({{}, Kind::kNone, n.kind, w.code, {}, n.exact});
+    new_wards_[join(w.province_code, n.key)].push_back(
+        {{}, Kind::kNone, n.kind, w.code, {}, n.exact});
   }
   for (const auto& o : old_wards) {
     if (o.old_province.empty() || o.old_name.empty()) continue;
@@ -179,8 +195,9 @@ AddressBook::AddressBook(std::span<const areas::Province> provinces, std::span<c
     old_wards_nodist_[join(code, w.key)].push_back(c);
     old_wards_anywhere_[d.key + "|" + w.key].push_back(c);
     auto& districts = old_districts_[join(code, d.key)];
-    if (std::none_of(districts.begin(), districts.end(),
-                     [&](const Candidate& x) { return x.old_province_key == op && x.district_kind == d.kind; })) {
+    if (std::none_of(districts.begin(), districts.end(), [&](const Candidate& x) {
+          return x.old_province_key == op && x.district_kind == d.kind;
+        })) {
       districts.push_back({op, d.kind, Kind::kNone, {}, d.exact, {}});
     }
   }
@@ -232,14 +249,17 @@ bool AddressBook::is_old_district(const std::string& province_code, const AreaNa
   return old_districts_.contains(join(province_code, district_alias(province_code, n.key)));
 }
 
-bool AddressBook::is_ward_name(const std::string& province_code, const AreaName* district, const AreaName& n) const {
+bool AddressBook::is_ward_name(const std::string& province_code, const AreaName* district,
+                               const AreaName& n) const {
   if (province_code.empty()) {
     return district && old_wards_anywhere_.contains(district->key + "|" + n.key);
   }
   if (district) {
-    return old_wards_.contains(join(province_code, district_alias(province_code, district->key), n.key));
+    return old_wards_.contains(
+        join(province_code, district_alias(province_code, district->key), n.key));
   }
-  return new_wards_.contains(join(province_code, n.key)) || old_wards_nodist_.contains(join(province_code, n.key));
+  return new_wards_.contains(join(province_code, n.key)) ||
+         old_wards_nodist_.contains(join(province_code, n.key));
 }
 
 namespace {
@@ -247,8 +267,9 @@ namespace {
 // The distinct new wards among candidates, after keeping those that fit what the row said
 // (old province, kinds of unit) whenever that leaves any.
 template <class Candidate>
-std::vector<std::string> fitting(const std::vector<Candidate>& all, const std::string& old_province_key,
-                                 const AreaName* district, const AreaName& ward) {
+std::vector<std::string> fitting(const std::vector<Candidate>& all,
+                                 const std::string& old_province_key, const AreaName* district,
+                                 const AreaName& ward) {
   std::vector<const Candidate*> cands;
   cands.reserve(all.size());
   for (const auto& c : all) cands.push_back(&c);
@@ -260,7 +281,8 @@ std::vector<std::string> fitting(const std::vector<Candidate>& all, const std::s
     }
     if (!kept.empty()) cands = std::move(kept);
   };
-  if (!old_province_key.empty()) keep([&](const Candidate& c) { return c.old_province_key == old_province_key; });
+  if (!old_province_key.empty())
+    keep([&](const Candidate& c) { return c.old_province_key == old_province_key; });
   if (district && district->kind != Kind::kNone) {
     keep([&](const Candidate& c) { return c.district_kind == district->kind; });
   }
@@ -271,15 +293,18 @@ std::vector<std::string> fitting(const std::vector<Candidate>& all, const std::s
   keep([&](const Candidate& c) { return c.ward_exact == ward.exact; });
   std::vector<std::string> codes;
   for (const Candidate* c : cands) {
-    if (std::find(codes.begin(), codes.end(), c->ward_code) == codes.end()) codes.push_back(c->ward_code);
+    if (std::find(codes.begin(), codes.end(), c->ward_code) == codes.end())
+      codes.push_back(c->ward_code);
   }
   return codes;
 }
 
 }  // namespace
 
-Result<ResolvedAddress> AddressBook::resolve_ward(const std::string& province_code, const std::string& old_province_key,
-                                                  const AreaName* district, const AreaName& ward) const {
+Result<ResolvedAddress> AddressBook::resolve_ward(const std::string& province_code,
+                                                  const std::string& old_province_key,
+                                                  const AreaName* district,
+                                                  const AreaName& ward) const {
   auto found = [&](const std::string& code, bool old_form) -> Result<ResolvedAddress> {
     ResolvedAddress r;
     r.ward_code = code;
@@ -289,9 +314,10 @@ Result<ResolvedAddress> AddressBook::resolve_ward(const std::string& province_co
     return r;
   };
   auto ambiguous = [&](const std::vector<std::string>& codes) {
-    return invalid("ward", "ambiguous_ward",
-                   fmt::format("the old ward was split between {} new wards ({}): give the new ward", codes.size(),
-                               fmt::join(codes, ", ")));
+    return invalid(
+        "ward", "ambiguous_ward",
+        fmt::format("the old ward was split between {} new wards ({}): give the new ward",
+                    codes.size(), fmt::join(codes, ", ")));
   };
   const std::vector<Candidate> none;
   auto lookup = [&](const Index& index, const std::string& key) -> const std::vector<Candidate>& {
@@ -299,9 +325,11 @@ Result<ResolvedAddress> AddressBook::resolve_ward(const std::string& province_co
     return it == index.end() ? none : it->second;
   };
   if (district) {
-    std::string dk(province_code.empty() ? district->key : district_alias(province_code, district->key));
-    const auto& cands = province_code.empty() ? lookup(old_wards_anywhere_, dk + "|" + ward.key)
-                                              : lookup(old_wards_, join(province_code, dk, ward.key));
+    std::string dk(province_code.empty() ? district->key
+                                         : district_alias(province_code, district->key));
+    const auto& cands = province_code.empty()
+                            ? lookup(old_wards_anywhere_, dk + "|" + ward.key)
+                            : lookup(old_wards_, join(province_code, dk, ward.key));
     auto codes = fitting(cands, old_province_key, district, ward);
     if (codes.size() == 1) return found(codes[0], true);
     if (codes.size() > 1) return ambiguous(codes);
@@ -311,13 +339,15 @@ Result<ResolvedAddress> AddressBook::resolve_ward(const std::string& province_co
     auto codes = fitting(lookup(new_wards_, join(province_code, ward.key)), {}, nullptr, ward);
     if (codes.size() == 1) return found(codes[0], false);
     if (!district) {
-      codes = fitting(lookup(old_wards_nodist_, join(province_code, ward.key)), old_province_key, nullptr, ward);
+      codes = fitting(lookup(old_wards_nodist_, join(province_code, ward.key)), old_province_key,
+                      nullptr, ward);
       if (codes.size() == 1) return found(codes[0], true);
       if (codes.size() > 1) return ambiguous(codes);
     }
   }
   if (district && !is_old_district(province_code, *district)) {
-    return invalid("district", "unknown_district", "no such district in the province (nor an old one)");
+    return invalid("district", "unknown_district",
+                   "no such district in the province (nor an old one)");
   }
   if (province_code.empty() && !district) {
     return invalid("province", "missing_province", "the address names a ward but no province");
@@ -332,7 +362,8 @@ const AreaName& AreaNames::of(std::string_view text) {
   return it->second;
 }
 
-Result<ResolvedAddress> AddressBook::resolve(const AddressInput& input, std::string_view context_province,
+Result<ResolvedAddress> AddressBook::resolve(const AddressInput& input,
+                                             std::string_view context_province,
                                              AreaNames& names) const {
   enum class Slot { kAny, kWard, kDistrict, kProvince };
   struct Part {
@@ -342,7 +373,8 @@ Result<ResolvedAddress> AddressBook::resolve(const AddressInput& input, std::str
   std::vector<Part> parts;
   std::string_view address = input.address;
   char separator = address.find(',') != std::string_view::npos ? ',' : ';';
-  bool dashes = address.find(separator) == std::string_view::npos && address.find(" - ") != std::string_view::npos;
+  bool dashes = address.find(separator) == std::string_view::npos &&
+                address.find(" - ") != std::string_view::npos;
   size_t i = 0;
   while (i <= address.size() && !address.empty()) {
     size_t j = dashes ? address.find(" - ", i) : address.find(separator, i);
@@ -367,7 +399,8 @@ Result<ResolvedAddress> AddressBook::resolve(const AddressInput& input, std::str
         if (province_code.empty()) province_code = old->new_code;
       }
       if (province_code.empty()) {
-        return invalid("province", "unknown_province", fmt::format("\"{}\" is not a province", parts[n].text));
+        return invalid("province", "unknown_province",
+                       fmt::format("\"{}\" is not a province", parts[n].text));
       }
       --n;
     }
@@ -387,8 +420,9 @@ Result<ResolvedAddress> AddressBook::resolve(const AddressInput& input, std::str
   }
   if (n >= 0) {
     const AreaName& name = names.of(parts[n].text);
-    bool looks = is_ward_kind(name.kind) ||
-                 (name.kind == Kind::kNone && is_ward_name(context, district ? &*district : nullptr, name));
+    bool looks =
+        is_ward_kind(name.kind) ||
+        (name.kind == Kind::kNone && is_ward_name(context, district ? &*district : nullptr, name));
     if (parts[n].hint == Slot::kWard || (parts[n].hint == Slot::kAny && looks)) {
       ward = name;
       --n;
@@ -415,7 +449,8 @@ Result<ResolvedAddress> AddressBook::resolve(const AddressInput& input, std::str
         return r;
       }
     }
-    return invalid("ward", "missing_ward", "the address names a district but no ward: give the ward");
+    return invalid("ward", "missing_ward",
+                   "the address names a district but no ward: give the ward");
   }
   auto r = resolve_ward(context, old_province_key, district ? &*district : nullptr, *ward);
   if (!r.ok() && !named_province && !context.empty()) {

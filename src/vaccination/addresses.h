@@ -78,7 +78,8 @@ class AddressBook {
   // ambiguous_ward and missing_ward (a district without a ward: no new ward follows from it).
   Result<ResolvedAddress> resolve(const AddressInput& input, std::string_view context_province,
                                   AreaNames& names) const;
-  Result<ResolvedAddress> resolve(const AddressInput& input, std::string_view context_province) const {
+  Result<ResolvedAddress> resolve(const AddressInput& input,
+                                  std::string_view context_province) const {
     AreaNames names;
     return resolve(input, context_province, names);
   }
@@ -107,17 +108,19 @@ class AddressBook {
   std::string new_province(const std::string& key) const;
   bool is_province(const AreaName& n) const;
   bool is_old_district(const std::string& province_code, const AreaName& n) const;
-  bool is_ward_name(const std::string& province_code, const AreaName* district, const AreaName& n) const;
-  Result<ResolvedAddress> resolve_ward(const std::string& province_code, const std::string& old_province_key,
+  bool is_ward_name(const std::string& province_code, const AreaName* district,
+                    const AreaName& n) const;
+  Result<ResolvedAddress> resolve_ward(const std::string& province_code,
+                                       const std::string& old_province_key,
                                        const AreaName* district, const AreaName& ward) const;
 
-  std::unordered_map<std::string, std::string> new_provinces_;   // key → code
-  std::unordered_map<std::string, OldProvince> old_provinces_;   // key → old province
-  std::unordered_map<std::string, std::string> ward_province_;   // new ward code → province code
-  Index new_wards_;         // "province code|ward key"
-  Index old_wards_;         // "new province code|old district key|old ward key"
-  Index old_wards_nodist_;  // "new province code|old ward key"
-  Index old_districts_;     // "new province code|old district key" (ward_code unused)
+  std::unordered_map<std::string, std::string> new_provinces_;  // key → code
+  std::unordered_map<std::string, OldProvince> old_provinces_;  // key → old province
+  std::unordered_map<std::string, std::string> ward_province_;  // new ward code → province code
+  Index new_wards_;                                             // "province code|ward key"
+  Index old_wards_;           // "new province code|old district key|old ward key"
+  Index old_wards_nodist_;    // "new province code|old ward key"
+  Index old_districts_;       // "new province code|old district key" (ward_code unused)
   Index old_wards_anywhere_;  // "old district key|old ward key", for rows that name no province
 };
 

@@ -20,7 +20,8 @@ awaitable<std::optional<Result<bool>>> clean_chunk(boost::asio::thread_pool& cpu
 }
 
 awaitable<std::optional<Result<ChunkResult>>> store_chunk(store::Database& db, int64_t id,
-                                                          std::vector<CleanedRow> rows, int64_t now) {
+                                                          std::vector<CleanedRow> rows,
+                                                          int64_t now) {
   if (rows.empty()) co_return ChunkResult{};
   StoreChunk::Input chunk = std::make_shared<const Chunk>(Chunk{id, std::move(rows), now});
   co_return co_await store::write_grouped<StoreChunk>(db, chunk);
@@ -35,12 +36,14 @@ awaitable<Result<ChunkResult>> clean_and_store(store::Database& db, boost::asio:
   if (!first->ok()) co_return first->error();
   bool more = **first;
   while (more) {
-    auto [cleaned, stored] =
-        co_await (clean_chunk(cpu, list, next) && store_chunk(db, id, std::move(current), clock.now()));
-    if (!stored || !stored->ok()) co_return stored ? stored->error() : internal("storing rows failed");
+    auto [cleaned, stored] = co_await (clean_chunk(cpu, list, next) &&
+                                       store_chunk(db, id, std::move(current), clock.now()));
+    if (!stored || !stored->ok())
+      co_return stored ? stored->error() : internal("storing rows failed");
     people.people_created += (*stored)->people_created;
     people.people_matched += (*stored)->people_matched;
-    if (!cleaned || !cleaned->ok()) co_return cleaned ? cleaned->error() : internal("cleaning rows failed");
+    if (!cleaned || !cleaned->ok())
+      co_return cleaned ? cleaned->error() : internal("cleaning rows failed");
     more = **cleaned;
     current = std::move(next);
     next = {};
@@ -55,19 +58,20 @@ awaitable<Result<ImportDone>> run_import(store::Database& db, boost::asio::threa
                                          ImportRequest request) {
   const int64_t started = clock.now();
   auto open = [&] {
-    return ListImport::open(request.csv, request.mapping, addresses, request.scope, vietnam_date(started));
+    return ListImport::open(request.csv, request.mapping, addresses, request.scope,
+                            vietnam_date(started));
   };
   KB_CO_ASSIGN(auto list, co_await offload(cpu, open));
 
-  NewImport n{request.official_id, request.file_name, request.scope, request.scope_province,
-              list.columns_json(), started};
+  NewImport n{request.official_id,    request.file_name,   request.scope,
+              request.scope_province, list.columns_json(), started};
   auto start = [n](store::Connection& c) { return start_import(c, n); };
   KB_CO_ASSIGN(int64_t id, co_await store::write(db, start));
 
   auto stored = co_await clean_and_store(db, cpu, clock, list, id);
   ImportDone done{id, list.counts(), stored.ok() ? *stored : ChunkResult{}};
-  auto finish = [done, failed = !stored.ok(), actor = request.official_id, file_name = request.file_name,
-                 now = clock.now()](store::Connection& c) -> Status {
+  auto finish = [done, failed = !stored.ok(), actor = request.official_id,
+                 file_name = request.file_name, now = clock.now()](store::Connection& c) -> Status {
     KB_TRY(finish_import(c, done.id, done.counts, done.people, failed, now));
     return audit_import(c, done.id, actor, file_name, done.counts, now);
   };

@@ -6,7 +6,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,8 +33,9 @@ struct ImportDone {
   ChunkResult people;
 };
 
-boost::asio::awaitable<Result<ImportDone>> run_import(store::Database& db, boost::asio::thread_pool& cpu,
-                                                      const AddressBook& addresses, const Clock& clock,
-                                                      ImportRequest request);
+boost::asio::awaitable<Result<ImportDone>> run_import(store::Database& db,
+                                                      boost::asio::thread_pool& cpu,
+                                                      const AddressBook& addresses,
+                                                      const Clock& clock, ImportRequest request);
 
 }  // namespace kb::vaccination

@@ -1,8 +1,8 @@
 #include "vaccination/imports.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <future>
 #include <unordered_map>
 
@@ -24,8 +24,8 @@ struct BatchSql {
 
 // INSERT … VALUES (…), (…) for `rows` rows of `columns`; `int_columns` are cast so that
 // PostgreSQL, which infers the type of an untyped parameter, reads them as integers.
-BatchSql* batch_insert(const char* name, std::string_view head, size_t columns, std::initializer_list<size_t> ints,
-                       size_t rows) {
+BatchSql* batch_insert(const char* name, std::string_view head, size_t columns,
+                       std::initializer_list<size_t> ints, size_t rows) {
   auto* b = new BatchSql;  // lives as long as the process, as prepared statements need
   b->text = std::string(head) + " VALUES ";
   size_t n = 1;
@@ -58,69 +58,87 @@ constexpr size_t kInsertBatch = 100;
 // Rows per INSERT: PostgreSQL takes 100 a statement (one round trip each). SQLite, in process,
 // takes one: a statement that inserts several rows needs a statement journal, which copies
 // every page it touches; one that inserts a single row needs none.
-size_t insert_batch(const store::Connection& c) { return c.dialect() == store::Dialect::kSqlite ? 1 : kInsertBatch; }
+size_t insert_batch(const store::Connection& c) {
+  return c.dialect() == store::Dialect::kSqlite ? 1 : kInsertBatch;
+}
 
 constexpr std::string_view kRowsHead =
-    "INSERT INTO vaccination_import_rows(import_id, row_number, status, fixes, reasons, duplicate_of, person_id, "
-    "full_name, birth_date, sex, id_number, id_kind, phone, province_code, ward_code, street, priority_group, "
+    "INSERT INTO vaccination_import_rows(import_id, row_number, status, fixes, reasons, "
+    "duplicate_of, person_id, "
+    "full_name, birth_date, sex, id_number, id_kind, phone, province_code, ward_code, street, "
+    "priority_group, "
     "original)";
 constexpr size_t kRowColumns = 18;
 const Sql& insert_rows_sql(size_t rows) {
-  static BatchSql* many = batch_insert("insert_vaccination_rows_100", kRowsHead, kRowColumns, {0, 1, 5, 6}, kInsertBatch);
-  static BatchSql* one = batch_insert("insert_vaccination_row", kRowsHead, kRowColumns, {0, 1, 5, 6}, 1);
+  static BatchSql* many = batch_insert("insert_vaccination_rows_100", kRowsHead, kRowColumns,
+                                       {0, 1, 5, 6}, kInsertBatch);
+  static BatchSql* one =
+      batch_insert("insert_vaccination_row", kRowsHead, kRowColumns, {0, 1, 5, 6}, 1);
   return rows == kInsertBatch ? many->sql : one->sql;
 }
 
 constexpr std::string_view kPeopleHead =
-    "INSERT INTO people(id, full_name, id_number, id_kind, birth_date, sex, phone, province_code, ward_code, street, "
+    "INSERT INTO people(id, full_name, id_number, id_kind, birth_date, sex, phone, province_code, "
+    "ward_code, street, "
     "created_at, updated_at)";
 constexpr size_t kPeopleColumns = 12;
 const Sql& insert_people_sql(size_t rows) {
-  static BatchSql* many = batch_insert("insert_imported_people_100", kPeopleHead, kPeopleColumns, {0, 10, 11}, kInsertBatch);
-  static BatchSql* one = batch_insert("insert_imported_person", kPeopleHead, kPeopleColumns, {0, 10, 11}, 1);
+  static BatchSql* many = batch_insert("insert_imported_people_100", kPeopleHead, kPeopleColumns,
+                                       {0, 10, 11}, kInsertBatch);
+  static BatchSql* one =
+      batch_insert("insert_imported_person", kPeopleHead, kPeopleColumns, {0, 10, 11}, 1);
   return rows == kInsertBatch ? many->sql : one->sql;
 }
 
 const Sql& people_by_id_number_sql() {
-  static BatchSql* b = batch_lookup("select_people_by_id_numbers", "SELECT id, id_number FROM people WHERE id_number");
+  static BatchSql* b = batch_lookup("select_people_by_id_numbers",
+                                    "SELECT id, id_number FROM people WHERE id_number");
   return b->sql;
 }
 const Sql& people_by_phone_sql() {
-  static BatchSql* b =
-      batch_lookup("select_people_by_phones", "SELECT id, phone, full_name, birth_date FROM people WHERE phone");
+  static BatchSql* b = batch_lookup(
+      "select_people_by_phones", "SELECT id, phone, full_name, birth_date FROM people WHERE phone");
   return b->sql;
 }
 
 // New people's ids, taken before the insert so that each id is known to belong to its record.
 constexpr Sql kMaxPersonIdSqlite{"max_person_id", "SELECT COALESCE(MAX(id), 0) FROM people"};
-constexpr Sql kNextPersonIdsPg{
-    "next_person_ids",
-    "SELECT nextval(pg_get_serial_sequence('people', 'id')) FROM generate_series(1, CAST($1 AS INTEGER))"};
+constexpr Sql kNextPersonIdsPg{"next_person_ids",
+                               "SELECT nextval(pg_get_serial_sequence('people', 'id')) FROM "
+                               "generate_series(1, CAST($1 AS INTEGER))"};
 
 constexpr Sql kInsertImport{
     "insert_vaccination_import",
     "INSERT INTO vaccination_imports(created_by, created_at, state, file_name, jurisdiction_level, "
-    "jurisdiction_code, jurisdiction_province, columns) VALUES ($1, $2, 'importing', $3, $4, $5, $6, $7) RETURNING id"};
-constexpr Sql kFinishImport{
-    "finish_vaccination_import",
-    "UPDATE vaccination_imports SET state = $2, finished_at = $3, total_rows = $4, clean_rows = $5, fixed_rows = $6, "
-    "duplicate_rows = $7, rejected_rows = $8, people_created = $9, people_matched = $10 WHERE id = $1"};
+    "jurisdiction_code, jurisdiction_province, columns) VALUES ($1, $2, 'importing', $3, $4, $5, "
+    "$6, $7) RETURNING id"};
+constexpr Sql kFinishImport{"finish_vaccination_import",
+                            "UPDATE vaccination_imports SET state = $2, finished_at = $3, "
+                            "total_rows = $4, clean_rows = $5, fixed_rows = $6, "
+                            "duplicate_rows = $7, rejected_rows = $8, people_created = $9, "
+                            "people_matched = $10 WHERE id = $1"};
 constexpr Sql kSelectImport{
     "select_vaccination_import",
-    "SELECT i.id, i.created_by, COALESCE(u.username, ''), i.created_at, i.finished_at, i.state, i.file_name, "
-    "i.jurisdiction_level, i.jurisdiction_code, i.jurisdiction_province, i.columns, i.total_rows, i.clean_rows, "
+    "SELECT i.id, i.created_by, COALESCE(u.username, ''), i.created_at, i.finished_at, i.state, "
+    "i.file_name, "
+    "i.jurisdiction_level, i.jurisdiction_code, i.jurisdiction_province, i.columns, i.total_rows, "
+    "i.clean_rows, "
     "i.fixed_rows, i.duplicate_rows, i.rejected_rows, i.people_created, i.people_matched "
     "FROM vaccination_imports i LEFT JOIN users u ON u.id = i.created_by WHERE i.id = $1"};
 
-#define KB_IMPORT_ROW_COLUMNS                                                                                     \
-  "row_number, status, fixes, reasons, duplicate_of, person_id, full_name, birth_date, sex, id_number, id_kind, " \
+#define KB_IMPORT_ROW_COLUMNS                                                                 \
+  "row_number, status, fixes, reasons, duplicate_of, person_id, full_name, birth_date, sex, " \
+  "id_number, id_kind, "                                                                      \
   "phone, province_code, ward_code, street, priority_group, original"
 constexpr Sql kSelectRows{"select_vaccination_rows",
-                          "SELECT " KB_IMPORT_ROW_COLUMNS " FROM vaccination_import_rows WHERE import_id = $1 "
+                          "SELECT " KB_IMPORT_ROW_COLUMNS
+                          " FROM vaccination_import_rows WHERE import_id = $1 "
                           "AND row_number > $2 ORDER BY row_number LIMIT $3"};
-constexpr Sql kSelectRowsByStatus{"select_vaccination_rows_by_status",
-                                  "SELECT " KB_IMPORT_ROW_COLUMNS " FROM vaccination_import_rows WHERE import_id = $1 "
-                                  "AND status = $4 AND row_number > $2 ORDER BY row_number LIMIT $3"};
+constexpr Sql kSelectRowsByStatus{
+    "select_vaccination_rows_by_status",
+    "SELECT " KB_IMPORT_ROW_COLUMNS
+    " FROM vaccination_import_rows WHERE import_id = $1 "
+    "AND status = $4 AND row_number > $2 ORDER BY row_number LIMIT $3"};
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
@@ -159,15 +177,17 @@ std::string notes_json(const std::vector<Note>& notes, bool with_message) {
 }
 
 Param text(const std::string& s) { return std::string_view(s); }
-Param opt_text(const std::string& s) { return s.empty() ? Param{nullptr} : Param{std::string_view(s)}; }
+Param opt_text(const std::string& s) {
+  return s.empty() ? Param{nullptr} : Param{std::string_view(s)};
+}
 
 }  // namespace
 
 // ---- the file ----
 
 Result<ListImport> ListImport::open(std::string_view csv_text, const ColumnMapping& mapping,
-                                    const AddressBook& addresses, std::optional<areas::Jurisdiction> jurisdiction,
-                                    Date today) {
+                                    const AddressBook& addresses,
+                                    std::optional<areas::Jurisdiction> jurisdiction, Date today) {
   // The whole file is read once before anything is written, so that a fault on its last line
   // leaves nothing behind.
   {
@@ -182,7 +202,8 @@ Result<ListImport> ListImport::open(std::string_view csv_text, const ColumnMappi
   KB_ASSIGN(Columns columns, find_columns(reader.header(), mapping));
   boost::json::object used;
   for (size_t f = 0; f < kFieldCount; ++f) {
-    if (columns.index[f] >= 0) used[field_name(static_cast<Field>(f))] = reader.header()[columns.index[f]];
+    if (columns.index[f] >= 0)
+      used[field_name(static_cast<Field>(f))] = reader.header()[columns.index[f]];
   }
   RawListCleaner cleaner(columns, addresses, std::move(jurisdiction), today);
   cleaner.expect_rows(csv_text.size() / 100);
@@ -209,14 +230,16 @@ Result<int64_t> start_import(store::Connection& c, const NewImport& n) {
   std::string level = n.jurisdiction ? std::string(n.jurisdiction->level_name()) : "national";
   std::string code = n.jurisdiction ? n.jurisdiction->code : "";
   Param by = n.created_by ? Param{*n.created_by} : Param{nullptr};
-  KB_ASSIGN(auto row, c.query_one(kInsertImport, {by, n.created_at, text(n.file_name), text(level), text(code),
-                                                  text(n.jurisdiction_province), text(n.columns_json)}));
+  KB_ASSIGN(auto row, c.query_one(kInsertImport,
+                                  {by, n.created_at, text(n.file_name), text(level), text(code),
+                                   text(n.jurisdiction_province), text(n.columns_json)}));
   if (!row) return internal("recording an import returned no id");
   return row->i64(0);
 }
 
 Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
-                                                       std::span<const CleanRecord* const> records, int64_t now) {
+                                                       std::span<const CleanRecord* const> records,
+                                                       int64_t now) {
   std::vector<PersonLink> links(records.size());
   // 1. By ID number.
   std::unordered_map<std::string_view, size_t> by_id;
@@ -232,8 +255,9 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
   std::vector<Param> params(kLookupBatch);
   for (size_t at = 0; at < with_id.size(); at += kLookupBatch) {
     for (size_t k = 0; k < kLookupBatch; ++k) {
-      params[k] = at + k < with_id.size() ? Param{std::string_view(records[with_id[at + k]]->id_number)}
-                                          : Param{nullptr};
+      params[k] = at + k < with_id.size()
+                      ? Param{std::string_view(records[with_id[at + k]]->id_number)}
+                      : Param{nullptr};
     }
     KB_ASSIGN(auto rows, c.query(people_by_id_number_sql(), params));
     for (const auto& r : rows) {
@@ -246,8 +270,9 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
   for (size_t i : without_id) by_phone.emplace(records[i]->phone, i);
   for (size_t at = 0; at < without_id.size(); at += kLookupBatch) {
     for (size_t k = 0; k < kLookupBatch; ++k) {
-      params[k] = at + k < without_id.size() ? Param{std::string_view(records[without_id[at + k]]->phone)}
-                                             : Param{nullptr};
+      params[k] = at + k < without_id.size()
+                      ? Param{std::string_view(records[without_id[at + k]]->phone)}
+                      : Param{nullptr};
     }
     KB_ASSIGN(auto rows, c.query(people_by_phone_sql(), params));
     for (const auto& r : rows) {
@@ -286,8 +311,9 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
     values.clear();
     for (size_t k = 0; k < n; ++k) {
       const CleanRecord& r = *records[fresh[at + k]];
-      values.insert(values.end(), {ids[at + k], text(r.full_name), opt_text(r.id_number), opt_text(r.id_kind),
-                                   opt_text(r.birth_date), opt_text(r.sex), opt_text(r.phone), opt_text(r.province_code),
+      values.insert(values.end(), {ids[at + k], text(r.full_name), opt_text(r.id_number),
+                                   opt_text(r.id_kind), opt_text(r.birth_date), opt_text(r.sex),
+                                   opt_text(r.phone), opt_text(r.province_code),
                                    opt_text(r.ward_code), opt_text(r.street), now, now});
       links[fresh[at + k]] = {ids[at + k], true};
     }
@@ -297,7 +323,8 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
   return links;
 }
 
-Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id, std::span<const CleanedRow> rows, int64_t now) {
+Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
+                               std::span<const CleanedRow> rows, int64_t now) {
   std::vector<const CleanRecord*> accepted;
   std::vector<size_t> accepted_at;
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -322,12 +349,13 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id, std::spa
     for (size_t k = at; k < at + n; ++k) {
       const CleanedRow& row = rows[k];
       const CleanRecord& r = row.record;
-      values.insert(values.end(),
-                    {import_id, row.row_number, status_name(row.status), text(row.fixes_json), text(row.reasons_json),
-                     row.duplicate_of ? Param{*row.duplicate_of} : Param{nullptr},
-                     person[k] ? Param{*person[k]} : Param{nullptr}, text(r.full_name), text(r.birth_date),
-                     text(r.sex), text(r.id_number), text(r.id_kind), text(r.phone), text(r.province_code),
-                     text(r.ward_code), text(r.street), text(r.priority_group), text(row.original)});
+      values.insert(
+          values.end(),
+          {import_id, row.row_number, status_name(row.status), text(row.fixes_json),
+           text(row.reasons_json), row.duplicate_of ? Param{*row.duplicate_of} : Param{nullptr},
+           person[k] ? Param{*person[k]} : Param{nullptr}, text(r.full_name), text(r.birth_date),
+           text(r.sex), text(r.id_number), text(r.id_kind), text(r.phone), text(r.province_code),
+           text(r.ward_code), text(r.street), text(r.priority_group), text(row.original)});
     }
     KB_TRY(c.exec(insert_rows_sql(n), values));
     at += n;
@@ -335,17 +363,20 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id, std::spa
   return result;
 }
 
-std::vector<Result<ChunkResult>> StoreChunk::run(store::Connection& c, std::span<const Input> chunks) {
+std::vector<Result<ChunkResult>> StoreChunk::run(store::Connection& c,
+                                                 std::span<const Input> chunks) {
   std::vector<Result<ChunkResult>> out;
   out.reserve(chunks.size());
-  for (const Input& chunk : chunks) out.push_back(store_rows(c, chunk->import_id, chunk->rows, chunk->now));
+  for (const Input& chunk : chunks)
+    out.push_back(store_rows(c, chunk->import_id, chunk->rows, chunk->now));
   return out;
 }
 
-Status finish_import(store::Connection& c, int64_t import_id, const Counts& k, const ChunkResult& people, bool failed,
-                     int64_t now) {
-  KB_TRY(c.exec(kFinishImport, {import_id, std::string_view(failed ? "failed" : "done"), now, k.total, k.clean, k.fixed, k.duplicate,
-                                k.rejected, people.people_created, people.people_matched}));
+Status finish_import(store::Connection& c, int64_t import_id, const Counts& k,
+                     const ChunkResult& people, bool failed, int64_t now) {
+  KB_TRY(c.exec(kFinishImport,
+                {import_id, std::string_view(failed ? "failed" : "done"), now, k.total, k.clean,
+                 k.fixed, k.duplicate, k.rejected, people.people_created, people.people_matched}));
   return {};
 }
 
@@ -371,10 +402,12 @@ Result<std::optional<Import>> find_import(store::Connection& c, int64_t id) {
   return std::optional<Import>{std::move(i)};
 }
 
-Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id, std::optional<RowStatus> status,
-                                         int64_t after, int64_t limit) {
-  Result<store::Rows> rows = status ? c.query(kSelectRowsByStatus, {import_id, after, limit, status_name(*status)})
-                                    : c.query(kSelectRows, {import_id, after, limit});
+Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id,
+                                         std::optional<RowStatus> status, int64_t after,
+                                         int64_t limit) {
+  Result<store::Rows> rows =
+      status ? c.query(kSelectRowsByStatus, {import_id, after, limit, status_name(*status)})
+             : c.query(kSelectRows, {import_id, after, limit});
   if (!rows.ok()) return std::move(rows).error();
   std::vector<StoredRow> out;
   out.reserve(rows->size());
@@ -386,28 +419,32 @@ Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id
     s.reasons_json = r.str(3);
     s.duplicate_of = r.opt_i64(4);
     s.person_id = r.opt_i64(5);
-    s.record = {r.str(6), r.str(7), r.str(8), r.str(9), r.str(10), r.str(11), r.str(12), r.str(13), r.str(14),
-                r.str(15)};
+    s.record = {r.str(6),  r.str(7),  r.str(8),  r.str(9),  r.str(10),
+                r.str(11), r.str(12), r.str(13), r.str(14), r.str(15)};
     s.original = r.str(16);
     out.push_back(std::move(s));
   }
   return out;
 }
 
-Status audit_import(store::Connection& c, int64_t import_id, std::optional<int64_t> actor, std::string_view file_name,
-                    const Counts& k, int64_t now) {
+Status audit_import(store::Connection& c, int64_t import_id, std::optional<int64_t> actor,
+                    std::string_view file_name, const Counts& k, int64_t now) {
   std::string subject = fmt::format("vaccination_import:{}", import_id);
-  std::string detail = fmt::format("{} rows from \"{}\": {} clean, {} fixed, {} duplicate, {} rejected", k.total,
-                                   file_name, k.clean, k.fixed, k.duplicate, k.rejected);
+  std::string detail =
+      fmt::format("{} rows from \"{}\": {} clean, {} fixed, {} duplicate, {} rejected", k.total,
+                  file_name, k.clean, k.fixed, k.duplicate, k.rejected);
   return audit::record(c, {now, actor, "vaccination.import", subject, "", detail});
 }
 
-Result<ImportOutcome> import_list(store::Database& db, std::string_view csv_text, const ColumnMapping& mapping,
-                                  const AddressBook& addresses, NewImport n, int64_t now) {
-  KB_ASSIGN(ListImport list, ListImport::open(csv_text, mapping, addresses, n.jurisdiction, vietnam_date(now)));
+Result<ImportOutcome> import_list(store::Database& db, std::string_view csv_text,
+                                  const ColumnMapping& mapping, const AddressBook& addresses,
+                                  NewImport n, int64_t now) {
+  KB_ASSIGN(ListImport list,
+            ListImport::open(csv_text, mapping, addresses, n.jurisdiction, vietnam_date(now)));
   n.columns_json = list.columns_json();
   ImportOutcome out;
-  KB_ASSIGN(out.id, db.writer().write_sync([&](store::Connection& c) { return start_import(c, n); }));
+  KB_ASSIGN(out.id,
+            db.writer().write_sync([&](store::Connection& c) { return start_import(c, n); }));
   std::vector<CleanedRow> rows;
   std::optional<Error> failure;
   for (;;) {
@@ -416,8 +453,9 @@ Result<ImportOutcome> import_list(store::Database& db, std::string_view csv_text
     if (failure || !*more) break;
     std::promise<Result<ChunkResult>> done;
     auto future = done.get_future();
-    db.writer().submit_grouped<StoreChunk>(std::make_shared<const Chunk>(Chunk{out.id, std::move(rows), now}),
-                                           [&done](Result<ChunkResult> r) { done.set_value(std::move(r)); });
+    db.writer().submit_grouped<StoreChunk>(
+        std::make_shared<const Chunk>(Chunk{out.id, std::move(rows), now}),
+        [&done](Result<ChunkResult> r) { done.set_value(std::move(r)); });
     rows = {};
     auto stored = future.get();
     if (!stored.ok()) {
@@ -438,9 +476,9 @@ Result<ImportOutcome> import_list(store::Database& db, std::string_view csv_text
 
 std::string report_header() {
   std::string out(csv::kBom);
-  csv::append_row(out, {"row", "status", "duplicate_of", "reasons", "fixes", "person_id", "full_name", "birth_date",
-                        "sex", "id_number", "id_kind", "phone", "province_code", "ward_code", "street",
-                        "priority_group", "original"});
+  csv::append_row(out, {"row", "status", "duplicate_of", "reasons", "fixes", "person_id",
+                        "full_name", "birth_date", "sex", "id_number", "id_kind", "phone",
+                        "province_code", "ward_code", "street", "priority_group", "original"});
   return out;
 }
 
@@ -475,14 +513,17 @@ void append_report_row(std::string& out, const StoredRow& row) {
   std::string dup = row.duplicate_of ? std::to_string(*row.duplicate_of) : "";
   std::string person = row.person_id ? std::to_string(*row.person_id) : "";
   std::string reasons = notes_text(row.reasons_json), fixes = notes_text(row.fixes_json);
-  csv::append_row(out, {number, status_name(row.status), dup, reasons, fixes, person, r.full_name, r.birth_date, r.sex,
-                        r.id_number, r.id_kind, r.phone, r.province_code, r.ward_code, r.street, r.priority_group,
-                        row.original});
+  csv::append_row(out, {number, status_name(row.status), dup, reasons, fixes, person, r.full_name,
+                        r.birth_date, r.sex, r.id_number, r.id_kind, r.phone, r.province_code,
+                        r.ward_code, r.street, r.priority_group, row.original});
 }
 
 std::string counts_json(const Counts& k) {
-  return boost::json::serialize(boost::json::object{
-      {"total", k.total}, {"clean", k.clean}, {"fixed", k.fixed}, {"duplicate", k.duplicate}, {"rejected", k.rejected}});
+  return boost::json::serialize(boost::json::object{{"total", k.total},
+                                                    {"clean", k.clean},
+                                                    {"fixed", k.fixed},
+                                                    {"duplicate", k.duplicate},
+                                                    {"rejected", k.rejected}});
 }
 
 }  // namespace kb::vaccination

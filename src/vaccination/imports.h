@@ -27,8 +27,10 @@ inline constexpr size_t kRowsPerWrite = 1000;
 class ListImport {
  public:
   // Checks the file (text, header, limits on every row) and finds its columns. Errors name the
-  // field: body, header, mapping, full_name (no name column), or a column's header (cell too large).
-  static Result<ListImport> open(std::string_view csv, const ColumnMapping& mapping, const AddressBook& addresses,
+  // field: body, header, mapping, full_name (no name column), or a column's header (cell too
+  // large).
+  static Result<ListImport> open(std::string_view csv, const ColumnMapping& mapping,
+                                 const AddressBook& addresses,
                                  std::optional<areas::Jurisdiction> jurisdiction, Date today);
 
   // Cleans up to `max_rows` more rows into `out` (cleared first); false once the file is done.
@@ -40,7 +42,9 @@ class ListImport {
 
  private:
   ListImport(csv::Reader reader, RawListCleaner cleaner, std::string columns_json)
-      : reader_(std::move(reader)), cleaner_(std::move(cleaner)), columns_json_(std::move(columns_json)) {}
+      : reader_(std::move(reader)),
+        cleaner_(std::move(cleaner)),
+        columns_json_(std::move(columns_json)) {}
 
   csv::Reader reader_;
   RawListCleaner cleaner_;
@@ -83,7 +87,8 @@ struct ChunkResult {
 };
 // Stores a chunk of cleaned rows of an import; clean and fixed rows become people (or are
 // matched to people already recorded: match_or_record_people).
-Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id, std::span<const CleanedRow> rows, int64_t now);
+Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
+                               std::span<const CleanedRow> rows, int64_t now);
 
 // store_rows as a kind of write the writer runs together and without a savepoint
 // (store::Writer::submit_grouped): a chunk touches thousands of pages, which a savepoint would
@@ -100,8 +105,8 @@ struct StoreChunk {
 };
 
 // Records the final counts (state done, or failed).
-Status finish_import(store::Connection& c, int64_t import_id, const Counts& counts, const ChunkResult& people,
-                     bool failed, int64_t now);
+Status finish_import(store::Connection& c, int64_t import_id, const Counts& counts,
+                     const ChunkResult& people, bool failed, int64_t now);
 
 // The person each accepted record is: one already recorded with the same ID number (or, for a
 // record without one, the same phone, name and birth date), or a new person. The one place that
@@ -110,7 +115,8 @@ struct PersonLink {
   int64_t person_id = 0;
   bool created = false;
 };
-Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c, std::span<const CleanRecord* const> records,
+Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
+                                                       std::span<const CleanRecord* const> records,
                                                        int64_t now);
 
 Result<std::optional<Import>> find_import(store::Connection& c, int64_t id);
@@ -126,8 +132,9 @@ struct StoredRow {
   std::string original;
 };
 // Rows after row `after`, in row order, of one status or all.
-Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id, std::optional<RowStatus> status,
-                                         int64_t after, int64_t limit);
+Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id,
+                                         std::optional<RowStatus> status, int64_t after,
+                                         int64_t limit);
 
 // A whole import run to its end on the calling thread, through the writer a chunk at a time,
 // audited: for the command line (the HTTP handler runs the same steps as a coroutine).
@@ -136,12 +143,13 @@ struct ImportOutcome {
   Counts counts;
   ChunkResult people;
 };
-Result<ImportOutcome> import_list(store::Database& db, std::string_view csv, const ColumnMapping& mapping,
-                                  const AddressBook& addresses, NewImport n, int64_t now);
+Result<ImportOutcome> import_list(store::Database& db, std::string_view csv,
+                                  const ColumnMapping& mapping, const AddressBook& addresses,
+                                  NewImport n, int64_t now);
 
 // The audit entry of an import (action vaccination.import), written with its final counts.
-Status audit_import(store::Connection& c, int64_t import_id, std::optional<int64_t> actor, std::string_view file_name,
-                    const Counts& counts, int64_t now);
+Status audit_import(store::Connection& c, int64_t import_id, std::optional<int64_t> actor,
+                    std::string_view file_name, const Counts& counts, int64_t now);
 
 // The report's header line, and one row of it (CSV rules of core/csv.h).
 std::string report_header();

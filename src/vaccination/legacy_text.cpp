@@ -55,8 +55,8 @@ int to_windows1252(char32_t c) {
   return -1;
 }
 
-constexpr char32_t kGrave = 0x0300, kAcute = 0x0301, kCircumflex = 0x0302, kTilde = 0x0303, kBreve = 0x0306,
-                   kHook = 0x0309, kHorn = 0x031B, kDotBelow = 0x0323;
+constexpr char32_t kGrave = 0x0300, kAcute = 0x0301, kCircumflex = 0x0302, kTilde = 0x0303,
+                   kBreve = 0x0306, kHook = 0x0309, kHorn = 0x031B, kDotBelow = 0x0323;
 
 // VNI-Windows mark bytes: what follows a base letter.
 struct VniMark {
@@ -66,49 +66,103 @@ struct VniMark {
 
 std::optional<VniMark> vni_mark(unsigned char b) {
   switch (b) {
-    case 0xF9: case 0xD9: return VniMark{0, kAcute};           // ù Ù
-    case 0xF8: case 0xD8: return VniMark{0, kGrave};           // ø Ø
-    case 0xFB: case 0xDB: return VniMark{0, kHook};            // û Û
-    case 0xF5: case 0xD5: return VniMark{0, kTilde};           // õ Õ
-    case 0xEF: case 0xCF: return VniMark{0, kDotBelow};        // ï Ï
-    case 0xE2: case 0xC2: return VniMark{kCircumflex, 0};      // â Â
-    case 0xE1: case 0xC1: return VniMark{kCircumflex, kAcute};  // á Á
-    case 0xE0: case 0xC0: return VniMark{kCircumflex, kGrave};  // à À
-    case 0xE5: case 0xC5: return VniMark{kCircumflex, kHook};   // å Å
-    case 0xE3: case 0xC3: return VniMark{kCircumflex, kTilde};  // ã Ã
-    case 0xE4: case 0xC4: return VniMark{kCircumflex, kDotBelow};  // ä Ä
-    case 0xEA: case 0xCA: return VniMark{kBreve, 0};           // ê Ê
-    case 0xE9: case 0xC9: return VniMark{kBreve, kAcute};      // é É
-    case 0xE8: case 0xC8: return VniMark{kBreve, kGrave};      // è È
-    case 0xFA: case 0xDA: return VniMark{kBreve, kHook};       // ú Ú
-    case 0xFC: case 0xDC: return VniMark{kBreve, kTilde};      // ü Ü
-    case 0xEB: case 0xCB: return VniMark{kBreve, kDotBelow};   // ë Ë
-    default: return std::nullopt;
+    case 0xF9:
+    case 0xD9:
+      return VniMark{0, kAcute};  // ù Ù
+    case 0xF8:
+    case 0xD8:
+      return VniMark{0, kGrave};  // ø Ø
+    case 0xFB:
+    case 0xDB:
+      return VniMark{0, kHook};  // û Û
+    case 0xF5:
+    case 0xD5:
+      return VniMark{0, kTilde};  // õ Õ
+    case 0xEF:
+    case 0xCF:
+      return VniMark{0, kDotBelow};  // ï Ï
+    case 0xE2:
+    case 0xC2:
+      return VniMark{kCircumflex, 0};  // â Â
+    case 0xE1:
+    case 0xC1:
+      return VniMark{kCircumflex, kAcute};  // á Á
+    case 0xE0:
+    case 0xC0:
+      return VniMark{kCircumflex, kGrave};  // à À
+    case 0xE5:
+    case 0xC5:
+      return VniMark{kCircumflex, kHook};  // å Å
+    case 0xE3:
+    case 0xC3:
+      return VniMark{kCircumflex, kTilde};  // ã Ã
+    case 0xE4:
+    case 0xC4:
+      return VniMark{kCircumflex, kDotBelow};  // ä Ä
+    case 0xEA:
+    case 0xCA:
+      return VniMark{kBreve, 0};  // ê Ê
+    case 0xE9:
+    case 0xC9:
+      return VniMark{kBreve, kAcute};  // é É
+    case 0xE8:
+    case 0xC8:
+      return VniMark{kBreve, kGrave};  // è È
+    case 0xFA:
+    case 0xDA:
+      return VniMark{kBreve, kHook};  // ú Ú
+    case 0xFC:
+    case 0xDC:
+      return VniMark{kBreve, kTilde};  // ü Ü
+    case 0xEB:
+    case 0xCB:
+      return VniMark{kBreve, kDotBelow};  // ë Ë
+    default:
+      return std::nullopt;
   }
 }
 
 // VNI bytes that stand for a letter alone: ơ ư đ and the i/ỵ forms.
 char32_t vni_letter(unsigned char b) {
   switch (b) {
-    case 0xF4: return U'ơ';
-    case 0xD4: return U'Ơ';
-    case 0xF6: return U'ư';
-    case 0xD6: return U'Ư';
-    case 0xF1: return U'đ';
-    case 0xD1: return U'Đ';
-    case 0xED: return U'í';
-    case 0xCD: return U'Í';
-    case 0xEC: return U'ì';
-    case 0xCC: return U'Ì';
-    case 0xE6: return U'ỉ';
-    case 0xC6: return U'Ỉ';
-    case 0xF3: return U'ĩ';
-    case 0xD3: return U'Ĩ';
-    case 0xF2: return U'ị';
-    case 0xD2: return U'Ị';
-    case 0xEE: return U'ỵ';
-    case 0xCE: return U'Ỵ';
-    default: return 0;
+    case 0xF4:
+      return U'ơ';
+    case 0xD4:
+      return U'Ơ';
+    case 0xF6:
+      return U'ư';
+    case 0xD6:
+      return U'Ư';
+    case 0xF1:
+      return U'đ';
+    case 0xD1:
+      return U'Đ';
+    case 0xED:
+      return U'í';
+    case 0xCD:
+      return U'Í';
+    case 0xEC:
+      return U'ì';
+    case 0xCC:
+      return U'Ì';
+    case 0xE6:
+      return U'ỉ';
+    case 0xC6:
+      return U'Ỉ';
+    case 0xF3:
+      return U'ĩ';
+    case 0xD3:
+      return U'Ĩ';
+    case 0xF2:
+      return U'ị';
+    case 0xD2:
+      return U'Ị';
+    case 0xEE:
+      return U'ỵ';
+    case 0xCE:
+      return U'Ỵ';
+    default:
+      return 0;
   }
 }
 
@@ -139,12 +193,13 @@ std::optional<std::u32string> decode_vni(std::string_view bytes) {
     }
     out.push_back(base);
     char32_t lower = text::to_lower(base);
-    bool takes_tone = lower == U'a' || lower == U'e' || lower == U'o' || lower == U'u' || lower == U'y' ||
-                      lower == U'ơ' || lower == U'ư';
+    bool takes_tone = lower == U'a' || lower == U'e' || lower == U'o' || lower == U'u' ||
+                      lower == U'y' || lower == U'ơ' || lower == U'ư';
     if (!takes_tone || i + 1 >= bytes.size()) continue;
     auto mark = vni_mark(static_cast<unsigned char>(bytes[i + 1]));
     if (!mark) continue;
-    if (mark->quality == kCircumflex && lower != U'a' && lower != U'e' && lower != U'o') return std::nullopt;
+    if (mark->quality == kCircumflex && lower != U'a' && lower != U'e' && lower != U'o')
+      return std::nullopt;
     if (mark->quality == kBreve && lower != U'a') return std::nullopt;
     if (mark->quality) out.push_back(mark->quality);
     if (mark->tone) out.push_back(mark->tone);
@@ -200,17 +255,19 @@ Toneless split_tone(char32_t c) {
   return c < kEnd ? table[c] : split_tone_slow(c);
 }
 
-bool starts_with(std::u32string_view s, std::u32string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::u32string_view s, std::u32string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
-constexpr std::u32string_view kInitials[] = {U"ngh", U"ng", U"gh", U"gi", U"kh", U"nh", U"ph", U"th", U"tr", U"ch",
-                                             U"qu", U"b",   U"c",  U"d",  U"đ",  U"g",  U"h",  U"k",  U"l",  U"m",
-                                             U"n",  U"p",   U"r",  U"s",  U"t",  U"v",  U"x",  U""};
+constexpr std::u32string_view kInitials[] = {
+    U"ngh", U"ng", U"gh", U"gi", U"kh", U"nh", U"ph", U"th", U"tr", U"ch", U"qu", U"b", U"c", U"d",
+    U"đ",   U"g",  U"h",  U"k",  U"l",  U"m",  U"n",  U"p",  U"r",  U"s",  U"t",  U"v", U"x", U""};
 constexpr std::u32string_view kNuclei[] = {
-    U"uyê", U"uya", U"uyu", U"iêu", U"yêu", U"oai", U"oay", U"oao", U"oeo", U"uây", U"uôi", U"ươi", U"ươu",
-    U"ai",  U"ao",  U"au",  U"ay",  U"âu",  U"ây",  U"eo",  U"êu",  U"ia",  U"iê",  U"iu",  U"oa",  U"oă",
-    U"oe",  U"oi",  U"ôi",  U"ơi",  U"oo",  U"ua",  U"uâ",  U"uê",  U"ui",  U"uô",  U"uơ",  U"uy",  U"ưa",
-    U"ưi",  U"ươ",  U"ưu",  U"yê",  U"a",   U"ă",   U"â",   U"e",   U"ê",   U"i",   U"o",   U"ô",   U"ơ",
-    U"u",   U"ư",   U"y"};
+    U"uyê", U"uya", U"uyu", U"iêu", U"yêu", U"oai", U"oay", U"oao", U"oeo", U"uây", U"uôi",
+    U"ươi", U"ươu", U"ai",  U"ao",  U"au",  U"ay",  U"âu",  U"ây",  U"eo",  U"êu",  U"ia",
+    U"iê",  U"iu",  U"oa",  U"oă",  U"oe",  U"oi",  U"ôi",  U"ơi",  U"oo",  U"ua",  U"uâ",
+    U"uê",  U"ui",  U"uô",  U"uơ",  U"uy",  U"ưa",  U"ưi",  U"ươ",  U"ưu",  U"yê",  U"a",
+    U"ă",   U"â",   U"e",   U"ê",   U"i",   U"o",   U"ô",   U"ơ",   U"u",   U"ư",   U"y"};
 constexpr std::u32string_view kFinals[] = {U"ch", U"ng", U"nh", U"c", U"m", U"n", U"p", U"t", U""};
 
 }  // namespace
@@ -245,8 +302,8 @@ namespace {
 
 bool is_mojibake_symbol(char32_t c) {
   if (c >= 0xA1 && c <= 0xBF) return true;  // ¡ ¢ £ … ¿: TCVN3 letters read as Latin-1
-  if (c == 0xD7 || c == 0xF7) return true;   // × ÷
-  if (c >= 0x80 && c < 0xA0) return true;    // C1 controls
+  if (c == 0xD7 || c == 0xF7) return true;  // × ÷
+  if (c >= 0x80 && c < 0xA0) return true;   // C1 controls
   for (char32_t w : kWindows1252) {
     if (w && w == c) return true;
   }
@@ -369,9 +426,12 @@ std::string windows1252_to_utf8(std::string_view bytes) {
 
 std::string_view fix_code(LegacyEncoding from) {
   switch (from) {
-    case LegacyEncoding::kTcvn3: return "legacy_encoding_tcvn3";
-    case LegacyEncoding::kVni: return "legacy_encoding_vni";
-    case LegacyEncoding::kWindows1252: return "legacy_encoding_windows1252";
+    case LegacyEncoding::kTcvn3:
+      return "legacy_encoding_tcvn3";
+    case LegacyEncoding::kVni:
+      return "legacy_encoding_vni";
+    case LegacyEncoding::kWindows1252:
+      return "legacy_encoding_windows1252";
   }
   return "legacy_encoding";
 }

@@ -1,9 +1,9 @@
 #include "vaccination/raw_list.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <charconv>
 
 #include "core/phone.h"
@@ -25,71 +25,136 @@ struct HeaderSpelling {
   Field field;
 };
 constexpr HeaderSpelling kHeaders[] = {
-    {"hovaten", Field::kFullName},           {"hoten", Field::kFullName},
-    {"hotendaydu", Field::kFullName},        {"hotennguoidan", Field::kFullName},
-    {"hotencongdan", Field::kFullName},      {"hotendoituong", Field::kFullName},
-    {"hotennguoiduoctiem", Field::kFullName}, {"hovatennguoiduoctiem", Field::kFullName},
-    {"hotennguoitiem", Field::kFullName},    {"tennguoiduoctiem", Field::kFullName},
-    {"fullname", Field::kFullName},          {"name", Field::kFullName},
-    {"hvt", Field::kFullName},               {"ho", Field::kFamilyName},
-    {"hodem", Field::kFamilyName},           {"hovatendem", Field::kFamilyName},
-    {"hotendem", Field::kFamilyName},        {"lastname", Field::kFamilyName},
-    {"familyname", Field::kFamilyName},      {"surname", Field::kFamilyName},
-    {"ten", Field::kGivenName},              {"firstname", Field::kGivenName},
-    {"givenname", Field::kGivenName},        {"ngaysinh", Field::kBirthDate},
-    {"ns", Field::kBirthDate},               {"dob", Field::kBirthDate},
-    {"ngaythangnamsinh", Field::kBirthDate}, {"namsinh", Field::kBirthDate},
-    {"birthdate", Field::kBirthDate},        {"dateofbirth", Field::kBirthDate},
-    {"birthday", Field::kBirthDate},         {"sinhngay", Field::kBirthDate},
-    {"ngaysinhddmmyyyy", Field::kBirthDate}, {"gioitinh", Field::kSex},
-    {"gioi", Field::kSex},                   {"gt", Field::kSex},
-    {"sex", Field::kSex},                    {"gender", Field::kSex},
-    {"phai", Field::kSex},                   {"cmndcccd", Field::kIdNumber},
-    {"cccdcmnd", Field::kIdNumber},          {"socccd", Field::kIdNumber},
-    {"socmnd", Field::kIdNumber},            {"socmndcccd", Field::kIdNumber},
-    {"socccdcmnd", Field::kIdNumber},        {"cccd", Field::kIdNumber},
-    {"cmnd", Field::kIdNumber},              {"cmt", Field::kIdNumber},
-    {"socmt", Field::kIdNumber},             {"id", Field::kIdNumber},
-    {"idnumber", Field::kIdNumber},          {"idno", Field::kIdNumber},
-    {"sodinhdanh", Field::kIdNumber},        {"sodinhdanhcanhan", Field::kIdNumber},
-    {"madinhdanh", Field::kIdNumber},        {"cancuoccongdan", Field::kIdNumber},
-    {"socancuoc", Field::kIdNumber},         {"socancuoccongdan", Field::kIdNumber},
-    {"cmndcccdhochieu", Field::kIdNumber},   {"cccdcmndhochieu", Field::kIdNumber},
-    {"sogiayto", Field::kIdNumber},          {"sogiaytotuythan", Field::kIdNumber},
-    {"giaytotuythan", Field::kIdNumber},     {"hochieu", Field::kIdNumber},
-    {"passport", Field::kIdNumber},          {"sodienthoai", Field::kPhone},
-    {"sdt", Field::kPhone},                  {"dt", Field::kPhone},
-    {"dienthoai", Field::kPhone},            {"sodt", Field::kPhone},
-    {"didong", Field::kPhone},               {"sodidong", Field::kPhone},
-    {"dtdd", Field::kPhone},                 {"sdtlienhe", Field::kPhone},
-    {"dienthoailienhe", Field::kPhone},      {"phone", Field::kPhone},
-    {"phonenumber", Field::kPhone},          {"mobile", Field::kPhone},
-    {"tel", Field::kPhone},                  {"telephone", Field::kPhone},
-    {"diachi", Field::kAddress},             {"address", Field::kAddress},
-    {"noio", Field::kAddress},               {"noiohientai", Field::kAddress},
-    {"choohiennay", Field::kAddress},        {"diachithuongtru", Field::kAddress},
-    {"thuongtru", Field::kAddress},          {"noithuongtru", Field::kAddress},
-    {"diachinoio", Field::kAddress},         {"diachicutru", Field::kAddress},
-    {"noicutru", Field::kAddress},           {"diachitamtru", Field::kAddress},
-    {"tamtru", Field::kAddress},             {"diachilienhe", Field::kAddress},
-    {"sonhaduong", Field::kAddress},         {"sonha", Field::kAddress},
-    {"street", Field::kAddress},             {"phuongxa", Field::kWard},
-    {"phuong", Field::kWard},                {"xa", Field::kWard},
-    {"xaphuong", Field::kWard},              {"phuongxathitran", Field::kWard},
-    {"xaphuongthitran", Field::kWard},       {"phuongxatt", Field::kWard},
-    {"ward", Field::kWard},                  {"quanhuyen", Field::kDistrict},
-    {"quan", Field::kDistrict},              {"huyen", Field::kDistrict},
-    {"huyenquan", Field::kDistrict},         {"quanhuyenthixa", Field::kDistrict},
-    {"quanhuyentx", Field::kDistrict},       {"district", Field::kDistrict},
-    {"tinhtp", Field::kProvince},            {"tinh", Field::kProvince},
-    {"tinhthanhpho", Field::kProvince},      {"tinhthanh", Field::kProvince},
-    {"tinhtpho", Field::kProvince},          {"thanhpho", Field::kProvince},
-    {"tp", Field::kProvince},                {"province", Field::kProvince},
-    {"city", Field::kProvince},              {"nhom", Field::kPriorityGroup},
-    {"nhomuutien", Field::kPriorityGroup},   {"doituonguutien", Field::kPriorityGroup},
-    {"doituong", Field::kPriorityGroup},     {"nhomdoituong", Field::kPriorityGroup},
-    {"nhomdoituonguutien", Field::kPriorityGroup}, {"doituongtiem", Field::kPriorityGroup},
-    {"prioritygroup", Field::kPriorityGroup}, {"priority", Field::kPriorityGroup},
+    {"hovaten", Field::kFullName},
+    {"hoten", Field::kFullName},
+    {"hotendaydu", Field::kFullName},
+    {"hotennguoidan", Field::kFullName},
+    {"hotencongdan", Field::kFullName},
+    {"hotendoituong", Field::kFullName},
+    {"hotennguoiduoctiem", Field::kFullName},
+    {"hovatennguoiduoctiem", Field::kFullName},
+    {"hotennguoitiem", Field::kFullName},
+    {"tennguoiduoctiem", Field::kFullName},
+    {"fullname", Field::kFullName},
+    {"name", Field::kFullName},
+    {"hvt", Field::kFullName},
+    {"ho", Field::kFamilyName},
+    {"hodem", Field::kFamilyName},
+    {"hovatendem", Field::kFamilyName},
+    {"hotendem", Field::kFamilyName},
+    {"lastname", Field::kFamilyName},
+    {"familyname", Field::kFamilyName},
+    {"surname", Field::kFamilyName},
+    {"ten", Field::kGivenName},
+    {"firstname", Field::kGivenName},
+    {"givenname", Field::kGivenName},
+    {"ngaysinh", Field::kBirthDate},
+    {"ns", Field::kBirthDate},
+    {"dob", Field::kBirthDate},
+    {"ngaythangnamsinh", Field::kBirthDate},
+    {"namsinh", Field::kBirthDate},
+    {"birthdate", Field::kBirthDate},
+    {"dateofbirth", Field::kBirthDate},
+    {"birthday", Field::kBirthDate},
+    {"sinhngay", Field::kBirthDate},
+    {"ngaysinhddmmyyyy", Field::kBirthDate},
+    {"gioitinh", Field::kSex},
+    {"gioi", Field::kSex},
+    {"gt", Field::kSex},
+    {"sex", Field::kSex},
+    {"gender", Field::kSex},
+    {"phai", Field::kSex},
+    {"cmndcccd", Field::kIdNumber},
+    {"cccdcmnd", Field::kIdNumber},
+    {"socccd", Field::kIdNumber},
+    {"socmnd", Field::kIdNumber},
+    {"socmndcccd", Field::kIdNumber},
+    {"socccdcmnd", Field::kIdNumber},
+    {"cccd", Field::kIdNumber},
+    {"cmnd", Field::kIdNumber},
+    {"cmt", Field::kIdNumber},
+    {"socmt", Field::kIdNumber},
+    {"id", Field::kIdNumber},
+    {"idnumber", Field::kIdNumber},
+    {"idno", Field::kIdNumber},
+    {"sodinhdanh", Field::kIdNumber},
+    {"sodinhdanhcanhan", Field::kIdNumber},
+    {"madinhdanh", Field::kIdNumber},
+    {"cancuoccongdan", Field::kIdNumber},
+    {"socancuoc", Field::kIdNumber},
+    {"socancuoccongdan", Field::kIdNumber},
+    {"cmndcccdhochieu", Field::kIdNumber},
+    {"cccdcmndhochieu", Field::kIdNumber},
+    {"sogiayto", Field::kIdNumber},
+    {"sogiaytotuythan", Field::kIdNumber},
+    {"giaytotuythan", Field::kIdNumber},
+    {"hochieu", Field::kIdNumber},
+    {"passport", Field::kIdNumber},
+    {"sodienthoai", Field::kPhone},
+    {"sdt", Field::kPhone},
+    {"dt", Field::kPhone},
+    {"dienthoai", Field::kPhone},
+    {"sodt", Field::kPhone},
+    {"didong", Field::kPhone},
+    {"sodidong", Field::kPhone},
+    {"dtdd", Field::kPhone},
+    {"sdtlienhe", Field::kPhone},
+    {"dienthoailienhe", Field::kPhone},
+    {"phone", Field::kPhone},
+    {"phonenumber", Field::kPhone},
+    {"mobile", Field::kPhone},
+    {"tel", Field::kPhone},
+    {"telephone", Field::kPhone},
+    {"diachi", Field::kAddress},
+    {"address", Field::kAddress},
+    {"noio", Field::kAddress},
+    {"noiohientai", Field::kAddress},
+    {"choohiennay", Field::kAddress},
+    {"diachithuongtru", Field::kAddress},
+    {"thuongtru", Field::kAddress},
+    {"noithuongtru", Field::kAddress},
+    {"diachinoio", Field::kAddress},
+    {"diachicutru", Field::kAddress},
+    {"noicutru", Field::kAddress},
+    {"diachitamtru", Field::kAddress},
+    {"tamtru", Field::kAddress},
+    {"diachilienhe", Field::kAddress},
+    {"sonhaduong", Field::kAddress},
+    {"sonha", Field::kAddress},
+    {"street", Field::kAddress},
+    {"phuongxa", Field::kWard},
+    {"phuong", Field::kWard},
+    {"xa", Field::kWard},
+    {"xaphuong", Field::kWard},
+    {"phuongxathitran", Field::kWard},
+    {"xaphuongthitran", Field::kWard},
+    {"phuongxatt", Field::kWard},
+    {"ward", Field::kWard},
+    {"quanhuyen", Field::kDistrict},
+    {"quan", Field::kDistrict},
+    {"huyen", Field::kDistrict},
+    {"huyenquan", Field::kDistrict},
+    {"quanhuyenthixa", Field::kDistrict},
+    {"quanhuyentx", Field::kDistrict},
+    {"district", Field::kDistrict},
+    {"tinhtp", Field::kProvince},
+    {"tinh", Field::kProvince},
+    {"tinhthanhpho", Field::kProvince},
+    {"tinhthanh", Field::kProvince},
+    {"tinhtpho", Field::kProvince},
+    {"thanhpho", Field::kProvince},
+    {"tp", Field::kProvince},
+    {"province", Field::kProvince},
+    {"city", Field::kProvince},
+    {"nhom", Field::kPriorityGroup},
+    {"nhomuutien", Field::kPriorityGroup},
+    {"doituonguutien", Field::kPriorityGroup},
+    {"doituong", Field::kPriorityGroup},
+    {"nhomdoituong", Field::kPriorityGroup},
+    {"nhomdoituonguutien", Field::kPriorityGroup},
+    {"doituongtiem", Field::kPriorityGroup},
+    {"prioritygroup", Field::kPriorityGroup},
+    {"priority", Field::kPriorityGroup},
     {"group", Field::kPriorityGroup},
 };
 
@@ -221,7 +286,8 @@ Result<ColumnMapping> parse_column_mapping(std::string_view json) {
   auto value = boost::json::parse(json, ec);
   if (ec || !value.is_object()) {
     return invalid("mapping", "invalid_mapping",
-                   "the column mapping must be a JSON object of header → field, e.g. {\"Họ tên NLĐ\": \"full_name\"}");
+                   "the column mapping must be a JSON object of header → field, e.g. {\"Họ tên "
+                   "NLĐ\": \"full_name\"}");
   }
   ColumnMapping out;
   for (const auto& [key, v] : value.as_object()) {
@@ -232,8 +298,8 @@ Result<ColumnMapping> parse_column_mapping(std::string_view json) {
     auto field = v.is_string() ? parse_field_name(v.as_string()) : std::nullopt;
     if (!field) {
       return invalid("mapping", "unknown_field",
-                     fmt::format("\"{}\" maps to an unknown field; fields are {}", std::string_view(key),
-                                 fmt::join(kFieldNames, ", ")));
+                     fmt::format("\"{}\" maps to an unknown field; fields are {}",
+                                 std::string_view(key), fmt::join(kFieldNames, ", ")));
     }
     out.emplace_back(std::string(key), *field);
   }
@@ -254,11 +320,13 @@ Result<Columns> find_columns(const std::vector<std::string>& header, const Colum
       if (header_key(header[i]) == want) found = static_cast<int>(i);
     }
     if (found < 0) {
-      return invalid("mapping", "mapping_header_not_found",
-                     fmt::format("the mapping names the column \"{}\", which the file's header lacks", name));
+      return invalid(
+          "mapping", "mapping_header_not_found",
+          fmt::format("the mapping names the column \"{}\", which the file's header lacks", name));
     }
     taken[found] = true;
-    if (field && c.index[static_cast<size_t>(*field)] < 0) c.index[static_cast<size_t>(*field)] = found;
+    if (field && c.index[static_cast<size_t>(*field)] < 0)
+      c.index[static_cast<size_t>(*field)] = found;
   }
   for (size_t i = 0; i < header.size(); ++i) {
     if (taken[i]) continue;
@@ -278,10 +346,12 @@ Result<Columns> find_columns(const std::vector<std::string>& header, const Colum
   if (c.of(Field::kFullName) < 0 && (c.of(Field::kFamilyName) < 0 || c.of(Field::kGivenName) < 0)) {
     std::vector<std::string> seen;
     for (const auto& h : header) seen.push_back("\"" + h + "\"");
-    return invalid("full_name", "no_name_column",
-                   fmt::format("no column holds the name (looked for Họ và tên, Họ tên, Tên, Full name …; the "
-                               "header has {}): name it so, or pass a column mapping",
-                               seen.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(seen, ", "))));
+    return invalid(
+        "full_name", "no_name_column",
+        fmt::format(
+            "no column holds the name (looked for Họ và tên, Họ tên, Tên, Full name …; the "
+            "header has {}): name it so, or pass a column mapping",
+            seen.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(seen, ", "))));
   }
   return c;
 }
@@ -298,7 +368,8 @@ Result<std::string> clean_name(std::string_view cell, std::vector<Note>& fixes) 
   // Đ typed as the Icelandic eth (Ð), which looks the same.
   for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"\xC3\x90", "\xC4\x90"},
                           std::pair<std::string_view, std::string_view>{"\xC3\xB0", "\xC4\x91"}}) {
-    for (size_t at; (at = composed.find(from)) != std::string::npos;) composed.replace(at, from.size(), to);
+    for (size_t at; (at = composed.find(from)) != std::string::npos;)
+      composed.replace(at, from.size(), to);
   }
   auto normal = people::normalize_name(composed, "full_name");
   if (!normal.ok()) {
@@ -321,7 +392,8 @@ Date vietnam_date(int64_t unix_seconds) {
   return civil_from_days(days);
 }
 
-Result<std::string> clean_birth_date(std::string_view cell, const Date& today, std::vector<Note>& fixes) {
+Result<std::string> clean_birth_date(std::string_view cell, const Date& today,
+                                     std::vector<Note>& fixes) {
   std::string_view s = trim(cell);
   if (s.empty()) return date_error("missing_birth_date", "the row has no birth date");
   // "01/02/1990 00:00:00", "1990-02-01T00:00:00": the time a spreadsheet adds is dropped.
@@ -330,8 +402,9 @@ Result<std::string> clean_birth_date(std::string_view cell, const Date& today, s
     if (rest.empty() || rest.find(':') != std::string_view::npos) s = s.substr(0, cut);
   }
   std::string_view number = s;
-  if (size_t dot = number.find_first_of(".,"); dot != std::string_view::npos && all_digits(number.substr(0, dot)) &&
-                                                 number.substr(dot + 1).find_first_not_of('0') == std::string_view::npos) {
+  if (size_t dot = number.find_first_of(".,");
+      dot != std::string_view::npos && all_digits(number.substr(0, dot)) &&
+      number.substr(dot + 1).find_first_not_of('0') == std::string_view::npos) {
     number = number.substr(0, dot);  // 32874.0
   }
   Date d;
@@ -339,13 +412,17 @@ Result<std::string> clean_birth_date(std::string_view cell, const Date& today, s
     auto n = to_int(number);
     if (!n) return date_error("invalid_date", fmt::format("\"{}\" is not a date", s));
     if (number.size() == 4 && *n >= 1800 && *n <= 2200) {
-      return date_error("birth_date_year_only",
-                        fmt::format("only the year ({}) is given: the full birth date (dd/mm/yyyy) is needed", *n));
+      return date_error(
+          "birth_date_year_only",
+          fmt::format("only the year ({}) is given: the full birth date (dd/mm/yyyy) is needed",
+                      *n));
     }
     // An Excel serial number, 1900 date system: day 1 is 1900-01-01, and day 60 the 29 February
     // 1900 that Excel believes in; after it, days count from 1899-12-30.
-    if (*n == 60) return date_error("invalid_date", "Excel's day 60 is 29/02/1900, which never existed");
-    if (*n < 1 || *n > 2958465) return date_error("invalid_date", fmt::format("\"{}\" is not a date", s));
+    if (*n == 60)
+      return date_error("invalid_date", "Excel's day 60 is 29/02/1900, which never existed");
+    if (*n < 1 || *n > 2958465)
+      return date_error("invalid_date", fmt::format("\"{}\" is not a date", s));
     int64_t base = *n < 60 ? days_from_civil(1899, 12, 31) : days_from_civil(1899, 12, 30);
     d = civil_from_days(base + *n);
     add_fix(fixes, "date_excel_serial", "birth_date");
@@ -367,7 +444,8 @@ Result<std::string> clean_birth_date(std::string_view cell, const Date& today, s
         i = j + 1;
       }
     }
-    if (parts.size() != 3 || !std::all_of(parts.begin(), parts.end(), [](auto p) { return to_int(p).has_value(); })) {
+    if (parts.size() != 3 ||
+        !std::all_of(parts.begin(), parts.end(), [](auto p) { return to_int(p).has_value(); })) {
       return date_error("invalid_date", fmt::format("\"{}\" is not a date (dd/mm/yyyy)", s));
     }
     int a = *to_int(parts[0]), b = *to_int(parts[1]), c = *to_int(parts[2]);
@@ -376,7 +454,8 @@ Result<std::string> clean_birth_date(std::string_view cell, const Date& today, s
       d = {a, b, c};  // yyyy-mm-dd
     } else {
       if (parts[2].size() != 4 && parts[2].size() != 2) {
-        return date_error("invalid_date", fmt::format("\"{}\": the year must have 4 digits (or 2)", s));
+        return date_error("invalid_date",
+                          fmt::format("\"{}\": the year must have 4 digits (or 2)", s));
       }
       d = {c, b, a};  // dd/mm/yyyy, day first as Vietnam writes it
       two_digit_year = parts[2].size() == 2;
@@ -394,8 +473,12 @@ Result<std::string> clean_birth_date(std::string_view cell, const Date& today, s
   if (!is_real_date(d.year, d.month, d.day)) {
     return date_error("invalid_date", fmt::format("\"{}\" is not a real date", s));
   }
-  if (today < d) return date_error("birth_date_in_future", fmt::format("the birth date {} is in the future", d.iso()));
-  if (d.year < 1900) return date_error("birth_date_too_old", fmt::format("the birth date {} is before 1900", d.iso()));
+  if (today < d)
+    return date_error("birth_date_in_future",
+                      fmt::format("the birth date {} is in the future", d.iso()));
+  if (d.year < 1900)
+    return date_error("birth_date_too_old",
+                      fmt::format("the birth date {} is before 1900", d.iso()));
   return d.iso();
 }
 
@@ -403,27 +486,31 @@ Result<Sex> clean_sex(std::string_view cell) {
   std::string key = text::fold(trim(cell));
   if (key.empty()) return Sex{};
   static const std::pair<std::string_view, std::string_view> kWords[] = {
-      {"nam", "male"},   {"male", "male"},     {"m", "male"},     {"trai", "male"},      {"nam gioi", "male"},
-      {"nu", "female"},  {"female", "female"}, {"f", "female"},   {"gai", "female"},     {"nu gioi", "female"},
-      {"con trai", "male"}, {"con gai", "female"},
+      {"nam", "male"},      {"male", "male"},      {"m", "male"},        {"trai", "male"},
+      {"nam gioi", "male"}, {"nu", "female"},      {"female", "female"}, {"f", "female"},
+      {"gai", "female"},    {"nu gioi", "female"}, {"con trai", "male"}, {"con gai", "female"},
   };
   for (const auto& [word, sex] : kWords) {
     if (key == word) return Sex{std::string(sex), false};
   }
   if (key == "1") return Sex{"male", true};
   if (key == "0" || key == "2") return Sex{"female", true};
-  return invalid("sex", "invalid_sex", fmt::format("\"{}\" is not a sex (Nam/Nữ, M/F, 1/0)", trim(cell)));
+  return invalid("sex", "invalid_sex",
+                 fmt::format("\"{}\" is not a sex (Nam/Nữ, M/F, 1/0)", trim(cell)));
 }
 
 Result<IdNumber> clean_id_number(std::string_view cell, std::vector<Note>& fixes) {
   std::string_view s = trim(cell);
-  if (!s.empty() && s.front() == '\'') s = trim(s.substr(1));  // a spreadsheet's "this is text" mark
+  if (!s.empty() && s.front() == '\'')
+    s = trim(s.substr(1));  // a spreadsheet's "this is text" mark
   if (s.empty()) return IdNumber{};
   if (s.find("E+") != std::string_view::npos || s.find("e+") != std::string_view::npos) {
-    return invalid("id_number", "id_number_scientific",
-                   fmt::format("\"{}\": the spreadsheet turned the number into a rounded one: format the column as "
-                               "text and export again",
-                               s));
+    return invalid(
+        "id_number", "id_number_scientific",
+        fmt::format(
+            "\"{}\": the spreadsheet turned the number into a rounded one: format the column as "
+            "text and export again",
+            s));
   }
   std::string compact;
   for (char ch : s) {
@@ -446,13 +533,17 @@ Result<IdNumber> clean_id_number(std::string_view cell, std::vector<Note>& fixes
   } else {
     // A passport: one or two letters and seven digits.
     size_t letters = 0;
-    while (letters < compact.size() && compact[letters] >= 'A' && compact[letters] <= 'Z') ++letters;
-    if ((letters == 1 || letters == 2) && compact.size() == letters + 7 && all_digits(compact.substr(letters))) {
+    while (letters < compact.size() && compact[letters] >= 'A' && compact[letters] <= 'Z')
+      ++letters;
+    if ((letters == 1 || letters == 2) && compact.size() == letters + 7 &&
+        all_digits(compact.substr(letters))) {
       return IdNumber{compact, "passport"};
     }
   }
-  return invalid("id_number", "invalid_id_number",
-                 fmt::format("\"{}\" is not a CCCD (12 digits), an old CMND (9 digits) or a passport number", s));
+  return invalid(
+      "id_number", "invalid_id_number",
+      fmt::format("\"{}\" is not a CCCD (12 digits), an old CMND (9 digits) or a passport number",
+                  s));
 }
 
 Result<std::string> clean_phone(std::string_view cell, std::vector<Note>& fixes) {
@@ -475,7 +566,8 @@ Result<std::string> clean_phone(std::string_view cell, std::vector<Note>& fixes)
       i = j + 1;
     }
   }
-  if (numbers.empty()) return invalid("phone", "invalid_phone", fmt::format("\"{}\" is not a phone number", s));
+  if (numbers.empty())
+    return invalid("phone", "invalid_phone", fmt::format("\"{}\" is not a phone number", s));
   std::string_view number = numbers[0];
   std::vector<Note> found;
   if (numbers.size() > 1) add_fix(found, "phone_first_of_several", "phone");
@@ -485,7 +577,8 @@ Result<std::string> clean_phone(std::string_view cell, std::vector<Note>& fixes)
   }
   std::string input(number);
   bool plain = all_digits(std::string_view(number));
-  if (plain && ((digits.size() == 9 && std::string_view("35789").find(digits[0]) != std::string_view::npos) ||
+  if (plain && ((digits.size() == 9 &&
+                 std::string_view("35789").find(digits[0]) != std::string_view::npos) ||
                 (digits.size() == 10 && digits[0] == '1'))) {
     input = "0" + digits;  // the leading 0 a spreadsheet drops from a number
     digits = input;
@@ -494,11 +587,13 @@ Result<std::string> clean_phone(std::string_view cell, std::vector<Note>& fixes)
   KB_ASSIGN(std::string e164, normalize_mobile(input, "phone"));
   // The national number as typed: 10 digits from 1 means an 11-digit number converted in 2018.
   std::string_view national = digits;
-  if (number.find('+') != std::string_view::npos || (digits.size() >= 11 && digits.starts_with("84"))) {
+  if (number.find('+') != std::string_view::npos ||
+      (digits.size() >= 11 && digits.starts_with("84"))) {
     national.remove_prefix(2);
   }
   if (national.starts_with("0")) national.remove_prefix(1);
-  if (national.size() == 10 && national.starts_with("1")) add_fix(found, "phone_converted_11_to_10", "phone");
+  if (national.size() == 10 && national.starts_with("1"))
+    add_fix(found, "phone_converted_11_to_10", "phone");
   fixes.insert(fixes.end(), found.begin(), found.end());
   return e164;
 }
@@ -507,16 +602,21 @@ Result<std::string> clean_phone(std::string_view cell, std::vector<Note>& fixes)
 
 std::string_view status_name(RowStatus s) {
   switch (s) {
-    case RowStatus::kClean: return "clean";
-    case RowStatus::kFixed: return "fixed";
-    case RowStatus::kDuplicate: return "duplicate";
-    case RowStatus::kRejected: return "rejected";
+    case RowStatus::kClean:
+      return "clean";
+    case RowStatus::kFixed:
+      return "fixed";
+    case RowStatus::kDuplicate:
+      return "duplicate";
+    case RowStatus::kRejected:
+      return "rejected";
   }
   return "clean";
 }
 
 std::optional<RowStatus> parse_status(std::string_view name) {
-  for (auto s : {RowStatus::kClean, RowStatus::kFixed, RowStatus::kDuplicate, RowStatus::kRejected}) {
+  for (auto s :
+       {RowStatus::kClean, RowStatus::kFixed, RowStatus::kDuplicate, RowStatus::kRejected}) {
     if (status_name(s) == name) return s;
   }
   return std::nullopt;
@@ -525,26 +625,40 @@ std::optional<RowStatus> parse_status(std::string_view name) {
 void Counts::add(RowStatus s) {
   ++total;
   switch (s) {
-    case RowStatus::kClean: ++clean; break;
-    case RowStatus::kFixed: ++fixed; break;
-    case RowStatus::kDuplicate: ++duplicate; break;
-    case RowStatus::kRejected: ++rejected; break;
+    case RowStatus::kClean:
+      ++clean;
+      break;
+    case RowStatus::kFixed:
+      ++fixed;
+      break;
+    case RowStatus::kDuplicate:
+      ++duplicate;
+      break;
+    case RowStatus::kRejected:
+      ++rejected;
+      break;
   }
 }
 
 RawListCleaner::RawListCleaner(Columns columns, const AddressBook& addresses,
                                std::optional<areas::Jurisdiction> jurisdiction, Date today)
-    : columns_(columns), addresses_(addresses), jurisdiction_(std::move(jurisdiction)), today_(today) {
+    : columns_(columns),
+      addresses_(addresses),
+      jurisdiction_(std::move(jurisdiction)),
+      today_(today) {
   if (jurisdiction_) {
     using Level = areas::Jurisdiction::Level;
     if (jurisdiction_->level == Level::kProvince) jurisdiction_province_ = jurisdiction_->code;
-    if (jurisdiction_->level == Level::kWard) jurisdiction_province_ = addresses_.province_of_ward(jurisdiction_->code);
+    if (jurisdiction_->level == Level::kWard)
+      jurisdiction_province_ = addresses_.province_of_ward(jurisdiction_->code);
   }
 }
 
-std::optional<CleanedRow> RawListCleaner::clean(int64_t row_number, std::span<const std::string> cells,
+std::optional<CleanedRow> RawListCleaner::clean(int64_t row_number,
+                                                std::span<const std::string> cells,
                                                 std::string_view original) {
-  if (std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return trim(c).empty(); })) {
+  if (std::all_of(cells.begin(), cells.end(),
+                  [](const std::string& c) { return trim(c).empty(); })) {
     return std::nullopt;
   }
   CleanedRow row;
@@ -552,7 +666,8 @@ std::optional<CleanedRow> RawListCleaner::clean(int64_t row_number, std::span<co
   // Cells saved in a legacy code page are not UTF-8: each is read in the encoding it reads best
   // in, before any rule sees it; the row as it stands is kept read as Windows-1252.
   std::vector<std::string> decoded;
-  if (!std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return text::is_valid_utf8(c); })) {
+  if (!std::all_of(cells.begin(), cells.end(),
+                   [](const std::string& c) { return text::is_valid_utf8(c); })) {
     decoded.assign(cells.begin(), cells.end());
     for (size_t i = 0; i < decoded.size(); ++i) {
       if (text::is_valid_utf8(decoded[i])) continue;
@@ -570,14 +685,18 @@ std::optional<CleanedRow> RawListCleaner::clean(int64_t row_number, std::span<co
   }
   auto cell = [&](Field f) -> std::string_view {
     int i = columns_.of(f);
-    return i >= 0 && static_cast<size_t>(i) < cells.size() ? std::string_view(cells[i]) : std::string_view();
+    return i >= 0 && static_cast<size_t>(i) < cells.size() ? std::string_view(cells[i])
+                                                           : std::string_view();
   };
   CleanRecord& r = row.record;
-  auto reject = [&](Error e) { row.reasons.push_back({std::move(e.code), std::move(e.field), std::move(e.message)}); };
+  auto reject = [&](Error e) {
+    row.reasons.push_back({std::move(e.code), std::move(e.field), std::move(e.message)});
+  };
 
   std::string name_text(cell(Field::kFullName));
   if (columns_.of(Field::kFullName) < 0) {
-    name_text = std::string(trim(cell(Field::kFamilyName))) + " " + std::string(trim(cell(Field::kGivenName)));
+    name_text = std::string(trim(cell(Field::kFamilyName))) + " " +
+                std::string(trim(cell(Field::kGivenName)));
   }
   if (auto name = clean_name(name_text, row.fixes); name.ok()) {
     r.full_name = std::move(*name);
@@ -615,7 +734,8 @@ std::optional<CleanedRow> RawListCleaner::clean(int64_t row_number, std::span<co
     } else if (sex.coded) {
       add_fix(row.fixes, "sex_from_code", "sex");
     }
-    if (auto st = people::check_cccd(r.id_number, birth_ok ? r.birth_date : "", sex.value); !st.ok()) {
+    if (auto st = people::check_cccd(r.id_number, birth_ok ? r.birth_date : "", sex.value);
+        !st.ok()) {
       reject(std::move(st).error());
     }
   } else if (sex.coded) {
@@ -634,7 +754,8 @@ std::optional<CleanedRow> RawListCleaner::clean(int64_t row_number, std::span<co
   std::string ward = decode_cell(cell(Field::kWard), "ward", row.fixes);
   std::string district = decode_cell(cell(Field::kDistrict), "district", row.fixes);
   std::string province = decode_cell(cell(Field::kProvince), "province", row.fixes);
-  auto resolved = addresses_.resolve({address, ward, district, province}, jurisdiction_province_, area_names_);
+  auto resolved =
+      addresses_.resolve({address, ward, district, province}, jurisdiction_province_, area_names_);
   if (resolved.ok()) {
     if (resolved->old_form) add_fix(row.fixes, "address_old_to_new", "ward");
     r.province_code = std::move(resolved->province_code);
@@ -686,7 +807,8 @@ void RawListCleaner::check_duplicate(CleanedRow& row) {
     if (!fresh) {
       row.status = RowStatus::kDuplicate;
       row.duplicate_of = it->second;
-      row.reasons.push_back({"duplicate", "id_number", fmt::format("the same ID number as row {}", it->second)});
+      row.reasons.push_back(
+          {"duplicate", "id_number", fmt::format("the same ID number as row {}", it->second)});
       return;
     }
   }
@@ -701,7 +823,8 @@ void RawListCleaner::check_duplicate(CleanedRow& row) {
     row.status = RowStatus::kDuplicate;
     row.duplicate_of = it->second;
     row.reasons.push_back(
-        {"duplicate", "full_name", fmt::format("the same name, birth date and phone as row {}", it->second)});
+        {"duplicate", "full_name",
+         fmt::format("the same name, birth date and phone as row {}", it->second)});
     if (!r.id_number.empty()) by_id_number_.erase(r.id_number);  // registered above: row N has it
   }
 }

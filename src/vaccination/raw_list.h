@@ -60,8 +60,9 @@ Result<Columns> find_columns(const std::vector<std::string>& header, const Colum
 // ---- one rule per field ----
 
 struct Note {
-  std::string code;     // name_case, phone_converted_11_to_10, invalid_phone, duplicate …
-  std::string field;    // full_name, birth_date, sex, id_number, phone, address, ward, district, province …
+  std::string code;  // name_case, phone_converted_11_to_10, invalid_phone, duplicate …
+  std::string
+      field;  // full_name, birth_date, sex, id_number, phone, address, ward, district, province …
   std::string message;  // for reasons: what is wrong, in words
 };
 
@@ -88,10 +89,11 @@ Result<std::string> clean_name(std::string_view cell, std::vector<Note>& fixes);
 // after today. Fixes: date_excel_serial, date_two_digit_year, date_month_day_swapped (12/31/1990).
 // Errors: missing_birth_date, invalid_date, birth_date_year_only, birth_date_in_future,
 // birth_date_too_old (before 1900).
-Result<std::string> clean_birth_date(std::string_view cell, const Date& today, std::vector<Note>& fixes);
+Result<std::string> clean_birth_date(std::string_view cell, const Date& today,
+                                     std::vector<Note>& fixes);
 
 struct Sex {
-  std::string value;  // "male" | "female" | "" (not given)
+  std::string value;   // "male" | "female" | "" (not given)
   bool coded = false;  // given as a number (1/0/2), whose meaning differs between lists
 };
 // Nam/Nữ/nam/NỮ/nu, M/F, Male/Female, 1 (male) / 0 or 2 (female). Errors: invalid_sex.
@@ -155,11 +157,12 @@ struct Counts {
 // accepted row, or the same name, birth date and phone, is a duplicate of it.
 class RawListCleaner {
  public:
-  RawListCleaner(Columns columns, const AddressBook& addresses, std::optional<areas::Jurisdiction> jurisdiction,
-                 Date today);
+  RawListCleaner(Columns columns, const AddressBook& addresses,
+                 std::optional<areas::Jurisdiction> jurisdiction, Date today);
 
   // The cleaned row, or std::nullopt for a row whose cells are all blank (skipped).
-  std::optional<CleanedRow> clean(int64_t row_number, std::span<const std::string> cells, std::string_view original);
+  std::optional<CleanedRow> clean(int64_t row_number, std::span<const std::string> cells,
+                                  std::string_view original);
 
   const Counts& counts() const { return counts_; }
   // Sizes the duplicate indexes for about `rows` rows up front.
@@ -176,7 +179,7 @@ class RawListCleaner {
   Counts counts_;
   AreaNames area_names_;
   std::unordered_map<std::string, int64_t> by_id_number_;  // first accepted row of each ID number
-  std::unordered_map<uint64_t, int64_t> by_person_;         // … of each name + birth date + phone
+  std::unordered_map<uint64_t, int64_t> by_person_;        // … of each name + birth date + phone
 };
 
 }  // namespace kb::vaccination

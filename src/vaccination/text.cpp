@@ -70,9 +70,10 @@ std::string nfc(std::string_view utf8) {
   // as Latin letters go: nearly every cell of a list, spared the full normalisation.
   if (utf8.find_first_of("\xCC\xCD") == std::string_view::npos) return std::string(utf8);
   utf8proc_uint8_t* out = nullptr;
-  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
-                                    static_cast<utf8proc_ssize_t>(utf8.size()), &out,
-                                    static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+  utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                   static_cast<utf8proc_ssize_t>(utf8.size()), &out,
+                   static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
   if (n < 0) return std::string(utf8);
   std::string composed(reinterpret_cast<char*>(out), static_cast<size_t>(n));
   std::free(out);

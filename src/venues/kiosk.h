@@ -32,7 +32,7 @@ KioskCode kiosk_code(std::string_view secret, std::string_view venue_code, int64
 
 // Checks a kiosk token for a venue: kGone (kiosk_code_expired) when stale, kInvalidArgument
 // (invalid_kiosk_code, field `field`) when malformed or not signed by us for this venue.
-Status check_kiosk_code(std::string_view secret, std::string_view venue_code, std::string_view token, int64_t now,
-                        std::string_view field = "kiosk");
+Status check_kiosk_code(std::string_view secret, std::string_view venue_code,
+                        std::string_view token, int64_t now, std::string_view field = "kiosk");
 
 }  // namespace kb::venues

@@ -30,7 +30,8 @@ constexpr size_t kMaxUrlBytes = 1000;
 constexpr const char* kFont = "DejaVu Sans";
 constexpr const char* kMonoFont = "DejaVu Sans Mono";
 constexpr const char* kTitle = "KHAI BÁO Y TẾ – QUÉT MÃ QR KHI VÀO";
-constexpr const char* kSteps[] = {"1. Mở camera điện thoại", "2. Quét mã QR", "3. Bấm “Khai báo vào”"};
+constexpr const char* kSteps[] = {"1. Mở camera điện thoại", "2. Quét mã QR",
+                                  "3. Bấm “Khai báo vào”"};
 constexpr const char* kEnglish =
     "Scan the QR code with your phone camera, then tap “Check in”. No app needed.";
 
@@ -382,9 +383,12 @@ Result<std::string> render_poster(const PosterContent& content, PosterFormat for
 
 std::string_view file_extension(PosterFormat format) {
   switch (format) {
-    case PosterFormat::kSvg: return "svg";
-    case PosterFormat::kPng: return "png";
-    case PosterFormat::kPdf: return "pdf";
+    case PosterFormat::kSvg:
+      return "svg";
+    case PosterFormat::kPng:
+      return "png";
+    case PosterFormat::kPdf:
+      return "pdf";
   }
   return "svg";
 }

@@ -73,7 +73,8 @@ class VenueCode {
 Result<Venue> create(store::Connection& c, const NewVenue& venue, int64_t manager_id, int64_t now);
 Result<std::optional<Venue>> find(store::Connection& c, int64_t id);
 Result<std::optional<Venue>> find_by_code(store::Connection& c, std::string_view code);
-Status set_status(store::Connection& c, int64_t id, VenueStatus status, int64_t actor_id, int64_t now);
+Status set_status(store::Connection& c, int64_t id, VenueStatus status, int64_t actor_id,
+                  int64_t now);
 
 // Venue roles of an account: managers run the venue (staff, status, posters), staff scan.
 enum class StaffRole { kManager, kStaff };
@@ -87,8 +88,8 @@ struct VenueWithRole {
 // The venues an account manages or works at, newest first.
 Result<std::vector<VenueWithRole>> venues_of(store::Connection& c, int64_t user_id);
 // The venues inside a jurisdiction, newest first, at most `limit` after id `before` (paging).
-Result<std::vector<Venue>> venues_in(store::Connection& c, const areas::Jurisdiction& j, int64_t limit,
-                                     std::optional<int64_t> before_id);
+Result<std::vector<Venue>> venues_in(store::Connection& c, const areas::Jurisdiction& j,
+                                     int64_t limit, std::optional<int64_t> before_id);
 
 struct StaffMember {
   int64_t user_id = 0;
@@ -102,13 +103,15 @@ Result<std::vector<StaffMember>> staff_of(store::Connection& c, int64_t venue_id
 Result<StaffMember> attach_staff(store::Connection& c, int64_t venue_id, std::string_view username,
                                  int64_t actor_id, int64_t now);
 // Attaches a just-created account.
-Result<StaffMember> attach_user(store::Connection& c, int64_t venue_id, int64_t user_id, std::string_view username,
-                                int64_t actor_id, int64_t now);
+Result<StaffMember> attach_user(store::Connection& c, int64_t venue_id, int64_t user_id,
+                                std::string_view username, int64_t actor_id, int64_t now);
 // A manager adds staff: with a password hash, a new venue-staff account named `username` is
 // created and attached; without, the existing venue-staff account of that name is attached.
 Result<StaffMember> add_staff(store::Connection& c, int64_t venue_id, std::string_view username,
-                              const std::optional<std::string>& password_hash, int64_t actor_id, int64_t now);
+                              const std::optional<std::string>& password_hash, int64_t actor_id,
+                              int64_t now);
 // Removes a staff member (not a manager); kNotFound when not attached.
-Status detach_staff(store::Connection& c, int64_t venue_id, int64_t user_id, int64_t actor_id, int64_t now);
+Status detach_staff(store::Connection& c, int64_t venue_id, int64_t user_id, int64_t actor_id,
+                    int64_t now);
 
 }  // namespace kb::venues

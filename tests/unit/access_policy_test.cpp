@@ -1,10 +1,10 @@
 // The access policy as a table: each role and jurisdiction × each question the handlers ask
 // → allowed or the refusal's code. One place answers each question (access/policy.h).
-#include "access/policy.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "access/policy.h"
 
 namespace kb::access {
 namespace {
@@ -23,7 +23,9 @@ class AccessPolicyTest : public ::testing::Test {
     return u;
   }
   static areas::Jurisdiction national() { return {Level::kNational, ""}; }
-  static areas::Jurisdiction province(std::string code) { return {Level::kProvince, std::move(code)}; }
+  static areas::Jurisdiction province(std::string code) {
+    return {Level::kProvince, std::move(code)};
+  }
   static areas::Jurisdiction ward(std::string code) { return {Level::kWard, std::move(code)}; }
   static std::string code(const Status& s) { return s.ok() ? "ok" : s.error().code; }
 };
@@ -38,23 +40,30 @@ TEST_F(AccessPolicyTest, RolesAndAreas) {
   const auto official_without_area = user(Role::kOfficial);
   struct Row {
     const accounts::User* who;
-    std::string official, administrator, citizen_q, hcm_ward_address, hanoi_address, registers_venues;
+    std::string official, administrator, citizen_q, hcm_ward_address, hanoi_address,
+        registers_venues;
   };
   // The address columns: an address in ward 26743 of province 79, and one in province 01.
   const Row rows[] = {
       {&a_citizen, "officials_only", "admins_only", "ok", "officials_only", "officials_only", "ok"},
-      {&staff, "officials_only", "admins_only", "citizens_only", "officials_only", "officials_only", "ok"},
+      {&staff, "officials_only", "admins_only", "citizens_only", "officials_only", "officials_only",
+       "ok"},
       // Administrators run the system; they are not health officials and read no one's data.
-      {&admin, "officials_only", "ok", "citizens_only", "officials_only", "officials_only", "venue_accounts_only"},
-      {&nation, "ok", "admins_only", "citizens_only", "ok", "ok", "venue_accounts_only"},
-      {&hcm, "ok", "admins_only", "citizens_only", "ok", "outside_jurisdiction", "venue_accounts_only"},
-      {&hcm_ward, "ok", "admins_only", "citizens_only", "ok", "outside_jurisdiction", "venue_accounts_only"},
-      {&official_without_area, "officials_only", "admins_only", "citizens_only", "officials_only", "officials_only",
+      {&admin, "officials_only", "ok", "citizens_only", "officials_only", "officials_only",
        "venue_accounts_only"},
+      {&nation, "ok", "admins_only", "citizens_only", "ok", "ok", "venue_accounts_only"},
+      {&hcm, "ok", "admins_only", "citizens_only", "ok", "outside_jurisdiction",
+       "venue_accounts_only"},
+      {&hcm_ward, "ok", "admins_only", "citizens_only", "ok", "outside_jurisdiction",
+       "venue_accounts_only"},
+      {&official_without_area, "officials_only", "admins_only", "citizens_only", "officials_only",
+       "officials_only", "venue_accounts_only"},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(std::string(accounts::role_name(r.who->role)) + " " +
-                 (r.who->jurisdiction ? std::string(r.who->jurisdiction->level_name()) + r.who->jurisdiction->code : "-"));
+                 (r.who->jurisdiction
+                      ? std::string(r.who->jurisdiction->level_name()) + r.who->jurisdiction->code
+                      : "-"));
     EXPECT_EQ(code(access::official(*r.who)), r.official);
     EXPECT_EQ(code(access::administrator(*r.who)), r.administrator);
     EXPECT_EQ(code(access::citizen(*r.who)), r.citizen_q);
@@ -78,8 +87,8 @@ TEST_F(AccessPolicyTest, VenueRolesAndWhatEachMayDo) {
       {VenueRole::kStaff, "not_venue_manager", "ok", "ok", "not_venue_manager", "not_venue_manager",
        "not_venue_manager"},
       {VenueRole::kOfficial, "not_venue_manager", "not_venue_staff", "ok", "ok", "ok", "ok"},
-      {VenueRole::kNone, "not_venue_manager", "not_venue_staff", "not_venue_staff", "not_venue_manager",
-       "not_venue_manager", "not_venue_manager"},
+      {VenueRole::kNone, "not_venue_manager", "not_venue_staff", "not_venue_staff",
+       "not_venue_manager", "not_venue_manager", "not_venue_manager"},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(static_cast<int>(r.role));
@@ -87,8 +96,10 @@ TEST_F(AccessPolicyTest, VenueRolesAndWhatEachMayDo) {
     EXPECT_EQ(code(scans_at_venue(r.role)), r.scans);
     EXPECT_EQ(code(reads_guest_log(r.role)), r.reads_log);
     EXPECT_EQ(code(sets_venue_status(r.role, VenueStatus::kOpen, VenueStatus::kClosed)), r.closes);
-    EXPECT_EQ(code(sets_venue_status(r.role, VenueStatus::kOpen, VenueStatus::kSuspended)), r.suspends);
-    EXPECT_EQ(code(sets_venue_status(r.role, VenueStatus::kSuspended, VenueStatus::kOpen)), r.reopens_suspended);
+    EXPECT_EQ(code(sets_venue_status(r.role, VenueStatus::kOpen, VenueStatus::kSuspended)),
+              r.suspends);
+    EXPECT_EQ(code(sets_venue_status(r.role, VenueStatus::kSuspended, VenueStatus::kOpen)),
+              r.reopens_suspended);
   }
 }
 

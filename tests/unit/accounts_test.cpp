@@ -2,19 +2,19 @@
 // jurisdiction; disabling (never one's own account); a password reset that must be changed.
 // And the entry details of a declaration, written and read back by one pair of functions.
 // PostgreSQL runs when KB_TEST_PG_URL is set (scripts/with-postgres.sh sets it).
+#include "accounts/accounts.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "access/policy.h"
-#include "accounts/accounts.h"
 #include "declarations/declaration.h"
-#include "scratch_database.h"
 #include "schema/schema.h"
+#include "scratch_database.h"
 #include "store/database.h"
 #include "store/writer.h"
 
@@ -23,10 +23,12 @@ namespace {
 
 using store::Dialect;
 
-constexpr store::Sql kAddCitizen{"test_add_citizen",
-                                 "INSERT INTO users(role, phone, created_at) VALUES ('citizen', $1, $2) RETURNING id"};
-constexpr store::Sql kOpenSessions{"test_open_sessions",
-                                   "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND revoked_at IS NULL"};
+constexpr store::Sql kAddCitizen{
+    "test_add_citizen",
+    "INSERT INTO users(role, phone, created_at) VALUES ('citizen', $1, $2) RETURNING id"};
+constexpr store::Sql kOpenSessions{
+    "test_open_sessions",
+    "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND revoked_at IS NULL"};
 
 class AccountsTest : public ::testing::TestWithParam<Dialect> {
  protected:
@@ -46,7 +48,8 @@ class AccountsTest : public ::testing::TestWithParam<Dialect> {
     admin_ = staff("root.admin", Role::kAdmin);
     official_ = staff("hcm_city.official", Role::kOfficial);
     citizen_ = write([](store::Connection& c) -> Result<int64_t> {
-      KB_ASSIGN(auto row, c.query_one(kAddCitizen, {std::string_view("+84912345678"), int64_t{1000}}));
+      KB_ASSIGN(auto row,
+                c.query_one(kAddCitizen, {std::string_view("+84912345678"), int64_t{1000}}));
       return row->i64(0);
     });
   }
@@ -63,7 +66,8 @@ class AccountsTest : public ::testing::TestWithParam<Dialect> {
     auto found = db_->read([&](store::Connection& c) { return find_accounts(c, areas_, q); });
     EXPECT_TRUE(found.ok()) << found.error().message;
     std::vector<std::string> out;
-    for (const auto& a : *found) out.push_back(a.user.username.empty() ? a.user.phone : a.user.username);
+    for (const auto& a : *found)
+      out.push_back(a.user.username.empty() ? a.user.phone : a.user.username);
     return out;
   }
 
@@ -74,13 +78,15 @@ class AccountsTest : public ::testing::TestWithParam<Dialect> {
 };
 
 TEST_P(AccountsTest, FindsAccountsByPartOfAUsernameOrAPhoneInAnyForm) {
-  EXPECT_EQ(names({}), (std::vector<std::string>{"+84912345678", "hcm_city.official", "root.admin"}));
+  EXPECT_EQ(names({}),
+            (std::vector<std::string>{"+84912345678", "hcm_city.official", "root.admin"}));
   EXPECT_EQ(names({.text = "ROOT"}), std::vector<std::string>{"root.admin"});
   for (std::string form : {"0912 345 678", "+84912345678", "912.345", "45678"}) {
     EXPECT_EQ(names({.text = form}), std::vector<std::string>{"+84912345678"}) << form;
   }
   EXPECT_EQ(names({.text = "m_c"}), std::vector<std::string>{"hcm_city.official"});
-  EXPECT_EQ(names({.text = "t_a"}), std::vector<std::string>{}) << "'_' is a letter here, not a wildcard";
+  EXPECT_EQ(names({.text = "t_a"}), std::vector<std::string>{})
+      << "'_' is a letter here, not a wildcard";
   EXPECT_EQ(names({.text = "%"}), std::vector<std::string>{});
   EXPECT_EQ(names({.role = Role::kOfficial}), std::vector<std::string>{"hcm_city.official"});
   EXPECT_EQ(names({.limit = 2}), (std::vector<std::string>{"+84912345678", "hcm_city.official"}));
@@ -88,22 +94,30 @@ TEST_P(AccountsTest, FindsAccountsByPartOfAUsernameOrAPhoneInAnyForm) {
 }
 
 TEST_P(AccountsTest, DisablingRevokesSessionsButNeverLocksOutTheAdministratorActing) {
-  write([&](store::Connection& c) { return open_staff_session(c, {}, {.id = official_}, "", 2000); });
+  write(
+      [&](store::Connection& c) { return open_staff_session(c, {}, {.id = official_}, "", 2000); });
   auto own = db_->writer().write_sync([&](store::Connection& c) {
     return set_account_disabled(c, areas_, admin_, admin_, true, 3000);
   });
   ASSERT_FALSE(own.ok());
   EXPECT_EQ(own.error().code, "own_account");
-  Account off = write([&](store::Connection& c) { return set_account_disabled(c, areas_, admin_, official_, true, 3000); });
+  Account off = write([&](store::Connection& c) {
+    return set_account_disabled(c, areas_, admin_, official_, true, 3000);
+  });
   EXPECT_TRUE(off.disabled);
-  auto open = db_->read([&](store::Connection& c) { return c.query_one(kOpenSessions, {official_}); });
+  auto open =
+      db_->read([&](store::Connection& c) { return c.query_one(kOpenSessions, {official_}); });
   EXPECT_EQ((*open)->i64(0), 0);
-  Account on = write([&](store::Connection& c) { return set_account_disabled(c, areas_, admin_, official_, false, 3001); });
+  Account on = write([&](store::Connection& c) {
+    return set_account_disabled(c, areas_, admin_, official_, false, 3001);
+  });
   EXPECT_FALSE(on.disabled);
 }
 
 TEST_P(AccountsTest, AResetPasswordMustBeChangedAndCitizensHaveNone) {
-  Account reset = write([&](store::Connection& c) { return reset_password(c, areas_, admin_, official_, "new-hash", 4000); });
+  Account reset = write([&](store::Connection& c) {
+    return reset_password(c, areas_, admin_, official_, "new-hash", 4000);
+  });
   EXPECT_TRUE(reset.user.must_change_password);
   EXPECT_EQ(access::password_settled(reset.user).error().code, "password_change_required");
   auto hash = db_->read([&](store::Connection& c) { return password_hash_of(c, official_); });
@@ -115,19 +129,28 @@ TEST_P(AccountsTest, AResetPasswordMustBeChangedAndCitizensHaveNone) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, refused == admin_ ? "own_account" : "no_password");
   }
-  ASSERT_TRUE(db_->writer().write_sync([&](store::Connection& c) { return change_password(c, official_, "chosen", 4001); }).ok());
+  ASSERT_TRUE(db_->writer()
+                  .write_sync([&](store::Connection& c) {
+                    return change_password(c, official_, "chosen", 4001);
+                  })
+                  .ok());
   auto after = db_->read([&](store::Connection& c) { return find_account(c, areas_, official_); });
   EXPECT_TRUE(access::password_settled(after->user).ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Databases, AccountsTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
-                         [](const auto& info) { return info.param == Dialect::kSqlite ? "sqlite" : "postgres"; });
+INSTANTIATE_TEST_SUITE_P(Databases, AccountsTest,
+                         ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Dialect::kSqlite ? "sqlite" : "postgres";
+                         });
 
 TEST(EntryDetails, AreReadBackAsWrittenAndStrictlyChecked) {
-  declarations::EntryDetails e{"flight", "VN 417", "", "KR", "2026-11-20", "79", "26882", "5 Nguyễn Huệ"};
+  declarations::EntryDetails e{"flight",     "VN 417", "",      "KR",
+                               "2026-11-20", "79",     "26882", "5 Nguyễn Huệ"};
   auto back = declarations::parse_entry(declarations::entry_json(e));
   ASSERT_TRUE(back.ok()) << back.error().message;
-  EXPECT_EQ(boost::json::serialize(declarations::entry_json(*back)), boost::json::serialize(declarations::entry_json(e)));
+  EXPECT_EQ(boost::json::serialize(declarations::entry_json(*back)),
+            boost::json::serialize(declarations::entry_json(e)));
   boost::json::object missing = declarations::entry_json(e);
   missing.erase("arrival_date");
   EXPECT_EQ(declarations::parse_entry(missing).error().field, "entry.arrival_date");

@@ -8,7 +8,6 @@
 #include <random>
 
 #include "certificates/base45.h"
-#include "schema/schema.h"
 #include "certificates/compression.h"
 #include "certificates/dcc_codec.h"
 #include "certificates/dcc_qr.h"
@@ -18,6 +17,7 @@
 #include "certificates/verifier.h"
 #include "core/crypto.h"
 #include "qr_reader.h"
+#include "schema/schema.h"
 #include "scratch_database.h"
 #include "store/writer.h"
 

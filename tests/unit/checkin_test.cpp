@@ -5,9 +5,9 @@
 #include <filesystem>
 
 #include "checkin/guest_log.h"
-#include "schema/schema.h"
 #include "checkin/visit.h"
 #include "core/crypto.h"
+#include "schema/schema.h"
 #include "store/database.h"
 #include "store/writer.h"
 #include "venues/kiosk.h"
@@ -25,7 +25,8 @@ TEST(VenueCode, IsShortRandomAndRecognised) {
   EXPECT_EQ(venues::VenueCode::parse(a)->str(), a);
   // A code read off a poster in capitals is the same code.
   EXPECT_EQ(venues::VenueCode::parse("ABCDEFGHJK")->str(), "abcdefghjk");
-  for (const char* bad : {"", "abc", "abcdefghj1", "abcdefghjkm", "abcdefgh/k", "abcdefghi0", "ABCDEFGHI0"}) {
+  for (const char* bad :
+       {"", "abc", "abcdefghj1", "abcdefghjkm", "abcdefgh/k", "abcdefghi0", "ABCDEFGHI0"}) {
     auto parsed = venues::VenueCode::parse(bad);
     ASSERT_FALSE(parsed.ok()) << bad;
     EXPECT_EQ(parsed.error().field, "venue_code");
@@ -45,11 +46,12 @@ TEST(KioskCode, FreshCodesPassStaleAndForgedOnesDoNot) {
   EXPECT_EQ(stale.error().code, "kiosk_code_expired");
   EXPECT_EQ(stale.error().kind, ErrorKind::kGone);
   // Another venue's code, another secret, a tampered window, garbage: all refused as invalid.
-  for (auto [s, venue, token] : {std::tuple<std::string, std::string, std::string>{secret, "zzzzzzzzzz", k.token},
-                                 {"another secret", "abcdefghjk", k.token},
-                                 {secret, "abcdefghjk", "1" + k.token},
-                                 {secret, "abcdefghjk", "nonsense"},
-                                 {"", "abcdefghjk", k.token}}) {
+  for (auto [s, venue, token] :
+       {std::tuple<std::string, std::string, std::string>{secret, "zzzzzzzzzz", k.token},
+        {"another secret", "abcdefghjk", k.token},
+        {secret, "abcdefghjk", "1" + k.token},
+        {secret, "abcdefghjk", "nonsense"},
+        {"", "abcdefghjk", k.token}}) {
     auto st = venues::check_kiosk_code(s, venue, token, t);
     ASSERT_FALSE(st.ok()) << token;
     EXPECT_EQ(st.error().code, "invalid_kiosk_code");
@@ -70,7 +72,8 @@ TEST(GuestLogCsv, NeutralisesFormulasAndQuotes) {
   std::string csv = checkin::guest_log_csv(entries);
   ASSERT_TRUE(csv.starts_with("\xEF\xBB\xBFvisit_id,"));
   EXPECT_NE(csv.find("\r\n7,"), std::string::npos);
-  EXPECT_NE(csv.find(",'=cmd|' /C calc'!A0,'+84912345678,staff_scan,cccd,4\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",'=cmd|' /C calc'!A0,'+84912345678,staff_scan,cccd,4\r\n"), std::string::npos)
+      << csv;
 }
 
 TEST(VietnamDays, StartAndName) {
@@ -96,7 +99,8 @@ class VisitsOnSqlite : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto_init());
-    path_ = std::filesystem::temp_directory_path() / ("kb-visits-" + std::to_string(::getpid()) + ".db");
+    path_ = std::filesystem::temp_directory_path() /
+            ("kb-visits-" + std::to_string(::getpid()) + ".db");
     std::filesystem::remove(path_);
     auto db = store::Database::open("sqlite:" + path_.string(), schema::khaibao());
     ASSERT_TRUE(db.ok()) << db.error().message;
@@ -119,19 +123,26 @@ class VisitsOnSqlite : public ::testing::Test {
 TEST_F(VisitsOnSqlite, DuplicatesWithinAMinuteAreOneVisitAndCheckOutCloses) {
   const int64_t t = 1'800'000'000;
   auto first = write([&](store::Connection& c) {
-    return checkin::record(c, {.venue_id = 1, .person_id = 2, .at = t, .trust = checkin::Trust::kSelfPoster});
+    return checkin::record(
+        c, {.venue_id = 1, .person_id = 2, .at = t, .trust = checkin::Trust::kSelfPoster});
   });
   ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_FALSE(first->duplicate);
   EXPECT_EQ(first->visit.assumed_out, t + 3600);
-  auto again = write([&](store::Connection& c) { return checkin::record(c, {.venue_id = 1, .person_id = 2, .at = t + 30}); });
+  auto again = write([&](store::Connection& c) {
+    return checkin::record(c, {.venue_id = 1, .person_id = 2, .at = t + 30});
+  });
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->duplicate);
   EXPECT_EQ(again->visit.id, first->visit.id);
-  auto elsewhere = write([&](store::Connection& c) { return checkin::record(c, {.venue_id = 3, .person_id = 2, .at = t + 30}); });
+  auto elsewhere = write([&](store::Connection& c) {
+    return checkin::record(c, {.venue_id = 3, .person_id = 2, .at = t + 30});
+  });
   ASSERT_TRUE(elsewhere.ok());
   EXPECT_FALSE(elsewhere->duplicate);
-  auto later = write([&](store::Connection& c) { return checkin::record(c, {.venue_id = 1, .person_id = 2, .at = t + 120}); });
+  auto later = write([&](store::Connection& c) {
+    return checkin::record(c, {.venue_id = 1, .person_id = 2, .at = t + 120});
+  });
   ASSERT_TRUE(later.ok());
   EXPECT_FALSE(later->duplicate);
 
@@ -146,7 +157,8 @@ TEST_F(VisitsOnSqlite, DuplicatesWithinAMinuteAreOneVisitAndCheckOutCloses) {
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().code, "visit_not_found");
 
-  auto counts = db_->read([&](store::Connection& c) { return checkin::day_counts(c, 1, t - 86400, t + 86400); });
+  auto counts = db_->read(
+      [&](store::Connection& c) { return checkin::day_counts(c, 1, t - 86400, t + 86400); });
   ASSERT_TRUE(counts.ok());
   ASSERT_EQ(counts->size(), 1u);
   EXPECT_EQ((*counts)[0].date, checkin::day_of(t));

@@ -1,12 +1,12 @@
 // Content codings: reading Accept-Encoding (q-values, "*", case), gzip that zlib reads back,
 // and which answers get encoded on the fly (large text yes; small, binary, streamed, or
 // already encoded no).
+#include "http/content_coding.h"
+
 #include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <string>
-
-#include "http/content_coding.h"
 
 namespace kb::http {
 namespace {

@@ -22,10 +22,11 @@ Result<Rows> read_all(std::string_view text, Limits limits = {}) {
 }
 
 TEST(CsvReader, ReadsHeaderAndRowsWithCommasOrSemicolons) {
-  for (std::string_view text : {"Họ và tên,Ngày sinh\nNguyễn Văn An,01/02/1990\nLê Thị Bình,3/4/85\n",
-                                "Họ và tên;Ngày sinh\r\nNguyễn Văn An;01/02/1990\r\nLê Thị Bình;3/4/85",
-                                "\xEF\xBB\xBFHọ và tên;Ngày sinh\r\nNguyễn Văn An;01/02/1990\r\nLê Thị Bình;3/4/85\r\n",
-                                "Họ và tên\tNgày sinh\nNguyễn Văn An\t01/02/1990\nLê Thị Bình\t3/4/85\n"}) {
+  for (std::string_view text :
+       {"Họ và tên,Ngày sinh\nNguyễn Văn An,01/02/1990\nLê Thị Bình,3/4/85\n",
+        "Họ và tên;Ngày sinh\r\nNguyễn Văn An;01/02/1990\r\nLê Thị Bình;3/4/85",
+        "\xEF\xBB\xBFHọ và tên;Ngày sinh\r\nNguyễn Văn An;01/02/1990\r\nLê Thị Bình;3/4/85\r\n",
+        "Họ và tên\tNgày sinh\nNguyễn Văn An\t01/02/1990\nLê Thị Bình\t3/4/85\n"}) {
     auto r = Reader::open(text);
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->header(), (std::vector<std::string>{"Họ và tên", "Ngày sinh"})) << text;
@@ -46,7 +47,8 @@ TEST(CsvReader, DelimiterIsTheOneTheHeaderUses) {
 }
 
 TEST(CsvReader, QuotedCellsKeepDelimitersQuotesAndLineBreaks) {
-  std::string text = "name,address,note\n\"Trần \"\"Tí\"\" Văn\",\"12 Lê Lợi,\r\nPhường 1\",x\nAn,,\n";
+  std::string text =
+      "name,address,note\n\"Trần \"\"Tí\"\" Văn\",\"12 Lê Lợi,\r\nPhường 1\",x\nAn,,\n";
   auto r = Reader::open(text);
   ASSERT_TRUE(r.ok());
   std::vector<std::string> cells;

@@ -60,7 +60,11 @@ TEST(DoorPlan, EachPathNeedsItsCallerAndEarnsItsTrust) {
       {DoorPath::kPersonalQr, nullptr, VenueRole::kNone, "unauthenticated"},
   };
   for (const auto& row : rows) {
-    DoorFacts f{.path = row.path, .venue = &open, .caller = row.caller, .caller_role = row.role, .now = kNow};
+    DoorFacts f{.path = row.path,
+                .venue = &open,
+                .caller = row.caller,
+                .caller_role = row.role,
+                .now = kNow};
     auto p = plan(f);
     EXPECT_EQ(code_of(p), row.want) << path_name(row.path);
     if (!p.ok()) continue;
@@ -77,9 +81,13 @@ TEST(DoorPlan, ClosedAndSuspendedVenuesAdmitNobody) {
   const accounts::User citizen = user(Role::kCitizen), staff = user(Role::kVenueStaff);
   for (auto status : {venues::VenueStatus::kClosed, venues::VenueStatus::kSuspended}) {
     const venues::Venue v = venue(status);
-    EXPECT_EQ(code_of(plan({.path = DoorPath::kPoster, .venue = &v, .caller = &citizen, .now = kNow})),
-              "venue_closed");
-    EXPECT_EQ(code_of(plan({.path = DoorPath::kCccd, .venue = &v, .caller = &staff, .caller_role = VenueRole::kStaff,
+    EXPECT_EQ(
+        code_of(plan({.path = DoorPath::kPoster, .venue = &v, .caller = &citizen, .now = kNow})),
+        "venue_closed");
+    EXPECT_EQ(code_of(plan({.path = DoorPath::kCccd,
+                            .venue = &v,
+                            .caller = &staff,
+                            .caller_role = VenueRole::kStaff,
                             .now = kNow})),
               "venue_closed");
   }
@@ -94,11 +102,19 @@ TEST(DoorPlan, ChosenPeopleMustBeManaged) {
   const int64_t managed[] = {1, 2, 3};
   const int64_t mine[] = {3, 1};
   const int64_t theirs[] = {1, 9};
-  EXPECT_EQ(code_of(plan({.path = DoorPath::kPoster, .venue = &open, .caller = &citizen, .chosen = mine,
-                          .managed = managed, .now = kNow})),
+  EXPECT_EQ(code_of(plan({.path = DoorPath::kPoster,
+                          .venue = &open,
+                          .caller = &citizen,
+                          .chosen = mine,
+                          .managed = managed,
+                          .now = kNow})),
             "ok");
-  auto refused = plan({.path = DoorPath::kPoster, .venue = &open, .caller = &citizen, .chosen = theirs,
-                       .managed = managed, .now = kNow});
+  auto refused = plan({.path = DoorPath::kPoster,
+                       .venue = &open,
+                       .caller = &citizen,
+                       .chosen = theirs,
+                       .managed = managed,
+                       .now = kNow});
   EXPECT_EQ(code_of(refused), "not_your_person");
   EXPECT_EQ(refused.error().field, "person_ids");
 }
@@ -111,8 +127,12 @@ TEST(DoorPlan, KioskCodesMustBeFreshAndForThisVenue) {
   const std::string stale = venues::kiosk_code(secret, open.code, kNow - 600).token;
   const std::string elsewhere = venues::kiosk_code(secret, "bcdefghjkm", kNow).token;
   auto with = [&](const std::string& token) {
-    return plan({.path = DoorPath::kKiosk, .venue = &open, .caller = &citizen, .kiosk_token = token,
-                 .kiosk_secret = secret, .now = kNow});
+    return plan({.path = DoorPath::kKiosk,
+                 .venue = &open,
+                 .caller = &citizen,
+                 .kiosk_token = token,
+                 .kiosk_secret = secret,
+                 .now = kNow});
   };
   ASSERT_EQ(code_of(with(fresh)), "ok");
   EXPECT_EQ(with(fresh)->trust, Trust::kSelfKiosk);

@@ -29,8 +29,9 @@ TEST(IdentityNames, CompareSaysSameSimilarOrDifferent) {
       {"Nguyễn Văn An", "NGUYEN VAN AN", NameMatch::kSame},  // written without accents
       {"Nguyễn Văn An", "Văn An Nguyễn", NameMatch::kSame},  // the family name last
       {"Nguyễn Văn An", "VAN AN NGUYEN", NameMatch::kSame},
-      {"Nguyễn Văn An", "Nguyễn Văn Ân", NameMatch::kSimilar},  // other accents: another name, maybe a slip
-      {"Nguyễn Văn An", "An Văn Nguyễn", NameMatch::kSimilar},  // words in another order
+      {"Nguyễn Văn An", "Nguyễn Văn Ân",
+       NameMatch::kSimilar},  // other accents: another name, maybe a slip
+      {"Nguyễn Văn An", "An Văn Nguyễn", NameMatch::kSimilar},   // words in another order
       {"Nguyễn Văn An", "Nguyễn Văn Anh", NameMatch::kSimilar},  // one letter
       {"Nguyễn Văn An", "Nguyễn An", NameMatch::kSimilar},       // a middle name left out
       {"Nguyễn Thị Hoa", "Nguyễn Thị Hòa", NameMatch::kSimilar},
@@ -48,7 +49,8 @@ TEST(IdentityNames, CompareSaysSameSimilarOrDifferent) {
 
 TEST(IdentityMatching, BirthDatesAreSameNearOrDifferent) {
   EXPECT_EQ(compare_birth_dates("1990-03-04", "1990-03-04"), Agreement::kSame);
-  EXPECT_EQ(compare_birth_dates("1990-03-04", "1990-04-03"), Agreement::kNear);  // day and month swapped
+  EXPECT_EQ(compare_birth_dates("1990-03-04", "1990-04-03"),
+            Agreement::kNear);  // day and month swapped
   EXPECT_EQ(compare_birth_dates("1990-03-04", "1990-03-05"), Agreement::kNear);  // one digit
   EXPECT_EQ(compare_birth_dates("1990-03-04", "1991-03-04"), Agreement::kNear);
   EXPECT_EQ(compare_birth_dates("1990-03-04", "1992-07-04"), Agreement::kDifferent);
@@ -106,46 +108,57 @@ TEST(IdentityMatching, TheRulesGiveEachSituationItsVerdict) {
   Details bhyt_card_no_ward = an;
   bhyt_card_no_ward.address_text = "TP HCM";
   const Situation rows[] = {
-      {"a BHYT card whose address names the declared person's ward", bhyt_card, with_ward(an), false, Verdict::kSure,
-       "name_birth_sex_place"},
-      {"a BHYT card that names no ward: name, birth date and sex alone", bhyt_card_no_ward, with_ward(an), false,
+      {"a BHYT card whose address names the declared person's ward", bhyt_card, with_ward(an),
+       false, Verdict::kSure, "name_birth_sex_place"},
+      {"a BHYT card that names no ward: name, birth date and sex alone", bhyt_card_no_ward,
+       with_ward(an), false, Verdict::kLikely, "name_birth"},
+      {"a list row with the same phone as the record", with_phone(an), with_phone(an), false,
+       Verdict::kSure, "name_birth_sex_place"},
+      {"a list row without sex, with ward and phone",
+       with_phone(with_ward(person("NGUYEN VAN AN", "1990-01-02", ""))), with_phone(with_ward(an)),
+       false, Verdict::kSure, "name_birth_ward_phone"},
+      {"Nguyễn Văn An born the same day, nothing else: thousands of people", an, an, false,
        Verdict::kLikely, "name_birth"},
-      {"a list row with the same phone as the record", with_phone(an), with_phone(an), false, Verdict::kSure,
-       "name_birth_sex_place"},
-      {"a list row without sex, with ward and phone", with_phone(with_ward(person("NGUYEN VAN AN", "1990-01-02", ""))),
-       with_phone(with_ward(an)), false, Verdict::kSure, "name_birth_ward_phone"},
-      {"Nguyễn Văn An born the same day, nothing else: thousands of people", an, an, false, Verdict::kLikely,
-       "name_birth"},
       {"twins: same birth date, ward and phone, names a letter apart",
        with_phone(with_ward(person("Nguyễn Văn Anh", "2015-06-01", "male"))),
-       with_phone(with_ward(person("Nguyễn Văn An", "2015-06-01", "male"))), false, Verdict::kLikely, "name_birth"},
-      {"twins of both sexes", with_phone(with_ward(person("Nguyễn Thị An", "2015-06-01", "female"))),
-       with_phone(with_ward(person("Nguyễn Văn An", "2015-06-01", "male"))), false, Verdict::kNoMatch,
+       with_phone(with_ward(person("Nguyễn Văn An", "2015-06-01", "male"))), false,
+       Verdict::kLikely, "name_birth"},
+      {"twins of both sexes",
+       with_phone(with_ward(person("Nguyễn Thị An", "2015-06-01", "female"))),
+       with_phone(with_ward(person("Nguyễn Văn An", "2015-06-01", "male"))), false,
+       Verdict::kNoMatch, "different_sex"},
+      {"siblings sharing a parent's phone",
+       with_phone(person("Nguyễn Văn Bình", "2017-02-03", "male")),
+       with_phone(person("Nguyễn Thị Cúc", "2015-06-01", "female")), false, Verdict::kNoMatch,
        "different_sex"},
-      {"siblings sharing a parent's phone", with_phone(person("Nguyễn Văn Bình", "2017-02-03", "male")),
-       with_phone(person("Nguyễn Thị Cúc", "2015-06-01", "female")), false, Verdict::kNoMatch, "different_sex"},
-      {"brothers sharing a parent's phone", with_phone(person("Nguyễn Văn Bình", "2017-02-03", "male")),
+      {"brothers sharing a parent's phone",
+       with_phone(person("Nguyễn Văn Bình", "2017-02-03", "male")),
        with_phone(person("Nguyễn Văn Cường", "2015-06-01", "male")), false, Verdict::kNoMatch,
        "different_birth_date"},
       {"a father and his son of the same name", with_phone(with_ward(an)),
-       with_phone(with_ward(person("Nguyễn Văn An", "1962-05-07", "male"))), false, Verdict::kNoMatch,
-       "different_birth_date"},
-      {"a birth date typed with day and month swapped", with_ward(person("Nguyễn Văn An", "1990-02-01", "male")),
-       with_ward(an), false, Verdict::kLikely, "name_birth"},
+       with_phone(with_ward(person("Nguyễn Văn An", "1962-05-07", "male"))), false,
+       Verdict::kNoMatch, "different_birth_date"},
+      {"a birth date typed with day and month swapped",
+       with_ward(person("Nguyễn Văn An", "1990-02-01", "male")), with_ward(an), false,
+       Verdict::kLikely, "name_birth"},
       {"two different CCCD numbers", with_id(with_ward(an), IdKind::kCccd, "079090000001"),
-       with_id(with_ward(an), IdKind::kCccd, "079090000002"), false, Verdict::kNoMatch, "different_identifier"},
+       with_id(with_ward(an), IdKind::kCccd, "079090000002"), false, Verdict::kNoMatch,
+       "different_identifier"},
       {"two different CMND numbers (reissued on moving): no proof of two people",
-       with_id(with_ward(an), IdKind::kCmnd, "123456789"), with_id(with_ward(an), IdKind::kCmnd, "987654321"), false,
-       Verdict::kSure, "name_birth_sex_place"},
-      {"a typed-in name and phone, nothing proven", with_phone(person("Nguyễn Văn An", "", "")), with_phone(an), false,
-       Verdict::kLikely, "name_phone"},
-      {"a name and a phone proven by a code at the door", with_phone(person("Nguyễn Văn An", "", "")), with_phone(an),
-       true, Verdict::kSure, "name_proven_phone"},
-      {"a proven phone that is someone else's", with_phone(person("Nguyễn Văn An", "", ""), "+84912000002"),
-       with_phone(an), true, Verdict::kNoMatch, "too_little"},
+       with_id(with_ward(an), IdKind::kCmnd, "123456789"),
+       with_id(with_ward(an), IdKind::kCmnd, "987654321"), false, Verdict::kSure,
+       "name_birth_sex_place"},
+      {"a typed-in name and phone, nothing proven", with_phone(person("Nguyễn Văn An", "", "")),
+       with_phone(an), false, Verdict::kLikely, "name_phone"},
+      {"a name and a phone proven by a code at the door",
+       with_phone(person("Nguyễn Văn An", "", "")), with_phone(an), true, Verdict::kSure,
+       "name_proven_phone"},
+      {"a proven phone that is someone else's",
+       with_phone(person("Nguyễn Văn An", "", ""), "+84912000002"), with_phone(an), true,
+       Verdict::kNoMatch, "too_little"},
       {"a name alone", person("Nguyễn Văn An", "", ""), an, false, Verdict::kNoMatch, "too_little"},
-      {"another name", with_phone(with_ward(person("Trần Văn Bảo", "1990-01-02", "male"))), with_phone(with_ward(an)),
-       false, Verdict::kNoMatch, "different_name"},
+      {"another name", with_phone(with_ward(person("Trần Văn Bảo", "1990-01-02", "male"))),
+       with_phone(with_ward(an)), false, Verdict::kNoMatch, "different_name"},
   };
   for (const auto& s : rows) {
     Comparison c = compare(s.arriving, s.recorded, s.phone_proven);
@@ -157,12 +170,14 @@ TEST(IdentityMatching, TheRulesGiveEachSituationItsVerdict) {
 TEST(IdentityMatching, NameAndBirthDateAloneAreNeverSure) {
   // Whatever the spelling, without a place or a phone the pair goes to an official.
   for (const char* spelling : {"Nguyễn Văn An", "NGUYEN VAN AN", "Văn An Nguyễn"}) {
-    Comparison c = compare(person(spelling, "1990-01-02", "male"), person("Nguyễn Văn An", "1990-01-02", "male"));
+    Comparison c = compare(person(spelling, "1990-01-02", "male"),
+                           person("Nguyễn Văn An", "1990-01-02", "male"));
     EXPECT_NE(c.verdict, Verdict::kSure) << spelling;
   }
   // A similar name is never sure, even with everything else the same.
   Details twin = with_phone(with_ward(person("Nguyễn Văn Ân", "2015-06-01", "male")));
-  Comparison c = compare(twin, with_phone(with_ward(person("Nguyễn Văn An", "2015-06-01", "male"))), true);
+  Comparison c =
+      compare(twin, with_phone(with_ward(person("Nguyễn Văn An", "2015-06-01", "male"))), true);
   EXPECT_EQ(c.verdict, Verdict::kLikely);
 }
 
@@ -172,7 +187,8 @@ TEST(IdentityIdentifiers, ShapesAreCheckedAndNormalised) {
   EXPECT_FALSE(parse_identifier(IdKind::kCccd, "07909000000").ok());
   EXPECT_EQ(parse_identifier(IdKind::kCmnd, "123.456.789")->value, "123456789");
   EXPECT_FALSE(parse_identifier(IdKind::kCmnd, "12345678").ok());
-  EXPECT_EQ(parse_identifier(IdKind::kBhxh, "dn4797915023456")->value, "7915023456");  // the card's last 10
+  EXPECT_EQ(parse_identifier(IdKind::kBhxh, "dn4797915023456")->value,
+            "7915023456");  // the card's last 10
   EXPECT_EQ(parse_identifier(IdKind::kBhxh, "7915023456")->value, "7915023456");
   EXPECT_FALSE(parse_identifier(IdKind::kBhxh, "791502345").ok());
   auto passport = parse_identifier(IdKind::kPassport, "c1234567", "kr");

@@ -1,11 +1,11 @@
 // The area level rule over a table of scenarios: each band and its edges, the coverage bump
 // (never past 4), an override in force and after its expiry, and areas without population.
-#include "levels/level_rule.h"
+#include "levels/levels.h"
 
 #include <gtest/gtest.h>
 
 #include "areas/area_directory.h"
-#include "levels/levels.h"
+#include "levels/level_rule.h"
 
 namespace kb::levels {
 namespace {
@@ -25,38 +25,92 @@ TEST(LevelRule, ScenarioTable) {
     const char* explanation;
   };
   const Row rows[] = {
-      {"no cases", {0, 100000, 0.9, {}, kNow}, 1, 1, false,
+      {"no cases",
+       {0, 100000, 0.9, {}, kNow},
+       1,
+       1,
+       false,
        "level 1: 0.0 new cases per 100,000 in 7 days; coverage 90 %"},
-      {"just below 20", {19, 100000, 0.9, {}, kNow}, 1, 1, false,
+      {"just below 20",
+       {19, 100000, 0.9, {}, kNow},
+       1,
+       1,
+       false,
        "level 1: 19 new cases per 100,000 in 7 days; coverage 90 %"},
-      {"20 is yellow", {20, 100000, 0.9, {}, kNow}, 2, 2, false,
+      {"20 is yellow",
+       {20, 100000, 0.9, {}, kNow},
+       2,
+       2,
+       false,
        "level 2: 20 new cases per 100,000 in 7 days; coverage 90 %"},
       {"49 stays yellow", {49, 100000, 0.9, {}, kNow}, 2, 2, false, nullptr},
       {"50 is orange", {50, 100000, 0.9, {}, kNow}, 3, 3, false, nullptr},
-      {"62 per 100,000 is orange", {31, 50000, 0.81, {}, kNow}, 3, 3, false,
+      {"62 per 100,000 is orange",
+       {31, 50000, 0.81, {}, kNow},
+       3,
+       3,
+       false,
        "level 3: 62 new cases per 100,000 in 7 days; coverage 81 %"},
       {"149 stays orange", {149, 100000, 0.9, {}, kNow}, 3, 3, false, nullptr},
       {"150 is red", {150, 100000, 0.9, {}, kNow}, 4, 4, false, nullptr},
-      {"small area, rate not count", {3, 2000, 0.9, {}, kNow}, 4, 4, false,
+      {"small area, rate not count",
+       {3, 2000, 0.9, {}, kNow},
+       4,
+       4,
+       false,
        "level 4: 150 new cases per 100,000 in 7 days; coverage 90 %"},
-      {"low coverage raises green", {0, 100000, 0.5, {}, kNow}, 2, 2, true,
+      {"low coverage raises green",
+       {0, 100000, 0.5, {}, kNow},
+       2,
+       2,
+       true,
        "level 2: 0.0 new cases per 100,000 in 7 days; coverage 50 %, below 70 %: one level up"},
       {"low coverage raises orange", {60, 100000, 0.69, {}, kNow}, 4, 4, true, nullptr},
       {"low coverage never past red", {200, 100000, 0.2, {}, kNow}, 4, 4, false, nullptr},
-      {"coverage at the threshold does not raise", {0, 100000, 0.70, {}, kNow}, 1, 1, false, nullptr},
-      {"unknown coverage does not raise", {25, 100000, std::nullopt, {}, kNow}, 2, 2, false,
+      {"coverage at the threshold does not raise",
+       {0, 100000, 0.70, {}, kNow},
+       1,
+       1,
+       false,
+       nullptr},
+      {"unknown coverage does not raise",
+       {25, 100000, std::nullopt, {}, kNow},
+       2,
+       2,
+       false,
        "level 2: 25 new cases per 100,000 in 7 days; coverage unknown"},
-      {"override in force", {0, 100000, 0.9, override_, kNow}, 4, 1, false,
-       "level 4: set by an official until 22/09/2026: cluster at the market (the rule gives level 1: 0.0 new cases "
+      {"override in force",
+       {0, 100000, 0.9, override_, kNow},
+       4,
+       1,
+       false,
+       "level 4: set by an official until 22/09/2026: cluster at the market (the rule gives level "
+       "1: 0.0 new cases "
        "per 100,000 in 7 days; coverage 90 %)"},
       {"override after its expiry", {0, 100000, 0.9, expired, kNow}, 1, 1, false, nullptr},
-      {"override lower than the rule", {200, 100000, 0.9, Override{9, 2, "cases all in one dormitory", kNow + 60},
-                                        kNow},
-       2, 4, false, nullptr},
-      {"no population", {5, std::nullopt, 0.9, {}, kNow}, std::nullopt, std::nullopt, false,
+      {"override lower than the rule",
+       {200, 100000, 0.9, Override{9, 2, "cases all in one dormitory", kNow + 60}, kNow},
+       2,
+       4,
+       false,
+       nullptr},
+      {"no population",
+       {5, std::nullopt, 0.9, {}, kNow},
+       std::nullopt,
+       std::nullopt,
+       false,
        "no level: 5 new cases in 7 days, no population imported; coverage 90 %"},
-      {"zero population", {0, 0, std::nullopt, {}, kNow}, std::nullopt, std::nullopt, false, nullptr},
-      {"no population but overridden", {5, std::nullopt, std::nullopt, override_, kNow}, 4, std::nullopt, false,
+      {"zero population",
+       {0, 0, std::nullopt, {}, kNow},
+       std::nullopt,
+       std::nullopt,
+       false,
+       nullptr},
+      {"no population but overridden",
+       {5, std::nullopt, std::nullopt, override_, kNow},
+       4,
+       std::nullopt,
+       false,
        nullptr},
   };
   for (const auto& row : rows) {
@@ -90,7 +144,8 @@ TEST(LevelRule, BandsAreConfigurable) {
 
 TEST(LevelRule, VietnameseExplanation) {
   LevelDecision d = decide(LevelRule{}, {31, 50000, 0.81, {}, kNow});
-  EXPECT_EQ(d.explanation_vi, "cấp 3: 62 ca mới/100.000 dân trong 7 ngày; tỷ lệ người lớn tiêm mũi 1: 81 %");
+  EXPECT_EQ(d.explanation_vi,
+            "cấp 3: 62 ca mới/100.000 dân trong 7 ngày; tỷ lệ người lớn tiêm mũi 1: 81 %");
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 // The personal QR token: signing round trip, tampering, expiry, key rotation, revocation.
 #include "qr/personal_qr.h"
-#include "schema/schema.h"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
@@ -12,6 +11,7 @@
 #include "qr/qr_image.h"
 #include "qr/signing_keys.h"
 #include "qr/token.h"
+#include "schema/schema.h"
 #include "store/writer.h"
 
 namespace kb::qr {
@@ -31,10 +31,10 @@ class PersonalQrTest : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
     auto person = write([](store::Connection& c) -> Result<int64_t> {
-      static constexpr store::Sql kPerson{
-          "test_insert_person",
-          "INSERT INTO people(full_name, birth_date, created_at, updated_at) VALUES ('Nguyễn Văn An', "
-          "'1990-01-02', 1, 1) RETURNING id"};
+      static constexpr store::Sql kPerson{"test_insert_person",
+                                          "INSERT INTO people(full_name, birth_date, created_at, "
+                                          "updated_at) VALUES ('Nguyễn Văn An', "
+                                          "'1990-01-02', 1, 1) RETURNING id"};
       KB_ASSIGN(auto row, c.query_one(kPerson));
       return row->i64(0);
     });
@@ -44,7 +44,8 @@ class PersonalQrTest : public ::testing::Test {
   void TearDown() override {
     db_->stop();
     db_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_.string() + suffix);
   }
 
   template <class F>
@@ -52,7 +53,8 @@ class PersonalQrTest : public ::testing::Test {
     return db_->writer().write_sync(std::move(fn));
   }
   IssuedQr issue(std::string colour, int64_t now = kNow, int64_t ttl = kPersonalQrTtlSeconds) {
-    auto q = write([&](store::Connection& c) { return issue_personal_qr(c, person_id_, colour, now, ttl); });
+    auto q = write(
+        [&](store::Connection& c) { return issue_personal_qr(c, person_id_, colour, now, ttl); });
     EXPECT_TRUE(q.ok()) << q.error().message;
     return *q;
   }
@@ -68,7 +70,8 @@ class PersonalQrTest : public ::testing::Test {
 };
 
 TEST(Base32, RoundTripsAndIsStrict) {
-  for (std::string s : {std::string(), std::string("f"), std::string("foobar"), std::string(94, '\xff')}) {
+  for (std::string s :
+       {std::string(), std::string("f"), std::string("foobar"), std::string(94, '\xff')}) {
     auto enc = base32_encode(s);
     auto dec = base32_decode(enc);
     ASSERT_TRUE(dec.has_value()) << enc;
@@ -132,12 +135,14 @@ TEST_F(PersonalQrTest, ASignatureByAnotherKeyIsForged) {
   std::string forged = sign_token(claims, std::string_view(reinterpret_cast<char*>(sk), sizeof sk));
   EXPECT_EQ(check(forged).verdict, Verdict::kForged);
   claims.key_id = "00000000";  // an unknown key
-  EXPECT_EQ(check(sign_token(claims, std::string_view(reinterpret_cast<char*>(sk), sizeof sk))).verdict,
-            Verdict::kForged);
+  EXPECT_EQ(
+      check(sign_token(claims, std::string_view(reinterpret_cast<char*>(sk), sizeof sk))).verdict,
+      Verdict::kForged);
 }
 
 TEST_F(PersonalQrTest, MalformedInputIsAVerdictNotAnError) {
-  for (std::string_view s : {"", "KB1.", "KB1.!!!!", "https://example.vn/v/abc", "KB2.AAAA", "KB1.AAAAAAAA"}) {
+  for (std::string_view s :
+       {"", "KB1.", "KB1.!!!!", "https://example.vn/v/abc", "KB2.AAAA", "KB1.AAAAAAAA"}) {
     EXPECT_EQ(check(s).verdict, Verdict::kMalformed) << s;
   }
   EXPECT_FALSE(looks_like_personal_qr("079090001234|123456789|Nguyễn Văn An"));
@@ -167,7 +172,8 @@ TEST_F(PersonalQrTest, OldTokensVerifyAfterRotationUntilTheyExpire) {
   EXPECT_EQ((*keys)[0].key_id, rotated->key_id);
   EXPECT_TRUE((*keys)[1].not_after.has_value());
   // Once the old key's last token has expired it is no longer published.
-  auto later = db_->read([](store::Connection& c) { return public_keys(c, kNow + 2 * kPersonalQrTtlSeconds); });
+  auto later = db_->read(
+      [](store::Connection& c) { return public_keys(c, kNow + 2 * kPersonalQrTtlSeconds); });
   ASSERT_TRUE(later.ok());
   EXPECT_EQ(later->size(), 1u);
 }
@@ -175,12 +181,15 @@ TEST_F(PersonalQrTest, OldTokensVerifyAfterRotationUntilTheyExpire) {
 TEST_F(PersonalQrTest, RevokedTokensFailAndNewOnesWork) {
   IssuedQr first = issue("green");
   IssuedQr yellow = issue("yellow");
-  auto n = write([&](store::Connection& c) { return revoke_personal_qrs(c, person_id_, kNow + 10, "yellow"); });
+  auto n = write([&](store::Connection& c) {
+    return revoke_personal_qrs(c, person_id_, kNow + 10, "yellow");
+  });
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 1);
   EXPECT_EQ(check(first.payload).verdict, Verdict::kRevoked);
   EXPECT_EQ(check(yellow.payload).verdict, Verdict::kValid);
-  auto all = write([&](store::Connection& c) { return revoke_personal_qrs(c, person_id_, kNow + 20); });
+  auto all =
+      write([&](store::Connection& c) { return revoke_personal_qrs(c, person_id_, kNow + 20); });
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(check(yellow.payload).verdict, Verdict::kRevoked);
   IssuedQr fresh = issue("yellow", kNow + 30);
@@ -188,10 +197,14 @@ TEST_F(PersonalQrTest, RevokedTokensFailAndNewOnesWork) {
 }
 
 TEST_F(PersonalQrTest, TheCurrentTokenIsReusedWhileFreshAndOfTheSameColour) {
-  auto a = write([&](store::Connection& c) { return personal_qr_for(c, person_id_, "green", kNow); });
-  auto b = write([&](store::Connection& c) { return personal_qr_for(c, person_id_, "green", kNow + 60); });
-  auto red = write([&](store::Connection& c) { return personal_qr_for(c, person_id_, "red", kNow + 120); });
-  auto late = write([&](store::Connection& c) { return personal_qr_for(c, person_id_, "red", kNow + 80000); });
+  auto a =
+      write([&](store::Connection& c) { return personal_qr_for(c, person_id_, "green", kNow); });
+  auto b = write(
+      [&](store::Connection& c) { return personal_qr_for(c, person_id_, "green", kNow + 60); });
+  auto red = write(
+      [&](store::Connection& c) { return personal_qr_for(c, person_id_, "red", kNow + 120); });
+  auto late = write(
+      [&](store::Connection& c) { return personal_qr_for(c, person_id_, "red", kNow + 80000); });
   ASSERT_TRUE(a.ok() && b.ok() && red.ok() && late.ok());
   EXPECT_EQ(a->token_id, b->token_id);
   EXPECT_NE(b->token_id, red->token_id);

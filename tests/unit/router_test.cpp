@@ -1,10 +1,10 @@
 // Routing a request: literal and {param} segments, HEAD served by GET routes, a path that
 // exists with other methods (→ 405 with Allow), and paths no route has.
+#include "http/router.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "http/router.h"
 
 namespace kb::http {
 namespace {

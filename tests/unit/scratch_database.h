@@ -20,7 +20,8 @@ class ScratchDatabase {
   // `name` tells the tests' databases apart on disk and in PostgreSQL's schema list.
   ScratchDatabase(store::Dialect dialect, std::string_view name) {
     static int counter = 0;
-    std::string unique = std::string(name) + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    std::string unique =
+        std::string(name) + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
     if (dialect == store::Dialect::kSqlite) {
       dir_ = std::filesystem::temp_directory_path() / ("kb-" + unique);
       std::filesystem::remove_all(dir_);
@@ -33,7 +34,8 @@ class ScratchDatabase {
     std::string base = pg;
     std::string schema =
         unique + "_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-    url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+    url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+           schema;
   }
   ~ScratchDatabase() {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
@@ -45,7 +47,8 @@ class ScratchDatabase {
   bool available() const { return !url_.empty(); }
   const std::string& url() const { return url_; }
 
-  static constexpr const char* kSkipReason = "KB_TEST_PG_URL is not set (scripts/with-postgres.sh sets it)";
+  static constexpr const char* kSkipReason =
+      "KB_TEST_PG_URL is not set (scripts/with-postgres.sh sets it)";
 
  private:
   std::string url_;

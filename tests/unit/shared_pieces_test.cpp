@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "jobs/lease.h"
-#include "schema/schema.h"
 #include "jobs/scheduler.h"
 #include "notify/delivery.h"
+#include "schema/schema.h"
 #include "scratch_database.h"
 #include "store/client_writes.h"
 #include "store/writer.h"
@@ -52,10 +52,11 @@ TEST_P(SharedPiecesTest, UrgentTextsAreClaimedBeforeBulkAndByTheirOwnWorker) {
     KB_ASSIGN(auto row, c.query_one(kInsertMessage, {now}));
     int64_t message = row->i64(0);
     for (int i = 0; i < 200; ++i) {
-      KB_TRY(notify::queue_delivery(c, message, notify::kChannelBroadcast, "{\"national\":true}", now,
-                                    notify::Lane::kBulk));
+      KB_TRY(notify::queue_delivery(c, message, notify::kChannelBroadcast, "{\"national\":true}",
+                                    now, notify::Lane::kBulk));
     }
-    KB_TRY(notify::queue_delivery(c, message, notify::kChannelSms, "+84912000001", now, notify::Lane::kNotice));
+    KB_TRY(notify::queue_delivery(c, message, notify::kChannelSms, "+84912000001", now,
+                                  notify::Lane::kNotice));
     return notify::queue_urgent_text(c, "+84912000002", "Ma dang nhap: 123456", now);
   });
   ASSERT_TRUE(queued.ok()) << queued.error().message;
@@ -109,17 +110,20 @@ TEST_P(SharedPiecesTest, TheSchedulerRunsADueJobOnceAndRecordsIt) {
   auto leases = jobs::make_leases(*db_);
   std::atomic<int64_t> clock{1'800'000'000};
   std::atomic<int> runs{0};
-  jobs::Scheduler scheduler(*db_, *leases, Clock{[&] { return clock.load(); }}, std::chrono::milliseconds(20));
+  jobs::Scheduler scheduler(*db_, *leases, Clock{[&] { return clock.load(); }},
+                            std::chrono::milliseconds(20));
   scheduler.every("tick", 3600, [&] {
     ++runs;
     return Status{};
   });
   scheduler.start();
-  for (int i = 0; i < 200 && runs.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 200 && runs.load() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::this_thread::sleep_for(std::chrono::milliseconds(150));
   EXPECT_EQ(runs.load(), 1) << "not due again within the hour";
   clock += 3600;
-  for (int i = 0; i < 200 && runs.load() == 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 200 && runs.load() == 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   scheduler.stop();
   EXPECT_EQ(runs.load(), 2);
   auto last = db_->read([](store::Connection& c) { return jobs::last_run(c, "tick"); });
@@ -131,14 +135,16 @@ TEST_P(SharedPiecesTest, TheSchedulerRunsADueJobOnceAndRecordsIt) {
 TEST_P(SharedPiecesTest, AClientIdRecordsOnce) {
   EXPECT_FALSE(store::parse_client_id("short").ok());
   EXPECT_FALSE(store::parse_client_id("has spaces in it").ok());
-  EXPECT_EQ(store::parse_client_id("short", "scans[3].client_id").error().field, "scans[3].client_id");
+  EXPECT_EQ(store::parse_client_id("short", "scans[3].client_id").error().field,
+            "scans[3].client_id");
   ASSERT_TRUE(store::parse_client_id("0f8fad5b-d9cb-469f-a165-70867728950e").ok());
   auto st = write([](store::Connection& c) -> Status {
     KB_ASSIGN(auto none, store::recall_client_write(c, "account:1", "0f8fad5b-d9cb"));
     if (none) return internal("a new id was known");
     KB_TRY(store::remember_client_write(c, "account:1", "0f8fad5b-d9cb", "41,42", 100));
     auto again = store::remember_client_write(c, "account:1", "0f8fad5b-d9cb", "43", 101);
-    if (again.ok() || again.error().code != "client_id_reused") return internal("an id was stored twice");
+    if (again.ok() || again.error().code != "client_id_reused")
+      return internal("an id was stored twice");
     KB_ASSIGN(auto known, store::recall_client_write(c, "account:1", "0f8fad5b-d9cb"));
     if (!known || *known != "41,42") return internal("the reference was not kept");
     KB_ASSIGN(auto other, store::recall_client_write(c, "account:2", "0f8fad5b-d9cb"));
@@ -150,8 +156,11 @@ TEST_P(SharedPiecesTest, AClientIdRecordsOnce) {
   EXPECT_TRUE(st.ok()) << st.error().message;
 }
 
-INSTANTIATE_TEST_SUITE_P(Databases, SharedPiecesTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
-                         [](const auto& info) { return info.param == Dialect::kSqlite ? "sqlite" : "postgres"; });
+INSTANTIATE_TEST_SUITE_P(Databases, SharedPiecesTest,
+                         ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Dialect::kSqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace
 }  // namespace kb

@@ -1,13 +1,13 @@
 // The web app's files from memory: the brotli or gzip variant the build wrote, chosen by the
 // client's Accept-Encoding; index.html for app routes; variants never served by their own name.
+#include "http/static_files.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include "http/static_files.h"
 
 namespace kb::http {
 namespace {

@@ -18,10 +18,10 @@
 #include <thread>
 #include <vector>
 
-#include "store/database.h"
 #include "schema/schema.h"
-#include "store/writer.h"
 #include "scratch_database.h"
+#include "store/database.h"
+#include "store/writer.h"
 
 namespace kb::store {
 namespace {

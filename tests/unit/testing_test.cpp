@@ -1,10 +1,9 @@
 // The lab results file and result words (testing/lab_csv.h, testing/lab_result.h): what a lab
 // sends is read into results, or into row errors that name the row and the column.
-#include "testing/lab_csv.h"
-
 #include <gtest/gtest.h>
 
 #include "core/clock.h"
+#include "testing/lab_csv.h"
 
 namespace kb::testing {
 namespace {
@@ -33,7 +32,8 @@ TEST(LabResults, ReadsEnglishAndVietnameseHeadersAndWords) {
 }
 
 TEST(LabResults, BrokenRowsAreReportedWithRowAndColumn) {
-  auto file = read_lab_file("tube_id,result,time,lab\nA,maybe,,\nB,positive,yesterday,\n,negative,,\nC,neg,,\n", kNow);
+  auto file = read_lab_file(
+      "tube_id,result,time,lab\nA,maybe,,\nB,positive,yesterday,\n,negative,,\nC,neg,,\n", kNow);
   ASSERT_TRUE(file.ok());
   ASSERT_EQ(file->errors.size(), 3u);
   EXPECT_EQ(file->errors[0].row, 2);

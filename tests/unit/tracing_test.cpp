@@ -13,18 +13,18 @@
 #include <set>
 
 #include "cases/case.h"
-#include "schema/schema.h"
 #include "cases/clusters.h"
 #include "cases/notice_text.h"
+#include "checkin/visit_days.h"
 #include "core/crypto.h"
 #include "health/health_status.h"
 #include "notify/messages.h"
+#include "schema/schema.h"
+#include "scratch_database.h"
 #include "store/database.h"
-#include "checkin/visit_days.h"
 #include "store/writer.h"
 #include "trace/contacts.h"
 #include "trace/exposure.h"
-#include "scratch_database.h"
 
 namespace kb {
 namespace {
@@ -57,13 +57,15 @@ TEST(TracingRule, StaysUseAssumedOutAndAreCapped) {
   EXPECT_EQ(trace::effective_stay(rule, B, std::nullopt, B + kHour).out, B + kHour);
   EXPECT_EQ(trace::effective_stay(rule, B, B + 2 * kHour, B + kHour).out, B + 2 * kHour);
   EXPECT_EQ(trace::effective_stay(rule, B, B + 20 * kHour, B + kHour).out, B + 12 * kHour);
-  EXPECT_EQ(trace::effective_stay(rule, B, B - 5, B + kHour).out, B);  // checked out before in: a moment
+  EXPECT_EQ(trace::effective_stay(rule, B, B - 5, B + kHour).out,
+            B);  // checked out before in: a moment
 }
 
 TEST(TracingRule, OverlapCountsTouchingAndRespectsTheMinimum) {
   ExposureRule rule;
   Stay kase{B, B + kHour};
-  EXPECT_EQ(trace::exposure_overlap(rule, kase, {B - 2 * kHour, B - kHour}), 0);  // touches the margin
+  EXPECT_EQ(trace::exposure_overlap(rule, kase, {B - 2 * kHour, B - kHour}),
+            0);  // touches the margin
   EXPECT_FALSE(trace::exposure_overlap(rule, kase, {B - 2 * kHour, B - kHour - 1}));
   EXPECT_EQ(trace::exposure_overlap(rule, kase, {B + 2 * kHour, B + 3 * kHour}), 0);
   EXPECT_FALSE(trace::exposure_overlap(rule, kase, {B + 2 * kHour + 1, B + 3 * kHour}));
@@ -88,16 +90,17 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto_init());
-    scratch_.emplace(GetParam() == "postgres" ? store::Dialect::kPostgres : store::Dialect::kSqlite, "trace");
+    scratch_.emplace(GetParam() == "postgres" ? store::Dialect::kPostgres : store::Dialect::kSqlite,
+                     "trace");
     if (!scratch_->available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
     auto db = store::Database::open(scratch_->url(), schema::khaibao());
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
     auto official = db_->writer().write_sync([](store::Connection& c) -> Result<int64_t> {
-      static constexpr store::Sql kUser{
-          "test_trace_user",
-          "INSERT INTO users(role, username, jurisdiction_level, created_at) VALUES ('official', 'cdc', 'national', 0) "
-          "RETURNING id"};
+      static constexpr store::Sql kUser{"test_trace_user",
+                                        "INSERT INTO users(role, username, jurisdiction_level, "
+                                        "created_at) VALUES ('official', 'cdc', 'national', 0) "
+                                        "RETURNING id"};
       KB_ASSIGN(auto row, c.query_one(kUser));
       return row->i64(0);
     });
@@ -122,10 +125,10 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
   // People with ids 1..n (as the scenarios name them); `account` shares one account (a family).
   void add_people(int64_t n, std::optional<int64_t> account = std::nullopt, int64_t first = 1) {
     auto r = write([=](store::Connection& c) -> Status {
-      static constexpr store::Sql kPerson{
-          "test_trace_person",
-          "INSERT INTO people(id, account_id, full_name, province_code, ward_code, created_at, updated_at) "
-          "VALUES ($1, $2, $3, '79', '26734', 0, 0)"};
+      static constexpr store::Sql kPerson{"test_trace_person",
+                                          "INSERT INTO people(id, account_id, full_name, "
+                                          "province_code, ward_code, created_at, updated_at) "
+                                          "VALUES ($1, $2, $3, '79', '26734', 0, 0)"};
       for (int64_t id = first; id < first + n; ++id) {
         std::string name = "Người " + std::to_string(id);
         store::Param acc = account ? store::Param{*account} : store::Param{nullptr};
@@ -139,7 +142,8 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
     auto r = write([=, by = official_.id](store::Connection& c) -> Status {
       static constexpr store::Sql kVenue{
           "test_trace_venue",
-          "INSERT INTO venues(id, code, name, kind, province_code, ward_code, street, status, created_by, created_at, "
+          "INSERT INTO venues(id, code, name, kind, province_code, ward_code, street, status, "
+          "created_by, created_at, "
           "updated_at) VALUES ($1, $2, $3, 'shop', '79', '26734', '1 Lê Lợi', 'open', $4, 0, 0)"};
       for (int64_t id = 1; id <= n; ++id) {
         std::string code = "venue" + std::to_string(id);
@@ -151,10 +155,10 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
   }
   void add_visits(const std::vector<Visit>& visits) {
     auto r = write([visits](store::Connection& c) -> Status {
-      static constexpr store::Sql kVisit{
-          "test_trace_visit",
-          "INSERT INTO {visits}(id, venue_id, person_id, t_in, t_out, assumed_out, source, trust, created_at) "
-          "VALUES ({next_id}, $1, $2, $3, $4, $5, 1, 3, $3)"};
+      static constexpr store::Sql kVisit{"test_trace_visit",
+                                         "INSERT INTO {visits}(id, venue_id, person_id, t_in, "
+                                         "t_out, assumed_out, source, trust, created_at) "
+                                         "VALUES ({next_id}, $1, $2, $3, $4, $5, 1, 3, $3)"};
       for (const auto& v : visits) {
         store::Param out = v.out ? store::Param{*v.out} : store::Param{nullptr};
         int64_t day = checkin::visit_day(v.in);
@@ -169,7 +173,8 @@ class TracingDb : public ::testing::TestWithParam<std::string> {
   void clear_visits() {
     auto r = write([](store::Connection& c) -> Status {
       KB_ASSIGN(auto days, checkin::visit_days(c));
-      for (int64_t day : days) KB_TRY(c.exec(checkin::for_day(c, {"test_trace_clear", "DELETE FROM {visits}"}, day)));
+      for (int64_t day : days)
+        KB_TRY(c.exec(checkin::for_day(c, {"test_trace_clear", "DELETE FROM {visits}"}, day)));
       return {};
     });
     ASSERT_TRUE(r.ok());
@@ -204,12 +209,17 @@ struct Scenario {
 
 std::vector<Scenario> scenarios() {
   std::vector<Scenario> s;
-  s.push_back({"same venue, same time", {{1, 1, B, B + kHour}, {1, 2, B + 15 * kMin, B + 45 * kMin}}, {2}});
+  s.push_back(
+      {"same venue, same time", {{1, 1, B, B + kHour}, {1, 2, B + 15 * kMin, B + 45 * kMin}}, {2}});
   s.push_back({"stay ending exactly at the margin counts, one second earlier does not",
-               {{1, 1, B, B + kHour}, {1, 3, B - 2 * kHour, B - kHour}, {1, 4, B - 2 * kHour, B - kHour - 1}},
+               {{1, 1, B, B + kHour},
+                {1, 3, B - 2 * kHour, B - kHour},
+                {1, 4, B - 2 * kHour, B - kHour - 1}},
                {3}});
   s.push_back({"stay starting exactly at the end margin counts, one second later does not",
-               {{1, 1, B, B + kHour}, {1, 5, B + 2 * kHour, B + 3 * kHour}, {1, 6, B + 2 * kHour + 1, B + 3 * kHour}},
+               {{1, 1, B, B + kHour},
+                {1, 5, B + 2 * kHour, B + 3 * kHour},
+                {1, 6, B + 2 * kHour + 1, B + 3 * kHour}},
                {5}});
   {
     Scenario m{"minimum overlap of 10 minutes: exactly 10 counts, 9 does not",
@@ -225,9 +235,10 @@ std::vector<Scenario> scenarios() {
                 {1, 9, B - 2 * kHour, std::nullopt, B - 30 * kMin},
                 {1, 10, B - 3 * kHour, std::nullopt, B - kHour - 30 * kMin}},
                {9}});
-  s.push_back({"the case without check-out: assumed stay",
-               {{1, 1, B, std::nullopt, B + 3 * kHour}, {1, 11, B + 3 * kHour + 30 * kMin, B + 5 * kHour}},
-               {11}});
+  s.push_back(
+      {"the case without check-out: assumed stay",
+       {{1, 1, B, std::nullopt, B + 3 * kHour}, {1, 11, B + 3 * kHour + 30 * kMin, B + 5 * kHour}},
+       {11}});
   s.push_back({"a forgotten check-out counts at most 12 hours",
                {{1, 1, B, B + kHour},
                 {1, 12, B - 13 * kHour, B + 3 * kHour},  // counted to B − 1 h: touches the margin
@@ -242,7 +253,8 @@ std::vector<Scenario> scenarios() {
                 {2, 14, B + 1 * kDay - 2 * kHour, B + 1 * kDay}},
                {14}});
   s.push_back({"the case's own visits are not contacts",
-               {{1, 1, B, B + kHour}, {1, 1, B + 30 * kMin, B + 2 * kHour}}, {}});
+               {{1, 1, B, B + kHour}, {1, 1, B + 30 * kMin, B + 2 * kHour}},
+               {}});
   s.push_back({"visits outside the window are not traced",
                {{1, 1, B - 10 * kDay, B - 10 * kDay + kHour},
                 {1, 16, B - 10 * kDay, B - 10 * kDay + kHour},
@@ -251,13 +263,17 @@ std::vector<Scenario> scenarios() {
                {}});
   s.push_back({"a case stay across the window's end counts only up to it",
                {{1, 1, B + 1 * kDay - kHour, B + 1 * kDay + 5 * kHour},
-                {1, 18, B + 1 * kDay + 30 * kMin, B + 1 * kDay + 2 * kHour},  // within the margin of the end
-                {1, 19, B + 1 * kDay + 3 * kHour, B + 1 * kDay + 4 * kHour}},  // the case was isolated by then
+                {1, 18, B + 1 * kDay + 30 * kMin,
+                 B + 1 * kDay + 2 * kHour},  // within the margin of the end
+                {1, 19, B + 1 * kDay + 3 * kHour,
+                 B + 1 * kDay + 4 * kHour}},  // the case was isolated by then
                {18}});
   s.push_back({"different venues at the same time",
-               {{1, 1, B, B + kHour}, {2, 20, B, B + kHour}, {3, 21, B - kHour, B + 2 * kHour}}, {}});
+               {{1, 1, B, B + kHour}, {2, 20, B, B + kHour}, {3, 21, B - kHour, B + 2 * kHour}},
+               {}});
   s.push_back({"checked out before checking in: a moment at t_in",
-               {{1, 1, B, B + kHour}, {1, 22, B + 30 * kMin, B + 10 * kMin}}, {22}});
+               {{1, 1, B, B + kHour}, {1, 22, B + 30 * kMin, B + 10 * kMin}},
+               {22}});
   {
     Scenario m{"margin 0: touching at the door counts with minimum 0",
                {{1, 1, B, B + kHour}, {1, 23, B - kHour, B}, {1, 24, B - kHour, B - 1}},
@@ -274,7 +290,8 @@ std::vector<Scenario> scenarios() {
     s.push_back(m);
   }
   s.push_back({"a long stay of another person spanning the case's",
-               {{1, 1, B, B + kHour}, {1, 26, B - 5 * kHour, B + 5 * kHour}}, {26}});
+               {{1, 1, B, B + kHour}, {1, 26, B - 5 * kHour, B + 5 * kHour}},
+               {26}});
   s.push_back({"many case visits at one venue, contacts of each",
                {{1, 1, B, B + kHour},
                 {1, 1, B + 8 * kHour, B + 9 * kHour},
@@ -292,7 +309,8 @@ TEST_P(TracingDb, ScenarioTable) {
     SCOPED_TRACE(sc.name);
     clear_visits();
     add_visits(sc.visits);
-    auto found = read([&](store::Connection& c) { return trace::find_contacts(c, sc.rule, 1, sc.window); });
+    auto found =
+        read([&](store::Connection& c) { return trace::find_contacts(c, sc.rule, 1, sc.window); });
     ASSERT_TRUE(found.ok()) << found.error().message;
     EXPECT_EQ(people_of(*found), sc.expected);
   }
@@ -303,11 +321,13 @@ TEST_P(TracingDb, OneContactWithEveryExposureSortedByRisk) {
   add_venues(2);
   add_visits({{1, 1, B, B + kHour},
               {2, 1, B + 3 * kHour, B + 4 * kHour},
-              {1, 2, B, B + kHour},                        // 60 + 60 margin-widened… overlap 60 min
+              {1, 2, B, B + kHour},  // 60 + 60 margin-widened… overlap 60 min
               {2, 2, B + 3 * kHour, B + 3 * kHour + 20 * kMin},  // 20 min
-              {1, 3, B + 10 * kMin, B + 3 * kHour}});      // 110 min (to case out + margin)
+              {1, 3, B + 10 * kMin, B + 3 * kHour}});            // 110 min (to case out + margin)
   ExposureRule rule;
-  auto found = read([&](store::Connection& c) { return trace::find_contacts(c, rule, 1, {B - kDay, B + kDay}); });
+  auto found = read([&](store::Connection& c) {
+    return trace::find_contacts(c, rule, 1, {B - kDay, B + kDay});
+  });
   ASSERT_TRUE(found.ok());
   ASSERT_EQ(found->size(), 2u);
   EXPECT_EQ((*found)[0].person_id, 3);
@@ -331,13 +351,17 @@ TEST_P(TracingDb, CaseTracesFamilyAndVisitsThenErrorUndoesIt) {
   add_people(2, account, 2);
   add_people(3, std::nullopt, 4);
   add_venues(2);
-  add_visits({{1, 1, B, B + kHour}, {1, 3, B, B + kHour}, {1, 4, B + 30 * kMin, B + 90 * kMin}, {2, 5, B, B + kHour}});
+  add_visits({{1, 1, B, B + kHour},
+              {1, 3, B, B + kHour},
+              {1, 4, B + 30 * kMin, B + 90 * kMin},
+              {2, 5, B, B + kHour}});
   const int64_t now = B + 2 * kDay;
   ExposureRule rule;
   cases::NewCase n;
   n.person.person_id = 1;
   n.test_date = B + kDay;
-  auto rec = write([&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
+  auto rec = write(
+      [&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
   ASSERT_TRUE(rec.ok()) << rec.error().message;
   EXPECT_EQ(rec->trace.f1, 3);
   EXPECT_EQ(rec->trace.f1_new, 3);
@@ -346,7 +370,8 @@ TEST_P(TracingDb, CaseTracesFamilyAndVisitsThenErrorUndoesIt) {
   EXPECT_EQ(colour(4), "yellow");
   EXPECT_EQ(colour(5), "green");
 
-  auto list = read([&](store::Connection& c) { return cases::list_contacts(c, rule, rec->kase, 1, now); });
+  auto list =
+      read([&](store::Connection& c) { return cases::list_contacts(c, rule, rec->kase, 1, now); });
   ASSERT_TRUE(list.ok()) << list.error().message;
   std::map<int64_t, std::string> basis;
   for (const auto& lc : *list) {
@@ -354,19 +379,24 @@ TEST_P(TracingDb, CaseTracesFamilyAndVisitsThenErrorUndoesIt) {
     ASSERT_TRUE(lc.stored.has_value());
     EXPECT_EQ(lc.stored->status, cases::ContactStatus::kPending);
   }
-  EXPECT_EQ(basis, (std::map<int64_t, std::string>{{2, "household"}, {3, "household"}, {4, "visit"}}));
+  EXPECT_EQ(basis,
+            (std::map<int64_t, std::string>{{2, "household"}, {3, "household"}, {4, "visit"}}));
 
   // A second case is refused while the first is active; tracing again finds nothing new.
-  auto again = write([&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
+  auto again = write(
+      [&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, "already_a_case");
-  auto retrace = write([&](store::Connection& c) { return cases::trace_case(c, rule, official_, rec->kase.id, 1, now); });
+  auto retrace = write([&](store::Connection& c) {
+    return cases::trace_case(c, rule, official_, rec->kase.id, 1, now);
+  });
   ASSERT_TRUE(retrace.ok());
   EXPECT_EQ(retrace->f1, 3);
   EXPECT_EQ(retrace->f1_new, 0);
 
   // Dismissing lifts the colour; marking the case as an error voids every contact.
-  auto contacts = read([&](store::Connection& c) { return cases::contacts_of_case(c, rec->kase.id, 1); });
+  auto contacts =
+      read([&](store::Connection& c) { return cases::contacts_of_case(c, rec->kase.id, 1); });
   ASSERT_TRUE(contacts.ok());
   int64_t contact4 = 0;
   for (const auto& k : *contacts) {
@@ -377,17 +407,21 @@ TEST_P(TracingDb, CaseTracesFamilyAndVisitsThenErrorUndoesIt) {
   });
   ASSERT_TRUE(dismissed.ok()) << dismissed.error().message;
   EXPECT_EQ(colour(4), "not_declared");  // back to what it was: nobody declared here
-  auto err = write([&](store::Connection& c) { return cases::mark_error(c, rule, official_, rec->kase.id, "wrong sample", now); });
+  auto err = write([&](store::Connection& c) {
+    return cases::mark_error(c, rule, official_, rec->kase.id, "wrong sample", now);
+  });
   ASSERT_TRUE(err.ok()) << err.error().message;
   EXPECT_EQ(err->kase.status, cases::CaseStatus::kError);
   EXPECT_EQ(colour(1), "not_declared");
   EXPECT_EQ(colour(2), "not_declared");
   EXPECT_EQ(colour(3), "not_declared");
-  auto after = read([&](store::Connection& c) { return cases::contacts_of_case(c, rec->kase.id, 0); });
+  auto after =
+      read([&](store::Connection& c) { return cases::contacts_of_case(c, rec->kase.id, 0); });
   ASSERT_TRUE(after.ok());
   for (const auto& k : *after) EXPECT_EQ(k.status, cases::ContactStatus::kVoid);
   // The person can now be recorded again, correctly.
-  auto fresh = write([&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
+  auto fresh = write(
+      [&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
   EXPECT_TRUE(fresh.ok());
 }
 
@@ -414,10 +448,13 @@ TEST_P(TracingDb, SecondDegreeThroughTwoHops) {
   n.person.person_id = 1;
   n.test_date = B + kHour;
   n.isolation_date = B + 2 * kHour;
-  auto rec = write([&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
+  auto rec = write(
+      [&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
   ASSERT_TRUE(rec.ok()) << rec.error().message;
-  auto f1 = read([&](store::Connection& c) { return cases::list_contacts(c, rule, rec->kase, 1, now); });
-  auto f2 = read([&](store::Connection& c) { return cases::list_contacts(c, rule, rec->kase, 2, now); });
+  auto f1 =
+      read([&](store::Connection& c) { return cases::list_contacts(c, rule, rec->kase, 1, now); });
+  auto f2 =
+      read([&](store::Connection& c) { return cases::list_contacts(c, rule, rec->kase, 2, now); });
   ASSERT_TRUE(f1.ok() && f2.ok());
   std::set<int64_t> f1_people, f2_people;
   for (const auto& lc : *f1) f1_people.insert(lc.found.person_id);
@@ -427,7 +464,9 @@ TEST_P(TracingDb, SecondDegreeThroughTwoHops) {
   ASSERT_EQ(f2->size(), 1u);
   EXPECT_EQ((*f2)[0].via, (std::vector<int64_t>{2, 6}));  // met through both F1
   // Recording F2 keeps their colour (follow-up only).
-  auto sum = write([&](store::Connection& c) { return cases::trace_case(c, rule, official_, rec->kase.id, 2, now); });
+  auto sum = write([&](store::Connection& c) {
+    return cases::trace_case(c, rule, official_, rec->kase.id, 2, now);
+  });
   ASSERT_TRUE(sum.ok()) << sum.error().message;
   EXPECT_EQ(sum->f1, 2);
   EXPECT_EQ(sum->f2, 1);
@@ -452,11 +491,14 @@ TEST_P(TracingDb, ClustersNeedTwoCasesWithinTheWindowAndIgnoreErrors) {
     cases::NewCase n;
     n.person.person_id = p;
     n.test_date = B + 2 * kDay;  // window from B − 1 day
-    auto rec = write([&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
+    auto rec = write([&](store::Connection& c) {
+      return cases::record_case(c, rule, areas_, official_, n, now);
+    });
     ASSERT_TRUE(rec.ok()) << rec.error().message;
     ids.push_back(rec->kase.id);
   }
-  auto found = read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_, now); });
+  auto found =
+      read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_, now); });
   ASSERT_TRUE(found.ok()) << found.error().message;
   ASSERT_EQ(found->size(), 1u);
   EXPECT_EQ((*found)[0].venue_id, 1);
@@ -464,13 +506,17 @@ TEST_P(TracingDb, ClustersNeedTwoCasesWithinTheWindowAndIgnoreErrors) {
   EXPECT_EQ((*found)[0].exposed_count, 1);  // 4, the F1 of case 1 there
   // A window of two days no longer holds both cases.
   cl.window_seconds = 2 * kDay;
-  found = read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_, now); });
+  found =
+      read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_, now); });
   ASSERT_TRUE(found.ok());
   EXPECT_TRUE(found->empty());
   cl.window_seconds = 7 * kDay;
-  auto err = write([&](store::Connection& c) { return cases::mark_error(c, rule, official_, ids[1], "duplicate record", now); });
+  auto err = write([&](store::Connection& c) {
+    return cases::mark_error(c, rule, official_, ids[1], "duplicate record", now);
+  });
   ASSERT_TRUE(err.ok());
-  found = read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_, now); });
+  found =
+      read([&](store::Connection& c) { return cases::find_clusters(c, rule, cl, official_, now); });
   ASSERT_TRUE(found.ok());
   EXPECT_TRUE(found->empty());
 }
@@ -486,7 +532,9 @@ TEST_P(TracingDb, PeopleWhoAreCasesAreNobodysContacts) {
     cases::NewCase n;
     n.person.person_id = person;
     n.test_date = B;
-    return write([&](store::Connection& c) { return cases::record_case(c, rule, areas_, official_, n, now); });
+    return write([&](store::Connection& c) {
+      return cases::record_case(c, rule, areas_, official_, n, now);
+    });
   };
   auto first = record(1);
   ASSERT_TRUE(first.ok()) << first.error().message;
@@ -496,11 +544,13 @@ TEST_P(TracingDb, PeopleWhoAreCasesAreNobodysContacts) {
   auto second = record(2);
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(second->trace.f1, 1);
-  auto f1 = read([&](store::Connection& c) { return cases::list_contacts(c, rule, second->kase, 1, now); });
+  auto f1 = read(
+      [&](store::Connection& c) { return cases::list_contacts(c, rule, second->kase, 1, now); });
   ASSERT_TRUE(f1.ok());
   ASSERT_EQ(f1->size(), 1u);
   EXPECT_EQ((*f1)[0].found.person_id, 3);
-  auto of_first = read([&](store::Connection& c) { return cases::contacts_of_case(c, first->kase.id, 1); });
+  auto of_first =
+      read([&](store::Connection& c) { return cases::contacts_of_case(c, first->kase.id, 1); });
   ASSERT_TRUE(of_first.ok());
   for (const auto& k : *of_first) {
     if (k.person_id != 2) continue;
@@ -509,9 +559,12 @@ TEST_P(TracingDb, PeopleWhoAreCasesAreNobodysContacts) {
   }
   // Case 1 was a mistake: its person is no case after all, so the case converted from its
   // contact is traced again and finds them.
-  auto err = write([&](store::Connection& c) { return cases::mark_error(c, rule, official_, first->kase.id, "wrong", now); });
+  auto err = write([&](store::Connection& c) {
+    return cases::mark_error(c, rule, official_, first->kase.id, "wrong", now);
+  });
   ASSERT_TRUE(err.ok()) << err.error().message;
-  auto again = read([&](store::Connection& c) { return cases::contacts_of_case(c, second->kase.id, 1); });
+  auto again =
+      read([&](store::Connection& c) { return cases::contacts_of_case(c, second->kase.id, 1); });
   ASSERT_TRUE(again.ok());
   std::set<int64_t> people;
   for (const auto& k : *again) people.insert(k.person_id);
@@ -527,10 +580,13 @@ TEST_P(TracingDb, CasesAreForHealthOfficialsOnly) {
   n.person.person_id = 1;
   n.test_date = B;
   ExposureRule rule;
-  auto r = write([&](store::Connection& c) { return cases::record_case(c, rule, areas_, admin, n, B + kDay); });
+  auto r = write([&](store::Connection& c) {
+    return cases::record_case(c, rule, areas_, admin, n, B + kDay);
+  });
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "officials_only");
-  auto listed = read([&](store::Connection& c) { return cases::list_cases(c, admin, cases::CaseFilter{}); });
+  auto listed =
+      read([&](store::Connection& c) { return cases::list_cases(c, admin, cases::CaseFilter{}); });
   ASSERT_FALSE(listed.ok());
   EXPECT_EQ(listed.error().kind, ErrorKind::kForbidden);
 }
@@ -548,32 +604,38 @@ people::Person person(std::optional<int64_t> account, bool self, std::string nam
 TEST(NoticeText, SpeaksToTheReaderAboutThePersonTheyManage) {
   // The account holder reads their own notice as "bạn"; a dependant's by name.
   EXPECT_TRUE(cases::addressee_of(person(7, true, "Nguyễn Thị Mai")).self);
-  EXPECT_TRUE(cases::addressee_of(person(std::nullopt, false, "Khách")).self) << "no account: their own phone";
+  EXPECT_TRUE(cases::addressee_of(person(std::nullopt, false, "Khách")).self)
+      << "no account: their own phone";
   auto father = cases::addressee_of(person(7, false, "Nguyễn Văn Ánh"));
   EXPECT_FALSE(father.self);
   EXPECT_EQ(father.name, "Nguyễn Văn Ánh");
 
-  cases::ContactNoticeFacts visit{father, false, std::nullopt, {"Chợ Bến Thành, từ 09:30 21/11/2026 đến 10:30 21/11/2026"},
-                                  B};
+  cases::ContactNoticeFacts visit{
+      father, false, std::nullopt, {"Chợ Bến Thành, từ 09:30 21/11/2026 đến 10:30 21/11/2026"}, B};
   auto t = cases::contact_notice(visit);
   EXPECT_EQ(t.title, "Thông báo truy vết: Nguyễn Văn Ánh là F1 (tiếp xúc gần với ca bệnh)");
-  EXPECT_NE(t.body.find("Nguyễn Văn Ánh, người bạn quản lý, đã có mặt"), std::string::npos) << t.body;
+  EXPECT_NE(t.body.find("Nguyễn Văn Ánh, người bạn quản lý, đã có mặt"), std::string::npos)
+      << t.body;
   EXPECT_NE(t.body.find("Chợ Bến Thành"), std::string::npos);
   EXPECT_EQ(t.body.find("Bạn đã có mặt"), std::string::npos);
 
   // The reader is the case; the F1 is the father they live with.
   cases::ContactNoticeFacts home{father, true, cases::Addressee{true, ""}, {}, B};
   t = cases::contact_notice(home);
-  EXPECT_NE(t.body.find("Bạn đã được xác nhận mắc COVID-19 (F0), nên Nguyễn Văn Ánh, người bạn quản lý"),
-            std::string::npos)
+  EXPECT_NE(
+      t.body.find("Bạn đã được xác nhận mắc COVID-19 (F0), nên Nguyễn Văn Ánh, người bạn quản lý"),
+      std::string::npos)
       << t.body;
   EXPECT_EQ(t.body.find("Một người trong hộ gia đình"), std::string::npos);
 
   // The case is a child the reader manages; the reader is the F1.
-  cases::ContactNoticeFacts parent{{true, ""}, true, cases::Addressee{false, "Nguyễn Minh Khang"}, {}, B};
+  cases::ContactNoticeFacts parent{
+      {true, ""}, true, cases::Addressee{false, "Nguyễn Minh Khang"}, {}, B};
   t = cases::contact_notice(parent);
   EXPECT_EQ(t.title, "Thông báo truy vết: bạn là F1 (tiếp xúc gần với ca bệnh)");
-  EXPECT_NE(t.body.find("Nguyễn Minh Khang, người bạn quản lý, đã được xác nhận"), std::string::npos) << t.body;
+  EXPECT_NE(t.body.find("Nguyễn Minh Khang, người bạn quản lý, đã được xác nhận"),
+            std::string::npos)
+      << t.body;
   EXPECT_NE(t.body.find("Bạn sống cùng hộ gia đình"), std::string::npos) << t.body;
 
   auto own = cases::case_notice({father, B, "Trạm Y tế Phường Sài Gòn"});
@@ -586,8 +648,9 @@ TEST(NoticeText, SpeaksToTheReaderAboutThePersonTheyManage) {
 TEST(NoticeText, FitsTheMessageLimitsWhateverTheNamesAndPlaces) {
   std::string long_name;
   while (long_name.size() < 300) long_name += "Nguyễn Thị Hồng Ánh ";
-  std::vector<std::string> places(9, "Trung tâm thương mại " + long_name + "(số 1 đường Nguyễn Huệ), từ 09:30 21/11/2026 "
-                                          "đến 10:30 21/11/2026");
+  std::vector<std::string> places(9, "Trung tâm thương mại " + long_name +
+                                         "(số 1 đường Nguyễn Huệ), từ 09:30 21/11/2026 "
+                                         "đến 10:30 21/11/2026");
   auto who = cases::addressee_of(person(7, false, long_name));
   EXPECT_LE(who.name.size(), 83u);
   for (bool household : {false, true}) {
@@ -610,8 +673,8 @@ struct Summary {
   bool operator==(const Summary&) const = default;
 };
 
-std::map<int64_t, Summary> brute_force(const std::vector<Visit>& all, const ExposureRule& rule, int64_t person,
-                                       ExposureWindow w) {
+std::map<int64_t, Summary> brute_force(const std::vector<Visit>& all, const ExposureRule& rule,
+                                       int64_t person, ExposureWindow w) {
   std::map<int64_t, Summary> out;
   for (const auto& s : all) {
     if (s.person != person) continue;
@@ -619,7 +682,8 @@ std::map<int64_t, Summary> brute_force(const std::vector<Visit>& all, const Expo
     if (!stay) continue;
     for (const auto& v : all) {
       if (v.person == person || v.venue != s.venue) continue;
-      auto overlap = trace::exposure_overlap(rule, *stay, trace::effective_stay(rule, v.in, v.out, v.assumed));
+      auto overlap =
+          trace::exposure_overlap(rule, *stay, trace::effective_stay(rule, v.in, v.out, v.assumed));
       if (!overlap) continue;
       out[v.person].total += *overlap;
       out[v.person].exposures++;
@@ -634,7 +698,9 @@ TEST_P(TracingDb, IndexedQueryMatchesBruteForceOnRandomVisits) {
   add_venues(kVenues);
   std::vector<Visit> all;
   all.reserve(kVisits);
-  auto uniform = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  auto uniform = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
   for (int64_t i = 0; i < kVisits; ++i) {
     Visit v;
     v.venue = uniform(1, kVenues);
@@ -657,13 +723,16 @@ TEST_P(TracingDb, IndexedQueryMatchesBruteForceOnRandomVisits) {
     ExposureRule rule;
     rule.margin_seconds = std::array<int64_t, 4>{0, 15 * kMin, 60 * kMin, 90 * kMin}[uniform(0, 3)];
     rule.min_overlap_seconds = std::array<int64_t, 3>{0, 1, 15 * kMin}[uniform(0, 2)];
-    rule.max_stay_seconds = std::array<int64_t, 3>{2 * kHour, 12 * kHour, 24 * kHour}[uniform(0, 2)];
+    rule.max_stay_seconds =
+        std::array<int64_t, 3>{2 * kHour, 12 * kHour, 24 * kHour}[uniform(0, 2)];
     int64_t person = uniform(1, kPeople);
     int64_t from = B + uniform(-kDay, 5 * kDay) / 60 * 60;
     ExposureWindow w{from, from + uniform(0, 4 * kDay) / 60 * 60};
-    SCOPED_TRACE(testing::Message() << "round " << round << " person " << person << " margin " << rule.margin_seconds
-                                    << " min " << rule.min_overlap_seconds << " max_stay " << rule.max_stay_seconds);
-    auto found = read([&](store::Connection& c) { return trace::find_contacts(c, rule, person, w); });
+    SCOPED_TRACE(testing::Message()
+                 << "round " << round << " person " << person << " margin " << rule.margin_seconds
+                 << " min " << rule.min_overlap_seconds << " max_stay " << rule.max_stay_seconds);
+    auto found =
+        read([&](store::Connection& c) { return trace::find_contacts(c, rule, person, w); });
     ASSERT_TRUE(found.ok()) << found.error().message;
     std::map<int64_t, Summary> got;
     for (const auto& ct : *found) {

@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 
-#include "scratch_database.h"
 #include "schema/schema.h"
+#include "scratch_database.h"
 #include "store/writer.h"
 #include "vaccination/addresses.h"
 #include "vaccination/legacy_text.h"
@@ -84,15 +84,15 @@ TEST(LegacyText, ConvertsRawLegacyBytes) {
 }
 
 TEST(LegacyText, LeavesUnicodeAlone) {
-  for (const char* text : {"Nguyễn Văn An", "Lê Hà", "Hoàng", "Ông Bà", "José", "An", "12 Lê Lợi", "Trần Thị Bình",
-                           "Phường Bến Thành", ""}) {
+  for (const char* text : {"Nguyễn Văn An", "Lê Hà", "Hoàng", "Ông Bà", "José", "An", "12 Lê Lợi",
+                           "Trần Thị Bình", "Phường Bến Thành", ""}) {
     EXPECT_FALSE(decode_legacy_text(text)) << text;
   }
 }
 
 TEST(VietnameseSyllable, AcceptsSyllablesAndRefusesMojibake) {
-  for (const char32_t* w : {U"nguyễn", U"văn", U"thị", U"phường", U"quyền", U"gì", U"giếng", U"khuya", U"an",
-                            U"ước", U"oanh", U"hoàng"}) {
+  for (const char32_t* w : {U"nguyễn", U"văn", U"thị", U"phường", U"quyền", U"gì", U"giếng",
+                            U"khuya", U"an", U"ước", U"oanh", U"hoàng"}) {
     EXPECT_TRUE(is_vietnamese_syllable(w)) << static_cast<int>(w[0]);
   }
   for (const char32_t* w : {U"nguyôn", U"vaên", U"ñoã", U"leâ", U"jos", U"ngưyễn", U"hóà"}) {
@@ -151,15 +151,24 @@ TEST(CleanBirthDate, ReadsEveryUsualForm) {
     const char* iso;
     const char* fix;  // or ""
   } cases[] = {
-      {"15/03/1990", "1990-03-15", ""},     {"5/3/1990", "1990-03-05", ""},
-      {"15-03-1990", "1990-03-15", ""},     {"15.03.1990", "1990-03-15", ""},
-      {"1990-03-15", "1990-03-15", ""},     {"1990/03/15", "1990-03-15", ""},
-      {" 15/03/1990 ", "1990-03-15", ""},   {"15/03/1990 00:00:00", "1990-03-15", ""},
-      {"1990-03-15T00:00:00", "1990-03-15", ""}, {"3/4/85", "1985-04-03", "date_two_digit_year"},
-      {"1/1/20", "2020-01-01", "date_two_digit_year"}, {"21/11/26", "2026-11-21", "date_two_digit_year"},
-      {"22/11/26", "1926-11-22", "date_two_digit_year"}, {"12/31/1990", "1990-12-31", "date_month_day_swapped"},
-      {"32874", "1990-01-01", "date_excel_serial"},  {"32874.0", "1990-01-01", "date_excel_serial"},
-      {"61", "1900-03-01", "date_excel_serial"},     {"45000", "2023-03-15", "date_excel_serial"},
+      {"15/03/1990", "1990-03-15", ""},
+      {"5/3/1990", "1990-03-05", ""},
+      {"15-03-1990", "1990-03-15", ""},
+      {"15.03.1990", "1990-03-15", ""},
+      {"1990-03-15", "1990-03-15", ""},
+      {"1990/03/15", "1990-03-15", ""},
+      {" 15/03/1990 ", "1990-03-15", ""},
+      {"15/03/1990 00:00:00", "1990-03-15", ""},
+      {"1990-03-15T00:00:00", "1990-03-15", ""},
+      {"3/4/85", "1985-04-03", "date_two_digit_year"},
+      {"1/1/20", "2020-01-01", "date_two_digit_year"},
+      {"21/11/26", "2026-11-21", "date_two_digit_year"},
+      {"22/11/26", "1926-11-22", "date_two_digit_year"},
+      {"12/31/1990", "1990-12-31", "date_month_day_swapped"},
+      {"32874", "1990-01-01", "date_excel_serial"},
+      {"32874.0", "1990-01-01", "date_excel_serial"},
+      {"61", "1900-03-01", "date_excel_serial"},
+      {"45000", "2023-03-15", "date_excel_serial"},
       {"29/02/2000", "2000-02-29", ""},
   };
   for (const auto& c : cases) {
@@ -180,11 +189,19 @@ TEST(CleanBirthDate, RefusesImpossibleFutureAndPartialDates) {
     const char* input;
     const char* code;
   } cases[] = {
-      {"", "missing_birth_date"},         {"31/02/1990", "invalid_date"},   {"29/02/1990", "invalid_date"},
-      {"15/13/1990", "invalid_date"},     {"00/01/1990", "invalid_date"},   {"60", "invalid_date"},
-      {"abc", "invalid_date"},            {"15/03", "invalid_date"},        {"15/03/990", "invalid_date"},
-      {"1990", "birth_date_year_only"},   {"01/01/2027", "birth_date_in_future"},
-      {"22/11/2026", "birth_date_in_future"}, {"01/01/1890", "birth_date_too_old"},
+      {"", "missing_birth_date"},
+      {"31/02/1990", "invalid_date"},
+      {"29/02/1990", "invalid_date"},
+      {"15/13/1990", "invalid_date"},
+      {"00/01/1990", "invalid_date"},
+      {"60", "invalid_date"},
+      {"abc", "invalid_date"},
+      {"15/03", "invalid_date"},
+      {"15/03/990", "invalid_date"},
+      {"1990", "birth_date_year_only"},
+      {"01/01/2027", "birth_date_in_future"},
+      {"22/11/2026", "birth_date_in_future"},
+      {"01/01/1890", "birth_date_too_old"},
   };
   for (const auto& c : cases) {
     std::vector<Note> fixes;
@@ -300,7 +317,8 @@ TEST(CleanPhone, TakesEverySpecFormAndSpreadsheetDamage) {
 // Hội Tây, a commune of Huyện Củ Chi, a ward split in two; Hà Nội (01); Bình Dương, merged
 // into Hồ Chí Minh City.
 AddressBook small_book() {
-  static const std::vector<areas::Province> provinces = {{"79", "Thành phố Hồ Chí Minh"}, {"01", "Thành phố Hà Nội"}};
+  static const std::vector<areas::Province> provinces = {{"79", "Thành phố Hồ Chí Minh"},
+                                                         {"01", "Thành phố Hà Nội"}};
   static const std::vector<areas::Ward> wards = {
       {"26882", "Phường An Hội Tây", "79"}, {"26878", "Phường An Hội Đông", "79"},
       {"27553", "Xã Củ Chi", "79"},         {"26734", "Phường Bến Thành", "79"},
@@ -328,13 +346,24 @@ TEST(AreaName, ReadsPrefixesInEverySpelling) {
     K kind;
     const char* key;
   } cases[] = {
-      {"P.12", K::kWard, "12"},          {"Phường 12", K::kWard, "12"},     {"P12", K::kWard, "12"},
-      {"phuong 012", K::kWard, "12"},    {"F.12", K::kWard, "12"},          {"Q. Gò Vấp", K::kUrbanDistrict, "govap"},
-      {"Quận Gò Vấp", K::kUrbanDistrict, "govap"}, {"Q1", K::kUrbanDistrict, "1"}, {"H. Củ Chi", K::kRuralDistrict, "cuchi"},
-      {"TP.HCM", K::kCity, "hcm"},       {"Tp Hà Nội", K::kCity, "hanoi"},  {"Hồ Chí Minh", K::kNone, "hochiminh"},
-      {"Thành phố Thủ Đức", K::kCity, "thuduc"}, {"TT. Củ Chi", K::kTownship, "cuchi"},
-      {"Thị trấn Củ Chi", K::kTownship, "cuchi"}, {"Xã Tân Thông Hội", K::kCommune, "tanthonghoi"},
-      {"Tỉnh Thanh Hóa", K::kProvince, "thanhhoa"}, {"Thanh Hóa", K::kNone, "thanhhoa"},
+      {"P.12", K::kWard, "12"},
+      {"Phường 12", K::kWard, "12"},
+      {"P12", K::kWard, "12"},
+      {"phuong 012", K::kWard, "12"},
+      {"F.12", K::kWard, "12"},
+      {"Q. Gò Vấp", K::kUrbanDistrict, "govap"},
+      {"Quận Gò Vấp", K::kUrbanDistrict, "govap"},
+      {"Q1", K::kUrbanDistrict, "1"},
+      {"H. Củ Chi", K::kRuralDistrict, "cuchi"},
+      {"TP.HCM", K::kCity, "hcm"},
+      {"Tp Hà Nội", K::kCity, "hanoi"},
+      {"Hồ Chí Minh", K::kNone, "hochiminh"},
+      {"Thành phố Thủ Đức", K::kCity, "thuduc"},
+      {"TT. Củ Chi", K::kTownship, "cuchi"},
+      {"Thị trấn Củ Chi", K::kTownship, "cuchi"},
+      {"Xã Tân Thông Hội", K::kCommune, "tanthonghoi"},
+      {"Tỉnh Thanh Hóa", K::kProvince, "thanhhoa"},
+      {"Thanh Hóa", K::kNone, "thanhhoa"},
       {"Thị xã Phú Mỹ", K::kTown, "phumy"},
   };
   for (const auto& c : cases) {
@@ -426,9 +455,10 @@ TEST(AddressBook, NamesTheFieldItCannotResolve) {
 // ---- columns ----
 
 TEST(FindColumns, RecognisesUsualHeaders) {
-  std::vector<std::string> header = {"STT",        "Họ và tên", "Ngày sinh (dd/mm/yyyy)", "GIỚI TÍNH", "Số CCCD",
-                                     "SĐT",        "Địa chỉ",   "Phường/Xã",            "Quận/Huyện", "Tỉnh/TP",
-                                     "Nhóm ưu tiên"};
+  std::vector<std::string> header = {"STT",       "Họ và tên",   "Ngày sinh (dd/mm/yyyy)",
+                                     "GIỚI TÍNH", "Số CCCD",     "SĐT",
+                                     "Địa chỉ",   "Phường/Xã",   "Quận/Huyện",
+                                     "Tỉnh/TP",   "Nhóm ưu tiên"};
   auto c = find_columns(header, {});
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->of(Field::kFullName), 1);
@@ -459,7 +489,8 @@ TEST(FindColumns, RecognisesUsualHeaders) {
 }
 
 TEST(FindColumns, FollowsAnExplicitMappingAndNamesWhatIsMissing) {
-  auto mapping = parse_column_mapping(R"({"Người lao động": "full_name", "Tên": null, "Mobile no.": "phone"})");
+  auto mapping = parse_column_mapping(
+      R"({"Người lao động": "full_name", "Tên": null, "Mobile no.": "phone"})");
   ASSERT_TRUE(mapping.ok()) << mapping.error().message;
   auto c = find_columns({"Tên", "Người lao động", "Mobile no.", "Ngày sinh"}, *mapping);
   ASSERT_TRUE(c.ok()) << c.error().message;
@@ -505,8 +536,9 @@ CleanedRow clean(RawListCleaner& cleaner, int64_t row, std::vector<std::string> 
 TEST(RawListCleaner, GivesEachRowAStatus) {
   ListFixture f;
   auto cleaner = f.cleaner();
-  auto ok = clean(cleaner, 2, {"Nguyễn Văn An", "15/03/1990", "Nam", "079090001234", "0912345678",
-                               "12 Lê Lợi, Phường Bến Thành, TP.HCM"});
+  auto ok = clean(cleaner, 2,
+                  {"Nguyễn Văn An", "15/03/1990", "Nam", "079090001234", "0912345678",
+                   "12 Lê Lợi, Phường Bến Thành, TP.HCM"});
   EXPECT_EQ(ok.status, RowStatus::kClean);
   EXPECT_EQ(ok.record.full_name, "Nguyễn Văn An");
   EXPECT_EQ(ok.record.birth_date, "1990-03-15");
@@ -517,22 +549,25 @@ TEST(RawListCleaner, GivesEachRowAStatus) {
   EXPECT_EQ(ok.record.street, "12 Lê Lợi");
   EXPECT_EQ(ok.original, "raw");
 
-  auto fixed = clean(cleaner, 3, {"lª thÞ hång", "32874", "", "", "01681234567", "P.12, Q. Gò Vấp, TP.HCM"});
+  auto fixed =
+      clean(cleaner, 3, {"lª thÞ hång", "32874", "", "", "01681234567", "P.12, Q. Gò Vấp, TP.HCM"});
   EXPECT_EQ(fixed.status, RowStatus::kFixed);
   EXPECT_EQ(fixed.record.full_name, "Lê Thị Hồng");
   EXPECT_EQ(fixed.record.birth_date, "1990-01-01");
   EXPECT_EQ(fixed.record.phone, "+84381234567");
   EXPECT_EQ(fixed.record.ward_code, "26882");
-  for (const char* code : {"legacy_encoding_tcvn3", "name_case", "date_excel_serial", "phone_converted_11_to_10",
-                           "address_old_to_new"}) {
+  for (const char* code : {"legacy_encoding_tcvn3", "name_case", "date_excel_serial",
+                           "phone_converted_11_to_10", "address_old_to_new"}) {
     EXPECT_TRUE(has_fix(fixed.fixes, code)) << code;
   }
 
-  auto rejected = clean(cleaner, 4, {"", "31/02/1990", "X", "079090001234567", "0212345678", "Gotham"});
+  auto rejected =
+      clean(cleaner, 4, {"", "31/02/1990", "X", "079090001234567", "0212345678", "Gotham"});
   EXPECT_EQ(rejected.status, RowStatus::kRejected);
   std::vector<std::string> fields;
   for (const auto& r : rejected.reasons) fields.push_back(r.field);
-  EXPECT_EQ(fields, (std::vector<std::string>{"full_name", "birth_date", "sex", "id_number", "phone"}));
+  EXPECT_EQ(fields,
+            (std::vector<std::string>{"full_name", "birth_date", "sex", "id_number", "phone"}));
 
   EXPECT_FALSE(cleaner.clean(5, std::vector<std::string>{"", " ", ""}, ",,").has_value());
   EXPECT_EQ(cleaner.counts().total, 3);
@@ -542,8 +577,14 @@ TEST(RawListCleaner, GivesEachRowAStatus) {
   EXPECT_EQ(cleaner.counts().rejected, 1);
 
   // A row saved in the TCVN3 code page (not UTF-8): read as TCVN3, kept as text.
-  std::string raw = "Nguy\xD4n V\xA8n Ph\xF3" "c,1/1/1990";
-  auto legacy = cleaner.clean(6, std::vector<std::string>{"Nguy\xD4n V\xA8n Ph\xF3" "c", "1/1/1990"}, raw);
+  std::string raw =
+      "Nguy\xD4n V\xA8n Ph\xF3"
+      "c,1/1/1990";
+  auto legacy = cleaner.clean(6,
+                              std::vector<std::string>{"Nguy\xD4n V\xA8n Ph\xF3"
+                                                       "c",
+                                                       "1/1/1990"},
+                              raw);
   ASSERT_TRUE(legacy);
   EXPECT_EQ(legacy->record.full_name, "Nguyễn Văn Phúc");
   EXPECT_TRUE(has_fix(legacy->fixes, "legacy_encoding_tcvn3"));
@@ -553,7 +594,8 @@ TEST(RawListCleaner, GivesEachRowAStatus) {
 TEST(RawListCleaner, ChecksTheCccdAgainstBirthDateAndSex) {
   ListFixture f;
   auto cleaner = f.cleaner();
-  auto wrong_year = clean(cleaner, 2, {"Nguyễn Văn An", "15/03/1991", "Nam", "079090001234", "", ""});
+  auto wrong_year =
+      clean(cleaner, 2, {"Nguyễn Văn An", "15/03/1991", "Nam", "079090001234", "", ""});
   ASSERT_EQ(wrong_year.status, RowStatus::kRejected);
   EXPECT_EQ(wrong_year.reasons[0].code, "id_number_mismatch");
   EXPECT_EQ(wrong_year.reasons[0].field, "id_number");
@@ -575,13 +617,16 @@ TEST(RawListCleaner, ChecksTheCccdAgainstBirthDateAndSex) {
 TEST(RawListCleaner, ReportsDuplicatesOfTheFirstAcceptedRow) {
   ListFixture f;
   auto cleaner = f.cleaner();
-  auto first = clean(cleaner, 2, {"Nguyễn Văn An", "15/03/1990", "Nam", "079090001234", "0912345678", ""});
+  auto first =
+      clean(cleaner, 2, {"Nguyễn Văn An", "15/03/1990", "Nam", "079090001234", "0912345678", ""});
   EXPECT_EQ(first.status, RowStatus::kClean);
-  auto same_id = clean(cleaner, 3, {"Nguyen Van An", "15/03/1990", "Nam", "079 090 001 234", "", ""});
+  auto same_id =
+      clean(cleaner, 3, {"Nguyen Van An", "15/03/1990", "Nam", "079 090 001 234", "", ""});
   EXPECT_EQ(same_id.status, RowStatus::kDuplicate);
   EXPECT_EQ(same_id.duplicate_of, 2);
   EXPECT_EQ(same_id.reasons[0].field, "id_number");
-  auto same_person = clean(cleaner, 4, {"NGUYỄN VĂN AN", "15/3/1990", "", "", "+84 912 345 678", ""});
+  auto same_person =
+      clean(cleaner, 4, {"NGUYỄN VĂN AN", "15/3/1990", "", "", "+84 912 345 678", ""});
   EXPECT_EQ(same_person.status, RowStatus::kDuplicate);
   EXPECT_EQ(same_person.duplicate_of, 2);
   // A rejected row is nobody's original: the next row with its ID number is accepted.
@@ -596,24 +641,28 @@ TEST(RawListCleaner, KeepsToTheImportersJurisdiction) {
   ListFixture f;
   auto province = areas::Jurisdiction{areas::Jurisdiction::Level::kProvince, "79"};
   auto cleaner = f.cleaner(province);
-  auto inside = clean(cleaner, 2, {"Nguyễn Văn An", "15/03/1990", "Nam", "", "", "P.12, Q. Gò Vấp"});
+  auto inside =
+      clean(cleaner, 2, {"Nguyễn Văn An", "15/03/1990", "Nam", "", "", "P.12, Q. Gò Vấp"});
   EXPECT_EQ(inside.status, RowStatus::kFixed);  // old address mapped
   EXPECT_EQ(inside.record.province_code, "79");
   auto no_address = clean(cleaner, 3, {"Trần Thị Bình", "1/1/1985", "Nữ", "", "", ""});
   EXPECT_EQ(no_address.record.province_code, "79");
   EXPECT_TRUE(has_fix(no_address.fixes, "address_from_jurisdiction"));
-  auto outside = clean(cleaner, 4, {"Lê Văn Cường", "1/1/1985", "Nam", "", "", "P. Phúc Xá, Q. Ba Đình, Hà Nội"});
+  auto outside = clean(
+      cleaner, 4, {"Lê Văn Cường", "1/1/1985", "Nam", "", "", "P. Phúc Xá, Q. Ba Đình, Hà Nội"});
   ASSERT_EQ(outside.status, RowStatus::kRejected);
   EXPECT_EQ(outside.reasons[0].code, "outside_jurisdiction");
   EXPECT_EQ(outside.reasons[0].field, "province");
 
   auto ward = areas::Jurisdiction{areas::Jurisdiction::Level::kWard, "26882"};
   auto ward_cleaner = f.cleaner(ward);
-  auto other_ward = clean(ward_cleaner, 2, {"Lê Văn Cường", "1/1/1985", "Nam", "", "", "Phường Bến Thành, TP.HCM"});
+  auto other_ward = clean(ward_cleaner, 2,
+                          {"Lê Văn Cường", "1/1/1985", "Nam", "", "", "Phường Bến Thành, TP.HCM"});
   ASSERT_EQ(other_ward.status, RowStatus::kRejected);
   EXPECT_EQ(other_ward.reasons[0].code, "outside_jurisdiction");
   EXPECT_EQ(other_ward.reasons[0].field, "ward");
-  auto own = clean(ward_cleaner, 3, {"Lê Văn Cường", "1/1/1985", "Nam", "", "", "Phường 14, Gò Vấp, TP.HCM"});
+  auto own = clean(ward_cleaner, 3,
+                   {"Lê Văn Cường", "1/1/1985", "Nam", "", "", "Phường 14, Gò Vấp, TP.HCM"});
   EXPECT_EQ(own.status, RowStatus::kFixed);
   auto bare = clean(ward_cleaner, 4, {"Lê Văn Dũng", "1/1/1985", "Nam", "", "", "Tổ 5"});
   EXPECT_EQ(bare.record.ward_code, "26882");
@@ -630,7 +679,8 @@ class RealAddresses : public ::testing::Test {
     scratch_ = new test_support::ScratchDatabase(store::Dialect::kSqlite, "vaccination_areas");
     auto db = store::Database::open(scratch_->url(), schema::khaibao());
     ASSERT_TRUE(db.ok()) << db.error().message;
-    auto imported = (*db)->writer().write_sync([&](store::Connection& c) { return areas::import_address_json(c, file); });
+    auto imported = (*db)->writer().write_sync(
+        [&](store::Connection& c) { return areas::import_address_json(c, file); });
     ASSERT_TRUE(imported.ok()) << imported.error().message;
     auto loaded = (*db)->read([](store::Connection& c) { return areas::AreaDirectory::load(c); });
     ASSERT_TRUE(loaded.ok()) << loaded.error().message;
@@ -682,7 +732,8 @@ TEST_F(RealAddresses, EveryOldWardOfTheMappingResolves) {
   std::map<std::string, std::set<std::string>> targets;
   for (const auto& o : directory_->old_wards()) {
     if (o.old_province.empty()) continue;
-    targets[lower(o.old_name + ", " + o.old_district + ", " + o.old_province)].insert(o.new_ward_code);
+    targets[lower(o.old_name + ", " + o.old_district + ", " + o.old_province)].insert(
+        o.new_ward_code);
   }
   size_t failures = 0;
   for (const auto& [address, codes] : targets) {
@@ -690,7 +741,8 @@ TEST_F(RealAddresses, EveryOldWardOfTheMappingResolves) {
     bool ok = codes.size() == 1 ? r.ok() && codes.count(r->ward_code) == 1
                                 : !r.ok() && r.error().code == "ambiguous_ward";
     if (!ok && ++failures <= 10) {
-      ADD_FAILURE() << address << " → " << (r.ok() ? r->ward_code : r.error().code + ": " + r.error().message);
+      ADD_FAILURE() << address << " → "
+                    << (r.ok() ? r->ward_code : r.error().code + ": " + r.error().message);
     }
   }
   EXPECT_EQ(failures, 0u) << "of " << targets.size();

@@ -3,6 +3,8 @@
 // midnight, purge drops whole days before the cut and nothing else, and migration 8 moves the
 // visits of the single table of earlier versions into day tables keeping their ids.
 // PostgreSQL runs when KB_TEST_PG_URL is set (scripts/with-postgres.sh sets it).
+#include "checkin/visit_days.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,27 +17,28 @@
 #include <string>
 
 #include "checkin/visit.h"
-#include "schema/schema.h"
 #include "core/clock.h"
+#include "schema/schema.h"
+#include "scratch_database.h"
 #include "store/database.h"
 #include "store/pg_connection.h"
 #include "store/sqlite_connection.h"
-#include "checkin/visit_days.h"
 #include "store/writer.h"
-#include "scratch_database.h"
 
 namespace kb::store {
 namespace {
-using checkin::visit_day_start;
 using checkin::purge_visit_days;
-using checkin::visit_days;
 using checkin::visit_day;
+using checkin::visit_day_start;
+using checkin::visit_days;
 using checkin::visit_table;
 
-constexpr Sql kAllVisits{"test_all_visits", "SELECT id, person_id, t_in FROM visits ORDER BY t_in, id"};
-constexpr Sql kOldVisit{"test_old_visit",
-                        "INSERT INTO visits(venue_id, person_id, t_in, assumed_out, source, trust, created_at) "
-                        "VALUES ($1, $2, $3, $4, 1, 3, $3) RETURNING id"};
+constexpr Sql kAllVisits{"test_all_visits",
+                         "SELECT id, person_id, t_in FROM visits ORDER BY t_in, id"};
+constexpr Sql kOldVisit{
+    "test_old_visit",
+    "INSERT INTO visits(venue_id, person_id, t_in, assumed_out, source, trust, created_at) "
+    "VALUES ($1, $2, $3, $4, 1, 3, $3) RETURNING id"};
 
 // 2026-11-20T00:00:00+07:00.
 const int64_t kDay0 = *parse_rfc3339("2026-11-20T00:00:00+07:00");
@@ -100,7 +103,8 @@ TEST_P(VisitDaysTest, CheckInsOfSeveralDaysReadBackWithUniqueIdsAndPurgeDropsWho
   int64_t first = visit_day(kDay0);
   EXPECT_EQ(days(), (std::vector<int64_t>{first, first + 1, first + 2, first + 3}));
 
-  auto purged = db_->writer().write_sync([&](Connection& c) { return purge_visit_days(c, first + 2); });
+  auto purged =
+      db_->writer().write_sync([&](Connection& c) { return purge_visit_days(c, first + 2); });
   ASSERT_TRUE(purged.ok()) << purged.error().message;
   ASSERT_EQ(purged->size(), 2u);
   EXPECT_EQ((*purged)[0].day, first);
@@ -121,10 +125,12 @@ TEST_P(VisitDaysTest, CheckInsOfSeveralDaysReadBackWithUniqueIdsAndPurgeDropsWho
 
   // Check-out finds the visit's day.
   int64_t id = left.back().i64(0);
-  auto out = db_->writer().write_sync([&](Connection& c) { return checkin::check_out(c, id, kDay0 + 4 * 86400); });
+  auto out = db_->writer().write_sync(
+      [&](Connection& c) { return checkin::check_out(c, id, kDay0 + 4 * 86400); });
   ASSERT_TRUE(out.ok()) << out.error().message;
   EXPECT_EQ(out->t_out, kDay0 + 4 * 86400);
-  auto again = db_->writer().write_sync([&](Connection& c) { return checkin::check_out(c, id, kDay0 + 4 * 86400); });
+  auto again = db_->writer().write_sync(
+      [&](Connection& c) { return checkin::check_out(c, id, kDay0 + 4 * 86400); });
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, "already_checked_out");
 }
@@ -146,21 +152,24 @@ TEST_P(VisitDaysTest, RecordAllAnswersAsRecordingEachInTurnWould) {
   open();
   auto earlier = check_in(1, 3, kDay0 + 100);
   std::vector<checkin::NewVisit> group = {
-      {.venue_id = 3, .person_id = 1, .at = kDay0 + 130},   // duplicate of the one stored before
-      {.venue_id = 3, .person_id = 2, .at = kDay0 + 130},   // new
-      {.venue_id = 3, .person_id = 2, .at = kDay0 + 131},   // duplicate of the one just above
-      {.venue_id = 4, .person_id = 2, .at = kDay0 + 131},   // new: another venue
+      {.venue_id = 3, .person_id = 1, .at = kDay0 + 130},  // duplicate of the one stored before
+      {.venue_id = 3, .person_id = 2, .at = kDay0 + 130},  // new
+      {.venue_id = 3, .person_id = 2, .at = kDay0 + 131},  // duplicate of the one just above
+      {.venue_id = 4, .person_id = 2, .at = kDay0 + 131},  // new: another venue
       {.venue_id = 7, .person_id = 5, .at = kDay0 + 140, .recorded_by = 9},  // new
-      {.venue_id = 3, .person_id = 1, .at = kDay0 + 200},   // new: the earlier one is past the minute
+      {.venue_id = 3,
+       .person_id = 1,
+       .at = kDay0 + 200},  // new: the earlier one is past the minute
   };
-  auto results = db_->writer().write_sync([&](Connection& c) -> Result<std::vector<checkin::Recorded>> {
-    std::vector<checkin::Recorded> out;
-    for (auto& r : checkin::record_all(c, group)) {
-      if (!r.ok()) return r.error();
-      out.push_back(std::move(*r));
-    }
-    return out;
-  });
+  auto results =
+      db_->writer().write_sync([&](Connection& c) -> Result<std::vector<checkin::Recorded>> {
+        std::vector<checkin::Recorded> out;
+        for (auto& r : checkin::record_all(c, group)) {
+          if (!r.ok()) return r.error();
+          out.push_back(std::move(*r));
+        }
+        return out;
+      });
   ASSERT_TRUE(results.ok()) << results.error().message;
   const auto& r = *results;
   ASSERT_EQ(r.size(), group.size());
@@ -181,7 +190,8 @@ TEST_P(VisitDaysTest, RecordAllAnswersAsRecordingEachInTurnWould) {
   }
   std::set<int64_t> ids;
   for (const auto& row : all_visits()) ids.insert(row.i64(0));
-  EXPECT_EQ(ids, (std::set<int64_t>{earlier.visit.id, r[1].visit.id, r[3].visit.id, r[4].visit.id, r[5].visit.id}));
+  EXPECT_EQ(ids, (std::set<int64_t>{earlier.visit.id, r[1].visit.id, r[3].visit.id, r[4].visit.id,
+                                    r[5].visit.id}));
 }
 
 TEST_P(VisitDaysTest, GroupedCheckInsThroughTheWriterAreOneVisitPerPersonAndVenue) {
@@ -222,7 +232,8 @@ TEST_P(VisitDaysTest, MigrationMovesTheSingleTableIntoDayTablesKeepingIds) {
   ASSERT_TRUE(migrate(*c, schema::khaibao(), 7).ok());
   std::set<int64_t> old_ids;
   for (int i = 0; i < 6; ++i) {
-    auto row = c->query_one(kOldVisit, {int64_t{5}, int64_t{100 + i}, kDay0 + i * 43200, kDay0 + i * 43200 + 3600});
+    auto row = c->query_one(
+        kOldVisit, {int64_t{5}, int64_t{100 + i}, kDay0 + i * 43200, kDay0 + i * 43200 + 3600});
     ASSERT_TRUE(row.ok() && *row) << (row.ok() ? "no row" : row.error().message);
     old_ids.insert((*row)->i64(0));
   }
@@ -241,8 +252,11 @@ TEST_P(VisitDaysTest, MigrationMovesTheSingleTableIntoDayTablesKeepingIds) {
   EXPECT_EQ(all_visits().size(), 7u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Databases, VisitDaysTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
-                         [](const auto& info) { return info.param == Dialect::kSqlite ? "sqlite" : "postgres"; });
+INSTANTIATE_TEST_SUITE_P(Databases, VisitDaysTest,
+                         ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Dialect::kSqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace
 }  // namespace kb::store
