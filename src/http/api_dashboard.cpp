@@ -241,12 +241,39 @@ awaitable<Result<Response>> get_line_list_dictionary(App& app, Request& req) {
   co_return csv_file(dashboard::line_list_dictionary_csv(), "line-list-dictionary.csv");
 }
 
+using FiguresByArea = std::map<std::string, std::map<Figure, int64_t>>;
+
+// A province's or the country's headline figures: the last 7 days' and today's.
+json::object headline(const std::map<Figure, int64_t>& w, const std::map<Figure, int64_t>& d) {
+  return json::object{{"cases_7d", w.at(Figure::kCases)},
+                      {"cases_today", d.at(Figure::kCases)},
+                      {"f1_found_7d", w.at(Figure::kF1Found)},
+                      {"declarations_today", d.at(Figure::kDeclarations)},
+                      {"checkins_today", d.at(Figure::kCheckins)}};
+}
+
+json::array province_rows(const areas::AreaDirectory& areas,
+                          const std::vector<std::string>& provinces, FiguresByArea& week,
+                          FiguresByArea& day, const std::vector<levels::AreaLevel>& levels) {
+  std::map<std::string, const levels::AreaLevel*> level_of;
+  for (const auto& l : levels) level_of[l.code] = &l;
+  json::array rows;
+  for (const auto& code : provinces) {
+    json::object o = headline(week.at(code), day.at(code));
+    o["code"] = code;
+    o["name"] = area_label(areas, code);
+    const auto* l = level_of.count(code) ? level_of[code] : nullptr;
+    o["level"] = l && l->level ? json::value(*l->level) : nullptr;
+    rows.push_back(std::move(o));
+  }
+  return rows;
+}
+
 awaitable<Result<Response>> public_statistics(App& app, Request&) {
   int64_t today = checkin::visit_day(app.now());
   auto provinces = dashboard::child_areas(app.areas(), "*");
   using Read =
-      std::tuple<dashboard::Series, std::map<std::string, std::map<Figure, int64_t>>,
-                 std::map<std::string, std::map<Figure, int64_t>>, std::vector<levels::AreaLevel>>;
+      std::tuple<dashboard::Series, FiguresByArea, FiguresByArea, std::vector<levels::AreaLevel>>;
   KB_CO_ASSIGN(Read read, app.db().read([&](store::Connection& c) -> Result<Read> {
     KB_ASSIGN(auto country, dashboard::series(c, "*", today - 6, today));
     KB_ASSIGN(auto week, dashboard::by_child(c, "*", provinces, today - 6, today));
@@ -255,32 +282,15 @@ awaitable<Result<Response>> public_statistics(App& app, Request&) {
     return Read{std::move(country), std::move(week), std::move(day), std::move(levels)};
   }));
   auto& [country, week, day, levels] = read;
-  std::map<std::string, const levels::AreaLevel*> level_of;
-  for (const auto& l : levels) level_of[l.code] = &l;
-  auto headline = [](const std::map<Figure, int64_t>& w, const std::map<Figure, int64_t>& d) {
-    return json::object{{"cases_7d", w.at(Figure::kCases)},
-                        {"cases_today", d.at(Figure::kCases)},
-                        {"f1_found_7d", w.at(Figure::kF1Found)},
-                        {"declarations_today", d.at(Figure::kDeclarations)},
-                        {"checkins_today", d.at(Figure::kCheckins)}};
-  };
-  json::array rows;
-  for (const auto& code : provinces) {
-    json::object o = headline(week.at(code), day.at(code));
-    o["code"] = code;
-    o["name"] = area_label(app.areas(), code);
-    const auto* l = level_of.count(code) ? level_of[code] : nullptr;
-    o["level"] = l && l->level ? json::value(*l->level) : nullptr;
-    rows.push_back(std::move(o));
-  }
   std::map<Figure, int64_t> w, d;
   for (const auto& [f, values] : country.values) {
     for (int64_t v : values) w[f] += v;
     d[f] = values.back();
   }
-  co_return Response::json(200, json::object{{"day", dashboard::day_text(today)},
-                                             {"country", headline(w, d)},
-                                             {"provinces", std::move(rows)}});
+  co_return Response::json(
+      200, json::object{{"day", dashboard::day_text(today)},
+                        {"country", headline(w, d)},
+                        {"provinces", province_rows(app.areas(), provinces, week, day, levels)}});
 }
 
 }  // namespace
