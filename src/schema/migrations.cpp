@@ -798,6 +798,7 @@ CREATE INDEX feedback_events_by_report ON feedback_events(report_id, id);
     {43, R"sql(
 -- Officials' search (search/person_search.h): a person by name and birth year.
 CREATE INDEX people_by_name ON people(full_name, birth_date);
+)sql"},
     {45, R"sql(
 -- Mass testing rounds (testing/testing.h): a round for wards, a case's contacts or walk-ins,
 -- in one province; its sites and days; the people invited to it.
