@@ -655,7 +655,7 @@ Result<std::vector<CaseRow>> list_cases(store::Connection& c, const accounts::Us
   out.reserve(rows.size());
   for (const auto& r : rows) {
     KB_ASSIGN(Case k, case_from_row(r));
-    out.push_back({std::move(k), r.str(15), r.i64(16)});
+    out.push_back({std::move(k), r.str(16), r.i64(17)});
   }
   return out;
 }
