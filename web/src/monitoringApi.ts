@@ -1,6 +1,7 @@
 // Monitoring (quarantine, home care) as the server's /api/v1 speaks it: the person's own
 // monitoring and daily report, and the officials' board with its live alerts.
-import { getToken, request } from './api';
+import { request } from './api';
+import { followStream } from './sse';
 
 export type OrderKind = 'f1_quarantine' | 'f0_home_care' | 'entry' | 'area';
 export type BoardList = 'red_flag' | 'due_for_release' | 'non_reporting' | 'reporting' | 'closed';
@@ -101,47 +102,8 @@ export const monitoringApi = {
  * Returns a function that stops it.
  */
 export function followBoard(reason: string, on: { alert: (a: AlertEvent) => void; update: () => void }): () => void {
-  let stopped = false;
-  let controller: AbortController | null = null;
-  async function run() {
-    while (!stopped) {
-      controller = new AbortController();
-      try {
-        const headers: Record<string, string> = { accept: 'text/event-stream' };
-        const token = getToken();
-        if (token) headers.authorization = `Bearer ${token}`;
-        const res = await fetch(`/api/v1/monitoring/board/stream?reason=${enc(reason)}`, { headers, signal: controller.signal });
-        if (!res.ok || !res.body) throw new Error(`stream ${res.status}`);
-        const reader = res.body.getReader();
-        const decoder = new TextDecoder();
-        let buffer = '';
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          buffer += decoder.decode(value, { stream: true });
-          let at;
-          while ((at = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, at);
-            buffer = buffer.slice(at + 2);
-            let event = 'message';
-            let data = '';
-            for (const line of block.split('\n')) {
-              if (line.startsWith('event: ')) event = line.slice(7);
-              else if (line.startsWith('data: ')) data += line.slice(6);
-            }
-            if (event === 'alert' && data) on.alert(JSON.parse(data) as AlertEvent);
-            else if (event === 'update') on.update();
-          }
-        }
-      } catch {
-        /* dropped or aborted: retry below unless stopped */
-      }
-      if (!stopped) await new Promise((r) => setTimeout(r, 3000));
-    }
-  }
-  void run();
-  return () => {
-    stopped = true;
-    controller?.abort();
-  };
+  return followStream(`/api/v1/monitoring/board/stream?reason=${enc(reason)}`, ({ event, data }) => {
+    if (event === 'alert' && data) on.alert(JSON.parse(data) as AlertEvent);
+    else if (event === 'update') on.update();
+  });
 }

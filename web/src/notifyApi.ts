@@ -1,5 +1,6 @@
 // Inbox, live stream and broadcasts, as the server's /api/v1 speaks them.
-import { getToken, request } from './api';
+import { request } from './api';
+import { followStream, type StreamEvent } from './sse';
 
 export type MessageKind = 'urgent' | 'tracing' | 'vaccination' | 'quarantine' | 'info';
 export const MESSAGE_KINDS: MessageKind[] = ['urgent', 'info', 'vaccination', 'quarantine', 'tracing'];
@@ -87,56 +88,11 @@ export function followInbox(
   after: string | null,
   on: { message: (item: InboxItem) => void; recall: (id: number) => void; status?: (live: boolean) => void },
 ): () => void {
-  let stopped = false;
-  let lastId = after;
-  let controller: AbortController | null = null;
-  async function run() {
-    while (!stopped) {
-      controller = new AbortController();
-      try {
-        const headers: Record<string, string> = { accept: 'text/event-stream' };
-        const token = getToken();
-        if (token) headers.authorization = `Bearer ${token}`;
-        if (lastId) headers['last-event-id'] = lastId;
-        const res = await fetch('/api/v1/me/inbox/stream', { headers, signal: controller.signal });
-        if (!res.ok || !res.body) throw new Error(`stream ${res.status}`);
-        on.status?.(true);
-        const reader = res.body.getReader();
-        const decoder = new TextDecoder();
-        let buffer = '';
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          buffer += decoder.decode(value, { stream: true });
-          let at;
-          while ((at = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, at);
-            buffer = buffer.slice(at + 2);
-            let event = 'message';
-            let data = '';
-            let id: string | null = null;
-            for (const line of block.split('\n')) {
-              if (line.startsWith('event: ')) event = line.slice(7);
-              else if (line.startsWith('data: ')) data += line.slice(6);
-              else if (line.startsWith('id: ')) id = line.slice(4);
-            }
-            if (!data) continue;
-            if (id) lastId = id;
-            const parsed = JSON.parse(data);
-            if (event === 'message') on.message(parsed as InboxItem);
-            else if (event === 'recall') on.recall(parsed.id as number);
-          }
-        }
-      } catch {
-        /* dropped or aborted: retry below unless stopped */
-      }
-      on.status?.(false);
-      if (!stopped) await new Promise((r) => setTimeout(r, 3000));
-    }
-  }
-  void run();
-  return () => {
-    stopped = true;
-    controller?.abort();
+  const onEvent = ({ event, data }: StreamEvent) => {
+    if (!data) return;
+    const parsed = JSON.parse(data);
+    if (event === 'message') on.message(parsed as InboxItem);
+    else if (event === 'recall') on.recall(parsed.id as number);
   };
+  return followStream('/api/v1/me/inbox/stream', onEvent, { lastId: after, status: on.status });
 }
