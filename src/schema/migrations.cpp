@@ -878,6 +878,22 @@ CREATE INDEX test_samples_by_tube ON test_samples(tube_id);
 CREATE INDEX test_samples_by_person ON test_samples(person_id, id);
 CREATE INDEX test_samples_awaiting ON test_samples(id) WHERE confirmation = 'pending';
 )sql"},
+    {47, R"sql(
+-- A sample's result has a table of its own: a lab file settles tubes by the hundred thousand, and
+-- inserting their members' narrow result rows (one index) is several times cheaper, on PostgreSQL,
+-- than rewriting every sample row with its five indexes.
+CREATE TABLE test_results (
+  sample_id BIGINT PRIMARY KEY REFERENCES test_samples(id),
+  result TEXT NOT NULL,
+  result_at BIGINT NOT NULL
+);
+INSERT INTO test_results (sample_id, result, result_at)
+  SELECT id, result, COALESCE(result_at, taken_at) FROM test_samples WHERE result IS NOT NULL;
+ALTER TABLE test_samples DROP COLUMN result;
+ALTER TABLE test_samples DROP COLUMN result_at;
+-- A tube is settled with its result now: nothing looks for unsettled tubes.
+DROP INDEX test_tubes_unsettled;
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run
