@@ -8,6 +8,7 @@
 
 #include "access/policy.h"
 #include "cases/case.h"
+#include "monitoring/orders.h"
 #include "notify/messages.h"
 #include "people/person.h"
 
@@ -166,6 +167,12 @@ constexpr Sql kSelectSample{"testing_select_sample",
 constexpr Sql kSelectTubeMembers{
     "testing_select_tube_members",
     "SELECT person_id FROM test_samples WHERE tube_id = $1 ORDER BY id"};
+// People in F0 home care with a negative result at or after $1: it feeds their release rule.
+constexpr Sql kNegativesInHomeCare{
+    "testing_negatives_in_home_care",
+    "SELECT s.person_id, MAX(x.result_at) FROM people p JOIN test_samples s ON s.person_id = p.id "
+    "JOIN test_results x ON x.sample_id = s.id WHERE p.monitoring_kind = 'f0_home_care' "
+    "AND x.result = 'negative' AND x.result_at >= $1 GROUP BY s.person_id"};
 // A positive individual tube's sample waits for an official.
 constexpr Sql kAwaitConfirmation{
     "testing_await_confirmation",
@@ -447,6 +454,7 @@ Result<Sampled> take_rapid(store::Connection& c, const accounts::User& official,
                    official.id, positive ? Param{std::string_view("pending")} : Param{nullptr}}));
   if (!row) return internal("insert into test_samples returned no id");
   KB_TRY(c.exec(kInsertResult, {row->i64(0), result, now}));
+  if (!positive) KB_TRY(monitoring::note_negative_test(c, person.id, now, now));
   KB_ASSIGN(auto stored, c.query_one(kSelectSample, {row->i64(0)}));
   return Sampled{sample_from(*stored), std::nullopt, people::mask_name(person.full_name), false};
 }
@@ -779,6 +787,18 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
   for (const auto& [round, people] : recalled) {
     KB_ASSIGN(auto sent, send_recalls(c, *round, people, now));
     out.applied.messaged.insert(out.applied.messaged.end(), sent.begin(), sent.end());
+  }
+  // Negative results count for the release of people in home care (few among those tested).
+  std::optional<int64_t> first_negative;
+  for (const auto& p : planned) {
+    if (p.result->finding == Finding::kNegative)
+      first_negative = std::min(first_negative.value_or(p.result->at), p.result->at);
+  }
+  if (first_negative) {
+    KB_ASSIGN(auto negatives, c.query(kNegativesInHomeCare, {*first_negative}));
+    for (const auto& n : negatives) {
+      KB_TRY(monitoring::note_negative_test(c, n.i64(0), n.i64(1), now));
+    }
   }
   return out;
 }
