@@ -168,11 +168,13 @@ constexpr Sql kSelectTubeMembers{
     "testing_select_tube_members",
     "SELECT person_id FROM test_samples WHERE tube_id = $1 ORDER BY id"};
 // People in F0 home care with a negative result at or after $1: it feeds their release rule.
+// (From the people, each looked up by person: test_results may be far larger than its statistics.)
 constexpr Sql kNegativesInHomeCare{
     "testing_negatives_in_home_care",
-    "SELECT s.person_id, MAX(x.result_at) FROM people p JOIN test_samples s ON s.person_id = p.id "
-    "JOIN test_results x ON x.sample_id = s.id WHERE p.monitoring_kind = 'f0_home_care' "
-    "AND x.result = 'negative' AND x.result_at >= $1 GROUP BY s.person_id"};
+    "SELECT p.id, (SELECT MAX(x.result_at) FROM test_samples s JOIN test_results x ON x.sample_id "
+    "= s.id WHERE s.person_id = p.id AND x.result = 'negative' AND x.result_at >= $1) FROM people "
+    "p "
+    "WHERE p.monitoring_kind = 'f0_home_care'"};
 // A positive individual tube's sample waits for an official.
 constexpr Sql kAwaitConfirmation{
     "testing_await_confirmation",
@@ -797,7 +799,7 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
   if (first_negative) {
     KB_ASSIGN(auto negatives, c.query(kNegativesInHomeCare, {*first_negative}));
     for (const auto& n : negatives) {
-      KB_TRY(monitoring::note_negative_test(c, n.i64(0), n.i64(1), now));
+      if (auto at = n.opt_i64(1)) KB_TRY(monitoring::note_negative_test(c, n.i64(0), *at, now));
     }
   }
   return out;
