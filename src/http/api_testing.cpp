@@ -268,6 +268,28 @@ awaitable<Result<Response>> get_round(App& app, Request& req) {
   co_return Response::json(200, round_json(view));
 }
 
+awaitable<Result<Response>> round_wards(App& app, Request& req) {
+  KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
+  KB_CO_ASSIGN(int64_t id, path_id(req, "id", "round_not_found"));
+  KB_CO_ASSIGN(auto wards, app.db().read([&](store::Connection& c) {
+    return testing::ward_figures(c, official, id);
+  }));
+  json::array out;
+  for (const auto& w : wards) {
+    const auto* ward = app.areas().ward(w.ward_code);
+    out.push_back(json::object{{"ward_code", w.ward_code},
+                               {"ward_name", ward ? ward->name : std::string()},
+                               {"invited", w.invited},
+                               {"sampled", w.sampled},
+                               {"pools", w.pools},
+                               {"pending", w.pending},
+                               {"negative", w.negative},
+                               {"positive", w.positive},
+                               {"positivity", w.positivity}});
+  }
+  co_return Response::json(200, json::object{{"wards", std::move(out)}});
+}
+
 awaitable<Result<Response>> add_site(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "round_not_found"));
@@ -406,6 +428,10 @@ void register_testing_routes(App& app) {
   r.add(
       Method::kGet, "/api/v1/testing/rounds/{id}",
       [&app](Request& req) { return get_round(app, req); }, "one testing round: sites and figures");
+  r.add(
+      Method::kGet, "/api/v1/testing/rounds/{id}/wards",
+      [&app](Request& req) { return round_wards(app, req); },
+      "a round's figures by the ward its people live in");
   r.add(
       Method::kPost, "/api/v1/testing/rounds/{id}/sites",
       [&app](Request& req) { return add_site(app, req); },

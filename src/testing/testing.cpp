@@ -76,6 +76,20 @@ constexpr Sql kCountResults{
 constexpr Sql kCountRetests{
     "testing_count_retests",
     "SELECT COUNT(*) FROM test_samples WHERE round_id = $1 AND attempt = 1"};
+constexpr Sql kWardInvited{
+    "testing_ward_invited",
+    "SELECT p.ward_code, COUNT(*) FROM test_invitations i JOIN people p ON p.id = i.person_id "
+    "WHERE i.round_id = $1 GROUP BY p.ward_code"};
+constexpr Sql kWardSampled{
+    "testing_ward_sampled",
+    "SELECT p.ward_code, COUNT(DISTINCT s.person_id), "
+    "COUNT(DISTINCT CASE WHEN t.kind = 'pool' THEN t.id END), "
+    "COUNT(DISTINCT CASE WHEN x.result IS NULL THEN s.person_id END), "
+    "COUNT(DISTINCT CASE WHEN x.result = 'negative' THEN s.person_id END), "
+    "COUNT(DISTINCT CASE WHEN x.result = 'positive' THEN s.person_id END) "
+    "FROM test_samples s JOIN people p ON p.id = s.person_id "
+    "LEFT JOIN test_tubes t ON t.id = s.tube_id LEFT JOIN test_results x ON x.sample_id = s.id "
+    "WHERE s.round_id = $1 GROUP BY p.ward_code"};
 
 constexpr Sql kSelectTubeByLabel{
     "testing_select_tube_by_label",
@@ -607,6 +621,33 @@ Result<std::vector<RoundView>> list_rounds(store::Connection& c, const accounts:
     KB_ASSIGN(Figures f, figures_of(c, round.id));
     out.push_back(RoundView{std::move(round), f});
   }
+  return out;
+}
+
+Result<std::vector<WardFigures>> ward_figures(store::Connection& c, const accounts::User& official,
+                                              int64_t round_id) {
+  KB_ASSIGN(Round round, visible_round(c, official, round_id));
+  std::map<std::string, WardFigures> wards;
+  auto of = [&wards](const std::string& code) -> WardFigures& {
+    WardFigures& w = wards[code];
+    w.ward_code = code;
+    return w;
+  };
+  KB_ASSIGN(auto invited, c.query(kWardInvited, {round.id}));
+  for (const auto& r : invited) of(r.str(0)).invited = r.i64(1);
+  KB_ASSIGN(auto sampled, c.query(kWardSampled, {round.id}));
+  for (const auto& r : sampled) {
+    WardFigures& w = of(r.str(0));
+    w.sampled = r.i64(1);
+    w.pools = r.i64(2);
+    w.pending = r.i64(3);
+    w.negative = r.i64(4);
+    w.positive = r.i64(5);
+    const int64_t decided = w.negative + w.positive;
+    w.positivity = decided > 0 ? static_cast<double>(w.positive) / static_cast<double>(decided) : 0;
+  }
+  std::vector<WardFigures> out;
+  for (auto& [code, w] : wards) out.push_back(std::move(w));
   return out;
 }
 

@@ -93,6 +93,15 @@ struct RoundView {
   Figures figures;
 };
 
+// A round's figures for the people living in one ward (people of a walk-in or contacts round may
+// live anywhere; "" is an unknown address): pools holding a sample of theirs, and people (not
+// tubes) awaiting a result.
+struct WardFigures {
+  std::string ward_code;
+  int64_t invited = 0, sampled = 0, pools = 0, pending = 0, negative = 0, positive = 0;
+  double positivity = 0;  // positive / (negative + positive), 0 when none
+};
+
 // Creates the round and sends its invitations (errors name the field: name, ward_codes, case_id,
 // province_code, pool_size, sites). kForbidden outside the official's jurisdiction.
 Result<RoundView> create_round(store::Connection& c, const areas::AreaDirectory& areas,
@@ -102,6 +111,9 @@ Result<RoundView> round_for(store::Connection& c, const accounts::User& official
 // The rounds the official sees, newest first.
 Result<std::vector<RoundView>> list_rounds(store::Connection& c, const accounts::User& official,
                                            int64_t limit);
+// The round's figures by ward, in ward code order (kNotFound round_not_found as round_for).
+Result<std::vector<WardFigures>> ward_figures(store::Connection& c, const accounts::User& official,
+                                              int64_t round_id);
 Result<Site> add_site(store::Connection& c, const accounts::User& official, int64_t round_id,
                       const NewSite& site);
 

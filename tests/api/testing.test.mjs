@@ -207,6 +207,19 @@ test('the lab uploads results: pool 1 clears its members, pool 2 calls its membe
   assert.deepEqual([f.negative, f.recalled, f.pending, f.positive], [6, 6, 0, 0]);
 });
 
+test('a round\'s figures by ward: the ward its people live in', async () => {
+  const r = await server.request('GET', `/api/v1/testing/rounds/${roundId}/wards`, { token: hcm });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.wards.length, 1, r.text);
+  const w = r.json.wards[0];
+  assert.equal(w.ward_code, WARD);
+  assert.ok(w.ward_name.length > 0);
+  // Twelve invited and sampled into two pools; six negative, six called back (no result of their own yet).
+  assert.deepEqual([w.invited, w.sampled, w.pools, w.pending, w.negative, w.positive, w.positivity], [12, 12, 2, 0, 6, 0, 0]);
+  const outside = await server.request('GET', `/api/v1/testing/rounds/${roundId}/wards`, { token: hanoi });
+  assert.equal(outside.status, 404);
+});
+
 test('pool 2 members retest individually; a positive one becomes a case on confirmation, and tracing finds their F1', async () => {
   // Before the round, the person who will test positive met a neighbour at a café.
   const owner = await citizenToken(server, '0912570100');

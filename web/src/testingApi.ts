@@ -11,6 +11,10 @@ export interface Round {
   pool_size: number; created_at: string; sites: { id: number; name: string; day: string }[];
   figures: Figures;
 }
+export interface WardFigures {
+  ward_code: string; ward_name: string; invited: number; sampled: number; pools: number;
+  pending: number; negative: number; positive: number; positivity: number;
+}
 export interface Tube {
   id: number; label: string; kind: 'pool' | 'individual'; capacity: number; members: number;
   result: 'negative' | 'positive' | null; result_at: string | null; lab: string;
@@ -51,6 +55,7 @@ export const testingApi = {
   rounds: () => request<{ rounds: Round[] }>('GET', '/testing/rounds'),
   round: (id: string | number) => request<Round>('GET', `/testing/rounds/${id}`),
   createRound: (r: NewRound) => request<Round>('POST', '/testing/rounds', r),
+  wards: (id: string | number) => request<{ wards: WardFigures[] }>('GET', `/testing/rounds/${id}/wards`),
   tubes: (id: string | number) => request<{ tubes: Tube[] }>('GET', `/testing/rounds/${id}/tubes?limit=20`),
   sample: (id: string | number, body: { payload: string; tube?: string; tube_kind?: string; rapid_result?: string }) =>
     request<Sampled>('POST', `/testing/rounds/${id}/samples`, body),

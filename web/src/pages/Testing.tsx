@@ -11,7 +11,7 @@ import { ConfirmButton, Field, FormError, Layout, errorText } from '../component
 import { vnTime } from '../casesApi';
 import {
   RejectedFile, testingApi, type Applied, type Figures, type MyTest, type Positive, type Round, type RowError,
-  type SampleResult, type Tube,
+  type SampleResult, type Tube, type WardFigures,
 } from '../testingApi';
 
 function useSignedIn(to = '/staff-login') {
@@ -29,6 +29,29 @@ function FiguresList({ f }: { f: Figures }) {
     <dl class="facts">
       {rows.map(([key, value, id]) => <><dt>{t(key)}</dt><dd data-testid={`fig-${id}`}>{value}</dd></>)}
     </dl>
+  );
+}
+
+// A round's figures by the ward its people live in; on a phone each ward is a small card.
+function WardTable({ wards }: { wards: WardFigures[] }) {
+  const { t } = useI18n();
+  const cols: [MessageKey, (w: WardFigures) => string | number][] = [
+    ['figInvited', (w) => w.invited], ['figSampled', (w) => w.sampled], ['figPools', (w) => w.pools],
+    ['figPendingPeople', (w) => w.pending], ['figPositive', (w) => w.positive],
+    ['figPositivity', (w) => `${(w.positivity * 100).toFixed(1)} %`],
+  ];
+  return (
+    <table class="log-table" data-testid="ward-figures">
+      <thead><tr><th>{t('figWard')}</th>{cols.map(([key]) => <th>{t(key)}</th>)}</tr></thead>
+      <tbody>
+        {wards.map((w) => (
+          <tr data-testid={`ward-${w.ward_code || 'unknown'}`}>
+            <td data-label={t('figWard')}>{w.ward_name || w.ward_code || t('figWardUnknown')}</td>
+            {cols.map(([key, value]) => <td data-label={t(key)}>{value(w)}</td>)}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -163,6 +186,7 @@ export function RoundPage({ roundId }: { roundId: string }) {
   useSignedIn();
   const [round, setRound] = useState<Round | null>(null);
   const [tubes, setTubes] = useState<Tube[]>([]);
+  const [wards, setWards] = useState<WardFigures[]>([]);
   const [error, setError] = useState('');
   const [log, setLog] = useState<string[]>([]);
   const [tube, setTube] = useState('');
@@ -172,8 +196,8 @@ export function RoundPage({ roundId }: { roundId: string }) {
   const [camera, setCamera] = useState(false);
   const video = useRef<HTMLVideoElement>(null);
   const busy = useRef(false);
-  const refresh = () => Promise.all([testingApi.round(roundId), testingApi.tubes(roundId)])
-    .then(([r, tb]) => { setRound(r); setTubes(tb.tubes); }, (e) => setError(errorText(e, t)));
+  const refresh = () => Promise.all([testingApi.round(roundId), testingApi.tubes(roundId), testingApi.wards(roundId)])
+    .then(([r, tb, w]) => { setRound(r); setTubes(tb.tubes); setWards(w.wards); }, (e) => setError(errorText(e, t)));
   useEffect(() => { if (getToken()) void refresh(); }, [roundId]);
 
   async function put(payload: string) {
@@ -204,6 +228,12 @@ export function RoundPage({ roundId }: { roundId: string }) {
           <h1 data-testid="round-title">{round?.name ?? '…'}</h1>
           {round && <FiguresList f={round.figures} />}
         </section>
+        {wards.length > 0 && (
+          <section class="card">
+            <h2>{t('figByWard')}</h2>
+            <WardTable wards={wards} />
+          </section>
+        )}
         <section class="card">
           <h2>{t('samplingTitle')}</h2>
           <p class="muted small">{t('samplingHint')}</p>
