@@ -8,6 +8,7 @@
 #include "http/app.h"
 #include "http/handler_util.h"
 #include "testing/lab_csv.h"
+#include "testing/labels.h"
 #include "testing/testing.h"
 
 namespace kb::http {
@@ -290,6 +291,25 @@ awaitable<Result<Response>> round_wards(App& app, Request& req) {
   co_return Response::json(200, json::object{{"wards", std::move(out)}});
 }
 
+awaitable<Result<Response>> label_sheet(App& app, Request& req) {
+  KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
+  KB_CO_ASSIGN(int64_t id, path_id(req, "id", "round_not_found"));
+  KB_CO_ASSIGN(int64_t from, int_param(req, "from", 1, 99999, 1));
+  KB_CO_ASSIGN(int64_t count,
+               int_param(req, "count", 1, testing::kMaxLabelsPrinted, testing::kLabelsPerSheet));
+  KB_CO_ASSIGN(auto print, app.db().read([&](store::Connection& c) {
+    return testing::labels_to_print(c, official, id, from, count);
+  }));
+  auto draw = [print]() { return testing::label_sheet_pdf(print.round_name, print.labels); };
+  KB_CO_ASSIGN(std::string pdf, co_await app.offload(draw));
+  Response res;
+  res.content_type = "application/pdf";
+  res.body = std::move(pdf);
+  res.headers.emplace_back("Content-Disposition",
+                           fmt::format("inline; filename=\"labels-{}-{}.pdf\"", id, from));
+  co_return res;
+}
+
 awaitable<Result<Response>> add_site(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "round_not_found"));
@@ -432,6 +452,10 @@ void register_testing_routes(App& app) {
       Method::kGet, "/api/v1/testing/rounds/{id}/wards",
       [&app](Request& req) { return round_wards(app, req); },
       "a round's figures by the ward its people live in");
+  r.add(
+      Method::kGet, "/api/v1/testing/rounds/{id}/labels.pdf",
+      [&app](Request& req) { return label_sheet(app, req); },
+      "a PDF sheet of the round's numbered tube labels (Code 128 and QR)");
   r.add(
       Method::kPost, "/api/v1/testing/rounds/{id}/sites",
       [&app](Request& req) { return add_site(app, req); },

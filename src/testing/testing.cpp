@@ -11,6 +11,7 @@
 #include "monitoring/orders.h"
 #include "notify/messages.h"
 #include "people/person.h"
+#include "testing/labels.h"
 
 namespace kb::testing {
 namespace {
@@ -701,6 +702,19 @@ Result<std::vector<Tube>> tubes_of_round(store::Connection& c, const accounts::U
     out.push_back(std::move(t));
   }
   return out;
+}
+
+Result<LabelsToPrint> labels_to_print(store::Connection& c, const accounts::User& official,
+                                      int64_t round_id, int64_t from, int64_t count) {
+  KB_ASSIGN(Round round, visible_round(c, official, round_id));
+  constexpr int64_t kLastLabel = 99999;
+  if (from < 1 || from > kLastLabel)
+    return invalid("from", "out_of_range", "labels are numbered 1 to 99999");
+  if (count < 1 || count > kMaxLabelsPrinted || from + count - 1 > kLastLabel) {
+    return invalid("count", "out_of_range",
+                   fmt::format("print 1 to {} labels, none past 99999", kMaxLabelsPrinted));
+  }
+  return LabelsToPrint{round.name, round_labels(round.id, from, count)};
 }
 
 Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& official,

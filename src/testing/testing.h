@@ -170,6 +170,16 @@ Result<Sampled> take_sample(store::Connection& c, const accounts::User& official
 Result<std::vector<Tube>> tubes_of_round(store::Connection& c, const accounts::User& official,
                                          int64_t round_id, int64_t limit);
 
+// The round (visible to the official) and the labels `from` … from + count - 1 of it
+// (testing/labels.h round_labels), for a label sheet. Errors: from (out_of_range: 1 to 99999),
+// count (out_of_range: 1 to kMaxLabelsPrinted, and no label past 99999).
+struct LabelsToPrint {
+  std::string round_name;
+  std::vector<std::string> labels;
+};
+Result<LabelsToPrint> labels_to_print(store::Connection& c, const accounts::User& official,
+                                      int64_t round_id, int64_t from, int64_t count);
+
 // ---- lab results ----
 
 struct Applied {

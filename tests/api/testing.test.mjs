@@ -207,6 +207,20 @@ test('the lab uploads results: pool 1 clears its members, pool 2 calls its membe
   assert.deepEqual([f.negative, f.recalled, f.pending, f.positive], [6, 6, 0, 0]);
 });
 
+test('a sheet of numbered tube labels prints as a PDF; its bounds are checked', async () => {
+  const r = await server.request('GET', `/api/v1/testing/rounds/${roundId}/labels.pdf?from=25&count=30`, { token: hcm });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  assert.ok(r.text.startsWith('%PDF-'));
+  assert.equal((r.text.match(/\/Type\s*\/Page\b/g) ?? []).length, 2, 'thirty labels take two sheets of 24');
+  for (const [query, field] of [['count=481', 'count'], ['from=0', 'from'], ['from=99990&count=24', 'count']]) {
+    const bad = await server.request('GET', `/api/v1/testing/rounds/${roundId}/labels.pdf?${query}`, { token: hcm });
+    assert.equal(bad.status, 400, `${query} → ${bad.text}`);
+    assert.equal(bad.json.error.field, field);
+  }
+  assert.equal((await server.request('GET', `/api/v1/testing/rounds/${roundId}/labels.pdf`, { token: hanoi })).status, 404);
+});
+
 test('a round\'s figures by ward: the ward its people live in', async () => {
   const r = await server.request('GET', `/api/v1/testing/rounds/${roundId}/wards`, { token: hcm });
   assert.equal(r.status, 200, r.text);

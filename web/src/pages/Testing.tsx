@@ -9,6 +9,7 @@ import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { ConfirmButton, Field, FormError, Layout, errorText } from '../components/ui';
 import { vnTime } from '../casesApi';
+import { download } from '../venuesApi';
 import {
   RejectedFile, testingApi, type Applied, type Figures, type MyTest, type Positive, type Round, type RowError,
   type SampleResult, type Tube, type WardFigures,
@@ -187,6 +188,7 @@ export function RoundPage({ roundId }: { roundId: string }) {
   const [round, setRound] = useState<Round | null>(null);
   const [tubes, setTubes] = useState<Tube[]>([]);
   const [wards, setWards] = useState<WardFigures[]>([]);
+  const [labelsFrom, setLabelsFrom] = useState('1');
   const [error, setError] = useState('');
   const [log, setLog] = useState<string[]>([]);
   const [tube, setTube] = useState('');
@@ -220,6 +222,16 @@ export function RoundPage({ roundId }: { roundId: string }) {
     }
   }
   useQrCamera(camera, (text) => void put(text), video);
+  // A sheet of 24 numbered labels (Code 128 and QR) from the number given.
+  async function printLabels() {
+    const from = Math.max(1, Number(labelsFrom) || 1);
+    try {
+      await download(`/testing/rounds/${roundId}/labels.pdf?from=${from}&count=24`, `labels-${roundId}-${from}.pdf`);
+      setLabelsFrom(String(from + 24));
+    } catch (e) {
+      setError(errorText(e, t));
+    }
+  }
 
   return (
     <Layout signedIn>
@@ -269,6 +281,13 @@ export function RoundPage({ roundId }: { roundId: string }) {
           {camera && <div class="camera-box"><video ref={video} muted /></div>}
           <FormError message={error} />
           <ul class="plain-list small" data-testid="sample-log">{log.map((l) => <li>{l}</li>)}</ul>
+        </section>
+        <section class="card">
+          <h2>{t('labelsTitle')}</h2>
+          <p class="muted small">{t('labelsHint')}</p>
+          <Field name="labels-from" label={t('labelsFrom')} type="number" min="1" max="99999" value={labelsFrom}
+            onInput={(e) => setLabelsFrom((e.currentTarget as HTMLInputElement).value)} />
+          <button type="button" class="btn-ghost" data-testid="labels-pdf" onClick={() => void printLabels()}>{t('labelsPrint')}</button>
         </section>
         <section class="card">
           <h2>{t('recentTubes')}</h2>
