@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "http/app.h"
 #include "http/handler_util.h"
+#include "qr/qr_image.h"
 #include "testing/lab_csv.h"
 #include "testing/labels.h"
 #include "testing/testing.h"
@@ -417,8 +418,26 @@ awaitable<Result<Response>> dismiss_positive(App& app, Request& req) {
   co_return Response::no_content();
 }
 
+// An open invitation with the QR the person shows at the site.
+Result<json::object> invitation_json(const testing::MyInvitation& i) {
+  KB_ASSIGN(std::string svg, qr::qr_svg(i.qr_payload));
+  return json::object{{"round_id", i.round_id},
+                      {"round_name", i.round_name},
+                      {"person_name", i.person_name},
+                      {"qr_payload", i.qr_payload},
+                      {"qr_svg", std::move(svg)}};
+}
+
 awaitable<Result<Response>> my_tests(App& app, Request& req) {
   KB_CO_ASSIGN(auto user, signed_in(app, req, access::citizen));
+  KB_CO_ASSIGN(auto invitations, app.db().read([&](store::Connection& c) {
+    return testing::invitations_of_account(c, user.id);
+  }));
+  json::array open;
+  for (const auto& i : invitations) {
+    KB_CO_ASSIGN(json::object o, invitation_json(i));
+    open.push_back(std::move(o));
+  }
   KB_CO_ASSIGN(auto tests, app.db().read([&](store::Connection& c) {
     return testing::tests_of_account(c, user.id);
   }));
@@ -430,7 +449,8 @@ awaitable<Result<Response>> my_tests(App& app, Request& req) {
     o["tube_label"] = t.tube_label;
     a.push_back(std::move(o));
   }
-  co_return Response::json(200, json::object{{"tests", std::move(a)}});
+  co_return Response::json(200,
+                           json::object{{"tests", std::move(a)}, {"invitations", std::move(open)}});
 }
 
 }  // namespace
@@ -489,7 +509,8 @@ void register_testing_routes(App& app) {
       "dismiss a positive test (no case)");
   r.add(
       Method::kGet, "/api/v1/me/tests", [&app](Request& req) { return my_tests(app, req); },
-      "the tests of the people this citizen manages, with their results");
+      "the tests of the people this citizen manages, with their results, and their open "
+      "invitations with the QR to show at the site");
 }
 
 }  // namespace kb::http

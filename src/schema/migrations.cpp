@@ -896,6 +896,13 @@ ALTER TABLE test_samples DROP COLUMN result_at;
 -- A tube is settled with its result now: nothing looks for unsettled tubes.
 DROP INDEX test_tubes_unsettled;
 )sql"},
+    {48, R"sql(
+-- An invitation carries a QR the person shows at the site (testing/sampled_person.h): an opaque
+-- token, "KBT1." and 22 random characters, naming the invited person. NULL for invitations made
+-- before it.
+ALTER TABLE test_invitations ADD COLUMN token TEXT;
+CREATE UNIQUE INDEX test_invitations_by_token ON test_invitations(token);
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run

@@ -58,8 +58,15 @@ constexpr Sql kSelectOpenContacts{
     "AND status IN ('pending', 'confirmed') ORDER BY person_id"};
 constexpr Sql kInsertInvitation{
     "testing_insert_invitation",
-    "INSERT INTO test_invitations (round_id, person_id, invited_at) VALUES ($1, $2, $3) "
-    "ON CONFLICT DO NOTHING"};
+    "INSERT INTO test_invitations (round_id, person_id, invited_at, token) VALUES ($1, $2, $3, "
+    "$4) ON CONFLICT DO NOTHING"};
+constexpr Sql kSelectInvitationsOfAccount{
+    "testing_select_invitations_of_account",
+    "SELECT i.round_id, r.name, p.full_name, i.token FROM test_invitations i "
+    "JOIN people p ON p.id = i.person_id JOIN test_rounds r ON r.id = i.round_id "
+    "WHERE p.account_id = $1 AND i.token IS NOT NULL AND NOT EXISTS (SELECT 1 FROM test_samples s "
+    "WHERE s.round_id = i.round_id AND s.person_id = i.person_id) ORDER BY i.round_id DESC LIMIT "
+    "20"};
 
 constexpr Sql kCountInvited{"testing_count_invited",
                             "SELECT COUNT(*) FROM test_invitations WHERE round_id = $1"};
@@ -398,8 +405,8 @@ Result<Audience> walk_in_area(const areas::AreaDirectory& areas, const accounts:
 
 std::string invitation_body(const NewRound& n) {
   std::string body = fmt::format(
-      "Bạn được mời lấy mẫu xét nghiệm trong đợt \"{}\". Mang mã QR cá nhân hoặc thẻ CCCD đến điểm "
-      "lấy mẫu.",
+      "Bạn được mời lấy mẫu xét nghiệm trong đợt \"{}\". Mở mục \"Xét nghiệm của tôi\" để xem "
+      "mã QR mời và đưa nhân viên quét (hoặc mang mã QR cá nhân, thẻ CCCD) tại điểm lấy mẫu.",
       n.name);
   for (const auto& s : n.sites) body += fmt::format(" Điểm: {} ngày {}.", s.name, s.day);
   if (body.size() > notify::kMaxBodyBytes) body.resize(notify::kMaxBodyBytes - 200);
@@ -586,13 +593,12 @@ Result<RoundView> create_round(store::Connection& c, const areas::AreaDirectory&
   invitation.body = invitation_body(n);
   invitation.dedupe_key = fmt::format("test-invite:{}", id);
   invitation.sender_id = official.id;
-  invitation.lane = notify::Lane::kBulk;
   for (int64_t person : a.people) {
-    KB_TRY(c.exec(kInsertInvitation, {id, person, now}));
-    invitation.person_id = person;
-    KB_ASSIGN(auto sent, notify::send_personal(c, invitation, now));
-    (void)sent;
+    KB_TRY(c.exec(kInsertInvitation, {id, person, now, new_invitation_token()}));
   }
+  KB_ASSIGN(auto sent,
+            notify::send_personal_to_many(c, a.people, invitation, notify::Lane::kBulk, now));
+  (void)sent;
   return round_for(c, official, id);
 }
 
@@ -911,6 +917,13 @@ Status dismiss_positive(store::Connection& c, const accounts::User& official, in
   KB_ASSIGN(Sample s, awaiting_sample(c, official, sample_id));
   KB_TRY(c.exec(kDecideSample, {s.id, std::string_view("dismissed"), Param{nullptr}}));
   return {};
+}
+
+Result<std::vector<MyInvitation>> invitations_of_account(store::Connection& c, int64_t account_id) {
+  KB_ASSIGN(auto rows, c.query(kSelectInvitationsOfAccount, {account_id}));
+  std::vector<MyInvitation> out;
+  for (const auto& r : rows) out.push_back(MyInvitation{r.i64(0), r.str(1), r.str(2), r.str(3)});
+  return out;
 }
 
 Result<std::vector<MyTest>> tests_of_account(store::Connection& c, int64_t account_id) {

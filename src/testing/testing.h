@@ -224,6 +224,13 @@ struct MyTest {
   Sample sample;
   std::string person_name, round_name, tube_label;
 };
+// The open invitations of the people the citizen account manages (not sampled in that round yet),
+// newest round first: the QR text to show at the site.
+struct MyInvitation {
+  int64_t round_id = 0;
+  std::string round_name, person_name, qr_payload;
+};
+Result<std::vector<MyInvitation>> invitations_of_account(store::Connection& c, int64_t account_id);
 // The tests of the people the citizen account manages, newest first.
 Result<std::vector<MyTest>> tests_of_account(store::Connection& c, int64_t account_id);
 

@@ -95,6 +95,7 @@ test('an official creates a round for a ward: its residents are invited', async 
   assert.equal(r.json.figures.invited, 12);
   const box = await inbox(people[3]);
   assert.ok(JSON.stringify(box).includes('Mời xét nghiệm'), JSON.stringify(box));
+  assert.ok(JSON.stringify(box).includes('mã QR mời'), 'the invitation says where its QR is');
   const hn = await server.request('GET', `/api/v1/testing/rounds/${roundId}`, { token: hanoi });
   assert.equal(hn.status, 404);
   const walkIn = await server.request('POST', '/api/v1/testing/rounds', { token: hcm, body: { name: 'Lấy mẫu vãng lai', kind: 'walk_in' } });
@@ -104,19 +105,29 @@ test('an official creates a round for a ward: its residents are invited', async 
 });
 
 test('staff sample twelve people into two pools by scanning; bad samples write nothing', async () => {
+  // The last person shows the QR of their invitation, as the inbox message tells them.
+  const mine = (await server.request('GET', '/api/v1/me/tests', { token: people[11].token })).json;
+  assert.equal(mine.invitations.length, 1, JSON.stringify(mine));
+  const invitation = mine.invitations[0];
+  assert.equal(invitation.round_id, roundId);
+  assert.match(invitation.qr_payload, /^KBT1\.[A-Za-z0-9_-]{22}$/);
+  assert.ok(invitation.qr_svg.startsWith('<svg'));
   for (let i = 0; i < 12; i++) {
     const p = people[i];
-    const payload = i % 3 === 0 ? await personalQr(p) : i % 3 === 1 ? cccdQr(p) : p.id;
+    const payload = i === 11 ? invitation.qr_payload : i % 3 === 0 ? await personalQr(p) : i % 3 === 1 ? cccdQr(p) : p.id;
     const r = await sample(roundId, { payload, tube: i < 6 ? 'P1-0001' : 'P1-0002' });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.person_id, p.person_id);
     assert.equal(r.json.tube.kind, 'pool');
     assert.equal(r.json.tube.members, (i % 6) + 1);
   }
+  const after = (await server.request('GET', '/api/v1/me/tests', { token: people[11].token })).json;
+  assert.deepEqual(after.invitations, [], 'a sampled person\'s invitation is used');
   const bad = [
     [{ payload: people[0].id, tube: 'P1-0003' }, 409, 'payload', 'already_sampled'],
     [{ payload: '079090999999', tube: 'P1-0003' }, 404, 'payload', 'person_not_found'],
     [{ payload: 'hello', tube: 'P1-0003' }, 400, 'payload', 'unrecognised_payload'],
+    [{ payload: 'KBT1.AAAAAAAAAAAAAAAAAAAAAA', tube: 'P1-0003' }, 404, 'payload', 'person_not_found'],
     [{ payload: people[0].id }, 400, 'tube', 'missing_field'],
     [{ payload: people[0].id, tube: 'P1 0003' }, 400, 'tube', 'invalid_label'],
   ];

@@ -30,6 +30,7 @@ export interface Applied { tubes: number; unchanged: number; cleared: number; re
 export interface RowError { row: number; field: string; code: string; message: string }
 export interface Positive extends Sample { full_name: string; phone: string; round_name: string; tube_label: string }
 export interface MyTest extends Sample { person_name: string; round_name: string; tube_label: string }
+export interface MyInvitation { round_id: number; round_name: string; person_name: string; qr_payload: string; qr_svg: string }
 export interface NewRound {
   name: string; kind: 'area' | 'contacts' | 'walk_in'; ward_codes?: string[]; case_id?: number;
   pool_size: number; sites?: { name: string; day: string }[];
@@ -64,5 +65,5 @@ export const testingApi = {
   positives: () => request<{ positives: Positive[] }>('GET', '/testing/positives'),
   confirm: (id: number) => request<{ case_id: number }>('POST', `/testing/positives/${id}/confirm`),
   dismiss: (id: number) => request<void>('POST', `/testing/positives/${id}/dismiss`),
-  myTests: () => request<{ tests: MyTest[] }>('GET', '/me/tests'),
+  myTests: () => request<{ tests: MyTest[]; invitations: MyInvitation[] }>('GET', '/me/tests'),
 };

@@ -12,7 +12,7 @@ import { vnTime } from '../casesApi';
 import { download } from '../venuesApi';
 import {
   RejectedFile, testingApi, type Applied, type Figures, type MyTest, type Positive, type Round, type RowError,
-  type SampleResult, type Tube, type WardFigures,
+  type SampleResult, type Tube, type WardFigures, type MyInvitation,
 } from '../testingApi';
 
 function useSignedIn(to = '/staff-login') {
@@ -426,13 +426,24 @@ export function MyTests() {
   const { t } = useI18n();
   useSignedIn('/login');
   const [tests, setTests] = useState<MyTest[] | null>(null);
+  const [invitations, setInvitations] = useState<MyInvitation[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
-    if (getToken()) testingApi.myTests().then((r) => setTests(r.tests), (e) => setError(errorText(e, t)));
+    if (getToken()) {
+      testingApi.myTests().then((r) => { setTests(r.tests); setInvitations(r.invitations ?? []); }, (e) => setError(errorText(e, t)));
+    }
   }, []);
   return (
     <Layout signedIn>
       <div class="stack">
+        {invitations.map((i) => (
+          <section class="card" data-testid={`invitation-${i.round_id}`}>
+            <h2>{t('invitationTitle')}</h2>
+            <p>{i.person_name} · {i.round_name}</p>
+            <div class="qr-image" role="img" aria-label={i.qr_payload} dangerouslySetInnerHTML={{ __html: i.qr_svg }} />
+            <p class="small muted">{t('invitationHint')}</p>
+          </section>
+        ))}
         <section class="card">
           <h1>{t('myTestsTitle')}</h1>
           <FormError message={error} />
