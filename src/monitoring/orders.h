@@ -212,7 +212,8 @@ Result<Order> confirm_negative_test(store::Connection& c, const accounts::User& 
                                     int64_t now);
 // A negative result recorded by mass testing (testing/testing.h), tested at `tested_at`: it meets
 // the person's open F0 home-care order's "negative test" as an official's confirmation does, when
-// taken on or after the order's start. Anything else (no such order, an earlier test): no-op.
+// taken on or after the order's start (audited without an actor). Anything else (no such order,
+// an earlier test): no-op.
 Status note_negative_test(store::Connection& c, int64_t person_id, int64_t tested_at, int64_t now);
 
 // ---- for reports.h ----
