@@ -7,9 +7,11 @@
 # pools' members are called back), and the server process's CPU time meanwhile (on PostgreSQL the
 # database server's work is not in it). Prints one markdown table row, ending with the load average.
 # Usage: bench/testing.sh sqlite|postgres   (postgres: run under scripts/with-postgres.sh)
+# KB_BIN names another server binary (A/B runs; default build/khaibao).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-sqlite}
+bin=${KB_BIN:-build/khaibao}
 people=${KB_BENCH_TEST_PEOPLE:-1000000}
 tubes=$((people / 10))
 work=$(mktemp -d /tmp/kb-bench-tx.XXXXXX)
@@ -28,7 +30,7 @@ fi
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 pid=
 serve() {
-  ./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" >>"$work/server.log" 2>&1 &
+  "$bin" serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" >>"$work/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
   echo "server did not start" >&2; cat "$work/server.log" >&2; exit 1
@@ -36,7 +38,7 @@ serve() {
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 serve
 echo 'a long enough bench password' >"$work/pw"
-./build/khaibao admin user add --db "$db" --data-dir "$work" --username bench.tx --role official \
+"$bin" admin user add --db "$db" --data-dir "$work" --username bench.tx --role official \
   --jurisdiction 79 --password-file "$work/pw" >&2
 token=$(curl -sf -H 'content-type: application/json' -d '{"username":"bench.tx","password":"a long enough bench password"}' \
   "http://127.0.0.1:$port/api/v1/auth/login" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).token))')
@@ -82,7 +84,9 @@ cpu_secs=$(printf "%.1f" "$(echo "scale=2; ($(cpu) - $cpu_before) / $(getconf CL
 cat "$work/applied.json" >&2; echo >&2
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 kill $pid; wait $pid 2>/dev/null || true; pid=
-recorded=$(sql -c "SELECT COUNT(*) FROM test_samples WHERE result IS NOT NULL")
+# Results have their own table since migration 47 (before it: test_samples.result).
+recorded=$(sql -c "SELECT COUNT(*) FROM test_results" 2>/dev/null ||
+  sql -c "SELECT COUNT(*) FROM test_samples WHERE result IS NOT NULL")
 messages=$(sql -c "SELECT COUNT(*) FROM messages WHERE kind = 'urgent'")
 if [ "$kind" = postgres ]; then sql -c "DROP SCHEMA $schema CASCADE" >/dev/null; fi
 secs=$(echo "$end - $start" | bc)

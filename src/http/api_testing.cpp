@@ -7,7 +7,9 @@
 #include "core/clock.h"
 #include "http/app.h"
 #include "http/handler_util.h"
+#include "qr/qr_image.h"
 #include "testing/lab_csv.h"
+#include "testing/labels.h"
 #include "testing/testing.h"
 
 namespace kb::http {
@@ -268,6 +270,47 @@ awaitable<Result<Response>> get_round(App& app, Request& req) {
   co_return Response::json(200, round_json(view));
 }
 
+awaitable<Result<Response>> round_wards(App& app, Request& req) {
+  KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
+  KB_CO_ASSIGN(int64_t id, path_id(req, "id", "round_not_found"));
+  KB_CO_ASSIGN(auto wards, app.db().read([&](store::Connection& c) {
+    return testing::ward_figures(c, official, id);
+  }));
+  json::array out;
+  for (const auto& w : wards) {
+    const auto* ward = app.areas().ward(w.ward_code);
+    out.push_back(json::object{{"ward_code", w.ward_code},
+                               {"ward_name", ward ? ward->name : std::string()},
+                               {"invited", w.invited},
+                               {"sampled", w.sampled},
+                               {"pools", w.pools},
+                               {"pending", w.pending},
+                               {"negative", w.negative},
+                               {"positive", w.positive},
+                               {"positivity", w.positivity}});
+  }
+  co_return Response::json(200, json::object{{"wards", std::move(out)}});
+}
+
+awaitable<Result<Response>> label_sheet(App& app, Request& req) {
+  KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
+  KB_CO_ASSIGN(int64_t id, path_id(req, "id", "round_not_found"));
+  KB_CO_ASSIGN(int64_t from, int_param(req, "from", 1, 99999, 1));
+  KB_CO_ASSIGN(int64_t count,
+               int_param(req, "count", 1, testing::kMaxLabelsPrinted, testing::kLabelsPerSheet));
+  KB_CO_ASSIGN(auto print, app.db().read([&](store::Connection& c) {
+    return testing::labels_to_print(c, official, id, from, count);
+  }));
+  auto draw = [print]() { return testing::label_sheet_pdf(print.round_name, print.labels); };
+  KB_CO_ASSIGN(std::string pdf, co_await app.offload(draw));
+  Response res;
+  res.content_type = "application/pdf";
+  res.body = std::move(pdf);
+  res.headers.emplace_back("Content-Disposition",
+                           fmt::format("inline; filename=\"labels-{}-{}.pdf\"", id, from));
+  co_return res;
+}
+
 awaitable<Result<Response>> add_site(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "round_not_found"));
@@ -375,8 +418,26 @@ awaitable<Result<Response>> dismiss_positive(App& app, Request& req) {
   co_return Response::no_content();
 }
 
+// An open invitation with the QR the person shows at the site.
+Result<json::object> invitation_json(const testing::MyInvitation& i) {
+  KB_ASSIGN(std::string svg, qr::qr_svg(i.qr_payload));
+  return json::object{{"round_id", i.round_id},
+                      {"round_name", i.round_name},
+                      {"person_name", i.person_name},
+                      {"qr_payload", i.qr_payload},
+                      {"qr_svg", std::move(svg)}};
+}
+
 awaitable<Result<Response>> my_tests(App& app, Request& req) {
   KB_CO_ASSIGN(auto user, signed_in(app, req, access::citizen));
+  KB_CO_ASSIGN(auto invitations, app.db().read([&](store::Connection& c) {
+    return testing::invitations_of_account(c, user.id);
+  }));
+  json::array open;
+  for (const auto& i : invitations) {
+    KB_CO_ASSIGN(json::object o, invitation_json(i));
+    open.push_back(std::move(o));
+  }
   KB_CO_ASSIGN(auto tests, app.db().read([&](store::Connection& c) {
     return testing::tests_of_account(c, user.id);
   }));
@@ -388,7 +449,8 @@ awaitable<Result<Response>> my_tests(App& app, Request& req) {
     o["tube_label"] = t.tube_label;
     a.push_back(std::move(o));
   }
-  co_return Response::json(200, json::object{{"tests", std::move(a)}});
+  co_return Response::json(200,
+                           json::object{{"tests", std::move(a)}, {"invitations", std::move(open)}});
 }
 
 }  // namespace
@@ -406,6 +468,14 @@ void register_testing_routes(App& app) {
   r.add(
       Method::kGet, "/api/v1/testing/rounds/{id}",
       [&app](Request& req) { return get_round(app, req); }, "one testing round: sites and figures");
+  r.add(
+      Method::kGet, "/api/v1/testing/rounds/{id}/wards",
+      [&app](Request& req) { return round_wards(app, req); },
+      "a round's figures by the ward its people live in");
+  r.add(
+      Method::kGet, "/api/v1/testing/rounds/{id}/labels.pdf",
+      [&app](Request& req) { return label_sheet(app, req); },
+      "a PDF sheet of the round's numbered tube labels (Code 128 and QR)");
   r.add(
       Method::kPost, "/api/v1/testing/rounds/{id}/sites",
       [&app](Request& req) { return add_site(app, req); },
@@ -439,7 +509,8 @@ void register_testing_routes(App& app) {
       "dismiss a positive test (no case)");
   r.add(
       Method::kGet, "/api/v1/me/tests", [&app](Request& req) { return my_tests(app, req); },
-      "the tests of the people this citizen manages, with their results");
+      "the tests of the people this citizen manages, with their results, and their open "
+      "invitations with the QR to show at the site");
 }
 
 }  // namespace kb::http

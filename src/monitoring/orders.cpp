@@ -790,6 +790,20 @@ Result<Order> confirm_negative_test(store::Connection& c, const accounts::User& 
   return std::move(*after);
 }
 
+Status note_negative_test(store::Connection& c, int64_t person_id, int64_t tested_at, int64_t now) {
+  KB_ASSIGN(auto o, open_order_of(c, person_id));
+  if (!o || o->kind != Kind::kF0HomeCare || tested_at < o->starts_at) return {};
+  if (o->negative_test_at && *o->negative_test_at >= tested_at) return {};
+  KB_TRY(c.exec(kSetNegativeTest, {o->id, tested_at, Param{nullptr}, now}));
+  KB_TRY(audit::record(c, {now,
+                           std::nullopt,
+                           "monitoring.negative_test_by_testing",
+                           fmt::format("monitoring_order:{}", o->id),
+                           format_rfc3339(tested_at),
+                           {}}));
+  return announce_board(c, *o);
+}
+
 Result<Order> join_area_order(store::Connection& c, const AreaOrder& area,
                               const people::Person& resident, int64_t now) {
   accounts::User placed_by;

@@ -16,8 +16,8 @@
 // person's case as recovered.
 //
 // Release rule: every condition of the order's kind must hold (release_blockers). "negative_test"
-// is, until mass testing exists (its issue), an official confirming a negative result on the
-// order (confirm_negative_test); the testing module will feed the same condition.
+// is an official confirming a negative result on the order (confirm_negative_test) or a negative
+// result recorded by mass testing (note_negative_test).
 //
 // Who may act: health officials in charge of the order's ward (access::in_charge); an order
 // outside the official's jurisdiction answers kNotFound. Every action is audited in its write.
@@ -210,6 +210,11 @@ Result<Order> transfer_to_hospital(store::Connection& c, const accounts::User& o
 Result<Order> confirm_negative_test(store::Connection& c, const accounts::User& official,
                                     int64_t order_id, int64_t tested_at, std::string_view note,
                                     int64_t now);
+// A negative result recorded by mass testing (testing/testing.h), tested at `tested_at`: it meets
+// the person's open F0 home-care order's "negative test" as an official's confirmation does, when
+// taken on or after the order's start (audited without an actor). Anything else (no such order,
+// an earlier test): no-op.
+Status note_negative_test(store::Connection& c, int64_t person_id, int64_t tested_at, int64_t now);
 
 // ---- for reports.h ----
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "checkin/visitors.h"
+#include "core/crypto.h"
 #include "core/phone.h"
 #include "qr/personal_qr.h"
 
@@ -21,6 +22,10 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+constexpr std::string_view kInvitationPrefix = "KBT1.";
+constexpr store::Sql kInvitedPerson{"testing_invited_person",
+                                    "SELECT person_id FROM test_invitations WHERE token = $1"};
+
 Error not_found(std::string_view field, std::string_view what) {
   return Error{ErrorKind::kNotFound, "person_not_found",
                fmt::format("nobody known has this {}", what), std::string(field)};
@@ -28,11 +33,15 @@ Error not_found(std::string_view field, std::string_view what) {
 
 }  // namespace
 
+std::string new_invitation_token() { return std::string(kInvitationPrefix) + random_token(16); }
+
 Result<SampledPerson> parse_sampled_person(std::string_view payload, int64_t now,
                                            std::string_view field) {
   std::string_view text = trim(payload);
   if (text.empty()) return invalid(std::string(field), "empty", "scan or type a code");
   if (qr::looks_like_personal_qr(text)) return SampledPerson(PersonalQr{std::string(text)});
+  if (text.starts_with(kInvitationPrefix) && text.size() <= 64)
+    return SampledPerson(InvitationQr{std::string(text)});
   if (scan::looks_like_cccd(text)) {
     KB_ASSIGN(scan::CccdCard card, scan::parse_cccd(text, now));
     return SampledPerson(std::move(card));
@@ -50,7 +59,8 @@ Result<SampledPerson> parse_sampled_person(std::string_view payload, int64_t now
     return invalid(std::string(field), "venue_qr", "this is a venue's QR code, not a person's");
   }
   return invalid(std::string(field), "unrecognised_payload",
-                 "not a personal QR, a CCCD or BHYT card, a 12-digit CCCD number or a phone");
+                 "not a personal QR, an invitation QR, a CCCD or BHYT card, a 12-digit CCCD number "
+                 "or a phone");
 }
 
 Result<people::Person> find_sampled_person(store::Connection& c, const SampledPerson& who,
@@ -61,6 +71,13 @@ Result<people::Person> find_sampled_person(store::Connection& c, const SampledPe
     if (check.verdict != qr::Verdict::kValid) return qr::refusal(check.verdict, std::string(field));
     KB_ASSIGN(auto p, people::find(c, check.person_id));
     if (!p) return not_found(field, "QR");
+    return std::move(*p);
+  }
+  if (const auto* invitation = std::get_if<InvitationQr>(&who)) {
+    KB_ASSIGN(auto row, c.query_one(kInvitedPerson, {std::string_view(invitation->token)}));
+    if (!row) return not_found(field, "invitation QR");
+    KB_ASSIGN(auto p, people::find(c, row->i64(0)));
+    if (!p) return not_found(field, "invitation QR");
     return std::move(*p);
   }
   if (const auto* card = std::get_if<scan::CccdCard>(&who))

@@ -26,14 +26,22 @@ struct IdNumber {
 struct Phone {
   std::string e164;
 };
-using SampledPerson = std::variant<PersonalQr, scan::CccdCard, scan::BhytCard, IdNumber, Phone>;
+struct InvitationQr {
+  std::string token;  // "KBT1.…", from the person's invitation to a round
+};
+using SampledPerson =
+    std::variant<PersonalQr, scan::CccdCard, scan::BhytCard, IdNumber, Phone, InvitationQr>;
+
+// A new invitation's QR text: "KBT1." and 22 random base64url characters (128 bits).
+std::string new_invitation_token();
 
 // Parses a scanned or typed code. Errors name `field` (unrecognised_payload, venue_qr, and the
 // card parsers' own).
 Result<SampledPerson> parse_sampled_person(std::string_view payload, int64_t now,
                                            std::string_view field = "payload");
 
-// The person behind it: a personal QR must be valid (not forged, expired or revoked); a chip or
+// The person behind it: an invitation QR must be one the app made (any round's: it names the
+// person); a personal QR must be valid (not forged, expired or revoked); a chip or
 // health-insurance card records its holder when new; a typed number or phone must name someone
 // known (person_not_found; ambiguous_phone when several people share it). Errors name `field`.
 // `place` is the round's area, where a person first recorded from a card belongs (its venue_id

@@ -8,8 +8,10 @@
 
 #include "access/policy.h"
 #include "cases/case.h"
+#include "monitoring/orders.h"
 #include "notify/messages.h"
 #include "people/person.h"
+#include "testing/labels.h"
 
 namespace kb::testing {
 namespace {
@@ -56,8 +58,15 @@ constexpr Sql kSelectOpenContacts{
     "AND status IN ('pending', 'confirmed') ORDER BY person_id"};
 constexpr Sql kInsertInvitation{
     "testing_insert_invitation",
-    "INSERT INTO test_invitations (round_id, person_id, invited_at) VALUES ($1, $2, $3) "
-    "ON CONFLICT DO NOTHING"};
+    "INSERT INTO test_invitations (round_id, person_id, invited_at, token) VALUES ($1, $2, $3, "
+    "$4) ON CONFLICT DO NOTHING"};
+constexpr Sql kSelectInvitationsOfAccount{
+    "testing_select_invitations_of_account",
+    "SELECT i.round_id, r.name, p.full_name, i.token FROM test_invitations i "
+    "JOIN people p ON p.id = i.person_id JOIN test_rounds r ON r.id = i.round_id "
+    "WHERE p.account_id = $1 AND i.token IS NOT NULL AND NOT EXISTS (SELECT 1 FROM test_samples s "
+    "WHERE s.round_id = i.round_id AND s.person_id = i.person_id) ORDER BY i.round_id DESC LIMIT "
+    "20"};
 
 constexpr Sql kCountInvited{"testing_count_invited",
                             "SELECT COUNT(*) FROM test_invitations WHERE round_id = $1"};
@@ -70,11 +79,25 @@ constexpr Sql kCountTubes{"testing_count_tubes",
                           "WHERE round_id = $1 AND members > 0"};
 constexpr Sql kCountResults{
     "testing_count_results",
-    "SELECT result, COUNT(DISTINCT person_id) FROM test_samples WHERE round_id = $1 "
-    "AND result IS NOT NULL GROUP BY result"};
+    "SELECT x.result, COUNT(DISTINCT s.person_id) FROM test_samples s JOIN test_results x "
+    "ON x.sample_id = s.id WHERE s.round_id = $1 GROUP BY x.result"};
 constexpr Sql kCountRetests{
     "testing_count_retests",
     "SELECT COUNT(*) FROM test_samples WHERE round_id = $1 AND attempt = 1"};
+constexpr Sql kWardInvited{
+    "testing_ward_invited",
+    "SELECT p.ward_code, COUNT(*) FROM test_invitations i JOIN people p ON p.id = i.person_id "
+    "WHERE i.round_id = $1 GROUP BY p.ward_code"};
+constexpr Sql kWardSampled{
+    "testing_ward_sampled",
+    "SELECT p.ward_code, COUNT(DISTINCT s.person_id), "
+    "COUNT(DISTINCT CASE WHEN t.kind = 'pool' THEN t.id END), "
+    "COUNT(DISTINCT CASE WHEN x.result IS NULL THEN s.person_id END), "
+    "COUNT(DISTINCT CASE WHEN x.result = 'negative' THEN s.person_id END), "
+    "COUNT(DISTINCT CASE WHEN x.result = 'positive' THEN s.person_id END) "
+    "FROM test_samples s JOIN people p ON p.id = s.person_id "
+    "LEFT JOIN test_tubes t ON t.id = s.tube_id LEFT JOIN test_results x ON x.sample_id = s.id "
+    "WHERE s.round_id = $1 GROUP BY p.ward_code"};
 
 constexpr Sql kSelectTubeByLabel{
     "testing_select_tube_by_label",
@@ -122,59 +145,67 @@ const Sql& select_tubes_by_labels() {
   static const Sql sql{"testing_select_tubes_by_labels", text.c_str()};
   return sql;
 }
+// A tube's result settles it: its members' results are recorded in the same batch.
 const Sql& set_tube_results() {
   static const std::string text = numbered(
-      "UPDATE test_tubes SET result = v.column2, result_at = v.column3, lab = v.column4 FROM "
-      "(VALUES ",
+      "UPDATE test_tubes SET result = v.column2, result_at = v.column3, lab = v.column4, "
+      "settled = 1 FROM (VALUES ",
       "(CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS BIGINT), CAST(?4 AS TEXT))", 4,
       ") AS v WHERE test_tubes.id = v.column1");
   static const Sql sql{"testing_set_tube_results", text.c_str()};
   return sql;
 }
+// Every member of each tube gets the tube's outcome for them (negative, recalled or positive).
+const Sql& record_member_results() {
+  static const std::string text = numbered(
+      "INSERT INTO test_results (sample_id, result, result_at) SELECT s.id, v.column2, v.column3 "
+      "FROM test_samples s JOIN (VALUES ",
+      "(CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS BIGINT))", 3,
+      ") AS v ON s.tube_id = v.column1");
+  static const Sql sql{"testing_record_member_results", text.c_str()};
+  return sql;
+}
 
+// Sample rows carry their result (test_results x, joined by KB_SAMPLE_RESULT).
 #define KB_SAMPLE_COLUMNS                                                               \
-  "s.id, s.round_id, s.person_id, s.tube_id, s.kind, s.attempt, s.taken_at, s.result, " \
-  "s.result_at, "                                                                       \
-  "s.confirmation, s.case_id"
-constexpr Sql kSelectPcrSamplesOf{
-    "testing_select_pcr_samples_of",
-    "SELECT " KB_SAMPLE_COLUMNS
-    " FROM test_samples s WHERE s.round_id = $1 AND s.person_id = $2 AND "
-    "s.kind = $3 ORDER BY s.attempt"};
+  "s.id, s.round_id, s.person_id, s.tube_id, s.kind, s.attempt, s.taken_at, x.result, " \
+  "x.result_at, s.confirmation, s.case_id"
+#define KB_SAMPLE_RESULT " LEFT JOIN test_results x ON x.sample_id = s.id "
+constexpr Sql kSelectPcrSamplesOf{"testing_select_pcr_samples_of",
+                                  "SELECT " KB_SAMPLE_COLUMNS
+                                  " FROM test_samples s" KB_SAMPLE_RESULT
+                                  "WHERE s.round_id = $1 AND s.person_id = $2 AND "
+                                  "s.kind = $3 ORDER BY s.attempt"};
 constexpr Sql kInsertSample{
     "testing_insert_sample",
     "INSERT INTO test_samples (round_id, person_id, tube_id, kind, attempt, taken_at, "
-    "taken_by, result, result_at, confirmation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-    "$9, $10) RETURNING id"};
+    "taken_by, confirmation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
+constexpr Sql kInsertResult{
+    "testing_insert_result",
+    "INSERT INTO test_results (sample_id, result, result_at) VALUES ($1, $2, $3)"};
 constexpr Sql kSelectSample{"testing_select_sample",
-                            "SELECT " KB_SAMPLE_COLUMNS " FROM test_samples s WHERE s.id = $1"};
-// The samples of a round's tubes that have just got the result `$2` (and are of kind `$3`) take the
-// result `$4` at the tube's time: one statement per round and outcome, however many tubes a lab
-// file names; the tubes are settled after (kSettleTubes).
-constexpr Sql kSetResultedSamples{
-    "testing_set_resulted_samples",
-    "UPDATE test_samples SET result = $4, result_at = t.result_at FROM test_tubes t "
-    "WHERE t.id = test_samples.tube_id AND t.round_id = $1 AND t.settled = 0 AND t.result = $2 AND "
-    "t.kind = $3"};
-// Positive individual tubes: their samples wait for an official as well.
-constexpr Sql kSetPositiveSamples{
-    "testing_set_positive_samples",
-    "UPDATE test_samples SET result = 'positive', result_at = t.result_at, confirmation = "
-    "'pending' "
-    "FROM test_tubes t WHERE t.id = test_samples.tube_id AND t.round_id = $1 AND t.settled = 0 "
-    "AND t.result = 'positive' AND t.kind = 'individual'"};
-constexpr Sql kSettleTubes{"testing_settle_tubes",
-                           "UPDATE test_tubes SET settled = 1 WHERE round_id = $1 AND settled = 0 "
-                           "AND result IS NOT NULL"};
-constexpr Sql kSelectRecalledMembers{
-    "testing_select_recalled_members",
-    "SELECT s.id, s.person_id FROM test_samples s JOIN test_tubes t ON t.id = s.tube_id WHERE "
-    "t.round_id = $1 "
-    "AND t.settled = 0 AND t.result = 'positive' AND t.kind = 'pool' ORDER BY s.id"};
+                            "SELECT " KB_SAMPLE_COLUMNS " FROM test_samples s" KB_SAMPLE_RESULT
+                            "WHERE s.id = $1"};
+constexpr Sql kSelectTubeMembers{
+    "testing_select_tube_members",
+    "SELECT person_id FROM test_samples WHERE tube_id = $1 ORDER BY id"};
+// People in F0 home care with a negative result at or after $1: it feeds their release rule.
+// (From the people, each looked up by person: test_results may be far larger than its statistics.)
+constexpr Sql kNegativesInHomeCare{
+    "testing_negatives_in_home_care",
+    "SELECT p.id, (SELECT MAX(x.result_at) FROM test_samples s JOIN test_results x ON x.sample_id "
+    "= s.id WHERE s.person_id = p.id AND x.result = 'negative' AND x.result_at >= $1) FROM people "
+    "p "
+    "WHERE p.monitoring_kind = 'f0_home_care'"};
+// A positive individual tube's sample waits for an official.
+constexpr Sql kAwaitConfirmation{
+    "testing_await_confirmation",
+    "UPDATE test_samples SET confirmation = 'pending' WHERE tube_id = $1"};
 constexpr Sql kSelectAwaiting{
     "testing_select_awaiting",
     "SELECT " KB_SAMPLE_COLUMNS
-    ", p.full_name, p.phone, r.name, r.province_code, r.ward_code, t.label FROM test_samples s "
+    ", p.full_name, p.phone, r.name, r.province_code, r.ward_code, t.label FROM test_samples "
+    "s" KB_SAMPLE_RESULT
     "JOIN people p ON p.id = s.person_id JOIN test_rounds r ON r.id = s.round_id "
     "LEFT JOIN test_tubes t ON t.id = s.tube_id WHERE s.confirmation = 'pending' ORDER BY s.id "
     "LIMIT 5000"};
@@ -184,10 +215,12 @@ constexpr Sql kDecideSample{"testing_decide_sample",
 constexpr Sql kSelectTestsOfAccount{
     "testing_select_tests_of_account",
     "SELECT " KB_SAMPLE_COLUMNS
-    ", p.full_name, r.name, t.label FROM test_samples s JOIN people p ON p.id = s.person_id "
+    ", p.full_name, r.name, t.label FROM test_samples s" KB_SAMPLE_RESULT
+    "JOIN people p ON p.id = s.person_id "
     "JOIN test_rounds r ON r.id = s.round_id LEFT JOIN test_tubes t ON t.id = s.tube_id "
     "WHERE p.account_id = $1 ORDER BY s.id DESC LIMIT 200"};
 #undef KB_SAMPLE_COLUMNS
+#undef KB_SAMPLE_RESULT
 
 constexpr size_t kSampleColumns = 11;
 constexpr size_t kMaxWards = 200;
@@ -372,8 +405,8 @@ Result<Audience> walk_in_area(const areas::AreaDirectory& areas, const accounts:
 
 std::string invitation_body(const NewRound& n) {
   std::string body = fmt::format(
-      "Bạn được mời lấy mẫu xét nghiệm trong đợt \"{}\". Mang mã QR cá nhân hoặc thẻ CCCD đến điểm "
-      "lấy mẫu.",
+      "Bạn được mời lấy mẫu xét nghiệm trong đợt \"{}\". Mở mục \"Xét nghiệm của tôi\" để xem "
+      "mã QR mời và đưa nhân viên quét (hoặc mang mã QR cá nhân, thẻ CCCD) tại điểm lấy mẫu.",
       n.name);
   for (const auto& s : n.sites) body += fmt::format(" Điểm: {} ngày {}.", s.name, s.day);
   if (body.size() > notify::kMaxBodyBytes) body.resize(notify::kMaxBodyBytes - 200);
@@ -440,10 +473,12 @@ Result<Sampled> take_rapid(store::Connection& c, const accounts::User& official,
   std::string_view result = finding_name(finding);
   KB_ASSIGN(
       auto row,
-      c.query_one(kInsertSample, {round.id, person.id, Param{nullptr}, std::string_view("rapid"),
-                                  int64_t{0}, now, official.id, result, now,
-                                  positive ? Param{std::string_view("pending")} : Param{nullptr}}));
+      c.query_one(kInsertSample,
+                  {round.id, person.id, Param{nullptr}, std::string_view("rapid"), int64_t{0}, now,
+                   official.id, positive ? Param{std::string_view("pending")} : Param{nullptr}}));
   if (!row) return internal("insert into test_samples returned no id");
+  KB_TRY(c.exec(kInsertResult, {row->i64(0), result, now}));
+  if (!positive) KB_TRY(monitoring::note_negative_test(c, person.id, now, now));
   KB_ASSIGN(auto stored, c.query_one(kSelectSample, {row->i64(0)}));
   return Sampled{sample_from(*stored), std::nullopt, people::mask_name(person.full_name), false};
 }
@@ -486,21 +521,19 @@ Result<Tube> tube_for_sample(store::Connection& c, const accounts::User& officia
               std::nullopt,     ""};
 }
 
-Status send_recall(store::Connection& c, const Round& round, int64_t sample_id, int64_t person_id,
-                   int64_t now) {
+// The members of the round's positive pools are called back, one urgent message each (at most
+// one per person and round, however often a result is given again).
+Result<std::vector<int64_t>> send_recalls(store::Connection& c, const Round& round,
+                                          const std::vector<int64_t>& people, int64_t now) {
   notify::PersonalMessage m;
-  m.person_id = person_id;
   m.kind = notify::Kind::kUrgent;
   m.title = "Cần xét nghiệm lại ngay";
   m.body = fmt::format(
       "Mẫu gộp có mẫu của bạn trong đợt \"{}\" cho kết quả dương tính. Hãy đến điểm lấy mẫu để "
       "xét nghiệm cá thể ngay, mang mã QR cá nhân hoặc CCCD; hạn chế tiếp xúc trong lúc chờ.",
       round.name);
-  m.dedupe_key = fmt::format("test-recall:{}", sample_id);
-  m.lane = notify::Lane::kUrgent;
-  KB_ASSIGN(auto sent, notify::send_personal(c, m, now));
-  (void)sent;
-  return {};
+  m.dedupe_key = fmt::format("test-recall-round:{}", round.id);
+  return notify::send_personal_to_many(c, people, m, notify::Lane::kUrgent, now);
 }
 
 }  // namespace
@@ -560,13 +593,12 @@ Result<RoundView> create_round(store::Connection& c, const areas::AreaDirectory&
   invitation.body = invitation_body(n);
   invitation.dedupe_key = fmt::format("test-invite:{}", id);
   invitation.sender_id = official.id;
-  invitation.lane = notify::Lane::kBulk;
   for (int64_t person : a.people) {
-    KB_TRY(c.exec(kInsertInvitation, {id, person, now}));
-    invitation.person_id = person;
-    KB_ASSIGN(auto sent, notify::send_personal(c, invitation, now));
-    (void)sent;
+    KB_TRY(c.exec(kInsertInvitation, {id, person, now, new_invitation_token()}));
   }
+  KB_ASSIGN(auto sent,
+            notify::send_personal_to_many(c, a.people, invitation, notify::Lane::kBulk, now));
+  (void)sent;
   return round_for(c, official, id);
 }
 
@@ -596,6 +628,33 @@ Result<std::vector<RoundView>> list_rounds(store::Connection& c, const accounts:
     KB_ASSIGN(Figures f, figures_of(c, round.id));
     out.push_back(RoundView{std::move(round), f});
   }
+  return out;
+}
+
+Result<std::vector<WardFigures>> ward_figures(store::Connection& c, const accounts::User& official,
+                                              int64_t round_id) {
+  KB_ASSIGN(Round round, visible_round(c, official, round_id));
+  std::map<std::string, WardFigures> wards;
+  auto of = [&wards](const std::string& code) -> WardFigures& {
+    WardFigures& w = wards[code];
+    w.ward_code = code;
+    return w;
+  };
+  KB_ASSIGN(auto invited, c.query(kWardInvited, {round.id}));
+  for (const auto& r : invited) of(r.str(0)).invited = r.i64(1);
+  KB_ASSIGN(auto sampled, c.query(kWardSampled, {round.id}));
+  for (const auto& r : sampled) {
+    WardFigures& w = of(r.str(0));
+    w.sampled = r.i64(1);
+    w.pools = r.i64(2);
+    w.pending = r.i64(3);
+    w.negative = r.i64(4);
+    w.positive = r.i64(5);
+    const int64_t decided = w.negative + w.positive;
+    w.positivity = decided > 0 ? static_cast<double>(w.positive) / static_cast<double>(decided) : 0;
+  }
+  std::vector<WardFigures> out;
+  for (auto& [code, w] : wards) out.push_back(std::move(w));
   return out;
 }
 
@@ -629,10 +688,9 @@ Result<Sampled> take_sample(store::Connection& c, const accounts::User& official
     retest = true;
   }
   KB_ASSIGN(Tube tube, tube_for_sample(c, official, round, n, retest, now));
-  KB_ASSIGN(auto row,
-            c.query_one(kInsertSample, {round.id, person.id, tube.id, std::string_view("pcr"),
-                                        int64_t{retest ? 1 : 0}, now, official.id, Param{nullptr},
-                                        Param{nullptr}, Param{nullptr}}));
+  KB_ASSIGN(auto row, c.query_one(kInsertSample,
+                                  {round.id, person.id, tube.id, std::string_view("pcr"),
+                                   int64_t{retest ? 1 : 0}, now, official.id, Param{nullptr}}));
   if (!row) return internal("insert into test_samples returned no id");
   KB_TRY(c.exec(kAddTubeMember, {tube.id}));
   tube.members += 1;
@@ -650,6 +708,19 @@ Result<std::vector<Tube>> tubes_of_round(store::Connection& c, const accounts::U
     out.push_back(std::move(t));
   }
   return out;
+}
+
+Result<LabelsToPrint> labels_to_print(store::Connection& c, const accounts::User& official,
+                                      int64_t round_id, int64_t from, int64_t count) {
+  KB_ASSIGN(Round round, visible_round(c, official, round_id));
+  constexpr int64_t kLastLabel = 99999;
+  if (from < 1 || from > kLastLabel)
+    return invalid("from", "out_of_range", "labels are numbered 1 to 99999");
+  if (count < 1 || count > kMaxLabelsPrinted || from + count - 1 > kLastLabel) {
+    return invalid("count", "out_of_range",
+                   fmt::format("print 1 to {} labels, none past 99999", kMaxLabelsPrinted));
+  }
+  return LabelsToPrint{round.name, round_labels(round.id, from, count)};
 }
 
 Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& official,
@@ -739,38 +810,58 @@ Result<ApplyOutcome> apply_results(store::Connection& c, const accounts::User& o
     out.applied = Applied{};
     return out;
   }
-  std::map<int64_t, const Round*> touched;
+  // In batches of kTubeBatch tubes: the tubes' results, then their members'; a short batch is
+  // padded with tube 0, which names no tube.
   for (size_t from = 0; from < planned.size(); from += kTubeBatch) {
-    std::vector<store::Param> params;
+    std::vector<store::Param> tubes_params, members_params;
     for (size_t k = 0; k < static_cast<size_t>(kTubeBatch); ++k) {
-      const Planned& p = planned[std::min(from + k, planned.size() - 1)];
-      params.insert(params.end(), {p.tube.id, finding_name(p.result->finding), p.result->at,
-                                   std::string_view(p.result->lab)});
+      if (from + k >= planned.size()) {
+        tubes_params.insert(tubes_params.end(),
+                            {int64_t{0}, std::string_view(), int64_t{0}, std::string_view()});
+        members_params.insert(members_params.end(), {int64_t{0}, std::string_view(), int64_t{0}});
+        continue;
+      }
+      const Planned& p = planned[from + k];
+      const bool positive = p.result->finding == Finding::kPositive;
+      const bool pool = p.tube.kind == TubeKind::kPool;
+      tubes_params.insert(tubes_params.end(), {p.tube.id, finding_name(p.result->finding),
+                                               p.result->at, std::string_view(p.result->lab)});
+      std::string_view outcome = !positive ? "negative" : pool ? "recalled" : "positive";
+      members_params.insert(members_params.end(), {p.tube.id, outcome, p.result->at});
+      (!positive ? out.applied.cleared
+       : pool    ? out.applied.recalled
+                 : out.applied.positives) += p.tube.members;
     }
-    KB_TRY(c.exec(set_tube_results(), params));
+    KB_TRY(c.exec(set_tube_results(), tubes_params));
+    KB_TRY(c.exec(record_member_results(), members_params));
   }
-  for (const auto& p : planned) touched.emplace(p.round->id, p.round);
   out.applied.tubes = static_cast<int64_t>(planned.size());
-  const std::string_view pool = tube_kind_name(TubeKind::kPool),
-                         individual = tube_kind_name(TubeKind::kIndividual);
-  for (const auto& [round_id, round] : touched) {
-    // The members of positive pools are called back (read before their result is set).
-    KB_ASSIGN(auto members, c.query(kSelectRecalledMembers, {round_id}));
-    for (const auto& m : members) {
-      KB_TRY(send_recall(c, *round, m.i64(0), m.i64(1), now));
-      out.applied.messaged.push_back(m.i64(1));
+  // Positive pools call every member back; a positive individual waits for an official.
+  std::map<const Round*, std::vector<int64_t>> recalled;
+  for (const auto& p : planned) {
+    if (p.result->finding != Finding::kPositive) continue;
+    if (p.tube.kind == TubeKind::kIndividual) {
+      KB_TRY(c.exec(kAwaitConfirmation, {p.tube.id}));
+      continue;
     }
-    const std::string_view negative = "negative", positive = "positive";
-    for (std::string_view kind : {pool, individual}) {
-      KB_ASSIGN(int64_t n, c.exec(kSetResultedSamples, {round_id, negative, kind, negative}));
-      out.applied.cleared += n;
+    KB_ASSIGN(auto members, c.query(kSelectTubeMembers, {p.tube.id}));
+    for (const auto& m : members) recalled[p.round].push_back(m.i64(0));
+  }
+  for (const auto& [round, people] : recalled) {
+    KB_ASSIGN(auto sent, send_recalls(c, *round, people, now));
+    out.applied.messaged.insert(out.applied.messaged.end(), sent.begin(), sent.end());
+  }
+  // Negative results count for the release of people in home care (few among those tested).
+  std::optional<int64_t> first_negative;
+  for (const auto& p : planned) {
+    if (p.result->finding == Finding::kNegative)
+      first_negative = std::min(first_negative.value_or(p.result->at), p.result->at);
+  }
+  if (first_negative) {
+    KB_ASSIGN(auto negatives, c.query(kNegativesInHomeCare, {*first_negative}));
+    for (const auto& n : negatives) {
+      if (auto at = n.opt_i64(1)) KB_TRY(monitoring::note_negative_test(c, n.i64(0), *at, now));
     }
-    KB_ASSIGN(int64_t recalled, c.exec(kSetResultedSamples,
-                                       {round_id, positive, pool, std::string_view("recalled")}));
-    out.applied.recalled += recalled;
-    KB_ASSIGN(int64_t positives, c.exec(kSetPositiveSamples, {round_id}));
-    out.applied.positives += positives;
-    KB_TRY(c.exec(kSettleTubes, {round_id}));
   }
   return out;
 }
@@ -826,6 +917,13 @@ Status dismiss_positive(store::Connection& c, const accounts::User& official, in
   KB_ASSIGN(Sample s, awaiting_sample(c, official, sample_id));
   KB_TRY(c.exec(kDecideSample, {s.id, std::string_view("dismissed"), Param{nullptr}}));
   return {};
+}
+
+Result<std::vector<MyInvitation>> invitations_of_account(store::Connection& c, int64_t account_id) {
+  KB_ASSIGN(auto rows, c.query(kSelectInvitationsOfAccount, {account_id}));
+  std::vector<MyInvitation> out;
+  for (const auto& r : rows) out.push_back(MyInvitation{r.i64(0), r.str(1), r.str(2), r.str(3)});
+  return out;
 }
 
 Result<std::vector<MyTest>> tests_of_account(store::Connection& c, int64_t account_id) {

@@ -93,6 +93,15 @@ struct RoundView {
   Figures figures;
 };
 
+// A round's figures for the people living in one ward (people of a walk-in or contacts round may
+// live anywhere; "" is an unknown address): pools holding a sample of theirs, and people (not
+// tubes) awaiting a result.
+struct WardFigures {
+  std::string ward_code;
+  int64_t invited = 0, sampled = 0, pools = 0, pending = 0, negative = 0, positive = 0;
+  double positivity = 0;  // positive / (negative + positive), 0 when none
+};
+
 // Creates the round and sends its invitations (errors name the field: name, ward_codes, case_id,
 // province_code, pool_size, sites). kForbidden outside the official's jurisdiction.
 Result<RoundView> create_round(store::Connection& c, const areas::AreaDirectory& areas,
@@ -102,6 +111,9 @@ Result<RoundView> round_for(store::Connection& c, const accounts::User& official
 // The rounds the official sees, newest first.
 Result<std::vector<RoundView>> list_rounds(store::Connection& c, const accounts::User& official,
                                            int64_t limit);
+// The round's figures by ward, in ward code order (kNotFound round_not_found as round_for).
+Result<std::vector<WardFigures>> ward_figures(store::Connection& c, const accounts::User& official,
+                                              int64_t round_id);
 Result<Site> add_site(store::Connection& c, const accounts::User& official, int64_t round_id,
                       const NewSite& site);
 
@@ -158,6 +170,16 @@ Result<Sampled> take_sample(store::Connection& c, const accounts::User& official
 Result<std::vector<Tube>> tubes_of_round(store::Connection& c, const accounts::User& official,
                                          int64_t round_id, int64_t limit);
 
+// The round (visible to the official) and the labels `from` … from + count - 1 of it
+// (testing/labels.h round_labels), for a label sheet. Errors: from (out_of_range: 1 to 99999),
+// count (out_of_range: 1 to kMaxLabelsPrinted, and no label past 99999).
+struct LabelsToPrint {
+  std::string round_name;
+  std::vector<std::string> labels;
+};
+Result<LabelsToPrint> labels_to_print(store::Connection& c, const accounts::User& official,
+                                      int64_t round_id, int64_t from, int64_t count);
+
 // ---- lab results ----
 
 struct Applied {
@@ -202,6 +224,13 @@ struct MyTest {
   Sample sample;
   std::string person_name, round_name, tube_label;
 };
+// The open invitations of the people the citizen account manages (not sampled in that round yet),
+// newest round first: the QR text to show at the site.
+struct MyInvitation {
+  int64_t round_id = 0;
+  std::string round_name, person_name, qr_payload;
+};
+Result<std::vector<MyInvitation>> invitations_of_account(store::Connection& c, int64_t account_id);
 // The tests of the people the citizen account manages, newest first.
 Result<std::vector<MyTest>> tests_of_account(store::Connection& c, int64_t account_id);
 

@@ -95,6 +95,7 @@ test('an official creates a round for a ward: its residents are invited', async 
   assert.equal(r.json.figures.invited, 12);
   const box = await inbox(people[3]);
   assert.ok(JSON.stringify(box).includes('Mời xét nghiệm'), JSON.stringify(box));
+  assert.ok(JSON.stringify(box).includes('mã QR mời'), 'the invitation says where its QR is');
   const hn = await server.request('GET', `/api/v1/testing/rounds/${roundId}`, { token: hanoi });
   assert.equal(hn.status, 404);
   const walkIn = await server.request('POST', '/api/v1/testing/rounds', { token: hcm, body: { name: 'Lấy mẫu vãng lai', kind: 'walk_in' } });
@@ -104,19 +105,29 @@ test('an official creates a round for a ward: its residents are invited', async 
 });
 
 test('staff sample twelve people into two pools by scanning; bad samples write nothing', async () => {
+  // The last person shows the QR of their invitation, as the inbox message tells them.
+  const mine = (await server.request('GET', '/api/v1/me/tests', { token: people[11].token })).json;
+  assert.equal(mine.invitations.length, 1, JSON.stringify(mine));
+  const invitation = mine.invitations[0];
+  assert.equal(invitation.round_id, roundId);
+  assert.match(invitation.qr_payload, /^KBT1\.[A-Za-z0-9_-]{22}$/);
+  assert.ok(invitation.qr_svg.startsWith('<svg'));
   for (let i = 0; i < 12; i++) {
     const p = people[i];
-    const payload = i % 3 === 0 ? await personalQr(p) : i % 3 === 1 ? cccdQr(p) : p.id;
+    const payload = i === 11 ? invitation.qr_payload : i % 3 === 0 ? await personalQr(p) : i % 3 === 1 ? cccdQr(p) : p.id;
     const r = await sample(roundId, { payload, tube: i < 6 ? 'P1-0001' : 'P1-0002' });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.person_id, p.person_id);
     assert.equal(r.json.tube.kind, 'pool');
     assert.equal(r.json.tube.members, (i % 6) + 1);
   }
+  const after = (await server.request('GET', '/api/v1/me/tests', { token: people[11].token })).json;
+  assert.deepEqual(after.invitations, [], 'a sampled person\'s invitation is used');
   const bad = [
     [{ payload: people[0].id, tube: 'P1-0003' }, 409, 'payload', 'already_sampled'],
     [{ payload: '079090999999', tube: 'P1-0003' }, 404, 'payload', 'person_not_found'],
     [{ payload: 'hello', tube: 'P1-0003' }, 400, 'payload', 'unrecognised_payload'],
+    [{ payload: 'KBT1.AAAAAAAAAAAAAAAAAAAAAA', tube: 'P1-0003' }, 404, 'payload', 'person_not_found'],
     [{ payload: people[0].id }, 400, 'tube', 'missing_field'],
     [{ payload: people[0].id, tube: 'P1 0003' }, 400, 'tube', 'invalid_label'],
   ];
@@ -205,6 +216,33 @@ test('the lab uploads results: pool 1 clears its members, pool 2 calls its membe
   assert.ok(!JSON.stringify(await inbox(people[2])).includes('Cần xét nghiệm lại'));
   const f = await figures();
   assert.deepEqual([f.negative, f.recalled, f.pending, f.positive], [6, 6, 0, 0]);
+});
+
+test('a sheet of numbered tube labels prints as a PDF; its bounds are checked', async () => {
+  const r = await server.request('GET', `/api/v1/testing/rounds/${roundId}/labels.pdf?from=25&count=30`, { token: hcm });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  assert.ok(r.text.startsWith('%PDF-'));
+  assert.equal((r.text.match(/\/Type\s*\/Page\b/g) ?? []).length, 2, 'thirty labels take two sheets of 24');
+  for (const [query, field] of [['count=481', 'count'], ['from=0', 'from'], ['from=99990&count=24', 'count']]) {
+    const bad = await server.request('GET', `/api/v1/testing/rounds/${roundId}/labels.pdf?${query}`, { token: hcm });
+    assert.equal(bad.status, 400, `${query} → ${bad.text}`);
+    assert.equal(bad.json.error.field, field);
+  }
+  assert.equal((await server.request('GET', `/api/v1/testing/rounds/${roundId}/labels.pdf`, { token: hanoi })).status, 404);
+});
+
+test('a round\'s figures by ward: the ward its people live in', async () => {
+  const r = await server.request('GET', `/api/v1/testing/rounds/${roundId}/wards`, { token: hcm });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.wards.length, 1, r.text);
+  const w = r.json.wards[0];
+  assert.equal(w.ward_code, WARD);
+  assert.ok(w.ward_name.length > 0);
+  // Twelve invited and sampled into two pools; six negative, six called back (no result of their own yet).
+  assert.deepEqual([w.invited, w.sampled, w.pools, w.pending, w.negative, w.positive, w.positivity], [12, 12, 2, 0, 6, 0, 0]);
+  const outside = await server.request('GET', `/api/v1/testing/rounds/${roundId}/wards`, { token: hanoi });
+  assert.equal(outside.status, 404);
 });
 
 test('pool 2 members retest individually; a positive one becomes a case on confirmation, and tracing finds their F1', async () => {

@@ -84,6 +84,10 @@ describe('mass testing round', () => {
       assert.match(await page.textContent('[data-testid=form-error]'), /đã được lấy mẫu/);
       await page.waitForFunction(() => document.querySelector('[data-testid=fig-pools]')?.textContent === '2');
       assert.equal(await page.textContent('[data-testid=fig-sampled]'), '12');
+      // By ward: the twelve live in the round's ward, sampled into its two pools.
+      const ward = page.locator(`[data-testid=ward-${WARD}] td`);
+      await ward.first().waitFor();
+      assert.deepEqual((await ward.allTextContents()).slice(1, 4), ['12', '12', '2']);
 
       // The lab uploads its file: pool 1 negative, pool 2 positive.
       const roundUrl = page.url();

@@ -11,6 +11,10 @@ export interface Round {
   pool_size: number; created_at: string; sites: { id: number; name: string; day: string }[];
   figures: Figures;
 }
+export interface WardFigures {
+  ward_code: string; ward_name: string; invited: number; sampled: number; pools: number;
+  pending: number; negative: number; positive: number; positivity: number;
+}
 export interface Tube {
   id: number; label: string; kind: 'pool' | 'individual'; capacity: number; members: number;
   result: 'negative' | 'positive' | null; result_at: string | null; lab: string;
@@ -26,6 +30,7 @@ export interface Applied { tubes: number; unchanged: number; cleared: number; re
 export interface RowError { row: number; field: string; code: string; message: string }
 export interface Positive extends Sample { full_name: string; phone: string; round_name: string; tube_label: string }
 export interface MyTest extends Sample { person_name: string; round_name: string; tube_label: string }
+export interface MyInvitation { round_id: number; round_name: string; person_name: string; qr_payload: string; qr_svg: string }
 export interface NewRound {
   name: string; kind: 'area' | 'contacts' | 'walk_in'; ward_codes?: string[]; case_id?: number;
   pool_size: number; sites?: { name: string; day: string }[];
@@ -51,6 +56,7 @@ export const testingApi = {
   rounds: () => request<{ rounds: Round[] }>('GET', '/testing/rounds'),
   round: (id: string | number) => request<Round>('GET', `/testing/rounds/${id}`),
   createRound: (r: NewRound) => request<Round>('POST', '/testing/rounds', r),
+  wards: (id: string | number) => request<{ wards: WardFigures[] }>('GET', `/testing/rounds/${id}/wards`),
   tubes: (id: string | number) => request<{ tubes: Tube[] }>('GET', `/testing/rounds/${id}/tubes?limit=20`),
   sample: (id: string | number, body: { payload: string; tube?: string; tube_kind?: string; rapid_result?: string }) =>
     request<Sampled>('POST', `/testing/rounds/${id}/samples`, body),
@@ -59,5 +65,5 @@ export const testingApi = {
   positives: () => request<{ positives: Positive[] }>('GET', '/testing/positives'),
   confirm: (id: number) => request<{ case_id: number }>('POST', `/testing/positives/${id}/confirm`),
   dismiss: (id: number) => request<void>('POST', `/testing/positives/${id}/dismiss`),
-  myTests: () => request<{ tests: MyTest[] }>('GET', '/me/tests'),
+  myTests: () => request<{ tests: MyTest[]; invitations: MyInvitation[] }>('GET', '/me/tests'),
 };

@@ -9,9 +9,10 @@ import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { ConfirmButton, Field, FormError, Layout, errorText } from '../components/ui';
 import { vnTime } from '../casesApi';
+import { download } from '../venuesApi';
 import {
   RejectedFile, testingApi, type Applied, type Figures, type MyTest, type Positive, type Round, type RowError,
-  type SampleResult, type Tube,
+  type SampleResult, type Tube, type WardFigures, type MyInvitation,
 } from '../testingApi';
 
 function useSignedIn(to = '/staff-login') {
@@ -29,6 +30,29 @@ function FiguresList({ f }: { f: Figures }) {
     <dl class="facts">
       {rows.map(([key, value, id]) => <><dt>{t(key)}</dt><dd data-testid={`fig-${id}`}>{value}</dd></>)}
     </dl>
+  );
+}
+
+// A round's figures by the ward its people live in; on a phone each ward is a small card.
+function WardTable({ wards }: { wards: WardFigures[] }) {
+  const { t } = useI18n();
+  const cols: [MessageKey, (w: WardFigures) => string | number][] = [
+    ['figInvited', (w) => w.invited], ['figSampled', (w) => w.sampled], ['figPools', (w) => w.pools],
+    ['figPendingPeople', (w) => w.pending], ['figPositive', (w) => w.positive],
+    ['figPositivity', (w) => `${(w.positivity * 100).toFixed(1)} %`],
+  ];
+  return (
+    <table class="log-table" data-testid="ward-figures">
+      <thead><tr><th>{t('figWard')}</th>{cols.map(([key]) => <th>{t(key)}</th>)}</tr></thead>
+      <tbody>
+        {wards.map((w) => (
+          <tr data-testid={`ward-${w.ward_code || 'unknown'}`}>
+            <td data-label={t('figWard')}>{w.ward_name || w.ward_code || t('figWardUnknown')}</td>
+            {cols.map(([key, value]) => <td data-label={t(key)}>{value(w)}</td>)}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -163,6 +187,8 @@ export function RoundPage({ roundId }: { roundId: string }) {
   useSignedIn();
   const [round, setRound] = useState<Round | null>(null);
   const [tubes, setTubes] = useState<Tube[]>([]);
+  const [wards, setWards] = useState<WardFigures[]>([]);
+  const [labelsFrom, setLabelsFrom] = useState('1');
   const [error, setError] = useState('');
   const [log, setLog] = useState<string[]>([]);
   const [tube, setTube] = useState('');
@@ -172,8 +198,8 @@ export function RoundPage({ roundId }: { roundId: string }) {
   const [camera, setCamera] = useState(false);
   const video = useRef<HTMLVideoElement>(null);
   const busy = useRef(false);
-  const refresh = () => Promise.all([testingApi.round(roundId), testingApi.tubes(roundId)])
-    .then(([r, tb]) => { setRound(r); setTubes(tb.tubes); }, (e) => setError(errorText(e, t)));
+  const refresh = () => Promise.all([testingApi.round(roundId), testingApi.tubes(roundId), testingApi.wards(roundId)])
+    .then(([r, tb, w]) => { setRound(r); setTubes(tb.tubes); setWards(w.wards); }, (e) => setError(errorText(e, t)));
   useEffect(() => { if (getToken()) void refresh(); }, [roundId]);
 
   async function put(payload: string) {
@@ -196,6 +222,16 @@ export function RoundPage({ roundId }: { roundId: string }) {
     }
   }
   useQrCamera(camera, (text) => void put(text), video);
+  // A sheet of 24 numbered labels (Code 128 and QR) from the number given.
+  async function printLabels() {
+    const from = Math.max(1, Number(labelsFrom) || 1);
+    try {
+      await download(`/testing/rounds/${roundId}/labels.pdf?from=${from}&count=24`, `labels-${roundId}-${from}.pdf`);
+      setLabelsFrom(String(from + 24));
+    } catch (e) {
+      setError(errorText(e, t));
+    }
+  }
 
   return (
     <Layout signedIn>
@@ -204,6 +240,12 @@ export function RoundPage({ roundId }: { roundId: string }) {
           <h1 data-testid="round-title">{round?.name ?? '…'}</h1>
           {round && <FiguresList f={round.figures} />}
         </section>
+        {wards.length > 0 && (
+          <section class="card">
+            <h2>{t('figByWard')}</h2>
+            <WardTable wards={wards} />
+          </section>
+        )}
         <section class="card">
           <h2>{t('samplingTitle')}</h2>
           <p class="muted small">{t('samplingHint')}</p>
@@ -239,6 +281,13 @@ export function RoundPage({ roundId }: { roundId: string }) {
           {camera && <div class="camera-box"><video ref={video} muted /></div>}
           <FormError message={error} />
           <ul class="plain-list small" data-testid="sample-log">{log.map((l) => <li>{l}</li>)}</ul>
+        </section>
+        <section class="card">
+          <h2>{t('labelsTitle')}</h2>
+          <p class="muted small">{t('labelsHint')}</p>
+          <Field name="labels-from" label={t('labelsFrom')} type="number" min="1" max="99999" value={labelsFrom}
+            onInput={(e) => setLabelsFrom((e.currentTarget as HTMLInputElement).value)} />
+          <button type="button" class="btn-ghost" data-testid="labels-pdf" onClick={() => void printLabels()}>{t('labelsPrint')}</button>
         </section>
         <section class="card">
           <h2>{t('recentTubes')}</h2>
@@ -377,13 +426,24 @@ export function MyTests() {
   const { t } = useI18n();
   useSignedIn('/login');
   const [tests, setTests] = useState<MyTest[] | null>(null);
+  const [invitations, setInvitations] = useState<MyInvitation[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
-    if (getToken()) testingApi.myTests().then((r) => setTests(r.tests), (e) => setError(errorText(e, t)));
+    if (getToken()) {
+      testingApi.myTests().then((r) => { setTests(r.tests); setInvitations(r.invitations ?? []); }, (e) => setError(errorText(e, t)));
+    }
   }, []);
   return (
     <Layout signedIn>
       <div class="stack">
+        {invitations.map((i) => (
+          <section class="card" data-testid={`invitation-${i.round_id}`}>
+            <h2>{t('invitationTitle')}</h2>
+            <p>{i.person_name} · {i.round_name}</p>
+            <div class="qr-image" role="img" aria-label={i.qr_payload} dangerouslySetInnerHTML={{ __html: i.qr_svg }} />
+            <p class="small muted">{t('invitationHint')}</p>
+          </section>
+        ))}
         <section class="card">
           <h1>{t('myTestsTitle')}</h1>
           <FormError message={error} />
