@@ -633,8 +633,7 @@ Result<SentInvitations> send_invitations(store::Connection& c, const accounts::U
     m.title = fmt::format("Giấy mời tiêm chủng: {}", campaign.name);
     if (m.title.size() > notify::kMaxTitleBytes) m.title = "Giấy mời tiêm chủng";
     m.body = invitation_body(campaign, person ? person->full_name : "", slot,
-                             slot ? site_by_venue(campaign, slot->venue_id) : nullptr,
-                             link);
+                             slot ? site_by_venue(campaign, slot->venue_id) : nullptr, link);
     m.link = link;
     m.dedupe_key = fmt::format("vaccination:{}:invitation", campaign_id);
     m.sender_id = official.id;

@@ -20,6 +20,8 @@ import {
 } from '../vaccinationApi';
 
 const value = (e: Event) => (e.currentTarget as HTMLInputElement).value;
+/** A name whose hyphens do not break a line ("COVID-19" stays one word on a phone). */
+const nb = (text: string) => text.replace(/-/g, '\u2011');
 
 function useSignedIn(to = '/staff-login') {
   useEffect(() => { if (!getToken()) navigate(to, true); }, []);
@@ -112,7 +114,7 @@ export function Campaigns() {
           <ul class="plain-list" data-testid="campaign-list">
             {(list ?? []).map((c) => (
               <li data-testid={`campaign-${c.id}`}>
-                <a href={`/vaccination/${c.id}`} onClick={linkClick}><strong>{c.name}</strong></a>
+                <a href={`/vaccination/${c.id}`} onClick={linkClick}><strong>{nb(c.name)}</strong></a>
                 <p class="small muted">{t('figListed')}: {c.figures.listed} · {t('figInvited')}: {c.figures.invited} ·{' '}
                   {t('figVaccinated')}: {c.figures.vaccinated}</p>
               </li>
@@ -150,7 +152,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
     <Layout signedIn>
       <div class="stack">
         <section class="card">
-          <h1 data-testid="campaign-name">{c.name}</h1>
+          <h1 data-testid="campaign-name">{nb(c.name)}</h1>
           <p class="small muted">{c.products.join(', ')} · {c.priority_groups.join(' › ')}</p>
           <Figures c={c} />
           {note && <p class="success" role="status" data-testid="campaign-note">{note}</p>}
@@ -339,7 +341,7 @@ export function InvitationPage({ token }: { token: string }) {
       <div class="stack">
         <section class="card">
           <h1>{t('invitationTitle')}</h1>
-          <p><strong data-testid="invitation-name">{t('invitationFor', { name: inv.full_name })}</strong> · {inv.campaign.name}</p>
+          <p><strong data-testid="invitation-name">{t('invitationFor', { name: inv.full_name })}</strong> · {nb(inv.campaign.name)}</p>
           <p class="small" data-testid="invitation-status" data-status={inv.status}>{t(`status_${inv.status}` as MessageKey)}</p>
           <Appointment inv={inv} />
           {inv.qr_svg && (
@@ -474,7 +476,7 @@ export function SiteDesk({ venueId }: { venueId: string }) {
         {inv && (
           <section class="card" data-testid="attendee">
             <h2 data-testid="attendee-name">{inv.full_name}</h2>
-            <p class="small">{inv.campaign.name} · {t(`status_${inv.status}` as MessageKey)}</p>
+            <p class="small">{nb(inv.campaign.name)} · {t(`status_${inv.status}` as MessageKey)}</p>
             <Appointment inv={inv} />
             <h3>{t('screeningTitle')}</h3>
             {inv.screening && <FlagList flags={inv.flags} />}
@@ -627,7 +629,7 @@ export function HealthBook() {
             <ul class="plain-list">
               {open.map((i) => (
                 <li><a href={`/invitation/${encodeURIComponent(i.token)}`} onClick={linkClick} data-testid={`my-invitation-${i.person_id}`}>
-                  {i.full_name} · {i.campaign.name} · {t(`status_${i.status}` as MessageKey)}</a></li>
+                  {i.full_name} · {nb(i.campaign.name)} · {t(`status_${i.status}` as MessageKey)}</a></li>
               ))}
             </ul>
           </section>
