@@ -55,7 +55,10 @@ Result<Answers> parse_answers(const boost::json::value& v, std::string_view fiel
     }
     bool known = false;
     for (const auto& q : kQuestions) known = known || q.key == k;
-    if (!known) return invalid(k, "unknown_field", fmt::format("no question '{}'", k));
+    if (!known) {  // named by its key, or by the answers when the key is empty
+      return invalid(k.empty() ? std::string(field) : k, "unknown_field",
+                     fmt::format("no question '{}'", k));
+    }
     if (!value.is_bool()) return invalid(k, "wrong_type", "answer yes (true) or no (false)");
     a.yes[k] = value.as_bool();
   }
