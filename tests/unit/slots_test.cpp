@@ -1,10 +1,16 @@
 // Slots (slots/slots.h, slots/assignment.h): a slot's time span from its day and hours, the
-// assignment rule (priority first, then the nearest site, earliest slot), and the fill counts.
+// assignment rule (priority first, then the nearest site, earliest slot), the fill counts, and
+// booking on both databases.
 #include "slots/slots.h"
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
+#include "schema/schema.h"
+#include "scratch_database.h"
 #include "slots/assignment.h"
+#include "store/writer.h"
 
 namespace kb::slots {
 namespace {
@@ -84,6 +90,78 @@ TEST(SlotFill, SumsBySiteAndDay) {
   EXPECT_EQ(fill[2].booked, 3);
   EXPECT_EQ(slots[1].free(), 0);
 }
+
+// Booking, moving and releasing on each database: a slot never holds more than its capacity, and
+// a move into a full slot leaves the booking where it was.
+class SlotBooking : public ::testing::TestWithParam<store::Dialect> {
+ protected:
+  void SetUp() override {
+    scratch_.emplace(GetParam(), "slots");
+    if (!scratch_->available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
+    auto db = store::Database::open(scratch_->url(), schema::khaibao());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(db).value();
+    auto made = write([](store::Connection& c) -> Status {
+      return c.exec_script(
+          "INSERT INTO users (role, username, created_at) VALUES ('venue_staff', 'm', 0);"
+          "INSERT INTO venues (code, name, kind, province_code, ward_code, street, status, "
+          "created_by, created_at, updated_at) VALUES ('abcdefghjk', 'Trạm y tế', 'hospital', "
+          "'79', '26743', '', 'open', 1, 0, 0);");
+    });
+    ASSERT_TRUE(made.ok()) << made.error().message;
+  }
+  template <class F>
+  auto write(F f) -> decltype(f(std::declval<store::Connection&>())) {
+    return db_->writer().write_sync(f);
+  }
+  std::vector<Slot> all() {
+    auto r = db_->read([](store::Connection& c) { return slots_of(c, kOwner); });
+    return r.ok() ? *r : std::vector<Slot>{};
+  }
+  static constexpr Owner kOwner{"vaccination", 1};
+  std::optional<test_support::ScratchDatabase> scratch_;
+  std::unique_ptr<store::Database> db_;
+};
+
+TEST_P(SlotBooking, NeverPastCapacityAndMovesAllOrNothing) {
+  auto added = write([](store::Connection& c) {
+    return add_slots(c, kOwner,
+                     {NewSlot{1, "2027-01-15", "09:00", "10:00", 1},
+                      NewSlot{1, "2027-01-15", "08:00", "09:00", 2}});
+  });
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  int64_t nine = (*added)[0].id, eight = (*added)[1].id;
+  EXPECT_EQ(all().front().id, eight) << "in time order";
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_TRUE(write([&](store::Connection& c) { return book(c, eight); }).ok());
+  }
+  auto full = write([&](store::Connection& c) { return book(c, eight); });
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().code, "slot_full");
+  EXPECT_TRUE(write([&](store::Connection& c) { return move(c, eight, nine); }).ok());
+  auto moved = write([&](store::Connection& c) { return move(c, eight, nine); });
+  EXPECT_EQ(moved.error().code, "slot_full");
+  auto slots = all();
+  EXPECT_EQ(slots[0].booked, 1);  // 08:00: one moved out, the failed move changed nothing
+  EXPECT_EQ(slots[1].booked, 1);
+  EXPECT_TRUE(write([&](store::Connection& c) { return release(c, nine); }).ok());
+  EXPECT_TRUE(write([&](store::Connection& c) { return release(c, nine); }).ok());
+  EXPECT_EQ(all()[1].booked, 0) << "never below zero";
+  auto other = db_->read([&](store::Connection& c) {
+    return slot_of(c, Owner{"testing", 1}, eight);
+  });
+  EXPECT_EQ(other.error().code, "slot_not_found");
+  auto fill = fill_by_site_day(all());
+  ASSERT_EQ(fill.size(), 1u);
+  EXPECT_EQ(fill[0].capacity, 3);
+  EXPECT_EQ(fill[0].booked, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, SlotBooking,
+                         ::testing::Values(store::Dialect::kSqlite, store::Dialect::kPostgres),
+                         [](const auto& info) {
+                           return info.param == store::Dialect::kSqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace
 }  // namespace kb::slots
