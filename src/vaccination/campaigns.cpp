@@ -223,7 +223,9 @@ Result<CampaignView> view_of(store::Connection& c, Campaign campaign) {
   return v;
 }
 
-bool is_site_kind(venues::Kind k) { return k == venues::Kind::kHospital; }
+bool is_site_kind(venues::Kind k) {
+  return k == venues::Kind::kHospital || k == venues::Kind::kVaccinationSite;
+}
 
 Result<venues::Venue> site_venue(store::Connection& c, int64_t venue_id, std::string_view field) {
   KB_ASSIGN(auto venue, venues::find(c, venue_id));

@@ -306,7 +306,7 @@ export const errorsVi = {
 
   // Vaccination campaigns, invitations and doses
   err_campaign_not_found: 'Không tìm thấy chiến dịch.',
-  err_not_a_site: 'Địa điểm này không phải điểm tiêm của chiến dịch (bệnh viện, cơ sở y tế).',
+  err_not_a_site: 'Địa điểm này không phải điểm tiêm của chiến dịch (bệnh viện, cơ sở y tế, điểm tiêm chủng).',
   err_slot_full: 'Khung giờ này đã hết chỗ.',
   err_slot_not_found: 'Không tìm thấy khung giờ này.',
   err_end_before_start: 'Giờ kết thúc phải sau giờ bắt đầu, trong cùng ngày.',
@@ -619,7 +619,7 @@ export const errorsEn: Record<ErrorKey, string> = {
 
   // Vaccination campaigns, invitations and doses
   err_campaign_not_found: 'No such campaign.',
-  err_not_a_site: 'This venue is not a site of the campaign (a hospital or clinic).',
+  err_not_a_site: 'This venue is not a site of the campaign (a hospital, clinic or vaccination site).',
   err_slot_full: 'This time slot has no free place left.',
   err_slot_not_found: 'No such time slot.',
   err_end_before_start: 'A slot ends after it starts, on the same day.',

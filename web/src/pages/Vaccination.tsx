@@ -400,7 +400,7 @@ export function SiteDeskPick() {
   const [venues, setVenues] = useState<Venue[] | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
-    if (getToken()) venuesApi.list().then((r) => setVenues(r.venues.filter((v) => v.kind === 'hospital')), (e) => setError(errorText(e, t)));
+    if (getToken()) venuesApi.list().then((r) => setVenues(r.venues.filter((v) => v.kind === 'hospital' || v.kind === 'vaccination_site')), (e) => setError(errorText(e, t)));
   }, []);
   return (
     <Layout signedIn>
