@@ -99,6 +99,13 @@ Result<VenueRole> venue_role(store::Connection& c, const accounts::User& user,
   return *role == venues::StaffRole::kManager ? VenueRole::kManager : VenueRole::kStaff;
 }
 
+Status vaccinates_at(const accounts::User& user, VenueRole role_at_site,
+                     std::string_view campaign_province, std::string_view campaign_ward) {
+  if (role_at_site == VenueRole::kStaff || role_at_site == VenueRole::kManager) return {};
+  if (in_charge_of(user, campaign_province, campaign_ward)) return {};
+  return forbidden("not_site_staff", "only the site's staff or an official in charge may do this");
+}
+
 Status runs_venue(VenueRole role) {
   if (role != VenueRole::kManager)
     return forbidden("not_venue_manager", "only the venue's manager may do this");

@@ -63,6 +63,11 @@ Status runs_venue(VenueRole role);       // manager: staff, status, posters, kio
 Status scans_at_venue(VenueRole role);   // staff or manager: the door scanner, check-outs
 Status reads_guest_log(VenueRole role);  // staff, manager, or an official of the area
 
+// Giving doses at a vaccination site (a venue): its staff or manager, or an official in charge
+// of the campaign's area (province, ward) — not_site_staff otherwise.
+Status vaccinates_at(const accounts::User& user, VenueRole role_at_site,
+                     std::string_view campaign_province, std::string_view campaign_ward);
+
 // Registering a venue: a citizen (a shop owner) or a venue-staff account (venue_accounts_only).
 Status registers_venues(const accounts::User& user);
 // Changing a venue's status: a manager opens and closes it, but only an official of the area

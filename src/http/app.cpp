@@ -75,6 +75,7 @@ void App::install_routes() {
   register_vaccination_routes(*this);
   register_identity_routes(*this);
   register_testing_routes(*this);
+  register_vaccination_campaign_routes(*this);
   register_level_routes(*this);
   register_feedback_routes(*this);
   register_search_routes(*this);

@@ -208,6 +208,9 @@ void register_search_routes(App& app);       // api_search.cpp
 void register_dashboard_routes(App& app);    // api_dashboard.cpp
 void register_monitoring_routes(App& app);   // api_monitoring.cpp
 
+// api_vaccination_campaigns.cpp
+void register_vaccination_campaign_routes(App& app);
+
 // JSON shapes shared by several routes.
 boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);
 

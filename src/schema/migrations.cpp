@@ -676,6 +676,94 @@ CREATE TABLE vaccination_import_rows (
 );
 CREATE INDEX vaccination_import_rows_by_status ON vaccination_import_rows(import_id, status, row_number);
 )sql"},
+    {38, R"sql(
+-- Slots (slots/slots.h): a site's day cut into time slots with a capacity, owned by something
+-- that invites people to them (owner_kind 'vaccination' with a campaign's id; later testing
+-- rounds). booked counts the bookings held; it never exceeds capacity.
+CREATE TABLE slots (
+  id {{pk}},
+  owner_kind TEXT NOT NULL,
+  owner_id BIGINT NOT NULL,
+  venue_id BIGINT NOT NULL REFERENCES venues(id),
+  day TEXT NOT NULL,
+  starts_at BIGINT NOT NULL,
+  ends_at BIGINT NOT NULL,
+  capacity BIGINT NOT NULL,
+  booked BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX slots_by_owner ON slots(owner_kind, owner_id, starts_at);
+-- Vaccination campaigns (vaccination/campaigns.h): products (EU value-set codes) and priority
+-- groups as JSON arrays in order; the area whose officials run it; its sites (venues).
+CREATE TABLE vaccination_campaigns (
+  id {{pk}},
+  name TEXT NOT NULL,
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL DEFAULT '',
+  products TEXT NOT NULL,
+  priority_groups TEXT NOT NULL,
+  total_doses INTEGER NOT NULL,
+  created_by BIGINT NOT NULL REFERENCES users(id),
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX vaccination_campaigns_by_province ON vaccination_campaigns(province_code, id);
+CREATE TABLE vaccination_sites (
+  campaign_id BIGINT NOT NULL REFERENCES vaccination_campaigns(id),
+  venue_id BIGINT NOT NULL REFERENCES venues(id),
+  PRIMARY KEY (campaign_id, venue_id)
+);
+CREATE INDEX vaccination_sites_by_venue ON vaccination_sites(venue_id);
+-- A campaign's list and each person's invitation: status listed → invited → confirmed |
+-- declined (→ vaccinated); token is the invitation's opaque QR and link; slot_id the booking;
+-- the screening answers as JSON with the flagged questions.
+CREATE TABLE vaccination_invitees (
+  campaign_id BIGINT NOT NULL REFERENCES vaccination_campaigns(id),
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  priority_group TEXT NOT NULL DEFAULT '',
+  import_id BIGINT,
+  status TEXT NOT NULL,
+  token TEXT,
+  slot_id BIGINT REFERENCES slots(id),
+  added_at BIGINT NOT NULL,
+  invited_at BIGINT,
+  answered_at BIGINT,
+  screening TEXT NOT NULL DEFAULT '',
+  screening_flags TEXT NOT NULL DEFAULT '',
+  screened_at BIGINT,
+  PRIMARY KEY (campaign_id, person_id)
+);
+CREATE UNIQUE INDEX vaccination_invitees_by_token ON vaccination_invitees(token);
+CREATE INDEX vaccination_invitees_by_person ON vaccination_invitees(person_id);
+-- Doses given, each with the EU DCC issued for it; reactions seen after a dose.
+CREATE TABLE vaccination_doses (
+  id {{pk}},
+  person_id BIGINT NOT NULL REFERENCES people(id),
+  campaign_id BIGINT NOT NULL REFERENCES vaccination_campaigns(id),
+  venue_id BIGINT NOT NULL REFERENCES venues(id),
+  slot_id BIGINT,
+  product TEXT NOT NULL,
+  lot TEXT NOT NULL,
+  dose_number INTEGER NOT NULL,
+  total_doses INTEGER NOT NULL,
+  vaccinated_at BIGINT NOT NULL,
+  vaccinator TEXT NOT NULL,
+  recorded_by BIGINT NOT NULL REFERENCES users(id),
+  certificate TEXT NOT NULL,
+  certificate_id TEXT NOT NULL,
+  kid TEXT NOT NULL,
+  issued_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX vaccination_doses_by_person ON vaccination_doses(person_id, id);
+CREATE TABLE vaccination_reactions (
+  id {{pk}},
+  dose_id BIGINT NOT NULL REFERENCES vaccination_doses(id),
+  severity TEXT NOT NULL,
+  description TEXT NOT NULL,
+  recorded_by BIGINT NOT NULL REFERENCES users(id),
+  recorded_at BIGINT NOT NULL
+);
+CREATE INDEX vaccination_reactions_by_dose ON vaccination_reactions(dose_id, id);
+)sql"},
     {40, R"sql(
 -- Area risk levels (levels/levels.h). A case records where it was found: cases found among
 -- people already in quarantine are no community cases and do not raise an area's level.

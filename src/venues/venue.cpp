@@ -68,8 +68,9 @@ constexpr Sql kDeleteStaff{
 constexpr std::string_view kCodeAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
 constexpr size_t kCodeLength = 10;
 
-constexpr std::array<std::string_view, 8> kKindNames = {
-    "office", "school", "market", "shop", "restaurant", "hospital", "transport", "other"};
+constexpr std::array<std::string_view, 9> kKindNames = {
+    "office",    "school", "market",          "shop", "restaurant", "hospital",
+    "transport", "other",  "vaccination_site"};
 
 Result<VenueStatus> status_from(std::string_view text) { return parse_status(text); }
 
@@ -124,7 +125,8 @@ Result<Kind> parse_kind(std::string_view text, std::string_view field) {
   }
   return invalid(
       std::string(field), "invalid_kind",
-      "kind must be office, school, market, shop, restaurant, hospital, transport or other");
+      "kind must be office, school, market, shop, restaurant, hospital, transport, other or "
+      "vaccination_site");
 }
 
 std::string_view status_name(VenueStatus status) {

@@ -16,7 +16,18 @@
 
 namespace kb::venues {
 
-enum class Kind { kOffice, kSchool, kMarket, kShop, kRestaurant, kHospital, kTransport, kOther };
+// kVaccinationSite: a place set up for vaccination campaigns (a school hall, a stadium).
+enum class Kind {
+  kOffice,
+  kSchool,
+  kMarket,
+  kShop,
+  kRestaurant,
+  kHospital,
+  kTransport,
+  kOther,
+  kVaccinationSite
+};
 std::string_view kind_name(Kind kind);
 Result<Kind> parse_kind(std::string_view text, std::string_view field = "kind");
 

@@ -268,13 +268,23 @@ describe('homes and phone layout of every page', () => {
   });
 
   it('every page each role reaches fits 360 and 390 px', async () => {
+    // A vaccination campaign that invited her (no site yet, so no slot): its pages too.
+    const campaign = await server.request('POST', '/api/v1/vaccination/campaigns', {
+      token: tokens.cityOfficial, body: { name: 'Tiêm chủng COVID-19 mũi nhắc lại', products: ['EU/1/20/1528'], priority_groups: ['1'] },
+    });
+    assert.equal(campaign.status, 201, campaign.text);
+    ids.campaign = campaign.json.id;
+    await server.request('POST', `/api/v1/vaccination/campaigns/${ids.campaign}/list`, { token: tokens.cityOfficial, body: { person_ids: [ids.self] } });
+    await server.request('POST', `/api/v1/vaccination/campaigns/${ids.campaign}/invitations`, { token: tokens.cityOfficial, body: {} });
+    ids.invitation = (await server.request('GET', '/api/v1/me/invitations', { token: tokens.citizen })).json.invitations[0].token;
     const pages = {
       citizen: ['/', '/people', '/people/new', `/people/${ids.self}`, `/people/${ids.self}/history`, '/declare',
         `/declare/${ids.father}`, '/qr', `/qr/${ids.self}`, '/visits', '/inbox', '/venues', `/venues/${ids.venue}`,
-        `/venues/${ids.venue}/log`, `/kiosk/${ids.venue}`, `/v/${ids.venueCode}`, '/verify'],
-      guard: ['/', `/scan/${ids.venue}`, `/venues/${ids.venue}`, '/password'],
+        `/venues/${ids.venue}/log`, `/kiosk/${ids.venue}`, `/v/${ids.venueCode}`, '/verify', '/health-book',
+        `/invitation/${ids.invitation}`],
+      guard: ['/', `/scan/${ids.venue}`, `/venues/${ids.venue}`, '/password', '/vaccination/site', `/vaccination/site/${ids.venue}`],
       wardOfficial: ['/', '/cases', `/cases/${ids.case}`, '/clusters', '/duplicates', '/broadcasts', `/venues/${ids.venue}`],
-      cityOfficial: ['/', '/cases', `/cases/${ids.case}`, '/broadcasts'],
+      cityOfficial: ['/', '/cases', `/cases/${ids.case}`, '/broadcasts', '/vaccination', `/vaccination/${ids.campaign}`],
       admin: ['/', '/password'],
       guest: ['/login', '/staff-login', `/v/${ids.venueCode}`, '/verify'],
     };

@@ -1,8 +1,8 @@
-// khaibao service worker: keeps the app shell and the last personal QR answers so "my QR"
-// and the verifier open without a network. Network first (fresh data when online), the
+// khaibao service worker: keeps the app shell and the last personal QR and certificate answers
+// so "my QR", the health book and the verifier open without a network. Network first (fresh data when online), the
 // cache when offline. Nothing else of the API is cached.
 const CACHE = 'kb-shell-v1';
-const SHELL = ['/', '/qr', '/verify', '/favicon.svg'];
+const SHELL = ['/', '/qr', '/verify', '/health-book', '/favicon.svg'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).catch(() => {}).then(() => self.skipWaiting()));
@@ -20,6 +20,7 @@ function cacheable(url, request) {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return false;
   if (url.pathname === '/api/v1/keys') return true;
   if (/^\/api\/v1\/people\/\d+\/qr$/.test(url.pathname)) return true;
+  if (/^\/api\/v1\/people\/\d+\/certificates$/.test(url.pathname)) return true;  // the health book
   if (url.pathname.startsWith('/api/')) return false;
   return true;  // the app shell: pages, scripts, styles, icons
 }

@@ -3,6 +3,7 @@
 // was no answer at all.
 
 import { forgetCachedQrs } from './lib/personalQr';
+import { forgetBook } from './lib/healthBook';
 
 const TOKEN_KEY = 'kb_token';
 /** Dispatched on window when the server answers password_change_required (app.tsx listens). */
@@ -94,6 +95,7 @@ export function setToken(token: string | null): void {
     /* storage unavailable: the session lasts for this page only */
   }
   if (!token) void forgetCachedQrs();  // signed out: the codes kept offline go too
+  if (!token) forgetBook();  // and the health book's certificates
 }
 
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {

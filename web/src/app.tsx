@@ -40,6 +40,12 @@ const Dashboard = lazyPage(() => import('./pages/Dashboard').then((m) => m.Dashb
 const Feedback = lazyPage(() => import('./pages/Feedback').then((m) => m.Feedback));
 const MyMonitoring = lazyPage(() => import('./pages/MyMonitoring').then((m) => m.MyMonitoring));
 const MonitoringBoard = lazyPage(() => import('./pages/MonitoringBoard').then((m) => m.MonitoringBoard));
+const Campaigns = lazyPage(() => import('./pages/Vaccination').then((m) => m.Campaigns));
+const CampaignPage = lazyPage(() => import('./pages/Vaccination').then((m) => m.CampaignPage));
+const InvitationPage = lazyPage(() => import('./pages/Vaccination').then((m) => m.InvitationPage));
+const SiteDeskPick = lazyPage(() => import('./pages/Vaccination').then((m) => m.SiteDeskPick));
+const SiteDesk = lazyPage(() => import('./pages/Vaccination').then((m) => m.SiteDesk));
+const HealthBook = lazyPage(() => import('./pages/Vaccination').then((m) => m.HealthBook));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -79,7 +85,7 @@ export function App() {
   else if (route === '/feedback') page = <Feedback />;
   else if (route === '/monitoring') page = <MyMonitoring />;
   else if (route === '/monitoring/board') page = <MonitoringBoard />;
-  else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? testingRoute(route) ?? levelsRoute(route) ?? <NotFound />;
+  else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? testingRoute(route) ?? levelsRoute(route) ?? vaccinationRoute(route) ?? <NotFound />;
   return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
 }
 
@@ -150,5 +156,17 @@ function levelsRoute(route: string) {
   if ((m = /^\/map\/(\d{2})$/.exec(route))) return <LevelsMap province={m[1]} />;
   if (route === '/dashboard') return <Dashboard area={null} />;
   if ((m = /^\/dashboard\/(\*|\d{2}|\d{5})$/.exec(route))) return <Dashboard area={m[1]} />;
+  return null;
+}
+
+/** Vaccination campaigns, invitations, the site desk and the health book (issue 15), or null. */
+function vaccinationRoute(route: string) {
+  let m;
+  if (route === '/vaccination') return <Campaigns />;
+  if ((m = /^\/vaccination\/(\d+)$/.exec(route))) return <CampaignPage campaignId={m[1]} />;
+  if (route === '/vaccination/site') return <SiteDeskPick />;
+  if ((m = /^\/vaccination\/site\/(\d+)$/.exec(route))) return <SiteDesk venueId={m[1]} />;
+  if ((m = /^\/invitation\/([^/]+)$/.exec(route))) return <InvitationPage token={decodeURIComponent(m[1])} />;
+  if (route === '/health-book') return <HealthBook />;
   return null;
 }

@@ -304,6 +304,28 @@ export const errorsVi = {
   // Officials' search and export
   err_one_way_only: 'Chỉ tìm theo một cách: số điện thoại, số giấy tờ, hoặc họ tên và năm sinh.',
   err_range_too_long: 'Mỗi lần xuất tối đa 31 ngày.',
+
+  // Vaccination campaigns, invitations and doses
+  err_campaign_not_found: 'Không tìm thấy chiến dịch.',
+  err_not_a_site: 'Địa điểm này không phải điểm tiêm của chiến dịch (bệnh viện, cơ sở y tế, điểm tiêm chủng).',
+  err_slot_full: 'Khung giờ này đã hết chỗ.',
+  err_slot_not_found: 'Không tìm thấy khung giờ này.',
+  err_end_before_start: 'Giờ kết thúc phải sau giờ bắt đầu, trong cùng ngày.',
+  err_invalid_capacity: 'Số chỗ phải từ 1 đến 100.000.',
+  err_import_not_done: 'Lần nhập danh sách này chưa xong.',
+  err_invalid_group: 'Tên nhóm ưu tiên dài 1 đến 100 ký tự.',
+  err_invitation_not_found: 'Không tìm thấy giấy mời.',
+  err_already_vaccinated: 'Giấy mời này đã được dùng để tiêm.',
+  err_no_free_slot: 'Không còn khung giờ nào trống. Giữ nguyên khung giờ hiện tại.',
+  err_not_invited: 'Người này không có giấy mời của chiến dịch tại điểm tiêm này.',
+  err_product_not_in_campaign: 'Chiến dịch không dùng loại vắc xin này.',
+  err_not_this_site: 'Khung giờ này thuộc điểm tiêm khác.',
+  err_dose_recorded: 'Mũi tiêm này đã được ghi.',
+  err_dose_not_found: 'Không tìm thấy mũi tiêm.',
+  err_invalid_severity: 'Mức độ là nhẹ, vừa, nặng hoặc sốc phản vệ.',
+  err_invalid_answer: 'Trả lời là xác nhận, đổi khung giờ hoặc từ chối.',
+  err_invalid_temperature: 'Nhiệt độ cơ thể từ 30 đến 45 °C.',
+  err_not_site_staff: 'Chỉ nhân viên của điểm tiêm hoặc cán bộ y tế phụ trách mới làm được việc này.',
 };
 
 export type ErrorKey = keyof typeof errorsVi;
@@ -596,4 +618,26 @@ export const errorsEn: Record<ErrorKey, string> = {
   // Officials' search and export
   err_one_way_only: 'Search one way only: phone, ID number, or name and birth year.',
   err_range_too_long: 'Export at most 31 days at a time.',
+
+  // Vaccination campaigns, invitations and doses
+  err_campaign_not_found: 'No such campaign.',
+  err_not_a_site: 'This venue is not a site of the campaign (a hospital, clinic or vaccination site).',
+  err_slot_full: 'This time slot has no free place left.',
+  err_slot_not_found: 'No such time slot.',
+  err_end_before_start: 'A slot ends after it starts, on the same day.',
+  err_invalid_capacity: 'A slot has 1 to 100,000 places.',
+  err_import_not_done: 'This list import has not finished.',
+  err_invalid_group: 'A priority group is 1 to 100 characters.',
+  err_invitation_not_found: 'No such invitation.',
+  err_already_vaccinated: 'This invitation was used for a dose.',
+  err_no_free_slot: 'No other time slot has a free place. Your slot stays as it was.',
+  err_not_invited: 'This person has no invitation of a campaign at this site.',
+  err_product_not_in_campaign: 'The campaign does not give this vaccine.',
+  err_not_this_site: 'This time slot is at another site.',
+  err_dose_recorded: 'This dose is recorded already.',
+  err_dose_not_found: 'No such dose.',
+  err_invalid_severity: 'Severity is mild, moderate, severe or anaphylaxis.',
+  err_invalid_answer: 'Answer confirm, another slot or decline.',
+  err_invalid_temperature: 'A body temperature is 30 to 45 °C.',
+  err_not_site_staff: 'Only the site’s staff or an official in charge may do this.',
 };

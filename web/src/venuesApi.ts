@@ -2,8 +2,9 @@
 import { ApiError, getToken, request } from './api';
 import { formatDateTime, formatTime } from './lib/dates';
 
-export type VenueKind = 'office' | 'school' | 'market' | 'shop' | 'restaurant' | 'hospital' | 'transport' | 'other';
-export const VENUE_KINDS: VenueKind[] = ['shop', 'restaurant', 'market', 'office', 'school', 'hospital', 'transport', 'other'];
+export type VenueKind = 'office' | 'school' | 'market' | 'shop' | 'restaurant' | 'hospital' | 'transport' | 'other'
+  | 'vaccination_site';
+export const VENUE_KINDS: VenueKind[] = ['shop', 'restaurant', 'market', 'office', 'school', 'hospital', 'vaccination_site', 'transport', 'other'];
 export type VenueStatus = 'open' | 'closed' | 'suspended';
 
 export interface Venue {

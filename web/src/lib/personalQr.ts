@@ -136,7 +136,7 @@ export async function forgetCachedQrs(): Promise<void> {
     for (const name of await caches.keys()) {
       const cache = await caches.open(name);
       for (const request of await cache.keys()) {
-        if (/\/api\/v1\/people\/\d+\/qr$/.test(new URL(request.url).pathname)) await cache.delete(request);
+        if (/\/api\/v1\/people\/\d+\/(qr|certificates)$/.test(new URL(request.url).pathname)) await cache.delete(request);
       }
     }
   } catch {

@@ -138,6 +138,7 @@ function CitizenHome({ me }: { me: Me }) {
         <Tile href="/declare" id="tile-featDeclaration" title={t('featDeclaration')} hint={t('homeDeclareHint')} />
         <Tile href="/qr" id="tile-featMyQr" title={t('featMyQr')} />
         <Tile href="/tests" id="tile-featMyTests" title={t('featMyTests')} />
+        <Tile href="/health-book" id="tile-featHealthBook" title={t('featHealthBook')} />
         <Tile href="/monitoring" id="tile-featMonitoring" title={t('featMonitoring')} />
         <Tile href="/visits" id="tile-featCheckin" title={t('homeVisits')} />
         <Tile href="/venues" id="tile-featVenues" title={t('homeMyVenues')} />
@@ -199,6 +200,9 @@ function StaffHome({ me }: { me: Me }) {
       {new URLSearchParams(location.search).has('password') && (
         <p class="success" role="status" data-testid="password-changed">{t('passwordChanged')}</p>
       )}
+      {me.role === 'venue_staff' && (
+        <ul class="tiles"><Tile href="/vaccination/site" id="tile-featSiteDesk" title={t('featSiteDesk')} /></ul>
+      )}
       {me.role === 'venue_staff' && <StaffVenues />}
       {me.role === 'admin' && <AdminHome me={me} />}
       {me.role === 'official' && <OfficialHome me={me} />}
@@ -218,6 +222,7 @@ function OfficialHome({ me }: { me: Me }) {
         <Tile href="/clusters" id="tile-featClusters" title={t('featClusters')} />
         <Tile href="/broadcasts" id="tile-composeTitle" title={t('composeTitle')} />
         <Tile href="/testing" id="tile-featTesting" title={t('featTesting')} />
+        <Tile href="/vaccination" id="tile-featCampaigns" title={t('featCampaigns')} />
         <Tile href="/dashboard" id="tile-featDashboard" title={t('featDashboard')} />
         <Tile href="/map" id="tile-featLevels" title={t('featLevels')} />
         <Tile href="/feedback" id="tile-featFeedback" title={t('featFeedback')} />

@@ -2,7 +2,7 @@
 // keys fetched earlier and kept in localStorage, then asks the server (revocation, name)
 // when the network allows, and says whether the answer was confirmed online.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { ApiError, request } from '../api';
 import { declarationsApi, type OnlineVerdict } from '../api-declarations';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { Layout } from '../components/ui';
@@ -26,6 +26,35 @@ function verdictWhy(offline: OfflineVerdict | null, online: OnlineVerdict | null
   return t(`verdictWhy_${offline.verdict}` as MessageKey);
 }
 
+/** The server's answer for an EU DCC ("HC1:…", POST /api/v1/certificates/verify). */
+interface DccAnswer {
+  status: 'valid' | 'malformed' | 'unknown_signer' | 'invalid_signature' | 'not_yet_valid' | 'expired';
+  holder?: { family_name: string; given_name: string; date_of_birth: string };
+  entries?: { kind: string; dn?: number; sd?: number; mp?: string; dt?: string }[];
+}
+
+/** A DCC's verdict: the status, whose it is and what it certifies. */
+function DccResult({ dcc }: { dcc: DccAnswer }) {
+  const { t } = useI18n();
+  const good = dcc.status === 'valid';
+  return (
+    <section class={`card verify-result ${good ? 'scan-green' : 'verify-bad'}`} data-testid="dcc-result" data-status={dcc.status}>
+      <p class="scan-mark" aria-hidden="true">{good ? '✓' : '✗'}</p>
+      <strong>{t(`dcc_${dcc.status}` as MessageKey)}</strong>
+      {dcc.holder && (
+        <dl class="facts">
+          <dt>{t('personLabel')}</dt>
+          <dd data-testid="dcc-name">{`${dcc.holder.family_name} ${dcc.holder.given_name}`.trim()}</dd>
+          <dt>{t('dccBirthDate')}</dt><dd>{dcc.holder.date_of_birth}</dd>
+          {(dcc.entries ?? []).filter((e) => e.kind === 'vaccination').map((e) => (
+            <><dt>{t('dccDose', { n: e.dn ?? 0, total: e.sd ?? 0 })}</dt><dd>{e.mp} · {e.dt}</dd></>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
 export function Verify() {
   const { t } = useI18n();
   const [payload, setPayload] = useState('');
@@ -33,6 +62,7 @@ export function Verify() {
   const [offline, setOffline] = useState<OfflineVerdict | null>(null);
   const [online, setOnline] = useState<OnlineVerdict | 'unavailable' | null>(null);
   const [busy, setBusy] = useState(false);
+  const [dcc, setDcc] = useState<DccAnswer | null>(null);
 
   useEffect(() => {
     registerServiceWorker();
@@ -45,7 +75,18 @@ export function Verify() {
     setBusy(true);
     setOffline(null);
     setOnline(null);
+    setDcc(null);
     const text = payload.trim();
+    if (text.startsWith('HC1:')) {  // an EU DCC: only the server can check it
+      try {
+        setDcc(await request<DccAnswer>('POST', '/certificates/verify', { payload: text }));
+      } catch {
+        setOnline('unavailable');
+      } finally {
+        setBusy(false);
+      }
+      return;
+    }
     setOffline(await verifyOffline(text, storedKeys()));
     try {
       setOnline(await declarationsApi.verify(text));
@@ -76,6 +117,7 @@ export function Verify() {
           </form>
           <p class="muted small" data-testid="keys-count">{t('keysCached', { n: keysCount })}</p>
         </section>
+        {dcc && <DccResult dcc={dcc} />}
         {finalVerdict && (
           <section class={`card verify-result ${good && colour ? `scan-${colour}` : 'verify-bad'}`}
             data-testid="verify-result" data-verdict={finalVerdict} data-colour={colour ?? ''}>
