@@ -74,6 +74,7 @@ void App::install_routes() {
   register_certificate_routes(*this);
   register_vaccination_routes(*this);
   register_identity_routes(*this);
+  register_audit_routes(*this);
   register_testing_routes(*this);
   register_level_routes(*this);
   register_feedback_routes(*this);

@@ -201,6 +201,7 @@ void register_notify_routes(App& app);       // api_notify.cpp
 void register_certificate_routes(App& app);  // api_certificates.cpp
 void register_vaccination_routes(App& app);  // api_vaccination.cpp
 void register_identity_routes(App& app);     // api_identity.cpp
+void register_audit_routes(App& app);        // api_audit.cpp
 void register_testing_routes(App& app);      // api_testing.cpp
 void register_level_routes(App& app);        // api_levels.cpp
 void register_feedback_routes(App& app);     // api_feedback.cpp

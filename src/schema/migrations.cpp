@@ -878,6 +878,26 @@ CREATE INDEX test_samples_by_tube ON test_samples(tube_id);
 CREATE INDEX test_samples_by_person ON test_samples(person_id, id);
 CREATE INDEX test_samples_awaiting ON test_samples(id) WHERE confirmation = 'pending';
 )sql"},
+    {50, R"sql(
+-- A tamper-evident audit log (audit/chain.h). Each writing connection of each process keeps a
+-- chain a day: chain names it, seq counts from 1, and hash is the BLAKE2b of the entry and the
+-- hash before it, so an altered, removed or reordered entry breaks the chain. The actor's role
+-- and jurisdiction are recorded as they were. Entries written before this migration have no
+-- chain and are reported as unchained by the verifier.
+ALTER TABLE audit_log ADD COLUMN chain TEXT;
+ALTER TABLE audit_log ADD COLUMN seq BIGINT;
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
+ALTER TABLE audit_log ADD COLUMN actor_role TEXT;
+ALTER TABLE audit_log ADD COLUMN actor_area TEXT;
+CREATE UNIQUE INDEX audit_log_by_chain ON audit_log(chain, seq);
+-- Whose personal data an entry showed or changed: the citizens' "who looked at my data".
+CREATE TABLE audit_people (
+  person_id BIGINT NOT NULL,
+  audit_id BIGINT NOT NULL,
+  PRIMARY KEY (person_id, audit_id)
+);
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run
