@@ -78,6 +78,13 @@ test('a citizen sees the official reads of their family’s data, with role, are
   assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with a BOM');
   assert.match(csv.text, /Điều tra dịch tễ ca F0 số 12/);
 
+  // A search that finds her is hers to see too.
+  const found = await get(`/api/v1/people/search?id_number=079185003333&reason=${encodeURIComponent('Xác minh danh tính')}`, official);
+  assert.equal(found.status, 200, found.text);
+  const after = (await get('/api/v1/me/access-log', mother.token)).json.entries;
+  assert.equal(after[0].action, 'person.search');
+  assert.equal(after[0].person_id, mother.self.id);
+
   const bad = await get('/api/v1/me/access-log?limit=0', mother.token);
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.field, 'limit');

@@ -271,7 +271,7 @@ describe('homes and phone layout of every page', () => {
     const pages = {
       citizen: ['/', '/people', '/people/new', `/people/${ids.self}`, `/people/${ids.self}/history`, '/declare',
         `/declare/${ids.father}`, '/qr', `/qr/${ids.self}`, '/visits', '/inbox', '/venues', `/venues/${ids.venue}`,
-        `/venues/${ids.venue}/log`, `/kiosk/${ids.venue}`, `/v/${ids.venueCode}`, '/verify'],
+        `/venues/${ids.venue}/log`, `/kiosk/${ids.venue}`, `/v/${ids.venueCode}`, '/verify', '/access-log'],
       guard: ['/', `/scan/${ids.venue}`, `/venues/${ids.venue}`, '/password'],
       wardOfficial: ['/', '/cases', `/cases/${ids.case}`, '/clusters', '/duplicates', '/broadcasts', `/venues/${ids.venue}`],
       cityOfficial: ['/', '/cases', `/cases/${ids.case}`, '/broadcasts'],

@@ -14,6 +14,7 @@ import { testingEn, testingVi } from './i18n-testing';
 import { levelsEn, levelsVi } from './i18n-levels';
 import { dashboardEn, dashboardVi } from './i18n-dashboard';
 import { feedbackEn, feedbackVi } from './i18n-feedback';
+import { trustEn, trustVi } from './i18n-trust';
 
 const vi = {
   ...venuesVi,
@@ -28,6 +29,7 @@ const vi = {
   ...levelsVi,
   ...dashboardVi,
   ...feedbackVi,
+  ...trustVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -147,6 +149,7 @@ const en: Record<MessageKey, string> = {
   ...levelsEn,
   ...dashboardEn,
   ...feedbackEn,
+  ...trustEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',
