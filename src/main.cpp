@@ -603,6 +603,25 @@ int main(int argc, char** argv) {
                    "seconds a client may take to send a request")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  auto bucket_option = [&](const char* name, kb::http::BucketRule& rule, const char* what) {
+    serve
+        ->add_option_function<std::string>(
+            name,
+            [&rule, name](const std::string& text) {
+              auto parsed = kb::http::parse_bucket_rule(text);
+              if (!parsed) throw CLI::ValidationError(name, "RATE/BURST (e.g. 20/200) or 0");
+              rule = *parsed;
+            },
+            what)
+        ->default_str(fmt::format("{}/{}", rule.per_second, rule.burst));
+  };
+  bucket_option("--write-limit-caller", config.write_limits.per_caller,
+                "writes a signed-in session may make: RATE per second / BURST, or 0 for none");
+  bucket_option("--write-limit-address", config.write_limits.per_address,
+                "writes from one client address (not loopback): RATE/BURST, or 0 for none");
+  serve->add_option("--trusted-proxy", config.trusted_proxies,
+                    "address of a load balancer whose X-Forwarded-For names the client "
+                    "(repeatable)");
   int declaration_valid_days = 7;
   serve
       ->add_option("--declaration-valid-days", declaration_valid_days,
