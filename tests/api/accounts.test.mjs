@@ -80,7 +80,7 @@ test('a code is refused once it expires (--otp-ttl)', async () => {
     const sent = await otp(s, '0944000111');
     assert.equal(sent.status, 200);
     assert.equal(sent.json.expires_in, 1);
-    const code = s.lastOtp('+84944000111');
+    const code = await s.waitForOtp('+84944000111');
     await new Promise((r) => setTimeout(r, 2100));
     const r = await verify(s, '0944000111', code);
     assert.equal(r.status, 410);
@@ -97,6 +97,7 @@ test('the SMS says how long the code lasts: 5 minutes by default', async () => {
   assert.equal(r.status, 200);
   assert.equal(r.json.expires_in, 300);
   assert.equal(r.json.resend_after, 60);
+  await server.waitForOtp('+84955000111');
   const msg = server.outbox().filter((m) => m.to === '+84955000111').pop();
   assert.equal(msg.channel, 'sms');
   assert.match(msg.text, /\b\d{6}\b/);
