@@ -476,7 +476,7 @@ int run_vaccination_import(const Common& common, const std::string& official,
   n.created_at = now;
   if (!official.empty()) {
     auto user = opened->db->read([&](store::Connection& c) {
-      return accounts::find_login(c, opened->areas, accounts::AuthConfig{}, official, now);
+      return accounts::find_login(c, opened->areas, official, now);
     });
     if (!user.ok())
       return fail(invalid("official", "unknown_official", "no staff account named " + official));
