@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "access/policy.h"
 #include "accounts/accounts.h"
 #include "areas/area_directory.h"
+#include "audit/chain.h"
 #include "certificates/trust_list.h"
 #include "checkin/retention.h"
 #include "core/crypto.h"
@@ -216,6 +218,13 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     return db.writer().write_sync(
         [&](store::Connection& c) { return dashboard::refresh_figures(c, clock.now()); });
   });
+  // The audit chains' heads, outside the database (audit/chain.h): each minute and at exit.
+  auto write_audit_heads = [&db, dir = std::filesystem::path(common.data_dir)] {
+    auto st = db.read([&](store::Connection& c) { return audit::write_heads(c, dir); });
+    if (!st.ok()) spdlog::warn("audit heads not written: {}", st.error().message);
+  };
+  PeriodicTask audit_heads;
+  audit_heads.start(std::chrono::seconds(60), write_audit_heads);
   PeriodicTask checkin_flush;
   checkin_flush.start(std::chrono::seconds(2), [&db, &app] {
     if (auto st = dashboard::flush_tally(db, app.checkin_tally()); !st.ok()) {
@@ -257,6 +266,8 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   scheduler.stop();
   checkin_flush.stop();
   (void)dashboard::flush_tally(db, app.checkin_tally());
+  audit_heads.stop();
+  write_audit_heads();
   census.stop();
   if (board_listener) board_listener->stop();
   if (listener) listener->stop();
@@ -390,6 +401,30 @@ int run_purge(const Common& common, int retention_days, const char* argv0) {
   return 0;
 }
 
+// Checks every audit chain, and the heads written outside the database, and prints what it
+// found as JSON; exit status 3 when anything was altered, removed or reordered.
+int run_audit_verify(const Common& common, const std::string& heads_dir, const char* argv0) {
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  auto heads = audit::read_heads(heads_dir.empty() ? common.data_dir : heads_dir);
+  if (!heads.ok()) return fail(heads.error());
+  auto v = opened->db->read([&](store::Connection& c) { return audit::verify(c, *heads); });
+  if (!v.ok()) return fail(v.error());
+  boost::json::array findings;
+  for (const auto& f : v->findings) {
+    findings.push_back(boost::json::object{
+        {"kind", f.kind}, {"chain", f.chain}, {"seq", f.seq}, {"id", f.id}, {"count", f.count}});
+  }
+  std::cout << boost::json::serialize(boost::json::object{{"ok", v->ok()},
+                                                          {"chains", v->chains},
+                                                          {"entries", v->entries},
+                                                          {"unchained", v->unchained},
+                                                          {"heads_checked", v->heads_checked},
+                                                          {"findings", std::move(findings)}})
+            << std::endl;
+  return v->ok() ? 0 : 3;
+}
+
 int run_stats(const Common& common, const char* argv0) {
   auto opened = open_all(common, argv0);
   if (!opened.ok()) return fail(opened.error());
@@ -441,7 +476,7 @@ int run_vaccination_import(const Common& common, const std::string& official,
   n.created_at = now;
   if (!official.empty()) {
     auto user = opened->db->read([&](store::Connection& c) {
-      return accounts::find_login(c, opened->areas, accounts::AuthConfig{}, official, now);
+      return accounts::find_login(c, opened->areas, official, now);
     });
     if (!user.ok())
       return fail(invalid("official", "unknown_official", "no staff account named " + official));
@@ -568,6 +603,25 @@ int main(int argc, char** argv) {
                    "seconds a client may take to send a request")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  auto bucket_option = [&](const char* name, kb::http::BucketRule& rule, const char* what) {
+    serve
+        ->add_option_function<std::string>(
+            name,
+            [&rule, name](const std::string& text) {
+              auto parsed = kb::http::parse_bucket_rule(text);
+              if (!parsed) throw CLI::ValidationError(name, "RATE/BURST (e.g. 20/200) or 0");
+              rule = *parsed;
+            },
+            what)
+        ->default_str(fmt::format("{}/{}", rule.per_second, rule.burst));
+  };
+  bucket_option("--write-limit-caller", config.write_limits.per_caller,
+                "writes a signed-in session may make: RATE per second / BURST, or 0 for none");
+  bucket_option("--write-limit-address", config.write_limits.per_address,
+                "writes from one client address (not loopback): RATE/BURST, or 0 for none");
+  serve->add_option("--trusted-proxy", config.trusted_proxies,
+                    "address of a load balancer whose X-Forwarded-For names the client "
+                    "(repeatable)");
   int declaration_valid_days = 7;
   serve
       ->add_option("--declaration-valid-days", declaration_valid_days,
@@ -685,6 +739,15 @@ int main(int argc, char** argv) {
       "JSON object of header → field, for columns the usual headers do not name");
   vaccination_import->add_option("FILE", import_file, "the CSV file")->required();
 
+  auto* audit_cmd = admin->add_subcommand("audit", "the audit log")->require_subcommand(1);
+  auto* audit_verify = audit_cmd->add_subcommand(
+      "verify", "check the audit log's hash chains and the heads written outside the database");
+  Common audit_common;
+  add_common(audit_verify, audit_common);
+  std::string heads_dir;
+  audit_verify->add_option("--heads", heads_dir,
+                           "directory of audit-heads-*.txt files (default: the data directory)");
+
   auto* routes = cli.add_subcommand("routes", "print the HTTP routes this binary serves");
 
   CLI11_PARSE(cli, argc, argv);
@@ -723,6 +786,7 @@ int main(int argc, char** argv) {
     return run_vaccination_import(vaccination_common, import_official, import_mapping, import_file,
                                   argv[0]);
   }
+  if (audit_verify->parsed()) return run_audit_verify(audit_common, heads_dir, argv[0]);
   if (routes->parsed()) return run_routes();
   return 0;
 }

@@ -271,12 +271,15 @@ Result<OtpCheck> check_otp(store::Connection& c, const AuthConfig& config, const
 }
 
 Result<LoginCandidate> find_login(store::Connection& c, const areas::AreaDirectory& areas,
-                                  const AuthConfig& config, std::string_view username,
-                                  int64_t now) {
-  KB_ASSIGN(auto failures, c.query_one(kSelectRateLimit, {fmt::format("login:{}", username)}));
-  if (failures && failures->i64(0) + 900 > now && failures->i64(1) >= config.login_max_failures) {
-    return rate_limited("too many failed sign-ins for this account; try again in 15 minutes",
-                        failures->i64(0) + 900 - now);
+                                  std::string_view username, int64_t now) {
+  // The lock row: window_start holds the time the lock ends (record_login_failure).
+  KB_ASSIGN(auto lock, c.query_one(kSelectRateLimit, {fmt::format("login-lock:{}", username)}));
+  if (lock && lock->i64(0) > now) {
+    int64_t wait = lock->i64(0) - now;
+    return rate_limited(fmt::format("too many failed sign-ins for this account; try again in {} "
+                                    "minutes",
+                                    (wait + 59) / 60),
+                        wait);
   }
   KB_ASSIGN(auto row, c.query_one(kSelectLogin, {username}));
   Error bad{ErrorKind::kUnauthenticated, "bad_credentials", "wrong username or password",
@@ -293,10 +296,21 @@ Result<LoginCandidate> find_login(store::Connection& c, const areas::AreaDirecto
   return out;
 }
 
-Status record_login_failure(store::Connection& c, std::string_view username, int64_t now) {
+Status record_login_failure(store::Connection& c, const AuthConfig& config,
+                            std::string_view username, int64_t now) {
   std::string bucket = fmt::format("login:{}", username);
-  KB_ASSIGN(bool counted, take_token(c, bucket, 1 << 30, 900, now));
+  KB_ASSIGN(bool counted, take_token(c, bucket, 1 << 30, kLoginFailureWindow, now));
   (void)counted;
+  KB_ASSIGN(auto failures, c.query_one(kSelectRateLimit, {std::string_view(bucket)}));
+  if (failures && failures->i64(1) == config.login_max_failures) {
+    // A lock, twice as long as the one before when that one ended less than a day ago.
+    std::string lock_bucket = fmt::format("login-lock:{}", username);
+    KB_ASSIGN(auto lock, c.query_one(kSelectRateLimit, {std::string_view(lock_bucket)}));
+    int64_t locks = lock && lock->i64(0) + 86400 > now ? lock->i64(1) + 1 : 1;
+    int64_t seconds = std::min<int64_t>(kLoginFailureWindow << std::min<int64_t>(locks - 1, 7),
+                                        kLongestLoginLock);
+    KB_TRY(c.exec(kUpsertRateLimit, {std::string_view(lock_bucket), now + seconds, locks}));
+  }
   return audit::record(c, {.at = now, .action = "login.failed", .subject = username});
 }
 
@@ -560,6 +574,7 @@ Result<Account> reset_password(store::Connection& c, const areas::AreaDirectory&
   KB_TRY(c.exec(kResetPassword, {account_id, new_hash}));
   KB_TRY(c.exec(kRevokeSessionsOfUser, {account_id, now}));
   KB_TRY(c.exec(kDeleteRateLimit, {fmt::format("login:{}", a.user.username)}));
+  KB_TRY(c.exec(kDeleteRateLimit, {fmt::format("login-lock:{}", a.user.username)}));
   KB_TRY(audit::record(c, {.at = now,
                            .actor_id = actor_id,
                            .action = "password.reset",

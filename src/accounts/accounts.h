@@ -91,10 +91,16 @@ struct LoginCandidate {
   User user;
   std::string password_hash;
 };
+// kRateLimited while the account is locked after failed attempts (record_login_failure).
 Result<LoginCandidate> find_login(store::Connection& c, const areas::AreaDirectory& areas,
-                                  const AuthConfig& config, std::string_view username, int64_t now);
-// Records a failed attempt (counted towards the lockout) and audits it.
-Status record_login_failure(store::Connection& c, std::string_view username, int64_t now);
+                                  std::string_view username, int64_t now);
+// Records a failed attempt and audits it. The config's login_max_failures failures within
+// kLoginFailureWindow lock the account for that window; a lock that follows one ended less than
+// a day before lasts twice as long, up to kLongestLoginLock.
+inline constexpr int64_t kLoginFailureWindow = 900;
+inline constexpr int64_t kLongestLoginLock = 86400;
+Status record_login_failure(store::Connection& c, const AuthConfig& config,
+                            std::string_view username, int64_t now);
 Result<Session> open_staff_session(store::Connection& c, const AuthConfig& config, const User& user,
                                    std::string_view client_ip, int64_t now);
 

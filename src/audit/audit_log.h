@@ -1,9 +1,11 @@
 // The audit log: who did what to whose data, when, and why. Written in the same transaction
 // as the action it records, so an action and its audit entry exist together or not at all.
+// Entries are chained by hash (audit/chain.h): rewriting one afterwards shows.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "store/database.h"
@@ -17,8 +19,14 @@ struct Entry {
   std::string_view subject;         // what was acted on, e.g. "user:12"
   std::string_view reason;          // why, as given by an official for reads of personal data
   std::string_view detail;
+  // Whose personal data the action showed or changed, for the citizens' "who looked at my
+  // data". Empty: taken from the subject when it names one person ("person:7", or "case:3",
+  // the case's person).
+  std::span<const int64_t> people = {};
 };
 
+// Records the entry with the actor's role and area as they are now, chained to the entry
+// before it on this connection's chain.
 Status record(store::Connection& c, const Entry& entry);
 
 }  // namespace kb::audit

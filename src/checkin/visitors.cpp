@@ -12,7 +12,7 @@ namespace {
 identity::Arrival arrival_at(std::string_view door, const DoorPlace& place) {
   identity::Arrival a;
   a.door = std::string(door);
-  a.place = fmt::format("venue:{}", place.venue_id);
+  a.place = place.seen_at.empty() ? fmt::format("venue:{}", place.venue_id) : place.seen_at;
   a.origin_province_code = place.province_code;
   a.origin_ward_code = place.ward_code;
   return a;

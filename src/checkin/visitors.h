@@ -23,6 +23,9 @@ struct DoorPlace {
   int64_t venue_id = 0;
   std::string province_code;
   std::string ward_code;
+  // Where an identifier was seen, when the door is not a venue's ("test_round:4", "hotline");
+  // empty: "venue:<venue_id>".
+  std::string seen_at;
 };
 
 // The person holding this chip ID card: by its number, else by its old CMND number, else by a

@@ -314,7 +314,7 @@ Result<Report> record_call(store::Connection& c, const areas::AreaDirectory& are
   KB_TRY(access::in_charge(official, area.province, area.ward));
   KB_TRY(within_daily_limit(c, r.caller_phone, "caller_phone", now));
   // The caller is recorded where the report is (no venue: the hotline is no door).
-  checkin::DoorPlace place{0, area.province, area.ward};
+  checkin::DoorPlace place{0, area.province, area.ward, "hotline"};
   KB_ASSIGN(people::Person caller, checkin::person_for_phone(c, r.caller_phone, "", place, now));
   KB_ASSIGN(Report p, store_report(c, r, area, "hotline", r.caller_phone, std::nullopt, caller.id,
                                    official.id, page_url, now));

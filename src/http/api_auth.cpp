@@ -119,8 +119,8 @@ awaitable<Result<Response>> verify_otp(App& app, Request& req) {
 // A wrong password (or no such account, or a disabled one: the answer is the same) counts
 // towards the account's lockout.
 awaitable<Result<Response>> refuse_login(App& app, std::string username, int64_t now) {
-  auto record = [username = std::move(username), now](store::Connection& c) {
-    return accounts::record_login_failure(c, username, now);
+  auto record = [&app, username = std::move(username), now](store::Connection& c) {
+    return accounts::record_login_failure(c, app.config().auth, username, now);
   };
   KB_CO_TRY(co_await app.write(record));
   co_return Error{ErrorKind::kUnauthenticated, "bad_credentials", "wrong username or password",
@@ -130,9 +130,8 @@ awaitable<Result<Response>> refuse_login(App& app, std::string username, int64_t
 awaitable<Result<Response>> login(App& app, Request& req) {
   KB_CO_ASSIGN(Credentials in, parse_credentials(req));
   int64_t now = app.now();
-  auto candidate = app.db().read([&](store::Connection& c) {
-    return accounts::find_login(c, app.areas(), app.config().auth, in.username, now);
-  });
+  auto candidate = app.db().read(
+      [&](store::Connection& c) { return accounts::find_login(c, app.areas(), in.username, now); });
   if (!candidate.ok() && candidate.error().kind == ErrorKind::kRateLimited)
     co_return candidate.error();
   bool verified = false;

@@ -246,13 +246,8 @@ std::string contacts_csv(const cases::ContactSheet& sheet) {
 }
 
 Response csv_response(const cases::ContactSheet& sheet) {
-  Response res;
-  res.content_type = "text/csv; charset=utf-8";
-  res.body = contacts_csv(sheet);
-  res.headers.emplace_back(
-      "content-disposition",
-      fmt::format("attachment; filename=\"case-{}-f{}.csv\"", sheet.kase.id, sheet.degree));
-  return res;
+  return csv_attachment(contacts_csv(sheet),
+                        fmt::format("case-{}-f{}.csv", sheet.kase.id, sheet.degree));
 }
 
 json::object cluster_json(App& app, const cases::Cluster& cl) {

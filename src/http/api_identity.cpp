@@ -237,12 +237,14 @@ Result<identity::Arrival> parse_entry(App& app, const Request& req) {
   return a;
 }
 
+// `people`: whose personal data the read showed (their "who looked at my data").
 awaitable<Status> audit_read(App& app, const accounts::User& official, std::string action,
-                             std::string subject, std::string reason, std::string detail) {
+                             std::string subject, std::string reason, std::string detail,
+                             std::vector<int64_t> people = {}) {
   auto job = [actor = official.id, action = std::move(action), subject = std::move(subject),
-              reason = std::move(reason), detail = std::move(detail),
+              reason = std::move(reason), detail = std::move(detail), people = std::move(people),
               now = app.now()](store::Connection& c) {
-    return audit::record(c, {now, actor, action, subject, reason, detail});
+    return audit::record(c, {now, actor, action, subject, reason, detail, people});
   };
   co_return co_await app.write(job);
 }
@@ -285,9 +287,11 @@ awaitable<Result<Response>> get_candidate(App& app, Request& req) {
   KB_CO_ASSIGN(auto file, app.db().read([&](store::Connection& c) {
     return identity::pair_file(c, official, id);
   }));
+  std::vector<int64_t> both{file.pair.person_id, file.pair.match_id};
   KB_CO_TRY(co_await audit_read(
       app, official, "identity.candidate.read", fmt::format("candidate:{}", id), reason,
-      fmt::format("person:{} person:{}", file.pair.person_id, file.pair.match_id)));
+      fmt::format("person:{} person:{}", file.pair.person_id, file.pair.match_id),
+      std::move(both)));
   json::object o = candidate_json(file.pair);
   o["person"] = side_json(file.person);
   o["match"] = side_json(file.match);

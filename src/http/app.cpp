@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cmath>
 
 #include "access/policy.h"
 #include "http/content_coding.h"
@@ -74,6 +75,7 @@ void App::install_routes() {
   register_certificate_routes(*this);
   register_vaccination_routes(*this);
   register_identity_routes(*this);
+  register_audit_routes(*this);
   register_testing_routes(*this);
   register_vaccination_campaign_routes(*this);
   register_level_routes(*this);
@@ -113,6 +115,20 @@ Result<accounts::User> App::session_user(const Request& req) {
   return std::move(found->user);
 }
 
+Status App::within_write_limits(const Request& req) {
+  if (req.method == Method::kGet || req.method == Method::kHead) return {};
+  auto now = std::chrono::steady_clock::now();
+  std::optional<double> wait;
+  if (std::string_view token = req.bearer_token(); !token.empty())
+    wait = caller_writes_.take(token, now);
+  if (!wait && !is_loopback(req.client_ip)) wait = address_writes_.take(req.client_ip, now);
+  if (!wait) return {};
+  Error e = make_error(ErrorKind::kRateLimited, "rate_limited",
+                       "too many changes in a short time; wait a moment and try again");
+  e.retry_after = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(*wait)));
+  return e;
+}
+
 boost::asio::awaitable<Response> App::handle(Request& req) {
   auto started = std::chrono::steady_clock::now();
   Router::Match m = router_.match(req);
@@ -121,8 +137,12 @@ boost::asio::awaitable<Response> App::handle(Request& req) {
   if (m.route) {
     metrics = &m.route->metrics;
     try {
-      Result<Response> answered = co_await m.route->handler(req);
-      res = answered.ok() ? std::move(answered).value() : Response::error(answered.error());
+      if (Status allowed = within_write_limits(req); !allowed.ok()) {
+        res = Response::error(allowed.error());
+      } else {
+        Result<Response> answered = co_await m.route->handler(req);
+        res = answered.ok() ? std::move(answered).value() : Response::error(answered.error());
+      }
     } catch (const std::exception& e) {
       spdlog::error("{} {}: unhandled exception: {}", method_name(req.method), m.route->pattern,
                     e.what());

@@ -24,6 +24,7 @@
 #include "core/offload.h"
 #include "dashboard/tally.h"
 #include "http/router.h"
+#include "http/write_limits.h"
 #include "levels/level_rule.h"
 #include "monitoring/rules.h"
 #include "notify/broadcasts.h"
@@ -63,8 +64,10 @@ struct ServerConfig {
       clock_offset_file;       // tests only: moves the server's clock (core/clock.h offset_clock)
   std::string dcc_trust_file;  // PEM bundle of foreign DCC document signers (--dcc-trust)
   levels::LevelRule levels;    // area risk levels: bands and the coverage threshold (levels/)
-  std::string monitoring_rules_file;  // --monitoring-rules: read into `monitoring` at start
-  monitoring::Rules monitoring;       // quarantine periods, reminders, red flags
+  std::string monitoring_rules_file;         // --monitoring-rules: read into `monitoring` at start
+  monitoring::Rules monitoring;              // quarantine periods, reminders, red flags
+  WriteLimits write_limits;                  // token buckets on writes (http/write_limits.h)
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
 };
 
 class StaticFiles;
@@ -184,6 +187,10 @@ class App {
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<StaticFiles> static_files_;
   RouteMetrics unmatched_metrics_;
+  TokenBuckets caller_writes_{config_.write_limits.per_caller};
+  TokenBuckets address_writes_{config_.write_limits.per_address};
+  // kRateLimited with Retry-After when this write is over the caller's or the address's limit.
+  Status within_write_limits(const Request& req);
 };
 
 // Route groups, one per part of the domain (each in its own api_*.cpp).
@@ -201,6 +208,7 @@ void register_notify_routes(App& app);       // api_notify.cpp
 void register_certificate_routes(App& app);  // api_certificates.cpp
 void register_vaccination_routes(App& app);  // api_vaccination.cpp
 void register_identity_routes(App& app);     // api_identity.cpp
+void register_audit_routes(App& app);        // api_audit.cpp
 void register_testing_routes(App& app);      // api_testing.cpp
 void register_level_routes(App& app);        // api_levels.cpp
 void register_feedback_routes(App& app);     // api_feedback.cpp

@@ -89,4 +89,13 @@ boost::json::value json_text(const std::string& s) {
   return s.empty() ? boost::json::value(nullptr) : boost::json::value(s);
 }
 
+Response csv_attachment(std::string body, std::string_view filename) {
+  Response res;
+  res.content_type = "text/csv; charset=utf-8";
+  res.body = std::move(body);
+  res.headers.emplace_back("content-disposition",
+                           fmt::format("attachment; filename=\"{}\"", filename));
+  return res;
+}
+
 }  // namespace kb::http

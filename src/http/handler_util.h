@@ -52,6 +52,9 @@ Result<int64_t> int_param(const Request& req, std::string_view name, int64_t min
 // read is audited with it.
 Result<std::string> reason_param(const Request& req);
 
+// A CSV file to download (core/csv.h makes the body): text/csv, saved as `filename`.
+Response csv_attachment(std::string body, std::string_view filename);
+
 // A time as the API writes it (RFC 3339, +07:00), or null.
 boost::json::value json_time(std::optional<int64_t> unix_seconds);
 // A string, or null when empty.

@@ -32,7 +32,8 @@ struct Request {
   std::string path;   // decoded path, without the query
   std::string query;  // raw query string, without '?'
   std::string body;
-  std::string client_ip;
+  std::string client_ip;      // the peer, or the client a trusted proxy names (write_limits.h)
+  std::string forwarded_for;  // X-Forwarded-For as received
   std::string authorization;  // raw header value
   std::string content_type;
   std::string last_event_id;

@@ -13,6 +13,7 @@
 
 #include "http/content_coding.h"
 #include "http/request_reader.h"
+#include "http/write_limits.h"
 
 namespace kb::http {
 namespace {
@@ -241,6 +242,9 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
     bool head = msg.method() == bhttp::verb::head;
     auto req = to_request(parser.release(), client_ip);
     Response res;
+    if (req.ok() && !config.trusted_proxies.empty()) {
+      req->client_ip = forwarded_client(client_ip, req->forwarded_for, config.trusted_proxies);
+    }
     if (req.ok()) {
       res = co_await state.app.handle(*req);
     } else {

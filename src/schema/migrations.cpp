@@ -991,6 +991,26 @@ DROP INDEX test_tubes_unsettled;
 ALTER TABLE test_invitations ADD COLUMN token TEXT;
 CREATE UNIQUE INDEX test_invitations_by_token ON test_invitations(token);
 )sql"},
+    {50, R"sql(
+-- A tamper-evident audit log (audit/chain.h). Each writing connection of each process keeps a
+-- chain a day: chain names it, seq counts from 1, and hash is the BLAKE2b of the entry and the
+-- hash before it, so an altered, removed or reordered entry breaks the chain. The actor's role
+-- and jurisdiction are recorded as they were. Entries written before this migration have no
+-- chain and are reported as unchained by the verifier.
+ALTER TABLE audit_log ADD COLUMN chain TEXT;
+ALTER TABLE audit_log ADD COLUMN seq BIGINT;
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
+ALTER TABLE audit_log ADD COLUMN actor_role TEXT;
+ALTER TABLE audit_log ADD COLUMN actor_area TEXT;
+CREATE UNIQUE INDEX audit_log_by_chain ON audit_log(chain, seq);
+-- Whose personal data an entry showed or changed: the citizens' "who looked at my data".
+CREATE TABLE audit_people (
+  person_id BIGINT NOT NULL,
+  audit_id BIGINT NOT NULL,
+  PRIMARY KEY (person_id, audit_id)
+);
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run

@@ -91,8 +91,10 @@ Result<std::vector<people::Person>> find_people(store::Connection& c,
     out.push_back(std::move(p));
     if (static_cast<int64_t>(out.size()) == kMaxMatches) break;
   }
-  KB_TRY(audit::record(
-      c, {now, official.id, "person.search", "people", reason, query_detail(q, out.size())}));
+  std::vector<int64_t> found;
+  for (const auto& p : out) found.push_back(p.id);
+  KB_TRY(audit::record(c, {now, official.id, "person.search", "people", reason,
+                           query_detail(q, out.size()), found}));
   return out;
 }
 

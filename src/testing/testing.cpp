@@ -672,7 +672,8 @@ Result<Sampled> take_sample(store::Connection& c, const accounts::User& official
                             const NewSample& n, int64_t now) {
   KB_ASSIGN(Round round, visible_round(c, official, round_id));
   if (!n.rapid_result) KB_TRY(check_label(n.tube_label, "tube"));
-  const checkin::DoorPlace site{0, round.province_code, round.ward_code};
+  const checkin::DoorPlace site{0, round.province_code, round.ward_code,
+                                fmt::format("test_round:{}", round.id)};
   KB_ASSIGN(people::Person person, find_sampled_person(c, n.person, site, now));
   if (n.rapid_result) return take_rapid(c, official, round, person, *n.rapid_result, now);
 

@@ -2,7 +2,8 @@
 // secrets kept hashed at rest, password lockout, and the admin CLI's refusals.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, admin, adminToken, citizenToken, staffToken, dbKind, ADMIN_PASSWORD } from '../lib/server.mjs';
 
@@ -80,7 +81,7 @@ test('a code is refused once it expires (--otp-ttl)', async () => {
     const sent = await otp(s, '0944000111');
     assert.equal(sent.status, 200);
     assert.equal(sent.json.expires_in, 1);
-    const code = s.lastOtp('+84944000111');
+    const code = await s.waitForOtp('+84944000111');
     await new Promise((r) => setTimeout(r, 2100));
     const r = await verify(s, '0944000111', code);
     assert.equal(r.status, 410);
@@ -97,6 +98,7 @@ test('the SMS says how long the code lasts: 5 minutes by default', async () => {
   assert.equal(r.status, 200);
   assert.equal(r.json.expires_in, 300);
   assert.equal(r.json.resend_after, 60);
+  await server.waitForOtp('+84955000111');
   const msg = server.outbox().filter((m) => m.to === '+84955000111').pop();
   assert.equal(msg.channel, 'sms');
   assert.match(msg.text, /\b\d{6}\b/);
@@ -162,6 +164,36 @@ test('ten wrong passwords lock the account for a while, even for the right passw
   const r = await server.request('POST', '/api/v1/auth/login', { body: { username: 'locked.out', password: 'correct horse battery 9' } });
   assert.equal(r.status, 429);
   assert.equal(r.json.error.code, 'rate_limited');
+  const wait = Number(r.headers.get('retry-after'));
+  assert.ok(wait > 840 && wait <= 900, `the first lock lasts 15 minutes: ${wait}`);
+});
+
+test('a second lock within a day lasts twice as long as the first', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-clock-'));
+  const clock = join(dir, 'offset');
+  writeFileSync(clock, '0');
+  const s = await startServer({ args: ['--clock-offset-file', clock] });
+  try {
+    await staffToken(s, { username: 'guessed.at', role: 'official', jurisdiction: '79' });
+    const tenWrong = async () => {
+      for (let i = 0; i < 10; i++) {
+        const w = await s.request('POST', '/api/v1/auth/login', { body: { username: 'guessed.at', password: `guess ${i}` } });
+        assert.equal(w.status, 401, `attempt ${i + 1}`);
+      }
+      const r = await s.request('POST', '/api/v1/auth/login', { body: { username: 'guessed.at', password: 'correct horse battery 9' } });
+      assert.equal(r.status, 429);
+      return Number(r.headers.get('retry-after'));
+    };
+    const first = await tenWrong();
+    assert.ok(first > 840 && first <= 900, `first lock ${first}`);
+    writeFileSync(clock, '901');
+    await new Promise((r) => setTimeout(r, 250));  // the server re-reads the offset every 100 ms
+    const second = await tenWrong();
+    assert.ok(second > 1740 && second <= 1800, `second lock ${second}`);
+  } finally {
+    await s.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the one-time administrator password must be changed, then only the new one works', async () => {

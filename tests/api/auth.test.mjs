@@ -11,7 +11,7 @@ test('a citizen signs in with any common phone form and the code from the outbox
   const r1 = await server.request('POST', '/api/v1/auth/otp', { body: { phone: '0168.123.4567' } });
   assert.equal(r1.status, 200, r1.text);
   assert.equal(r1.json.phone, '+84381234567');
-  const code = server.lastOtp('+84381234567');
+  const code = await server.waitForOtp('+84381234567');
   assert.match(code, /^\d{6}$/);
   const r2 = await server.request('POST', '/api/v1/auth/otp/verify', { body: { phone: '+84 38 123 4567', code } });
   assert.equal(r2.status, 200, r2.text);
@@ -28,7 +28,7 @@ test('a citizen signs in with any common phone form and the code from the outbox
 test('five wrong codes lock the code; the right one no longer works', async () => {
   const phone = '0987654321';
   await server.request('POST', '/api/v1/auth/otp', { body: { phone } });
-  const code = server.lastOtp('+84987654321');
+  const code = await server.waitForOtp('+84987654321');
   const wrong = code === '000000' ? '111111' : '000000';
   for (let i = 0; i < 5; i++) {
     const r = await server.request('POST', '/api/v1/auth/otp/verify', { body: { phone, code: wrong } });
@@ -89,7 +89,7 @@ test('asking for a code again within the limit says how long to wait, and the co
   const phone = '0909000222';
   const first = await server.request('POST', '/api/v1/auth/otp', { body: { phone } });
   assert.equal(first.status, 200);
-  const code = server.lastOtp(first.json.phone);
+  const code = await server.waitForOtp(first.json.phone);
   const again = await server.request('POST', '/api/v1/auth/otp', { body: { phone } });
   assert.equal(again.status, 429);
   assert.equal(again.json.error.code, 'rate_limited');

@@ -120,7 +120,7 @@ const PATHS = {
   async phone_code(name) {
     const ask = await server.request('POST', '/api/v1/scans', { token: owner, body: { venue_id: venues.phone_code.id, payload: people[name].phone } });
     assert.equal(ask.status, 202, ask.text);
-    const code = server.lastOtp(`+84${people[name].phone.slice(1)}`);
+    const code = await server.waitForOtp(`+84${people[name].phone.slice(1)}`);
     return scan(venues.phone_code, people[name].phone, { code });
   },
   async manual(name) {

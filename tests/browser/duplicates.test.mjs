@@ -46,14 +46,14 @@ describe('the officials’ duplicates queue', () => {
   });
 
   /** The BHYT card typed into the venue's scanner (as a USB reader does); the answer shown. */
-  async function scanAtDoor() {
+  async function scanAtDoor(card = BHYT) {
     const context = await phoneContext(browser);
     try {
       await context.addInitScript((tk) => localStorage.setItem('kb_token', tk), owner);
       const page = await newPage(context);
       await page.goto(`${server.base}/scan/${venue.id}`);
       await page.locator('[data-testid=scanner-venue]').waitFor();
-      await page.fill('#scan-input', BHYT);
+      await page.fill('#scan-input', card);
       await page.press('#scan-input', 'Enter');
       const result = page.locator('[data-testid=scan-result]');
       await result.waitFor();
@@ -129,5 +129,44 @@ describe('the officials’ duplicates queue', () => {
     } finally {
       await context.close();
     }
+  });
+  it('a citizen adds a grandmother’s health-insurance card number, and that card finds her at the door', async () => {
+    const NHUNG = 'Trần Thị Nhung';
+    const card = `HT2790198765432|${hex(NHUNG)}|12/03/1950|2|${hex('TP Hồ Chí Minh')}`;
+    const citizen = await citizenToken(server, '0912700002');
+    const ward = (await server.request('GET', '/api/v1/areas/provinces/79/wards')).json[0].code;
+    const grandma = await server.request('POST', '/api/v1/me/people', {
+      token: citizen,
+      body: { full_name: NHUNG, id_kind: 'cccd', id_number: '079150002222', birth_date: '1950-03-12', sex: 'female',
+        province_code: '79', ward_code: ward, street: '9 Pasteur' },
+    });
+    assert.equal(grandma.status, 201, grandma.text);
+    const declared = await server.request('POST', '/api/v1/declarations', {
+      token: citizen, body: { person_id: grandma.json.id, kind: 'domestic', symptoms: ['none'], exposures: ['none'], vaccine_doses: 2 },
+    });
+    assert.equal(declared.status, 201, declared.text);
+
+    const context = await phoneContext(browser);
+    try {
+      await context.addInitScript((tk) => localStorage.setItem('kb_token', tk), citizen);
+      const page = await newPage(context);
+      await page.goto(`${server.base}/people/${grandma.json.id}`);
+      await page.locator('[data-testid=identifier-form]').waitFor();
+      // A card number of the wrong shape is refused next to the field.
+      await page.selectOption('#identifier-kind', 'bhxh');
+      await page.fill('#identifier-number', 'HT27901');
+      await page.click('[data-testid=identifier-form] button[type=submit]');
+      await page.locator('[data-testid=error-identifier-number]').waitFor();
+      await page.fill('#identifier-number', 'HT2790198765432');
+      await page.click('[data-testid=identifier-form] button[type=submit]');
+      await page.locator('[data-testid=identifier-notice]').waitFor();
+      assert.match(await page.textContent('[data-testid=identifier-bhxh]'), /8765432/);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+    const door = await scanAtDoor(card);
+    assert.equal(door.colour, 'green', door.text);
+    assert.match(door.text, /T\*\*\* T\*\*\* Nhung/);
   });
 });

@@ -281,7 +281,7 @@ describe('homes and phone layout of every page', () => {
       citizen: ['/', '/people', '/people/new', `/people/${ids.self}`, `/people/${ids.self}/history`, '/declare',
         `/declare/${ids.father}`, '/qr', `/qr/${ids.self}`, '/visits', '/inbox', '/venues', `/venues/${ids.venue}`,
         `/venues/${ids.venue}/log`, `/kiosk/${ids.venue}`, `/v/${ids.venueCode}`, '/verify', '/health-book',
-        `/invitation/${ids.invitation}`],
+        `/invitation/${ids.invitation}`, '/access-log'],
       guard: ['/', `/scan/${ids.venue}`, `/venues/${ids.venue}`, '/password', '/vaccination/site', `/vaccination/site/${ids.venue}`],
       wardOfficial: ['/', '/cases', `/cases/${ids.case}`, '/clusters', '/duplicates', '/broadcasts', `/venues/${ids.venue}`],
       cityOfficial: ['/', '/cases', `/cases/${ids.case}`, '/broadcasts', '/vaccination', `/vaccination/${ids.campaign}`],

@@ -103,6 +103,20 @@ export async function startServer(opts = {}) {
       const code = /\b(\d{6})\b/.exec(msgs[msgs.length - 1].text);
       return code && code[1];
     },
+    /**
+     * The newest OTP for a phone once it is in the outbox: sign-in codes go out through the
+     * urgent delivery lane, which may write the outbox just after the request is answered.
+     * `previous`: a code already seen, to wait for a newer one.
+     */
+    async waitForOtp(phone, previous, timeoutMs = 10000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const code = server.lastOtp(phone);
+        if (code && code !== previous) return code;
+        if (Date.now() > deadline) return code;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     async request(method, path, { body, token, headers = {}, raw } = {}) {
       const h = { ...headers };
       if (token) h.authorization = `Bearer ${token}`;
@@ -132,7 +146,7 @@ export async function startServer(opts = {}) {
 export async function citizenToken(server, phone = '0912345678') {
   const r1 = await server.request('POST', '/api/v1/auth/otp', { body: { phone } });
   if (r1.status !== 200) throw new Error(`otp request failed: ${r1.status} ${r1.text}`);
-  const code = await server.lastOtp(r1.json.phone);
+  const code = await server.waitForOtp(r1.json.phone);
   const r2 = await server.request('POST', '/api/v1/auth/otp/verify', { body: { phone, code } });
   if (r2.status !== 200) throw new Error(`otp verify failed: ${r2.status} ${r2.text}`);
   return r2.json.token;

@@ -6,7 +6,9 @@
 
 #include "checkin/guest_log.h"
 #include "checkin/visit.h"
+#include "checkin/visitors.h"
 #include "core/crypto.h"
+#include "identity/identifiers.h"
 #include "schema/schema.h"
 #include "store/database.h"
 #include "store/writer.h"
@@ -167,6 +169,37 @@ TEST_F(VisitsOnSqlite, DuplicatesWithinAMinuteAreOneVisitAndCheckOutCloses) {
   auto inside = db_->read([&](store::Connection& c) { return checkin::inside_now(c, 1, t + 900); });
   ASSERT_TRUE(inside.ok());
   EXPECT_EQ(*inside, 1);  // the later visit; the first was checked out
+}
+
+TEST_F(VisitsOnSqlite, ACardIsSeenAtTheDoorThatReadIt) {
+  // A venue's door records the card as seen at the venue; a door that is no venue (a testing
+  // round's site, the hotline) names itself, never "venue:0".
+  const int64_t t = 1'800'000'000;
+  scan::CccdCard card;
+  card.id_number = "079090001234";
+  card.full_name = "Trần Thị Bích";
+  card.birth_date = "1990-05-06";
+  card.sex = "female";
+  auto at_venue = write([&](store::Connection& c) {
+    return checkin::person_for_cccd(c, card, {.venue_id = 12, .province_code = "79"}, t);
+  });
+  ASSERT_TRUE(at_venue.ok()) << at_venue.error().message;
+  card.id_number = "079090001235";
+  card.full_name = "Lê Văn Cường";
+  card.birth_date = "1985-01-02";
+  card.sex = "male";
+  auto at_round = write([&](store::Connection& c) {
+    return checkin::person_for_cccd(c, card, {.province_code = "79", .seen_at = "test_round:4"}, t);
+  });
+  ASSERT_TRUE(at_round.ok()) << at_round.error().message;
+  auto place_of = [&](int64_t person_id) {
+    auto ids =
+        db_->read([&](store::Connection& c) { return identity::identifiers_of(c, person_id); });
+    EXPECT_TRUE(ids.ok());
+    return ids.ok() && !ids->empty() ? ids->front().place : std::string("(none)");
+  };
+  EXPECT_EQ(place_of(at_venue->id), "venue:12");
+  EXPECT_EQ(place_of(at_round->id), "test_round:4");
 }
 
 }  // namespace

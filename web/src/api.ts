@@ -157,3 +157,29 @@ export const api = {
   resetPassword: (id: number) =>
     request<{ account: Account; one_time_password: string }>('POST', `/admin/accounts/${id}/password-reset`),
 };
+
+/** Fetches a file the API serves only to a signed-in user and saves it (posters, CSV). */
+export async function download(path: string, filename: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { headers });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  if (!res.ok) {
+    let e: { code?: string; message?: string; field?: string } | undefined;
+    try { e = (await res.json())?.error; } catch { /* not JSON */ }
+    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText, e?.field);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

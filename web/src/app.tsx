@@ -12,6 +12,7 @@ const ChangePassword = lazyPage(() => import('./pages/ChangePassword').then((m) 
 const Home = lazyPage(() => import('./pages/Home').then((m) => m.Home));
 const CheckIn = lazyPage(() => import('./pages/CheckIn').then((m) => m.CheckIn));
 const MyVisits = lazyPage(() => import('./pages/MyVisits').then((m) => m.MyVisits));
+const AccessLog = lazyPage(() => import('./pages/AccessLog').then((m) => m.AccessLog));
 const Venues = lazyPage(() => import('./pages/Venues').then((m) => m.Venues));
 const VenueDetail = lazyPage(() => import('./pages/VenueDetail').then((m) => m.VenueDetail));
 const GuestLog = lazyPage(() => import('./pages/GuestLog').then((m) => m.GuestLog));
@@ -126,6 +127,7 @@ function declarationRoute(route: string) {
   if (route === '/qr') return <MyQrs />;
   if ((m = /^\/qr\/(\d+)$/.exec(route))) return <MyQr personId={m[1]} />;
   if (route === '/verify') return <Verify />;
+  if (route === '/access-log') return <AccessLog />;
   return null;
 }
 

@@ -1,5 +1,5 @@
 // Officials' dashboards as /api/v1 speaks them.
-import { getToken, request, ApiError } from './api';
+import { download, request } from './api';
 
 export const FIGURES = ['checkins', 'venues_active', 'declarations', 'cases', 'f1_found', 'f1_notified',
   'notifications_sent', 'venues_registered', 'venues_idle'] as const;
@@ -42,18 +42,5 @@ export const dashboardApi = {
   idle: (area: string | null) => request<{ venues: IdleVenue[] }>('GET', `/dashboard/idle-venues?${areaQuery(area)}limit=50`),
 };
 
-/** Fetches a CSV with the session's token and saves it as a file. */
-export async function downloadCsv(path: string, filename: string): Promise<void> {
-  const token = getToken();
-  const res = await fetch(`/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  if (!res.ok) {
-    const body = await res.json().catch(() => undefined) as { error?: { code: string; message: string; field?: string } } | undefined;
-    throw new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, body?.error?.message ?? res.statusText, body?.error?.field);
-  }
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+/** Fetches a CSV with the session's token and saves it as a file (api.ts download). */
+export const downloadCsv = download;

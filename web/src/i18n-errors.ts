@@ -129,6 +129,7 @@ export const errorsVi = {
   err_conflicting_identifiers: 'Hai hồ sơ có số CCCD hoặc số BHXH khác nhau: đây là hai người.',
   err_identifier_taken: 'Số giấy tờ này đã được ghi nhận cho người khác.',
   err_invalid_identifier: 'Số giấy tờ không đúng định dạng (CCCD 12 số, CMND 9 số, BHXH 10 số).',
+  err_malformed_audit_head: 'Tệp lưu đầu chuỗi nhật ký bị hỏng: một dòng không đúng dạng.',
   err_invalid_identifier_kind: 'Loại giấy tờ là CCCD, CMND, hộ chiếu, BHXH hoặc số điện thoại.',
 
   // Venues, check-in and scanning
@@ -447,6 +448,7 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_conflicting_identifiers: 'The records hold different CCCD or social-insurance numbers: they are two people.',
   err_identifier_taken: 'This identifier is already recorded for another person.',
   err_invalid_identifier: 'The number has the wrong shape (CCCD 12 digits, CMND 9, social insurance 10).',
+  err_malformed_audit_head: 'An audit-heads file is damaged: a line has the wrong shape.',
   err_invalid_identifier_kind: 'The identifier kind is CCCD, CMND, passport, social insurance or phone.',
 
   err_venue_not_found: 'Venue not found.',

@@ -15,6 +15,7 @@ import { levelsEn, levelsVi } from './i18n-levels';
 import { dashboardEn, dashboardVi } from './i18n-dashboard';
 import { feedbackEn, feedbackVi } from './i18n-feedback';
 import { vaccinationEn, vaccinationVi } from './i18n-vaccination';
+import { trustEn, trustVi } from './i18n-trust';
 
 const vi = {
   ...venuesVi,
@@ -30,6 +31,7 @@ const vi = {
   ...dashboardVi,
   ...feedbackVi,
   ...vaccinationVi,
+  ...trustVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -150,6 +152,7 @@ const en: Record<MessageKey, string> = {
   ...dashboardEn,
   ...feedbackEn,
   ...vaccinationEn,
+  ...trustEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',

@@ -44,6 +44,7 @@ export interface Identifier {
   number: string;
   country: string | null;
   source: string;
+  place: string | null;
   first_seen_at: string;
   last_seen_at: string;
 }
@@ -83,4 +84,15 @@ export const identityApi = {
   merge: (id: number, reason: string) => request<Merge>('POST', `/identity/candidates/${id}/merge`, { reason }),
   dismiss: (id: number, reason: string) => request<Candidate>('POST', `/identity/candidates/${id}/dismiss`, { reason }),
   unmerge: (mergeId: number, reason: string) => request<Merge>('POST', `/identity/merges/${mergeId}/unmerge`, { reason }),
+};
+
+/** An identifier a citizen adds to someone in their account: recorded at once, or held for an
+ *  official when it is already on another person's record. */
+export type IdentifierClaim = Identifier | { status: 'pending_review'; candidate_id: number };
+
+export const myIdentifiersApi = {
+  list: (personId: number | string) =>
+    request<{ identifiers: Identifier[] }>('GET', `/me/people/${personId}/identifiers`),
+  add: (personId: number | string, id: { kind: string; number: string; country?: string }) =>
+    request<IdentifierClaim>('POST', `/me/people/${personId}/identifiers`, id),
 };

@@ -1,5 +1,5 @@
 // Venues, check-in and the staff scanner, as the server's /api/v1 speaks them.
-import { ApiError, getToken, request } from './api';
+import { request } from './api';
 import { formatDateTime, formatTime } from './lib/dates';
 
 export type VenueKind = 'office' | 'school' | 'market' | 'shop' | 'restaurant' | 'hospital' | 'transport' | 'other'
@@ -138,31 +138,7 @@ export const venuesApi = {
     request<ScanResult>('POST', `/venues/${venueId}/visits`, body),
 };
 
-/** Fetches a file the API serves only to a signed-in user and saves it (posters, CSV). */
-export async function download(path: string, filename: string): Promise<void> {
-  const headers: Record<string, string> = {};
-  const token = getToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}`, { headers });
-  } catch {
-    throw new ApiError(0, 'network', 'network error');
-  }
-  if (!res.ok) {
-    let e: { code?: string; message?: string; field?: string } | undefined;
-    try { e = (await res.json())?.error; } catch { /* not JSON */ }
-    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText, e?.field);
-  }
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
+export { download } from './api';
 
 /** 09:30, or with the date 21/11/2026 09:30, in Vietnam's time (lib/dates.ts). */
 export function shortTime(rfc3339: string, withDate = false): string {

@@ -143,6 +143,7 @@ function CitizenHome({ me }: { me: Me }) {
         <Tile href="/visits" id="tile-featCheckin" title={t('homeVisits')} />
         <Tile href="/venues" id="tile-featVenues" title={t('homeMyVenues')} />
         <Tile href="/feedback" id="tile-featFeedback" title={t('featFeedback')} />
+        <Tile href="/access-log" id="tile-featAccessLog" title={t('featAccessLog')} />
       </ul>
     </>
   );

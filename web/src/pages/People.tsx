@@ -6,6 +6,7 @@ import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { Layout, errorText } from '../components/ui';
 import { PersonForm, detailsOf, emptyDetails } from '../components/PersonForm';
+import { PersonIdentifiers } from '../components/PersonIdentifiers';
 import { formatDateTime } from '../lib/dates';
 
 /** Loads data for a signed-in page; a missing or expired session goes to /login. */
@@ -86,6 +87,7 @@ export function EditPerson({ personId }: { personId: string | null }) {
   const title: MessageKey = isNew ? 'addPerson' : 'editPerson';
   return (
     <Layout signedIn>
+      <div class="stack">
       <section class="card narrow">
         <p><a href="/people" onClick={linkClick}>← {t('peopleTitle')}</a></p>
         <h1>{t(title)}</h1>
@@ -93,6 +95,8 @@ export function EditPerson({ personId }: { personId: string | null }) {
         {isNew && <PersonForm initial={emptyDetails} isSelf={false} onSave={save} />}
         {!isNew && data && <PersonForm initial={detailsOf(data)} isSelf={data.is_self} onSave={save} />}
       </section>
+      {!isNew && data && <PersonIdentifiers personId={personId!} />}
+      </div>
     </Layout>
   );
 }

@@ -1,0 +1,46 @@
+// Text of the citizens' "who looked at my data" page, Vietnamese first; merged into i18n.ts so
+// the key check (en has exactly vi's keys) covers these too.
+
+export const trustVi = {
+  featAccessLog: 'Ai đã xem dữ liệu của tôi',
+  accessIntro: 'Mỗi lần cán bộ xem hoặc thay đổi thông tin cá nhân của bạn hoặc người bạn khai báo hộ đều được ghi lại: vai trò, địa bàn, lý do và thời gian. Sổ ghi này được khóa bằng chuỗi băm, không ai sửa được mà không bị phát hiện.',
+  accessEmpty: 'Chưa có cán bộ nào xem dữ liệu của gia đình bạn.',
+  accessWho: '{role} · {area}',
+  accessAbout: 'Dữ liệu của {name}',
+  accessReason: 'Lý do: {reason}',
+  accessNoReason: 'Không ghi lý do (thao tác nghiệp vụ)',
+  accessMore: 'Xem thêm',
+  accessDownload: 'Tải về (CSV)',
+  accessRole_official: 'Cán bộ y tế',
+  accessRole_admin: 'Quản trị hệ thống',
+  accessRole_venue_staff: 'Nhân viên địa điểm',
+  accessAreaNational: 'toàn quốc',
+  accessAction_person_record: 'Xem hồ sơ (tờ khai, check-in, ca bệnh)',
+  accessAction_case_read: 'Xem ca bệnh',
+  accessAction_case_create: 'Ghi nhận ca bệnh',
+  accessAction_person_search: 'Tìm kiếm người (có trong kết quả)',
+  accessAction_identity_candidate_read: 'Đối chiếu hồ sơ có thể trùng',
+  accessAction_other: 'Thao tác khác ({action})',
+};
+
+export const trustEn: Record<keyof typeof trustVi, string> = {
+  featAccessLog: 'Who looked at my data',
+  accessIntro: 'Every time an official reads or changes the personal data of you or someone you declare for, it is recorded: their role, area, reason and the time. This record is locked by a hash chain: nobody can change it unnoticed.',
+  accessEmpty: 'No official has looked at your family’s data yet.',
+  accessWho: '{role} · {area}',
+  accessAbout: '{name}’s data',
+  accessReason: 'Reason: {reason}',
+  accessNoReason: 'No reason recorded (an action of their work)',
+  accessMore: 'Show more',
+  accessDownload: 'Download (CSV)',
+  accessRole_official: 'Health official',
+  accessRole_admin: 'System administrator',
+  accessRole_venue_staff: 'Venue staff',
+  accessAreaNational: 'nationwide',
+  accessAction_person_record: 'Read the record (declarations, check-ins, cases)',
+  accessAction_case_read: 'Read a case',
+  accessAction_case_create: 'Recorded a case',
+  accessAction_person_search: 'Searched for people (in the results)',
+  accessAction_identity_candidate_read: 'Compared possibly duplicate records',
+  accessAction_other: 'Another action ({action})',
+};
