@@ -82,7 +82,8 @@ describe('vaccination campaign', () => {
       await page.click('[data-testid=send-invitations-confirm]');
       await page.locator('[data-testid=campaign-note]', { hasText: 'Đã gửi' }).waitFor();
       assert.match(await page.textContent('[data-testid=campaign-note]'), /Đã gửi 3 giấy mời; 1 người chưa có chỗ/);
-      assert.match(await page.textContent(`[data-testid=fill-${site.id}-2027-01-15]`), /2\/2 chỗ \(100 %\)/);
+      // The fill figures reload after the note: wait for them rather than read them at once.
+      await page.locator(`[data-testid=fill-${site.id}-2027-01-15]`, { hasText: /2\/2 chỗ \(100 %\)/ }).waitFor();
       assert.deepEqual(page.errors, []);
       await context.close();
     }

@@ -141,8 +141,9 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
     setNote('');
     try {
       const text = await f();
-      if (text) setNote(text);
+      // The note shows with the figures it speaks of, not before they reload.
       setC(await vaccinationApi.campaign(campaignId));
+      if (text) setNote(text);
     } catch (e) {
       setError(errorText(e, t));
     }
