@@ -216,6 +216,7 @@ void register_search_routes(App& app);       // api_search.cpp
 void register_dashboard_routes(App& app);    // api_dashboard.cpp
 void register_monitoring_routes(App& app);   // api_monitoring.cpp
 void register_assessment_routes(App& app);   // api_assessment.cpp
+void register_location_routes(App& app);     // api_locations.cpp
 
 // api_vaccination_campaigns.cpp
 void register_vaccination_campaign_routes(App& app);
