@@ -23,8 +23,7 @@ constexpr Sql kUpsertCurrent{
     "excluded.assessment_id, score = excluded.score, risk_class = excluded.risk_class, "
     "assessed_at = excluded.assessed_at, due_at = excluded.due_at"};
 
-#define KB_ASSESSMENT_COLUMNS \
-  "a.id, a.venue_id, a.answers, a.assessed_by, a.assessed_at, a.due_at"
+#define KB_ASSESSMENT_COLUMNS "a.id, a.venue_id, a.answers, a.assessed_by, a.assessed_at, a.due_at"
 constexpr Sql kSelectCurrent{"select_current_venue_assessment",
                              "SELECT " KB_ASSESSMENT_COLUMNS
                              " FROM venue_safety s JOIN venue_assessments a ON a.id = "
@@ -148,9 +147,9 @@ Result<Assessment> assess(store::Connection& c, int64_t venue_id, const Answers&
   a.due_at = now + kValidSeconds;
   std::string text = answers_text(answers);
   std::string_view risk = class_name(a.score.risk_class);
-  KB_ASSIGN(auto row, c.query_one(kInsertAssessment, {venue_id, std::string_view(text),
-                                                      int64_t{a.score.points}, risk, actor_id, now,
-                                                      a.due_at}));
+  KB_ASSIGN(auto row, c.query_one(kInsertAssessment,
+                                  {venue_id, std::string_view(text), int64_t{a.score.points}, risk,
+                                   actor_id, now, a.due_at}));
   if (!row) return internal("insert into venue_assessments returned no id");
   a.id = row->i64(0);
   KB_TRY(c.exec(kUpsertCurrent,
@@ -175,8 +174,8 @@ Result<AreaSafety> area_safety(store::Connection& c, const accounts::User& offic
   KB_TRY(access::official(official));
   auto [province, ward] = area_params(*official.jurisdiction);
   AreaSafety out;
-  KB_ASSIGN(auto counts, c.query_one(kCountArea, {std::string_view(province),
-                                                  std::string_view(ward), now}));
+  KB_ASSIGN(auto counts,
+            c.query_one(kCountArea, {std::string_view(province), std::string_view(ward), now}));
   if (counts) {
     out.not_assessed = counts->i64(1);
     out.overdue = counts->i64(2);

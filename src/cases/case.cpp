@@ -59,9 +59,9 @@ constexpr Sql kContactsOfCase{"select_contacts_of_case",
                               "SELECT " KB_CONTACT_COLUMNS
                               " FROM contacts k WHERE k.case_id = $1 AND ($2 = 0 OR k.degree = $2) "
                               "ORDER BY k.overlap_seconds DESC, k.id"};
-constexpr Sql kSelectContactOfPerson{
-    "select_contact_of_case_person",
-    "SELECT " KB_CONTACT_COLUMNS " FROM contacts k WHERE k.case_id = $1 AND k.person_id = $2"};
+constexpr Sql kSelectContactOfPerson{"select_contact_of_case_person",
+                                     "SELECT " KB_CONTACT_COLUMNS
+                                     " FROM contacts k WHERE k.case_id = $1 AND k.person_id = $2"};
 constexpr Sql kInsertContact{"insert_contact",
                              "INSERT INTO contacts(case_id, person_id, degree, via_person_id, "
                              "basis, first_exposure, last_exposure, "

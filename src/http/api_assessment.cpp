@@ -88,11 +88,12 @@ json::object area_json(const assessment::AreaSafety& s, const areas::AreaDirecto
 awaitable<Result<Response>> read_assessment(App& app, Request& req) {
   KB_CO_ASSIGN(accounts::User user, signed_in(app, req));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "venue_not_found"));
-  KB_CO_ASSIGN(auto found, app.db().read([&](store::Connection& c)
-                                             -> Result<std::optional<assessment::Assessment>> {
-    KB_ASSIGN(auto at, access::venue_for(c, user, id));
-    return assessment::current(c, at.venue.id);
-  }));
+  KB_CO_ASSIGN(
+      auto found,
+      app.db().read([&](store::Connection& c) -> Result<std::optional<assessment::Assessment>> {
+        KB_ASSIGN(auto at, access::venue_for(c, user, id));
+        return assessment::current(c, at.venue.id);
+      }));
   co_return Response::json(200, json::object{{"checklist", checklist_json()},
                                              {"valid_days", assessment::kValidDays},
                                              {"current", safety_json(found, app.now(), true)}});
@@ -101,9 +102,8 @@ awaitable<Result<Response>> read_assessment(App& app, Request& req) {
 awaitable<Result<Response>> assess_venue(App& app, Request& req) {
   KB_CO_ASSIGN(accounts::User user, signed_in(app, req));
   KB_CO_ASSIGN(int64_t id, path_id(req, "id", "venue_not_found"));
-  KB_CO_ASSIGN(auto at, app.db().read([&](store::Connection& c) {
-    return access::venue_for(c, user, id);
-  }));
+  KB_CO_ASSIGN(auto at,
+               app.db().read([&](store::Connection& c) { return access::venue_for(c, user, id); }));
   KB_CO_TRY(access::runs_venue(at.role));
   KB_CO_ASSIGN(assessment::Answers answers, parse_answers(req));
   int64_t now = app.now();

@@ -105,9 +105,8 @@ Result<std::optional<int64_t>> parse_presence(const Request& req) {
 
 awaitable<Result<Response>> public_list(App& app, Request& req) {
   KB_CO_ASSIGN(auto f, parse_public_filter(req, app.areas(), app.now()));
-  KB_CO_ASSIGN(auto list, app.db().read([&](store::Connection& c) {
-    return locations::published(c, f);
-  }));
+  KB_CO_ASSIGN(auto list,
+               app.db().read([&](store::Connection& c) { return locations::published(c, f); }));
   co_return Response::json(200, list_json(app.areas(), list, false));
 }
 

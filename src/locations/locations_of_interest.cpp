@@ -13,8 +13,8 @@ namespace {
 using store::Param;
 using store::Sql;
 
-#define KB_LOCATION_COLUMNS                                                                     \
-  "l.id, l.case_id, l.visit_id, l.venue_id, v.name, v.code, v.street, l.province_code, "        \
+#define KB_LOCATION_COLUMNS                                                                       \
+  "l.id, l.case_id, l.visit_id, l.venue_id, v.name, v.code, v.street, l.province_code, "          \
   "l.ward_code, l.starts_at, l.ends_at, l.note, l.published_by, l.published_at, l.withdrawn_at, " \
   "(SELECT COUNT(*) FROM location_reports r WHERE r.location_id = l.id)"
 #define KB_LOCATION_FROM " FROM locations_of_interest l JOIN venues v ON v.id = l.venue_id"
@@ -113,15 +113,18 @@ Result<Location> publish(store::Connection& c, const trace::ExposureRule& rule,
   int64_t ends_at = kase.isolation_date ? stay->stay.out : stay->recorded.out;
   KB_ASSIGN(auto venue, cases::venue_label(c, stay->venue_id));
   if (!venue) return internal("a case's stay names no venue");
-  KB_ASSIGN(auto row, c.query_one(kInsertLocation,
-                                  {case_id, visit_id, stay->venue_id,
-                                   std::string_view(venue->province_code),
-                                   std::string_view(venue->ward_code), starts_at, ends_at, note,
-                                   official.id, now}));
+  KB_ASSIGN(auto row, c.query_one(kInsertLocation, {case_id, visit_id, stay->venue_id,
+                                                    std::string_view(venue->province_code),
+                                                    std::string_view(venue->ward_code), starts_at,
+                                                    ends_at, note, official.id, now}));
   if (!row) return internal("insert into locations_of_interest returned no id");
   int64_t id = row->i64(0);
-  KB_TRY(audit::record(c, {now, official.id, "location_of_interest.publish",
-                           fmt::format("location:{}", id), {}, fmt::format("case:{}", case_id)}));
+  KB_TRY(audit::record(c, {now,
+                           official.id,
+                           "location_of_interest.publish",
+                           fmt::format("location:{}", id),
+                           {},
+                           fmt::format("case:{}", case_id)}));
   KB_ASSIGN(auto stored, find(c, id));
   return std::move(*stored);
 }
@@ -135,8 +138,8 @@ Result<std::vector<Location>> of_case(store::Connection& c, const accounts::User
   return out;
 }
 
-Result<Location> withdraw(store::Connection& c, const accounts::User& official,
-                          int64_t location_id, int64_t now) {
+Result<Location> withdraw(store::Connection& c, const accounts::User& official, int64_t location_id,
+                          int64_t now) {
   KB_ASSIGN(auto found, find(c, location_id));
   if (!found) return no_location();
   auto seen = cases::case_for(c, official, found->case_id);
@@ -149,8 +152,12 @@ Result<Location> withdraw(store::Connection& c, const accounts::User& official,
     return Error{ErrorKind::kConflict, "already_withdrawn", "this location is withdrawn already",
                  "id"};
   }
-  KB_TRY(audit::record(c, {now, official.id, "location_of_interest.withdraw",
-                           fmt::format("location:{}", location_id), {}, {}}));
+  KB_TRY(audit::record(c, {now,
+                           official.id,
+                           "location_of_interest.withdraw",
+                           fmt::format("location:{}", location_id),
+                           {},
+                           {}}));
   KB_ASSIGN(auto stored, find(c, location_id));
   return std::move(*stored);
 }
@@ -186,8 +193,11 @@ Result<Presence> report_presence(store::Connection& c, const trace::ExposureRule
     return std::move(contact).error();
   }
   KB_TRY(c.exec(kInsertReport, {location_id, person, contact->contact.id, citizen.id, now}));
-  KB_TRY(audit::record(c, {now, citizen.id, "location_of_interest.report",
-                           fmt::format("location:{}", location_id), {},
+  KB_TRY(audit::record(c, {now,
+                           citizen.id,
+                           "location_of_interest.report",
+                           fmt::format("location:{}", location_id),
+                           {},
                            fmt::format("person:{}", person)}));
   KB_ASSIGN(auto stored, find(c, location_id));
   return Presence{std::move(*stored), std::move(*contact)};

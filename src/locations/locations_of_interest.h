@@ -49,8 +49,8 @@ Result<std::vector<Location>> of_case(store::Connection& c, const accounts::User
                                       int64_t case_id);
 // Takes a location off the public list (kNotFound location_not_found unless the official sees
 // its case; kConflict already_withdrawn).
-Result<Location> withdraw(store::Connection& c, const accounts::User& official,
-                          int64_t location_id, int64_t now);
+Result<Location> withdraw(store::Connection& c, const accounts::User& official, int64_t location_id,
+                          int64_t now);
 
 struct PublicFilter {
   std::string province_code;  // '' any
