@@ -74,7 +74,7 @@ export KB_PG_SERVER_OPTS="-c fsync=on -c shared_buffers=1GB"
   if want dashboard; then
   echo "## Dashboards and area levels at ${visits} stored visits"
   echo
-  echo "\`khaibao admin synth\` as above; \`bench_dashboard\` stores the check-in figures of those visits as the door's counters would have (dashboard/tally.h), a population for every ward and ${KB_BENCH_CASES:-20000} community cases of the last 7 days, and times \`levels::recompute\` of every province and ward (5 runs, each one transaction as the scheduled job runs it). Then \`wrk -t2 -c16 -d${KB_BENCH_DURATION:-15s} --latency -s bench/dashboard.lua\`: a national official opening 14-day dashboard pages (\`GET /api/v1/dashboard\`) of the country, each province and 100 wards in turn (bench/dashboard.sh). Targets: a dashboard page p99 ≤ 50 ms with 10 M visits stored; levels of all 3,321 wards in ≤ 2 s."
+  echo "\`khaibao admin synth\` as above; \`bench_dashboard\` stores the check-in figures of those visits as the door's counters would have (dashboard/tally.h), a population for every ward and ${KB_BENCH_CASES:-20000} community cases of the last 7 days, and times \`levels::recompute\` of every province and ward (5 runs, each one transaction as the scheduled job runs it). Then \`wrk -t2 -c4\` and \`-c16 -d${KB_BENCH_DURATION:-15s} --latency -s bench/dashboard.lua\`: a national official opening 14-day dashboard pages (\`GET /api/v1/dashboard\`) of the country, each province and 100 wards in turn (bench/dashboard.sh). Targets: a dashboard page p99 ≤ 50 ms with 10 M visits stored; levels of all 3,321 wards in ≤ 2 s."
   echo
   echo "| database | store | dashboard pages | levels recomputed |"
   echo "|---|---|---|---|"
