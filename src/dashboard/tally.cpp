@@ -43,6 +43,7 @@ void CheckinTally::settle(bool stored) {
     s.taken.clear();
     s.in_flight.clear();
   }
+  if (stored) ++stored_flushes_;
 }
 
 int64_t CheckinTally::pending(std::string_view area_code, int64_t day) const {
