@@ -41,8 +41,8 @@ class CheckinTally {
   // Check-ins counted but not stored yet for an area ("*" for the country, a province or a
   // ward code) on a day.
   int64_t pending(std::string_view area_code, int64_t day) const;
-  // How many flushes have been stored: figures read from the database before a change of it
-  // may lack check-ins that pending() no longer counts (BoardCache).
+  // How many non-empty flushes have been stored: figures read from the database before a change of
+  // it may lack check-ins that pending() no longer counts (BoardCache).
   uint64_t stored_flushes() const { return stored_flushes_.load(); }
 
  private:
