@@ -2,11 +2,11 @@
 # make bench: every benchmark, on SQLite and PostgreSQL, written to bench/RESULTS.md.
 # KB_BENCH_VISITS (default 10000000) sets the size of the synthetic store for the F1 and
 # memory figures; KB_BENCH_RUNS / KB_BENCH_DURATION the wrk runs; KB_BENCH_WEB_RUNS the 3G page runs.
-# KB_BENCH_ONLY=ingest (or a comma-separated list of ingest, writer, store, vaccination, notify, web) runs
+# KB_BENCH_ONLY=ingest (or a comma-separated list of ingest, writer, store, dashboard, vaccination, notify, web) runs
 # only those sections and prints them without touching RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake --build build --target khaibao bench_trace bench_writer >/dev/null
+cmake --build build --target khaibao bench_trace bench_writer bench_dashboard >/dev/null
 only=${KB_BENCH_ONLY:-}
 want() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 out=bench/RESULTS.md.new
@@ -69,6 +69,17 @@ export KB_PG_SERVER_OPTS="-c fsync=on -c shared_buffers=1GB"
   echo "|---|---|---|---|---|"
   bench/store.sh sqlite "$people" "$days" "$per_day"
   scripts/with-postgres.sh bench/store.sh postgres "$people" "$days" "$per_day" 2>/dev/null | grep '^|'
+  echo
+  fi
+  if want dashboard; then
+  echo "## Dashboards and area levels at ${visits} stored visits"
+  echo
+  echo "\`khaibao admin synth\` as above; \`bench_dashboard\` stores the check-in figures of those visits as the door's counters would have (dashboard/tally.h), a population for every ward and ${KB_BENCH_CASES:-20000} community cases of the last 7 days, and times \`levels::recompute\` of every province and ward (5 runs, each one transaction as the scheduled job runs it). Then \`wrk -t2 -c4\` and \`-c16 -d${KB_BENCH_DURATION:-15s} --latency -s bench/dashboard.lua\`: a national official opening 14-day dashboard pages (\`GET /api/v1/dashboard\`) of the country, each province and 100 wards in turn (bench/dashboard.sh). Targets: a dashboard page p99 ≤ 50 ms with 10 M visits stored; levels of all 3,321 wards in ≤ 2 s."
+  echo
+  echo "| database | store | dashboard pages | levels recomputed |"
+  echo "|---|---|---|---|"
+  bench/dashboard.sh sqlite "$people" "$days" "$per_day"
+  scripts/with-postgres.sh bench/dashboard.sh postgres "$people" "$days" "$per_day" 2>/dev/null | grep '^|'
   echo
   fi
   if want vaccination; then

@@ -59,6 +59,9 @@ constexpr Sql kContactsOfCase{"select_contacts_of_case",
                               "SELECT " KB_CONTACT_COLUMNS
                               " FROM contacts k WHERE k.case_id = $1 AND ($2 = 0 OR k.degree = $2) "
                               "ORDER BY k.overlap_seconds DESC, k.id"};
+constexpr Sql kSelectContactOfPerson{"select_contact_of_case_person",
+                                     "SELECT " KB_CONTACT_COLUMNS
+                                     " FROM contacts k WHERE k.case_id = $1 AND k.person_id = $2"};
 constexpr Sql kInsertContact{"insert_contact",
                              "INSERT INTO contacts(case_id, person_id, degree, via_person_id, "
                              "basis, first_exposure, last_exposure, "
@@ -551,6 +554,16 @@ Result<std::vector<ListedContact>> list_contacts(store::Connection& c,
   std::unordered_map<int64_t, size_t> f1_index;  // everyone met, cases included: none of them is F2
   KB_ASSIGN(auto f1, first_degree(c, rule, kase, kase.window(rule, now), f1_index));
   KB_TRY(settle(c, f1, stored));
+  // People who reported themselves (record_reported_contact) have no visit the rule finds.
+  for (const auto& s : stored_list) {
+    if (s.degree != 1 || s.basis != "reported" || f1_index.contains(s.person_id)) continue;
+    trace::Contact found;
+    found.person_id = s.person_id;
+    found.first_exposure = s.first_exposure;
+    found.last_exposure = s.last_exposure;
+    f1_index.emplace(s.person_id, f1.size());
+    f1.push_back({std::move(found), 1, "reported", {}, s});
+  }
   if (degree == 1) return f1;
   KB_ASSIGN(auto f2, second_degree(c, rule, kase, f1, f1_index, now));
   KB_TRY(settle(c, f2, stored));
@@ -800,6 +813,41 @@ Result<Recorded> convert_contact(store::Connection& c, const trace::ExposureRule
   KB_TRY(c.exec(kConvertContact, {contact_id, rec.kase.id, official.id, now}));
   KB_TRY(refresh_health(c, k.person_id, now));
   return rec;
+}
+
+Result<ReportedContact> record_reported_contact(store::Connection& c,
+                                                const trace::ExposureRule& rule, int64_t case_id,
+                                                int64_t person_id, trace::Stay exposure,
+                                                int64_t now) {
+  KB_ASSIGN(auto kase, find_case(c, case_id));
+  if (!kase) return no_case();
+  if (kase->status == CaseStatus::kError) {
+    return Error{ErrorKind::kConflict, "case_in_error", "this case was marked as an error", "id"};
+  }
+  if (kase->person_id == person_id) {
+    return Error{ErrorKind::kConflict, "is_the_case", "this person is the case", "person_id"};
+  }
+  KB_ASSIGN(auto existing, c.query_one(kSelectContactOfPerson, {case_id, person_id}));
+  if (existing) {
+    KB_ASSIGN(StoredContact known, contact_from_row(*existing));
+    return ReportedContact{std::move(known), false};
+  }
+  KB_ASSIGN(bool a_case, is_case(c, person_id));
+  if (a_case) {
+    return Error{ErrorKind::kConflict, "already_a_case", "this person is an active case",
+                 "person_id"};
+  }
+  ListedContact lc;
+  lc.found.person_id = person_id;
+  lc.found.first_exposure = exposure.in;
+  lc.found.last_exposure = exposure.out;
+  lc.basis = "reported";
+  KB_TRY(store_contact(c, rule, case_id, lc, now));
+  KB_TRY(refresh_health(c, person_id, now));
+  KB_ASSIGN(auto row, c.query_one(kSelectContactOfPerson, {case_id, person_id}));
+  if (!row) return internal("a reported contact was not stored");
+  KB_ASSIGN(StoredContact stored, contact_from_row(*row));
+  return ReportedContact{std::move(stored), true};
 }
 
 }  // namespace kb::cases

@@ -197,7 +197,7 @@ struct StoredContact {
   int64_t person_id = 0;
   int degree = 1;
   std::optional<int64_t> via_person_id;  // F2: the F1 they met
-  std::string basis;                     // "visit" | "household"
+  std::string basis;                     // "visit" | "household" | "reported"
   int64_t first_exposure = 0;
   int64_t last_exposure = 0;
   int64_t overlap_seconds = 0;
@@ -217,6 +217,22 @@ Result<std::vector<StoredContact>> contacts_of_case(store::Connection& c, int64_
 // quarantine lifted). kConflict for a converted or void contact.
 Result<StoredContact> decide_contact(store::Connection& c, const accounts::User& official,
                                      int64_t contact_id, ContactStatus decision, int64_t now);
+// A person who says they were where and when the case was (at a location of interest,
+// locations/locations_of_interest.h) without checking in: recorded as the case's F1 with basis
+// "reported", exposed over `exposure`, and their colour recomputed as for any F1. Someone
+// already recorded as the case's contact keeps that record (`created` false). kConflict
+// is_the_case for the case's own person, already_a_case for someone with an active case,
+// case_in_error for a case marked as an error; kNotFound for no such case. Tracing again keeps
+// such contacts, and contact lists show them. Call inside a write job.
+struct ReportedContact {
+  StoredContact contact;
+  bool created = false;
+};
+Result<ReportedContact> record_reported_contact(store::Connection& c,
+                                                const trace::ExposureRule& rule, int64_t case_id,
+                                                int64_t person_id, trace::Stay exposure,
+                                                int64_t now);
+
 // The contact tested positive: records a case for them (tracing again) and marks the contact.
 Result<Recorded> convert_contact(store::Connection& c, const trace::ExposureRule& rule,
                                  const areas::AreaDirectory& areas, const accounts::User& official,
@@ -227,7 +243,7 @@ Result<Recorded> convert_contact(store::Connection& c, const trace::ExposureRule
 struct ListedContact {
   trace::Contact found;  // exposures (empty for household contacts)
   int degree = 1;
-  std::string basis;                    // "visit" | "household"
+  std::string basis;                    // "visit" | "household" | "reported"
   std::vector<int64_t> via;             // F2: the F1s met
   std::optional<StoredContact> stored;  // none: found now but not yet recorded (trace again)
 };

@@ -277,6 +277,29 @@ Result<std::map<std::string, std::map<Figure, int64_t>>> by_child(
   return out;
 }
 
+std::optional<StoredBoard> BoardCache::find(const std::string& area, int64_t from_day,
+                                            int64_t to_day, uint64_t flushes) const {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(Key{area, from_day, to_day});
+  if (it == entries_.end() || it->second.flushes != flushes ||
+      std::chrono::steady_clock::now() - it->second.read_at > kTtl)
+    return std::nullopt;
+  return it->second.board;
+}
+
+void BoardCache::store(const std::string& area, int64_t from_day, int64_t to_day, uint64_t flushes,
+                       const StoredBoard& board) {
+  constexpr size_t kMaxEntries = 4096;  // 3,356 areas: a bound, never reached in practice
+  std::lock_guard lock(mu_);
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_[Key{area, from_day, to_day}] = Entry{board, flushes, std::chrono::steady_clock::now()};
+}
+
+void BoardCache::clear() {
+  std::lock_guard lock(mu_);
+  entries_.clear();
+}
+
 Result<std::vector<IdleVenue>> idle_venues(store::Connection& c, std::string_view area_code,
                                            int64_t now, int64_t limit) {
   const int64_t today = checkin::visit_day(now);

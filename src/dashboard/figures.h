@@ -22,11 +22,14 @@
 // case marked as an error leaves the figures too.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "areas/area_directory.h"
@@ -88,6 +91,38 @@ void add_pending(Series& s, const CheckinTally& tally, std::string_view area_cod
 Result<std::map<std::string, std::map<Figure, int64_t>>> by_child(
     store::Connection& c, std::string_view parent_code, const std::vector<std::string>& children,
     int64_t from_day, int64_t to_day);
+
+// What a dashboard page reads from the database: an area's series and its parts' figures.
+struct StoredBoard {
+  Series series;
+  std::map<std::string, std::map<Figure, int64_t>> children;
+};
+
+// The stored figures of recent pages, so that officials opening the same pages at once read them
+// from the database once a second rather than once each (a province's page is ~12,000 rows).
+// An entry serves for kTtl and only while this process has stored no flush of its tally since
+// it was read (stored_flushes), so adding the tally's pending counts to it never counts a
+// check-in twice or drops one; figures stored by other processes and by the recount show up
+// within kTtl. clear() after a recount asked for (POST /api/v1/dashboard/refresh). Thread-safe.
+class BoardCache {
+ public:
+  static constexpr std::chrono::milliseconds kTtl{1000};
+  std::optional<StoredBoard> find(const std::string& area, int64_t from_day, int64_t to_day,
+                                  uint64_t flushes) const;
+  void store(const std::string& area, int64_t from_day, int64_t to_day, uint64_t flushes,
+             const StoredBoard& board);
+  void clear();
+
+ private:
+  struct Entry {
+    StoredBoard board;
+    uint64_t flushes = 0;
+    std::chrono::steady_clock::time_point read_at;
+  };
+  using Key = std::tuple<std::string, int64_t, int64_t>;
+  mutable std::mutex mu_;
+  std::map<Key, Entry> entries_;  // guarded by mu_
+};
 
 // Venues of an area that are idle (see venues_idle), for inspection; at most `limit`.
 struct IdleVenue {

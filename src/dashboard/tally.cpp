@@ -31,8 +31,10 @@ std::vector<VenueDay> CheckinTally::take() {
 }
 
 void CheckinTally::settle(bool stored) {
+  bool any = false;
   for (Stripe& s : stripes_) {
     std::lock_guard lock(s.mu);
+    any = any || !s.taken.empty();
     if (!stored) {
       for (auto& v : s.taken) {
         auto [it, created] = s.venues.try_emplace(Key{v.day, v.venue_id}, v);
@@ -43,6 +45,7 @@ void CheckinTally::settle(bool stored) {
     s.taken.clear();
     s.in_flight.clear();
   }
+  if (stored && any) ++stored_flushes_;
 }
 
 int64_t CheckinTally::pending(std::string_view area_code, int64_t day) const {

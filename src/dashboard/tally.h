@@ -12,6 +12,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -40,6 +41,9 @@ class CheckinTally {
   // Check-ins counted but not stored yet for an area ("*" for the country, a province or a
   // ward code) on a day.
   int64_t pending(std::string_view area_code, int64_t day) const;
+  // How many non-empty flushes have been stored: figures read from the database before a change of
+  // it may lack check-ins that pending() no longer counts (BoardCache).
+  uint64_t stored_flushes() const { return stored_flushes_.load(); }
 
  private:
   struct Key {
@@ -69,6 +73,7 @@ class CheckinTally {
   };
   static constexpr size_t kStripes = 16;
   std::array<Stripe, kStripes> stripes_;
+  std::atomic<uint64_t> stored_flushes_{0};
 };
 
 }  // namespace kb::dashboard

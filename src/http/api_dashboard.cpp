@@ -56,20 +56,32 @@ struct Board {
   std::map<std::string, std::map<Figure, int64_t>> children;
 };
 
+// The stored figures of the page: from the cache, or read once (dashboard::BoardCache).
+Result<dashboard::StoredBoard> stored_board(App& app, const std::string& area, const Range& r) {
+  uint64_t flushes = app.checkin_tally().stored_flushes();
+  if (auto hit = app.board_cache().find(area, r.from_day, r.to_day, flushes)) return *hit;
+  dashboard::StoredBoard stored;
+  KB_ASSIGN(stored.series, app.db().read([&](store::Connection& c) {
+    return dashboard::series(c, area, r.from_day, r.to_day);
+  }));
+  auto children = dashboard::child_areas(app.areas(), area);
+  if (!children.empty()) {
+    KB_ASSIGN(stored.children, app.db().read([&](store::Connection& c) {
+      return dashboard::by_child(c, area, children, r.from_day, r.to_day);
+    }));
+  }
+  app.board_cache().store(area, r.from_day, r.to_day, flushes, stored);
+  return stored;
+}
+
 Result<Board> read_board(App& app, const accounts::User& official, const Request& req) {
   Board b;
   KB_ASSIGN(b.area, dashboard::area_for(official, app.areas(), req.query_param("area")));
   KB_ASSIGN(Range r, day_range(app, req, 14));
-  KB_ASSIGN(b.series, app.db().read([&](store::Connection& c) {
-    return dashboard::series(c, b.area, r.from_day, r.to_day);
-  }));
+  KB_ASSIGN(auto stored, stored_board(app, b.area, r));
+  b.series = std::move(stored.series);
+  b.children = std::move(stored.children);
   dashboard::add_pending(b.series, app.checkin_tally(), b.area);
-  auto children = dashboard::child_areas(app.areas(), b.area);
-  if (!children.empty()) {
-    KB_ASSIGN(b.children, app.db().read([&](store::Connection& c) {
-      return dashboard::by_child(c, b.area, children, r.from_day, r.to_day);
-    }));
-  }
   return b;
 }
 
@@ -172,6 +184,7 @@ awaitable<Result<Response>> refresh_dashboard(App& app, Request& req) {
   KB_CO_TRY(dashboard::flush_tally(app.db(), app.checkin_tally()));
   auto job = [now = app.now()](store::Connection& c) { return dashboard::refresh_figures(c, now); };
   KB_CO_TRY(co_await app.write(job));
+  app.board_cache().clear();
   co_return Response::no_content();
 }
 

@@ -138,8 +138,11 @@ awaitable<Result<Response>> venue_page(App& app, Request& req) {
   auto caller = maybe_signed_in(app, req);  // a stale token still sees the public page
   std::optional<accounts::User> user = caller.ok() ? std::move(*caller) : std::nullopt;
   int64_t now = app.now();
-  KB_CO_ASSIGN(auto page, app.db().read([&](store::Connection& c) {
-    return checkin::venue_page(c, code, user, now);
+  std::optional<assessment::Assessment> safety;
+  KB_CO_ASSIGN(auto page, app.db().read([&](store::Connection& c) -> Result<checkin::VenuePage> {
+    KB_ASSIGN(auto p, checkin::venue_page(c, code, user, now));
+    KB_ASSIGN(safety, assessment::current(c, p.venue.id));
+    return p;
   }));
   const venues::Venue& v = page.venue;
   json::object out{{"id", v.id},
@@ -148,7 +151,8 @@ awaitable<Result<Response>> venue_page(App& app, Request& req) {
                    {"name", v.name},
                    {"kind", venues::kind_name(v.kind)},
                    {"address_line", venues::address_line(v, app.areas())},
-                   {"status", venues::status_name(v.status)}};
+                   {"status", venues::status_name(v.status)},
+                   {"safety", safety_json(safety, now, false)}};
   if (user && user->role == accounts::Role::kCitizen) {
     json::array ps, vs;
     for (const auto& p : page.people) {

@@ -22,6 +22,7 @@
 #include "checkin/door.h"
 #include "core/clock.h"
 #include "core/offload.h"
+#include "dashboard/figures.h"
 #include "dashboard/tally.h"
 #include "http/router.h"
 #include "http/write_limits.h"
@@ -112,6 +113,7 @@ class App {
   checkin::Door& door() { return door_; }
   // Check-ins counted for the dashboards and not stored yet (dashboard/tally.h).
   dashboard::CheckinTally& checkin_tally() { return checkin_tally_; }
+  dashboard::BoardCache& board_cache() { return board_cache_; }
   // Sign-in and door codes: queued in the urgent lane and sent at once (notify/delivery.h).
   notify::UrgentTexts& urgent_texts() { return urgent_texts_; }
 
@@ -177,6 +179,7 @@ class App {
   accounts::SessionCache sessions_;
   notify::UrgentTexts urgent_texts_;
   dashboard::CheckinTally checkin_tally_;
+  dashboard::BoardCache board_cache_;
   checkin::Door door_;
   boost::asio::thread_pool slow_pool_{2};
   notify::InboxHub inbox_hub_;
@@ -215,6 +218,8 @@ void register_feedback_routes(App& app);     // api_feedback.cpp
 void register_search_routes(App& app);       // api_search.cpp
 void register_dashboard_routes(App& app);    // api_dashboard.cpp
 void register_monitoring_routes(App& app);   // api_monitoring.cpp
+void register_assessment_routes(App& app);   // api_assessment.cpp
+void register_location_routes(App& app);     // api_locations.cpp
 
 // api_vaccination_campaigns.cpp
 void register_vaccination_campaign_routes(App& app);

@@ -47,6 +47,27 @@ json::object visit_json(const checkin::Visit& v) {
   return o;
 }
 
+json::value safety_json(const std::optional<assessment::Assessment>& a, int64_t now,
+                        bool with_answers) {
+  if (!a) return nullptr;
+  json::object o{{"risk_class", assessment::class_name(a->score.risk_class)},
+                 {"score", a->score.points},
+                 {"assessed_at", format_rfc3339(a->assessed_at)},
+                 {"due_at", format_rfc3339(a->due_at)},
+                 {"overdue", a->overdue(now)}};
+  if (with_answers) {
+    json::object answers;
+    for (size_t i = 0; i < assessment::kChecklist.size(); ++i) {
+      answers[assessment::kChecklist[i].key] = a->answers[i];
+    }
+    json::array unmet;
+    for (auto key : a->score.unmet) unmet.push_back(json::string(key));
+    o["answers"] = std::move(answers);
+    o["unmet"] = std::move(unmet);
+  }
+  return o;
+}
+
 Result<int64_t> path_id(std::string_view text, std::string code, std::string message) {
   int64_t id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);

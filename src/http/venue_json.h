@@ -5,6 +5,7 @@
 #include <string>
 
 #include "areas/area_directory.h"
+#include "assessment/safety.h"
 #include "checkin/visit.h"
 #include "core/result.h"
 #include "venues/venue.h"
@@ -17,6 +18,10 @@ class App;
 std::string venue_url(const App& app, const venues::Venue& venue);
 boost::json::object venue_json(const App& app, const venues::Venue& venue);
 boost::json::object visit_json(const checkin::Visit& visit);
+// A venue's safety self-assessment as of `now` ({risk_class, score, assessed_at, due_at,
+// overdue}, and with `answers` each item met or not), or null when it has none.
+boost::json::value safety_json(const std::optional<assessment::Assessment>& a, int64_t now,
+                               bool with_answers);
 // A numeric path parameter (an id); kNotFound with `code` when it is not a positive integer.
 Result<int64_t> path_id(std::string_view text, std::string code, std::string message);
 

@@ -887,6 +887,56 @@ CREATE INDEX feedback_events_by_report ON feedback_events(report_id, id);
 -- Officials' search (search/person_search.h): a person by name and birth year.
 CREATE INDEX people_by_name ON people(full_name, birth_date);
 )sql"},
+    {44, R"sql(
+-- Venue safety self-assessments (assessment/safety.h): every answer set a manager submits, and
+-- each venue's newest one in venue_safety (one row per venue) for the officials' area lists.
+CREATE TABLE venue_assessments (
+  id {{pk}},
+  venue_id BIGINT NOT NULL REFERENCES venues(id),
+  answers TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  risk_class TEXT NOT NULL,
+  assessed_by BIGINT NOT NULL,
+  assessed_at BIGINT NOT NULL,
+  due_at BIGINT NOT NULL
+);
+CREATE INDEX venue_assessments_by_venue ON venue_assessments(venue_id, id);
+CREATE TABLE venue_safety (
+  venue_id BIGINT PRIMARY KEY REFERENCES venues(id),
+  assessment_id BIGINT NOT NULL,
+  score INTEGER NOT NULL,
+  risk_class TEXT NOT NULL,
+  assessed_at BIGINT NOT NULL,
+  due_at BIGINT NOT NULL
+);
+-- Locations of interest (locations/locations_of_interest.h): a venue and a time window where a
+-- case was, published by an official from the case's stays; and who said "I was there".
+CREATE TABLE locations_of_interest (
+  id {{pk}},
+  case_id BIGINT NOT NULL REFERENCES cases(id),
+  visit_id BIGINT NOT NULL,
+  venue_id BIGINT NOT NULL REFERENCES venues(id),
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL,
+  starts_at BIGINT NOT NULL,
+  ends_at BIGINT NOT NULL,
+  note TEXT NOT NULL,
+  published_by BIGINT NOT NULL,
+  published_at BIGINT NOT NULL,
+  withdrawn_at BIGINT,
+  withdrawn_by BIGINT,
+  UNIQUE (case_id, visit_id)
+);
+CREATE INDEX locations_of_interest_by_start ON locations_of_interest(starts_at);
+CREATE TABLE location_reports (
+  location_id BIGINT NOT NULL REFERENCES locations_of_interest(id),
+  person_id BIGINT NOT NULL,
+  contact_id BIGINT NOT NULL,
+  reported_by BIGINT NOT NULL,
+  reported_at BIGINT NOT NULL,
+  PRIMARY KEY (location_id, person_id)
+);
+)sql"},
     {45, R"sql(
 -- Mass testing rounds (testing/testing.h): a round for wards, a case's contacts or walk-ins,
 -- in one province; its sites and days; the people invited to it.

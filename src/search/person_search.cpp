@@ -2,21 +2,33 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <set>
+
 #include "access/policy.h"
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/csv.h"
 #include "dashboard/case_reports.h"
 #include "health/health_status.h"
+#include "identity/identifiers.h"
+#include "identity/names.h"
 
 namespace kb::search {
 namespace {
 
 using store::Sql;
 
-constexpr Sql kPeopleByName{"select_people_by_name_and_year",
-                            "SELECT id FROM people WHERE full_name = $1 AND birth_date >= $2 AND "
-                            "birth_date < $3 ORDER BY id LIMIT 1000"};
+// By identity's folded name key (accents, case, spacing and word order aside: "NGUYEN VAN AN"
+// finds "Nguyễn Văn An"), merged records too; a record whose key the identity.name_keys job has
+// not filled yet is compared as written.
+constexpr Sql kPeopleByName{"select_people_by_name_key_and_year",
+                            "SELECT id FROM people WHERE birth_date >= $2 AND birth_date < $3 AND "
+                            "(name_key = $1 OR (name_key IS NULL AND full_name = $4)) ORDER BY id "
+                            "LIMIT 1000"};
+// Every record with the phone as its own, merged ones too.
+constexpr Sql kRecordsByPhone{"select_records_by_phone",
+                              "SELECT id FROM people WHERE phone = $1 ORDER BY id LIMIT 1000"};
 constexpr Sql kCasesOfPerson{"select_cases_of_person",
                              "SELECT id, test_date, status, found_in FROM cases WHERE person_id = "
                              "$1 ORDER BY id DESC LIMIT 50"};
@@ -43,22 +55,47 @@ std::string query_detail(const PersonQuery& q, size_t found) {
   return fmt::format("by {}; {} found", way, found);
 }
 
+// The people the records are now, each once: a record merged into another is the person it was
+// merged into (people::find), so a merged person is found by any of their identifiers and shown
+// as the surviving record.
+Result<std::vector<people::Person>> survivors(store::Connection& c,
+                                              const std::vector<int64_t>& record_ids) {
+  std::vector<people::Person> out;
+  std::set<int64_t> seen;
+  for (int64_t id : record_ids) {
+    KB_ASSIGN(auto p, people::find(c, id));
+    if (p && seen.insert(p->id).second) out.push_back(std::move(*p));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const people::Person& a, const people::Person& b) { return a.id < b.id; });
+  return out;
+}
+
+std::vector<int64_t> ids_of(const store::Rows& rows) {
+  std::vector<int64_t> ids;
+  ids.reserve(rows.size());
+  for (const auto& r : rows) ids.push_back(r.i64(0));
+  return ids;
+}
+
 Result<std::vector<people::Person>> candidates(store::Connection& c, const PersonQuery& q) {
-  if (!q.phone.empty()) return people::find_by_phone(c, q.phone);
+  if (!q.phone.empty()) {
+    KB_ASSIGN(auto rows, c.query(kRecordsByPhone, {std::string_view(q.phone)}));
+    std::vector<int64_t> ids = ids_of(rows);
+    KB_ASSIGN(auto seen_with, identity::people_with_phone(c, q.phone, 1000));
+    ids.insert(ids.end(), seen_with.begin(), seen_with.end());
+    return survivors(c, ids);
+  }
   if (!q.id_number.empty()) {
     KB_ASSIGN(auto p, people::find_by_id_number(c, q.id_number));
     if (!p) return std::vector<people::Person>{};
     return std::vector<people::Person>{std::move(*p)};
   }
-  KB_ASSIGN(auto rows, c.query(kPeopleByName,
-                               {std::string_view(q.full_name), fmt::format("{:04}", q.birth_year),
-                                fmt::format("{:04}", q.birth_year + 1)}));
-  std::vector<people::Person> out;
-  for (const auto& r : rows) {
-    KB_ASSIGN(auto p, people::find(c, r.i64(0)));
-    if (p) out.push_back(std::move(*p));
-  }
-  return out;
+  KB_ASSIGN(auto rows, c.query(kPeopleByName, {std::string_view(identity::name_key(q.full_name)),
+                                               fmt::format("{:04}", q.birth_year),
+                                               fmt::format("{:04}", q.birth_year + 1),
+                                               std::string_view(q.full_name)}));
+  return survivors(c, ids_of(rows));
 }
 
 }  // namespace

@@ -38,7 +38,12 @@ Status check_query(const PersonQuery& q);
 inline constexpr int64_t kMaxMatches = 20;
 
 // The people of the official's jurisdiction the query names (at most kMaxMatches), audited
-// (person.search, with what was searched and how many were found).
+// (person.search, with what was searched and how many were found). Identity merges are
+// followed: a person whose records were merged is found by the phone, ID number or name of any
+// of them, and listed once, as the surviving record. A phone finds the records with it as their
+// own and the people seen with it (identity/identifiers.h). A name is compared by
+// identity::name_key: accents, case, spacing and word order aside ("NGUYEN VAN AN" finds
+// "Nguyễn Văn An").
 Result<std::vector<people::Person>> find_people(store::Connection& c,
                                                 const accounts::User& official,
                                                 const PersonQuery& q, std::string_view reason,

@@ -141,3 +141,41 @@ test('bad searches and exports are refused naming the field, and leave no audit 
   }
   assert.equal(audits(), before);
 });
+
+test('names match without accents or case; a merged person is found by any record\'s identifiers, once, as the survivor', async () => {
+  // Without accents, upper case, words spaced oddly: the same person.
+  for (const name of ['NGUYEN VAN AN', 'nguyễn văn an', 'Nguyen  Van  An', 'Nguyễn Văn Ân']) {
+    const r = await get(`/api/v1/people/search?name=${encodeURIComponent(name)}&birth_year=1990&reason=check`, hcm);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.people.map((p) => p.id), [an.person.id], name);
+  }
+  assert.deepEqual((await get(`/api/v1/people/search?name=${encodeURIComponent('Nguyễn Văn Anh')}&birth_year=1990&reason=check`, hcm)).json.people, []);
+
+  // Two records of one woman, written apart (a hotline call without accents; a record with her
+  // CCCD), then merged by an official.
+  const enter = (body) => server.request('POST', '/api/v1/identity/people', { token: hcm, body });
+  const first = await enter({ full_name: 'TRAN THI HOA', birth_date: '1985-03-03', sex: 'female', phone: '0912750011',
+    province_code: '79', ward_code: ward, street: '9 Pasteur' });
+  assert.ok(first.status === 200 || first.status === 201, first.text);
+  const second = await enter({ full_name: 'Trần Thị Hoà', birth_date: '1985-03-03', sex: 'female',
+    identifiers: [{ kind: 'cccd', number: '079185750011' }], province_code: '79', ward_code: ward, street: '9 Pasteur' });
+  assert.ok(second.status === 200 || second.status === 201, second.text);
+  const ids = [first.json.person_id, second.json.person_id];
+  if (ids[0] !== ids[1]) {
+    const merged = await server.request('POST', '/api/v1/identity/merges', { token: hcm, body: { person_ids: ids, reason: 'cùng một người' } });
+    assert.equal(merged.status, 201, merged.text);
+  }
+  const byPhone = await get('/api/v1/people/search?phone=0912750011&reason=check', hcm);
+  const byCccd = await get('/api/v1/people/search?id_number=079185750011&reason=check', hcm);
+  const byName = await get(`/api/v1/people/search?name=${encodeURIComponent('tran thi hoa')}&birth_year=1985&reason=check`, hcm);
+  for (const r of [byPhone, byCccd, byName]) {
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.people.length, 1, r.text);
+  }
+  const survivor = byCccd.json.people[0].id;
+  assert.ok(ids.includes(survivor));
+  assert.equal(byPhone.json.people[0].id, survivor);
+  assert.equal(byName.json.people[0].id, survivor);
+  // Outside the jurisdiction, still nobody.
+  assert.deepEqual((await get('/api/v1/people/search?phone=0912750011&reason=check', hanoi)).json.people, []);
+});

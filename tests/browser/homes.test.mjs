@@ -281,12 +281,13 @@ describe('homes and phone layout of every page', () => {
       citizen: ['/', '/people', '/people/new', `/people/${ids.self}`, `/people/${ids.self}/history`, '/declare',
         `/declare/${ids.father}`, '/qr', `/qr/${ids.self}`, '/visits', '/inbox', '/venues', `/venues/${ids.venue}`,
         `/venues/${ids.venue}/log`, `/kiosk/${ids.venue}`, `/v/${ids.venueCode}`, '/verify', '/health-book',
-        `/invitation/${ids.invitation}`, '/access-log'],
+        `/invitation/${ids.invitation}`, '/access-log', `/venues/${ids.venue}/safety`, '/locations'],
       guard: ['/', `/scan/${ids.venue}`, `/venues/${ids.venue}`, '/password', '/vaccination/site', `/vaccination/site/${ids.venue}`],
-      wardOfficial: ['/', '/cases', `/cases/${ids.case}`, '/clusters', '/duplicates', '/broadcasts', `/venues/${ids.venue}`],
+      wardOfficial: ['/', '/cases', `/cases/${ids.case}`, '/clusters', '/duplicates', '/broadcasts', `/venues/${ids.venue}`,
+        '/venue-safety', '/locations'],
       cityOfficial: ['/', '/cases', `/cases/${ids.case}`, '/broadcasts', '/vaccination', `/vaccination/${ids.campaign}`],
       admin: ['/', '/password'],
-      guest: ['/login', '/staff-login', `/v/${ids.venueCode}`, '/verify'],
+      guest: ['/login', '/staff-login', `/v/${ids.venueCode}`, '/verify', '/locations'],
     };
     const problems = [];
     for (const width of [360, 390]) {

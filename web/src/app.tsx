@@ -47,6 +47,9 @@ const InvitationPage = lazyPage(() => import('./pages/Vaccination').then((m) => 
 const SiteDeskPick = lazyPage(() => import('./pages/Vaccination').then((m) => m.SiteDeskPick));
 const SiteDesk = lazyPage(() => import('./pages/Vaccination').then((m) => m.SiteDesk));
 const HealthBook = lazyPage(() => import('./pages/Vaccination').then((m) => m.HealthBook));
+const VenueSafety = lazyPage(() => import('./pages/VenueSafety').then((m) => m.VenueSafety));
+const AreaSafety = lazyPage(() => import('./pages/VenueSafety').then((m) => m.AreaSafety));
+const Locations = lazyPage(() => import('./pages/Locations').then((m) => m.Locations));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -151,12 +154,15 @@ function testingRoute(route: string) {
   return null;
 }
 
-/** The public map of area risk levels (issue 16), or null. */
+/** The public map of area risk levels, dashboards, venue safety, locations of interest (issue 16). */
 function levelsRoute(route: string) {
   let m;
   if (route === '/map') return <LevelsMap province={null} />;
   if ((m = /^\/map\/(\d{2})$/.exec(route))) return <LevelsMap province={m[1]} />;
   if (route === '/dashboard') return <Dashboard area={null} />;
+  if ((m = /^\/venues\/(\d+)\/safety$/.exec(route))) return <VenueSafety venueId={m[1]} />;
+  if (route === '/venue-safety') return <AreaSafety />;
+  if (route === '/locations') return <Locations />;
   if ((m = /^\/dashboard\/(\*|\d{2}|\d{5})$/.exec(route))) return <Dashboard area={m[1]} />;
   return null;
 }

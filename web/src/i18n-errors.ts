@@ -327,6 +327,13 @@ export const errorsVi = {
   err_invalid_answer: 'Trả lời là xác nhận, đổi khung giờ hoặc từ chối.',
   err_invalid_temperature: 'Nhiệt độ cơ thể từ 30 đến 45 °C.',
   err_not_site_staff: 'Chỉ nhân viên của điểm tiêm hoặc cán bộ y tế phụ trách mới làm được việc này.',
+  err_already_published: 'Địa điểm này đã được công bố.',
+  err_already_withdrawn: 'Địa điểm này đã được thu hồi.',
+  err_invalid_range: 'Ngày kết thúc phải sau ngày bắt đầu.',
+  err_invalid_risk_class: 'Mức nguy cơ là thấp, trung bình, cao hoặc rất cao.',
+  err_is_the_case: 'Người này chính là ca bệnh.',
+  err_location_not_found: 'Không có địa điểm này (có thể đã được thu hồi).',
+  err_not_a_stay_of_the_case: 'Lượt đến này không thuộc thời gian lây nhiễm của ca bệnh.',
 };
 
 export type ErrorKey = keyof typeof errorsVi;
@@ -642,4 +649,11 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_invalid_answer: 'Answer confirm, another slot or decline.',
   err_invalid_temperature: 'A body temperature is 30 to 45 °C.',
   err_not_site_staff: 'Only the site’s staff or an official in charge may do this.',
+  err_already_published: 'This place is published already.',
+  err_already_withdrawn: 'This place was withdrawn already.',
+  err_invalid_range: 'The end date must come after the start date.',
+  err_invalid_risk_class: 'The risk class is low, medium, high or very high.',
+  err_is_the_case: 'This person is the case.',
+  err_location_not_found: 'No such location (it may have been withdrawn).',
+  err_not_a_stay_of_the_case: 'This visit is none of the case\'s stays in the infectious window.',
 };

@@ -1,5 +1,6 @@
 // Venues, check-in and the staff scanner, as the server's /api/v1 speaks them.
 import { request } from './api';
+import type { Safety } from './safetyApi';
 import { formatDateTime, formatTime } from './lib/dates';
 
 export type VenueKind = 'office' | 'school' | 'market' | 'shop' | 'restaurant' | 'hospital' | 'transport' | 'other'
@@ -58,6 +59,8 @@ export interface VenuePage {
   kind: VenueKind;
   address_line: string;
   status: VenueStatus;
+  /** The venue's safety self-assessment; null when it has none. */
+  safety?: Safety | null;
   people?: { id: number; full_name: string; is_self: boolean }[];
   open_visits?: Visit[];
 }

@@ -9,6 +9,7 @@ import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { ConfirmButton, Field, FormError, Layout, errorText } from '../components/ui';
 import { monitoringApi } from '../monitoringApi';
+import { CaseLocations } from '../components/CaseLocations';
 import { download } from '../venuesApi';
 import { casesApi, vnDate, vnTime, vnToday, type CaseDetail as Detail, type ContactList } from '../casesApi';
 
@@ -123,6 +124,8 @@ export function CaseDetail({ caseId }: { caseId: string }) {
             </ul>
           </section>
         )}
+
+        {detail && detail.status !== 'error' && <CaseLocations caseId={caseId} timeline={detail.timeline} />}
 
         {contacts && (
           <section class="card" data-testid="contacts">

@@ -2,7 +2,8 @@
 // family members they manage); not signed in, sign in by code on the spot or fill the guest
 // form. Check-out later from here or from "my visits".
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, getToken, setToken, type OtpSent } from '../api';
+import { ApiError, getToken } from '../api';
+import { InlineSignIn } from '../components/InlineSignIn';
 import { useI18n, type MessageKey } from '../i18n';
 import { linkClick } from '../router';
 import { Field, FormError, Layout, errorText, fieldErrors, type FieldErrors } from '../components/ui';
@@ -46,6 +47,12 @@ export function CheckIn({ code }: { code: string }) {
           <p class="muted">{t(`kind_${venue.kind}` as MessageKey)}</p>
           <h1 data-testid="venue-name">{venue.name}</h1>
           <p class="muted">{venue.address_line}</p>
+          {venue.safety && (
+            <p class={`badge risk-${venue.safety.overdue ? 'overdue' : venue.safety.risk_class}`} data-testid="venue-safety">
+              {t('safetyPublic')}: {t(`risk_${venue.safety.risk_class}` as MessageKey)}
+              {venue.safety.overdue && ` · ${t('safetyOverdue')}`}
+            </p>
+          )}
           {kiosk && <p class="badge" data-testid="kiosk-badge">{t('kioskCheckin')}</p>}
         </section>
         {venue.status !== 'open' ? (
@@ -244,68 +251,6 @@ function GuestCheckIn(props: { venue: VenuePage; kiosk?: string }) {
         <FormError message={errors.form} />
         <button class="btn-primary" type="submit" data-testid="guest-submit" disabled={busy}>{t('checkInAsGuest')}</button>
       </form>
-    </section>
-  );
-}
-
-function InlineSignIn(props: { onSignedIn: () => void }) {
-  const { t } = useI18n();
-  const [phone, setPhone] = useState('');
-  const [code, setCode] = useState('');
-  const [sent, setSent] = useState<OtpSent | null>(null);
-  const [errors, setErrors] = useState<FieldErrors<'phone' | 'code'>>({});
-  const [busy, setBusy] = useState(false);
-
-  async function send(e: Event) {
-    e.preventDefault();
-    if (!phone.trim()) { setErrors({ phone: t('err_required') }); return; }
-    setBusy(true);
-    setErrors({});
-    try {
-      setSent(await api.requestOtp(phone.trim()));
-    } catch (err) {
-      setErrors(fieldErrors(err, t, ['phone'] as const, 'phone'));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function verify(e: Event) {
-    e.preventDefault();
-    if (!sent) return;
-    const digits = code.replace(/\D/g, '');
-    if (digits.length !== 6) { setErrors({ code: t('err_code_format') }); return; }
-    setBusy(true);
-    setErrors({});
-    try {
-      const s = await api.verifyOtp(sent.phone, digits);
-      setToken(s.token);
-      props.onSignedIn();
-    } catch (err) {
-      setErrors(fieldErrors(err, t, ['code'] as const, 'code'));
-      setBusy(false);
-    }
-  }
-
-  return (
-    <section class="card">
-      <h2>{t('signInToCheckIn')}</h2>
-      {!sent ? (
-        <form onSubmit={send} noValidate data-testid="inline-phone-form">
-          <Field name="signin-phone" label={t('phoneLabel')} type="tel" inputMode="tel" autoComplete="tel"
-            placeholder={t('phonePlaceholder')} value={phone}
-            onInput={(e) => setPhone((e.currentTarget as HTMLInputElement).value)} error={errors.phone} />
-          <button class="btn-ghost" type="submit" data-testid="inline-send-code" disabled={busy}>{t('sendCode')}</button>
-        </form>
-      ) : (
-        <form onSubmit={verify} noValidate data-testid="inline-code-form">
-          <p class="muted">{t('codeSentTo')} <strong>{sent.phone}</strong></p>
-          <Field name="signin-code" label={t('codeLabel')} inputMode="numeric" autoComplete="one-time-code" maxLength={6}
-            value={code} onInput={(e) => setCode((e.currentTarget as HTMLInputElement).value.replace(/\D/g, ''))}
-            error={errors.code} class="code-input" />
-          <button class="btn-primary" type="submit" data-testid="inline-verify" disabled={busy}>{t('verify')}</button>
-        </form>
-      )}
     </section>
   );
 }

@@ -144,6 +144,7 @@ function CitizenHome({ me }: { me: Me }) {
         <Tile href="/venues" id="tile-featVenues" title={t('homeMyVenues')} />
         <Tile href="/feedback" id="tile-featFeedback" title={t('featFeedback')} />
         <Tile href="/access-log" id="tile-featAccessLog" title={t('featAccessLog')} />
+        <Tile href="/locations" id="tile-featLocations" title={t('featLocations')} />
       </ul>
     </>
   );
@@ -226,6 +227,8 @@ function OfficialHome({ me }: { me: Me }) {
         <Tile href="/vaccination" id="tile-featCampaigns" title={t('featCampaigns')} />
         <Tile href="/dashboard" id="tile-featDashboard" title={t('featDashboard')} />
         <Tile href="/map" id="tile-featLevels" title={t('featLevels')} />
+        <Tile href="/venue-safety" id="tile-featSafety" title={t('featSafety')} />
+        <Tile href="/locations" id="tile-featLocations" title={t('featLocations')} />
         <Tile href="/feedback" id="tile-featFeedback" title={t('featFeedback')} />
         <Tile href="/monitoring/board" id="tile-featBoard" title={t('featBoard')} />
       </ul>

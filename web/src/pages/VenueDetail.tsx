@@ -76,6 +76,7 @@ export function VenueDetail({ venueId }: { venueId: string }) {
             {!official && <li><a class="tile" href={`/scan/${venue.id}`} onClick={linkClick} data-testid="open-scanner">{t('featScanner')}</a></li>}
             {!official && <li><a class="tile" href={`/kiosk/${venue.id}`} onClick={linkClick} data-testid="open-kiosk">{t('kiosk')}</a></li>}
             <li><a class="tile" href={`/venues/${venue.id}/log`} onClick={linkClick} data-testid="open-log">{t('guestLog')}</a></li>
+            <li><a class="tile" href={`/venues/${venue.id}/safety`} onClick={linkClick} data-testid="open-safety">{t('featSafety')}</a></li>
           </ul>
         </section>
         {manager && <StaffManager venueId={venue.id} />}
