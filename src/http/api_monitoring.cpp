@@ -199,6 +199,7 @@ json::object my_json(App& app, const mon::PersonMonitoring& m) {
            {"id", m.person.id}, {"full_name", m.person.full_name}, {"is_self", m.person.is_self}}},
       {"order", m.order ? json::value(order_json(app, *m.order)) : json::value(nullptr)},
       {"area_orders", std::move(areas)},
+      {"organisation_check", m.organisation_check},
       {"today", std::move(today)},
       {"history", std::move(history)}};
 }

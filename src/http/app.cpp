@@ -83,6 +83,7 @@ void App::install_routes() {
   register_search_routes(*this);
   register_dashboard_routes(*this);
   register_monitoring_routes(*this);
+  register_organisation_routes(*this);
   auto& counters = prometheus::BuildCounter()
                        .Name("khaibao_http_requests_total")
                        .Help("HTTP requests by route, method and status class")

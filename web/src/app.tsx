@@ -47,6 +47,8 @@ const InvitationPage = lazyPage(() => import('./pages/Vaccination').then((m) => 
 const SiteDeskPick = lazyPage(() => import('./pages/Vaccination').then((m) => m.SiteDeskPick));
 const SiteDesk = lazyPage(() => import('./pages/Vaccination').then((m) => m.SiteDesk));
 const HealthBook = lazyPage(() => import('./pages/Vaccination').then((m) => m.HealthBook));
+const Organisations = lazyPage(() => import('./pages/Organisations').then((m) => m.Organisations));
+const OrganisationPage = lazyPage(() => import('./pages/Organisations').then((m) => m.OrganisationPage));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -86,6 +88,8 @@ export function App() {
   else if (route === '/feedback') page = <Feedback />;
   else if (route === '/monitoring') page = <MyMonitoring />;
   else if (route === '/monitoring/board') page = <MonitoringBoard />;
+  else if (route === '/organisations') page = <Organisations />;
+  else if (/^\/organisations\/\d+$/.test(route)) page = <OrganisationPage id={route.slice(15)} />;
   else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? testingRoute(route) ?? levelsRoute(route) ?? vaccinationRoute(route) ?? <NotFound />;
   return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
 }

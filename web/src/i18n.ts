@@ -16,6 +16,7 @@ import { dashboardEn, dashboardVi } from './i18n-dashboard';
 import { feedbackEn, feedbackVi } from './i18n-feedback';
 import { vaccinationEn, vaccinationVi } from './i18n-vaccination';
 import { trustEn, trustVi } from './i18n-trust';
+import { organisationsEn, organisationsVi } from './i18n-organisations';
 
 const vi = {
   ...venuesVi,
@@ -32,6 +33,7 @@ const vi = {
   ...feedbackVi,
   ...vaccinationVi,
   ...trustVi,
+  ...organisationsVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -153,6 +155,7 @@ const en: Record<MessageKey, string> = {
   ...feedbackEn,
   ...vaccinationEn,
   ...trustEn,
+  ...organisationsEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',

@@ -41,6 +41,7 @@ export interface MyMonitoring {
   person: { id: number; full_name: string; is_self: boolean };
   order: Order | null;
   area_orders: { id: number; ends_at: string }[];
+  organisation_check: boolean; // an organisation asks them for the daily report
   today: { slot: number; done: boolean }[];
   history: Report[];
 }
