@@ -215,7 +215,9 @@ void register_feedback_routes(App& app);     // api_feedback.cpp
 void register_search_routes(App& app);       // api_search.cpp
 void register_dashboard_routes(App& app);    // api_dashboard.cpp
 void register_monitoring_routes(App& app);   // api_monitoring.cpp
-void register_organisation_routes(App& app);  // api_organisations.cpp
+
+// api_organisations.cpp
+void register_organisation_routes(App& app);
 
 // api_vaccination_campaigns.cpp
 void register_vaccination_campaign_routes(App& app);
