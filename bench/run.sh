@@ -2,7 +2,7 @@
 # make bench: every benchmark, on SQLite and PostgreSQL, written to bench/RESULTS.md.
 # KB_BENCH_VISITS (default 10000000) sets the size of the synthetic store for the F1 and
 # memory figures; KB_BENCH_RUNS / KB_BENCH_DURATION the wrk runs; KB_BENCH_WEB_RUNS the 3G page runs.
-# KB_BENCH_ONLY=ingest (or a comma-separated list of ingest, writer, store, dashboard, vaccination, notify, web) runs
+# KB_BENCH_ONLY=ingest (or a comma-separated list of ingest, writer, store, dashboard, vaccination, notify, monitoring, web) runs
 # only those sections and prints them without touching RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,6 +107,20 @@ export KB_PG_SERVER_OPTS="-c fsync=on -c shared_buffers=1GB"
   echo "| what | figure |"
   echo "|---|---|"
   (ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; KB_BIN=build/khaibao node bench/sse_connections.mjs "${KB_BENCH_STREAMS:-10000}")
+  fi
+  if want monitoring; then
+  echo
+  echo "## Monitoring: the officials' board and the reminder job"
+  echo
+  echo "\`bench/monitoring.mjs\`: \`khaibao admin synth-monitoring\` puts ${KB_MON_PEOPLE:-200000} people of province 79 under open orders with 14 days of daily reports; a province official opens the board (audited read, a reason each time) ${KB_MON_BOARD_READS:-300} times over its five lists; \`khaibao admin remind\` at 21:00 (every slot due) on a fresh copy of the store ${KB_MON_REMIND_RUNS:-5} times, then once more on the same store (must send nothing). Targets: board p99 ≤ 50 ms; reminders for 200,000 people ≤ 10 s."
+  echo
+  echo "| database | board p50 / p99 | reminders sent | reminder run (median; all runs) | second run sent |"
+  echo "|---|---|---|---|---|"
+  mon_row() { node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(`| ${r.database} | ${r.board_p50_ms} / ${r.board_p99_ms} ms | ${r.reminded} | ${r.remind_median_seconds.toFixed(2)} s (${r.remind_seconds.map((s) => s.toFixed(2)).join(", ")}) | ${r.second_run_reminded} |`);'; }
+  KB_BIN=build/khaibao node bench/monitoring.mjs | tail -1 | mon_row
+  scripts/with-postgres.sh env KB_MON_DB=postgres KB_BIN=build/khaibao node bench/monitoring.mjs | tail -1 | mon_row
   fi
   if want web; then
   echo

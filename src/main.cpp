@@ -29,6 +29,7 @@
 #include "notify/audience.h"
 #include "notify/delivery.h"
 #include "notify/inbox_hub.h"
+#include "organisations/organisation.h"
 #include "outbox/outbox.h"
 #include "qr/signing_keys.h"
 #include "schema/schema.h"
@@ -242,6 +243,13 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     if (!run.ok()) return Status(std::move(run).error());
     if (run->reminded > 0)
       spdlog::info("monitoring reminders: {} sent in {:.2f} s", run->reminded, run->seconds);
+    return Status{};
+  });
+  scheduler.every("organisation-reminders", 60, [&db, &clock, &app, reminded] {
+    auto run = organisations::send_check_reminders(db, app.config().public_base_url, clock.now(),
+                                                   reminded);
+    if (!run.ok()) return Status(std::move(run).error());
+    if (run->reminded > 0) spdlog::info("organisation reminders: {} sent", run->reminded);
     return Status{};
   });
   // The release rule by the clock (monitoring/orders.h release_by_rule): every five minutes.

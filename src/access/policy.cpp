@@ -133,6 +133,18 @@ Status registers_venues(const accounts::User& user) {
   return {};
 }
 
+Status registers_organisations(const accounts::User& user) {
+  if (user.role != Role::kCitizen && user.role != Role::kVenueStaff) {
+    return forbidden("venue_accounts_only",
+                     "organisations are registered by citizens or venue-staff accounts");
+  }
+  return {};
+}
+
+bool runs_organisation(const accounts::User& user, int64_t manager_id) {
+  return (user.role == Role::kCitizen || user.role == Role::kVenueStaff) && user.id == manager_id;
+}
+
 Status sets_venue_status(VenueRole role, venues::VenueStatus current, venues::VenueStatus wanted) {
   using venues::VenueStatus;
   if (role == VenueRole::kOfficial) return {};

@@ -82,6 +82,14 @@ struct VenueAndRole {
 };
 Result<VenueAndRole> venue_for(store::Connection& c, const accounts::User& user, int64_t venue_id);
 
+// --- Organisations ----------------------------------------------------------------------
+
+// Registering an organisation (a company, school, agency): a citizen or a venue-staff account
+// (venue_accounts_only otherwise), who becomes its manager.
+Status registers_organisations(const accounts::User& user);
+// Whether the account manages the organisation whose manager is `manager_id`.
+bool runs_organisation(const accounts::User& user, int64_t manager_id);
+
 // --- People -----------------------------------------------------------------------------
 
 // Whether the account manages the person (itself or a dependant).

@@ -199,6 +199,7 @@ json::object my_json(App& app, const mon::PersonMonitoring& m) {
            {"id", m.person.id}, {"full_name", m.person.full_name}, {"is_self", m.person.is_self}}},
       {"order", m.order ? json::value(order_json(app, *m.order)) : json::value(nullptr)},
       {"area_orders", std::move(areas)},
+      {"organisation_check", m.organisation_check},
       {"today", std::move(today)},
       {"history", std::move(history)}};
 }
@@ -698,7 +699,9 @@ awaitable<Result<Response>> extend_area(App& app, Request& req) {
 
 // `alert` events (id = the alert's id; data = the alert with the person's name) for alerts raised
 // in the jurisdiction, `update` events (data {}) when anything on the board changed, heartbeat
-// comments. Resumes after Last-Event-ID (an alert id); without one, from now on.
+// comments. Resumes after Last-Event-ID (an alert id); without one, from now on. The first event,
+// `cursor`, carries the alert id it starts after (and `update` the newest sent), so a client that
+// drops before any alert still resumes where it was.
 class BoardStream final : public StreamBody {
  public:
   BoardStream(App& app, accounts::User official, int64_t after)
@@ -712,12 +715,15 @@ class BoardStream final : public StreamBody {
           woken->store(true);
           target->wake();
         });
-    if (!co_await sink.write("retry: 3000\n: connected\n\n")) co_return;
+    std::string hello =
+        fmt::format("retry: 3000\n: connected\n\nid: {}\nevent: cursor\ndata: {{}}\n\n", after_);
+    if (!co_await sink.write(hello)) co_return;
     const auto heartbeat = std::chrono::seconds(std::max(1, app_.config().sse_heartbeat_seconds));
     auto last_write = std::chrono::steady_clock::now();
     while (!sink.closing()) {
       std::string out = alerts();
-      if (woken_.exchange(false)) out += "event: update\ndata: {}\n\n";
+      if (woken_.exchange(false))
+        out += fmt::format("id: {}\nevent: update\ndata: {{}}\n\n", after_);
       if (out.empty() && std::chrono::steady_clock::now() - last_write >= heartbeat)
         out = ": heartbeat\n\n";
       if (!out.empty()) {

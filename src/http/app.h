@@ -221,6 +221,9 @@ void register_monitoring_routes(App& app);   // api_monitoring.cpp
 void register_assessment_routes(App& app);   // api_assessment.cpp
 void register_location_routes(App& app);     // api_locations.cpp
 
+// api_organisations.cpp
+void register_organisation_routes(App& app);
+
 // api_vaccination_campaigns.cpp
 void register_vaccination_campaign_routes(App& app);
 

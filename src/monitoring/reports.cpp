@@ -10,6 +10,7 @@
 #include "monitoring/texts.h"
 #include "notify/inbox_hub.h"
 #include "notify/messages.h"
+#include "organisations/organisation.h"
 #include "store/client_writes.h"
 
 namespace kb::monitoring {
@@ -183,8 +184,13 @@ Result<RecordedReport> record_report(store::Connection& c, const Rules& rules,
     return Error{ErrorKind::kNotFound, "person_not_found", "no such person", "person_id"};
   KB_ASSIGN(auto order, order_to_report_on(c, *person, now));
   if (!order) {
-    return Error{ErrorKind::kConflict, "not_under_monitoring",
-                 "this person is not under monitoring", "person_id"};
+    KB_ASSIGN(bool asked, organisations::asks_daily_report(c, person->id));
+    if (!asked) {
+      return Error{ErrorKind::kConflict, "not_under_monitoring",
+                   "this person is not under monitoring, and no organisation asks them for daily "
+                   "reports",
+                   "person_id"};
+    }
   }
   int per_day = order ? order->reports_per_day : 1;
   std::vector<std::string> flags =
@@ -255,8 +261,9 @@ Result<std::vector<PersonMonitoring>> my_monitoring(store::Connection& c, int64_
         m.order = recent.front();
       }
       KB_ASSIGN(m.area_orders, area_orders_covering(c, person.ward_code, now));
+      KB_ASSIGN(m.organisation_check, organisations::asks_daily_report(c, person.id));
     }
-    if (!m.order && m.area_orders.empty()) continue;
+    if (!m.order && m.area_orders.empty() && !m.organisation_check) continue;
     KB_ASSIGN(m.history, reports_since(c, person.id, day_start(local_day(now) - 13)));
     bool open = m.order && m.order->status == OrderStatus::kOpen;
     int per_day = open ? m.order->reports_per_day : 1;

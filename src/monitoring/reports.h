@@ -81,6 +81,7 @@ struct PersonMonitoring {
   people::Person person;
   std::optional<Order> order;          // open, or closed within the last 14 days
   std::vector<AreaOrder> area_orders;  // open area orders covering their ward, not joined yet
+  bool organisation_check = false;     // an organisation asks them for the daily report form
   std::vector<SlotState> today;        // the slots of today, and whether each has a report
   std::vector<Report> history;         // the last 14 days
 };

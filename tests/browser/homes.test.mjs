@@ -98,6 +98,12 @@ describe('homes and phone layout of every page', () => {
     assert.equal(venue.status, 201, venue.text);
     ids.venue = venue.json.id;
     ids.venueCode = venue.json.code;
+    const org = await server.request('POST', '/api/v1/organisations', {
+      token: tokens.citizen,
+      body: { name: 'Công ty TNHH Dệt May Thành Công Sài Gòn', kind: 'company', province_code: '79', ward_code: ids.ward, street: '45 Nguyễn Huệ' },
+    });
+    assert.equal(org.status, 201, org.text);
+    ids.org = org.json.id;
     const guard = await server.request('POST', `/api/v1/venues/${ids.venue}/staff`, {
       token: tokens.citizen, body: { username: 'pho.guard', password: 'correct horse battery 9' },
     });
@@ -281,10 +287,11 @@ describe('homes and phone layout of every page', () => {
       citizen: ['/', '/people', '/people/new', `/people/${ids.self}`, `/people/${ids.self}/history`, '/declare',
         `/declare/${ids.father}`, '/qr', `/qr/${ids.self}`, '/visits', '/inbox', '/venues', `/venues/${ids.venue}`,
         `/venues/${ids.venue}/log`, `/kiosk/${ids.venue}`, `/v/${ids.venueCode}`, '/verify', '/health-book',
-        `/invitation/${ids.invitation}`, '/access-log', `/venues/${ids.venue}/safety`, '/locations'],
+        `/invitation/${ids.invitation}`, '/access-log', `/venues/${ids.venue}/safety`, '/locations', '/organisations',
+        `/organisations/${ids.org}`, '/monitoring'],
       guard: ['/', `/scan/${ids.venue}`, `/venues/${ids.venue}`, '/password', '/vaccination/site', `/vaccination/site/${ids.venue}`],
       wardOfficial: ['/', '/cases', `/cases/${ids.case}`, '/clusters', '/duplicates', '/broadcasts', `/venues/${ids.venue}`,
-        '/venue-safety', '/locations'],
+        '/venue-safety', '/locations', '/monitoring/board'],
       cityOfficial: ['/', '/cases', `/cases/${ids.case}`, '/broadcasts', '/vaccination', `/vaccination/${ids.campaign}`],
       admin: ['/', '/password'],
       guest: ['/login', '/staff-login', `/v/${ids.venueCode}`, '/verify', '/locations'],

@@ -1,6 +1,7 @@
 // Quarantine in the browser: an official places a traced F1 under quarantine from the case page;
 // the F1 opens "my monitoring" on a 360 px phone, sees today's report due and sends it with SpO2 93 %; the official's board, open
-// in another browser, shows the red-flag alert without a reload, and the official acknowledges it.
+// in another browser, shows the red-flag alert without a reload, and the official acknowledges it,
+// extends the order, places an area order and transfers the person to hospital (confirmed first).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, citizenToken, staffToken } from '../lib/server.mjs';
@@ -8,6 +9,14 @@ import { launchBrowser, phoneContext, newPage } from '../lib/browser.mjs';
 import { citizenAt, wardsOf } from '../lib/notify.mjs';
 
 const PASSWORD = 'correct horse battery 9';
+const until = async (fn, ms = 8000) => {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await fn()) return true;
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
 const today = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);  // in Vietnam
 
 describe('quarantine: daily report and red flags', () => {
@@ -114,6 +123,44 @@ describe('quarantine: daily report and red flags', () => {
       // The person's page now says today's report is in.
       await page.click('text=Đã gửi khai báo.');
       await page.locator('[data-testid=mon-all-done]').waitFor();
+
+      // Extending needs a reason; the row then shows the longer period.
+      const orderId = alerts.json.items[0].id;
+      await row.locator(`[data-testid=board-extend-${orderId}]`).click();
+      assert.equal(await desk.isDisabled(`[data-testid=board-extend-${orderId}-confirm]`), true);
+      await desk.fill(`#board-extend-days-${orderId}`, '3');
+      await desk.fill(`#board-extend-reason-${orderId}`, 'Còn ho, SpO2 chưa ổn định');
+      await desk.click(`[data-testid=board-extend-${orderId}-confirm]`);
+      await row.locator('text=Đã gia hạn thêm 3 ngày.').waitFor();
+      await row.locator('text=Còn 17 ngày').waitFor();  // the board reloaded
+      let order = await server.request('GET', `/api/v1/monitoring/orders/${orderId}?reason=check`, { token: official });
+      assert.equal(order.json.days_left, 17, order.text);
+
+      // An area order on one ward, confirmed first.
+      const wards = await wardsOf(server, '79');
+      await desk.selectOption('#board-area-ward', wards[3]);
+      await desk.locator('[data-testid=board-area-picked] li').waitFor();
+      await desk.click('[data-testid=board-area-place]');
+      await desk.click('[data-testid=board-area-place-confirm]');
+      await desk.locator('[data-testid=board-area-done]').waitFor();
+      const areas = await server.request('GET', '/api/v1/monitoring/areas', { token: official });
+      assert.ok(JSON.stringify(areas.json).includes(wards[3]), areas.text);
+
+      // Transfer to hospital, a destructive action: cancelled once, then confirmed with a hospital.
+      await row.locator(`[data-testid=board-transfer-${orderId}]`).click();
+      await desk.click(`[data-testid=board-transfer-${orderId}-cancel]`);
+      order = await server.request('GET', `/api/v1/monitoring/orders/${orderId}?reason=check`, { token: official });
+      assert.equal(order.json.status, 'open');
+      await row.locator(`[data-testid=board-transfer-${orderId}]`).click();
+      await desk.fill(`#board-transfer-hospital-${orderId}`, 'Bệnh viện Dã chiến số 1');
+      await desk.click(`[data-testid=board-transfer-${orderId}-confirm]`);
+      await until(async () => {
+        const o = await server.request('GET', `/api/v1/monitoring/orders/${orderId}?reason=check`, { token: official });
+        return o.json.status === 'transferred';
+      });
+      order = await server.request('GET', `/api/v1/monitoring/orders/${orderId}?reason=check`, { token: official });
+      assert.equal(order.json.status, 'transferred');
+
       assert.deepEqual([...page.errors, ...desk.errors], []);
     } finally {
       await board.close();

@@ -50,6 +50,8 @@ const HealthBook = lazyPage(() => import('./pages/Vaccination').then((m) => m.He
 const VenueSafety = lazyPage(() => import('./pages/VenueSafety').then((m) => m.VenueSafety));
 const AreaSafety = lazyPage(() => import('./pages/VenueSafety').then((m) => m.AreaSafety));
 const Locations = lazyPage(() => import('./pages/Locations').then((m) => m.Locations));
+const Organisations = lazyPage(() => import('./pages/Organisations').then((m) => m.Organisations));
+const OrganisationPage = lazyPage(() => import('./pages/Organisations').then((m) => m.OrganisationPage));
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang);
@@ -89,6 +91,8 @@ export function App() {
   else if (route === '/feedback') page = <Feedback />;
   else if (route === '/monitoring') page = <MyMonitoring />;
   else if (route === '/monitoring/board') page = <MonitoringBoard />;
+  else if (route === '/organisations') page = <Organisations />;
+  else if (/^\/organisations\/\d+$/.test(route)) page = <OrganisationPage id={route.slice(15)} />;
   else page = venueRoute(route) ?? declarationRoute(route) ?? caseRoute(route) ?? testingRoute(route) ?? levelsRoute(route) ?? vaccinationRoute(route) ?? <NotFound />;
   return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
 }

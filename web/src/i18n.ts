@@ -17,6 +17,7 @@ import { feedbackEn, feedbackVi } from './i18n-feedback';
 import { vaccinationEn, vaccinationVi } from './i18n-vaccination';
 import { trustEn, trustVi } from './i18n-trust';
 import { safetyEn, safetyVi } from './i18n-safety';
+import { organisationsEn, organisationsVi } from './i18n-organisations';
 
 const vi = {
   ...venuesVi,
@@ -34,6 +35,7 @@ const vi = {
   ...vaccinationVi,
   ...trustVi,
   ...safetyVi,
+  ...organisationsVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -156,6 +158,7 @@ const en: Record<MessageKey, string> = {
   ...vaccinationEn,
   ...trustEn,
   ...safetyEn,
+  ...organisationsEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',

@@ -41,6 +41,7 @@ export interface MyMonitoring {
   person: { id: number; full_name: string; is_self: boolean };
   order: Order | null;
   area_orders: { id: number; ends_at: string }[];
+  organisation_check: boolean; // an organisation asks them for the daily report
   today: { slot: number; done: boolean }[];
   history: Report[];
 }
@@ -94,16 +95,26 @@ export const monitoringApi = {
     request<{ orders: Order[] }>('POST', '/monitoring/orders', { kind: 'f1_quarantine', contact_id: contactId }),
   acknowledge: (alertId: number, note: string) =>
     request<{ id: number }>('POST', `/monitoring/alerts/${alertId}/acknowledge`, { note }),
+  extend: (orderId: number, days: number, reason: string) =>
+    request<Order>('POST', `/monitoring/orders/${orderId}/extend`, { days, reason }),
+  transfer: (orderId: number, hospital: string, reason: string) =>
+    request<Order>('POST', `/monitoring/orders/${orderId}/transfer`, { hospital, ...(reason ? { reason } : {}) }),
+  placeArea: (wards: string[], endsAt: string) =>
+    request<{ area: { id: number; ends_at: string } }>('POST', '/monitoring/orders', { kind: 'area', wards, ...(endsAt ? { ends_at: endsAt } : {}) }),
 };
 
 /**
  * Follows GET /monitoring/board/stream (Server-Sent Events) with the token in a header, as
  * followInbox does; `alert` for each alert raised or acknowledged, `update` when orders changed.
- * Returns a function that stops it.
+ * After a drop it resumes with Last-Event-ID (the stream's cursor: the last alert id it sent), so
+ * an alert raised while the connection was down still arrives. Returns a function that stops it.
  */
 export function followBoard(reason: string, on: { alert: (a: AlertEvent) => void; update: () => void }): () => void {
+  let connections = 0;
   return followStream(`/api/v1/monitoring/board/stream?reason=${enc(reason)}`, ({ event, data }) => {
     if (event === 'alert' && data) on.alert(JSON.parse(data) as AlertEvent);
     else if (event === 'update') on.update();
-  });
+    // Each connection opens with its cursor; after a reconnection the board reloads what changed.
+    else if (event === 'cursor' && connections++ > 0) on.update();
+  }, { lastId: null });
 }

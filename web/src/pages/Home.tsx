@@ -142,6 +142,7 @@ function CitizenHome({ me }: { me: Me }) {
         <Tile href="/monitoring" id="tile-featMonitoring" title={t('featMonitoring')} />
         <Tile href="/visits" id="tile-featCheckin" title={t('homeVisits')} />
         <Tile href="/venues" id="tile-featVenues" title={t('homeMyVenues')} />
+        <Tile href="/organisations" id="tile-featOrganisations" title={t('featOrganisations')} hint={t('orgHint')} />
         <Tile href="/feedback" id="tile-featFeedback" title={t('featFeedback')} />
         <Tile href="/access-log" id="tile-featAccessLog" title={t('featAccessLog')} />
         <Tile href="/locations" id="tile-featLocations" title={t('featLocations')} />
@@ -206,6 +207,9 @@ function StaffHome({ me }: { me: Me }) {
         <ul class="tiles"><Tile href="/vaccination/site" id="tile-featSiteDesk" title={t('featSiteDesk')} /></ul>
       )}
       {me.role === 'venue_staff' && <StaffVenues />}
+      {me.role === 'venue_staff' && (
+        <ul class="tiles"><Tile href="/organisations" id="tile-featOrganisations" title={t('featOrganisations')} hint={t('orgHint')} /></ul>
+      )}
       {me.role === 'admin' && <AdminHome me={me} />}
       {me.role === 'official' && <OfficialHome me={me} />}
     </>

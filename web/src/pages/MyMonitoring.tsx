@@ -47,7 +47,7 @@ export function MyMonitoring() {
 function PersonCard(props: { m: Mine; onSent: () => void }) {
   const { t } = useI18n();
   const { m } = props;
-  const open = m.order?.status === 'open' || (!m.order && m.area_orders.length > 0);
+  const open = m.order?.status === 'open' || (!m.order && (m.area_orders.length > 0 || m.organisation_check));
   const due = open && m.today.some((s) => !s.done);
   return (
     <section class="card" data-testid={`mon-person-${m.person.id}`}>
@@ -55,6 +55,7 @@ function PersonCard(props: { m: Mine; onSent: () => void }) {
       {m.order && <p><strong>{t(`monKind_${m.order.kind}` as MessageKey)}</strong>{' · '}
         {m.order.status === 'open' ? t('monDaysLeft', { n: m.order.days_left }) : t('monClosed')}</p>}
       {!m.order && m.area_orders.length > 0 && <p>{t('monAreaInvited')}</p>}
+      {!m.order && !m.area_orders.length && m.organisation_check && <p>{t('orgAskedReport')}</p>}
       {open && (
         <ul class="slots" data-testid="mon-today">
           {m.today.map((s) => (
