@@ -127,15 +127,6 @@ std::string board_csv(const Board& b) {
   return out;
 }
 
-Response csv_file(std::string body, std::string filename) {
-  Response res;
-  res.content_type = "text/csv; charset=utf-8";
-  res.body = std::move(body);
-  res.headers.emplace_back("content-disposition",
-                           fmt::format("attachment; filename=\"{}\"", filename));
-  return res;
-}
-
 Result<dashboard::CurveBy> parse_curve_by(const Request& req) {
   auto by = req.query_param("by").value_or("onset");
   if (by == "onset") return dashboard::CurveBy::kOnset;
@@ -176,7 +167,8 @@ awaitable<Result<Response>> get_dashboard(App& app, Request& req) {
 awaitable<Result<Response>> get_dashboard_csv(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(Board b, read_board(app, official, req));
-  co_return csv_file(board_csv(b), fmt::format("dashboard-{}.csv", b.area == "*" ? "vn" : b.area));
+  co_return csv_attachment(board_csv(b),
+                           fmt::format("dashboard-{}.csv", b.area == "*" ? "vn" : b.area));
 }
 
 awaitable<Result<Response>> refresh_dashboard(App& app, Request& req) {
@@ -245,13 +237,13 @@ awaitable<Result<Response>> get_line_list(App& app, Request& req) {
                              q.reason, fmt::format("{} cases tested {} to {}", n, q.from, q.to)});
   };
   KB_CO_TRY(co_await app.write(job));
-  co_return csv_file(dashboard::line_list_csv(rows),
-                     fmt::format("line-list-{}.csv", q.area == "*" ? "vn" : q.area));
+  co_return csv_attachment(dashboard::line_list_csv(rows),
+                           fmt::format("line-list-{}.csv", q.area == "*" ? "vn" : q.area));
 }
 
 awaitable<Result<Response>> get_line_list_dictionary(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
-  co_return csv_file(dashboard::line_list_dictionary_csv(), "line-list-dictionary.csv");
+  co_return csv_attachment(dashboard::line_list_dictionary_csv(), "line-list-dictionary.csv");
 }
 
 using FiguresByArea = std::map<std::string, std::map<Figure, int64_t>>;

@@ -142,14 +142,10 @@ awaitable<Result<std::vector<search::DeclarationRow>>> exported(App& app, const 
 
 awaitable<Result<Response>> export_csv(App& app, Request& req) {
   KB_CO_ASSIGN(auto rows, co_await exported(app, req, "csv"));
-  Response res;
-  res.content_type = "text/csv; charset=utf-8";
-  res.body = search::declarations_csv(rows);
   std::string area = req.query_param("area").value_or("");
-  res.headers.emplace_back("content-disposition",
-                           fmt::format("attachment; filename=\"declarations-{}.csv\"",
-                                       area.empty() || area == "*" ? "area" : area));
-  co_return res;
+  co_return csv_attachment(
+      search::declarations_csv(rows),
+      fmt::format("declarations-{}.csv", area.empty() || area == "*" ? "area" : area));
 }
 
 awaitable<Result<Response>> export_json(App& app, Request& req) {
