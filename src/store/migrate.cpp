@@ -1,6 +1,9 @@
 // Applies a schema's migrations (store::migrate): the schema_migrations table records which
-// versions ran.
+// versions ran. Every version not recorded runs, in order, not only those above the highest:
+// version numbers are handed out in ranges to work done side by side, so a release can bring a
+// version lower than one a store already has (say 38 to a store at 46).
 #include <ctime>
+#include <set>
 #include <string>
 
 #include "store/database.h"
@@ -17,8 +20,7 @@ std::string render(const char* sql, Dialect dialect) {
   return out;
 }
 
-constexpr Sql kSelectVersion{"select_schema_version",
-                             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"};
+constexpr Sql kSelectVersions{"select_schema_versions", "SELECT version FROM schema_migrations"};
 constexpr Sql kInsertVersion{"insert_schema_version",
                              "INSERT INTO schema_migrations(version, applied_at) VALUES ($1, $2)"};
 
@@ -33,10 +35,11 @@ Status migrate(Connection& c, Schema schema, int up_to_version) {
     // Several servers may start at once against one PostgreSQL: one migrates, the others wait.
     if (c.dialect() == Dialect::kPostgres)
       KB_TRY(c.exec_script("SELECT pg_advisory_xact_lock(727201)"));
-    KB_ASSIGN(Rows rows, c.query(kSelectVersion));
-    int64_t current = rows.empty() ? 0 : rows[0].i64(0);
+    KB_ASSIGN(Rows rows, c.query(kSelectVersions));
+    std::set<int64_t> applied;
+    for (const auto& r : rows) applied.insert(r.i64(0));
     for (const Migration& m : schema) {
-      if (m.version <= current || m.version > up_to_version) continue;
+      if (applied.contains(m.version) || m.version > up_to_version) continue;
       if (m.code) {
         KB_TRY(m.code(c));
       } else {

@@ -21,6 +21,8 @@
 #include "schema/schema.h"
 #include "scratch_database.h"
 #include "store/database.h"
+#include "store/pg_connection.h"
+#include "store/sqlite_connection.h"
 #include "store/writer.h"
 
 namespace kb::store {
@@ -254,6 +256,32 @@ TEST_P(StoreTest, TableCountsNameEveryTableWithItsRows) {
   EXPECT_GE(by_name.at("schema_migrations"), 1);
   EXPECT_TRUE(by_name.contains("users"));
   EXPECT_TRUE(by_name.contains("sessions"));
+}
+
+TEST_P(StoreTest, AMigrationBelowTheNewestAppliedStillRuns) {
+  // Versions are handed out in ranges to work done side by side: a release may bring version
+  // 1001 to a store that already has 1002. It runs; those already run do not run again (their
+  // CREATE TABLE would fail).
+  std::unique_ptr<Connection> c;
+  if (GetParam() == Dialect::kSqlite) {
+    auto s = SqliteConnection::open(scratch_->url().substr(7));
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    c = std::move(s).value();
+  } else {
+    auto p = PgConnection::open(scratch_->url());
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    c = std::move(p).value();
+  }
+  const Migration before[] = {{1000, "CREATE TABLE mig_a (id BIGINT)"},
+                              {1002, "CREATE TABLE mig_c (id BIGINT)"}};
+  ASSERT_TRUE(migrate(*c, before).ok());
+  const Migration after[] = {{1000, "CREATE TABLE mig_a (id BIGINT)"},
+                             {1001, "CREATE TABLE mig_b (id BIGINT)"},
+                             {1002, "CREATE TABLE mig_c (id BIGINT)"}};
+  auto st = migrate(*c, after);
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  static constexpr Sql kCountB{"count_mig_b", "SELECT COUNT(*) FROM mig_b"};
+  EXPECT_TRUE(c->query(kCountB).ok()) << "version 1001 ran";
 }
 
 TEST_P(StoreTest, WritesAfterStopAreRefused) {
