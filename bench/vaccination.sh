@@ -4,6 +4,7 @@
 # flowing: a short wrk run of check-ins before the import (alone) and one during it. Then the
 # full report (report.csv) is downloaded. Prints one markdown table row.
 # Usage: bench/vaccination.sh sqlite|postgres   (postgres: run under scripts/with-postgres.sh)
+# KB_BIN: the server binary (default ./build/khaibao), to compare builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-sqlite}
@@ -18,14 +19,14 @@ else
   db="sqlite:$work/khaibao.db"
 fi
 [ -s "$list" ] || node bench/vaccination_list.mjs "$rows" "$list" >&2
-./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
+"${KB_BIN:-./build/khaibao}" serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
   --otp-resend-after 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
 echo 'a long enough bench password' >"$work/pw"
-./build/khaibao admin user add --db "$db" --data-dir "$work" --username bench.vx --role official \
+"${KB_BIN:-./build/khaibao}" admin user add --db "$db" --data-dir "$work" --username bench.vx --role official \
   --jurisdiction 79 --password-file "$work/pw" >&2
 token=$(curl -sf -H 'content-type: application/json' -d '{"username":"bench.vx","password":"a long enough bench password"}' \
   "http://127.0.0.1:$port/api/v1/auth/login" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).token))')

@@ -1,6 +1,8 @@
 #include "vaccination/import_run.h"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include "core/offload.h"
 #include "store/async_write.h"
@@ -51,6 +53,12 @@ awaitable<Result<ChunkResult>> clean_and_store(store::Database& db, boost::asio:
   co_return people;
 }
 
+// Runs `import` and keeps its result in `out`.
+awaitable<void> run_to(std::optional<Result<ImportDone>>& out,
+                       awaitable<Result<ImportDone>> import) {
+  out.emplace(co_await std::move(import));
+}
+
 }  // namespace
 
 awaitable<Result<ImportDone>> run_import(store::Database& db, boost::asio::thread_pool& cpu,
@@ -78,6 +86,26 @@ awaitable<Result<ImportDone>> run_import(store::Database& db, boost::asio::threa
   KB_CO_TRY(co_await store::write(db, finish));
   if (!stored.ok()) co_return stored.error();
   co_return done;
+}
+
+Result<ImportOutcome> import_list(store::Database& db, std::string_view csv,
+                                  const ColumnMapping& mapping, const AddressBook& addresses,
+                                  NewImport n, int64_t now) {
+  boost::asio::io_context io;
+  boost::asio::thread_pool cpu(1);
+  const Clock fixed{[now] { return now; }};
+  ImportRequest request{n.created_by, n.file_name, n.jurisdiction, n.jurisdiction_province,
+                        mapping,      csv};
+  std::optional<Result<ImportDone>> done;
+  boost::asio::co_spawn(io, run_to(done, run_import(db, cpu, addresses, fixed, std::move(request))),
+                        [&done](std::exception_ptr e) {
+                          if (e && !done) done.emplace(internal("import failed"));
+                        });
+  io.run();
+  cpu.join();
+  if (!done) return internal("import did not finish");
+  if (!done->ok()) return std::move(*done).error();
+  return ImportOutcome{(*done)->id, (*done)->counts, (*done)->people};
 }
 
 }  // namespace kb::vaccination

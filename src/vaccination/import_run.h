@@ -19,7 +19,7 @@
 namespace kb::vaccination {
 
 struct ImportRequest {
-  int64_t official_id = 0;
+  std::optional<int64_t> official_id;  // empty: an operator at the command line
   std::string file_name;
   std::optional<areas::Jurisdiction> scope;  // the official's area; empty: national
   std::string scope_province;                // its province code (empty: national)

@@ -3,11 +3,9 @@
 #include <fmt/format.h>
 
 #include <boost/json.hpp>
-#include <future>
 #include <unordered_map>
 
 #include "audit/audit_log.h"
-#include "store/writer.h"
 
 namespace kb::vaccination {
 namespace {
@@ -434,44 +432,6 @@ Status audit_import(store::Connection& c, int64_t import_id, std::optional<int64
       fmt::format("{} rows from \"{}\": {} clean, {} fixed, {} duplicate, {} rejected", k.total,
                   file_name, k.clean, k.fixed, k.duplicate, k.rejected);
   return audit::record(c, {now, actor, "vaccination.import", subject, "", detail});
-}
-
-Result<ImportOutcome> import_list(store::Database& db, std::string_view csv_text,
-                                  const ColumnMapping& mapping, const AddressBook& addresses,
-                                  NewImport n, int64_t now) {
-  KB_ASSIGN(ListImport list,
-            ListImport::open(csv_text, mapping, addresses, n.jurisdiction, vietnam_date(now)));
-  n.columns_json = list.columns_json();
-  ImportOutcome out;
-  KB_ASSIGN(out.id,
-            db.writer().write_sync([&](store::Connection& c) { return start_import(c, n); }));
-  std::vector<CleanedRow> rows;
-  std::optional<Error> failure;
-  for (;;) {
-    auto more = list.next_chunk(rows);
-    if (!more.ok()) failure = std::move(more).error();
-    if (failure || !*more) break;
-    std::promise<Result<ChunkResult>> done;
-    auto future = done.get_future();
-    db.writer().submit_grouped<StoreChunk>(
-        std::make_shared<const Chunk>(Chunk{out.id, std::move(rows), now}),
-        [&done](Result<ChunkResult> r) { done.set_value(std::move(r)); });
-    rows = {};
-    auto stored = future.get();
-    if (!stored.ok()) {
-      failure = std::move(stored).error();
-      break;
-    }
-    out.people.people_created += stored->people_created;
-    out.people.people_matched += stored->people_matched;
-  }
-  out.counts = list.counts();
-  KB_TRY(db.writer().write_sync([&](store::Connection& c) -> Status {
-    KB_TRY(finish_import(c, out.id, out.counts, out.people, failure.has_value(), now));
-    return audit_import(c, out.id, n.created_by, n.file_name, out.counts, now);
-  }));
-  if (failure) return *failure;
-  return out;
 }
 
 std::string report_header() {

