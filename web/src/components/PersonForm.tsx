@@ -1,10 +1,9 @@
 // A person's details: name, ID document, birth date, sex, phone, address. Used for the
 // account holder and for dependants; errors from the server sit under the field they name.
-import { useEffect, useState } from 'preact/hooks';
-import { api, type Area } from '../api';
+import { useState } from 'preact/hooks';
 import type { Person, PersonDetails } from '../api-declarations';
 import { useI18n } from '../i18n';
-import { AreaSelect } from './AreaSelect';
+import { AddressPicker } from './AddressPicker';
 import { Field, FormError, fieldErrors, hasErrors, type FieldErrors } from './ui';
 import type { Translate } from '../i18n';
 
@@ -22,38 +21,6 @@ export function detailsOf(p: Person): PersonDetails {
     full_name: p.full_name, id_kind: p.id_kind || 'cccd', id_number: p.id_number, birth_date: p.birth_date,
     sex: p.sex, phone: p.phone, province_code: p.province_code, ward_code: p.ward_code, street: p.street,
   };
-}
-
-/** Province and ward pickers shared by the person form and the entry declaration. */
-export function AddressPicker(props: {
-  prefix: string; province: string; ward: string; errors: Record<string, string | undefined>;
-  onChange: (province: string, ward: string) => void;
-}) {
-  const { t } = useI18n();
-  const [provinces, setProvinces] = useState<Area[]>([]);
-  const [wards, setWards] = useState<Area[]>([]);
-  useEffect(() => { api.provinces().then(setProvinces, () => setProvinces([])); }, []);
-  useEffect(() => {
-    if (!props.province) { setWards([]); return; }
-    api.wards(props.province).then(setWards, () => setWards([]));
-  }, [props.province]);
-  const pName = `${props.prefix}province_code`;
-  const wName = `${props.prefix}ward_code`;
-  return (
-    <>
-      <div class={`field${props.errors[pName] ? ' has-error' : ''}`}>
-        <label for={pName}>{t('provinceLabel')}</label>
-        <select id={pName} name={pName} value={props.province}
-          onChange={(e) => props.onChange((e.target as HTMLSelectElement).value, '')}>
-          <option value="">{t('choose')}</option>
-          {provinces.map((p) => <option value={p.code}>{p.name}</option>)}
-        </select>
-        {props.errors[pName] && <p class="field-error" role="alert" data-testid={`error-${pName}`}>{props.errors[pName]}</p>}
-      </div>
-      <AreaSelect id={wName} label={t('wardLabel')} areas={wards} value={props.ward} disabled={!props.province}
-        error={props.errors[wName]} onChange={(code) => props.onChange(props.province, code)} />
-    </>
-  );
 }
 
 /**

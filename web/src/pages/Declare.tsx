@@ -6,7 +6,7 @@ import { declarationsApi, type DeclarationInput, type EntryDetails, type Person 
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { Field, FormError, Layout, errorText, fieldErrors, hasErrors, type FieldErrors } from '../components/ui';
-import { AddressPicker } from '../components/PersonForm';
+import { AddressPicker } from '../components/AddressPicker';
 import { AreaSelect } from '../components/AreaSelect';
 import { countries } from '../lib/countries';
 import { cacheQr } from '../lib/personalQr';

@@ -3,10 +3,10 @@
 // with a report of every refused row, today's coverage, the missing list and its CSV export
 // (done or not, never anyone's answers). AreaOrganisations: an official's line per organisation.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, getToken, setToken, type Area } from '../api';
+import { ApiError, getToken, setToken } from '../api';
 import { errorKey, useI18n, type MessageKey, type Translate } from '../i18n';
 import { linkClick, navigate } from '../router';
-import { AreaSelect } from '../components/AreaSelect';
+import { AddressPicker } from '../components/AddressPicker';
 import { Field, FormError, Layout, errorText, fieldErrors, type FieldErrors } from '../components/ui';
 import { download } from '../venuesApi';
 import {
@@ -67,16 +67,9 @@ type Fields = 'name' | 'kind' | 'province_code' | 'ward_code' | 'street';
 
 function RegisterOrganisation(props: { onCreated: (o: Organisation) => void }) {
   const { t } = useI18n();
-  const [provinces, setProvinces] = useState<Area[]>([]);
-  const [wards, setWards] = useState<Area[]>([]);
   const [f, setF] = useState({ name: '', kind: 'company' as OrgKind, province_code: '', ward_code: '', street: '' });
   const [errors, setErrors] = useState<FieldErrors<Fields>>({});
   const [busy, setBusy] = useState(false);
-  useEffect(() => { api.provinces().then(setProvinces, () => undefined); }, []);
-  useEffect(() => {
-    setWards([]);
-    if (f.province_code) api.wards(f.province_code).then(setWards, () => undefined);
-  }, [f.province_code]);
   const set = (k: keyof typeof f) => (e: Event) =>
     setF((old) => ({ ...old, [k]: (e.currentTarget as HTMLInputElement).value, ...(k === 'province_code' ? { ward_code: '' } : {}) }));
 
@@ -106,16 +99,8 @@ function RegisterOrganisation(props: { onCreated: (o: Organisation) => void }) {
             {ORG_KINDS.map((k) => <option value={k}>{t(`orgKind_${k}` as MessageKey)}</option>)}
           </select>
         </div>
-        <div class={`field${errors.province_code ? ' has-error' : ''}`}>
-          <label for="org-province">{t('provinceLabel')}</label>
-          <select id="org-province" value={f.province_code} onChange={set('province_code')}>
-            <option value="">{t('choose')}</option>
-            {provinces.map((p) => <option value={p.code}>{p.name}</option>)}
-          </select>
-          {errors.province_code && <p class="field-error">{errors.province_code}</p>}
-        </div>
-        <AreaSelect id="org-ward" label={t('wardLabel')} areas={wards} value={f.ward_code} disabled={!wards.length}
-          error={errors.ward_code} onChange={(code) => setF((x) => ({ ...x, ward_code: code }))} />
+        <AddressPicker prefix="" province={f.province_code} ward={f.ward_code} errors={errors}
+          onChange={(province_code, ward_code) => setF((x) => ({ ...x, province_code, ward_code }))} />
         <Field name="org-street" label={t('streetLabel')} value={f.street} onInput={set('street')} error={errors.street} />
         <FormError message={errors.form} />
         <button class="btn-primary" type="submit" data-testid="organisation-submit" disabled={busy}>{t('orgRegister')}</button>

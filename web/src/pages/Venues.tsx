@@ -1,9 +1,9 @@
 // /venues: the places I manage or work at, and the form to register a new one.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, getToken, setToken, type Area } from '../api';
+import { ApiError, getToken, setToken } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { linkClick, navigate } from '../router';
-import { AreaSelect } from '../components/AreaSelect';
+import { AddressPicker } from '../components/AddressPicker';
 import { Field, FormError, Layout, errorText, fieldErrors, type FieldErrors } from '../components/ui';
 import { VENUE_KINDS, venuesApi, type Venue, type VenueKind } from '../venuesApi';
 
@@ -59,17 +59,9 @@ type Fields = 'name' | 'kind' | 'province_code' | 'ward_code' | 'street' | 'capa
 
 function RegisterVenue(props: { onCreated: (v: Venue) => void }) {
   const { t } = useI18n();
-  const [provinces, setProvinces] = useState<Area[]>([]);
-  const [wards, setWards] = useState<Area[]>([]);
   const [f, setF] = useState({ name: '', kind: 'shop' as VenueKind, province_code: '', ward_code: '', street: '', capacity: '', contact_phone: '' });
   const [errors, setErrors] = useState<FieldErrors<Fields>>({});
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => { api.provinces().then(setProvinces, () => undefined); }, []);
-  useEffect(() => {
-    setWards([]);
-    if (f.province_code) api.wards(f.province_code).then(setWards, () => undefined);
-  }, [f.province_code]);
 
   const set = (k: keyof typeof f) => (e: Event) =>
     setF((old) => ({ ...old, [k]: (e.currentTarget as HTMLInputElement).value, ...(k === 'province_code' ? { ward_code: '' } : {}) }));
@@ -106,16 +98,8 @@ function RegisterVenue(props: { onCreated: (v: Venue) => void }) {
             {VENUE_KINDS.map((k) => <option value={k}>{t(`kind_${k}` as MessageKey)}</option>)}
           </select>
         </div>
-        <div class={`field${errors.province_code ? ' has-error' : ''}`}>
-          <label for="province_code">{t('provinceLabel')}</label>
-          <select id="province_code" value={f.province_code} onChange={set('province_code')}>
-            <option value="">{t('choose')}</option>
-            {provinces.map((p) => <option value={p.code}>{p.name}</option>)}
-          </select>
-          {errors.province_code && <p class="field-error">{errors.province_code}</p>}
-        </div>
-        <AreaSelect id="ward_code" label={t('wardLabel')} areas={wards} value={f.ward_code} disabled={!wards.length}
-          error={errors.ward_code} onChange={(code) => setF((x) => ({ ...x, ward_code: code }))} />
+        <AddressPicker prefix="" province={f.province_code} ward={f.ward_code} errors={errors}
+          onChange={(province_code, ward_code) => setF((x) => ({ ...x, province_code, ward_code }))} />
         <Field name="street" label={t('streetLabel')} value={f.street} onInput={set('street')} error={errors.street} />
         <Field name="capacity" label={t('capacityLabel')} type="number" inputMode="numeric" min={1} value={f.capacity}
           onInput={set('capacity')} error={errors.capacity} />
