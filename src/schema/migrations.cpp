@@ -654,6 +654,16 @@ CREATE INDEX monitoring_by_province_due ON monitoring_orders(province_code, stat
   open_alerts, last_report_red, kind, negative_test_at, last_report_at);
 DROP INDEX monitoring_by_province_end;
 )sql"},
+    {33, R"sql(
+-- The board's non-reporting and reporting lists are ordered by (last_report_at, id). Orders
+-- placed together share their last_report_at (an area order, a day's contacts who have not yet
+-- reported), and PostgreSQL sorted a whole group of them, with their people, before taking a
+-- page (45 ms for 15,000 at 200,000 under monitoring). With the id in the index the walk stops at
+-- the page. (SQLite's index already ends with the rowid.)
+CREATE INDEX monitoring_by_province_report_id ON monitoring_orders(province_code, status,
+  last_report_at, id);
+DROP INDEX monitoring_by_province_report;
+)sql"},
     {35, R"sql(
 -- Document signers of EU Digital COVID Certificates (certificates/dcc_signers.h): an EC P-256
 -- key and its self-signed X.509 certificate. kid is the base64 of the certificate's 8-byte key
