@@ -17,11 +17,19 @@ async function post(path, body, token) {
   return JSON.parse(text);
 }
 
-function lastCode(phone) {
-  const lines = readFileSync(join(dataDir, 'outbox.jsonl'), 'utf8').trim().split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const m = JSON.parse(lines[i]);
-    if (m.to === phone) return /\b(\d{6})\b/.exec(m.text)[1];
+// The code reaches the outbox from the urgent delivery lane, after the request has answered:
+// look again for up to 10 s before giving up.
+async function lastCode(phone) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    let text = '';
+    try { text = readFileSync(join(dataDir, 'outbox.jsonl'), 'utf8'); } catch { /* not yet */ }
+    const lines = text.trim().split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+      if (!lines[i]) continue;
+      const m = JSON.parse(lines[i]);
+      if (m.to === phone) return /\b(\d{6})\b/.exec(m.text)[1];
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no code for ${phone}`);
 }
@@ -29,7 +37,7 @@ function lastCode(phone) {
 async function signIn(i) {
   const phone = `+8498${String(i).padStart(7, '0')}`;
   await post('/api/v1/auth/otp', { phone });
-  return (await post('/api/v1/auth/otp/verify', { phone, code: lastCode(phone) })).token;
+  return (await post('/api/v1/auth/otp/verify', { phone, code: await lastCode(phone) })).token;
 }
 
 const manager = await signIn(0);
