@@ -431,7 +431,7 @@ Result<json::object> invitation_json(const testing::MyInvitation& i) {
 awaitable<Result<Response>> my_tests(App& app, Request& req) {
   KB_CO_ASSIGN(auto user, signed_in(app, req, access::citizen));
   KB_CO_ASSIGN(auto invitations, app.db().read([&](store::Connection& c) {
-    return testing::invitations_of_account(c, user.id);
+    return testing::invitations_of_account(c, user.id, user.phone);
   }));
   json::array open;
   for (const auto& i : invitations) {

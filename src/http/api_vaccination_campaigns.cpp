@@ -377,7 +377,7 @@ awaitable<Result<Response>> reply(App& app, Request& req) {
 awaitable<Result<Response>> my_invitations(App& app, Request& req) {
   KB_CO_ASSIGN(auto user, signed_in(app, req, access::citizen));
   KB_CO_ASSIGN(auto list, app.db().read([&](store::Connection& c) {
-    return vax::invitations_of_account(c, user.id);
+    return vax::invitations_of_account(c, user.id, user.phone);
   }));
   json::array a;
   for (const auto& inv : list) a.push_back(invitation_json(inv));

@@ -68,6 +68,14 @@ constexpr Sql kSelectInvitationsOfAccount{
     "WHERE s.round_id = i.round_id AND s.person_id = i.person_id) ORDER BY i.round_id DESC LIMIT "
     "20"};
 
+constexpr Sql kSelectOpenInvitationsOfPerson{
+    "testing_select_open_invitations_of_person",
+    "SELECT i.round_id, r.name, p.full_name, i.token FROM test_invitations i "
+    "JOIN people p ON p.id = i.person_id JOIN test_rounds r ON r.id = i.round_id "
+    "WHERE i.person_id = $1 AND i.token IS NOT NULL AND NOT EXISTS (SELECT 1 FROM test_samples s "
+    "WHERE s.round_id = i.round_id AND s.person_id = i.person_id) ORDER BY i.round_id DESC LIMIT "
+    "5"};
+
 constexpr Sql kCountInvited{"testing_count_invited",
                             "SELECT COUNT(*) FROM test_invitations WHERE round_id = $1"};
 constexpr Sql kCountSampled{
@@ -920,8 +928,17 @@ Status dismiss_positive(store::Connection& c, const accounts::User& official, in
   return {};
 }
 
-Result<std::vector<MyInvitation>> invitations_of_account(store::Connection& c, int64_t account_id) {
+Result<std::vector<MyInvitation>> invitations_of_account(store::Connection& c, int64_t account_id,
+                                                         std::string_view phone) {
   KB_ASSIGN(auto rows, c.query(kSelectInvitationsOfAccount, {account_id}));
+  if (!phone.empty()) {
+    KB_ASSIGN(auto same_phone, people::find_by_phone(c, phone));
+    for (const auto& p : same_phone) {
+      if (p.account_id) continue;
+      KB_ASSIGN(auto theirs, c.query(kSelectOpenInvitationsOfPerson, {p.id}));
+      for (auto& r : theirs) rows.push_back(std::move(r));
+    }
+  }
   std::vector<MyInvitation> out;
   for (const auto& r : rows) out.push_back(MyInvitation{r.i64(0), r.str(1), r.str(2), r.str(3)});
   return out;

@@ -230,7 +230,10 @@ struct MyInvitation {
   int64_t round_id = 0;
   std::string round_name, person_name, qr_payload;
 };
-Result<std::vector<MyInvitation>> invitations_of_account(store::Connection& c, int64_t account_id);
+// Then those of people nobody manages whose own phone is the account's (`phone`; empty: none),
+// as vax::invitations_of_account.
+Result<std::vector<MyInvitation>> invitations_of_account(store::Connection& c, int64_t account_id,
+                                                         std::string_view phone);
 // The tests of the people the citizen account manages, newest first.
 Result<std::vector<MyTest>> tests_of_account(store::Connection& c, int64_t account_id);
 

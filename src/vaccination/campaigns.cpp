@@ -13,6 +13,7 @@
 #include "core/crypto.h"
 #include "identity/resolve.h"
 #include "notify/messages.h"
+#include "people/person.h"
 #include "qr/personal_qr.h"
 #include "scan/cccd_qr.h"
 #include "slots/assignment.h"
@@ -101,6 +102,10 @@ constexpr Sql kSelectTokensOfAccount{
     "vaccination_select_tokens_of_account",
     "SELECT i.token FROM vaccination_invitees i JOIN people p ON p.id = i.person_id "
     "WHERE p.account_id = $1 AND i.token IS NOT NULL ORDER BY i.invited_at DESC LIMIT 50"};
+constexpr Sql kSelectTokensOfPerson{
+    "vaccination_select_tokens_of_person",
+    "SELECT token FROM vaccination_invitees WHERE person_id = $1 AND token IS NOT NULL "
+    "ORDER BY invited_at DESC LIMIT 10"};
 constexpr Sql kSelectTokenAtVenue{
     "vaccination_select_token_at_venue",
     "SELECT i.token FROM vaccination_invitees i JOIN vaccination_sites s ON s.campaign_id = "
@@ -696,8 +701,17 @@ Result<Invitation> answer_screening(store::Connection& c, std::string_view token
   return invitation(c, token);
 }
 
-Result<std::vector<Invitation>> invitations_of_account(store::Connection& c, int64_t account_id) {
+Result<std::vector<Invitation>> invitations_of_account(store::Connection& c, int64_t account_id,
+                                                       std::string_view phone) {
   KB_ASSIGN(auto rows, c.query(kSelectTokensOfAccount, {account_id}));
+  if (!phone.empty()) {
+    KB_ASSIGN(auto same_phone, people::find_by_phone(c, phone));
+    for (const auto& p : same_phone) {
+      if (p.account_id) continue;
+      KB_ASSIGN(auto theirs, c.query(kSelectTokensOfPerson, {p.id}));
+      for (auto& r : theirs) rows.push_back(std::move(r));
+    }
+  }
   std::vector<Invitation> out;
   for (const auto& r : rows) {
     KB_ASSIGN(auto inv, invitation(c, r.str(0)));

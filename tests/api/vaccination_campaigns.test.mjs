@@ -156,6 +156,19 @@ test('invitations assign slots by priority group, then the nearest site, and rea
   assert.ok(sms[0].text.includes('Trạm tiêm Bến Thành') && sms[0].text.includes('08:00'), sms[0].text);
 });
 
+test('someone on an imported list who signs in later finds their invitation; others with no such phone do not', async () => {
+  // Đinh Văn Một came from the raw list with his phone and no account.
+  const mot = await citizenToken(server, '0912600011');
+  const mine = (await get('/api/v1/me/invitations', mot)).json.invitations;
+  assert.equal(mine.length, 1, JSON.stringify(mine));
+  assert.equal(mine[0].full_name, 'Đinh Văn Một');
+  assert.match(mine[0].qr, /^KBV1\./);
+  const sms = server.outbox().filter((m) => m.to === '+84912600011' && m.text.includes(mine[0].token));
+  assert.equal(sms.length, 1, 'the same invitation his phone was sent');
+  const stranger = await citizenToken(server, '0912600099');
+  assert.deepEqual((await get('/api/v1/me/invitations', stranger)).json.invitations, []);
+});
+
 test('the citizen confirms, asks for another slot (moved, or told none is free) or declines', async () => {
   const doctor = await invitationOf('doctor');
   const full = await post(`/api/v1/invitations/${doctor.token}/reply`, { answer: 'another_slot' }, undefined);
