@@ -16,6 +16,8 @@
 #include "core/crypto.h"
 #include "core/periodic_task.h"
 #include "core/phone.h"
+#include "crypto/reseal.h"
+#include "crypto/sealing.h"
 #include "dashboard/figures.h"
 #include "http/app.h"
 #include "http/server.h"
@@ -81,6 +83,10 @@ Result<Opened> open_all(const Common& c, const char* argv0) {
     auto parent = std::filesystem::path(c.db.substr(7)).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
+  // The data key seals personal fields (crypto/sealing.h); it is there before any row is read.
+  sealing::KeySource key_source;
+  KB_ASSIGN(auto keys, sealing::load_keys(c.data_dir, &key_source));
+  sealing::install(std::move(keys), key_source.file);
   KB_ASSIGN(auto db, store::Database::open(c.db, schema::khaibao(), c.db_options));
   std::string areas_file = c.areas_file.empty() ? areas::find_address_json(argv0) : c.areas_file;
   KB_ASSIGN(int imported, db->writer().write_sync([&](store::Connection& conn) {
@@ -90,6 +96,8 @@ Result<Opened> open_all(const Common& c, const char* argv0) {
     spdlog::info("imported {} provinces and their wards from {}", imported, areas_file);
   KB_ASSIGN(auto directory,
             db->read([](store::Connection& conn) { return areas::AreaDirectory::load(conn); }));
+  // A database from before sealing (or one a rotation left half done): seal what is in clear.
+  KB_TRY(sealing::seal_at_start(*db));
   return Opened{std::move(db), std::move(directory)};
 }
 
@@ -450,6 +458,20 @@ int run_stats(const Common& common, const char* argv0) {
 
 // Retires the QR signing key and makes a new one; tokens signed by the old key verify until they
 // expire.
+// A new data key seals from now on; every sealed value is then sealed again under it, in
+// batches. Servers running meanwhile read the key file again when they meet the new key's id.
+int run_keys_rotate_data(const Common& common, const char* argv0) {
+  auto ring = sealing::add_key_to_file(common.data_dir);
+  if (!ring.ok()) return fail(ring.error());
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  auto counts = sealing::reseal_all(*opened->db);
+  if (!counts.ok()) return fail(counts.error());
+  std::cout << "{\"key_id\":\"" << ring->sealing_key_id() << "\",\"rows\":" << counts->rows
+            << ",\"resealed\":" << counts->sealed << "}" << std::endl;
+  return 0;
+}
+
 int run_keys_rotate(const Common& common, const char* argv0) {
   auto opened = open_all(common, argv0);
   if (!opened.ok()) return fail(opened.error());
@@ -726,10 +748,15 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 400));
 
-  auto* keys = admin->add_subcommand("keys", "personal QR signing keys")->require_subcommand(1);
+  auto* keys = admin->add_subcommand("keys", "personal QR signing keys and data keys")
+                   ->require_subcommand(1);
   auto* keys_rotate = keys->add_subcommand("rotate", "retire the signing key and make a new one");
   Common keys_common;
   add_common(keys_rotate, keys_common);
+  auto* keys_rotate_data = keys->add_subcommand(
+      "rotate-data",
+      "add a data key (the data dir's key file) and seal every personal field again under it");
+  add_common(keys_rotate_data, keys_common);
 
   auto* vaccination_cmd =
       admin->add_subcommand("vaccination", "vaccination campaigns")->require_subcommand(1);
@@ -790,6 +817,7 @@ int main(int argc, char** argv) {
     return run_synth_monitoring(synth_monitoring_common, monitoring_options, argv[0]);
   if (remind->parsed()) return run_remind(remind_common, remind_at, argv[0]);
   if (keys_rotate->parsed()) return run_keys_rotate(keys_common, argv[0]);
+  if (keys_rotate_data->parsed()) return run_keys_rotate_data(keys_common, argv[0]);
   if (vaccination_import->parsed()) {
     return run_vaccination_import(vaccination_common, import_official, import_mapping, import_file,
                                   argv[0]);

@@ -11,6 +11,7 @@
 #include "audit/audit_log.h"
 #include "cases/notices.h"
 #include "core/clock.h"
+#include "crypto/sealing.h"
 #include "health/health_status.h"
 
 namespace kb::cases {
@@ -668,7 +669,7 @@ Result<std::vector<CaseRow>> list_cases(store::Connection& c, const accounts::Us
   out.reserve(rows.size());
   for (const auto& r : rows) {
     KB_ASSIGN(Case k, case_from_row(r));
-    out.push_back({std::move(k), r.str(16), r.i64(17)});
+    out.push_back({std::move(k), sealing::reveal(r.str(16)), r.i64(17)});
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include "checkin/visit_days.h"
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "crypto/sealing.h"
 
 namespace kb::checkin {
 namespace {
@@ -366,7 +367,7 @@ Result<std::vector<GuestLogEntry>> visits_at(store::Connection& c, int64_t venue
   out.reserve(rows.size());
   for (const auto& r : rows) {
     KB_ASSIGN(Visit v, from_row(r));
-    out.push_back({std::move(v), r.str(9), r.str(10)});
+    out.push_back({std::move(v), sealing::reveal(r.str(9)), r.str(10)});  // name sealed at rest
   }
   return out;
 }

@@ -248,7 +248,10 @@ Result<Keyring> load_keys(const std::string& data_dir, KeySource* source) {
   ::close(fd);
   sodium_memzero(text.data(), text.size());
   if (!written) return bad_keys("cannot write the data key file " + path);
-  spdlog::info("created the data key file {} (keep it secret and backed up)", path);
+  spdlog::info(
+      "created the data key file {} (keep it private and backed up: without it nothing sealed "
+      "opens)",
+      path);
   return ring;
 }
 

@@ -9,6 +9,7 @@
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/json_input.h"
+#include "crypto/sealing.h"
 #include "people/household.h"
 #include "qr/personal_qr.h"
 
@@ -70,10 +71,11 @@ Declaration from_row(const store::Row& r) {
   d.person_id = r.i64(1);
   d.declared_by = r.opt_i64(2);
   d.kind = r.str(3);
-  d.travel_provinces = split(r.str(4));
-  d.travel_countries = split(r.str(5));
-  d.symptoms = split(r.str(6));
-  d.exposures = split(r.str(7));
+  // The answers are sealed at rest (crypto/sealing.h); clear in rows written before sealing.
+  d.travel_provinces = split(sealing::reveal(r.str(4)));
+  d.travel_countries = split(sealing::reveal(r.str(5)));
+  d.symptoms = split(sealing::reveal(r.str(6)));
+  d.exposures = split(sealing::reveal(r.str(7)));
   d.vaccine_doses = r.i64(8);
   d.entry = entry_of(r.opt_str(9));
   d.created_at = r.i64(10);
@@ -279,10 +281,10 @@ Result<Submitted> submit(store::Connection& c, int64_t account_id, const Declara
         "person_id"};
   }
   KB_TRY(c.exec(kSupersede, {in.person_id, now}));
-  std::string travel_provinces = join(in.travel_provinces);
-  std::string travel_countries = join(in.travel_countries);
-  std::string symptoms = join(in.symptoms);
-  std::string exposures = join(in.exposures);
+  std::string travel_provinces = sealing::seal(join(in.travel_provinces));
+  std::string travel_countries = sealing::seal(join(in.travel_countries));
+  std::string symptoms = sealing::seal(join(in.symptoms));
+  std::string exposures = sealing::seal(join(in.exposures));
   std::string entry = in.entry ? boost::json::serialize(entry_json(*in.entry)) : std::string();
   Param entry_param = in.entry ? Param{std::string_view(entry)} : Param{nullptr};
   KB_ASSIGN(auto row, c.query_one(kInsert, {in.person_id, account_id, std::string_view(in.kind),

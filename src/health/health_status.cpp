@@ -1,5 +1,6 @@
 #include "health/health_status.h"
 
+#include "crypto/sealing.h"
 #include "qr/personal_qr.h"
 
 namespace kb::health {
@@ -50,10 +51,14 @@ Result<std::optional<ReadInputs>> read_inputs(store::Connection& c, int64_t pers
   auto until = row->opt_i64(1);
   r.in.f1_quarantine = until && *until > now;
   r.stored_colour = row->str(2);
+  // The answers are sealed at rest (crypto/sealing.h).
   auto symptoms = row->opt_str(3);
+  auto exposures = row->opt_str(4);
+  if (symptoms) *symptoms = sealing::reveal(*symptoms);
+  if (exposures) *exposures = sealing::reveal(*exposures);
   r.in.has_declaration = symptoms.has_value();
   r.in.symptoms = declared_something(symptoms);
-  r.in.exposure = declared_something(row->opt_str(4));
+  r.in.exposure = declared_something(exposures);
   *declared_at = row->opt_i64(5);
   r.in.unlinked_card = !row->opt_i64(6).has_value();  // callers keep it only for card paths
   // The open monitoring order (see the table in health_status.h).

@@ -6,6 +6,7 @@
 
 #include "access/policy.h"
 #include "audit/audit_log.h"
+#include "crypto/sealing.h"
 #include "health/health_status.h"
 #include "identity/resolve.h"
 
@@ -91,7 +92,7 @@ Result<Candidate> from_row(const store::Row& r) {
 
 PersonSummary summary_at(const store::Row& r, size_t from, int64_t id) {
   return {id,
-          r.str(from),
+          sealing::reveal(r.str(from)),  // sealed at rest (crypto/sealing.h)
           r.str(from + 1),
           r.str(from + 2),
           r.str(from + 3),

@@ -9,6 +9,7 @@
 #include "audit/audit_log.h"
 #include "cases/case.h"
 #include "checkin/visit_days.h"
+#include "crypto/sealing.h"
 #include "identity/candidates.h"
 #include "identity/identifiers.h"
 #include "identity/resolve.h"
@@ -337,9 +338,12 @@ Status fill_details(ChangeLog& log, const people::Person& keep, const people::Pe
   for (size_t i = 0; i < std::size(kPeopleDetails); ++i) {
     bool address = i >= 4;
     if (address ? !take_address : (!keep_fields[i]->empty() || gone_fields[i]->empty())) continue;
-    Value before = keep_fields[i]->empty() ? Value::null() : Value::of(*keep_fields[i]);
-    Value after = gone_fields[i]->empty() ? Value::null() : Value::of(*gone_fields[i]);
-    if (i == 0) before = Value::of(*keep_fields[i]);  // full_name is never NULL
+    // The name and street are sealed at rest (crypto/sealing.h), in the change log too.
+    bool sealed = i == 0 || i == 6;
+    auto stored = [sealed](const std::string& v) { return sealed ? sealing::seal(v) : v; };
+    Value before = keep_fields[i]->empty() ? Value::null() : Value::of(stored(*keep_fields[i]));
+    Value after = gone_fields[i]->empty() ? Value::null() : Value::of(stored(*gone_fields[i]));
+    if (i == 0) before = Value::of(stored(*keep_fields[i]));  // full_name is never NULL
     KB_TRY(log.set(kPeopleDetails[i], keep.id, before, after));
   }
   return {};

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "crypto/sealing.h"
 #include "identity/candidates.h"
+#include "identity/name_index.h"
 #include "identity/names.h"
 #include "store/writer.h"
 
@@ -31,8 +33,15 @@ constexpr Sql kAccountPhone{"identity_account_phone", "SELECT phone FROM users W
 constexpr Sql kWardName{"identity_ward_name", "SELECT name FROM wards WHERE code = $1"};
 constexpr Sql kWithoutNameKey{
     "identity_people_without_name_key",
-    "SELECT id, full_name FROM people WHERE name_key IS NULL ORDER BY id LIMIT $1"};
-constexpr Sql kSetNameKey{"identity_set_name_key", "UPDATE people SET name_key = $2 WHERE id = $1"};
+    "SELECT id, full_name, street FROM people WHERE name_key IS NULL ORDER BY id LIMIT $1"};
+constexpr Sql kSetNameKey{"identity_set_name_key",
+                          "UPDATE people SET name_key = $2, name_words = $3, full_name = $4, "
+                          "street = $5 WHERE id = $1"};
+
+// A stored value sealed (crypto/sealing.h): as it is when sealed already, else sealed now.
+std::string sealed(std::string stored) {
+  return sealing::is_sealed(stored) ? stored : sealing::seal(stored);
+}
 
 // Strongest first: the order in which identifiers decide who someone is.
 int strength(IdKind k) {
@@ -113,7 +122,7 @@ Result<std::vector<int64_t>> candidates_for(store::Connection& c, const Details&
     ids.insert(ids.end(), seen.begin(), seen.end());
   }
   if (!d.birth_date.empty()) {
-    std::string key = name_key(d.full_name);
+    std::string key = name_key_index(d.full_name);
     if (!key.empty()) {
       KB_ASSIGN(store::Rows named, c.query(kByBirthAndName, {std::string_view(d.birth_date),
                                                              std::string_view(key), kBlockLimit}));
@@ -329,8 +338,15 @@ Result<std::vector<int64_t>> queue_candidates_for(store::Connection& c, int64_t 
 Result<int64_t> fill_name_keys(store::Connection& c, int64_t limit) {
   KB_ASSIGN(store::Rows rows, c.query(kWithoutNameKey, {limit}));
   for (const auto& r : rows) {
-    std::string key = name_key(r.str(1));
-    KB_TRY(c.exec(kSetNameKey, {r.i64(0), std::string_view(key)}));
+    std::string name = sealing::reveal(r.str(1));
+    std::string key = name_key_index(name);
+    std::string words = name_word_indexes(name);
+    std::string sealed_name = sealed(r.str(1));
+    std::string street = sealed(r.str(2));
+    store::Param street_param =
+        r.is_null(2) ? store::Param{nullptr} : store::Param{std::string_view(street)};
+    KB_TRY(c.exec(kSetNameKey, {r.i64(0), std::string_view(key), std::string_view(words),
+                                std::string_view(sealed_name), street_param}));
   }
   return static_cast<int64_t>(rows.size());
 }

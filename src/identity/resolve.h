@@ -71,8 +71,10 @@ Result<Details> details_of(store::Connection& c, const people::Person& person);
 // A person's area for the officials: their address, else where the record was made.
 std::pair<std::string, std::string> area_of(const people::Person& person);
 
-// Fills the name keys of up to `limit` records written without one (records from before
-// identity matching, bulk loads). Returns how many it filled. Write connection.
+// Fills the name keys (blind indexes, identity/name_index.h) of up to `limit` records written
+// without one (records from before identity matching or sealing, bulk loads), sealing their
+// name and street when still in clear (crypto/sealing.h). Returns how many it filled. Write
+// connection.
 Result<int64_t> fill_name_keys(store::Connection& c, int64_t limit);
 // The scheduled job (identity.name_keys): fills name keys in batches, at most 100,000 a run.
 Status name_key_job(store::Database& db);

@@ -9,6 +9,9 @@
 #include "access/policy.h"
 #include "audit/audit_log.h"
 #include "core/phone.h"
+#include "crypto/sealing.h"
+#include "identity/name_index.h"
+#include "identity/names.h"
 #include "notify/inbox_hub.h"
 
 namespace kb::monitoring {
@@ -89,7 +92,10 @@ struct Scope {
   bool nothing = false;  // a filter outside the jurisdiction
   std::string province_code, ward_code;
   std::optional<Kind> kind;
-  std::string search_exact, search_like;
+  std::string search_exact;
+  // `LIKE` patterns of the searched words' blind indexes (identity/name_index.h): names are
+  // sealed at rest, so a search finds people whose name has every word of it, accents aside.
+  std::vector<std::string> search_words;
 };
 
 Result<Scope> scope_of(const areas::AreaDirectory& areas, const accounts::User& official,
@@ -124,12 +130,9 @@ Result<Scope> scope_of(const areas::AreaDirectory& areas, const accounts::User& 
   if (!f.search.empty()) {
     auto phone = normalize_mobile(f.search);
     s.search_exact = phone.ok() ? *phone : f.search;
-    std::string like = "%";
-    for (char ch : f.search) {
-      if (ch == '%' || ch == '_' || ch == '\\') like += '\\';
-      like += ch;
+    for (const auto& w : identity::folded_words(f.search)) {
+      s.search_words.push_back("% " + identity::name_word_index(w) + " %");
     }
-    s.search_like = like + "%";
   }
   return s;
 }
@@ -145,11 +148,11 @@ std::string where(Query& q, const Scope& s, std::string_view alias, bool with_se
   if (s.kind) w += fmt::format(" AND {}.kind = {}", alias, q.add(std::string(kind_name(*s.kind))));
   if (with_search && !s.search_exact.empty()) {
     std::string exact = q.add(s.search_exact);
+    std::string named = s.search_words.empty() ? "1 = 0" : "1 = 1";
+    for (const auto& word : s.search_words) named += " AND name_words LIKE " + q.add(word);
     w += fmt::format(
-        " AND {}.person_id IN (SELECT id FROM people WHERE phone = {} OR id_number = {} OR "
-        "full_name LIKE {} "
-        "ESCAPE '\\')",
-        alias, exact, exact, q.add(s.search_like));
+        " AND {}.person_id IN (SELECT id FROM people WHERE phone = {} OR id_number = {} OR ({}))",
+        alias, exact, exact, named);
   }
   return w;
 }
@@ -281,7 +284,7 @@ Result<std::vector<BoardRow>> rows_of(store::Connection& c, const Scope& s, cons
   for (const auto& r : rows) {
     BoardRow row;
     KB_ASSIGN(row.order, order_from_row(r));
-    row.full_name = r.str(kOrderColumnCount);
+    row.full_name = sealing::reveal(r.str(kOrderColumnCount));  // sealed at rest
     row.phone = r.str(kOrderColumnCount + 1);
     row.id_number = r.str(kOrderColumnCount + 2);
     row.birth_date = r.str(kOrderColumnCount + 3);
@@ -450,7 +453,7 @@ Result<std::vector<AlertEvent>> alerts_after(store::Connection& c, const account
                   alert_scope(q, *official.jurisdiction), q.add(after_id), q.add(int64_t{limit}));
   KB_ASSIGN(store::Rows rows, q.run(c, "board_alerts_after"));
   std::vector<AlertEvent> out;
-  for (const auto& r : rows) out.push_back({alert_from_row(r), r.str(11)});
+  for (const auto& r : rows) out.push_back({alert_from_row(r), sealing::reveal(r.str(11))});
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include "access/policy.h"
 #include "cases/notice_text.h"
+#include "crypto/sealing.h"
 #include "monitoring/texts.h"
 #include "notify/inbox_hub.h"
 #include "notify/messages.h"
@@ -91,8 +92,9 @@ Report report_from_row(const store::Row& r) {
   out.readings.spo2 = opt_of(r, 7);
   out.readings.breathing_rate = opt_of(r, 8);
   out.readings.pulse = opt_of(r, 9);
-  out.readings.symptoms = split(r.str(10));
-  out.note = r.str(11);
+  // Sealed at rest (crypto/sealing.h); clear in rows written before sealing.
+  out.readings.symptoms = split(sealing::reveal(r.str(10)));
+  out.note = sealing::reveal(r.str(11));
   out.red_flags = split(r.str(12));
   out.reported_by = r.i64(13);
   out.created_at = r.i64(14);
@@ -196,7 +198,8 @@ Result<RecordedReport> record_report(store::Connection& c, const Rules& rules,
   std::vector<std::string> flags =
       red_flags(in.readings, age_in_years(person->birth_date, now), rules.thresholds);
   std::string flag_text = join(flags);
-  std::string symptoms = join(in.readings.symptoms);
+  std::string symptoms = sealing::seal(join(in.readings.symptoms));
+  std::string note = sealing::seal(in.note);
   Param order_id = order ? Param{order->id} : Param{nullptr};
   KB_ASSIGN(auto row,
             c.query_one(kInsertReport,
@@ -204,7 +207,7 @@ Result<RecordedReport> record_report(store::Connection& c, const Rules& rules,
                          int64_t{slot_of(measured_at, per_day, rules)}, measured_at,
                          opt_int(in.readings.temperature_tenths), opt_int(in.readings.spo2),
                          opt_int(in.readings.breathing_rate), opt_int(in.readings.pulse),
-                         std::string_view(symptoms), std::string_view(in.note),
+                         std::string_view(symptoms), std::string_view(note),
                          std::string_view(flag_text), account.id, now}));
   if (!row) return internal("insert into health_reports returned no id");
   int64_t report_id = row->i64(0);

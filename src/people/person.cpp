@@ -1,7 +1,8 @@
 #include "people/person.h"
 
+#include "crypto/sealing.h"
 #include "identity/identifiers.h"
-#include "identity/names.h"
+#include "identity/name_index.h"
 
 namespace kb::people {
 namespace {
@@ -34,15 +35,15 @@ constexpr Sql kInsertPerson{"insert_person",
                             "id_kind, birth_date, sex, phone, "
                             "province_code, ward_code, street, origin_province_code, "
                             "origin_ward_code, name_key, created_at, updated_at, "
-                            "status_colour, status_reason) "
+                            "status_colour, status_reason, name_words) "
                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
                             "$15, $15, 'not_declared', "
-                            "'no_declaration') RETURNING " KB_PERSON_COLUMNS};
+                            "'no_declaration', $16) RETURNING " KB_PERSON_COLUMNS};
 constexpr Sql kUpdatePerson{"update_person",
                             "UPDATE people SET full_name = $2, id_number = $3, id_kind = $4, "
                             "birth_date = $5, sex = $6, phone = $7, "
                             "province_code = $8, ward_code = $9, street = $10, updated_at = $11, "
-                            "name_key = $12 WHERE id = $1 "
+                            "name_key = $12, name_words = $13 WHERE id = $1 "
                             "RETURNING " KB_PERSON_COLUMNS};
 
 Person from_row(const store::Row& r) {
@@ -50,7 +51,8 @@ Person from_row(const store::Row& r) {
   p.id = r.i64(0);
   p.account_id = r.opt_i64(1);
   p.is_self = r.i64(2) != 0;
-  p.full_name = r.str(3);
+  // Sealed at rest (crypto/sealing.h); clear in a row written before sealing.
+  p.full_name = sealing::reveal(r.str(3));
   p.id_number = r.str(4);
   p.id_kind = r.str(5);
   p.birth_date = r.str(6);
@@ -58,7 +60,7 @@ Person from_row(const store::Row& r) {
   p.phone = r.str(8);
   p.province_code = r.str(9);
   p.ward_code = r.str(10);
-  p.street = r.str(11);
+  p.street = sealing::reveal(r.str(11));
   p.origin_province_code = r.str(12);
   p.origin_ward_code = r.str(13);
   p.merged_into = r.opt_i64(14);
@@ -162,13 +164,16 @@ Result<Person> self_of(store::Connection& c, int64_t account_id, std::string_vie
 Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now,
                       std::string_view source, std::string_view place) {
   Param account = f.account_id ? Param{*f.account_id} : Param{nullptr};
-  std::string key = identity::name_key(f.full_name);
+  std::string key = identity::name_key_index(f.full_name);
+  std::string words = identity::name_word_indexes(f.full_name);
+  std::string name = sealing::seal(f.full_name);
+  std::string street = sealing::seal(f.street);
   auto row =
-      c.query_one(kInsertPerson, {account, int64_t{f.is_self}, std::string_view(f.full_name),
-                                  opt(f.id_number), opt(f.id_kind), opt(f.birth_date), opt(f.sex),
-                                  opt(f.phone), opt(f.province_code), opt(f.ward_code),
-                                  opt(f.street), opt(f.origin_province_code),
-                                  opt(f.origin_ward_code), std::string_view(key), now});
+      c.query_one(kInsertPerson,
+                  {account, int64_t{f.is_self}, std::string_view(name), opt(f.id_number),
+                   opt(f.id_kind), opt(f.birth_date), opt(f.sex), opt(f.phone),
+                   opt(f.province_code), opt(f.ward_code), opt(street), opt(f.origin_province_code),
+                   opt(f.origin_ward_code), std::string_view(key), now, std::string_view(words)});
   if (!row.ok())
     return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   Person p = from_row(**row);
@@ -182,11 +187,15 @@ Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now,
 
 Result<Person> update(store::Connection& c, int64_t id, const PersonFields& f, int64_t now) {
   KB_ASSIGN(auto before, find_record(c, id));
-  std::string key = identity::name_key(f.full_name);
-  auto row = c.query_one(kUpdatePerson,
-                         {id, std::string_view(f.full_name), opt(f.id_number), opt(f.id_kind),
-                          opt(f.birth_date), opt(f.sex), opt(f.phone), opt(f.province_code),
-                          opt(f.ward_code), opt(f.street), now, std::string_view(key)});
+  std::string key = identity::name_key_index(f.full_name);
+  std::string words = identity::name_word_indexes(f.full_name);
+  std::string name = sealing::seal(f.full_name);
+  std::string street = sealing::seal(f.street);
+  auto row =
+      c.query_one(kUpdatePerson,
+                  {id, std::string_view(name), opt(f.id_number), opt(f.id_kind), opt(f.birth_date),
+                   opt(f.sex), opt(f.phone), opt(f.province_code), opt(f.ward_code), opt(street),
+                   now, std::string_view(key), std::string_view(words)});
   if (!row.ok())
     return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   if (!*row) return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");

@@ -1113,6 +1113,16 @@ CREATE TABLE audit_people (
   PRIMARY KEY (person_id, audit_id)
 );
 )sql"},
+    {51, R"sql(
+-- Sealed personal fields (crypto/sealing.h): names, streets, declaration answers and health
+-- reports are sealed by the application under a data key held outside the database. A name is
+-- found through blind indexes only: name_key (of the whole folded name) and name_words (of each
+-- folded word, " a b c "). The name keys written before held the folded name in clear: they are
+-- cleared here, and the sealing pass at start (crypto/reseal.h) fills them keyed and seals the
+-- names and streets still in clear.
+ALTER TABLE people ADD COLUMN name_words TEXT;
+UPDATE people SET name_key = NULL;
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run

@@ -9,10 +9,11 @@
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "core/csv.h"
+#include "crypto/sealing.h"
 #include "dashboard/case_reports.h"
 #include "health/health_status.h"
 #include "identity/identifiers.h"
-#include "identity/names.h"
+#include "identity/name_index.h"
 
 namespace kb::search {
 namespace {
@@ -20,12 +21,11 @@ namespace {
 using store::Sql;
 
 // By identity's folded name key (accents, case, spacing and word order aside: "NGUYEN VAN AN"
-// finds "Nguyễn Văn An"), merged records too; a record whose key the identity.name_keys job has
-// not filled yet is compared as written.
+// finds "Nguyễn Văn An"), merged records too. The key is a blind index (identity/name_index.h):
+// names are sealed at rest.
 constexpr Sql kPeopleByName{"select_people_by_name_key_and_year",
                             "SELECT id FROM people WHERE birth_date >= $2 AND birth_date < $3 AND "
-                            "(name_key = $1 OR (name_key IS NULL AND full_name = $4)) ORDER BY id "
-                            "LIMIT 1000"};
+                            "name_key = $1 ORDER BY id LIMIT 1000"};
 // Every record with the phone as its own, merged ones too.
 constexpr Sql kRecordsByPhone{"select_records_by_phone",
                               "SELECT id FROM people WHERE phone = $1 ORDER BY id LIMIT 1000"};
@@ -91,10 +91,10 @@ Result<std::vector<people::Person>> candidates(store::Connection& c, const Perso
     if (!p) return std::vector<people::Person>{};
     return std::vector<people::Person>{std::move(*p)};
   }
-  KB_ASSIGN(auto rows, c.query(kPeopleByName, {std::string_view(identity::name_key(q.full_name)),
-                                               fmt::format("{:04}", q.birth_year),
-                                               fmt::format("{:04}", q.birth_year + 1),
-                                               std::string_view(q.full_name)}));
+  KB_ASSIGN(auto rows,
+            c.query(kPeopleByName,
+                    {std::string_view(identity::name_key_index(q.full_name)),
+                     fmt::format("{:04}", q.birth_year), fmt::format("{:04}", q.birth_year + 1)}));
   return survivors(c, ids_of(rows));
 }
 
@@ -176,9 +176,12 @@ Result<std::vector<DeclarationRow>> export_declarations(
   std::vector<DeclarationRow> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
-    out.push_back({r.i64(0), r.i64(1), r.opt_i64(2).has_value(), r.str(3), r.str(4), r.str(5),
-                   r.str(6), r.str(7), r.i64(8), r.i64(9), r.str(10), r.str(11), r.str(12),
-                   r.str(13), r.str(14), r.str(15), r.str(16), r.str(17)});
+    // Sealed at rest (crypto/sealing.h): the answers, the name and the street.
+    out.push_back({r.i64(0), r.i64(1), r.opt_i64(2).has_value(), r.str(3),
+                   sealing::reveal(r.str(4)), sealing::reveal(r.str(5)), sealing::reveal(r.str(6)),
+                   sealing::reveal(r.str(7)), r.i64(8), r.i64(9), sealing::reveal(r.str(10)),
+                   r.str(11), r.str(12), r.str(13), r.str(14), r.str(15), r.str(16),
+                   sealing::reveal(r.str(17))});
   }
   KB_TRY(audit::record(
       c, {now, official.id, "declarations.export", fmt::format("area:{}", area), reason,

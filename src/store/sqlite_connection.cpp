@@ -37,7 +37,10 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
   KB_TRY(
       c->exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                      "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; PRAGMA "
-                     "wal_autocheckpoint=16384; PRAGMA journal_size_limit=67108864;"));
+                     "wal_autocheckpoint=16384; PRAGMA journal_size_limit=67108864; "
+                     // Freed pages are zeroed, so a deleted or resealed value does not linger
+                     // in the file (crypto/sealing.h).
+                     "PRAGMA secure_delete=ON;"));
   return c;
 }
 

@@ -8,6 +8,7 @@
 
 #include "access/policy.h"
 #include "cases/case.h"
+#include "crypto/sealing.h"
 #include "monitoring/orders.h"
 #include "notify/messages.h"
 #include "people/person.h"
@@ -884,8 +885,9 @@ Result<std::vector<Positive>> awaiting_confirmation(store::Connection& c,
     if (static_cast<int64_t>(out.size()) >= limit) break;
     if (!access::in_charge_of(official, r.str(kSampleColumns + 3), r.str(kSampleColumns + 4)))
       continue;
-    out.push_back(Positive{sample_from(r), r.str(kSampleColumns), r.str(kSampleColumns + 1),
-                           r.str(kSampleColumns + 2), r.str(kSampleColumns + 5)});
+    out.push_back(Positive{sample_from(r), sealing::reveal(r.str(kSampleColumns)),
+                           r.str(kSampleColumns + 1), r.str(kSampleColumns + 2),
+                           r.str(kSampleColumns + 5)});
   }
   return out;
 }
@@ -940,7 +942,8 @@ Result<std::vector<MyInvitation>> invitations_of_account(store::Connection& c, i
     }
   }
   std::vector<MyInvitation> out;
-  for (const auto& r : rows) out.push_back(MyInvitation{r.i64(0), r.str(1), r.str(2), r.str(3)});
+  for (const auto& r : rows)
+    out.push_back(MyInvitation{r.i64(0), r.str(1), sealing::reveal(r.str(2)), r.str(3)});
   return out;
 }
 
@@ -948,8 +951,8 @@ Result<std::vector<MyTest>> tests_of_account(store::Connection& c, int64_t accou
   KB_ASSIGN(auto rows, c.query(kSelectTestsOfAccount, {account_id}));
   std::vector<MyTest> out;
   for (const auto& r : rows) {
-    out.push_back(MyTest{sample_from(r), r.str(kSampleColumns), r.str(kSampleColumns + 1),
-                         r.str(kSampleColumns + 2)});
+    out.push_back(MyTest{sample_from(r), sealing::reveal(r.str(kSampleColumns)),
+                         r.str(kSampleColumns + 1), r.str(kSampleColumns + 2)});
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include "certificates/value_sets.h"
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "crypto/sealing.h"
 #include "identity/resolve.h"
 #include "notify/messages.h"
 #include "people/person.h"
@@ -592,7 +593,7 @@ Result<std::vector<Invitee>> invitees(store::Connection& c, const accounts::User
   for (const auto& r : rows) {
     Invitee i;
     i.person_id = r.i64(0);
-    i.full_name = r.str(1);
+    i.full_name = sealing::reveal(r.str(1));  // sealed at rest (crypto/sealing.h)
     i.phone = r.str(2);
     i.province_code = r.str(3);
     i.ward_code = r.str(4);

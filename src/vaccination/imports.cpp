@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <boost/json.hpp>
+#include <deque>
 #include <unordered_map>
 
 #include "audit/audit_log.h"
+#include "crypto/sealing.h"
 
 namespace kb::vaccination {
 namespace {
@@ -274,7 +276,7 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
     }
     KB_ASSIGN(auto rows, c.query(people_by_phone_sql(), params));
     for (const auto& r : rows) {
-      std::string phone = r.str(1), name = r.str(2), birth = r.str(3);
+      std::string phone = r.str(1), name = sealing::reveal(r.str(2)), birth = r.str(3);
       auto [lo, hi] = by_phone.equal_range(phone);
       for (auto it = lo; it != hi; ++it) {
         const CleanRecord& rec = *records[it->second];
@@ -307,12 +309,17 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
   for (size_t at = 0; at < fresh.size();) {
     size_t n = fresh.size() - at >= batch ? batch : 1;
     values.clear();
+    // The name and street sealed at rest (crypto/sealing.h); a deque keeps them in place while
+    // the parameters point at them. The identity.name_keys job fills their name keys.
+    std::deque<std::string> sealed;
     for (size_t k = 0; k < n; ++k) {
       const CleanRecord& r = *records[fresh[at + k]];
-      values.insert(values.end(), {ids[at + k], text(r.full_name), opt_text(r.id_number),
-                                   opt_text(r.id_kind), opt_text(r.birth_date), opt_text(r.sex),
-                                   opt_text(r.phone), opt_text(r.province_code),
-                                   opt_text(r.ward_code), opt_text(r.street), now, now});
+      const std::string& name = sealed.emplace_back(sealing::seal(r.full_name));
+      const std::string& street = sealed.emplace_back(sealing::seal(r.street));
+      values.insert(values.end(),
+                    {ids[at + k], text(name), opt_text(r.id_number), opt_text(r.id_kind),
+                     opt_text(r.birth_date), opt_text(r.sex), opt_text(r.phone),
+                     opt_text(r.province_code), opt_text(r.ward_code), opt_text(street), now, now});
       links[fresh[at + k]] = {ids[at + k], true};
     }
     KB_TRY(c.exec(insert_people_sql(n), values));

@@ -1,0 +1,38 @@
+// The columns sealed at rest (crypto/sealing.h), and the pass that brings every value of them
+// under the current data key: a value still in clear (a row from before sealing) is sealed, a
+// value sealed under an older key is opened and sealed again, a value under the current key is
+// left alone. The pass walks each table in id order, a batch per write; it is idempotent and can
+// stop at any point (a later run skips what is done). It runs at start until it has once
+// finished (settings 'sealing.pass'), and for `khaibao admin keys rotate-data`.
+//
+// Sealed: people.full_name, people.street (their name keys and name words are blind indexes,
+// filled by identity::fill_name_keys); declarations.travel_provinces, travel_countries,
+// symptoms, exposures; health_reports.symptoms, note.
+#pragma once
+
+#include <cstdint>
+
+#include "core/result.h"
+#include "store/database.h"
+
+namespace kb::sealing {
+
+struct ResealCounts {
+  int64_t rows = 0;    // rows read
+  int64_t sealed = 0;  // values written (sealed from clear, or under the current key)
+};
+
+// One batch of table `table` (0 … table_count() - 1) after `after_id`; sets `*last_id` to the
+// last id read (unchanged when the batch was empty). Write connection.
+Result<ResealCounts> reseal_batch(store::Connection& c, size_t table, int64_t after_id,
+                                  int64_t limit, int64_t* last_id);
+size_t table_count();
+
+// Every sealed column of every table, in batches of `batch` rows (one write each).
+Result<ResealCounts> reseal_all(store::Database& db, int64_t batch = 500);
+
+// At start: runs reseal_all and fills the name keys when the pass has not finished once on this
+// database (a database from before sealing), then records that it has.
+Result<ResealCounts> seal_at_start(store::Database& db);
+
+}  // namespace kb::sealing
