@@ -106,7 +106,7 @@ Result<ResealCounts> reseal_all(store::Database& db, int64_t batch) {
       total.sealed += n.sealed;
       if (n.rows < batch) break;
     }
-    spdlog::info("sealing: {} checked", kTables[table].name);
+    spdlog::debug("sealing: {} checked", kTables[table].name);
   }
   return total;
 }
