@@ -16,32 +16,32 @@ using store::Param;
 using store::Sql;
 
 struct SealedTable {
-  const char* name;
   Sql select;  // id, then the sealed columns; $1 the last id, $2 the batch size
   Sql update;  // $1 the id, then the sealed columns in the same order
   size_t columns;
+  const char* name;
 };
 
 const SealedTable kTables[] = {
-    {"people",
-     {"reseal_select_people",
+    {{"reseal_select_people",
       "SELECT id, full_name, street FROM people WHERE id > $1 ORDER BY id LIMIT $2"},
      {"reseal_update_people", "UPDATE people SET full_name = $2, street = $3 WHERE id = $1"},
-     2},
-    {"declarations",
-     {"reseal_select_declarations",
+     2,
+     "people"},
+    {{"reseal_select_declarations",
       "SELECT id, travel_provinces, travel_countries, symptoms, exposures FROM declarations "
       "WHERE id > $1 ORDER BY id LIMIT $2"},
      {"reseal_update_declarations",
       "UPDATE declarations SET travel_provinces = $2, travel_countries = $3, symptoms = $4, "
       "exposures = $5 WHERE id = $1"},
-     4},
-    {"health_reports",
-     {"reseal_select_health_reports",
+     4,
+     "declarations"},
+    {{"reseal_select_health_reports",
       "SELECT id, symptoms, note FROM health_reports WHERE id > $1 ORDER BY id LIMIT $2"},
      {"reseal_update_health_reports",
       "UPDATE health_reports SET symptoms = $2, note = $3 WHERE id = $1"},
-     2},
+     2,
+     "health_reports"},
 };
 
 constexpr Sql kPassDone{"select_sealing_pass",

@@ -42,6 +42,12 @@ export const errorsVi = {
 
   // Server and database
   err_internal: 'Máy chủ gặp sự cố. Vui lòng thử lại sau.',
+  // Sealed personal fields (crypto/sealing.h): faults of the server's keys or stored data.
+  err_data_key_missing: 'Máy chủ thiếu khóa dữ liệu để mở thông tin đã mã hóa. Vui lòng báo quản trị viên.',
+  err_data_keys_invalid: 'Tệp khóa dữ liệu của máy chủ không hợp lệ. Vui lòng báo quản trị viên.',
+  err_not_sealed: 'Dữ liệu không ở dạng mã hóa như mong đợi. Vui lòng báo quản trị viên.',
+  err_sealed_malformed: 'Dữ liệu mã hóa bị hỏng. Vui lòng báo quản trị viên.',
+  err_sealed_tampered: 'Dữ liệu mã hóa bị hỏng hoặc đã bị sửa. Vui lòng báo quản trị viên.',
   err_db_error: 'Máy chủ gặp sự cố. Vui lòng thử lại sau.',
   err_db_unavailable: 'Hệ thống đang bận hoặc bảo trì. Vui lòng thử lại sau ít phút.',
   err_unavailable: 'Hệ thống đang bận hoặc bảo trì. Vui lòng thử lại sau ít phút.',
@@ -379,6 +385,11 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_client_id_reused: 'This request clashes with another one. Please reload the page.',
 
   err_internal: 'The server has a problem. Please try again later.',
+  err_data_key_missing: 'The server lacks the data key that opens this sealed information. Tell the administrator.',
+  err_data_keys_invalid: "The server's data key file is not valid. Tell the administrator.",
+  err_not_sealed: 'A stored value is not sealed as expected. Tell the administrator.',
+  err_sealed_malformed: 'Sealed data is damaged. Tell the administrator.',
+  err_sealed_tampered: 'Sealed data is damaged or was altered. Tell the administrator.',
   err_db_error: 'The server has a problem. Please try again later.',
   err_db_unavailable: 'The system is busy or under maintenance. Please try again in a few minutes.',
   err_unavailable: 'The system is busy or under maintenance. Please try again in a few minutes.',
