@@ -161,21 +161,31 @@ test('a database written before sealing is sealed at the next start', async () =
   assertNoneInClear(rawStorage(server), [oldName, oldStreet, oldNote, 'fatigue,sore_throat', 'confirmed_case,suspected_case', 'fever,runny_nose', name, street, note]);
 });
 
-test('rotate-data seals everything under a new key; the server reads what it resealed', async () => {
+test('rotate-data seals everything under a new key; a running server reads what it resealed', async () => {
   const before = readFileSync(join(server.dataDir, 'data-keys'), 'utf8');
+  // Rotated while a server runs: it meets values under a key it did not load, and reads the key
+  // file again.
+  server = await startServer({ dataDir: server.dataDir, db: server.db, keepDataDir: true });
   const out = JSON.parse(admin(server, ['keys', 'rotate-data']).trim().split('\n').pop());
   assert.match(out.key_id, /^[0-9a-f]{8}$/);
   assert.ok(out.resealed >= 8, JSON.stringify(out));
   const keys = readFileSync(join(server.dataDir, 'data-keys'), 'utf8');
   assert.ok(keys.includes(`\n${out.key_id} `), 'the new key is in the key file, after the old one');
   for (const line of before.split('\n').filter((l) => /^[0-9a-f]{8} /.test(l))) assert.ok(keys.includes(line), 'the old key is kept');
+  let r = await server.request('GET', '/api/v1/me/people', { token: citizen });
+  assert.equal(r.json.people.find((p) => p.is_self).full_name, name);
+  assert.equal(r.json.people.find((p) => p.is_self).street, street);
+  // Written from now on under the new key, read back by a fresh start too.
+  r = await server.request('POST', '/api/v1/monitoring/reports', { token: citizen, body: { person_id: person.id, temperature: 36.9, symptoms: [], note: 'Sau khi đổi khóa Thuận' } });
+  assert.equal(r.status, 201, r.text);
+  await server.stop();
   server = await startServer({ dataDir: server.dataDir, db: server.db, keepDataDir: true });
-  const r = await server.request('GET', '/api/v1/me/people', { token: citizen });
+  r = await server.request('GET', '/api/v1/me/people', { token: citizen });
   assert.equal(r.json.people.find((p) => p.is_self).full_name, name);
   await server.stop();
   // Nothing is left under the old key (once the server's stop has checkpointed the log: until
   // then SQLite's main file still holds the pages as they were, under the old key).
   const oldId = before.split('\n').find((l) => /^[0-9a-f]{8} /.test(l)).slice(0, 8);
   assert.equal(rawStorage(server).indexOf(Buffer.from(`kb1.${oldId}.`)), -1, 'a value is still under the old key');
-  assertNoneInClear(rawStorage(server), [name, street, note, oldName]);
+  assertNoneInClear(rawStorage(server), [name, street, note, oldName, 'Sau khi đổi khóa Thuận']);
 });
