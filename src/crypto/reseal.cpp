@@ -49,6 +49,13 @@ constexpr Sql kPassDone{"select_sealing_pass",
 constexpr Sql kSetPassDone{"set_sealing_pass",
                            "INSERT INTO settings(name, value) VALUES ('sealing.pass', $1) "
                            "ON CONFLICT (name) DO UPDATE SET value = $1"};
+// A keyed hash of a constant under the blind-index key: tells whether this process has the keys
+// the database was sealed with, without saying anything about them.
+constexpr Sql kKeyCheck{"select_data_key_check",
+                        "SELECT value FROM settings WHERE name = 'sealing.key_check'"};
+constexpr Sql kSetKeyCheck{"set_data_key_check",
+                           "INSERT INTO settings(name, value) VALUES ('sealing.key_check', $1) "
+                           "ON CONFLICT (name) DO NOTHING"};
 // Bumped when the set of sealed columns grows, so a database sealed before runs the pass again.
 constexpr std::string_view kPassVersion = "1";
 
@@ -111,7 +118,23 @@ Result<ResealCounts> reseal_all(store::Database& db, int64_t batch) {
   return total;
 }
 
+Status check_keys(store::Database& db) {
+  std::string check = blind("key_check", "khaibao");
+  KB_ASSIGN(auto stored, db.writer().write_sync([&](store::Connection& c) {
+    auto st = c.exec(kSetKeyCheck, {std::string_view(check)});
+    if (!st.ok()) return Result<std::optional<store::Row>>(std::move(st).error());
+    return c.query_one(kKeyCheck);
+  }));
+  if (stored && stored->str(0) != check) {
+    return invalid("data-keys", "data_keys_mismatch",
+                   "the data keys are not the ones this database was sealed with: give this "
+                   "process the key file of the others (or the same KHAIBAO_DATA_KEYS)");
+  }
+  return {};
+}
+
 Result<ResealCounts> seal_at_start(store::Database& db) {
+  KB_TRY(check_keys(db));
   KB_ASSIGN(auto done, db.read([](store::Connection& c) { return c.query_one(kPassDone); }));
   if (done && done->str(0) == kPassVersion) return ResealCounts{};
   KB_ASSIGN(ResealCounts counts, reseal_all(db));

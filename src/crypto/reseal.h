@@ -31,8 +31,13 @@ size_t table_count();
 // Every sealed column of every table, in batches of `batch` rows (one write each).
 Result<ResealCounts> reseal_all(store::Database& db, int64_t batch = 500);
 
-// At start: runs reseal_all and fills the name keys when the pass has not finished once on this
-// database (a database from before sealing), then records that it has.
+// Refuses keys other than those the database was sealed with (a process given another data dir
+// would otherwise seal under a key of its own, and find nobody by a blind index): the first
+// start records a keyed hash of a constant, and later starts must give the same one.
+Status check_keys(store::Database& db);
+
+// At start (after check_keys): runs reseal_all and fills the name keys when the pass has not
+// finished once on this database (a database from before sealing), then records that it has.
 Result<ResealCounts> seal_at_start(store::Database& db);
 
 }  // namespace kb::sealing

@@ -3,6 +3,8 @@
 // messages, bad input, and the live stream (SSE) with resume and heartbeats.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, staffToken, admin, dbKind } from '../lib/server.mjs';
 import { citizenAt, wardsOf, openStream } from '../lib/notify.mjs';
 
@@ -357,7 +359,11 @@ test('the live stream pushes new messages, resumes after Last-Event-ID, and send
 test('PostgreSQL: a stream on one server process gets what another process stored (LISTEN/NOTIFY)', { skip: dbKind() !== 'postgres' }, async () => {
   // The second process polls only every 15 s (default heartbeat): arriving within 3 s proves
   // the notification woke it.
-  const other = await startServer({ db: server.db });
+  // Every process of one database holds the same data keys (crypto/sealing.h): here through the
+  // environment, the first server's key file in KHAIBAO_DATA_KEYS form.
+  const keys = readFileSync(join(server.dataDir, 'data-keys'), 'utf8').split('\n')
+    .filter((l) => /^[0-9a-f]{8} /.test(l)).map((l) => l.replace(' ', ':')).join(',');
+  const other = await startServer({ db: server.db, env: { KHAIBAO_DATA_KEYS: keys } });
   try {
     const c = await citizenAt(server, '0912100020', '79', wards79[6]);
     const stream = await openStream(other, c.token);

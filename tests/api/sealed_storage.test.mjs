@@ -189,3 +189,20 @@ test('rotate-data seals everything under a new key; a running server reads what 
   assert.equal(rawStorage(server).indexOf(Buffer.from(`kb1.${oldId}.`)), -1, 'a value is still under the old key');
   assertNoneInClear(rawStorage(server), [name, street, note, oldName, 'Sau khi đổi khóa Thuận']);
 });
+
+test('a process given other data keys refuses to start on the sealed database', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { binary } = await import('../lib/server.mjs');
+  const otherDir = mkdtempSync(join(tmpdir(), 'kb-otherkeys-'));
+  let failed;
+  try {
+    execFileSync(binary, ['admin', 'stats', '--db', server.db, '--data-dir', otherDir], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (e) {
+    failed = e;
+  }
+  assert.ok(failed, 'a process with a key file of its own must not start');
+  assert.match(failed.stderr, /data keys are not the ones this database was sealed with/);
+  // With the database's own keys it starts.
+  assert.ok(JSON.parse(admin(server, ['stats']).trim().split('\n').pop()));
+});

@@ -45,6 +45,7 @@ export const errorsVi = {
   // Sealed personal fields (crypto/sealing.h): faults of the server's keys or stored data.
   err_data_key_missing: 'Máy chủ thiếu khóa dữ liệu để mở thông tin đã mã hóa. Vui lòng báo quản trị viên.',
   err_data_keys_invalid: 'Tệp khóa dữ liệu của máy chủ không hợp lệ. Vui lòng báo quản trị viên.',
+  err_data_keys_mismatch: 'Khóa dữ liệu của máy chủ không khớp với cơ sở dữ liệu. Vui lòng báo quản trị viên.',
   err_not_sealed: 'Dữ liệu không ở dạng mã hóa như mong đợi. Vui lòng báo quản trị viên.',
   err_sealed_malformed: 'Dữ liệu mã hóa bị hỏng. Vui lòng báo quản trị viên.',
   err_sealed_tampered: 'Dữ liệu mã hóa bị hỏng hoặc đã bị sửa. Vui lòng báo quản trị viên.',
@@ -387,6 +388,7 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_internal: 'The server has a problem. Please try again later.',
   err_data_key_missing: 'The server lacks the data key that opens this sealed information. Tell the administrator.',
   err_data_keys_invalid: "The server's data key file is not valid. Tell the administrator.",
+  err_data_keys_mismatch: "The server's data keys do not match its database. Tell the administrator.",
   err_not_sealed: 'A stored value is not sealed as expected. Tell the administrator.',
   err_sealed_malformed: 'Sealed data is damaged. Tell the administrator.',
   err_sealed_tampered: 'Sealed data is damaged or was altered. Tell the administrator.',
