@@ -611,6 +611,35 @@ Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule&
   return trace_and_store(c, rule, kase, degree, now);
 }
 
+Result<std::vector<Case>> retrace_for_visit(store::Connection& c, const trace::ExposureRule& rule,
+                                            int64_t visit_id, int64_t now) {
+  static constexpr Sql kVisit{
+      "late_visit",
+      "SELECT venue_id, person_id, t_in, t_out, assumed_out FROM visits WHERE id = $1"};
+  // Active cases with a stay at the venue that can overlap [in − margin − max_stay, out + margin]
+  // (the bounds contacts.h reads by), and the visitor's own active case.
+  static constexpr Sql kCasesConcerned{
+      "cases_concerned_by_visit",
+      "SELECT DISTINCT k.id FROM visits v JOIN cases k ON k.person_id = v.person_id "
+      "WHERE v.venue_id = $1 AND v.t_in >= $2 AND v.t_in <= $3 AND v.person_id <> $4 "
+      "AND k.status = 'active' "
+      "UNION SELECT id FROM cases WHERE person_id = $4 AND status = 'active' ORDER BY 1"};
+  KB_ASSIGN(auto row, c.query_one(kVisit, {visit_id}));
+  if (!row) return std::vector<Case>{};
+  trace::Stay stay = trace::effective_stay(rule, row->i64(2), row->opt_i64(3), row->i64(4));
+  KB_ASSIGN(auto ids, c.query(kCasesConcerned,
+                              {row->i64(0), stay.in - rule.margin_seconds - rule.max_stay_seconds,
+                               stay.out + rule.margin_seconds, row->i64(1)}));
+  std::vector<Case> traced;
+  for (const auto& r : ids) {
+    KB_ASSIGN(auto kase, find_case(c, r.i64(0)));
+    if (!kase) continue;
+    KB_ASSIGN(TraceSummary sum, trace_and_store(c, rule, *kase, 1, now));
+    if (sum.f1_new > 0 || kase->person_id == row->i64(1)) traced.push_back(std::move(*kase));
+  }
+  return traced;
+}
+
 Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& rule,
                              const areas::AreaDirectory& areas, const accounts::User& official,
                              const NewCase& n, int64_t now) {

@@ -173,6 +173,15 @@ Result<TraceSummary> trace_case(store::Connection& c, const trace::ExposureRule&
                                 const accounts::User& official, int64_t case_id, int degree,
                                 int64_t now);
 
+// A visit recorded late (an offline scan sent hours after it was made, checkin/door.h) may be a
+// stay of an active case, or overlap one of a case's stays, after the case was traced. Traces
+// again (degree 1, as trace_case) every active case the visit concerns — its own person's, and
+// those whose stays at the venue the exposure rule lets it overlap — so the visitor joins their
+// contacts with a colour recomputed. Returns the cases that found new contacts so, or whose
+// person made the visit. Call inside a write job.
+Result<std::vector<Case>> retrace_for_visit(store::Connection& c, const trace::ExposureRule& rule,
+                                            int64_t visit_id, int64_t now);
+
 // Closes an active case as recovered or died; kConflict when not active.
 Result<Case> close_case(store::Connection& c, const accounts::User& official, int64_t case_id,
                         CaseStatus outcome, std::string_view note, int64_t now);

@@ -109,16 +109,17 @@ Result<bool> case_notice_sent(store::Connection& c, const Case& kase) {
   return row.has_value();
 }
 
-Result<NoticesSent> send_tracing_notices(store::Connection& c, const areas::AreaDirectory& areas,
-                                         const accounts::User& official, int64_t case_id,
-                                         std::string_view link, int64_t now) {
-  KB_ASSIGN(Case kase, case_for(c, official, case_id));
-  if (kase.status == CaseStatus::kError) {
-    return Error{ErrorKind::kConflict, "case_in_error", "this case was marked as an error", "id"};
-  }
+namespace {
+
+// The case's own message and its open F1's notices, signed by `sender_id`. The audit log names
+// `actor` (none: the system itself) and `why`.
+Result<NoticesSent> send_for_case(store::Connection& c, const areas::AreaDirectory& areas,
+                                  const Case& kase, int64_t sender_id, std::string_view link,
+                                  std::optional<int64_t> actor, std::string_view why, int64_t now) {
+  const int64_t case_id = kase.id;
   KB_ASSIGN(people::Person case_person, person_of(c, kase.person_id));
   NoticesSent out;
-  notify::PersonalMessage own = case_message(areas, kase, case_person, link, official.id, now);
+  notify::PersonalMessage own = case_message(areas, kase, case_person, link, sender_id, now);
   KB_ASSIGN(notify::Sent own_sent, notify::send_personal(c, own, now));
   out.case_sent = own_sent.created;
   if (own_sent.created) out.notified_people.push_back(kase.person_id);
@@ -128,7 +129,7 @@ Result<NoticesSent> send_tracing_notices(store::Connection& c, const areas::Area
     KB_ASSIGN(bool a_case, is_case(c, k.person_id));
     if (a_case) continue;
     KB_ASSIGN(notify::PersonalMessage m,
-              contact_message(c, areas, case_person, k, link, official.id));
+              contact_message(c, areas, case_person, k, link, sender_id));
     KB_ASSIGN(notify::Sent sent, notify::send_personal(c, m, now));
     if (sent.created) {
       ++out.sent;
@@ -138,14 +139,31 @@ Result<NoticesSent> send_tracing_notices(store::Connection& c, const areas::Area
       ++out.already;
     }
   }
-  KB_TRY(audit::record(c, {now,
-                           official.id,
-                           "case.notices",
-                           fmt::format("case:{}", case_id),
-                           {},
+  KB_TRY(audit::record(c, {now, actor, "case.notices", fmt::format("case:{}", case_id), why,
                            fmt::format("{} sent, {} already, case {}", out.sent, out.already,
                                        out.case_sent ? "told" : "told before")}));
   return out;
+}
+
+}  // namespace
+
+Result<NoticesSent> send_tracing_notices(store::Connection& c, const areas::AreaDirectory& areas,
+                                         const accounts::User& official, int64_t case_id,
+                                         std::string_view link, int64_t now) {
+  KB_ASSIGN(Case kase, case_for(c, official, case_id));
+  if (kase.status == CaseStatus::kError) {
+    return Error{ErrorKind::kConflict, "case_in_error", "this case was marked as an error", "id"};
+  }
+  return send_for_case(c, areas, kase, official.id, link, official.id, {}, now);
+}
+
+Result<NoticesSent> send_late_notices(store::Connection& c, const areas::AreaDirectory& areas,
+                                      const Case& kase, std::string_view link, int64_t now) {
+  if (kase.status != CaseStatus::kActive) return NoticesSent{};
+  KB_ASSIGN(bool sent_before, case_notice_sent(c, kase));
+  if (!sent_before) return NoticesSent{};
+  return send_for_case(c, areas, kase, kase.recorded_by, link, std::nullopt,
+                       "contacts found from a late visit (offline scan)", now);
 }
 
 Result<std::vector<int64_t>> recall_tracing_notices(store::Connection& c, const Case& kase,

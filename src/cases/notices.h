@@ -34,6 +34,13 @@ Result<NoticesSent> send_tracing_notices(store::Connection& c, const areas::Area
                                          const accounts::User& official, int64_t case_id,
                                          std::string_view link, int64_t now);
 
+// After a case was traced again without an official (a late visit, cases::retrace_for_visit):
+// when its notices went out before, sends them to the contacts found since, as sent before — in
+// the name of the official who recorded the case. When they have not gone out yet, nothing: the
+// officials' sending will reach the new contacts too. Runs inside a writer job.
+Result<NoticesSent> send_late_notices(store::Connection& c, const areas::AreaDirectory& areas,
+                                      const Case& kase, std::string_view link, int64_t now);
+
 // Whether the case's own message has been sent.
 Result<bool> case_notice_sent(store::Connection& c, const Case& kase);
 

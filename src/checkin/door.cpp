@@ -24,6 +24,13 @@ constexpr Sql kInsertDoorAlert{
     "insert_door_alert",
     "INSERT INTO door_alerts(visit_id, person_id, venue_id, path, colour, reason, at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7)"};
+// The note that a visit came from an offline scan: when it was scanned and when it arrived.
+constexpr Sql kInsertOfflineScan{
+    "insert_offline_scan",
+    "INSERT INTO offline_scans(visit_id, venue_id, scanned_at, received_at, recorded_by) "
+    "VALUES ($1, $2, $3, $4, $5)"};
+constexpr Sql kSelectOfflineScan{"select_offline_scan",
+                                 "SELECT 1 FROM offline_scans WHERE visit_id = $1"};
 constexpr Sql kSelectAlertsOfPerson{"select_door_alerts_of_person",
                                     "SELECT id, visit_id, person_id, venue_id, colour, reason, at "
                                     "FROM door_alerts WHERE person_id = $1 "
@@ -93,12 +100,34 @@ bool must_not_admit(const health::HealthStatus& s) {
   return s.instruction.starts_with("do_not_admit");
 }
 
-// Who a client-made id belongs to: the account that sent it, or guests.
+// Who a client-made id belongs to: the account that sent it, or guests; an offline scan's, the
+// venue's scanners (any of its staff may send a queue again).
 std::string client_scope(const Entry& e) {
+  if (e.scanned_at) return "venue-scanner:" + std::to_string(e.venue_id);
   return e.caller ? "account:" + std::to_string(e.caller->id) : std::string("guest");
 }
 
+// A personal QR read at `at`: valid then, or revoked only since (a new colour, a lost phone
+// reported after the scan) — it named its holder at the door.
+bool valid_at_door(const qr::PersonalQrCheck& check, int64_t at) {
+  if (check.verdict == qr::Verdict::kValid) return true;
+  return check.verdict == qr::Verdict::kRevoked && check.revoked_at && *check.revoked_at > at &&
+         at < check.expires_at;
+}
+
 }  // namespace
+
+Result<int64_t> check_scan_time(int64_t scanned_at, int64_t now, std::string_view field) {
+  if (scanned_at > now + kOfflineScanClockSkewSeconds) {
+    return invalid(std::string(field), "scanned_at_in_future",
+                   "the scan's time is later than now: check the scanner's clock");
+  }
+  if (scanned_at < now - kOfflineScanMaxAgeSeconds) {
+    return invalid(std::string(field), "scanned_at_too_old",
+                   "scans older than 72 hours are not accepted");
+  }
+  return std::min(scanned_at, now);
+}
 
 std::string_view path_name(DoorPath path) {
   switch (path) {
@@ -301,6 +330,7 @@ namespace {
 struct Outcome {
   std::vector<Found> found;
   std::optional<Error> refusal;
+  std::vector<int64_t> offline;  // the visits noted as offline scans
 };
 
 Result<Outcome> found_one(Result<Found> f) {
@@ -344,16 +374,17 @@ awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const 
   const auto* holder = std::get_if<AccountHolder>(&e.visitor);
   if (holder && holder->chosen.empty() && !e.client_id)
     co_return co_await record_self(*e.caller, plan, now);
+  const int64_t at = e.scanned_at.value_or(now);  // when the visitor came through the door
   std::optional<int64_t> qr_person;
   if (const auto* qr = std::get_if<ScannedQr>(&e.visitor)) {
     KB_CO_ASSIGN(auto check, db_.read([&](store::Connection& c) {
-      return qr::check_personal_qr(c, qr->payload, now);
+      return qr::check_personal_qr(c, qr->payload, at);
     }));
-    if (check.verdict != qr::Verdict::kValid) co_return qr::refusal(check.verdict);
+    if (!valid_at_door(check, at)) co_return qr::refusal(check.verdict);
     qr_person = check.person_id;
   }
   // Finds (or records) the person the visitor is, and records the visit: one write job.
-  auto enter = [this, &e, plan, qr_person, now](store::Connection& c) -> Result<Outcome> {
+  auto enter = [this, &e, plan, qr_person, now, at](store::Connection& c) -> Result<Outcome> {
     struct Enter {
       store::Connection& c;
       const Door& door;
@@ -361,37 +392,38 @@ awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const 
       const DoorPlan& plan;
       std::optional<int64_t> qr_person;
       int64_t now;
+      int64_t at;  // the visit's time: now, or an offline scan's own
       DoorPlace place() const { return {plan.venue_id, plan.province_code, plan.ward_code}; }
       Result<Outcome> operator()(const AccountHolder& h) const {
         if (h.chosen.empty())
           return found_one(
-              record_for(c, plan, people::self_of(c, e.caller->id, e.caller->phone, now), now));
+              record_for(c, plan, people::self_of(c, e.caller->id, e.caller->phone, now), at));
         Outcome o;
         for (int64_t id : h.chosen) {
           KB_ASSIGN(auto person, people::find(c, id));
           if (!person)
             return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");
-          KB_ASSIGN(Found f, record_for(c, plan, std::move(*person), now));
+          KB_ASSIGN(Found f, record_for(c, plan, std::move(*person), at));
           o.found.push_back(std::move(f));
         }
         return o;
       }
       Result<Outcome> operator()(const Guest& g) const {
         return found_one(
-            record_for(c, plan, guest(c, g.full_name, g.phone, "guest_form", place(), now), now));
+            record_for(c, plan, guest(c, g.full_name, g.phone, "guest_form", place(), now), at));
       }
       Result<Outcome> operator()(const ScannedQr&) const {
         KB_ASSIGN(auto person, people::find(c, *qr_person));
         if (!person)
           return Error{ErrorKind::kNotFound, "person_not_found", "this QR names no recorded person",
                        "payload"};
-        return found_one(record_for(c, plan, std::move(*person), now));
+        return found_one(record_for(c, plan, std::move(*person), at));
       }
       Result<Outcome> operator()(const scan::CccdCard& card) const {
-        return found_one(record_for(c, plan, person_for_cccd(c, card, place(), now), now));
+        return found_one(record_for(c, plan, person_for_cccd(c, card, place(), now), at));
       }
       Result<Outcome> operator()(const scan::BhytCard& card) const {
-        return found_one(record_for(c, plan, person_for_bhyt(c, card, place(), now), now));
+        return found_one(record_for(c, plan, person_for_bhyt(c, card, place(), now), at));
       }
       Result<Outcome> operator()(const VerifiedPhone& v) const {
         const DoorConfig& cfg = door.config();
@@ -399,32 +431,50 @@ awaitable<Result<std::vector<PersonAtDoor>>> Door::record(const Entry& e, const 
                                                v.phone, v.code, now));
         if (!check.ok) return Outcome{{}, std::move(check.refusal)};
         return found_one(
-            record_for(c, plan, person_for_phone(c, v.phone, v.full_name, place(), now), now));
+            record_for(c, plan, person_for_phone(c, v.phone, v.full_name, place(), now), at));
       }
       Result<Outcome> operator()(const TypedIn& t) const {
         return found_one(
-            record_for(c, plan, guest(c, t.full_name, t.phone, "typed_in", place(), now), now));
+            record_for(c, plan, guest(c, t.full_name, t.phone, "typed_in", place(), now), at));
       }
     };
-    return std::visit(Enter{c, *this, e, plan, qr_person, now}, e.visitor);
+    return std::visit(Enter{c, *this, e, plan, qr_person, now, at}, e.visitor);
   };
   // A write the client named records once: a repeat is answered from what the first recorded.
-  auto job = [&enter, scope = client_scope(e), client_id = e.client_id,
-              now](store::Connection& c) -> Result<Outcome> {
-    if (client_id) {
-      KB_ASSIGN(auto reference, store::recall_client_write(c, scope, *client_id));
-      if (reference) return replay(c, *reference);
+  auto job = [&enter, &e, scope = client_scope(e), now](store::Connection& c) -> Result<Outcome> {
+    if (e.client_id) {
+      KB_ASSIGN(auto reference, store::recall_client_write(c, scope, *e.client_id));
+      if (reference) {
+        KB_ASSIGN(Outcome o, replay(c, *reference));
+        for (const auto& f : o.found) {
+          KB_ASSIGN(auto noted, c.query_one(kSelectOfflineScan, {f.recorded.visit.id}));
+          if (noted) o.offline.push_back(f.recorded.visit.id);
+        }
+        return o;
+      }
     }
     KB_ASSIGN(Outcome o, enter(c));
-    if (client_id && !o.refusal)
-      KB_TRY(store::remember_client_write(c, scope, *client_id, reference_of(o), now));
+    if (o.refusal) return o;
+    if (e.scanned_at) {
+      store::Param by = e.caller ? store::Param{e.caller->id} : store::Param{nullptr};
+      for (const auto& f : o.found) {
+        if (f.recorded.duplicate) continue;
+        const Visit& v = f.recorded.visit;
+        KB_TRY(c.exec(kInsertOfflineScan, {v.id, v.venue_id, v.t_in, now, by}));
+        o.offline.push_back(v.id);
+      }
+    }
+    if (e.client_id)
+      KB_TRY(store::remember_client_write(c, scope, *e.client_id, reference_of(o), now));
     return o;
   };
   KB_CO_ASSIGN(Outcome o, co_await store::write(db_, job));
   if (o.refusal) co_return std::move(*o.refusal);
   std::vector<PersonAtDoor> out;
   for (auto& f : o.found) {
+    const int64_t id = f.recorded.visit.id;
     out.push_back({.visit = f.recorded.visit,
+                   .offline = std::find(o.offline.begin(), o.offline.end(), id) != o.offline.end(),
                    .duplicate = f.recorded.duplicate,
                    .full_name = f.person.full_name,
                    .masked_name = masked_identity(f.person)});

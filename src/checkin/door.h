@@ -107,11 +107,28 @@ struct Entry {
   // A client-made id (store/client_writes.h): sending the same entry again records it once and
   // answers the first one's visits as duplicates.
   std::optional<std::string> client_id;
+  // Set for a scan a staff scanner made without network and sent later (an offline scan): when
+  // the visitor came through the door. The visit begins then, not when the scan arrives, the
+  // personal QR is judged as it stood then, the visit is noted as offline (offline_scans), and
+  // the client-made id is scoped by the venue, so whichever of its staff sends the queue again
+  // records nothing new. Checked by check_scan_time before it gets here.
+  std::optional<int64_t> scanned_at;
 };
+
+// How far back and ahead an offline scan's own time may be, at `now`. Back: 72 hours, a
+// scanner left offline over a long weekend (Friday evening to Monday morning) still delivers;
+// an older scan is past the days in which a tracing notice still helps, and more likely a phone
+// with a wrong clock. Ahead: 2 minutes of a phone's clock drift (such a scan is recorded at
+// `now`); later is a wrong clock. Errors name `field`: scanned_at_too_old, scanned_at_in_future.
+inline constexpr int64_t kOfflineScanMaxAgeSeconds = 72 * 3600;
+inline constexpr int64_t kOfflineScanClockSkewSeconds = 120;
+Result<int64_t> check_scan_time(int64_t scanned_at, int64_t now,
+                                std::string_view field = "scanned_at");
 DoorPath path_of(const Entry& entry);
 
 struct PersonAtDoor {
   Visit visit;
+  bool offline = false;     // recorded from an offline scan (Entry::scanned_at)
   bool duplicate = false;   // a repeat of the person's open visit from the last minute
   std::string full_name;    // for the visitor's own answer
   std::string masked_name;  // what a scanner shows

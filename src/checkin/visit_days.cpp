@@ -178,6 +178,10 @@ Result<std::vector<PurgedDay>> purge_visit_days(Connection& c, int64_t first_kep
     purged.push_back({day, n.empty() ? 0 : n[0].i64(0)});
   }
   KB_TRY(c.exec(kSetRetainedFrom, {first_kept_day}));
+  // The offline notes of the visits dropped (migration 65) go with them.
+  static constexpr Sql kForgetOfflineScans{"forget_offline_scans",
+                                           "DELETE FROM offline_scans WHERE scanned_at < $1"};
+  KB_TRY(c.exec(kForgetOfflineScans, {visit_day_start(first_kept_day)}));
   if (purged.empty()) return purged;
   if (c.dialect() == Dialect::kSqlite) KB_TRY(rebuild_sqlite_view(c, kept));
   for (const auto& p : purged) {

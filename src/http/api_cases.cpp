@@ -397,13 +397,6 @@ void wake_inboxes(App& app, const std::vector<int64_t>& people) {
   if (!people.empty()) app.inbox_hub().notify_people(people);
 }
 
-// The citizen's inbox page, which tracing notices link to.
-std::string inbox_link(App& app) {
-  std::string link = app.config().public_base_url;
-  while (!link.empty() && link.back() == '/') link.pop_back();
-  return link + "/inbox";
-}
-
 // ---- handlers ----
 
 awaitable<Result<Response>> create_case(App& app, Request& req) {

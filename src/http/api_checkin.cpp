@@ -7,7 +7,9 @@
 
 #include "checkin/checkout.h"
 #include "checkin/door.h"
+#include "checkin/offline_scans.h"
 #include "checkin/visit.h"
+#include "core/clock.h"
 #include "core/crypto.h"
 #include "core/phone.h"
 #include "http/app.h"
@@ -163,6 +165,58 @@ Result<ScanRequest> parse_scan(const Request& req, accounts::User staff, int64_t
   return r;
 }
 
+// A payload an offline scanner queued: what parse_payload reads, but a phone number (its code
+// is texted while the visitor waits, which needs the network).
+Result<checkin::Visitor> offline_visitor(const std::string& payload, int64_t scanned_at) {
+  KB_ASSIGN(checkin::Visitor visitor, parse_payload(payload, std::nullopt, "", scanned_at));
+  if (std::holds_alternative<checkin::VerifiedPhone>(visitor)) {
+    return invalid("payload", "phone_needs_network",
+                   "a phone number is checked by a texted code, which needs the network");
+  }
+  return visitor;
+}
+
+// One queued scan: {client_id, venue_id, scanned_at (RFC 3339), payload}. A malformed scan fails
+// the request (a scanner's defect); a payload that cannot be read is that scan's refusal.
+Result<checkin::OfflineScan> parse_offline_scan(const json::value& v, const std::string& prefix) {
+  if (!v.is_object()) return invalid(prefix, "wrong_type", "each scan must be an object");
+  auto fields = [&v]() -> Result<checkin::OfflineScan> {
+    KB_ASSIGN(JsonBody s, JsonBody::parse(json::serialize(v)));
+    checkin::OfflineScan o;
+    KB_ASSIGN(std::string id, s.required_string("client_id", 80));
+    KB_ASSIGN(o.client_id, store::parse_client_id(id));
+    KB_ASSIGN(o.venue_id, s.required_int("venue_id", 1, INT64_MAX));
+    KB_ASSIGN(std::string at, s.required_string("scanned_at", 40));
+    KB_ASSIGN(std::string payload, s.required_string("payload", 4000));
+    KB_TRY(s.no_unknown_fields());
+    std::optional<int64_t> t = parse_rfc3339(at);
+    if (!t) return invalid("scanned_at", "invalid_time", "an RFC 3339 time with its offset");
+    o.scanned_at = *t;
+    o.visitor = offline_visitor(payload, *t);
+    return o;
+  }();
+  if (!fields.ok()) return prefixed(std::move(fields).error(), prefix);
+  return fields;
+}
+
+// An offline scanner's queue: {scans: [scan, …]}, at most checkin::kMaxOfflineScans.
+Result<std::vector<checkin::OfflineScan>> parse_offline_scans(const Request& req) {
+  KB_ASSIGN(JsonBody body, json_body(req));
+  const json::value* list = body.raw("scans");
+  KB_TRY(body.no_unknown_fields());
+  if (!list || !list->is_array()) return invalid("scans", "wrong_type", "scans must be a list");
+  const auto& a = list->as_array();
+  if (a.empty()) return invalid("scans", "empty", "send at least one scan");
+  if (a.size() > checkin::kMaxOfflineScans)
+    return invalid("scans", "too_many", "at most 200 scans at once");
+  std::vector<checkin::OfflineScan> scans;
+  for (size_t i = 0; i < a.size(); ++i) {
+    KB_ASSIGN(auto scan, parse_offline_scan(a[i], fmt::format("scans[{}].", i)));
+    scans.push_back(std::move(scan));
+  }
+  return scans;
+}
+
 // Staff type a visitor in by hand: {full_name, phone?}.
 Result<checkin::Entry> parse_manual(const Request& req, accounts::User staff, int64_t venue_id) {
   KB_ASSIGN(JsonBody body, json_body(req));
@@ -227,6 +281,35 @@ Response scan_answer(const checkin::DoorAnswer& a) {
   return Response::json(p.duplicate ? 200 : 201, o);
 }
 
+// Each offline scan's answer, in the order sent, and the counts.
+Response offline_answer(const checkin::OfflineBatchAnswer& batch) {
+  json::array scans;
+  int64_t counts[3] = {0, 0, 0};
+  for (const auto& a : batch.scans) {
+    ++counts[static_cast<int>(a.result)];
+    json::object o{{"client_id", a.client_id}, {"result", checkin::offline_result_name(a.result)}};
+    if (a.refusal) {
+      json::object err{{"code", a.refusal->code}, {"message", a.refusal->message}};
+      if (!a.refusal->field.empty()) err["field"] = a.refusal->field;
+      o["error"] = std::move(err);
+    }
+    if (const auto& p = a.person) {
+      o["masked_name"] = p->masked_name;
+      o["status"] = status_json(p->status);
+      o["flagged"] = p->flagged;
+      o["offline"] = p->offline;
+      o["trust"] = checkin::trust_name(p->visit.trust);
+      o["visit"] = visit_json(p->visit);
+      o["traced_cases"] = a.traced_cases.size();
+    }
+    scans.push_back(std::move(o));
+  }
+  return Response::json(200, json::object{{"scans", std::move(scans)},
+                                          {"recorded", counts[0]},
+                                          {"duplicate", counts[1]},
+                                          {"refused", counts[2]}});
+}
+
 // --- Handlers -------------------------------------------------------------------------------
 
 awaitable<Result<Response>> create_checkin(App& app, Request& req) {
@@ -250,6 +333,16 @@ awaitable<Result<Response>> create_scan(App& app, Request& req) {
   }
   KB_CO_ASSIGN(checkin::DoorAnswer answer, co_await app.door().enter(scan.entry, now));
   co_return scan_answer(answer);
+}
+
+awaitable<Result<Response>> create_scan_batch(App& app, Request& req) {
+  KB_CO_ASSIGN(accounts::User staff, signed_in(app, req));
+  KB_CO_ASSIGN(auto scans, parse_offline_scans(req));
+  checkin::LateTracing tracing{app.config().tracing.exposure, &app.areas(), inbox_link(app)};
+  KB_CO_ASSIGN(auto batch, co_await checkin::enter_offline_scans(
+                               app.door(), app.db(), tracing, staff, std::move(scans), app.now()));
+  if (!batch.notified_people.empty()) app.inbox_hub().notify_people(batch.notified_people);
+  co_return offline_answer(batch);
 }
 
 awaitable<Result<Response>> create_manual_visit(App& app, Request& req) {
@@ -326,6 +419,10 @@ void register_checkin_routes(App& app) {
   r.add(
       Method::kPost, "/api/v1/scans", [&app](Request& req) { return create_scan(app, req); },
       "staff scanner: record a visitor from a scanned QR or phone number");
+  r.add(
+      Method::kPost, "/api/v1/scans/batch",
+      [&app](Request& req) { return create_scan_batch(app, req); },
+      "staff scanner: scans made without network, sent later (each answered on its own)");
   r.add(
       Method::kPost, "/api/v1/venues/{id}/visits",
       [&app](Request& req) { return create_manual_visit(app, req); },

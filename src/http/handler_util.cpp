@@ -98,4 +98,10 @@ Response csv_attachment(std::string body, std::string_view filename) {
   return res;
 }
 
+std::string inbox_link(App& app) {
+  std::string link = app.config().public_base_url;
+  while (!link.empty() && link.back() == '/') link.pop_back();
+  return link + "/inbox";
+}
+
 }  // namespace kb::http

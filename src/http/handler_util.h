@@ -41,6 +41,9 @@ Result<accounts::User> signed_in_unsettled(App& app, const Request& req);
 // open to guests); a bad token is still kUnauthenticated.
 Result<std::optional<accounts::User>> maybe_signed_in(App& app, const Request& req);
 
+// The citizen's inbox page (an absolute URL), which tracing notices link to.
+std::string inbox_link(App& app);
+
 // A numeric path parameter ("id" by default); kNotFound `code` for anything else, since a path
 // that is not a number names no record.
 Result<int64_t> path_id(const Request& req, std::string_view name = "id",

@@ -1129,6 +1129,20 @@ CREATE TABLE audit_people (
 ALTER TABLE people ADD COLUMN name_words TEXT;
 UPDATE people SET name_key = NULL;
 )sql"},
+    {65, R"sql(
+-- Visits a staff scanner recorded without network and sent later (checkin/door.h, an offline
+-- scan): a trust note beside the visit, which keeps the scan's own time as its t_in. Kept apart
+-- from the day tables of visits so the hottest write stays as it is; dropped with the visit's day
+-- by retention (checkin/retention.h).
+CREATE TABLE offline_scans (
+  visit_id BIGINT PRIMARY KEY,
+  venue_id BIGINT NOT NULL REFERENCES venues(id),
+  scanned_at BIGINT NOT NULL,
+  received_at BIGINT NOT NULL,
+  recorded_by BIGINT REFERENCES users(id)
+);
+CREATE INDEX offline_scans_by_time ON offline_scans(scanned_at);
+)sql"},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run
