@@ -1,5 +1,47 @@
 import { defineConfig, type Plugin } from 'vite';
 import type { OutputBundle, OutputChunk } from 'rollup';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+// The pages that must open without network once seen online (web/sw/sw.js precaches them).
+const OFFLINE_PAGES = ['Scanner', 'MyQr', 'Vaccination', 'Verify', 'Declare'];  // Vaccination: the health book
+
+// Emits /sw.js from web/sw/sw.js with the files to fetch at install: the entry, its styles, and
+// each offline page's chunk with what it imports (hashed names, known only here), and a version
+// that changes with them, so a new deploy replaces the old shell cache.
+function serviceWorker(): Plugin {
+  return {
+    name: 'kb-service-worker',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const chunks = Object.values(bundle).filter((c): c is OutputChunk => c.type === 'chunk');
+      const files = new Set<string>();
+      const visit = (c: OutputChunk) => {
+        if (files.has(c.fileName)) return;
+        files.add(c.fileName);
+        for (const css of c.viteMetadata?.importedCss ?? []) files.add(css);
+        for (const f of [...c.imports, ...c.dynamicImports.filter((d) => /tweetnacl|nacl/i.test(d))]) {
+          const next = bundle[f];
+          if (next?.type === 'chunk') visit(next);
+        }
+      };
+      for (const c of chunks) if (c.isEntry) visit(c);
+      for (const page of OFFLINE_PAGES) {
+        const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(`/src/pages/${page}.tsx`));
+        if (chunk) visit(chunk);
+        else this.error(`no chunk for pages/${page}.tsx`);
+      }
+      const list = [...files].sort().map((f) => `/${f}`);
+      const version = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 12);
+      const source = readFileSync(fileURLToPath(new URL('./sw/sw.js', import.meta.url)), 'utf8')
+        .replace('var VERSION = __VERSION__;', `var VERSION = ${JSON.stringify(version)};`)
+        .replace('var PRECACHE = __PRECACHE__;', `var PRECACHE = ${JSON.stringify(list)};`);
+      if (source.includes('= __')) this.error('web/sw/sw.js: a placeholder was not filled');
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
 
 // The page a venue's poster opens (/v/{code}) is the one weak networks meet most. Its chunks
 // (see src/lazy.tsx) would be asked for only once the app's entry has arrived and run; this puts
@@ -40,7 +82,7 @@ function preloadCheckInPage(): Plugin {
 export default defineConfig({
   base: '/',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
-  plugins: [preloadCheckInPage()],
+  plugins: [preloadCheckInPage(), serviceWorker()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

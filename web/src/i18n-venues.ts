@@ -134,6 +134,16 @@ export const venuesVi = {
   self_admit: 'Mời bạn vào.',
   door_stop_ok: 'Đã hiểu',
   declareNow: 'Khai báo y tế',
+  scannerOffline: 'Mất mạng — {n} lượt quét đang chờ gửi',
+  scannerSending: 'Đang gửi {n} lượt quét đã lưu…',
+  scannerSignInToSend: 'Hãy đăng nhập lại để gửi {n} lượt quét đã lưu.',
+  scannerSent: 'Đã gửi các lượt quét lưu khi mất mạng: {n} được ghi nhận.',
+  offlineQrChecked: 'Mã QR cá nhân hợp lệ (kiểm tra trên máy, không cần mạng). Màu lúc cấp mã: {colour}.',
+  notVerifiableOffline: 'Chưa xác minh được khi mất mạng',
+  notVerifiableOfflineHint: 'Thẻ chỉ cho biết tên; tình trạng sức khỏe sẽ được kiểm tra khi có mạng.',
+  scanSavedOffline: 'Đã lưu lúc {time}, sẽ gửi khi có mạng.',
+  refusedScansTitle: 'Lượt quét lưu khi mất mạng cần xem lại',
+  lateDoNotAdmit: 'Không được vào — biết khi gửi lên: {reason}',
 };
 
 export const venuesEn: Record<keyof typeof venuesVi, string> = {
@@ -268,4 +278,14 @@ export const venuesEn: Record<keyof typeof venuesVi, string> = {
   self_admit: 'Please come in.',
   door_stop_ok: 'Understood',
   declareNow: 'Declare my health',
+  scannerOffline: 'Offline — {n} scans waiting',
+  scannerSending: 'Sending {n} saved scans…',
+  scannerSignInToSend: 'Sign in again to send {n} saved scans.',
+  scannerSent: 'The scans saved offline were sent: {n} recorded.',
+  offlineQrChecked: 'Personal QR valid (checked on this phone, without network). Colour when issued: {colour}.',
+  notVerifiableOffline: 'Not verifiable offline',
+  notVerifiableOfflineHint: 'A card only tells the name; the health status is checked once online.',
+  scanSavedOffline: 'Saved at {time}, will be sent when online.',
+  refusedScansTitle: 'Scans saved offline to look at again',
+  lateDoNotAdmit: 'Must not be admitted — learnt when sent: {reason}',
 };

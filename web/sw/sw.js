@@ -1,48 +1,85 @@
-// khaibao service worker: keeps the app shell and the last personal QR and certificate answers
-// so "my QR", the health book and the verifier open without a network. Network first (fresh data when online), the
-// cache when offline. Nothing else of the API is cached.
-const CACHE = 'kb-shell-v1';
-const SHELL = ['/', '/qr', '/verify', '/health-book', '/favicon.svg'];
+// khaibao service worker, emitted by the build (web/vite.config.ts, serviceWorker()) with
+// __VERSION__ and __PRECACHE__ filled in: the app shell and the chunks of the pages that must
+// open without network — the staff scanner, "my QR", the health book, the verifier and the
+// declaration form — are fetched at install, so a scanner opened once online opens offline.
+// Pages and API answers: network first, the cache when offline; only the personal QR, the
+// certificates (the health book) and the public keys are kept of the API. Hashed assets
+// (/assets/…) never change: cache first. Plain ES2019 script (no modules in service workers of
+// older browsers).
+var VERSION = __VERSION__;
+var SHELL_CACHE = 'kb-shell-' + VERSION;
+var DATA_CACHE = 'kb-data-v1';
+var PRECACHE = __PRECACHE__;
+var SHELL = ['/', '/favicon.svg'];
 
-self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).catch(() => {}).then(() => self.skipWaiting()));
+self.addEventListener('install', function (event) {
+  event.waitUntil(caches.open(SHELL_CACHE).then(function (cache) {
+    // One by one: a file that fails does not keep the others out.
+    return Promise.all(SHELL.concat(PRECACHE).map(function (url) {
+      return cache.add(url).catch(function () {});
+    }));
+  }).then(function () { return self.skipWaiting(); }));
 });
 
-self.addEventListener('activate', (event) => {
+self.addEventListener('activate', function (event) {
   event.waitUntil(
     caches.keys()
-      .then((names) => Promise.all(names.filter((n) => n !== CACHE).map((n) => caches.delete(n))))
-      .then(() => self.clients.claim()),
+      .then(function (names) {
+        return Promise.all(names.filter(function (n) { return n !== SHELL_CACHE && n !== DATA_CACHE; })
+          .map(function (n) { return caches.delete(n); }));
+      })
+      .then(function () { return self.clients.claim(); }),
   );
 });
 
-function cacheable(url, request) {
-  if (request.method !== 'GET' || url.origin !== self.location.origin) return false;
-  if (url.pathname === '/api/v1/keys') return true;
-  if (/^\/api\/v1\/people\/\d+\/qr$/.test(url.pathname)) return true;
-  if (/^\/api\/v1\/people\/\d+\/certificates$/.test(url.pathname)) return true;  // the health book
-  if (url.pathname.startsWith('/api/')) return false;
-  return true;  // the app shell: pages, scripts, styles, icons
+function keptApi(path) {
+  return path === '/api/v1/keys' || /^\/api\/v1\/people\/\d+\/(qr|certificates)$/.test(path);
 }
 
-self.addEventListener('fetch', (event) => {
-  const url = new URL(event.request.url);
-  if (!cacheable(url, event.request)) return;
-  event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
-    try {
-      const response = await fetch(event.request);
-      if (response.ok) cache.put(event.request, response.clone());
+function networkFirst(request, cacheName) {
+  return caches.open(cacheName).then(function (cache) {
+    return fetch(request).then(function (response) {
+      if (response.ok) cache.put(request, response.clone());
       return response;
-    } catch (err) {
-      const hit = await cache.match(event.request, { ignoreVary: true });
-      if (hit) return hit;
-      // Any page of the app is index.html.
-      if (event.request.mode === 'navigate') {
-        const shell = await cache.match('/');
-        if (shell) return shell;
-      }
-      throw err;
-    }
-  })());
+    }).catch(function (err) {
+      return caches.match(request, { ignoreVary: true }).then(function (hit) {
+        if (hit) return hit;
+        // Any page of the app is index.html.
+        if (request.mode === 'navigate') {
+          return caches.match('/', { ignoreVary: true }).then(function (shell) {
+            if (shell) return shell;
+            throw err;
+          });
+        }
+        throw err;
+      });
+    });
+  });
+}
+
+function cacheFirst(request) {
+  return caches.match(request, { ignoreVary: true }).then(function (hit) {
+    if (hit) return hit;
+    return caches.open(SHELL_CACHE).then(function (cache) {
+      return fetch(request).then(function (response) {
+        if (response.ok) cache.put(request, response.clone());
+        return response;
+      });
+    });
+  });
+}
+
+self.addEventListener('fetch', function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.indexOf('/api/') === 0) {
+    if (keptApi(url.pathname)) event.respondWith(networkFirst(request, DATA_CACHE));
+    return;
+  }
+  if (url.pathname.indexOf('/assets/') === 0) {
+    event.respondWith(cacheFirst(request));
+    return;
+  }
+  event.respondWith(networkFirst(request, SHELL_CACHE));
 });

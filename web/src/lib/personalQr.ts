@@ -77,27 +77,50 @@ export async function verifyOffline(payload: string, keys: PublicKey[], now = Da
   const keyId = Array.from(body.slice(2, 6), (b) => b.toString(16).padStart(2, '0')).join('');
   const key = keys.find((k) => k.key_id === keyId);
   if (!key) return { verdict: 'unknown_key', keyId };
-  let ok = false;
-  try {
-    const imported = await crypto.subtle.importKey('raw', base64urlDecode(key.public_key), { name: 'Ed25519' }, true,
-      ['verify']);
-    ok = await crypto.subtle.verify({ name: 'Ed25519' }, imported, signature, body);
-  } catch {
-    ok = false;
-  }
+  const ok = await verifyEd25519(base64urlDecode(key.public_key), signature, body);
   if (!ok) return { verdict: 'forged', keyId };
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  // Two 32-bit halves, not getBigUint64: BigInt is newer than some phones (Safari before 14).
+  const u64 = (at: number) => view.getUint32(at) * 2 ** 32 + view.getUint32(at + 4);
   const result: OfflineVerdict = {
     verdict: 'valid',
     colour: COLOURS[body[1]],
     keyId,
-    tokenId: Number(view.getBigUint64(6)),
-    personId: Number(view.getBigUint64(14)),
+    tokenId: u64(6),
+    personId: u64(14),
     issuedAt: view.getUint32(22),
     expiresAt: view.getUint32(26),
   };
   if (now / 1000 >= result.expiresAt!) result.verdict = 'expired';
   return result;
+}
+
+/**
+ * An Ed25519 signature check: WebCrypto where the browser has Ed25519 (Chromium 113+, Safari 17,
+ * Firefox 129), else tweetnacl (pure JavaScript, no BigInt), loaded only then.
+ */
+async function verifyEd25519(publicKey: Uint8Array<ArrayBuffer>, signature: Uint8Array<ArrayBuffer>,
+  message: Uint8Array<ArrayBuffer>): Promise<boolean> {
+  let key: CryptoKey | null = null;
+  try {
+    key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, true, ['verify']);
+  } catch {
+    key = null;  // no Ed25519 in this browser's WebCrypto (or no WebCrypto at all)
+  }
+  if (key) {
+    try {
+      return await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message);
+    } catch {
+      return false;
+    }
+  }
+  try {
+    const loaded = await import('tweetnacl');
+    const nacl = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
+    return publicKey.length === 32 && nacl.sign.detached.verify(message, signature, publicKey);
+  } catch {
+    return false;
+  }
 }
 
 type QrCache = Record<string, PersonalQr>;
