@@ -124,6 +124,9 @@ export const declarationsVi = {
   verdictWhy_malformed: 'Đây không phải mã QR cá nhân của khaibao (bắt đầu bằng KB1.), hoặc mã bị thiếu, hỏng.',
   verdictWhy_unknown_key: 'Máy này chưa có khóa công khai để kiểm tra mã; hãy kết nối mạng một lần rồi thử lại.',
   colourWas: 'Màu trên mã: {colour}',
+  declarationKeptOffline: 'Chưa có mạng: tờ khai đã được lưu trên máy này và sẽ tự gửi khi có mạng. Mã QR mới có sau khi gửi.',
+  declarationsWaiting: '{n} tờ khai đang chờ gửi khi có mạng.',
+  declarationsSent: 'Đã có mạng: {n} tờ khai lưu trên máy đã được gửi.',
 };
 
 export const declarationsEn: Record<keyof typeof declarationsVi, string> = {
@@ -249,4 +252,7 @@ export const declarationsEn: Record<keyof typeof declarationsVi, string> = {
   verdictWhy_malformed: 'This is not a khaibao personal QR code (they start with KB1.), or the code is incomplete or damaged.',
   verdictWhy_unknown_key: 'This device has no public key to check the code yet; connect to the network once and try again.',
   colourWas: 'Colour on the code: {colour}',
+  declarationKeptOffline: 'No network: the declaration is kept on this phone and will be sent once online. The new QR comes after sending.',
+  declarationsWaiting: '{n} declarations waiting to be sent when online.',
+  declarationsSent: 'Back online: {n} declarations kept on this phone were sent.',
 };

@@ -6,6 +6,43 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n, errorKey, type Translate } from '../i18n';
 import { ApiError, api, setToken } from '../api';
 import { navigate } from '../router';
+import { pendingDeclarations, sendPendingDeclarations } from '../lib/pendingDeclarations';
+
+/** Dispatched on window when a declaration was kept to send later. */
+export const DECLARATION_KEPT_EVENT = 'kb:declaration-kept';
+
+/**
+ * Declarations kept while offline (lib/pendingDeclarations.ts): sent when a signed-in page opens
+ * or the network returns, and said so on screen.
+ */
+function PendingDeclarations() {
+  const { t } = useI18n();
+  const [waiting, setWaiting] = useState(() => pendingDeclarations().length);
+  const [sent, setSent] = useState(0);
+  useEffect(() => {
+    let live = true;
+    const send = () => {
+      if (!pendingDeclarations().length) return;
+      void sendPendingDeclarations().then((n) => {
+        if (!live) return;
+        setWaiting(pendingDeclarations().length);
+        if (n) setSent(n);
+      });
+    };
+    const again = () => setWaiting(pendingDeclarations().length);
+    send();
+    window.addEventListener('online', send);
+    window.addEventListener(DECLARATION_KEPT_EVENT, again);
+    return () => {
+      live = false;
+      window.removeEventListener('online', send);
+      window.removeEventListener(DECLARATION_KEPT_EVENT, again);
+    };
+  }, []);
+  if (waiting) return <p class="offline-banner" role="status" data-testid="declarations-waiting">{t('declarationsWaiting', { n: waiting })}</p>;
+  if (sent) return <p class="success" role="status" data-testid="declarations-sent">{t('declarationsSent', { n: sent })}</p>;
+  return null;
+}
 
 export function Layout(props: { signedIn?: boolean; children: ComponentChildren }) {
   const { lang, setLang, t } = useI18n();
@@ -46,7 +83,7 @@ export function Layout(props: { signedIn?: boolean; children: ComponentChildren 
           )}
         </div>
       </header>
-      <main class="content">{props.children}</main>
+      <main class="content">{props.signedIn && <PendingDeclarations />}{props.children}</main>
     </div>
   );
 }

@@ -1,15 +1,36 @@
 // The health declaration: phone-first, big touch targets, prefilled from the person's last
-// declaration so an update takes seconds. On success it goes straight to the new QR.
+// declaration so an update takes seconds. On success it goes straight to the new QR. Without
+// network the form still opens (the service worker, and the person as last loaded) and a
+// declaration is kept on the phone and sent when the network returns (lib/pendingDeclarations.ts).
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, type Area } from '../api';
-import { declarationsApi, type DeclarationInput, type EntryDetails, type Person } from '../api-declarations';
+import { ApiError, api, type Area } from '../api';
+import { declarationsApi, type Declaration, type DeclarationInput, type EntryDetails, type Person } from '../api-declarations';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { linkClick, navigate } from '../router';
-import { Field, FormError, Layout, errorText, fieldErrors, hasErrors, type FieldErrors } from '../components/ui';
+import { DECLARATION_KEPT_EVENT, Field, FormError, Layout, errorText, fieldErrors, hasErrors, type FieldErrors } from '../components/ui';
 import { AddressPicker } from '../components/AddressPicker';
 import { AreaSelect } from '../components/AreaSelect';
 import { countries } from '../lib/countries';
-import { cacheQr } from '../lib/personalQr';
+import { cacheQr, registerServiceWorker } from '../lib/personalQr';
+import { keepDeclaration } from '../lib/pendingDeclarations';
+
+interface FormStart { person: Person; last: Declaration | null }
+const formKey = (personId: string) => `kb_declare_form_${personId}`;
+
+/** The person and their last declaration, from the server, or as last loaded when offline. */
+async function loadForm(personId: string): Promise<FormStart> {
+  try {
+    const [person, history] = await Promise.all([declarationsApi.person(personId), declarationsApi.history(personId)]);
+    const start = { person, last: history.declarations[0] ?? null };
+    try { localStorage.setItem(formKey(personId), JSON.stringify(start)); } catch { /* not kept */ }
+    return start;
+  } catch (e) {
+    let kept: FormStart | null = null;
+    try { kept = JSON.parse(localStorage.getItem(formKey(personId)) || 'null') as FormStart | null; } catch { kept = null; }
+    if (kept && e instanceof ApiError && e.code === 'network') return kept;
+    throw e;
+  }
+}
 import { StatusDot, useSignedIn } from './People';
 
 const SYMPTOMS = ['fever', 'cough', 'shortness_of_breath', 'sore_throat', 'loss_of_taste_smell', 'fatigue'];
@@ -104,10 +125,8 @@ function Checks(props: {
 /** /declare/:id */
 export function Declare({ personId }: { personId: string }) {
   const { t, lang } = useI18n();
-  const { data, error } = useSignedIn(async () => {
-    const [person, history] = await Promise.all([declarationsApi.person(personId), declarationsApi.history(personId)]);
-    return { person, last: history.declarations[0] ?? null };
-  }, [personId]);
+  const { data, error } = useSignedIn(() => loadForm(personId), [personId]);
+  const [keptOffline, setKeptOffline] = useState(false);
   const [form, setForm] = useState<DeclarationInput | null>(null);
   const [entry, setEntry] = useState<EntryDetails>(emptyEntry);
   const [provinces, setProvinces] = useState<Area[]>([]);
@@ -115,7 +134,10 @@ export function Declare({ personId }: { personId: string }) {
   const [errors, setErrors] = useState<FieldErrors<DeclarationField>>({});
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => { api.provinces().then(setProvinces, () => setProvinces([])); }, []);
+  useEffect(() => {
+    registerServiceWorker();
+    api.provinces().then(setProvinces, () => setProvinces([]));
+  }, []);
   useEffect(() => {
     if (!data) return;
     const last = data.last;
@@ -160,6 +182,12 @@ export function Declare({ personId }: { personId: string }) {
       });
       navigate(`/qr/${r.person_id}?declared=1`);
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'network' && keepDeclaration(body)) {
+        setKeptOffline(true);
+        window.dispatchEvent(new Event(DECLARATION_KEPT_EVENT));
+        requestAnimationFrame(() => document.querySelector('[data-testid=declaration-kept]')?.scrollIntoView({ block: 'center' }));
+        return;
+      }
       setErrors(fieldErrors(err, t, DECLARATION_FIELDS));
       requestAnimationFrame(() => document.querySelector('.has-error, .form-error')?.scrollIntoView({ block: 'center' }));
     } finally {
@@ -178,6 +206,7 @@ export function Declare({ personId }: { personId: string }) {
         <h1>{t('declareTitle')}</h1>
         <p class="h-sub" data-testid="declare-for">{t('declareFor', { name: person.full_name })}</p>
         {data.last && <p class="success" data-testid="prefilled">{t('prefilled')}</p>}
+        {keptOffline && <p class="offline-banner" role="status" data-testid="declaration-kept">{t('declarationKeptOffline')}</p>}
         <form onSubmit={submit} noValidate data-testid="declaration-form">
           <FormError message={errors.form} />
           <fieldset class="field choice-group">
