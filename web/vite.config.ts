@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
-// The pages that must open without network once seen online (web/sw/sw.js precaches them).
-const OFFLINE_PAGES = ['Scanner', 'MyQr', 'Vaccination', 'Verify', 'Declare'];  // Vaccination: the health book
+// The citizen's pages that must open without network (web/sw/sw.js precaches them; the staff
+// scanner keeps what it loaded itself). Vaccination holds the health book.
+const OFFLINE_PAGES = ['MyQr', 'Vaccination', 'Verify', 'Declare'];
 
 // Emits /sw.js from web/sw/sw.js with the files to fetch at install: the entry, its styles, and
 // each offline page's chunk with what it imports (hashed names, known only here), and a version

@@ -121,6 +121,18 @@ describe('the door scanner offline', () => {
     await phone.page.locator('[data-testid=scanner-venue]').waitFor();
     await phone.page.evaluate(() => navigator.serviceWorker.ready);
     await phone.page.waitForFunction(() => JSON.parse(localStorage.getItem('kb_qr_keys') || '[]').length > 0);
+    // The scanner's own code is kept by the worker once the page has told it what it loaded.
+    const scannerKept = () => phone.page.evaluate(async () => {
+      for (const name of await caches.keys()) {
+        const keys = await (await caches.open(name)).keys();
+        if (keys.some((r) => /\/assets\/Scanner-/.test(r.url)) && keys.some((r) => /\/assets\/jsQR-/.test(r.url))) return true;
+      }
+      return false;
+    });
+    for (let i = 0; !(await scannerKept()); i++) {
+      assert.ok(i < 100, 'the service worker kept the scanner page');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await phone.context.close();
 
     // Offline: the page opens, and the personal QR is checked on the phone.

@@ -1,7 +1,9 @@
 // khaibao service worker, emitted by the build (web/vite.config.ts, serviceWorker()) with
-// __VERSION__ and __PRECACHE__ filled in: the app shell and the chunks of the pages that must
-// open without network — the staff scanner, "my QR", the health book, the verifier and the
-// declaration form — are fetched at install, so a scanner opened once online opens offline.
+// __VERSION__ and __PRECACHE__ filled in: the app shell and the chunks of the citizen's pages
+// that must open without network — "my QR", the health book, the verifier and the declaration
+// form — are fetched at install. A page that registers the worker also sends the files it
+// loaded before the worker controlled it ({type: 'keep'}), so the staff scanner, opened once
+// online, opens offline without every citizen's phone fetching the scanner's code.
 // Pages and API answers: network first, the cache when offline; only the personal QR, the
 // certificates (the health book) and the public keys are kept of the API. Hashed assets
 // (/assets/…) never change: cache first. Plain ES2019 script (no modules in service workers of
@@ -30,6 +32,24 @@ self.addEventListener('activate', function (event) {
       })
       .then(function () { return self.clients.claim(); }),
   );
+});
+
+self.addEventListener('message', function (event) {
+  var data = event.data || {};
+  if (data.type !== 'keep' || !Array.isArray(data.urls)) return;
+  var urls = data.urls.filter(function (u) {
+    try {
+      var url = new URL(u, self.location.origin);
+      return url.origin === self.location.origin && url.pathname.indexOf('/assets/') === 0;
+    } catch (e) {
+      return false;
+    }
+  });
+  event.waitUntil(caches.open(SHELL_CACHE).then(function (cache) {
+    return Promise.all(urls.map(function (u) {
+      return cache.match(u).then(function (hit) { return hit || cache.add(u); }).catch(function () {});
+    }));
+  }));
 });
 
 function keptApi(path) {

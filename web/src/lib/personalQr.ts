@@ -167,11 +167,21 @@ export async function forgetCachedQrs(): Promise<void> {
   }
 }
 
-/** Registers the service worker that keeps the app shell and the last QR for offline use. */
+/**
+ * Registers the service worker that keeps the app shell and the last QR for offline use, and
+ * has it keep the scripts and styles this page loaded before it was in control, so the page
+ * opens offline next time.
+ */
 export function registerServiceWorker(): void {
-  if ('serviceWorker' in navigator && location.protocol !== 'file:') {
-    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {
+  if (!('serviceWorker' in navigator) || location.protocol === 'file:') return;
+  navigator.serviceWorker.register('/sw.js', { scope: '/' })
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      const urls = performance.getEntriesByType('resource').map((e) => e.name)
+        .filter((u) => u.indexOf(`${location.origin}/assets/`) === 0);
+      registration.active?.postMessage({ type: 'keep', urls });
+    })
+    .catch(() => {
       /* no offline support; everything else works */
     });
-  }
 }
