@@ -37,7 +37,7 @@ std::optional<BucketRule> parse_bucket_rule(std::string_view text) {
 std::optional<double> TokenBuckets::take(std::string_view key,
                                          std::chrono::steady_clock::time_point now) {
   if (rule_.per_second <= 0) return std::nullopt;
-  Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
+  Shard& shard = shards_[KeyHash{}(key) % kShards];
   std::lock_guard lock(shard.mutex);
   if (now - shard.swept > kSweepEvery) {
     // A bucket idle long enough to be full again is the same as no bucket.
@@ -45,7 +45,9 @@ std::optional<double> TokenBuckets::take(std::string_view key,
     std::erase_if(shard.buckets, [&](const auto& kv) { return now - kv.second.at > full_after; });
     shard.swept = now;
   }
-  auto [it, fresh] = shard.buckets.try_emplace(std::string(key), Bucket{rule_.burst, now});
+  auto it = shard.buckets.find(key);
+  const bool fresh = it == shard.buckets.end();
+  if (fresh) it = shard.buckets.emplace(std::string(key), Bucket{rule_.burst, now}).first;
   Bucket& b = it->second;
   if (!fresh) {
     double elapsed = std::chrono::duration<double>(now - b.at).count();

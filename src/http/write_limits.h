@@ -13,6 +13,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -47,9 +48,14 @@ class TokenBuckets {
     double tokens;
     std::chrono::steady_clock::time_point at;
   };
+  // Looks keys up by string_view: a write to an existing bucket allocates nothing.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
   struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, Bucket> buckets;
+    std::unordered_map<std::string, Bucket, KeyHash, std::equal_to<>> buckets;
     std::chrono::steady_clock::time_point swept{};
   };
   static constexpr size_t kShards = 32;
