@@ -317,11 +317,13 @@ Status record_login_failure(store::Connection& c, const AuthConfig& config,
 Result<Session> open_staff_session(store::Connection& c, const AuthConfig& config, const User& user,
                                    std::string_view client_ip, int64_t now) {
   KB_TRY(c.exec(kDeleteRateLimit, {fmt::format("login:{}", user.username)}));
-  KB_TRY(audit::record(c, {.at = now,
-                           .actor_id = user.id,
-                           .action = "login",
-                           .subject = fmt::format("user:{}", user.id),
-                           .detail = client_ip}));
+  KB_TRY(audit::record(c,
+                       {.at = now,
+                        .actor_id = user.id,
+                        .action = "login",
+                        .subject = fmt::format("user:{}", user.id),
+                        .detail = client_ip},
+                       user));
   return open_session(c, user, config.staff_session_seconds, now);
 }
 

@@ -47,23 +47,14 @@ Result<std::vector<int64_t>> people_of(store::Connection& c, const Entry& e) {
   return people;
 }
 
-}  // namespace
-
-Status record(store::Connection& c, const Entry& e) {
-  ChainedEntry chained;
+// Chains and inserts `e` with the actor's role and area already in `chained`.
+Status insert(store::Connection& c, const Entry& e, ChainedEntry chained) {
   chained.at = e.at;
   chained.actor_id = e.actor_id;
   chained.action = e.action;
   chained.subject = e.subject;
   chained.reason = e.reason;
   chained.detail = e.detail;
-  if (e.actor_id) {
-    KB_ASSIGN(auto actor, c.query_one(kActor, {*e.actor_id}));
-    if (actor) {
-      chained.actor_role = actor->str(0);
-      chained.actor_area = actor->str(1) == "national" ? "national" : actor->str(2);
-    }
-  }
   KB_ASSIGN(chained.people, people_of(c, e));
   KB_ASSIGN(Place place, next_place(c, e.at));
   chained.chain = place.chain;
@@ -82,6 +73,31 @@ Status record(store::Connection& c, const Entry& e) {
   for (int64_t person : chained.people) KB_TRY(c.exec(kInsertAuditPerson, {person, row->i64(0)}));
   advance(c, place, std::move(chained.hash));
   return {};
+}
+
+std::string area_name(const areas::Jurisdiction& j) {
+  return j.level == areas::Jurisdiction::Level::kNational ? "national" : j.code;
+}
+
+}  // namespace
+
+Status record(store::Connection& c, const Entry& e) {
+  ChainedEntry chained;
+  if (e.actor_id) {
+    KB_ASSIGN(auto actor, c.query_one(kActor, {*e.actor_id}));
+    if (actor) {
+      chained.actor_role = actor->str(0);
+      chained.actor_area = actor->str(1) == "national" ? "national" : actor->str(2);
+    }
+  }
+  return insert(c, e, std::move(chained));
+}
+
+Status record(store::Connection& c, const Entry& e, const accounts::User& actor) {
+  ChainedEntry chained;
+  chained.actor_role = accounts::role_name(actor.role);
+  if (actor.jurisdiction) chained.actor_area = area_name(*actor.jurisdiction);
+  return insert(c, e, std::move(chained));
 }
 
 }  // namespace kb::audit

@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 
+#include "accounts/accounts.h"
 #include "store/database.h"
 
 namespace kb::audit {
@@ -28,5 +29,8 @@ struct Entry {
 // Records the entry with the actor's role and area as they are now, chained to the entry
 // before it on this connection's chain.
 Status record(store::Connection& c, const Entry& entry);
+// The same, with the actor as the caller already holds them (entry.actor_id is actor.id): their
+// role and area are taken from `actor` instead of read again from users.
+Status record(store::Connection& c, const Entry& entry, const accounts::User& actor);
 
 }  // namespace kb::audit

@@ -661,12 +661,14 @@ Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& ru
   if (!row) return internal("insert into cases returned no id");
   int64_t id = row->i64(0);
   KB_TRY(c.exec(kCloseOpenContactsOf, {person.id, id, official.id, now}));
-  KB_TRY(audit::record(c, {now,
-                           official.id,
-                           "case.create",
-                           fmt::format("case:{}", id),
-                           {},
-                           fmt::format("person:{}", person.id)}));
+  KB_TRY(audit::record(c,
+                       {now,
+                        official.id,
+                        "case.create",
+                        fmt::format("case:{}", id),
+                        {},
+                        fmt::format("person:{}", person.id)},
+                       official));
   KB_TRY(refresh_health(c, person.id, now));
   KB_ASSIGN(auto kase, find_case(c, id));
   KB_ASSIGN(TraceSummary sum, trace_and_store(c, rule, *kase, 1, now));
@@ -765,7 +767,8 @@ Result<Case> close_case(store::Connection& c, const accounts::User& official, in
   KB_TRY(refresh_health(c, kase->person_id, now));
   KB_TRY(audit::record(
       c,
-      {now, official.id, "case.close", fmt::format("case:{}", case_id), {}, status_name(outcome)}));
+      {now, official.id, "case.close", fmt::format("case:{}", case_id), {}, status_name(outcome)},
+      official));
   return std::move(*kase);
 }
 
@@ -793,8 +796,10 @@ Result<MarkedError> mark_error(store::Connection& c, const trace::ExposureRule& 
   }
   KB_ASSIGN(auto recalled, recall_tracing_notices(c, kase, reason, official.id, now));
   KB_TRY(audit::record(
-      c, {now, official.id, "case.error", fmt::format("case:{}", case_id), reason,
-          fmt::format("{} contacts voided, {} notices recalled", voided.size(), recalled.size())}));
+      c,
+      {now, official.id, "case.error", fmt::format("case:{}", case_id), reason,
+       fmt::format("{} contacts voided, {} notices recalled", voided.size(), recalled.size())},
+      official));
   KB_ASSIGN(auto after, find_case(c, case_id));
   return MarkedError{std::move(*after), std::move(recalled)};
 }
@@ -816,12 +821,14 @@ Result<StoredContact> decide_contact(store::Connection& c, const accounts::User&
   KB_TRY(c.exec(kSetContactStatus,
                 {contact_id, contact_status_name(decision), opt_param(until), official.id, now}));
   KB_TRY(refresh_health(c, k.person_id, now));
-  KB_TRY(audit::record(c, {now,
-                           official.id,
-                           "contact.decide",
-                           fmt::format("contact:{}", contact_id),
-                           {},
-                           contact_status_name(decision)}));
+  KB_TRY(audit::record(c,
+                       {now,
+                        official.id,
+                        "contact.decide",
+                        fmt::format("contact:{}", contact_id),
+                        {},
+                        contact_status_name(decision)},
+                       official));
   KB_ASSIGN(auto after, find_contact(c, contact_id));
   return std::move(*after);
 }

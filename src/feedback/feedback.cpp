@@ -318,8 +318,10 @@ Result<Report> record_call(store::Connection& c, const areas::AreaDirectory& are
   KB_ASSIGN(people::Person caller, checkin::person_for_phone(c, r.caller_phone, "", place, now));
   KB_ASSIGN(Report p, store_report(c, r, area, "hotline", r.caller_phone, std::nullopt, caller.id,
                                    official.id, page_url, now));
-  KB_TRY(audit::record(c, {now, official.id, "feedback.hotline", fmt::format("feedback:{}", p.id),
-                           "", p.tracking_number}));
+  KB_TRY(audit::record(c,
+                       {now, official.id, "feedback.hotline", fmt::format("feedback:{}", p.id), "",
+                        p.tracking_number},
+                       official));
   return p;
 }
 

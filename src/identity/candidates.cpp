@@ -246,8 +246,10 @@ Result<Candidate> dismiss(store::Connection& c, const accounts::User& official, 
     return Error{ErrorKind::kConflict, "candidate_closed",
                  fmt::format("this pair is already {}", pair_status_name(k.status)), "id"};
   }
-  KB_TRY(audit::record(c, {now, official.id, "identity.dismiss", fmt::format("candidate:{}", id),
-                           reason, fmt::format("person:{} person:{}", k.person_id, k.match_id)}));
+  KB_TRY(audit::record(c,
+                       {now, official.id, "identity.dismiss", fmt::format("candidate:{}", id),
+                        reason, fmt::format("person:{} person:{}", k.person_id, k.match_id)},
+                       official));
   return candidate_for(c, official, id);
 }
 

@@ -27,13 +27,15 @@ Result<Resolved> enter_person(store::Connection& c, const areas::AreaDirectory& 
   a.door = "official";
   a.place = fmt::format("official:{}", official.id);
   KB_ASSIGN(Resolved r, find_or_create(c, a, now));
-  KB_TRY(audit::record(
-      c, {now,
-          official.id,
-          "identity.enter",
-          fmt::format("person:{}", r.person.id),
-          {},
-          fmt::format("{}; {} candidate pairs", how_name(r.how), r.candidates.size())}));
+  KB_TRY(
+      audit::record(c,
+                    {now,
+                     official.id,
+                     "identity.enter",
+                     fmt::format("person:{}", r.person.id),
+                     {},
+                     fmt::format("{}; {} candidate pairs", how_name(r.how), r.candidates.size())},
+                    official));
   return r;
 }
 

@@ -409,7 +409,8 @@ Result<Merged> carry_out(store::Connection& c, const accounts::User& official,
   KB_TRY(audit::record(
       c,
       {now, official.id, "identity.merge", fmt::format("person:{}", keep.id), reason,
-       fmt::format("person:{} merged in (merge {}, {} changes)", gone.id, merge_id, log.count())}));
+       fmt::format("person:{} merged in (merge {}, {} changes)", gone.id, merge_id, log.count())},
+      official));
   Merged out;
   KB_ASSIGN(out.merge, load_merge(c, merge_id));
   KB_ASSIGN(store::Rows active, c.query(kActiveCases, {keep.id}));
@@ -537,9 +538,11 @@ Result<Unmerged> unmerge(store::Connection& c, const accounts::User& official, i
   KB_TRY(cases::refresh_health(c, m.survivor_id, now));
   KB_TRY(cases::refresh_health(c, m.merged_id, now));
   KB_TRY(audit::record(
-      c, {now, official.id, "identity.unmerge", fmt::format("person:{}", m.survivor_id), reason,
-          fmt::format("merge {} undone: person:{} restored, {} values put back, {} kept", m.id,
-                      m.merged_id, out.restored, out.kept)}));
+      c,
+      {now, official.id, "identity.unmerge", fmt::format("person:{}", m.survivor_id), reason,
+       fmt::format("merge {} undone: person:{} restored, {} values put back, {} kept", m.id,
+                   m.merged_id, out.restored, out.kept)},
+      official));
   KB_ASSIGN(out.merge, load_merge(c, m.id));
   return out;
 }

@@ -479,8 +479,10 @@ Result<AreaLevel> set_override(store::Connection& c, const areas::AreaDirectory&
                                   {std::string_view(o.area_code), int64_t{o.level},
                                    std::string_view(o.reason), o.expires_at, official.id, now}));
   if (!row) return internal("insert into level_overrides returned no id");
-  KB_TRY(audit::record(c, {now, official.id, "level.override", fmt::format("area:{}", o.area_code),
-                           o.reason, fmt::format("level {} until {}", o.level, o.expires_at)}));
+  KB_TRY(audit::record(c,
+                       {now, official.id, "level.override", fmt::format("area:{}", o.area_code),
+                        o.reason, fmt::format("level {} until {}", o.level, o.expires_at)},
+                       official));
   KB_TRY(decide_all(c, areas, rule, now, o.area_code, Cause::kOverride));
   KB_ASSIGN(auto level, area_level(c, o.area_code));
   if (!level) return internal("the area has no level after recomputing");
@@ -499,7 +501,8 @@ Result<AreaLevel> lift_override(store::Connection& c, const areas::AreaDirectory
   if (lifted == 0)
     return make_error(ErrorKind::kNotFound, "no_override", "no override is in force on this area");
   KB_TRY(audit::record(
-      c, {now, official.id, "level.override.lift", fmt::format("area:{}", area_code), reason, ""}));
+      c, {now, official.id, "level.override.lift", fmt::format("area:{}", area_code), reason, ""},
+      official));
   KB_TRY(decide_all(c, areas, rule, now, area_code, Cause::kOverrideLifted));
   KB_ASSIGN(auto level, area_level(c, area_code));
   if (!level) return internal("the area has no level after recomputing");
@@ -550,8 +553,10 @@ Result<int64_t> import_population(store::Connection& c, const areas::AreaDirecto
     KB_TRY(
         c.exec(kUpsertPopulation, {std::string_view(r.ward_code), r.population, now, official.id}));
   }
-  KB_TRY(audit::record(c, {now, official.id, "levels.population.import", "", "",
-                           fmt::format("{} wards", rows.size())}));
+  KB_TRY(audit::record(
+      c,
+      {now, official.id, "levels.population.import", "", "", fmt::format("{} wards", rows.size())},
+      official));
   return static_cast<int64_t>(rows.size());
 }
 
@@ -565,8 +570,9 @@ Result<int64_t> import_coverage(store::Connection& c, const areas::AreaDirectory
     KB_TRY(c.exec(kUpsertCoverage,
                   {std::string_view(r.ward_code), r.adults, r.first_dose, now, official.id}));
   }
-  KB_TRY(audit::record(c, {now, official.id, "levels.coverage.import", "", "",
-                           fmt::format("{} wards", rows.size())}));
+  KB_TRY(audit::record(
+      c, {now, official.id, "levels.coverage.import", "", "", fmt::format("{} wards", rows.size())},
+      official));
   return static_cast<int64_t>(rows.size());
 }
 

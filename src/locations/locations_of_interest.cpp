@@ -119,12 +119,14 @@ Result<Location> publish(store::Connection& c, const trace::ExposureRule& rule,
                                                     ends_at, note, official.id, now}));
   if (!row) return internal("insert into locations_of_interest returned no id");
   int64_t id = row->i64(0);
-  KB_TRY(audit::record(c, {now,
-                           official.id,
-                           "location_of_interest.publish",
-                           fmt::format("location:{}", id),
-                           {},
-                           fmt::format("case:{}", case_id)}));
+  KB_TRY(audit::record(c,
+                       {now,
+                        official.id,
+                        "location_of_interest.publish",
+                        fmt::format("location:{}", id),
+                        {},
+                        fmt::format("case:{}", case_id)},
+                       official));
   KB_ASSIGN(auto stored, find(c, id));
   return std::move(*stored);
 }
@@ -152,12 +154,14 @@ Result<Location> withdraw(store::Connection& c, const accounts::User& official, 
     return Error{ErrorKind::kConflict, "already_withdrawn", "this location is withdrawn already",
                  "id"};
   }
-  KB_TRY(audit::record(c, {now,
-                           official.id,
-                           "location_of_interest.withdraw",
-                           fmt::format("location:{}", location_id),
-                           {},
-                           {}}));
+  KB_TRY(audit::record(c,
+                       {now,
+                        official.id,
+                        "location_of_interest.withdraw",
+                        fmt::format("location:{}", location_id),
+                        {},
+                        {}},
+                       official));
   KB_ASSIGN(auto stored, find(c, location_id));
   return std::move(*stored);
 }
@@ -193,12 +197,14 @@ Result<Presence> report_presence(store::Connection& c, const trace::ExposureRule
     return std::move(contact).error();
   }
   KB_TRY(c.exec(kInsertReport, {location_id, person, contact->contact.id, citizen.id, now}));
-  KB_TRY(audit::record(c, {now,
-                           citizen.id,
-                           "location_of_interest.report",
-                           fmt::format("location:{}", location_id),
-                           {},
-                           fmt::format("person:{}", person)}));
+  KB_TRY(audit::record(c,
+                       {now,
+                        citizen.id,
+                        "location_of_interest.report",
+                        fmt::format("location:{}", location_id),
+                        {},
+                        fmt::format("person:{}", person)},
+                       citizen));
   KB_ASSIGN(auto stored, find(c, location_id));
   return Presence{std::move(*stored), std::move(*contact)};
 }

@@ -412,8 +412,10 @@ Result<Alert> acknowledge_alert(store::Connection& c, const accounts::User& offi
         notify::announce(c, notify::Wake{{}, board_keys(*order), false}, notify::Channel::kBoards));
   }
   KB_TRY(audit::record(
-      c, {now, official.id, "monitoring.acknowledge", fmt::format("monitoring_alert:{}", a.id),
-          note, fmt::format("order:{}", a.order_id)}));
+      c,
+      {now, official.id, "monitoring.acknowledge", fmt::format("monitoring_alert:{}", a.id), note,
+       fmt::format("order:{}", a.order_id)},
+      official));
   KB_ASSIGN(auto after, c.query_one(kSelectAlert, {alert_id}));
   return alert_from_row(*after);
 }

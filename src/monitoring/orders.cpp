@@ -240,13 +240,13 @@ Status tally(store::Connection& c, const Order& o, int64_t delta) {
 Status audit_action(store::Connection& c, const accounts::User& official, std::string_view action,
                     const Order& o, std::string_view reason, std::string_view detail, int64_t now) {
   std::string subject = fmt::format("monitoring_order:{}", o.id);
-  return audit::record(c, {now, official.id, action, subject, reason, detail});
+  return audit::record(c, {now, official.id, action, subject, reason, detail}, official);
 }
 Status audit_area(store::Connection& c, const accounts::User& official, std::string_view action,
                   const AreaOrder& a, std::string_view reason, std::string_view detail,
                   int64_t now) {
   std::string subject = fmt::format("monitoring_area:{}", a.id);
-  return audit::record(c, {now, official.id, action, subject, reason, detail});
+  return audit::record(c, {now, official.id, action, subject, reason, detail}, official);
 }
 
 Status announce_board(store::Connection& c, const std::vector<std::string>& keys) {

@@ -103,7 +103,8 @@ Result<Broadcast> create_broadcast(store::Connection& c, const BroadcastPolicy& 
   std::string detail =
       std::string(status) + " " + audience + " people=" + std::to_string(b.audience_size);
   KB_TRY(audit::record(
-      c, {now, sender.id, pending ? "broadcast.request" : "broadcast.send", subject, "", detail}));
+      c, {now, sender.id, pending ? "broadcast.request" : "broadcast.send", subject, "", detail},
+      sender));
   return find_broadcast(c, id);
 }
 
@@ -139,7 +140,7 @@ Result<Broadcast> approve_broadcast(store::Connection& c, const areas::AreaDirec
                       "this broadcast is not waiting for approval");
   KB_TRY(publish(c, id, b.audience, now));
   std::string subject = subject_of(id);
-  KB_TRY(audit::record(c, {now, approver.id, "broadcast.approve", subject, "", ""}));
+  KB_TRY(audit::record(c, {now, approver.id, "broadcast.approve", subject, "", ""}, approver));
   return find_broadcast(c, id);
 }
 
@@ -158,7 +159,7 @@ Result<Broadcast> recall_broadcast(store::Connection& c, const areas::AreaDirect
   KB_TRY(announce(c, Wake{{}, b.audience.area_codes(), false}));
   std::string subject = subject_of(id);
   std::string detail = "was " + b.status + "; cancelled deliveries=" + std::to_string(cancelled);
-  KB_TRY(audit::record(c, {now, actor.id, "broadcast.recall", subject, reason, detail}));
+  KB_TRY(audit::record(c, {now, actor.id, "broadcast.recall", subject, reason, detail}, actor));
   return find_broadcast(c, id);
 }
 
@@ -237,7 +238,7 @@ Result<std::vector<Sent>> send_to_people(store::Connection& c, const accounts::U
     if (sent.created) {
       std::string subject = "person:" + std::to_string(person);
       std::string detail = subject_of(sent.id);
-      KB_TRY(audit::record(c, {now, sender.id, "message.send", subject, "", detail}));
+      KB_TRY(audit::record(c, {now, sender.id, "message.send", subject, "", detail}, sender));
     }
     out.push_back(sent);
   }

@@ -326,7 +326,8 @@ Result<Organisation> register_organisation(store::Connection& c, const areas::Ar
   if (!row) return internal("insert into organisations returned no id");
   int64_t id = row->i64(0);
   KB_TRY(audit::record(
-      c, {now, manager.id, "organisation.create", fmt::format("organisation:{}", id), {}, n.name}));
+      c, {now, manager.id, "organisation.create", fmt::format("organisation:{}", id), {}, n.name},
+      manager));
   KB_ASSIGN(auto o, find(c, id));
   return std::move(*o);
 }
@@ -357,12 +358,14 @@ Result<Organisation> set_check(store::Connection& c, const accounts::User& manag
   if (hour < 0 || hour > 23) return invalid("hour", "out_of_range", "the hour is 0 to 23");
   KB_ASSIGN(Organisation o, managed(c, manager, id));
   KB_TRY(c.exec(kSetCheck, {o.id, check_name(check), int64_t{hour}, now}));
-  KB_TRY(audit::record(c, {now,
-                           manager.id,
-                           "organisation.check",
-                           fmt::format("organisation:{}", o.id),
-                           {},
-                           fmt::format("{} at {}:00", check_name(check), hour)}));
+  KB_TRY(audit::record(c,
+                       {now,
+                        manager.id,
+                        "organisation.check",
+                        fmt::format("organisation:{}", o.id),
+                        {},
+                        fmt::format("{} at {}:00", check_name(check), hour)},
+                       manager));
   o.check = check;
   o.check_hour = hour;
   return o;
@@ -400,13 +403,15 @@ Result<RosterReport> import_roster(store::Connection& c, const accounts::User& m
     ++report.updated;
   }
   report.written = true;
-  KB_TRY(audit::record(c, {now,
-                           manager.id,
-                           "organisation.roster",
-                           fmt::format("organisation:{}", o.id),
-                           {},
-                           fmt::format("{} rows: {} added, {} updated, {} refused", report.rows,
-                                       report.added, report.updated, report.refused.size())}));
+  KB_TRY(audit::record(c,
+                       {now,
+                        manager.id,
+                        "organisation.roster",
+                        fmt::format("organisation:{}", o.id),
+                        {},
+                        fmt::format("{} rows: {} added, {} updated, {} refused", report.rows,
+                                    report.added, report.updated, report.refused.size())},
+                       manager));
   return report;
 }
 
@@ -415,12 +420,14 @@ Status remove_member(store::Connection& c, const accounts::User& manager, int64_
   KB_ASSIGN(Organisation o, managed(c, manager, id));
   KB_ASSIGN(int64_t removed, c.exec(kDeleteMember, {o.id, member_id}));
   if (removed == 0) return make_error(ErrorKind::kNotFound, "member_not_found", "no such member");
-  return audit::record(c, {now,
-                           manager.id,
-                           "organisation.member.remove",
-                           fmt::format("organisation:{}", o.id),
-                           {},
-                           fmt::format("member:{}", member_id)});
+  return audit::record(c,
+                       {now,
+                        manager.id,
+                        "organisation.member.remove",
+                        fmt::format("organisation:{}", o.id),
+                        {},
+                        fmt::format("member:{}", member_id)},
+                       manager);
 }
 
 Result<Coverage> coverage(store::Connection& c, const Organisation& o, int64_t day) {

@@ -561,7 +561,8 @@ Result<Listed> list_import(store::Connection& c, const accounts::User& official,
   KB_ASSIGN(Listed out, list_many(c, campaign_id, people, import_id, now));
   std::string subject = fmt::format("vaccination_campaign:{}", campaign_id);
   std::string detail = fmt::format("import:{} added {}", import_id, out.added);
-  KB_TRY(audit::record(c, {now, official.id, "vaccination.list_import", subject, "", detail}));
+  KB_TRY(audit::record(c, {now, official.id, "vaccination.list_import", subject, "", detail},
+                       official));
   return out;
 }
 
@@ -606,7 +607,8 @@ Result<std::vector<Invitee>> invitees(store::Connection& c, const accounts::User
   }
   std::string subject = fmt::format("vaccination_campaign:{}", campaign_id);
   std::string detail = fmt::format("{} people", out.size());
-  KB_TRY(audit::record(c, {now, official.id, "vaccination.list", subject, reason, detail}));
+  KB_TRY(
+      audit::record(c, {now, official.id, "vaccination.list", subject, reason, detail}, official));
   return out;
 }
 
@@ -652,8 +654,10 @@ Result<SentInvitations> send_invitations(store::Connection& c, const accounts::U
     if (!a.slot_id) ++out.unassigned;
   }
   std::string subject = fmt::format("vaccination_campaign:{}", campaign_id);
-  KB_TRY(audit::record(c, {now, official.id, "vaccination.invite", subject, "",
-                           fmt::format("{} invited", out.invited)}));
+  KB_TRY(audit::record(
+      c,
+      {now, official.id, "vaccination.invite", subject, "", fmt::format("{} invited", out.invited)},
+      official));
   return out;
 }
 
@@ -749,8 +753,10 @@ Result<Invitation> attendee(store::Connection& c, const accounts::User& user, in
   }
   KB_TRY(access::vaccinates_at(user, role, inv->campaign.province_code, inv->campaign.ward_code));
   std::string subject = fmt::format("person:{}", inv->person_id);
-  KB_TRY(audit::record(c, {now, user.id, "vaccination.scan", subject, "vaccination site",
-                           fmt::format("venue:{}", venue_id)}));
+  KB_TRY(audit::record(c,
+                       {now, user.id, "vaccination.scan", subject, "vaccination site",
+                        fmt::format("venue:{}", venue_id)},
+                       user));
   return inv;
 }
 
@@ -811,8 +817,10 @@ Result<Dose> record_dose(store::Connection& c, const accounts::User& user, const
                                 std::string_view(cert.text), std::string_view(cert.certificate_id),
                                 std::string_view(cert.kid), cert.issued_at, cert.expires_at}));
   KB_TRY(c.exec(kSetVaccinated, {n.campaign_id, n.person_id, opt(slot_id)}));
-  KB_TRY(audit::record(c, {now, user.id, "vaccination.dose", fmt::format("person:{}", n.person_id),
-                           "", fmt::format("campaign:{} dose {}", n.campaign_id, n.dose_number)}));
+  KB_TRY(audit::record(c,
+                       {now, user.id, "vaccination.dose", fmt::format("person:{}", n.person_id), "",
+                        fmt::format("campaign:{} dose {}", n.campaign_id, n.dose_number)},
+                       user));
   KB_ASSIGN(auto stored, c.query_one(kSelectDose, {row->i64(0)}));
   return dose_from(*stored);
 }
@@ -837,8 +845,10 @@ Result<Reaction> record_reaction(store::Connection& c, const accounts::User& use
   }
   if (description.empty()) return invalid("description", "missing_field", "describe the reaction");
   KB_ASSIGN(auto id, c.query_one(kInsertReaction, {dose_id, severity, description, user.id, now}));
-  KB_TRY(audit::record(c, {now, user.id, "vaccination.reaction",
-                           fmt::format("person:{}", dose.person_id), "", std::string(severity)}));
+  KB_TRY(audit::record(c,
+                       {now, user.id, "vaccination.reaction",
+                        fmt::format("person:{}", dose.person_id), "", std::string(severity)},
+                       user));
   return Reaction{id->i64(0), dose_id, std::string(severity), std::string(description), now};
 }
 
@@ -858,7 +868,8 @@ Result<std::vector<Dose>> certificates_of(store::Connection& c, const accounts::
     return invalid("reason", "missing_reason", "give a reason for reading personal data");
   }
   KB_TRY(audit::record(
-      c, {now, user.id, "certificates.read", fmt::format("person:{}", person_id), reason, ""}));
+      c, {now, user.id, "certificates.read", fmt::format("person:{}", person_id), reason, ""},
+      user));
   return doses_of(c, person_id);
 }
 

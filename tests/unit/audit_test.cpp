@@ -140,6 +140,46 @@ TEST_P(AuditChain, TheSubjectNamesWhoseDataItWas) {
   EXPECT_EQ((*rows)[0].i64(0), 7);
 }
 
+// An actor the caller already holds is written with the role and area that reading users
+// would give, and the chain still verifies.
+TEST_P(AuditChain, AKnownActorIsWrittenAsTheUsersTableSaysIt) {
+  sql("INSERT INTO users(role, username, password_hash, jurisdiction_level, jurisdiction_code, "
+      "must_change_password, created_at) VALUES ('official', 'hcm.audit', 'x', 'province', '79', "
+      "0, 1)");
+  auto id = db_->read([](Connection& c) -> Result<int64_t> {
+    static constexpr store::Sql kId{"audit_test_user",
+                                    "SELECT id FROM users WHERE username = "
+                                    "'hcm.audit'"};
+    KB_ASSIGN(auto row, c.query_one(kId));
+    return row->i64(0);
+  });
+  ASSERT_TRUE(id.ok());
+  accounts::User official{
+      .id = *id,
+      .role = accounts::Role::kOfficial,
+      .jurisdiction = areas::Jurisdiction{areas::Jurisdiction::Level::kProvince, "79"}};
+  auto st = db_->writer().write_sync([&](Connection& c) -> Status {
+    KB_TRY(
+        record(c, {.at = kAt, .actor_id = *id, .action = "person.record", .subject = "person:7"}));
+    return record(
+        c, {.at = kAt + 1, .actor_id = *id, .action = "person.record", .subject = "person:7"},
+        official);
+  });
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  auto rows = db_->read([](Connection& c) {
+    static constexpr store::Sql kActors{"audit_test_actors",
+                                        "SELECT actor_role, actor_area FROM audit_log ORDER BY id"};
+    return c.query(kActors);
+  });
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  for (const auto& r : *rows) {
+    EXPECT_EQ(r.str(0), "official");
+    EXPECT_EQ(r.str(1), "79");
+  }
+  EXPECT_TRUE(verified().findings.empty()) << describe(verified());
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, AuditChain,
                          ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
                          [](const auto& info) {
