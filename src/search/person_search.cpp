@@ -130,8 +130,9 @@ Result<std::vector<people::Person>> find_people(store::Connection& c,
   }
   std::vector<int64_t> found;
   for (const auto& p : out) found.push_back(p.id);
-  KB_TRY(audit::record(c, {now, official.id, "person.search", "people", reason,
-                           query_detail(q, out.size()), found}));
+  KB_TRY(audit::record(
+      c, {now, official.id, "person.search", "people", reason, query_detail(q, out.size()), found},
+      official));
   return out;
 }
 
@@ -151,24 +152,18 @@ Result<PersonRecord> person_record(store::Connection& c, const accounts::User& o
   KB_ASSIGN(rec.visits, checkin::visits_of(c, ids, now - kRecordVisitDays * 86400, 500));
   KB_ASSIGN(auto rows, c.query(kCasesOfPerson, {person_id}));
   for (const auto& r : rows) rec.cases.push_back({r.i64(0), r.i64(1), r.str(2), r.str(3)});
-  KB_TRY(audit::record(
-      c, {now, official.id, "person.record", fmt::format("person:{}", person_id), reason,
-          fmt::format("{} declarations, {} visits, {} cases", rec.declarations.size(),
-                      rec.visits.size(), rec.cases.size())}));
+  KB_TRY(
+      audit::record(c,
+                    {now, official.id, "person.record", fmt::format("person:{}", person_id), reason,
+                     fmt::format("{} declarations, {} visits, {} cases", rec.declarations.size(),
+                                 rec.visits.size(), rec.cases.size())},
+                    official));
   return rec;
 }
 
-Result<std::vector<DeclarationRow>> export_declarations(
-    store::Connection& c, const areas::AreaDirectory& areas, const accounts::User& official,
-    const ExportQuery& q, std::string_view reason, std::string_view format, int64_t now) {
-  KB_ASSIGN(std::string area, dashboard::area_for(official, areas, q.area));
-  if (q.to <= q.from) return invalid("to", "before_from", "to is before from");
-  if (q.to - q.from > kMaxExportDays * 86400) {
-    return invalid("to", "range_too_long",
-                   fmt::format("export at most {} days at a time", kMaxExportDays));
-  }
-  KB_ASSIGN(auto rows, c.query(kDeclarationsOfArea,
-                               {std::string_view(area), q.from, q.to, kMaxExportRows + 1}));
+Result<std::vector<DeclarationRow>> declarations_in(store::Connection& c, std::string_view area,
+                                                    int64_t from, int64_t to) {
+  KB_ASSIGN(auto rows, c.query(kDeclarationsOfArea, {area, from, to, kMaxExportRows + 1}));
   if (static_cast<int64_t>(rows.size()) > kMaxExportRows) {
     return invalid("to", "too_many_rows",
                    fmt::format("more than {} declarations: export fewer days", kMaxExportRows));
@@ -183,10 +178,25 @@ Result<std::vector<DeclarationRow>> export_declarations(
                    r.str(11), r.str(12), r.str(13), r.str(14), r.str(15), r.str(16),
                    sealing::reveal(r.str(17))});
   }
-  KB_TRY(audit::record(
-      c, {now, official.id, "declarations.export", fmt::format("area:{}", area), reason,
-          fmt::format("{} from {} to {}: {} rows", format, format_rfc3339(q.from),
-                      format_rfc3339(q.to), out.size())}));
+  return out;
+}
+
+Result<std::vector<DeclarationRow>> export_declarations(
+    store::Connection& c, const areas::AreaDirectory& areas, const accounts::User& official,
+    const ExportQuery& q, std::string_view reason, std::string_view format, int64_t now) {
+  KB_ASSIGN(std::string area, dashboard::area_for(official, areas, q.area));
+  if (q.to <= q.from) return invalid("to", "before_from", "to is before from");
+  if (q.to - q.from > kMaxExportDays * 86400) {
+    return invalid("to", "range_too_long",
+                   fmt::format("export at most {} days at a time", kMaxExportDays));
+  }
+  KB_ASSIGN(auto out, declarations_in(c, area, q.from, q.to));
+  KB_TRY(
+      audit::record(c,
+                    {now, official.id, "declarations.export", fmt::format("area:{}", area), reason,
+                     fmt::format("{} from {} to {}: {} rows", format, format_rfc3339(q.from),
+                                 format_rfc3339(q.to), out.size())},
+                    official));
   return out;
 }
 

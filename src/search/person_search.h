@@ -100,6 +100,12 @@ Result<std::vector<DeclarationRow>> export_declarations(
     store::Connection& c, const areas::AreaDirectory& areas, const accounts::User& official,
     const ExportQuery& q, std::string_view reason, std::string_view format, int64_t now);
 
+// The declarations made in [from, to) by people living in `area` (a province or ward code, or
+// "*"), oldest first, with no audit entry: the caller writes the one that fits its purpose.
+// Errors: more than kMaxExportRows (field to, too_many_rows).
+Result<std::vector<DeclarationRow>> declarations_in(store::Connection& c, std::string_view area,
+                                                    int64_t from, int64_t to);
+
 // The export as CSV: UTF-8 with a BOM, CRLF, every cell through csv::cell (formula-safe).
 std::string declarations_csv(const std::vector<DeclarationRow>& rows);
 
