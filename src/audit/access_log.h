@@ -22,6 +22,8 @@ struct AccessLine {
   std::string actor_role;  // "official", "admin", "venue_staff"
   std::string actor_area;  // "national", a province or ward code; empty when none
   std::string reason;
+  std::string agency;  // an outside agency's data request (data_request.export): its name;
+                       // the reason is then the request's purpose
 };
 
 inline constexpr int64_t kAccessPage = 200;

@@ -22,7 +22,8 @@ json::object access_json(const audit::AccessLine& l) {
                       {"action", l.action},
                       {"role", l.actor_role},
                       {"area", json_text(l.actor_area)},
-                      {"reason", json_text(l.reason)}};
+                      {"reason", json_text(l.reason)},
+                      {"agency", json_text(l.agency)}};
 }
 
 awaitable<Result<Response>> my_access_log(App& app, Request& req) {

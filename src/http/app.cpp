@@ -86,6 +86,7 @@ void App::install_routes() {
   register_assessment_routes(*this);
   register_location_routes(*this);
   register_organisation_routes(*this);
+  register_data_request_routes(*this);
   auto& counters = prometheus::BuildCounter()
                        .Name("khaibao_http_requests_total")
                        .Help("HTTP requests by route, method and status class")

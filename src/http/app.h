@@ -227,6 +227,9 @@ void register_organisation_routes(App& app);
 // api_vaccination_campaigns.cpp
 void register_vaccination_campaign_routes(App& app);
 
+// api_data_requests.cpp
+void register_data_request_routes(App& app);
+
 // JSON shapes shared by several routes.
 boost::json::object user_json(const accounts::User& user, const areas::AreaDirectory& areas);
 

@@ -1129,6 +1129,27 @@ CREATE TABLE audit_people (
 ALTER TABLE people ADD COLUMN name_words TEXT;
 UPDATE people SET name_key = NULL;
 )sql"},
+    {53, R"sql(
+-- Data requests from other agencies (data_requests/): what an agency asked for, why, over which
+-- area and days, who approved it and until when the export may be downloaded.
+CREATE TABLE data_requests (
+  id {{pk}},
+  agency TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  area_code TEXT NOT NULL,
+  province_code TEXT NOT NULL,
+  ward_code TEXT NOT NULL,
+  from_at BIGINT NOT NULL,
+  to_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  requested_by BIGINT NOT NULL REFERENCES users(id),
+  requested_at BIGINT NOT NULL,
+  approved_by BIGINT REFERENCES users(id),
+  approved_at BIGINT,
+  downloads INTEGER NOT NULL DEFAULT 0
+);
+)sql"},
     {65, R"sql(
 -- Visits a staff scanner recorded without network and sent later (checkin/door.h, an offline
 -- scan): a trust note beside the visit, which keeps the scan's own time as its t_in. Kept apart

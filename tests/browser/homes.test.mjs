@@ -292,7 +292,7 @@ describe('homes and phone layout of every page', () => {
       guard: ['/', `/scan/${ids.venue}`, `/venues/${ids.venue}`, '/password', '/vaccination/site', `/vaccination/site/${ids.venue}`],
       wardOfficial: ['/', '/cases', `/cases/${ids.case}`, '/clusters', '/duplicates', '/broadcasts', `/venues/${ids.venue}`,
         '/venue-safety', '/locations', '/monitoring/board'],
-      cityOfficial: ['/', '/cases', `/cases/${ids.case}`, '/broadcasts', '/vaccination', `/vaccination/${ids.campaign}`],
+      cityOfficial: ['/', '/cases', `/cases/${ids.case}`, '/broadcasts', '/vaccination', `/vaccination/${ids.campaign}`, '/data-requests'],
       admin: ['/', '/password'],
       guest: ['/login', '/staff-login', `/v/${ids.venueCode}`, '/verify', '/locations'],
     };

@@ -13,6 +13,7 @@ const Home = lazyPage(() => import('./pages/Home').then((m) => m.Home));
 const CheckIn = lazyPage(() => import('./pages/CheckIn').then((m) => m.CheckIn));
 const MyVisits = lazyPage(() => import('./pages/MyVisits').then((m) => m.MyVisits));
 const AccessLog = lazyPage(() => import('./pages/AccessLog').then((m) => m.AccessLog));
+const DataRequests = lazyPage(() => import('./pages/DataRequests').then((m) => m.DataRequests));
 const Venues = lazyPage(() => import('./pages/Venues').then((m) => m.Venues));
 const VenueDetail = lazyPage(() => import('./pages/VenueDetail').then((m) => m.VenueDetail));
 const GuestLog = lazyPage(() => import('./pages/GuestLog').then((m) => m.GuestLog));
@@ -135,6 +136,7 @@ function declarationRoute(route: string) {
   if ((m = /^\/qr\/(\d+)$/.exec(route))) return <MyQr personId={m[1]} />;
   if (route === '/verify') return <Verify />;
   if (route === '/access-log') return <AccessLog />;
+  if (route === '/data-requests') return <DataRequests />;
   return null;
 }
 

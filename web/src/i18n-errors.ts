@@ -350,6 +350,15 @@ export const errorsVi = {
   err_is_the_case: 'Người này chính là ca bệnh.',
   err_location_not_found: 'Không có địa điểm này (có thể đã được thu hồi).',
   err_not_a_stay_of_the_case: 'Lượt đến này không thuộc thời gian lây nhiễm của ca bệnh.',
+  // Data requests from other agencies
+  err_data_request_not_found: 'Không tìm thấy yêu cầu dữ liệu này trong địa bàn của bạn.',
+  err_own_request: 'Một cán bộ khác của địa bàn phải phê duyệt yêu cầu này.',
+  err_not_approved: 'Yêu cầu chưa được phê duyệt.',
+  err_not_requester: 'Chỉ cán bộ gửi yêu cầu mới tải được dữ liệu.',
+  err_already_approved: 'Yêu cầu đã được phê duyệt.',
+  err_unknown_field_name: 'Có trường không được phép yêu cầu.',
+  err_repeated: 'Một trường được chọn hai lần.',
+  err_in_the_past: 'Ngày này đã qua.',
 };
 
 export type ErrorKey = keyof typeof errorsVi;
@@ -687,4 +696,13 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_is_the_case: 'This person is the case.',
   err_location_not_found: 'No such location (it may have been withdrawn).',
   err_not_a_stay_of_the_case: 'This visit is none of the case\'s stays in the infectious window.',
+  // Data requests from other agencies
+  err_data_request_not_found: 'No such data request in your area.',
+  err_own_request: 'Another official of the area must approve this request.',
+  err_not_approved: 'This request is not approved yet.',
+  err_not_requester: 'Only the official who filed the request can download its data.',
+  err_already_approved: 'This request is already approved.',
+  err_unknown_field_name: 'A field that cannot be asked for.',
+  err_repeated: 'A field is chosen twice.',
+  err_in_the_past: 'This day has passed.',
 };

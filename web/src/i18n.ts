@@ -18,6 +18,7 @@ import { vaccinationEn, vaccinationVi } from './i18n-vaccination';
 import { trustEn, trustVi } from './i18n-trust';
 import { safetyEn, safetyVi } from './i18n-safety';
 import { organisationsEn, organisationsVi } from './i18n-organisations';
+import { dataRequestsEn, dataRequestsVi } from './i18n-datarequests';
 
 const vi = {
   ...venuesVi,
@@ -36,6 +37,7 @@ const vi = {
   ...trustVi,
   ...safetyVi,
   ...organisationsVi,
+  ...dataRequestsVi,
   appName: 'khaibao',
   tagline: 'Khai báo y tế · Mã QR · Quét mã địa điểm',
   langLabel: 'Ngôn ngữ',
@@ -159,6 +161,7 @@ const en: Record<MessageKey, string> = {
   ...trustEn,
   ...safetyEn,
   ...organisationsEn,
+  ...dataRequestsEn,
   appName: 'khaibao',
   tagline: 'Health declaration · QR code · Venue check-in',
   langLabel: 'Language',

@@ -17,6 +17,8 @@ export interface AccessEntry {
   role: string;
   area: string | null;
   reason: string | null;
+  /** An outside agency's data request: its name (the reason is then its purpose). */
+  agency?: string | null;
 }
 interface AccessPage { entries: AccessEntry[]; next_before: number | null }
 
@@ -64,7 +66,10 @@ export function AccessLog() {
               <br />
               <span class="muted small">{formatDateTime(e.at)} · {t('accessAbout', { name: e.person_name })}</span>
               <br />
-              <span class="small">{e.reason ? t('accessReason', { reason: e.reason }) : t('accessNoReason')}</span>
+              <span class="small">
+                {e.agency ? t('accessAgency', { agency: e.agency, purpose: e.reason ?? '' })
+                  : e.reason ? t('accessReason', { reason: e.reason }) : t('accessNoReason')}
+              </span>
             </li>
           ))}
         </ul>

@@ -235,6 +235,7 @@ function OfficialHome({ me }: { me: Me }) {
         <Tile href="/locations" id="tile-featLocations" title={t('featLocations')} />
         <Tile href="/feedback" id="tile-featFeedback" title={t('featFeedback')} />
         <Tile href="/monitoring/board" id="tile-featBoard" title={t('featBoard')} />
+        <Tile href="/data-requests" id="tile-featDataRequests" title={t('featDataRequests')} />
       </ul>
       <AreaVenues />
       {/* A ward official's area is one ward: the country's provinces are not theirs to browse; a
