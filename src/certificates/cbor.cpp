@@ -244,7 +244,7 @@ Cbor Cbor::array_of(std::vector<Cbor> v) {
   c.items = std::move(v);
   return c;
 }
-Cbor Cbor::map_of(std::vector<std::pair<Cbor, Cbor>> v) {
+Cbor Cbor::map_of(CborMap v) {
   Cbor c;
   c.type = Type::kMap;
   c.entries = std::move(v);

@@ -13,6 +13,10 @@
 
 namespace kb::certificates {
 
+struct CborEntry;
+// A map's entries in the order they were read.
+using CborMap = std::vector<CborEntry>;
+
 struct Cbor {
   enum class Type { kInteger, kBytes, kText, kArray, kMap, kTag, kBool, kNull, kUndefined, kFloat };
 
@@ -20,15 +24,15 @@ struct Cbor {
   int64_t integer = 0;  // kInteger; kTag: the tag number
   double number = 0;    // kFloat
   bool boolean = false;
-  std::string bytes;                           // kBytes, kText (UTF-8)
-  std::vector<Cbor> items;                     // kArray; kTag: the one tagged item
-  std::vector<std::pair<Cbor, Cbor>> entries;  // kMap, in the order they were read
+  std::string bytes;        // kBytes, kText (UTF-8)
+  std::vector<Cbor> items;  // kArray; kTag: the one tagged item
+  CborMap entries;          // kMap, in the order they were read
 
   static Cbor integer_of(int64_t v);
   static Cbor bytes_of(std::string v);
   static Cbor text_of(std::string v);
   static Cbor array_of(std::vector<Cbor> v);
-  static Cbor map_of(std::vector<std::pair<Cbor, Cbor>> v);
+  static Cbor map_of(CborMap v);
   static Cbor tag_of(int64_t tag, Cbor item);
 
   bool is_integer() const { return type == Type::kInteger; }
@@ -41,6 +45,14 @@ struct Cbor {
   const Cbor* find(std::string_view key) const;
   // The item under any number of tags (tags 0 and 1004 mark date texts in some certificates).
   const Cbor& untagged() const;
+};
+
+// A key and its value. Not std::pair<Cbor, Cbor>: a pair of the type being defined needs that
+// type complete, which clang (the fuzz targets' compiler) enforces.
+struct CborEntry {
+  CborEntry(Cbor k, Cbor v) : first(std::move(k)), second(std::move(v)) {}
+  Cbor first;
+  Cbor second;
 };
 
 // The one CBOR item `bytes` holds; an error (code `malformed_cbor`) for bytes that are not

@@ -69,7 +69,7 @@ Result<DecodedDcc> decode_dcc(std::string_view text) {
 }
 
 std::string encode_cwt(const CwtClaims& claims) {
-  std::vector<std::pair<Cbor, Cbor>> m;
+  CborMap m;
   if (!claims.issuer.empty())
     m.emplace_back(Cbor::integer_of(kClaimIssuer), Cbor::text_of(claims.issuer));
   m.emplace_back(Cbor::integer_of(kClaimIssuedAt), Cbor::integer_of(claims.issued_at));

@@ -284,8 +284,7 @@ void read_entries(Reader& r, const Cbor& hcert, std::string_view key, std::vecto
   }
 }
 
-void put(std::vector<std::pair<Cbor, Cbor>>& m, std::string_view key, const std::string& value,
-         bool always = true) {
+void put(CborMap& m, std::string_view key, const std::string& value, bool always = true) {
   if (always || !value.empty())
     m.emplace_back(Cbor::text_of(std::string(key)), Cbor::text_of(value));
 }
@@ -358,19 +357,19 @@ ReadHealthCertificate read_health_certificate(const Cbor& hcert_item) {
 }
 
 Cbor health_certificate_cbor(const HealthCertificate& c) {
-  std::vector<std::pair<Cbor, Cbor>> name;
+  CborMap name;
   put(name, "fn", c.name.fn, false);
   put(name, "fnt", c.name.fnt);
   put(name, "gn", c.name.gn, false);
   put(name, "gnt", c.name.gnt, false);
-  std::vector<std::pair<Cbor, Cbor>> root;
+  CborMap root;
   put(root, "ver", c.version);
   root.emplace_back(Cbor::text_of("nam"), Cbor::map_of(std::move(name)));
   put(root, "dob", c.dob);
   if (!c.vaccinations.empty()) {
     std::vector<Cbor> list;
     for (const auto& v : c.vaccinations) {
-      std::vector<std::pair<Cbor, Cbor>> m;
+      CborMap m;
       put(m, "tg", v.tg);
       put(m, "vp", v.vp);
       put(m, "mp", v.mp);
@@ -388,7 +387,7 @@ Cbor health_certificate_cbor(const HealthCertificate& c) {
   if (!c.tests.empty()) {
     std::vector<Cbor> list;
     for (const auto& t : c.tests) {
-      std::vector<std::pair<Cbor, Cbor>> m;
+      CborMap m;
       put(m, "tg", t.tg);
       put(m, "tt", t.tt);
       put(m, "nm", t.nm, false);
@@ -406,7 +405,7 @@ Cbor health_certificate_cbor(const HealthCertificate& c) {
   if (!c.recoveries.empty()) {
     std::vector<Cbor> list;
     for (const auto& r : c.recoveries) {
-      std::vector<std::pair<Cbor, Cbor>> m;
+      CborMap m;
       put(m, "tg", r.tg);
       put(m, "fr", r.fr);
       put(m, "co", r.co);

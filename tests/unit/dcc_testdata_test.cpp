@@ -209,7 +209,7 @@ Cbor json_to_cbor(const json::value& v) {
       return Cbor::array_of(std::move(items));
     }
     case json::kind::object: {
-      std::vector<std::pair<Cbor, Cbor>> entries;
+      CborMap entries;
       for (const auto& [k, e] : v.as_object())
         entries.emplace_back(Cbor::text_of(std::string(k)), json_to_cbor(e));
       return Cbor::map_of(std::move(entries));
