@@ -7,6 +7,7 @@
 #include "checkin/visit.h"
 #include "core/crypto.h"
 #include "core/phone.h"
+#include "core/text.h"
 #include "http/app.h"
 #include "http/handler_util.h"
 #include "http/venue_json.h"
@@ -28,10 +29,24 @@ size_t text_length(std::string_view s) {
   return n;
 }
 
+// A venue's name and street go on its poster, its check-in page and guest-log CSVs: clean text
+// (core/text.h), so no control character (a terminal escape, a bell) reaches them.
+Result<std::string> poster_text(std::string_view text, std::string_view field) {
+  auto clean = clean_text(text);
+  if (!clean) {
+    return invalid(std::string(field), "invalid_text",
+                   fmt::format("the {} has a control or unassigned character", field));
+  }
+  if (clean->empty())
+    return invalid(std::string(field), "empty", fmt::format("give the {}", field));
+  return std::move(*clean);
+}
+
 Result<venues::NewVenue> parse_new_venue(const Request& req, const areas::AreaDirectory& areas) {
   KB_ASSIGN(JsonBody body, json_body(req));
   venues::NewVenue v;
   KB_ASSIGN(v.name, body.required_string("name", 600));
+  KB_ASSIGN(v.name, poster_text(v.name, "name"));
   if (text_length(v.name) > 200)
     return invalid("name", "too_long", "the name is longer than 200 characters");
   KB_ASSIGN(std::string kind, body.required_string("kind", 20));
@@ -39,6 +54,7 @@ Result<venues::NewVenue> parse_new_venue(const Request& req, const areas::AreaDi
   KB_ASSIGN(v.province_code, body.required_string("province_code", 10));
   KB_ASSIGN(v.ward_code, body.required_string("ward_code", 10));
   KB_ASSIGN(v.street, body.required_string("street", 600));
+  KB_ASSIGN(v.street, poster_text(v.street, "street"));
   if (text_length(v.street) > 200)
     return invalid("street", "too_long", "the street is longer than 200 characters");
   KB_ASSIGN(v.capacity, body.optional_int("capacity", 1, 1'000'000));

@@ -291,6 +291,8 @@ test('SQL metacharacters and control characters: a 4xx naming the field or store
         // Names are normalised by rule (trimmed, runs of white space one space): that much only.
         const normalised = v.replace(/\s+/g, ' ').trim();
         assert.ok(stored[key] === v || stored[key] === normalised, `${row}: stored ${JSON.stringify(stored[key])}`);
+        // Stored text shows on posters, pages and CSVs: never a control character (ESC, BEL…).
+        assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(stored[key]), `${row}: a control character stored`);
       }
     }
   }
