@@ -9,6 +9,7 @@
 #include "access/policy.h"
 #include "cases/case.h"
 #include "core/csv.h"
+#include "core/text.h"
 #include "http/app.h"
 #include "http/handler_util.h"
 #include "monitoring/rules.h"
@@ -91,15 +92,27 @@ std::string coverage_csv(const org::Coverage& c) {
 
 // ---- requests ----
 
+// An organisation's name and street show on its members' pages and coverage CSVs: clean text
+// (core/text.h), so no control character (a terminal escape, a bell) is stored.
+Result<std::string> clean_field(std::string_view text, std::string_view field) {
+  auto clean = clean_text(text);
+  if (!clean) {
+    return invalid(std::string(field), "invalid_text",
+                   fmt::format("the {} has a control or unassigned character", field));
+  }
+  return std::move(*clean);
+}
+
 Result<org::NewOrganisation> parse_new(const Request& req) {
   KB_ASSIGN(JsonBody body, json_body(req));
   org::NewOrganisation n;
   KB_ASSIGN(n.name, body.required_string("name", 200));
+  KB_ASSIGN(n.name, clean_field(n.name, "name"));
   KB_ASSIGN(n.kind, body.required_string("kind", 20));
   KB_ASSIGN(n.province_code, body.required_string("province_code", 10));
   KB_ASSIGN(n.ward_code, body.required_string("ward_code", 10));
   KB_ASSIGN(auto street, body.optional_string("street", 300));
-  n.street = street.value_or("");
+  KB_ASSIGN(n.street, clean_field(street.value_or(""), "street"));
   KB_TRY(body.no_unknown_fields());
   return n;
 }

@@ -266,12 +266,14 @@ test('SQL metacharacters and control characters: a 4xx naming the field or store
     ['PUT', () => `/api/v1/me/people/${victim.child.id}`, (v) => ({ full_name: v, ...CHILD, province_code: '79', ward_code: ward79, street: v }), ['full_name', 'street']],
     ['POST', () => '/api/v1/venues', (v) => ({ name: v, kind: 'shop', province_code: '79', ward_code: ward79, street: v }), ['name', 'street']],
     ['POST', () => '/api/v1/feedback', (v) => ({ kind: 'other', text: v, province_code: '79' }), ['text']],
+    ['POST', () => '/api/v1/organisations', (v) => ({ name: v, kind: 'company', province_code: '79', ward_code: ward79, street: v }), ['name', 'street']],
     ['POST', () => '/api/v1/cases', (v) => ({ phone: '0912990003', test_date: today(), note: v }), ['note']],
   ];
   const counts = async () => JSON.stringify([
     (await api('GET', '/api/v1/me/people', victim.token)).json.people.length,
     (await api('GET', '/api/v1/venues', victim.token)).json.venues.length,
     (await api('GET', '/api/v1/me/feedback', victim.token)).text.length,
+    (await api('GET', '/api/v1/me/organisations', victim.token)).text.length,
   ]);
   for (const [method, path, body, fields] of forms) {
     for (const v of kNasty) {
@@ -287,7 +289,7 @@ test('SQL metacharacters and control characters: a 4xx naming the field or store
         const key = fields[0];
         const stored = method === 'PUT'
           ? (await api('GET', path(), victim.token)).json
-          : (await api('GET', `/api/v1/venues/${r.json.id}`, victim.token)).json;
+          : (await api('GET', `${path()}/${r.json.id}`, victim.token)).json;
         // Names are normalised by rule (trimmed, runs of white space one space): that much only.
         const normalised = v.replace(/\s+/g, ' ').trim();
         assert.ok(stored[key] === v || stored[key] === normalised, `${row}: stored ${JSON.stringify(stored[key])}`);
