@@ -43,7 +43,8 @@ test('a backup taken while the server writes restores every check-in acknowledge
   // A second backup to the same file is refused rather than overwriting it.
   assert.throws(() => admin(server, ['backup', '--to', copy]), /exists/);
 
-  const restored = await startServer({ db: `sqlite:${copy}` });
+  // The restored server reads the copy with the same data keys (the key file in the data dir).
+  const restored = await startServer({ db: `sqlite:${copy}`, dataDir: server.dataDir, keepDataDir: true });
   servers.push(restored);
   const visits = JSON.parse(admin(restored, ['stats'])).visits;
   t.diagnostic(`restored ${visits} visits (20 before the backup, ${visits - 20} of the 20 written during it)`);
