@@ -18,7 +18,7 @@ ports=()
 for n in 1 2 3; do
   port=$(free_port)
   ./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
-    --otp-resend-after 0 --trusted-proxy 127.0.0.1 >"$work/node$n.log" 2>&1 &
+    --otp-resend-after 0 --write-limit-caller 0 --write-limit-address 0 --trusted-proxy 127.0.0.1 >"$work/node$n.log" 2>&1 &
   pids+=($!)
   up "http://127.0.0.1:$port" || { cat "$work/node$n.log" >&2; exit 1; }
   ports+=("$port")
