@@ -14,10 +14,7 @@ Status backup_to(Connection& c, const std::string& path) {
     return make_error(ErrorKind::kConflict, "backup_exists", path + " exists; name a new file");
   }
   std::string quoted = "'";
-  for (char ch : path) {
-    if (ch == '\0') return invalid("to", "invalid_path", "the path holds a NUL");
-    quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
-  }
+  for (char ch : path) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
   quoted += "'";
   return c.exec_script("VACUUM INTO " + quoted);
 }
