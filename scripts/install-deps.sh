@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev postgresql
+  haproxy  # deploy/haproxy.cfg, tested by tests/api/cluster.test.mjs
   libsodium-dev libqrencode-dev qrencode zbar-tools libpng-dev zlib1g-dev
   libcbor-dev libssl-dev libzbar-dev
   prometheus-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libutf8proc-dev

@@ -35,6 +35,7 @@
 #include "outbox/outbox.h"
 #include "qr/signing_keys.h"
 #include "schema/schema.h"
+#include "store/backup.h"
 #include "store/database.h"
 #include "store/writer.h"
 #include "synth/synth.h"
@@ -189,13 +190,14 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   urgent.start();
   deliveries.start();
   app.attach_delivery_worker(&deliveries);
-  std::unique_ptr<notify::PgInboxListener> listener, board_listener;
+  // Live events from the other processes on the same database: one listening connection.
+  std::unique_ptr<notify::PgListener> listener;
   if (db.dialect() == store::Dialect::kPostgres) {
-    listener = std::make_unique<notify::PgInboxListener>(common.db, app.inbox_hub());
+    listener = std::make_unique<notify::PgListener>(
+        common.db, notify::PgListener::Handlers{
+                       [&app](notify::Channel ch, std::string_view p) { app.hear(ch, p); },
+                       [&app] { app.catch_up(); }});
     listener->start();
-    board_listener = std::make_unique<notify::PgInboxListener>(common.db, app.board_hub(),
-                                                               notify::Channel::kBoards);
-    board_listener->start();
   }
   // Head-counts of every area, refreshed in the background, so accepting a broadcast to a
   // province of millions never waits for a count.
@@ -285,7 +287,6 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   audit_heads.stop();
   write_audit_heads();
   census.stop();
-  if (board_listener) board_listener->stop();
   if (listener) listener->stop();
   app.attach_delivery_worker(nullptr);
   deliveries.stop();
@@ -414,6 +415,16 @@ int run_purge(const Common& common, int retention_days, const char* argv0) {
   auto report = checkin::purge_past_retention(*opened->db, retention_days, ::time(nullptr));
   if (!report.ok()) return fail(report.error());
   std::cout << checkin::purge_report_json(*report) << std::endl;
+  return 0;
+}
+
+// Copies a SQLite database while a server may be writing it (store/backup.h).
+int run_backup(const Common& common, const std::string& to) {
+  auto db = store::Database::open(common.db, schema::khaibao(), common.db_options);
+  if (!db.ok()) return fail(db.error());
+  auto st = (*db)->read([&](store::Connection& c) { return store::backup_to(c, to); });
+  if (!st.ok()) return fail(st.error());
+  std::cout << "{\"backup\":" << boost::json::serialize(boost::json::value(to)) << "}" << std::endl;
   return 0;
 }
 
@@ -629,6 +640,12 @@ int main(int argc, char** argv) {
       "--dcc-trust", config.dcc_trust_file,
       "PEM bundle of foreign EU DCC document-signer certificates that verify health certificates");
   serve
+      ->add_option("--drain-seconds", config.drain_seconds,
+                   "on SIGTERM, seconds of failing /healthz while still serving, so a load "
+                   "balancer moves away before the server stops accepting")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 300));
+  serve
       ->add_option("--read-timeout", config.read_timeout_seconds,
                    "seconds a client may take to send a request")
       ->capture_default_str()
@@ -748,6 +765,13 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 400));
 
+  auto* backup = admin->add_subcommand(
+      "backup", "copy a SQLite database while the server runs (PostgreSQL: deploy/BACKUP.md)");
+  Common backup_common;
+  add_common(backup, backup_common);
+  std::string backup_to;
+  backup->add_option("--to", backup_to, "the new file to write")->required();
+
   auto* keys = admin->add_subcommand("keys", "personal QR signing keys and data keys")
                    ->require_subcommand(1);
   auto* keys_rotate = keys->add_subcommand("rotate", "retire the signing key and make a new one");
@@ -813,6 +837,7 @@ int main(int argc, char** argv) {
   if (stats->parsed()) return run_stats(stats_common, argv[0]);
   if (synth_cmd->parsed()) return run_synth(synth_common, synth_options, argv[0]);
   if (purge->parsed()) return run_purge(purge_common, purge_days, argv[0]);
+  if (backup->parsed()) return run_backup(backup_common, backup_to);
   if (synth_monitoring_cmd->parsed())
     return run_synth_monitoring(synth_monitoring_common, monitoring_options, argv[0]);
   if (remind->parsed()) return run_remind(remind_common, remind_at, argv[0]);

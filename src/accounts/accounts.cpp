@@ -4,6 +4,7 @@
 
 #include "audit/audit_log.h"
 #include "core/crypto.h"
+#include "notify/cache_events.h"
 #include "notify/delivery.h"
 
 namespace kb::accounts {
@@ -126,7 +127,12 @@ Result<bool> take_token(store::Connection& c, std::string_view bucket, int limit
   return true;
 }
 
-std::string hash_token(std::string_view token) { return keyed_hash(token); }
+std::string hash_token(std::string_view token) { return session_key(token); }
+
+// Every server process drops its cached sessions of the account (notify/cache_events.h).
+Status announce_account_changed(store::Connection& c, int64_t account_id) {
+  return notify::announce_stale(c, {notify::Stale::Kind::kAccount, std::to_string(account_id)});
+}
 
 std::string hash_otp(const Secrets& secrets, std::string_view phone, std::string_view code) {
   return keyed_hash(fmt::format("{}|{}", phone, code), secrets.otp_pepper);
@@ -353,9 +359,12 @@ Result<User> authenticate(store::Connection& c, const areas::AreaDirectory& area
   return std::move(a.user);
 }
 
+std::string session_key(std::string_view token) { return keyed_hash(token); }
+
 Status revoke_session(store::Connection& c, std::string_view token, int64_t now) {
-  KB_TRY(c.exec(kRevokeSession, {hash_token(token), now}));
-  return {};
+  std::string key = session_key(token);
+  KB_TRY(c.exec(kRevokeSession, {std::string_view(key), now}));
+  return notify::announce_stale(c, {notify::Stale::Kind::kSession, std::move(key)});
 }
 
 Result<std::string> parse_username(std::string_view text, std::string_view field) {
@@ -435,6 +444,7 @@ Result<bool> needs_first_admin(store::Connection& c) {
 Status change_password(store::Connection& c, int64_t user_id, std::string_view new_hash,
                        int64_t now) {
   KB_TRY(c.exec(kUpdatePassword, {user_id, new_hash}));
+  KB_TRY(announce_account_changed(c, user_id));  // cached sessions say must_change_password
   return audit::record(c, {.at = now,
                            .actor_id = user_id,
                            .action = "password.change",
@@ -457,6 +467,7 @@ namespace {
 Result<int64_t> apply_disabled(store::Connection& c, int64_t account_id, bool disabled,
                                std::optional<int64_t> actor, int64_t now) {
   KB_TRY(c.exec(kSetDisabled, {account_id, int64_t{disabled ? 1 : 0}}));
+  KB_TRY(announce_account_changed(c, account_id));
   int64_t revoked = 0;
   if (disabled) {
     KB_ASSIGN(revoked, c.exec(kRevokeSessionsOfUser, {account_id, now}));
@@ -575,6 +586,7 @@ Result<Account> reset_password(store::Connection& c, const areas::AreaDirectory&
   }
   KB_TRY(c.exec(kResetPassword, {account_id, new_hash}));
   KB_TRY(c.exec(kRevokeSessionsOfUser, {account_id, now}));
+  KB_TRY(announce_account_changed(c, account_id));
   KB_TRY(c.exec(kDeleteRateLimit, {fmt::format("login:{}", a.user.username)}));
   KB_TRY(c.exec(kDeleteRateLimit, {fmt::format("login-lock:{}", a.user.username)}));
   KB_TRY(audit::record(c, {.at = now,

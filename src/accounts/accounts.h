@@ -115,7 +115,10 @@ Result<Authenticated> authenticate_session(store::Connection& c, const areas::Ar
 // The user behind a bearer token; kUnauthenticated when unknown, expired or revoked.
 Result<User> authenticate(store::Connection& c, const areas::AreaDirectory& areas,
                           std::string_view token, int64_t now);
+// Revokes a session; every server process drops it from its cache when the write commits.
 Status revoke_session(store::Connection& c, std::string_view token, int64_t now);
+// The key a session is stored and announced by: a hash, as the token itself is never stored.
+std::string session_key(std::string_view token);
 
 struct NewStaff {
   std::string username;
@@ -137,8 +140,9 @@ Result<User> create_staff(store::Connection& c, const NewStaff& staff,
 Result<bool> needs_first_admin(store::Connection& c);
 
 // Disables an account (a staff login name, or a citizen's phone in E.164), or enables it again:
-// a disabled account cannot sign in, and disabling revokes its open sessions at once (servers
-// may keep accepting a revoked token from their session cache for up to 10 s). Audited as the
+// a disabled account cannot sign in, and disabling revokes its open sessions at once (announced
+// to every server on PostgreSQL; on SQLite a running server may keep accepting a revoked token
+// from its session cache for up to 10 s). Audited as the
 // system (an operator command). kNotFound (field `field`) when there is no such account.
 struct AccountState {
   int64_t id = 0;

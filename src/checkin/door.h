@@ -170,11 +170,15 @@ class Door {
                                                                 int64_t venue_id, std::string phone,
                                                                 int64_t now);
 
-  // A venue by its code for the check-in path, at most kVenueCacheSeconds old; a status change
-  // made through this process is seen at once (forget_venue), one made through another
-  // server process within that time.
+  // A venue by its code for the check-in path, at most kVenueCacheSeconds old. A status change
+  // is seen at once: through this process (forget_venue after the write), and on PostgreSQL
+  // through another process when its announcement arrives (forget_venue_id; notify/cache_events.h).
   Result<std::optional<venues::Venue>> venue_by_code(const venues::VenueCode& code, int64_t now);
   void forget_venue(std::string_view code) { venues_.erase(code); }
+  void forget_venue_id(int64_t id) {
+    venues_.erase_if([id](const venues::Venue& v) { return v.id == id; });
+  }
+  void forget_all_venues() { venues_.clear(); }
   static constexpr int kVenueCacheSeconds = 5;
 
   const DoorConfig& config() const { return config_; }

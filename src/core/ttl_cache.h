@@ -44,6 +44,13 @@ class TtlCache {
     if (auto it = s.entries.find(key); it != s.entries.end()) s.entries.erase(it);
   }
 
+  void clear() {
+    for (Shard& s : shards_) {
+      std::lock_guard lock(s.mu);
+      s.entries.clear();
+    }
+  }
+
   // Erases every entry whose value satisfies `pred` (visits every shard: for rare events).
   template <class Pred>
   void erase_if(Pred pred) {

@@ -15,6 +15,7 @@ using boost::asio::awaitable;
 constexpr store::Sql kPing{"ping", "SELECT 1"};
 
 awaitable<Result<Response>> healthz(App& app) {
+  if (app.draining()) co_return Response::json(503, boost::json::object{{"status", "draining"}});
   auto st = app.db().read([](store::Connection& c) { return c.query(kPing); });
   if (!st.ok())
     co_return Response::json(503,
@@ -41,7 +42,7 @@ void register_system_routes(App& app) {
   auto& r = app.router();
   r.add(
       Method::kGet, "/healthz", [&app](Request&) { return healthz(app); },
-      "200 when the database answers");
+      "200 when the database answers; 503 while the server drains");
   r.add(
       Method::kGet, "/metrics", [&app](Request&) { return metrics(app); }, "Prometheus metrics");
   r.add(

@@ -5,6 +5,7 @@
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 
@@ -117,6 +118,41 @@ Result<accounts::User> App::session_user(const Request& req) {
   if (!found.ok()) return std::move(found).error();
   sessions_.put(token, found->user, found->expires_at, t);
   return std::move(found->user);
+}
+
+void App::hear(notify::Channel channel, std::string_view payload) {
+  switch (channel) {
+    case notify::Channel::kInbox:
+      inbox_hub_.notify(notify::Wake::decode(payload));
+      return;
+    case notify::Channel::kBoards:
+      board_hub_.notify(notify::Wake::decode(payload));
+      return;
+    case notify::Channel::kCaches:
+      break;
+  }
+  notify::Stale stale = notify::Stale::decode(payload);
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(stale.id.data(), stale.id.data() + stale.id.size(), id);
+  bool numeric = ec == std::errc{} && end == stale.id.data() + stale.id.size();
+  using Kind = notify::Stale::Kind;
+  if (stale.kind == Kind::kSession) {
+    sessions_.erase_key(stale.id);
+  } else if (stale.kind == Kind::kAccount && numeric) {
+    sessions_.erase_account(id);
+  } else if (stale.kind == Kind::kVenue && numeric) {
+    door_.forget_venue_id(id);
+  } else {
+    sessions_.clear();
+    door_.forget_all_venues();
+  }
+}
+
+void App::catch_up() {
+  sessions_.clear();
+  door_.forget_all_venues();
+  inbox_hub_.notify_everyone();
+  board_hub_.notify_everyone();
 }
 
 Status App::within_write_limits(const Request& req) {

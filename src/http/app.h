@@ -2,6 +2,7 @@
 // router, and metrics. Handlers parse the request, call a domain function, map the result.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -29,6 +30,7 @@
 #include "levels/level_rule.h"
 #include "monitoring/rules.h"
 #include "notify/broadcasts.h"
+#include "notify/cache_events.h"
 #include "notify/inbox_hub.h"
 #include "outbox/outbox.h"
 #include "store/async_write.h"
@@ -52,6 +54,9 @@ struct ServerConfig {
       256 << 20;  // vaccination list uploads only (a 1 M-row list is ~100 MB)
   int read_timeout_seconds = 30;
   int shutdown_grace_seconds = 10;
+  // On SIGTERM, seconds of answering /healthz 503 while still serving, before the server stops
+  // accepting: a load balancer takes the node out first, so no new request meets a closed port.
+  int drain_seconds = 0;
   int threads = 0;  // 0: twice the cores, at least 4 (handlers do blocking reads)
   accounts::AuthConfig auth;
   notify::BroadcastPolicy broadcasts;  // the mass-alert approval threshold (notify/)
@@ -108,6 +113,17 @@ class App {
   Result<accounts::User> session_user(const Request& req);
   void forget_session(std::string_view token) { sessions_.erase(token); }
   void forget_account_sessions(int64_t account_id) { sessions_.erase_account(account_id); }
+
+  // Live events from other server processes (notify/listener.h): wakes the inbox or board
+  // streams concerned, or drops stale cached entries (notify/cache_events.h). catch_up() after
+  // the listener lost its connection: wakes every stream and drops every cached entry, so
+  // nothing missed stays unseen. Thread-safe; never blocks on I/O.
+  void hear(notify::Channel channel, std::string_view payload);
+  void catch_up();
+
+  // A draining server (SIGTERM) answers /healthz 503 so that load balancers send it nothing new.
+  void start_draining() { draining_ = true; }
+  bool draining() const { return draining_; }
 
   // The door of every venue: the check-in use case (checkin/door.h) with its caches.
   checkin::Door& door() { return door_; }
@@ -169,6 +185,7 @@ class App {
   void install_routes();
 
  private:
+  std::atomic<bool> draining_{false};
   ServerConfig config_;
   store::Database& db_;
   areas::AreaDirectory areas_;

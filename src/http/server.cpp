@@ -280,11 +280,21 @@ awaitable<void> accept_loop(ServerState& state, tcp::acceptor& acceptor) {
   }
 }
 
-// Closes idle connections until none is left or the grace period ends, then stops the loop.
-// (A free function, not a lambda: a coroutine lambda's captures die with the lambda.)
-awaitable<void> drain(ServerState& state, asio::io_context& io, int grace_seconds) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(grace_seconds);
+// Serves on for `drain_seconds` (health checks failing, so load balancers move away), then
+// stops accepting and closes idle connections until none is left or the grace period ends, then
+// stops the loop. (A free function, not a lambda: a coroutine lambda's captures die with it.)
+awaitable<void> drain(ServerState& state, tcp::acceptor& acceptor, asio::io_context& io,
+                      const ServerConfig& config) {
   asio::steady_timer timer(io);
+  if (config.drain_seconds > 0) {
+    timer.expires_after(std::chrono::seconds(config.drain_seconds));
+    co_await timer.async_wait(use_awaitable);
+  }
+  state.draining = true;
+  beast::error_code ignore;
+  acceptor.close(ignore);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(config.shutdown_grace_seconds);
   while (state.connections.size() > 0 && std::chrono::steady_clock::now() < deadline) {
     state.connections.close_idle();
     timer.expires_after(std::chrono::milliseconds(20));
@@ -325,11 +335,10 @@ Status serve(App& app, const std::function<void(int)>& on_listening) {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const beast::error_code& sec, int signal) {
     if (sec) return;
-    spdlog::info("signal {}: draining {} connections", signal, state.connections.size());
-    state.draining = true;
-    beast::error_code ignore;
-    acceptor.close(ignore);
-    asio::co_spawn(io, drain(state, io, config.shutdown_grace_seconds), asio::detached);
+    spdlog::info("signal {}: draining {} connections (health checks fail for {} s first)", signal,
+                 state.connections.size(), config.drain_seconds);
+    state.app.start_draining();
+    asio::co_spawn(io, drain(state, acceptor, io, config), asio::detached);
   });
 
   spdlog::info("listening on http://{}:{} with {} threads", config.listen_host, port, threads);

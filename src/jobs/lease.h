@@ -5,8 +5,9 @@
 // On PostgreSQL a lease is a session advisory lock taken on a connection of the lease keeper's
 // own: held until released or until the connection ends, so a process that dies — even by
 // kill -9 — drops its leases with its connection, and another process takes the job at its next
-// attempt (Scheduler tries every few seconds). On SQLite one process serves the database, and
-// holds every lease.
+// attempt (Scheduler tries every few seconds); a vanished host's locks go when PostgreSQL's
+// keepalive probes give up on its connection (about 20 s). On SQLite one process serves the
+// database, and holds every lease.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +33,8 @@ class Leases {
 // The leases of a database: advisory locks on PostgreSQL, in-process on SQLite.
 std::unique_ptr<Leases> make_leases(store::Database& db);
 
-// The 64-bit advisory-lock key of a job's name (stable across processes and versions).
+// The 64-bit advisory-lock key of a job's name qualified by its schema ("public:retention"),
+// stable across processes and versions.
 int64_t lease_key(std::string_view job);
 
 }  // namespace kb::jobs

@@ -1,23 +1,9 @@
 #include "notify/inbox_hub.h"
 
-#include <libpq-fe.h>
-#include <poll.h>
-#include <spdlog/spdlog.h>
-
 #include <charconv>
 
 namespace kb::notify {
 namespace {
-
-using store::Sql;
-
-constexpr Sql kNotify{"notify_inbox", "SELECT pg_notify('kb_inbox_' || current_schema(), $1)"};
-constexpr Sql kNotifyBoards{"notify_boards",
-                            "SELECT pg_notify('kb_boards_' || current_schema(), $1)"};
-
-const char* channel_prefix(Channel channel) {
-  return channel == Channel::kBoards ? "kb_boards_" : "kb_inbox_";
-}
 
 std::string person_key(int64_t id) { return "p:" + std::to_string(id); }
 std::string area_key(std::string_view code) { return "a:" + std::string(code); }
@@ -73,10 +59,7 @@ Wake Wake::decode(std::string_view text) {
 
 Status announce(store::Connection& c, const Wake& wake, Channel channel) {
   if (c.dialect() != store::Dialect::kPostgres) return {};
-  std::string payload = wake.encode();
-  KB_TRY(
-      c.query(channel == Channel::kBoards ? kNotifyBoards : kNotify, {std::string_view(payload)}));
-  return {};
+  return announce_text(c, channel, wake.encode());
 }
 
 InboxHub::Subscription::~Subscription() { hub_.remove(this); }
@@ -135,76 +118,6 @@ void InboxHub::notify(const Wake& wake) {
 size_t InboxHub::open_streams() const {
   std::lock_guard lock(mu_);
   return all_.size();
-}
-
-PgInboxListener::PgInboxListener(std::string url, InboxHub& hub, Channel channel)
-    : url_(std::move(url)), hub_(hub), channel_(channel) {}
-
-PgInboxListener::~PgInboxListener() { stop(); }
-
-void PgInboxListener::start() {
-  thread_ = std::thread([this] { loop(); });
-}
-
-void PgInboxListener::stop() {
-  stopping_ = true;
-  if (thread_.joinable()) thread_.join();
-}
-
-void PgInboxListener::loop() {
-  bool missed = false;  // a reconnect may have lost notifications
-  while (!stopping_) {
-    PGconn* conn = PQconnectdb(url_.c_str());
-    auto fail = [&](const char* what) {
-      spdlog::warn("inbox listener: {}: {}", what, PQerrorMessage(conn));
-      PQfinish(conn);
-      for (int i = 0; i < 10 && !stopping_; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      missed = true;
-    };
-    if (PQstatus(conn) != CONNECTION_OK) {
-      fail("connect");
-      continue;
-    }
-    std::string ask = std::string("SELECT '") + channel_prefix(channel_) + "' || current_schema()";
-    PGresult* res = PQexec(conn, ask.c_str());
-    std::string channel;
-    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-      channel = PQgetvalue(res, 0, 0);
-    PQclear(res);
-    if (channel.empty()) {
-      fail("current_schema");
-      continue;
-    }
-    char* quoted = PQescapeIdentifier(conn, channel.c_str(), channel.size());
-    std::string listen = std::string("LISTEN ") + (quoted ? quoted : channel_prefix(channel_));
-    if (quoted) PQfreemem(quoted);
-    res = PQexec(conn, listen.c_str());
-    bool listening = PQresultStatus(res) == PGRES_COMMAND_OK;
-    PQclear(res);
-    if (!listening) {
-      fail("listen");
-      continue;
-    }
-    if (missed) hub_.notify_everyone();
-    missed = false;
-    while (!stopping_) {
-      pollfd pfd{PQsocket(conn), POLLIN, 0};
-      int ready = ::poll(&pfd, 1, 200);
-      if (ready < 0) continue;
-      if (ready > 0 && !PQconsumeInput(conn)) break;
-      while (PGnotify* n = PQnotifies(conn)) {
-        hub_.notify(Wake::decode(n->extra ? n->extra : "*"));
-        PQfreemem(n);
-      }
-      if (PQstatus(conn) != CONNECTION_OK) break;
-    }
-    if (!stopping_) {
-      fail("connection lost");
-      continue;
-    }
-    PQfinish(conn);
-  }
 }
 
 }  // namespace kb::notify

@@ -1,22 +1,21 @@
 // Live inbox streams: which open streams (Server-Sent Events) to wake when a message for them
 // commits. In-process registry of subscribers keyed by the people and areas their inbox
 // covers; with PostgreSQL and several server processes, writers also run `pg_notify` inside
-// their transaction (announce()), and a PgInboxListener in every process turns the
-// notifications, delivered on commit, into local wake-ups.
+// their transaction (announce()), and the PgListener of every process (notify/listener.h) turns
+// the notifications, delivered on commit, into local wake-ups.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "core/result.h"
+#include "notify/listener.h"
 #include "store/database.h"
 
 namespace kb::notify {
@@ -34,11 +33,9 @@ struct Wake {
   static Wake decode(std::string_view text);
 };
 
-// The live streams a hub serves: citizens' inboxes, or officials' monitoring boards (keyed by
-// jurisdiction: "national", a province or a ward code; see monitoring/board.h). Each has its own
-// PostgreSQL notification channel, so neither wakes the other's streams.
-enum class Channel { kInbox, kBoards };
-
+// The live streams a hub serves are citizens' inboxes (Channel::kInbox) or officials' monitoring
+// boards (Channel::kBoards, keyed by jurisdiction: "national", a province or a ward code; see
+// monitoring/board.h); each has its own channel, so neither wakes the other's streams.
 // On PostgreSQL, queues a notification of `wake` that is delivered to every listening process
 // when the current transaction commits. Does nothing on SQLite (one process: the caller wakes
 // its own hub after the commit).
@@ -83,24 +80,6 @@ class InboxHub {
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::unordered_set<Subscription*>> by_key_;  // guarded by mu_
   std::unordered_set<Subscription*> all_;                                      // guarded by mu_
-};
-
-// Listens on its own PostgreSQL connection for announce()'s notifications of `channel` and wakes
-// `hub`. Reconnects after a failure and then wakes everyone (notifications may have been missed).
-class PgInboxListener {
- public:
-  PgInboxListener(std::string url, InboxHub& hub, Channel channel = Channel::kInbox);
-  ~PgInboxListener();  // stops the thread
-  void start();
-  void stop();
-
- private:
-  void loop();
-  std::string url_;
-  InboxHub& hub_;
-  Channel channel_;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
 };
 
 }  // namespace kb::notify

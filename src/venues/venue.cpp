@@ -7,6 +7,7 @@
 
 #include "accounts/accounts.h"
 #include "audit/audit_log.h"
+#include "notify/cache_events.h"
 
 namespace kb::venues {
 namespace {
@@ -223,6 +224,7 @@ Status set_status(store::Connection& c, int64_t id, VenueStatus status, int64_t 
                   int64_t now) {
   KB_ASSIGN(int64_t n, c.exec(kUpdateStatus, {id, status_name(status), now}));
   if (n == 0) return make_error(ErrorKind::kNotFound, "venue_not_found", "no such venue");
+  KB_TRY(notify::announce_stale(c, {notify::Stale::Kind::kVenue, std::to_string(id)}));
   return audit::record(c, {.at = now,
                            .actor_id = actor_id,
                            .action = "venue.status",

@@ -310,3 +310,22 @@ test('SIGTERM with idle keep-alive connections open stops at once', async () => 
   assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
   await s.stop();
 });
+
+test('SIGTERM with --drain-seconds: /healthz fails at once while requests are still served, then the process exits 0', async () => {
+  const s = await startServer({ args: ['--drain-seconds', '2'] });
+  const t0 = Date.now();
+  s.proc.kill('SIGTERM');
+  // A load balancer's health check sees the node going before the node stops accepting.
+  for (;;) {
+    const r = await s.request('GET', '/healthz');
+    if (r.status === 503) { assert.equal(r.json.status, 'draining'); break; }
+    assert.ok(Date.now() - t0 < 1000, 'still healthy 1 s after SIGTERM');
+  }
+  const served = await s.request('GET', '/api/v1/openapi.json');
+  assert.equal(served.status, 200);
+  const exit = await s.exited;
+  assert.deepEqual(exit, { code: 0, signal: null });
+  const took = Date.now() - t0;
+  assert.ok(took >= 1900 && took < 6000, `stopped after ${took} ms`);
+  await s.stop();
+});

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "notify/audience.h"
+#include "notify/cache_events.h"
 #include "notify/inbox.h"
 #include "notify/inbox_hub.h"
 #include "notify/text.h"
@@ -18,6 +19,19 @@ TEST(Wake, EncodesAndDecodes) {
   EXPECT_TRUE(Wake::decode("*").everyone);
   EXPECT_TRUE(Wake::decode("garbage").everyone) << "anything unreadable wakes everyone";
   EXPECT_TRUE(Wake::decode("p:1,x").everyone);
+}
+
+TEST(Stale, EncodesAndDecodesAndFallsBackToEverything) {
+  for (Stale s : {Stale{Stale::Kind::kSession, "a1b2"}, Stale{Stale::Kind::kAccount, "42"},
+                  Stale{Stale::Kind::kVenue, "7"}}) {
+    Stale back = Stale::decode(s.encode());
+    EXPECT_EQ(back.kind, s.kind);
+    EXPECT_EQ(back.id, s.id);
+  }
+  EXPECT_EQ(Stale{}.encode(), "*");
+  // Anything unreadable drops every cached entry: a read more, never a stale answer.
+  for (const char* junk : {"*", "", "x:1", "s:", "s1", "q"})
+    EXPECT_EQ(Stale::decode(junk).kind, Stale::Kind::kEverything) << junk;
 }
 
 TEST(InboxHub, WakesOnlyTheStreamsConcerned) {
