@@ -19,6 +19,8 @@
 #include "areas/area_directory.h"
 #include "cases/tracing_config.h"
 #include "certificates/trust_list.h"
+#include "chat/conversation.h"
+#include "chat/zalo_oa.h"
 #include "checkin/door.h"
 #include "core/clock.h"
 #include "core/offload.h"
@@ -69,6 +71,7 @@ struct ServerConfig {
   monitoring::Rules monitoring;              // quarantine periods, reminders, red flags
   WriteLimits write_limits;                  // token buckets on writes (http/write_limits.h)
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
+  chat::ZaloConfig zalo;                     // the Zalo official account (chat/); off when empty
 };
 
 class StaticFiles;
@@ -116,6 +119,8 @@ class App {
   dashboard::BoardCache& board_cache() { return board_cache_; }
   // Sign-in and door codes: queued in the urgent lane and sent at once (notify/delivery.h).
   notify::UrgentTexts& urgent_texts() { return urgent_texts_; }
+  // The conversation's settings for the Zalo official account (chat/conversation.h).
+  chat::ConversationContext zalo_conversation() const;
 
   // Live inbox streams: wake them after a write that stored messages has committed (see
   // notify/messages.h). Area head-counts for broadcast previews. The outside-delivery worker,
@@ -220,6 +225,7 @@ void register_dashboard_routes(App& app);    // api_dashboard.cpp
 void register_monitoring_routes(App& app);   // api_monitoring.cpp
 void register_assessment_routes(App& app);   // api_assessment.cpp
 void register_location_routes(App& app);     // api_locations.cpp
+void register_chat_routes(App& app);         // api_chat.cpp
 
 // api_organisations.cpp
 void register_organisation_routes(App& app);

@@ -3,14 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 
+#include "notify/http_post.h"
 #include "store/writer.h"
 
 namespace kb::notify {
@@ -28,6 +23,11 @@ constexpr Sql kInsertText{"insert_delivery_text",
                           "next_attempt_at, lease_until, "
                           "created_at, updated_at, lane, text) VALUES (0, $1, $2, 'queued', 0, $3, "
                           "0, $3, $3, 0, $4) RETURNING id"};
+constexpr Sql kInsertLaneText{"insert_delivery_lane_text",
+                              "INSERT INTO deliveries(message_id, channel, recipient, state, "
+                              "attempts, next_attempt_at, lease_until, created_at, updated_at, "
+                              "lane, text) VALUES (0, $1, $2, 'queued', 0, $3, 0, $3, $3, $5, $4) "
+                              "RETURNING id"};
 constexpr Sql kCancelDeliveries{"cancel_deliveries",
                                 "UPDATE deliveries SET state = 'cancelled', updated_at = $2 WHERE "
                                 "message_id = $1 AND state = 'queued'"};
@@ -94,6 +94,15 @@ Status queue_delivery(store::Connection& c, int64_t message_id, std::string_view
 Result<int64_t> queue_urgent_text(store::Connection& c, std::string_view phone,
                                   std::string_view text, int64_t now) {
   KB_ASSIGN(auto row, c.query_one(kInsertText, {kChannelSms, phone, now, text}));
+  if (!row) return internal("queueing a text returned no id");
+  return row->i64(0);
+}
+
+Result<int64_t> queue_text(store::Connection& c, std::string_view channel,
+                           std::string_view recipient, std::string_view text, int64_t now,
+                           Lane lane) {
+  KB_ASSIGN(auto row, c.query_one(kInsertLaneText,
+                                  {channel, recipient, now, text, static_cast<int64_t>(lane)}));
   if (!row) return internal("queueing a text returned no id");
   return row->i64(0);
 }
@@ -194,18 +203,9 @@ Status release_leases(store::Connection& c) {
 
 Result<std::unique_ptr<WebhookChannel>> WebhookChannel::make(std::string_view url,
                                                              int timeout_seconds) {
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed || parsed->scheme() != "http" || parsed->host().empty()) {
-    return invalid("webhook-url", "invalid_webhook_url",
-                   "--webhook-url must be http://HOST[:PORT][/PATH]");
-  }
+  KB_ASSIGN(HttpEndpoint endpoint, parse_http_url(url, "webhook-url"));
   std::unique_ptr<WebhookChannel> w(new WebhookChannel());
-  w->host_ = std::string(parsed->host());
-  w->port_ = parsed->has_port() ? std::string(parsed->port()) : "80";
-  std::string target = std::string(parsed->encoded_path());
-  if (target.empty()) target = "/";
-  if (parsed->has_query()) target += "?" + std::string(parsed->encoded_query());
-  w->target_ = std::move(target);
+  w->endpoint_ = std::move(endpoint);
   w->timeout_seconds_ = timeout_seconds;
   return w;
 }
@@ -234,54 +234,23 @@ std::string WebhookChannel::payload(const DueDelivery& d) {
 }
 
 Status WebhookChannel::deliver(const DueDelivery& d) {
-  namespace asio = boost::asio;
-  namespace beast = boost::beast;
-  namespace bhttp = beast::http;
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  beast::error_code error;
-  bhttp::request<bhttp::string_body> req{bhttp::verb::post, target_, 11};
-  req.set(bhttp::field::host, host_);
-  req.set(bhttp::field::content_type, "application/json");
-  req.set(bhttp::field::user_agent, "khaibao");
-  req.set("Idempotency-Key", d.idempotency_id());
-  req.body() = payload(d);
-  req.prepare_payload();
-  bhttp::response<bhttp::string_body> res;
-  beast::flat_buffer buffer;
-  asio::ip::tcp::resolver resolver(ioc);
-  stream.expires_after(std::chrono::seconds(timeout_seconds_));
-  resolver.async_resolve(host_, port_,
-                         [&](beast::error_code ec, asio::ip::tcp::resolver::results_type results) {
-                           if (ec) {
-                             error = ec;
-                             return;
-                           }
-                           stream.async_connect(results, [&](beast::error_code ec, const auto&) {
-                             if (ec) {
-                               error = ec;
-                               return;
-                             }
-                             bhttp::async_write(stream, req, [&](beast::error_code ec, size_t) {
-                               if (ec) {
-                                 error = ec;
-                                 return;
-                               }
-                               bhttp::async_read(stream, buffer, res,
-                                                 [&](beast::error_code ec, size_t) { error = ec; });
-                             });
-                           });
-                         });
-  ioc.run();
-  beast::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  if (error) return make_error(ErrorKind::kUnavailable, "webhook_unreachable", error.message());
-  int status = res.result_int();
-  if (status < 200 || status > 299) {
+  std::string body = payload(d);
+  HttpPost post{.body = body,
+                .headers = {{"Idempotency-Key", d.idempotency_id()}},
+                .timeout_seconds = timeout_seconds_};
+  auto reply = http_post(endpoint_, {}, post);
+  if (!reply.ok())
+    return make_error(ErrorKind::kUnavailable, "webhook_unreachable", reply.error().message);
+  if (reply->status < 200 || reply->status > 299) {
     return make_error(ErrorKind::kUnavailable, "webhook_refused",
-                      "webhook answered " + std::to_string(status));
+                      "webhook answered " + std::to_string(reply->status));
   }
   return {};
+}
+
+Status RoutingChannel::deliver(const DueDelivery& d) {
+  auto it = routes_.find(d.channel);
+  return (it == routes_.end() ? fallback_ : *it->second).deliver(d);
 }
 
 Status OutboxChannel::deliver(const DueDelivery& d) {

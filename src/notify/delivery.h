@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "notify/http_post.h"
 #include "outbox/outbox.h"
 #include "store/database.h"
 
@@ -50,6 +52,11 @@ Status queue_delivery(store::Connection& c, int64_t message_id, std::string_view
 // the urgent lane; returns the row's id.
 Result<int64_t> queue_urgent_text(store::Connection& c, std::string_view phone,
                                   std::string_view text, int64_t now);
+// Queues a text that is no stored message on any channel and lane (a chat reply: `text` is the
+// channel's own payload, chat/zalo_oa.h); returns the row's id.
+Result<int64_t> queue_text(store::Connection& c, std::string_view channel,
+                           std::string_view recipient, std::string_view text, int64_t now,
+                           Lane lane);
 // Cancels the rows of a message that have not gone out yet; returns how many.
 Result<int64_t> cancel_deliveries(store::Connection& c, int64_t message_id, int64_t now);
 
@@ -118,8 +125,21 @@ class WebhookChannel final : public DeliveryChannel {
 
  private:
   WebhookChannel() = default;
-  std::string host_, port_, target_;
+  HttpEndpoint endpoint_;
   int timeout_seconds_ = 10;
+};
+
+// Rows of some channels go to a channel of their own (chat rows to the chat platform), the rest
+// to `fallback`. The channels outlive it.
+class RoutingChannel final : public DeliveryChannel {
+ public:
+  explicit RoutingChannel(DeliveryChannel& fallback) : fallback_(fallback) {}
+  void route(std::string channel, DeliveryChannel& to) { routes_[std::move(channel)] = &to; }
+  Status deliver(const DueDelivery& d) override;
+
+ private:
+  DeliveryChannel& fallback_;
+  std::map<std::string, DeliveryChannel*, std::less<>> routes_;
 };
 
 // No gateway configured: appends `{channel: "notification", to, text, at}` to the outbox file
