@@ -159,7 +159,8 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   if (config.webhook_url.empty()) {
     channel = std::make_unique<notify::OutboxChannel>(sms);
   } else {
-    auto webhook = notify::WebhookChannel::make(config.webhook_url);
+    auto webhook = notify::WebhookChannel::make(config.webhook_url, 10, config.sms_sender_name,
+                                                config.sms_carrier_rate);
     if (!webhook.ok()) return fail(webhook.error());
     channel = std::move(*webhook);
   }
@@ -397,6 +398,20 @@ int run_synth(const Common& common, const synth::SynthOptions& options, const ch
   return 0;
 }
 
+// Followers of the chat account, linked and consenting (tests and benchmarks).
+int run_synth_followers(const Common& common, const std::string& province, const std::string& ward,
+                        int64_t first, int64_t count, const char* argv0) {
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  int64_t now = ::time(nullptr);
+  auto made = opened->db->writer().write_sync([&](store::Connection& c) {
+    return chat::synthesize_followers(c, chat::kZalo, province, ward, first, count, now);
+  });
+  if (!made.ok()) return fail(made.error());
+  std::cout << "{\"followers\":" << *made << "}" << std::endl;
+  return 0;
+}
+
 // A synthetic province under monitoring (benchmarks).
 int run_synth_monitoring(const Common& common, const monitoring::SynthOptions& options,
                          const char* argv0) {
@@ -625,6 +640,14 @@ int main(int argc, char** argv) {
   serve->add_option("--zalo-rate", config.zalo.sends_per_second, "Zalo sends per second")
       ->capture_default_str();
   serve
+      ->add_option("--sms-sender-name", config.sms_sender_name,
+                   "the brand name registered with the carriers, sent with every SMS")
+      ->envname("KB_SMS_SENDER_NAME");
+  serve
+      ->add_option("--sms-carrier-rate", config.sms_carrier_rate,
+                   "SMS a second to each carrier through the gateway (0: no limit)")
+      ->capture_default_str();
+  serve
       ->add_option("--webhook-backoff", config.delivery.backoff_seconds,
                    "seconds before the first retry of a failed delivery (doubles each time)")
       ->capture_default_str();
@@ -783,6 +806,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   synth_monitoring_cmd->add_option("--seed", monitoring_options.seed)->capture_default_str();
 
+  auto* synth_followers_cmd = admin->add_subcommand(
+      "synth-chat-followers", "append linked, consenting chat followers living in one ward");
+  Common synth_followers_common;
+  add_common(synth_followers_cmd, synth_followers_common);
+  std::string synth_province = "79", synth_ward = "26882";
+  int64_t synth_first = 1, synth_count = 1000;
+  synth_followers_cmd->add_option("--province", synth_province)->capture_default_str();
+  synth_followers_cmd->add_option("--ward", synth_ward)->capture_default_str();
+  synth_followers_cmd->add_option("--first", synth_first)->capture_default_str();
+  synth_followers_cmd->add_option("--count", synth_count)->capture_default_str();
+
   auto* remind = admin->add_subcommand(
       "remind", "send the daily-report reminders due now (a server does each minute)");
   Common remind_common;
@@ -866,6 +900,9 @@ int main(int argc, char** argv) {
   if (purge->parsed()) return run_purge(purge_common, purge_days, argv[0]);
   if (synth_monitoring_cmd->parsed())
     return run_synth_monitoring(synth_monitoring_common, monitoring_options, argv[0]);
+  if (synth_followers_cmd->parsed())
+    return run_synth_followers(synth_followers_common, synth_province, synth_ward, synth_first,
+                               synth_count, argv[0]);
   if (remind->parsed()) return run_remind(remind_common, remind_at, argv[0]);
   if (keys_rotate->parsed()) return run_keys_rotate(keys_common, argv[0]);
   if (keys_rotate_data->parsed()) return run_keys_rotate_data(keys_common, argv[0]);

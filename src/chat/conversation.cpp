@@ -23,18 +23,14 @@ constexpr std::string_view kSymptoms = "symptoms";    // which symptoms
 constexpr std::string_view kExposures = "exposures";  // which exposures
 constexpr std::string_view kConfirm = "confirm";      // send it?
 
-// Symptom and exposure answers by number, as the buttons and the typed digits name them.
-constexpr std::pair<std::string_view, std::string_view> kSymptomWords[] = {
-    {"fever", "Sốt"},
-    {"cough", "Ho"},
-    {"shortness_of_breath", "Khó thở"},
-    {"sore_throat", "Đau họng"},
-    {"loss_of_taste_smell", "Mất vị giác/khứu giác"},
-    {"fatigue", "Mệt mỏi"}};
-constexpr std::pair<std::string_view, std::string_view> kExposureWords[] = {
-    {"confirmed_case", "Tiếp xúc ca bệnh (F0)"},
-    {"suspected_case", "Tiếp xúc người nghi nhiễm"},
-    {"outbreak_area", "Đến vùng có dịch"}};
+// The words of the symptom and exposure answers, in the order of the declaration's own lists
+// (declarations::kSymptoms, kExposures): the buttons and the typed digits name them by number.
+constexpr std::string_view kSymptomWords[] = {
+    "Sốt", "Ho", "Khó thở", "Đau họng", "Mất vị giác/khứu giác", "Mệt mỏi"};
+constexpr std::string_view kExposureWords[] = {"Tiếp xúc ca bệnh (F0)", "Tiếp xúc người nghi nhiễm",
+                                               "Đến vùng có dịch"};
+static_assert(std::size(kSymptomWords) == std::size(declarations::kSymptoms));
+static_assert(std::size(kExposureWords) == std::size(declarations::kExposures));
 
 std::string percent_encoded(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -178,7 +174,7 @@ struct Conversation {
     KB_TRY(go(kSymptoms));
     std::string list;
     for (size_t i = 0; i < std::size(kSymptomWords); ++i)
-      list += "\n" + std::to_string(i + 1) + ". " + std::string(kSymptomWords[i].second);
+      list += "\n" + std::to_string(i + 1) + ". " + std::string(kSymptomWords[i]);
     return say("Trong 14 ngày qua bạn có triệu chứng nào? Gõ các số, ví dụ \"1 3\"," +
                    std::string(" hoặc bấm nút.") + list,
                {{"Không có", "0"}, {"Sốt", "1"}, {"Ho", "2"}, {"Khó thở", "3"}});
@@ -187,15 +183,15 @@ struct Conversation {
     KB_TRY(go(kExposures));
     std::string list;
     for (size_t i = 0; i < std::size(kExposureWords); ++i)
-      list += "\n" + std::to_string(i + 1) + ". " + std::string(kExposureWords[i].second);
+      list += "\n" + std::to_string(i + 1) + ". " + std::string(kExposureWords[i]);
     return say("Trong 14 ngày qua bạn có tiếp xúc hoặc đi đến nơi nào dưới đây?" + list,
                {{"Không", "0"}, {"1", "1"}, {"2", "2"}, {"3", "3"}});
   }
 
   // "0" (none), or digits among 1..n: the answers' codes; nothing when unreadable.
   template <size_t N>
-  std::optional<json::array> picks(
-      std::string_view text, const std::pair<std::string_view, std::string_view> (&words)[N]) {
+  static std::optional<json::array> picks(std::string_view text,
+                                          const std::string_view (&codes)[N]) {
     json::array out;
     bool none = false;
     for (char ch : text) {
@@ -205,7 +201,7 @@ struct Conversation {
         continue;
       }
       if (ch < '1' || ch > '0' + static_cast<int>(N)) return std::nullopt;
-      json::string code(words[ch - '1'].first);
+      json::string code(codes[ch - '1']);
       if (std::find(out.begin(), out.end(), json::value(code)) == out.end()) out.push_back(code);
     }
     if (none == !out.empty()) return std::nullopt;  // "0" alone, or some answers
@@ -214,7 +210,7 @@ struct Conversation {
   }
 
   Status symptoms_given(std::string_view text) {
-    auto chosen = picks(text, kSymptomWords);
+    auto chosen = picks(text, declarations::kSymptoms);
     if (!chosen)
       return say(
           "Chưa hiểu câu trả lời. Gõ các số triệu chứng (ví dụ \"1 2\"), hoặc 0 "
@@ -223,7 +219,7 @@ struct Conversation {
     return ask_exposures();
   }
   Status exposures_given(std::string_view text) {
-    auto chosen = picks(text, kExposureWords);
+    auto chosen = picks(text, declarations::kExposures);
     if (!chosen) return say("Chưa hiểu câu trả lời. Gõ các số (ví dụ \"1\"), hoặc 0 nếu không.");
     data["exposures"] = *chosen;
     KB_TRY(go(kConfirm));

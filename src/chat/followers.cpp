@@ -1,5 +1,7 @@
 #include "chat/followers.h"
 
+#include <fmt/format.h>
+
 namespace kb::chat {
 namespace {
 
@@ -150,6 +152,43 @@ Route route_notice(const Follower& f, const SendingRules& rules, int64_t now,
   if (in_window(f, rules, now)) return Route::kChat;
   if (template_registered && !f.phone.empty()) return Route::kTemplate;
   return Route::kSms;
+}
+
+}  // namespace kb::chat
+
+namespace kb::chat {
+namespace {
+
+constexpr store::Sql kSynthUser{"chat_synth_user",
+                                "INSERT INTO users(role, phone, created_at, preferred_channels) "
+                                "VALUES ('citizen', $1, $2, 'chat') RETURNING id"};
+constexpr store::Sql kSynthPerson{
+    "chat_synth_person",
+    "INSERT INTO people(account_id, is_self, full_name, phone, province_code, ward_code, "
+    "street, created_at, updated_at) VALUES ($1, 1, $2, $3, $4, $5, '', $6, $6)"};
+constexpr store::Sql kSynthFollower{
+    "chat_synth_follower",
+    "INSERT INTO chat_followers(platform, user_id, following, account_id, phone, consent_at, "
+    "created_at, updated_at) VALUES ($1, $2, 1, $3, $4, $5, $5, $5)"};
+
+}  // namespace
+
+Result<int64_t> synthesize_followers(store::Connection& c, std::string_view platform,
+                                     std::string_view province, std::string_view ward,
+                                     int64_t first, int64_t count, int64_t now) {
+  for (int64_t i = first; i < first + count; ++i) {
+    std::string phone = fmt::format("+84390{:06d}", i);
+    KB_ASSIGN(auto user, c.query_one(kSynthUser, {std::string_view(phone), now}));
+    if (!user) return internal("no user id");
+    int64_t id = user->i64(0);
+    std::string name = fmt::format("Người Theo Dõi {}", i);
+    KB_TRY(c.exec(kSynthPerson,
+                  {id, std::string_view(name), std::string_view(phone), province, ward, now}));
+    std::string user_id = fmt::format("synth-{}", i);
+    KB_TRY(c.exec(kSynthFollower,
+                  {platform, std::string_view(user_id), id, std::string_view(phone), now}));
+  }
+  return count;
 }
 
 }  // namespace kb::chat

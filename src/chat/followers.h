@@ -71,3 +71,14 @@ Route route_notice(const Follower& f, const SendingRules& rules, int64_t now,
 bool in_window(const Follower& f, const SendingRules& rules, int64_t now);
 
 }  // namespace kb::chat
+
+namespace kb::chat {
+
+// Benchmarks and tests: `count` citizens living in `ward` of `province`, each with an account
+// that prefers the chat, linked to a following, consenting follower "synth-<n>" (n from
+// `first`). Returns how many were made.
+Result<int64_t> synthesize_followers(store::Connection& c, std::string_view platform,
+                                     std::string_view province, std::string_view ward,
+                                     int64_t first, int64_t count, int64_t now);
+
+}  // namespace kb::chat

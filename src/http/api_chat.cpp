@@ -3,11 +3,13 @@
 // to (signed, short-lived address: the platform fetches it).
 #include <spdlog/spdlog.h>
 
+#include "access/policy.h"
 #include "certificates/dcc_qr.h"
 #include "chat/conversation.h"
 #include "chat/zalo_oa.h"
 #include "http/app.h"
 #include "http/handler_util.h"
+#include "notify/preferences.h"
 
 namespace kb::http {
 namespace {
@@ -48,9 +50,55 @@ awaitable<Result<Response>> qr_image(App& app, Request& req) {
   co_return res;
 }
 
+json::object choice_json(const notify::ChannelChoice& choice) {
+  json::array channels;
+  for (const auto& ch : choice.channels) channels.emplace_back(ch);
+  return json::object{{"channels", std::move(channels)}, {"chat_linked", choice.chat_linked}};
+}
+
+awaitable<Result<Response>> get_channels(App& app, Request& req) {
+  KB_CO_ASSIGN(auto user, signed_in(app, req, access::citizen));
+  auto read = [id = user.id](store::Connection& c) { return notify::preferred_channels(c, id); };
+  KB_CO_ASSIGN(auto choice, app.db().read(read));
+  co_return Response::json(200, choice_json(choice));
+}
+
+Result<std::vector<std::string>> parse_channels(const Request& req) {
+  KB_ASSIGN(JsonBody body, json_body(req));
+  const json::value* list = body.raw("channels");
+  if (!list || !list->is_array())
+    return invalid("channels", "wrong_type", "channels is a list such as [\"chat\", \"sms\"]");
+  std::vector<std::string> out;
+  for (size_t i = 0; i < list->as_array().size() && i < 10; ++i) {
+    const json::value& v = list->as_array()[i];
+    if (!v.is_string())
+      return invalid("channels[" + std::to_string(i) + "]", "wrong_type", "a channel's name");
+    out.emplace_back(v.as_string());
+  }
+  KB_TRY(body.no_unknown_fields());
+  return out;
+}
+
+awaitable<Result<Response>> put_channels(App& app, Request& req) {
+  KB_CO_ASSIGN(auto user, signed_in(app, req, access::citizen));
+  KB_CO_ASSIGN(auto channels, parse_channels(req));
+  auto save = [id = user.id, channels](store::Connection& c) -> Result<notify::ChannelChoice> {
+    KB_TRY(notify::set_preferred_channels(c, id, channels));
+    return notify::preferred_channels(c, id);
+  };
+  KB_CO_ASSIGN(auto choice, co_await app.write(save));
+  co_return Response::json(200, choice_json(choice));
+}
+
 }  // namespace
 
 void register_chat_routes(App& app) {
+  app.router().add(
+      Method::kGet, "/api/v1/me/channels", [&app](Request& req) { return get_channels(app, req); },
+      "the channels a citizen wants notices on (sms, chat), and whether the chat is linked");
+  app.router().add(
+      Method::kPut, "/api/v1/me/channels", [&app](Request& req) { return put_channels(app, req); },
+      "choose the channels for notices");
   app.router().add(
       Method::kPost, "/api/v1/chat/zalo/events",
       [&app](Request& req) { return zalo_event(app, req); },

@@ -59,6 +59,8 @@ struct ServerConfig {
   notify::BroadcastPolicy broadcasts;  // the mass-alert approval threshold (notify/)
   int sse_heartbeat_seconds = 15;      // live inbox streams send a comment this often
   std::string webhook_url;             // outside delivery gateway; empty: the outbox file
+  std::string sms_sender_name;         // brand name registered with the carriers (SMS rows)
+  int sms_carrier_rate = 0;            // SMS a second per carrier through the gateway (0: any)
   notify::DeliveryOptions delivery;    // retries and backoff of outside delivery
   cases::TracingConfig tracing;        // exposure rule and cluster rule (cases/, trace/)
   int retention_days = 28;             // check-ins kept this many days, then purged (0: never)
