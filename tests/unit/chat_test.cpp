@@ -126,10 +126,12 @@ TEST(SmsText, OnePartWithTheLinkUncut) {
   EXPECT_TRUE(part.ends_with("... " + link)) << part;
   EXPECT_EQ(sms_part("Ngắn gọn", link), "Ngan gon " + link);
   EXPECT_EQ(sms_part("Ngắn gọn", ""), "Ngan gon");
-  // A Vietnamese text of 160 letters fits once folded (UCS-2 would need 3 parts).
+  // 160 Vietnamese characters fit one part once folded (UCS-2 would need 3 parts).
   std::string viet;
   for (int i = 0; i < 32; ++i) viet += "Việt ";
-  EXPECT_EQ(sms_part(viet, "").size(), 159u);
+  EXPECT_EQ(sms_part(viet, ""), fold_for_sms(viet));
+  EXPECT_EQ(sms_part(viet, "").size(), 160u);
+  EXPECT_TRUE(sms_part(viet + "x", "").ends_with("...")) << "one more character is cut";
 }
 
 TEST(SmsText, CarrierByPrefix) {
