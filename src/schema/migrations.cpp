@@ -1135,7 +1135,7 @@ UPDATE people SET name_key = NULL;
 -- that health data may go through the platform, and the conversation they are in (a state and
 -- its answers so far as JSON), so a conversation survives a restart. The platform lets the
 -- account answer freely only within a window after the user's last message, a few messages at
--- most: window_opened_at and window_replies count them (chat/sending_rules.h).
+-- most: window_opened_at and window_replies count them (chat/followers.h).
 CREATE TABLE chat_followers (
   platform TEXT NOT NULL,
   user_id TEXT NOT NULL,
@@ -1154,7 +1154,7 @@ CREATE TABLE chat_followers (
 );
 CREATE INDEX chat_followers_by_account ON chat_followers(account_id);
 -- Events already taken in, by the platform's key of the event, so a replayed event does
--- nothing. Kept a day longer than the accepted clock skew (chat/events.h).
+-- nothing. Kept a day, far longer than the accepted clock skew (chat/followers.h).
 CREATE TABLE chat_events (
   platform TEXT NOT NULL,
   event_key TEXT NOT NULL,
@@ -1162,7 +1162,7 @@ CREATE TABLE chat_events (
   PRIMARY KEY (platform, event_key)
 );
 -- The platform's access token and its single-use refresh token, shared by every process; only
--- the holder of the job lease refreshes them (chat/tokens.h).
+-- the holder of the job lease refreshes them (chat/zalo_oa.h).
 CREATE TABLE chat_tokens (
   platform TEXT PRIMARY KEY,
   access_token TEXT NOT NULL,
