@@ -12,6 +12,8 @@
 #include "areas/area_directory.h"
 #include "audit/chain.h"
 #include "certificates/trust_list.h"
+#include "chat/followers.h"
+#include "chat/zalo_oa.h"
 #include "checkin/retention.h"
 #include "core/crypto.h"
 #include "core/periodic_task.h"
@@ -158,11 +160,21 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   if (config.webhook_url.empty()) {
     channel = std::make_unique<notify::OutboxChannel>(sms);
   } else {
-    auto webhook = notify::WebhookChannel::make(config.webhook_url);
+    auto webhook = notify::WebhookChannel::make(config.webhook_url, 10, config.sms_sender_name,
+                                                config.sms_carrier_rate);
     if (!webhook.ok()) return fail(webhook.error());
     channel = std::move(*webhook);
   }
   Clock clock = config.clock_offset_file.empty() ? Clock{} : offset_clock(config.clock_offset_file);
+  // The chat official account: its rows (channel "zalo") go to the platform, the rest as before.
+  notify::RoutingChannel routing(*channel);
+  std::unique_ptr<chat::ZaloChannel> zalo;
+  if (config.zalo.enabled()) {
+    auto api = notify::parse_http_url(config.zalo.api_url, "zalo-api-url");
+    if (!api.ok()) return fail(api.error());
+    zalo = std::make_unique<chat::ZaloChannel>(config.zalo, std::move(*api), db, clock);
+    routing.route(std::string(chat::kChannelZalo), *zalo);
+  }
   // Monitoring rules: the Ministry's defaults, or a province's file; a file that cannot be read
   // stops the start rather than run on rules nobody chose.
   if (!config.monitoring_rules_file.empty()) {
@@ -176,15 +188,14 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     config.monitoring = std::move(*rules);
   }
   config.monitoring.page_link = config.public_base_url + "/monitoring";
-  http::App app(config, db, std::move(opened->areas), std::move(*secrets), sms, *channel, clock);
+  http::App app(config, db, std::move(opened->areas), std::move(*secrets), sms, routing, clock);
   app.set_foreign_dcc_signers(std::move(dcc_trust));
   app.install_routes();
   auto leases = jobs::make_leases(db);
   using notify::Lane;
-  notify::DeliveryWorker urgent(db, *channel, config.delivery, clock,
-                                {Lane::kUrgent, Lane::kUrgent},
+  notify::DeliveryWorker urgent(db, routing, config.delivery, clock, {Lane::kUrgent, Lane::kUrgent},
                                 [&leases] { return leases->holds("deliveries:urgent"); });
-  notify::DeliveryWorker deliveries(db, *channel, config.delivery, clock,
+  notify::DeliveryWorker deliveries(db, routing, config.delivery, clock,
                                     {Lane::kNotice, Lane::kBulk},
                                     [&leases] { return leases->holds("deliveries"); });
   urgent.start();
@@ -279,6 +290,18 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
       if (released->size() < 500) return Status{};
     }
   });
+  if (zalo) {
+    // The access token lasts about a day and its refresh token works once: one process
+    // refreshes it, an hour before it expires. Event ids are kept a day for replays.
+    scheduler.every("chat.zalo-token", 300, [&zalo] {
+      auto refreshed = zalo->refresh_token_if_due();
+      return refreshed.ok() ? Status{} : Status(std::move(refreshed).error());
+    });
+    scheduler.every("chat.events", 3600, [&db, &clock] {
+      return db.writer().write_sync(
+          [&](store::Connection& c) { return chat::forget_events(c, clock.now() - 86400); });
+    });
+  }
   scheduler.start();
   auto served = http::serve(app);
   scheduler.stop();
@@ -373,6 +396,20 @@ int run_synth(const Common& common, const synth::SynthOptions& options, const ch
             << ",\"people\":" << report->people << ",\"first_venue_id\":" << report->first_venue_id
             << ",\"venues\":" << report->venues << ",\"visits\":" << report->visits
             << ",\"seconds\":" << report->seconds << "}" << std::endl;
+  return 0;
+}
+
+// Followers of the chat account, linked and consenting (tests and benchmarks).
+int run_synth_followers(const Common& common, const std::string& province, const std::string& ward,
+                        int64_t first, int64_t count, const char* argv0) {
+  auto opened = open_all(common, argv0);
+  if (!opened.ok()) return fail(opened.error());
+  int64_t now = ::time(nullptr);
+  auto made = opened->db->writer().write_sync([&](store::Connection& c) {
+    return chat::synthesize_followers(c, chat::kZalo, province, ward, first, count, now);
+  });
+  if (!made.ok()) return fail(made.error());
+  std::cout << "{\"followers\":" << *made << "}" << std::endl;
   return 0;
 }
 
@@ -584,6 +621,43 @@ int main(int argc, char** argv) {
   serve->add_option("--webhook-url", config.webhook_url,
                     "http:// URL that receives notifications as JSON (SMS gateway, chat bridge); "
                     "default: the outbox file");
+  serve->add_option("--zalo-app-id", config.zalo.app_id, "Zalo app id of the official account")
+      ->envname("KB_ZALO_APP_ID");
+  serve
+      ->add_option("--zalo-oa-id", config.zalo.oa_id,
+                   "Zalo official account id (events' recipient)")
+      ->envname("KB_ZALO_OA_ID");
+  serve
+      ->add_option("--zalo-oa-secret", config.zalo.oa_secret_key,
+                   "the OA secret key that signs webhook events (prefer the environment)")
+      ->envname("KB_ZALO_OA_SECRET");
+  serve
+      ->add_option("--zalo-app-secret", config.zalo.app_secret,
+                   "the app secret key that refreshes the access token")
+      ->envname("KB_ZALO_APP_SECRET");
+  serve
+      ->add_option("--zalo-api-url", config.zalo.api_url,
+                   "http:// base of the Zalo APIs (an egress proxy to openapi.zalo.me, "
+                   "business.openapi.zalo.me and oauth.zaloapp.com)")
+      ->envname("KB_ZALO_API_URL");
+  serve->add_option("--zalo-access-token", config.zalo.access_token, "first OA access token")
+      ->envname("KB_ZALO_ACCESS_TOKEN");
+  serve->add_option("--zalo-refresh-token", config.zalo.refresh_token, "first OA refresh token")
+      ->envname("KB_ZALO_REFRESH_TOKEN");
+  serve
+      ->add_option("--zalo-notice-template", config.zalo.notice_template_id,
+                   "ZNS template id registered for notices (by phone, outside the window)")
+      ->envname("KB_ZALO_NOTICE_TEMPLATE");
+  serve->add_option("--zalo-rate", config.zalo.sends_per_second, "Zalo sends per second")
+      ->capture_default_str();
+  serve
+      ->add_option("--sms-sender-name", config.sms_sender_name,
+                   "the brand name registered with the carriers, sent with every SMS")
+      ->envname("KB_SMS_SENDER_NAME");
+  serve
+      ->add_option("--sms-carrier-rate", config.sms_carrier_rate,
+                   "SMS a second to each carrier through the gateway (0: no limit)")
+      ->capture_default_str();
   serve
       ->add_option("--webhook-backoff", config.delivery.backoff_seconds,
                    "seconds before the first retry of a failed delivery (doubles each time)")
@@ -749,6 +823,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   synth_monitoring_cmd->add_option("--seed", monitoring_options.seed)->capture_default_str();
 
+  auto* synth_followers_cmd = admin->add_subcommand(
+      "synth-chat-followers", "append linked, consenting chat followers living in one ward");
+  Common synth_followers_common;
+  add_common(synth_followers_cmd, synth_followers_common);
+  std::string synth_province = "79", synth_ward = "26882";
+  int64_t synth_first = 1, synth_count = 1000;
+  synth_followers_cmd->add_option("--province", synth_province)->capture_default_str();
+  synth_followers_cmd->add_option("--ward", synth_ward)->capture_default_str();
+  synth_followers_cmd->add_option("--first", synth_first)->capture_default_str();
+  synth_followers_cmd->add_option("--count", synth_count)->capture_default_str();
+
   auto* remind = admin->add_subcommand(
       "remind", "send the daily-report reminders due now (a server does each minute)");
   Common remind_common;
@@ -840,6 +925,9 @@ int main(int argc, char** argv) {
   if (backup->parsed()) return run_backup(backup_common, backup_to);
   if (synth_monitoring_cmd->parsed())
     return run_synth_monitoring(synth_monitoring_common, monitoring_options, argv[0]);
+  if (synth_followers_cmd->parsed())
+    return run_synth_followers(synth_followers_common, synth_province, synth_ward, synth_first,
+                               synth_count, argv[0]);
   if (remind->parsed()) return run_remind(remind_common, remind_at, argv[0]);
   if (keys_rotate->parsed()) return run_keys_rotate(keys_common, argv[0]);
   if (keys_rotate_data->parsed()) return run_keys_rotate_data(keys_common, argv[0]);

@@ -61,8 +61,18 @@ std::vector<std::pair<std::string, std::string>> App::security_headers() const {
   return http::security_headers(config_.public_base_url, static_files_->inline_script_hashes());
 }
 
+chat::ConversationContext App::zalo_conversation() const {
+  return chat::ConversationContext{.auth = config_.auth,
+                                   .secrets = secrets_,
+                                   .areas = areas_,
+                                   .public_base_url = config_.public_base_url,
+                                   .platform = std::string(chat::kZalo),
+                                   .channel = std::string(chat::kChannelZalo)};
+}
+
 void App::install_routes() {
   register_system_routes(*this);
+  register_chat_routes(*this);
   register_auth_routes(*this);
   register_area_routes(*this);
   register_admin_routes(*this);

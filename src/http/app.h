@@ -20,6 +20,8 @@
 #include "areas/area_directory.h"
 #include "cases/tracing_config.h"
 #include "certificates/trust_list.h"
+#include "chat/conversation.h"
+#include "chat/zalo_oa.h"
 #include "checkin/door.h"
 #include "core/clock.h"
 #include "core/offload.h"
@@ -62,6 +64,8 @@ struct ServerConfig {
   notify::BroadcastPolicy broadcasts;  // the mass-alert approval threshold (notify/)
   int sse_heartbeat_seconds = 15;      // live inbox streams send a comment this often
   std::string webhook_url;             // outside delivery gateway; empty: the outbox file
+  std::string sms_sender_name;         // brand name registered with the carriers (SMS rows)
+  int sms_carrier_rate = 0;            // SMS a second per carrier through the gateway (0: any)
   notify::DeliveryOptions delivery;    // retries and backoff of outside delivery
   cases::TracingConfig tracing;        // exposure rule and cluster rule (cases/, trace/)
   int retention_days = 28;             // check-ins kept this many days, then purged (0: never)
@@ -74,6 +78,7 @@ struct ServerConfig {
   monitoring::Rules monitoring;              // quarantine periods, reminders, red flags
   WriteLimits write_limits;                  // token buckets on writes (http/write_limits.h)
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
+  chat::ZaloConfig zalo;                     // the Zalo official account (chat/); off when empty
 };
 
 class StaticFiles;
@@ -132,6 +137,8 @@ class App {
   dashboard::BoardCache& board_cache() { return board_cache_; }
   // Sign-in and door codes: queued in the urgent lane and sent at once (notify/delivery.h).
   notify::UrgentTexts& urgent_texts() { return urgent_texts_; }
+  // The conversation's settings for the Zalo official account (chat/conversation.h).
+  chat::ConversationContext zalo_conversation() const;
 
   // Live inbox streams: wake them after a write that stored messages has committed (see
   // notify/messages.h). Area head-counts for broadcast previews. The outside-delivery worker,
@@ -237,6 +244,7 @@ void register_dashboard_routes(App& app);    // api_dashboard.cpp
 void register_monitoring_routes(App& app);   // api_monitoring.cpp
 void register_assessment_routes(App& app);   // api_assessment.cpp
 void register_location_routes(App& app);     // api_locations.cpp
+void register_chat_routes(App& app);         // api_chat.cpp
 
 // api_organisations.cpp
 void register_organisation_routes(App& app);

@@ -40,6 +40,7 @@ struct Request {
   AcceptEncoding accept_encoding;
   std::string column_mapping;  // X-Column-Mapping: how an uploaded sheet's columns map to fields
   std::string file_name;       // X-File-Name: the name of an uploaded file
+  std::string chat_signature;  // X-ZEvent-Signature: a chat platform's signed event (chat/)
   std::map<std::string, std::string, std::less<>> params;  // path parameters by name
 
   std::string_view param(std::string_view name) const;

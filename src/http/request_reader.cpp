@@ -95,6 +95,7 @@ Result<Request> to_request(RequestParser::value_type&& msg, const std::string& c
   std::string_view accept_encoding = msg[bhttp::field::accept_encoding];
   if (!accept_encoding.empty()) req.accept_encoding = parse_accept_encoding(accept_encoding);
   req.column_mapping = std::string(msg["X-Column-Mapping"]);
+  req.chat_signature = std::string(msg["X-ZEvent-Signature"]);
   req.file_name = std::string(msg["X-File-Name"]);
   req.forwarded_for = std::string(msg["X-Forwarded-For"]);
   return req;

@@ -48,6 +48,10 @@ Param opt(int64_t v) { return v ? Param{v} : Param{nullptr}; }
 Status publish(store::Connection& c, int64_t id, const Audience& audience, int64_t now) {
   std::string recipient = audience.to_json();
   KB_TRY(queue_delivery(c, id, kChannelBroadcast, recipient, now, Lane::kBulk));
+  // Followers of the chat account who chose it get it there, one row each (the platform has
+  // no area broadcast of its own).
+  if (audience.filter == Filter::kEveryone)
+    KB_TRY(queue_chat_for_areas(c, id, audience.area_codes(), now));
   return announce(c, Wake{{}, audience.area_codes(), false});
 }
 

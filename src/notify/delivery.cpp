@@ -3,14 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 
+#include "notify/http_post.h"
+#include "notify/sms_text.h"
 #include "store/writer.h"
 
 namespace kb::notify {
@@ -28,6 +24,28 @@ constexpr Sql kInsertText{"insert_delivery_text",
                           "next_attempt_at, lease_until, "
                           "created_at, updated_at, lane, text) VALUES (0, $1, $2, 'queued', 0, $3, "
                           "0, $3, $3, 0, $4) RETURNING id"};
+constexpr Sql kInsertLaneText{"insert_delivery_lane_text",
+                              "INSERT INTO deliveries(message_id, channel, recipient, state, "
+                              "attempts, next_attempt_at, lease_until, created_at, updated_at, "
+                              "lane, text) VALUES (0, $1, $2, 'queued', 0, $3, 0, $3, $3, $5, $4) "
+                              "RETURNING id"};
+// The chat rows of a message: reachable followers of accounts that chose the chat.
+#define KB_CHAT_ROWS                                                                           \
+  "INSERT INTO deliveries(message_id, channel, recipient, state, attempts, next_attempt_at, "  \
+  "lease_until, created_at, updated_at, lane) SELECT $1, 'zalo', f.user_id, 'queued', 0, $2, " \
+  "0, $2, $2, $3 FROM chat_followers f JOIN users u ON u.id = f.account_id "                   \
+  "WHERE f.following = 1 AND f.consent_at > 0 AND u.preferred_channels LIKE '%chat%' "         \
+  "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = $1 AND d.channel = 'zalo' " \
+  "AND d.recipient = f.user_id) "
+constexpr Sql kChatForPerson{"queue_chat_for_person", KB_CHAT_ROWS
+                             "AND f.account_id = (SELECT account_id FROM people WHERE id = $4)"};
+constexpr Sql kChatForArea{"queue_chat_for_area", KB_CHAT_ROWS
+                           "AND EXISTS (SELECT 1 FROM people p WHERE p.account_id = u.id AND "
+                           "(p.province_code = $4 OR p.ward_code = $4))"};
+constexpr Sql kChatForAll{"queue_chat_for_all", KB_CHAT_ROWS};
+constexpr Sql kChatOnly{"chat_only_account",
+                        "SELECT 1 FROM users u JOIN people p ON p.account_id = u.id "
+                        "WHERE p.id = $1 AND u.preferred_channels = 'chat'"};
 constexpr Sql kCancelDeliveries{"cancel_deliveries",
                                 "UPDATE deliveries SET state = 'cancelled', updated_at = $2 WHERE "
                                 "message_id = $1 AND state = 'queued'"};
@@ -96,6 +114,37 @@ Result<int64_t> queue_urgent_text(store::Connection& c, std::string_view phone,
   KB_ASSIGN(auto row, c.query_one(kInsertText, {kChannelSms, phone, now, text}));
   if (!row) return internal("queueing a text returned no id");
   return row->i64(0);
+}
+
+Result<int64_t> queue_text(store::Connection& c, std::string_view channel,
+                           std::string_view recipient, std::string_view text, int64_t now,
+                           Lane lane) {
+  KB_ASSIGN(auto row, c.query_one(kInsertLaneText,
+                                  {channel, recipient, now, text, static_cast<int64_t>(lane)}));
+  if (!row) return internal("queueing a text returned no id");
+  return row->i64(0);
+}
+
+Result<bool> queue_chat_for_person(store::Connection& c, int64_t message_id, int64_t person_id,
+                                   int64_t now, Lane lane) {
+  KB_ASSIGN(int64_t queued,
+            c.exec(kChatForPerson, {message_id, now, static_cast<int64_t>(lane), person_id}));
+  if (queued == 0) return false;
+  KB_ASSIGN(auto only, c.query_one(kChatOnly, {person_id}));
+  return only.has_value();
+}
+
+Status queue_chat_for_areas(store::Connection& c, int64_t message_id,
+                            const std::vector<std::string>& area_codes, int64_t now) {
+  auto lane = static_cast<int64_t>(Lane::kBulk);
+  for (const std::string& code : area_codes) {
+    if (code == "*") {
+      KB_TRY(c.exec(kChatForAll, {message_id, now, lane}));
+      return {};
+    }
+    KB_TRY(c.exec(kChatForArea, {message_id, now, lane, std::string_view(code)}));
+  }
+  return {};
 }
 
 Result<int64_t> cancel_deliveries(store::Connection& c, int64_t message_id, int64_t now) {
@@ -193,24 +242,19 @@ Status release_leases(store::Connection& c) {
 // ---- channels ----
 
 Result<std::unique_ptr<WebhookChannel>> WebhookChannel::make(std::string_view url,
-                                                             int timeout_seconds) {
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed || parsed->scheme() != "http" || parsed->host().empty()) {
-    return invalid("webhook-url", "invalid_webhook_url",
-                   "--webhook-url must be http://HOST[:PORT][/PATH]");
-  }
+                                                             int timeout_seconds,
+                                                             std::string sender_name,
+                                                             int carrier_rate) {
+  KB_ASSIGN(HttpEndpoint endpoint, parse_http_url(url, "webhook-url"));
   std::unique_ptr<WebhookChannel> w(new WebhookChannel());
-  w->host_ = std::string(parsed->host());
-  w->port_ = parsed->has_port() ? std::string(parsed->port()) : "80";
-  std::string target = std::string(parsed->encoded_path());
-  if (target.empty()) target = "/";
-  if (parsed->has_query()) target += "?" + std::string(parsed->encoded_query());
-  w->target_ = std::move(target);
+  w->endpoint_ = std::move(endpoint);
   w->timeout_seconds_ = timeout_seconds;
+  w->sender_name_ = std::move(sender_name);
+  w->carrier_rate_ = carrier_rate;
   return w;
 }
 
-std::string WebhookChannel::payload(const DueDelivery& d) {
+std::string WebhookChannel::payload(const DueDelivery& d, std::string_view sender_name) {
   boost::json::object o{{"id", d.idempotency_id()},
                         {"message_id", d.message_id},
                         {"channel", d.channel},
@@ -225,6 +269,12 @@ std::string WebhookChannel::payload(const DueDelivery& d) {
   o["sender"] = d.sender_jurisdiction;
   if (d.channel == kChannelSms) {
     o["to"] = d.recipient;
+    // A stored message's full text stays in the inbox; the SMS says it short, with the link.
+    std::string text = d.message_id == 0 ? d.body : d.title + ": " + d.body;
+    o["sms"] = sms_part(text, d.message_id == 0 ? std::string_view{} : std::string_view(d.link));
+    o["sender_name"] = sender_name;
+    o["carrier"] = carrier_of(d.recipient);
+    o["priority"] = lane_name(d.lane);
   } else {
     boost::system::error_code ec;
     auto audience = boost::json::parse(d.recipient, ec);
@@ -233,55 +283,47 @@ std::string WebhookChannel::payload(const DueDelivery& d) {
   return boost::json::serialize(o);
 }
 
+void WebhookChannel::pace(std::string_view carrier) {
+  if (carrier_rate_ <= 0) return;
+  for (;;) {
+    {
+      std::lock_guard lock(pace_mu_);
+      auto second = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::steady_clock::now().time_since_epoch())
+                        .count();
+      auto& [at, sent] = paced_[std::string(carrier)];
+      if (at != second) {
+        at = second;
+        sent = 0;
+      }
+      if (sent < carrier_rate_) {
+        ++sent;
+        return;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 Status WebhookChannel::deliver(const DueDelivery& d) {
-  namespace asio = boost::asio;
-  namespace beast = boost::beast;
-  namespace bhttp = beast::http;
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  beast::error_code error;
-  bhttp::request<bhttp::string_body> req{bhttp::verb::post, target_, 11};
-  req.set(bhttp::field::host, host_);
-  req.set(bhttp::field::content_type, "application/json");
-  req.set(bhttp::field::user_agent, "khaibao");
-  req.set("Idempotency-Key", d.idempotency_id());
-  req.body() = payload(d);
-  req.prepare_payload();
-  bhttp::response<bhttp::string_body> res;
-  beast::flat_buffer buffer;
-  asio::ip::tcp::resolver resolver(ioc);
-  stream.expires_after(std::chrono::seconds(timeout_seconds_));
-  resolver.async_resolve(host_, port_,
-                         [&](beast::error_code ec, asio::ip::tcp::resolver::results_type results) {
-                           if (ec) {
-                             error = ec;
-                             return;
-                           }
-                           stream.async_connect(results, [&](beast::error_code ec, const auto&) {
-                             if (ec) {
-                               error = ec;
-                               return;
-                             }
-                             bhttp::async_write(stream, req, [&](beast::error_code ec, size_t) {
-                               if (ec) {
-                                 error = ec;
-                                 return;
-                               }
-                               bhttp::async_read(stream, buffer, res,
-                                                 [&](beast::error_code ec, size_t) { error = ec; });
-                             });
-                           });
-                         });
-  ioc.run();
-  beast::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  if (error) return make_error(ErrorKind::kUnavailable, "webhook_unreachable", error.message());
-  int status = res.result_int();
-  if (status < 200 || status > 299) {
+  if (d.channel == kChannelSms) pace(carrier_of(d.recipient));
+  std::string body = payload(d, sender_name_);
+  HttpPost post{.body = body,
+                .headers = {{"Idempotency-Key", d.idempotency_id()}},
+                .timeout_seconds = timeout_seconds_};
+  auto reply = http_post(endpoint_, {}, post);
+  if (!reply.ok())
+    return make_error(ErrorKind::kUnavailable, "webhook_unreachable", reply.error().message);
+  if (reply->status < 200 || reply->status > 299) {
     return make_error(ErrorKind::kUnavailable, "webhook_refused",
-                      "webhook answered " + std::to_string(status));
+                      "webhook answered " + std::to_string(reply->status));
   }
   return {};
+}
+
+Status RoutingChannel::deliver(const DueDelivery& d) {
+  auto it = routes_.find(d.channel);
+  return (it == routes_.end() ? fallback_ : *it->second).deliver(d);
 }
 
 Status OutboxChannel::deliver(const DueDelivery& d) {

@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,15 +28,18 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "notify/http_post.h"
 #include "outbox/outbox.h"
 #include "store/database.h"
 
 namespace kb::notify {
 
-// Channels of a queued row: one SMS to a person's phone, or one area broadcast (the gateway
-// fans it out).
+// Channels of a queued row: one SMS to a person's phone, one area broadcast (the gateway fans
+// it out), or one message to a chat follower.
 inline constexpr std::string_view kChannelSms = "sms";
 inline constexpr std::string_view kChannelBroadcast = "broadcast";
+// A chat official account's follower (chat/: the recipient is the platform's user id).
+inline constexpr std::string_view kChannelChat = "zalo";
 
 enum class Lane : int64_t { kUrgent = 0, kNotice = 1, kBulk = 2 };
 std::string_view lane_name(Lane lane);
@@ -50,6 +54,21 @@ Status queue_delivery(store::Connection& c, int64_t message_id, std::string_view
 // the urgent lane; returns the row's id.
 Result<int64_t> queue_urgent_text(store::Connection& c, std::string_view phone,
                                   std::string_view text, int64_t now);
+// Queues a text that is no stored message on any channel and lane (a chat reply: `text` is the
+// channel's own payload, chat/zalo_oa.h); returns the row's id.
+Result<int64_t> queue_text(store::Connection& c, std::string_view channel,
+                           std::string_view recipient, std::string_view text, int64_t now,
+                           Lane lane);
+// A stored message to the chat followers who asked for notices there (users.preferred_channels
+// holds "chat", they still follow and agreed to health data by chat): the followers of the
+// account managing `person_id`; returns whether there was any (then an account that prefers
+// the chat alone gets no SMS).
+Result<bool> queue_chat_for_person(store::Connection& c, int64_t message_id, int64_t person_id,
+                                   int64_t now, Lane lane);
+// An area broadcast to those followers whose family lives in one of `area_codes` ("*": all),
+// one row per follower however many areas match.
+Status queue_chat_for_areas(store::Connection& c, int64_t message_id,
+                            const std::vector<std::string>& area_codes, int64_t now);
 // Cancels the rows of a message that have not gone out yet; returns how many.
 Result<int64_t> cancel_deliveries(store::Connection& c, int64_t message_id, int64_t now);
 
@@ -110,16 +129,42 @@ class DeliveryChannel {
 class WebhookChannel final : public DeliveryChannel {
  public:
   // Errors name `webhook-url` when the URL is not http://host[:port][/path].
+  // `sender_name`: the brand name registered with the carriers, which SMS rows carry;
+  // `carrier_rate`: SMS a second to each carrier (0: unlimited).
   static Result<std::unique_ptr<WebhookChannel>> make(std::string_view url,
-                                                      int timeout_seconds = 10);
+                                                      int timeout_seconds = 10,
+                                                      std::string sender_name = {},
+                                                      int carrier_rate = 0);
   Status deliver(const DueDelivery& d) override;
-  // The JSON body sent for a row (also what tests and gateways see).
-  static std::string payload(const DueDelivery& d);
+  // The JSON body sent for a row (also what tests and gateways see). An SMS row also carries
+  // what the carriers take (notify/sms_text.h): `sms` (one 160-character unaccented part with
+  // the link), `sender_name`, `carrier` (by the number's prefix, for per-carrier rates) and
+  // `priority` (its lane: urgent codes first).
+  static std::string payload(const DueDelivery& d, std::string_view sender_name = {});
 
  private:
   WebhookChannel() = default;
-  std::string host_, port_, target_;
+  HttpEndpoint endpoint_;
   int timeout_seconds_ = 10;
+  std::string sender_name_;
+  int carrier_rate_ = 0;  // SMS per second per carrier; 0: no limit
+  std::mutex pace_mu_;
+  std::map<std::string, std::pair<int64_t, int>, std::less<>> paced_;  // carrier → second, sent
+  // Waits until the carrier of this SMS may take one more this second.
+  void pace(std::string_view carrier);
+};
+
+// Rows of some channels go to a channel of their own (chat rows to the chat platform), the rest
+// to `fallback`. The channels outlive it.
+class RoutingChannel final : public DeliveryChannel {
+ public:
+  explicit RoutingChannel(DeliveryChannel& fallback) : fallback_(fallback) {}
+  void route(std::string channel, DeliveryChannel& to) { routes_[std::move(channel)] = &to; }
+  Status deliver(const DueDelivery& d) override;
+
+ private:
+  DeliveryChannel& fallback_;
+  std::map<std::string, DeliveryChannel*, std::less<>> routes_;
 };
 
 // No gateway configured: appends `{channel: "notification", to, text, at}` to the outbox file

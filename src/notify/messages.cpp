@@ -118,7 +118,9 @@ Result<Sent> send_personal(store::Connection& c, const PersonalMessage& m, int64
     return Sent{existing->i64(0), false};
   }
   int64_t id = inserted[0].i64(0);
-  if (!phone.empty()) KB_TRY(queue_delivery(c, id, kChannelSms, phone, now, m.lane));
+  // The chat, for those who chose it; the SMS as well unless they chose the chat alone.
+  KB_ASSIGN(bool chat_only, queue_chat_for_person(c, id, m.person_id, now, m.lane));
+  if (!phone.empty() && !chat_only) KB_TRY(queue_delivery(c, id, kChannelSms, phone, now, m.lane));
   KB_TRY(announce(c, Wake{{m.person_id}, {}, false}));
   return Sent{id, true};
 }

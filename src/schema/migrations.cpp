@@ -1149,6 +1149,49 @@ CREATE TABLE data_requests (
   approved_at BIGINT,
   downloads INTEGER NOT NULL DEFAULT 0
 );
+    {60, R"sql(
+-- Followers of the province's chat official account (chat/, Zalo OA first): the platform's user
+-- id, whether they still follow, the account they linked by a one-time code, when they agreed
+-- that health data may go through the platform, and the conversation they are in (a state and
+-- its answers so far as JSON), so a conversation survives a restart. The platform lets the
+-- account answer freely only within a window after the user's last message, a few messages at
+-- most: window_opened_at and window_replies count them (chat/followers.h).
+CREATE TABLE chat_followers (
+  platform TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  following INTEGER NOT NULL DEFAULT 1,
+  account_id BIGINT,
+  phone TEXT,
+  consent_at BIGINT NOT NULL DEFAULT 0,
+  window_opened_at BIGINT NOT NULL DEFAULT 0,
+  window_replies INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL DEFAULT 'idle',
+  state_data TEXT NOT NULL DEFAULT '{}',
+  state_at BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (platform, user_id)
+);
+CREATE INDEX chat_followers_by_account ON chat_followers(account_id);
+-- Events already taken in, by the platform's key of the event, so a replayed event does
+-- nothing. Kept a day, far longer than the accepted clock skew (chat/followers.h).
+CREATE TABLE chat_events (
+  platform TEXT NOT NULL,
+  event_key TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (platform, event_key)
+);
+-- The platform's access token and its single-use refresh token, shared by every process; only
+-- the holder of the job lease refreshes them (chat/zalo_oa.h).
+CREATE TABLE chat_tokens (
+  platform TEXT PRIMARY KEY,
+  access_token TEXT NOT NULL,
+  refresh_token TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+-- The channels a citizen prefers for notices, in order (e.g. "chat,sms"); empty: the default.
+ALTER TABLE users ADD COLUMN preferred_channels TEXT NOT NULL DEFAULT '';
 )sql"},
     {65, R"sql(
 -- Visits a staff scanner recorded without network and sent later (checkin/door.h, an offline

@@ -361,6 +361,24 @@ export const errorsVi = {
   err_unknown_field_name: 'Có trường không được phép yêu cầu.',
   err_repeated: 'Một trường được chọn hai lần.',
   err_in_the_past: 'Ngày này đã qua.',
+
+  // The chat official account (chat/)
+  err_bad_signature: 'Sự kiện không có chữ ký hợp lệ của tài khoản Zalo OA.',
+  err_chat_not_configured: 'Kênh Zalo OA chưa được cấu hình.',
+  err_http_unreachable: 'Không kết nối được dịch vụ gửi tin.',
+  err_invalid_coordinates: 'Vị trí gửi lên không hợp lệ.',
+  err_invalid_json: 'Dữ liệu gửi lên không đúng định dạng.',
+  err_invalid_timestamp: 'Thời điểm của sự kiện không hợp lệ.',
+  err_no_access_token: 'Chưa có mã truy cập của tài khoản Zalo OA.',
+  err_no_chat_route: 'Không gửi được tin qua Zalo cho người này.',
+  err_repeated_channel: 'Mỗi kênh chỉ chọn một lần.',
+  err_replayed_event: 'Sự kiện này đã được nhận trước đó.',
+  err_stale_event: 'Sự kiện đã quá cũ.',
+  err_unknown_channel: 'Kênh nhận thông báo chỉ có thể là SMS hoặc Zalo.',
+  err_unknown_event: 'Loại sự kiện này không được hỗ trợ.',
+  err_unknown_follower: 'Người gửi chưa quan tâm tài khoản Zalo OA.',
+  err_zalo_refused: 'Zalo từ chối gửi tin.',
+  err_zalo_token_refused: 'Zalo từ chối làm mới mã truy cập.',
 };
 
 export type ErrorKey = keyof typeof errorsVi;
@@ -709,4 +727,22 @@ export const errorsEn: Record<ErrorKey, string> = {
   err_unknown_field_name: 'A field that cannot be asked for.',
   err_repeated: 'A field is chosen twice.',
   err_in_the_past: 'This day has passed.',
+
+  // The chat official account (chat/)
+  err_bad_signature: 'The event does not carry the official account\'s valid signature.',
+  err_chat_not_configured: 'The Zalo official account channel is not set up.',
+  err_http_unreachable: 'The sending service could not be reached.',
+  err_invalid_coordinates: 'The location sent is not valid.',
+  err_invalid_json: 'The data sent is not in the right format.',
+  err_invalid_timestamp: 'The event\'s time is not valid.',
+  err_no_access_token: 'There is no access token for the Zalo official account.',
+  err_no_chat_route: 'This person cannot be reached through Zalo.',
+  err_repeated_channel: 'Choose each channel once.',
+  err_replayed_event: 'This event was received already.',
+  err_stale_event: 'The event is too old.',
+  err_unknown_channel: 'A notice channel is SMS or Zalo.',
+  err_unknown_event: 'This kind of event is not supported.',
+  err_unknown_follower: 'The sender does not follow the official account.',
+  err_zalo_refused: 'Zalo refused the message.',
+  err_zalo_token_refused: 'Zalo refused to refresh the access token.',
 };

@@ -2,6 +2,13 @@
 // so the key check (en has exactly vi's keys) covers these too.
 
 export const notifyVi = {
+  channelsTitle: 'Nhận thông báo qua',
+  channelsHint: 'Hộp thư luôn có mọi thông báo. Chọn thêm kênh để nhận ngay trên điện thoại.',
+  channelsSms: 'Tin nhắn SMS',
+  channelsChat: 'Zalo (tài khoản chính thức của tỉnh)',
+  channelsChatNotLinked: 'Hãy quan tâm tài khoản Zalo của tỉnh và liên kết số điện thoại trong Zalo; đến lúc đó thông báo vẫn đến qua SMS.',
+  channelsSaved: 'Đã lưu.',
+  channelsAtLeastOne: 'Chọn ít nhất một kênh.',
   inboxTitle: 'Hộp thư thông báo',
   inboxEmpty: 'Chưa có thông báo nào.',
   inboxUnread: '{n} chưa đọc',
@@ -54,6 +61,13 @@ export const notifyVi = {
 };
 
 export const notifyEn: Record<keyof typeof notifyVi, string> = {
+  channelsTitle: 'Also send notices by',
+  channelsHint: 'The inbox always has every notice. Choose channels to get them on your phone at once.',
+  channelsSms: 'SMS text message',
+  channelsChat: "Zalo (the province's official account)",
+  channelsChatNotLinked: "Follow the province's Zalo account and link your phone number in Zalo; until then notices still come by SMS.",
+  channelsSaved: 'Saved.',
+  channelsAtLeastOne: 'Choose at least one channel.',
   inboxTitle: 'Notifications',
   inboxEmpty: 'No notifications yet.',
   inboxUnread: '{n} unread',

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, getToken, setToken } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { navigate } from '../router';
+import { ChannelChoice } from '../components/ChannelChoice';
 import { FormError, Layout, errorText } from '../components/ui';
 import { formatDateTime } from '../lib/dates';
 import { followInbox, notifyApi, type InboxItem } from '../notifyApi';
@@ -117,6 +118,7 @@ export function Inbox() {
           </ul>
         )}
         {next && <button type="button" class="btn-ghost" onClick={more}>{t('inboxMore')}</button>}
+        <ChannelChoice />
       </div>
     </Layout>
   );
