@@ -1149,6 +1149,7 @@ CREATE TABLE data_requests (
   approved_at BIGINT,
   downloads INTEGER NOT NULL DEFAULT 0
 );
+)sql"},
     {60, R"sql(
 -- Followers of the province's chat official account (chat/, Zalo OA first): the platform's user
 -- id, whether they still follow, the account they linked by a one-time code, when they agreed
