@@ -126,6 +126,8 @@ const kCitizenRows = {
   'GET /api/v1/me/invitations': {},
   'GET /api/v1/me/access-log': {},
   'GET /api/v1/me/organisations': {},
+  'GET /api/v1/me/channels': {},
+  'PUT /api/v1/me/channels': { body: { channels: ['sms'] } },  // the caller's own choice
 };
 
 test('every /me/… and /people/{id}/… route has a row in the citizen table', () => {
