@@ -4,6 +4,8 @@
 
 #include "audit/audit_log.h"
 #include "core/crypto.h"
+#include "core/phone.h"
+#include "crypto/sealing.h"
 #include "notify/cache_events.h"
 #include "notify/delivery.h"
 
@@ -27,6 +29,7 @@ constexpr Sql kUpsertRateLimit{
     "excluded.hits"};
 constexpr Sql kDeleteRateLimit{"delete_rate_limit", "DELETE FROM rate_limits WHERE bucket = $1"};
 
+// A challenge is kept under its phone's blind index (crypto/sealing.h), never the phone itself.
 constexpr Sql kSelectOtp{
     "select_otp",
     "SELECT code_hash, expires_at, attempts, last_sent_at, window_start, sends_in_window "
@@ -47,16 +50,18 @@ constexpr Sql kSpendOtp{
 constexpr Sql kSelectAccountByUsername{"select_account_by_username",
                                        "SELECT id, role FROM users WHERE username = $1"};
 constexpr Sql kSelectAccountByPhone{
-    "select_account_by_phone", "SELECT id, role FROM users WHERE phone = $1 AND role = 'citizen'"};
+    "select_account_by_phone", "SELECT id, role FROM users WHERE phone_index = $1 AND role = 'citizen'"};
 constexpr Sql kSetDisabled{"set_user_disabled", "UPDATE users SET disabled = $2 WHERE id = $1"};
 constexpr Sql kRevokeSessionsOfUser{
     "revoke_sessions_of_user",
     "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"};
 constexpr Sql kSelectUserByPhone{
-    "select_user_by_phone", "SELECT id, disabled FROM users WHERE phone = $1 AND role = 'citizen'"};
+    "select_user_by_phone",
+    "SELECT id, disabled FROM users WHERE phone_index = $1 AND role = 'citizen'"};
 constexpr Sql kInsertCitizen{
     "insert_citizen",
-    "INSERT INTO users(role, phone, created_at) VALUES ('citizen', $1, $2) RETURNING id"};
+    "INSERT INTO users(role, phone, phone_index, created_at) VALUES ('citizen', $1, $2, $3) "
+    "RETURNING id"};
 constexpr Sql kSelectLogin{
     "select_login",
     "SELECT id, role, username, password_hash, jurisdiction_code, must_change_password, disabled "
@@ -82,11 +87,11 @@ constexpr Sql kResetPassword{
   "u.disabled, "                                                                            \
   "u.created_at, (SELECT MAX(s.created_at) FROM sessions s WHERE s.user_id = u.id) FROM users u "
 constexpr Sql kSelectAccount{"select_account", KB_ACCOUNT_COLUMNS "WHERE u.id = $1"};
-// $1 username pattern ('' for any), $2 phone pattern, $3 role ('' for any), $4 jurisdiction
+// $1 username pattern ('' for any), $2 a whole phone's blind index (phones are sealed), $3 role ('' for any), $4 jurisdiction
 // ('' for any, 'national', or a code: a province code also matches its wards), $5 page, $6 limit.
 constexpr Sql kFindAccounts{
     "find_accounts", KB_ACCOUNT_COLUMNS
-    "WHERE ($1 = '' OR u.username LIKE $1 ESCAPE '\\' OR u.phone LIKE $2 ESCAPE '\\') "
+    "WHERE ($1 = '' OR u.username LIKE $1 ESCAPE '\\' OR u.phone_index = $2) "
     "AND ($3 = '' OR u.role = $3) "
     "AND ($4 = '' OR ($4 = 'national' AND u.jurisdiction_level = 'national') OR "
     "u.jurisdiction_code = $4 "
@@ -190,7 +195,8 @@ Result<Secrets> load_or_create_secrets(store::Connection& c) {
 
 Result<OtpIssued> issue_otp(store::Connection& c, const AuthConfig& config, const Secrets& secrets,
                             std::string_view phone, std::string_view client_ip, int64_t now) {
-  KB_ASSIGN(auto existing, c.query_one(kSelectOtp, {phone}));
+  const std::string key = sealing::blind("phone", phone);
+  KB_ASSIGN(auto existing, c.query_one(kSelectOtp, {std::string_view(key)}));
   int64_t window_start = now;
   int64_t sends = 0;
   if (existing) {
@@ -212,7 +218,7 @@ Result<OtpIssued> issue_otp(store::Connection& c, const AuthConfig& config, cons
   if (!ip_ok) return rate_limited("too many codes requested from this network; try later");
   OtpIssued issued{std::string(phone), random_digits(6), config.otp_ttl_seconds,
                    config.otp_resend_after_seconds};
-  KB_TRY(c.exec(kUpsertOtp, {phone, hash_otp(secrets, phone, issued.code),
+  KB_TRY(c.exec(kUpsertOtp, {std::string_view(key), hash_otp(secrets, phone, issued.code),
                              now + config.otp_ttl_seconds, now, window_start, sends + 1}));
   return issued;
 }
@@ -233,7 +239,8 @@ Result<OtpQueued> queue_otp(store::Connection& c, const AuthConfig& config, cons
 
 Result<OtpCheck> check_otp(store::Connection& c, const AuthConfig& config, const Secrets& secrets,
                            std::string_view phone, std::string_view code, int64_t now) {
-  KB_ASSIGN(auto challenge, c.query_one(kSelectOtp, {phone}));
+  const std::string key = sealing::blind("phone", phone);
+  KB_ASSIGN(auto challenge, c.query_one(kSelectOtp, {std::string_view(key)}));
   OtpCheck out;
   if (!challenge || challenge->str(0).empty()) {
     out.refusal =
@@ -251,16 +258,16 @@ Result<OtpCheck> check_otp(store::Connection& c, const AuthConfig& config, const
     return out;
   }
   if (!constant_time_equal(challenge->str(0), hash_otp(secrets, phone, code))) {
-    KB_TRY(c.exec(kCountOtpAttempt, {phone}));
+    KB_TRY(c.exec(kCountOtpAttempt, {std::string_view(key)}));
     out.refusal =
         Error{ErrorKind::kUnauthenticated, "wrong_code", "the code is not correct", "code"};
     return out;
   }
-  KB_TRY(c.exec(kSpendOtp, {phone}));
+  KB_TRY(c.exec(kSpendOtp, {std::string_view(key)}));
   User user;
   user.role = Role::kCitizen;
   user.phone = std::string(phone);
-  KB_ASSIGN(auto row, c.query_one(kSelectUserByPhone, {phone}));
+  KB_ASSIGN(auto row, c.query_one(kSelectUserByPhone, {std::string_view(key)}));
   if (row) {
     if (row->i64(1) != 0) {
       out.refusal =
@@ -269,7 +276,8 @@ Result<OtpCheck> check_otp(store::Connection& c, const AuthConfig& config, const
     }
     user.id = row->i64(0);
   } else {
-    KB_ASSIGN(auto inserted, c.query_one(kInsertCitizen, {phone, now}));
+    KB_ASSIGN(auto inserted,
+              c.query_one(kInsertCitizen, {sealing::seal(phone), std::string_view(key), now}));
     user.id = inserted->i64(0);
   }
   KB_ASSIGN(out.session, open_session(c, std::move(user), config.citizen_session_seconds, now));
@@ -345,7 +353,7 @@ Result<Authenticated> authenticate_session(store::Connection& c, const areas::Ar
   User& u = a.user;
   u.id = row->i64(0);
   u.role = role;
-  u.phone = row->str(2);
+  u.phone = sealing::reveal(row->str(2));  // sealed at rest (crypto/sealing.h)
   u.username = row->str(3);
   u.jurisdiction = jurisdiction_of(areas, role, row->opt_str(4));
   u.must_change_password = row->i64(5) != 0;
@@ -487,7 +495,7 @@ Account account_of(const store::Row& row, const areas::AreaDirectory& areas) {
   auto role = parse_role(row.str(1));
   a.user.id = row.i64(0);
   a.user.role = role.ok() ? *role : Role::kCitizen;
-  a.user.phone = row.opt_str(2).value_or("");
+  a.user.phone = sealing::reveal(row.opt_str(2).value_or(""));
   a.user.username = row.opt_str(3).value_or("");
   a.user.jurisdiction = jurisdiction_of(areas, a.user.role, row.opt_str(4));
   a.user.must_change_password = row.i64(5) != 0;
@@ -507,24 +515,13 @@ std::string contains_pattern(std::string_view text) {
   return out + "%";
 }
 
-// The digits of a phone as stored after +84: "0912 345" and "+84 912 345" both give "912345".
-std::string national_digits(std::string_view text) {
-  std::string digits;
-  for (char ch : text) {
-    if (ch >= '0' && ch <= '9') digits += ch;
-  }
-  if (text.starts_with("+84") && digits.starts_with("84")) return digits.substr(2);
-  if (digits.starts_with("0")) return digits.substr(1);
-  return digits;
-}
-
 }  // namespace
 
 Result<AccountState> set_disabled(store::Connection& c, std::string_view username,
                                   std::string_view phone, bool disabled, int64_t now) {
   const bool by_name = !username.empty();
   KB_ASSIGN(auto row, c.query_one(by_name ? kSelectAccountByUsername : kSelectAccountByPhone,
-                                  {by_name ? username : phone}));
+                                  {by_name ? username : sealing::blind("phone", phone)}));
   if (!row) {
     return Error{ErrorKind::kNotFound, "no_such_account", "no such account",
                  by_name ? "username" : "phone"};
@@ -538,15 +535,16 @@ Result<std::vector<Account>> find_accounts(store::Connection& c, const areas::Ar
                                            const AccountQuery& q) {
   std::string text;
   for (char ch : q.text) text += (ch >= 'A' && ch <= 'Z') ? char(ch - 'A' + 'a') : ch;
-  std::string digits = national_digits(text);
   std::string name_pattern = text.empty() ? "" : contains_pattern(text);
-  std::string phone_pattern = digits.empty() ? "" : contains_pattern(digits);
+  // A sealed phone is found whole only (by its blind index), not by a part of it.
+  auto phone = normalize_mobile(text, "text");
+  std::string phone_index = phone.ok() ? sealing::blind("phone", *phone) : "";
   std::string role = q.role ? std::string(role_name(*q.role)) : "";
   std::string area = !q.jurisdiction                ? ""
                      : q.jurisdiction->code.empty() ? "national"
                                                     : q.jurisdiction->code;
   KB_ASSIGN(auto rows, c.query(kFindAccounts,
-                               {name_pattern, phone_pattern, role, area, q.before_id, q.limit}));
+                               {name_pattern, phone_index, role, area, q.before_id, q.limit}));
   std::vector<Account> out;
   out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(account_of(row, areas));

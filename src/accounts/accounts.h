@@ -169,8 +169,8 @@ struct Account {
   std::optional<int64_t> last_sign_in_at;  // the newest session opened
 };
 
-// Which accounts to list, newest first. `text` matches part of a username, or a phone in any
-// common form (or some of its digits); `jurisdiction` matches officials and administrators of
+// Which accounts to list, newest first. `text` matches part of a username, or a whole phone in
+// any common form (phones are sealed: found by their blind index); `jurisdiction` matches officials and administrators of
 // that area, a province including its wards.
 struct AccountQuery {
   std::string text;

@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include "core/crypto.h"
+#include "crypto/sealing.h"
 
 namespace kb::checkin {
 namespace {
 
 using store::Sql;
 
+// A code is kept under its phone's blind index (crypto/sealing.h), never the phone itself.
 constexpr Sql kSelectCode{"select_scan_otp",
                           "SELECT code_hash, expires_at, attempts, sent_at FROM scan_otps "
                           "WHERE venue_id = $1 AND phone = $2"};
@@ -34,7 +36,8 @@ std::string hash_code(std::string_view pepper, int64_t venue_id, std::string_vie
 Result<PhoneCodeIssued> issue_phone_code(store::Connection& c, const PhoneCheckConfig& config,
                                          std::string_view pepper, int64_t venue_id,
                                          std::string_view phone, int64_t now) {
-  KB_ASSIGN(auto existing, c.query_one(kSelectCode, {venue_id, phone}));
+  const std::string key = sealing::blind("phone", phone);
+  KB_ASSIGN(auto existing, c.query_one(kSelectCode, {venue_id, std::string_view(key)}));
   if (existing) {
     int64_t wait = existing->i64(3) + config.resend_after_seconds - now;
     if (wait > 0) {
@@ -44,7 +47,7 @@ Result<PhoneCodeIssued> issue_phone_code(store::Connection& c, const PhoneCheckC
     }
   }
   PhoneCodeIssued issued{random_digits(6), config.ttl_seconds};
-  KB_TRY(c.exec(kUpsertCode, {venue_id, phone, hash_code(pepper, venue_id, phone, issued.code),
+  KB_TRY(c.exec(kUpsertCode, {venue_id, std::string_view(key), hash_code(pepper, venue_id, phone, issued.code),
                               now + config.ttl_seconds, now}));
   return issued;
 }
@@ -53,7 +56,8 @@ Result<PhoneCodeCheck> check_phone_code(store::Connection& c, const PhoneCheckCo
                                         std::string_view pepper, int64_t venue_id,
                                         std::string_view phone, std::string_view code,
                                         int64_t now) {
-  KB_ASSIGN(auto row, c.query_one(kSelectCode, {venue_id, phone}));
+  const std::string key = sealing::blind("phone", phone);
+  KB_ASSIGN(auto row, c.query_one(kSelectCode, {venue_id, std::string_view(key)}));
   PhoneCodeCheck out;
   if (!row) {
     out.refusal = Error{ErrorKind::kForbidden, "no_code_requested",
@@ -71,11 +75,11 @@ Result<PhoneCodeCheck> check_phone_code(store::Connection& c, const PhoneCheckCo
     return out;
   }
   if (!constant_time_equal(row->str(0), hash_code(pepper, venue_id, phone, code))) {
-    KB_TRY(c.exec(kCountAttempt, {venue_id, phone}));
+    KB_TRY(c.exec(kCountAttempt, {venue_id, std::string_view(key)}));
     out.refusal = Error{ErrorKind::kForbidden, "wrong_code", "the code is not correct", "code"};
     return out;
   }
-  KB_TRY(c.exec(kSpendCode, {venue_id, phone}));
+  KB_TRY(c.exec(kSpendCode, {venue_id, std::string_view(key)}));
   out.ok = true;
   return out;
 }

@@ -367,7 +367,8 @@ Result<std::vector<GuestLogEntry>> visits_at(store::Connection& c, int64_t venue
   out.reserve(rows.size());
   for (const auto& r : rows) {
     KB_ASSIGN(Visit v, from_row(r));
-    out.push_back({std::move(v), sealing::reveal(r.str(9)), r.str(10)});  // name sealed at rest
+    // Name and phone sealed at rest.
+    out.push_back({std::move(v), sealing::reveal(r.str(9)), sealing::reveal(r.str(10))});
   }
   return out;
 }

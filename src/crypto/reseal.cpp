@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -15,19 +16,59 @@ namespace {
 using store::Param;
 using store::Sql;
 
+// A sealed column found by equality has a blind index beside it (sealing.h), which the pass
+// fills when missing; an index never changes with rotation (the first key keys them all).
 struct SealedTable {
-  Sql select;  // id, then the sealed columns; $1 the last id, $2 the batch size
-  Sql update;  // $1 the id, then the sealed columns in the same order
+  // id, then the sealed columns, then the blind indexes of the indexed ones, then (when a
+  // purpose is kFromRow) the purpose; $1 the last id, $2 the batch size
+  Sql select;
+  Sql update;  // $1 the id, then the sealed columns, then the indexes, in the same order
   size_t columns;
   const char* name;
+  std::array<const char*, 4> purposes{};  // each sealed column's blind-index purpose, or null
 };
+
+// The purpose is the row's last column (person_identifiers: a phone's or an ID number's).
+constexpr const char* kFromRow = "";
 
 const SealedTable kTables[] = {
     {{"reseal_select_people",
-      "SELECT id, full_name, street FROM people WHERE id > $1 ORDER BY id LIMIT $2"},
-     {"reseal_update_people", "UPDATE people SET full_name = $2, street = $3 WHERE id = $1"},
+      "SELECT id, full_name, street, phone, id_number, phone_index, id_number_index FROM people "
+      "WHERE id > $1 ORDER BY id LIMIT $2"},
+     {"reseal_update_people",
+      "UPDATE people SET full_name = $2, street = $3, phone = $4, id_number = $5, "
+      "phone_index = $6, id_number_index = $7 WHERE id = $1"},
+     4,
+     "people",
+     {nullptr, nullptr, "phone", "id_number"}},
+    {{"reseal_select_users",
+      "SELECT id, phone, phone_index FROM users WHERE id > $1 ORDER BY id LIMIT $2"},
+     {"reseal_update_users", "UPDATE users SET phone = $2, phone_index = $3 WHERE id = $1"},
+     1,
+     "users",
+     {"phone"}},
+    {{"reseal_select_person_identifiers",
+      "SELECT id, value, value_index, CASE WHEN kind = 'phone' THEN 'phone' ELSE 'id_number' END "
+      "FROM person_identifiers WHERE id > $1 ORDER BY id LIMIT $2"},
+     {"reseal_update_person_identifiers",
+      "UPDATE person_identifiers SET value = $2, value_index = $3 WHERE id = $1"},
+     1,
+     "person_identifiers",
+     {kFromRow}},
+    {{"reseal_select_organisation_members",
+      "SELECT id, phone, id_number, phone_index FROM organisation_members WHERE id > $1 "
+      "ORDER BY id LIMIT $2"},
+     {"reseal_update_organisation_members",
+      "UPDATE organisation_members SET phone = $2, id_number = $3, phone_index = $4 WHERE id = $1"},
      2,
-     "people"},
+     "organisation_members",
+     {"phone", nullptr}},
+    {{"reseal_select_deliveries",
+      "SELECT id, recipient FROM deliveries WHERE id > $1 AND channel = 'sms' ORDER BY id "
+      "LIMIT $2"},
+     {"reseal_update_deliveries", "UPDATE deliveries SET recipient = $2 WHERE id = $1"},
+     1,
+     "deliveries"},
     {{"reseal_select_declarations",
       "SELECT id, travel_provinces, travel_countries, symptoms, exposures FROM declarations "
       "WHERE id > $1 ORDER BY id LIMIT $2"},
@@ -57,7 +98,7 @@ constexpr Sql kSetKeyCheck{"set_data_key_check",
                            "INSERT INTO settings(name, value) VALUES ('sealing.key_check', $1) "
                            "ON CONFLICT (name) DO NOTHING"};
 // Bumped when the set of sealed columns grows, so a database sealed before runs the pass again.
-constexpr std::string_view kPassVersion = "1";
+constexpr std::string_view kPassVersion = "2";  // 2: phones and ID numbers
 
 }  // namespace
 
@@ -68,34 +109,58 @@ Result<ResealCounts> reseal_batch(store::Connection& c, size_t table, int64_t af
   const SealedTable& t = kTables[table];
   auto ring = current();
   const std::string& key_id = ring->sealing_key_id();
+  size_t indexed = 0;
+  for (size_t i = 0; i < t.columns; ++i) indexed += t.purposes[i] != nullptr;
   KB_ASSIGN(store::Rows rows, c.query(t.select, {after_id, limit}));
   ResealCounts counts;
   for (const auto& r : rows) {
     ++counts.rows;
     *last_id = r.i64(0);
-    std::vector<std::string> values(t.columns);
-    std::vector<Param> params{r.i64(0)};
+    std::vector<std::string> values(t.columns), indexes(indexed);
+    std::vector<Param> params{r.i64(0)}, index_params;
     bool changed = false;
-    for (size_t i = 0; i < t.columns; ++i) {
+    for (size_t i = 0, at = 0; i < t.columns; ++i) {
+      const char* purpose = t.purposes[i];
+      const size_t index_column = 1 + t.columns + at;
       if (r.is_null(i + 1)) {
         params.emplace_back(nullptr);
+        if (purpose) {
+          index_params.emplace_back(nullptr);
+          ++at;
+        }
         continue;
       }
       std::string stored = r.str(i + 1);
-      if (!stored.empty() && key_id_of(stored) != key_id) {
+      const bool reseal = !stored.empty() && key_id_of(stored) != key_id;
+      const bool reindex = purpose && !stored.empty() && r.is_null(index_column);
+      if (reseal || reindex) {
+        std::string clear = stored;
         if (is_sealed(stored)) {
           // A value that does not open is left as it is rather than sealed as empty.
-          auto clear = ring->open(stored);
-          if (!clear.ok()) return std::move(clear).error();
-          stored = std::move(clear).value();
+          auto opened = ring->open(stored);
+          if (!opened.ok()) return std::move(opened).error();
+          clear = std::move(opened).value();
         }
-        KB_ASSIGN(stored, ring->seal(stored));
-        ++counts.sealed;
+        if (reseal) {
+          KB_ASSIGN(stored, ring->seal(clear));
+          ++counts.sealed;
+        }
+        if (reindex) {
+          std::string p = *purpose ? std::string(purpose) : r.str(1 + t.columns + indexed);
+          indexes[at] = ring->blind_index(p, clear);
+        }
         changed = true;
+      }
+      if (purpose) {
+        if (!reindex && !r.is_null(index_column)) indexes[at] = r.str(index_column);
+        index_params.emplace_back(indexes[at].empty() ? Param{nullptr}
+                                                      : Param{std::string_view(indexes[at])});
+        ++at;
       }
       values[i] = std::move(stored);
       params.emplace_back(std::string_view(values[i]));
     }
+    params.insert(params.end(), index_params.begin(), index_params.end());
     if (changed) KB_TRY(c.exec(t.update, params));
   }
   return counts;

@@ -6,8 +6,11 @@
 // finished (settings 'sealing.pass'), and for `khaibao admin keys rotate-data`.
 //
 // Sealed: people.full_name, people.street (their name keys and name words are blind indexes,
-// filled by identity::fill_name_keys); declarations.travel_provinces, travel_countries,
-// symptoms, exposures; health_reports.symptoms, note.
+// filled by identity::fill_name_keys), people.phone and id_number (with phone_index and
+// id_number_index); users.phone (phone_index); person_identifiers.value (value_index);
+// organisation_members.phone (phone_index) and id_number; the phone of an SMS delivery;
+// declarations.travel_provinces, travel_countries, symptoms, exposures; health_reports.symptoms,
+// note. The pass fills a missing blind index too.
 #pragma once
 
 #include <cstdint>

@@ -135,7 +135,7 @@ void register_admin_routes(App& app) {
   r.add(
       Method::kGet, "/api/v1/admin/accounts",
       [&app](Request& req) { return list_accounts(app, req); },
-      "accounts, newest first, by part of a username or phone, role and jurisdiction "
+      "accounts, newest first, by part of a username or a whole phone, role and jurisdiction "
       "(administrators)");
   r.add(
       Method::kGet, "/api/v1/admin/accounts/{id}",

@@ -95,8 +95,8 @@ PersonSummary summary_at(const store::Row& r, size_t from, int64_t id) {
           sealing::reveal(r.str(from)),  // sealed at rest (crypto/sealing.h)
           r.str(from + 1),
           r.str(from + 2),
-          r.str(from + 3),
-          r.str(from + 4),
+          sealing::reveal(r.str(from + 3)),
+          sealing::reveal(r.str(from + 4)),
           r.str(from + 5),
           r.str(from + 6)};
 }

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "core/phone.h"
+#include "crypto/sealing.h"
 
 namespace kb::identity {
 namespace {
@@ -15,17 +16,17 @@ using store::Sql;
 
 constexpr Sql kInsert{"insert_person_identifier",
                       "INSERT INTO person_identifiers(person_id, kind, value, country, source, "
-                      "place, first_seen_at, last_seen_at) "
-                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING"};
+                      "place, first_seen_at, last_seen_at, value_index) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT DO NOTHING"};
 constexpr Sql kSelectOfPerson{"select_person_identifier",
                               "SELECT " KB_IDENTIFIER_COLUMNS
                               " FROM person_identifiers "
-                              "WHERE person_id = $1 AND kind = $2 AND value = $3 AND country = $4"};
+                              "WHERE person_id = $1 AND kind = $2 AND value_index = $3 AND country = $4"};
 constexpr Sql kSeenAgain{"person_identifier_seen",
                          "UPDATE person_identifiers SET last_seen_at = $2 WHERE id = $1"};
 constexpr Sql kDelete{"delete_person_identifier",
-                      "DELETE FROM person_identifiers WHERE person_id = $1 AND kind = $2 AND value "
-                      "= $3 AND country = $4"};
+                      "DELETE FROM person_identifiers WHERE person_id = $1 AND kind = $2 AND "
+                      "value_index = $3 AND country = $4"};
 // One lookup per kind, the kind written in the SQL: with a bound kind SQLite cannot tell from
 // the statement that it may read the partial index person_identifiers_one_person, and either
 // reads the whole table or re-prepares the statement at every call (this lookup is made at every
@@ -33,7 +34,7 @@ constexpr Sql kDelete{"delete_person_identifier",
 #define KB_HOLDER_SQL(kind)                                                      \
   "SELECT " KB_IDENTIFIER_COLUMNS " FROM person_identifiers WHERE kind = '" kind \
   "' "                                                                           \
-  "AND kind <> 'phone' AND value = $1 AND country = $2"
+  "AND kind <> 'phone' AND value_index = $1 AND country = $2"
 constexpr Sql kCccdHolder{"select_cccd_holder", KB_HOLDER_SQL("cccd")};
 constexpr Sql kCmndHolder{"select_cmnd_holder", KB_HOLDER_SQL("cmnd")};
 constexpr Sql kPassportHolder{"select_passport_holder", KB_HOLDER_SQL("passport")};
@@ -43,11 +44,11 @@ constexpr Sql kPassportHolderAnyCountry{
     "select_passport_holder_any_country",
     "SELECT " KB_IDENTIFIER_COLUMNS
     " FROM person_identifiers "
-    "WHERE kind = 'passport' AND kind <> 'phone' AND value = $1 "
+    "WHERE kind = 'passport' AND kind <> 'phone' AND value_index = $1 "
     "ORDER BY id LIMIT 2"};
 constexpr Sql kWithPhone{
     "select_people_with_phone_identifier",
-    "SELECT person_id FROM person_identifiers WHERE kind = 'phone' AND value = $1 "
+    "SELECT person_id FROM person_identifiers WHERE kind = 'phone' AND value_index = $1 "
     "ORDER BY person_id LIMIT $2"};
 constexpr Sql kOfPerson{"select_identifiers_of_person",
                         "SELECT " KB_IDENTIFIER_COLUMNS
@@ -66,7 +67,8 @@ Result<KnownIdentifier> from_row(const store::Row& r) {
   k.id = r.i64(0);
   k.person_id = r.i64(1);
   KB_ASSIGN(k.identifier.kind, kind_from_db(r.str(2)));
-  k.identifier.value = r.str(3);
+  // Sealed at rest (crypto/sealing.h), found by value_index.
+  k.identifier.value = sealing::reveal(r.str(3));
   k.identifier.country = r.str(4);
   k.source = r.str(5);
   k.place = r.str(6);
@@ -121,6 +123,10 @@ Result<IdKind> parse_kind(std::string_view text, std::string_view field) {
   }
   return invalid(std::string(field), "invalid_identifier_kind",
                  "the identifier kind is cccd, cmnd, passport, bhxh or phone");
+}
+
+std::string value_index(IdKind kind, std::string_view value) {
+  return sealing::blind(kind == IdKind::kPhone ? "phone" : "id_number", value);
 }
 
 bool names_one_person(IdKind kind) { return kind != IdKind::kPhone; }
@@ -188,17 +194,17 @@ Result<Identifier> parse_identifier(IdKind kind, std::string_view value, std::st
 Status remember(store::Connection& c, int64_t person_id, const Identifier& id, const Sighting& seen,
                 std::string_view field) {
   std::string_view kind = kind_name(id.kind);
-  KB_ASSIGN(auto mine,
-            one(c.query_one(kSelectOfPerson, {person_id, kind, std::string_view(id.value),
-                                              std::string_view(id.country)})));
+  const std::string index = value_index(id.kind, id.value);
+  KB_ASSIGN(auto mine, one(c.query_one(kSelectOfPerson, {person_id, kind, std::string_view(index),
+                                                         std::string_view(id.country)})));
   if (mine) {
     if (seen.at - mine->last_seen_at >= kSeenResolution)
       KB_TRY(c.exec(kSeenAgain, {mine->id, seen.at}));
     return {};
   }
   KB_ASSIGN(int64_t inserted,
-            c.exec(kInsert, {person_id, kind, std::string_view(id.value),
-                             std::string_view(id.country), seen.source, seen.place, seen.at}));
+            c.exec(kInsert, {person_id, kind, sealing::seal(id.value), std::string_view(id.country),
+                             seen.source, seen.place, seen.at, std::string_view(index)}));
   if (inserted == 0) {
     return Error{ErrorKind::kConflict, "identifier_taken",
                  "this identifier is already recorded for another person", std::string(field)};
@@ -213,7 +219,7 @@ Status seen_again(store::Connection& c, const KnownIdentifier& known, int64_t at
 }
 
 Status forget(store::Connection& c, int64_t person_id, const Identifier& id) {
-  KB_TRY(c.exec(kDelete, {person_id, kind_name(id.kind), std::string_view(id.value),
+  KB_TRY(c.exec(kDelete, {person_id, kind_name(id.kind), value_index(id.kind, id.value),
                           std::string_view(id.country)}));
   return {};
 }
@@ -238,14 +244,15 @@ const Sql& holder_statement(IdKind kind) {
 Result<std::optional<KnownIdentifier>> holder_of(store::Connection& c, const Identifier& id) {
   if (!names_one_person(id.kind)) return std::optional<KnownIdentifier>();
   const Sql& holder = holder_statement(id.kind);
+  const std::string index = value_index(id.kind, id.value);
   if (id.kind != IdKind::kPassport || !id.country.empty()) {
     KB_ASSIGN(auto exact,
-              one(c.query_one(holder, {std::string_view(id.value), std::string_view(id.country)})));
+              one(c.query_one(holder, {std::string_view(index), std::string_view(id.country)})));
     if (exact || id.kind != IdKind::kPassport) return exact;
     // A passport recorded without its country is the same passport.
-    return one(c.query_one(holder, {std::string_view(id.value), std::string_view("")}));
+    return one(c.query_one(holder, {std::string_view(index), std::string_view("")}));
   }
-  KB_ASSIGN(store::Rows rows, c.query(kPassportHolderAnyCountry, {std::string_view(id.value)}));
+  KB_ASSIGN(store::Rows rows, c.query(kPassportHolderAnyCountry, {std::string_view(index)}));
   if (rows.size() != 1) return std::optional<KnownIdentifier>();
   KB_ASSIGN(KnownIdentifier k, from_row(rows.front()));
   return std::optional<KnownIdentifier>(std::move(k));
@@ -253,7 +260,7 @@ Result<std::optional<KnownIdentifier>> holder_of(store::Connection& c, const Ide
 
 Result<std::vector<int64_t>> people_with_phone(store::Connection& c, std::string_view phone,
                                                int64_t limit) {
-  KB_ASSIGN(store::Rows rows, c.query(kWithPhone, {phone, limit}));
+  KB_ASSIGN(store::Rows rows, c.query(kWithPhone, {value_index(IdKind::kPhone, phone), limit}));
   std::vector<int64_t> out;
   for (const auto& r : rows) out.push_back(r.i64(0));
   return out;

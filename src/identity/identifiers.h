@@ -25,6 +25,9 @@ std::string_view kind_name(IdKind kind);  // "cccd" | "cmnd" | "passport" | "bhx
 Result<IdKind> parse_kind(std::string_view text, std::string_view field = "kind");
 // The kinds that name one person (all but phones).
 bool names_one_person(IdKind kind);
+// The blind index an identifier is found by (crypto/sealing.h): a phone's is the same as
+// people.phone_index and users.phone_index, another kind's the same as people.id_number_index.
+std::string value_index(IdKind kind, std::string_view value);
 // The kinds of which a person has exactly one in life: two different values mean two people
 // (a CMND was reissued with a new number on moving province, passports are renewed, phones
 // change hands; a CCCD number and a social-insurance number never change).

@@ -73,6 +73,8 @@ const Column kPeopleDetails[] = {
     KB_COLUMN("people", "province_code", false), KB_COLUMN("people", "ward_code", false),
     KB_COLUMN("people", "street", false),
 };
+// A phone taken from the other record comes with its blind index (crypto/sealing.h).
+const Column kPeoplePhoneIndex = KB_COLUMN("people", "phone_index", false);
 
 // Visits live in day tables (checkin/visit_days.h): their statements name the day's table.
 constexpr Sql kVisitsOf{"merge_visits_of",
@@ -114,10 +116,10 @@ constexpr Sql kChangesOf{"select_identity_merge_changes",
 
 constexpr Sql kIdentifiersOf{
     "merge_identifiers_of",
-    "SELECT id, kind, value, country FROM person_identifiers WHERE person_id = $1 ORDER BY id"};
+    "SELECT id, kind, value_index, country FROM person_identifiers WHERE person_id = $1 ORDER BY id"};
 constexpr Sql kHasIdentifier{
     "merge_has_identifier",
-    "SELECT 1 FROM person_identifiers WHERE person_id = $1 AND kind = $2 AND value = $3 "
+    "SELECT 1 FROM person_identifiers WHERE person_id = $1 AND kind = $2 AND value_index = $3 "
     "AND country = $4"};
 constexpr Sql kMessagesOf{"merge_messages_of",
                           "SELECT id, dedupe_key FROM messages WHERE person_id = $1 ORDER BY id"};
@@ -338,13 +340,17 @@ Status fill_details(ChangeLog& log, const people::Person& keep, const people::Pe
   for (size_t i = 0; i < std::size(kPeopleDetails); ++i) {
     bool address = i >= 4;
     if (address ? !take_address : (!keep_fields[i]->empty() || gone_fields[i]->empty())) continue;
-    // The name and street are sealed at rest (crypto/sealing.h), in the change log too.
-    bool sealed = i == 0 || i == 6;
+    // The name, phone and street are sealed at rest (crypto/sealing.h), in the change log too.
+    bool sealed = i == 0 || i == 3 || i == 6;
     auto stored = [sealed](const std::string& v) { return sealed ? sealing::seal(v) : v; };
     Value before = keep_fields[i]->empty() ? Value::null() : Value::of(stored(*keep_fields[i]));
     Value after = gone_fields[i]->empty() ? Value::null() : Value::of(stored(*gone_fields[i]));
     if (i == 0) before = Value::of(stored(*keep_fields[i]));  // full_name is never NULL
     KB_TRY(log.set(kPeopleDetails[i], keep.id, before, after));
+    if (i == 3) {
+      KB_TRY(log.set(kPeoplePhoneIndex, keep.id, Value::null(),
+                     Value::of(sealing::blind("phone", *gone_fields[i]))));
+    }
   }
   return {};
 }

@@ -18,11 +18,11 @@ constexpr int64_t kBlockLimit = 50;  // candidates read per way of finding them
 
 constexpr Sql kByAccountPhone{"identity_people_by_account_phone",
                               "SELECT p.id FROM users u JOIN people p ON p.account_id = u.id WHERE "
-                              "u.phone = $1 AND p.merged_into IS NULL "
+                              "u.phone_index = $1 AND p.merged_into IS NULL "
                               "ORDER BY p.id LIMIT $2"};
 constexpr Sql kByOwnPhone{
     "identity_people_by_own_phone",
-    "SELECT id FROM people WHERE phone = $1 AND merged_into IS NULL ORDER BY id LIMIT $2"};
+    "SELECT id FROM people WHERE phone_index = $1 AND merged_into IS NULL ORDER BY id LIMIT $2"};
 constexpr Sql kByBirthAndName{"identity_people_by_birth_and_name",
                               "SELECT id FROM people WHERE birth_date = $1 AND name_key = $2 AND "
                               "merged_into IS NULL ORDER BY id LIMIT $3"};
@@ -113,10 +113,11 @@ void add_ids(store::Rows rows, std::vector<int64_t>& ids) {
 Result<std::vector<int64_t>> candidates_for(store::Connection& c, const Details& d) {
   std::vector<int64_t> ids;
   for (const auto& phone : d.phones) {
-    KB_ASSIGN(store::Rows own, c.query(kByOwnPhone, {std::string_view(phone), kBlockLimit}));
+    const std::string index = sealing::blind("phone", phone);
+    KB_ASSIGN(store::Rows own, c.query(kByOwnPhone, {std::string_view(index), kBlockLimit}));
     add_ids(std::move(own), ids);
     KB_ASSIGN(store::Rows account,
-              c.query(kByAccountPhone, {std::string_view(phone), kBlockLimit}));
+              c.query(kByAccountPhone, {std::string_view(index), kBlockLimit}));
     add_ids(std::move(account), ids);
     KB_ASSIGN(auto seen, people_with_phone(c, phone, kBlockLimit));
     ids.insert(ids.end(), seen.begin(), seen.end());
@@ -217,7 +218,7 @@ Result<Details> details_of(store::Connection& c, const people::Person& p) {
   if (!p.phone.empty()) d.phones.push_back(p.phone);
   if (p.account_id) {
     KB_ASSIGN(auto row, c.query_one(kAccountPhone, {*p.account_id}));
-    if (row && !row->is_null(0)) d.phones.push_back(row->str(0));
+    if (row && !row->is_null(0)) d.phones.push_back(sealing::reveal(row->str(0)));
   }
   if (!p.ward_code.empty()) {
     KB_ASSIGN(auto row, c.query_one(kWardName, {std::string_view(p.ward_code)}));

@@ -147,12 +147,15 @@ std::string where(Query& q, const Scope& s, std::string_view alias, bool with_se
   }
   if (s.kind) w += fmt::format(" AND {}.kind = {}", alias, q.add(std::string(kind_name(*s.kind))));
   if (with_search && !s.search_exact.empty()) {
-    std::string exact = q.add(s.search_exact);
+    // Phones and ID numbers are sealed: found by their blind indexes.
+    std::string phone = q.add(sealing::blind("phone", s.search_exact));
+    std::string id_number = q.add(sealing::blind("id_number", s.search_exact));
     std::string named = s.search_words.empty() ? "1 = 0" : "1 = 1";
     for (const auto& word : s.search_words) named += " AND name_words LIKE " + q.add(word);
     w += fmt::format(
-        " AND {}.person_id IN (SELECT id FROM people WHERE phone = {} OR id_number = {} OR ({}))",
-        alias, exact, exact, named);
+        " AND {}.person_id IN (SELECT id FROM people WHERE phone_index = {} OR "
+        "id_number_index = {} OR ({}))",
+        alias, phone, id_number, named);
   }
   return w;
 }
@@ -285,8 +288,8 @@ Result<std::vector<BoardRow>> rows_of(store::Connection& c, const Scope& s, cons
     BoardRow row;
     KB_ASSIGN(row.order, order_from_row(r));
     row.full_name = sealing::reveal(r.str(kOrderColumnCount));  // sealed at rest
-    row.phone = r.str(kOrderColumnCount + 1);
-    row.id_number = r.str(kOrderColumnCount + 2);
+    row.phone = sealing::reveal(r.str(kOrderColumnCount + 1));
+    row.id_number = sealing::reveal(r.str(kOrderColumnCount + 2));
     row.birth_date = r.str(kOrderColumnCount + 3);
     if (row.order.open_alerts > 0) {
       KB_ASSIGN(auto alert, c.query_one(kNewestAlertOfOrder, {row.order.id}));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "crypto/sealing.h"
 #include "notify/http_post.h"
 #include "notify/sms_text.h"
 #include "store/writer.h"
@@ -104,14 +105,16 @@ std::string_view lane_name(Lane lane) {
 
 Status queue_delivery(store::Connection& c, int64_t message_id, std::string_view channel,
                       std::string_view recipient, int64_t now, Lane lane) {
-  KB_TRY(
-      c.exec(kInsertDelivery, {message_id, channel, recipient, now, static_cast<int64_t>(lane)}));
+  // A phone is sealed at rest (crypto/sealing.h); a broadcast's audience is no one's data.
+  std::string to = channel == kChannelSms ? sealing::seal(recipient) : std::string(recipient);
+  KB_TRY(c.exec(kInsertDelivery,
+                {message_id, channel, std::string_view(to), now, static_cast<int64_t>(lane)}));
   return {};
 }
 
 Result<int64_t> queue_urgent_text(store::Connection& c, std::string_view phone,
                                   std::string_view text, int64_t now) {
-  KB_ASSIGN(auto row, c.query_one(kInsertText, {kChannelSms, phone, now, text}));
+  KB_ASSIGN(auto row, c.query_one(kInsertText, {kChannelSms, sealing::seal(phone), now, text}));
   if (!row) return internal("queueing a text returned no id");
   return row->i64(0);
 }
@@ -176,7 +179,8 @@ DueDelivery due_of(const store::Row& r) {
   d.id = r.i64(0);
   d.message_id = r.i64(1);
   d.channel = r.str(2);
-  d.recipient = r.str(3);
+  // An SMS's phone is sealed (crypto/sealing.h), but in rows from before sealing.
+  d.recipient = sealing::reveal(r.str(3));
   d.attempts = static_cast<int>(r.i64(4));
   d.kind = r.str(5);
   d.title = r.str(6);

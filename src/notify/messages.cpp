@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <span>
 
+#include "crypto/sealing.h"
 #include "notify/delivery.h"
 #include "notify/inbox_hub.h"
 #include "notify/text.h"
@@ -99,7 +100,7 @@ Result<Sent> send_personal(store::Connection& c, const PersonalMessage& m, int64
     return invalid("dedupe_key", "too_long", "dedupe_key is at most 200 bytes");
   KB_ASSIGN(auto person, c.query_one(kSelectPersonPhone, {m.person_id}));
   if (!person) return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");
-  std::string phone = person->str(0);
+  std::string phone = sealing::reveal(person->str(0));  // sealed at rest
 
   store::Param link =
       text.link.empty() ? store::Param{nullptr} : store::Param{std::string_view(text.link)};

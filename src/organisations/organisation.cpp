@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "crypto/sealing.h"
 #include "access/policy.h"
 #include "audit/audit_log.h"
 #include "core/phone.h"
@@ -32,7 +33,8 @@ constexpr size_t kMaxRosterRows = 20000;
 // with the member's phone. (identity/ will match people by every identifier; this join is what it
 // replaces.)
 #define KB_MEMBER_PEOPLE                                                                  \
-  "organisation_members m LEFT JOIN users u ON u.phone = m.phone AND u.role = 'citizen' " \
+  "organisation_members m LEFT JOIN users u ON u.phone_index = m.phone_index AND "           \
+  "u.role = 'citizen' "                                                                     \
   "LEFT JOIN people p ON p.account_id = u.id AND p.is_self = 1"
 
 // Whether the matched person did the check of kind $2 today ($3 ≤ declared < $4; $5 the day).
@@ -66,8 +68,8 @@ constexpr Sql kMembers{
     "SELECT id, full_name, phone, id_number FROM organisation_members WHERE organisation_id = $1"};
 constexpr Sql kInsertMember{"insert_organisation_member",
                             "INSERT INTO organisation_members(organisation_id, full_name, phone, "
-                            "id_number, added_at, updated_at) "
-                            "VALUES ($1, $2, $3, $4, $5, $5)"};
+                            "id_number, added_at, updated_at, phone_index) "
+                            "VALUES ($1, $2, $3, $4, $5, $5, $6)"};
 constexpr Sql kUpdateMember{"update_organisation_member",
                             "UPDATE organisation_members SET full_name = $2, id_number = $3, "
                             "updated_at = $4 WHERE id = $1"};
@@ -82,7 +84,7 @@ constexpr Sql kMembershipsOf{
     "select_memberships_of",
     "SELECT " KB_ORG_COLUMNS
     " FROM organisation_members m JOIN organisations o ON o.id = m.organisation_id "
-    "WHERE m.phone = $1 ORDER BY o.id"};
+    "WHERE m.phone_index = $1 ORDER BY o.id"};
 constexpr Sql kAsksDailyReport{"organisation_asks_daily_report",
                                "SELECT COUNT(*) FROM " KB_MEMBER_PEOPLE
                                " JOIN organisations o ON o.id = m.organisation_id "
@@ -263,7 +265,8 @@ Result<Coverage> coverage_of(store::Connection& c, int64_t org_id, CheckKind che
   KB_ASSIGN(store::Rows rows,
             c.query(kCoverage, {org_id, check_name(check), start, start + 86400, day}));
   for (const auto& r : rows) {
-    MemberCheck m{r.i64(0), r.str(1), r.str(2), r.str(3), r.opt_i64(4), r.i64(5) != 0};
+    MemberCheck m{r.i64(0),         r.str(1), sealing::reveal(r.str(2)), sealing::reveal(r.str(3)),
+                  r.opt_i64(4), r.i64(5) != 0};
     ++cov.members;
     cov.joined += m.person_id.has_value();
     cov.done += m.done;
@@ -384,12 +387,17 @@ Result<RosterReport> import_roster(store::Connection& c, const accounts::User& m
   KB_ASSIGN(store::Rows existing, c.query(kMembers, {o.id}));
   std::map<std::string, std::tuple<int64_t, std::string, std::string>>
       known;  // phone → id, name, ID
-  for (const auto& r : existing) known.emplace(r.str(2), std::tuple{r.i64(0), r.str(1), r.str(3)});
+  // Phones and ID numbers are sealed at rest (crypto/sealing.h).
+  for (const auto& r : existing) {
+    known.emplace(sealing::reveal(r.str(2)),
+                  std::tuple{r.i64(0), r.str(1), sealing::reveal(r.str(3))});
+  }
   for (const auto& r : rows) {
     auto it = known.find(r.phone);
     if (it == known.end()) {
-      KB_TRY(c.exec(kInsertMember, {o.id, std::string_view(r.full_name), std::string_view(r.phone),
-                                    std::string_view(r.id_number), now}));
+      KB_TRY(c.exec(kInsertMember, {o.id, std::string_view(r.full_name), sealing::seal(r.phone),
+                                    sealing::seal(r.id_number), now,
+                                    sealing::blind("phone", r.phone)}));
       ++report.added;
       continue;
     }
@@ -399,7 +407,7 @@ Result<RosterReport> import_roster(store::Connection& c, const accounts::User& m
       continue;
     }
     KB_TRY(c.exec(kUpdateMember,
-                  {member_id, std::string_view(r.full_name), std::string_view(r.id_number), now}));
+                  {member_id, std::string_view(r.full_name), sealing::seal(r.id_number), now}));
     ++report.updated;
   }
   report.written = true;
@@ -467,7 +475,7 @@ Result<std::vector<AreaOrganisation>> listed_for(store::Connection& c, const acc
 Result<std::vector<Membership>> memberships(store::Connection& c, const accounts::User& citizen,
                                             int64_t now) {
   KB_TRY(access::citizen(citizen));
-  KB_ASSIGN(store::Rows rows, c.query(kMembershipsOf, {std::string_view(citizen.phone)}));
+  KB_ASSIGN(store::Rows rows, c.query(kMembershipsOf, {sealing::blind("phone", citizen.phone)}));
   KB_ASSIGN(auto orgs, orgs_from(rows));
   std::vector<Membership> out;
   for (auto& o : orgs) {

@@ -18,10 +18,10 @@ using store::Sql;
 constexpr Sql kSelectPerson{"select_person",
                             "SELECT " KB_PERSON_COLUMNS " FROM people WHERE id = $1"};
 constexpr Sql kSelectByIdNumber{"select_person_by_id_number",
-                                "SELECT " KB_PERSON_COLUMNS " FROM people WHERE id_number = $1"};
+                                "SELECT " KB_PERSON_COLUMNS " FROM people WHERE id_number_index = $1"};
 constexpr Sql kSelectByPhone{"select_people_by_phone",
                              "SELECT " KB_PERSON_COLUMNS
-                             " FROM people WHERE phone = $1 AND merged_into IS NULL ORDER BY id"};
+                             " FROM people WHERE phone_index = $1 AND merged_into IS NULL ORDER BY id"};
 constexpr Sql kSelectManaged{
     "select_managed_people",
     "SELECT " KB_PERSON_COLUMNS
@@ -35,15 +35,17 @@ constexpr Sql kInsertPerson{"insert_person",
                             "id_kind, birth_date, sex, phone, "
                             "province_code, ward_code, street, origin_province_code, "
                             "origin_ward_code, name_key, created_at, updated_at, "
-                            "status_colour, status_reason, name_words) "
+                            "status_colour, status_reason, name_words, id_number_index, "
+                            "phone_index) "
                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
                             "$15, $15, 'not_declared', "
-                            "'no_declaration', $16) RETURNING " KB_PERSON_COLUMNS};
+                            "'no_declaration', $16, $17, $18) RETURNING " KB_PERSON_COLUMNS};
 constexpr Sql kUpdatePerson{"update_person",
                             "UPDATE people SET full_name = $2, id_number = $3, id_kind = $4, "
                             "birth_date = $5, sex = $6, phone = $7, "
                             "province_code = $8, ward_code = $9, street = $10, updated_at = $11, "
-                            "name_key = $12, name_words = $13 WHERE id = $1 "
+                            "name_key = $12, name_words = $13, id_number_index = $14, "
+                            "phone_index = $15 WHERE id = $1 "
                             "RETURNING " KB_PERSON_COLUMNS};
 
 Person from_row(const store::Row& r) {
@@ -53,11 +55,11 @@ Person from_row(const store::Row& r) {
   p.is_self = r.i64(2) != 0;
   // Sealed at rest (crypto/sealing.h); clear in a row written before sealing.
   p.full_name = sealing::reveal(r.str(3));
-  p.id_number = r.str(4);
+  p.id_number = sealing::reveal(r.str(4));
   p.id_kind = r.str(5);
   p.birth_date = r.str(6);
   p.sex = r.str(7);
-  p.phone = r.str(8);
+  p.phone = sealing::reveal(r.str(8));
   p.province_code = r.str(9);
   p.ward_code = r.str(10);
   p.street = sealing::reveal(r.str(11));
@@ -68,6 +70,14 @@ Person from_row(const store::Row& r) {
   p.updated_at = r.i64(16);
   return p;
 }
+
+// A value found by equality: sealed, with its blind index (crypto/sealing.h).
+struct Sealed {
+  Sealed(std::string_view clear, std::string_view purpose)
+      : value(sealing::seal(clear)), index(sealing::blind(purpose, clear)) {}
+  std::string value;
+  std::string index;
+};
 
 Param opt(const std::string& s) { return s.empty() ? Param{nullptr} : Param{std::string_view(s)}; }
 
@@ -137,13 +147,13 @@ Result<std::optional<Person>> find_by_id_number(store::Connection& c, std::strin
     KB_ASSIGN(auto held, identity::holder_of(c, *id));
     if (held) return find(c, held->person_id);
   }
-  KB_ASSIGN(auto p, one(c.query_one(kSelectByIdNumber, {id_number})));
+  KB_ASSIGN(auto p, one(c.query_one(kSelectByIdNumber, {sealing::blind("id_number", id_number)})));
   if (!p || !p->merged_into) return p;
   return following_merges(c, std::move(p));
 }
 
 Result<std::vector<Person>> find_by_phone(store::Connection& c, std::string_view phone) {
-  return many(c.query(kSelectByPhone, {phone}));
+  return many(c.query(kSelectByPhone, {sealing::blind("phone", phone)}));
 }
 
 Result<std::vector<Person>> managed_by(store::Connection& c, int64_t account_id) {
@@ -168,12 +178,13 @@ Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now,
   std::string words = identity::name_word_indexes(f.full_name);
   std::string name = sealing::seal(f.full_name);
   std::string street = sealing::seal(f.street);
-  auto row =
-      c.query_one(kInsertPerson,
-                  {account, int64_t{f.is_self}, std::string_view(name), opt(f.id_number),
-                   opt(f.id_kind), opt(f.birth_date), opt(f.sex), opt(f.phone),
-                   opt(f.province_code), opt(f.ward_code), opt(street), opt(f.origin_province_code),
-                   opt(f.origin_ward_code), std::string_view(key), now, std::string_view(words)});
+  Sealed id_number(f.id_number, "id_number"), phone(f.phone, "phone");
+  auto row = c.query_one(
+      kInsertPerson,
+      {account, int64_t{f.is_self}, std::string_view(name), opt(id_number.value), opt(f.id_kind),
+       opt(f.birth_date), opt(f.sex), opt(phone.value), opt(f.province_code), opt(f.ward_code),
+       opt(street), opt(f.origin_province_code), opt(f.origin_ward_code), std::string_view(key),
+       now, std::string_view(words), opt(id_number.index), opt(phone.index)});
   if (!row.ok())
     return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   Person p = from_row(**row);
@@ -191,11 +202,12 @@ Result<Person> update(store::Connection& c, int64_t id, const PersonFields& f, i
   std::string words = identity::name_word_indexes(f.full_name);
   std::string name = sealing::seal(f.full_name);
   std::string street = sealing::seal(f.street);
-  auto row =
-      c.query_one(kUpdatePerson,
-                  {id, std::string_view(name), opt(f.id_number), opt(f.id_kind), opt(f.birth_date),
-                   opt(f.sex), opt(f.phone), opt(f.province_code), opt(f.ward_code), opt(street),
-                   now, std::string_view(key), std::string_view(words)});
+  Sealed id_number(f.id_number, "id_number"), phone(f.phone, "phone");
+  auto row = c.query_one(
+      kUpdatePerson,
+      {id, std::string_view(name), opt(id_number.value), opt(f.id_kind), opt(f.birth_date),
+       opt(f.sex), opt(phone.value), opt(f.province_code), opt(f.ward_code), opt(street), now,
+       std::string_view(key), std::string_view(words), opt(id_number.index), opt(phone.index)});
   if (!row.ok())
     return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   if (!*row) return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");

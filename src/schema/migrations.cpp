@@ -1129,6 +1129,39 @@ CREATE TABLE audit_people (
 ALTER TABLE people ADD COLUMN name_words TEXT;
 UPDATE people SET name_key = NULL;
 )sql"},
+    {52, R"sql(
+-- Phones and ID numbers sealed at rest (crypto/sealing.h), found by equality through keyed blind
+-- indexes only: people.phone_index and id_number_index, users.phone_index (citizen sign-in),
+-- person_identifiers.value_index (a phone's is its phone index, another kind's its ID number
+-- index) and organisation_members.phone_index (the roster joins accounts by it). The indexes and
+-- unique constraints move from the values to their blind indexes; rows from before are sealed
+-- and indexed by the sealing pass at start (crypto/reseal.h). Inline UNIQUE constraints on
+-- users.phone and organisation_members(organisation_id, phone) stay: sealed values never
+-- collide, and the blind-index ones below are the ones that hold.
+ALTER TABLE people ADD COLUMN phone_index TEXT;
+ALTER TABLE people ADD COLUMN id_number_index TEXT;
+DROP INDEX people_by_id_number;
+DROP INDEX people_by_phone;
+CREATE UNIQUE INDEX people_by_id_number_index ON people(id_number_index);
+CREATE INDEX people_by_phone_index ON people(phone_index);
+ALTER TABLE users ADD COLUMN phone_index TEXT;
+CREATE UNIQUE INDEX users_by_phone_index ON users(phone_index);
+ALTER TABLE person_identifiers ADD COLUMN value_index TEXT;
+DROP INDEX person_identifiers_one_person;
+DROP INDEX person_identifiers_of_person;
+DROP INDEX person_identifiers_phones;
+CREATE UNIQUE INDEX person_identifiers_one_person ON person_identifiers(kind, value_index, country) WHERE kind <> 'phone';
+CREATE UNIQUE INDEX person_identifiers_of_person ON person_identifiers(person_id, kind, value_index, country);
+CREATE INDEX person_identifiers_phones ON person_identifiers(value_index) WHERE kind = 'phone';
+ALTER TABLE organisation_members ADD COLUMN phone_index TEXT;
+DROP INDEX organisation_members_by_phone;
+CREATE INDEX organisation_members_by_phone ON organisation_members(phone_index);
+CREATE UNIQUE INDEX organisation_members_one_phone ON organisation_members(organisation_id, phone_index);
+-- One-time codes are kept under the phone's blind index from now on: codes pending from before
+-- (minutes old at most) are dropped with their clear phones.
+DELETE FROM otp_challenges;
+DELETE FROM scan_otps;
+)sql"},
     {53, R"sql(
 -- Data requests from other agencies (data_requests/): what an agency asked for, why, over which
 -- area and days, who approved it and until when the export may be downloaded.

@@ -28,7 +28,7 @@ constexpr Sql kPeopleByName{"select_people_by_name_key_and_year",
                             "name_key = $1 ORDER BY id LIMIT 1000"};
 // Every record with the phone as its own, merged ones too.
 constexpr Sql kRecordsByPhone{"select_records_by_phone",
-                              "SELECT id FROM people WHERE phone = $1 ORDER BY id LIMIT 1000"};
+                              "SELECT id FROM people WHERE phone_index = $1 ORDER BY id LIMIT 1000"};
 constexpr Sql kCasesOfPerson{"select_cases_of_person",
                              "SELECT id, test_date, status, found_in FROM cases WHERE person_id = "
                              "$1 ORDER BY id DESC LIMIT 50"};
@@ -80,7 +80,7 @@ std::vector<int64_t> ids_of(const store::Rows& rows) {
 
 Result<std::vector<people::Person>> candidates(store::Connection& c, const PersonQuery& q) {
   if (!q.phone.empty()) {
-    KB_ASSIGN(auto rows, c.query(kRecordsByPhone, {std::string_view(q.phone)}));
+    KB_ASSIGN(auto rows, c.query(kRecordsByPhone, {sealing::blind("phone", q.phone)}));
     std::vector<int64_t> ids = ids_of(rows);
     KB_ASSIGN(auto seen_with, identity::people_with_phone(c, q.phone, 1000));
     ids.insert(ids.end(), seen_with.begin(), seen_with.end());
@@ -171,11 +171,12 @@ Result<std::vector<DeclarationRow>> declarations_in(store::Connection& c, std::s
   std::vector<DeclarationRow> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
-    // Sealed at rest (crypto/sealing.h): the answers, the name and the street.
+    // Sealed at rest (crypto/sealing.h): the answers, the name, ID number, phone and street.
     out.push_back({r.i64(0), r.i64(1), r.opt_i64(2).has_value(), r.str(3),
                    sealing::reveal(r.str(4)), sealing::reveal(r.str(5)), sealing::reveal(r.str(6)),
                    sealing::reveal(r.str(7)), r.i64(8), r.i64(9), sealing::reveal(r.str(10)),
-                   r.str(11), r.str(12), r.str(13), r.str(14), r.str(15), r.str(16),
+                   sealing::reveal(r.str(11)), r.str(12), r.str(13), sealing::reveal(r.str(14)),
+                   r.str(15), r.str(16),
                    sealing::reveal(r.str(17))});
   }
   return out;

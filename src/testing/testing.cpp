@@ -886,7 +886,7 @@ Result<std::vector<Positive>> awaiting_confirmation(store::Connection& c,
     if (!access::in_charge_of(official, r.str(kSampleColumns + 3), r.str(kSampleColumns + 4)))
       continue;
     out.push_back(Positive{sample_from(r), sealing::reveal(r.str(kSampleColumns)),
-                           r.str(kSampleColumns + 1), r.str(kSampleColumns + 2),
+                           sealing::reveal(r.str(kSampleColumns + 1)), r.str(kSampleColumns + 2),
                            r.str(kSampleColumns + 5)});
   }
   return out;

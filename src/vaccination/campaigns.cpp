@@ -595,7 +595,7 @@ Result<std::vector<Invitee>> invitees(store::Connection& c, const accounts::User
     Invitee i;
     i.person_id = r.i64(0);
     i.full_name = sealing::reveal(r.str(1));  // sealed at rest (crypto/sealing.h)
-    i.phone = r.str(2);
+    i.phone = sealing::reveal(r.str(2));
     i.province_code = r.str(3);
     i.ward_code = r.str(4);
     i.priority_group = r.str(5);

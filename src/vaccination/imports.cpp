@@ -80,8 +80,8 @@ const Sql& insert_rows_sql(size_t rows) {
 constexpr std::string_view kPeopleHead =
     "INSERT INTO people(id, full_name, id_number, id_kind, birth_date, sex, phone, province_code, "
     "ward_code, street, "
-    "created_at, updated_at)";
-constexpr size_t kPeopleColumns = 12;
+    "created_at, updated_at, id_number_index, phone_index)";
+constexpr size_t kPeopleColumns = 14;
 const Sql& insert_people_sql(size_t rows) {
   static BatchSql* many = batch_insert("insert_imported_people_100", kPeopleHead, kPeopleColumns,
                                        {0, 10, 11}, kInsertBatch);
@@ -92,12 +92,13 @@ const Sql& insert_people_sql(size_t rows) {
 
 const Sql& people_by_id_number_sql() {
   static BatchSql* b = batch_lookup("select_people_by_id_numbers",
-                                    "SELECT id, id_number FROM people WHERE id_number");
+                                    "SELECT id, id_number_index FROM people WHERE id_number_index");
   return b->sql;
 }
 const Sql& people_by_phone_sql() {
   static BatchSql* b = batch_lookup(
-      "select_people_by_phones", "SELECT id, phone, full_name, birth_date FROM people WHERE phone");
+      "select_people_by_phones",
+      "SELECT id, phone_index, full_name, birth_date FROM people WHERE phone_index");
   return b->sql;
 }
 
@@ -241,12 +242,18 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
                                                        std::span<const CleanRecord* const> records,
                                                        int64_t now) {
   std::vector<PersonLink> links(records.size());
+  // ID numbers and phones are sealed at rest and found by their blind indexes (crypto/sealing.h).
+  std::vector<std::string> id_index(records.size()), phone_index(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    id_index[i] = sealing::blind("id_number", records[i]->id_number);
+    phone_index[i] = sealing::blind("phone", records[i]->phone);
+  }
   // 1. By ID number.
   std::unordered_map<std::string_view, size_t> by_id;
   std::vector<size_t> with_id, without_id;
   for (size_t i = 0; i < records.size(); ++i) {
     if (!records[i]->id_number.empty()) {
-      by_id.emplace(records[i]->id_number, i);
+      by_id.emplace(id_index[i], i);
       with_id.push_back(i);
     } else if (!records[i]->phone.empty()) {
       without_id.push_back(i);
@@ -256,7 +263,7 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
   for (size_t at = 0; at < with_id.size(); at += kLookupBatch) {
     for (size_t k = 0; k < kLookupBatch; ++k) {
       params[k] = at + k < with_id.size()
-                      ? Param{std::string_view(records[with_id[at + k]]->id_number)}
+                      ? Param{std::string_view(id_index[with_id[at + k]])}
                       : Param{nullptr};
     }
     KB_ASSIGN(auto rows, c.query(people_by_id_number_sql(), params));
@@ -267,11 +274,11 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
   }
   // 2. Without an ID number: the same phone, name and birth date.
   std::unordered_multimap<std::string_view, size_t> by_phone;
-  for (size_t i : without_id) by_phone.emplace(records[i]->phone, i);
+  for (size_t i : without_id) by_phone.emplace(phone_index[i], i);
   for (size_t at = 0; at < without_id.size(); at += kLookupBatch) {
     for (size_t k = 0; k < kLookupBatch; ++k) {
       params[k] = at + k < without_id.size()
-                      ? Param{std::string_view(records[without_id[at + k]]->phone)}
+                      ? Param{std::string_view(phone_index[without_id[at + k]])}
                       : Param{nullptr};
     }
     KB_ASSIGN(auto rows, c.query(people_by_phone_sql(), params));
@@ -316,10 +323,13 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
       const CleanRecord& r = *records[fresh[at + k]];
       const std::string& name = sealed.emplace_back(sealing::seal(r.full_name));
       const std::string& street = sealed.emplace_back(sealing::seal(r.street));
+      const std::string& id_number = sealed.emplace_back(sealing::seal(r.id_number));
+      const std::string& phone = sealed.emplace_back(sealing::seal(r.phone));
       values.insert(values.end(),
-                    {ids[at + k], text(name), opt_text(r.id_number), opt_text(r.id_kind),
-                     opt_text(r.birth_date), opt_text(r.sex), opt_text(r.phone),
-                     opt_text(r.province_code), opt_text(r.ward_code), opt_text(street), now, now});
+                    {ids[at + k], text(name), opt_text(id_number), opt_text(r.id_kind),
+                     opt_text(r.birth_date), opt_text(r.sex), opt_text(phone),
+                     opt_text(r.province_code), opt_text(r.ward_code), opt_text(street), now, now,
+                     opt_text(id_index[fresh[at + k]]), opt_text(phone_index[fresh[at + k]])});
       links[fresh[at + k]] = {ids[at + k], true};
     }
     KB_TRY(c.exec(insert_people_sql(n), values));

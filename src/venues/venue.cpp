@@ -7,6 +7,7 @@
 
 #include "accounts/accounts.h"
 #include "audit/audit_log.h"
+#include "crypto/sealing.h"
 #include "notify/cache_events.h"
 
 namespace kb::venues {
@@ -271,7 +272,7 @@ Result<std::vector<StaffMember>> staff_of(store::Connection& c, int64_t venue_id
   out.reserve(rows.size());
   for (const auto& r : rows) {
     KB_ASSIGN(StaffRole role, parse_staff_role(r.str(3)));
-    out.push_back({r.i64(0), r.str(1), r.str(2), role, r.i64(4)});
+    out.push_back({r.i64(0), r.str(1), sealing::reveal(r.str(2)), role, r.i64(4)});
   }
   return out;
 }
