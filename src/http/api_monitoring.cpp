@@ -512,6 +512,14 @@ awaitable<Result<Response>> place_order(App& app, Request& req) {
                                              : json::value(nullptr)}});
 }
 
+// What the board was searched by, for the audit log: the way, never the value (a phone, an ID
+// number or a name is personal data, and the audit log is not sealed).
+std::string_view search_way(std::string_view q) {
+  if (q.empty()) return "";
+  if (normalize_mobile(q, "q").ok()) return "phone";
+  return q.find_first_not_of("0123456789") == std::string_view::npos ? "id_number" : "name";
+}
+
 awaitable<Result<Response>> get_board(App& app, Request& req) {
   KB_CO_ASSIGN(auto official, signed_in(app, req, access::official));
   KB_CO_ASSIGN(mon::BoardFilter f, parse_filter(req));
@@ -521,8 +529,8 @@ awaitable<Result<Response>> get_board(App& app, Request& req) {
   }));
   KB_CO_TRY(co_await audit_read(
       app, official, "monitoring.board.read", mon::board_key(*official.jurisdiction), reason,
-      fmt::format("{} ward={} kind={} q={} rows={}", mon::list_name(f.list), f.ward_code,
-                  f.kind ? mon::kind_name(*f.kind) : "", f.search, board.rows.size())));
+      fmt::format("{} ward={} kind={} search={} rows={}", mon::list_name(f.list), f.ward_code,
+                  f.kind ? mon::kind_name(*f.kind) : "", search_way(f.search), board.rows.size())));
   json::array rows;
   for (const auto& r : board.rows) rows.push_back(row_json(app, r));
   co_return Response::json(200, json::object{{"list", mon::list_name(f.list)},

@@ -78,6 +78,8 @@ function sql(server, text) {
   }
 }
 
+// The test signs the same phones in again at once (in another form, after a restart).
+const resendAtOnce = ['--otp-resend-after', '0'];
 let server;
 let official;
 let citizen;
@@ -95,12 +97,12 @@ let venue;
 const cccdCard = (id, fullName, birth, sex) => `${id}||${fullName}|${birth}|${sex}|12 Lê Lợi, TP HCM|01012022`;
 async function scan(card) {
   const r = await server.request('POST', '/api/v1/scans', { token: owner, body: { venue_id: venue.id, payload: card } });
-  assert.equal(r.status, 201, r.text);
+  assert.ok([200, 201].includes(r.status), r.text);  // 200: the same card again, one visit
   return r.json;
 }
 
 before(async () => {
-  server = await startServer({ keepDataDir: true });
+  server = await startServer({ keepDataDir: true, args: resendAtOnce });
   official = await staffToken(server, { username: 'hcm.sealed', role: 'official', jurisdiction: '79' });
   citizen = await citizenToken(server, phone);
   const list = await server.request('GET', '/api/v1/me/people', { token: citizen });
@@ -213,7 +215,7 @@ test('a database written before sealing is sealed at the next start', async () =
   sql(server, `DELETE FROM settings WHERE name = 'sealing.pass'`);
   assert.notEqual(rawStorage(server).indexOf(Buffer.from(oldName)), -1, 'the old rows are in clear before');
 
-  server = await startServer({ dataDir: server.dataDir, db: server.db, keepDataDir: true });
+  server = await startServer({ dataDir: server.dataDir, db: server.db, keepDataDir: true, args: resendAtOnce });
   const official2 = (await server.request('POST', '/api/v1/auth/login', { body: { username: 'hcm.sealed', password: 'correct horse battery 9' } })).json.token;
   const r = await server.request('GET', `/api/v1/people/search${reason}&name=${encodeURIComponent(fold(oldName))}&birth_year=1960`, { token: official2 });
   assert.equal(r.status, 200, r.text);
@@ -245,7 +247,7 @@ test('rotate-data seals everything under a new key; a running server reads what 
   const before = readFileSync(join(server.dataDir, 'data-keys'), 'utf8');
   // Rotated while a server runs: it meets values under a key it did not load, and reads the key
   // file again.
-  server = await startServer({ dataDir: server.dataDir, db: server.db, keepDataDir: true });
+  server = await startServer({ dataDir: server.dataDir, db: server.db, keepDataDir: true, args: resendAtOnce });
   const out = JSON.parse(admin(server, ['keys', 'rotate-data']).trim().split('\n').pop());
   assert.match(out.key_id, /^[0-9a-f]{8}$/);
   assert.ok(out.resealed >= 8, JSON.stringify(out));
@@ -259,7 +261,7 @@ test('rotate-data seals everything under a new key; a running server reads what 
   r = await server.request('POST', '/api/v1/monitoring/reports', { token: citizen, body: { person_id: person.id, temperature: 36.9, symptoms: [], note: 'Sau khi đổi khóa Thuận' } });
   assert.equal(r.status, 201, r.text);
   await server.stop();
-  server = await startServer({ dataDir: server.dataDir, db: server.db, keepDataDir: true });
+  server = await startServer({ dataDir: server.dataDir, db: server.db, keepDataDir: true, args: resendAtOnce });
   r = await server.request('GET', '/api/v1/me/people', { token: citizen });
   assert.equal(r.json.people.find((p) => p.is_self).full_name, name);
   await server.stop();
