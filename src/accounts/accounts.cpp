@@ -50,7 +50,8 @@ constexpr Sql kSpendOtp{
 constexpr Sql kSelectAccountByUsername{"select_account_by_username",
                                        "SELECT id, role FROM users WHERE username = $1"};
 constexpr Sql kSelectAccountByPhone{
-    "select_account_by_phone", "SELECT id, role FROM users WHERE phone_index = $1 AND role = 'citizen'"};
+    "select_account_by_phone",
+    "SELECT id, role FROM users WHERE phone_index = $1 AND role = 'citizen'"};
 constexpr Sql kSetDisabled{"set_user_disabled", "UPDATE users SET disabled = $2 WHERE id = $1"};
 constexpr Sql kRevokeSessionsOfUser{
     "revoke_sessions_of_user",
@@ -87,8 +88,9 @@ constexpr Sql kResetPassword{
   "u.disabled, "                                                                            \
   "u.created_at, (SELECT MAX(s.created_at) FROM sessions s WHERE s.user_id = u.id) FROM users u "
 constexpr Sql kSelectAccount{"select_account", KB_ACCOUNT_COLUMNS "WHERE u.id = $1"};
-// $1 username pattern ('' for any), $2 a whole phone's blind index (phones are sealed), $3 role ('' for any), $4 jurisdiction
-// ('' for any, 'national', or a code: a province code also matches its wards), $5 page, $6 limit.
+// $1 username pattern ('' for any), $2 a whole phone's blind index (phones are sealed; '' for
+// none), $3 role ('' for any), $4 jurisdiction ('' for any, 'national', or a code: a province
+// code also matches its wards), $5 page, $6 limit.
 constexpr Sql kFindAccounts{
     "find_accounts", KB_ACCOUNT_COLUMNS
     "WHERE ($1 = '' OR u.username LIKE $1 ESCAPE '\\' OR u.phone_index = $2) "
@@ -543,8 +545,8 @@ Result<std::vector<Account>> find_accounts(store::Connection& c, const areas::Ar
   std::string area = !q.jurisdiction                ? ""
                      : q.jurisdiction->code.empty() ? "national"
                                                     : q.jurisdiction->code;
-  KB_ASSIGN(auto rows, c.query(kFindAccounts,
-                               {name_pattern, phone_index, role, area, q.before_id, q.limit}));
+  KB_ASSIGN(auto rows,
+            c.query(kFindAccounts, {name_pattern, phone_index, role, area, q.before_id, q.limit}));
   std::vector<Account> out;
   out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(account_of(row, areas));

@@ -170,8 +170,8 @@ struct Account {
 };
 
 // Which accounts to list, newest first. `text` matches part of a username, or a whole phone in
-// any common form (phones are sealed: found by their blind index); `jurisdiction` matches officials and administrators of
-// that area, a province including its wards.
+// any common form (phones are sealed: found by their blind index); `jurisdiction` matches officials
+// and administrators of that area, a province including its wards.
 struct AccountQuery {
   std::string text;
   std::optional<Role> role;

@@ -47,8 +47,9 @@ Result<PhoneCodeIssued> issue_phone_code(store::Connection& c, const PhoneCheckC
     }
   }
   PhoneCodeIssued issued{random_digits(6), config.ttl_seconds};
-  KB_TRY(c.exec(kUpsertCode, {venue_id, std::string_view(key), hash_code(pepper, venue_id, phone, issued.code),
-                              now + config.ttl_seconds, now}));
+  KB_TRY(c.exec(kUpsertCode,
+                {venue_id, std::string_view(key), hash_code(pepper, venue_id, phone, issued.code),
+                 now + config.ttl_seconds, now}));
   return issued;
 }
 

@@ -18,10 +18,11 @@ constexpr Sql kInsert{"insert_person_identifier",
                       "INSERT INTO person_identifiers(person_id, kind, value, country, source, "
                       "place, first_seen_at, last_seen_at, value_index) "
                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT DO NOTHING"};
-constexpr Sql kSelectOfPerson{"select_person_identifier",
-                              "SELECT " KB_IDENTIFIER_COLUMNS
-                              " FROM person_identifiers "
-                              "WHERE person_id = $1 AND kind = $2 AND value_index = $3 AND country = $4"};
+constexpr Sql kSelectOfPerson{
+    "select_person_identifier",
+    "SELECT " KB_IDENTIFIER_COLUMNS
+    " FROM person_identifiers "
+    "WHERE person_id = $1 AND kind = $2 AND value_index = $3 AND country = $4"};
 constexpr Sql kSeenAgain{"person_identifier_seen",
                          "UPDATE person_identifiers SET last_seen_at = $2 WHERE id = $1"};
 constexpr Sql kDelete{"delete_person_identifier",

@@ -114,9 +114,9 @@ constexpr Sql kChangesOf{"select_identity_merge_changes",
                          "SELECT table_name, row_id, column_name, old_value, new_value, visit_day "
                          "FROM identity_merge_changes WHERE merge_id = $1 ORDER BY seq DESC"};
 
-constexpr Sql kIdentifiersOf{
-    "merge_identifiers_of",
-    "SELECT id, kind, value_index, country FROM person_identifiers WHERE person_id = $1 ORDER BY id"};
+constexpr Sql kIdentifiersOf{"merge_identifiers_of",
+                             "SELECT id, kind, value_index, country FROM person_identifiers WHERE "
+                             "person_id = $1 ORDER BY id"};
 constexpr Sql kHasIdentifier{
     "merge_has_identifier",
     "SELECT 1 FROM person_identifiers WHERE person_id = $1 AND kind = $2 AND value_index = $3 "

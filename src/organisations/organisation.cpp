@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <map>
 
-#include "crypto/sealing.h"
 #include "access/policy.h"
 #include "audit/audit_log.h"
 #include "core/phone.h"
+#include "crypto/sealing.h"
 #include "monitoring/rules.h"
 #include "notify/messages.h"
 #include "organisations/roster_csv.h"
@@ -32,9 +32,9 @@ constexpr size_t kMaxRosterRows = 20000;
 // The one place a roster row becomes a person: the self record of the citizen account signed in
 // with the member's phone. (identity/ will match people by every identifier; this join is what it
 // replaces.)
-#define KB_MEMBER_PEOPLE                                                                  \
-  "organisation_members m LEFT JOIN users u ON u.phone_index = m.phone_index AND "           \
-  "u.role = 'citizen' "                                                                     \
+#define KB_MEMBER_PEOPLE                                                           \
+  "organisation_members m LEFT JOIN users u ON u.phone_index = m.phone_index AND " \
+  "u.role = 'citizen' "                                                            \
   "LEFT JOIN people p ON p.account_id = u.id AND p.is_self = 1"
 
 // Whether the matched person did the check of kind $2 today ($3 ≤ declared < $4; $5 the day).
@@ -265,7 +265,7 @@ Result<Coverage> coverage_of(store::Connection& c, int64_t org_id, CheckKind che
   KB_ASSIGN(store::Rows rows,
             c.query(kCoverage, {org_id, check_name(check), start, start + 86400, day}));
   for (const auto& r : rows) {
-    MemberCheck m{r.i64(0),         r.str(1), sealing::reveal(r.str(2)), sealing::reveal(r.str(3)),
+    MemberCheck m{r.i64(0),     r.str(1),     sealing::reveal(r.str(2)), sealing::reveal(r.str(3)),
                   r.opt_i64(4), r.i64(5) != 0};
     ++cov.members;
     cov.joined += m.person_id.has_value();
@@ -395,9 +395,9 @@ Result<RosterReport> import_roster(store::Connection& c, const accounts::User& m
   for (const auto& r : rows) {
     auto it = known.find(r.phone);
     if (it == known.end()) {
-      KB_TRY(c.exec(kInsertMember, {o.id, std::string_view(r.full_name), sealing::seal(r.phone),
-                                    sealing::seal(r.id_number), now,
-                                    sealing::blind("phone", r.phone)}));
+      KB_TRY(c.exec(kInsertMember,
+                    {o.id, std::string_view(r.full_name), sealing::seal(r.phone),
+                     sealing::seal(r.id_number), now, sealing::blind("phone", r.phone)}));
       ++report.added;
       continue;
     }

@@ -18,10 +18,12 @@ using store::Sql;
 constexpr Sql kSelectPerson{"select_person",
                             "SELECT " KB_PERSON_COLUMNS " FROM people WHERE id = $1"};
 constexpr Sql kSelectByIdNumber{"select_person_by_id_number",
-                                "SELECT " KB_PERSON_COLUMNS " FROM people WHERE id_number_index = $1"};
-constexpr Sql kSelectByPhone{"select_people_by_phone",
-                             "SELECT " KB_PERSON_COLUMNS
-                             " FROM people WHERE phone_index = $1 AND merged_into IS NULL ORDER BY id"};
+                                "SELECT " KB_PERSON_COLUMNS
+                                " FROM people WHERE id_number_index = $1"};
+constexpr Sql kSelectByPhone{
+    "select_people_by_phone",
+    "SELECT " KB_PERSON_COLUMNS
+    " FROM people WHERE phone_index = $1 AND merged_into IS NULL ORDER BY id"};
 constexpr Sql kSelectManaged{
     "select_managed_people",
     "SELECT " KB_PERSON_COLUMNS

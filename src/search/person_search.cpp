@@ -27,8 +27,9 @@ constexpr Sql kPeopleByName{"select_people_by_name_key_and_year",
                             "SELECT id FROM people WHERE birth_date >= $2 AND birth_date < $3 AND "
                             "name_key = $1 ORDER BY id LIMIT 1000"};
 // Every record with the phone as its own, merged ones too.
-constexpr Sql kRecordsByPhone{"select_records_by_phone",
-                              "SELECT id FROM people WHERE phone_index = $1 ORDER BY id LIMIT 1000"};
+constexpr Sql kRecordsByPhone{
+    "select_records_by_phone",
+    "SELECT id FROM people WHERE phone_index = $1 ORDER BY id LIMIT 1000"};
 constexpr Sql kCasesOfPerson{"select_cases_of_person",
                              "SELECT id, test_date, status, found_in FROM cases WHERE person_id = "
                              "$1 ORDER BY id DESC LIMIT 50"};
@@ -176,8 +177,7 @@ Result<std::vector<DeclarationRow>> declarations_in(store::Connection& c, std::s
                    sealing::reveal(r.str(4)), sealing::reveal(r.str(5)), sealing::reveal(r.str(6)),
                    sealing::reveal(r.str(7)), r.i64(8), r.i64(9), sealing::reveal(r.str(10)),
                    sealing::reveal(r.str(11)), r.str(12), r.str(13), sealing::reveal(r.str(14)),
-                   r.str(15), r.str(16),
-                   sealing::reveal(r.str(17))});
+                   r.str(15), r.str(16), sealing::reveal(r.str(17))});
   }
   return out;
 }

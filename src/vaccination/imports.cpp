@@ -96,9 +96,9 @@ const Sql& people_by_id_number_sql() {
   return b->sql;
 }
 const Sql& people_by_phone_sql() {
-  static BatchSql* b = batch_lookup(
-      "select_people_by_phones",
-      "SELECT id, phone_index, full_name, birth_date FROM people WHERE phone_index");
+  static BatchSql* b =
+      batch_lookup("select_people_by_phones",
+                   "SELECT id, phone_index, full_name, birth_date FROM people WHERE phone_index");
   return b->sql;
 }
 
@@ -262,9 +262,8 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
   std::vector<Param> params(kLookupBatch);
   for (size_t at = 0; at < with_id.size(); at += kLookupBatch) {
     for (size_t k = 0; k < kLookupBatch; ++k) {
-      params[k] = at + k < with_id.size()
-                      ? Param{std::string_view(id_index[with_id[at + k]])}
-                      : Param{nullptr};
+      params[k] = at + k < with_id.size() ? Param{std::string_view(id_index[with_id[at + k]])}
+                                          : Param{nullptr};
     }
     KB_ASSIGN(auto rows, c.query(people_by_id_number_sql(), params));
     for (const auto& r : rows) {
