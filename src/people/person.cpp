@@ -81,6 +81,20 @@ struct Sealed {
   std::string index;
 };
 
+// A person's fields as they are stored: the name and street sealed, the ID number and phone
+// sealed with their blind indexes, and the name's keyed indexes (identity/name_index.h).
+struct StoredFields {
+  explicit StoredFields(const PersonFields& f)
+      : name_key(identity::name_key_index(f.full_name)),
+        name_words(identity::name_word_indexes(f.full_name)),
+        name(sealing::seal(f.full_name)),
+        street(sealing::seal(f.street)),
+        id_number(f.id_number, "id_number"),
+        phone(f.phone, "phone") {}
+  std::string name_key, name_words, name, street;
+  Sealed id_number, phone;
+};
+
 Param opt(const std::string& s) { return s.empty() ? Param{nullptr} : Param{std::string_view(s)}; }
 
 Result<std::optional<Person>> one(Result<std::optional<store::Row>> row) {
@@ -176,17 +190,14 @@ Result<Person> self_of(store::Connection& c, int64_t account_id, std::string_vie
 Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now,
                       std::string_view source, std::string_view place) {
   Param account = f.account_id ? Param{*f.account_id} : Param{nullptr};
-  std::string key = identity::name_key_index(f.full_name);
-  std::string words = identity::name_word_indexes(f.full_name);
-  std::string name = sealing::seal(f.full_name);
-  std::string street = sealing::seal(f.street);
-  Sealed id_number(f.id_number, "id_number"), phone(f.phone, "phone");
+  StoredFields s(f);
   auto row = c.query_one(
       kInsertPerson,
-      {account, int64_t{f.is_self}, std::string_view(name), opt(id_number.value), opt(f.id_kind),
-       opt(f.birth_date), opt(f.sex), opt(phone.value), opt(f.province_code), opt(f.ward_code),
-       opt(street), opt(f.origin_province_code), opt(f.origin_ward_code), std::string_view(key),
-       now, std::string_view(words), opt(id_number.index), opt(phone.index)});
+      {account, int64_t{f.is_self}, std::string_view(s.name), opt(s.id_number.value),
+       opt(f.id_kind), opt(f.birth_date), opt(f.sex), opt(s.phone.value), opt(f.province_code),
+       opt(f.ward_code), opt(s.street), opt(f.origin_province_code), opt(f.origin_ward_code),
+       std::string_view(s.name_key), now, std::string_view(s.name_words), opt(s.id_number.index),
+       opt(s.phone.index)});
   if (!row.ok())
     return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   Person p = from_row(**row);
@@ -200,16 +211,12 @@ Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now,
 
 Result<Person> update(store::Connection& c, int64_t id, const PersonFields& f, int64_t now) {
   KB_ASSIGN(auto before, find_record(c, id));
-  std::string key = identity::name_key_index(f.full_name);
-  std::string words = identity::name_word_indexes(f.full_name);
-  std::string name = sealing::seal(f.full_name);
-  std::string street = sealing::seal(f.street);
-  Sealed id_number(f.id_number, "id_number"), phone(f.phone, "phone");
+  StoredFields s(f);
   auto row = c.query_one(
-      kUpdatePerson,
-      {id, std::string_view(name), opt(id_number.value), opt(f.id_kind), opt(f.birth_date),
-       opt(f.sex), opt(phone.value), opt(f.province_code), opt(f.ward_code), opt(street), now,
-       std::string_view(key), std::string_view(words), opt(id_number.index), opt(phone.index)});
+      kUpdatePerson, {id, std::string_view(s.name), opt(s.id_number.value), opt(f.id_kind),
+                      opt(f.birth_date), opt(f.sex), opt(s.phone.value), opt(f.province_code),
+                      opt(f.ward_code), opt(s.street), now, std::string_view(s.name_key),
+                      std::string_view(s.name_words), opt(s.id_number.index), opt(s.phone.index)});
   if (!row.ok())
     return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   if (!*row) return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");
