@@ -176,6 +176,16 @@ Result<std::vector<Person>> managed_by(store::Connection& c, int64_t account_id)
   return many(c.query(kSelectManaged, {account_id}));
 }
 
+Result<std::vector<int64_t>> unmanaged_with_phone(store::Connection& c, std::string_view phone) {
+  std::vector<int64_t> ids;
+  if (phone.empty()) return ids;
+  KB_ASSIGN(auto same_phone, find_by_phone(c, phone));
+  for (const auto& p : same_phone) {
+    if (!p.account_id) ids.push_back(p.id);
+  }
+  return ids;
+}
+
 Result<Person> self_of(store::Connection& c, int64_t account_id, std::string_view phone,
                        int64_t now) {
   KB_ASSIGN(auto existing, one(c.query_one(kSelectSelf, {account_id})));

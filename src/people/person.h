@@ -50,6 +50,10 @@ Result<std::optional<Person>> find_record(store::Connection& c, int64_t id);
 Result<std::optional<Person>> find_by_id_number(store::Connection& c, std::string_view id_number);
 // People whose own phone is `phone` (E.164), oldest first; merged records left out.
 Result<std::vector<Person>> find_by_phone(store::Connection& c, std::string_view phone);
+// The people nobody manages whose own phone is `phone` (E.164; empty: none), by id — someone on
+// an imported list who has not signed in. Whatever was sent to them went to that phone already,
+// so its holder may see it (vaccination and testing invitations).
+Result<std::vector<int64_t>> unmanaged_with_phone(store::Connection& c, std::string_view phone);
 // The people an account manages, the account holder first; merged records left out.
 Result<std::vector<Person>> managed_by(store::Connection& c, int64_t account_id);
 // The account holder's own person record, created (with just the phone) on first use.

@@ -933,13 +933,10 @@ Status dismiss_positive(store::Connection& c, const accounts::User& official, in
 Result<std::vector<MyInvitation>> invitations_of_account(store::Connection& c, int64_t account_id,
                                                          std::string_view phone) {
   KB_ASSIGN(auto rows, c.query(kSelectInvitationsOfAccount, {account_id}));
-  if (!phone.empty()) {
-    KB_ASSIGN(auto same_phone, people::find_by_phone(c, phone));
-    for (const auto& p : same_phone) {
-      if (p.account_id) continue;
-      KB_ASSIGN(auto theirs, c.query(kSelectOpenInvitationsOfPerson, {p.id}));
-      for (auto& r : theirs) rows.push_back(std::move(r));
-    }
+  KB_ASSIGN(auto unmanaged, people::unmanaged_with_phone(c, phone));
+  for (int64_t person_id : unmanaged) {
+    KB_ASSIGN(auto theirs, c.query(kSelectOpenInvitationsOfPerson, {person_id}));
+    for (auto& r : theirs) rows.push_back(std::move(r));
   }
   std::vector<MyInvitation> out;
   for (const auto& r : rows)

@@ -230,8 +230,8 @@ struct MyInvitation {
   int64_t round_id = 0;
   std::string round_name, person_name, qr_payload;
 };
-// Then those of people nobody manages whose own phone is the account's (`phone`; empty: none),
-// as vax::invitations_of_account.
+// Then those of the people nobody manages with the account's phone
+// (people::unmanaged_with_phone).
 Result<std::vector<MyInvitation>> invitations_of_account(store::Connection& c, int64_t account_id,
                                                          std::string_view phone);
 // The tests of the people the citizen account manages, newest first.

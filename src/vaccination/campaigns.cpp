@@ -709,13 +709,10 @@ Result<Invitation> answer_screening(store::Connection& c, std::string_view token
 Result<std::vector<Invitation>> invitations_of_account(store::Connection& c, int64_t account_id,
                                                        std::string_view phone) {
   KB_ASSIGN(auto rows, c.query(kSelectTokensOfAccount, {account_id}));
-  if (!phone.empty()) {
-    KB_ASSIGN(auto same_phone, people::find_by_phone(c, phone));
-    for (const auto& p : same_phone) {
-      if (p.account_id) continue;
-      KB_ASSIGN(auto theirs, c.query(kSelectTokensOfPerson, {p.id}));
-      for (auto& r : theirs) rows.push_back(std::move(r));
-    }
+  KB_ASSIGN(auto unmanaged, people::unmanaged_with_phone(c, phone));
+  for (int64_t person_id : unmanaged) {
+    KB_ASSIGN(auto theirs, c.query(kSelectTokensOfPerson, {person_id}));
+    for (auto& r : theirs) rows.push_back(std::move(r));
   }
   std::vector<Invitation> out;
   for (const auto& r : rows) {

@@ -170,10 +170,8 @@ Result<Invitation> reply(store::Connection& c, std::string_view token, Reply r, 
 // Stores the screening answers (again: replaces them).
 Result<Invitation> answer_screening(store::Connection& c, std::string_view token,
                                     const Answers& answers, int64_t now);
-// The invitations of the people an account manages, newest first; then those of people nobody
-// manages whose own phone is the account's (`phone`, E.164; empty: none) — someone on an
-// imported list who signs in later. Their invitation's link already went to that phone by SMS,
-// so the phone's holder sees nothing they had not been sent.
+// The invitations of the people an account manages, newest first; then those of the people
+// nobody manages with the account's phone (people::unmanaged_with_phone).
 Result<std::vector<Invitation>> invitations_of_account(store::Connection& c, int64_t account_id,
                                                        std::string_view phone);
 
