@@ -13,7 +13,7 @@ if [ "$kind" = postgres ]; then db="${KB_TEST_PG_URL}?options=-csearch_path%3Dda
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 pid=
 serve() {
-  ./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --retention-days 0 >>"$work/server.log" 2>&1 &
+  ./build/khaibao serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --write-limit-caller 0 --write-limit-address 0 --retention-days 0 >>"$work/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
   echo "server did not start" >&2; cat "$work/server.log" >&2; exit 1

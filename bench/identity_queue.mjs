@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, staffToken, binary } from '../tests/lib/server.mjs';
+import { startServer, staffToken, binary, kNoWriteLimits } from '../tests/lib/server.mjs';
 
 const people = Number(process.env.KB_QUEUE_PEOPLE || 1000000);
 const pairs = Number(process.env.KB_QUEUE_PAIRS || 20000);
@@ -37,7 +37,7 @@ try {
 async function prepare() {
   // The server makes the schema and the administrator; an official enters twins (one real
   // pair, for its evidence).
-  let server = await startServer({ db, dataDir, keepDataDir: true });
+  let server = await startServer({ db, dataDir, keepDataDir: true, args: kNoWriteLimits });
   let token = await staffToken(server, { username: 'hcm.queue', role: 'official', jurisdiction: '79' });
   const ward = sql("SELECT code FROM wards WHERE province_code = '79' ORDER BY code LIMIT 1;").trim();
   const twin = { birth_date: '2016-07-08', sex: 'male', phone: '0913599001', province_code: '79', ward_code: ward };
@@ -66,7 +66,7 @@ async function prepare() {
 }
 
 async function openQueue() {
-  const server = await startServer({ db, dataDir, keepDataDir: true });
+  const server = await startServer({ db, dataDir, keepDataDir: true, args: kNoWriteLimits });
   const token = (await server.request('POST', '/api/v1/auth/login', { body: { username: 'hcm.queue', password: 'correct horse battery 9' } })).json.token;
   const ms = [];
   for (let i = 0; i < reads; i++) {

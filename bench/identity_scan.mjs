@@ -18,10 +18,10 @@ function wrk(server, env) {
 }
 
 if (process.argv[2] === '--one') {
-  const { startServer, citizenToken } = await import('../tests/lib/server.mjs');
+  const { startServer, citizenToken, kNoWriteLimits } = await import('../tests/lib/server.mjs');
   // One venue's scanner account scans thousands of cards a second here: the bench measures the
   // door, not the per-session write limit a real scanner never reaches.
-  const server = await startServer({ args: ['--write-limit-caller', '0'] });
+  const server = await startServer({ args: kNoWriteLimits });
   try {
     const token = await citizenToken(server, '0912999000');
     const ward = (await server.request('GET', '/api/v1/areas/provinces/79/wards')).json[0].code;

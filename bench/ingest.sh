@@ -27,7 +27,7 @@ if [ "$kind" = peer ]; then
   node bench/peer/server.mjs "$db" "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 else
   "${KB_BIN:-./build/khaibao}" serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
-    --otp-resend-after 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
+    --otp-resend-after 0 --write-limit-caller 0 --write-limit-address 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
 fi
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, staffToken, binary, freshDbArg } from '../tests/lib/server.mjs';
+import { startServer, staffToken, binary, freshDbArg, kNoWriteLimits } from '../tests/lib/server.mjs';
 
 const people = Number(process.env.KB_MON_PEOPLE || 200000);
 const reads = Number(process.env.KB_MON_BOARD_READS || 300);
@@ -29,7 +29,7 @@ const vnDate = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10)
 const at = `${vnDate}T21:00:00+07:00`;
 
 try {
-  let server = await startServer({ db, dataDir, keepDataDir: true });
+  let server = await startServer({ db, dataDir, keepDataDir: true, args: kNoWriteLimits });
   await staffToken(server, { username: 'hcm.bench', role: 'official', jurisdiction: '79' });
   await server.stop();
 
@@ -38,7 +38,7 @@ try {
   const synthSeconds = (Date.now() - t) / 1000;
 
   // The board.
-  server = await startServer({ db, dataDir, keepDataDir: true });
+  server = await startServer({ db, dataDir, keepDataDir: true, args: kNoWriteLimits });
   const login = await server.request('POST', '/api/v1/auth/login', { body: { username: 'hcm.bench', password: 'correct horse battery 9' } });
   const token = login.json.token;
   const lists = ['red_flag', 'non_reporting', 'reporting', 'due_for_release', 'closed'];

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { binary, startServer, staffToken } from '../tests/lib/server.mjs';
+import { binary, startServer, staffToken, kNoWriteLimits } from '../tests/lib/server.mjs';
 import { citizenAt, wardsOf } from '../tests/lib/notify.mjs';
 
 const people = Number(process.argv[2] || 10_000_000);
@@ -30,7 +30,7 @@ COMMIT;`,
 });
 console.error(`filled ${people.toLocaleString()} people in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
-const server = await startServer({ db, dataDir: dir, keepDataDir: true, startTimeoutMs: 120000 });
+const server = await startServer({ db, dataDir: dir, keepDataDir: true, startTimeoutMs: 120000, args: kNoWriteLimits });
 const official = await staffToken(server, { username: 'hcm.cdc', role: 'official', jurisdiction: '79' });
 const approver = await staffToken(server, { username: 'hcm.cdc2', role: 'official', jurisdiction: '79' });
 const wards = await wardsOf(server, '79');

@@ -5,11 +5,11 @@
 //   ulimit -n 20000 && KB_BIN=build/khaibao node bench/sse_connections.mjs [n]
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
-import { startServer, staffToken } from '../tests/lib/server.mjs';
+import { startServer, staffToken, kNoWriteLimits } from '../tests/lib/server.mjs';
 import { citizenAt, wardsOf } from '../tests/lib/notify.mjs';
 
 const n = Number(process.argv[2] || 10000);
-const server = await startServer();
+const server = await startServer({ args: kNoWriteLimits });
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.proc.pid}/status`, 'utf8'))[1]) * 1024;
 const official = await staffToken(server, { username: 'hcm.cdc', role: 'official', jurisdiction: '79' });
 const wards = await wardsOf(server, '79');

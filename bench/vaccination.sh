@@ -20,7 +20,7 @@ else
 fi
 [ -s "$list" ] || node bench/vaccination_list.mjs "$rows" "$list" >&2
 "${KB_BIN:-./build/khaibao}" serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
-  --otp-resend-after 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
+  --otp-resend-after 0 --write-limit-caller 0 --write-limit-address 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

@@ -7,7 +7,7 @@
 // from the tap on it until the check-in is confirmed on screen; "confirmed" is their sum (the
 // typing of the form is not counted). Prints markdown table rows: median of the runs, all runs.
 // Usage: KB_BIN=build/khaibao node bench/web_3g.mjs [runs]   (default 5; web/dist must be built)
-import { startServer, citizenToken } from '../tests/lib/server.mjs';
+import { startServer, citizenToken, kNoWriteLimits } from '../tests/lib/server.mjs';
 import { launchBrowser, phoneContext } from '../tests/lib/browser.mjs';
 
 const runs = Number(process.argv[2] || 5);
@@ -81,7 +81,7 @@ async function once(server, venue, run) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const seconds = (ms) => (ms / 1000).toFixed(2);
 
-const server = await startServer();
+const server = await startServer({ args: kNoWriteLimits });
 try {
   const owner = await citizenToken(server, '0912000401');
   const wards = await server.request('GET', '/api/v1/areas/provinces/79/wards');
