@@ -12,7 +12,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 targets_all=(cccd_qr bhyt_qr qr_token phone name json_body router http_request lab_results screening hc1
-  vaccination_list)
+  vaccination_list zalo_event)
 
 mode="" limit="" jobs=2 targets=()
 while [ $# -gt 0 ]; do
