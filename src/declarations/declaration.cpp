@@ -12,6 +12,7 @@
 #include "crypto/sealing.h"
 #include "people/household.h"
 #include "qr/personal_qr.h"
+#include "store/client_writes.h"
 
 namespace kb::declarations {
 namespace {
@@ -32,6 +33,8 @@ constexpr Sql kInsert{
     "INSERT INTO declarations(person_id, declared_by, kind, travel_provinces, travel_countries, "
     "symptoms, exposures, vaccine_doses, entry, created_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING " KB_DECLARATION_COLUMNS};
+constexpr Sql kSelectById{"select_declaration",
+                          "SELECT " KB_DECLARATION_COLUMNS " FROM declarations WHERE id = $1"};
 constexpr Sql kHistory{"select_declarations",
                        "SELECT " KB_DECLARATION_COLUMNS
                        " FROM declarations WHERE person_id = $1 ORDER BY id DESC LIMIT $2"};
@@ -271,6 +274,28 @@ Result<DeclarationInput> validate(DeclarationInput in, const areas::AreaDirector
   return in;
 }
 
+namespace {
+
+// What a repeated submission answers: the declaration its client id recorded, for the same
+// person (an id reused for another person is refused), with the colour and QR as of now.
+Result<Submitted> repeat_of(store::Connection& c, int64_t declaration_id, int64_t person_id,
+                            int64_t now) {
+  KB_ASSIGN(auto row, c.query_one(kSelectById, {declaration_id}));
+  if (!row) return internal("a remembered declaration is gone");
+  Submitted out;
+  out.declaration = from_row(*row);
+  out.repeated = true;
+  if (out.declaration.person_id != person_id) {
+    return Error{ErrorKind::kConflict, "client_id_reused",
+                 "this client id was used for another person's declaration", "client_id"};
+  }
+  KB_ASSIGN(out.status, health::recompute_status(c, person_id, now));
+  KB_ASSIGN(out.qr, qr::personal_qr_for(c, person_id, health::colour_name(out.status.colour), now));
+  return out;
+}
+
+}  // namespace
+
 Result<Submitted> submit(store::Connection& c, int64_t account_id, const DeclarationInput& in,
                          int64_t now) {
   KB_ASSIGN(people::Person person, people::managed_person(c, account_id, in.person_id));
@@ -279,6 +304,11 @@ Result<Submitted> submit(store::Connection& c, int64_t account_id, const Declara
         ErrorKind::kConflict, "profile_incomplete",
         "complete this person's name, ID number, birth date, sex and address before declaring",
         "person_id"};
+  }
+  std::string scope = fmt::format("declaration:{}", account_id);
+  if (in.client_id) {
+    KB_ASSIGN(auto seen, store::recall_client_write(c, scope, *in.client_id));
+    if (seen) return repeat_of(c, std::stoll(*seen), in.person_id, now);
   }
   KB_TRY(c.exec(kSupersede, {in.person_id, now}));
   std::string travel_provinces = sealing::seal(join(in.travel_provinces));
@@ -304,6 +334,10 @@ Result<Submitted> submit(store::Connection& c, int64_t account_id, const Declara
                            fmt::format("person:{}", in.person_id),
                            {},
                            fmt::format("declaration:{}", out.declaration.id)}));
+  if (in.client_id) {
+    KB_TRY(store::remember_client_write(c, scope, *in.client_id, std::to_string(out.declaration.id),
+                                        now));
+  }
   return out;
 }
 

@@ -52,6 +52,9 @@ struct DeclarationInput {
   std::vector<std::string> exposures;         // from kExposures, or {"none"}
   int64_t vaccine_doses = 0;
   std::optional<EntryDetails> entry;  // required for kind "entry", refused otherwise
+  // A client-made id (store/client_writes.h): a declaration kept offline and sent again after
+  // a lost answer is recorded once.
+  std::optional<std::string> client_id;
 };
 
 struct Declaration {
@@ -78,11 +81,13 @@ struct Submitted {
   Declaration declaration;
   health::HealthStatus status;
   qr::IssuedQr qr;
+  bool repeated = false;  // its client id was seen: the declaration recorded the first time
 };
 
 // Records a validated declaration for a person the account manages (kNotFound otherwise;
 // kConflict profile_incomplete when the person's details are not complete), supersedes the
-// previous one, recomputes the colour and returns the person's QR.
+// previous one, recomputes the colour and returns the person's QR. A client id seen before
+// returns the declaration it recorded (with today's colour and QR) and writes nothing.
 Result<Submitted> submit(store::Connection& c, int64_t account_id, const DeclarationInput& in,
                          int64_t now);
 

@@ -67,14 +67,6 @@ Result<checkin::Guest> parse_guest(const json::value& guest) {
   return out;
 }
 
-// The optional client-made id of a write (store/client_writes.h).
-Result<std::optional<std::string>> parse_client_id(JsonBody& body) {
-  KB_ASSIGN(auto raw, body.optional_string("client_id", 80));
-  if (!raw) return std::optional<std::string>();
-  KB_ASSIGN(std::string id, store::parse_client_id(*raw));
-  return std::optional<std::string>(std::move(id));
-}
-
 // A citizen or guest at the venue page: {venue_code, person_ids?, kiosk?, guest?}.
 Result<checkin::Entry> parse_checkin(const Request& req, std::optional<accounts::User> caller) {
   KB_ASSIGN(JsonBody body, json_body(req));
@@ -83,7 +75,7 @@ Result<checkin::Entry> parse_checkin(const Request& req, std::optional<accounts:
   KB_ASSIGN(e.venue_code, venues::VenueCode::parse(code));
   KB_ASSIGN(auto ids, parse_ids(body.raw("person_ids"), "person_ids"));
   KB_ASSIGN(auto kiosk, body.optional_string("kiosk", 80));
-  KB_ASSIGN(e.client_id, parse_client_id(body));
+  KB_ASSIGN(e.client_id, client_id_field(body));
   const json::value* guest = body.raw("guest");
   KB_TRY(body.no_unknown_fields());
   e.kiosk_token = kiosk.value_or("");
@@ -147,7 +139,7 @@ Result<ScanRequest> parse_scan(const Request& req, accounts::User staff, int64_t
   KB_ASSIGN(std::string payload, body.required_string("payload", 4000));
   KB_ASSIGN(auto code, body.optional_string("code", 20));
   KB_ASSIGN(auto raw_name, body.optional_string("full_name", 400));
-  KB_ASSIGN(r.entry.client_id, parse_client_id(body));
+  KB_ASSIGN(r.entry.client_id, client_id_field(body));
   KB_TRY(body.no_unknown_fields());
   if (code && (code->size() != 6 || code->find_first_not_of("0123456789") != std::string::npos)) {
     return invalid("code", "invalid_code", "the code has 6 digits");

@@ -50,6 +50,7 @@ Result<declarations::DeclarationInput> parse_declaration(const Request& req) {
   if (const json::value* entry = body.raw("entry")) {
     KB_ASSIGN(in.entry, declarations::parse_entry(*entry));
   }
+  KB_ASSIGN(in.client_id, client_id_field(body));
   KB_TRY(body.no_unknown_fields());
   return in;
 }
@@ -76,7 +77,7 @@ awaitable<Result<Response>> declare(App& app, Request& req) {
     return declarations::submit(c, uid, input, now);
   };
   KB_CO_ASSIGN(declarations::Submitted submitted, co_await app.write(submit));
-  co_return Response::json(201, declared_json(submitted));
+  co_return Response::json(submitted.repeated ? 200 : 201, declared_json(submitted));
 }
 
 awaitable<Result<Response>> person_history(App& app, Request& req) {

@@ -16,7 +16,6 @@
 #include "monitoring/board.h"
 #include "monitoring/orders.h"
 #include "monitoring/reports.h"
-#include "store/client_writes.h"
 
 namespace kb::http {
 namespace {
@@ -347,10 +346,8 @@ Result<mon::ReportInput> parse_report(const Request& req) {
     if (!t) return invalid("measured_at", "invalid_time", "measured_at must be an RFC 3339 time");
     in.measured_at = *t;
   }
-  KB_ASSIGN(auto client_id, body.optional_string("client_id", 100));
-  if (client_id) {
-    KB_ASSIGN(in.client_id, store::parse_client_id(*client_id));
-  }
+  KB_ASSIGN(auto client_id, client_id_field(body));
+  in.client_id = client_id.value_or("");
   KB_TRY(body.no_unknown_fields());
   return in;
 }

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "http/app.h"
+#include "store/client_writes.h"
 
 namespace kb::http {
 
@@ -102,6 +103,13 @@ std::string inbox_link(App& app) {
   std::string link = app.config().public_base_url;
   while (!link.empty() && link.back() == '/') link.pop_back();
   return link + "/inbox";
+}
+
+Result<std::optional<std::string>> client_id_field(JsonBody& body) {
+  KB_ASSIGN(auto raw, body.optional_string("client_id", 100));
+  if (!raw) return std::optional<std::string>();
+  KB_ASSIGN(std::string id, store::parse_client_id(*raw));
+  return std::optional<std::string>(std::move(id));
 }
 
 }  // namespace kb::http

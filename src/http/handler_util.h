@@ -63,6 +63,9 @@ boost::json::value json_time(std::optional<int64_t> unix_seconds);
 // A string, or null when empty.
 boost::json::value json_text(const std::string& s);
 
+// The optional client-made id of a write ({"client_id": …}; store/client_writes.h).
+Result<std::optional<std::string>> client_id_field(JsonBody& body);
+
 // Result<T> → Response: `ok(value)` on success, the mapped error otherwise.
 template <class T, class F>
 Response respond(Result<T>&& r, F&& ok) {

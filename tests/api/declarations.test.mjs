@@ -258,6 +258,38 @@ test('a new declaration supersedes the last; a colour change revokes the old QR'
   assert.equal(me.json.last_declaration_id, yellow.json.id);
 });
 
+test('a declaration sent again with its client id (a lost answer, the offline queue) is recorded once', async () => {
+  const token = await citizenToken(server, '0912000015');
+  const self = await selfOf(token);
+  await server.request('PUT', `/api/v1/me/people/${self.id}`, { token, body: { ...selfDetails, id_number: '079090123470' } });
+  const kid = await server.request('POST', '/api/v1/me/people', { token, body: { ...child, id_number: '079315000015' } });
+  assert.equal(kid.status, 201, kid.text);
+  const body = { ...healthy, person_id: self.id, client_id: 'decl-0a1b2c3d4e5f' };
+  const first = await declare(token, body);
+  assert.equal(first.status, 201, first.text);
+  const again = await declare(token, body);
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.json.id, first.json.id);
+  assert.equal(again.json.qr, first.json.qr);
+  const h = await server.request('GET', `/api/v1/me/people/${self.id}/declarations`, { token });
+  assert.equal(h.json.declarations.length, 1, 'the repeat wrote nothing');
+
+  const other = await declare(token, { ...healthy, person_id: kid.json.id, client_id: body.client_id });
+  assert.equal(other.status, 409, other.text);
+  assert.equal(other.json.error.code, 'client_id_reused');
+  assert.equal(other.json.error.field, 'client_id');
+  const bad = await declare(token, { ...healthy, person_id: self.id, client_id: 'no spaces; allowed' });
+  assert.equal(bad.status, 400, bad.text);
+  assert.equal(bad.json.error.field, 'client_id');
+  // Ids belong to the account that sent them: another account's same id is a new declaration.
+  const stranger = await citizenToken(server, '0912000016');
+  const theirs = await selfOf(stranger);
+  await server.request('PUT', `/api/v1/me/people/${theirs.id}`, { token: stranger, body: { ...selfDetails, id_number: '079090123471' } });
+  const separate = await declare(stranger, { ...healthy, person_id: theirs.id, client_id: body.client_id });
+  assert.equal(separate.status, 201, separate.text);
+  assert.notEqual(separate.json.id, first.json.id);
+});
+
 test('the owner revokes a QR; the next one is new and valid', async () => {
   const token = await citizenToken(server, '0912000006');
   const self = await selfOf(token);

@@ -44,9 +44,11 @@ export interface DeclarationInput {
   exposures: string[];
   vaccine_doses: number;
   entry?: EntryDetails;
+  /** Sent again after a lost answer or from the offline queue, it is recorded once. */
+  client_id?: string;
 }
 
-export interface Declaration extends Omit<DeclarationInput, 'entry'> {
+export interface Declaration extends Omit<DeclarationInput, 'entry' | 'client_id'> {
   id: number;
   created_at: string;
   superseded_at: string | null;

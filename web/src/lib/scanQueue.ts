@@ -38,13 +38,6 @@ function run<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRe
   }));
 }
 
-/** A new client-made id (32 hex digits): crypto.randomUUID is newer than the phones we serve. */
-export function newClientId(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.prototype.map.call(bytes, (b: number) => (b < 16 ? '0' : '') + b.toString(16)).join('');
-}
-
 export function queueScan(scan: QueuedScan): Promise<void> {
   return run('readwrite', (s) => { s.put(scan); }).then(() => undefined);
 }

@@ -4,6 +4,7 @@
 // declaration is kept on the phone and sent when the network returns (lib/pendingDeclarations.ts).
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, type Area } from '../api';
+import { newClientId } from '../lib/clientId';
 import { declarationsApi, type Declaration, type DeclarationInput, type EntryDetails, type Person } from '../api-declarations';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { linkClick, navigate } from '../router';
@@ -127,6 +128,8 @@ export function Declare({ personId }: { personId: string }) {
   const { t, lang } = useI18n();
   const { data, error } = useSignedIn(() => loadForm(personId), [personId]);
   const [keptOffline, setKeptOffline] = useState(false);
+  // One id per filled-in form: a retry or the offline queue's resend records it once.
+  const [clientId] = useState(newClientId);
   const [form, setForm] = useState<DeclarationInput | null>(null);
   const [entry, setEntry] = useState<EntryDetails>(emptyEntry);
   const [provinces, setProvinces] = useState<Area[]>([]);
@@ -164,6 +167,7 @@ export function Declare({ personId }: { personId: string }) {
     if (!form) return;
     const body: DeclarationInput = {
       ...form,
+      client_id: clientId,
       ...(form.kind === 'entry' ? { entry } : {}),
     };
     const found = checkDeclaration(body, t);

@@ -3,6 +3,7 @@
 // A report that trips a red flag says at once what to do.
 import { useEffect, useState } from 'preact/hooks';
 import { getToken } from '../api';
+import { newClientId } from '../lib/clientId';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { linkClick, navigate } from '../router';
 import { Field, FormError, Layout, errorText, fieldErrors, type FieldErrors } from '../components/ui';
@@ -85,7 +86,7 @@ function ReportForm(props: { personId: number; onSent: () => void }) {
   const [errors, setErrors] = useState<FieldErrors<F>>({});
   const [advice, setAdvice] = useState('');
   const [busy, setBusy] = useState(false);
-  const [clientId] = useState(() => `rep-${props.personId}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
+  const [clientId] = useState(newClientId);
   const set = (k: keyof typeof values) => (e: Event) => setValues({ ...values, [k]: (e.currentTarget as HTMLInputElement).value });
 
   async function submit(e: Event) {

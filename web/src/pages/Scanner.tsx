@@ -22,7 +22,8 @@ import { DoorStop, DoorVerdict, type DoorStatus } from '../components/DoorVerdic
 import { shortTime, venuesApi, type ScanResult, type Venue } from '../venuesApi';
 import { registerServiceWorker, storeKeys, storedKeys, verifyOffline } from '../lib/personalQr';
 import { readCard } from '../lib/cards';
-import { forgetScans, newClientId, queueScan, waitingScans, type QueuedScan } from '../lib/scanQueue';
+import { newClientId } from '../lib/clientId';
+import { forgetScans, queueScan, waitingScans, type QueuedScan } from '../lib/scanQueue';
 
 type Shown =
   | { kind: 'ok'; status: DoorStatus; name: string; detail: string; duplicate: boolean }
