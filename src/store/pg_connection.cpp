@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <optional>
 
 namespace kb::store {
 namespace {
@@ -61,17 +62,31 @@ Status PgConnection::ensure_schema() {
 }
 
 Status PgConnection::ensure_connected() {
-  if (PQstatus(conn_) == CONNECTION_OK) return {};
-  PQreset(conn_);
-  statements_.clear();
-  if (PQstatus(conn_) != CONNECTION_OK) {
-    return make_error(ErrorKind::kUnavailable, "db_unavailable", "PostgreSQL connection lost");
+  // A connection left in pipeline mode had results it could not read (see run_pipelined).
+  if (PQstatus(conn_) != CONNECTION_OK || PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) {
+    // What the transaction did so far is gone: its next statements must not run outside it.
+    if (in_transaction_ && !begin_pending_) transaction_lost_ = true;
+    PQreset(conn_);
+    statements_.clear();
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return make_error(ErrorKind::kUnavailable, "db_unavailable", "PostgreSQL connection lost");
+    }
+    PGresult* res = PQexec(conn_, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+    ResultGuard guard{res};
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) return error_of("session set-up", res, conn_);
   }
-  return exec_script("SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+  if (transaction_lost_) {
+    return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                      "PostgreSQL connection lost inside a transaction");
+  }
+  return {};
 }
 
 Status PgConnection::exec_script(std::string_view sql) {
-  std::string text(sql);
+  // A pending BEGIN goes first in the same simple query (an explicit BEGIN lasts beyond it).
+  std::string text = begin_pending_ ? "BEGIN; " : "";
+  text += sql;
+  begin_pending_ = false;
   PGresult* res = PQexec(conn_, text.c_str());
   ResultGuard guard{res};
   auto st = PQresultStatus(res);
@@ -79,17 +94,53 @@ Status PgConnection::exec_script(std::string_view sql) {
   return {};
 }
 
+Status PgConnection::control(std::string_view statement) {
+  if (statement == "BEGIN") {
+    if (in_transaction_) return internal("BEGIN inside a transaction");
+    in_transaction_ = true;
+    begin_pending_ = true;
+    transaction_lost_ = false;
+    return {};
+  }
+  if (statement == "COMMIT" || statement == "ROLLBACK") {
+    bool sent = !begin_pending_;
+    bool lost = transaction_lost_;
+    in_transaction_ = begin_pending_ = transaction_lost_ = false;
+    if (!sent) return {};  // nothing ran: nothing to commit or undo
+    if (lost) {
+      return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                        "PostgreSQL connection lost inside a transaction");
+    }
+    if (statement == "ROLLBACK") return exec_script("ROLLBACK");
+    return commit();
+  }
+  KB_TRY(ensure_connected());
+  return exec_script(statement);  // a savepoint: with the pending BEGIN if there is one
+}
+
+Status PgConnection::commit() {
+  auto state = PQtransactionStatus(conn_);
+  if (state == PQTRANS_INERROR) {
+    (void)exec_script("ROLLBACK");
+    return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                      "the transaction failed and was rolled back");
+  }
+  if (state != PQTRANS_INTRANS) {
+    return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                      "PostgreSQL connection lost inside a transaction");
+  }
+  PGresult* res = PQexec(conn_, "COMMIT");
+  ResultGuard guard{res};
+  if (PQresultStatus(res) != PGRES_COMMAND_OK) return error_of("COMMIT", res, conn_);
+  if (std::strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+    return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                      fmt::format("COMMIT answered {}", PQcmdStatus(res)));
+  }
+  return {};
+}
+
 Result<PGresult*> PgConnection::run(const Sql& sql, std::span<const Param> params) {
   KB_TRY(ensure_connected());
-  auto it = statements_.find(sql.text);
-  if (it == statements_.end()) {
-    std::string name = fmt::format("kb{}", statements_.size());
-    PGresult* prep =
-        PQprepare(conn_, name.c_str(), sql.text, static_cast<int>(params.size()), nullptr);
-    ResultGuard guard{prep};
-    if (PQresultStatus(prep) != PGRES_COMMAND_OK) return error_of(sql.name, prep, conn_);
-    it = statements_.emplace(sql.text, std::move(name)).first;
-  }
   std::vector<std::string> texts(params.size());
   std::vector<const char*> values(params.size());
   for (size_t i = 0; i < params.size(); ++i) {
@@ -107,6 +158,14 @@ Result<PGresult*> PgConnection::run(const Sql& sql, std::span<const Param> param
         },
         params[i]);
   }
+  auto it = statements_.find(sql.text);
+  if (it == statements_.end() || begin_pending_) {
+    bool prepare = it == statements_.end();
+    std::string name = prepare ? fmt::format("kb{}", statements_.size()) : it->second;
+    KB_ASSIGN(PGresult * res, run_pipelined(sql, name, prepare, values));
+    if (prepare) statements_.emplace(sql.text, std::move(name));
+    return res;
+  }
   PGresult* res = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
                                  values.data(), nullptr, nullptr, 0);
   auto st = PQresultStatus(res);
@@ -116,6 +175,58 @@ Result<PGresult*> PgConnection::run(const Sql& sql, std::span<const Param> param
     return e;
   }
   return res;
+}
+
+Result<PGresult*> PgConnection::run_pipelined(const Sql& sql, const std::string& name, bool prepare,
+                                              std::span<const char* const> values) {
+  if (!PQenterPipelineMode(conn_)) return error_of(sql.name, nullptr, conn_);
+  const int n = static_cast<int>(values.size());
+  bool begin = begin_pending_;
+  begin_pending_ = false;
+  bool sent =
+      (!begin || PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0)) &&
+      (!prepare || PQsendPrepare(conn_, name.c_str(), sql.text, n, nullptr)) &&
+      PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), nullptr, nullptr, 0) &&
+      PQpipelineSync(conn_);
+  // The results in order (BEGIN's, PREPARE's, the statement's), then the sync's. A command after
+  // a failed one answers PGRES_PIPELINE_ABORTED: the first failure names the error.
+  std::vector<PGresult*> results;
+  std::optional<Error> failure;
+  if (!sent) failure = error_of(sql.name, nullptr, conn_);
+  for (int nulls = 0; sent && nulls < 2;) {
+    PGresult* r = PQgetResult(conn_);
+    if (!r) {
+      if (PQstatus(conn_) != CONNECTION_OK) break;
+      ++nulls;  // one ends each command's results; two mean nothing more is coming
+      continue;
+    }
+    nulls = 0;
+    auto st = PQresultStatus(r);
+    if (st == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      break;
+    }
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED &&
+        !failure) {
+      failure = error_of(sql.name, r, conn_);
+    }
+    results.push_back(r);
+  }
+  if (!PQexitPipelineMode(conn_) && !failure) failure = error_of(sql.name, nullptr, conn_);
+  size_t expected = 1 + (begin ? 1 : 0) + (prepare ? 1 : 0);
+  if (!failure && results.size() != expected) failure = error_of(sql.name, nullptr, conn_);
+  if (!failure && PQresultStatus(results.back()) == PGRES_PIPELINE_ABORTED)
+    failure = internal(fmt::format("{} failed: the pipeline was aborted", sql.name));
+  PGresult* mine = nullptr;
+  if (!failure) {
+    mine = results.back();
+    results.pop_back();
+  }
+  for (PGresult* r : results) PQclear(r);
+  if (failure) {
+    return *failure;  // a connection left in pipeline mode: reset by ensure_connected
+  }
+  return mine;
 }
 
 Result<Rows> PgConnection::query(const Sql& sql, std::span<const Param> params) {
