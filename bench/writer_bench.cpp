@@ -7,7 +7,10 @@
 //                      synchronous=OFF, PostgreSQL synchronous_commit=off): not durable, a
 //                      comparison only, to show what the flush costs
 //   record_all/durable checkin::record_all, the group at once, as the server's ingest writers
-//                      run check-ins (on PostgreSQL one statement per group)
+//                      run check-ins (on PostgreSQL one statement per group, sent with the
+//                      transaction's BEGIN in one round trip: two round trips per group)
+//   record_all/begin_apart  the same with BEGIN sent on its own first, as before PostgreSQL's
+//                      connection pipelined it (three round trips per group)
 //   append/durable     the same rows appended to a table with no index: what the two indexes cost
 // Check-ins go to 2,000 people × 400 venues, as in bench/checkin.lua, none a duplicate.
 // Usage: bench_writer [--benchmark_* flags] DB_URL
@@ -50,7 +53,7 @@ void set_durable(Connection& c, bool durable) {
   if (!c.exec_script(sql).ok()) die(sql);
 }
 
-enum class Way { kRecord, kRecordAll, kAppend };
+enum class Way { kRecord, kRecordAll, kRecordAllBeginApart, kAppend };
 
 // Check-in number n: every (person, venue) pair once in 800,000, in scattered order (7,919 is
 // prime to 800,000), at a time moving on 1 s per 2,000 check-ins, so that no check-in is a
@@ -69,8 +72,11 @@ void run_groups(benchmark::State& state, bool durable, Way way) {
   std::vector<kb::checkin::NewVisit> visits(state.range(0));
   for (auto _ : state) {
     for (auto& v : visits) v = nth_check_in(g_next++, start);
-    if (!c.control("BEGIN").ok()) die("BEGIN");
-    if (way == Way::kRecordAll) {
+    // exec_script sends BEGIN at once; control() lets the connection send it with the first
+    // statement.
+    if (!(way == Way::kRecordAllBeginApart ? c.exec_script("BEGIN") : c.control("BEGIN")).ok())
+      die("BEGIN");
+    if (way == Way::kRecordAll || way == Way::kRecordAllBeginApart) {
       for (auto& r : kb::checkin::record_all(c, visits)) {
         if (!r.ok()) die(r.error().message);
         if (r->duplicate) die("a check-in was a duplicate: the figures would not count a write");
@@ -135,6 +141,12 @@ int main(int argc, char** argv) {
         ->MinTime(3)
         ->UseRealTime();
   }
+  benchmark::RegisterBenchmark(
+      "record_all/begin_apart",
+      [](benchmark::State& s) { run_groups(s, true, Way::kRecordAllBeginApart); })
+      ->Arg(16)
+      ->MinTime(3)
+      ->UseRealTime();
   benchmark::RegisterBenchmark("append/durable",
                                [](benchmark::State& s) { run_groups(s, true, Way::kAppend); })
       ->Arg(64)

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <optional>
 
 namespace kb::store {
 namespace {
@@ -61,17 +62,33 @@ Status PgConnection::ensure_schema() {
 }
 
 Status PgConnection::ensure_connected() {
-  if (PQstatus(conn_) == CONNECTION_OK) return {};
-  PQreset(conn_);
-  statements_.clear();
-  if (PQstatus(conn_) != CONNECTION_OK) {
-    return make_error(ErrorKind::kUnavailable, "db_unavailable", "PostgreSQL connection lost");
+  // A connection left in pipeline mode had results it could not read (see run_pipelined).
+  if (PQstatus(conn_) != CONNECTION_OK || PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) {
+    // What the transaction did so far is gone: its next statements must not run outside it.
+    if (in_transaction_ && !begin_unsent()) transaction_lost_ = true;
+    PQreset(conn_);
+    statements_.clear();
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return make_error(ErrorKind::kUnavailable, "db_unavailable", "PostgreSQL connection lost");
+    }
+    PGresult* res = PQexec(conn_, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+    ResultGuard guard{res};
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) return error_of("session set-up", res, conn_);
   }
-  return exec_script("SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+  if (transaction_lost_) {
+    return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                      "PostgreSQL connection lost inside a transaction");
+  }
+  return {};
 }
 
 Status PgConnection::exec_script(std::string_view sql) {
-  std::string text(sql);
+  // Pending control statements go first in the same simple query (an explicit BEGIN lasts
+  // beyond it; an error stops the rest).
+  std::string text;
+  for (const auto& p : pending_) text += p + "; ";
+  pending_.clear();
+  text += sql;
   PGresult* res = PQexec(conn_, text.c_str());
   ResultGuard guard{res};
   auto st = PQresultStatus(res);
@@ -79,17 +96,85 @@ Status PgConnection::exec_script(std::string_view sql) {
   return {};
 }
 
+// The writer's statements (writer.cpp): BEGIN, COMMIT, ROLLBACK, and around each job SAVEPOINT
+// kb_job, then RELEASE SAVEPOINT kb_job, after ROLLBACK TO SAVEPOINT kb_job when it failed.
+// None of them answers anything a caller needs before the next statement: they wait in
+// pending_ and go with it, and a savepoint around a job that ran nothing is never sent. An error
+// in one of them fails the statement it went with, and leaves the transaction failed, so that
+// COMMIT fails too.
+Status PgConnection::control(std::string_view statement) {
+  if (statement == "BEGIN") {
+    if (in_transaction_) return internal("BEGIN inside a transaction");
+    in_transaction_ = true;
+    transaction_lost_ = false;
+    pending_.assign(1, "BEGIN");
+    return {};
+  }
+  if (statement == "COMMIT" || statement == "ROLLBACK") {
+    bool sent = !begin_unsent();
+    bool lost = transaction_lost_;
+    in_transaction_ = transaction_lost_ = false;
+    if (!sent || lost) pending_.clear();
+    if (!sent) return {};  // nothing ran: nothing to commit or undo
+    if (lost) {
+      return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                        "PostgreSQL connection lost inside a transaction");
+    }
+    if (statement == "ROLLBACK") {
+      pending_.clear();
+      return exec_script("ROLLBACK");
+    }
+    return commit();
+  }
+  constexpr std::string_view kRelease = "RELEASE SAVEPOINT ";
+  constexpr std::string_view kRollbackTo = "ROLLBACK TO SAVEPOINT ";
+  if (in_transaction_ && !pending_.empty() && pending_.back().starts_with("SAVEPOINT ")) {
+    std::string_view name = std::string_view(pending_.back()).substr(10);
+    // The savepoint was never sent: nothing ran since, nothing to undo or release.
+    if (statement.starts_with(kRollbackTo) && statement.substr(kRollbackTo.size()) == name)
+      return {};
+    if (statement.starts_with(kRelease) && statement.substr(kRelease.size()) == name) {
+      pending_.pop_back();
+      return {};
+    }
+  }
+  if (in_transaction_) {
+    pending_.emplace_back(statement);
+    return {};
+  }
+  KB_TRY(ensure_connected());
+  return exec_script(statement);
+}
+
+Status PgConnection::commit() {
+  KB_TRY(ensure_connected());
+  // With what is pending (say, the last job's RELEASE), in one simple query: a failed
+  // transaction answers COMMIT with ROLLBACK, a failed pending statement with its error.
+  std::string text;
+  for (const auto& p : pending_) text += p + "; ";
+  pending_.clear();
+  text += "COMMIT";
+  if (PQtransactionStatus(conn_) != PQTRANS_INTRANS &&
+      PQtransactionStatus(conn_) != PQTRANS_INERROR) {
+    return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                      "PostgreSQL connection lost inside a transaction");
+  }
+  PGresult* res = PQexec(conn_, text.c_str());
+  ResultGuard guard{res};
+  if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    Error e = error_of("COMMIT", res, conn_);
+    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) (void)exec_script("ROLLBACK");
+    return e;
+  }
+  if (std::strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+    return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                      fmt::format("the transaction failed: COMMIT answered {}", PQcmdStatus(res)));
+  }
+  return {};
+}
+
 Result<PGresult*> PgConnection::run(const Sql& sql, std::span<const Param> params) {
   KB_TRY(ensure_connected());
-  auto it = statements_.find(sql.text);
-  if (it == statements_.end()) {
-    std::string name = fmt::format("kb{}", statements_.size());
-    PGresult* prep =
-        PQprepare(conn_, name.c_str(), sql.text, static_cast<int>(params.size()), nullptr);
-    ResultGuard guard{prep};
-    if (PQresultStatus(prep) != PGRES_COMMAND_OK) return error_of(sql.name, prep, conn_);
-    it = statements_.emplace(sql.text, std::move(name)).first;
-  }
   std::vector<std::string> texts(params.size());
   std::vector<const char*> values(params.size());
   for (size_t i = 0; i < params.size(); ++i) {
@@ -107,6 +192,14 @@ Result<PGresult*> PgConnection::run(const Sql& sql, std::span<const Param> param
         },
         params[i]);
   }
+  auto it = statements_.find(sql.text);
+  if (it == statements_.end() || !pending_.empty()) {
+    bool prepare = it == statements_.end();
+    std::string name = prepare ? fmt::format("kb{}", statements_.size()) : it->second;
+    KB_ASSIGN(PGresult * res, run_pipelined(sql, name, prepare, values));
+    if (prepare) statements_.emplace(sql.text, std::move(name));
+    return res;
+  }
   PGresult* res = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
                                  values.data(), nullptr, nullptr, 0);
   auto st = PQresultStatus(res);
@@ -116,6 +209,61 @@ Result<PGresult*> PgConnection::run(const Sql& sql, std::span<const Param> param
     return e;
   }
   return res;
+}
+
+Result<PGresult*> PgConnection::run_pipelined(const Sql& sql, const std::string& name, bool prepare,
+                                              std::span<const char* const> values) {
+  if (!PQenterPipelineMode(conn_)) return error_of(sql.name, nullptr, conn_);
+  const int n = static_cast<int>(values.size());
+  std::vector<std::string> controls = std::move(pending_);
+  pending_.clear();
+  bool sent = true;
+  for (const auto& control : controls) {
+    sent =
+        sent && PQsendQueryParams(conn_, control.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+  }
+  sent = sent && (!prepare || PQsendPrepare(conn_, name.c_str(), sql.text, n, nullptr)) &&
+         PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), nullptr, nullptr, 0) &&
+         PQpipelineSync(conn_);
+  // The results in order (the controls', PREPARE's, the statement's), then the sync's. A command
+  // after a failed one answers PGRES_PIPELINE_ABORTED: the first failure names the error.
+  std::vector<PGresult*> results;
+  std::optional<Error> failure;
+  if (!sent) failure = error_of(sql.name, nullptr, conn_);
+  for (int nulls = 0; sent && nulls < 2;) {
+    PGresult* r = PQgetResult(conn_);
+    if (!r) {
+      if (PQstatus(conn_) != CONNECTION_OK) break;
+      ++nulls;  // one ends each command's results; two mean nothing more is coming
+      continue;
+    }
+    nulls = 0;
+    auto st = PQresultStatus(r);
+    if (st == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      break;
+    }
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED &&
+        !failure) {
+      failure = error_of(sql.name, r, conn_);
+    }
+    results.push_back(r);
+  }
+  if (!PQexitPipelineMode(conn_) && !failure) failure = error_of(sql.name, nullptr, conn_);
+  size_t expected = controls.size() + (prepare ? 1 : 0) + 1;
+  if (!failure && results.size() != expected) failure = error_of(sql.name, nullptr, conn_);
+  if (!failure && PQresultStatus(results.back()) == PGRES_PIPELINE_ABORTED)
+    failure = internal(fmt::format("{} failed: the pipeline was aborted", sql.name));
+  PGresult* mine = nullptr;
+  if (!failure) {
+    mine = results.back();
+    results.pop_back();
+  }
+  for (PGresult* r : results) PQclear(r);
+  if (failure) {
+    return *failure;  // a connection left in pipeline mode: reset by ensure_connected
+  }
+  return mine;
 }
 
 Result<Rows> PgConnection::query(const Sql& sql, std::span<const Param> params) {
