@@ -120,7 +120,7 @@ struct PersonLink {
   bool created = false;
 };
 Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
-                                                       std::span<const CleanRecord* const> records,
+                                                       std::span<const CleanedRow* const> rows,
                                                        int64_t now);
 
 Result<std::optional<Import>> find_import(store::Connection& c, int64_t id);
