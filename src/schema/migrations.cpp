@@ -816,6 +816,16 @@ CREATE TABLE vaccination_reactions (
 );
 CREATE INDEX vaccination_reactions_by_dose ON vaccination_reactions(dose_id, id);
 )sql"},
+    {39, R"sql(
+-- One index for identity's two birth-date lookups (identity/resolve.cpp: same birth date and
+-- name key; same birth date and ward) instead of one each. Both are keyed at random, so each
+-- new person dirtied a page of each: a raw-list import of a million rows wrote every such page
+-- again with each chunk. A birth date holds a few dozen people per million, so the name-key
+-- lookup reads them from this index and keeps those whose key matches.
+CREATE INDEX people_by_birth ON people(birth_date, ward_code, name_key);
+DROP INDEX people_by_birth_and_name;
+DROP INDEX people_by_birth_and_ward;
+)sql"},
     {40, R"sql(
 -- Area risk levels (levels/levels.h). A case records where it was found: cases found among
 -- people already in quarantine are no community cases and do not raise an area's level.
