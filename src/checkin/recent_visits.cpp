@@ -23,15 +23,23 @@ using store::Sql;
 constexpr const char* kCreateRecent =
     "CREATE TABLE visits_recent (id INTEGER PRIMARY KEY, venue_id BIGINT NOT NULL, person_id "
     "BIGINT NOT NULL, t_in BIGINT NOT NULL, t_out BIGINT, assumed_out BIGINT NOT NULL, source "
-    "SMALLINT NOT NULL, trust SMALLINT NOT NULL, recorded_by BIGINT, created_at BIGINT NOT NULL)";
+    "SMALLINT NOT NULL, trust SMALLINT NOT NULL, recorded_by BIGINT, created_at BIGINT NOT NULL); "
+    "CREATE TABLE visits_recent_moves (n BIGINT NOT NULL); INSERT INTO visits_recent_moves VALUES "
+    "(0)";
 
 constexpr Sql kDataVersion{"recent_data_version", "PRAGMA data_version"};
 constexpr Sql kLoadOpen{"recent_load_open",
                         "SELECT id, person_id, venue_id, t_in FROM visits_recent WHERE t_out IS "
                         "NULL"};
+// The person and venue are checked too: a row of the memory rolled back may have left its id to
+// another visit.
 constexpr Sql kOpenById{"recent_open_by_id",
                         "SELECT id, venue_id, person_id, t_in, t_out, assumed_out, source, trust, "
-                        "recorded_by FROM visits_recent WHERE id = $1 AND t_out IS NULL"};
+                        "recorded_by FROM visits_recent WHERE id = $1 AND t_out IS NULL AND "
+                        "person_id = $2 AND venue_id = $3"};
+constexpr Sql kMoves{"recent_moves", "SELECT n FROM visits_recent_moves"};
+constexpr Sql kCountMove{"recent_count_move",
+                         "UPDATE visits_recent_moves SET n = n + 1 RETURNING n"};
 // The day's next id over both tables: $8 is day × 2^32, $9 the next day's; the day table's
 // rows moved in by migration 8 have smaller ids. Both maxima are seeks on a rowid.
 constexpr Sql kAppend{
@@ -72,22 +80,37 @@ struct OpenVisit {
 };
 
 // The open recent rows by person and venue, as the writer's connection last saw them. It is
-// reloaded when it may miss a row: on first use, after a rollback (a move undone brings rows
-// back) and when another connection committed (PRAGMA data_version). A row it names may have
-// been closed or moved since: every answer is checked against the row.
+// reloaded when it may miss a row: on first use, when another connection committed (PRAGMA
+// data_version), and when a rollback undid a move (which brings rows back: the count of moves
+// in visits_recent_moves, written by each move, went back too). A rollback of anything else
+// only takes rows away or reopens them, and every answer is checked against the row.
 struct RecentMemo final : store::Connection::Memo {
   bool loaded = false;
+  bool rolled_back_since = false;
   int64_t data_version = -1;
+  int64_t moves = -1;   // visits_recent_moves.n after the last move seen
   int64_t waiting = 0;  // rows appended since the last move (counted from the load)
   std::unordered_map<PairKey, std::vector<OpenVisit>, PairHash> open;
-  void rolled_back() override { loaded = false; }
+  void rolled_back() override { rolled_back_since = true; }
 };
+
+Result<int64_t> moves(store::Connection& c) {
+  KB_ASSIGN(Rows n, c.query(kMoves));
+  return n.empty() ? 0 : n[0].i64(0);
+}
 
 Status sync(store::Connection& c, RecentMemo& memo) {
   KB_ASSIGN(Rows version, c.query(kDataVersion));
   int64_t v = version.empty() ? 0 : version[0].i64(0);
+  if (memo.loaded && memo.rolled_back_since) {
+    KB_ASSIGN(int64_t n, moves(c));
+    memo.loaded = n == memo.moves;
+    memo.rolled_back_since = false;
+  }
   if (memo.loaded && v == memo.data_version) return {};
   memo.open.clear();
+  KB_ASSIGN(memo.moves, moves(c));
+  memo.rolled_back_since = false;
   KB_ASSIGN(Rows rows, c.query(kLoadOpen));
   for (const auto& r : rows) memo.open[{r.i64(1), r.i64(2)}].push_back({r.i64(3), r.i64(0)});
   KB_ASSIGN(int64_t waiting, count_recent_visits(c));
@@ -121,7 +144,7 @@ Result<std::optional<store::Row>> recent_open_visit(store::Connection& c, int64_
     auto newest = std::max_element(visits.begin(), visits.end(),
                                    [](const auto& a, const auto& b) { return a.t_in < b.t_in; });
     if (newest->t_in < since) break;
-    KB_ASSIGN(auto row, c.query_one(kOpenById, {newest->id}));
+    KB_ASSIGN(auto row, c.query_one(kOpenById, {newest->id, person_id, venue_id}));
     if (row) return row;
     visits.erase(newest);
   }
@@ -153,8 +176,8 @@ Result<std::optional<store::Row>> check_out_recent(store::Connection& c, int64_t
 
 namespace {
 
-Result<int64_t> move_days(store::Connection& c) {
-  int64_t moved = 0;
+// Moves every day's rows; the new count of moves.
+Result<int64_t> move_days(store::Connection& c, int64_t& moved) {
   for (int64_t from = INT64_MIN;;) {
     KB_ASSIGN(auto first, c.query_one(kFirstFrom, {from}));
     if (!first) break;
@@ -165,7 +188,8 @@ Result<int64_t> move_days(store::Connection& c) {
     moved += n;
     from = (day + 1) << 32;
   }
-  return moved;
+  KB_ASSIGN(auto count, c.query_one(kCountMove));
+  return count ? count->i64(0) : 0;
 }
 
 }  // namespace
@@ -173,17 +197,22 @@ Result<int64_t> move_days(store::Connection& c) {
 Result<int64_t> move_recent_visits(store::Connection& c) {
   if (!keeps_recent(c)) return 0;
   KB_TRY(c.control("SAVEPOINT kb_recent_move"));
-  auto moved = move_days(c);
-  if (!moved.ok()) {
+  int64_t moved = 0;
+  auto count = move_days(c, moved);
+  if (!count.ok()) {
     (void)c.control("ROLLBACK TO SAVEPOINT kb_recent_move");
     (void)c.control("RELEASE SAVEPOINT kb_recent_move");
     c.rolled_back();  // a day table made by the move is gone again
-    return moved;
+    return count.error();
   }
   KB_TRY(c.control("RELEASE SAVEPOINT kb_recent_move"));
+  // Every recent row moved: the day tables answer for them now, whatever the memory held.
   auto& memo = c.memo<RecentMemo>();
-  memo.open.clear();  // every recent row moved: the day tables answer for them now
+  memo.open.clear();
   memo.waiting = 0;
+  memo.moves = *count;
+  memo.loaded = true;
+  memo.rolled_back_since = false;
   return moved;
 }
 

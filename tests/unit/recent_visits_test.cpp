@@ -4,6 +4,7 @@
 // tracer, day counts, people inside). A move undone by a rollback leaves each visit once.
 #include "checkin/recent_visits.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -177,6 +178,26 @@ TEST_F(RecentVisits, AMoveRolledBackLeavesEveryVisitOnceAndTheDuplicateCheckRigh
   auto ids = all_ids();
   EXPECT_EQ(ids.size(), 30u);
   EXPECT_EQ(std::set<int64_t>(ids.begin(), ids.end()).size(), 30u);
+}
+
+TEST_F(RecentVisits, AFailedWriteLeavesNoFalseDuplicate) {
+  auto a = check_in(1, 10, kT);
+  // A check-in inside a write that then fails: undone, and its id is free again.
+  auto failed = write([](Connection& c) -> Result<int64_t> {
+    KB_ASSIGN(auto r, checkin::record(c, {.venue_id = 10, .person_id = 2, .at = kT + 1}));
+    return internal(fmt::format("failing after recording {}", r.visit.id));
+  });
+  ASSERT_FALSE(failed.ok());
+  auto other = check_in(3, 11, kT + 2);
+  EXPECT_EQ(other.visit.id, a.visit.id + 1);  // the id the undone check-in had
+  // Person 2 at venue 10 has no visit: not a "duplicate" of person 3's at venue 11.
+  auto again = check_in(2, 10, kT + 3);
+  EXPECT_FALSE(again.duplicate);
+  EXPECT_EQ(again.visit.person_id, 2);
+  auto tap = check_in(1, 10, kT + 4);
+  EXPECT_TRUE(tap.duplicate);
+  EXPECT_EQ(tap.visit.id, a.visit.id);
+  EXPECT_EQ(all_ids().size(), 3u);
 }
 
 TEST_F(RecentVisits, ReadersSeeRowsNotYetMoved) {
