@@ -32,10 +32,10 @@ Status create_recent_visits(store::Connection& c);
 // True when the check-ins of this connection go through the recent table.
 bool keeps_recent(const store::Connection& c);
 
-// The open visit of the open visit of `person_id` at `venue_id` begun at or after `since` that is
-// still in the recent table, newest first; nullopt when there is none. Answered from the memory of
-// the connection (refreshed when another connection wrote or a transaction rolled back),
-// checked against the row. Call on the writer, inside a write transaction.
+// The newest open visit of `person_id` at `venue_id` begun at or after `since` that is still in
+// the recent table (visit.cpp's columns); nullopt when there is none. Answered from memory kept
+// on the connection (reloaded when another connection wrote or a rollback undid a move), each
+// answer checked against its row. Call on the writer, inside a write transaction.
 Result<std::optional<store::Row>> recent_open_visit(store::Connection& c, int64_t person_id,
                                                     int64_t venue_id, int64_t since);
 
