@@ -163,7 +163,13 @@ Result<int64_t> append_recent(store::Connection& c, const RecentRow& n) {
   auto& memo = c.memo<RecentMemo>();
   if (memo.loaded) {
     memo.open[{n.person_id, n.venue_id}].push_back({n.t_in, id});
-    if (++memo.waiting >= kRecentRowsBeforeMove) KB_TRY(move_recent_visits(c));
+    // The check-in is recorded either way: a failed move is undone and tried again later.
+    if (++memo.waiting >= kRecentRowsBeforeMove) {
+      if (auto moved = move_recent_visits(c); !moved.ok()) {
+        spdlog::warn("moving recent visits: {}", moved.error().message);
+        memo.waiting = 0;  // the mover's next turn tries again
+      }
+    }
   }
   return id;
 }
