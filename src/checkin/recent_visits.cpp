@@ -202,6 +202,10 @@ Result<int64_t> move_days(store::Connection& c, int64_t& moved) {
 
 Result<int64_t> move_recent_visits(store::Connection& c) {
   if (!keeps_recent(c)) return 0;
+  // Nothing waiting: no write at all, so an idle server's mover never makes another process's
+  // transaction (an `admin` command) start over.
+  KB_ASSIGN(auto any, c.query_one(kFirstFrom, {INT64_MIN}));
+  if (!any) return 0;
   KB_TRY(c.control("SAVEPOINT kb_recent_move"));
   int64_t moved = 0;
   auto count = move_days(c, moved);
