@@ -50,7 +50,7 @@ export KB_PG_SERVER_OPTS="-c fsync=on -c shared_buffers=1GB"
   if want writer; then
   echo "## The check-in write alone, without HTTP"
   echo
-  echo "\`bench_writer\` (Google Benchmark, bench/writer_bench.cpp): one connection records groups of check-ins in one transaction each, as the server's writers do; median of 3 repetitions of ≥ 3 s. \`record\`: checkin::record per check-in (duplicate check + insert into the day table and its two indexes); \`record_all\`: the group at once, as the server runs check-ins (PostgreSQL: one statement per group); \`no_fsync\`: commits that do not wait for the disk (not durable; shows what the flush costs); \`append\`: the same rows into a table with no index (what the indexes cost)."
+  echo "\`bench_writer\` (Google Benchmark, bench/writer_bench.cpp): one connection records groups of check-ins in one transaction each, as the server's writers do; median of 3 repetitions of ≥ 3 s. \`record\`: checkin::record per check-in (duplicate check + insert into the day table and its two indexes); \`record_all\`: the group at once, as the server runs check-ins (PostgreSQL: one statement per group); \`no_fsync\`: commits that do not wait for the disk (not durable; shows what the flush costs); \`record_all+move\`: SQLite as the server runs it, check-ins appended to the recent table and moved to the indexed day table every 16,384 rows (checkin/recent_visits.h); \`append\`: the same rows into a table with no index (what the indexes cost)."
   echo
   wb="--benchmark_format=json --benchmark_repetitions=3 --benchmark_report_aggregates_only=true"
   wdir=$(mktemp -d /tmp/kb-writer.XXXXXX)

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "certificates/trust_list.h"
 #include "chat/followers.h"
 #include "chat/zalo_oa.h"
+#include "checkin/recent_visits.h"
 #include "checkin/retention.h"
 #include "core/crypto.h"
 #include "core/periodic_task.h"
@@ -302,9 +304,19 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
           [&](store::Connection& c) { return chat::forget_events(c, clock.now() - 86400); });
     });
   }
+  // SQLite: check-ins wait in a table with no index and join their day's indexed table every
+  // second (checkin/recent_visits.h). KB_RECENT_MOVE_MS sets another pace (tests, benchmarks).
+  PeriodicTask recent_mover;
+  if (db.dialect() == store::Dialect::kSqlite) {
+    const char* pace = std::getenv("KB_RECENT_MOVE_MS");
+    int ms = pace ? std::atoi(pace) : 0;
+    recent_mover.start(std::chrono::milliseconds(ms > 0 ? ms : 1000),
+                       [&db] { checkin::move_recent_visits_now(db); });
+  }
   scheduler.start();
   auto served = http::serve(app);
   scheduler.stop();
+  recent_mover.stop();
   checkin_flush.stop();
   (void)dashboard::flush_tally(db, app.checkin_tally());
   audit_heads.stop();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "checkin/recent_visits.h"
 #include "checkin/visit_days.h"
 #include "core/clock.h"
 #include "core/crypto.h"
@@ -190,6 +191,13 @@ Result<Recorded> record(store::Connection& c, const NewVisit& n) {
     KB_ASSIGN(Visit v, from_row(*row));
     return Recorded{std::move(v), row->str(9) == "t"};
   }
+  if (checkin::keeps_recent(c)) {  // SQLite: the rows not yet moved to the day table first
+    KB_ASSIGN(auto recent, checkin::recent_open_visit(c, n.person_id, n.venue_id, since));
+    if (recent) {
+      KB_ASSIGN(Visit v, from_row(*recent));
+      return Recorded{std::move(v), true};
+    }
+  }
   for (int64_t d = day; d >= checkin::visit_day(since); --d) {  // the window may begin yesterday
     if (d != day) KB_TRY(checkin::ensure_visit_day(c, d));
     KB_ASSIGN(auto recent,
@@ -207,6 +215,12 @@ Result<Recorded> record(store::Connection& c, const NewVisit& n) {
   v.source = n.source;
   v.trust = n.trust;
   v.recorded_by = n.recorded_by;
+  if (checkin::keeps_recent(c)) {
+    KB_ASSIGN(v.id, checkin::append_recent(c, {n.venue_id, n.person_id, n.at, v.assumed_out,
+                                               static_cast<int64_t>(n.source),
+                                               static_cast<int64_t>(n.trust), n.recorded_by}));
+    return Recorded{std::move(v), false};
+  }
   KB_ASSIGN(auto row,
             c.query_one(checkin::for_day(c, kInsertVisit, day),
                         {n.venue_id, n.person_id, n.at, v.assumed_out,
@@ -320,9 +334,12 @@ Result<Visit> check_out(store::Connection& c, int64_t visit_id, int64_t now) {
     return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out",
                  "visit_id"};
   }
-  KB_ASSIGN(auto row,
-            c.query_one(checkin::for_day(c, kCheckOut, checkin::visit_day(existing->t_in)),
-                        {visit_id, now}));
+  // SQLite: the visit may still be in the recent table (checkin/recent_visits.h).
+  KB_ASSIGN(auto row, checkin::check_out_recent(c, visit_id, now));
+  if (!row) {
+    KB_ASSIGN(row, c.query_one(checkin::for_day(c, kCheckOut, checkin::visit_day(existing->t_in)),
+                               {visit_id, now}));
+  }
   if (!row) {  // checked out meanwhile through another server process
     return Error{ErrorKind::kConflict, "already_checked_out", "this visit was already checked out",
                  "visit_id"};

@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_set>
 
+#include "checkin/recent_visits.h"
 #include "core/clock.h"
 
 namespace kb::checkin {
@@ -72,15 +73,6 @@ std::optional<int64_t> day_of_table(std::string_view name) {
   return visit_day(*t);
 }
 
-// SQLite: `visits` is the UNION ALL of the empty template (so it exists with no day at all) and
-// every day table.
-Status rebuild_sqlite_view(Connection& c, const std::vector<int64_t>& days) {
-  std::string sql =
-      "DROP VIEW IF EXISTS visits; CREATE VIEW visits AS SELECT * FROM visits_template";
-  for (int64_t day : days) sql += fmt::format(" UNION ALL SELECT * FROM {}", visit_table(day));
-  return c.exec_script(sql);
-}
-
 Status create_day(Connection& c, int64_t day) {
   std::string t = visit_table(day);
   if (c.dialect() == Dialect::kSqlite) {
@@ -89,7 +81,7 @@ Status create_day(Connection& c, int64_t day) {
                                   "CREATE INDEX {0}_by_person ON {0}{3}",
                                   t, kSqliteColumns, kVenueIndexColumns, kPersonIndexColumns)));
     KB_ASSIGN(auto days, visit_days(c));
-    return rebuild_sqlite_view(c, days);
+    return rebuild_visits_view(c, days);
   }
   // Several servers may make the same day at once: one does, the others find it made.
   return c.exec_script(
@@ -99,6 +91,18 @@ Status create_day(Connection& c, int64_t day) {
 }
 
 }  // namespace
+
+Status rebuild_visits_view(Connection& c, const std::vector<int64_t>& days) {
+  static constexpr Sql kHasRecent{
+      "visit_has_recent",
+      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'visits_recent'"};
+  KB_ASSIGN(Rows recent, c.query(kHasRecent));
+  std::string sql =
+      "DROP VIEW IF EXISTS visits; CREATE VIEW visits AS SELECT * FROM visits_template";
+  if (!recent.empty() && recent[0].i64(0) > 0) sql += " UNION ALL SELECT * FROM visits_recent";
+  for (int64_t day : days) sql += fmt::format(" UNION ALL SELECT * FROM {}", visit_table(day));
+  return c.exec_script(sql);
+}
 
 int64_t visit_day(int64_t t) {
   int64_t local = t + kVietnamOffsetSeconds;
@@ -140,11 +144,16 @@ Sql for_day(Connection& c, const Sql& pattern, int64_t day) {
   if (it == texts.end()) {
     std::string text = pattern.text;
     std::string table = visit_table(day);
-    // SQLite numbers a day's visits from day × 2^32 (below 2^53, so exact in JavaScript too);
-    // rows moved in by migration 8 keep their smaller ids.
+    // SQLite numbers a day's visits from day × 2^32 (below 2^53, so exact in JavaScript too),
+    // counting those still in the recent table (checkin/recent_visits.h); rows moved in by
+    // migration 8 keep their smaller ids.
     std::string next_id =
         c.dialect() == Dialect::kSqlite
-            ? fmt::format("(SELECT MAX(COALESCE(MAX(id), 0), {}) + 1 FROM {})", day << 32, table)
+            ? fmt::format(
+                  "(SELECT MAX(COALESCE(MAX(id), 0), {0}, COALESCE((SELECT r.id FROM visits_recent "
+                  "r WHERE r.id >= {0} AND r.id < {1} ORDER BY r.id DESC LIMIT 1), 0)) + 1 FROM "
+                  "{2})",
+                  day << 32, (day + 1) << 32, table)
             : std::string("nextval('visit_ids')");
     for (size_t pos; (pos = text.find("{visits}")) != std::string::npos;)
       text.replace(pos, 8, table);
@@ -166,6 +175,8 @@ Result<std::vector<int64_t>> visit_days(Connection& c) {
 }
 
 Result<std::vector<PurgedDay>> purge_visit_days(Connection& c, int64_t first_kept_day) {
+  // The recent rows join their days first, to be counted and dropped with them.
+  KB_TRY(move_recent_visits(c));
   KB_ASSIGN(auto days, visit_days(c));
   std::vector<PurgedDay> purged;
   std::vector<int64_t> kept;
@@ -183,7 +194,7 @@ Result<std::vector<PurgedDay>> purge_visit_days(Connection& c, int64_t first_kep
                                            "DELETE FROM offline_scans WHERE scanned_at < $1"};
   KB_TRY(c.exec(kForgetOfflineScans, {visit_day_start(first_kept_day)}));
   if (purged.empty()) return purged;
-  if (c.dialect() == Dialect::kSqlite) KB_TRY(rebuild_sqlite_view(c, kept));
+  if (c.dialect() == Dialect::kSqlite) KB_TRY(rebuild_visits_view(c, kept));
   for (const auto& p : purged) {
     KB_TRY(c.exec_script(fmt::format("DROP TABLE {}", visit_table(p.day))));
     c.memo<VisitDayMemo>().known_days.erase(p.day);
@@ -198,7 +209,7 @@ Status split_visits_by_day(Connection& c) {
                     "visits_by_venue_covering; DROP INDEX visits_by_person"));
   if (sqlite) {
     KB_TRY(c.exec_script(fmt::format("CREATE TABLE visits_template {}", kSqliteColumns)));
-    KB_TRY(rebuild_sqlite_view(c, {}));
+    KB_TRY(rebuild_visits_view(c, {}));
   } else {
     KB_ASSIGN(Rows max_id, c.query(kUnsplitMaxId));
     KB_TRY(c.exec_script(fmt::format(

@@ -33,6 +33,10 @@ std::string visit_table(int64_t day);
 // the connection has seen it. Call inside a write transaction.
 Status ensure_visit_day(Connection& c, int64_t day);
 
+// SQLite: makes the view `visits` the UNION ALL of the empty template (so it exists with no day
+// at all), the recent table (checkin/recent_visits.h) once it exists, and these days' tables.
+Status rebuild_visits_view(Connection& c, const std::vector<int64_t>& days);
+
 // `pattern` with `{visits}` replaced by the day's table, as Sql that stays valid for the life
 // of the connection (connections cache prepared statements by the address of their text).
 Sql for_day(Connection& c, const Sql& pattern, int64_t day);

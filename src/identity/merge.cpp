@@ -8,6 +8,7 @@
 #include "access/policy.h"
 #include "audit/audit_log.h"
 #include "cases/case.h"
+#include "checkin/recent_visits.h"
 #include "checkin/visit_days.h"
 #include "crypto/sealing.h"
 #include "identity/candidates.h"
@@ -249,6 +250,8 @@ Status move_simple(store::Connection& c, ChangeLog& log, const Column& col, int6
 }
 
 Status move_visits(store::Connection& c, ChangeLog& log, int64_t from, int64_t to) {
+  // SQLite: the visits still in the recent table join their day tables, where these change them.
+  KB_TRY(checkin::move_recent_visits(c));
   KB_ASSIGN(store::Rows rows, c.query(kVisitsOf, {from}));
   for (const auto& r : rows) KB_TRY(log.move_visit(r.i64(0), r.i64(1), from, to));
   return {};
@@ -512,6 +515,7 @@ Result<Unmerged> unmerge(store::Connection& c, const accounts::User& official, i
         ErrorKind::kConflict, "later_merge_first",
         fmt::format("merge {} of the same person came later: undo it first", later->i64(0)), "id"};
   }
+  KB_TRY(checkin::move_recent_visits(c));  // as merging does
   KB_ASSIGN(auto days, checkin::visit_days(c));
   std::set<int64_t> present(days.begin(), days.end());
   Unmerged out;

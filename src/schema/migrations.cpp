@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "checkin/recent_visits.h"
 #include "checkin/visit_days.h"
 #include "schema/schema.h"
 
@@ -1251,6 +1252,9 @@ CREATE TABLE offline_scans (
 );
 CREATE INDEX offline_scans_by_time ON offline_scans(scanned_at);
 )sql"},
+    // SQLite: check-ins are appended to visits_recent and moved to the day tables in batches
+    // (checkin/recent_visits.h); the view `visits` takes it in.
+    {70, nullptr, checkin::create_recent_visits},
 };
 
 // Connections cache prepared statements by the address of their text, so a text built at run

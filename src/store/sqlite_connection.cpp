@@ -74,6 +74,11 @@ Status SqliteConnection::exec_script(std::string_view sql) {
 }
 
 Status SqliteConnection::control(std::string_view statement) {
+  // A writer's transaction takes the write lock when it begins. A deferred one would read at
+  // its first statement and ask for the lock at its first write, and if another process (the
+  // server's writer, an `admin` command) committed in between, SQLite refuses it at once
+  // ("database is locked", SQLITE_BUSY_SNAPSHOT) instead of waiting for the busy timeout.
+  if (statement == "BEGIN") statement = "BEGIN IMMEDIATE";
   sqlite3_stmt* stmt = nullptr;
   for (auto& [text, prepared] : control_statements_) {
     if (text == statement) stmt = prepared;

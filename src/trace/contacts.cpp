@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "checkin/recent_visits.h"
 #include "checkin/visit_days.h"
 
 namespace kb::trace {
@@ -22,11 +23,18 @@ constexpr Sql kStaysOfPerson{"trace_stays_of_person",
 // assumed_out) index bounds the range and holds every column read, so the table is never
 // touched; the end test only spares rows that cannot overlap (a stay's counted end is never
 // after its recorded end, nor before its start).
+#define KB_STAYS_AT_VENUE_WHERE                                             \
+  " WHERE venue_id = $1 AND t_in >= $2 AND t_in <= $3 AND person_id <> $4 " \
+  "AND (COALESCE(t_out, assumed_out) >= $5 OR t_in >= $5)"
 constexpr Sql kStaysAtVenue{
     "trace_stays_at_venue",
-    "SELECT id, person_id, t_in, t_out, assumed_out FROM {visits} WHERE venue_id = $1 AND t_in >= "
-    "$2 AND t_in <= $3 "
-    "AND person_id <> $4 AND (COALESCE(t_out, assumed_out) >= $5 OR t_in >= $5)"};
+    "SELECT id, person_id, t_in, t_out, assumed_out FROM {visits}" KB_STAYS_AT_VENUE_WHERE};
+// SQLite: the check-ins not yet moved to their day table (checkin/recent_visits.h), a small
+// table with no index, read only for a stretch of time that its rows' times reach.
+constexpr Sql kRecentStaysAtVenue{
+    "trace_recent_stays_at_venue",
+    "SELECT id, person_id, t_in, t_out, assumed_out FROM visits_recent" KB_STAYS_AT_VENUE_WHERE};
+constexpr Sql kRecentTimes{"trace_recent_times", "SELECT MIN(t_in), MAX(t_in) FROM visits_recent"};
 
 }  // namespace
 
@@ -77,6 +85,11 @@ Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const Expos
   });
 
   KB_ASSIGN(std::vector<int64_t> days, checkin::visit_days(c));
+  std::optional<std::pair<int64_t, int64_t>> recent;  // t_in of the recent rows, first and last
+  if (checkin::keeps_recent(c)) {
+    KB_ASSIGN(auto times, c.query_one(kRecentTimes));
+    if (times && !times->is_null(0)) recent.emplace(times->i64(0), times->i64(1));
+  }
   std::vector<Contact> contacts;
   std::unordered_map<int64_t, size_t> index;  // person → position in contacts
   store::Rows rows;
@@ -99,6 +112,12 @@ Result<std::vector<Contact>> contacts_of_stays(store::Connection& c, const Expos
                 c.query(checkin::for_day(c, kStaysAtVenue, d), {venue, lo, hi, person_id, end_lo}));
       rows.insert(rows.end(), std::make_move_iterator(day_rows.begin()),
                   std::make_move_iterator(day_rows.end()));
+    }
+    if (recent && recent->first <= hi && recent->second >= lo) {
+      KB_ASSIGN(store::Rows recent_rows,
+                c.query(kRecentStaysAtVenue, {venue, lo, hi, person_id, end_lo}));
+      rows.insert(rows.end(), std::make_move_iterator(recent_rows.begin()),
+                  std::make_move_iterator(recent_rows.end()));
     }
     for (const auto& r : rows) {
       Stay other = effective_stay(rule, r.i64(2), r.opt_i64(3), r.i64(4));
