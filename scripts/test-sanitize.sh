@@ -9,6 +9,16 @@ root=$PWD
 build=$root/build-sanitize
 flags="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 
+# The API tests need the npm modules (test libraries, the address list the server loads) and the
+# built web app, which `make test-sanitize` makes first; run directly from a clean clone, the
+# script makes them itself.
+if [ ! -f node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund || exit 1
+fi
+if [ ! -f web/dist/index.html ]; then
+  npm run build || exit 1
+fi
+
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null || exit 1
 cmake --build "$build" -j 2 --target khaibao unit_tests || exit 1
