@@ -31,6 +31,9 @@ rm -rf "$reports" && mkdir -p "$reports"
 # KB_ASAN_OPTIONS adds AddressSanitizer options (e.g. detect_stack_use_after_return=0).
 export ASAN_OPTIONS="log_path=$reports/asan${KB_ASAN_OPTIONS:+:$KB_ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1"
+# Leaks that are a library's (scripts/lsan-suppressions.txt); print_suppressions=0, or the list
+# of suppressed leaks would itself be written as a report.
+export LSAN_OPTIONS="suppressions=$root/scripts/lsan-suppressions.txt:print_suppressions=0"
 
 status=0
 run() {
