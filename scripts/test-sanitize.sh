@@ -9,6 +9,16 @@ root=$PWD
 build=$root/build-sanitize
 flags="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 
+# The API tests need the npm modules (test libraries, the address list the server loads) and the
+# built web app, which `make test-sanitize` makes first; run directly from a clean clone, the
+# script makes them itself.
+if [ ! -f node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund || exit 1
+fi
+if [ ! -f web/dist/index.html ]; then
+  npm run build || exit 1
+fi
+
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null || exit 1
 cmake --build "$build" -j 2 --target khaibao unit_tests || exit 1
@@ -21,6 +31,9 @@ rm -rf "$reports" && mkdir -p "$reports"
 # KB_ASAN_OPTIONS adds AddressSanitizer options (e.g. detect_stack_use_after_return=0).
 export ASAN_OPTIONS="log_path=$reports/asan${KB_ASAN_OPTIONS:+:$KB_ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1"
+# Leaks that are a library's (scripts/lsan-suppressions.txt); print_suppressions=0, or the list
+# of suppressed leaks would itself be written as a report.
+export LSAN_OPTIONS="suppressions=$root/scripts/lsan-suppressions.txt:print_suppressions=0"
 
 status=0
 run() {

@@ -19,13 +19,17 @@ using store::Sql;
 // A sealed column found by equality has a blind index beside it (sealing.h), which the pass
 // fills when missing; an index never changes with rotation (the first key keys them all).
 struct SealedTable {
-  // id, then the sealed columns, then the blind indexes of the indexed ones, then (when a
-  // purpose is kFromRow) the purpose; $1 the last id, $2 the batch size
+  // the key (the id, or two columns), then the sealed columns, then the blind indexes of the
+  // indexed ones, then (when a purpose is kFromRow) the purpose; the parameters are the last key
+  // read ($1, or $1 $2), then the batch size
   Sql select;
-  Sql update;  // $1 the id, then the sealed columns, then the indexes, in the same order
+  Sql update;  // the key, then the sealed columns, then the indexes, in the same order
   size_t columns;
   const char* name;
-  std::array<const char*, 4> purposes{};  // each sealed column's blind-index purpose, or null
+  std::array<const char*, 6> purposes{};  // each sealed column's blind-index purpose, or null
+  // 2: a table whose key is two columns (vaccination_import_rows: import, row number), walked
+  // in key order; the cursor holds both, the first in its high 32 bits.
+  size_t keys = 1;
 };
 
 // The purpose is the row's last column (person_identifiers: a phone's or an ID number's).
@@ -56,13 +60,38 @@ const SealedTable kTables[] = {
      "person_identifiers",
      {kFromRow}},
     {{"reseal_select_organisation_members",
-      "SELECT id, phone, id_number, phone_index FROM organisation_members WHERE id > $1 "
-      "ORDER BY id LIMIT $2"},
+      "SELECT id, phone, id_number, full_name, phone_index FROM organisation_members "
+      "WHERE id > $1 ORDER BY id LIMIT $2"},
      {"reseal_update_organisation_members",
-      "UPDATE organisation_members SET phone = $2, id_number = $3, phone_index = $4 WHERE id = $1"},
-     2,
+      "UPDATE organisation_members SET phone = $2, id_number = $3, full_name = $4, "
+      "phone_index = $5 WHERE id = $1"},
+     3,
      "organisation_members",
-     {"phone", nullptr}},
+     {"phone", nullptr, nullptr}},
+    {{"reseal_select_venues",
+      "SELECT id, contact_phone FROM venues WHERE id > $1 ORDER BY id LIMIT $2"},
+     {"reseal_update_venues", "UPDATE venues SET contact_phone = $2 WHERE id = $1"},
+     1,
+     "venues"},
+    {{"reseal_select_feedback_reports",
+      "SELECT id, sender_phone, sender_phone_index FROM feedback_reports WHERE id > $1 "
+      "ORDER BY id LIMIT $2"},
+     {"reseal_update_feedback_reports",
+      "UPDATE feedback_reports SET sender_phone = $2, sender_phone_index = $3 WHERE id = $1"},
+     1,
+     "feedback_reports",
+     {"phone"}},
+    {{"reseal_select_vaccination_import_rows",
+      "SELECT import_id, row_number, full_name, id_number, phone, street, reasons, original "
+      "FROM vaccination_import_rows WHERE (import_id, row_number) > ($1, $2) "
+      "ORDER BY import_id, row_number LIMIT $3"},
+     {"reseal_update_vaccination_import_rows",
+      "UPDATE vaccination_import_rows SET full_name = $3, id_number = $4, phone = $5, "
+      "street = $6, reasons = $7, original = $8 WHERE import_id = $1 AND row_number = $2"},
+     6,
+     "vaccination_import_rows",
+     {},
+     2},
     {{"reseal_select_deliveries",
       "SELECT id, recipient FROM deliveries WHERE id > $1 AND channel = 'sms' ORDER BY id "
       "LIMIT $2"},
@@ -98,7 +127,9 @@ constexpr Sql kSetKeyCheck{"set_data_key_check",
                            "INSERT INTO settings(name, value) VALUES ('sealing.key_check', $1) "
                            "ON CONFLICT (name) DO NOTHING"};
 // Bumped when the set of sealed columns grows, so a database sealed before runs the pass again.
-constexpr std::string_view kPassVersion = "2";  // 2: phones and ID numbers
+// 2: phones and ID numbers; 3: vaccination import rows, feedback senders' phones, roster names,
+// venue contact phones.
+constexpr std::string_view kPassVersion = "3";
 
 }  // namespace
 
@@ -111,18 +142,23 @@ Result<ResealCounts> reseal_batch(store::Connection& c, size_t table, int64_t af
   const std::string& key_id = ring->sealing_key_id();
   size_t indexed = 0;
   for (size_t i = 0; i < t.columns; ++i) indexed += t.purposes[i] != nullptr;
-  KB_ASSIGN(store::Rows rows, c.query(t.select, {after_id, limit}));
+  const size_t k = t.keys;
+  Result<store::Rows> selected =
+      k == 1 ? c.query(t.select, {after_id, limit})
+             : c.query(t.select, {after_id >> 32, after_id & 0xffffffff, limit});
+  KB_ASSIGN(store::Rows rows, std::move(selected));
   ResealCounts counts;
   for (const auto& r : rows) {
     ++counts.rows;
-    *last_id = r.i64(0);
+    *last_id = k == 1 ? r.i64(0) : (r.i64(0) << 32) | r.i64(1);
     std::vector<std::string> values(t.columns), indexes(indexed);
-    std::vector<Param> params{r.i64(0)}, index_params;
+    std::vector<Param> params, index_params;
+    for (size_t key = 0; key < k; ++key) params.emplace_back(r.i64(key));
     bool changed = false;
     for (size_t i = 0, at = 0; i < t.columns; ++i) {
       const char* purpose = t.purposes[i];
-      const size_t index_column = 1 + t.columns + at;
-      if (r.is_null(i + 1)) {
+      const size_t index_column = k + t.columns + at;
+      if (r.is_null(k + i)) {
         params.emplace_back(nullptr);
         if (purpose) {
           index_params.emplace_back(nullptr);
@@ -130,7 +166,7 @@ Result<ResealCounts> reseal_batch(store::Connection& c, size_t table, int64_t af
         }
         continue;
       }
-      std::string stored = r.str(i + 1);
+      std::string stored = r.str(k + i);
       const bool reseal = !stored.empty() && key_id_of(stored) != key_id;
       const bool reindex = purpose && !stored.empty() && r.is_null(index_column);
       if (reseal || reindex) {
@@ -146,7 +182,7 @@ Result<ResealCounts> reseal_batch(store::Connection& c, size_t table, int64_t af
           ++counts.sealed;
         }
         if (reindex) {
-          std::string p = *purpose ? std::string(purpose) : r.str(1 + t.columns + indexed);
+          std::string p = *purpose ? std::string(purpose) : r.str(k + t.columns + indexed);
           indexes[at] = ring->blind_index(p, clear);
         }
         changed = true;

@@ -8,9 +8,11 @@
 // Sealed: people.full_name, people.street (their name keys and name words are blind indexes,
 // filled by identity::fill_name_keys), people.phone and id_number (with phone_index and
 // id_number_index); users.phone (phone_index); person_identifiers.value (value_index);
-// organisation_members.phone (phone_index) and id_number; the phone of an SMS delivery;
+// organisation_members.phone (phone_index), id_number and full_name; the phone of an SMS delivery;
 // declarations.travel_provinces, travel_countries, symptoms, exposures; health_reports.symptoms,
-// note. The pass fills a missing blind index too.
+// note; venues.contact_phone; feedback_reports.sender_phone (sender_phone_index);
+// vaccination_import_rows.full_name, id_number, phone, street, reasons and original (the line of
+// the file). The pass fills a missing blind index too.
 #pragma once
 
 #include <cstdint>

@@ -6,6 +6,7 @@
 #include "audit/audit_log.h"
 #include "checkin/visitors.h"
 #include "core/crypto.h"
+#include "crypto/sealing.h"
 #include "notify/messages.h"
 #include "people/person.h"
 #include "venues/venue.h"
@@ -26,8 +27,9 @@ constexpr Sql kInsertReport{
     "insert_feedback_report",
     "INSERT INTO feedback_reports(tracking_number, kind, text, venue_id, province_code, ward_code, "
     "status, channel, "
-    "sender_phone, sender_account_id, sender_person_id, recorded_by, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $8, $9, $10, $11, $12, $12) RETURNING id"};
+    "sender_phone, sender_account_id, sender_person_id, recorded_by, created_at, updated_at, "
+    "sender_phone_index) "
+    "VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id"};
 constexpr Sql kInsertEvent{"insert_feedback_event",
                            "INSERT INTO feedback_events(report_id, at, status, note, actor_id) "
                            "VALUES ($1, $2, $3, $4, $5) RETURNING id"};
@@ -41,7 +43,7 @@ constexpr Sql kSelectEvents{
 constexpr Sql kReportsOfPhone{"select_feedback_of_phone",
                               "SELECT " KB_REPORT_COLUMNS
                               " FROM feedback_reports r LEFT JOIN venues v ON v.id = r.venue_id "
-                              "WHERE r.sender_phone = $1 ORDER BY r.id DESC LIMIT $2"};
+                              "WHERE r.sender_phone_index = $1 ORDER BY r.id DESC LIMIT $2"};
 constexpr Sql kReportsOfArea{"select_feedback_of_area",
                              "SELECT " KB_REPORT_COLUMNS
                              " FROM feedback_reports r LEFT JOIN venues v ON v.id = r.venue_id "
@@ -51,12 +53,12 @@ constexpr Sql kReportsOfArea{"select_feedback_of_area",
                              "'closed') ORDER BY r.id DESC LIMIT $4"};
 constexpr Sql kCountRecentByPhone{"count_recent_feedback_by_phone",
                                   "SELECT COUNT(*), MIN(created_at) FROM feedback_reports WHERE "
-                                  "sender_phone = $1 AND created_at > $2"};
+                                  "sender_phone_index = $1 AND created_at > $2"};
 constexpr Sql kSetStatus{"set_feedback_status",
                          "UPDATE feedback_reports SET status = $2, updated_at = $3 WHERE id = $1 "
                          "AND status <> 'closed'"};
 constexpr Sql kSenderPhone{"select_feedback_sender_phone",
-                           "SELECT sender_phone FROM feedback_reports WHERE id = $1"};
+                           "SELECT sender_phone_index FROM feedback_reports WHERE id = $1"};
 
 Error not_found() {
   return make_error(ErrorKind::kNotFound, "feedback_not_found", "no such report");
@@ -95,7 +97,7 @@ Result<Report> report_from_row(const store::Row& r) {
   p.ward_code = r.str(7);
   KB_ASSIGN(p.status, parse_status(r.str(8)));
   p.channel = r.str(9);
-  p.sender_phone = r.str(10);
+  p.sender_phone = sealing::reveal(r.str(10));
   p.sender_person_id = r.i64(11);
   p.recorded_by = r.opt_i64(12);
   p.created_at = r.i64(13);
@@ -186,7 +188,8 @@ Result<Area> area_of(store::Connection& c, const NewReport& r, Area fallback) {
 Status within_daily_limit(store::Connection& c, std::string_view phone, std::string_view field,
                           int64_t now) {
   constexpr int64_t kDay = 86400;
-  KB_ASSIGN(auto recent, c.query_one(kCountRecentByPhone, {phone, now - kDay}));
+  KB_ASSIGN(auto recent,
+            c.query_one(kCountRecentByPhone, {sealing::blind("phone", phone), now - kDay}));
   if (!recent || recent->i64(0) < kMaxPerPhonePerDay) return {};
   Error e{ErrorKind::kRateLimited, "too_many_reports",
           fmt::format("at most {} reports a day from one phone", kMaxPerPhonePerDay),
@@ -204,11 +207,13 @@ Result<Report> store_report(store::Connection& c, const NewReport& r, const Area
   Param account_id = account ? Param{*account} : Param{nullptr};
   Param recorded_by = official ? Param{*official} : Param{nullptr};
   std::string number = tracking_number();
+  // The sender's phone is sealed at rest and found by its blind index (crypto/sealing.h).
   KB_ASSIGN(auto row,
             c.query_one(kInsertReport,
                         {std::string_view(number), kind_name(r.kind), std::string_view(r.text),
                          venue, std::string_view(area.province), std::string_view(area.ward),
-                         channel, phone, account_id, person, recorded_by, now}));
+                         channel, sealing::seal(phone), account_id, person, recorded_by, now,
+                         sealing::blind("phone", phone)}));
   if (!row) return internal("insert into feedback_reports returned no id");
   int64_t id = row->i64(0);
   KB_ASSIGN(auto event, c.query_one(kInsertEvent, {id, now, "new", "", recorded_by}));
@@ -328,7 +333,7 @@ Result<Report> record_call(store::Connection& c, const areas::AreaDirectory& are
 Result<std::vector<Report>> reports_of(store::Connection& c, const accounts::User& citizen,
                                        int64_t limit) {
   KB_TRY(access::citizen(citizen));
-  KB_ASSIGN(auto out, reports(c, kReportsOfPhone, {std::string_view(citizen.phone), limit}));
+  KB_ASSIGN(auto out, reports(c, kReportsOfPhone, {sealing::blind("phone", citizen.phone), limit}));
   for (auto& p : out) KB_TRY(load_events(c, p));
   return out;
 }
@@ -350,7 +355,8 @@ Result<std::vector<Report>> list(store::Connection& c, const accounts::User& off
 Result<Report> read(store::Connection& c, const accounts::User& user, int64_t id) {
   KB_ASSIGN(auto sender, c.query_one(kSenderPhone, {id}));
   if (!sender) return not_found();
-  bool own = user.role == accounts::Role::kCitizen && sender->str(0) == user.phone;
+  bool own = user.role == accounts::Role::kCitizen && !user.phone.empty() &&
+             sender->str(0) == sealing::blind("phone", user.phone);
   if (!own && !access::official(user).ok()) return not_found();
   KB_ASSIGN(Report p, load(c, id));
   if (!own && !access::in_charge_of(user, p.province_code, p.ward_code)) return not_found();

@@ -9,6 +9,7 @@
 #include <set>
 #include <variant>
 
+#include "crypto/sealing.h"
 #include "monitoring/rules.h"
 #include "store/writer.h"
 
@@ -145,8 +146,9 @@ Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& 
     Bulk bulk(
         db,
         "INSERT INTO people(full_name, birth_date, sex, phone, province_code, ward_code, street, "
-        "created_at, updated_at, status_colour, status_reason, monitoring_kind, monitoring_until)",
-        13);
+        "created_at, updated_at, status_colour, status_reason, monitoring_kind, monitoring_until, "
+        "phone_index)",
+        14);
     for (int64_t i = 0; i < o.people; ++i) {
       const auto* w = wards[rng() % wards.size()];
       double k = std::uniform_real_distribution<double>(0, 1)(rng);
@@ -159,13 +161,15 @@ Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& 
                       kMiddle[rng() % std::size(kMiddle)], kGiven[rng() % std::size(kGiven)]);
       Period period = period_of(kind, start, false, 0, rules);
       bool red = kind == Kind::kF0HomeCare;
-      KB_TRY(bulk.add({name, fmt::format("{}-{:02}-{:02}", year, 1 + rng() % 12, 1 + rng() % 28),
-                       std::string(i % 2 ? "male" : "female"),
-                       fmt::format("+8497{:07}", (first_person + i) % 10'000'000), o.province_code,
-                       w->code, std::string("1 Đường Số 1"), now, now,
-                       std::string(red ? "red" : "yellow"),
-                       std::string(red ? "f0_home_care" : "f1_quarantine"),
-                       std::string(kind_name(kind)), period.quarantine_until}));
+      // Sealed at rest like every person's (crypto/sealing.h); the identity.name_keys job fills
+      // their name keys.
+      std::string phone = fmt::format("+8497{:07}", (first_person + i) % 10'000'000);
+      KB_TRY(bulk.add(
+          {sealing::seal(name), fmt::format("{}-{:02}-{:02}", year, 1 + rng() % 12, 1 + rng() % 28),
+           std::string(i % 2 ? "male" : "female"), sealing::seal(phone), o.province_code, w->code,
+           sealing::seal("1 Đường Số 1"), now, now, std::string(red ? "red" : "yellow"),
+           std::string(red ? "f0_home_care" : "f1_quarantine"), std::string(kind_name(kind)),
+           period.quarantine_until, sealing::blind("phone", phone)}));
     }
     KB_TRY(bulk.flush());
     report.people = static_cast<int64_t>(bulk.written());

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "access/policy.h"
 #include "audit/audit_log.h"
@@ -78,8 +79,7 @@ constexpr Sql kDeleteMember{
     "DELETE FROM organisation_members WHERE id = $2 AND organisation_id = $1"};
 constexpr Sql kCoverage{"select_organisation_coverage",
                         "SELECT m.id, m.full_name, m.phone, m.id_number, p.id, " KB_CHECK_DONE
-                        " FROM " KB_MEMBER_PEOPLE
-                        " WHERE m.organisation_id = $1 ORDER BY m.full_name, m.id"};
+                        " FROM " KB_MEMBER_PEOPLE " WHERE m.organisation_id = $1"};
 constexpr Sql kMembershipsOf{
     "select_memberships_of",
     "SELECT " KB_ORG_COLUMNS
@@ -265,13 +265,22 @@ Result<Coverage> coverage_of(store::Connection& c, int64_t org_id, CheckKind che
   KB_ASSIGN(store::Rows rows,
             c.query(kCoverage, {org_id, check_name(check), start, start + 86400, day}));
   for (const auto& r : rows) {
-    MemberCheck m{r.i64(0),     r.str(1),     sealing::reveal(r.str(2)), sealing::reveal(r.str(3)),
-                  r.opt_i64(4), r.i64(5) != 0};
+    MemberCheck m{r.i64(0),
+                  sealing::reveal(r.str(1)),
+                  sealing::reveal(r.str(2)),
+                  sealing::reveal(r.str(3)),
+                  r.opt_i64(4),
+                  r.i64(5) != 0};
     ++cov.members;
     cov.joined += m.person_id.has_value();
     cov.done += m.done;
     cov.list.push_back(std::move(m));
   }
+  // Names are sealed at rest, so the database cannot order by them: by name here, then those
+  // who have not done the check first.
+  std::sort(cov.list.begin(), cov.list.end(), [](const MemberCheck& a, const MemberCheck& b) {
+    return std::tie(a.full_name, a.member_id) < std::tie(b.full_name, b.member_id);
+  });
   std::stable_sort(cov.list.begin(), cov.list.end(),
                    [](const MemberCheck& a, const MemberCheck& b) { return !a.done && b.done; });
   return cov;
@@ -387,16 +396,16 @@ Result<RosterReport> import_roster(store::Connection& c, const accounts::User& m
   KB_ASSIGN(store::Rows existing, c.query(kMembers, {o.id}));
   std::map<std::string, std::tuple<int64_t, std::string, std::string>>
       known;  // phone → id, name, ID
-  // Phones and ID numbers are sealed at rest (crypto/sealing.h).
+  // Names, phones and ID numbers are sealed at rest (crypto/sealing.h).
   for (const auto& r : existing) {
     known.emplace(sealing::reveal(r.str(2)),
-                  std::tuple{r.i64(0), r.str(1), sealing::reveal(r.str(3))});
+                  std::tuple{r.i64(0), sealing::reveal(r.str(1)), sealing::reveal(r.str(3))});
   }
   for (const auto& r : rows) {
     auto it = known.find(r.phone);
     if (it == known.end()) {
       KB_TRY(c.exec(kInsertMember,
-                    {o.id, std::string_view(r.full_name), sealing::seal(r.phone),
+                    {o.id, sealing::seal(r.full_name), sealing::seal(r.phone),
                      sealing::seal(r.id_number), now, sealing::blind("phone", r.phone)}));
       ++report.added;
       continue;
@@ -407,7 +416,7 @@ Result<RosterReport> import_roster(store::Connection& c, const accounts::User& m
       continue;
     }
     KB_TRY(c.exec(kUpdateMember,
-                  {member_id, std::string_view(r.full_name), sealing::seal(r.id_number), now}));
+                  {member_id, sealing::seal(r.full_name), sealing::seal(r.id_number), now}));
     ++report.updated;
   }
   report.written = true;

@@ -1194,6 +1194,15 @@ CREATE TABLE data_requests (
   downloads INTEGER NOT NULL DEFAULT 0
 );
 )sql"},
+    {54, R"sql(
+-- Feedback senders' phones sealed at rest (crypto/sealing.h): the daily limit per phone and a
+-- citizen's own reports are found through the phone's blind index. Rows from before are sealed
+-- and indexed by the sealing pass at start (crypto/reseal.h), which also seals vaccination
+-- import rows, rosters' member names and venues' contact phones (no lookup needs their index).
+ALTER TABLE feedback_reports ADD COLUMN sender_phone_index TEXT;
+DROP INDEX feedback_by_phone;
+CREATE INDEX feedback_by_phone ON feedback_reports(sender_phone_index, created_at);
+)sql"},
     {60, R"sql(
 -- Followers of the province's chat official account (chat/, Zalo OA first): the platform's user
 -- id, whether they still follow, the account they linked by a one-time code, when they agreed

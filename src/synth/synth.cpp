@@ -9,6 +9,7 @@
 
 #include "checkin/visit_days.h"
 #include "core/clock.h"
+#include "crypto/sealing.h"
 
 namespace kb::synth {
 namespace {
@@ -25,16 +26,19 @@ constexpr Sql kInsertPersonSqlite{
     "synth_person_sqlite",
     "INSERT INTO people(full_name, id_number, id_kind, birth_date, sex, phone, province_code, "
     "ward_code, street, "
-    "created_at, updated_at, status_colour, status_reason) "
-    "VALUES ($1, $2, 'cccd', $3, $4, $5, $6, $7, $8, $9, $9, 'not_declared', 'no_declaration')"};
+    "created_at, updated_at, status_colour, status_reason, id_number_index, phone_index) "
+    "VALUES ($1, $2, 'cccd', $3, $4, $5, $6, $7, $8, $9, $9, 'not_declared', 'no_declaration', "
+    "$10, $11)"};
 constexpr Sql kInsertPeoplePg{"synth_people_pg",
                               "INSERT INTO people(full_name, id_number, id_kind, birth_date, sex, "
                               "phone, province_code, ward_code, street, "
-                              "created_at, updated_at, status_colour, status_reason) "
+                              "created_at, updated_at, status_colour, status_reason, "
+                              "id_number_index, phone_index) "
                               "SELECT n, i, 'cccd', b, s, p, pc, wc, st, $9, $9, 'not_declared', "
-                              "'no_declaration' FROM unnest($1::text[], $2::text[], "
+                              "'no_declaration', ii, pi FROM unnest($1::text[], $2::text[], "
                               "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
-                              "$8::text[]) AS t(n, i, b, s, p, pc, wc, st)"};
+                              "$8::text[], $10::text[], $11::text[]) "
+                              "AS t(n, i, b, s, p, pc, wc, st, ii, pi)"};
 constexpr Sql kInsertVenueSqlite{"synth_venue_sqlite",
                                  "INSERT INTO venues(code, name, kind, province_code, ward_code, "
                                  "street, capacity, contact_phone, status, "
@@ -153,13 +157,14 @@ Status in_transaction(store::Database& db, const std::function<Status(Connection
 Status insert_people(store::Database& db, Generator& gen, int64_t first, int64_t count,
                      int64_t now) {
   return in_transaction(db, [&](Connection& c) -> Status {
-    std::vector<std::string> cols[8];
+    std::vector<std::string> cols[10];
     auto flush = [&]() -> Status {
       if (cols[0].empty()) return {};
       if (c.dialect() == store::Dialect::kPostgres) {
-        std::string a[8];
-        for (int i = 0; i < 8; ++i) a[i] = text_array(cols[i]);
-        KB_TRY(c.exec(kInsertPeoplePg, {a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], now}));
+        std::string a[10];
+        for (int i = 0; i < 10; ++i) a[i] = text_array(cols[i]);
+        KB_TRY(c.exec(kInsertPeoplePg,
+                      {a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], now, a[8], a[9]}));
       }
       for (auto& col : cols) col.clear();
       return {};
@@ -185,14 +190,25 @@ Status insert_people(store::Database& db, Generator& gen, int64_t first, int64_t
       std::string birth = fmt::format("{}-{:02}-{:02}", year, 1 + rng() % 12, 1 + rng() % 28);
       std::string phone = fmt::format("+849{:08}", serial % 100000000);
       std::string street = fmt::format("{} đường số {}", 1 + rng() % 300, 1 + rng() % 50);
+      // Sealed at rest like every person's, found through blind indexes (crypto/sealing.h); the
+      // identity.name_keys job fills their name keys.
+      std::string id_index = sealing::blind("id_number", id);
+      std::string phone_index = sealing::blind("phone", phone);
+      name = sealing::seal(name);
+      id = sealing::seal(id);
+      phone = sealing::seal(phone);
+      street = sealing::seal(street);
       if (c.dialect() == store::Dialect::kSqlite) {
-        KB_TRY(c.exec(kInsertPersonSqlite, {name, id, birth, female ? "female" : "male", phone,
-                                            home.province_code, home.ward_code, street, now}));
+        KB_TRY(c.exec(kInsertPersonSqlite,
+                      {name, id, birth, female ? "female" : "male", phone, home.province_code,
+                       home.ward_code, street, now, id_index, phone_index}));
       } else {
-        std::string row[8] = {
-            name,           id,    birth, female ? "female" : "male", phone, home.province_code,
-            home.ward_code, street};
-        for (int k = 0; k < 8; ++k) cols[k].push_back(std::move(row[k]));
+        std::string row[10] = {name,           id,
+                               birth,          female ? "female" : "male",
+                               phone,          home.province_code,
+                               home.ward_code, street,
+                               id_index,       phone_index};
+        for (int k = 0; k < 10; ++k) cols[k].push_back(std::move(row[k]));
         if (static_cast<int>(cols[0].size()) >= kBatch) KB_TRY(flush());
       }
     }

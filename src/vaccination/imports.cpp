@@ -259,14 +259,17 @@ Result<bool> ListImport::next_chunk(std::vector<CleanedRow>& out, size_t max_row
     if (!row) continue;
     row->fixes_json = notes_json(row->fixes, false);
     row->reasons_json = notes_json(row->reasons, true);
+    const CleanRecord& r = row->record;
+    CleanedRow::Sealed& sealed = row->sealed;
+    sealed.full_name = sealing::seal(r.full_name);
+    sealed.street = sealing::seal(r.street);
+    sealed.id_number = sealing::seal(r.id_number);
+    sealed.phone = sealing::seal(r.phone);
+    sealed.reasons = sealing::seal(row->reasons_json);
+    sealed.original = sealing::seal(row->original);
     if (row->status == RowStatus::kClean || row->status == RowStatus::kFixed) {
-      const CleanRecord& r = row->record;
-      row->sealed = {sealing::seal(r.full_name),
-                     sealing::seal(r.street),
-                     sealing::seal(r.id_number),
-                     sealing::seal(r.phone),
-                     sealing::blind("id_number", r.id_number),
-                     sealing::blind("phone", r.phone)};
+      sealed.id_number_index = sealing::blind("id_number", r.id_number);
+      sealed.phone_index = sealing::blind("phone", r.phone);
     }
     out.push_back(std::move(*row));
   }
@@ -404,13 +407,15 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
     for (size_t k = at; k < at + n; ++k) {
       const CleanedRow& row = rows[k];
       const CleanRecord& r = row.record;
+      const CleanedRow::Sealed& sealed = row.sealed;
       values.insert(
           values.end(),
           {import_id, row.row_number, status_name(row.status), text(row.fixes_json),
-           text(row.reasons_json), row.duplicate_of ? Param{*row.duplicate_of} : Param{nullptr},
-           person[k] ? Param{*person[k]} : Param{nullptr}, text(r.full_name), text(r.birth_date),
-           text(r.sex), text(r.id_number), text(r.id_kind), text(r.phone), text(r.province_code),
-           text(r.ward_code), text(r.street), text(r.priority_group), text(row.original)});
+           text(sealed.reasons), row.duplicate_of ? Param{*row.duplicate_of} : Param{nullptr},
+           person[k] ? Param{*person[k]} : Param{nullptr}, text(sealed.full_name),
+           text(r.birth_date), text(r.sex), text(sealed.id_number), text(r.id_kind),
+           text(sealed.phone), text(r.province_code), text(r.ward_code), text(sealed.street),
+           text(r.priority_group), text(sealed.original)});
     }
     KB_TRY(c.exec(insert_rows_sql(n), values));
     at += n;
@@ -471,12 +476,14 @@ Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id
     s.row_number = r.i64(0);
     s.status = parse_status(r.str(1)).value_or(RowStatus::kRejected);
     s.fixes_json = r.str(2);
-    s.reasons_json = r.str(3);
+    // Sealed at rest (crypto/sealing.h); the report shows the official what the file held.
+    s.reasons_json = sealing::reveal(r.str(3));
     s.duplicate_of = r.opt_i64(4);
     s.person_id = r.opt_i64(5);
-    s.record = {r.str(6),  r.str(7),  r.str(8),  r.str(9),  r.str(10),
-                r.str(11), r.str(12), r.str(13), r.str(14), r.str(15)};
-    s.original = r.str(16);
+    s.record = {
+        sealing::reveal(r.str(6)),  r.str(7),  r.str(8),  sealing::reveal(r.str(9)),  r.str(10),
+        sealing::reveal(r.str(11)), r.str(12), r.str(13), sealing::reveal(r.str(14)), r.str(15)};
+    s.original = sealing::reveal(r.str(16));
     out.push_back(std::move(s));
   }
   return out;

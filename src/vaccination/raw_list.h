@@ -144,11 +144,14 @@ struct CleanedRow {
   // fixes and reasons as stored (JSON arrays, empty for none): written by ListImport while the
   // row is cleaned, so that the writer only copies them.
   std::string fixes_json, reasons_json;
-  // An accepted row's personal fields as people stores them (crypto/sealing.h): sealed, with the
-  // blind indexes its ID number and phone are found by. Also made by ListImport, off the writer
-  // (sealing draws a random nonce per field: a system call each).
+  // A row's personal fields as stored (crypto/sealing.h), made by ListImport off the writer
+  // (sealing draws a random nonce per field: a system call each): every row's name, street, ID
+  // number, phone, reasons (their messages quote the cells) and line of the file, sealed for the
+  // import's report; an accepted row's also go to people with the blind indexes its ID number
+  // and phone are found by.
   struct Sealed {
     std::string full_name, street, id_number, phone, id_number_index, phone_index;
+    std::string reasons, original;
   };
   Sealed sealed;
 };

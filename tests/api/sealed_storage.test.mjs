@@ -9,9 +9,11 @@
 // CMND, BHYT numbers, phones); the phone of an SMS delivery; OTP challenges kept under the
 // phone's blind index; declaration answers (travel, symptoms, exposures), health reports'
 // symptoms and note. Sign-in by phone, a door scan of a CCCD card and identity matching go
-// through the blind indexes and keep working, on a database migrated from before too. NOT sealed
-// yet, so not asserted here: vaccination import rows, feedback reports' phones (see README
-// "Sealed personal fields").
+// through the blind indexes and keep working, on a database migrated from before too. Also sealed:
+// vaccination import rows (name, ID number, phone, street, the reasons quoting the cells and the
+// file's own line), feedback senders' phones (a citizen's own reports and the daily limit go
+// through the phone's blind index), rosters' member names and venues' contact phones; their
+// readers (the import's rows and report.csv, the coverage list, the venue) show them in clear.
 // The development outbox file (data dir outbox.jsonl) stands for an SMS gateway and is exempt:
 // it is not read here.
 import { test, before, after } from 'node:test';
@@ -193,6 +195,103 @@ test('names, streets, declaration answers and health reports are sealed; lookups
   }
 });
 
+// Import rows, feedback phones, roster names and venue contact phones.
+const vx = { name: 'Bạch Thị Nhập Khẩu', cccd: '079190007771', phone: '0912760071', street: '71 Đường Tôn Thất Thuyết' };
+const vxBadId = '0791900077712345';  // 16 digits: rejected, and the reason quotes it
+const vxBadPhone = '0912760072';
+const vxBadName = 'Lương Văn Từ Chối';
+const callerPhone = '0912760081';
+const venuePhone = '0912760091';
+const rosterNames = ['Vương Thị Ngân Sách', 'Lê Văn Bảng Lương'];
+const rosterPhones = ['0912760101', '0912760102'];
+const oldVx = { name: 'Tạ Thị Nhập Cũ', phone: '0912760079' };
+const oldRosterName = 'Quách Văn Bảng Cũ';
+const oldVenuePhone = '0912760099';
+let importId;
+let hotlineReport;
+let org;
+let contactVenue;
+
+async function rosterCoverage() {
+  const r = await server.request('GET', `/api/v1/organisations/${org.id}/coverage`, { token: owner });
+  assert.equal(r.status, 200, r.text);
+  return [...r.json.missing, ...r.json.done_list].map((m) => [m.full_name, m.phone]);
+}
+
+async function importRows() {
+  const r = await server.request('GET', `/api/v1/vaccination/imports/${importId}/rows?limit=100`, { token: official });
+  assert.equal(r.status, 200, r.text);
+  return r.json.rows;
+}
+
+test('vaccination import rows, feedback phones, roster names and venue contact phones are sealed; readers show them', async () => {
+  server = await startServer({ dataDir: server.dataDir, db: server.db, keepDataDir: true, args: resendAtOnce });
+  const wards = await wardsOf(server, '79');
+  const csv = [
+    'Họ và tên,Ngày sinh,Giới tính,Số CCCD,SĐT,Địa chỉ,Tỉnh/TP',
+    `${vx.name},03/04/1990,Nữ,${vx.cccd},${vx.phone},${vx.street},TP.HCM`,
+    `${vxBadName},05/06/1980,Nam,${vxBadId},${vxBadPhone},,TP.HCM`,
+  ].join('\r\n');
+  let r = await server.request('POST', '/api/v1/vaccination/imports', { token: official, raw: csv, headers: { 'content-type': 'text/csv' } });
+  assert.equal(r.status, 201, r.text);
+  importId = r.json.id;
+  assert.equal(r.json.counts.total, 2, r.text);
+  // The official who imported reads the rows as the file had them: the record, its line, and the
+  // reason that quotes the rejected cell.
+  let rows = await importRows();
+  const [good, bad] = rows;
+  assert.equal(good.record.full_name, vx.name);
+  assert.equal(good.record.id_number, vx.cccd);
+  assert.equal(good.record.phone, `+84${vx.phone.slice(1)}`);
+  assert.ok(good.record.street.includes('Tôn Thất Thuyết'), good.record.street);
+  assert.ok(good.original.includes(vx.name) && good.original.includes(vx.cccd), good.original);
+  assert.equal(bad.status, 'rejected', JSON.stringify(bad));
+  assert.ok(bad.original.includes(vxBadId), bad.original);
+  assert.ok(bad.reasons.some((x) => x.field === 'id_number' && x.message.includes(vxBadId)), JSON.stringify(bad.reasons));
+  const report = await fetch(`${server.base}/api/v1/vaccination/imports/${importId}/report.csv${reason}`, { headers: { authorization: `Bearer ${official}` } });
+  assert.equal(report.status, 200);
+  const reportText = await report.text();
+  for (const v of [vx.name, vx.cccd, vxBadName, vxBadId]) assert.ok(reportText.includes(v), `report.csv shows ${v}`);
+
+  // Feedback from the app and a hotline caller: each sender finds their own reports (through the
+  // phone's blind index) and officials see the phone masked.
+  r = await server.request('POST', '/api/v1/feedback', { token: citizen, body: { kind: 'other', text: 'Phản ánh niêm phong', province_code: '79', ward_code: wards[0] } });
+  assert.equal(r.status, 201, r.text);
+  const own = r.json;
+  r = await server.request('POST', '/api/v1/feedback/hotline', { token: official, body: { caller_phone: callerPhone, kind: 'crowding', text: 'Gọi đường dây nóng', province_code: '79', ward_code: wards[0] } });
+  assert.equal(r.status, 201, r.text);
+  hotlineReport = r.json;
+  r = await server.request('GET', '/api/v1/me/feedback', { token: citizen });
+  assert.deepEqual(r.json.reports.map((x) => x.id), [own.id], r.text);
+  assert.equal((await server.request('GET', `/api/v1/feedback/${own.id}`, { token: citizen })).status, 200);
+  const caller = await citizenToken(server, callerPhone);
+  r = await server.request('GET', '/api/v1/me/feedback', { token: caller });
+  assert.deepEqual(r.json.reports.map((x) => x.id), [hotlineReport.id], r.text);
+  r = await server.request('GET', `/api/v1/feedback/${hotlineReport.id}`, { token: official });
+  assert.equal(r.json.sender_phone, '+84 ••• ••• 081', r.text);
+
+  // A venue's contact phone; an organisation's roster names.
+  r = await server.request('POST', '/api/v1/venues', { token: owner, body: { name: 'Tiệm Liên Lạc', kind: 'shop', province_code: '79', ward_code: wards[0], street: '2 Lê Lợi', contact_phone: venuePhone } });
+  assert.equal(r.status, 201, r.text);
+  contactVenue = r.json;
+  r = await server.request('GET', `/api/v1/venues/${contactVenue.id}`, { token: owner });
+  assert.equal(r.json.contact_phone, `+84${venuePhone.slice(1)}`, r.text);
+  r = await server.request('POST', '/api/v1/organisations', { token: owner, body: { name: 'Công ty Niêm Phong', kind: 'company', province_code: '79', ward_code: wards[0], street: 'KCN Tân Bình' } });
+  assert.equal(r.status, 201, r.text);
+  org = r.json;
+  r = await server.request('POST', `/api/v1/organisations/${org.id}/roster`, { token: owner, raw: `Họ tên;Số điện thoại\r\n${rosterNames[0]};${rosterPhones[0]}\r\n${rosterNames[1]};${rosterPhones[1]}`, headers: { 'content-type': 'text/csv' } });
+  assert.equal(r.status, 200, r.text);
+  // The coverage list is in name order although the database cannot order sealed names.
+  assert.deepEqual(await rosterCoverage(), [[rosterNames[1], `+84${rosterPhones[1].slice(1)}`], [rosterNames[0], `+84${rosterPhones[0].slice(1)}`]]);
+
+  await server.stop();
+  const raw = rawStorage(server);
+  assertNoneInClear(raw, [vx.name, vx.street, vxBadName, ...rosterNames]);
+  for (const v of [...phoneForms(vx.phone), ...phoneForms(vxBadPhone), vxBadId, vx.cccd, ...phoneForms(callerPhone), ...phoneForms(venuePhone), ...rosterPhones.flatMap(phoneForms)]) {
+    assert.equal(raw.indexOf(Buffer.from(v)), -1, `"${v}" is stored in clear`);
+  }
+});
+
 test('a database written before sealing is sealed at the next start', async () => {
   // Rows as the binary before this change wrote them: in clear, with a clear name key, and no
   // record of the sealing pass.
@@ -212,6 +311,13 @@ test('a database written before sealing is sealed at the next start', async () =
     FROM users WHERE phone = '+84${oldPhone.slice(1)}'`);
   sql(server, `INSERT INTO person_identifiers(person_id, kind, value, country, source, place, first_seen_at, last_seen_at)
     SELECT id, 'cccd', '${oldCccd}', '', 'record', '', ${now}, ${now} FROM people WHERE id_number = '${oldCccd}'`);
+  // An import row, a feedback sender's phone (without its blind index), a roster name and a
+  // venue's contact phone, as they were stored before.
+  sql(server, `UPDATE vaccination_import_rows SET full_name = '${oldVx.name}', phone = '+84${oldVx.phone.slice(1)}', original = '${oldVx.name},${oldVx.phone}'
+    WHERE import_id = ${importId} AND row_number = 2`);
+  sql(server, `UPDATE feedback_reports SET sender_phone = '+84${callerPhone.slice(1)}', sender_phone_index = NULL WHERE id = ${hotlineReport.id}`);
+  sql(server, `UPDATE organisation_members SET full_name = '${oldRosterName}' WHERE id = (SELECT MIN(id) FROM organisation_members WHERE organisation_id = ${org.id})`);
+  sql(server, `UPDATE venues SET contact_phone = '+84${oldVenuePhone.slice(1)}' WHERE id = ${contactVenue.id}`);
   sql(server, `DELETE FROM settings WHERE name = 'sealing.pass'`);
   assert.notEqual(rawStorage(server).indexOf(Buffer.from(oldName)), -1, 'the old rows are in clear before');
 
@@ -235,10 +341,19 @@ test('a database written before sealing is sealed at the next start', async () =
   owner = await citizenToken(server, ownerPhone);
   const card = await scan(cccdCard(oldCccd, oldName2, '02011960', 'Nam'));
   assert.equal(card.visit.person_id, mine[0].id, 'the CCCD scan is the record from before');
+  const [row] = await importRows();
+  assert.equal(row.record.full_name, oldVx.name);
+  assert.equal(row.original, `${oldVx.name},${oldVx.phone}`);
+  const caller = await citizenToken(server, callerPhone);
+  const callerReports = await server.request('GET', '/api/v1/me/feedback', { token: caller });
+  assert.deepEqual(callerReports.json.reports.map((x) => x.id), [hotlineReport.id], 'found by the blind index the pass filled');
+  assert.ok((await rosterCoverage()).some(([n]) => n === oldRosterName));
+  const v = await server.request('GET', `/api/v1/venues/${contactVenue.id}`, { token: owner });
+  assert.equal(v.json.contact_phone, `+84${oldVenuePhone.slice(1)}`);
   await server.stop();
-  assertNoneInClear(rawStorage(server), [oldName, oldStreet, oldNote, 'fatigue,sore_throat', 'confirmed_case,suspected_case', 'fever,runny_nose', name, street, note, oldName2]);
+  assertNoneInClear(rawStorage(server), [oldName, oldStreet, oldNote, 'fatigue,sore_throat', 'confirmed_case,suspected_case', 'fever,runny_nose', name, street, note, oldName2, oldVx.name, oldRosterName]);
   const raw = rawStorage(server);
-  for (const v of [...phoneForms(oldPhone), ...phoneForms(phone), oldCccd, cccd]) {
+  for (const v of [...phoneForms(oldPhone), ...phoneForms(phone), oldCccd, cccd, ...phoneForms(oldVx.phone), ...phoneForms(callerPhone), ...phoneForms(oldVenuePhone)]) {
     assert.equal(raw.indexOf(Buffer.from(v)), -1, `"${v}" is stored in clear`);
   }
 });
