@@ -11,6 +11,7 @@
 #include "checkin/visit.h"
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/json_writer.h"
 #include "core/phone.h"
 #include "http/app.h"
 #include "http/handler_util.h"
@@ -235,42 +236,70 @@ json::object status_json(const health::HealthStatus& s) {
           {"instruction", s.instruction}};
 }
 
-// The visitor's own answer: the venue and, per person, the visit and what to do.
+void write_status(JsonWriter& out, const health::HealthStatus& s) {
+  out.begin_object()
+      .member("colour", health::colour_name(s.colour))
+      .member("reason", s.reason)
+      .member("instruction", s.instruction)
+      .end_object();
+}
+
+// The visitor's own answer: the venue and, per person, the visit and what to do. Written
+// straight into the body (the hottest answer): the members and their order are those of the
+// json::object it was built as before.
+Response written(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 Response checkin_answer(App& app, const checkin::DoorAnswer& a, bool guest) {
   bool all_duplicate = true;
-  json::array visits;
+  std::string body;
+  body.reserve(600 * a.people.size() + 200);
+  JsonWriter out(body);
+  const venues::Venue& v = a.venue;
+  const std::string& secret = app.door().config().secret;
+  out.begin_object().key("venue").begin_object();
+  out.member("id", v.id).member("code", v.code).member("name", v.name);
+  out.member("address_line", venues::address_line(v, app.areas()));
+  out.end_object().key("visits").begin_array();
   for (const auto& p : a.people) {
     all_duplicate = all_duplicate && p.duplicate;
-    json::object o = visit_json(p.visit);
-    o["duplicate"] = p.duplicate;
-    o["status"] = status_json(p.status);
-    o["flagged"] = p.flagged;
-    if (guest) o["checkout_token"] = checkin::checkout_token(app.door().config().secret, p.visit);
-    visits.push_back(std::move(o));
+    out.begin_object();
+    write_visit_members(out, p.visit);
+    out.member("duplicate", p.duplicate).key("status");
+    write_status(out, p.status);
+    out.member("flagged", p.flagged);
+    if (guest) out.member("checkout_token", checkin::checkout_token(secret, p.visit));
+    out.end_object();
   }
-  json::object venue{{"id", a.venue.id},
-                     {"code", a.venue.code},
-                     {"name", a.venue.name},
-                     {"address_line", venues::address_line(a.venue, app.areas())}};
-  return Response::json(all_duplicate ? 200 : 201,
-                        json::object{{"venue", std::move(venue)}, {"visits", std::move(visits)}});
+  out.end_array().end_object();
+  return written(all_duplicate ? 200 : 201, std::move(body));
 }
 
 // A scanner's answer: one person, their colour, why, and what the staff should do.
 Response scan_answer(const checkin::DoorAnswer& a) {
   const checkin::PersonAtDoor& p = a.people.front();
-  json::object o{{"result", "checked_in"},
-                 {"duplicate", p.duplicate},
-                 {"colour", health::colour_name(p.status.colour)},
-                 {"reason", p.status.reason},
-                 {"instruction", p.status.instruction},
-                 {"flagged", p.flagged},
-                 {"masked_name", p.masked_name},
-                 {"trust", checkin::trust_name(p.visit.trust)},
-                 {"trust_level", checkin::trust_level(p.visit.trust)},
-                 {"visit", visit_json(p.visit)}};
-  if (!a.warning.empty()) o["warning"] = a.warning;
-  return Response::json(p.duplicate ? 200 : 201, o);
+  std::string body;
+  body.reserve(800);
+  JsonWriter out(body);
+  out.begin_object()
+      .member("result", "checked_in")
+      .member("duplicate", p.duplicate)
+      .member("colour", health::colour_name(p.status.colour))
+      .member("reason", p.status.reason)
+      .member("instruction", p.status.instruction)
+      .member("flagged", p.flagged)
+      .member("masked_name", p.masked_name)
+      .member("trust", checkin::trust_name(p.visit.trust))
+      .member("trust_level", checkin::trust_level(p.visit.trust))
+      .key("visit");
+  write_visit(out, p.visit);
+  if (!a.warning.empty()) out.member("warning", a.warning);
+  out.end_object();
+  return written(p.duplicate ? 200 : 201, std::move(body));
 }
 
 // Each offline scan's answer, in the order sent, and the counts.

@@ -74,30 +74,46 @@ Error read_error(const boost::beast::error_code& ec) {
   return make_error(ErrorKind::kInvalidArgument, "bad_request", "malformed HTTP request");
 }
 
-Result<Request> to_request(RequestParser::value_type&& msg, const std::string& client_ip) {
-  Request req;
+Status read_request(RequestParser::value_type&& msg, const std::string& client_ip, Request& req) {
   req.method = method_of(msg.method());
   std::string_view target = msg.target();
   size_t q = target.find('?');
   std::string_view raw_path = target.substr(0, q);
-  if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+  if (q != std::string_view::npos) {
+    req.query.assign(target.substr(q + 1));
+  } else {
+    req.query.clear();
+  }
   auto parsed = boost::urls::parse_origin_form(target);
-  req.path = parsed ? std::string(parsed->path()) : std::string(raw_path);
+  if (parsed) {
+    req.path.clear();
+    parsed->path(boost::urls::string_token::append_to(req.path));  // decoded, into its storage
+  } else {
+    req.path.assign(raw_path);
+  }
+  req.params.clear();
   if (!is_storable_text(req.path)) {
     return invalid("path", "invalid_path", "the path is not UTF-8 text");
   }
   KB_TRY(check_query(req.query));
   req.body = std::move(msg.body());
-  req.client_ip = client_ip;
-  req.authorization = std::string(msg[bhttp::field::authorization]);
-  req.content_type = std::string(msg[bhttp::field::content_type]);
-  req.last_event_id = std::string(msg["Last-Event-ID"]);
+  req.client_ip.assign(client_ip);
+  req.authorization.assign(msg[bhttp::field::authorization]);
+  req.content_type.assign(msg[bhttp::field::content_type]);
+  req.last_event_id.assign(msg["Last-Event-ID"]);
   std::string_view accept_encoding = msg[bhttp::field::accept_encoding];
-  if (!accept_encoding.empty()) req.accept_encoding = parse_accept_encoding(accept_encoding);
-  req.column_mapping = std::string(msg["X-Column-Mapping"]);
-  req.chat_signature = std::string(msg["X-ZEvent-Signature"]);
-  req.file_name = std::string(msg["X-File-Name"]);
-  req.forwarded_for = std::string(msg["X-Forwarded-For"]);
+  req.accept_encoding =
+      accept_encoding.empty() ? AcceptEncoding{} : parse_accept_encoding(accept_encoding);
+  req.column_mapping.assign(msg["X-Column-Mapping"]);
+  req.chat_signature.assign(msg["X-ZEvent-Signature"]);
+  req.file_name.assign(msg["X-File-Name"]);
+  req.forwarded_for.assign(msg["X-Forwarded-For"]);
+  return {};
+}
+
+Result<Request> to_request(RequestParser::value_type&& msg, const std::string& client_ip) {
+  Request req;
+  KB_TRY(read_request(std::move(msg), client_ip, req));
   return req;
 }
 

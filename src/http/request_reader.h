@@ -7,6 +7,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cstddef>
+#include <memory_resource>
 #include <string>
 
 #include "core/result.h"
@@ -14,7 +15,12 @@
 
 namespace kb::http {
 
-using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+// Header fields come from the memory a connection keeps and reuses (a pool per connection, so
+// no allocation per header once it is warm); a parser made without one uses the heap.
+using FieldAllocator = std::pmr::polymorphic_allocator<char>;
+using Fields = boost::beast::http::basic_fields<FieldAllocator>;
+using RequestParser =
+    boost::beast::http::request_parser<boost::beast::http::string_body, FieldAllocator>;
 
 // Request line and headers larger than this are refused (413) before any handler runs.
 inline constexpr size_t kMaxHeaderBytes = 16 * 1024;
@@ -40,5 +46,8 @@ Error read_error(const boost::beast::error_code& ec);
 // text without NUL (core/text.h), or the request is refused (400, field "path", "query" or the
 // parameter's name; code invalid_path or invalid_query) before it reaches a handler.
 Result<Request> to_request(RequestParser::value_type&& msg, const std::string& client_ip);
+// The same, into a Request a connection reuses from one request to the next: every field is
+// set anew, and strings keep their storage (no allocation per request for the usual headers).
+Status read_request(RequestParser::value_type&& msg, const std::string& client_ip, Request& req);
 
 }  // namespace kb::http

@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <map>
+#include <memory_resource>
 #include <mutex>
 #include <thread>
 
@@ -93,9 +94,13 @@ struct ServerState {
   Headers security_headers;  // on every response
 };
 
-bhttp::response<bhttp::string_body> to_message(Response&& res, const Headers& security,
-                                               unsigned version, bool keep_alive, bool head) {
-  bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(res.status), version};
+using ResponseMessage = bhttp::response<bhttp::string_body, Fields>;
+
+ResponseMessage to_message(Response&& res, const Headers& security, unsigned version,
+                           bool keep_alive, bool head, FieldAllocator fields = {}) {
+  ResponseMessage msg{std::piecewise_construct, std::make_tuple(), std::make_tuple(fields)};
+  msg.result(static_cast<bhttp::status>(res.status));
+  msg.version(version);
   msg.set(bhttp::field::server, "khaibao");
   if (!res.content_type.empty()) msg.set(bhttp::field::content_type, res.content_type);
   for (auto& [name, value] : res.headers) msg.set(name, value);
@@ -188,9 +193,12 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
   auto& entry = connection->second;
   const auto& config = state.app.config();
   beast::flat_buffer buffer;
+  Request req;  // one per connection: its strings keep their storage from request to request
+  std::pmr::unsynchronized_pool_resource header_memory;  // the headers of its requests, answers
+  FieldAllocator fields(&header_memory);
   for (;;) {
     if (state.draining) break;
-    RequestParser parser;
+    RequestParser parser(std::piecewise_construct, std::make_tuple(), std::make_tuple(fields));
     // The body limit depends on the route (Router::allow_body), known once the header is in:
     // the header is read without one, then the declared length checked against the route's.
     limit_request(parser, config.max_body_bytes);
@@ -240,22 +248,23 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
     unsigned version = msg.version();
     bool keep_alive = msg.keep_alive();
     bool head = msg.method() == bhttp::verb::head;
-    auto req = to_request(parser.release(), client_ip);
+    Status read = read_request(parser.release(), client_ip, req);
     Response res;
-    if (req.ok() && !config.trusted_proxies.empty()) {
-      req->client_ip = forwarded_client(client_ip, req->forwarded_for, config.trusted_proxies);
+    if (read.ok() && !config.trusted_proxies.empty()) {
+      req.client_ip = forwarded_client(client_ip, req.forwarded_for, config.trusted_proxies);
     }
-    if (req.ok()) {
-      res = co_await state.app.handle(*req);
+    if (read.ok()) {
+      res = co_await state.app.handle(req);
     } else {
-      res = Response::error(req.error());
+      res = Response::error(read.error());
     }
     if (res.stream) {
       co_await run_stream(state, stream, connection, std::move(res), version);
       break;
     }
     keep_alive = keep_alive && !state.draining;
-    auto out = to_message(std::move(res), state.security_headers, version, keep_alive, head);
+    auto out =
+        to_message(std::move(res), state.security_headers, version, keep_alive, head, fields);
     stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
     auto [wec, wn] = co_await bhttp::async_write(stream, out, kAsTuple);
     entry.busy = false;
@@ -265,10 +274,13 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
   state.connections.remove(connection);
 }
 
-awaitable<void> accept_loop(ServerState& state, tcp::acceptor& acceptor) {
+awaitable<void> accept_loop(ServerState& state, tcp::acceptor& acceptor, asio::io_context& io) {
   for (;;) {
-    auto [ec, socket] =
-        co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), kAsTuple);
+    // A strand of the loop's own executor, not of the acceptor's any_io_executor: it fits the
+    // small buffer of the any_io_executor that every handler of the connection copies (no
+    // allocation per copy), and a finished write resumes the connection through its loop
+    // (store/async_write.h).
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), kAsTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       spdlog::warn("accept failed: {}", ec.message());
@@ -330,7 +342,7 @@ Status serve(App& app, const std::function<void(int)>& on_listening) {
         fmt::format("cannot listen on {}:{}: {}", config.listen_host, config.port, ec.message()));
   }
   int port = acceptor.local_endpoint().port();
-  asio::co_spawn(io, accept_loop(state, acceptor), asio::detached);
+  asio::co_spawn(io, accept_loop(state, acceptor, io), asio::detached);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const beast::error_code& sec, int signal) {

@@ -47,6 +47,24 @@ json::object visit_json(const checkin::Visit& v) {
   return o;
 }
 
+void write_visit(JsonWriter& out, const checkin::Visit& v) {
+  out.begin_object();
+  write_visit_members(out, v);
+  out.end_object();
+}
+
+void write_visit_members(JsonWriter& out, const checkin::Visit& v) {
+  out.member("id", v.id).member("venue_id", v.venue_id).member("person_id", v.person_id);
+  out.key("t_in").time(v.t_in).key("assumed_out").time(v.assumed_out);
+  out.member("source", checkin::source_name(v.source))
+      .member("trust", checkin::trust_name(v.trust))
+      .member("trust_level", checkin::trust_level(v.trust));
+  out.key("t_out");
+  v.t_out ? out.time(*v.t_out) : out.null();
+  out.key("recorded_by");
+  v.recorded_by ? out.value(*v.recorded_by) : out.null();
+}
+
 json::value safety_json(const std::optional<assessment::Assessment>& a, int64_t now,
                         bool with_answers) {
   if (!a) return nullptr;
