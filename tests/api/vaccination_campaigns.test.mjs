@@ -163,7 +163,7 @@ test('someone on an imported list who signs in later finds their invitation; oth
   assert.equal(mine.length, 1, JSON.stringify(mine));
   assert.equal(mine[0].full_name, 'Đinh Văn Một');
   assert.match(mine[0].qr, /^KBV1\./);
-  const sms = server.outbox().filter((m) => m.to === '+84912600011' && m.text.includes(mine[0].token));
+  const sms = await server.waitForOutbox((m) => m.to === '+84912600011' && m.text.includes(mine[0].token));
   assert.equal(sms.length, 1, 'the same invitation his phone was sent');
   const stranger = await citizenToken(server, '0912600099');
   assert.deepEqual((await get('/api/v1/me/invitations', stranger)).json.invitations, []);

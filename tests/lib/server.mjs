@@ -121,6 +121,18 @@ export async function startServer(opts = {}) {
         await new Promise((r) => setTimeout(r, 20));
       }
     },
+    /**
+     * The outbox's messages that `match`, once there is at least one: deliveries go out from
+     * their lanes' workers, which may write the outbox a moment after the request is answered.
+     */
+    async waitForOutbox(match, timeoutMs = 10000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = server.outbox().filter(match);
+        if (found.length || Date.now() > deadline) return found;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     async request(method, path, { body, token, headers = {}, raw } = {}) {
       const h = { ...headers };
       if (token) h.authorization = `Bearer ${token}`;
