@@ -350,20 +350,17 @@ class InboxStream final : public StreamBody {
   }
 
   awaitable<void> run(EventSink& sink) override {
-    auto keys =
-        app_.db().read([&](store::Connection& c) { return notify::inbox_keys(c, account_id_); });
-    if (!keys.ok()) co_return;
+    // Locals of this coroutine live in its frame for as long as the stream is open: keep few.
     sink_ = &sink;
-    auto subscription = app_.inbox_hub().subscribe(
-        keys->people, keys->areas, [this](const notify::SharedEvent& e) { receive(e); });
-    keys = notify::InboxKeys{};  // its memory is not needed while the stream lasts
+    auto subscription = subscribe();
+    if (!subscription) co_return;
     if (!co_await sink.write("retry: 3000\n: connected\n\n")) co_return;
     const auto heartbeat = std::chrono::seconds(std::max(1, app_.config().sse_heartbeat_seconds));
     auto last_write = std::chrono::steady_clock::now();
     auto last_read = last_write - heartbeat;
     bool more = false;
     while (!sink.closing()) {
-      Received got = take();
+      Received& got = take();
       std::string out;
       if (got.read || more || std::chrono::steady_clock::now() - last_read >= heartbeat) {
         out = messages(more) + recalls();
@@ -379,6 +376,7 @@ class InboxStream final : public StreamBody {
         if (!co_await sink.write(event->text)) co_return;
         wrote = true;
       }
+      got = Received{};  // an idle stream keeps no event alive
       if (!wrote && std::chrono::steady_clock::now() - last_write >= heartbeat) {
         if (!co_await sink.write(": heartbeat\n\n")) break;
         wrote = true;
@@ -410,12 +408,22 @@ class InboxStream final : public StreamBody {
     sink_->wake();
   }
 
-  Received take() {
+  // What was received since the last look, moved to taken_ (until the next look).
+  Received& take() {
     std::lock_guard lock(mu_);
-    Received got = std::move(received_);
+    taken_ = std::move(received_);
     received_ = Received{};
     queued_ = 0;
-    return got;
+    return taken_;
+  }
+
+  // Registers with the hub under the account's people and the areas they live in.
+  std::unique_ptr<notify::InboxHub::Subscription> subscribe() {
+    auto keys =
+        app_.db().read([&](store::Connection& c) { return notify::inbox_keys(c, account_id_); });
+    if (!keys.ok()) return nullptr;
+    return app_.inbox_hub().subscribe(keys->people, keys->areas,
+                                      [this](const notify::SharedEvent& e) { receive(e); });
   }
 
   // Whether an event from the hub is news to this stream (each message and recall once, also
@@ -481,6 +489,7 @@ class InboxStream final : public StreamBody {
   std::mutex mu_;
   Received received_;  // guarded by mu_
   size_t queued_ = 0;  // guarded by mu_
+  Received taken_;     // the stream's own
 };
 
 awaitable<Result<Response>> inbox_stream(App& app, Request& req) {
