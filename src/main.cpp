@@ -1,5 +1,6 @@
 // khaibao: one binary. `khaibao serve` runs the server; `khaibao admin …` is for operators.
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -115,7 +116,20 @@ Result<std::string> read_password_file(const std::string& path) {
   return line;
 }
 
+// Every open connection (a live stream is one for as long as a citizen has the app open) is a
+// descriptor: a serving process may use as many as the system allows it, whatever the shell's
+// default soft limit.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  rlim_t soft = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) == 0)
+    spdlog::info("open descriptors: limit raised from {} to {}", soft, limit.rlim_max);
+}
+
 int run_serve(const Common& common, http::ServerConfig config, const char* argv0) {
+  raise_descriptor_limit();
   auto opened = open_all(common, argv0);
   if (!opened.ok()) return fail(opened.error());
   auto& db = *opened->db;

@@ -2,12 +2,15 @@
 // (preview, send, approve, recall, delivery figures) and messages to listed people. Who may
 // send, see, release or recall what is the notify domain's (notify/broadcasts.h).
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
+#include <mutex>
 
 #include "access/policy.h"
 #include "core/crypto.h"
 #include "http/app.h"
 #include "http/handler_util.h"
+#include "http/inbox_events.h"
 #include "notify/inbox.h"
 
 namespace kb::http {
@@ -55,6 +58,15 @@ json::object item_json(const notify::InboxItem& i, const areas::AreaDirectory& a
                     : json::value(json::object{{"jurisdiction", i.sender_jurisdiction},
                                                {"name", area_name(areas, i.sender_jurisdiction)}});
   return o;
+}
+
+// A message as a Server-Sent Event: its cursor as the event id (Last-Event-ID resumes there).
+std::string message_event(const notify::InboxItem& item, const areas::AreaDirectory& areas) {
+  return "id: " + notify::InboxCursor{item.published_at, item.id}.encode() +
+         "\nevent: message\ndata: " + json::serialize(item_json(item, areas)) + "\n\n";
+}
+std::string recall_event(int64_t id) {
+  return "event: recall\ndata: {\"id\":" + std::to_string(id) + "}\n\n";
 }
 
 json::object audience_json(const notify::Audience& a, const areas::AreaDirectory& areas) {
@@ -325,7 +337,8 @@ awaitable<Result<Response>> mark_all_read(App& app, Request& req) {
 
 // The live inbox: `message` events (id = the item's cursor, data = the item), `recall` events
 // (data {id}) and heartbeat comments. Resumes after a cursor; without one it starts with what
-// is published from now on.
+// is published from now on. What the hub hands over as an event (a broadcast, a recall) is
+// sent as it is; anything else, and every heartbeat period, the stream reads its inbox.
 class InboxStream final : public StreamBody {
  public:
   InboxStream(App& app, int64_t account_id, std::optional<notify::InboxCursor> after)
@@ -337,29 +350,91 @@ class InboxStream final : public StreamBody {
   }
 
   awaitable<void> run(EventSink& sink) override {
-    auto keys =
-        app_.db().read([&](store::Connection& c) { return notify::inbox_keys(c, account_id_); });
-    if (!keys.ok()) co_return;
-    EventSink* target = &sink;
-    auto subscription =
-        app_.inbox_hub().subscribe(keys->people, keys->areas, [target] { target->wake(); });
+    // Locals of this coroutine live in its frame for as long as the stream is open: keep few.
+    sink_ = &sink;
+    auto subscription = subscribe();
+    if (!subscription) co_return;
     if (!co_await sink.write("retry: 3000\n: connected\n\n")) co_return;
     const auto heartbeat = std::chrono::seconds(std::max(1, app_.config().sse_heartbeat_seconds));
     auto last_write = std::chrono::steady_clock::now();
+    auto last_read = last_write - heartbeat;
+    bool more = false;
     while (!sink.closing()) {
-      bool more = false;
-      std::string out = messages(more) + recalls();
-      if (out.empty() && std::chrono::steady_clock::now() - last_write >= heartbeat)
-        out = ": heartbeat\n\n";
+      Received& got = take();
+      std::string out;
+      if (got.read || more || std::chrono::steady_clock::now() - last_read >= heartbeat) {
+        out = messages(more) + recalls();
+        last_read = std::chrono::steady_clock::now();
+      }
+      bool wrote = false;
       if (!out.empty()) {
         if (!co_await sink.write(out)) break;
-        last_write = std::chrono::steady_clock::now();
+        wrote = true;
       }
+      for (const auto& event : got.events) {
+        if (!event || !fresh(*event)) continue;
+        if (!co_await sink.write(event->text)) co_return;
+        wrote = true;
+      }
+      got = Received{};  // an idle stream keeps no event alive
+      if (!wrote && std::chrono::steady_clock::now() - last_write >= heartbeat) {
+        if (!co_await sink.write(": heartbeat\n\n")) break;
+        wrote = true;
+      }
+      if (wrote) last_write = std::chrono::steady_clock::now();
       if (!more) co_await sink.wait(heartbeat);
     }
   }
 
  private:
+  // What the hub told the stream since it last looked: events to send as they are, and
+  // whether it must read its inbox (told of a change without an event, or more events came
+  // than it keeps).
+  struct Received {
+    std::array<notify::SharedEvent, 4> events;
+    bool read = false;
+  };
+
+  // Called by the hub on any thread (with the hub's lock held): queue, then wake the stream.
+  void receive(const notify::SharedEvent& event) {
+    {
+      std::lock_guard lock(mu_);
+      if (event && queued_ < received_.events.size()) {
+        received_.events[queued_++] = event;
+      } else {
+        received_.read = true;
+      }
+    }
+    sink_->wake();
+  }
+
+  // What was received since the last look, moved to taken_ (until the next look).
+  Received& take() {
+    std::lock_guard lock(mu_);
+    taken_ = std::move(received_);
+    received_ = Received{};
+    queued_ = 0;
+    return taken_;
+  }
+
+  // Registers with the hub under the account's people and the areas they live in.
+  std::unique_ptr<notify::InboxHub::Subscription> subscribe() {
+    auto keys =
+        app_.db().read([&](store::Connection& c) { return notify::inbox_keys(c, account_id_); });
+    if (!keys.ok()) return nullptr;
+    return app_.inbox_hub().subscribe(keys->people, keys->areas,
+                                      [this](const notify::SharedEvent& e) { receive(e); });
+  }
+
+  // Whether an event from the hub is news to this stream (each message and recall once, also
+  // when the database read found it first).
+  bool fresh(const notify::StreamEvent& e) {
+    if (e.kind == notify::StreamEvent::Kind::kRecall) return note_recall(e.message_id);
+    if (seen(e.message_id)) return false;
+    remember(e.message_id);
+    return true;
+  }
+
   // New messages as events; `more` when a full batch came and the rest follows at once.
   std::string messages(bool& more) {
     int64_t now = app_.now();
@@ -371,8 +446,7 @@ class InboxStream final : public StreamBody {
     for (const auto& item : *fresh) {
       if (seen(item.id)) continue;
       remember(item.id);
-      out += "id: " + notify::InboxCursor{item.published_at, item.id}.encode() +
-             "\nevent: message\ndata: " + json::serialize(item_json(item, app_.areas())) + "\n\n";
+      out += message_event(item, app_.areas());
     }
     more = fresh->size() == static_cast<size_t>(kStreamBatch);
     since_ = more ? fresh->back().published_at : std::max(since_, now - kStreamOverlapSeconds);
@@ -387,15 +461,18 @@ class InboxStream final : public StreamBody {
     if (!recalled.ok()) return {};
     std::string out;
     for (int64_t id : *recalled) {
-      if (std::find(recalls_.begin(), recalls_.end(), id) != recalls_.end()) continue;
-      recalls_.push_back(id);
-      if (recalls_.size() > 256) recalls_.erase(recalls_.begin());
-      out += "event: recall\ndata: {\"id\":" + std::to_string(id) + "}\n\n";
+      if (note_recall(id)) out += recall_event(id);
     }
     recalls_since_ = std::max(recalls_since_, now - kStreamOverlapSeconds);
     return out;
   }
 
+  bool note_recall(int64_t id) {
+    if (std::find(recalls_.begin(), recalls_.end(), id) != recalls_.end()) return false;
+    recalls_.push_back(id);
+    if (recalls_.size() > 256) recalls_.erase(recalls_.begin());
+    return true;
+  }
   bool seen(int64_t id) const { return std::find(sent_.begin(), sent_.end(), id) != sent_.end(); }
   void remember(int64_t id) {
     sent_.push_back(id);
@@ -408,6 +485,11 @@ class InboxStream final : public StreamBody {
   int64_t recalls_since_;
   std::vector<int64_t> sent_;
   std::vector<int64_t> recalls_;
+  EventSink* sink_ = nullptr;
+  std::mutex mu_;
+  Received received_;  // guarded by mu_
+  size_t queued_ = 0;  // guarded by mu_
+  Received taken_;     // the stream's own
 };
 
 awaitable<Result<Response>> inbox_stream(App& app, Request& req) {
@@ -431,10 +513,11 @@ Result<notify::AudienceCounter::Count> count_audience(App& app, const notify::Au
   });
 }
 
-// Wakes the streams of the audience and the delivery worker, once a broadcast is out.
+// Hands the broadcast to the streams of the audience and wakes the delivery worker, once it
+// is out.
 void after_publish(App& app, const notify::Broadcast& b) {
   if (b.status == "pending_approval") return;
-  app.inbox_hub().notify(notify::Wake{{}, b.audience.area_codes(), false});
+  fan_out_broadcast(app, b);
   app.poke_deliveries();
 }
 
@@ -498,7 +581,7 @@ awaitable<Result<Response>> recall_broadcast(App& app, Request& req) {
     return notify::recall_broadcast(c, areas, user, id, reason, now);
   };
   KB_CO_ASSIGN(auto recalled, co_await app.write(job));
-  app.inbox_hub().notify(notify::Wake{{}, recalled.audience.area_codes(), false});
+  fan_out_recall(app, recalled.id, recalled.audience.area_codes());
   co_return Response::json(200, broadcast_json(recalled, app.areas(), user));
 }
 
@@ -522,6 +605,27 @@ awaitable<Result<Response>> send_messages(App& app, Request& req) {
 }
 
 }  // namespace
+
+void fan_out_broadcast(App& app, const notify::Broadcast& b) {
+  notify::Wake covering{{}, b.audience.area_codes(), false};
+  if (b.status != "sent" || b.audience.filter != notify::Filter::kEveryone) {
+    // Who a filtered broadcast covers depends on each person's state: each stream reads.
+    app.inbox_hub().notify(covering);
+    return;
+  }
+  auto event = std::make_shared<notify::StreamEvent>();
+  event->message_id = b.id;
+  event->text = message_event(notify::inbox_item(b), app.areas());
+  app.inbox_hub().deliver(covering, event);
+}
+
+void fan_out_recall(App& app, int64_t id, const std::vector<std::string>& areas) {
+  auto event = std::make_shared<notify::StreamEvent>();
+  event->kind = notify::StreamEvent::Kind::kRecall;
+  event->message_id = id;
+  event->text = recall_event(id);
+  app.inbox_hub().deliver(notify::Wake{{}, areas, false}, event);
+}
 
 void register_notify_routes(App& app) {
   auto& r = app.router();

@@ -1,4 +1,5 @@
 // Operational endpoints: health, metrics, the API description.
+#include <fmt/format.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
@@ -27,6 +28,15 @@ awaitable<Result<Response>> metrics(App& app) {
   Response r;
   r.content_type = "text/plain; version=0.0.4";
   r.body = prometheus::TextSerializer().Serialize(app.metrics().Collect());
+  // Live inbox streams: how many are open, and how many events reached them from memory (a
+  // broadcast or recall handed over as it is) rather than by reading the database.
+  r.body += fmt::format(
+      "# HELP khaibao_inbox_streams_open Live inbox streams open on this process.\n"
+      "# TYPE khaibao_inbox_streams_open gauge\nkhaibao_inbox_streams_open {}\n"
+      "# HELP khaibao_inbox_events_delivered_total Events handed to inbox streams from memory.\n"
+      "# TYPE khaibao_inbox_events_delivered_total counter\n"
+      "khaibao_inbox_events_delivered_total {}\n",
+      app.inbox_hub().open_streams(), app.inbox_hub().delivered());
   co_return r;
 }
 

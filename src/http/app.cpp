@@ -11,6 +11,7 @@
 
 #include "access/policy.h"
 #include "http/content_coding.h"
+#include "http/inbox_events.h"
 #include "http/security_headers.h"
 #include "http/static_files.h"
 
@@ -133,7 +134,7 @@ Result<accounts::User> App::session_user(const Request& req) {
 void App::hear(notify::Channel channel, std::string_view payload) {
   switch (channel) {
     case notify::Channel::kInbox:
-      inbox_hub_.notify(notify::Wake::decode(payload));
+      hear_inbox(notify::Wake::decode(payload));
       return;
     case notify::Channel::kBoards:
       board_hub_.notify(notify::Wake::decode(payload));
@@ -155,6 +156,29 @@ void App::hear(notify::Channel channel, std::string_view payload) {
   } else {
     sessions_.clear();
     door_.forget_all_venues();
+  }
+}
+
+void App::hear_inbox(notify::Wake wake) {
+  using Kind = notify::StreamEvent::Kind;
+  if (wake.recall) {
+    if (!inbox_hub_.has_delivered(Kind::kRecall, wake.recall))
+      fan_out_recall(*this, wake.recall, wake.areas);
+  } else if (wake.broadcast) {
+    // The process that published it has handed it to its own streams already; others read the
+    // row once, off the listener's thread, for all of theirs.
+    if (inbox_hub_.has_delivered(Kind::kMessage, wake.broadcast)) return;
+    boost::asio::post(slow_pool_, [this, wake = std::move(wake)] {
+      auto b =
+          db_.read([&](store::Connection& c) { return notify::find_broadcast(c, wake.broadcast); });
+      if (b.ok()) {
+        fan_out_broadcast(*this, *b);
+      } else {
+        inbox_hub_.notify(wake);
+      }
+    });
+  } else {
+    inbox_hub_.notify(wake);
   }
 }
 

@@ -125,6 +125,8 @@ class App {
   // nothing missed stays unseen. Thread-safe; never blocks on I/O.
   void hear(notify::Channel channel, std::string_view payload);
   void catch_up();
+  // A broadcast or recall heard of is handed to the streams as one event (http/inbox_events.h).
+  void hear_inbox(notify::Wake wake);
 
   // A draining server (SIGTERM) answers /healthz 503 so that load balancers send it nothing new.
   void start_draining() { draining_ = true; }

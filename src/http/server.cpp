@@ -50,6 +50,11 @@ class ConnectionSet {
     std::lock_guard lock(mu_);
     return entries_.size();
   }
+  // The connection's stream object moved (to a streaming coroutine of its own).
+  void moved(Handle it, beast::tcp_stream* stream) {
+    std::lock_guard lock(mu_);
+    it->second.stream = stream;
+  }
   // Under the lock, so close_idle never wakes a sink that is being destroyed.
   void set_sink(Handle it, EventSink* sink) {
     std::lock_guard lock(mu_);
@@ -149,9 +154,9 @@ class SocketSink final : public EventSink {
   bool failed_ = false;
 };
 
-// Sends the headers of a streamed response, then lets the stream write the body until it ends.
-awaitable<void> run_stream(ServerState& state, beast::tcp_stream& stream,
-                           ConnectionSet::Handle entry, Response res, unsigned version) {
+// Sends the headers of a streamed response; false when the client is gone.
+awaitable<bool> write_stream_head(ServerState& state, beast::tcp_stream& stream, Response res,
+                                  unsigned version) {
   bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), version};
   head.set(bhttp::field::server, "khaibao");
   head.set(bhttp::field::content_type, res.content_type);
@@ -161,12 +166,27 @@ awaitable<void> run_stream(ServerState& state, beast::tcp_stream& stream,
   bhttp::response_serializer<bhttp::empty_body> serializer{head};
   stream.expires_after(std::chrono::seconds(30));
   auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kAsTuple);
-  if (ec) co_return;
-  SocketSink sink(stream, state.draining);
-  state.connections.set_sink(entry, &sink);
-  co_await res.stream->run(sink);
-  state.connections.set_sink(entry, nullptr);
+  co_return !ec;
+}
+
+// Lets the stream write the body until it ends, then closes the connection. Runs as a
+// coroutine of its own, started when the session that read the request ends: an idle stream
+// (a citizen's app left open, a hundred thousand per node) then holds only what streaming needs,
+// not the session's frame, request or read buffer.
+awaitable<void> run_stream(ServerState& state, beast::tcp_stream stream,
+                           ConnectionSet::Handle entry, std::shared_ptr<StreamBody> body) {
+  state.connections.moved(entry, &stream);
   stream.expires_never();
+  {
+    SocketSink sink(stream, state.draining);
+    state.connections.set_sink(entry, &sink);
+    co_await body->run(sink);
+    state.connections.set_sink(entry, nullptr);
+  }
+  body.reset();
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  state.connections.remove(entry);
 }
 
 // After refusing a request mid-body (413), closing at once would reset the connection while
@@ -259,8 +279,13 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
       res = Response::error(read.error());
     }
     if (res.stream) {
-      co_await run_stream(state, stream, connection, std::move(res), version);
-      break;
+      // The stream goes on in a coroutine of its own, which owns the connection from here on.
+      auto body = std::move(res.stream);
+      if (!co_await write_stream_head(state, stream, std::move(res), version)) break;
+      auto ex = stream.get_executor();
+      asio::co_spawn(ex, run_stream(state, std::move(stream), connection, std::move(body)),
+                     asio::detached);
+      co_return;
     }
     keep_alive = keep_alive && !state.draining;
     auto out =

@@ -52,7 +52,7 @@ Status publish(store::Connection& c, int64_t id, const Audience& audience, int64
   // no area broadcast of its own).
   if (audience.filter == Filter::kEveryone)
     KB_TRY(queue_chat_for_areas(c, id, audience.area_codes(), now));
-  return announce(c, Wake{{}, audience.area_codes(), false});
+  return announce(c, Wake{{}, audience.area_codes(), false, id});
 }
 
 std::string subject_of(int64_t id) { return "message:" + std::to_string(id); }
@@ -160,11 +160,24 @@ Result<Broadcast> recall_broadcast(store::Connection& c, const areas::AreaDirect
   KB_ASSIGN(int64_t changed, c.exec(kRecall, {id, now, actor.id, reason}));
   if (changed != 1) return make_error(ErrorKind::kConflict, "already_recalled", "already recalled");
   KB_ASSIGN(int64_t cancelled, cancel_deliveries(c, id, now));
-  KB_TRY(announce(c, Wake{{}, b.audience.area_codes(), false}));
+  KB_TRY(announce(c, Wake{{}, b.audience.area_codes(), false, 0, id}));
   std::string subject = subject_of(id);
   std::string detail = "was " + b.status + "; cancelled deliveries=" + std::to_string(cancelled);
   KB_TRY(audit::record(c, {now, actor.id, "broadcast.recall", subject, reason, detail}, actor));
   return find_broadcast(c, id);
+}
+
+InboxItem inbox_item(const Broadcast& b) {
+  InboxItem i;
+  i.id = b.id;
+  i.kind = b.kind;
+  i.title = b.title;
+  i.body = b.body;
+  i.link = b.link;
+  i.published_at = b.published_at;
+  i.expires_at = b.expires_at;
+  i.sender_jurisdiction = b.sender_jurisdiction;
+  return i;
 }
 
 Result<Broadcast> find_broadcast(store::Connection& c, int64_t id) {

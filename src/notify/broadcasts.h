@@ -19,6 +19,7 @@
 #include "core/result.h"
 #include "notify/audience.h"
 #include "notify/delivery.h"
+#include "notify/inbox.h"
 #include "notify/messages.h"
 #include "store/database.h"
 
@@ -83,6 +84,9 @@ Result<Broadcast> recall_broadcast(store::Connection& c, const areas::AreaDirect
                                    int64_t now);
 // kNotFound (also for a personal message's id).
 Result<Broadcast> find_broadcast(store::Connection& c, int64_t id);
+
+// A sent broadcast as it shows in every inbox it covers (unread: it is new).
+InboxItem inbox_item(const Broadcast& b);
 // The broadcast if the official sent it or its audience lies inside their jurisdiction
 // (kNotFound otherwise).
 Result<Broadcast> visible_broadcast(store::Connection& c, const areas::AreaDirectory& areas,

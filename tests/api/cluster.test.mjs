@@ -106,6 +106,11 @@ test('a broadcast posted through node 1 reaches streams open on nodes 2 and 3', 
       return Date.now() - sent;
     }));
     console.log(`# broadcast through node 1 reached nodes 2 and 3 in ${arrived.join(' and ')} ms`);
+    // Each of nodes 2 and 3 read the broadcast once and handed it to its stream from memory.
+    for (const n of [nodes[1], nodes[2]]) {
+      const m = await n.request('GET', '/metrics');
+      assert.match(m.text, /^khaibao_inbox_events_delivered_total [1-9]/m);
+    }
     const recalled = await nodes[0].request('POST', `/api/v1/broadcasts/${r.json.id}/recall`, { token: hcm, body: { reason: 'sai phường' } });
     assert.equal(recalled.status, 200, recalled.text);
     await Promise.all(streams.map((s) => s.next((e) => e.event === 'recall' && e.json.id === r.json.id, 5000)));

@@ -356,6 +356,44 @@ test('the live stream pushes new messages, resumes after Last-Event-ID, and send
   assert.equal(bad.status, 400);
 });
 
+const delivered = async (srv = server) => {
+  const r = await srv.request('GET', '/metrics');
+  return Number(/^khaibao_inbox_events_delivered_total (\d+)/m.exec(r.text)[1]);
+};
+
+test('a broadcast reaches the covered streams from memory, as the inbox shows it; a filtered one is read', async () => {
+  const a = await citizenAt(server, '0912100012', '79', wards79[8]);
+  const b = await citizenAt(server, '0912100013', '79', wards79[8]);
+  const streams = [await openStream(server, a.token), await openStream(server, a.token), await openStream(server, b.token)];
+  const far = await openStream(server, elsewhere.token);
+  await new Promise((res) => setTimeout(res, 200));
+  const before = await delivered();
+  const r = await server.request('POST', '/api/v1/broadcasts', { token: hcm, body: msg({ title: 'Từ bộ nhớ', link: 'https://moh.gov.vn/a', audience: { wards: [wards79[8]] } }) });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.status, 'sent');
+  const got = await Promise.all(streams.map((s) => s.next((ev) => ev.event === 'message' && ev.json.id === r.json.id, 3000)));
+  // Handed over by the hub, one event each: the stream did not read its inbox for it.
+  assert.equal(await delivered(), before + 3);
+  const shown = (await server.request('GET', '/api/v1/me/inbox?limit=1', { token: a.token })).json.items[0];
+  assert.deepEqual(got[0].json, shown, 'the event is the item the inbox shows');
+  assert.equal(got[0].id, shown.cursor, 'and resumes where the inbox cursor would');
+  // Sent once per stream, even when the periodic read (every second here) finds it too.
+  await new Promise((res) => setTimeout(res, 1500));
+  for (const s of streams) assert.equal(s.events.filter((ev) => ev.event === 'message' && ev.json.id === r.json.id).length, 1);
+  assert.ok(!far.events.some((ev) => ev.json?.id === r.json.id), 'another ward saw nothing');
+  // A recall is handed over the same way.
+  await server.request('POST', `/api/v1/broadcasts/${r.json.id}/recall`, { token: hcm, body: { reason: 'thử' } });
+  await Promise.all(streams.map((s) => s.next((ev) => ev.event === 'recall' && ev.json.id === r.json.id, 3000)));
+  assert.equal(await delivered(), before + 6);
+  // Who a filtered broadcast covers depends on each person: streams read it from the database.
+  const q = await server.request('POST', '/api/v1/broadcasts', { token: hcm, body: msg({ title: 'Chỉ người cách ly', audience: { wards: [wards79[8]], filter: 'under_quarantine' } }) });
+  assert.equal(q.status, 201, q.text);
+  await new Promise((res) => setTimeout(res, 1500));
+  assert.equal(await delivered(), before + 6);
+  assert.ok(!streams[0].events.some((ev) => ev.json?.id === q.json.id), 'nobody here is in quarantine');
+  for (const s of [...streams, far]) s.close();
+});
+
 test('PostgreSQL: a stream on one server process gets what another process stored (LISTEN/NOTIFY)', { skip: dbKind() !== 'postgres' }, async () => {
   // The second process polls only every 15 s (default heartbeat): arriving within 3 s proves
   // the notification woke it.

@@ -55,6 +55,76 @@ TEST(InboxHub, WakesOnlyTheStreamsConcerned) {
   EXPECT_EQ(hub.open_streams(), 1u);
 }
 
+TEST(Wake, CarriesTheBroadcastOrRecallItNames) {
+  Wake w{{}, {"79"}, false, 12};
+  EXPECT_EQ(w.encode(), "a:79;b:12");
+  Wake back = Wake::decode(w.encode());
+  EXPECT_EQ(back.broadcast, 12);
+  EXPECT_EQ(back.areas, w.areas);
+  EXPECT_FALSE(back.everyone);
+  Wake national = Wake::decode(Wake{{}, {}, true, 0, 7}.encode());
+  EXPECT_TRUE(national.everyone);
+  EXPECT_EQ(national.recall, 7);
+  EXPECT_TRUE(Wake::decode("a:79;b:x").everyone);
+}
+
+// A stream as the hub sees it: what it was handed, and how often it was told to read.
+struct FakeStream {
+  std::vector<SharedEvent> events;
+  int reads = 0;
+  InboxHub::Receiver receiver() {
+    return [this](const SharedEvent& e) {
+      if (e) {
+        events.push_back(e);
+      } else {
+        ++reads;
+      }
+    };
+  }
+};
+
+SharedEvent message_event(int64_t id) {
+  return std::make_shared<StreamEvent>(
+      StreamEvent{StreamEvent::Kind::kMessage, id, "event: message\ndata: {}\n\n"});
+}
+
+TEST(InboxHub, HandsABroadcastToTheCoveredStreamsOnceWithoutAskingThemToRead) {
+  InboxHub hub;
+  FakeStream ward, province, elsewhere;
+  auto sw = hub.subscribe({1}, {"79", "26734"}, ward.receiver());
+  auto sp = hub.subscribe({2}, {"79", "26737"}, province.receiver());
+  auto se = hub.subscribe({3}, {"01", "00004"}, elsewhere.receiver());
+  auto event = message_event(40);
+  hub.deliver(Wake{{}, {"79", "26734"}, false}, event);
+  ASSERT_EQ(ward.events.size(), 1u) << "under two keys of the broadcast, handed it once";
+  EXPECT_EQ(ward.events[0].get(), event.get()) << "the one serialised event, shared";
+  EXPECT_EQ(province.events.size(), 1u);
+  EXPECT_TRUE(elsewhere.events.empty());
+  EXPECT_EQ(ward.reads + province.reads + elsewhere.reads, 0);
+  EXPECT_EQ(hub.delivered(), 2u);
+  EXPECT_TRUE(hub.has_delivered(StreamEvent::Kind::kMessage, 40));
+  EXPECT_FALSE(hub.has_delivered(StreamEvent::Kind::kRecall, 40));
+
+  // Heard again from PostgreSQL (the publishing process listens too): not handed again.
+  hub.deliver(Wake{{}, {"79"}, false}, message_event(40));
+  EXPECT_EQ(ward.events.size(), 1u);
+  EXPECT_EQ(hub.delivered(), 2u);
+
+  // A personal message still asks the stream to read; a national event reaches everyone.
+  hub.notify_people({1});
+  EXPECT_EQ(ward.reads, 1);
+  EXPECT_TRUE(ward.events.size() == 1u && province.reads == 0);
+  hub.deliver(Wake{{}, {"*"}, false}, message_event(41));
+  EXPECT_EQ(elsewhere.events.size(), 1u);
+  EXPECT_EQ(ward.events.size(), 2u);
+
+  // A stream gone is told nothing; its keys leave the hub with it.
+  sw.reset();
+  hub.deliver(Wake{{}, {"26734"}, false}, message_event(42));
+  EXPECT_EQ(ward.events.size(), 2u);
+  EXPECT_EQ(hub.open_streams(), 2u);
+}
+
 TEST(MessageText, ChecksEveryField) {
   auto ok = check_text("  Tiêu đề ", "Dòng 1\nDòng 2", "https://moh.gov.vn", 0, 100);
   ASSERT_TRUE(ok.ok());
