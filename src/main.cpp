@@ -319,12 +319,10 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     });
   }
   // SQLite: check-ins wait in a table with no index and join their day's indexed table every
-  // second (checkin/recent_visits.h). KB_RECENT_MOVE_MS sets another pace (tests, benchmarks).
+  // --recent-move-ms (checkin/recent_visits.h).
   PeriodicTask recent_mover;
   if (db.dialect() == store::Dialect::kSqlite) {
-    const char* pace = std::getenv("KB_RECENT_MOVE_MS");
-    int ms = pace ? std::atoi(pace) : 0;
-    recent_mover.start(std::chrono::milliseconds(ms > 0 ? ms : 1000),
+    recent_mover.start(std::chrono::milliseconds(config.recent_move_ms),
                        [&db] { checkin::move_recent_visits_now(db); });
   }
   scheduler.start();
@@ -739,6 +737,13 @@ int main(int argc, char** argv) {
   serve->add_option(
       "--dcc-trust", config.dcc_trust_file,
       "PEM bundle of foreign EU DCC document-signer certificates that verify health certificates");
+  serve
+      ->add_option("--recent-move-ms", config.recent_move_ms,
+                   "SQLite: milliseconds between moves of new check-ins into their day's indexed "
+                   "table; longer moves more at once (a higher rate), shorter stalls less (a "
+                   "lower p99): bench/RESULTS.md")
+      ->capture_default_str()
+      ->check(CLI::Range(5, 60000));
   serve
       ->add_option("--drain-seconds", config.drain_seconds,
                    "on SIGTERM, seconds of failing /healthz while still serving, so a load "

@@ -59,6 +59,10 @@ struct ServerConfig {
   // On SIGTERM, seconds of answering /healthz 503 while still serving, before the server stops
   // accepting: a load balancer takes the node out first, so no new request meets a closed port.
   int drain_seconds = 0;
+  // SQLite: how often check-ins move from the recent table to their day's indexed table
+  // (checkin/recent_visits.h). Longer: fewer, larger sorted moves (more check-ins a second);
+  // shorter: shorter stalls of the writer while a move commits (a lower p99).
+  int recent_move_ms = 1000;
   int threads = 0;  // 0: twice the cores, at least 4 (handlers do blocking reads)
   accounts::AuthConfig auth;
   notify::BroadcastPolicy broadcasts;  // the mass-alert approval threshold (notify/)

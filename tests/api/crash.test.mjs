@@ -70,12 +70,12 @@ test('every acknowledged check-in survives kill -9', async () => {
   }
 });
 
-// The server moves its recent visits every 5 ms (KB_RECENT_MOVE_MS), so with check-ins flowing a
+// The server moves its recent visits every 5 ms (--recent-move-ms), so with check-ins flowing a
 // move is under way much of the time; it is killed four times at random moments, restarted on
 // the same database each time, and every acknowledged check-in must then be listed once.
 test('every acknowledged check-in is stored exactly once after kills during moves', async () => {
-  const env = { KB_RECENT_MOVE_MS: '5' };
-  const first = await startServer({ keepDataDir: true, env, args: ['--otp-ip-limit', '1000'] });
+  const args = ['--recent-move-ms', '5'];
+  const first = await startServer({ keepDataDir: true, args: [...args, '--otp-ip-limit', '1000'] });
   let server = first;
   try {
     const manager = await citizenToken(server, '0900000001');
@@ -116,7 +116,7 @@ test('every acknowledged check-in is stored exactly once after kills during move
       };
       await Promise.all(Array.from({ length: 16 }, worker));
       await server.exited;
-      server = await startServer({ dataDir: first.dataDir, db: first.db, port: first.port, env });
+      server = await startServer({ dataDir: first.dataDir, db: first.db, port: first.port, args });
     }
     assert.ok(acked.size > 400, `only ${acked.size} check-ins were acknowledged`);
 
