@@ -5,7 +5,7 @@
 // of a move must leave it in exactly one of them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, citizenToken } from '../lib/server.mjs';
+import { startServer, citizenToken, makeVenues } from '../lib/server.mjs';
 
 const CITIZENS = 40;
 const VENUES = 25;
@@ -15,15 +15,7 @@ test('every acknowledged check-in survives kill -9', async () => {
   let server = first;
   try {
     const manager = await citizenToken(server, '0900000001');
-    const venues = [];
-    for (let i = 0; i < VENUES; i++) {
-      const r = await server.request('POST', '/api/v1/venues', {
-        token: manager,
-        body: { name: `Quán ${i}`, kind: 'restaurant', province_code: '79', ward_code: '26882', street: `${i} Lê Lợi` },
-      });
-      assert.equal(r.status, 201, r.text);
-      venues.push(r.json);
-    }
+    const venues = await makeVenues(server, manager, VENUES);
     const tokens = [];
     for (let i = 0; i < CITIZENS; i++) tokens.push(await citizenToken(server, `09100000${String(i).padStart(2, '0')}`));
 
@@ -79,15 +71,7 @@ test('every acknowledged check-in is stored exactly once after kills during move
   let server = first;
   try {
     const manager = await citizenToken(server, '0900000001');
-    const venues = [];
-    for (let i = 0; i < VENUES; i++) {
-      const r = await server.request('POST', '/api/v1/venues', {
-        token: manager,
-        body: { name: `Quán ${i}`, kind: 'restaurant', province_code: '79', ward_code: '26882', street: `${i} Lê Lợi` },
-      });
-      assert.equal(r.status, 201, r.text);
-      venues.push(r.json);
-    }
+    const venues = await makeVenues(server, manager, VENUES);
     const tokens = [];
     for (let i = 0; i < CITIZENS; i++) tokens.push(await citizenToken(server, `09100000${String(i).padStart(2, '0')}`));
     const pairs = [];

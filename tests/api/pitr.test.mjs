@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { dbKind, startServer, citizenToken } from '../lib/server.mjs';
+import { dbKind, startServer, citizenToken, makeVenues } from '../lib/server.mjs';
 import { PgServer, pgOwnedDir, runPg } from '../lib/postgres.mjs';
 
 const skip = dbKind() !== 'postgres' ? 'PostgreSQL only (SQLite restores whole copies)' : false;
@@ -49,15 +49,7 @@ test('a restore to a moment brings back every check-in acknowledged before it an
   let restored;
   try {
     const manager = await citizenToken(server, '0900000001');
-    const venues = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await server.request('POST', '/api/v1/venues', {
-        token: manager,
-        body: { name: `Quán ${i}`, kind: 'restaurant', province_code: '79', ward_code: '26882', street: `${i} Lê Lợi` },
-      });
-      assert.equal(r.status, 201, r.text);
-      venues.push(r.json);
-    }
+    const venues = await makeVenues(server, manager, 3);
     const tokens = [];
     for (let i = 0; i < 9; i++) tokens.push(await citizenToken(server, `09100000${i}${i}`));
 

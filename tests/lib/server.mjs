@@ -195,3 +195,17 @@ export async function adminToken(server) {
   if (changed.status !== 204) throw new Error(`admin password change failed: ${changed.status} ${changed.text}`);
   return r.json.token;
 }
+
+/** `count` restaurants in one ward, made by `token`'s account (which then manages them). */
+export async function makeVenues(server, token, count) {
+  const venues = [];
+  for (let i = 0; i < count; i++) {
+    const r = await server.request('POST', '/api/v1/venues', {
+      token,
+      body: { name: `Quán ${i}`, kind: 'restaurant', province_code: '79', ward_code: '26882', street: `${i} Lê Lợi` },
+    });
+    if (r.status !== 201) throw new Error(`making a venue: ${r.status} ${r.text}`);
+    venues.push(r.json);
+  }
+  return venues;
+}
