@@ -27,6 +27,19 @@ struct ResultGuard {
   ~ResultGuard() { PQclear(r); }
 };
 
+Error lost_in_transaction() {
+  return make_error(ErrorKind::kUnavailable, "db_unavailable",
+                    "PostgreSQL connection lost inside a transaction");
+}
+
+// The pending control statements as the start of one simple query, and none pending after.
+std::string take_pending(std::vector<std::string>& pending) {
+  std::string text;
+  for (const auto& p : pending) text += p + "; ";
+  pending.clear();
+  return text;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& url) {
@@ -75,19 +88,14 @@ Status PgConnection::ensure_connected() {
     ResultGuard guard{res};
     if (PQresultStatus(res) != PGRES_COMMAND_OK) return error_of("session set-up", res, conn_);
   }
-  if (transaction_lost_) {
-    return make_error(ErrorKind::kUnavailable, "db_unavailable",
-                      "PostgreSQL connection lost inside a transaction");
-  }
+  if (transaction_lost_) return lost_in_transaction();
   return {};
 }
 
 Status PgConnection::exec_script(std::string_view sql) {
   // Pending control statements go first in the same simple query (an explicit BEGIN lasts
   // beyond it; an error stops the rest).
-  std::string text;
-  for (const auto& p : pending_) text += p + "; ";
-  pending_.clear();
+  std::string text = take_pending(pending_);
   text += sql;
   PGresult* res = PQexec(conn_, text.c_str());
   ResultGuard guard{res};
@@ -116,10 +124,7 @@ Status PgConnection::control(std::string_view statement) {
     in_transaction_ = transaction_lost_ = false;
     if (!sent || lost) pending_.clear();
     if (!sent) return {};  // nothing ran: nothing to commit or undo
-    if (lost) {
-      return make_error(ErrorKind::kUnavailable, "db_unavailable",
-                        "PostgreSQL connection lost inside a transaction");
-    }
+    if (lost) return lost_in_transaction();
     if (statement == "ROLLBACK") {
       pending_.clear();
       return exec_script("ROLLBACK");
@@ -150,14 +155,11 @@ Status PgConnection::commit() {
   KB_TRY(ensure_connected());
   // With what is pending (say, the last job's RELEASE), in one simple query: a failed
   // transaction answers COMMIT with ROLLBACK, a failed pending statement with its error.
-  std::string text;
-  for (const auto& p : pending_) text += p + "; ";
-  pending_.clear();
+  std::string text = take_pending(pending_);
   text += "COMMIT";
   if (PQtransactionStatus(conn_) != PQTRANS_INTRANS &&
       PQtransactionStatus(conn_) != PQTRANS_INERROR) {
-    return make_error(ErrorKind::kUnavailable, "db_unavailable",
-                      "PostgreSQL connection lost inside a transaction");
+    return lost_in_transaction();
   }
   PGresult* res = PQexec(conn_, text.c_str());
   ResultGuard guard{res};
