@@ -69,7 +69,7 @@ summary() {
 }
 
 # Up to $jobs targets at a time; each line printed as its target ends.
-failed=0
+failed=0 first_error=()
 declare -A pid_of=()
 start_next() {
   local t=$1
@@ -89,7 +89,13 @@ while [ ${#queue[@]} -gt 0 ] || [ ${#pid_of[@]} -gt 0 ]; do
   t=${pid_of[$done_pid]}
   unset "pid_of[$done_pid]"
   summary "$t" "$status"
-  [ "$status" -eq 0 ] || failed=$((failed + 1))
+  if [ "$status" -ne 0 ]; then
+    failed=$((failed + 1))
+    first_error+=("fuzz $t: FINDING: $(grep -a -m1 -E 'invariant broken|ERROR: |runtime error|timeout after' \
+      "$build/logs/$t.log" | cut -c1-300 | cat -v)")
+  fi
 done
 echo "fuzz: ${#targets[@]} targets, $failed with findings"
+# Each finding's first line once more, last, so that the tail of a long log names them.
+for line in "${first_error[@]}"; do echo "$line"; done
 [ "$failed" -eq 0 ]

@@ -9,7 +9,15 @@ status=${PIPESTATUS[0]}
 # gtest: "[  PASSED  ] 12 tests." / "[  FAILED  ] 2 tests,"; node --test: "# pass 12" / "# fail 0"
 passed=$(grep -Eo '(\[  PASSED  \] [0-9]+|# pass [0-9]+)' "$log" | grep -Eo '[0-9]+$' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '(\[  FAILED  \] [0-9]+ tests?,|# fail [0-9]+)' "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
-rm -f "$log"
 echo
 echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+# The failures again at the very end, where a reader of a long log's tail looks first: the
+# suite's CTest number, then gtest's "[  FAILED  ] Suite.Name", node's "not ok N - name" (a
+# subtest's line is indented) and a fuzz target's finding.
+if [ "$status" -ne 0 ]; then
+  echo "failures:"
+  grep -aE '^[0-9]+: (\[  FAILED  \] [A-Za-z_]|\s*not ok |fuzz [a-z_]+: FINDING)' "$log" |
+    grep -av '# SKIP' | sort -u | head -40
+fi
+rm -f "$log"
 exit "$status"
