@@ -2,11 +2,19 @@
 # A synthetic store of visits, the F1 query over it, the server's memory at rest on it, and
 # the retention purge of one day of a million visits.
 # Usage: bench/store.sh sqlite|postgres PEOPLE DAYS VISITS_PER_DAY (postgres: under with-postgres.sh)
+# KB_STORE_VENUES sets the number of venues (synth's default 10,000); scale it with the people
+# so that a person's contacts stay about as many as in a real town (100,000 for 10 M people).
+# KB_STORE_KEEP=DIR keeps the store in DIR instead of a temp dir deleted at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=$1 people=$2 days=$3 per_day=$4
-work=$(mktemp -d /tmp/kb-store.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+if [ -n "${KB_STORE_KEEP:-}" ]; then
+  work=$KB_STORE_KEEP
+  mkdir -p "$work"
+else
+  work=$(mktemp -d /tmp/kb-store.XXXXXX)
+  trap 'rm -rf "$work"' EXIT
+fi
 if [ "$kind" = postgres ]; then db="${KB_TEST_PG_URL}?options=-csearch_path%3Dstore_$$"; else db="sqlite:$work/khaibao.db"; fi
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 start_server() {
@@ -17,7 +25,7 @@ start_server() {
 start_server  # creates the schema and the administrator
 kill $pid; wait $pid || true
 t0=$(date +%s.%N)
-./build/khaibao admin synth --db "$db" --data-dir "$work" --people "$people" --days "$days" --visits-per-day "$per_day" >&2
+./build/khaibao admin synth --db "$db" --data-dir "$work" --people "$people" --venues "${KB_STORE_VENUES:-10000}" --days "$days" --visits-per-day "$per_day" >&2
 synth_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')
 f1=$(./build/bench_trace "$db" 1000)
 echo "$f1" >&2
