@@ -2,17 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include "chat/json_member.h"
+
 namespace kb::chat {
 namespace json = boost::json;
-namespace {
-
-std::string str(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-}  // namespace
-
 std::string reply_json(const ChatReply& reply) {
   json::array buttons;
   for (const QuickReply& b : reply.buttons)
@@ -32,14 +25,15 @@ std::optional<ChatReply> parse_reply_json(std::string_view text) {
   if (ec || !v.is_object()) return std::nullopt;
   const json::object& o = v.as_object();
   ChatReply r;
-  r.text = str(o, "text");
-  r.image_url = str(o, "image_url");
-  r.link_url = str(o, "link_url");
-  r.link_title = str(o, "link_title");
+  r.text = string_member(o, "text");
+  r.image_url = string_member(o, "image_url");
+  r.link_url = string_member(o, "link_url");
+  r.link_title = string_member(o, "link_title");
   if (auto* b = o.if_contains("buttons"); b && b->is_array()) {
     for (const auto& item : b->as_array()) {
       if (!item.is_object()) continue;
-      r.buttons.push_back({str(item.as_object(), "title"), str(item.as_object(), "payload")});
+      r.buttons.push_back(
+          {string_member(item.as_object(), "title"), string_member(item.as_object(), "payload")});
     }
   }
   return r;

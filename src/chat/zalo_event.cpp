@@ -6,6 +6,7 @@
 #include <charconv>
 #include <optional>
 
+#include "chat/json_member.h"
 #include "core/crypto.h"
 #include "core/text.h"
 
@@ -27,11 +28,6 @@ Error bad_signature() {
                "the event is not signed by the official account", "X-ZEvent-Signature"};
 }
 
-// A string member, or "" when absent or not a string.
-std::string str(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 const json::object* obj(const json::object& o, std::string_view key) {
   auto* v = o.if_contains(key);
   return v && v->is_object() ? &v->as_object() : nullptr;
@@ -39,7 +35,7 @@ const json::object* obj(const json::object& o, std::string_view key) {
 
 Result<std::string> user_of(const json::object& o, std::string_view member) {
   const json::object* who = obj(o, member);
-  std::string id = who ? str(*who, "id") : "";
+  std::string id = who ? string_member(*who, "id") : "";
   if (id.empty() || id.size() > 64 || !is_storable_text(id))
     return invalid(std::string(member) + ".id", "required", "the event names no user");
   return id;
@@ -56,19 +52,19 @@ Result<ChatEvent> parse_event(const json::object& o, std::string_view name) {
   const json::object* message = obj(o, "message");
   if (name == "user_send_text") {
     e.kind = EventKind::kText;
-    e.text = message ? str(*message, "text") : "";
+    e.text = message ? string_member(*message, "text") : "";
     if (e.text.size() > kMaxTextBytes)
       return invalid("message.text", "too_long", "a text message is at most 2000 bytes");
     auto clean = clean_text(e.text);
     if (!clean || clean->empty())
       return invalid("message.text", "invalid_text", "the message holds no readable text");
     e.text = *clean;
-    e.key = message ? str(*message, "msg_id") : "";
+    e.key = message ? string_member(*message, "msg_id") : "";
     return e;
   }
   if (name == "user_send_location") {
     e.kind = EventKind::kLocation;
-    e.key = message ? str(*message, "msg_id") : "";
+    e.key = message ? string_member(*message, "msg_id") : "";
     auto* atts = message ? message->if_contains("attachments") : nullptr;
     if (!atts || !atts->is_array() || atts->as_array().empty() || !atts->as_array()[0].is_object())
       return invalid("message.attachments", "required", "a location event carries its place");
@@ -101,7 +97,7 @@ Result<ChatEvent> parse_event(const json::object& o, std::string_view name) {
     if (!info) return invalid("info", "required", "the event carries no information");
     for (auto [field, out] : {std::pair{"phone", &e.phone}, std::pair{"name", &e.name},
                               std::pair{"address", &e.address}}) {
-      std::string v = str(*info, field);
+      std::string v = string_member(*info, field);
       if (v.size() > 500 || !is_storable_text(v))
         return invalid(std::string("info.") + field, "invalid_text", "unreadable text");
       *out = std::move(v);
@@ -130,8 +126,8 @@ Result<ChatEvent> read_zalo_event(const ZaloConfig& config, std::string_view bod
   if (ec || !parsed.is_object())
     return invalid("body", "invalid_json", "the event is not a JSON object");
   const json::object& o = parsed.as_object();
-  std::string app_id = str(o, "app_id");
-  std::string timestamp = str(o, "timestamp");
+  std::string app_id = string_member(o, "app_id");
+  std::string timestamp = string_member(o, "timestamp");
   // The signature covers the app id and the timestamp as the body spells them.
   if (app_id != config.app_id) return bad_signature();
   std::string expected = zalo_signature(app_id, body, timestamp, config.oa_secret_key);
@@ -143,10 +139,10 @@ Result<ChatEvent> read_zalo_event(const ZaloConfig& config, std::string_view bod
   int64_t at = millis / 1000;
   if (at < now - config.max_event_age_seconds || at > now + config.max_event_age_seconds)
     return invalid("timestamp", "stale_event", "the event is too old (or from the future)");
-  std::string name = str(o, "event_name");
+  std::string name = string_member(o, "event_name");
   if (!config.oa_id.empty() && name != "follow" && name != "unfollow") {
     const json::object* recipient = obj(o, "recipient");
-    if (!recipient || str(*recipient, "id") != config.oa_id) return bad_signature();
+    if (!recipient || string_member(*recipient, "id") != config.oa_id) return bad_signature();
   }
   KB_ASSIGN(ChatEvent event, parse_event(o, name));
   event.at = at;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "chat/followers.h"
+#include "chat/json_member.h"
 #include "store/writer.h"
 
 namespace kb::chat {
@@ -176,11 +177,7 @@ Result<bool> ZaloChannel::refresh_token_if_due(int64_t margin) {
   if (reply.status != 200 || ec || !v.is_object())
     return make_error(ErrorKind::kUnavailable, "zalo_token_refused", "token refresh failed");
   const json::object& o = v.as_object();
-  auto text = [&o](std::string_view key) {
-    auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
-  };
-  std::string access = text("access_token"), next = text("refresh_token");
+  std::string access = string_member(o, "access_token"), next = string_member(o, "refresh_token");
   int64_t lifetime = 0;
   if (auto* e = o.if_contains("expires_in")) {
     if (e->is_int64()) lifetime = e->as_int64();

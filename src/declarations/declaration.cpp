@@ -276,6 +276,20 @@ Result<DeclarationInput> validate(DeclarationInput in, const areas::AreaDirector
 
 namespace {
 
+// The person's colour recomputed as of now, and their QR in that colour: what a declaration,
+// its repeat and the QR page each answer.
+struct Standing {
+  health::HealthStatus status;
+  qr::IssuedQr qr;
+};
+
+Result<Standing> standing_now(store::Connection& c, int64_t person_id, int64_t now) {
+  KB_ASSIGN(health::HealthStatus status, health::recompute_status(c, person_id, now));
+  KB_ASSIGN(qr::IssuedQr q,
+            qr::personal_qr_for(c, person_id, health::colour_name(status.colour), now));
+  return Standing{status, std::move(q)};
+}
+
 // What a repeated submission answers: the declaration its client id recorded, for the same
 // person (an id reused for another person is refused), with the colour and QR as of now.
 Result<Submitted> repeat_of(store::Connection& c, int64_t declaration_id, int64_t person_id,
@@ -289,8 +303,9 @@ Result<Submitted> repeat_of(store::Connection& c, int64_t declaration_id, int64_
     return Error{ErrorKind::kConflict, "client_id_reused",
                  "this client id was used for another person's declaration", "client_id"};
   }
-  KB_ASSIGN(out.status, health::recompute_status(c, person_id, now));
-  KB_ASSIGN(out.qr, qr::personal_qr_for(c, person_id, health::colour_name(out.status.colour), now));
+  KB_ASSIGN(Standing standing, standing_now(c, person_id, now));
+  out.status = standing.status;
+  out.qr = std::move(standing.qr);
   return out;
 }
 
@@ -325,9 +340,9 @@ Result<Submitted> submit(store::Connection& c, int64_t account_id, const Declara
   if (!row) return internal("inserting a declaration returned nothing");
   Submitted out;
   out.declaration = from_row(*row);
-  KB_ASSIGN(out.status, health::recompute_status(c, in.person_id, now));
-  KB_ASSIGN(out.qr,
-            qr::personal_qr_for(c, in.person_id, health::colour_name(out.status.colour), now));
+  KB_ASSIGN(Standing standing, standing_now(c, in.person_id, now));
+  out.status = standing.status;
+  out.qr = std::move(standing.qr);
   KB_TRY(audit::record(c, {now,
                            account_id,
                            "declaration.create",
@@ -363,10 +378,8 @@ Result<PersonalQr> personal_qr(store::Connection& c, int64_t account_id, int64_t
     return Error{ErrorKind::kConflict, "no_declaration",
                  "declare for this person first to get their QR code", "person_id"};
   }
-  KB_ASSIGN(health::HealthStatus status, health::recompute_status(c, person_id, now));
-  KB_ASSIGN(qr::IssuedQr q,
-            qr::personal_qr_for(c, person_id, health::colour_name(status.colour), now));
-  return PersonalQr{std::move(person), std::move(q), status};
+  KB_ASSIGN(Standing standing, standing_now(c, person_id, now));
+  return PersonalQr{std::move(person), std::move(standing.qr), standing.status};
 }
 
 Result<int64_t> revoke_qr_codes(store::Connection& c, int64_t account_id, int64_t person_id,
