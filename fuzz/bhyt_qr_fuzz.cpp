@@ -70,6 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                         card_date(card->birth_date) + "|" + (card->sex == "male" ? "1" : "2") +
                         "|" + hex(card->address) + "|" + card->hospital_code + "|" +
                         card_date(card->valid_from) + "|" + card_date(card->valid_to) + "|$";
+  // Printed in full, a card near the size limit can outgrow it (fields it lacked are printed,
+  // "-" for an empty date, NFC may lengthen text): such a print is refused for its size only.
+  if (printed.size() > scan::kMaxBhytPayloadBytes) return 0;
   auto again = scan::parse_bhyt(printed, kNow);
   KB_FUZZ_CHECK(again.ok(), "the card as printed parses: " + printed);
   KB_FUZZ_CHECK(again->card_number == card->card_number && again->full_name == card->full_name &&

@@ -59,6 +59,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fmt::format("{}|{}|{}|{}|{}|{}|{}", card->id_number, card->old_id, card->full_name,
                   card_date(card->birth_date), card->sex == "male" ? "Nam" : "N\u1eef",
                   card->address, card_date(card->issue_date));
+  // A card near the size limit can outgrow it when printed ("Nữ" for "Nu", NFC may lengthen
+  // text): such a print is refused for its size only.
+  if (printed.size() > scan::kMaxCccdPayloadBytes) return 0;
   auto again = scan::parse_cccd(printed, kNow);
   KB_FUZZ_CHECK(again.ok(), "the card as printed parses: " + printed);
   KB_FUZZ_CHECK(again->id_number == card->id_number && again->old_id == card->old_id &&

@@ -11,9 +11,6 @@
 namespace kb::scan {
 namespace {
 
-// Real payloads are a few hundred bytes (hex doubles the name and address).
-constexpr size_t kMaxPayloadBytes = 4096;
-
 Error refuse(std::string code, std::string message) {
   return invalid("payload", std::move(code), std::move(message));
 }
@@ -63,9 +60,9 @@ bool looks_like_bhyt(std::string_view payload) {
 }
 
 Result<BhytCard> parse_bhyt(std::string_view payload, int64_t now) {
-  if (payload.size() > kMaxPayloadBytes) {
+  if (payload.size() > kMaxBhytPayloadBytes) {
     return refuse("invalid_bhyt_qr",
-                  fmt::format("a BHYT QR holds at most {} bytes", kMaxPayloadBytes));
+                  fmt::format("a BHYT QR holds at most {} bytes", kMaxBhytPayloadBytes));
   }
   auto fields = split_fields(trim_scanned(payload));
   if (fields.size() < 4) {

@@ -27,6 +27,10 @@ struct BhytCard {
   std::string valid_to;       // YYYY-MM-DD, or empty when open-ended or absent
 };
 
+// Real payloads are a few hundred bytes (hex doubles the name and address); a longer one is
+// refused as invalid_bhyt_qr.
+inline constexpr size_t kMaxBhytPayloadBytes = 4096;
+
 // A cheap test to route a scanned payload: 2 letters, 13 digits, then '|'.
 bool looks_like_bhyt(std::string_view payload);
 

@@ -10,9 +10,6 @@
 namespace kb::scan {
 namespace {
 
-// Real payloads are under 300 bytes; anything far longer is not a card.
-constexpr size_t kMaxPayloadBytes = 1024;
-
 Error refuse(std::string code, std::string message) {
   return invalid("payload", std::move(code), std::move(message));
 }
@@ -29,9 +26,9 @@ bool looks_like_cccd(std::string_view payload) {
 }
 
 Result<CccdCard> parse_cccd(std::string_view payload, int64_t now) {
-  if (payload.size() > kMaxPayloadBytes) {
+  if (payload.size() > kMaxCccdPayloadBytes) {
     return refuse("invalid_cccd_qr",
-                  fmt::format("a CCCD QR holds at most {} bytes", kMaxPayloadBytes));
+                  fmt::format("a CCCD QR holds at most {} bytes", kMaxCccdPayloadBytes));
   }
   payload = trim_scanned(payload);
   if (payload.ends_with('|')) payload.remove_suffix(1);

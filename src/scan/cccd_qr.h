@@ -25,6 +25,9 @@ struct CccdCard {
   std::string issue_date;  // YYYY-MM-DD
 };
 
+// Real payloads are under 300 bytes; a far longer one is not a card (invalid_cccd_qr).
+inline constexpr size_t kMaxCccdPayloadBytes = 1024;
+
 // A cheap test to route a scanned payload: 12 digits, then '|'. Says nothing of validity.
 bool looks_like_cccd(std::string_view payload);
 
