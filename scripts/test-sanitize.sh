@@ -19,7 +19,10 @@ if [ ! -f web/dist/index.html ]; then
   npm run build || exit 1
 fi
 
+# -O1 -g1 (line tables): the usual optimisation for sanitizer builds, and about half the compile
+# time of -O2 -g on this Boost-heavy code; the reports still name file and line.
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null || exit 1
 cmake --build "$build" -j 2 --target khaibao unit_tests || exit 1
 
