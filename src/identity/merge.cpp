@@ -495,9 +495,9 @@ const Column* column_named(std::string_view table, std::string_view column) {
     std::vector<const Column*> v;
     for (const Column& col : kMovedColumns) v.push_back(&col);
     for (const Column& col : kPeopleDetails) v.push_back(&col);
-    for (const Column* col :
-         {&kContactPerson, &kContactStatus, &kContactNotice, &kContactConverted, &kMessagePerson,
-          &kMessageKey, &kIdentifierPerson, &kQrRevoked, &kMergedInto, &kPairStatus, &kPairMerge}) {
+    for (const Column* col : {&kContactPerson, &kContactStatus, &kContactNotice, &kContactConverted,
+                              &kMessagePerson, &kMessageKey, &kIdentifierPerson, &kQrRevoked,
+                              &kMergedInto, &kPairStatus, &kPairMerge, &kPeoplePhoneIndex}) {
       v.push_back(col);
     }
     return v;
