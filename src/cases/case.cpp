@@ -148,8 +148,9 @@ Result<Case> case_from_row(const store::Row& r) {
   k.onset_date = r.opt_i64(5);
   k.isolation_date = r.opt_i64(6);
   KB_ASSIGN(k.status, status_from_db(r.str(7)));
-  k.notes = r.str(8);
-  k.close_note = r.str(9);
+  // Free text about a person's illness, sealed at rest (crypto/sealing.h).
+  k.notes = sealing::reveal(r.str(8));
+  k.close_note = sealing::reveal(r.str(9));
   k.from_contact_id = r.opt_i64(10);
   k.recorded_by = r.i64(11);
   k.created_at = r.i64(12);
@@ -656,7 +657,7 @@ Result<Recorded> record_case(store::Connection& c, const trace::ExposureRule& ru
   KB_ASSIGN(auto row, c.query_one(kInsertCase,
                                   {person.id, std::string_view(province), std::string_view(ward),
                                    n.test_date, opt_param(n.onset_date),
-                                   opt_param(n.isolation_date), std::string_view(n.notes),
+                                   opt_param(n.isolation_date), sealing::seal(n.notes),
                                    Param{nullptr}, official.id, now, found_in_name(n.found_in)}));
   if (!row) return internal("insert into cases returned no id");
   int64_t id = row->i64(0);
@@ -758,8 +759,9 @@ Result<Case> close_case(store::Connection& c, const accounts::User& official, in
     return invalid("outcome", "invalid_outcome", "outcome must be recovered or died");
   }
   KB_TRY(case_for(c, official, case_id));
-  KB_ASSIGN(int64_t changed, c.exec(kSetCaseStatus, {case_id, status_name(outcome), note, now,
-                                                     status_name(CaseStatus::kActive)}));
+  KB_ASSIGN(int64_t changed,
+            c.exec(kSetCaseStatus, {case_id, status_name(outcome), sealing::seal(note), now,
+                                    status_name(CaseStatus::kActive)}));
   if (changed == 0)
     return Error{ErrorKind::kConflict, "case_not_active", "only an active case can be closed",
                  "id"};
@@ -780,8 +782,8 @@ Result<MarkedError> mark_error(store::Connection& c, const trace::ExposureRule& 
     return Error{ErrorKind::kConflict, "case_in_error", "this case is already marked as an error",
                  "id"};
   }
-  KB_TRY(c.exec(kSetCaseStatus,
-                {case_id, status_name(CaseStatus::kError), reason, now, status_name(kase.status)}));
+  KB_TRY(c.exec(kSetCaseStatus, {case_id, status_name(CaseStatus::kError), sealing::seal(reason),
+                                 now, status_name(kase.status)}));
   KB_ASSIGN(store::Rows voided, c.query(kVoidContactsOfCase, {case_id, now}));
   KB_ASSIGN(store::Rows reopened, c.query(kReopenConvertedTo, {case_id, now}));
   KB_TRY(refresh_health(c, kase.person_id, now));

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "crypto/sealing.h"
+
 namespace kb::chat {
 namespace {
 
@@ -51,12 +53,15 @@ Follower follower_of(const store::Row& r) {
   f.user_id = r.str(1);
   f.following = r.i64(2) != 0;
   if (!r.is_null(3)) f.account_id = r.i64(3);
-  f.phone = r.str(4);
+  // The linked phone and the conversation's answers are sealed at rest (crypto/sealing.h); no
+  // lookup goes by the phone.
+  f.phone = sealing::reveal(r.str(4));
   f.consent_at = r.i64(5);
   f.window_opened_at = r.i64(6);
   f.window_replies = r.i64(7);
   f.state = r.str(8);
-  f.state_data = r.str(9);
+  f.state_data = sealing::reveal(r.str(9));
+  if (f.state_data.empty()) f.state_data = "{}";  // one that did not open
   f.state_at = r.i64(10);
   return f;
 }
@@ -106,13 +111,13 @@ Status spend_reply(store::Connection& c, std::string_view platform, std::string_
 
 Status save_state(store::Connection& c, std::string_view platform, std::string_view user_id,
                   std::string_view state, std::string_view data, int64_t now) {
-  KB_TRY(c.exec(kSaveState, {platform, user_id, state, data, now}));
+  KB_TRY(c.exec(kSaveState, {platform, user_id, state, sealing::seal(data), now}));
   return {};
 }
 
 Status link_account(store::Connection& c, std::string_view platform, std::string_view user_id,
                     int64_t account_id, std::string_view phone, int64_t now) {
-  KB_TRY(c.exec(kLink, {platform, user_id, account_id, phone, now}));
+  KB_TRY(c.exec(kLink, {platform, user_id, account_id, sealing::seal(phone), now}));
   return {};
 }
 
@@ -159,13 +164,16 @@ Route route_notice(const Follower& f, const SendingRules& rules, int64_t now,
 namespace kb::chat {
 namespace {
 
-constexpr store::Sql kSynthUser{"chat_synth_user",
-                                "INSERT INTO users(role, phone, created_at, preferred_channels) "
-                                "VALUES ('citizen', $1, $2, 'chat') RETURNING id"};
+// Sealed and indexed like every account's and person's (crypto/sealing.h); the
+// identity.name_keys job fills the name keys.
+constexpr store::Sql kSynthUser{
+    "chat_synth_user",
+    "INSERT INTO users(role, phone, phone_index, created_at, preferred_channels) "
+    "VALUES ('citizen', $1, $2, $3, 'chat') RETURNING id"};
 constexpr store::Sql kSynthPerson{
     "chat_synth_person",
-    "INSERT INTO people(account_id, is_self, full_name, phone, province_code, ward_code, "
-    "street, created_at, updated_at) VALUES ($1, 1, $2, $3, $4, $5, '', $6, $6)"};
+    "INSERT INTO people(account_id, is_self, full_name, phone, phone_index, province_code, "
+    "ward_code, street, created_at, updated_at) VALUES ($1, 1, $2, $3, $4, $5, $6, '', $7, $7)"};
 constexpr store::Sql kSynthFollower{
     "chat_synth_follower",
     "INSERT INTO chat_followers(platform, user_id, following, account_id, phone, consent_at, "
@@ -178,15 +186,17 @@ Result<int64_t> synthesize_followers(store::Connection& c, std::string_view plat
                                      int64_t first, int64_t count, int64_t now) {
   for (int64_t i = first; i < first + count; ++i) {
     std::string phone = fmt::format("+84390{:06d}", i);
-    KB_ASSIGN(auto user, c.query_one(kSynthUser, {std::string_view(phone), now}));
+    std::string sealed_phone = sealing::seal(phone), phone_index = sealing::blind("phone", phone);
+    KB_ASSIGN(auto user, c.query_one(kSynthUser, {std::string_view(sealed_phone),
+                                                  std::string_view(phone_index), now}));
     if (!user) return internal("no user id");
     int64_t id = user->i64(0);
-    std::string name = fmt::format("Người Theo Dõi {}", i);
-    KB_TRY(c.exec(kSynthPerson,
-                  {id, std::string_view(name), std::string_view(phone), province, ward, now}));
+    std::string name = sealing::seal(fmt::format("Người Theo Dõi {}", i));
+    KB_TRY(c.exec(kSynthPerson, {id, std::string_view(name), std::string_view(sealed_phone),
+                                 std::string_view(phone_index), province, ward, now}));
     std::string user_id = fmt::format("synth-{}", i);
     KB_TRY(c.exec(kSynthFollower,
-                  {platform, std::string_view(user_id), id, std::string_view(phone), now}));
+                  {platform, std::string_view(user_id), id, std::string_view(sealed_phone), now}));
   }
   return count;
 }

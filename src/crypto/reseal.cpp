@@ -74,13 +74,49 @@ const SealedTable kTables[] = {
      1,
      "venues"},
     {{"reseal_select_feedback_reports",
-      "SELECT id, sender_phone, sender_phone_index FROM feedback_reports WHERE id > $1 "
+      "SELECT id, sender_phone, text, sender_phone_index FROM feedback_reports WHERE id > $1 "
       "ORDER BY id LIMIT $2"},
      {"reseal_update_feedback_reports",
-      "UPDATE feedback_reports SET sender_phone = $2, sender_phone_index = $3 WHERE id = $1"},
-     1,
+      "UPDATE feedback_reports SET sender_phone = $2, text = $3, sender_phone_index = $4 "
+      "WHERE id = $1"},
+     2,
      "feedback_reports",
-     {"phone"}},
+     {"phone", nullptr}},
+    {{"reseal_select_feedback_events",
+      "SELECT id, note FROM feedback_events WHERE id > $1 ORDER BY id LIMIT $2"},
+     {"reseal_update_feedback_events", "UPDATE feedback_events SET note = $2 WHERE id = $1"},
+     1,
+     "feedback_events"},
+    {{"reseal_select_cases",
+      "SELECT id, notes, close_note FROM cases WHERE id > $1 ORDER BY id LIMIT $2"},
+     {"reseal_update_cases", "UPDATE cases SET notes = $2, close_note = $3 WHERE id = $1"},
+     2,
+     "cases"},
+    {{"reseal_select_monitoring_orders",
+      "SELECT id, note, close_reason FROM monitoring_orders WHERE id > $1 ORDER BY id LIMIT $2"},
+     {"reseal_update_monitoring_orders",
+      "UPDATE monitoring_orders SET note = $2, close_reason = $3 WHERE id = $1"},
+     2,
+     "monitoring_orders"},
+    {{"reseal_select_vaccination_reactions",
+      "SELECT id, description FROM vaccination_reactions WHERE id > $1 ORDER BY id LIMIT $2"},
+     {"reseal_update_vaccination_reactions",
+      "UPDATE vaccination_reactions SET description = $2 WHERE id = $1"},
+     1,
+     "vaccination_reactions"},
+    // The sealed details a merge changed (identity/merge.cpp), as the change log keeps them to
+    // put them back; other changed columns are ids, codes and dates.
+    {{"reseal_select_identity_merge_changes",
+      "SELECT merge_id, seq, old_value, new_value FROM identity_merge_changes "
+      "WHERE (merge_id, seq) > ($1, $2) AND table_name = 'people' "
+      "AND column_name IN ('full_name', 'phone', 'street') ORDER BY merge_id, seq LIMIT $3"},
+     {"reseal_update_identity_merge_changes",
+      "UPDATE identity_merge_changes SET old_value = $3, new_value = $4 "
+      "WHERE merge_id = $1 AND seq = $2"},
+     2,
+     "identity_merge_changes",
+     {},
+     2},
     {{"reseal_select_vaccination_import_rows",
       "SELECT import_id, row_number, full_name, id_number, phone, street, reasons, original "
       "FROM vaccination_import_rows WHERE (import_id, row_number) > ($1, $2) "
@@ -107,12 +143,35 @@ const SealedTable kTables[] = {
      4,
      "declarations"},
     {{"reseal_select_health_reports",
-      "SELECT id, symptoms, note FROM health_reports WHERE id > $1 ORDER BY id LIMIT $2"},
+      "SELECT id, symptoms, note, readings FROM health_reports WHERE id > $1 ORDER BY id "
+      "LIMIT $2"},
      {"reseal_update_health_reports",
-      "UPDATE health_reports SET symptoms = $2, note = $3 WHERE id = $1"},
-     2,
+      "UPDATE health_reports SET symptoms = $2, note = $3, readings = $4 WHERE id = $1"},
+     3,
      "health_reports"},
 };
+
+// Measured values from before migration 56 are in the four integer columns: they move into
+// `readings` (monitoring/reports.h: "temperature_tenths,spo2,breathing_rate,pulse"), as clear
+// text that the pass then seals in the same run.
+constexpr Sql kMoveReadings{
+    "reseal_move_readings",
+    "UPDATE health_reports SET readings = COALESCE(CAST(temperature_tenths AS TEXT), '') || ',' "
+    "|| COALESCE(CAST(spo2 AS TEXT), '') || ',' || COALESCE(CAST(breathing_rate AS TEXT), '') "
+    "|| ',' || COALESCE(CAST(pulse AS TEXT), ''), temperature_tenths = NULL, spo2 = NULL, "
+    "breathing_rate = NULL, pulse = NULL WHERE temperature_tenths IS NOT NULL OR spo2 IS NOT "
+    "NULL OR breathing_rate IS NOT NULL OR pulse IS NOT NULL"};
+
+// Chat followers are keyed by the platform and its user id (text), walked in that order: the
+// linked phone and the conversation's answers (chat/followers.h). An empty conversation ("{}")
+// is left clear.
+constexpr Sql kSelectFollowers{
+    "reseal_select_chat_followers",
+    "SELECT platform, user_id, phone, state_data FROM chat_followers "
+    "WHERE (platform, user_id) > ($1, $2) ORDER BY platform, user_id LIMIT $3"};
+constexpr Sql kUpdateFollower{
+    "reseal_update_chat_follower",
+    "UPDATE chat_followers SET phone = $3, state_data = $4 WHERE platform = $1 AND user_id = $2"};
 
 constexpr Sql kPassDone{"select_sealing_pass",
                         "SELECT value FROM settings WHERE name = 'sealing.pass'"};
@@ -128,8 +187,47 @@ constexpr Sql kSetKeyCheck{"set_data_key_check",
                            "ON CONFLICT (name) DO NOTHING"};
 // Bumped when the set of sealed columns grows, so a database sealed before runs the pass again.
 // 2: phones and ID numbers; 3: vaccination import rows, feedback senders' phones, roster names,
-// venue contact phones.
-constexpr std::string_view kPassVersion = "3";
+// venue contact phones; 4: measured values, chat followers' phones and conversations, merges'
+// change logs, free text (feedback, cases' and monitoring orders' notes, vaccine reactions).
+constexpr std::string_view kPassVersion = "4";
+
+// `stored` under the current key: sealed from clear, or opened and sealed again; unchanged
+// (false) when it is empty or under the current key already.
+Result<bool> reseal_value(const Keyring& ring, std::string& stored) {
+  if (stored.empty() || key_id_of(stored) == ring.sealing_key_id()) return false;
+  std::string clear = stored;
+  if (is_sealed(stored)) {
+    KB_ASSIGN(clear, ring.open(stored));
+  }
+  KB_ASSIGN(stored, ring.seal(clear));
+  return true;
+}
+
+// One batch of chat followers after (`*platform`, `*user_id`), which it moves on.
+Result<ResealCounts> reseal_followers(store::Connection& c, std::string* platform,
+                                      std::string* user_id, int64_t limit) {
+  auto ring = current();
+  KB_ASSIGN(store::Rows rows, c.query(kSelectFollowers, {std::string_view(*platform),
+                                                         std::string_view(*user_id), limit}));
+  ResealCounts counts;
+  for (const auto& r : rows) {
+    ++counts.rows;
+    *platform = r.str(0);
+    *user_id = r.str(1);
+    std::string phone = r.str(2), data = r.str(3);
+    KB_ASSIGN(bool phone_changed, reseal_value(*ring, phone));
+    bool data_changed = false;
+    if (data != "{}") {
+      KB_ASSIGN(data_changed, reseal_value(*ring, data));
+    }
+    if (!phone_changed && !data_changed) continue;
+    counts.sealed += phone_changed + data_changed;
+    Param stored_phone = r.is_null(2) ? Param{nullptr} : Param{std::string_view(phone)};
+    KB_TRY(c.exec(kUpdateFollower, {std::string_view(*platform), std::string_view(*user_id),
+                                    stored_phone, std::string_view(data)}));
+  }
+  return counts;
+}
 
 }  // namespace
 
@@ -204,6 +302,10 @@ Result<ResealCounts> reseal_batch(store::Connection& c, size_t table, int64_t af
 
 Result<ResealCounts> reseal_all(store::Database& db, int64_t batch) {
   ResealCounts total;
+  KB_TRY(db.writer().write_sync([](store::Connection& c) -> Status {
+    KB_TRY(c.exec(kMoveReadings));
+    return {};
+  }));
   for (size_t table = 0; table < table_count(); ++table) {
     int64_t last = 0;
     for (;;) {
@@ -215,6 +317,15 @@ Result<ResealCounts> reseal_all(store::Database& db, int64_t batch) {
       if (n.rows < batch) break;
     }
     spdlog::debug("sealing: {} checked", kTables[table].name);
+  }
+  std::string platform, user_id;
+  for (;;) {
+    KB_ASSIGN(ResealCounts n, db.writer().write_sync([&](store::Connection& c) {
+      return reseal_followers(c, &platform, &user_id, batch);
+    }));
+    total.rows += n.rows;
+    total.sealed += n.sealed;
+    if (n.rows < batch) break;
   }
   return total;
 }

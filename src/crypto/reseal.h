@@ -12,7 +12,11 @@
 // declarations.travel_provinces, travel_countries, symptoms, exposures; health_reports.symptoms,
 // note; venues.contact_phone; feedback_reports.sender_phone (sender_phone_index);
 // vaccination_import_rows.full_name, id_number, phone, street, reasons and original (the line of
-// the file). The pass fills a missing blind index too.
+// the file); health_reports.readings (the measured values, moved there from the integer columns
+// of rows from before); feedback_reports.text and feedback_events.note; cases.notes and
+// close_note; monitoring_orders.note and close_reason; vaccination_reactions.description;
+// chat_followers.phone and state_data; the sealed people details a merge logged in
+// identity_merge_changes. The pass fills a missing blind index too.
 #pragma once
 
 #include <cstdint>

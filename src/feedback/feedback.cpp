@@ -90,7 +90,7 @@ Result<Report> report_from_row(const store::Row& r) {
   p.id = r.i64(0);
   p.tracking_number = r.str(1);
   KB_ASSIGN(p.kind, parse_kind(r.str(2)));
-  p.text = r.str(3);
+  p.text = sealing::reveal(r.str(3));  // sealed at rest, like the sender's phone
   p.venue_id = r.opt_i64(4);
   p.venue_name = r.str(5);
   p.province_code = r.str(6);
@@ -120,7 +120,7 @@ Status load_events(store::Connection& c, Report& p) {
   KB_ASSIGN(auto rows, c.query(kSelectEvents, {p.id}));
   for (const auto& r : rows) {
     KB_ASSIGN(ReportStatus s, parse_status(r.str(1)));
-    p.events.push_back({r.i64(0), s, r.str(2), r.opt_i64(3)});
+    p.events.push_back({r.i64(0), s, sealing::reveal(r.str(2)), r.opt_i64(3)});
   }
   return {};
 }
@@ -207,12 +207,13 @@ Result<Report> store_report(store::Connection& c, const NewReport& r, const Area
   Param account_id = account ? Param{*account} : Param{nullptr};
   Param recorded_by = official ? Param{*official} : Param{nullptr};
   std::string number = tracking_number();
-  // The sender's phone is sealed at rest and found by its blind index (crypto/sealing.h).
+  // The text and the sender's phone are sealed at rest, the phone found by its blind index
+  // (crypto/sealing.h).
   KB_ASSIGN(auto row,
             c.query_one(kInsertReport,
-                        {std::string_view(number), kind_name(r.kind), std::string_view(r.text),
-                         venue, std::string_view(area.province), std::string_view(area.ward),
-                         channel, sealing::seal(phone), account_id, person, recorded_by, now,
+                        {std::string_view(number), kind_name(r.kind), sealing::seal(r.text), venue,
+                         std::string_view(area.province), std::string_view(area.ward), channel,
+                         sealing::seal(phone), account_id, person, recorded_by, now,
                          sealing::blind("phone", phone)}));
   if (!row) return internal("insert into feedback_reports returned no id");
   int64_t id = row->i64(0);
@@ -379,7 +380,8 @@ Result<Triaged> triage(store::Connection& c, const accounts::User& official, int
   if (to == p.status && note.empty())
     return invalid("note", "empty", "write a note, or move the report on");
   KB_TRY(c.exec(kSetStatus, {id, status_name(to), now}));
-  KB_ASSIGN(auto event, c.query_one(kInsertEvent, {id, now, status_name(to), note, official.id}));
+  KB_ASSIGN(auto event, c.query_one(kInsertEvent,
+                                    {id, now, status_name(to), sealing::seal(note), official.id}));
   if (!event) return internal("insert into feedback_events returned no id");
   KB_ASSIGN(p, load(c, id));
   KB_ASSIGN(int64_t person, tell_sender(c, p, event->i64(0), note, official.id, page_url, now));

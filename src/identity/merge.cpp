@@ -32,6 +32,7 @@ struct Column {
   Sql set;           // UPDATE … SET column = $2 WHERE id = $1
   Sql restore;       // … WHERE id = $1 AND column = $3 (the value the merge left)
   Sql restore_null;  // … WHERE id = $1 AND column IS NULL
+  Sql value_of;      // SELECT column … WHERE id = $1
 };
 
 #define KB_COLUMN(t, col, integer)                                                          \
@@ -41,9 +42,10 @@ struct Column {
         {"merge_set_" t "_" col, "UPDATE " t " SET " col " = $2 WHERE id = $1"},            \
         {"merge_restore_" t "_" col,                                                        \
          "UPDATE " t " SET " col " = $2 WHERE id = $1 AND " col " = $3"},                   \
+        {"merge_restore_null_" t "_" col,                                                   \
+         "UPDATE " t " SET " col " = $2 WHERE id = $1 AND " col " IS NULL"},                \
     {                                                                                       \
-      "merge_restore_null_" t "_" col,                                                      \
-          "UPDATE " t " SET " col " = $2 WHERE id = $1 AND " col " IS NULL"                 \
+      "merge_value_of_" t "_" col, "SELECT " col " FROM " t " WHERE id = $1"                \
     }                                                                                       \
   }
 
@@ -76,6 +78,12 @@ const Column kPeopleDetails[] = {
 };
 // A phone taken from the other record comes with its blind index (crypto/sealing.h).
 const Column kPeoplePhoneIndex = KB_COLUMN("people", "phone_index", false);
+// The details sealed at rest (crypto/sealing.h), in the change log too. A sealed value is
+// written anew (another nonce) when it is resealed under a new key or sealed from clear by the
+// sealing pass, so undoing compares them opened.
+bool sealed_detail(const Column& col) {
+  return &col == &kPeopleDetails[0] || &col == &kPeopleDetails[3] || &col == &kPeopleDetails[6];
+}
 
 // Visits live in day tables (checkin/visit_days.h): their statements name the day's table.
 constexpr Sql kVisitsOf{"merge_visits_of",
@@ -343,8 +351,7 @@ Status fill_details(ChangeLog& log, const people::Person& keep, const people::Pe
   for (size_t i = 0; i < std::size(kPeopleDetails); ++i) {
     bool address = i >= 4;
     if (address ? !take_address : (!keep_fields[i]->empty() || gone_fields[i]->empty())) continue;
-    // The name, phone and street are sealed at rest (crypto/sealing.h), in the change log too.
-    bool sealed = i == 0 || i == 3 || i == 6;
+    bool sealed = sealed_detail(kPeopleDetails[i]);
     auto stored = [sealed](const std::string& v) { return sealed ? sealing::seal(v) : v; };
     Value before = keep_fields[i]->empty() ? Value::null() : Value::of(stored(*keep_fields[i]));
     Value after = gone_fields[i]->empty() ? Value::null() : Value::of(stored(*gone_fields[i]));
@@ -488,9 +495,9 @@ const Column* column_named(std::string_view table, std::string_view column) {
     std::vector<const Column*> v;
     for (const Column& col : kMovedColumns) v.push_back(&col);
     for (const Column& col : kPeopleDetails) v.push_back(&col);
-    for (const Column* col :
-         {&kContactPerson, &kContactStatus, &kContactNotice, &kContactConverted, &kMessagePerson,
-          &kMessageKey, &kIdentifierPerson, &kQrRevoked, &kMergedInto, &kPairStatus, &kPairMerge}) {
+    for (const Column* col : {&kContactPerson, &kContactStatus, &kContactNotice, &kContactConverted,
+                              &kMessagePerson, &kMessageKey, &kIdentifierPerson, &kQrRevoked,
+                              &kMergedInto, &kPairStatus, &kPairMerge, &kPeoplePhoneIndex}) {
       v.push_back(col);
     }
     return v;
@@ -535,7 +542,12 @@ Result<Unmerged> unmerge(store::Connection& c, const accounts::User& official, i
       if (!col)
         return internal(
             fmt::format("a merge changed {}.{}, which unmerge does not know", table, column));
-      if (after.text) {
+      if (after.text && sealed_detail(*col)) {
+        KB_ASSIGN(auto now_stored, c.query_one(col->value_of, {row}));
+        if (now_stored && sealing::reveal(now_stored->str(0)) == sealing::reveal(*after.text)) {
+          KB_ASSIGN(changed, c.exec(col->set, {row, before.param(false)}));
+        }
+      } else if (after.text) {
         KB_ASSIGN(changed, c.exec(col->restore,
                                   {row, before.param(col->integer), after.param(col->integer)}));
       } else {

@@ -6,6 +6,7 @@
 
 #include "access/policy.h"
 #include "audit/audit_log.h"
+#include "crypto/sealing.h"
 #include "declarations/declaration.h"
 #include "health/health_status.h"
 #include "monitoring/texts.h"
@@ -134,11 +135,13 @@ Result<Order> read_order_row(const store::Row& r) {
   o.last_report_at = r.i64(18);
   o.last_report_red = r.i64(19) != 0;
   o.open_alerts = r.i64(20);
-  o.note = r.str(21);
+  // An order's note and why it closed are free text about the person, sealed at rest
+  // (crypto/sealing.h); an area order's are about an area and stay clear.
+  o.note = sealing::reveal(r.str(21));
   o.placed_by = r.i64(22);
   o.created_at = r.i64(23);
   o.closed_at = r.opt_i64(24);
-  o.close_reason = r.str(25);
+  o.close_reason = sealing::reveal(r.str(25));
   return o;
 }
 
@@ -299,7 +302,7 @@ Result<Order> insert_order(store::Connection& c, const Rules& rules,
            std::string_view(n.province_code), std::string_view(n.ward_code), place_name(p.place),
            std::string_view(p.facility_name), std::string_view(p.facility_address),
            int64_t{p.fully_vaccinated}, int64_t{reports_per_day(n.kind)}, n.from,
-           period.quarantine_until, period.ends_at, std::string_view(p.note), placed_by.id, now}));
+           period.quarantine_until, period.ends_at, sealing::seal(p.note), placed_by.id, now}));
   if (!row) return internal("insert into monitoring_orders returned no id");
   KB_ASSIGN(auto order, find_order(c, row->i64(0)));
   KB_TRY(tally(c, *order, 1));
@@ -311,7 +314,8 @@ Result<Order> insert_order(store::Connection& c, const Rules& rules,
 // Closes an open order (and counts it out, and returns the colour).
 Status close_order(store::Connection& c, const Order& o, OrderStatus status, int64_t by,
                    std::string_view reason, int64_t now) {
-  KB_ASSIGN(int64_t changed, c.exec(kCloseOrder, {o.id, status_name(status), now, by, reason}));
+  KB_ASSIGN(int64_t changed,
+            c.exec(kCloseOrder, {o.id, status_name(status), now, by, sealing::seal(reason)}));
   if (changed == 0)
     return Error{ErrorKind::kConflict, "order_closed", "this order is closed already", "id"};
   KB_TRY(tally(c, o, -1));

@@ -22,16 +22,18 @@ using store::Sql;
 
 constexpr int64_t kDay = 86400;
 
+// The measured values are sealed in `readings` (migration 56); the four integer columns hold
+// them only in rows from before, until the sealing pass moves them (crypto/reseal.h).
 #define KB_REPORT_COLUMNS                                                                       \
   "r.id, r.person_id, r.order_id, r.day, r.slot, r.measured_at, r.temperature_tenths, r.spo2, " \
-  "r.breathing_rate, r.pulse, r.symptoms, r.note, r.red_flags, r.reported_by, r.created_at"
+  "r.breathing_rate, r.pulse, r.symptoms, r.note, r.red_flags, r.reported_by, r.created_at, "   \
+  "r.readings"
 
 constexpr Sql kInsertReport{"insert_health_report",
                             "INSERT INTO health_reports(person_id, order_id, day, slot, "
-                            "measured_at, temperature_tenths, spo2, "
-                            "breathing_rate, pulse, symptoms, note, red_flags, reported_by, "
+                            "measured_at, readings, symptoms, note, red_flags, reported_by, "
                             "created_at) VALUES ($1, $2, $3, $4, $5, $6, "
-                            "$7, $8, $9, $10, $11, $12, $13, $14) RETURNING id"};
+                            "$7, $8, $9, $10, $11) RETURNING id"};
 constexpr Sql kSelectReport{"select_health_report",
                             "SELECT " KB_REPORT_COLUMNS " FROM health_reports r WHERE r.id = $1"};
 constexpr Sql kReportsSince{"select_health_reports_since",
@@ -74,7 +76,6 @@ std::vector<std::string> split(const std::string& text) {
   return out;
 }
 
-Param opt_int(const std::optional<int>& v) { return v ? Param{int64_t{*v}} : Param{nullptr}; }
 std::optional<int> opt_of(const store::Row& r, size_t i) {
   auto v = r.opt_i64(i);
   return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
@@ -88,10 +89,14 @@ Report report_from_row(const store::Row& r) {
   out.day = r.i64(3);
   out.slot = static_cast<int>(r.i64(4));
   out.measured_at = r.i64(5);
-  out.readings.temperature_tenths = opt_of(r, 6);
-  out.readings.spo2 = opt_of(r, 7);
-  out.readings.breathing_rate = opt_of(r, 8);
-  out.readings.pulse = opt_of(r, 9);
+  if (!r.is_null(15)) {
+    parse_readings(sealing::reveal(r.str(15)), out.readings);
+  } else {
+    out.readings.temperature_tenths = opt_of(r, 6);
+    out.readings.spo2 = opt_of(r, 7);
+    out.readings.breathing_rate = opt_of(r, 8);
+    out.readings.pulse = opt_of(r, 9);
+  }
   // Sealed at rest (crypto/sealing.h); clear in rows written before sealing.
   out.readings.symptoms = split(sealing::reveal(r.str(10)));
   out.note = sealing::reveal(r.str(11));
@@ -156,6 +161,30 @@ Result<RecordedReport> repeat_of(store::Connection& c, int64_t report_id) {
 
 }  // namespace
 
+std::string readings_text(const Readings& r) {
+  std::string out;
+  const std::optional<int>* values[] = {&r.temperature_tenths, &r.spo2, &r.breathing_rate,
+                                        &r.pulse};
+  for (size_t i = 0; i < std::size(values); ++i) {
+    if (i > 0) out += ',';
+    if (*values[i]) out += std::to_string(**values[i]);
+  }
+  return out;
+}
+
+void parse_readings(std::string_view text, Readings& out) {
+  std::optional<int>* values[] = {&out.temperature_tenths, &out.spo2, &out.breathing_rate,
+                                  &out.pulse};
+  for (auto* v : values) {
+    size_t end = std::min(text.find(','), text.size());
+    int n = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + end, n);
+    *v = end > 0 && ec == std::errc() && ptr == text.data() + end ? std::optional<int>(n)
+                                                                  : std::nullopt;
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+}
+
 Status check_report_time(int64_t measured_at, int64_t now) {
   if (measured_at > now + 300)
     return invalid("measured_at", "date_in_future", "a report cannot be from the future");
@@ -200,15 +229,14 @@ Result<RecordedReport> record_report(store::Connection& c, const Rules& rules,
   std::string flag_text = join(flags);
   std::string symptoms = sealing::seal(join(in.readings.symptoms));
   std::string note = sealing::seal(in.note);
+  std::string readings = sealing::seal(readings_text(in.readings));
   Param order_id = order ? Param{order->id} : Param{nullptr};
   KB_ASSIGN(auto row,
             c.query_one(kInsertReport,
                         {person->id, order_id, local_day(measured_at),
                          int64_t{slot_of(measured_at, per_day, rules)}, measured_at,
-                         opt_int(in.readings.temperature_tenths), opt_int(in.readings.spo2),
-                         opt_int(in.readings.breathing_rate), opt_int(in.readings.pulse),
-                         std::string_view(symptoms), std::string_view(note),
-                         std::string_view(flag_text), account.id, now}));
+                         std::string_view(readings), std::string_view(symptoms),
+                         std::string_view(note), std::string_view(flag_text), account.id, now}));
   if (!row) return internal("insert into health_reports returned no id");
   int64_t report_id = row->i64(0);
   if (!in.client_id.empty()) {

@@ -27,6 +27,13 @@
 
 namespace kb::monitoring {
 
+// The measured values as stored in health_reports.readings, sealed at rest (crypto/sealing.h):
+// "temperature_tenths,spo2,breathing_rate,pulse", an absent one empty ("371,96,,").
+std::string readings_text(const Readings& r);
+// The values of that text into `out` (symptoms untouched); a field that is not a number stays
+// absent.
+void parse_readings(std::string_view text, Readings& out);
+
 struct ReportInput {
   int64_t person_id = 0;
   Readings readings;

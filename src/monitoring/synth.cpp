@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "crypto/sealing.h"
+#include "monitoring/reports.h"
 #include "monitoring/rules.h"
 #include "store/writer.h"
 
@@ -190,9 +191,8 @@ Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& 
                 17);
     Bulk reports(db,
                  "INSERT INTO health_reports(person_id, order_id, day, slot, measured_at, "
-                 "temperature_tenths, "
-                 "spo2, breathing_rate, pulse, symptoms, note, red_flags, reported_by, created_at)",
-                 14);
+                 "readings, symptoms, note, red_flags, reported_by, created_at)",
+                 11);
     Bulk alerts(
         db,
         "INSERT INTO monitoring_alerts(order_id, person_id, report_id, province_code, ward_code, "
@@ -213,12 +213,14 @@ Result<SynthReport> synthesize(store::Database& db, const areas::AreaDirectory& 
               day_start(day) + (slot == 0 ? 8 : 15) * 3600 + static_cast<int64_t>(rng() % 3600);
           if (at < p.start || at > stop || !chance(0.9)) continue;
           bool red = chance(0.005);
-          int spo2 = red ? 93 : 96 + static_cast<int>(rng() % 4);
+          Readings measured;
+          measured.spo2 = red ? 93 : 96 + static_cast<int>(rng() % 4);
+          measured.temperature_tenths = 365 + static_cast<int>(rng() % 10);
+          measured.breathing_rate = 16 + static_cast<int>(rng() % 4);
+          measured.pulse = 70 + static_cast<int>(rng() % 30);
           KB_TRY(reports.add({person_id, order_id, day, int64_t{slot}, at,
-                              int64_t{365 + static_cast<int>(rng() % 10)}, int64_t{spo2},
-                              int64_t{16 + static_cast<int>(rng() % 4)},
-                              int64_t{70 + static_cast<int>(rng() % 30)}, std::string(),
-                              std::string(), std::string(red ? "spo2_low" : ""), placed_by, at}));
+                              sealing::seal(readings_text(measured)), std::string(), std::string(),
+                              std::string(red ? "spo2_low" : ""), placed_by, at}));
           if (red) {
             bool acked = chance(0.7);
             KB_TRY(

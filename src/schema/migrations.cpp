@@ -1203,6 +1203,13 @@ ALTER TABLE feedback_reports ADD COLUMN sender_phone_index TEXT;
 DROP INDEX feedback_by_phone;
 CREATE INDEX feedback_by_phone ON feedback_reports(sender_phone_index, created_at);
 )sql"},
+    {56, R"sql(
+-- Measured values of health reports sealed at rest (crypto/sealing.h): readings holds them as
+-- one sealed text (monitoring/reports.h); the integer columns stay for rows from before, which
+-- the sealing pass at start (crypto/reseal.h, pass 4) moves into readings and seals, with the
+-- free text, chat followers' phones and conversations and merges' change logs.
+ALTER TABLE health_reports ADD COLUMN readings TEXT;
+)sql"},
     {60, R"sql(
 -- Followers of the province's chat official account (chat/, Zalo OA first): the platform's user
 -- id, whether they still follow, the account they linked by a one-time code, when they agreed

@@ -841,7 +841,9 @@ Result<Reaction> record_reaction(store::Connection& c, const accounts::User& use
                    "severity is mild, moderate, severe or anaphylaxis");
   }
   if (description.empty()) return invalid("description", "missing_field", "describe the reaction");
-  KB_ASSIGN(auto id, c.query_one(kInsertReaction, {dose_id, severity, description, user.id, now}));
+  // What the person felt is sealed at rest (crypto/sealing.h).
+  KB_ASSIGN(auto id, c.query_one(kInsertReaction,
+                                 {dose_id, severity, sealing::seal(description), user.id, now}));
   KB_TRY(audit::record(c,
                        {now, user.id, "vaccination.reaction",
                         fmt::format("person:{}", dose.person_id), "", std::string(severity)},

@@ -1,7 +1,8 @@
 // Monitoring rules as values: periods per kind, impossible readings, red flags by age, the rules
-// file, Vietnam's days and report slots.
+// file, Vietnam's days and report slots, measured values as stored.
 #include <gtest/gtest.h>
 
+#include "monitoring/reports.h"
 #include "monitoring/rules.h"
 
 namespace kb::monitoring {
@@ -108,6 +109,27 @@ TEST(MonitoringRules, RulesFileKeepsDefaultsAndNamesBadFields) {
   auto unknown = parse_rules(R"({"f1_dayz": 10})");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().field, "f1_dayz");
+}
+
+TEST(MonitoringRules, ReadingsTextKeepsEachValueInItsPlace) {
+  Readings r{.temperature_tenths = 371, .spo2 = 96, .pulse = 88};
+  EXPECT_EQ(readings_text(r), "371,96,,88");
+  Readings back;
+  parse_readings(readings_text(r), back);
+  EXPECT_EQ(back.temperature_tenths, 371);
+  EXPECT_EQ(back.spo2, 96);
+  EXPECT_EQ(back.breathing_rate, std::nullopt);
+  EXPECT_EQ(back.pulse, 88);
+  EXPECT_EQ(readings_text(Readings{}), ",,,");
+  Readings none{.spo2 = 90};
+  parse_readings(",,,", none);
+  EXPECT_EQ(none.spo2, std::nullopt);
+  // Text that is not a number (a value that did not open reads as empty) is no reading.
+  Readings bad;
+  parse_readings("37x,,", bad);
+  EXPECT_EQ(bad.temperature_tenths, std::nullopt);
+  parse_readings("", bad);
+  EXPECT_EQ(bad.pulse, std::nullopt);
 }
 
 }  // namespace
