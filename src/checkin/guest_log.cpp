@@ -69,13 +69,16 @@ boost::asio::awaitable<Result<GuestLog>> read_guest_log(store::Database& db,
 
 std::string guest_log_csv(std::span<const GuestLogEntry> entries) {
   std::string out(csv::kBom);
-  out += "visit_id,date,time_in,time_out,assumed_out,full_name,phone,source,trust,trust_level\r\n";
+  out +=
+      "visit_id,date,time_in,time_out,assumed_out,full_name,phone,source,trust,trust_level,"
+      "offline_received_at\r\n";
   for (const auto& e : entries) {
     const Visit& v = e.visit;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{}\r\n", v.id, day_of(v.t_in),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\r\n", v.id, day_of(v.t_in),
                        format_rfc3339(v.t_in), v.t_out ? format_rfc3339(*v.t_out) : std::string(),
                        format_rfc3339(v.assumed_out), csv::cell(e.full_name), csv::cell(e.phone),
-                       source_name(v.source), trust_name(v.trust), trust_level(v.trust));
+                       source_name(v.source), trust_name(v.trust), trust_level(v.trust),
+                       e.received_at ? format_rfc3339(*e.received_at) : std::string());
   }
   return out;
 }

@@ -88,7 +88,8 @@ constexpr Sql kSelectOfPerson{
 constexpr Sql kSelectAtVenue{
     "select_visits_at_venue",
     "SELECT " KB_VISIT_COLUMNS
-    ", p.full_name, p.phone FROM visits v JOIN people p ON p.id = v.person_id "
+    ", p.full_name, p.phone, o.received_at FROM visits v JOIN people p ON p.id = v.person_id "
+    "LEFT JOIN offline_scans o ON o.visit_id = v.id "
     "WHERE v.venue_id = $1 AND v.t_in >= $2 AND v.t_in < $3 ORDER BY v.t_in, v.id"};
 constexpr Sql kSelectDayCounts{
     "select_visit_day_counts",
@@ -385,7 +386,8 @@ Result<std::vector<GuestLogEntry>> visits_at(store::Connection& c, int64_t venue
   for (const auto& r : rows) {
     KB_ASSIGN(Visit v, from_row(r));
     // Name and phone sealed at rest.
-    out.push_back({std::move(v), sealing::reveal(r.str(9)), sealing::reveal(r.str(10))});
+    out.push_back(
+        {std::move(v), sealing::reveal(r.str(9)), sealing::reveal(r.str(10)), r.opt_i64(11)});
   }
   return out;
 }

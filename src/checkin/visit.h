@@ -115,6 +115,9 @@ struct GuestLogEntry {
   Visit visit;
   std::string full_name;
   std::string phone;
+  // Set for a visit recorded from an offline scan (offline_scans): when the scan reached the
+  // server, hours after visit.t_in perhaps, so the venue sees why it appeared late.
+  std::optional<int64_t> received_at;
 };
 // Visits begun in [from, to), in order of arrival.
 Result<std::vector<GuestLogEntry>> visits_at(store::Connection& c, int64_t venue_id, int64_t from,

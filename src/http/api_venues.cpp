@@ -330,6 +330,7 @@ json::object guest_log_json(App& app, const checkin::GuestLog& log, const std::s
     json::object o = visit_json(e.visit);
     o["full_name"] = e.full_name;
     o["phone"] = json_text(e.phone);
+    o["offline_received_at"] = json_time(e.received_at);
     if (e.visit.t_out) ++out_count;
     visits.push_back(std::move(o));
   }

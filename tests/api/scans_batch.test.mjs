@@ -99,8 +99,26 @@ test('queued scans keep their own times, and a resent batch records nothing new'
   assert.equal(third.status, 200, third.text);
   assert.deepEqual([third.json.recorded, third.json.duplicate], [0, 2], third.text);
 
+  const sentAt = Date.now();
   const visits = await visitsAt(shop, [t1, t2]);
   assert.deepEqual(visits.map((v) => Date.parse(v.t_in)).sort(), [iso(t1), iso(t2)].map(Date.parse).sort());
+  // The guest log says these came from an offline scan, and when the scan arrived.
+  for (const v of visits) {
+    const received = Date.parse(v.offline_received_at);
+    assert.ok(received >= Date.parse(v.t_in) && received <= sentAt + 1000, JSON.stringify(v));
+  }
+  const live = await server.request('POST', '/api/v1/scans', { token: owner, body: { venue_id: shop.id, payload: cccdOf(people.binh) } });
+  assert.ok([200, 201].includes(live.status), live.text);
+  const today = await visitsAt(shop, [Date.now()]);
+  const liveVisit = today.find((v) => v.id === live.json.visit.id);
+  assert.equal(liveVisit?.offline_received_at, null, 'a scan made online carries no offline note');
+  const csv = await server.request('GET', `/api/v1/venues/${shop.id}/visits?date=${vnDate(t2)}&format=csv`, { token: owner });
+  assert.equal(csv.status, 200, csv.text);
+  const [header, ...rows] = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.ok(header.endsWith(',offline_received_at'), header);
+  const lastCell = new Map(rows.map((row) => [Number(row.split(',')[0]), row.slice(row.lastIndexOf(',') + 1)]));
+  for (const v of visits) assert.equal(Date.parse(lastCell.get(v.id)), Date.parse(v.offline_received_at), rows.join('\n'));
+  if (lastCell.has(live.json.visit.id)) assert.equal(lastCell.get(live.json.visit.id), '', rows.join('\n'));
 });
 
 test('each scan is answered on its own: refused ones say why, the others are recorded', async () => {

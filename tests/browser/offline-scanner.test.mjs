@@ -190,6 +190,23 @@ describe('the door scanner offline', () => {
     assert.equal(again.status, 200, again.text);
     assert.deepEqual([again.json.recorded, again.json.duplicate], [0, 2], again.text);
     assert.equal((await guestLog()).length, 2);
+
+    // The manager's guest log says both came from a scan made offline, and when it arrived.
+    const browser = await launchBrowser();
+    try {
+      const context = await phoneContext(browser);
+      await context.addInitScript((token) => localStorage.setItem('kb_token', token), owner);
+      const page = await newPage(context);
+      await page.goto(`${server.base}/venues/${venue.id}/log`);
+      await page.locator('[data-testid=log-table] tbody tr').first().waitFor();
+      const notes = await page.locator('[data-testid=offline-note]').allTextContents();
+      assert.equal(notes.length, 2, notes.join(' / '));
+      assert.ok(notes.every((n) => /quét khi mất mạng, nhận lúc \d\d:\d\d/.test(n)), notes.join(' / '));
+      assert.deepEqual(page.errors, []);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
   });
 
   it('keeps a declaration filled in without network and sends it when the network returns', async () => {

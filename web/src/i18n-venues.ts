@@ -81,6 +81,7 @@ export const venuesVi = {
   timeIn: 'Giờ vào',
   timeOut: 'Giờ ra',
   trustLabel: 'Hình thức',
+  offlineReceived: 'quét khi mất mạng, nhận lúc {time}',
 
   noVenues: 'Bạn chưa quản lý địa điểm nào.',
   registerVenue: 'Đăng ký địa điểm',
@@ -226,6 +227,7 @@ export const venuesEn: Record<keyof typeof venuesVi, string> = {
   timeIn: 'In',
   timeOut: 'Out',
   trustLabel: 'How',
+  offlineReceived: 'scanned offline, received {time}',
 
   noVenues: 'You do not manage any venue yet.',
   registerVenue: 'Register a venue',

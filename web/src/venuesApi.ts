@@ -91,6 +91,7 @@ export interface KioskCode {
 export interface GuestLogVisit extends Visit {
   full_name: string;
   phone: string | null;
+  offline_received_at: string | null; // recorded from an offline scan: when it reached the server
 }
 
 export interface GuestLog {

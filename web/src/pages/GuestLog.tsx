@@ -90,7 +90,14 @@ export function GuestLog({ venueId }: { venueId: string }) {
                 <tbody>
                   {log.visits.map((v) => (
                     <tr>
-                      <td class="nowrap" data-label={t('timeIn')}>{shortTime(v.t_in)}</td>
+                      <td class="nowrap" data-label={t('timeIn')}>
+                        {shortTime(v.t_in)}
+                        {v.offline_received_at && (
+                          <small class="muted offline-note" data-testid="offline-note">
+                            {' '}{t('offlineReceived', { time: shortTime(v.offline_received_at) })}
+                          </small>
+                        )}
+                      </td>
                       <td class="nowrap" data-label={t('timeOut')}>{v.t_out ? shortTime(v.t_out) : '—'}</td>
                       <td data-label={t('fullNameLabel')}>{v.full_name || '—'}</td>
                       <td class="nowrap" data-label={t('phoneLabel')}>{v.phone || '—'}</td>
