@@ -2,7 +2,6 @@
 // (preview, send, approve, recall, delivery figures) and messages to listed people. Who may
 // send, see, release or recall what is the notify domain's (notify/broadcasts.h).
 #include <algorithm>
-#include <array>
 #include <boost/json.hpp>
 #include <mutex>
 
@@ -336,10 +335,12 @@ awaitable<Result<Response>> mark_all_read(App& app, Request& req) {
 }
 
 // The live inbox: `message` events (id = the item's cursor, data = the item), `recall` events
-// (data {id}) and heartbeat comments. Resumes after a cursor; without one it starts with what
-// is published from now on. What the hub hands over as an event (a broadcast, a recall) is
-// sent as it is; anything else, and every heartbeat period, the stream reads its inbox.
-class InboxStream final : public StreamBody {
+// (data {id}) and heartbeat comments (the server's). Resumes after a cursor; without one it
+// starts with what is published from now on. Once open it reads the database only when the hub
+// says its inbox changed without telling how (a personal message, a filtered broadcast, a missed
+// notification); a broadcast or a recall the hub hands over is sent as it is. An idle stream
+// does nothing at all.
+class InboxStream final : public LiveBody {
  public:
   InboxStream(App& app, int64_t account_id, std::optional<notify::InboxCursor> after)
       : app_(app),
@@ -349,122 +350,104 @@ class InboxStream final : public StreamBody {
     if (after) remember(after->id);
   }
 
-  awaitable<void> run(EventSink& sink) override {
-    // Locals of this coroutine live in its frame for as long as the stream is open: keep few.
-    sink_ = &sink;
-    auto subscription = subscribe();
-    if (!subscription) co_return;
-    if (!co_await sink.write("retry: 3000\n: connected\n\n")) co_return;
-    const auto heartbeat = std::chrono::seconds(std::max(1, app_.config().sse_heartbeat_seconds));
-    auto last_write = std::chrono::steady_clock::now();
-    auto last_read = last_write - heartbeat;
-    bool more = false;
-    while (!sink.closing()) {
-      Received& got = take();
-      std::string out;
-      if (got.read || more || std::chrono::steady_clock::now() - last_read >= heartbeat) {
-        out = messages(more) + recalls();
-        last_read = std::chrono::steady_clock::now();
-      }
-      bool wrote = false;
-      if (!out.empty()) {
-        if (!co_await sink.write(out)) break;
-        wrote = true;
-      }
-      for (const auto& event : got.events) {
-        if (!event || !fresh(*event)) continue;
-        if (!co_await sink.write(event->text)) co_return;
-        wrote = true;
-      }
-      got = Received{};  // an idle stream keeps no event alive
-      if (!wrote && std::chrono::steady_clock::now() - last_write >= heartbeat) {
-        if (!co_await sink.write(": heartbeat\n\n")) break;
-        wrote = true;
-      }
-      if (wrote) last_write = std::chrono::steady_clock::now();
-      if (!more) co_await sink.wait(heartbeat);
-    }
-  }
-
- private:
-  // What the hub told the stream since it last looked: events to send as they are, and
-  // whether it must read its inbox (told of a change without an event, or more events came
-  // than it keeps).
-  struct Received {
-    std::array<notify::SharedEvent, 4> events;
-    bool read = false;
-  };
-
-  // Called by the hub on any thread (with the hub's lock held): queue, then wake the stream.
-  void receive(const notify::SharedEvent& event) {
-    {
-      std::lock_guard lock(mu_);
-      if (event && queued_ < received_.events.size()) {
-        received_.events[queued_++] = event;
-      } else {
-        received_.read = true;
-      }
-    }
-    sink_->wake();
-  }
-
-  // What was received since the last look, moved to taken_ (until the next look).
-  Received& take() {
-    std::lock_guard lock(mu_);
-    taken_ = std::move(received_);
-    received_ = Received{};
-    queued_ = 0;
-    return taken_;
-  }
-
-  // Registers with the hub under the account's people and the areas they live in.
-  std::unique_ptr<notify::InboxHub::Subscription> subscribe() {
+  void start(Outlet& out) override {
+    out_ = &out;
+    if (!out.send(std::string("retry: 3000\n: connected\n\n"))) return;
     auto keys =
         app_.db().read([&](store::Connection& c) { return notify::inbox_keys(c, account_id_); });
-    if (!keys.ok()) return nullptr;
-    return app_.inbox_hub().subscribe(keys->people, keys->areas,
-                                      [this](const notify::SharedEvent& e) { receive(e); });
+    if (!keys.ok()) return out.close();
+    subscription_ = app_.inbox_hub().subscribe(
+        keys->people, keys->areas, [this](const notify::SharedEvent& e) { receive(e); });
+    read_while_told();  // what came since the cursor, and anything told meanwhile
+  }
+
+  void stop() override { subscription_.reset(); }
+
+ private:
+  // Called by the hub on any thread, with the hub's lock held: never reads the database here.
+  void receive(const notify::SharedEvent& event) {
+    if (!event) return read_soon();
+    std::lock_guard lock(mu_);
+    if (!fresh(*event)) return;
+    // Everything before this event was told too: a later read need not look far back.
+    if (!reading_) caught_up(app_.now());
+    out_->send(Outlet::Text(event, &event->text));
+  }
+
+  // Reads the inbox on a server thread; a stream that is reading reads once more afterwards.
+  void read_soon() {
+    {
+      std::lock_guard lock(mu_);
+      if (reading_) {
+        read_again_ = true;
+        return;
+      }
+      reading_ = true;
+    }
+    out_->post([this] { read_while_told(); });
+  }
+
+  void read_while_told() {
+    for (;;) {
+      read_news();
+      std::lock_guard lock(mu_);
+      if (!read_again_) {
+        reading_ = false;
+        return;
+      }
+      read_again_ = false;
+    }
+  }
+
+  // Sends the messages published since `since_` and the recalls since `recalls_since_` that were
+  // not sent yet. One reader at a time (reading_): the reader alone moves the two marks meanwhile.
+  void read_news() {
+    int64_t now = app_.now();
+    auto recalled = app_.db().read(
+        [&](store::Connection& c) { return notify::recalled_since(c, recalls_since_); });
+    for (bool more = true; more;) {
+      auto fresh = app_.db().read([&](store::Connection& c) {
+        return notify::published_since(c, account_id_, since_, now, kStreamBatch);
+      });
+      std::string out;
+      std::lock_guard lock(mu_);
+      more = fresh.ok() && fresh->size() == static_cast<size_t>(kStreamBatch);
+      if (fresh.ok()) {
+        for (const auto& item : *fresh) {
+          if (seen(item.id)) continue;
+          remember(item.id);
+          out += message_event(item, app_.areas());
+        }
+      }
+      if (recalled.ok()) {
+        for (int64_t id : *recalled) {
+          if (note_recall(id)) out += recall_event(id);
+        }
+        recalled->clear();
+      }
+      if (more) {
+        since_ = fresh->back().published_at;
+      } else if (fresh.ok()) {
+        caught_up(now);
+      }
+      if (!out.empty() && !out_->send(std::move(out))) return;
+    }
+  }
+
+  // Everything published or recalled before `now` has been sent, but for writes that commit
+  // late (another process, group commit): the next read looks a few seconds back. mu_ held.
+  void caught_up(int64_t now) {
+    since_ = std::max(since_, now - kStreamOverlapSeconds);
+    recalls_since_ = std::max(recalls_since_, now - kStreamOverlapSeconds);
   }
 
   // Whether an event from the hub is news to this stream (each message and recall once, also
-  // when the database read found it first).
+  // when the database read found it first). mu_ held.
   bool fresh(const notify::StreamEvent& e) {
     if (e.kind == notify::StreamEvent::Kind::kRecall) return note_recall(e.message_id);
     if (seen(e.message_id)) return false;
     remember(e.message_id);
     return true;
-  }
-
-  // New messages as events; `more` when a full batch came and the rest follows at once.
-  std::string messages(bool& more) {
-    int64_t now = app_.now();
-    auto fresh = app_.db().read([&](store::Connection& c) {
-      return notify::published_since(c, account_id_, since_, now, kStreamBatch);
-    });
-    if (!fresh.ok()) return {};
-    std::string out;
-    for (const auto& item : *fresh) {
-      if (seen(item.id)) continue;
-      remember(item.id);
-      out += message_event(item, app_.areas());
-    }
-    more = fresh->size() == static_cast<size_t>(kStreamBatch);
-    since_ = more ? fresh->back().published_at : std::max(since_, now - kStreamOverlapSeconds);
-    return out;
-  }
-
-  // Messages recalled since the last look, for the page to drop.
-  std::string recalls() {
-    int64_t now = app_.now();
-    auto recalled = app_.db().read(
-        [&](store::Connection& c) { return notify::recalled_since(c, recalls_since_); });
-    if (!recalled.ok()) return {};
-    std::string out;
-    for (int64_t id : *recalled) {
-      if (note_recall(id)) out += recall_event(id);
-    }
-    recalls_since_ = std::max(recalls_since_, now - kStreamOverlapSeconds);
-    return out;
   }
 
   bool note_recall(int64_t id) {
@@ -481,15 +464,15 @@ class InboxStream final : public StreamBody {
 
   App& app_;
   int64_t account_id_;
-  int64_t since_;
-  int64_t recalls_since_;
-  std::vector<int64_t> sent_;
-  std::vector<int64_t> recalls_;
-  EventSink* sink_ = nullptr;
+  Outlet* out_ = nullptr;
+  std::unique_ptr<notify::InboxHub::Subscription> subscription_;
   std::mutex mu_;
-  Received received_;  // guarded by mu_
-  size_t queued_ = 0;  // guarded by mu_
-  Received taken_;     // the stream's own
+  int64_t since_;                 // guarded by mu_; the reader's alone while reading_
+  int64_t recalls_since_;         // guarded by mu_; the reader's alone while reading_
+  std::vector<int64_t> sent_;     // guarded by mu_
+  std::vector<int64_t> recalls_;  // guarded by mu_
+  bool reading_ = true;           // guarded by mu_: start() reads first
+  bool read_again_ = false;       // guarded by mu_
 };
 
 awaitable<Result<Response>> inbox_stream(App& app, Request& req) {
@@ -499,7 +482,7 @@ awaitable<Result<Response>> inbox_stream(App& app, Request& req) {
   res.content_type = "text/event-stream";
   res.headers.emplace_back("Cache-Control", "no-cache");
   res.headers.emplace_back("X-Accel-Buffering", "no");
-  res.stream = std::make_shared<InboxStream>(app, user.id, after);
+  res.live = std::make_shared<InboxStream>(app, user.id, after);
   co_return res;
 }
 

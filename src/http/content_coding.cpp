@@ -105,7 +105,8 @@ bool compressible(std::string_view content_type) {
 }
 
 void encode_for(Response& res, AcceptEncoding accepted) {
-  if (res.stream || res.body.size() < kMinGzipBytes || !compressible(res.content_type)) return;
+  if (res.stream || res.live || res.body.size() < kMinGzipBytes || !compressible(res.content_type))
+    return;
   for (const auto& [name, value] : res.headers) {
     if (iequals(name, "Content-Encoding")) return;  // the handler encoded it
   }

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -73,12 +74,43 @@ class StreamBody {
   virtual boost::asio::awaitable<void> run(EventSink& sink) = 0;
 };
 
+// The open end of a live stream that events drive (LiveBody): no coroutine, timer or strand of
+// its own. The server writes what is sent in order and sends the heartbeat comments itself, from
+// one timer wheel shared by every live stream. Thread-safe.
+class Outlet {
+ public:
+  using Text = std::shared_ptr<const std::string>;
+  virtual ~Outlet() = default;
+  // Queues `text` after what is queued already. False once the client is gone or the server is
+  // stopping. `text` is shared: an event written once goes to every stream as it is.
+  virtual bool send(Text text) = 0;
+  bool send(std::string text) { return send(std::make_shared<const std::string>(std::move(text))); }
+  // Runs `task` soon on a server thread, outside the caller's locks, unless the stream has ended
+  // by then (the task is then dropped unrun).
+  virtual void post(std::function<void()> task) = 0;
+  // Ends the stream: the connection closes.
+  virtual void close() = 0;
+};
+
+// A response body that, once its headers are sent, is driven by events (a hub, a posted task)
+// rather than by a coroutine: what a hundred thousand idle streams per node can afford.
+class LiveBody {
+ public:
+  virtual ~LiveBody() = default;
+  // Called once, on a server thread, after the headers are sent. `out` outlives the body.
+  virtual void start(Outlet& out) = 0;
+  // Called once when the connection ends, on a server thread that holds no lock: from its return
+  // on, nothing may call into the body any more (unsubscribe here, not in the destructor).
+  virtual void stop() = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::shared_ptr<StreamBody> stream;  // set: headers go first, then stream->run() writes the body
+  std::shared_ptr<LiveBody> live;      // set: headers go first, then events drive the body
 
   static Response json(int status, const boost::json::value& body);
   static Response error(const Error& error);

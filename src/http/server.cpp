@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "http/content_coding.h"
+#include "http/live_streams.h"
 #include "http/request_reader.h"
 #include "http/write_limits.h"
 
@@ -93,10 +94,15 @@ class ConnectionSet {
 };
 
 struct ServerState {
+  ServerState(App& app, asio::io_context& io)
+      : app(app),
+        security_headers(app.security_headers()),
+        live(io, std::chrono::seconds(std::max(1, app.config().sse_heartbeat_seconds))) {}
   App& app;
-  ConnectionSet connections;
+  ConnectionSet connections;  // sessions, and streams with a coroutine of their own
   std::atomic<bool> draining{false};
   Headers security_headers;  // on every response
+  LiveStreams live;          // streams that events drive, once their headers are sent
 };
 
 using ResponseMessage = bhttp::response<bhttp::string_body, Fields>;
@@ -278,6 +284,16 @@ awaitable<void> run_session(ServerState& state, tcp::socket socket) {
     } else {
       res = Response::error(read.error());
     }
+    if (res.live) {
+      // From here on the stream is a small object that events drive: this coroutine ends, and
+      // with it its frame, the request and the read buffer.
+      auto body = std::move(res.live);
+      if (!co_await write_stream_head(state, stream, std::move(res), version)) break;
+      stream.expires_never();
+      state.live.open(stream.release_socket(), std::move(body));
+      state.connections.remove(connection);
+      co_return;
+    }
     if (res.stream) {
       // The stream goes on in a coroutine of its own, which owns the connection from here on.
       auto body = std::move(res.stream);
@@ -332,8 +348,10 @@ awaitable<void> drain(ServerState& state, tcp::acceptor& acceptor, asio::io_cont
   acceptor.close(ignore);
   auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(config.shutdown_grace_seconds);
-  while (state.connections.size() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (state.connections.size() + state.live.size() > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
     state.connections.close_idle();
+    state.live.close_all();
     timer.expires_after(std::chrono::milliseconds(20));
     co_await timer.async_wait(use_awaitable);
   }
@@ -348,7 +366,7 @@ Status serve(App& app, const std::function<void(int)>& on_listening) {
                     ? config.threads
                     : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   asio::io_context io(threads);
-  ServerState state{app, {}, {}, app.security_headers()};
+  ServerState state(app, io);
 
   tcp::acceptor acceptor(io);
   beast::error_code ec;
@@ -373,7 +391,7 @@ Status serve(App& app, const std::function<void(int)>& on_listening) {
   signals.async_wait([&](const beast::error_code& sec, int signal) {
     if (sec) return;
     spdlog::info("signal {}: draining {} connections (health checks fail for {} s first)", signal,
-                 state.connections.size(), config.drain_seconds);
+                 state.connections.size() + state.live.size(), config.drain_seconds);
     state.app.start_draining();
     asio::co_spawn(io, drain(state, acceptor, io, config), asio::detached);
   });

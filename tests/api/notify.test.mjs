@@ -377,8 +377,11 @@ test('a broadcast reaches the covered streams from memory, as the inbox shows it
   const shown = (await server.request('GET', '/api/v1/me/inbox?limit=1', { token: a.token })).json.items[0];
   assert.deepEqual(got[0].json, shown, 'the event is the item the inbox shows');
   assert.equal(got[0].id, shown.cursor, 'and resumes where the inbox cursor would');
-  // Sent once per stream, even when the periodic read (every second here) finds it too.
-  await new Promise((res) => setTimeout(res, 1500));
+  // Sent once per stream, even when a later read of the inbox finds it too: a personal message
+  // makes a's streams read theirs.
+  const p = await server.request('POST', '/api/v1/messages', { token: hcm, body: { person_ids: [a.personId], title: 'Riêng', body: 'x' } });
+  await Promise.all(streams.slice(0, 2).map((s) => s.next((ev) => ev.json.id === p.json.messages[0].id, 3000)));
+  await new Promise((res) => setTimeout(res, 300));
   for (const s of streams) assert.equal(s.events.filter((ev) => ev.event === 'message' && ev.json.id === r.json.id).length, 1);
   assert.ok(!far.events.some((ev) => ev.json?.id === r.json.id), 'another ward saw nothing');
   // A recall is handed over the same way.
@@ -392,6 +395,30 @@ test('a broadcast reaches the covered streams from memory, as the inbox shows it
   assert.equal(await delivered(), before + 6);
   assert.ok(!streams[0].events.some((ev) => ev.json?.id === q.json.id), 'nobody here is in quarantine');
   for (const s of [...streams, far]) s.close();
+});
+
+const streamsOpen = async () => {
+  const r = await server.request('GET', '/metrics');
+  return Number(/^khaibao_inbox_streams_open (\d+)/m.exec(r.text)[1]);
+};
+
+test('an idle stream keeps getting heartbeats; a client that leaves is let go at once', async () => {
+  const c = await citizenAt(server, '0912100014', '79', wards79[9]);
+  const before = await streamsOpen();
+  const stream = await openStream(server, c.token);
+  await new Promise((res) => setTimeout(res, 200));
+  assert.equal(await streamsOpen(), before + 1);
+  // Nothing happens on it: heartbeats still come, one a second here (--sse-heartbeat 1).
+  await new Promise((res) => setTimeout(res, 2600));
+  assert.ok(stream.comments.filter((x) => x === 'heartbeat').length >= 2, JSON.stringify(stream.comments));
+  assert.ok(!stream.events.some((ev) => ev.event === 'message'), 'nothing was sent to it');
+  // And a message still arrives on it after the silence.
+  const p = await server.request('POST', '/api/v1/messages', { token: hcm, body: { person_ids: [c.personId], title: 'Sau im lặng', body: 'x' } });
+  await stream.next((ev) => ev.json.id === p.json.messages[0].id, 3000);
+  stream.close();
+  const deadline = Date.now() + 3000;
+  while (await streamsOpen() > before && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+  assert.equal(await streamsOpen(), before, 'the stream left the hub when its client left');
 });
 
 test('PostgreSQL: a stream on one server process gets what another process stored (LISTEN/NOTIFY)', { skip: dbKind() !== 'postgres' }, async () => {
