@@ -74,8 +74,21 @@ TEST(GuestLogCsv, NeutralisesFormulasAndQuotes) {
   std::string csv = checkin::guest_log_csv(entries);
   ASSERT_TRUE(csv.starts_with("\xEF\xBB\xBFvisit_id,"));
   EXPECT_NE(csv.find("\r\n7,"), std::string::npos);
-  EXPECT_NE(csv.find(",'=cmd|' /C calc'!A0,'+84912345678,staff_scan,cccd,4\r\n"), std::string::npos)
+  EXPECT_NE(csv.find(",'=cmd|' /C calc'!A0,'+84912345678,staff_scan,cccd,4,\r\n"),
+            std::string::npos)
       << csv;
+}
+
+TEST(GuestLogCsv, AnOfflineScanSaysWhenItArrived) {
+  checkin::GuestLogEntry e;
+  e.visit.id = 8;
+  e.visit.t_in = 1'800'000'000;
+  e.visit.assumed_out = e.visit.t_in + 3600;
+  e.received_at = e.visit.t_in + 4 * 3600;
+  std::vector<checkin::GuestLogEntry> entries{e};
+  std::string csv = checkin::guest_log_csv(entries);
+  EXPECT_NE(csv.find(",offline_received_at\r\n"), std::string::npos) << csv;
+  EXPECT_TRUE(csv.ends_with(",2027-01-15T19:00:00+07:00\r\n")) << csv;
 }
 
 TEST(VietnamDays, StartAndName) {
