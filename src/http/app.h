@@ -23,6 +23,7 @@
 #include "chat/conversation.h"
 #include "chat/zalo_oa.h"
 #include "checkin/door.h"
+#include "checkin/recent_visits.h"
 #include "core/clock.h"
 #include "core/offload.h"
 #include "dashboard/figures.h"
@@ -63,6 +64,9 @@ struct ServerConfig {
   // (checkin/recent_visits.h). Longer: fewer, larger sorted moves (more check-ins a second);
   // shorter: shorter stalls of the writer while a move commits (a lower p99).
   int recent_move_ms = 1000;
+  // SQLite: the most check-ins one move takes (checkin::kRecentRowsPerMove). The writer runs
+  // the check-ins that arrive meanwhile between two moves, so none waits behind more than one.
+  int64_t recent_move_rows = checkin::kRecentRowsPerMove;
   int threads = 0;  // 0: twice the cores, at least 4 (handlers do blocking reads)
   accounts::AuthConfig auth;
   notify::BroadcastPolicy broadcasts;  // the mass-alert approval threshold (notify/)
