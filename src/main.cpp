@@ -740,9 +740,9 @@ int main(int argc, char** argv) {
       "PEM bundle of foreign EU DCC document-signer certificates that verify health certificates");
   serve
       ->add_option("--recent-move-ms", config.recent_move_ms,
-                   "SQLite: milliseconds between moves of new check-ins into their day's indexed "
-                   "table; longer moves more at once (a higher rate), shorter stalls less (a "
-                   "lower p99): bench/RESULTS.md")
+                   "SQLite: milliseconds between the mover's turns, each moving the new "
+                   "check-ins into their day's indexed table --recent-move-rows at a time: "
+                   "bench/RESULTS.md")
       ->capture_default_str()
       ->check(CLI::Range(5, 60000));
   serve
