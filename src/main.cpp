@@ -322,8 +322,9 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   // --recent-move-ms (checkin/recent_visits.h).
   PeriodicTask recent_mover;
   if (db.dialect() == store::Dialect::kSqlite) {
-    recent_mover.start(std::chrono::milliseconds(config.recent_move_ms),
-                       [&db] { checkin::move_recent_visits_now(db); });
+    recent_mover.start(std::chrono::milliseconds(config.recent_move_ms), [&db, &config] {
+      checkin::move_recent_visits_now(db, config.recent_move_rows);
+    });
   }
   scheduler.start();
   auto served = http::serve(app);
@@ -739,11 +740,18 @@ int main(int argc, char** argv) {
       "PEM bundle of foreign EU DCC document-signer certificates that verify health certificates");
   serve
       ->add_option("--recent-move-ms", config.recent_move_ms,
-                   "SQLite: milliseconds between moves of new check-ins into their day's indexed "
-                   "table; longer moves more at once (a higher rate), shorter stalls less (a "
-                   "lower p99): bench/RESULTS.md")
+                   "SQLite: milliseconds between the mover's turns, each moving the new "
+                   "check-ins into their day's indexed table --recent-move-rows at a time: "
+                   "bench/RESULTS.md")
       ->capture_default_str()
       ->check(CLI::Range(5, 60000));
+  serve
+      ->add_option("--recent-move-rows", config.recent_move_rows,
+                   "SQLite: the most check-ins one move takes into the day tables; the writer "
+                   "runs the check-ins that arrive meanwhile between two moves, so none waits "
+                   "behind more than one: bench/RESULTS.md")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000'000));
   serve
       ->add_option("--drain-seconds", config.drain_seconds,
                    "on SIGTERM, seconds of failing /healthz while still serving, so a load "

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <unordered_map>
 #include <vector>
 
@@ -54,6 +55,10 @@ constexpr Sql kCheckOut{"recent_check_out",
                         "trust, recorded_by"};
 constexpr Sql kFirstFrom{"recent_first_from",
                          "SELECT id FROM visits_recent WHERE id >= $1 ORDER BY id LIMIT 1"};
+// The first id of a day ($1, $2) past a chunk of $3 rows: a walk along the rowid.
+constexpr Sql kChunkEnd{"recent_chunk_end",
+                        "SELECT id FROM visits_recent WHERE id >= $1 AND id < $2 ORDER BY id "
+                        "LIMIT 1 OFFSET $3"};
 // Sorted by the venue index's key, so its pages fill in order; the person index gets a batch's
 // entries together instead of one page write per commit.
 constexpr Sql kMoveDay{"recent_move_day",
@@ -165,7 +170,7 @@ Result<int64_t> append_recent(store::Connection& c, const RecentRow& n) {
     memo.open[{n.person_id, n.venue_id}].push_back({n.t_in, id});
     // The check-in is recorded either way: a failed move is undone and tried again later.
     if (++memo.waiting >= kRecentRowsBeforeMove) {
-      if (auto moved = move_recent_visits(c); !moved.ok()) {
+      if (auto moved = move_recent_visits(c, kRecentRowsPerMove); !moved.ok()) {
         spdlog::warn("moving recent visits: {}", moved.error().message);
         memo.waiting = 0;  // the mover's next turn tries again
       }
@@ -182,33 +187,79 @@ Result<std::optional<store::Row>> check_out_recent(store::Connection& c, int64_t
 
 namespace {
 
-// Moves every day's rows; the new count of moves.
-Result<int64_t> move_days(store::Connection& c, int64_t& moved) {
+// Ids [from, to) of one day that a move took.
+struct IdRange {
+  int64_t from;
+  int64_t to;
+};
+
+struct Moved {
+  int64_t rows = 0;
+  bool all = false;  // nothing is left in the recent table
+  std::vector<IdRange> ranges;
+};
+
+// Moves the oldest rows, day by day, until `max_rows` moved or none are left.
+Status move_oldest(store::Connection& c, int64_t max_rows, Moved& moved) {
   for (int64_t from = INT64_MIN;;) {
     KB_ASSIGN(auto first, c.query_one(kFirstFrom, {from}));
-    if (!first) break;
+    if (!first) {
+      moved.all = true;
+      return {};
+    }
+    if (moved.rows >= max_rows) return {};
     const int64_t day = first->i64(0) >> 32;
+    int64_t to = (day + 1) << 32;
+    if (max_rows != kEveryRecentRow) {
+      KB_ASSIGN(auto end, c.query_one(kChunkEnd, {first->i64(0), to, max_rows - moved.rows}));
+      if (end) to = end->i64(0);
+    }
     KB_TRY(ensure_visit_day(c, day));
-    KB_ASSIGN(int64_t n, c.exec(for_day(c, kMoveDay, day), {day << 32, (day + 1) << 32}));
-    KB_TRY(c.exec(kDeleteDay, {day << 32, (day + 1) << 32}));
-    moved += n;
-    from = (day + 1) << 32;
+    KB_ASSIGN(int64_t n, c.exec(for_day(c, kMoveDay, day), {first->i64(0), to}));
+    KB_TRY(c.exec(kDeleteDay, {first->i64(0), to}));
+    moved.rows += n;
+    moved.ranges.push_back({first->i64(0), to});
+    from = to;
   }
+}
+
+// move_oldest, counted in visits_recent_moves (a rollback of the move is seen by the count
+// going back); the new count.
+Result<int64_t> move_days(store::Connection& c, int64_t max_rows, Moved& moved) {
+  KB_TRY(move_oldest(c, max_rows, moved));
   KB_ASSIGN(auto count, c.query_one(kCountMove));
   return count ? count->i64(0) : 0;
 }
 
+// The day tables answer for the moved rows now: the memory forgets them.
+void forget_moved(RecentMemo& memo, const Moved& moved) {
+  if (moved.all) {
+    memo.open.clear();
+    memo.waiting = 0;
+    return;
+  }
+  auto was_moved = [&](const OpenVisit& v) {
+    return std::any_of(moved.ranges.begin(), moved.ranges.end(),
+                       [&](const IdRange& r) { return v.id >= r.from && v.id < r.to; });
+  };
+  for (auto it = memo.open.begin(); it != memo.open.end();) {
+    std::erase_if(it->second, was_moved);
+    it = it->second.empty() ? memo.open.erase(it) : std::next(it);
+  }
+  memo.waiting = std::max<int64_t>(0, memo.waiting - moved.rows);
+}
+
 }  // namespace
 
-Result<int64_t> move_recent_visits(store::Connection& c) {
+Result<int64_t> move_recent_visits(store::Connection& c, int64_t max_rows) {
   if (!keeps_recent(c)) return 0;
   // Nothing waiting: no write at all, so an idle server's mover never makes another process's
   // transaction (an `admin` command) start over.
   KB_ASSIGN(auto any, c.query_one(kFirstFrom, {INT64_MIN}));
   if (!any) return 0;
   KB_TRY(c.control("SAVEPOINT kb_recent_move"));
-  int64_t moved = 0;
-  auto count = move_days(c, moved);
+  Moved moved;
+  auto count = move_days(c, std::max<int64_t>(1, max_rows), moved);
   if (!count.ok()) {
     (void)c.control("ROLLBACK TO SAVEPOINT kb_recent_move");
     (void)c.control("RELEASE SAVEPOINT kb_recent_move");
@@ -216,14 +267,14 @@ Result<int64_t> move_recent_visits(store::Connection& c) {
     return count.error();
   }
   KB_TRY(c.control("RELEASE SAVEPOINT kb_recent_move"));
-  // Every recent row moved: the day tables answer for them now, whatever the memory held.
   auto& memo = c.memo<RecentMemo>();
-  memo.open.clear();
-  memo.waiting = 0;
-  memo.moves = *count;
-  memo.loaded = true;
-  memo.rolled_back_since = false;
-  return moved;
+  if (memo.loaded || moved.all) {
+    forget_moved(memo, moved);
+    memo.moves = *count;
+    memo.loaded = true;
+    memo.rolled_back_since = false;
+  }
+  return moved.rows;
 }
 
 Result<int64_t> count_recent_visits(store::Connection& c) {
@@ -232,9 +283,16 @@ Result<int64_t> count_recent_visits(store::Connection& c) {
   return rows.empty() ? 0 : rows[0].i64(0);
 }
 
-void move_recent_visits_now(store::Database& db) {
-  auto moved = db.writer().write_sync([](store::Connection& c) { return move_recent_visits(c); });
-  if (!moved.ok()) spdlog::warn("moving recent visits: {}", moved.error().message);
+void move_recent_visits_now(store::Database& db, int64_t rows_per_move) {
+  for (;;) {
+    auto moved = db.writer().write_sync(
+        [rows_per_move](store::Connection& c) { return move_recent_visits(c, rows_per_move); });
+    if (!moved.ok()) {
+      spdlog::warn("moving recent visits: {}", moved.error().message);
+      return;
+    }
+    if (*moved < rows_per_move) return;
+  }
 }
 
 }  // namespace kb::checkin

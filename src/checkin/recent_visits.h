@@ -10,6 +10,9 @@
 //   scan of it that each read adds is cheap.
 // - A move is one INSERT … SELECT and one DELETE per day inside one savepoint of a write
 //   transaction: a crash at any point leaves each visit in exactly one of the tables.
+// - The mover moves a bounded chunk of the oldest rows per transaction of the writer, each in
+//   its own turn between groups of check-ins, so a check-in waits behind at most one chunk
+//   instead of a whole second's rows (bench/RESULTS.md, "Moves in chunks").
 // - The duplicate check of a check-in (checkin/visit.h) finds the person's open visit among
 //   the recent rows from memory kept on the writer's connection, then in the day table.
 //
@@ -25,6 +28,11 @@ namespace kb::checkin {
 
 // The recent rows are moved when this many are waiting, even before the mover's next turn.
 inline constexpr int64_t kRecentRowsBeforeMove = 100'000;
+// The most rows one move of the mover takes (serve --recent-move-rows): about 10 ms of the
+// writer's time at 5 µs a row (bench/RESULTS.md, "Moves in chunks").
+inline constexpr int64_t kRecentRowsPerMove = 2'000;
+// Every waiting row in one move.
+inline constexpr int64_t kEveryRecentRow = INT64_MAX;
 
 // Migration 70: the recent table (SQLite; nothing on PostgreSQL).
 Status create_recent_visits(store::Connection& c);
@@ -57,17 +65,20 @@ Result<int64_t> append_recent(store::Connection& c, const RecentRow& row);
 Result<std::optional<store::Row>> check_out_recent(store::Connection& c, int64_t visit_id,
                                                    int64_t now);
 
-// Moves every recent row into its day's table, sorted by the venue index's key; returns how
-// many moved. Idempotent, all or nothing. Call inside a write transaction (on PostgreSQL it
-// does nothing). Writes that change visits by id in their day table (identity merges) call it
-// first.
-Result<int64_t> move_recent_visits(store::Connection& c);
+// Moves the oldest recent rows, at most `max_rows` of them (by id, so oldest day first), into
+// their day's table, sorted by the venue index's key; returns how many moved (fewer than
+// `max_rows`: none are left). Idempotent, all or nothing. Call inside a write transaction (on
+// PostgreSQL it does nothing). Writes that change visits by id in their day table (identity
+// merges) move every row first.
+Result<int64_t> move_recent_visits(store::Connection& c, int64_t max_rows = kEveryRecentRow);
 
 // Rows waiting in the recent table.
 Result<int64_t> count_recent_visits(store::Connection& c);
 
-// move_recent_visits on the database's writer, waiting for its commit; logs a failure. For a
-// PeriodicTask (core/periodic_task.h), every second or so.
-void move_recent_visits_now(store::Database& db);
+// Moves every waiting row on the database's writer, `rows_per_move` at a time, each move a
+// write of its own waited for until it commits (the writer runs the check-ins queued meanwhile
+// in between); stops at the first move of fewer rows, logs a failure. For a PeriodicTask
+// (core/periodic_task.h), every second or so.
+void move_recent_visits_now(store::Database& db, int64_t rows_per_move = kRecentRowsPerMove);
 
 }  // namespace kb::checkin

@@ -23,6 +23,7 @@
 #include "chat/conversation.h"
 #include "chat/zalo_oa.h"
 #include "checkin/door.h"
+#include "checkin/recent_visits.h"
 #include "core/clock.h"
 #include "core/offload.h"
 #include "dashboard/figures.h"
@@ -60,9 +61,12 @@ struct ServerConfig {
   // accepting: a load balancer takes the node out first, so no new request meets a closed port.
   int drain_seconds = 0;
   // SQLite: how often check-ins move from the recent table to their day's indexed table
-  // (checkin/recent_visits.h). Longer: fewer, larger sorted moves (more check-ins a second);
-  // shorter: shorter stalls of the writer while a move commits (a lower p99).
+  // (checkin/recent_visits.h), in chunks of recent_move_rows: a check-in waits behind one chunk
+  // at most, however long the pace; a pace shorter than a chunk's worth makes smaller moves.
   int recent_move_ms = 1000;
+  // SQLite: the most check-ins one move takes (checkin::kRecentRowsPerMove). The writer runs
+  // the check-ins that arrive meanwhile between two moves, so none waits behind more than one.
+  int64_t recent_move_rows = checkin::kRecentRowsPerMove;
   int threads = 0;  // 0: twice the cores, at least 4 (handlers do blocking reads)
   accounts::AuthConfig auth;
   notify::BroadcastPolicy broadcasts;  // the mass-alert approval threshold (notify/)

@@ -62,11 +62,13 @@ test('every acknowledged check-in survives kill -9', async () => {
   }
 });
 
-// The server moves its recent visits every 5 ms (--recent-move-ms), so with check-ins flowing a
-// move is under way much of the time; it is killed four times at random moments, restarted on
-// the same database each time, and every acknowledged check-in must then be listed once.
+// The server moves its recent visits every 5 ms (--recent-move-ms) in chunks of 4 rows
+// (--recent-move-rows), so with check-ins flowing a move is under way much of the time, often
+// with a backlog split over several commits; it is killed four times at random moments,
+// restarted on the same database each time, and every acknowledged check-in must then be listed
+// once.
 test('every acknowledged check-in is stored exactly once after kills during moves', async () => {
-  const args = ['--recent-move-ms', '5'];
+  const args = ['--recent-move-ms', '5', '--recent-move-rows', '4'];
   const first = await startServer({ keepDataDir: true, args: [...args, '--otp-ip-limit', '1000'] });
   let server = first;
   try {

@@ -63,8 +63,8 @@ class RecentVisits : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.error().message;
     return r.ok() ? *r : checkin::Recorded{};
   }
-  int64_t move() {
-    auto moved = write([](Connection& c) { return checkin::move_recent_visits(c); });
+  int64_t move(int64_t max_rows = checkin::kEveryRecentRow) {
+    auto moved = write([=](Connection& c) { return checkin::move_recent_visits(c, max_rows); });
     EXPECT_TRUE(moved.ok()) << moved.error().message;
     return moved.ok() ? *moved : -1;
   }
@@ -249,6 +249,96 @@ TEST_F(RecentVisits, ReadersSeeRowsNotYetMoved) {
   std::set<int64_t> found;
   for (const auto& ct : *contacts) found.insert(ct.person_id);
   EXPECT_EQ(found, (std::set<int64_t>{1, 2}));
+}
+
+TEST_F(RecentVisits, ABacklogLargerThanAChunkMovesOldestFirstOverSeveralMoves) {
+  std::vector<int64_t> ids;
+  for (int64_t p = 1; p <= 5; ++p) ids.push_back(check_in(p, 10, kT + p).visit.id);
+  for (int64_t p = 1; p <= 8; ++p) ids.push_back(check_in(p, 10, kT + 86400 + p).visit.id);
+  EXPECT_EQ(move(7), 7);  // the first day's 5, then 2 of the next day's
+  EXPECT_EQ(recent_rows(), 6);
+  auto day_ids = db_->read([](Connection& c) {
+    static constexpr Sql kMoved{"test_recent_moved_ids",
+                                "SELECT id FROM visits WHERE id NOT IN (SELECT id FROM "
+                                "visits_recent) ORDER BY id"};
+    return c.query(kMoved);
+  });
+  ASSERT_TRUE(day_ids.ok());
+  ASSERT_EQ(day_ids->size(), 7u);
+  for (size_t i = 0; i < 7; ++i) EXPECT_EQ((*day_ids)[i].i64(0), ids[i]);
+  EXPECT_EQ(move(7), 6);  // fewer than a chunk: none left
+  EXPECT_EQ(move(7), 0);
+  EXPECT_EQ(recent_rows(), 0);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(all_ids(), ids);
+
+  // The mover moves a backlog chunk after chunk, each a commit of its own.
+  for (int64_t p = 1; p <= 25; ++p) check_in(100 + p, 11, kT + 100 + p);
+  const uint64_t commits = db_->writer().commits();
+  checkin::move_recent_visits_now(*db_, 10);
+  EXPECT_EQ(recent_rows(), 0);
+  EXPECT_EQ(day_rows(), 13 + 25);
+  EXPECT_EQ(db_->writer().commits() - commits, 3u);  // 10, 10, then 5
+}
+
+TEST_F(RecentVisits, DuplicateCheckRightAfterAPartialMove) {
+  std::vector<int64_t> ids;
+  for (int64_t p = 1; p <= 10; ++p) ids.push_back(check_in(p, 10, kT + p).visit.id);
+  EXPECT_EQ(move(4), 4);
+  // People 1–4 are in the day table now, 5–10 still recent: each tap again finds its visit.
+  for (int64_t p = 1; p <= 10; ++p) {
+    auto tap = check_in(p, 10, kT + 30);
+    EXPECT_TRUE(tap.duplicate) << "person " << p;
+    EXPECT_EQ(tap.visit.id, ids[p - 1]);
+  }
+  EXPECT_FALSE(check_in(2, 11, kT + 30).duplicate);  // another venue
+  // A partial move undone by a rollback: the memory still answers for the rows it brought back.
+  auto undone = write([](Connection& c) -> Result<int64_t> {
+    KB_ASSIGN(int64_t moved, checkin::move_recent_visits(c, 3));
+    EXPECT_EQ(moved, 3);
+    return internal("the write fails after the move");
+  });
+  ASSERT_FALSE(undone.ok());
+  for (int64_t p = 5; p <= 8; ++p) {
+    auto tap = check_in(p, 10, kT + 40);
+    EXPECT_TRUE(tap.duplicate) << "person " << p;
+    EXPECT_EQ(tap.visit.id, ids[p - 1]);
+  }
+  EXPECT_EQ(move(3), 3);
+  auto closed = write([&](Connection& c) { return checkin::check_out(c, ids[8], kT + 50); });
+  ASSERT_TRUE(closed.ok()) << closed.error().message;
+  EXPECT_FALSE(check_in(9, 10, kT + 55).duplicate);  // closed: a new stay
+  EXPECT_TRUE(check_in(10, 10, kT + 55).duplicate);
+  EXPECT_EQ(all_ids().size(), 12u);
+}
+
+TEST_F(RecentVisits, ReadersSeeEveryRowOnceDuringAPartialMove) {
+  std::vector<int64_t> ids;
+  for (int64_t p = 1; p <= 20; ++p) ids.push_back(check_in(p, 10 + p % 2, kT + p).visit.id);
+  std::sort(ids.begin(), ids.end());
+  // Inside the move's transaction, between its chunks…
+  auto inside = write([&](Connection& c) -> Result<std::vector<int64_t>> {
+    KB_ASSIGN(int64_t moved, checkin::move_recent_visits(c, 6));
+    EXPECT_EQ(moved, 6);
+    KB_ASSIGN(auto rows, c.query(kAllIds));
+    std::vector<int64_t> seen;
+    for (const auto& r : rows) seen.push_back(r.i64(0));
+    return seen;
+  });
+  ASSERT_TRUE(inside.ok()) << inside.error().message;
+  EXPECT_EQ(*inside, ids);
+  // …and from a reader after each committed chunk.
+  for (int64_t left : {14, 8, 2, 0}) {
+    EXPECT_EQ(recent_rows(), left);
+    EXPECT_EQ(day_rows(), 20 - left);
+    EXPECT_EQ(all_ids(), ids);
+    auto counts =
+        db_->read([](Connection& c) { return checkin::day_counts(c, 10, kT - 3600, kT + 3600); });
+    ASSERT_TRUE(counts.ok()) << counts.error().message;
+    ASSERT_EQ(counts->size(), 1u);
+    EXPECT_EQ((*counts)[0].in, 10);
+    move(6);
+  }
 }
 
 TEST_F(RecentVisits, RetentionPurgesRecentRowsWithTheirDay) {
