@@ -8,11 +8,12 @@
 # (a before/after comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 kind=${1:-sqlite}
 runs=${KB_BENCH_RUNS:-3}
 duration=${KB_BENCH_DURATION:-15s}
 work=$(mktemp -d /tmp/kb-bench.XXXXXX)
-port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+port=$(free_port)
 citizens=${KB_BENCH_CITIZENS:-2000}
 venues=${KB_BENCH_VENUES:-400}
 case $kind in
@@ -25,14 +26,12 @@ if [ "$kind" = peer ]; then
   # The peer has no sign-in API: its citizens and venues are written before it starts.
   node bench/peer/prepare.mjs "$db" "$citizens" "$venues" "$work/pairs.txt" >&2
   node bench/peer/server.mjs "$db" "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+  pid=$!
 else
-  "${KB_BIN:-./build/khaibao}" serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
-    --otp-resend-after 0 --write-limit-caller 0 --write-limit-address 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
+  start_khaibao "$db" "$work" "$port"
 fi
-pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+wait_healthy "$port" || { cat "$work/server.log" >&2; exit 1; }
 
 if [ "$kind" != peer ]; then
   node bench/prepare.mjs "http://127.0.0.1:$port" "$work" "$citizens" "$venues" "$work/pairs.txt" >&2

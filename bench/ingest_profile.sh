@@ -6,18 +6,17 @@
 # then e.g. `perf script -i OUTDIR/checkin.server.data | bench/perf_centres.py US_PER_CHECKIN`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 kind=$1; out=$2; mkdir -p "$out"
 work=$(mktemp -d /tmp/kb-prof.XXXXXX)
-port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+port=$(free_port)
 case $kind in
   sqlite) db="sqlite:$work/khaibao.db" ;;
   postgres) db="${KB_TEST_PG_URL}?options=-csearch_path%3Dbench_$$" ;;
 esac
-"${KB_BIN:-./build/khaibao}" serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
-  --otp-resend-after 0 --write-limit-caller 0 --write-limit-address 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
-pid=$!
+start_khaibao "$db" "$work" "$port"
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+wait_healthy "$port" || { cat "$work/server.log" >&2; exit 1; }
 node bench/prepare.mjs "http://127.0.0.1:$port" "$work" 2000 400 "$work/pairs.txt" >&2
 export KB_PAIRS="$work/pairs.txt"
 ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0))); done; echo $t; }
