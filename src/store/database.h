@@ -80,6 +80,12 @@ class Connection {
   // Transaction control for the writer, called for every write: overridable so a
   // connection can keep them prepared instead of parsing them each time.
   virtual Status control(std::string_view statement) { return exec_script(statement); }
+  // Whether the transactions begun from now on commit without waiting for the disk (called
+  // between transactions): such a commit is visible at once and reaches the disk with the next
+  // durable one, since both databases' logs keep commit order (SQLite syncs its WAL whole;
+  // PostgreSQL flushes its WAL up to the later commit). For writes whose callers are answered
+  // only after a later durable write (the chunks of an imported list).
+  virtual Status commit_lazily(bool) { return {}; }
 
   // The first row, or std::nullopt when there is none.
   Result<std::optional<Row>> query_one(const Sql& sql, std::initializer_list<Param> params = {});

@@ -116,6 +116,9 @@ Status PgConnection::control(std::string_view statement) {
     in_transaction_ = true;
     transaction_lost_ = false;
     pending_.assign(1, "BEGIN");
+    // An asynchronous commit: the server answers before its WAL is flushed, and flushes it with
+    // the next synchronous commit (or within wal_writer_delay).
+    if (lazy_commits_) pending_.emplace_back("SET LOCAL synchronous_commit TO off");
     return {};
   }
   if (statement == "COMMIT" || statement == "ROLLBACK") {

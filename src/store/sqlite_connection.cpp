@@ -99,6 +99,16 @@ Status SqliteConnection::control(std::string_view statement) {
   return {};
 }
 
+// In WAL mode, synchronous=NORMAL commits without syncing the WAL; the next commit under FULL
+// syncs the file, and with it every frame before its own. SQLite takes the setting only outside
+// a transaction.
+Status SqliteConnection::commit_lazily(bool lazily) {
+  if (lazily == lazy_commits_) return {};
+  KB_TRY(control(lazily ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL"));
+  lazy_commits_ = lazily;
+  return {};
+}
+
 Result<sqlite3_stmt*> SqliteConnection::prepare(const Sql& sql, std::span<const Param> params) {
   sqlite3_stmt* stmt = nullptr;
   if (auto it = statements_.find(sql.text); it != statements_.end()) {

@@ -22,6 +22,7 @@ class SqliteConnection final : public Connection {
   Result<Rows> query(const Sql& sql, std::span<const Param> params) override;
   Result<int64_t> exec(const Sql& sql, std::span<const Param> params) override;
   Status control(std::string_view statement) override;
+  Status commit_lazily(bool lazily) override;
 
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
@@ -29,6 +30,7 @@ class SqliteConnection final : public Connection {
   Error error_of(const Sql& sql, int rc) const;
 
   sqlite3* db_;
+  bool lazy_commits_ = false;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
   std::vector<std::pair<std::string, sqlite3_stmt*>>
       control_statements_;  // a handful; linear search

@@ -18,6 +18,7 @@ void Writer::enqueue(std::unique_ptr<WriteJob> job) {
     std::lock_guard lock(mu_);
     if (!stopping_) {
       queue_.push_back(std::move(job));
+      submitted_.fetch_add(1, std::memory_order_relaxed);
       cv_.notify_one();
       return;
     }
@@ -68,7 +69,11 @@ void Writer::loop() {
       }
     }
     std::optional<Error> failure;
-    if (auto st = connection_->control("BEGIN"); !st.ok()) {
+    const bool lazily = std::all_of(batch.begin(), batch.end(),
+                                    [](const auto& job) { return job->commits_lazily(); });
+    if (auto st = connection_->commit_lazily(lazily); !st.ok()) {
+      failure = st.error();
+    } else if (auto st = connection_->control("BEGIN"); !st.ok()) {
       failure = st.error();
     } else {
       run_batch(batch);

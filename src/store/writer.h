@@ -35,6 +35,10 @@ class WriteJob {
   // included, instead of run() on each.
   virtual const void* group_key() const { return nullptr; }
   virtual void run_group(Connection&, std::span<WriteJob* const>) {}
+
+  // Whether the commit holding this write may return before it reaches the disk
+  // (Connection::commit_lazily): a batch of only such writes commits lazily.
+  virtual bool commits_lazily() const { return false; }
 };
 
 class Writer {
@@ -57,6 +61,8 @@ class Writer {
   // submit(). A group runs without savepoints, so an SQL error fails its whole batch on
   // PostgreSQL: only for writes whose SQL errors mean the database failed. Inputs run in queue
   // order but after the batch's other writes: only for writes that need no order against those.
+  // A Group with `static constexpr bool kCommitsLazily = true` answers nobody before a later
+  // durable write: a batch of only such inputs commits lazily (Connection::commit_lazily).
   template <class Group, class Done>
   void submit_grouped(typename Group::Input input, Done done) {
     enqueue(std::make_unique<GroupJob<Group, Done>>(std::move(input), std::move(done)));
@@ -76,6 +82,9 @@ class Writer {
   void stop();
 
   uint64_t commits() const { return commits_; }
+  // Writes queued since start: a long writer of its own (an import) compares it before and
+  // after its write to learn whether others waited meanwhile.
+  uint64_t submitted() const { return submitted_.load(std::memory_order_relaxed); }
 
  private:
   // What every job keeps: its result, and whom to hand it to once the transaction ended.
@@ -132,6 +141,10 @@ class Writer {
     GroupJob(Input input, Done done)
         : GroupJob::ResultJob(std::move(done)), input_(std::move(input)) {}
     const void* group_key() const override { return &kKey; }
+    bool commits_lazily() const override {
+      if constexpr (requires { Group::kCommitsLazily; }) return Group::kCommitsLazily;
+      return false;
+    }
     bool run(Connection& c) override {
       WriteJob* self = this;
       run_group(c, std::span<WriteJob* const>(&self, 1));
@@ -170,6 +183,7 @@ class Writer {
   std::deque<std::unique_ptr<WriteJob>> queue_;  // guarded by mu_
   bool stopping_ = false;                        // guarded by mu_
   std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> submitted_{0};
   std::thread thread_;
 };
 

@@ -210,6 +210,72 @@ TEST_P(StoreTest, AFailingWriteIsRolledBackAloneWhileItsBatchCommits) {
   EXPECT_EQ(got, (std::vector<std::string>{"a", "c", "f", "existing"}));
 }
 
+// A kind of write whose callers hear of it only after a later durable write (an import's
+// chunk): it inserts its items and answers how durably its transaction commits.
+constexpr Sql kSqliteSync{"sqlite_synchronous", "PRAGMA synchronous"};  // 1 NORMAL, 2 FULL
+constexpr Sql kPgSync{"pg_synchronous_commit", "SELECT current_setting('synchronous_commit')"};
+struct LazyInsert {
+  static constexpr bool kCommitsLazily = true;
+  using Input = int64_t;
+  using Output = Result<std::string>;
+  static std::vector<Output> run(Connection& c, std::span<const Input> ids) {
+    std::vector<Output> out;
+    for (int64_t id : ids) {
+      auto inserted = c.exec(kInsertItem, {id, std::string_view("lazy")});
+      if (!inserted.ok()) {
+        out.push_back(inserted.error());
+        continue;
+      }
+      auto setting = c.query(c.dialect() == Dialect::kSqlite ? kSqliteSync : kPgSync);
+      if (!setting.ok() || setting->empty()) {
+        out.push_back(internal("no durability setting"));
+        continue;
+      }
+      out.push_back((*setting)[0].str(0));
+    }
+    return out;
+  }
+};
+
+TEST_P(StoreTest, ABatchOfOnlyLazyWritesCommitsWithoutWaitingForTheDisk) {
+  const bool sqlite = GetParam() == Dialect::kSqlite;
+  const std::string lazy = sqlite ? "1" : "off", durable = sqlite ? "2" : "on";
+  auto submit_lazy = [&](int64_t id) {
+    auto promise = std::make_shared<std::promise<Result<std::string>>>();
+    auto future = promise->get_future();
+    db_->writer().submit_grouped<LazyInsert>(
+        id, [promise](Result<std::string> r) { promise->set_value(std::move(r)); });
+    return future;
+  };
+
+  WriterGate alone;
+  alone.hold(db_->writer());
+  auto a = submit_lazy(1);
+  auto b = submit_lazy(2);
+  alone.release();
+  EXPECT_EQ(a.get().value(), lazy);
+  EXPECT_EQ(b.get().value(), lazy);
+
+  // Beside a write that must be durable when acknowledged, the batch waits for the disk.
+  WriterGate mixed;
+  mixed.hold(db_->writer());
+  auto c = submit_lazy(3);
+  auto d = std::async(std::launch::async, [&] { return insert(4, "durable"); });
+  while (db_->writer().submitted() < 7) std::this_thread::yield();  // the table, 2 gates, a…d
+  mixed.release();
+  EXPECT_EQ(c.get().value(), durable);
+  ASSERT_TRUE(d.get().ok());
+
+  // And the setting goes back for the writes after.
+  auto setting = db_->writer().write_sync([&](Connection& conn) -> Result<std::string> {
+    KB_ASSIGN(auto rows, conn.query(sqlite ? kSqliteSync : kPgSync));
+    return rows.empty() ? std::string() : rows[0].str(0);
+  });
+  ASSERT_TRUE(setting.ok()) << setting.error().message;
+  EXPECT_EQ(*setting, durable);
+  EXPECT_EQ(count(), 4);
+}
+
 TEST_P(StoreTest, ReadsSeeEveryAcknowledgedWrite) {
   constexpr int kThreads = 6;
   constexpr int kPerThread = 50;
