@@ -45,10 +45,17 @@ cursors=$(echo "$alone" | sed -n 's/^next_pairs= //p')
 (sleep 1; wrk -t2 -c64 -d"${wrk_seconds}s" --latency -s bench/checkin.lua "http://127.0.0.1:$port" -- $cursors \
   >"$work/during.txt") &
 wrk_pid=$!
+# The server's CPU seconds and bytes written over the upload, which a busy machine changes less
+# than the wall time.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$pid/stat"; }
+written_of() { awk '/^write_bytes/ {print $2}' "/proc/$pid/io"; }
+cpu0=$(cpu_of); written0=$(written_of)
 start=$(date +%s.%N)
 curl -sf -H "authorization: Bearer $token" -H 'content-type: text/csv' -H 'Expect:' --data-binary "@$list" \
   "http://127.0.0.1:$port/api/v1/vaccination/imports?file_name=bench.csv" >"$work/import.json"
 end=$(date +%s.%N)
+cpu1=$(cpu_of); written1=$(written_of)
+echo "import: server CPU $(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {print b - a}') s, written $(( (written1 - written0) / 1048576 )) MB, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 wait $wrk_pid
 during=$(cat "$work/during.txt")
 echo "$during" >&2

@@ -1,8 +1,13 @@
 #include "vaccination/import_run.h"
 
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "core/offload.h"
 #include "store/async_write.h"
@@ -13,44 +18,106 @@ namespace {
 using boost::asio::awaitable;
 using namespace boost::asio::experimental::awaitable_operators;
 
-// The two stages of the pipeline, as coroutines that run side by side (the result is optional
-// only because running them side by side needs a default value).
-awaitable<std::optional<Result<bool>>> clean_chunk(boost::asio::thread_pool& cpu, ListImport& list,
-                                                   std::vector<CleanedRow>& rows) {
-  auto job = [&list, &rows] { return list.next_chunk(rows); };
-  co_return co_await offload(cpu, job);
+// What the cleaning stage hands the storing stage: a chunk of rows, or the cleaning's failure,
+// and whether the file ends with it.
+struct CleanedChunk {
+  std::vector<CleanedRow> rows;
+  std::optional<Error> failure;
+  bool last = false;
+};
+using Chunks =
+    boost::asio::experimental::concurrent_channel<void(boost::system::error_code, CleanedChunk)>;
+
+// Chunks cleaned ahead of the one being stored: the cleaning goes on while a chunk is stored,
+// and a chunk that cleans slowly does not leave the writer idle if the one before stored fast.
+constexpr size_t kChunksAhead = 2;
+
+// The cleaning stage: cleans the file a chunk at a time on the CPU pool, `chunk_rows` rows a
+// chunk (set by the storing stage), and hands each chunk on. Stops when the file ends, when
+// cleaning fails, or when the storing stage closes the channel.
+awaitable<void> clean_all(boost::asio::thread_pool& cpu, ListImport& list, Chunks& out,
+                          const std::atomic<size_t>& chunk_rows) {
+  const boost::system::error_code sent_ok;
+  for (;;) {
+    CleanedChunk chunk;
+    const size_t rows = chunk_rows.load(std::memory_order_relaxed);
+    auto job = [&list, &chunk, rows] { return list.next_chunk(chunk.rows, rows); };
+    Result<bool> more = co_await offload(cpu, job);
+    if (!more.ok()) chunk.failure = more.error();
+    chunk.last = !more.ok() || !*more;
+    const bool last = chunk.last;
+    auto [closed] = co_await out.async_send(sent_ok, std::move(chunk),
+                                            boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (closed || last) co_return;
+  }
 }
 
-awaitable<std::optional<Result<ChunkResult>>> store_chunk(store::Database& db, int64_t id,
-                                                          std::vector<CleanedRow> rows,
-                                                          int64_t now) {
+awaitable<Result<ChunkResult>> store_chunk(store::Database& db, int64_t id,
+                                           std::vector<CleanedRow> rows, int64_t now) {
   if (rows.empty()) co_return ChunkResult{};
   StoreChunk::Input chunk = std::make_shared<const Chunk>(Chunk{id, std::move(rows), now});
   co_return co_await store::write_grouped<StoreChunk>(db, chunk);
 }
 
-// Cleans and stores every chunk; the people created and matched, or the first failure.
-awaitable<Result<ChunkResult>> clean_and_store(store::Database& db, boost::asio::thread_pool& cpu,
-                                               const Clock& clock, ListImport& list, int64_t id) {
-  ChunkResult people;
-  std::vector<CleanedRow> current, next;
-  auto first = co_await clean_chunk(cpu, list, current);
-  if (!first->ok()) co_return first->error();
-  bool more = **first;
-  while (more) {
-    auto [cleaned, stored] = co_await (clean_chunk(cpu, list, next) &&
-                                       store_chunk(db, id, std::move(current), clock.now()));
-    if (!stored || !stored->ok())
-      co_return stored ? stored->error() : internal("storing rows failed");
-    people.people_created += (*stored)->people_created;
-    people.people_matched += (*stored)->people_matched;
-    if (!cleaned || !cleaned->ok())
-      co_return cleaned ? cleaned->error() : internal("cleaning rows failed");
-    more = **cleaned;
-    current = std::move(next);
-    next = {};
+// What the storing stage did: the import's id once it was recorded, and the people created and
+// matched, or the first failure (of the file's check, the cleaning or a write).
+struct Stored {
+  std::optional<int64_t> id;
+  Result<ChunkResult> people = ChunkResult{};
+};
+
+// The storing stage: checks the whole file (beside the first chunks' cleaning), records the
+// import, then stores each chunk as it comes. A chunk is large (kRowsPerWriteAlone) when at most
+// a few other writes were queued while the one before was stored (kOtherWritesAtLeisure).
+// Closes the channel when it ends, which stops the cleaning stage.
+awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, const NewImport& n,
+                            std::string_view csv, const Clock& clock, Chunks& in,
+                            std::atomic<size_t>& chunk_rows) {
+  Stored out;
+  auto check = [csv] { return ListImport::check(csv); };
+  Status checked = co_await offload(cpu, check);
+  if (!checked.ok()) {
+    in.close();
+    out.people = checked.error();
+    co_return out;
   }
-  co_return people;
+  auto start = [&n](store::Connection& c) { return start_import(c, n); };
+  Result<int64_t> id = co_await store::write(db, start);
+  if (!id.ok()) {
+    in.close();
+    out.people = id.error();
+    co_return out;
+  }
+  out.id = *id;
+  ChunkResult people;
+  for (;;) {
+    auto [closed, chunk] = co_await in.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (closed) {
+      out.people = internal("the cleaning stopped");
+      break;
+    }
+    if (chunk.failure) {
+      out.people = std::move(*chunk.failure);
+      break;
+    }
+    const uint64_t queued_before = db.writer().submitted();
+    Result<ChunkResult> stored = co_await store_chunk(db, *out.id, std::move(chunk.rows), clock.now());
+    if (!stored.ok()) {
+      out.people = std::move(stored).error();
+      break;
+    }
+    people.people_created += stored->people_created;
+    people.people_matched += stored->people_matched;
+    const uint64_t others = db.writer().submitted() - queued_before - 1;  // besides ours
+    chunk_rows.store(others > kOtherWritesAtLeisure ? kRowsPerWrite : kRowsPerWriteAlone,
+                     std::memory_order_relaxed);
+    if (chunk.last) {
+      out.people = people;
+      break;
+    }
+  }
+  in.close();
+  co_return out;
 }
 
 // Runs `import` and keeps its result in `out`.
@@ -71,20 +138,23 @@ awaitable<Result<ImportDone>> run_import(store::Database& db, boost::asio::threa
   };
   KB_CO_ASSIGN(auto list, co_await offload(cpu, open));
 
-  NewImport n{request.official_id,    request.file_name,   request.scope,
-              request.scope_province, list.columns_json(), started};
-  auto start = [n](store::Connection& c) { return start_import(c, n); };
-  KB_CO_ASSIGN(int64_t id, co_await store::write(db, start));
+  const NewImport n{request.official_id,    request.file_name,   request.scope,
+                    request.scope_province, list.columns_json(), started};
+  Chunks chunks(co_await boost::asio::this_coro::executor, kChunksAhead);
+  std::atomic<size_t> chunk_rows{kRowsPerWrite};
+  Stored stored = co_await (clean_all(cpu, list, chunks, chunk_rows) &&
+                            store_all(db, cpu, n, request.csv, clock, chunks, chunk_rows));
+  if (!stored.id) co_return stored.people.error();  // nothing written
 
-  auto stored = co_await clean_and_store(db, cpu, clock, list, id);
-  ImportDone done{id, list.counts(), stored.ok() ? *stored : ChunkResult{}};
-  auto finish = [done, failed = !stored.ok(), actor = request.official_id,
+  ImportDone done{*stored.id, list.counts(),
+                  stored.people.ok() ? *stored.people : ChunkResult{}};
+  auto finish = [done, failed = !stored.people.ok(), actor = request.official_id,
                  file_name = request.file_name, now = clock.now()](store::Connection& c) -> Status {
     KB_TRY(finish_import(c, done.id, done.counts, done.people, failed, now));
     return audit_import(c, done.id, actor, file_name, done.counts, now);
   };
   KB_CO_TRY(co_await store::write(db, finish));
-  if (!stored.ok()) co_return stored.error();
+  if (!stored.people.ok()) co_return stored.people.error();
   co_return done;
 }
 
@@ -92,7 +162,7 @@ Result<ImportOutcome> import_list(store::Database& db, std::string_view csv,
                                   const ColumnMapping& mapping, const AddressBook& addresses,
                                   NewImport n, int64_t now) {
   boost::asio::io_context io;
-  boost::asio::thread_pool cpu(1);
+  boost::asio::thread_pool cpu(2);  // the file's check beside the cleaning
   const Clock fixed{[now] { return now; }};
   ImportRequest request{n.created_by, n.file_name, n.jurisdiction, n.jurisdiction_province,
                         mapping,      csv};

@@ -104,9 +104,11 @@ const Sql& people_by_phone_sql() {
 
 // New people's ids, taken before the insert so that each id is known to belong to its record.
 constexpr Sql kMaxPersonIdSqlite{"max_person_id", "SELECT COALESCE(MAX(id), 0) FROM people"};
-constexpr Sql kNextPersonIdsPg{"next_person_ids",
-                               "SELECT nextval(pg_get_serial_sequence('people', 'id')) FROM "
-                               "generate_series(1, CAST($1 AS INTEGER))"};
+// The sequence found once (an InitPlan), not for every id: 50,000 ids took 141 ms.
+constexpr Sql kNextPersonIdsPg{
+    "next_person_ids",
+    "SELECT nextval((SELECT CAST(pg_get_serial_sequence('people', 'id') AS regclass))) FROM "
+    "generate_series(1, CAST($1 AS INTEGER))"};
 
 constexpr Sql kInsertImport{
     "insert_vaccination_import",
@@ -180,29 +182,36 @@ std::string notes_json(const std::vector<Note>& notes, bool with_message) {
 // While imports run, the SQLite writer keeps a page cache that holds people's indexes: with the
 // connection's usual 16 MB, a chunk read most index pages it touched back from the OS (about a
 // tenth of the writer's time was the kernel copying pages in) and spilled dirty pages to the WAL
-// before its commit. PostgreSQL's cache is the server's own.
+// before its commit. And it leaves every checkpoint to the database's checkpointer thread: a
+// 50,000-row chunk writes far more than the 64 MB at which a commit would otherwise copy the WAL
+// back into the database itself, holding the writer (2 s of the writer's 25 s of CPU in a
+// 1,000,000-row import). PostgreSQL's cache and checkpoints are the server's own.
 constexpr int64_t kImportCacheKib = 256 * 1024;
 
-struct WriterCache {
+struct WriterSettings {
   std::mutex mutex;
   int imports = 0;         // running in this process
-  std::string restore_to;  // the cache size before the first of them
+  std::string restore_to;  // the settings before the first of them
 };
-WriterCache& writer_cache() {
-  static WriterCache cache;
-  return cache;
+WriterSettings& writer_settings() {
+  static WriterSettings settings;
+  return settings;
 }
 
 Status widen_writer_cache(store::Connection& c) {
   if (c.dialect() != store::Dialect::kSqlite) return {};
   static constexpr Sql kCacheSize{"sqlite_cache_size", "PRAGMA cache_size"};
-  WriterCache& w = writer_cache();
+  static constexpr Sql kAutoCheckpoint{"sqlite_wal_autocheckpoint", "PRAGMA wal_autocheckpoint"};
+  WriterSettings& w = writer_settings();
   std::lock_guard lock(w.mutex);
   if (w.imports == 0) {
-    KB_ASSIGN(auto rows, c.query(kCacheSize));
-    if (rows.empty()) return internal("PRAGMA cache_size answered nothing");
-    w.restore_to = fmt::format("PRAGMA cache_size={}", rows[0].i64(0));
-    KB_TRY(c.exec_script(fmt::format("PRAGMA cache_size=-{}", kImportCacheKib)));
+    KB_ASSIGN(auto cache, c.query(kCacheSize));
+    KB_ASSIGN(auto checkpoint, c.query(kAutoCheckpoint));
+    if (cache.empty() || checkpoint.empty()) return internal("a PRAGMA answered nothing");
+    w.restore_to = fmt::format("PRAGMA cache_size={}; PRAGMA wal_autocheckpoint={}",
+                               cache[0].i64(0), checkpoint[0].i64(0));
+    KB_TRY(c.exec_script(
+        fmt::format("PRAGMA cache_size=-{}; PRAGMA wal_autocheckpoint=0", kImportCacheKib)));
   }
   ++w.imports;
   return {};
@@ -210,7 +219,7 @@ Status widen_writer_cache(store::Connection& c) {
 
 Status restore_writer_cache(store::Connection& c) {
   if (c.dialect() != store::Dialect::kSqlite) return {};
-  WriterCache& w = writer_cache();
+  WriterSettings& w = writer_settings();
   std::lock_guard lock(w.mutex);
   if (w.imports == 0 || --w.imports > 0) return {};
   return c.exec_script(w.restore_to);
@@ -225,27 +234,30 @@ Param opt_text(const std::string& s) {
 
 // ---- the file ----
 
+Status ListImport::check(std::string_view csv_text) {
+  KB_ASSIGN(csv::Reader check, csv::Reader::open(csv_text));
+  std::vector<std::string> cells;
+  for (;;) {
+    KB_ASSIGN(bool got, check.next(cells));
+    if (!got) return {};
+  }
+}
+
 Result<ListImport> ListImport::open(std::string_view csv_text, const ColumnMapping& mapping,
                                     const AddressBook& addresses,
                                     std::optional<areas::Jurisdiction> jurisdiction, Date today) {
-  // The whole file is read once before anything is written, so that a fault on its last line
-  // leaves nothing behind.
-  {
-    KB_ASSIGN(csv::Reader check, csv::Reader::open(csv_text));
-    std::vector<std::string> cells;
-    for (;;) {
-      KB_ASSIGN(bool got, check.next(cells));
-      if (!got) break;
-    }
-  }
   KB_ASSIGN(csv::Reader reader, csv::Reader::open(csv_text));
-  KB_ASSIGN(Columns columns, find_columns(reader.header(), mapping));
+  Result<Columns> columns = find_columns(reader.header(), mapping);
+  if (!columns.ok()) {
+    KB_TRY(check(csv_text));  // a fault anywhere in the file is named first
+    return std::move(columns).error();
+  }
   boost::json::object used;
   for (size_t f = 0; f < kFieldCount; ++f) {
-    if (columns.index[f] >= 0)
-      used[field_name(static_cast<Field>(f))] = reader.header()[columns.index[f]];
+    if (columns->index[f] >= 0)
+      used[field_name(static_cast<Field>(f))] = reader.header()[columns->index[f]];
   }
-  RawListCleaner cleaner(columns, addresses, std::move(jurisdiction), today);
+  RawListCleaner cleaner(*columns, addresses, std::move(jurisdiction), today);
   cleaner.expect_rows(csv_text.size() / 100);
   return ListImport(std::move(reader), std::move(cleaner), boost::json::serialize(used));
 }
@@ -423,12 +435,44 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
   return result;
 }
 
+namespace {
+
+// PostgreSQL plans the lookups of people by ID number and phone from statistics taken when
+// people held few rows (and keeps a prepared statement's plan until they change): with them,
+// the lookups by phone scanned the whole table for every 100 rows (a 200,000-row import read 50
+// million rows). So people are analysed whenever the people imports created since the last
+// analysis reach those counted then (at each doubling), and after the first 10,000.
+struct PeopleAnalysed : store::Connection::Memo {
+  int64_t created_since = 0;
+  int64_t counted = 0;  // people created by imports before the last analysis (a lower bound)
+};
+constexpr int64_t kAnalyseAfterPeople = 10000;
+
+Status plan_people_lookups(store::Connection& c) {
+  auto& analysed = c.memo<PeopleAnalysed>();
+  if (analysed.created_since < std::max(kAnalyseAfterPeople, analysed.counted)) return {};
+  KB_TRY(c.exec_script("ANALYZE people"));
+  analysed.counted += analysed.created_since;
+  analysed.created_since = 0;
+  return {};
+}
+
+}  // namespace
+
 std::vector<Result<ChunkResult>> StoreChunk::run(store::Connection& c,
                                                  std::span<const Input> chunks) {
   std::vector<Result<ChunkResult>> out;
   out.reserve(chunks.size());
-  for (const Input& chunk : chunks)
+  if (c.dialect() == store::Dialect::kPostgres) {
+    if (auto st = plan_people_lookups(c); !st.ok()) {
+      out.assign(chunks.size(), Result<ChunkResult>(st.error()));
+      return out;
+    }
+  }
+  for (const Input& chunk : chunks) {
     out.push_back(store_rows(c, chunk->import_id, chunk->rows, chunk->now));
+    if (out.back().ok()) c.memo<PeopleAnalysed>().created_since += out.back()->people_created;
+  }
   return out;
 }
 
