@@ -11,6 +11,7 @@ packages=(
   libsodium-dev libqrencode-dev qrencode zbar-tools libpng-dev zlib1g-dev
   libcbor-dev libssl-dev libzbar-dev
   prometheus-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libutf8proc-dev
+  libgoogle-perftools-dev  # the server's allocator, tcmalloc (CMakeLists.txt)
   libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev fonts-dejavu-core poppler-utils librsvg2-bin
   chromium ffmpeg wrk curl sqlite3
