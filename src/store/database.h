@@ -80,6 +80,15 @@ class Connection {
   // Transaction control for the writer, called for every write: overridable so a
   // connection can keep them prepared instead of parsing them each time.
   virtual Status control(std::string_view statement) { return exec_script(statement); }
+  // Appends rows to a table in one go, where the database has a way: PostgreSQL's COPY … FROM
+  // STDIN, one round trip and no statement to plan or parameters to bind for all the rows.
+  // `into` is the table and its columns, "people(id, full_name, …)"; `values` holds the rows'
+  // values one after another, `columns` to a row. Elsewhere (SQLite, in process, inserts a row a
+  // statement as fast) it answers kInternal: callers ask dialect() first.
+  virtual Status copy_rows(std::string_view into, size_t columns, std::span<const Param> values) {
+    (void)into, (void)columns, (void)values;
+    return internal("this database has no COPY");
+  }
   // Whether the transactions begun from now on commit without waiting for the disk (called
   // between transactions): such a commit is visible at once and reaches the disk with the next
   // durable one, since both databases' logs keep commit order (SQLite syncs its WAL whole;

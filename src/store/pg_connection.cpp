@@ -271,6 +271,81 @@ Result<PGresult*> PgConnection::run_pipelined(const Sql& sql, const std::string&
   return mine;
 }
 
+namespace {
+
+// One value in COPY's text format: \N for NULL; a backslash, tab, newline or carriage return
+// escaped with a backslash.
+void append_copy_value(std::string& out, const Param& value) {
+  std::visit(
+      [&out](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::nullptr_t>) {
+          out += "\\N";
+        } else if constexpr (std::is_same_v<T, int64_t>) {
+          out += std::to_string(v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          out += fmt::format("{}", v);
+        } else {
+          for (char ch : v) {
+            switch (ch) {
+              case '\\':
+                out += "\\\\";
+                break;
+              case '\t':
+                out += "\\t";
+                break;
+              case '\n':
+                out += "\\n";
+                break;
+              case '\r':
+                out += "\\r";
+                break;
+              default:
+                out.push_back(ch);
+            }
+          }
+        }
+      },
+      value);
+}
+
+}  // namespace
+
+Status PgConnection::copy_rows(std::string_view into, size_t columns,
+                               std::span<const Param> values) {
+  if (columns == 0 || values.size() % columns != 0)
+    return internal("copy_rows: values are not whole rows");
+  if (values.empty()) return {};
+  std::string data;
+  data.reserve(values.size() * 24);
+  for (size_t i = 0; i < values.size(); ++i) {
+    append_copy_value(data, values[i]);
+    data.push_back((i + 1) % columns == 0 ? '\n' : '\t');
+  }
+  KB_TRY(ensure_connected());
+  // A pending BEGIN goes first in the same simple query; libpq stops at COPY's answer.
+  std::string text = take_pending(pending_);
+  text += fmt::format("COPY {} FROM STDIN", into);
+  PGresult* started = PQexec(conn_, text.c_str());
+  if (PQresultStatus(started) != PGRES_COPY_IN) {
+    Error e = error_of("COPY", started, conn_);
+    PQclear(started);
+    return e;
+  }
+  PQclear(started);
+  const bool sent = PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) == 1;
+  // Ending with an error message makes the server refuse the COPY (and fail the transaction).
+  PQputCopyEnd(conn_, sent ? nullptr : "the rows could not be sent");
+  std::optional<Error> failure;
+  while (PGresult* r = PQgetResult(conn_)) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && !failure) failure = error_of("COPY", r, conn_);
+    PQclear(r);
+  }
+  if (!sent && !failure) failure = error_of("COPY", nullptr, conn_);
+  if (failure) return *failure;
+  return {};
+}
+
 Result<Rows> PgConnection::query(const Sql& sql, std::span<const Param> params) {
   KB_ASSIGN(PGresult * res, run(sql, params));
   ResultGuard guard{res};

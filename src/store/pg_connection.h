@@ -24,6 +24,7 @@ class PgConnection final : public Connection {
   // trip at all. COMMIT fails unless the transaction really committed (PostgreSQL answers COMMIT
   // of a failed transaction by rolling it back; a connection reset mid-transaction lost it).
   Status control(std::string_view statement) override;
+  Status copy_rows(std::string_view into, size_t columns, std::span<const Param> values) override;
   Status commit_lazily(bool lazily) override {
     lazy_commits_ = lazily;
     return {};
@@ -43,7 +44,7 @@ class PgConnection final : public Connection {
 
   PGconn* conn_;
   bool begin_unsent() const { return !pending_.empty() && pending_.front() == "BEGIN"; }
-  bool lazy_commits_ = false;  // BEGIN, then SET LOCAL synchronous_commit TO off
+  bool lazy_commits_ = false;         // BEGIN, then SET LOCAL synchronous_commit TO off
   std::vector<std::string> pending_;  // control statements asked for, not sent yet, in order
   bool in_transaction_ = false;       // BEGIN asked for (sent or not), no COMMIT or ROLLBACK yet
   bool transaction_lost_ = false;     // the connection was reset inside the transaction

@@ -91,7 +91,8 @@ awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, 
   out.id = *id;
   ChunkResult people;
   for (;;) {
-    auto [closed, chunk] = co_await in.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto [closed, chunk] =
+        co_await in.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
     if (closed) {
       out.people = internal("the cleaning stopped");
       break;
@@ -101,7 +102,8 @@ awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, 
       break;
     }
     const uint64_t queued_before = db.writer().submitted();
-    Result<ChunkResult> stored = co_await store_chunk(db, *out.id, std::move(chunk.rows), clock.now());
+    Result<ChunkResult> stored =
+        co_await store_chunk(db, *out.id, std::move(chunk.rows), clock.now());
     if (!stored.ok()) {
       out.people = std::move(stored).error();
       break;
@@ -146,8 +148,7 @@ awaitable<Result<ImportDone>> run_import(store::Database& db, boost::asio::threa
                             store_all(db, cpu, n, request.csv, clock, chunks, chunk_rows));
   if (!stored.id) co_return stored.people.error();  // nothing written
 
-  ImportDone done{*stored.id, list.counts(),
-                  stored.people.ok() ? *stored.people : ChunkResult{}};
+  ImportDone done{*stored.id, list.counts(), stored.people.ok() ? *stored.people : ChunkResult{}};
   auto finish = [done, failed = !stored.people.ok(), actor = request.official_id,
                  file_name = request.file_name, now = clock.now()](store::Connection& c) -> Status {
     KB_TRY(finish_import(c, done.id, done.counts, done.people, failed, now));

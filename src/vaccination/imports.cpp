@@ -53,41 +53,39 @@ BatchSql* batch_lookup(const char* name, std::string_view head) {
   return b;
 }
 
-constexpr size_t kInsertBatch = 100;
-
-// Rows per INSERT: PostgreSQL takes 100 a statement (one round trip each). SQLite, in process,
-// takes one: a statement that inserts several rows needs a statement journal, which copies
-// every page it touches; one that inserts a single row needs none.
-size_t insert_batch(const store::Connection& c) {
-  return c.dialect() == store::Dialect::kSqlite ? 1 : kInsertBatch;
-}
-
-constexpr std::string_view kRowsHead =
-    "INSERT INTO vaccination_import_rows(import_id, row_number, status, fixes, reasons, "
-    "duplicate_of, person_id, "
-    "full_name, birth_date, sex, id_number, id_kind, phone, province_code, ward_code, street, "
-    "priority_group, "
-    "original)";
+// The tables a chunk appends to, with their columns: for INSERT on SQLite, COPY on PostgreSQL
+// (store::Connection::copy_rows: a 1,000,000-row import took 89 s with 100-row INSERTs).
+constexpr std::string_view kRowsInto =
+    "vaccination_import_rows(import_id, row_number, status, fixes, reasons, duplicate_of, "
+    "person_id, full_name, birth_date, sex, id_number, id_kind, phone, province_code, ward_code, "
+    "street, priority_group, original)";
 constexpr size_t kRowColumns = 18;
-const Sql& insert_rows_sql(size_t rows) {
-  static BatchSql* many = batch_insert("insert_vaccination_rows_100", kRowsHead, kRowColumns,
-                                       {0, 1, 5, 6}, kInsertBatch);
+const Sql& insert_row_sql() {
   static BatchSql* one =
-      batch_insert("insert_vaccination_row", kRowsHead, kRowColumns, {0, 1, 5, 6}, 1);
-  return rows == kInsertBatch ? many->sql : one->sql;
+      batch_insert("insert_vaccination_row", fmt::format("INSERT INTO {}", kRowsInto), kRowColumns,
+                   {0, 1, 5, 6}, 1);
+  return one->sql;
 }
 
-constexpr std::string_view kPeopleHead =
-    "INSERT INTO people(id, full_name, id_number, id_kind, birth_date, sex, phone, province_code, "
-    "ward_code, street, "
-    "created_at, updated_at, id_number_index, phone_index)";
+constexpr std::string_view kPeopleInto =
+    "people(id, full_name, id_number, id_kind, birth_date, sex, phone, province_code, ward_code, "
+    "street, created_at, updated_at, id_number_index, phone_index)";
 constexpr size_t kPeopleColumns = 14;
-const Sql& insert_people_sql(size_t rows) {
-  static BatchSql* many = batch_insert("insert_imported_people_100", kPeopleHead, kPeopleColumns,
-                                       {0, 10, 11}, kInsertBatch);
+const Sql& insert_person_sql() {
   static BatchSql* one =
-      batch_insert("insert_imported_person", kPeopleHead, kPeopleColumns, {0, 10, 11}, 1);
-  return rows == kInsertBatch ? many->sql : one->sql;
+      batch_insert("insert_imported_person", fmt::format("INSERT INTO {}", kPeopleInto),
+                   kPeopleColumns, {0, 10, 11}, 1);
+  return one->sql;
+}
+
+// Appends `values` (whole rows of `columns`) to `into`: one COPY on PostgreSQL, an INSERT a row
+// on SQLite.
+Status append_rows(store::Connection& c, std::string_view into, const Sql& insert_one,
+                   size_t columns, std::span<const Param> values) {
+  if (c.dialect() == store::Dialect::kPostgres) return c.copy_rows(into, columns, values);
+  for (size_t at = 0; at < values.size(); at += columns)
+    KB_TRY(c.exec(insert_one, values.subspan(at, columns)));
+  return {};
 }
 
 const Sql& people_by_id_number_sql() {
@@ -371,25 +369,19 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
     for (const auto& r : found) ids.push_back(r.i64(0));
     if (ids.size() != fresh.size()) return internal("reserving person ids returned too few");
   }
-  const size_t batch = insert_batch(c);
   std::vector<Param> values;
-  values.reserve(kInsertBatch * kPeopleColumns);
-  for (size_t at = 0; at < fresh.size();) {
-    size_t n = fresh.size() - at >= batch ? batch : 1;
-    values.clear();
-    for (size_t k = 0; k < n; ++k) {
-      const CleanRecord& r = rows[fresh[at + k]]->record;
-      const CleanedRow::Sealed& s = rows[fresh[at + k]]->sealed;
-      values.insert(values.end(),
-                    {ids[at + k], text(s.full_name), opt_text(s.id_number), opt_text(r.id_kind),
-                     opt_text(r.birth_date), opt_text(r.sex), opt_text(s.phone),
-                     opt_text(r.province_code), opt_text(r.ward_code), opt_text(s.street), now, now,
-                     opt_text(s.id_number_index), opt_text(s.phone_index)});
-      links[fresh[at + k]] = {ids[at + k], true};
-    }
-    KB_TRY(c.exec(insert_people_sql(n), values));
-    at += n;
+  values.reserve(fresh.size() * kPeopleColumns);
+  for (size_t k = 0; k < fresh.size(); ++k) {
+    const CleanRecord& r = rows[fresh[k]]->record;
+    const CleanedRow::Sealed& s = rows[fresh[k]]->sealed;
+    values.insert(values.end(),
+                  {ids[k], text(s.full_name), opt_text(s.id_number), opt_text(r.id_kind),
+                   opt_text(r.birth_date), opt_text(r.sex), opt_text(s.phone),
+                   opt_text(r.province_code), opt_text(r.ward_code), opt_text(s.street), now, now,
+                   opt_text(s.id_number_index), opt_text(s.phone_index)});
+    links[fresh[k]] = {ids[k], true};
   }
+  KB_TRY(append_rows(c, kPeopleInto, insert_person_sql(), kPeopleColumns, values));
   return links;
 }
 
@@ -410,28 +402,22 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
     person[accepted_at[k]] = links[k].person_id;
     (links[k].created ? result.people_created : result.people_matched) += 1;
   }
-  const size_t batch = insert_batch(c);
   std::vector<Param> values;
-  values.reserve(kInsertBatch * kRowColumns);
-  for (size_t at = 0; at < rows.size();) {
-    size_t n = rows.size() - at >= batch ? batch : 1;
-    values.clear();
-    for (size_t k = at; k < at + n; ++k) {
-      const CleanedRow& row = rows[k];
-      const CleanRecord& r = row.record;
-      const CleanedRow::Sealed& sealed = row.sealed;
-      values.insert(
-          values.end(),
-          {import_id, row.row_number, status_name(row.status), text(row.fixes_json),
-           text(sealed.reasons), row.duplicate_of ? Param{*row.duplicate_of} : Param{nullptr},
-           person[k] ? Param{*person[k]} : Param{nullptr}, text(sealed.full_name),
-           text(r.birth_date), text(r.sex), text(sealed.id_number), text(r.id_kind),
-           text(sealed.phone), text(r.province_code), text(r.ward_code), text(sealed.street),
-           text(r.priority_group), text(sealed.original)});
-    }
-    KB_TRY(c.exec(insert_rows_sql(n), values));
-    at += n;
+  values.reserve(rows.size() * kRowColumns);
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const CleanedRow& row = rows[k];
+    const CleanRecord& r = row.record;
+    const CleanedRow::Sealed& sealed = row.sealed;
+    values.insert(
+        values.end(),
+        {import_id, row.row_number, status_name(row.status), text(row.fixes_json),
+         text(sealed.reasons), row.duplicate_of ? Param{*row.duplicate_of} : Param{nullptr},
+         person[k] ? Param{*person[k]} : Param{nullptr}, text(sealed.full_name), text(r.birth_date),
+         text(r.sex), text(sealed.id_number), text(r.id_kind), text(sealed.phone),
+         text(r.province_code), text(r.ward_code), text(sealed.street), text(r.priority_group),
+         text(sealed.original)});
   }
+  KB_TRY(append_rows(c, kRowsInto, insert_row_sql(), kRowColumns, values));
   return result;
 }
 

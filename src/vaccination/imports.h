@@ -25,8 +25,9 @@ namespace kb::vaccination {
 // less (200,000 rows: 1,000-row chunks wrote 2.7 GB, 5,000-row ones 1.4 GB, 20,000-row ones
 // 0.7 GB). While other writes (check-ins) wait for the writer, a chunk is 10,000 rows, about a
 // quarter of a second of the writer once its people are sealed beforehand (CleanedRow::sealed),
-// so they still commit between chunks; while the writer is otherwise at leisure, 50,000 (1,000,000 rows from the command line, chunks committed lazily: 34 s with 10,000-row
-// chunks, 28 s with 40,000, 27 s with 100,000).
+// so they still commit between chunks; while the writer is otherwise at leisure, 50,000 (1,000,000
+// rows from the command line, chunks committed lazily: 34 s with 10,000-row chunks, 28 s with
+// 40,000, 27 s with 100,000).
 inline constexpr size_t kRowsPerWrite = 10000;
 inline constexpr size_t kRowsPerWriteAlone = 50000;
 // Other writes queued while a chunk was stored that still count as a writer at leisure: the

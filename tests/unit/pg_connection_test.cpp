@@ -178,5 +178,38 @@ TEST_F(PgConnectionTest, AConnectionLostInsideAGroupFailsItsCallersAndComesBack)
   EXPECT_EQ(stored_ids(), (std::vector<int64_t>{31, 34, 35}));
 }
 
+TEST_F(PgConnectionTest, CopiedRowsArriveAsTheyWereWithNullsAndEscapes) {
+  static constexpr Sql kSelectLabels{"select_copied",
+                                     "SELECT id, label FROM test_items ORDER BY id"};
+  const std::string awkward = "tab\there\nnew line\\back\\slash\r and \\N, Nguyễn";
+  const std::vector<Param> values = {int64_t{1}, std::string_view("plain"),
+                                     int64_t{2}, std::string_view(awkward),
+                                     int64_t{3}, std::string_view("")};
+  auto copied = db_->writer().write_sync(
+      [&](Connection& c) -> Status { return c.copy_rows("test_items(id, label)", 2, values); });
+  ASSERT_TRUE(copied.ok()) << copied.error().message;
+  auto rows = db_->read([](Connection& c) { return c.query(kSelectLabels); });
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].str(1), "plain");
+  EXPECT_EQ((*rows)[1].str(1), awkward);
+  EXPECT_EQ((*rows)[2].str(1), "");
+  EXPECT_FALSE((*rows)[2].is_null(1));
+
+  // A NULL where the table refuses one fails the write and leaves nothing; values that are not
+  // whole rows are refused before anything is sent.
+  auto refused = db_->writer().write_sync([](Connection& c) -> Status {
+    const std::vector<Param> bad = {int64_t{4}, std::string_view("ok"), int64_t{5}, nullptr};
+    return c.copy_rows("test_items(id, label)", 2, bad);
+  });
+  EXPECT_FALSE(refused.ok());
+  auto uneven = db_->writer().write_sync([](Connection& c) -> Status {
+    const std::vector<Param> bad = {int64_t{6}, std::string_view("ok"), int64_t{7}};
+    return c.copy_rows("test_items(id, label)", 2, bad);
+  });
+  EXPECT_FALSE(uneven.ok());
+  EXPECT_EQ(stored_ids(), (std::vector<int64_t>{1, 2, 3}));
+}
+
 }  // namespace
 }  // namespace kb::store
