@@ -22,22 +22,13 @@ struct BatchSql {
   Sql sql;
 };
 
-// INSERT … VALUES (…), (…) for `rows` rows of `columns`; `int_columns` are cast so that
-// PostgreSQL, which infers the type of an untyped parameter, reads them as integers.
-BatchSql* batch_insert(const char* name, std::string_view head, size_t columns,
-                       std::initializer_list<size_t> ints, size_t rows) {
+// INSERT INTO `into` VALUES ($1, …, $N) for a table and its `columns` columns.
+BatchSql* insert_one(const char* name, std::string_view into, size_t columns) {
   auto* b = new BatchSql;  // lives as long as the process, as prepared statements need
-  b->text = std::string(head) + " VALUES ";
-  size_t n = 1;
-  for (size_t r = 0; r < rows; ++r) {
-    b->text += r ? ",(" : "(";
-    for (size_t col = 0; col < columns; ++col, ++n) {
-      if (col) b->text += ',';
-      bool is_int = std::find(ints.begin(), ints.end(), col) != ints.end();
-      b->text += is_int ? fmt::format("CAST(${} AS BIGINT)", n) : fmt::format("${}", n);
-    }
-    b->text += ')';
-  }
+  b->text = fmt::format("INSERT INTO {} VALUES (", into);
+  for (size_t col = 1; col <= columns; ++col)
+    b->text += fmt::format("{}${}", col > 1 ? "," : "", col);
+  b->text += ')';
   b->sql = Sql{name, b->text.c_str()};
   return b;
 }
@@ -53,7 +44,7 @@ BatchSql* batch_lookup(const char* name, std::string_view head) {
   return b;
 }
 
-// The tables a chunk appends to, with their columns: for INSERT on SQLite, COPY on PostgreSQL
+// The tables a chunk appends to, with their columns: an INSERT a row on SQLite, COPY on PostgreSQL
 // (store::Connection::copy_rows: a 1,000,000-row import took 89 s with 100-row INSERTs).
 constexpr std::string_view kRowsInto =
     "vaccination_import_rows(import_id, row_number, status, fixes, reasons, duplicate_of, "
@@ -61,9 +52,7 @@ constexpr std::string_view kRowsInto =
     "street, priority_group, original)";
 constexpr size_t kRowColumns = 18;
 const Sql& insert_row_sql() {
-  static BatchSql* one =
-      batch_insert("insert_vaccination_row", fmt::format("INSERT INTO {}", kRowsInto), kRowColumns,
-                   {0, 1, 5, 6}, 1);
+  static BatchSql* one = insert_one("insert_vaccination_row", kRowsInto, kRowColumns);
   return one->sql;
 }
 
@@ -72,19 +61,17 @@ constexpr std::string_view kPeopleInto =
     "street, created_at, updated_at, id_number_index, phone_index)";
 constexpr size_t kPeopleColumns = 14;
 const Sql& insert_person_sql() {
-  static BatchSql* one =
-      batch_insert("insert_imported_person", fmt::format("INSERT INTO {}", kPeopleInto),
-                   kPeopleColumns, {0, 10, 11}, 1);
+  static BatchSql* one = insert_one("insert_imported_person", kPeopleInto, kPeopleColumns);
   return one->sql;
 }
 
 // Appends `values` (whole rows of `columns`) to `into`: one COPY on PostgreSQL, an INSERT a row
 // on SQLite.
-Status append_rows(store::Connection& c, std::string_view into, const Sql& insert_one,
+Status append_rows(store::Connection& c, std::string_view into, const Sql& insert_a_row,
                    size_t columns, std::span<const Param> values) {
   if (c.dialect() == store::Dialect::kPostgres) return c.copy_rows(into, columns, values);
   for (size_t at = 0; at < values.size(); at += columns)
-    KB_TRY(c.exec(insert_one, values.subspan(at, columns)));
+    KB_TRY(c.exec(insert_a_row, values.subspan(at, columns)));
   return {};
 }
 
