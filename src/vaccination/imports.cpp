@@ -15,8 +15,8 @@ namespace {
 using store::Param;
 using store::Sql;
 
-// Statements that insert or look up many rows at once, with their texts built once (statements
-// are cached by the address of their text, which must therefore live as long as the process).
+// Statements whose texts are built once, at first use (statements are cached by the address of
+// their text, which must therefore live as long as the process).
 struct BatchSql {
   std::string text;
   Sql sql;
@@ -183,7 +183,7 @@ WriterSettings& writer_settings() {
   return settings;
 }
 
-Status widen_writer_cache(store::Connection& c) {
+Status set_writer_for_imports(store::Connection& c) {
   if (c.dialect() != store::Dialect::kSqlite) return {};
   static constexpr Sql kCacheSize{"sqlite_cache_size", "PRAGMA cache_size"};
   static constexpr Sql kAutoCheckpoint{"sqlite_wal_autocheckpoint", "PRAGMA wal_autocheckpoint"};
@@ -202,7 +202,7 @@ Status widen_writer_cache(store::Connection& c) {
   return {};
 }
 
-Status restore_writer_cache(store::Connection& c) {
+Status restore_writer_settings(store::Connection& c) {
   if (c.dialect() != store::Dialect::kSqlite) return {};
   WriterSettings& w = writer_settings();
   std::lock_guard lock(w.mutex);
@@ -283,7 +283,7 @@ Result<int64_t> start_import(store::Connection& c, const NewImport& n) {
                                   {by, n.created_at, text(n.file_name), text(level), text(code),
                                    text(n.jurisdiction_province), text(n.columns_json)}));
   if (!row) return internal("recording an import returned no id");
-  KB_TRY(widen_writer_cache(c));
+  KB_TRY(set_writer_for_imports(c));
   return row->i64(0);
 }
 
@@ -436,7 +436,8 @@ std::vector<Result<ChunkResult>> StoreChunk::run(store::Connection& c,
                                                  std::span<const Input> chunks) {
   std::vector<Result<ChunkResult>> out;
   out.reserve(chunks.size());
-  if (c.dialect() == store::Dialect::kPostgres) {
+  const bool postgres = c.dialect() == store::Dialect::kPostgres;
+  if (postgres) {
     if (auto st = plan_people_lookups(c); !st.ok()) {
       out.assign(chunks.size(), Result<ChunkResult>(st.error()));
       return out;
@@ -444,7 +445,8 @@ std::vector<Result<ChunkResult>> StoreChunk::run(store::Connection& c,
   }
   for (const Input& chunk : chunks) {
     out.push_back(store_rows(c, chunk->import_id, chunk->rows, chunk->now));
-    if (out.back().ok()) c.memo<PeopleAnalysed>().created_since += out.back()->people_created;
+    if (postgres && out.back().ok())
+      c.memo<PeopleAnalysed>().created_since += out.back()->people_created;
   }
   return out;
 }
@@ -454,7 +456,7 @@ Status finish_import(store::Connection& c, int64_t import_id, const Counts& k,
   KB_TRY(c.exec(kFinishImport,
                 {import_id, std::string_view(failed ? "failed" : "done"), now, k.total, k.clean,
                  k.fixed, k.duplicate, k.rejected, people.people_created, people.people_matched}));
-  return restore_writer_cache(c);
+  return restore_writer_settings(c);
 }
 
 Result<std::optional<Import>> find_import(store::Connection& c, int64_t id) {
