@@ -12,18 +12,17 @@ rows=${KB_BENCH_LIST_ROWS:-1000000}
 wrk_seconds=${KB_BENCH_IMPORT_WRK:-10}
 work=$(mktemp -d /tmp/kb-bench-vx.XXXXXX)
 list=${KB_BENCH_LIST:-/tmp/kb-vaccination-list-$rows.csv}
-port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+source bench/lib.sh
+port=$(free_port)
 if [ "$kind" = postgres ]; then
   db="${KB_TEST_PG_URL}?options=-csearch_path%3Dbench_vx_$$"
 else
   db="sqlite:$work/khaibao.db"
 fi
 [ -s "$list" ] || node bench/vaccination_list.mjs "$rows" "$list" >&2
-"${KB_BIN:-./build/khaibao}" serve --db "$db" --data-dir "$work" --listen "127.0.0.1:$port" --otp-ip-limit 1000000 \
-  --otp-resend-after 0 --write-limit-caller 0 --write-limit-address 0 ${KB_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
-pid=$!
+start_khaibao "$db" "$work" "$port"
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+wait_healthy "$port"
 
 echo 'a long enough bench password' >"$work/pw"
 "${KB_BIN:-./build/khaibao}" admin user add --db "$db" --data-dir "$work" --username bench.vx --role official \
