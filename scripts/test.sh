@@ -3,6 +3,18 @@
 # output, then prints the total of individual tests across suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# The EU's DCC test vectors live beside the repository, not in it (../shared/dgc-testdata from
+# the main checkout). A clone elsewhere finds them in the nearest folder above it that has
+# shared/dgc-testdata, or in the workplace's /work/shared; KB_DGC_TESTDATA overrides.
+if [ -z "${KB_DGC_TESTDATA:-}" ]; then
+  dir=$PWD
+  while [ "$dir" != / ] && [ ! -d "$dir/../shared/dgc-testdata" ]; do dir=$(dirname "$dir"); done
+  if [ -d "$dir/../shared/dgc-testdata" ]; then
+    export KB_DGC_TESTDATA=$(cd "$dir/../shared/dgc-testdata" && pwd)
+  elif [ -d /work/shared/dgc-testdata ]; then
+    export KB_DGC_TESTDATA=/work/shared/dgc-testdata
+  fi
+fi
 log=$(mktemp)
 ctest --test-dir build --verbose --timeout 1200 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
