@@ -1,6 +1,7 @@
 #include "crypto/sealing.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -35,17 +36,43 @@ bool is_key_id(std::string_view id) {
   return id.size() == 8 && id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-std::string b64(const unsigned char* data, size_t n) {
-  std::string out(sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), data, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
 std::string random_key_id() {
   unsigned char id[4];
   randombytes_buf(id, sizeof id);
   return to_hex(std::string_view(reinterpret_cast<const char*>(id), sizeof id));
+}
+
+// Seals made after a fork() in the child must not reuse the parent's nonces: the child's threads
+// draw new prefixes.
+std::atomic<uint64_t> forks{0};
+
+// Fills XChaCha20's 24-byte nonce: the calling thread's 16 random bytes (drawn at its first seal,
+// and again after a fork), then its count of seals. Two seals never share a nonce: within a
+// thread the count differs, and two threads' random prefixes meet with probability 2^-128 a pair.
+// A random nonce per seal cost a getrandom() system call each: an eighth of the cleaning threads'
+// time in a 1,000,000-row import.
+void next_nonce(unsigned char* out) {
+  static const bool fork_watched = [] {
+    pthread_atfork(nullptr, nullptr, [] { forks.fetch_add(1, std::memory_order_relaxed); });
+    return true;
+  }();
+  (void)fork_watched;
+  struct Stream {
+    unsigned char prefix[16];
+    uint64_t count = 0;
+    uint64_t fork_seen = ~uint64_t{0};
+  };
+  thread_local Stream stream;
+  const uint64_t fork_now = forks.load(std::memory_order_relaxed);
+  if (stream.fork_seen != fork_now) {
+    randombytes_buf(stream.prefix, sizeof stream.prefix);
+    stream.count = 0;
+    stream.fork_seen = fork_now;
+  }
+  static_assert(sizeof stream.prefix + sizeof stream.count == kNonce);
+  std::memcpy(out, stream.prefix, sizeof stream.prefix);
+  const uint64_t count = stream.count++;
+  std::memcpy(out + sizeof stream.prefix, &count, sizeof count);
 }
 
 DataKey random_key(std::string id) {
@@ -148,18 +175,37 @@ std::string Keyring::file_text() const {
 
 Result<std::string> Keyring::seal(std::string_view clear) const {
   const Derived& d = derived_.back();
-  std::string box(kNonce + clear.size() + kTag, '\0');
-  auto* out = reinterpret_cast<unsigned char*>(box.data());
-  randombytes_buf(out, kNonce);
+  // The box (nonce ‖ ciphertext ‖ tag) on the stack for the short values most fields hold, and
+  // its text written straight into the answer: one allocation a seal.
+  constexpr size_t kShort = 512;
+  const size_t box_size = kNonce + clear.size() + kTag;
+  unsigned char short_box[kShort];
+  std::string long_box;
+  unsigned char* box = short_box;
+  if (box_size > kShort) {
+    long_box.resize(box_size);
+    box = reinterpret_cast<unsigned char*>(long_box.data());
+  }
+  next_nonce(box);
   unsigned long long len = 0;
   // The key id is authenticated data: a value cannot be relabelled to another key.
   if (crypto_aead_xchacha20poly1305_ietf_encrypt(
-          out + kNonce, &len, reinterpret_cast<const unsigned char*>(clear.data()), clear.size(),
-          reinterpret_cast<const unsigned char*>(d.id.data()), d.id.size(), nullptr, out,
+          box + kNonce, &len, reinterpret_cast<const unsigned char*>(clear.data()), clear.size(),
+          reinterpret_cast<const unsigned char*>(d.id.data()), d.id.size(), nullptr, box,
           d.seal_key.data()) != 0) {
     return internal("sealing failed");
   }
-  return std::string(kPrefix) + d.id + "." + b64(out, kNonce + len);
+  const size_t head = kPrefix.size() + d.id.size() + 1;
+  std::string out(head + sodium_base64_ENCODED_LEN(kNonce + len,
+                                                   sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  std::memcpy(out.data(), kPrefix.data(), kPrefix.size());
+  std::memcpy(out.data() + kPrefix.size(), d.id.data(), d.id.size());
+  out[head - 1] = '.';
+  sodium_bin2base64(out.data() + head, out.size() - head, box, kNonce + len,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(head + std::strlen(out.c_str() + head));
+  return out;
 }
 
 Result<std::string> Keyring::open(std::string_view sealed) const {

@@ -1,6 +1,7 @@
 // Personal fields sealed at rest. A value is encrypted with XChaCha20-Poly1305 under a data
 // key that never enters the database (a key file in the data dir, or KHAIBAO_DATA_KEYS), with a
-// fresh random nonce, and stored as text that names the key that sealed it:
+// nonce never used before (16 random bytes drawn once per thread, then a counter: no system call
+// per seal), and stored as text that names the key that sealed it:
 //   "kb1." <key id: 8 hex> "." <base64url(nonce ‖ ciphertext ‖ tag)>
 // so keys can rotate (`khaibao admin keys rotate-data`) while old values still open. A value
 // that must be found by equality (a phone, an ID number, a name key) also gets a blind index:

@@ -1,10 +1,15 @@
 #include "crypto/sealing.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <thread>
 
 namespace kb::sealing {
 namespace {
@@ -21,6 +26,53 @@ TEST(Sealing, SealedTextOpensAndHidesTheValue) {
   EXPECT_EQ(ring.open(sealed).value(), "Nguyễn Thị Ánh 0912345678");
   // A fresh nonce each time: equal values do not give equal ciphertexts.
   EXPECT_NE(ring.seal("0912345678").value(), ring.seal("0912345678").value());
+}
+
+// The 24-byte nonce at the front of a sealed value ("kb1.<id>.<base64url(nonce ‖ …)>").
+std::string nonce_of(std::string_view sealed) {
+  std::string_view body = sealed.substr(13);
+  std::string box(body.size(), '\0');
+  size_t n = 0;
+  sodium_base642bin(reinterpret_cast<unsigned char*>(box.data()), box.size(), body.data(),
+                    body.size(), nullptr, &n, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return box.substr(0, 24);
+}
+
+TEST(Sealing, NoNonceRepeatsAcrossThreadsOrAFork) {
+  auto ring = Keyring::parse(kOneKey).value();
+  constexpr int kThreads = 4, kSeals = 5000;
+  std::vector<std::vector<std::string>> nonces(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&ring, &mine = nonces[t]] {
+      for (int i = 0; i < kSeals; ++i) mine.push_back(nonce_of(ring.seal("0912345678").value()));
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> seen;
+  for (const auto& mine : nonces) seen.insert(mine.begin(), mine.end());
+  EXPECT_EQ(seen.size(), size_t{kThreads * kSeals});
+
+  // A child process goes on from its parent's thread state: its next nonce must still be new.
+  std::string before = nonce_of(ring.seal("a").value());
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string n = nonce_of(ring.seal("a").value());
+    _exit(write(pipe_fds[1], n.data(), n.size()) == static_cast<ssize_t>(n.size()) ? 0 : 1);
+  }
+  std::string in_child(24, '\0');
+  ASSERT_EQ(read(pipe_fds[0], in_child.data(), in_child.size()), 24);
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  std::string after = nonce_of(ring.seal("a").value());
+  EXPECT_NE(in_child, after);
+  EXPECT_NE(in_child.substr(0, 16), before.substr(0, 16));  // the child drew its own prefix
+  EXPECT_EQ(after.substr(0, 16), before.substr(0, 16));     // the parent's stream goes on
 }
 
 TEST(Sealing, TamperedCiphertextIsRefused) {
