@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace kb::identity {
 
@@ -16,5 +17,25 @@ std::string name_key_index(std::string_view name);
 std::string name_word_indexes(std::string_view name);
 // The blind index of one folded word (a word of folded_words()).
 std::string name_word_index(std::string_view folded_word);
+
+// Both stored forms of a name at once (folding the name once): name_key_index(name) and
+// name_word_indexes(name).
+struct NameIndexes {
+  std::string key, words;
+};
+NameIndexes name_indexes(std::string_view name);
+
+// name_indexes for the many names of one list, remembering each word's index: a list of a
+// million names holds a few thousand distinct words, so most words cost a lookup instead of a
+// keyed hash. Lives for one list (the indexes are those of the keys current when it made them);
+// not shared between threads.
+class NameIndexer {
+ public:
+  NameIndexes operator()(std::string_view name);
+
+ private:
+  static constexpr size_t kWordsKept = 200'000;
+  std::unordered_map<std::string, std::string> words_;
+};
 
 }  // namespace kb::identity

@@ -93,8 +93,9 @@ bool has_diacritics(std::string_view name) {
   return false;
 }
 
-std::string name_key(std::string_view name) {
-  auto words = folded_words(name);
+std::string name_key(std::string_view name) { return name_key_of(folded_words(name)); }
+
+std::string name_key_of(std::vector<std::string> words) {
   std::sort(words.begin(), words.end());
   std::string key;
   for (const auto& w : words) {

@@ -22,6 +22,8 @@ bool has_diacritics(std::string_view name);
 // The key people are found by: the folded words, sorted, joined by one space, so that accents,
 // case, spacing and word order do not hide a person ("an nguyen van"). Empty for an empty name.
 std::string name_key(std::string_view name);
+// name_key of a name already folded (its folded_words).
+std::string name_key_of(std::vector<std::string> folded);
 
 // How close two spellings of a name are.
 enum class NameMatch {

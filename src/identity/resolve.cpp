@@ -340,8 +340,9 @@ Result<int64_t> fill_name_keys(store::Connection& c, int64_t limit) {
   KB_ASSIGN(store::Rows rows, c.query(kWithoutNameKey, {limit}));
   for (const auto& r : rows) {
     std::string name = sealing::reveal(r.str(1));
-    std::string key = name_key_index(name);
-    std::string words = name_word_indexes(name);
+    NameIndexes indexes = name_indexes(name);
+    const std::string& key = indexes.key;
+    const std::string& words = indexes.words;
     std::string sealed_name = sealed(r.str(1));
     std::string street = sealed(r.str(2));
     store::Param street_param =

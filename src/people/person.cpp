@@ -85,13 +85,13 @@ struct Sealed {
 // sealed with their blind indexes, and the name's keyed indexes (identity/name_index.h).
 struct StoredFields {
   explicit StoredFields(const PersonFields& f)
-      : name_key(identity::name_key_index(f.full_name)),
-        name_words(identity::name_word_indexes(f.full_name)),
+      : name_indexes(identity::name_indexes(f.full_name)),
         name(sealing::seal(f.full_name)),
         street(sealing::seal(f.street)),
         id_number(f.id_number, "id_number"),
         phone(f.phone, "phone") {}
-  std::string name_key, name_words, name, street;
+  identity::NameIndexes name_indexes;
+  std::string name, street;
   Sealed id_number, phone;
 };
 
@@ -206,7 +206,7 @@ Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now,
       {account, int64_t{f.is_self}, std::string_view(s.name), opt(s.id_number.value),
        opt(f.id_kind), opt(f.birth_date), opt(f.sex), opt(s.phone.value), opt(f.province_code),
        opt(f.ward_code), opt(s.street), opt(f.origin_province_code), opt(f.origin_ward_code),
-       std::string_view(s.name_key), now, std::string_view(s.name_words), opt(s.id_number.index),
+       std::string_view(s.name_indexes.key), now, std::string_view(s.name_indexes.words), opt(s.id_number.index),
        opt(s.phone.index)});
   if (!row.ok())
     return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
@@ -225,8 +225,8 @@ Result<Person> update(store::Connection& c, int64_t id, const PersonFields& f, i
   auto row = c.query_one(
       kUpdatePerson, {id, std::string_view(s.name), opt(s.id_number.value), opt(f.id_kind),
                       opt(f.birth_date), opt(f.sex), opt(s.phone.value), opt(f.province_code),
-                      opt(f.ward_code), opt(s.street), now, std::string_view(s.name_key),
-                      std::string_view(s.name_words), opt(s.id_number.index), opt(s.phone.index)});
+                      opt(f.ward_code), opt(s.street), now, std::string_view(s.name_indexes.key),
+                      std::string_view(s.name_indexes.words), opt(s.id_number.index), opt(s.phone.index)});
   if (!row.ok())
     return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   if (!*row) return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");

@@ -8,6 +8,7 @@
 
 #include "audit/audit_log.h"
 #include "crypto/sealing.h"
+#include "identity/name_index.h"
 
 namespace kb::vaccination {
 namespace {
@@ -58,8 +59,8 @@ const Sql& insert_row_sql() {
 
 constexpr std::string_view kPeopleInto =
     "people(id, full_name, id_number, id_kind, birth_date, sex, phone, province_code, ward_code, "
-    "street, created_at, updated_at, id_number_index, phone_index)";
-constexpr size_t kPeopleColumns = 14;
+    "street, created_at, updated_at, id_number_index, phone_index, name_key, name_words)";
+constexpr size_t kPeopleColumns = 16;
 const Sql& insert_person_sql() {
   static BatchSql* one = insert_one("insert_imported_person", kPeopleInto, kPeopleColumns);
   return one->sql;
@@ -267,6 +268,9 @@ Result<bool> ListImport::next_chunk(std::vector<CleanedRow>& out, size_t max_row
     if (row->status == RowStatus::kClean || row->status == RowStatus::kFixed) {
       sealed.id_number_index = sealing::blind("id_number", r.id_number);
       sealed.phone_index = sealing::blind("phone", r.phone);
+      identity::NameIndexes name = name_indexer_(r.full_name);
+      sealed.name_key_index = std::move(name.key);
+      sealed.name_word_indexes = std::move(name.words);
     }
     out.push_back(std::move(*row));
   }
@@ -365,7 +369,8 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
                   {ids[k], text(s.full_name), opt_text(s.id_number), opt_text(r.id_kind),
                    opt_text(r.birth_date), opt_text(r.sex), opt_text(s.phone),
                    opt_text(r.province_code), opt_text(r.ward_code), opt_text(s.street), now, now,
-                   opt_text(s.id_number_index), opt_text(s.phone_index)});
+                   opt_text(s.id_number_index), opt_text(s.phone_index),
+                   opt_text(s.name_key_index), opt_text(s.name_word_indexes)});
     links[fresh[k]] = {ids[k], true};
   }
   KB_TRY(append_rows(c, kPeopleInto, insert_person_sql(), kPeopleColumns, values));

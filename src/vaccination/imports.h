@@ -14,6 +14,7 @@
 #include "areas/area_directory.h"
 #include "core/csv.h"
 #include "core/result.h"
+#include "identity/name_index.h"
 #include "store/database.h"
 #include "vaccination/raw_list.h"
 
@@ -65,6 +66,7 @@ class ListImport {
 
   csv::Reader reader_;
   RawListCleaner cleaner_;
+  identity::NameIndexer name_indexer_;  // the accepted names' blind indexes
   std::string columns_json_;
   std::vector<std::string> cells_;
 };

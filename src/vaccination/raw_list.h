@@ -147,10 +147,12 @@ struct CleanedRow {
   // A row's personal fields as stored (crypto/sealing.h), made by ListImport off the writer
   // (sealing draws a random nonce per field: a system call each): every row's name, street, ID
   // number, phone, reasons (their messages quote the cells) and line of the file, sealed for the
-  // import's report; an accepted row's also go to people with the blind indexes its ID number
-  // and phone are found by.
+  // import's report; an accepted row's also go to people with the blind indexes its ID number,
+  // phone and name are found by (identity/name_index.h), so an imported person is found by name
+  // as soon as the import answers and the identity.name_keys job has nothing to rewrite.
   struct Sealed {
     std::string full_name, street, id_number, phone, id_number_index, phone_index;
+    std::string name_key_index, name_word_indexes;
     std::string reasons, original;
   };
   Sealed sealed;

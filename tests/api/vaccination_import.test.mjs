@@ -296,6 +296,16 @@ test('importing known people again matches them instead of recording them twice'
   assert.equal(written().people, before.people);
 });
 
+test('an imported person is found by name as soon as the import answers', async () => {
+  const r = await upload('Họ tên,Ngày sinh,CCCD\nHoàng Thị Xuân Mai,09/09/1999,079199000909\n');
+  assert.equal(r.status, 201, r.text);
+  const search = `/api/v1/people/search?reason=${encodeURIComponent('mời tiêm')}&name=${encodeURIComponent('MAI hoang thi xuan')}&birth_year=1999`;
+  const found = await server.request('GET', search, { token: hcm });
+  assert.equal(found.status, 200, found.text);
+  assert.equal(found.json.people.length, 1, found.text);
+  assert.equal(found.json.people[0].full_name, 'Hoàng Thị Xuân Mai');
+});
+
 test('an explicit column mapping names columns the usual headers do not', async () => {
   const list = 'Người lao động;Ngày sinh;Mobile no.\nPhạm Thị Hằng;1/1/1990;0987000111\n';
   const mapping = encodeURIComponent(JSON.stringify({ 'Người lao động': 'full_name', 'Mobile no.': 'phone' }));

@@ -6,6 +6,7 @@
 
 #include "identity/identifiers.h"
 #include "identity/matching.h"
+#include "identity/name_index.h"
 #include "identity/names.h"
 
 namespace kb::identity {
@@ -17,6 +18,20 @@ TEST(IdentityNames, FoldingDropsAccentsCaseSpacingAndDStroke) {
   EXPECT_EQ(name_key("Văn An Nguyễn"), "an nguyen van");
   EXPECT_EQ(name_key("NGUYEN VAN AN"), name_key("Nguyễn Văn An"));
   EXPECT_EQ(name_key(""), "");
+}
+
+TEST(IdentityNames, AListsIndexerGivesEachNameTheIndexesItWouldHaveAlone) {
+  NameIndexer indexer;
+  for (const char* name : {"Nguyễn Văn An", "NGUYEN VAN AN", "Trần Thị An", "An Nguyễn Văn",
+                           "Lò Thị Vân", "", "Nguyễn  Văn-An"}) {
+    NameIndexes alone = name_indexes(name);
+    EXPECT_EQ(alone.key, name_key_index(name)) << name;
+    EXPECT_EQ(alone.words, name_word_indexes(name)) << name;
+    NameIndexes listed = indexer(name);
+    EXPECT_EQ(listed.key, alone.key) << name;
+    EXPECT_EQ(listed.words, alone.words) << name;
+  }
+  EXPECT_NE(name_indexes("Nguyễn Văn An").words, name_indexes("Nguyễn Văn Bình").words);
 }
 
 TEST(IdentityNames, CompareSaysSameSimilarOrDifferent) {
