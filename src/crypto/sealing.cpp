@@ -196,9 +196,9 @@ Result<std::string> Keyring::seal(std::string_view clear) const {
     return internal("sealing failed");
   }
   const size_t head = kPrefix.size() + d.id.size() + 1;
-  std::string out(head + sodium_base64_ENCODED_LEN(kNonce + len,
-                                                   sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
+  std::string out(
+      head + sodium_base64_ENCODED_LEN(kNonce + len, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+      '\0');
   std::memcpy(out.data(), kPrefix.data(), kPrefix.size());
   std::memcpy(out.data() + kPrefix.size(), d.id.data(), d.id.size());
   out[head - 1] = '.';

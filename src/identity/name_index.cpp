@@ -43,7 +43,8 @@ NameIndexes indexes_of(std::string_view name, AppendWordIndex&& append_word_inde
 }  // namespace
 
 NameIndexes name_indexes(std::string_view name) {
-  return indexes_of(name, [](const std::string& w, std::string& out) { out += name_word_index(w); });
+  return indexes_of(name,
+                    [](const std::string& w, std::string& out) { out += name_word_index(w); });
 }
 
 NameIndexes NameIndexer::operator()(std::string_view name) {

@@ -206,8 +206,8 @@ Result<Person> create(store::Connection& c, const PersonFields& f, int64_t now,
       {account, int64_t{f.is_self}, std::string_view(s.name), opt(s.id_number.value),
        opt(f.id_kind), opt(f.birth_date), opt(f.sex), opt(s.phone.value), opt(f.province_code),
        opt(f.ward_code), opt(s.street), opt(f.origin_province_code), opt(f.origin_ward_code),
-       std::string_view(s.name_indexes.key), now, std::string_view(s.name_indexes.words), opt(s.id_number.index),
-       opt(s.phone.index)});
+       std::string_view(s.name_indexes.key), now, std::string_view(s.name_indexes.words),
+       opt(s.id_number.index), opt(s.phone.index)});
   if (!row.ok())
     return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   Person p = from_row(**row);
@@ -223,10 +223,11 @@ Result<Person> update(store::Connection& c, int64_t id, const PersonFields& f, i
   KB_ASSIGN(auto before, find_record(c, id));
   StoredFields s(f);
   auto row = c.query_one(
-      kUpdatePerson, {id, std::string_view(s.name), opt(s.id_number.value), opt(f.id_kind),
-                      opt(f.birth_date), opt(f.sex), opt(s.phone.value), opt(f.province_code),
-                      opt(f.ward_code), opt(s.street), now, std::string_view(s.name_indexes.key),
-                      std::string_view(s.name_indexes.words), opt(s.id_number.index), opt(s.phone.index)});
+      kUpdatePerson,
+      {id, std::string_view(s.name), opt(s.id_number.value), opt(f.id_kind), opt(f.birth_date),
+       opt(f.sex), opt(s.phone.value), opt(f.province_code), opt(f.ward_code), opt(s.street), now,
+       std::string_view(s.name_indexes.key), std::string_view(s.name_indexes.words),
+       opt(s.id_number.index), opt(s.phone.index)});
   if (!row.ok())
     return row.error().kind == ErrorKind::kConflict ? id_taken() : std::move(row).error();
   if (!*row) return make_error(ErrorKind::kNotFound, "person_not_found", "no such person");

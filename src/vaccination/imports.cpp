@@ -365,12 +365,12 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
   for (size_t k = 0; k < fresh.size(); ++k) {
     const CleanRecord& r = rows[fresh[k]]->record;
     const CleanedRow::Sealed& s = rows[fresh[k]]->sealed;
-    values.insert(values.end(),
-                  {ids[k], text(s.full_name), opt_text(s.id_number), opt_text(r.id_kind),
-                   opt_text(r.birth_date), opt_text(r.sex), opt_text(s.phone),
-                   opt_text(r.province_code), opt_text(r.ward_code), opt_text(s.street), now, now,
-                   opt_text(s.id_number_index), opt_text(s.phone_index),
-                   opt_text(s.name_key_index), opt_text(s.name_word_indexes)});
+    values.insert(
+        values.end(),
+        {ids[k], text(s.full_name), opt_text(s.id_number), opt_text(r.id_kind),
+         opt_text(r.birth_date), opt_text(r.sex), opt_text(s.phone), opt_text(r.province_code),
+         opt_text(r.ward_code), opt_text(s.street), now, now, opt_text(s.id_number_index),
+         opt_text(s.phone_index), opt_text(s.name_key_index), opt_text(s.name_word_indexes)});
     links[fresh[k]] = {ids[k], true};
   }
   KB_TRY(append_rows(c, kPeopleInto, insert_person_sql(), kPeopleColumns, values));
