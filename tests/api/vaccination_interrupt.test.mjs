@@ -3,24 +3,13 @@
 // interrupted, with the counts of the rows it stored before the kill (the report holds exactly
 // those), and the same file imported again must finish and match the people the first import
 // created instead of recording them twice — by ID number, and by phone, name and birth date for
-// rows without one.
+// the rows without one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, staffToken, admin } from '../lib/server.mjs';
+import { cutOffImport, peopleList, uploadList } from '../lib/cut_import.mjs';
 
-// Several chunks (vaccination::kRowsPerWrite, then kRowsPerWriteAlone), so the kill lands after
-// the first chunks are stored and before the last.
 const ROWS = 120000;
-
-/** ROWS people; every tenth has no ID number, only a phone of their own. */
-function list() {
-  const lines = ['Họ và tên,Ngày sinh,Giới tính,Số CCCD,SĐT,Tỉnh/TP'];
-  for (let i = 1; i <= ROWS; i++) {
-    const id = i % 10 === 0 ? '' : `079090${String(i).padStart(6, '0')}`;
-    lines.push(`Nguyễn Văn An,15/03/1990,Nam,${id},09${String(60000000 + i)},TP.HCM`);
-  }
-  return lines.join('\r\n');
-}
 
 const people = (server) => JSON.parse(admin(server, ['stats'])).people;
 
@@ -29,27 +18,10 @@ test('an import cut off by kill -9 reads failed (interrupted) with what it store
   let server = first;
   try {
     const official = await staffToken(server, { username: 'hcm.vax', role: 'official', jurisdiction: '79' });
-    const csv = list();
+    const csv = peopleList(ROWS);
     const before = people(server);
-    const upload = () => server.request('POST', '/api/v1/vaccination/imports?file_name=list.csv', {
-      token: official, raw: csv, headers: { 'content-type': 'text/csv' },
-    });
+    server = await cutOffImport(first, official, csv);
 
-    // The first import of a fresh database is number 1: kill the server once a chunk of it is
-    // stored and it is still importing.
-    const cutOff = upload().catch(() => undefined);
-    let seen;
-    for (const deadline = Date.now() + 60000; Date.now() < deadline;) {
-      const r = await server.request('GET', '/api/v1/vaccination/imports/1', { token: official });
-      if (r.status === 200 && r.json.counts.total > 0) { seen = r.json; break; }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    assert.ok(seen, 'no chunk of the import was stored');
-    assert.equal(seen.state, 'importing', 'the import ended before it could be cut off: use a larger list');
-    await server.kill9();
-    await cutOff;
-
-    server = await startServer({ dataDir: first.dataDir, db: first.db, port: first.port });
     const cut = await server.request('GET', '/api/v1/vaccination/imports/1', { token: official });
     assert.equal(cut.status, 200, cut.text);
     assert.equal(cut.json.state, 'failed');
@@ -68,7 +40,7 @@ test('an import cut off by kill -9 reads failed (interrupted) with what it store
 
     // The official imports the same file again: it finishes, and everyone the cut-off import
     // recorded is matched, not recorded a second time.
-    const again = await upload();
+    const again = await uploadList(server, official, csv);
     assert.equal(again.status, 201, again.text);
     assert.equal(again.json.counts.total, ROWS);
     assert.deepEqual(again.json.people, { created: ROWS - stored, matched: stored });
