@@ -6,7 +6,8 @@
 // the rows without one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, staffToken, admin } from '../lib/server.mjs';
+import { rmSync } from 'node:fs';
+import { startServer, staffToken, admin, dbKind } from '../lib/server.mjs';
 import { cutOffImport, peopleList, uploadList } from '../lib/cut_import.mjs';
 
 const ROWS = 120000;
@@ -50,5 +51,37 @@ test('an import cut off by kill -9 reads failed (interrupted) with what it store
     assert.equal(done.json.failure, null);
   } finally {
     await server.stop();
+  }
+});
+
+// Several servers on one PostgreSQL: a node starting while another imports must not take that
+// import for cut off (its owner, the other node's writer session, is alive).
+test('a node starting beside one that is importing leaves its import running', {
+  skip: dbKind() !== 'postgres' ? 'PostgreSQL only (one process serves SQLite)' : false,
+}, async () => {
+  const a = await startServer({ keepDataDir: true });
+  let b;
+  try {
+    const official = await staffToken(a, { username: 'hcm.vax', role: 'official', jurisdiction: '79' });
+    const importing = uploadList(a, official, peopleList(ROWS));
+    for (const deadline = Date.now() + 60000; Date.now() < deadline;) {
+      const r = await a.request('GET', '/api/v1/vaccination/imports/1', { token: official });
+      if (r.status === 200 && r.json.counts.total > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    b = await startServer({ dataDir: a.dataDir, db: a.db, keepDataDir: true });
+    const seen = await b.request('GET', '/api/v1/vaccination/imports/1', { token: official });
+    assert.equal(seen.json.state, 'importing', 'the import ended before the second node started: use a larger list');
+    const done = await importing;
+    assert.equal(done.status, 201, done.text);
+    assert.equal(done.json.counts.total, ROWS);
+    const after = await b.request('GET', '/api/v1/vaccination/imports/1', { token: official });
+    assert.equal(after.json.state, 'done');
+    assert.equal(after.json.failure, null);
+    assert.doesNotMatch(b.stdout(), /was interrupted/);
+  } finally {
+    await b?.stop();
+    await a.stop();
+    rmSync(a.dataDir, { recursive: true, force: true });
   }
 });
