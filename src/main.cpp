@@ -182,6 +182,14 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
     channel = std::move(*webhook);
   }
   Clock clock = config.clock_offset_file.empty() ? Clock{} : offset_clock(config.clock_offset_file);
+  // Vaccination list imports a stop cut off (kill -9, power loss) read failed, interrupted, with
+  // what they stored, so the official imports the file again; other nodes' running imports stay.
+  auto interrupted = db.writer().write_sync([&clock](store::Connection& c) {
+    return vaccination::fail_interrupted_imports(c, clock.now());
+  });
+  if (!interrupted.ok()) return fail(interrupted.error());
+  for (int64_t id : *interrupted)
+    spdlog::warn("vaccination import {} was interrupted by a stop: marked failed", id);
   // The chat official account: its rows (channel "zalo") go to the platform, the rest as before.
   notify::RoutingChannel routing(*channel);
   std::unique_ptr<chat::ZaloChannel> zalo;

@@ -38,6 +38,7 @@ json::object import_json(const vx::Import& i) {
   json::object o{
       {"id", i.id},
       {"state", i.state},
+      {"failure", json_text(i.failure)},
       {"file_name", i.file_name},
       {"created_at", format_rfc3339(i.created_at)},
       {"finished_at", json_time(i.finished_at)},

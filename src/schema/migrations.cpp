@@ -1203,6 +1203,16 @@ ALTER TABLE feedback_reports ADD COLUMN sender_phone_index TEXT;
 DROP INDEX feedback_by_phone;
 CREATE INDEX feedback_by_phone ON feedback_reports(sender_phone_index, created_at);
 )sql"},
+    {55, R"sql(
+-- Imports cut off (vaccination/imports.h fail_interrupted_imports): failure is why an import
+-- failed ('interrupted' when its server stopped in the middle; otherwise the error's code),
+-- empty for the others. owner names what runs an import (the PostgreSQL session of its writer,
+-- or the process on SQLite), so a server starting fails only imports whose owner is gone. The
+-- counts and people of an import grow with every chunk stored, so an interrupted import still
+-- tells how much of its list was stored.
+ALTER TABLE vaccination_imports ADD COLUMN failure TEXT NOT NULL DEFAULT '';
+ALTER TABLE vaccination_imports ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+)sql"},
     {56, R"sql(
 -- Measured values of health reports sealed at rest (crypto/sealing.h): readings holds them as
 -- one sealed text (monitoring/reports.h); the integer columns stay for rows from before, which

@@ -149,10 +149,12 @@ awaitable<Result<ImportDone>> run_import(store::Database& db, boost::asio::threa
   if (!stored.id) co_return stored.people.error();  // nothing written
 
   ImportDone done{*stored.id, list.counts(), stored.people.ok() ? *stored.people : ChunkResult{}};
-  auto finish = [done, failed = !stored.people.ok(), actor = request.official_id,
-                 file_name = request.file_name, now = clock.now()](store::Connection& c) -> Status {
-    KB_TRY(finish_import(c, done.id, done.counts, done.people, failed, now));
-    return audit_import(c, done.id, actor, file_name, done.counts, now);
+  std::string failure = stored.people.ok() ? std::string() : stored.people.error().code;
+  if (!stored.people.ok() && failure.empty()) failure = "failed";
+  auto finish = [done, failure, actor = request.official_id, file_name = request.file_name,
+                 now = clock.now()](store::Connection& c) -> Status {
+    KB_TRY(finish_import(c, done.id, done.counts, done.people, failure, now));
+    return audit_import(c, done.id, actor, file_name, done.counts, failure, now);
   };
   KB_CO_TRY(co_await store::write(db, finish));
   if (!stored.people.ok()) co_return stored.people.error();

@@ -1,9 +1,14 @@
 #include "vaccination/imports.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
+#include <charconv>
+#include <fstream>
+#include <iterator>
 #include <mutex>
+#include <sstream>
 #include <unordered_map>
 
 #include "audit/audit_log.h"
@@ -99,21 +104,120 @@ constexpr Sql kNextPersonIdsPg{
 constexpr Sql kInsertImport{
     "insert_vaccination_import",
     "INSERT INTO vaccination_imports(created_by, created_at, state, file_name, jurisdiction_level, "
-    "jurisdiction_code, jurisdiction_province, columns) VALUES ($1, $2, 'importing', $3, $4, $5, "
-    "$6, $7) RETURNING id"};
+    "jurisdiction_code, jurisdiction_province, columns, owner) VALUES ($1, $2, 'importing', $3, "
+    "$4, $5, $6, $7, $8) RETURNING id"};
+// A chunk's rows, counted in before they are written (and only while the import still runs),
+// and the people they made.
+constexpr Sql kCountChunk{"count_vaccination_import_chunk",
+                          "UPDATE vaccination_imports SET total_rows = total_rows + $2, "
+                          "clean_rows = clean_rows + $3, fixed_rows = fixed_rows + $4, "
+                          "duplicate_rows = duplicate_rows + $5, rejected_rows = rejected_rows + "
+                          "$6, owner = $7 WHERE id = $1 AND state = 'importing'"};
+constexpr Sql kCountChunkPeople{"count_vaccination_import_chunk_people",
+                                "UPDATE vaccination_imports SET people_created = people_created "
+                                "+ $2, people_matched = people_matched + $3 WHERE id = $1"};
 constexpr Sql kFinishImport{"finish_vaccination_import",
-                            "UPDATE vaccination_imports SET state = $2, finished_at = $3, "
-                            "total_rows = $4, clean_rows = $5, fixed_rows = $6, "
+                            "UPDATE vaccination_imports SET state = $2, failure = $11, "
+                            "finished_at = $3, total_rows = $4, clean_rows = $5, fixed_rows = $6, "
                             "duplicate_rows = $7, rejected_rows = $8, people_created = $9, "
-                            "people_matched = $10 WHERE id = $1"};
+                            "people_matched = $10 WHERE id = $1 AND state = 'importing'"};
+constexpr Sql kSelectRunning{
+    "select_running_vaccination_imports",
+    "SELECT id, owner, created_by, file_name, total_rows, clean_rows, fixed_rows, duplicate_rows, "
+    "rejected_rows FROM vaccination_imports WHERE state = 'importing' ORDER BY id"};
+constexpr Sql kFailInterrupted{
+    "fail_interrupted_vaccination_import",
+    "UPDATE vaccination_imports SET state = 'failed', failure = 'interrupted', finished_at = $2 "
+    "WHERE id = $1 AND state = 'importing' AND owner = $3"};
 constexpr Sql kSelectImport{
     "select_vaccination_import",
     "SELECT i.id, i.created_by, COALESCE(u.username, ''), i.created_at, i.finished_at, i.state, "
     "i.file_name, "
     "i.jurisdiction_level, i.jurisdiction_code, i.jurisdiction_province, i.columns, i.total_rows, "
     "i.clean_rows, "
-    "i.fixed_rows, i.duplicate_rows, i.rejected_rows, i.people_created, i.people_matched "
-    "FROM vaccination_imports i LEFT JOIN users u ON u.id = i.created_by WHERE i.id = $1"};
+    "i.fixed_rows, i.duplicate_rows, i.rejected_rows, i.people_created, i.people_matched, "
+    "i.failure FROM vaccination_imports i LEFT JOIN users u ON u.id = i.created_by WHERE i.id = "
+    "$1"};
+
+// ---- who runs an import ----
+//
+// Several servers may serve one PostgreSQL, so a server starting must tell an import cut off
+// from one another node is running. The simplest exact rule needs no clock: an import is owned
+// by the database session that writes it, and it was cut off when that session is gone. On
+// PostgreSQL the owner is the writer connection's backend (pid and start time, as
+// pg_stat_activity shows them): a process that dies, even by kill -9, ends its sessions at once
+// (a vanished host's when PostgreSQL's keepalives give up on its connection), and every chunk
+// records its session again, since a connection reset in the middle opens another. On SQLite
+// the connection lives in the process, so the owner is the process (pid and start time from
+// /proc): a server starting beside an operator's command-line import leaves it be. (A heartbeat
+// with a time limit was the other choice: the limit would have to outlast any chunk under load,
+// and a node restarted within it would leave its own cut-off import running.) An import with no
+// owner (from before owners were recorded) counts as cut off.
+
+constexpr Sql kSessionPg{"vaccination_import_session",
+                         "SELECT pid, CAST(EXTRACT(EPOCH FROM backend_start) * 1000000 AS BIGINT) "
+                         "FROM pg_stat_activity WHERE pid = pg_backend_pid()"};
+// A session of another database role shows no start time: one with the pid counts as alive.
+constexpr Sql kSessionStartedPg{
+    "vaccination_import_session_started",
+    "SELECT CAST(EXTRACT(EPOCH FROM backend_start) * 1000000 AS BIGINT) FROM pg_stat_activity "
+    "WHERE pid = $1"};
+
+// When process `pid` started, in clock ticks since boot (field 22 of /proc/PID/stat); none when
+// no such process runs.
+std::optional<std::string> process_started(int64_t pid) {
+  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+  if (!in) return std::nullopt;
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t name_end = stat.rfind(')');  // the name (field 2) may hold spaces and parentheses
+  if (name_end == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat.substr(name_end + 1));
+  std::string field;
+  for (int n = 3; n <= 22; ++n) {
+    if (!(fields >> field)) return std::nullopt;
+  }
+  return field;
+}
+
+Result<std::string> owner_of(store::Connection& c) {
+  if (c.dialect() == store::Dialect::kPostgres) {
+    KB_ASSIGN(auto row, c.query_one(kSessionPg));
+    if (!row) return internal("the session is not in pg_stat_activity");
+    return fmt::format("pg:{}:{}", row->i64(0), row->opt_i64(1).value_or(0));
+  }
+  static const std::string process =
+      fmt::format("os:{}:{}", ::getpid(), process_started(::getpid()).value_or(""));
+  return process;
+}
+
+Result<bool> owner_runs(store::Connection& c, std::string_view owner) {
+  // "pg:PID:STARTED" or "os:PID:STARTED"
+  size_t first = owner.find(':'), second = owner.find(':', first + 1);
+  if (first == std::string_view::npos || second == std::string_view::npos) return false;
+  std::string_view kind = owner.substr(0, first), started = owner.substr(second + 1);
+  std::string_view pid_text = owner.substr(first + 1, second - first - 1);
+  int64_t pid = 0;
+  auto parsed = std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), pid);
+  if (parsed.ec != std::errc{} || pid <= 0) return false;
+  if (kind == "pg" && c.dialect() == store::Dialect::kPostgres) {
+    KB_ASSIGN(auto sessions, c.query(kSessionStartedPg, {pid}));
+    for (const auto& s : sessions) {
+      auto at = s.opt_i64(0);
+      if (!at || std::to_string(*at) == started) return true;
+    }
+    return false;
+  }
+  if (kind == "os" && c.dialect() == store::Dialect::kSqlite) {
+    auto at = process_started(pid);
+    return at && *at == started;
+  }
+  return false;
+}
+
+Error not_running(int64_t import_id) {
+  return make_error(ErrorKind::kConflict, "import_not_running",
+                    fmt::format("import {} is no longer running", import_id));
+}
 
 #define KB_IMPORT_ROW_COLUMNS                                                                 \
   "row_number, status, fixes, reasons, duplicate_of, person_id, full_name, birth_date, sex, " \
@@ -283,9 +387,10 @@ Result<int64_t> start_import(store::Connection& c, const NewImport& n) {
   std::string level = n.jurisdiction ? std::string(n.jurisdiction->level_name()) : "national";
   std::string code = n.jurisdiction ? n.jurisdiction->code : "";
   Param by = n.created_by ? Param{*n.created_by} : Param{nullptr};
-  KB_ASSIGN(auto row, c.query_one(kInsertImport,
-                                  {by, n.created_at, text(n.file_name), text(level), text(code),
-                                   text(n.jurisdiction_province), text(n.columns_json)}));
+  KB_ASSIGN(std::string owner, owner_of(c));
+  KB_ASSIGN(auto row, c.query_one(kInsertImport, {by, n.created_at, text(n.file_name), text(level),
+                                                  text(code), text(n.jurisdiction_province),
+                                                  text(n.columns_json), text(owner)}));
   if (!row) return internal("recording an import returned no id");
   KB_TRY(set_writer_for_imports(c));
   return row->i64(0);
@@ -381,12 +486,19 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
                                std::span<const CleanedRow> rows, int64_t now) {
   std::vector<const CleanedRow*> accepted;
   std::vector<size_t> accepted_at;
+  Counts counts;
   for (size_t i = 0; i < rows.size(); ++i) {
+    counts.add(rows[i].status);
     if (rows[i].status == RowStatus::kClean || rows[i].status == RowStatus::kFixed) {
       accepted.push_back(&rows[i]);
       accepted_at.push_back(i);
     }
   }
+  KB_ASSIGN(std::string owner, owner_of(c));
+  KB_ASSIGN(int64_t counted,
+            c.exec(kCountChunk, {import_id, counts.total, counts.clean, counts.fixed,
+                                 counts.duplicate, counts.rejected, text(owner)}));
+  if (counted == 0) return not_running(import_id);
   KB_ASSIGN(auto links, match_or_record_people(c, accepted, now));
   ChunkResult result;
   std::vector<std::optional<int64_t>> person(rows.size());
@@ -410,6 +522,7 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
          text(sealed.original)});
   }
   KB_TRY(append_rows(c, kRowsInto, insert_row_sql(), kRowColumns, values));
+  KB_TRY(c.exec(kCountChunkPeople, {import_id, result.people_created, result.people_matched}));
   return result;
 }
 
@@ -457,11 +570,33 @@ std::vector<Result<ChunkResult>> StoreChunk::run(store::Connection& c,
 }
 
 Status finish_import(store::Connection& c, int64_t import_id, const Counts& k,
-                     const ChunkResult& people, bool failed, int64_t now) {
-  KB_TRY(c.exec(kFinishImport,
-                {import_id, std::string_view(failed ? "failed" : "done"), now, k.total, k.clean,
-                 k.fixed, k.duplicate, k.rejected, people.people_created, people.people_matched}));
-  return restore_writer_settings(c);
+                     const ChunkResult& people, std::string_view failure, int64_t now) {
+  Result<int64_t> finished =
+      c.exec(kFinishImport, {import_id, std::string_view(failure.empty() ? "done" : "failed"), now,
+                             k.total, k.clean, k.fixed, k.duplicate, k.rejected,
+                             people.people_created, people.people_matched, failure});
+  KB_TRY(restore_writer_settings(c));
+  if (!finished.ok()) return std::move(finished).error();
+  if (*finished == 0) return not_running(import_id);
+  return {};
+}
+
+Result<std::vector<int64_t>> fail_interrupted_imports(store::Connection& c, int64_t now) {
+  KB_ASSIGN(auto running, c.query(kSelectRunning));
+  std::vector<int64_t> failed;
+  for (const auto& r : running) {
+    const std::string owner = r.str(1);
+    KB_ASSIGN(bool runs, owner_runs(c, owner));
+    if (runs) continue;
+    const int64_t id = r.i64(0);
+    // Only if its owner is still the one found gone: a chunk stored meanwhile names its own.
+    KB_ASSIGN(int64_t changed, c.exec(kFailInterrupted, {id, now, std::string_view(owner)}));
+    if (changed == 0) continue;
+    const Counts stored{r.i64(4), r.i64(5), r.i64(6), r.i64(7), r.i64(8)};
+    KB_TRY(audit_import(c, id, r.opt_i64(2), r.str(3), stored, "interrupted", now));
+    failed.push_back(id);
+  }
+  return failed;
 }
 
 Result<std::optional<Import>> find_import(store::Connection& c, int64_t id) {
@@ -483,6 +618,7 @@ Result<std::optional<Import>> find_import(store::Connection& c, int64_t id) {
   i.counts = {r.i64(11), r.i64(12), r.i64(13), r.i64(14), r.i64(15)};
   i.people_created = r.i64(16);
   i.people_matched = r.i64(17);
+  i.failure = r.str(18);
   return std::optional<Import>{std::move(i)};
 }
 
@@ -514,11 +650,13 @@ Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id
 }
 
 Status audit_import(store::Connection& c, int64_t import_id, std::optional<int64_t> actor,
-                    std::string_view file_name, const Counts& k, int64_t now) {
+                    std::string_view file_name, const Counts& k, std::string_view failure,
+                    int64_t now) {
   std::string subject = fmt::format("vaccination_import:{}", import_id);
   std::string detail =
       fmt::format("{} rows from \"{}\": {} clean, {} fixed, {} duplicate, {} rejected", k.total,
                   file_name, k.clean, k.fixed, k.duplicate, k.rejected);
+  if (!failure.empty()) detail += fmt::format("; failed: {}", failure);
   return audit::record(c, {now, actor, "vaccination.import", subject, "", detail});
 }
 

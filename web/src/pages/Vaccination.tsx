@@ -16,7 +16,7 @@ import { registerServiceWorker } from '../lib/personalQr';
 import { declarationsApi } from '../api-declarations';
 import { venuesApi, type Venue } from '../venuesApi';
 import {
-  PRODUCTS, QUESTIONS, vaccinationApi, type Answers, type Campaign, type Dose, type Flag, type Invitation,
+  PRODUCTS, QUESTIONS, vaccinationApi, type Answers, type Campaign, type Dose, type Flag, type ImportState, type Invitation,
 } from '../vaccinationApi';
 
 const value = (e: Event) => (e.currentTarget as HTMLInputElement).value;
@@ -226,14 +226,26 @@ function ListForm({ c, act }: { c: Campaign; act: Act }) {
   const [importId, setImportId] = useState('');
   const [ids, setIds] = useState('');
   const [group, setGroup] = useState('');
+  // Why an import cannot be listed yet: still running, cut off by a server stopping, or failed.
+  const [importNote, setImportNote] = useState('');
+  const stateText = (i: ImportState) => {
+    const figures = { id: i.id, total: i.counts.total, created: i.people.created };
+    if (i.state === 'importing') return t('importRunning', figures);
+    if (i.failure === 'interrupted') return t('importInterrupted', figures);
+    return t('importFailed', { ...figures, reason: i.failure ?? '' });
+  };
   return (
     <section class="card">
       <h2>{t('listTitle')}</h2>
       <form onSubmit={(e) => {
         e.preventDefault();
         if (!file) return;
+        setImportNote('');
         void act(async () => {
-          const done = await vaccinationApi.upload(await file.text(), file.name);
+          const done = await vaccinationApi.upload(await file.text(), file.name).catch((err: unknown) => {
+            if (err instanceof ApiError && err.code === 'network') setImportNote(t('importLost'));
+            throw err;
+          });
           const listed = await vaccinationApi.listImport(c.id, done.id);
           return t('listImported', { ...done.counts, added: listed.added });
         });
@@ -247,11 +259,17 @@ function ListForm({ c, act }: { c: Campaign; act: Act }) {
       </form>
       <form onSubmit={(e) => {
         e.preventDefault();
-        void act(async () => t('listAdded', { ...(await vaccinationApi.listImport(c.id, Number(importId))) }));
+        setImportNote('');
+        void act(async () => {
+          const imp = await vaccinationApi.importOf(Number(importId));
+          if (imp.state !== 'done') { setImportNote(stateText(imp)); return; }
+          return t('listAdded', { ...(await vaccinationApi.listImport(c.id, imp.id)) });
+        });
       }}>
         <Field name="import-id" label={t('listImportId')} type="number" min={1} value={importId} onInput={(e) => setImportId(value(e))} />
-        <button type="submit" disabled={!importId}>{t('listAttach')}</button>
+        <button type="submit" data-testid="attach-import" disabled={!importId}>{t('listAttach')}</button>
       </form>
+      {importNote && <p class="form-error" role="status" data-testid="import-state">{importNote}</p>}
       <form onSubmit={(e) => {
         e.preventDefault();
         const list = ids.split(/[,\s]+/).map(Number).filter((n) => n > 0);
