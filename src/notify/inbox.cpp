@@ -137,10 +137,16 @@ Result<InboxPage> read_inbox(store::Connection& c, const InboxQuery& q, int64_t 
     KB_ASSIGN(rows, c.query(kInboxFirstPage, {q.account_id, q.person_id, now, limit + 1}));
   }
   InboxPage page;
+  page.items.reserve(rows.size());
   for (const auto& r : rows) page.items.push_back(item_of(r));
   if (page.items.size() > static_cast<size_t>(limit)) {
     page.items.resize(limit);
     page.next = InboxCursor{page.items.back().published_at, page.items.back().id};
+  } else if (!q.before) {
+    // The first page holds the whole inbox (most people's): its unread items are all there are.
+    page.unread = std::count_if(page.items.begin(), page.items.end(),
+                                [](const InboxItem& i) { return !i.read; });
+    return page;
   }
   KB_ASSIGN(auto unread, c.query_one(kInboxUnread, {q.account_id, q.person_id, now}));
   page.unread = unread ? unread->i64(0) : 0;
