@@ -83,6 +83,10 @@ constexpr Sql kManagedPeople{
 constexpr Sql kManagedPerson{"inbox_managed_person",
                              "SELECT 1 FROM people WHERE id = $1 AND account_id = $2"};
 
+// How far the first page looks ahead to see the whole inbox (read_inbox).
+constexpr int64_t kFirstPageLook = 101;
+constexpr int kIsReadColumn = 9;
+
 InboxItem item_of(const store::Row& r) {
   InboxItem i;
   i.id = r.i64(0);
@@ -94,7 +98,7 @@ InboxItem item_of(const store::Row& r) {
   i.expires_at = r.i64(6);
   i.person_id = r.opt_i64(7);
   i.sender_jurisdiction = r.str(8);
-  i.read = r.i64(9) != 0;
+  i.read = r.i64(kIsReadColumn) != 0;
   return i;
 }
 
@@ -128,24 +132,29 @@ Result<InboxPage> read_inbox(store::Connection& c, const InboxQuery& q, int64_t 
       return Error{ErrorKind::kNotFound, "person_not_found", "no such person among yours",
                    "person_id"};
   }
-  int64_t limit = q.limit;
+  const int64_t limit = q.limit;
+  // The first page reads ahead up to kFirstPageLook items: when the inbox ends within them, they
+  // are all of it, and its unread count is counted from them instead of by a second pass over
+  // the inbox (about a third of a read's database work). A later page cannot see the items
+  // before it, so it counts.
+  const int64_t look = q.before ? limit + 1 : std::max(limit + 1, kFirstPageLook);
   store::Rows rows;
   if (q.before) {
     KB_ASSIGN(rows, c.query(kInboxPage, {q.account_id, q.person_id, now, q.before->published_at,
-                                         q.before->id, limit + 1}));
+                                         q.before->id, look}));
   } else {
-    KB_ASSIGN(rows, c.query(kInboxFirstPage, {q.account_id, q.person_id, now, limit + 1}));
+    KB_ASSIGN(rows, c.query(kInboxFirstPage, {q.account_id, q.person_id, now, look}));
   }
   InboxPage page;
-  page.items.reserve(rows.size());
-  for (const auto& r : rows) page.items.push_back(item_of(r));
-  if (page.items.size() > static_cast<size_t>(limit)) {
-    page.items.resize(limit);
+  const size_t shown = std::min(rows.size(), static_cast<size_t>(limit));
+  page.items.reserve(shown);
+  for (size_t i = 0; i < shown; ++i) page.items.push_back(item_of(rows[i]));
+  if (rows.size() > shown) {
     page.next = InboxCursor{page.items.back().published_at, page.items.back().id};
-  } else if (!q.before) {
-    // The first page holds the whole inbox (most people's): its unread items are all there are.
-    page.unread = std::count_if(page.items.begin(), page.items.end(),
-                                [](const InboxItem& i) { return !i.read; });
+  }
+  if (!q.before && rows.size() < static_cast<size_t>(look)) {
+    page.unread = std::count_if(rows.begin(), rows.end(),
+                                [](const store::Row& r) { return r.i64(kIsReadColumn) == 0; });
     return page;
   }
   KB_ASSIGN(auto unread, c.query_one(kInboxUnread, {q.account_id, q.person_id, now}));

@@ -320,6 +320,28 @@ test('the inbox pages newest first with a cursor; read-all clears the unread cou
   assert.equal((await inbox(c.token)).unread, 0);
 });
 
+test('an inbox longer than the first page looks ahead counts the same unread on every page', async () => {
+  const c = await citizenAt(server, '0912100040', '79', wards79[12]);
+  await server.request('POST', '/api/v1/me/inbox/read-all', { token: c.token }); // earlier province-wide alerts
+  const sender = await staffToken(server, { username: 'hcm.many', role: 'official', jurisdiction: '79' });
+  for (let i = 0; i < 104; i++) {
+    const r = await server.request('POST', '/api/v1/broadcasts', { token: sender, body: msg({ title: `Tin ${i}`, audience: { wards: [wards79[12]] } }) });
+    assert.equal(r.status, 201, r.text);
+  }
+  const first = await inbox(c.token, '?limit=100');
+  assert.equal(first.unread, 104);
+  for (const item of first.items.slice(0, 4)) {
+    const r = await server.request('POST', `/api/v1/me/inbox/${item.id}/read`, { token: c.token });
+    assert.equal(r.status, 204, r.text);
+  }
+  for (const query of ['', '?limit=3', '?limit=100', `?limit=20&cursor=${first.next_cursor}`]) {
+    assert.equal((await inbox(c.token, query)).unread, 100, query);
+  }
+  const tail = await inbox(c.token, `?limit=100&cursor=${first.next_cursor}`);
+  assert.ok(tail.items.length >= 4 && tail.next_cursor === null, JSON.stringify(tail));
+  assert.equal(tail.unread, 100);
+});
+
 test('the live stream pushes new messages, resumes after Last-Event-ID, and sends heartbeats', async () => {
   const c = await citizenAt(server, '0912100010', '79', wards79[4]);
   const far = await citizenAt(server, '0912100011', '79', wards79[5]);
