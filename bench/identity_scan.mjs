@@ -13,7 +13,7 @@ const bins = { base: process.env.KB_BASE_BIN, matching: process.env.KB_BIN || 'b
 function wrk(server, env) {
   const out = execFileSync('wrk', ['-t1', '-c16', `-d${seconds}s`, '--latency', '-s', 'bench/scan.lua', server.base],
     { env: { ...process.env, ...env } }).toString();
-  const m = /^result requests=(\d+) rps=([\d.]+) p50=(\d+) p99=(\d+) statuses=(.*)$/m.exec(out);
+  const m = /^result requests=(\d+) rps=([\d.]+) p50=(\d+) p99=(\d+) p999=\d+ statuses=(.*)$/m.exec(out);
   return { requests: Number(m[1]), rps: Number(m[2]), p50: Number(m[3]) / 1000, p99: Number(m[4]) / 1000, statuses: m[5].trim() };
 }
 

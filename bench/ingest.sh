@@ -89,6 +89,7 @@ for i in $(seq "$runs"); do
   p99s+=("$(echo "$line" | sed -E 's/.*p99=([0-9]+).*/\1/')")
   p999s+=("$(echo "$line" | sed -E 's/.*p999=([0-9]+).*/\1/')")
   hout=$(wrk -t$threads -c64 -d"$duration" --latency "http://127.0.0.1:$port/healthz")
+  echo "$hout" | grep -E 'Requests/sec|^ +(50|99)%' | sed 's/^/healthz: /' >&2
   health+=("$(echo "$hout" | awk '/Requests\/sec/ {print $2}')")
 done
 echo "ingest $kind: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs" >&2

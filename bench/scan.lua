@@ -5,14 +5,14 @@
 -- to the next venue each time they wrap (a card seen twice at one venue within a minute is a
 -- duplicate, not a visit). done() prints latency percentiles and the answers' statuses.
 local counter = 0
-local threads = {}
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "tally.lua")
 function setup(thread)
   thread:set("tid", counter)
   counter = counter + 1
-  threads[#threads + 1] = thread
+  tally_thread(thread)
 end
 
-sent, codes = 0, {}
+sent = 0
 local token, venues, known
 local family = { "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Đặng" }
 local middle = { "Văn", "Thị", "Minh", "Hữu", "Ngọc" }
@@ -43,19 +43,4 @@ function request()
   return wrk.format("POST", "/api/v1/scans",
     { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token },
     '{"venue_id":' .. venue .. ',"payload":"' .. card .. '"}')
-end
-
-function response(status, headers, body)
-  codes[status] = (codes[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local statuses = {}
-  for _, t in ipairs(threads) do
-    for status, n in next, t:get("codes") do statuses[status] = (statuses[status] or 0) + n end
-  end
-  local s = ""
-  for status, n in pairs(statuses) do s = s .. " " .. status .. "=" .. n end
-  io.write(string.format("result requests=%d rps=%.1f p50=%d p99=%d statuses=%s\n", summary.requests, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(99), s))
 end
