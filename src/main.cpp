@@ -184,12 +184,18 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   Clock clock = config.clock_offset_file.empty() ? Clock{} : offset_clock(config.clock_offset_file);
   // Vaccination list imports a stop cut off (kill -9, power loss) read failed, interrupted, with
   // what they stored, so the official imports the file again; other nodes' running imports stay.
-  auto interrupted = db.writer().write_sync([&clock](store::Connection& c) {
-    return vaccination::fail_interrupted_imports(c, clock.now());
-  });
-  if (!interrupted.ok()) return fail(interrupted.error());
-  for (int64_t id : *interrupted)
-    spdlog::warn("vaccination import {} was interrupted by a stop: marked failed", id);
+  // At start, and every 5 minutes (below): a node that died and never came back cut its import
+  // off too.
+  auto fail_interrupted_imports = [&db, &clock]() -> Status {
+    auto failed = db.writer().write_sync([&clock](store::Connection& c) {
+      return vaccination::fail_interrupted_imports(c, clock.now());
+    });
+    if (!failed.ok()) return failed.error();
+    for (int64_t id : *failed)
+      spdlog::warn("vaccination import {} was interrupted by a stop: marked failed", id);
+    return {};
+  };
+  if (auto st = fail_interrupted_imports(); !st.ok()) return fail(st.error());
   // The chat official account: its rows (channel "zalo") go to the platform, the rest as before.
   notify::RoutingChannel routing(*channel);
   std::unique_ptr<chat::ZaloChannel> zalo;
@@ -250,6 +256,7 @@ int run_serve(const Common& common, http::ServerConfig config, const char* argv0
   // Records written without a name key (before identity matching, or loaded in bulk) get one,
   // so matching finds them by name (identity/resolve.h).
   scheduler.every("identity.name_keys", 60, [&db] { return identity::name_key_job(db); });
+  scheduler.every("vaccination.interrupted_imports", 300, fail_interrupted_imports);
   // Area risk levels: recomputed hourly (the rule asks for at least daily), so an override's
   // expiry and a day's cases show within the hour; officials may recompute at once.
   scheduler.every("levels", 3600, [&db, &app, &clock] {
