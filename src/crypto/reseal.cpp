@@ -26,7 +26,7 @@ struct SealedTable {
   Sql update;  // the key, then the sealed columns, then the indexes, in the same order
   size_t columns;
   const char* name;
-  std::array<const char*, 6> purposes{};  // each sealed column's blind-index purpose, or null
+  std::array<const char*, 8> purposes{};  // each sealed column's blind-index purpose, or null
   // 2: a table whose key is two columns (vaccination_import_rows: import, row number), walked
   // in key order; the cursor holds both, the first in its high 32 bits.
   size_t keys = 1;
@@ -118,13 +118,14 @@ const SealedTable kTables[] = {
      {},
      2},
     {{"reseal_select_vaccination_import_rows",
-      "SELECT import_id, row_number, full_name, id_number, phone, street, reasons, original "
-      "FROM vaccination_import_rows WHERE (import_id, row_number) > ($1, $2) "
+      "SELECT import_id, row_number, full_name, id_number, phone, street, reasons, original, "
+      "personal FROM vaccination_import_rows WHERE (import_id, row_number) > ($1, $2) "
       "ORDER BY import_id, row_number LIMIT $3"},
      {"reseal_update_vaccination_import_rows",
       "UPDATE vaccination_import_rows SET full_name = $3, id_number = $4, phone = $5, "
-      "street = $6, reasons = $7, original = $8 WHERE import_id = $1 AND row_number = $2"},
-     6,
+      "street = $6, reasons = $7, original = $8, personal = $9 WHERE import_id = $1 AND "
+      "row_number = $2"},
+     7,
      "vaccination_import_rows",
      {},
      2},

@@ -1220,6 +1220,13 @@ ALTER TABLE vaccination_imports ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 -- free text, chat followers' phones and conversations and merges' change logs.
 ALTER TABLE health_reports ADD COLUMN readings TEXT;
 )sql"},
+    {57, R"sql(
+-- An import row's personal fields (name, ID number, phone, street, reasons, the file's line)
+-- sealed together as one record (vaccination/imports.cpp personal_record): six sealed values a
+-- row cost a nonce, a tag and a key label each, 40 % of the table's bytes. Rows from before keep
+-- their separate columns, which are read when this one is empty.
+ALTER TABLE vaccination_import_rows ADD COLUMN personal TEXT NOT NULL DEFAULT '';
+)sql"},
     {60, R"sql(
 -- Followers of the province's chat official account (chat/, Zalo OA first): the platform's user
 -- id, whether they still follow, the account they linked by a one-time code, when they agreed

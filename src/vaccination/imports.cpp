@@ -53,10 +53,9 @@ BatchSql* batch_lookup(const char* name, std::string_view head) {
 // The tables a chunk appends to, with their columns: an INSERT a row on SQLite, COPY on PostgreSQL
 // (store::Connection::copy_rows: a 1,000,000-row import took 89 s with 100-row INSERTs).
 constexpr std::string_view kRowsInto =
-    "vaccination_import_rows(import_id, row_number, status, fixes, reasons, duplicate_of, "
-    "person_id, full_name, birth_date, sex, id_number, id_kind, phone, province_code, ward_code, "
-    "street, priority_group, original)";
-constexpr size_t kRowColumns = 18;
+    "vaccination_import_rows(import_id, row_number, status, fixes, duplicate_of, person_id, "
+    "birth_date, sex, id_kind, province_code, ward_code, priority_group, personal)";
+constexpr size_t kRowColumns = 13;
 const Sql& insert_row_sql() {
   static BatchSql* one = insert_one("insert_vaccination_row", kRowsInto, kRowColumns);
   return one->sql;
@@ -222,7 +221,7 @@ Error not_running(int64_t import_id) {
 #define KB_IMPORT_ROW_COLUMNS                                                                 \
   "row_number, status, fixes, reasons, duplicate_of, person_id, full_name, birth_date, sex, " \
   "id_number, id_kind, "                                                                      \
-  "phone, province_code, ward_code, street, priority_group, original"
+  "phone, province_code, ward_code, street, priority_group, original, personal"
 constexpr Sql kSelectRows{"select_vaccination_rows",
                           "SELECT " KB_IMPORT_ROW_COLUMNS
                           " FROM vaccination_import_rows WHERE import_id = $1 "
@@ -322,6 +321,42 @@ Param opt_text(const std::string& s) {
 
 }  // namespace
 
+namespace {
+
+// An import row's personal fields as one text to seal: each field as its length in decimal, a
+// colon, then its bytes (no field can end another early, whatever it holds), in the order below.
+std::string personal_record(const CleanedRow& row) {
+  const CleanRecord& r = row.record;
+  std::string out;
+  out.reserve(r.full_name.size() + r.id_number.size() + r.phone.size() + r.street.size() +
+              row.reasons_json.size() + row.original.size() + 24);
+  for (const std::string* field :
+       {&r.full_name, &r.id_number, &r.phone, &r.street, &row.reasons_json, &row.original}) {
+    out += std::to_string(field->size());
+    out += ':';
+    out += *field;
+  }
+  return out;
+}
+
+// The fields of personal_record() back into `row`; false when `text` is not such a record.
+bool read_personal_record(std::string_view text, StoredRow& row) {
+  for (std::string* field : {&row.record.full_name, &row.record.id_number, &row.record.phone,
+                             &row.record.street, &row.reasons_json, &row.original}) {
+    size_t colon = text.find(':');
+    size_t size = 0;
+    if (colon == std::string_view::npos ||
+        std::from_chars(text.data(), text.data() + colon, size).ptr != text.data() + colon ||
+        text.size() - colon - 1 < size)
+      return false;
+    field->assign(text.substr(colon + 1, size));
+    text.remove_prefix(colon + 1 + size);
+  }
+  return text.empty();
+}
+
+}  // namespace
+
 // ---- the file ----
 
 Status ListImport::check(std::string_view csv_text) {
@@ -363,13 +398,12 @@ Result<bool> ListImport::next_chunk(std::vector<CleanedRow>& out, size_t max_row
     row->reasons_json = notes_json(row->reasons, true);
     const CleanRecord& r = row->record;
     CleanedRow::Sealed& sealed = row->sealed;
-    sealed.full_name = sealing::seal(r.full_name);
-    sealed.street = sealing::seal(r.street);
-    sealed.id_number = sealing::seal(r.id_number);
-    sealed.phone = sealing::seal(r.phone);
-    sealed.reasons = sealing::seal(row->reasons_json);
-    sealed.original = sealing::seal(row->original);
+    sealed.record = sealing::seal(personal_record(*row));
     if (row->status == RowStatus::kClean || row->status == RowStatus::kFixed) {
+      sealed.full_name = sealing::seal(r.full_name);
+      sealed.street = sealing::seal(r.street);
+      sealed.id_number = sealing::seal(r.id_number);
+      sealed.phone = sealing::seal(r.phone);
       sealed.id_number_index = sealing::blind("id_number", r.id_number);
       sealed.phone_index = sealing::blind("phone", r.phone);
       identity::NameIndexes name = name_indexer_(r.full_name);
@@ -512,14 +546,12 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
     const CleanedRow& row = rows[k];
     const CleanRecord& r = row.record;
     const CleanedRow::Sealed& sealed = row.sealed;
-    values.insert(
-        values.end(),
-        {import_id, row.row_number, status_name(row.status), text(row.fixes_json),
-         text(sealed.reasons), row.duplicate_of ? Param{*row.duplicate_of} : Param{nullptr},
-         person[k] ? Param{*person[k]} : Param{nullptr}, text(sealed.full_name), text(r.birth_date),
-         text(r.sex), text(sealed.id_number), text(r.id_kind), text(sealed.phone),
-         text(r.province_code), text(r.ward_code), text(sealed.street), text(r.priority_group),
-         text(sealed.original)});
+    values.insert(values.end(),
+                  {import_id, row.row_number, status_name(row.status), text(row.fixes_json),
+                   row.duplicate_of ? Param{*row.duplicate_of} : Param{nullptr},
+                   person[k] ? Param{*person[k]} : Param{nullptr}, text(r.birth_date), text(r.sex),
+                   text(r.id_kind), text(r.province_code), text(r.ward_code),
+                   text(r.priority_group), text(sealed.record)});
   }
   KB_TRY(append_rows(c, kRowsInto, insert_row_sql(), kRowColumns, values));
   KB_TRY(c.exec(kCountChunkPeople, {import_id, result.people_created, result.people_matched}));
@@ -636,14 +668,24 @@ Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id
     s.row_number = r.i64(0);
     s.status = parse_status(r.str(1)).value_or(RowStatus::kRejected);
     s.fixes_json = r.str(2);
-    // Sealed at rest (crypto/sealing.h); the report shows the official what the file held.
-    s.reasons_json = sealing::reveal(r.str(3));
     s.duplicate_of = r.opt_i64(4);
     s.person_id = r.opt_i64(5);
-    s.record = {
-        sealing::reveal(r.str(6)),  r.str(7),  r.str(8),  sealing::reveal(r.str(9)),  r.str(10),
-        sealing::reveal(r.str(11)), r.str(12), r.str(13), sealing::reveal(r.str(14)), r.str(15)};
-    s.original = sealing::reveal(r.str(16));
+    s.record = {{}, r.str(7), r.str(8), {}, r.str(10), {}, r.str(12), r.str(13), {}, r.str(15)};
+    // Sealed at rest (crypto/sealing.h); the report shows the official what the file held: one
+    // sealed record, or (rows from before migration 57) a sealed value a column.
+    if (std::string record = r.str(17); !record.empty()) {
+      if (!read_personal_record(sealing::reveal(record), s))
+        return make_error(
+            ErrorKind::kInternal, "import_row_malformed",
+            fmt::format("row {} of import {} does not read", s.row_number, import_id));
+    } else {
+      s.reasons_json = sealing::reveal(r.str(3));
+      s.record.full_name = sealing::reveal(r.str(6));
+      s.record.id_number = sealing::reveal(r.str(9));
+      s.record.phone = sealing::reveal(r.str(11));
+      s.record.street = sealing::reveal(r.str(14));
+      s.original = sealing::reveal(r.str(16));
+    }
     out.push_back(std::move(s));
   }
   return out;

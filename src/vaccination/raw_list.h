@@ -144,16 +144,16 @@ struct CleanedRow {
   // fixes and reasons as stored (JSON arrays, empty for none): written by ListImport while the
   // row is cleaned, so that the writer only copies them.
   std::string fixes_json, reasons_json;
-  // A row's personal fields as stored (crypto/sealing.h), made by ListImport off the writer
-  // (sealing draws a random nonce per field: a system call each): every row's name, street, ID
-  // number, phone, reasons (their messages quote the cells) and line of the file, sealed for the
-  // import's report; an accepted row's also go to people with the blind indexes its ID number,
+  // A row's personal fields as stored (crypto/sealing.h), made by ListImport off the writer:
+  // the name, street, ID number, phone, reasons (their messages quote the cells) and line of the
+  // file sealed together for the import's report (`record`), and an accepted row's name, street,
+  // ID number and phone sealed one by one for people, with the blind indexes its ID number,
   // phone and name are found by (identity/name_index.h), so an imported person is found by name
   // as soon as the import answers and the identity.name_keys job has nothing to rewrite.
   struct Sealed {
+    std::string record;
     std::string full_name, street, id_number, phone, id_number_index, phone_index;
     std::string name_key_index, name_word_indexes;
-    std::string reasons, original;
   };
   Sealed sealed;
 };

@@ -452,7 +452,7 @@ test('a database written before sealing is sealed at the next start', async () =
     SELECT id, 'cccd', '${oldCccd}', '', 'record', '', ${now}, ${now} FROM people WHERE id_number = '${oldCccd}'`);
   // An import row, a feedback sender's phone (without its blind index), a roster name and a
   // venue's contact phone, as they were stored before.
-  sql(server, `UPDATE vaccination_import_rows SET full_name = '${oldVx.name}', phone = '+84${oldVx.phone.slice(1)}', original = '${oldVx.name},${oldVx.phone}'
+  sql(server, `UPDATE vaccination_import_rows SET full_name = '${oldVx.name}', phone = '+84${oldVx.phone.slice(1)}', original = '${oldVx.name},${oldVx.phone}', personal = ''
     WHERE import_id = ${importId} AND row_number = 2`);
   sql(server, `UPDATE feedback_reports SET sender_phone = '+84${callerPhone.slice(1)}', sender_phone_index = NULL WHERE id = ${hotlineReport.id}`);
   sql(server, `UPDATE organisation_members SET full_name = '${oldRosterName}' WHERE id = (SELECT MIN(id) FROM organisation_members WHERE organisation_id = ${org.id})`);
