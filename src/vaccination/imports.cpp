@@ -676,7 +676,7 @@ Result<std::vector<StoredRow>> list_rows(store::Connection& c, int64_t import_id
     if (std::string record = r.str(17); !record.empty()) {
       if (!read_personal_record(sealing::reveal(record), s))
         return make_error(
-            ErrorKind::kInternal, "import_row_malformed",
+            ErrorKind::kInternal, "sealed_malformed",
             fmt::format("row {} of import {} does not read", s.row_number, import_id));
     } else {
       s.reasons_json = sealing::reveal(r.str(3));
