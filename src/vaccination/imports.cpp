@@ -28,17 +28,6 @@ struct BatchSql {
   Sql sql;
 };
 
-// INSERT INTO `into` VALUES ($1, …, $N) for a table and its `columns` columns.
-BatchSql* insert_one(const char* name, std::string_view into, size_t columns) {
-  auto* b = new BatchSql;  // lives as long as the process, as prepared statements need
-  b->text = fmt::format("INSERT INTO {} VALUES (", into);
-  for (size_t col = 1; col <= columns; ++col)
-    b->text += fmt::format("{}${}", col > 1 ? "," : "", col);
-  b->text += ')';
-  b->sql = Sql{name, b->text.c_str()};
-  return b;
-}
-
 // SELECT … WHERE column IN ($1 … $N): a fixed number of parameters, the unused ones NULL.
 constexpr size_t kLookupBatch = 100;
 BatchSql* batch_lookup(const char* name, std::string_view head) {
@@ -50,35 +39,49 @@ BatchSql* batch_lookup(const char* name, std::string_view head) {
   return b;
 }
 
-// The tables a chunk appends to, with their columns: an INSERT a row on SQLite, COPY on PostgreSQL
-// (store::Connection::copy_rows: a 1,000,000-row import took 89 s with 100-row INSERTs).
-constexpr std::string_view kRowsInto =
+// A table a chunk appends to, with its columns ("people(id, full_name, …)"): one COPY on
+// PostgreSQL (store::Connection::copy_rows: a 1,000,000-row import took 89 s with 100-row
+// INSERTs), an INSERT a row on SQLite, its text built once.
+class AppendTable {
+ public:
+  AppendTable(const char* insert_name, std::string_view into, size_t columns)
+      : into_(into), columns_(columns) {
+    insert_text_ = fmt::format("INSERT INTO {} VALUES (", into);
+    for (size_t col = 1; col <= columns; ++col)
+      insert_text_ += fmt::format("{}${}", col > 1 ? "," : "", col);
+    insert_text_ += ')';
+    insert_ = Sql{insert_name, insert_text_.c_str()};
+  }
+  AppendTable(const AppendTable&) = delete;  // insert_ points into insert_text_
+  AppendTable& operator=(const AppendTable&) = delete;
+
+  size_t columns() const { return columns_; }
+
+  // Appends `values`, whole rows of columns() values one after another.
+  Status append(store::Connection& c, std::span<const Param> values) const {
+    if (c.dialect() == store::Dialect::kPostgres) return c.copy_rows(into_, columns_, values);
+    for (size_t at = 0; at < values.size(); at += columns_)
+      KB_TRY(c.exec(insert_, values.subspan(at, columns_)));
+    return {};
+  }
+
+ private:
+  std::string_view into_;
+  size_t columns_;
+  std::string insert_text_;  // lives as long as the process, as prepared statements need
+  Sql insert_{};
+};
+
+const AppendTable kImportRows{
+    "insert_vaccination_row",
     "vaccination_import_rows(import_id, row_number, status, fixes, duplicate_of, person_id, "
-    "birth_date, sex, id_kind, province_code, ward_code, priority_group, personal)";
-constexpr size_t kRowColumns = 13;
-const Sql& insert_row_sql() {
-  static BatchSql* one = insert_one("insert_vaccination_row", kRowsInto, kRowColumns);
-  return one->sql;
-}
-
-constexpr std::string_view kPeopleInto =
+    "birth_date, sex, id_kind, province_code, ward_code, priority_group, personal)",
+    13};
+const AppendTable kImportedPeople{
+    "insert_imported_person",
     "people(id, full_name, id_number, id_kind, birth_date, sex, phone, province_code, ward_code, "
-    "street, created_at, updated_at, id_number_index, phone_index, name_key, name_words)";
-constexpr size_t kPeopleColumns = 16;
-const Sql& insert_person_sql() {
-  static BatchSql* one = insert_one("insert_imported_person", kPeopleInto, kPeopleColumns);
-  return one->sql;
-}
-
-// Appends `values` (whole rows of `columns`) to `into`: one COPY on PostgreSQL, an INSERT a row
-// on SQLite.
-Status append_rows(store::Connection& c, std::string_view into, const Sql& insert_a_row,
-                   size_t columns, std::span<const Param> values) {
-  if (c.dialect() == store::Dialect::kPostgres) return c.copy_rows(into, columns, values);
-  for (size_t at = 0; at < values.size(); at += columns)
-    KB_TRY(c.exec(insert_a_row, values.subspan(at, columns)));
-  return {};
-}
+    "street, created_at, updated_at, id_number_index, phone_index, name_key, name_words)",
+    16};
 
 const Sql& people_by_id_number_sql() {
   static BatchSql* b = batch_lookup("select_people_by_id_numbers",
@@ -500,7 +503,7 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
     if (ids.size() != fresh.size()) return internal("reserving person ids returned too few");
   }
   std::vector<Param> values;
-  values.reserve(fresh.size() * kPeopleColumns);
+  values.reserve(fresh.size() * kImportedPeople.columns());
   for (size_t k = 0; k < fresh.size(); ++k) {
     const CleanRecord& r = rows[fresh[k]]->record;
     const CleanedRow::Sealed& s = rows[fresh[k]]->sealed;
@@ -512,7 +515,7 @@ Result<std::vector<PersonLink>> match_or_record_people(store::Connection& c,
          opt_text(s.phone_index), opt_text(s.name_key_index), opt_text(s.name_word_indexes)});
     links[fresh[k]] = {ids[k], true};
   }
-  KB_TRY(append_rows(c, kPeopleInto, insert_person_sql(), kPeopleColumns, values));
+  KB_TRY(kImportedPeople.append(c, values));
   return links;
 }
 
@@ -541,7 +544,7 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
     (links[k].created ? result.people_created : result.people_matched) += 1;
   }
   std::vector<Param> values;
-  values.reserve(rows.size() * kRowColumns);
+  values.reserve(rows.size() * kImportRows.columns());
   for (size_t k = 0; k < rows.size(); ++k) {
     const CleanedRow& row = rows[k];
     const CleanRecord& r = row.record;
@@ -553,7 +556,7 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
                    text(r.id_kind), text(r.province_code), text(r.ward_code),
                    text(r.priority_group), text(sealed.record)});
   }
-  KB_TRY(append_rows(c, kRowsInto, insert_row_sql(), kRowColumns, values));
+  KB_TRY(kImportRows.append(c, values));
   KB_TRY(c.exec(kCountChunkPeople, {import_id, result.people_created, result.people_matched}));
   return result;
 }
