@@ -7,21 +7,16 @@
 
 namespace kb::identity {
 
-std::string name_key_index(std::string_view name) {
-  return sealing::blind("name_key", name_key(name));
-}
+namespace {
+
+std::string key_index(std::string_view key) { return sealing::blind("name_key", key); }
+
+}  // namespace
+
+std::string name_key_index(std::string_view name) { return key_index(name_key(name)); }
 
 std::string name_word_index(std::string_view folded_word) {
   return sealing::blind("name_word", folded_word);
-}
-
-std::string name_word_indexes(std::string_view name) {
-  std::string out;
-  for (const auto& w : folded_words(name)) {
-    if (out.empty()) out = " ";
-    out += name_word_index(w) + " ";
-  }
-  return out;
 }
 
 namespace {
@@ -36,7 +31,7 @@ NameIndexes indexes_of(std::string_view name, AppendWordIndex&& append_word_inde
     append_word_index(w, out.words);
     out.words += ' ';
   }
-  out.key = sealing::blind("name_key", name_key_of(std::move(words)));
+  out.key = key_index(name_key_of(std::move(words)));
   return out;
 }
 

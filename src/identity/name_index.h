@@ -12,16 +12,15 @@ namespace kb::identity {
 
 // The blind index of name_key(name); empty for an empty name.
 std::string name_key_index(std::string_view name);
-// The blind index of each folded word, each surrounded by spaces (" a b c "), so that a word
-// is found with `LIKE '% <index> %'`; empty for an empty name.
-std::string name_word_indexes(std::string_view name);
 // The blind index of one folded word (a word of folded_words()).
 std::string name_word_index(std::string_view folded_word);
 
-// Both stored forms of a name at once (folding the name once): name_key_index(name) and
-// name_word_indexes(name).
+// Both stored forms of a name at once (folding the name once).
 struct NameIndexes {
-  std::string key, words;
+  std::string key;    // name_key_index(name)
+  std::string words;  // each folded word's name_word_index, each surrounded by spaces
+                      // (" a b c "), so that a word is found with `LIKE '% <index> %'`; empty
+                      // for an empty name
 };
 NameIndexes name_indexes(std::string_view name);
 
