@@ -205,14 +205,13 @@ Status SqliteDatabase::start_background() {
   // Every 200 ms while commits are small. A bulk writer (an imported list, a synthesis) rewrites
   // the same index pages in every commit: copying them back after each would write them to the
   // database file once a commit (4.4 of a 1,000,000-row import's 47 s of CPU on this thread).
-  // So when more than kBulkFrames arrived since the last checkpoint, the next waits kBulkTicks
-  // ticks, and each page changed meanwhile is copied back once for several commits.
+  // So while the WAL holds more than kBulkFrames, the next checkpoint waits kBulkTicks ticks,
+  // and each page changed meanwhile is copied back once for several commits.
   constexpr int64_t kBulkFrames = 16384;  // 64 MB of 4 KB pages
   constexpr int kBulkTicks = 10;          // 2 s
-  auto ticks_to_skip = std::make_shared<int>(0);
-  checkpointer_.start(std::chrono::milliseconds(200), [c, ticks_to_skip] {
-    if (*ticks_to_skip > 0) {
-      --*ticks_to_skip;
+  checkpointer_.start(std::chrono::milliseconds(200), [c, ticks_to_skip = 0]() mutable {
+    if (ticks_to_skip > 0) {
+      --ticks_to_skip;
       return;
     }
     // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
@@ -224,7 +223,7 @@ Status SqliteDatabase::start_background() {
       return;
     }
     const int64_t frames = done->empty() ? 0 : done->front().i64(1);
-    *ticks_to_skip = frames > kBulkFrames ? kBulkTicks : 0;
+    ticks_to_skip = frames > kBulkFrames ? kBulkTicks : 0;
   });
   return {};
 }
