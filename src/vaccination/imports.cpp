@@ -44,7 +44,9 @@ BatchSql* batch_lookup(const char* name, std::string_view head) {
 // INSERTs), an INSERT a row on SQLite, its text built once.
 class AppendTable {
  public:
-  AppendTable(const char* insert_name, std::string_view into, size_t columns)
+  // The INSERT's statement name last: a snake_case literal before a text with spaces reads as an
+  // error code to scripts/error-codes.mjs.
+  AppendTable(std::string_view into, size_t columns, const char* insert_name)
       : into_(into), columns_(columns) {
     insert_text_ = fmt::format("INSERT INTO {} VALUES (", into);
     for (size_t col = 1; col <= columns; ++col)
@@ -73,15 +75,13 @@ class AppendTable {
 };
 
 const AppendTable kImportRows{
-    "insert_vaccination_row",
     "vaccination_import_rows(import_id, row_number, status, fixes, duplicate_of, person_id, "
     "birth_date, sex, id_kind, province_code, ward_code, priority_group, personal)",
-    13};
+    13, "insert_vaccination_row"};
 const AppendTable kImportedPeople{
-    "insert_imported_person",
     "people(id, full_name, id_number, id_kind, birth_date, sex, phone, province_code, ward_code, "
     "street, created_at, updated_at, id_number_index, phone_index, name_key, name_words)",
-    16};
+    16, "insert_imported_person"};
 
 const Sql& people_by_id_number_sql() {
   static BatchSql* b = batch_lookup("select_people_by_id_numbers",
