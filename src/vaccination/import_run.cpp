@@ -59,11 +59,12 @@ awaitable<Result<ChunkResult>> store_chunk(store::Database& db, int64_t id,
   co_return co_await store::write_grouped<StoreChunk>(db, chunk);
 }
 
-// What the storing stage did: the import's id once it was recorded, and the people created and
-// matched, or the first failure (of the file's check, the cleaning or a write).
+// What the storing stage did: the import's id once it was recorded, and the first failure (of
+// the file's check, the cleaning or a write), if any. The counts are the import's own: each
+// stored chunk adds its rows'.
 struct Stored {
   std::optional<int64_t> id;
-  Result<ChunkResult> people = ChunkResult{};
+  Status outcome;
 };
 
 // The storing stage: checks the whole file (beside the first chunks' cleaning), records the
@@ -78,45 +79,39 @@ awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, 
   Status checked = co_await offload(cpu, check);
   if (!checked.ok()) {
     in.close();
-    out.people = checked.error();
+    out.outcome = checked.error();
     co_return out;
   }
   auto start = [&n](store::Connection& c) { return start_import(c, n); };
   Result<int64_t> id = co_await store::write(db, start);
   if (!id.ok()) {
     in.close();
-    out.people = id.error();
+    out.outcome = id.error();
     co_return out;
   }
   out.id = *id;
-  ChunkResult people;
   for (;;) {
     auto [closed, chunk] =
         co_await in.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
     if (closed) {
-      out.people = internal("the cleaning stopped");
+      out.outcome = internal("the cleaning stopped");
       break;
     }
     if (chunk.failure) {
-      out.people = std::move(*chunk.failure);
+      out.outcome = std::move(*chunk.failure);
       break;
     }
     const uint64_t queued_before = db.writer().submitted();
     Result<ChunkResult> stored =
         co_await store_chunk(db, *out.id, std::move(chunk.rows), clock.now());
     if (!stored.ok()) {
-      out.people = std::move(stored).error();
+      out.outcome = std::move(stored).error();
       break;
     }
-    people.people_created += stored->people_created;
-    people.people_matched += stored->people_matched;
     const uint64_t others = db.writer().submitted() - queued_before - 1;  // besides ours
     chunk_rows.store(others > kOtherWritesAtLeisure ? kRowsPerWrite : kRowsPerWriteAlone,
                      std::memory_order_relaxed);
-    if (chunk.last) {
-      out.people = people;
-      break;
-    }
+    if (chunk.last) break;
   }
   in.close();
   co_return out;
@@ -146,19 +141,20 @@ awaitable<Result<ImportDone>> run_import(store::Database& db, boost::asio::threa
   std::atomic<size_t> chunk_rows{kRowsPerWrite};
   Stored stored = co_await (clean_all(cpu, list, chunks, chunk_rows) &&
                             store_all(db, cpu, n, request.csv, clock, chunks, chunk_rows));
-  if (!stored.id) co_return stored.people.error();  // nothing written
+  if (!stored.id) co_return stored.outcome.error();  // nothing written
 
-  ImportDone done{*stored.id, list.counts(), stored.people.ok() ? *stored.people : ChunkResult{}};
-  std::string failure = stored.people.ok() ? std::string() : stored.people.error().code;
-  if (!stored.people.ok() && failure.empty()) failure = "failed";
-  auto finish = [done, failure, actor = request.official_id, file_name = request.file_name,
-                 now = clock.now()](store::Connection& c) -> Status {
-    KB_TRY(finish_import(c, done.id, done.counts, done.people, failure, now));
-    return audit_import(c, done.id, actor, file_name, done.counts, failure, now);
+  std::string failure = stored.outcome.ok() ? std::string() : stored.outcome.error().code;
+  if (!stored.outcome.ok() && failure.empty()) failure = "failed";
+  auto finish = [id = *stored.id, failure, actor = request.official_id,
+                 file_name = request.file_name,
+                 now = clock.now()](store::Connection& c) -> Result<ImportTotals> {
+    KB_ASSIGN(ImportTotals totals, finish_import(c, id, failure, now));
+    KB_TRY(audit_import(c, id, actor, file_name, totals.counts, failure, now));
+    return totals;
   };
-  KB_CO_TRY(co_await store::write(db, finish));
-  if (!stored.people.ok()) co_return stored.people.error();
-  co_return done;
+  KB_CO_ASSIGN(ImportTotals totals, co_await store::write(db, finish));
+  if (!stored.outcome.ok()) co_return stored.outcome.error();
+  co_return ImportDone{*stored.id, totals.counts, totals.people};
 }
 
 Result<ImportOutcome> import_list(store::Database& db, std::string_view csv,

@@ -118,11 +118,11 @@ constexpr Sql kCountChunk{"count_vaccination_import_chunk",
 constexpr Sql kCountChunkPeople{"count_vaccination_import_chunk_people",
                                 "UPDATE vaccination_imports SET people_created = people_created "
                                 "+ $2, people_matched = people_matched + $3 WHERE id = $1"};
-constexpr Sql kFinishImport{"finish_vaccination_import",
-                            "UPDATE vaccination_imports SET state = $2, failure = $11, "
-                            "finished_at = $3, total_rows = $4, clean_rows = $5, fixed_rows = $6, "
-                            "duplicate_rows = $7, rejected_rows = $8, people_created = $9, "
-                            "people_matched = $10 WHERE id = $1 AND state = 'importing'"};
+constexpr Sql kFinishImport{
+    "finish_vaccination_import",
+    "UPDATE vaccination_imports SET state = $2, failure = $4, finished_at = $3 WHERE id = $1 AND "
+    "state = 'importing' RETURNING total_rows, clean_rows, fixed_rows, duplicate_rows, "
+    "rejected_rows, people_created, people_matched"};
 constexpr Sql kSelectRunning{
     "select_running_vaccination_imports",
     "SELECT id, owner, created_by, file_name, total_rows, clean_rows, fixed_rows, duplicate_rows, "
@@ -604,16 +604,16 @@ std::vector<Result<ChunkResult>> StoreChunk::run(store::Connection& c,
   return out;
 }
 
-Status finish_import(store::Connection& c, int64_t import_id, const Counts& k,
-                     const ChunkResult& people, std::string_view failure, int64_t now) {
-  Result<int64_t> finished =
-      c.exec(kFinishImport, {import_id, std::string_view(failure.empty() ? "done" : "failed"), now,
-                             k.total, k.clean, k.fixed, k.duplicate, k.rejected,
-                             people.people_created, people.people_matched, failure});
+Result<ImportTotals> finish_import(store::Connection& c, int64_t import_id,
+                                   std::string_view failure, int64_t now) {
+  Result<std::optional<store::Row>> finished = c.query_one(
+      kFinishImport,
+      {import_id, std::string_view(failure.empty() ? "done" : "failed"), now, failure});
   KB_TRY(restore_writer_settings(c));
   if (!finished.ok()) return std::move(finished).error();
-  if (*finished == 0) return not_running(import_id);
-  return {};
+  if (!*finished) return not_running(import_id);
+  const store::Row& r = **finished;
+  return ImportTotals{{r.i64(0), r.i64(1), r.i64(2), r.i64(3), r.i64(4)}, {r.i64(5), r.i64(6)}};
 }
 
 Result<std::vector<int64_t>> fail_interrupted_imports(store::Connection& c, int64_t now) {

@@ -130,11 +130,19 @@ struct StoreChunk {
   static std::vector<Output> run(store::Connection& c, std::span<const Input> chunks);
 };
 
-// Records the final counts: state done, or failed with `failure` (the error's code) when it is
-// not empty. Fails with import_not_running when the import is no longer importing (a server
-// starting took it for interrupted: fail_interrupted_imports).
-Status finish_import(store::Connection& c, int64_t import_id, const Counts& counts,
-                     const ChunkResult& people, std::string_view failure, int64_t now);
+// What an import's stored chunks hold: their rows' counts and the people they made.
+struct ImportTotals {
+  Counts counts;
+  ChunkResult people;
+};
+
+// Ends an import: state done, or failed with `failure` (the error's code) when it is not empty.
+// Its counts stay those of the chunks stored (store_rows counts each in), so a failed import
+// counts no row the cleaning got to but no chunk stored; returns them. Fails with
+// import_not_running when the import is no longer importing (a server starting took it for
+// interrupted: fail_interrupted_imports).
+Result<ImportTotals> finish_import(store::Connection& c, int64_t import_id,
+                                   std::string_view failure, int64_t now);
 
 // Imports left importing by a server that stopped in the middle (kill -9, power loss) become
 // failed, failure "interrupted", with the counts of the rows their stored chunks hold, each
