@@ -66,7 +66,13 @@ describe('venue check-in in the browser', () => {
       await page.goto(`${server.base}/scan/${venue.id}`);
       await page.locator('[data-testid=scanner-venue]').waitFor();
       const result = page.locator('[data-testid=scan-result]');
-      await result.waitFor({ timeout: 15000 });
+      // The fake camera's first frames and jsQR on a loaded CI machine (the API suites run beside
+      // this one) have taken over 15 s once; a code that never decodes still fails, with the
+      // camera's state in the message.
+      await result.waitFor({ timeout: 45000 }).catch(async (e) => {
+        const camera = await page.locator('[data-testid=camera-state]').textContent().catch(() => '?');
+        throw new Error(`no scan result (camera: ${camera}): ${e.message}`);
+      });
       const colour = await result.getAttribute('data-colour');
       const text = await result.textContent();
       // A red answer covers the whole screen until the guard taps "understood".
