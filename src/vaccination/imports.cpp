@@ -621,9 +621,9 @@ std::vector<Result<ChunkResult>> StoreChunk::run(store::Connection& c,
 
 Result<ImportTotals> finish_import(store::Connection& c, int64_t import_id,
                                    std::string_view failure, int64_t now) {
-  Result<std::optional<store::Row>> finished = c.query_one(
-      kFinishImport,
-      {import_id, std::string_view(failure.empty() ? "done" : "failed"), now, failure});
+  Result<std::optional<store::Row>> finished =
+      c.query_one(kFinishImport,
+                  {import_id, std::string_view(failure.empty() ? "done" : "failed"), now, failure});
   KB_TRY(restore_writer_settings(c));
   if (!finished.ok()) return std::move(finished).error();
   if (!*finished) return not_running(import_id);
