@@ -48,18 +48,15 @@ wrk_pid=$!
 # than the wall time.
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$pid/stat"; }
 written_of() { awk '/^write_bytes/ {print $2}' "/proc/$pid/io"; }
-# On PostgreSQL its processes' CPU too (those that live through the import: the backends of
-# the server's connections, the WAL writer, the checkpointer).
-pg_cpu_of() { { ps -C postgres -o times= || true; } | awk '{s += $1} END {print s + 0}'; }
-cpu0=$(cpu_of); written0=$(written_of); pg_cpu0=$(pg_cpu_of)
+# And the whole machine's busy CPU (PostgreSQL's processes, wrk during its 10 s, the rest).
+machine_cpu_of() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / {printf "%.1f", ($2 + $3 + $4 + $7 + $8) / hz}' /proc/stat; }
+cpu0=$(cpu_of); written0=$(written_of); machine_cpu0=$(machine_cpu_of)
 start=$(date +%s.%N)
 curl -sf -H "authorization: Bearer $token" -H 'content-type: text/csv' -H 'Expect:' --data-binary "@$list" \
   "http://127.0.0.1:$port/api/v1/vaccination/imports?file_name=bench.csv" >"$work/import.json"
 end=$(date +%s.%N)
-cpu1=$(cpu_of); written1=$(written_of); pg_cpu1=$(pg_cpu_of)
-pg_cpu=""
-[ "$kind" = postgres ] && pg_cpu=", PostgreSQL CPU $((pg_cpu1 - pg_cpu0)) s"
-echo "import: server CPU $(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {print b - a}') s${pg_cpu}, written $(( (written1 - written0) / 1048576 )) MB, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+cpu1=$(cpu_of); written1=$(written_of); machine_cpu1=$(machine_cpu_of)
+echo "import: server CPU $(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {print b - a}') s, machine CPU $(awk -v a="$machine_cpu0" -v b="$machine_cpu1" 'BEGIN {print b - a}') s, written $(( (written1 - written0) / 1048576 )) MB, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 wait $wrk_pid
 during=$(cat "$work/during.txt")
 echo "$during" >&2

@@ -52,12 +52,56 @@ awaitable<void> clean_all(boost::asio::thread_pool& cpu, ListImport& list, Chunk
   }
 }
 
-awaitable<Result<ChunkResult>> store_chunk(store::Database& db, int64_t id,
-                                           std::vector<CleanedRow> rows, int64_t now) {
-  if (rows.empty()) co_return ChunkResult{};
-  StoreChunk::Input chunk = std::make_shared<const Chunk>(Chunk{id, std::move(rows), now});
-  co_return co_await store::write_grouped<StoreChunk>(db, chunk);
-}
+// Where an import's chunks are stored, and how many at once. On SQLite the database's one
+// writer, a chunk at a time, as a grouped write (no savepoint; committed lazily). On PostgreSQL
+// two writers of the import's own, each with its connection and a savepoint a chunk, so two
+// backends store chunks at once: a chunk's time there is its backend's (index inserts), and
+// with one backend a quarter of the two cores sat idle through a 1,000,000-row import. Their
+// chunks also leave the database's writer free for everyone else's writes.
+class ChunkStores {
+ public:
+  // A chunk's result (a channel's values must be default-constructible).
+  struct Outcome {
+    Result<ChunkResult> result = ChunkResult{};
+  };
+  using Done =
+      boost::asio::experimental::concurrent_channel<void(boost::system::error_code, Outcome)>;
+  static constexpr size_t kWritersPg = 2;
+
+  static Result<std::unique_ptr<ChunkStores>> open(store::Database& db) {
+    auto stores = std::unique_ptr<ChunkStores>(new ChunkStores(db));
+    if (db.dialect() == store::Dialect::kPostgres) {
+      for (size_t w = 0; w < kWritersPg; ++w) {
+        KB_ASSIGN(auto connection, db.connect());
+        stores->own_.push_back(std::make_unique<store::Writer>(std::move(connection), 1));
+      }
+    }
+    return stores;
+  }
+  // Chunks stored at once.
+  size_t at_once() const { return own_.empty() ? 1 : own_.size(); }
+  // Whether other writes share the writer with the chunks (the chunk size then adapts to them).
+  bool shared() const { return own_.empty(); }
+  uint64_t others_submitted() const { return db_.writer().submitted(); }
+
+  // Stores a chunk; its result arrives on `done` (which has room for at_once() results).
+  void store(int64_t id, std::vector<CleanedRow> rows, int64_t now, Done& done) {
+    auto deliver = [&done](Result<ChunkResult> r) {
+      done.try_send(boost::system::error_code{}, Outcome{std::move(r)});
+    };
+    if (rows.empty()) return deliver(ChunkResult{});
+    auto chunk = std::make_shared<const Chunk>(Chunk{id, std::move(rows), now});
+    if (own_.empty()) return db_.writer().submit_grouped<StoreChunk>(chunk, deliver);
+    auto job = [chunk](store::Connection& c) { return store_chunk(c, *chunk); };
+    own_[next_++ % own_.size()]->submit(job, deliver);
+  }
+
+ private:
+  explicit ChunkStores(store::Database& db) : db_(db) {}
+  store::Database& db_;
+  std::vector<std::unique_ptr<store::Writer>> own_;
+  size_t next_ = 0;
+};
 
 // What the storing stage did: the import's id once it was recorded, and the first failure (of
 // the file's check, the cleaning or a write), if any. The counts are the import's own: each
@@ -68,9 +112,10 @@ struct Stored {
 };
 
 // The storing stage: checks the whole file (beside the first chunks' cleaning), records the
-// import, then stores each chunk as it comes. A chunk is large (kRowsPerWriteAlone) when at most
-// a few other writes were queued while the one before was stored (kOtherWritesAtLeisure).
-// Closes the channel when it ends, which stops the cleaning stage.
+// import, then stores each chunk as it comes, up to ChunkStores::at_once() at a time. On a shared
+// writer a chunk is large (kRowsPerWriteAlone) when at most a few other writes were queued while
+// the one before was stored (kOtherWritesAtLeisure); on writers of its own, always. Closes the
+// channel when it ends, which stops the cleaning stage, and waits for every chunk it handed on.
 awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, const NewImport& n,
                             std::string_view csv, const Clock& clock, Chunks& in,
                             std::atomic<size_t>& chunk_rows) {
@@ -82,6 +127,13 @@ awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, 
     out.outcome = checked.error();
     co_return out;
   }
+  Result<std::unique_ptr<ChunkStores>> opened = ChunkStores::open(db);
+  if (!opened.ok()) {
+    in.close();
+    out.outcome = opened.error();
+    co_return out;
+  }
+  ChunkStores& stores = **opened;
   auto start = [&n](store::Connection& c) { return start_import(c, n); };
   Result<int64_t> id = co_await store::write(db, start);
   if (!id.ok()) {
@@ -90,7 +142,20 @@ awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, 
     co_return out;
   }
   out.id = *id;
-  for (;;) {
+  if (!stores.shared()) chunk_rows.store(kRowsPerWriteAlone, std::memory_order_relaxed);
+  ChunkStores::Done done(co_await boost::asio::this_coro::executor, stores.at_once());
+  size_t in_flight = 0;
+  uint64_t queued_before = 0;
+  // One chunk's result: the first failure is kept; on a shared writer, the next chunk's size.
+  auto took = [&](Result<ChunkResult> stored) {
+    --in_flight;
+    if (!stored.ok() && out.outcome.ok()) out.outcome = std::move(stored).error();
+    if (!stores.shared()) return;
+    const uint64_t others = stores.others_submitted() - queued_before - 1;  // besides ours
+    chunk_rows.store(others > kOtherWritesAtLeisure ? kRowsPerWrite : kRowsPerWriteAlone,
+                     std::memory_order_relaxed);
+  };
+  for (bool last = false; !last && out.outcome.ok();) {
     auto [closed, chunk] =
         co_await in.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
     if (closed) {
@@ -101,19 +166,23 @@ awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, 
       out.outcome = std::move(*chunk.failure);
       break;
     }
-    const uint64_t queued_before = db.writer().submitted();
-    Result<ChunkResult> stored =
-        co_await store_chunk(db, *out.id, std::move(chunk.rows), clock.now());
-    if (!stored.ok()) {
-      out.outcome = std::move(stored).error();
-      break;
+    last = chunk.last;
+    if (in_flight == stores.at_once()) {
+      auto [ignored, stored] =
+          co_await done.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
+      took(std::move(stored.result));
+      if (!out.outcome.ok()) break;
     }
-    const uint64_t others = db.writer().submitted() - queued_before - 1;  // besides ours
-    chunk_rows.store(others > kOtherWritesAtLeisure ? kRowsPerWrite : kRowsPerWriteAlone,
-                     std::memory_order_relaxed);
-    if (chunk.last) break;
+    queued_before = stores.others_submitted();
+    stores.store(*out.id, std::move(chunk.rows), clock.now(), done);
+    ++in_flight;
   }
   in.close();
+  while (in_flight > 0) {
+    auto [ignored, stored] =
+        co_await done.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
+    took(std::move(stored.result));
+  }
   co_return out;
 }
 

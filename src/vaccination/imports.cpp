@@ -150,16 +150,21 @@ constexpr Sql kInsertImport{
     "INSERT INTO vaccination_imports(created_by, created_at, state, file_name, jurisdiction_level, "
     "jurisdiction_code, jurisdiction_province, columns, owner) VALUES ($1, $2, 'importing', $3, "
     "$4, $5, $6, $7, $8) RETURNING id"};
-// A chunk's rows, counted in before they are written (and only while the import still runs),
-// and the people they made.
-constexpr Sql kCountChunk{"count_vaccination_import_chunk",
-                          "UPDATE vaccination_imports SET total_rows = total_rows + $2, "
-                          "clean_rows = clean_rows + $3, fixed_rows = fixed_rows + $4, "
-                          "duplicate_rows = duplicate_rows + $5, rejected_rows = rejected_rows + "
-                          "$6, owner = $7 WHERE id = $1 AND state = 'importing'"};
-constexpr Sql kCountChunkPeople{"count_vaccination_import_chunk_people",
-                                "UPDATE vaccination_imports SET people_created = people_created "
-                                "+ $2, people_matched = people_matched + $3 WHERE id = $1"};
+// A chunk is stored only into an import still running: checked before its first write, and
+// its rows and people counted in with its last, in the same transaction. On SQLite nothing can
+// end the import in between (the one writer); on PostgreSQL, where two chunks are stored at
+// once (import_run.cpp), an import ended meanwhile (a node took it for interrupted) finds no
+// row to count, and the chunk's savepoint undoes it. Counting last keeps the import's row
+// locked only from the count to the commit, so the other chunk's writes go on meanwhile.
+constexpr Sql kImportRunning{
+    "vaccination_import_running",
+    "SELECT 1 FROM vaccination_imports WHERE id = $1 AND state = 'importing'"};
+constexpr Sql kCountChunk{
+    "count_vaccination_import_chunk",
+    "UPDATE vaccination_imports SET total_rows = total_rows + $2, clean_rows = clean_rows + $3, "
+    "fixed_rows = fixed_rows + $4, duplicate_rows = duplicate_rows + $5, rejected_rows = "
+    "rejected_rows + $6, people_created = people_created + $8, people_matched = people_matched "
+    "+ $9, owner = $7 WHERE id = $1 AND state = 'importing'"};
 constexpr Sql kFinishImport{
     "finish_vaccination_import",
     "UPDATE vaccination_imports SET state = $2, failure = $4, finished_at = $3 WHERE id = $1 AND "
@@ -579,11 +584,8 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
       accepted_at.push_back(i);
     }
   }
-  KB_ASSIGN(std::string owner, owner_of(c));
-  KB_ASSIGN(int64_t counted,
-            c.exec(kCountChunk, {import_id, counts.total, counts.clean, counts.fixed,
-                                 counts.duplicate, counts.rejected, text(owner)}));
-  if (counted == 0) return not_running(import_id);
+  KB_ASSIGN(auto running, c.query_one(kImportRunning, {import_id}));
+  if (!running) return not_running(import_id);
   KB_ASSIGN(auto links, match_or_record_people(c, accepted, now));
   ChunkResult result;
   std::vector<std::optional<int64_t>> person(rows.size());
@@ -605,7 +607,12 @@ Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
                    text(r.priority_group), text(sealed.record)});
   }
   KB_TRY(kImportRows.append(c, values));
-  KB_TRY(c.exec(kCountChunkPeople, {import_id, result.people_created, result.people_matched}));
+  KB_ASSIGN(std::string owner, owner_of(c));
+  KB_ASSIGN(int64_t counted,
+            c.exec(kCountChunk,
+                   {import_id, counts.total, counts.clean, counts.fixed, counts.duplicate,
+                    counts.rejected, text(owner), result.people_created, result.people_matched}));
+  if (counted == 0) return not_running(import_id);
   return result;
 }
 
@@ -633,22 +640,19 @@ Status plan_people_lookups(store::Connection& c) {
 
 }  // namespace
 
+Result<ChunkResult> store_chunk(store::Connection& c, const Chunk& chunk) {
+  const bool postgres = c.dialect() == store::Dialect::kPostgres;
+  if (postgres) KB_TRY(plan_people_lookups(c));
+  KB_ASSIGN(ChunkResult stored, store_rows(c, chunk.import_id, chunk.rows, chunk.now));
+  if (postgres) c.memo<PeopleAnalysed>().created_since += stored.people_created;
+  return stored;
+}
+
 std::vector<Result<ChunkResult>> StoreChunk::run(store::Connection& c,
                                                  std::span<const Input> chunks) {
   std::vector<Result<ChunkResult>> out;
   out.reserve(chunks.size());
-  const bool postgres = c.dialect() == store::Dialect::kPostgres;
-  if (postgres) {
-    if (auto st = plan_people_lookups(c); !st.ok()) {
-      out.assign(chunks.size(), Result<ChunkResult>(st.error()));
-      return out;
-    }
-  }
-  for (const Input& chunk : chunks) {
-    out.push_back(store_rows(c, chunk->import_id, chunk->rows, chunk->now));
-    if (postgres && out.back().ok())
-      c.memo<PeopleAnalysed>().created_since += out.back()->people_created;
-  }
+  for (const Input& chunk : chunks) out.push_back(store_chunk(c, *chunk));
   return out;
 }
 

@@ -109,18 +109,25 @@ struct ChunkResult {
 // Stores a chunk of cleaned rows of an import; clean and fixed rows become people (or are
 // matched to people already recorded: match_or_record_people). The import's counts and people
 // grow by the chunk's in the same write, so an import cut off tells what it stored. Fails with
-// import_not_running (nothing written) when the import is no longer importing.
+// import_not_running when the import is no longer importing: before any write, or (PostgreSQL,
+// where an import's chunks are stored two at a time) after them, which the caller's savepoint
+// must then undo.
 Result<ChunkResult> store_rows(store::Connection& c, int64_t import_id,
                                std::span<const CleanedRow> rows, int64_t now);
 
-// store_rows as a kind of write the writer runs together and without a savepoint
-// (store::Writer::submit_grouped): a chunk touches thousands of pages, which a savepoint would
-// copy one by one. Its SQL fails only when the database does, so it needs no savepoint of its own.
 struct Chunk {
   int64_t import_id = 0;
   std::vector<CleanedRow> rows;
   int64_t now = 0;
 };
+// store_rows for one chunk, with PostgreSQL's planning of the people lookups before it
+// (people analysed as imports grow them).
+Result<ChunkResult> store_chunk(store::Connection& c, const Chunk& chunk);
+
+// store_chunk as a kind of write the writer runs together and without a savepoint
+// (store::Writer::submit_grouped), SQLite's: a chunk touches thousands of pages, which a
+// savepoint would copy one by one. Its SQL fails only when the database does, and on SQLite
+// store_rows finds a finished import before it writes, so it needs no savepoint of its own.
 struct StoreChunk {
   // The import answers once its last write (finish_import) is durable, and that commit takes
   // the chunks before it to the disk: a chunk's own commit need not wait for the disk.
