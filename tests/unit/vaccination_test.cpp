@@ -754,10 +754,14 @@ TEST_F(RealAddresses, EveryOldWardOfTheMappingResolves) {
 
 // ---- the command line's import (import_list) ----
 
-// The command line runs the API's pipeline: a list longer than one write goes in chunks, a
-// duplicate is found across them, and an operator's import is recorded without an official.
-TEST(ImportList, StoresAListOfSeveralWritesWithItsDuplicate) {
-  test_support::ScratchDatabase scratch(store::Dialect::kSqlite, "vaccination_import_list");
+// The command line runs the API's pipeline: a list longer than one write goes in chunks (on
+// PostgreSQL two stored at once), a duplicate is found across them, and an operator's import is
+// recorded without an official.
+class ImportList : public ::testing::TestWithParam<store::Dialect> {};
+
+TEST_P(ImportList, StoresAListOfSeveralWritesWithItsDuplicate) {
+  test_support::ScratchDatabase scratch(GetParam(), "vaccination_import_list");
+  if (!scratch.available()) GTEST_SKIP() << test_support::ScratchDatabase::kSkipReason;
   auto db = store::Database::open(scratch.url(), schema::khaibao());
   ASSERT_TRUE(db.ok()) << db.error().message;
   std::string csv = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,SĐT,Tỉnh/TP\r\n";
@@ -784,7 +788,26 @@ TEST(ImportList, StoresAListOfSeveralWritesWithItsDuplicate) {
   ASSERT_EQ(dup->size(), 1u);
   EXPECT_EQ((*dup)[0].row_number, rows - 99);  // the header is row 1
   EXPECT_EQ((*dup)[0].duplicate_of, 6);
+  // Every row stored once, each accepted one with its person.
+  auto stored_rows = (*db)->read([&](store::Connection& c) {
+    return c.query_one(store::Sql{"test_import_list_rows",
+                                  "SELECT COUNT(*), COUNT(DISTINCT row_number), COUNT(person_id) "
+                                  "FROM vaccination_import_rows WHERE import_id = $1"},
+                       {done->id});
+  });
+  ASSERT_TRUE(stored_rows.ok() && stored_rows->has_value());
+  EXPECT_EQ((*stored_rows)->i64(0), rows);
+  EXPECT_EQ((*stored_rows)->i64(1), rows);
+  EXPECT_EQ((*stored_rows)->i64(2), rows - 1);
+  EXPECT_EQ((*stored)->counts.total, rows);
+  EXPECT_EQ((*stored)->people_created, rows - 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Databases, ImportList,
+                         ::testing::Values(store::Dialect::kSqlite, store::Dialect::kPostgres),
+                         [](const auto& info) {
+                           return info.param == store::Dialect::kSqlite ? "sqlite" : "postgres";
+                         });
 
 // ---- imports cut off (fail_interrupted_imports) ----
 
