@@ -175,13 +175,6 @@ class App {
     return store::ingest<Group>(db_, input);
   }
 
-  // store::write_grouped: a write of a kind run together with the others of its batch, without
-  // savepoints, on the one writer.
-  template <class Group>
-  auto write_grouped(typename Group::Input& input) {
-    return store::write_grouped<Group>(db_, input);
-  }
-
   // Runs `fn()` (slow CPU work: password hashing) on a small pool of its own, so the HTTP
   // threads keep answering meanwhile, and resumes the caller on its executor with the result.
   // `fn` must be a named lvalue, as for write().

@@ -62,18 +62,4 @@ auto ingest(Database& db, typename Group::Input& input) {
       boost::asio::use_awaitable, input);
 }
 
-// As write(), for a write of a kind the writer runs together with the others of its kind in a
-// batch, without savepoints (Writer::submit_grouped), on the one writer: for large writes whose
-// SQL fails only when the database does (a chunk of an imported list).
-template <class Group>
-auto write_grouped(Database& db, typename Group::Input& input) {
-  using R = typename Group::Output;
-  return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
-      [&db](auto handler, typename Group::Input in) {
-        db.writer().template submit_grouped<Group>(std::move(in),
-                                                   detail::resume_with<R>(std::move(handler)));
-      },
-      boost::asio::use_awaitable, input);
-}
-
 }  // namespace kb::store

@@ -1,7 +1,8 @@
 // A raw list imported from a request: the file checked whole before anything is written, then
-// cleaned and written a chunk at a time — while the writer stores one chunk, the next is
-// cleaned on the CPU pool — so check-ins keep flowing through the shared writer while a large
-// list goes in. The import's final counts and its audit entry are written even when it fails.
+// cleaned and written a chunk at a time — while a chunk is stored, the next are cleaned on the
+// CPU pool — so check-ins keep flowing while a large list goes in: on SQLite between its chunks
+// on the shared writer, on PostgreSQL beside them (an import's chunks go to two writers of its
+// own there). The import's final state and its audit entry are written even when it fails.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
