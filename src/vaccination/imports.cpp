@@ -88,15 +88,14 @@ const AppendTable kImportedPeople{
 // every 100 rows: 10,000 round trips in a 1,000,000-row import).
 struct Lookup {
   BatchSql* batched;
-  std::string array_text;
-  Sql array{};
+  BatchSql array;
 };
 // `select` is "SELECT … FROM people WHERE <column>"; the statements' names come last (a
 // snake_case literal before a text with spaces reads as an error code to scripts/error-codes.mjs).
 Lookup* make_lookup(const char* select, const char* batch_name, const char* array_name) {
-  auto* l = new Lookup{batch_lookup(batch_name, select)};
-  l->array_text = std::string(select) + " = ANY(CAST($1 AS TEXT[]))";
-  l->array = Sql{array_name, l->array_text.c_str()};
+  auto* l = new Lookup{batch_lookup(batch_name, select), {}};
+  l->array.text = std::string(select) + " = ANY(CAST($1 AS TEXT[]))";
+  l->array.sql = Sql{array_name, l->array.text.c_str()};
   return l;
 }
 const Lookup& people_by_id_number() {
@@ -123,7 +122,7 @@ Status look_up(store::Connection& c, const Lookup& lookup, size_t count, Key key
       keys += key(k);
     }
     keys.push_back('}');
-    KB_ASSIGN(auto rows, c.query(lookup.array, {std::string_view(keys)}));
+    KB_ASSIGN(auto rows, c.query(lookup.array.sql, {std::string_view(keys)}));
     for (const auto& r : rows) found(r);
     return {};
   }
