@@ -8,6 +8,7 @@
 
 #include "chat/json_member.h"
 #include "core/crypto.h"
+#include "core/json_input.h"
 #include "core/text.h"
 
 namespace kb::chat {
@@ -84,7 +85,8 @@ Result<ChatEvent> parse_event(const json::object& o, std::string_view name) {
       return std::nullopt;
     };
     auto lat = number("latitude"), lon = number("longitude");
-    if (!lat || !lon || *lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
+    // Written so that NaN ("nan" as a string) fails too.
+    if (!lat || !lon || !(*lat >= -90 && *lat <= 90 && *lon >= -180 && *lon <= 180))
       return invalid("message.attachments[0].payload.coordinates", "invalid_coordinates",
                      "latitude and longitude are required");
     e.latitude = *lat;
@@ -132,6 +134,8 @@ Result<ChatEvent> read_zalo_event(const ZaloConfig& config, std::string_view bod
   if (app_id != config.app_id) return bad_signature();
   std::string expected = zalo_signature(app_id, body, timestamp, config.oa_secret_key);
   if (!constant_time_equal(expected, signature_header)) return bad_signature();
+  if (auto field = non_finite_field(o))
+    return invalid(*field, "not_finite", "the event holds a number too large to represent");
   int64_t millis = 0;
   auto [p, conv] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), millis);
   if (conv != std::errc() || p != timestamp.data() + timestamp.size())

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <boost/json.hpp>
+#include <cmath>
 
 #include "core/text.h"
 
@@ -19,7 +20,30 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+bool finite(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::double_:
+      return std::isfinite(v.get_double());
+    case boost::json::kind::array:
+      for (const auto& item : v.get_array())
+        if (!finite(item)) return false;
+      return true;
+    case boost::json::kind::object:
+      for (const auto& kv : v.get_object())
+        if (!finite(kv.value())) return false;
+      return true;
+    default:
+      return true;
+  }
+}
+
 }  // namespace
+
+std::optional<std::string> non_finite_field(const boost::json::object& object) {
+  for (const auto& kv : object)
+    if (!finite(kv.value())) return kv.key().empty() ? "body" : std::string(kv.key());
+  return std::nullopt;
+}
 
 Result<JsonBody> JsonBody::parse(std::string_view body) {
   boost::system::error_code ec;
@@ -28,6 +52,10 @@ Result<JsonBody> JsonBody::parse(std::string_view body) {
   boost::json::value v = boost::json::parse(body, ec, {}, options);
   if (ec) return invalid("", "malformed_json", "request body is not valid JSON");
   if (!v.is_object()) return invalid("", "not_an_object", "request body must be a JSON object");
+  if (auto field = non_finite_field(v.get_object())) {
+    return invalid(*field, "not_finite",
+                   fmt::format("{} holds a number too large to represent", *field));
+  }
   return JsonBody(std::move(v.as_object()));
 }
 

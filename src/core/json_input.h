@@ -13,9 +13,15 @@
 
 namespace kb {
 
+// The top-level key of `object` under which a number is not finite, if any ("body" for the
+// empty key). Boost.JSON reads
+// 1e400 as Infinity and 0e400 as NaN; neither can be compared, stored or written back as JSON.
+std::optional<std::string> non_finite_field(const boost::json::object& object);
+
 class JsonBody {
  public:
-  // Parses `body` as a JSON object. Errors: malformed_json, not_an_object.
+  // Parses `body` as a JSON object. Errors: malformed_json, not_an_object, not_finite (a
+  // number too large for a double anywhere under the named field).
   static Result<JsonBody> parse(std::string_view body);
 
   // A required string, trimmed; errors: missing_field, wrong_type, too_long, empty,

@@ -47,7 +47,7 @@ Result<Answers> parse_answers(const boost::json::value& v, std::string_view fiel
       if (value.is_null()) continue;
       if (!value.is_number()) return invalid(k, "wrong_type", "a temperature in °C");
       double t = value.to_number<double>();
-      if (t < 30 || t > 45) {
+      if (!(t >= 30 && t <= 45)) {  // NaN fails too
         return invalid(k, "invalid_temperature", "a body temperature is 30 to 45 °C");
       }
       a.temperature_c = t;

@@ -74,6 +74,35 @@ TEST(ZaloEvent, RefusesUnknownEventsAndLongTexts) {
   EXPECT_EQ(e.error().field, "message.text");
 }
 
+std::string location_event(std::string_view latitude, std::string_view longitude) {
+  return R"({"app_id":"123","event_name":"user_send_location","timestamp":")" +
+         std::to_string(kNow * 1000) +
+         R"(","sender":{"id":"u1"},"recipient":{"id":"999"},"message":{"msg_id":"m2",)"
+         R"("attachments":[{"payload":{"coordinates":{"latitude":)" +
+         std::string(latitude) + R"(,"longitude":)" + std::string(longitude) + "}}}]}}";
+}
+
+TEST(ZaloEvent, TakesAPlaceAndRefusesCoordinatesThatAreNotNumbers) {
+  std::string place = location_event("10.776", R"("106.700")");
+  auto e = read_zalo_event(config(), place, signed_for(place), kNow);
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_DOUBLE_EQ(e->latitude, 10.776);
+  EXPECT_DOUBLE_EQ(e->longitude, 106.7);
+  for (auto [lat, lon] : {std::pair{"91", "106"}, std::pair{R"("nan")", "106"},
+                          std::pair{"10", R"("-nan")"}, std::pair{R"("inf")", "106"}}) {
+    std::string bad = location_event(lat, lon);
+    auto r = read_zalo_event(config(), bad, signed_for(bad), kNow);
+    ASSERT_FALSE(r.ok()) << lat << ", " << lon;
+    EXPECT_EQ(r.error().code, "invalid_coordinates");
+  }
+  // Boost.JSON reads 0e400 as NaN: refused before anything reads it.
+  std::string nan = location_event("0e400", "106");
+  auto r = read_zalo_event(config(), nan, signed_for(nan), kNow);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "not_finite");
+  EXPECT_EQ(r.error().field, "message");
+}
+
 TEST(SendingRules, ChatInsideTheWindowThenTemplateThenSms) {
   SendingRules rules;
   Follower f;

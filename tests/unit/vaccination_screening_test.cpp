@@ -2,6 +2,8 @@
 // and the flagged answers — with what they mean — are the rule's, in the form's order.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "vaccination/screening.h"
 
 namespace kb::vaccination {
@@ -73,6 +75,8 @@ TEST(Screening, RefusesMissingUnknownAndMistypedAnswers) {
   EXPECT_EQ(parse_answers(o).error().field, "fever");
   o = all_no();
   o["temperature_c"] = 60;
+  EXPECT_EQ(parse_answers(o).error().code, "invalid_temperature");
+  o["temperature_c"] = std::numeric_limits<double>::quiet_NaN();
   EXPECT_EQ(parse_answers(o).error().code, "invalid_temperature");
   EXPECT_EQ(parse_answers(boost::json::array{}).error().field, "answers");
 }
