@@ -360,14 +360,23 @@ class InboxStream final : public LiveBody {
     if (after) remember(after->id);
   }
 
+  // ": connected" is sent once the stream is subscribed, so that a client that has seen it
+  // misses nothing published after; an event the hub hands over before that follows it.
   void start(Outlet& out) override {
     out_ = &out;
-    if (!out.send(std::string("retry: 3000\n: connected\n\n"))) return;
     auto keys =
         app_.db().read([&](store::Connection& c) { return notify::inbox_keys(c, account_id_); });
     if (!keys.ok()) return out.close();
     subscription_ = app_.inbox_hub().subscribe(
         keys->people, keys->areas, [this](const notify::SharedEvent& e) { receive(e); });
+    {
+      std::lock_guard lock(mu_);
+      if (!out.send(std::string("retry: 3000\n: connected\n\n"))) return;
+      connected_ = true;
+      for (const auto& event : held_)
+        if (!out.send(Outlet::Text(event, &event->text))) return;
+      held_.clear();
+    }
     read_while_told();  // what came since the cursor, and anything told meanwhile
   }
 
@@ -379,6 +388,7 @@ class InboxStream final : public LiveBody {
     if (!event) return read_soon();
     std::lock_guard lock(mu_);
     if (!fresh(*event)) return;
+    if (!connected_) return held_.push_back(event);
     // Everything before this event was told too: a later read need not look far back.
     if (!reading_) caught_up(app_.now());
     out_->send(Outlet::Text(event, &event->text));
@@ -477,12 +487,14 @@ class InboxStream final : public LiveBody {
   Outlet* out_ = nullptr;
   std::unique_ptr<notify::InboxHub::Subscription> subscription_;
   std::mutex mu_;
-  int64_t since_;                 // guarded by mu_; the reader's alone while reading_
-  int64_t recalls_since_;         // guarded by mu_; the reader's alone while reading_
-  std::vector<int64_t> sent_;     // guarded by mu_
-  std::vector<int64_t> recalls_;  // guarded by mu_
-  bool reading_ = true;           // guarded by mu_: start() reads first
-  bool read_again_ = false;       // guarded by mu_
+  int64_t since_;                          // guarded by mu_; the reader's alone while reading_
+  int64_t recalls_since_;                  // guarded by mu_; the reader's alone while reading_
+  std::vector<int64_t> sent_;              // guarded by mu_
+  std::vector<int64_t> recalls_;           // guarded by mu_
+  bool reading_ = true;                    // guarded by mu_: start() reads first
+  bool connected_ = false;                 // guarded by mu_: ": connected" sent
+  std::vector<notify::SharedEvent> held_;  // guarded by mu_: told before ": connected"
+  bool read_again_ = false;                // guarded by mu_
 };
 
 awaitable<Result<Response>> inbox_stream(App& app, Request& req) {

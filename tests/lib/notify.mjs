@@ -73,6 +73,12 @@ export async function openStream(server, token, headers = {}, query = '') {
       }
     } catch { /* aborted */ }
   })();
+  // The server says ": connected" once the stream is subscribed: from then on nothing is missed.
+  const deadline = Date.now() + 5000;
+  while (!comments.includes('connected')) {
+    assert.ok(Date.now() < deadline, 'the stream said ": connected" within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   return {
     events,
     comments,
