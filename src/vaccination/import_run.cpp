@@ -96,6 +96,20 @@ class ChunkStores {
     own_[next_++ % own_.size()]->submit(job, deliver);
   }
 
+  // After the last chunk: the rows' statistics refreshed (refresh_row_statistics) on a writer of
+  // the import's own, which no one else's write waits for; the result arrives on `done`.
+  void settle(int64_t rows_stored, Done& done) {
+    auto deliver = [&done](Result<ChunkResult> r) {
+      done.try_send(boost::system::error_code{}, Outcome{std::move(r)});
+    };
+    if (own_.empty()) return deliver(ChunkResult{});  // SQLite: nothing to refresh
+    auto job = [rows_stored](store::Connection& c) -> Result<ChunkResult> {
+      KB_TRY(refresh_row_statistics(c, rows_stored));
+      return ChunkResult{};
+    };
+    own_.front()->submit(job, deliver);
+  }
+
  private:
   explicit ChunkStores(store::Database& db) : db_(db) {}
   store::Database& db_;
@@ -115,7 +129,8 @@ struct Stored {
 // import, then stores each chunk as it comes, up to ChunkStores::at_once() at a time. On a shared
 // writer a chunk is large (kRowsPerWriteAlone) when at most a few other writes were queued while
 // the one before was stored (kOtherWritesAtLeisure); on writers of its own, always. Closes the
-// channel when it ends, which stops the cleaning stage, and waits for every chunk it handed on.
+// channel when it ends, which stops the cleaning stage, and waits for every chunk it handed on;
+// when all were stored, refreshes the rows' statistics (ChunkStores::settle).
 awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, const NewImport& n,
                             std::string_view csv, const Clock& clock, Chunks& in,
                             std::atomic<size_t>& chunk_rows) {
@@ -145,6 +160,7 @@ awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, 
   if (!stores.shared()) chunk_rows.store(kRowsPerWriteAlone, std::memory_order_relaxed);
   ChunkStores::Done done(co_await boost::asio::this_coro::executor, stores.at_once());
   size_t in_flight = 0;
+  int64_t rows_handed = 0;  // to the writers, every one stored when no chunk failed
   uint64_t queued_before = 0;
   // One chunk's result: the first failure is kept; on a shared writer, the next chunk's size.
   auto took = [&](Result<ChunkResult> stored) {
@@ -174,6 +190,7 @@ awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, 
       if (!out.outcome.ok()) break;
     }
     queued_before = stores.others_submitted();
+    rows_handed += static_cast<int64_t>(chunk.rows.size());
     stores.store(*out.id, std::move(chunk.rows), clock.now(), done);
     ++in_flight;
   }
@@ -182,6 +199,12 @@ awaitable<Stored> store_all(store::Database& db, boost::asio::thread_pool& cpu, 
     auto [ignored, stored] =
         co_await done.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
     took(std::move(stored.result));
+  }
+  if (out.outcome.ok()) {
+    stores.settle(rows_handed, done);
+    auto [ignored, settled] =
+        co_await done.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (!settled.result.ok()) out.outcome = std::move(settled.result).error();
   }
   co_return out;
 }
