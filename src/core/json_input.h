@@ -14,8 +14,8 @@
 namespace kb {
 
 // The top-level key of `object` under which a number is not finite, if any ("body" for the
-// empty key). Boost.JSON reads
-// 1e400 as Infinity and 0e400 as NaN; neither can be compared, stored or written back as JSON.
+// empty key). Boost.JSON reads 1e400 as Infinity and 0e400 as NaN; neither can be compared,
+// stored or written back as JSON.
 std::optional<std::string> non_finite_field(const boost::json::object& object);
 
 class JsonBody {

@@ -492,9 +492,9 @@ class InboxStream final : public LiveBody {
   std::vector<int64_t> sent_;              // guarded by mu_
   std::vector<int64_t> recalls_;           // guarded by mu_
   bool reading_ = true;                    // guarded by mu_: start() reads first
+  bool read_again_ = false;                // guarded by mu_
   bool connected_ = false;                 // guarded by mu_: ": connected" sent
   std::vector<notify::SharedEvent> held_;  // guarded by mu_: told before ": connected"
-  bool read_again_ = false;                // guarded by mu_
 };
 
 awaitable<Result<Response>> inbox_stream(App& app, Request& req) {

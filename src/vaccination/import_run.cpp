@@ -67,6 +67,13 @@ class ChunkStores {
   using Done =
       boost::asio::experimental::concurrent_channel<void(boost::system::error_code, Outcome)>;
   static constexpr size_t kWritersPg = 2;
+  // What a writer calls with a job's result: puts it on `done` (defined before its uses, since
+  // its type is deduced).
+  static auto deliver_to(Done& done) {
+    return [&done](Result<ChunkResult> r) {
+      done.try_send(boost::system::error_code{}, Outcome{std::move(r)});
+    };
+  }
 
   static Result<std::unique_ptr<ChunkStores>> open(store::Database& db) {
     auto stores = std::unique_ptr<ChunkStores>(new ChunkStores(db));
@@ -86,9 +93,7 @@ class ChunkStores {
 
   // Stores a chunk; its result arrives on `done` (which has room for at_once() results).
   void store(int64_t id, std::vector<CleanedRow> rows, int64_t now, Done& done) {
-    auto deliver = [&done](Result<ChunkResult> r) {
-      done.try_send(boost::system::error_code{}, Outcome{std::move(r)});
-    };
+    auto deliver = deliver_to(done);
     if (rows.empty()) return deliver(ChunkResult{});
     auto chunk = std::make_shared<const Chunk>(Chunk{id, std::move(rows), now});
     if (own_.empty()) return db_.writer().submit_grouped<StoreChunk>(chunk, deliver);
@@ -99,9 +104,7 @@ class ChunkStores {
   // After the last chunk: the rows' statistics refreshed (refresh_row_statistics) on a writer of
   // the import's own, which no one else's write waits for; the result arrives on `done`.
   void settle(int64_t rows_stored, Done& done) {
-    auto deliver = [&done](Result<ChunkResult> r) {
-      done.try_send(boost::system::error_code{}, Outcome{std::move(r)});
-    };
+    auto deliver = deliver_to(done);
     if (own_.empty()) return deliver(ChunkResult{});  // SQLite: nothing to refresh
     auto job = [rows_stored](store::Connection& c) -> Result<ChunkResult> {
       KB_TRY(refresh_row_statistics(c, rows_stored));

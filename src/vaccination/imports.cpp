@@ -630,9 +630,9 @@ constexpr int64_t kAnalyseAfterPeople = 10000;
 constexpr int64_t kAnalyseAfterRows = 10000;
 constexpr Sql kPeopleSinceAnalysed{
     "people_changed_since_analysed",
-    "SELECT s.n_mod_since_analyze, CAST(GREATEST(c.reltuples, 0) AS BIGINT) FROM "
-    "pg_stat_user_tables s JOIN "
-    "pg_class c ON c.oid = s.relid WHERE s.relid = CAST('people' AS regclass)"};
+    "SELECT s.n_mod_since_analyze, CAST(GREATEST(c.reltuples, 0) AS BIGINT) "
+    "FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
+    "WHERE s.relid = CAST('people' AS regclass)"};
 
 Status plan_people_lookups(store::Connection& c) {
   KB_ASSIGN(auto since, c.query_one(kPeopleSinceAnalysed));
